@@ -1,0 +1,32 @@
+// What a command needs from the outside world, passed in so commands are testable in-process.
+export interface CliIO {
+  /** Standard output (results, JSON). */
+  out(text: string): void;
+  /** Standard error (progress, warnings, errors). */
+  err(text: string): void;
+  readonly cwd: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** True when stdout is a terminal (colours, live progress). */
+  readonly isTTY: boolean;
+}
+
+export interface CliContext extends CliIO {
+  /** The exit code the command asks for; the highest one set wins. */
+  exitCode: number;
+  /** Resolves when the user asks to stop (SIGINT/SIGTERM); long-running commands await it. */
+  readonly stopSignal: AbortSignal;
+}
+
+export function processIO(): CliIO {
+  return {
+    out: (text) => process.stdout.write(text.endsWith('\n') ? text : text + '\n'),
+    err: (text) => process.stderr.write(text.endsWith('\n') ? text : text + '\n'),
+    cwd: process.cwd(),
+    env: process.env,
+    isTTY: Boolean(process.stdout.isTTY),
+  };
+}
+
+export function setExit(ctx: CliContext, code: number): void {
+  if (code > ctx.exitCode) ctx.exitCode = code;
+}

@@ -1,0 +1,89 @@
+// Errors are values: a code from one closed union, a message that says what to do, and where it
+// happened. They cross IPC, the CLI and reports unchanged. Add a code here before using it.
+
+export type ErrorCode =
+  // test files
+  | 'toml.syntax'
+  | 'toml.unknown-key'
+  | 'toml.shape'
+  | 'toml.template'
+  | 'toml.env-unset'
+  | 'toml.duplicate'
+  | 'spec.reference'
+  | 'spec.cycle'
+  // trace files and payloads
+  | 'trace.format'
+  | 'trace.invalid'
+  | 'otlp.decode'
+  | 'otlp.content-type'
+  | 'otlp.too-large'
+  | 'otlp.busy'
+  // environment
+  | 'io.read'
+  | 'io.write'
+  | 'cli.usage'
+  | 'port.in-use'
+  | 'docker.unavailable'
+  | 'docker.image-missing'
+  | 'docker.failed'
+  | 'runner.timeout'
+  | 'runner.step-failed'
+  | 'store.failed'
+  | 'plugin.failed'
+  | 'plugin.cycle'
+  | 'ipc.invalid'
+  | 'internal';
+
+export interface SourceLocation {
+  readonly file?: string;
+  /** 1-based. */
+  readonly line?: number;
+  /** 1-based. */
+  readonly column?: number;
+}
+
+export interface Problem extends SourceLocation {
+  readonly code: ErrorCode;
+  readonly message: string;
+  /** Dotted key path inside the file, e.g. `service.api.ports[0]`. */
+  readonly path?: string;
+  readonly details?: Readonly<Record<string, unknown>>;
+}
+
+/** An Error carrying a Problem, for code paths that throw. */
+export class StudioError extends Error {
+  readonly problem: Problem;
+  constructor(problem: Problem) {
+    super(problem.message);
+    this.name = 'StudioError';
+    this.problem = problem;
+  }
+  get code(): ErrorCode {
+    return this.problem.code;
+  }
+}
+
+export function problem(code: ErrorCode, message: string, where: Omit<Problem, 'code' | 'message'> = {}): Problem {
+  return { code, message, ...where };
+}
+
+/** `file:line:col` (parts that are known), for terminal output. */
+export function formatLocation(where: SourceLocation): string {
+  let out = where.file ?? '';
+  if (where.line !== undefined) {
+    out += `${out ? ':' : ''}${where.line}`;
+    if (where.column !== undefined) out += `:${where.column}`;
+  }
+  return out;
+}
+
+export function formatProblem(p: Problem): string {
+  const loc = formatLocation(p);
+  return `${loc ? loc + ': ' : ''}${p.message} [${p.code}]`;
+}
+
+export function toProblem(error: unknown): Problem {
+  if (error instanceof StudioError) return error.problem;
+  if (error instanceof Error) return { code: 'internal', message: error.message };
+  return { code: 'internal', message: String(error) };
+}

@@ -1,0 +1,4 @@
+export * from './span';
+export * from './time';
+export * from './attributes';
+export * from './build';
