@@ -1,0 +1,65 @@
+// db: an in-memory "database" of items and orders. Each operation runs in an internal `memdb.*` span
+// carrying db.* attributes, under the server span continued from the caller.
+import { SpanStatusCode } from '@opentelemetry/api';
+import { HttpError } from '../http-kit.mjs';
+
+export const defaultPort = 7002;
+
+export function routes(tracer) {
+  const items = new Map([
+    ['1', { id: '1', name: 'widget', price: 3, stock: 50 }],
+    ['2', { id: '2', name: 'gadget', price: 12, stock: 5 }],
+    ['3', { id: '3', name: 'gizmo', price: 40, stock: 0 }],
+  ]);
+  const orders = new Map();
+  let nextOrder = 1;
+
+  function query(operation, table, fn) {
+    return tracer.startActiveSpan(`memdb.${operation.toLowerCase()}`, { attributes: { 'db.system.name': 'memdb', 'db.operation.name': operation, 'db.collection.name': table } }, (span) => {
+      try {
+        const result = fn();
+        span.setAttribute('db.response.returned_rows', result ? 1 : 0);
+        return result;
+      } catch (error) {
+        span.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
+        throw error;
+      } finally {
+        span.end();
+      }
+    });
+  }
+
+  return [
+    { method: 'GET', route: '/health', pattern: /^\/health$/, handler: async () => ({ body: { status: 'ok', items: items.size, orders: orders.size } }) },
+    {
+      method: 'GET',
+      route: '/tables/items/:id',
+      pattern: /^\/tables\/items\/(?<id>[^/]+)$/,
+      handler: async (_req, { id }) => {
+        const item = query('SELECT', 'items', () => items.get(id));
+        if (!item) throw new HttpError(404, `item ${id} not found`);
+        return { body: item };
+      },
+    },
+    {
+      method: 'POST',
+      route: '/tables/orders',
+      pattern: /^\/tables\/orders$/,
+      handler: async (_req, _params, body) => {
+        if (!body || typeof body.item !== 'string' || !Number.isInteger(body.qty) || body.qty <= 0) {
+          throw new HttpError(400, 'body must be {"item": string, "qty": positive integer}');
+        }
+        const item = query('SELECT', 'items', () => items.get(body.item));
+        if (!item) throw new HttpError(404, `item ${body.item} not found`);
+        if (item.stock < body.qty) throw new HttpError(409, `insufficient stock for item ${item.id}: ${item.stock} left, ${body.qty} asked`);
+        const order = query('INSERT', 'orders', () => {
+          item.stock -= body.qty;
+          const created = { id: String(nextOrder++), item: item.id, qty: body.qty, total: item.price * body.qty };
+          orders.set(created.id, created);
+          return created;
+        });
+        return { status: 201, body: order };
+      },
+    },
+  ];
+}
