@@ -32,6 +32,7 @@ export type ErrorCode =
   | 'plugin.failed'
   | 'plugin.cycle'
   | 'ipc.invalid'
+  | 'ipc.unavailable'
   | 'internal';
 
 export interface SourceLocation {

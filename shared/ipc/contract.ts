@@ -1,0 +1,211 @@
+// The one IPC contract between the UI and the studio's back end. Every call and every event is
+// declared here once (name → zod schemas); the Electron preload, the browser-mode WebSocket, the
+// main-side handlers and the renderer all derive their types and checks from this file.
+// Errors cross as `{ code, message, details }` (see ./validate.ts) because Electron keeps only
+// `message` of a thrown Error.
+import { z } from 'zod';
+import type { ErrorCode } from '../errors';
+import { SpanSchema, TraceIdSchema } from './span-schema';
+
+const ErrorCodeSchema = z.custom<ErrorCode>(
+  (v) => typeof v === 'string' && (v === 'internal' || /^[a-z]+(\.[a-z][a-z-]*)+$/.test(v)),
+  'expected an error code such as "trace.invalid"',
+);
+
+export const IpcErrorSchema = z.object({
+  code: ErrorCodeSchema,
+  message: z.string(),
+  details: z.record(z.string(), z.unknown()).optional(),
+});
+export type IpcError = z.infer<typeof IpcErrorSchema>;
+
+export const ProblemSchema = z.object({
+  code: ErrorCodeSchema,
+  message: z.string(),
+  file: z.string().optional(),
+  line: z.number().int().positive().optional(),
+  column: z.number().int().positive().optional(),
+  path: z.string().optional(),
+  details: z.record(z.string(), z.unknown()).optional(),
+});
+
+const StatusFilter = z.enum(['any', 'ok', 'error', 'unset']);
+const nonNegative = z.number().nonnegative();
+
+export const TraceSummarySchema = z.object({
+  traceId: TraceIdSchema,
+  rootName: z.string(),
+  rootService: z.string(),
+  startUs: z.number(),
+  durationUs: nonNegative,
+  spanCount: z.number().int().nonnegative(),
+  errorCount: z.number().int().nonnegative(),
+  services: z.array(z.string()),
+});
+export type TraceSummary = z.infer<typeof TraceSummarySchema>;
+
+export const TraceSortSchema = z.enum(['newest', 'oldest', 'longest', 'shortest', 'most-spans']);
+
+export const ListTracesRequestSchema = z
+  .object({
+    service: z.string().min(1).optional(),
+    spanName: z.string().min(1).optional(),
+    /** Every pair must match some span (or its resource) of the trace. */
+    attributes: z.array(z.object({ key: z.string().min(1), value: z.string() })).default([]),
+    minDurationMs: nonNegative.optional(),
+    maxDurationMs: nonNegative.optional(),
+    status: StatusFilter.default('any'),
+    sinceUs: z.number().optional(),
+    untilUs: z.number().optional(),
+    runId: z.string().min(1).optional(),
+    sort: TraceSortSchema.default('newest'),
+    limit: z.number().int().min(1).max(1000).default(100),
+    offset: z.number().int().nonnegative().default(0),
+  })
+  .refine((q) => q.minDurationMs === undefined || q.maxDurationMs === undefined || q.minDurationMs <= q.maxDurationMs, {
+    message: 'minDurationMs must not exceed maxDurationMs',
+    path: ['minDurationMs'],
+  });
+export type TraceQuery = z.output<typeof ListTracesRequestSchema>;
+
+export const ServiceEdgeSchema = z.object({
+  from: z.string(),
+  to: z.string(),
+  calls: z.number().int().nonnegative(),
+  errors: z.number().int().nonnegative(),
+  p50Ms: nonNegative,
+  p99Ms: nonNegative,
+});
+export type ServiceEdge = z.infer<typeof ServiceEdgeSchema>;
+
+export const TestFileSchema = z.object({
+  path: z.string(),
+  name: z.string(),
+  sizeBytes: z.number().int().nonnegative(),
+  modifiedMs: z.number(),
+});
+
+const RunPhase = z.enum(['starting', 'services', 'scenario', 'collecting', 'checking', 'cleanup']);
+
+export const VerdictSchema = z.object({ name: z.string(), passed: z.boolean(), message: z.string() });
+
+/** Every request/response pair. Requests are objects so fields can be added compatibly. */
+export const calls = {
+  listTraces: {
+    request: ListTracesRequestSchema,
+    response: z.object({ traces: z.array(TraceSummarySchema), total: z.number().int().nonnegative() }),
+  },
+  getTrace: {
+    request: z.object({ traceId: TraceIdSchema }),
+    response: z.object({ traceId: TraceIdSchema, spans: z.array(SpanSchema) }),
+  },
+  serviceGraph: {
+    request: z.object({ sinceUs: z.number().optional(), untilUs: z.number().optional(), runId: z.string().min(1).optional() }),
+    response: z.object({ services: z.array(z.string()), edges: z.array(ServiceEdgeSchema) }),
+  },
+  importFiles: {
+    /** `paths` on the desktop; `files` (contents) where the page has no file system access. */
+    request: z
+      .object({
+        paths: z.array(z.string().min(1)).optional(),
+        files: z.array(z.object({ name: z.string().min(1), text: z.string() })).optional(),
+      })
+      .refine((r) => (r.paths?.length ?? 0) + (r.files?.length ?? 0) > 0, { message: 'give at least one path or file' }),
+    response: z.object({
+      imported: z.array(
+        z.object({
+          file: z.string(),
+          format: z.string(),
+          spanCount: z.number().int().nonnegative(),
+          traceIds: z.array(TraceIdSchema),
+          warnings: z.array(ProblemSchema),
+        }),
+      ),
+      problems: z.array(ProblemSchema),
+    }),
+  },
+  exportTraces: {
+    request: z.object({
+      traceIds: z.array(TraceIdSchema).min(1),
+      format: z.enum(['otlp-json']).default('otlp-json'),
+      /** Desktop: where to write; without it the text is returned (browser mode downloads it). */
+      path: z.string().min(1).optional(),
+    }),
+    response: z.object({ spanCount: z.number().int().nonnegative(), path: z.string().optional(), text: z.string().optional() }),
+  },
+  clearAll: {
+    request: z.object({}),
+    response: z.object({ removedTraces: z.number().int().nonnegative(), removedSpans: z.number().int().nonnegative() }),
+  },
+  openFolder: {
+    /** Without `path` the desktop app shows a folder picker; `folder` is null when cancelled. */
+    request: z.object({ path: z.string().min(1).optional() }),
+    response: z.object({ folder: z.string().nullable() }),
+  },
+  listTestFiles: {
+    request: z.object({ folder: z.string().min(1) }),
+    response: z.object({ files: z.array(TestFileSchema) }),
+  },
+  validateFile: {
+    request: z.object({ path: z.string().min(1) }),
+    response: z.object({ ok: z.boolean(), problems: z.array(ProblemSchema), warnings: z.array(ProblemSchema) }),
+  },
+  runTest: {
+    request: z.object({
+      path: z.string().min(1),
+      scenario: z.string().min(1).optional(),
+      vars: z.record(z.string(), z.string()).default({}),
+    }),
+    response: z.object({ runId: z.string().min(1) }),
+  },
+  cancelRun: {
+    request: z.object({ runId: z.string().min(1) }),
+    response: z.object({ cancelled: z.boolean() }),
+  },
+} as const;
+
+/** Every event the back end pushes to the UI. */
+export const events = {
+  /** A batch of spans was stored; `traces` are the new or changed summaries. */
+  spansAdded: z.object({ spanCount: z.number().int().nonnegative(), traces: z.array(TraceSummarySchema), runId: z.string().optional() }),
+  runProgress: z.object({
+    runId: z.string().min(1),
+    file: z.string(),
+    phase: RunPhase,
+    message: z.string(),
+    atMs: z.number(),
+  }),
+  runFinished: z.object({
+    runId: z.string().min(1),
+    file: z.string(),
+    passed: z.boolean(),
+    cancelled: z.boolean().default(false),
+    durationMs: nonNegative,
+    verdicts: z.array(VerdictSchema).default([]),
+    problem: ProblemSchema.optional(),
+  }),
+} as const;
+
+export type CallName = keyof typeof calls;
+export type EventName = keyof typeof events;
+/** What a caller passes (defaults may be omitted). */
+export type CallRequest<N extends CallName> = z.input<(typeof calls)[N]['request']>;
+/** What a handler receives (defaults filled in). */
+export type CallArgs<N extends CallName> = z.output<(typeof calls)[N]['request']>;
+export type CallResponse<N extends CallName> = z.output<(typeof calls)[N]['response']>;
+export type EventPayload<E extends EventName> = z.output<(typeof events)[E]>;
+
+export const CALL_NAMES = Object.keys(calls) as CallName[];
+export const EVENT_NAMES = Object.keys(events) as EventName[];
+
+/** `window.api`: one method per call, plus event subscription (returns the unsubscribe function). */
+export type StudioApi = {
+  readonly [N in CallName]: (request: CallRequest<N>) => Promise<CallResponse<N>>;
+} & {
+  on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
+};
+
+/** The main side implements these (arguments already validated, defaults applied). */
+export type StudioHandlers = {
+  readonly [N in CallName]: (request: CallArgs<N>) => Promise<CallResponse<N>> | CallResponse<N>;
+};

@@ -1,0 +1,3 @@
+export * from './contract';
+export * from './span-schema';
+export * from './validate';
