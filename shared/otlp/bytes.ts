@@ -1,0 +1,130 @@
+// Byte helpers for the codecs: hex and base64 with lookup tables, UTF-8 through the platform's
+// TextDecoder/TextEncoder (present in Node and browsers; reached through globalThis because the
+// shared/ layer compiles without DOM or Node types).
+
+interface TextDecoderLike {
+  decode(input: Uint8Array): string;
+}
+interface TextEncoderLike {
+  encode(input: string): Uint8Array;
+}
+const platform = globalThis as unknown as {
+  TextDecoder: new (label?: string, options?: { fatal?: boolean }) => TextDecoderLike;
+  TextEncoder: new () => TextEncoderLike;
+};
+const utf8Decoder = new platform.TextDecoder('utf-8');
+const utf8Encoder = new platform.TextEncoder();
+
+/** Two lowercase hex characters for every byte value: no per-byte toString in the hot path. */
+export const HEX_PAIRS: readonly string[] = Array.from({ length: 256 }, (_, i) => (i < 16 ? '0' : '') + i.toString(16));
+
+/** Lowercase hex of `buf[start, end)`. */
+export function hexOfRange(buf: Uint8Array, start: number, end: number): string {
+  let out = '';
+  for (let i = start; i < end; i++) out += HEX_PAIRS[buf[i]!]!;
+  return out;
+}
+
+/** True when every byte of `buf[start, end)` is zero (an invalid OTLP id). */
+export function isZeroRange(buf: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (buf[i] !== 0) return false;
+  return true;
+}
+
+const HEX_VALUE = new Int8Array(128).fill(-1);
+for (let i = 0; i < 10; i++) HEX_VALUE[48 + i] = i;
+for (let i = 0; i < 6; i++) {
+  HEX_VALUE[65 + i] = 10 + i;
+  HEX_VALUE[97 + i] = 10 + i;
+}
+
+/** Bytes of a hex string (either case), or undefined when it is not hex of whole bytes. */
+export function hexToBytes(hex: string): Uint8Array | undefined {
+  if (hex.length % 2 !== 0) return undefined;
+  const out = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < out.length; i++) {
+    const hi = hex.charCodeAt(2 * i);
+    const lo = hex.charCodeAt(2 * i + 1);
+    const h = hi < 128 ? HEX_VALUE[hi]! : -1;
+    const l = lo < 128 ? HEX_VALUE[lo]! : -1;
+    if (h < 0 || l < 0) return undefined;
+    out[i] = (h << 4) | l;
+  }
+  return out;
+}
+
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+const B64_VALUE = new Int8Array(128).fill(-1);
+for (let i = 0; i < 64; i++) B64_VALUE[B64.charCodeAt(i)] = i;
+// The URL-safe alphabet is accepted on input too (some JSON encoders emit it).
+B64_VALUE['-'.charCodeAt(0)] = 62;
+B64_VALUE['_'.charCodeAt(0)] = 63;
+
+/** Standard base64 (with padding) of `buf[start, end)`. */
+export function base64OfRange(buf: Uint8Array, start: number, end: number): string {
+  let out = '';
+  let i = start;
+  for (; i + 2 < end; i += 3) {
+    const n = (buf[i]! << 16) | (buf[i + 1]! << 8) | buf[i + 2]!;
+    out += B64[n >> 18]! + B64[(n >> 12) & 63]! + B64[(n >> 6) & 63]! + B64[n & 63]!;
+  }
+  if (end - i === 1) {
+    const n = buf[i]! << 16;
+    out += B64[n >> 18]! + B64[(n >> 12) & 63]! + '==';
+  } else if (end - i === 2) {
+    const n = (buf[i]! << 16) | (buf[i + 1]! << 8);
+    out += B64[n >> 18]! + B64[(n >> 12) & 63]! + B64[(n >> 6) & 63]! + '=';
+  }
+  return out;
+}
+
+/** Bytes of a base64 string (standard or URL-safe, padding optional), or undefined when malformed. */
+export function base64ToBytes(text: string): Uint8Array | undefined {
+  let len = text.length;
+  while (len > 0 && text.charCodeAt(len - 1) === 61 /* = */) len--;
+  if (text.length - len > 2 || len % 4 === 1) return undefined;
+  const out = new Uint8Array(Math.floor((len * 3) / 4));
+  let bits = 0;
+  let acc = 0;
+  let o = 0;
+  for (let i = 0; i < len; i++) {
+    const c = text.charCodeAt(i);
+    const v = c < 128 ? B64_VALUE[c]! : -1;
+    if (v < 0) return undefined;
+    acc = (acc << 6) | v;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out[o++] = (acc >> bits) & 0xff;
+    }
+  }
+  return out;
+}
+
+/** Canonical base64 of a base64 string, or undefined when malformed. */
+export function normaliseBase64(text: string): string | undefined {
+  const bytes = base64ToBytes(text);
+  return bytes === undefined ? undefined : base64OfRange(bytes, 0, bytes.length);
+}
+
+// Below this length a plain ASCII loop beats the TextDecoder call overhead.
+const SHORT_STRING = 24;
+
+/** UTF-8 text of `buf[start, end)` (invalid sequences become U+FFFD). */
+export function utf8OfRange(buf: Uint8Array, start: number, end: number): string {
+  if (end - start <= SHORT_STRING) {
+    let out = '';
+    let i = start;
+    for (; i < end; i++) {
+      const c = buf[i]!;
+      if (c >= 0x80) break;
+      out += String.fromCharCode(c);
+    }
+    if (i === end) return out;
+  }
+  return utf8Decoder.decode(buf.subarray(start, end));
+}
+
+export function utf8Encode(text: string): Uint8Array {
+  return utf8Encoder.encode(text);
+}

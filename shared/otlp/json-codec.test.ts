@@ -1,0 +1,141 @@
+import { describe, expect, it } from 'vitest';
+import { StudioError } from '../errors';
+import { decodeOtlpJson, encodeOtlpJson, exportTraceServiceResponseJson } from './index';
+import { sampleSpans } from './fixtures/sample-spans';
+
+function jsonFailure(input: unknown): StudioError {
+  try {
+    decodeOtlpJson(input);
+  } catch (error) {
+    expect(error).toBeInstanceOf(StudioError);
+    expect((error as StudioError).code).toBe('otlp.decode');
+    return error as StudioError;
+  }
+  throw new Error('expected the input to be rejected');
+}
+
+const TRACE = '0AF7651916CD43DD8448EB211C80319C';
+const SPAN = 'B7AD6B7169203331';
+
+describe('decodeOtlpJson', () => {
+  it('round-trips every part of the model, as an object and as text', () => {
+    const spans = sampleSpans();
+    const encoded = encodeOtlpJson(spans);
+    expect(decodeOtlpJson(encoded).spans).toEqual(spans);
+    expect(decodeOtlpJson(JSON.stringify(encoded)).spans).toEqual(spans);
+  });
+
+  it('accepts snake_case names, uppercase hex, enum names and int64 as numbers', () => {
+    const request = {
+      resource_spans: [
+        {
+          resource: { attributes: [{ key: 'service.name', value: { string_value: 'api' } }], dropped_attributes_count: 1 },
+          schema_url: 'r',
+          scope_spans: [
+            {
+              scope: { name: 's', version: 'v' },
+              spans: [
+                {
+                  trace_id: TRACE,
+                  span_id: SPAN,
+                  parent_span_id: '',
+                  name: 'op',
+                  kind: 'SPAN_KIND_SERVER',
+                  start_time_unix_nano: 1700000000000000000,
+                  end_time_unix_nano: '1700000000000000500',
+                  attributes: [
+                    { key: 'n', value: { int_value: 42 } },
+                    { key: 'd', value: { double_value: 'NaN' } },
+                    { key: 'b', value: { bytes_value: 'AQI' } },
+                    { key: 'a', value: { array_value: { values: [{ bool_value: true }] } } },
+                    { key: 'k', value: { kvlist_value: { values: [{ key: 'x', value: {} }] } } },
+                  ],
+                  status: { code: 'STATUS_CODE_ERROR', message: 'bad' },
+                  events: [{ time_unix_nano: '5', name: 'e' }],
+                  links: [{ trace_id: TRACE, span_id: SPAN, trace_state: 't' }],
+                  unknownField: { whatever: true },
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    };
+    const { spans, rejectedSpans } = decodeOtlpJson(request);
+    expect(rejectedSpans).toBe(0);
+    const span = spans[0]!;
+    expect(span.traceId).toBe(TRACE.toLowerCase());
+    expect(span.spanId).toBe(SPAN.toLowerCase());
+    expect(span.parentSpanId).toBeUndefined();
+    expect(span.kind).toBe('server');
+    expect(span.startTimeUnixNano).toBe('1700000000000000000');
+    expect(span.durationUs).toBe(0.5);
+    expect(span.serviceName).toBe('api');
+    expect(span.resource).toEqual({ attributes: [{ key: 'service.name', value: { stringValue: 'api' } }], droppedAttributesCount: 1, schemaUrl: 'r' });
+    expect(span.attributes).toEqual([
+      { key: 'n', value: { intValue: '42' } },
+      { key: 'd', value: { doubleValue: NaN } },
+      { key: 'b', value: { bytesValue: 'AQI=' } },
+      { key: 'a', value: { arrayValue: { values: [{ boolValue: true }] } } },
+      { key: 'k', value: { kvlistValue: { values: [{ key: 'x', value: {} }] } } },
+    ]);
+    expect(span.status).toEqual({ code: 'error', message: 'bad' });
+    expect(span.events).toEqual([{ name: 'e', timeUnixNano: '5', attributes: [] }]);
+    expect(span.links).toEqual([{ traceId: TRACE.toLowerCase(), spanId: SPAN.toLowerCase(), traceState: 't', attributes: [] }]);
+  });
+
+  it('keeps bare-number timestamps and int64 values exact when given JSON text', () => {
+    const text = `{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"${TRACE}","spanId":"${SPAN}","startTimeUnixNano":18446744073709551615,"endTimeUnixNano": 1700000000123456789,"attributes":[{"key":"i","value":{"intValue":-9223372036854775807}}]}]}]}]}`;
+    const span = decodeOtlpJson(text).spans[0]!;
+    expect(span.startTimeUnixNano).toBe('18446744073709551615');
+    expect(span.endTimeUnixNano).toBe('1700000000123456789');
+    expect(span.attributes[0]!.value).toEqual({ intValue: '-9223372036854775807' });
+  });
+
+  it('decodes an empty request and empty resource spans', () => {
+    expect(decodeOtlpJson('{}')).toEqual({ spans: [], rejectedSpans: 0 });
+    expect(decodeOtlpJson({ resourceSpans: [{}] })).toEqual({ spans: [], rejectedSpans: 0 });
+  });
+
+  it('rejects spans with invalid ids, counting them, and keeps the rest', () => {
+    const result = decodeOtlpJson({
+      resourceSpans: [
+        {
+          scopeSpans: [
+            {
+              spans: [
+                { name: 'a', traceId: '0'.repeat(32), spanId: SPAN },
+                { name: 'b', traceId: TRACE, spanId: 'xyz' },
+                { name: 'c', traceId: TRACE, spanId: SPAN },
+              ],
+            },
+          ],
+        },
+      ],
+    });
+    expect(result.spans.map((s) => s.name)).toEqual(['c']);
+    expect(result.rejectedSpans).toBe(2);
+    expect(result.errorMessage).toBe("2 spans rejected: span 'a' has an all-zero trace id; span 'b' has a span id that is not hex");
+  });
+
+  it('says where the shape is wrong', () => {
+    expect(jsonFailure('not json').message).toMatch(/not JSON/);
+    expect(jsonFailure('[1]').message).toContain('expected an object with "resourceSpans", found an array');
+    expect(jsonFailure({ resourceSpans: {} }).message).toContain('expected an array, found an object at resourceSpans');
+    const bad = { resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: TRACE, spanId: SPAN, startTimeUnixNano: 'soon' }] }] }] };
+    const error = jsonFailure(bad);
+    expect(error.problem.path).toBe('resourceSpans[0].scopeSpans[0].spans[0].startTimeUnixNano');
+    expect(jsonFailure({ resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: TRACE, spanId: SPAN, kind: 'SPAN_KIND_WEIRD' }] }] }] }).message).toContain(
+      'expected a span kind',
+    );
+  });
+});
+
+describe('exportTraceServiceResponseJson', () => {
+  it('is empty when nothing was rejected and carries partialSuccess otherwise', () => {
+    expect(exportTraceServiceResponseJson()).toEqual({});
+    expect(exportTraceServiceResponseJson({ rejectedSpans: 3, errorMessage: 'why' })).toEqual({
+      partialSuccess: { rejectedSpans: '3', errorMessage: 'why' },
+    });
+  });
+});
