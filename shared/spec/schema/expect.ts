@@ -131,7 +131,7 @@ export const graphExpectationSchema = z.object(
   {
     /** Parent → child edges (by span name) that must exist. */
     must_include: pairList('must_include').optional(),
-    /** Edges that must not exist (neither direction of parent → child, see SEMANTICS.md). */
+    /** Parent → child edges (by span name) that must not exist. */
     must_not_cross: pairList('must_not_cross').optional(),
     acyclic: z.boolean({ error: 'acyclic must be true or false' }).optional(),
     description: z.string().optional(),

@@ -1,0 +1,86 @@
+// `[expect.order]`: must_precede [a, b] — every span named b has a span named a that precedes it;
+// must_follow [a, b] — every span named a has a span named b that precedes it. "x precedes y" means
+// x ended no later than y started (exact, nanoseconds), OR x is an ancestor of y: clnrm compares only
+// end ≤ start, under which a parent can never precede its own child, which reads wrong for
+// `must_precede = [["clnrm.run", "clnrm.step"]]`. See SEMANTICS.md.
+import type { OrderExpectation } from '../spec/schema/expect';
+import type { ExpectationResult } from './types';
+import type { TraceIndex } from './trace-index';
+import { findAncestor, nameMatcher } from './trace-index';
+import { compareNano, didYouMean, evidence, ms, nanoLE, q } from './util';
+
+/** Index among `list` of the span that ends first (exact). */
+function earliestEnd(index: TraceIndex, list: readonly number[]): number {
+  let best = list[0]!;
+  for (const i of list) {
+    const d = index.endUs[i]! - index.endUs[best]!;
+    if (d < -1 || (d <= 1 && compareNano(index.spans[i]!.endTimeUnixNano, index.spans[best]!.endTimeUnixNano) < 0)) {
+      best = i;
+    }
+  }
+  return best;
+}
+
+export interface PrecedeOutcome {
+  readonly passed: boolean;
+  readonly message: string;
+  readonly spans: string[];
+}
+
+/** Every span matching `second` has a span matching `first` before it (or as its ancestor). */
+export function checkPrecedes(index: TraceIndex, first: string, second: string): PrecedeOutcome {
+  const firsts = index.matching(first);
+  const seconds = index.matching(second);
+  const missing = firsts.length === 0 ? first : seconds.length === 0 ? second : undefined;
+  if (missing !== undefined) {
+    return {
+      passed: false,
+      message: `no span named ${q(missing)}, so ${q(first)} before ${q(second)} cannot hold.${didYouMean(index.names, missing)}`,
+      spans: evidence(index, firsts.length ? firsts : seconds),
+    };
+  }
+  const e = earliestEnd(index, firsts);
+  const eSpan = index.spans[e]!;
+  const isFirst = nameMatcher(first);
+  const late: number[] = [];
+  const proof: number[] = [];
+  for (const s of seconds) {
+    const span = index.spans[s]!;
+    if (nanoLE(index.endUs[e]!, eSpan.endTimeUnixNano, span.startUs, span.startTimeUnixNano)) {
+      if (proof.length < 10) proof.push(e, s);
+      continue;
+    }
+    const a = findAncestor(index, s, (j) => isFirst(index.spans[j]!.name));
+    if (a >= 0) {
+      if (proof.length < 10) proof.push(a, s);
+      continue;
+    }
+    late.push(s);
+  }
+  if (late.length === 0) {
+    return {
+      passed: true,
+      message: `every ${q(second)} (${seconds.length}) is preceded by a ${q(first)}`,
+      spans: evidence(index, proof),
+    };
+  }
+  const l = index.spans[late[0]!]!;
+  const gap = index.endUs[e]! - l.startUs;
+  return {
+    passed: false,
+    message:
+      `${late.length} of ${seconds.length} ${q(second)} spans start before any ${q(first)} has ended ` +
+      `(and have no ${q(first)} ancestor); the earliest ${q(first)} ends ${ms(gap)} after ${l.spanId} starts`,
+    spans: evidence(index, [...late, e]),
+  };
+}
+
+export function evaluateOrder(order: OrderExpectation, index: TraceIndex, out: ExpectationResult[]): void {
+  order.must_precede?.forEach(([a, b], i) => {
+    out.push({ expectation: `expect.order.must_precede[${i}]`, kind: 'order', ...checkPrecedes(index, a, b) });
+  });
+  // must_follow [a, b] says a comes after b, i.e. b precedes a.
+  order.must_follow?.forEach(([a, b], i) => {
+    out.push({ expectation: `expect.order.must_follow[${i}]`, kind: 'order', ...checkPrecedes(index, b, a) });
+  });
+}

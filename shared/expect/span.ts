@@ -1,0 +1,187 @@
+// `[[expect.span]]`: a rule passes when at least one span (or, with `count`, the required number of
+// spans) satisfies every constraint. On failure the message names the nearest candidates: spans with
+// the right name and the constraints they miss, or span names close to the one asked for.
+import { findAttribute, toText } from '../model';
+import type { Span } from '../model';
+import type { SpanExpectation } from '../spec/schema/expect';
+import type { ExpectationResult } from './types';
+import type { TraceIndex } from './trace-index';
+import { isGlob, nameMatcher } from './trace-index';
+import { boundHolds, describeBound, didYouMean, evidence, ms, plural, q } from './util';
+
+interface Check {
+  /** Short label used in "failing: …" messages. */
+  readonly label: string;
+  readonly test: (i: number) => boolean;
+}
+
+function attributeText(span: Span, key: string): string | undefined {
+  const v = findAttribute(span.attributes, key);
+  return v === undefined ? undefined : toText(v);
+}
+
+/** `attrs.any` in its three real-world forms, as (key, accepted values) pairs. */
+function anyPairs(any: NonNullable<NonNullable<SpanExpectation['attrs']>['any']>): [string, string[]][] {
+  if (Array.isArray(any)) {
+    return any.map((entry) => {
+      const eq = entry.indexOf('=');
+      return [entry.slice(0, eq).trim(), [entry.slice(eq + 1).trim()]];
+    });
+  }
+  return Object.entries(any).map(([k, v]) => [k, (Array.isArray(v) ? v : [v]).map(String)]);
+}
+
+function normalizeKind(kind: string): string {
+  return kind.toLowerCase().replace(/^span_kind_/, '');
+}
+
+function buildChecks(rule: SpanExpectation, index: TraceIndex): Check[] {
+  const { spans } = index;
+  const checks: Check[] = [];
+  if (rule.kind !== undefined) {
+    const kind = normalizeKind(rule.kind);
+    checks.push({ label: `kind = ${q(kind)}`, test: (i) => spans[i]!.kind === kind });
+  }
+  if (rule.parent !== undefined) {
+    const matches = nameMatcher(rule.parent);
+    checks.push({
+      label: `parent ${q(rule.parent)}`,
+      test: (i) => {
+        const p = index.parent[i]!;
+        return p >= 0 && matches(spans[p]!.name);
+      },
+    });
+  }
+  const all = rule.attrs?.all;
+  if (all) {
+    for (const [key, value] of Object.entries(all)) {
+      const want = String(value);
+      checks.push({ label: `attrs.all ${key}=${q(want)}`, test: (i) => attributeText(spans[i]!, key) === want });
+    }
+  }
+  const any = rule.attrs?.any;
+  if (any) {
+    const pairs = anyPairs(any);
+    if (pairs.length) {
+      checks.push({
+        label: `attrs.any (${pairs.map(([k, v]) => `${k}=${v.join('|')}`).join(', ')})`,
+        test: (i) =>
+          pairs.some(([k, values]) => {
+            const t = attributeText(spans[i]!, k);
+            return t !== undefined && values.includes(t);
+          }),
+      });
+    }
+  }
+  const evAny = rule.events?.any;
+  if (evAny?.length) {
+    const wanted = new Set(evAny);
+    checks.push({
+      label: `events.any [${evAny.join(', ')}]`,
+      test: (i) => spans[i]!.events.some((e) => wanted.has(e.name)),
+    });
+  }
+  for (const name of rule.events?.all ?? []) {
+    checks.push({ label: `event ${q(name)}`, test: (i) => spans[i]!.events.some((e) => e.name === name) });
+  }
+  const d = rule.duration_ms;
+  if (d?.min !== undefined) {
+    const minUs = d.min * 1000;
+    checks.push({ label: `duration >= ${d.min} ms`, test: (i) => spans[i]!.durationUs >= minUs });
+  }
+  if (d?.max !== undefined) {
+    const maxUs = d.max * 1000;
+    checks.push({ label: `duration <= ${d.max} ms`, test: (i) => spans[i]!.durationUs <= maxUs });
+  }
+  if (rule.status !== undefined) {
+    const status = rule.status.toLowerCase();
+    checks.push({ label: `status ${rule.status.toUpperCase()}`, test: (i) => spans[i]!.status.code === status });
+  }
+  return checks;
+}
+
+/** What a candidate actually has for a failed check, so the message shows expected vs actual. */
+function actualFor(label: string, span: Span, index: TraceIndex, i: number): string {
+  if (label.startsWith('kind')) return `kind is ${q(span.kind)}`;
+  if (label.startsWith('parent')) {
+    const p = index.parent[i]!;
+    return p >= 0 ? `parent is ${q(index.spans[p]!.name)}` : 'no parent in the trace';
+  }
+  if (label.startsWith('duration')) return `duration is ${ms(span.durationUs)}`;
+  if (label.startsWith('status')) return `status is ${span.status.code.toUpperCase()}`;
+  if (label.startsWith('attrs.all')) {
+    const key = label.slice('attrs.all '.length, label.indexOf('='));
+    const t = attributeText(span, key);
+    return t === undefined ? `${key} missing` : `${key}=${q(t)}`;
+  }
+  if (label.startsWith('event')) {
+    const names = span.events.map((e) => e.name);
+    return names.length ? `events [${names.join(', ')}]` : 'no events';
+  }
+  return 'attributes differ';
+}
+
+export function evaluateSpanRule(rule: SpanExpectation, position: number, index: TraceIndex): ExpectationResult {
+  const expectation = `expect.span[${position}]`;
+  const candidates = index.matching(rule.name);
+  const checks = buildChecks(rule, index);
+  const matched: number[] = [];
+  let best: { i: number; failed: Check[] } | undefined;
+  for (const i of candidates) {
+    const failed: Check[] = [];
+    for (const c of checks) if (!c.test(i)) failed.push(c);
+    if (failed.length === 0) matched.push(i);
+    else if (!best || failed.length < best.failed.length) best = { i, failed };
+  }
+  const what = `span ${q(rule.name)}${checks.length ? ` with ${checks.map((c) => c.label).join(', ')}` : ''}`;
+
+  if (rule.count) {
+    const ok = boundHolds(rule.count, matched.length);
+    return {
+      expectation,
+      kind: 'span',
+      passed: ok,
+      message: `${plural(matched.length, 'span')} matched ${what}; expected count ${describeBound(rule.count)}`,
+      spans: evidence(index, matched),
+    };
+  }
+  if (matched.length > 0) {
+    return {
+      expectation,
+      kind: 'span',
+      passed: true,
+      message: `${plural(matched.length, 'span')} matched ${what}`,
+      spans: evidence(index, matched),
+    };
+  }
+  if (candidates.length === 0) {
+    const hint = isGlob(rule.name) ? '' : didYouMean(index.names, rule.name);
+    return {
+      expectation,
+      kind: 'span',
+      passed: false,
+      message: `no span named ${q(rule.name)} in ${plural(index.spans.length, 'span')}.${hint}`,
+      spans: [],
+    };
+  }
+  const b = best!;
+  const span = index.spans[b.i]!;
+  const reasons = b.failed.map((c) => `${c.label} (${actualFor(c.label, span, index, b.i)})`).join('; ');
+  return {
+    expectation,
+    kind: 'span',
+    passed: false,
+    message:
+      `${plural(candidates.length, 'span')} named ${q(rule.name)} but none matched every constraint; ` +
+      `nearest ${span.spanId} fails: ${reasons}`,
+    spans: evidence(index, [b.i, ...candidates.filter((i) => i !== b.i)]),
+  };
+}
+
+export function evaluateSpanRules(
+  rules: readonly SpanExpectation[],
+  index: TraceIndex,
+  out: ExpectationResult[],
+): void {
+  rules.forEach((rule, position) => out.push(evaluateSpanRule(rule, position, index)));
+}

@@ -1,0 +1,91 @@
+// `[expect.status]`: the OTLP status code of every span (`all`) or of the spans whose name matches a
+// glob (`by_name`). A by_name pattern that matches no span fails: a status rule about nothing is
+// almost always a misspelt name, and passing it would hide that.
+import type { StatusExpectation } from '../spec/schema/expect';
+import type { ExpectationResult } from './types';
+import type { TraceIndex } from './trace-index';
+import { isGlob } from './trace-index';
+import { didYouMean, evidence, plural, q } from './util';
+
+function check(index: TraceIndex, candidates: Iterable<number>, want: string): { ok: number[]; bad: number[] } {
+  const code = want.toLowerCase();
+  const ok: number[] = [];
+  const bad: number[] = [];
+  for (const i of candidates) (index.spans[i]!.status.code === code ? ok : bad).push(i);
+  return { ok, bad };
+}
+
+function summarize(index: TraceIndex, bad: number[]): string {
+  const byCode = new Map<string, number>();
+  for (const i of bad) {
+    const c = index.spans[i]!.status.code.toUpperCase();
+    byCode.set(c, (byCode.get(c) ?? 0) + 1);
+  }
+  return [...byCode].map(([c, n]) => `${n} ${c}`).join(', ');
+}
+
+function allIndices(n: number): Iterable<number> {
+  return {
+    *[Symbol.iterator]() {
+      for (let i = 0; i < n; i++) yield i;
+    },
+  };
+}
+
+export function evaluateStatus(status: StatusExpectation, index: TraceIndex, out: ExpectationResult[]): void {
+  if (status.all !== undefined) {
+    const want = status.all.toUpperCase();
+    const { ok, bad } = check(index, allIndices(index.spans.length), want);
+    out.push(
+      bad.length === 0
+        ? {
+            expectation: 'expect.status.all',
+            kind: 'status',
+            passed: true,
+            message: `all ${plural(ok.length, 'span')} have status ${want}`,
+            spans: evidence(index, ok),
+          }
+        : {
+            expectation: 'expect.status.all',
+            kind: 'status',
+            passed: false,
+            message: `${plural(bad.length, 'span')} of ${index.spans.length} are not ${want} (${summarize(index, bad)}); first: ${q(index.spans[bad[0]!]!.name)}`,
+            spans: evidence(index, bad),
+          },
+    );
+  }
+  for (const [pattern, value] of Object.entries(status.by_name ?? {})) {
+    const want = value.toUpperCase();
+    const expectation = `expect.status.by_name.${q(pattern)}`;
+    const candidates = index.matching(pattern);
+    if (candidates.length === 0) {
+      const hint = isGlob(pattern) ? '' : didYouMean(index.names, pattern);
+      out.push({
+        expectation,
+        kind: 'status',
+        passed: false,
+        message: `no span matches ${q(pattern)}, so its status cannot be checked.${hint}`,
+        spans: [],
+      });
+      continue;
+    }
+    const { ok, bad } = check(index, candidates, want);
+    out.push(
+      bad.length === 0
+        ? {
+            expectation,
+            kind: 'status',
+            passed: true,
+            message: `all ${plural(ok.length, 'span')} matching ${q(pattern)} have status ${want}`,
+            spans: evidence(index, ok),
+          }
+        : {
+            expectation,
+            kind: 'status',
+            passed: false,
+            message: `${plural(bad.length, 'span')} matching ${q(pattern)} are not ${want} (${summarize(index, bad)})`,
+            spans: evidence(index, bad),
+          },
+    );
+  }
+}

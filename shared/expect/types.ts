@@ -1,0 +1,36 @@
+// The result type every expectation family produces, and the configuration the engine evaluates.
+import type { DistributedTracingConfig, ExpectConfig, TemporalConfig } from '../spec/schema/expect';
+
+export interface ExpectationResult {
+  /** Where the expectation lives in the test file, e.g. `expect.span[2]`, `expect.counts.by_name."db.query"`. */
+  readonly expectation: string;
+  /** The family: 'span' | 'graph' | 'counts' | 'window' | 'order' | 'status' | 'hermeticity' | 'temporal' | 'distributed'. */
+  readonly kind: ExpectationKind;
+  readonly passed: boolean;
+  /** One sentence a person can act on. */
+  readonly message: string;
+  /** Evidence: matched span ids for a pass, offending span ids for a failure (capped, see MAX_EVIDENCE). */
+  readonly spans: string[];
+}
+
+export type ExpectationKind =
+  | 'span'
+  | 'graph'
+  | 'counts'
+  | 'window'
+  | 'order'
+  | 'status'
+  | 'hermeticity'
+  | 'temporal'
+  | 'distributed';
+
+export interface EvaluationConfig {
+  readonly expect?: ExpectConfig | undefined;
+  readonly temporal?: TemporalConfig | undefined;
+  readonly distributed?: DistributedTracingConfig | undefined;
+  /**
+   * Host names that belong to the test (declared service names, container hostnames). Used by
+   * `expect.hermeticity.no_external_services`; loopback is always allowed.
+   */
+  readonly knownHosts?: readonly string[] | undefined;
+}

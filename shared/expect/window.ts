@@ -1,0 +1,110 @@
+// `[[expect.window]]`: every span named in `contains` lies inside (start ≥, end ≤) some span named
+// `outer`. clnrm checks only the first span of each name; we check every span, so a repeated step
+// that escapes its run is caught. Each contained name needs at least one span.
+import type { WindowExpectation } from '../spec/schema/expect';
+import type { ExpectationResult } from './types';
+import type { TraceIndex } from './trace-index';
+import { didYouMean, evidence, ms, nanoLE, plural, q } from './util';
+
+/** Outer spans sorted by start, with the running maximum end, for a binary search per inner span. */
+interface Windows {
+  readonly order: number[];
+  readonly maxEndAt: number[];
+  readonly maxEndIdx: number[];
+}
+
+function prepare(index: TraceIndex, outers: readonly number[]): Windows {
+  const order = [...outers].sort((a, b) => index.spans[a]!.startUs - index.spans[b]!.startUs);
+  const maxEndAt: number[] = [];
+  const maxEndIdx: number[] = [];
+  let best = -1;
+  for (const o of order) {
+    if (best < 0 || index.endUs[o]! > index.endUs[best]!) best = o;
+    maxEndAt.push(index.endUs[best]!);
+    maxEndIdx.push(best);
+  }
+  return { order, maxEndAt, maxEndIdx };
+}
+
+/** An outer span containing span i, or -1. */
+function container(index: TraceIndex, w: Windows, i: number): number {
+  const s = index.spans[i]!;
+  // Last outer whose start ≤ the inner start (+1 µs so sub-µs ties are settled exactly below).
+  let lo = 0;
+  let hi = w.order.length - 1;
+  let at = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (index.spans[w.order[mid]!]!.startUs <= s.startUs + 1) {
+      at = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  // Walk back over the few candidates near the boundary; the prefix maximum makes older ones redundant.
+  for (let k = at; k >= 0; k--) {
+    const o = w.maxEndIdx[k]!;
+    const os = index.spans[o]!;
+    if (w.maxEndAt[k]! < index.endUs[i]! - 1) return -1;
+    if (
+      nanoLE(os.startUs, os.startTimeUnixNano, s.startUs, s.startTimeUnixNano) &&
+      nanoLE(index.endUs[i]!, s.endTimeUnixNano, index.endUs[o]!, os.endTimeUnixNano)
+    ) {
+      return o;
+    }
+    if (k < at - 8) break;
+  }
+  return -1;
+}
+
+export function evaluateWindow(
+  window: WindowExpectation,
+  position: number,
+  index: TraceIndex,
+  out: ExpectationResult[],
+): void {
+  const outers = index.matching(window.outer);
+  const w = outers.length ? prepare(index, outers) : undefined;
+  window.contains.forEach((name, k) => {
+    const expectation = `expect.window[${position}].contains[${k}]`;
+    const inner = index.matching(name);
+    if (!w || inner.length === 0) {
+      const missing = !w ? window.outer : name;
+      out.push({
+        expectation,
+        kind: 'window',
+        passed: false,
+        message: `no span named ${q(missing)}, so ${q(name)} inside ${q(window.outer)} cannot hold.${didYouMean(index.names, missing)}`,
+        spans: evidence(index, !w ? inner : outers),
+      });
+      return;
+    }
+    const proof: number[] = [];
+    const outside: number[] = [];
+    for (const i of inner) {
+      const o = container(index, w, i);
+      if (o >= 0) {
+        if (proof.length < 10) proof.push(o, i);
+      } else outside.push(i);
+    }
+    if (outside.length === 0) {
+      out.push({
+        expectation,
+        kind: 'window',
+        passed: true,
+        message: `all ${plural(inner.length, 'span')} named ${q(name)} lie inside a ${q(window.outer)} span`,
+        spans: evidence(index, proof),
+      });
+      return;
+    }
+    const first = index.spans[outside[0]!]!;
+    out.push({
+      expectation,
+      kind: 'window',
+      passed: false,
+      message:
+        `${outside.length} of ${inner.length} ${q(name)} spans lie outside every ${q(window.outer)} span ` +
+        `(first: ${first.spanId}, ${ms(first.durationUs)} long)`,
+      spans: evidence(index, outside),
+    });
+  });
+}
