@@ -1,0 +1,98 @@
+// Checks that need the whole (schema-valid) document: a test name, something to run, images for
+// container services, commands that split, and references between sections (`depends_on`, a
+// scenario's or step's `service`, dependency-graph nodes) — with the known names and a did-you-mean.
+import type { Problem } from '../errors';
+import { planStartOrder } from '../orchestration';
+import type { Locator } from './locate';
+import { formatPath, type PathSegment } from './path';
+import type { RawTestFile } from './schema/root';
+import { CONTAINER_PLUGINS } from './schema/services';
+import { splitCommand } from './shell-words';
+import { didYouMean } from './suggest';
+
+/** `invalid` names top-level sections that exist but failed their schema (they count as present). */
+export function checkDocument(doc: RawTestFile, locator: Locator, file?: string, invalid: ReadonlySet<string> = new Set(), declaredIds: readonly string[] = []): Problem[] {
+  const problems: Problem[] = [];
+  const at = (code: Problem['code'], segments: PathSegment[], message: string, value = false): void => {
+    const loc = value ? locator.value(segments) : locator.key(segments);
+    problems.push({ code, message, file, line: loc.line, column: loc.column, path: formatPath(segments) });
+  };
+
+  if (!doc.meta && !doc.test?.metadata && !doc.test?.name && !invalid.has('meta') && !invalid.has('test')) {
+    at('toml.shape', [], 'the file needs a test name: add `[meta]` with name = "my_test" (and version = "1.0")');
+  }
+  const scenarios = doc.scenario ?? [];
+  if ((doc.steps?.length ?? 0) === 0 && scenarios.length === 0 && !invalid.has('steps') && !invalid.has('scenario')) {
+    at('toml.shape', [], 'the file runs nothing: add a `[[scenario]]` with name and run, or `[[steps]]` with name and command');
+  }
+
+  // Services from both spellings; an id in both is ambiguous.
+  const services = new Map<string, { table: 'service' | 'services'; plugin: string; image?: string; dependsOn: string[] }>();
+  for (const table of ['service', 'services'] as const) {
+    for (const [id, svc] of Object.entries(doc[table] ?? {})) {
+      if (services.has(id)) {
+        at('toml.duplicate', [table, id], `service \`${id}\` is declared in both [service.${id}] and [services.${id}]; keep one`);
+        continue;
+      }
+      const plugin = svc.plugin ?? 'generic_container';
+      services.set(id, { table, plugin, image: svc.image, dependsOn: svc.depends_on ?? [] });
+      if (svc.image === undefined && (CONTAINER_PLUGINS as readonly string[]).includes(plugin)) {
+        at('toml.shape', [table, id], `service \`${id}\` runs a container (plugin "${plugin}") and needs an image: add image = "alpine:3.20"`);
+      }
+    }
+  }
+  // A service whose table failed its schema is still declared: references to it are fine.
+  const known = [...new Set([...services.keys(), ...declaredIds])];
+  const knownText = known.length > 0 ? `known services: ${known.join(', ')}` : 'no services are declared';
+  const checkRef = (name: string | undefined, segments: PathSegment[], what: string): boolean => {
+    if (name === undefined || known.includes(name)) return true;
+    at('spec.reference', segments, `${what} names service \`${name}\`, which is not declared${didYouMean(name, known)} (${knownText})`, true);
+    return false;
+  };
+
+  let refsOk = true;
+  for (const [id, svc] of services) {
+    svc.dependsOn.forEach((dep, i) => {
+      refsOk = checkRef(dep, [svc.table, id, 'depends_on', i], `\`${svc.table}.${id}.depends_on\``) && refsOk;
+    });
+  }
+
+  const checkSteps = (steps: NonNullable<RawTestFile['steps']>, base: PathSegment[]): void => {
+    steps.forEach((step, i) => {
+      checkRef(step.service, [...base, i, 'service'], `step \`${step.name}\``);
+      if (typeof step.command === 'string') {
+        const split = splitCommand(step.command);
+        if (!split.ok) at('toml.shape', [...base, i, 'command'], `\`${formatPath([...base, i, 'command'])}\` ${split.message}; fix the quoting or write an array like ["sh", "-c", "..."]`, true);
+      }
+    });
+  };
+  checkSteps(doc.steps ?? [], ['steps']);
+  scenarios.forEach((scenario, i) => {
+    checkRef(scenario.service, ['scenario', i, 'service'], `scenario \`${scenario.name}\``);
+    checkSteps(scenario.steps ?? [], ['scenario', i, 'steps']);
+  });
+
+  const graph = doc.orchestration?.dependency_graph;
+  const edges = (graph?.edges ?? []).map(([dependency, dependent]) => ({ dependency, dependent }));
+  if (known.length > 0) {
+    (graph?.nodes ?? []).forEach((node, i) => {
+      refsOk = checkRef(node, ['orchestration', 'dependency_graph', 'nodes', i], 'orchestration.dependency_graph.nodes') && refsOk;
+    });
+    edges.forEach((e, i) => {
+      refsOk = checkRef(e.dependency, ['orchestration', 'dependency_graph', 'edges', i, 0], 'orchestration.dependency_graph.edges') && refsOk;
+      refsOk = checkRef(e.dependent, ['orchestration', 'dependency_graph', 'edges', i, 1], 'orchestration.dependency_graph.edges') && refsOk;
+    });
+  }
+  if (refsOk && services.size > 0 && !invalid.has('service') && !invalid.has('services')) {
+    const plan = planStartOrder(
+      [...services].map(([id, s]) => ({ id, dependsOn: s.dependsOn })),
+      edges,
+    );
+    if (!plan.ok && plan.problem.code === 'spec.cycle') {
+      const first = known.find((id) => plan.problem.message.includes(id)) ?? known[0]!;
+      const svc = services.get(first)!;
+      at('spec.cycle', [svc.table, first, 'depends_on'], plan.problem.message);
+    }
+  }
+  return problems;
+}

@@ -1,0 +1,147 @@
+// The clnrm v2 layers (docs/architecture/*.md in clnrm): validated now so a file can declare them
+// before their plugins run. Shapes follow the design documents; open-ended parts (a fault's own
+// parameters, a plugin's config) are tables of the user's own keys.
+import { z } from 'zod';
+import { distributedTracingSchema, temporalSchema } from './expect';
+import { anyMap, bool, nonNegInt, num, shape, str, strArray } from './common';
+
+const edge = z.tuple([z.string().min(1), z.string().min(1)], shape('an edge like ["db", "api"] (from, to)'));
+
+export const dependencyGraphSchema = z.object(
+  {
+    nodes: strArray('an array of service names like ["db", "api"]').optional(),
+    edges: z.array(edge, shape('an array of edges like [["db", "api"]]')).optional(),
+    startup_strategy: str('a strategy like "parallel_levels"').optional(),
+    shutdown_strategy: str('a strategy like "graceful_cascade"').optional(),
+  },
+  shape('a table like { nodes = ["db", "api"], edges = [["db", "api"]] }'),
+);
+
+export const orchestrationSchema = z.object(
+  {
+    mode: str('a mode like "multi-dimensional"').optional(),
+    topology: str('a topology like "mesh", "hierarchical" or "pipeline"').optional(),
+    services: strArray('an array of service names').optional(),
+    startup_strategy: str('a strategy like "parallel_levels"').optional(),
+    shutdown_strategy: str('a strategy like "graceful_cascade"').optional(),
+    dependency_graph: dependencyGraphSchema.optional(),
+    temporal: temporalSchema.optional(),
+    distributed_tracing: distributedTracingSchema.optional(),
+  },
+  shape('a table [orchestration]'),
+);
+
+/** One fault's parameters, e.g. `[chaos.network_latency] target_service = "api"`. */
+export const faultConfigSchema = z.object(
+  {
+    name: str().optional(),
+    fault: str('a fault name like "container_kill"').optional(),
+    target: str('a service name').optional(),
+    target_service: str('a service name').optional(),
+    timing: str('a timing like "after_steady_state_30s"').optional(),
+    latency_ms: nonNegInt().optional(),
+    jitter_ms: nonNegInt().optional(),
+    duration_seconds: nonNegInt().optional(),
+    duration_ms: nonNegInt().optional(),
+    max_failure_rate: num().min(0).max(1).optional(),
+    probability: num().min(0).max(1).optional(),
+  },
+  shape('a table of fault parameters like { target_service = "api", latency_ms = 100 }'),
+);
+
+export const chaosSchema = z
+  .object(
+    {
+      enabled: bool().optional(),
+      experiment: z.union([z.string(), faultConfigSchema], shape('an experiment name or a table [chaos.experiment]')).optional(),
+      safety_mode: bool().optional(),
+      fault: str('a fault name like "container_kill"').optional(),
+      target: str('a service name').optional(),
+      timing: str('a timing like "after_steady_state_30s"').optional(),
+      seed: nonNegInt().optional(),
+    },
+    shape('a table [chaos]'),
+  )
+  // Further keys name faults: `[chaos.network_latency]`, `[chaos.container_kill]` …
+  .catchall(faultConfigSchema);
+
+export const performanceSchema = z.object(
+  {
+    baseline_name: str().optional(),
+    baseline_db: str().optional(),
+    regression_detection: bool().optional(),
+    track_all_spans: bool().optional(),
+    metrics: z.record(z.string(), z.number(), shape('a table of numbers like { p95_latency_ms = 100 }')).optional(),
+    regression: z
+      .object(
+        {
+          thresholds: z.record(z.string(), z.union([z.number(), z.boolean()]), shape('a table like { p95_latency_increase_max_percent = 15 }')).optional(),
+        },
+        shape('a table [performance.regression]'),
+      )
+      .optional(),
+    sample_stats_ms: nonNegInt('an integer interval in milliseconds like 1000').optional(),
+  },
+  shape('a table [performance]'),
+);
+
+export const intelligenceSchema = z.object(
+  {
+    enabled: bool().optional(),
+    learn_patterns: bool().optional(),
+    generate_tests: bool().optional(),
+    trace_analysis: anyMap().optional(),
+    generation: anyMap().optional(),
+    feedback_loop: anyMap().optional(),
+  },
+  shape('a table [intelligence]'),
+);
+
+export const selfHealingSchema = z.object(
+  {
+    enabled: bool().optional(),
+    auto_retry: bool().optional(),
+    max_retries: nonNegInt().optional(),
+    learn_from_failures: bool().optional(),
+    auto_tune_resources: bool().optional(),
+  },
+  shape('a table [self_healing]'),
+);
+
+export const pluginRegistrationSchema = z.object(
+  {
+    id: str('a plugin id like "chaos_injector"').min(1),
+    type: str('a layer like "chaos"').optional(),
+    /** A JS module path (ours) — `library` is clnrm's name for the same thing. */
+    module: str('a module path like "./plugins/my-plugin.js"').optional(),
+    library: str().optional(),
+    config: anyMap().optional(),
+  },
+  shape('a table like { id = "my_plugin", module = "./plugins/my-plugin.js" }'),
+);
+
+export const pluginsSchema = z.object(
+  {
+    enabled: bool().optional(),
+    register: z.array(pluginRegistrationSchema, shape('an array of tables [[plugins.register]]')).optional(),
+  },
+  shape('a table [plugins]'),
+);
+
+export const LAYER_NAMES = ['orchestration', 'chaos', 'performance', 'intelligence', 'self_healing'] as const;
+
+export const layersSchema = z.object(
+  Object.fromEntries(LAYER_NAMES.map((name) => [name, bool().optional()])) as Record<
+    (typeof LAYER_NAMES)[number],
+    z.ZodOptional<z.ZodBoolean>
+  >,
+  shape('a table like { chaos = true, performance = true }'),
+);
+
+export type OrchestrationSection = z.infer<typeof orchestrationSchema>;
+export type ChaosSection = z.infer<typeof chaosSchema>;
+export type PerformanceSection = z.infer<typeof performanceSchema>;
+export type IntelligenceSection = z.infer<typeof intelligenceSchema>;
+export type SelfHealingSection = z.infer<typeof selfHealingSchema>;
+export type PluginsSection = z.infer<typeof pluginsSchema>;
+export type LayersSection = z.infer<typeof layersSchema>;
