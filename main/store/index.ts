@@ -4,4 +4,4 @@ export type { ListTracesQuery, TraceFilter, TraceSummary, ServiceEdge, SpanStat,
 export type { RunRecord, ListRunsQuery } from './runs';
 export type { SpanBatch, SpanListener, SubscribeOptions } from './subscriptions';
 export type { LiveQuery } from './live-index';
-export { defaultDataDir } from './data-dir';
+export { defaultDataDir, resolveDataDir } from './data-dir';

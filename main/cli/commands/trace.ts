@@ -1,0 +1,97 @@
+// `clnrm trace ID`: one stored trace as an indented tree with durations (iterative walk: traces can
+// be tens of thousands of spans deep), or as JSON spans, or as OTLP/JSON.
+import { InvalidArgumentError, type Command } from 'commander';
+import { formatProblem, toProblem } from '../../../shared/errors';
+import type { Span } from '../../../shared/model';
+import { encodeOtlpJson } from '../../../shared/otlp';
+import { openStore, resolveDataDir } from '../../store';
+import { setExit, type CliContext } from '../context';
+import { EXIT_FAILED, EXIT_USAGE } from '../exit';
+import { formatDurationUs } from './traces';
+
+const MAX_INDENT = 32;
+
+/** Indentation that stays readable (and small) for very deep traces. */
+function indent(depth: number): string {
+  return depth <= MAX_INDENT ? '  '.repeat(depth) : `${'  '.repeat(MAX_INDENT)}[depth ${depth}] `;
+}
+
+/** Lines of the span tree, parents before children, siblings by start time; no recursion. */
+export function traceTreeLines(spans: readonly Span[]): string[] {
+  const ids = new Set(spans.map((s) => s.spanId));
+  const children = new Map<string, Span[]>();
+  const roots: Span[] = [];
+  for (const span of spans) {
+    // A span whose parent never arrived is shown as a root rather than dropped.
+    if (span.parentSpanId && ids.has(span.parentSpanId) && span.parentSpanId !== span.spanId) {
+      let list = children.get(span.parentSpanId);
+      if (!list) children.set(span.parentSpanId, (list = []));
+      list.push(span);
+    } else roots.push(span);
+  }
+  const byStart = (a: Span, b: Span): number => a.startUs - b.startUs;
+  roots.sort(byStart);
+  for (const list of children.values()) list.sort(byStart);
+  const lines: string[] = [];
+  const visited = new Set<string>();
+  const stack: Array<{ span: Span; depth: number }> = [];
+  for (let i = roots.length - 1; i >= 0; i--) stack.push({ span: roots[i]!, depth: 0 });
+  while (stack.length > 0) {
+    const { span, depth } = stack.pop()!;
+    if (visited.has(span.spanId)) continue; // duplicate ids or cycles in bad data
+    visited.add(span.spanId);
+    const status = span.status.code === 'error' ? `  ERROR${span.status.message ? ` ${span.status.message}` : ''}` : '';
+    lines.push(`${indent(depth)}${span.name}  [${span.serviceName}, ${span.kind}]  ${formatDurationUs(span.durationUs)}${status}`);
+    const kids = children.get(span.spanId) ?? [];
+    for (let i = kids.length - 1; i >= 0; i--) stack.push({ span: kids[i]!, depth: depth + 1 });
+  }
+  // Spans only reachable through a cycle were never visited from a root: list them at the end.
+  for (const span of spans) if (!visited.has(span.spanId)) lines.push(`(unreachable) ${span.name}  [${span.serviceName}]`);
+  return lines;
+}
+
+export function registerTrace(program: Command, ctx: CliContext): void {
+  program
+    .command('trace')
+    .description('Show one stored trace')
+    .argument('<trace-id>', 'the trace id (32 hex characters)')
+    .option('--data-dir <dir>', 'folder of the trace database (default: the app-data folder)')
+    .option('--format <format>', 'text (tree), json (spans) or otlp (OTLP/JSON)', (v) => {
+      if (!['text', 'json', 'otlp'].includes(v)) throw new InvalidArgumentError('use one of: text, json, otlp.');
+      return v;
+    }, 'text')
+    .action(async (traceId: string, options: { dataDir?: string; format: 'text' | 'json' | 'otlp' }) => {
+      const id = traceId.trim().toLowerCase();
+      if (!/^[0-9a-f]{32}$/.test(id)) {
+        ctx.err(`clnrm trace: "${traceId}" is not a trace id (32 hex characters). List ids with \`clnrm traces\`.`);
+        setExit(ctx, EXIT_USAGE);
+        return;
+      }
+      let store;
+      try {
+        store = await openStore({ dataDir: resolveDataDir(options.dataDir, ctx.cwd, ctx.env) });
+      } catch (error) {
+        ctx.err(`clnrm trace: ${formatProblem(toProblem(error))}`);
+        setExit(ctx, EXIT_USAGE);
+        return;
+      }
+      try {
+        const spans = await store.getTrace(id);
+        if (spans.length === 0) {
+          ctx.err(`clnrm trace: no trace ${id} in ${store.path}. List ids with \`clnrm traces\`.`);
+          setExit(ctx, EXIT_FAILED);
+          return;
+        }
+        if (options.format === 'json') ctx.out(JSON.stringify(spans, null, 2));
+        else if (options.format === 'otlp') ctx.out(JSON.stringify(encodeOtlpJson(spans), null, 2));
+        else {
+          const first = Math.min(...spans.map((s) => s.startUs));
+          const last = Math.max(...spans.map((s) => s.startUs + s.durationUs));
+          ctx.out(`Trace ${id}: ${spans.length} spans, ${formatDurationUs(last - first)}`);
+          for (const line of traceTreeLines(spans)) ctx.out(line);
+        }
+      } finally {
+        await store.dispose();
+      }
+    });
+}
