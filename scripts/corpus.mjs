@@ -4,7 +4,7 @@
 // Usage: npm run corpus -- DIR [--verbose]   (runs under tsx so it can import the TypeScript sources)
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { parseTestFile } from '../shared/spec/index.ts';
+import { formatToml, parseTestFile } from '../shared/spec/index.ts';
 
 const args = process.argv.slice(2);
 const verbose = args.includes('--verbose');
@@ -27,6 +27,7 @@ async function* walk(dir) {
   }
 }
 
+const fmt = { checked: 0, idempotent: 0, failed: [] };
 const totals = { files: 0, ok: 0, okWithWarnings: 0, syntax: 0, invalid: 0, warnings: 0, tests: 0 };
 const warningKeys = new Map();
 for (const root of roots) {
@@ -41,6 +42,16 @@ for (const root of roots) {
       const key = w.message.replace(/ \(allowed:.*$/, '').replace(/ \(position.*$/, '');
       const short = key.replace(/^unknown key (`[^`]+`) in `([^`]+)`.*$/, (_, k, p) => `${k} in ${p.replace(/\[\d+\]/g, '[]').replace(/^(services?)\.[^.]+/, '$1.<id>')}`);
       warningKeys.set(short, (warningKeys.get(short) ?? 0) + 1);
+    }
+    // The formatter must keep the data and be idempotent on every file that is valid TOML.
+    if (!syntax) {
+      const once = formatToml(source);
+      if (once.ok) {
+        fmt.checked++;
+        const twice = formatToml(once.text);
+        if (twice.ok && twice.text === once.text) fmt.idempotent++;
+        else fmt.failed.push(`${relative(root, file)} (not idempotent)`);
+      } else if (once.problem.code !== 'toml.syntax' && once.problem.code !== 'toml.duplicate') fmt.failed.push(`${relative(root, file)}: ${once.problem.message}`);
     }
     let status;
     if (result.errors.length === 0) {
@@ -66,4 +77,6 @@ for (const [k, n] of [...warningKeys].sort((a, b) => b[1] - a[1]).slice(0, 25)) 
 console.log(
   `\n${totals.files} files: ${totals.ok} valid, ${totals.okWithWarnings} valid with warnings, ${totals.invalid} invalid (valid TOML, schema errors), ${totals.syntax} not valid TOML; ${totals.warnings} warnings, ${totals.tests} concrete tests`,
 );
-process.exitCode = totals.invalid > 0 ? 1 : 0;
+console.log(`fmt: ${fmt.checked} files formatted with their data unchanged, ${fmt.idempotent} idempotent, ${fmt.failed.length} failures`);
+for (const f of fmt.failed) console.log(`  fmt failure: ${f}`);
+process.exitCode = totals.invalid > 0 || fmt.failed.length > 0 ? 1 : 0;

@@ -8,3 +8,4 @@ export { isTemplate, renderTemplate, DEFAULT_VARIABLES } from './template';
 export { expandMatrix, combinationLabel, type Combination, type MatrixValue } from './matrix';
 export { splitCommand } from './shell-words';
 export { testFileSchema, SECTION_ORDER, type RawTestFile } from './schema/root';
+export { formatToml, insertTable, removeKey, removeTable, setKey, setTable, unifiedDiff, tomlValue, type EditResult, type FormatResult } from './writer';
