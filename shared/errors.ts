@@ -26,6 +26,7 @@ export type ErrorCode =
   | 'docker.unavailable'
   | 'docker.image-missing'
   | 'docker.failed'
+  | 'docker.wait-timeout'
   | 'runner.timeout'
   | 'runner.step-failed'
   | 'store.failed'

@@ -1,0 +1,105 @@
+// Removes what crashed runs left behind: containers, networks and volumes labelled `clnrm.managed=true`
+// whose run is not live. A run is live while its owner process (pid + process start time, on this host)
+// is alive; a run of another host is only reaped once older than `olderThanMs`.
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import type Docker from 'dockerode';
+import { LABEL_HOST, LABEL_PID, LABEL_PID_STARTED, LABEL_RUN_ID, LABEL_RUN_STARTED, managedFilter } from './labels';
+import { removeRunResources } from './service-set';
+
+export interface ReapOptions {
+  /** Also reap runs older than this, even if their owner looks alive (or is on another host). */
+  readonly olderThanMs?: number;
+  /** Never reap this run (the caller's own). */
+  readonly keepRunId?: string;
+  /** Only consider this run (e.g. `clnrm reap --run <id>`); default: every managed run. */
+  readonly onlyRunId?: string;
+  /** For tests: when now is. */
+  readonly now?: number;
+}
+
+export interface ReapReport {
+  /** Run ids whose resources were removed. */
+  readonly runs: string[];
+  readonly containers: number;
+  readonly networks: number;
+  readonly volumes: number;
+  readonly errors: string[];
+}
+
+interface Owner {
+  pid: number;
+  pidStartedAt: number;
+  runStartedAt: number;
+  host: string;
+}
+
+export async function reapLeftovers(docker: Docker, options: ReapOptions = {}): Promise<ReapReport> {
+  const filters = managedFilter(options.onlyRunId);
+  const owners = new Map<string, Owner>();
+  const note = (labels: Record<string, string> | undefined) => {
+    const runId = labels?.[LABEL_RUN_ID];
+    if (!runId || owners.has(runId)) return;
+    owners.set(runId, {
+      pid: Number(labels[LABEL_PID]),
+      pidStartedAt: Number(labels[LABEL_PID_STARTED]),
+      runStartedAt: Number(labels[LABEL_RUN_STARTED]),
+      host: labels[LABEL_HOST] ?? '',
+    });
+  };
+  for (const c of await docker.listContainers({ all: true, filters })) note(c.Labels);
+  for (const n of await docker.listNetworks({ filters })) note(n.Labels);
+  for (const v of (await docker.listVolumes({ filters })).Volumes ?? []) note(v.Labels ?? undefined);
+
+  const report = { runs: [] as string[], containers: 0, networks: 0, volumes: 0, errors: [] as string[] };
+  const now = options.now ?? Date.now();
+  const here = hostname();
+  for (const [runId, owner] of owners) {
+    if (runId === options.keepRunId) continue;
+    if (!isDead(owner, here, now, options.olderThanMs)) continue;
+    const removed = await removeRunResources(docker, runId);
+    report.runs.push(runId);
+    report.containers += removed.containers;
+    report.networks += removed.networks;
+    report.volumes += removed.volumes;
+    report.errors.push(...removed.errors);
+  }
+  return report;
+}
+
+function isDead(owner: Owner, here: string, now: number, olderThanMs: number | undefined): boolean {
+  if (olderThanMs !== undefined && Number.isFinite(owner.runStartedAt) && now - owner.runStartedAt > olderThanMs) return true;
+  // Unlabelled or foreign owners are only reaped by age: we cannot see their processes.
+  if (owner.host !== here || !Number.isInteger(owner.pid) || owner.pid <= 0) return false;
+  return !processAlive(owner.pid, owner.pidStartedAt);
+}
+
+/** True when `pid` runs and is the same process that started at `startedAt` (not a reused pid). */
+export function processAlive(pid: number, startedAt: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (error) {
+    // EPERM: it exists but belongs to someone else.
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  const actualStart = processStartTime(pid);
+  // A process that started well after the run's owner did is a different process with a reused pid.
+  if (actualStart !== undefined && Number.isFinite(startedAt) && actualStart > startedAt + 2000) return false;
+  return true;
+}
+
+/** Linux: process start in epoch ms from /proc (boot time + start ticks); undefined elsewhere. */
+function processStartTime(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Field 22 (starttime) counts after the ")" closing the command name, which may contain spaces.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[19]);
+    const btime = Number(/^btime (\d+)$/m.exec(readFileSync('/proc/stat', 'utf8'))?.[1]);
+    if (!Number.isFinite(ticks) || !Number.isFinite(btime)) return undefined;
+    // USER_HZ is 100 on every mainstream Linux build.
+    return btime * 1000 + ticks * 10;
+  } catch {
+    return undefined;
+  }
+}
