@@ -5,3 +5,4 @@ export { decodeOtlpProtobuf } from './protobuf-decode';
 export { encodeOtlpProtobuf, encodeExportTraceServiceResponse, exportTraceServiceResponseJson } from './protobuf-encode';
 export { decodeOtlpJson } from './json-decode';
 export { encodeOtlpJson } from './json-encode';
+export { parseTraceFile, formatTraceFile, type TraceFormat, type TraceFile } from './trace-file';

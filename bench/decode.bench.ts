@@ -1,0 +1,106 @@
+// Decode-only throughput of our OTLP protobuf decoder against protobufjs (schema declared in
+// shared/otlp/fixtures/otlp-trace-proto.ts, decoding to its message objects) on the same realistic
+// payloads: batches of 512 spans with 10 attributes each and some events. Prints figures; asserts
+// nothing. Run: npm run bench:decode
+import protobuf from 'protobufjs';
+import type { KeyValue, Span } from '../shared/model';
+import { buildSpan } from '../shared/model';
+import { decodeOtlpJson, decodeOtlpProtobuf, encodeOtlpJson, encodeOtlpProtobuf } from '../shared/otlp';
+import { OTLP_TRACE_PROTO } from '../shared/otlp/fixtures/otlp-trace-proto';
+
+const BATCH = 512;
+const BATCHES = 8;
+const ROUNDS = 5;
+const MIN_MS = 400;
+
+function realisticBatch(seed: number): Span[] {
+  const resource = {
+    attributes: [
+      { key: 'service.name', value: { stringValue: `svc-${seed % 3}` } },
+      { key: 'service.version', value: { stringValue: '1.4.2' } },
+      { key: 'host.name', value: { stringValue: 'worker-7.cluster.local' } },
+      { key: 'telemetry.sdk.language', value: { stringValue: 'nodejs' } },
+    ],
+  };
+  const scope = { name: '@opentelemetry/instrumentation-http', version: '0.52.0' };
+  const spans: Span[] = [];
+  const hex = (n: number, len: number) => (n.toString(16).padStart(8, '0').repeat(4)).slice(0, len);
+  for (let i = 0; i < BATCH; i++) {
+    const start = 1_700_000_000_000_000_000n + BigInt(seed * 1_000_000 + i * 1000);
+    const attributes: KeyValue[] = [
+      { key: 'http.request.method', value: { stringValue: i % 2 ? 'GET' : 'POST' } },
+      { key: 'url.full', value: { stringValue: `https://api.example.com/v1/orders/${seed}-${i}?expand=items,customer` } },
+      { key: 'http.response.status_code', value: { intValue: String(200 + (i % 5)) } },
+      { key: 'server.address', value: { stringValue: 'api.example.com' } },
+      { key: 'server.port', value: { intValue: '443' } },
+      { key: 'network.protocol.version', value: { stringValue: '1.1' } },
+      { key: 'user_agent.original', value: { stringValue: 'Mozilla/5.0 (X11; Linux x86_64) load-test/1.0' } },
+      { key: 'http.request.body.size', value: { intValue: String(1024 + i) } },
+      { key: 'sampling.ratio', value: { doubleValue: 0.25 } },
+      { key: 'cache.hit', value: { boolValue: i % 3 === 0 } },
+    ];
+    spans.push(
+      buildSpan({
+        traceId: hex(seed * 7919 + Math.floor(i / 16) + 1, 32),
+        spanId: hex(seed * 104729 + i + 1, 16),
+        parentSpanId: i % 16 ? hex(seed * 104729 + i, 16) : undefined,
+        name: i % 2 ? 'GET /v1/orders/{id}' : 'POST /v1/orders',
+        kind: i % 16 ? 'client' : 'server',
+        startTimeUnixNano: start.toString(),
+        endTimeUnixNano: (start + 1_234_567n).toString(),
+        attributes,
+        events:
+          i % 4 === 0
+            ? [
+                { name: 'request.sent', timeUnixNano: (start + 1000n).toString(), attributes: [{ key: 'bytes', value: { intValue: '512' } }] },
+                { name: 'response.received', timeUnixNano: (start + 1_200_000n).toString(), attributes: [] },
+              ]
+            : [],
+        status: i % 50 === 0 ? { code: 'error', message: 'upstream timeout' } : { code: 'unset' },
+        resource,
+        scope,
+      }),
+    );
+  }
+  return spans;
+}
+
+function measure(label: string, payloads: readonly Uint8Array[] | readonly string[], decode: (p: never) => unknown): number {
+  let spansDone = 0;
+  const t0 = performance.now();
+  let elapsed = 0;
+  while (elapsed < MIN_MS) {
+    for (const p of payloads) decode(p as never);
+    spansDone += payloads.length * BATCH;
+    elapsed = performance.now() - t0;
+  }
+  const rate = (spansDone / elapsed) * 1000;
+  console.log(`  ${label.padEnd(28)} ${Math.round(rate).toLocaleString('en-US').padStart(12)} spans/s`);
+  return rate;
+}
+
+const Request = protobuf.parse(OTLP_TRACE_PROTO, { keepCase: true }).root.lookupType('otlp.ExportTraceServiceRequest');
+const batches = Array.from({ length: BATCHES }, (_, i) => realisticBatch(i + 1));
+const payloads = batches.map((b) => encodeOtlpProtobuf(b));
+const jsonPayloads = batches.map((b) => JSON.stringify(encodeOtlpJson(b)));
+const bytes = payloads.reduce((n, p) => n + p.length, 0) / payloads.length;
+
+// Sanity: both decoders read the same payloads completely.
+for (const p of payloads) {
+  if (decodeOtlpProtobuf(p).spans.length !== BATCH) throw new Error('our decoder lost spans');
+  const msg = Request.decode(p) as unknown as { resource_spans: { scope_spans: { spans: unknown[] }[] }[] };
+  if (msg.resource_spans[0]!.scope_spans[0]!.spans.length !== BATCH) throw new Error('protobufjs lost spans');
+}
+
+console.log(`decode benchmark: ${BATCHES} payloads × ${BATCH} spans (10 attributes, events on 1 in 4), ${Math.round(bytes / 1024)} KiB each`);
+const ratios: number[] = [];
+for (let round = 1; round <= ROUNDS; round++) {
+  console.log(`round ${round}`);
+  const ours = measure('ours (decodeOtlpProtobuf)', payloads, (p: Uint8Array) => decodeOtlpProtobuf(p));
+  const theirs = measure('protobufjs (Type.decode)', payloads, (p: Uint8Array) => Request.decode(p));
+  if (round === ROUNDS) measure('ours (decodeOtlpJson, text)', jsonPayloads, (p: string) => decodeOtlpJson(p));
+  ratios.push(ours / theirs);
+  console.log(`  ratio ours / protobufjs: ${(ours / theirs).toFixed(2)}×`);
+}
+ratios.sort((a, b) => a - b);
+console.log(`median ratio over ${ROUNDS} rounds: ${ratios[Math.floor(ROUNDS / 2)]!.toFixed(2)}× (target ≥ 3×)`);
