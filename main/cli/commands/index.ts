@@ -2,12 +2,15 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context';
 import { registerCollect } from './collect';
+import { registerFmt } from './fmt';
+import { registerInit } from './init';
 import { registerTrace } from './trace';
 import { registerTraces } from './traces';
+import { registerValidate } from './validate';
 
 type Register = (program: Command, ctx: CliContext) => void;
 
-const commands: Register[] = [registerCollect, registerTraces, registerTrace];
+const commands: Register[] = [registerCollect, registerTraces, registerTrace, registerValidate, registerFmt, registerInit];
 
 export function registerCommands(program: Command, ctx: CliContext): void {
   for (const register of commands) register(program, ctx);
