@@ -6,6 +6,8 @@ import { formatPath, type PathSegment } from './path';
 
 export interface MistakeReport {
   errors: Problem[];
+  /** Forms the engine accepts but that have a clearer spelling. */
+  warnings: Problem[];
   /** Paths already explained; schema issues under them are dropped. */
   covered: string[];
 }
@@ -15,6 +17,7 @@ const isTable = (v: unknown): v is Table => v !== null && typeof v === 'object' 
 
 export function findCommonMistakes(doc: Table, locator: Locator, file?: string): MistakeReport {
   const errors: Problem[] = [];
+  const warnings: Problem[] = [];
   const covered: string[] = [];
   const add = (segments: PathSegment[], message: string): void => {
     const path = formatPath(segments);
@@ -81,6 +84,20 @@ export function findCommonMistakes(doc: Table, locator: Locator, file?: string):
   const spans = isTable(expect) ? (Array.isArray(expect.span) ? expect.span : []) : [];
   spans.forEach((span, i) => {
     if (!isTable(span) || !isTable(span.attrs)) return;
+    const any = span.attrs.any;
+    if (Array.isArray(any) && any.length > 0 && any.every((e) => typeof e === 'string' && e.includes('='))) {
+      // The expectation engine accepts this list form (clnrm's own files use it); the table is clearer.
+      const pairs = (any as string[]).map((e) => `${JSON.stringify(e.slice(0, e.indexOf('=')).trim())} = ${JSON.stringify(e.slice(e.indexOf('=') + 1).trim())}`);
+      const loc = locator.key(['expect', 'span', i, 'attrs', 'any']);
+      warnings.push({
+        code: 'toml.shape',
+        message: `\`expect.span[${i}].attrs.any\` as a list of "k=v" strings is accepted, but the table form is clearer: write \`attrs.any = { ${pairs.join(', ')} }\``,
+        file,
+        line: loc.line,
+        column: loc.column,
+        path: formatPath(['expect', 'span', i, 'attrs', 'any']),
+      });
+    }
     const all = span.attrs.all;
     if (Array.isArray(all) && all.every((e) => typeof e === 'string' && e.includes('='))) {
       const pairs = (all as string[]).map((e) => {
@@ -90,5 +107,5 @@ export function findCommonMistakes(doc: Table, locator: Locator, file?: string):
       add(['expect', 'span', i, 'attrs', 'all'], `\`expect.span[${i}].attrs.all\` is a table of key = value, not a list of "k=v" strings: write \`attrs.all = { ${pairs.join(', ')} }\``);
     }
   });
-  return { errors, covered };
+  return { errors, warnings, covered };
 }

@@ -94,6 +94,16 @@ describe('parseTestFile: wrong shapes name the expected shape', () => {
     ['[steps]\nname = "x"\n', '9:1 toml.shape `[steps]` is a single table, but steps are a list: write each step as `[[steps]]` with name and command'],
     ['[chaos.network_latency]\nlatency_ms = "slow"\n', '10:14 toml.shape `chaos.network_latency.latency_ms` must be a non-negative integer like 10, not a string'],
     ['[layers]\nchaos = "yes"\n', '10:9 toml.shape `layers.chaos` must be true or false, not a string'],
+    ['[test.metadata]\nname = "x"\ntimeout = "soon"\n', '11:11 toml.shape `test.metadata.timeout` must be a duration like "30s", "5m" or "1h"'],
+    ['[service.a]\nimage = "x"\nvolumes = ["data:/data"]\n', '11:12 toml.shape `service.a.volumes[0]` must use absolute paths like "/host/data:/data"'],
+    ['[service.a]\nimage = "x"\nvolumes = [{ host_path = "/a" }]\n', '11:12 toml.shape `service.a.volumes[0].container_path` is required (an absolute container path like "/data")'],
+    ['[otel]\nexporter = "otlp"\npropagators = { use = "b3" }\n', '11:23 toml.shape `otel.propagators.use` must be an array of propagator names like ["tracecontext", "baggage"], not a string'],
+    ['[[scenario]]\nname = "p"\nrun = "x"\npolicy = { security_level = "extreme" }\n', '12:29 toml.shape `scenario[1].policy.security_level` must be one of "low", "medium", "high"'],
+    ['[[scenario]]\nname = "p"\nrun = "x"\nartifacts = { collect = "spans" }\n', '12:25 toml.shape `scenario[1].artifacts.collect` must be an array of collectors like ["spans:default"], not a string'],
+    ['[orchestration.dependency_graph]\nedges = [["a"]]\n', '10:10 toml.shape `orchestration.dependency_graph.edges[0]` must be an edge like ["db", "api"] (from, to)'],
+    ['[self_healing]\nmax_retries = -2\n', '10:15 toml.shape `self_healing.max_retries` must be a non-negative integer like 10'],
+    ['[intelligence]\nlearn_patterns = "yes"\n', '10:18 toml.shape `intelligence.learn_patterns` must be true or false, not a string'],
+    ['[[orchestration.temporal.constraint]]\ntype = "sometimes"\n', '10:8 toml.shape constraint type must be one of "happens_before", "causal_ordering", "concurrent_overlap", "latency_percentiles" (at `orchestration.temporal.constraint[0].type`)'],
     ['[[plugins.register]]\ntype = "chaos"\n', '9:1 toml.shape `plugins.register[0].id` is required (a plugin id like "chaos_injector")'],
   ])('%s', (section, expected) => {
     expect(errorsOf(`${HEAD}\n${section}`)).toEqual([expected]);
@@ -150,6 +160,14 @@ describe('parseTestFile: unknown keys', () => {
     const r = parseTestFile(src);
     expect(r.errors).toEqual([]);
     expect(r.warnings).toEqual([]);
+  });
+
+  it('suggests the table form for attrs.any given as "k=v" strings (accepted, so a warning)', () => {
+    const r = parseTestFile(`${HEAD}\n[[expect.span]]\nname = "a"\nattrs.any = ["http.method=GET", "http.status_code=200"]\n`);
+    expect(r.errors).toEqual([]);
+    expect(r.warnings.map(brief)).toEqual([
+      '11:1 toml.shape `expect.span[0].attrs.any` as a list of "k=v" strings is accepted, but the table form is clearer: write `attrs.any = { "http.method" = "GET", "http.status_code" = "200" }`',
+    ]);
   });
 
   it('warns in members of discriminated unions (temporal constraints)', () => {

@@ -48,7 +48,7 @@ export function analyseToml(text: string, file?: string): Analysis {
     }
     if (mistakes.covered.some((c) => c === key || c.startsWith(`${key}.`) || c.startsWith(`${key}[`))) invalidSections.add(key);
   }
-  const warnings = findUnknownKeys(parsed.value, testFileSchema, locator, file);
+  const warnings = byPosition([...mistakes.warnings, ...findUnknownKeys(parsed.value, testFileSchema, locator, file)]);
   const declaredIds = ['service', 'services'].flatMap((t) => (isTable(parsed.value[t]) ? Object.keys(parsed.value[t]) : []));
   errors.push(...checkDocument(valid as RawTestFile, locator, file, invalidSections, declaredIds));
   return { doc: errors.length === 0 ? (valid as RawTestFile) : undefined, errors: byPosition(errors), warnings };
