@@ -35,6 +35,8 @@ export interface KeyLineInfo {
   readonly valueOffset: number;
   /** Last 0-based line the value occupies. */
   readonly endLineIndex: number;
+  /** A `# comment` after the value on its last line ('' when none). */
+  readonly comment: string;
 }
 
 export interface ScanResult {
@@ -293,9 +295,14 @@ export function scanToml(text: string): ScanResult {
     const full = [...table, ...keys];
     record(full, line, column, c.line, c.col);
     scanValue(full);
-    keyLines.push({ lineIndex, tablePath: formatPath(table), keys, valueOffset, endLineIndex: c.line - 1 });
     c.skipBlank();
-    if (c.peek() === '#') c.skipComment();
+    let comment = '';
+    if (c.peek() === '#') {
+      const from = c.pos;
+      c.skipComment();
+      comment = c.text.slice(from, c.pos).trimEnd();
+    }
+    keyLines.push({ lineIndex, tablePath: formatPath(table), keys, valueOffset, endLineIndex: c.line - 1, comment });
   }
   return { positions, headers, keyLines };
 }

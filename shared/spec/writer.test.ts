@@ -112,6 +112,11 @@ attrs.all = { k = "v" }
 `;
 
 describe('edits', () => {
+  it('keeps the trailing comment of a replaced key', () => {
+    const r = ok(setKey(SOURCE, 'meta', 'name', 'm'));
+    expect(r.text).toBe(SOURCE.replace('name = "n"  # the name', 'name = "m"  # the name'));
+  });
+
   it('replaces a key value and leaves everything else alone', () => {
     const r = ok(setKey(SOURCE, 'service.api', 'image', 'new:1'));
     expect(r.text).toBe(SOURCE.replace('image = "old"', 'image = "new:1"'));
@@ -130,6 +135,12 @@ describe('edits', () => {
     const r = ok(setKey(SOURCE, 'expect.span[1]', 'attrs.all', { k: 'w', 'http.method': 'GET' }));
     expect(r.text).toContain('attrs.all = { k = "w", "http.method" = "GET" }');
     expect(parse(r.text)).toMatchObject({ expect: { span: [{}, { attrs: { all: { 'http.method': 'GET' } } }] } });
+  });
+
+  it('sets a key inside a table written inline', () => {
+    const src = `[service.api]\nimage = "x"\nenv = { A = "1" } # vars\nports = [1]\n`;
+    const r = ok(setKey(src, 'service.api.env', 'B', '2'));
+    expect(r.text).toBe(`[service.api]\nimage = "x"\nenv = { A = "1", B = "2" }  # vars\nports = [1]\n`);
   });
 
   it('removes a key', () => {

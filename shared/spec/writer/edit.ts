@@ -76,7 +76,8 @@ function setKeyUnguarded(source: string, tablePath: string, key: string, value: 
   const existing = layout.scan.keyLines.find((k) => k.tablePath === tablePath && k.keys.join('\u0000') === keySegments.join('\u0000'));
   if (existing) {
     const indent = /^\s*/.exec(lines[existing.lineIndex]!)![0];
-    lines.splice(existing.lineIndex, existing.endLineIndex - existing.lineIndex + 1, indent + written);
+    const comment = existing.comment ? `  ${existing.comment}` : '';
+    lines.splice(existing.lineIndex, existing.endLineIndex - existing.lineIndex + 1, indent + written + comment);
     return finish(source, lines, file);
   }
   if (tablePath === '') {
@@ -84,8 +85,47 @@ function setKeyUnguarded(source: string, tablePath: string, key: string, value: 
     return finish(source, lines, file);
   }
   const block = layout.blocks.find((b) => b.header.path === tablePath);
-  if (!block) return insertTableUnguarded(source, tablePath, { [key]: value }, file, {});
+  if (!block) {
+    const inline = setInInlineTable(source, layout, tablePath, keySegments, value, file);
+    return inline ?? insertTableUnguarded(source, tablePath, { [key]: value }, file, {});
+  }
   lines.splice(lastContentLine(layout, block) + 1, 0, written);
+  return finish(source, lines, file);
+}
+
+/**
+ * `tablePath` written as a key with an inline table (`env = { A = "1" }`): rewrite that one key with
+ * the new entry merged in. Undefined when `tablePath` is not such a key.
+ */
+function setInInlineTable(
+  source: string,
+  layout: BlockLayout,
+  tablePath: string,
+  keySegments: string[],
+  value: unknown,
+  file?: string,
+): EditResult | undefined {
+  const owner = layout.scan.keyLines.find((k) => formatPath([...parsePath(k.tablePath), ...k.keys]) === tablePath);
+  if (!owner) return undefined;
+  const parsed = parseToml(source, file);
+  if (!parsed.ok) return { ok: false, problem: parsed.problem };
+  let current: unknown = parsed.value;
+  for (const segment of parsePath(tablePath)) current = (current as Record<string | number, unknown> | undefined)?.[segment];
+  if (current === null || typeof current !== 'object' || Array.isArray(current)) return undefined;
+  const merged: Record<string, unknown> = { ...(current as Record<string, unknown>) };
+  let target = merged;
+  keySegments.forEach((segment, i) => {
+    if (i === keySegments.length - 1) target[segment] = value;
+    else {
+      const next = target[segment];
+      target[segment] = next !== null && typeof next === 'object' && !Array.isArray(next) ? { ...(next as Record<string, unknown>) } : {};
+      target = target[segment] as Record<string, unknown>;
+    }
+  });
+  const lines = [...layout.lines];
+  const indent = /^\s*/.exec(lines[owner.lineIndex]!)![0];
+  const comment = owner.comment ? `  ${owner.comment}` : '';
+  lines.splice(owner.lineIndex, owner.endLineIndex - owner.lineIndex + 1, `${indent}${owner.keys.map(tomlKey).join('.')} = ${tomlValue(merged)}${comment}`);
   return finish(source, lines, file);
 }
 
