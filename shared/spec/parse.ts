@@ -111,6 +111,8 @@ export function parseTestFile(source: string, options: ParseOptions = {}): Parse
   }
 
   const sourceLines = source.split('\n').length;
+  let templateScan: Locator | undefined;
+  const templateLocator = () => (templateScan ??= new Locator(source));
   for (const combo of expandMatrix(matrix)) {
     const rendered = renderTemplate({ source, env, vars, matrix: matrixData ?? combo, frozenClock, file });
     if (!rendered.ok) {
@@ -122,14 +124,27 @@ export function parseTestFile(source: string, options: ParseOptions = {}): Parse
       continue;
     }
     const analysis = analyseToml(rendered.text, file);
-    // Positions are in the rendered text; when rendering changed the line count, say so.
+    // Positions are in the rendered text. When rendering changed the line count, a key that is written
+    // literally in the template is pointed at there; otherwise the message says the position is in the
+    // rendered text.
     const shifted = rendered.text.split('\n').length !== sourceLines;
-    const mark = (p: Problem): Problem => (shifted ? { ...p, message: `${p.message} (position in the rendered template)` } : p);
+    const mark = (p: Problem): Problem => (shifted ? toTemplatePosition(p, rendered.text, templateLocator()) : p);
     addUnique(errors, analysis.errors.map(mark), seen);
     addUnique(warnings, analysis.warnings.map(mark), seen);
     if (analysis.doc) tests.push(concrete(analysis.doc, rendered.text, combo, file));
   }
   return { tests: errors.length === 0 ? tests : [], errors, warnings };
+}
+
+function toTemplatePosition(p: Problem, renderedText: string, template: Locator): Problem {
+  if (p.path !== undefined && p.path !== '' && template.has(p.path)) {
+    const rendered = new Locator(renderedText);
+    const atValue = rendered.value(p.path);
+    const wasValue = atValue.line === p.line && atValue.column === p.column;
+    const loc = wasValue ? template.value(p.path) : template.key(p.path);
+    return { ...p, line: loc.line, column: loc.column };
+  }
+  return { ...p, message: `${p.message} (position in the rendered template)` };
 }
 
 function tooMany(count: number, max: number, source: string, file?: string): Problem {

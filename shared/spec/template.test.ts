@@ -46,6 +46,12 @@ describe('templates', () => {
     ]);
   });
 
+  it('points schema errors at the template line when rendering moved lines', () => {
+    const src = `[meta]\nname = "t"\nversion = "1"\n{% for i in [1, 2, 3] %}\n[[steps]]\nname = "s{{ i }}"\ncommand = "true"\n{% endfor %}\n[otel]\nexporter = "kafka"\n`;
+    const r = parseTestFile(src);
+    expect(r.errors.map(brief)).toEqual(['10:12 toml.shape `otel.exporter` must be one of "stdout", "otlp", "jaeger", "zipkin"']);
+  });
+
   it('uses [determinism].freeze_clock for now_rfc3339()', () => {
     const src = `[meta]\nname = "t"\nversion = "1"\ndescription = "{{ now_rfc3339() }}"\n[determinism]\nfreeze_clock = "2030-01-01T00:00:00Z"\n${BODY}`;
     expect(parseTestFile(src).tests[0]!.meta.description).toBe('2030-01-01T00:00:00Z');
