@@ -3,7 +3,7 @@
 // parameters, never spliced into the SQL text.
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import type { StatusCode } from '../../shared/model';
-import { flatAttribute } from './schema';
+import { attributeFragments } from './schema';
 
 export interface TraceFilter {
   service?: string;
@@ -83,7 +83,14 @@ function traceMatchConditions(filter: TraceFilter, values: DuckDBValue[]): strin
   if (filter.service !== undefined) any('service = ?', filter.service);
   if (filter.spanName !== undefined) any('name = ?', filter.spanName);
   if (filter.status !== undefined) any('status_code = ?', filter.status);
-  if (filter.attribute !== undefined) any('contains(attr_flat, ?)', flatAttribute(filter.attribute.key, filter.attribute.value));
+  if (filter.attribute !== undefined) {
+    // In the span's attributes, or in its resource's.
+    const fragments = attributeFragments(filter.attribute.key, filter.attribute.value);
+    // Only the span's own attributes: the body JSON starts with them, before its events.
+    const inBody = fragments.map(() => `contains(split_part(body, '],"events":[', 1), ?)`).join(' OR ');
+    const inResource = `resource_id IN (SELECT id FROM resources WHERE ${fragments.map(() => 'contains(json, ?)').join(' OR ')})`;
+    any(`${inBody} OR ${inResource}`, ...fragments, ...fragments);
+  }
   return parts;
 }
 

@@ -23,11 +23,11 @@ CREATE TABLE IF NOT EXISTS spans (
   duration_us DOUBLE,
   run_id VARCHAR,
   scenario VARCHAR,
-  attr_flat VARCHAR,
+  resource_id INTEGER,
   body VARCHAR,
-  resource VARCHAR,
   bytes INTEGER
 );
+CREATE TABLE IF NOT EXISTS resources (id INTEGER PRIMARY KEY, json VARCHAR);
 CREATE TABLE IF NOT EXISTS runs (
   id VARCHAR PRIMARY KEY,
   test_file VARCHAR,
@@ -42,18 +42,19 @@ CREATE TABLE IF NOT EXISTS runs (
 );
 `;
 
-export const SPAN_COLUMNS =
-  'seq, trace_id, span_id, parent_span_id, name, kind, status_code, service, start_ns, end_ns, start_us, end_us, duration_us, run_id, scenario, attr_flat, body, resource, bytes';
-
-/** Separator for the flattened `key=value` attribute list (a control character real keys don't use). */
-export const FLAT_SEP = '\u0001';
-
-export function flatAttribute(key: string, value: string): string {
-  return `${FLAT_SEP}${key}=${value}${FLAT_SEP}`;
-}
-
-function flatten(out: string[], attributes: readonly KeyValue[]): void {
-  for (const kv of attributes) out.push(`${kv.key}=${toText(kv.value)}`);
+/**
+ * The JSON fragments a stored attribute `key` with text value `value` can appear as (string, int,
+ * double or bool AnyValue), for `contains()` filters over the stored JSON. KeyValues are always
+ * serialised as {"key":…,"value":{…}} (the codecs build them in that order).
+ */
+export function attributeFragments(key: string, value: string): string[] {
+  const head = `{"key":${JSON.stringify(key)},"value":{`;
+  const out = [`${head}"stringValue":${JSON.stringify(value)}}}`];
+  if (/^-?\d+$/.test(value)) out.push(`${head}"intValue":"${value}"}}`);
+  const n = Number(value);
+  if (value.trim() !== '' && Number.isFinite(n)) out.push(`${head}"doubleValue":${JSON.stringify(n)}}}`);
+  if (value === 'true' || value === 'false') out.push(`${head}"boolValue":${value}}}`);
+  return out;
 }
 
 export function tagOf(resource: Resource, key: string): string | undefined {
@@ -75,21 +76,20 @@ interface SpanBody {
   droppedLinksCount?: number;
 }
 
-// Spans of one ResourceSpans share their Resource object: serialise it once per object.
-const resourceJson = new WeakMap<Resource, { json: string; flat: string; runId: string | undefined; scenario: string | undefined }>();
+interface ResourceInfo {
+  json: string;
+  runId: string | undefined;
+  scenario: string | undefined;
+}
 
-function resourceInfo(resource: Resource): { json: string; flat: string; runId: string | undefined; scenario: string | undefined } {
-  let info = resourceJson.get(resource);
+// Spans of one ResourceSpans share their Resource object: serialise it once per object.
+const resourceInfos = new WeakMap<Resource, ResourceInfo>();
+
+export function resourceInfo(resource: Resource): ResourceInfo {
+  let info = resourceInfos.get(resource);
   if (!info) {
-    const flat: string[] = [];
-    flatten(flat, resource.attributes);
-    info = {
-      json: JSON.stringify(resource),
-      flat: flat.join(FLAT_SEP),
-      runId: tagOf(resource, 'clnrm.run_id'),
-      scenario: tagOf(resource, 'clnrm.scenario'),
-    };
-    resourceJson.set(resource, info);
+    info = { json: JSON.stringify(resource), runId: tagOf(resource, 'clnrm.run_id'), scenario: tagOf(resource, 'clnrm.scenario') };
+    resourceInfos.set(resource, info);
   }
   return info;
 }
@@ -102,8 +102,8 @@ export function scenarioOf(span: Span): string | undefined {
   return resourceInfo(span.resource).scenario;
 }
 
-/** Appends one span as a row (column order = SPAN_COLUMNS); returns the bytes it accounts for. */
-export function appendSpan(appender: DuckDBAppender, span: Span, seq: bigint): number {
+/** Appends one span as a row (column order of the spans table); returns the bytes it accounts for. */
+export function appendSpan(appender: DuckDBAppender, span: Span, seq: bigint, resourceId: number): number {
   const body: SpanBody = { attributes: span.attributes, events: span.events, links: span.links, status: span.status, scope: span.scope };
   if (span.traceState !== undefined) body.traceState = span.traceState;
   if (span.flags !== undefined) body.flags = span.flags;
@@ -112,9 +112,6 @@ export function appendSpan(appender: DuckDBAppender, span: Span, seq: bigint): n
   if (span.droppedLinksCount) body.droppedLinksCount = span.droppedLinksCount;
   const bodyJson = JSON.stringify(body);
   const res = resourceInfo(span.resource);
-  const flat: string[] = [];
-  flatten(flat, span.attributes);
-  const attrFlat = FLAT_SEP + flat.join(FLAT_SEP) + FLAT_SEP + res.flat + FLAT_SEP;
 
   appender.appendBigInt(seq);
   appender.appendVarchar(span.traceId);
@@ -134,11 +131,10 @@ export function appendSpan(appender: DuckDBAppender, span: Span, seq: bigint): n
   else appender.appendNull();
   if (res.scenario !== undefined) appender.appendVarchar(res.scenario);
   else appender.appendNull();
-  appender.appendVarchar(attrFlat);
+  appender.appendInteger(resourceId);
   appender.appendVarchar(bodyJson);
-  appender.appendVarchar(res.json);
-  // Resource JSON is shared between many spans in practice, but each row stores it, so count it.
-  const bytes = 120 + span.name.length + bodyJson.length + attrFlat.length + res.json.length;
+  // What the row costs on disk, roughly: fixed columns plus the strings (resources are shared).
+  const bytes = 160 + span.name.length + span.serviceName.length + bodyJson.length;
   appender.appendInteger(bytes);
   appender.endRow();
   return bytes;
@@ -156,7 +152,8 @@ export interface SpanRow {
   resource: string;
 }
 
-export const SPAN_ROW_SELECT = 'trace_id, span_id, parent_span_id, name, kind, start_ns, end_ns, body, resource';
+export const SPAN_ROW_SELECT = 's.trace_id, s.span_id, s.parent_span_id, s.name, s.kind, s.start_ns, s.end_ns, s.body, r.json AS resource';
+export const SPAN_ROW_FROM = 'spans s JOIN resources r ON r.id = s.resource_id';
 
 /** Rebuilds spans from rows; rows with the same resource JSON share one Resource object again. */
 export function spansFromRows(rows: readonly SpanRow[]): Span[] {

@@ -10,7 +10,8 @@ import { defaultDataDir } from './data-dir';
 import { LiveIndex, type LiveQuery } from './live-index';
 import { listTraces, serviceGraph, spanStats, type ListTracesQuery, type ServiceEdge, type SpanFilter, type SpanStat, type TraceSummary } from './queries';
 import { getRun, listRuns, recordRun, updateRun, type ListRunsQuery, type RunRecord } from './runs';
-import { appendSpan, CREATE_TABLES, SPAN_ROW_SELECT, spansFromRows, type SpanRow } from './schema';
+import { appendSpan, CREATE_TABLES, resourceInfo, SPAN_ROW_FROM, SPAN_ROW_SELECT, spansFromRows, type SpanRow } from './schema';
+import type { Resource } from '../../shared/model';
 import { Subscriptions, type SpanListener, type SubscribeOptions } from './subscriptions';
 
 export interface StoreOptions {
@@ -22,7 +23,7 @@ export interface StoreOptions {
   maxBytes?: number;
   /** Flush appended spans to the database at least this often. Default 500 ms. */
   flushIntervalMs?: number;
-  /** Most spans kept in the session's in-memory index. Default 500,000. */
+  /** Most spans kept in the session's in-memory index. Default 200,000. */
   maxLiveSpans?: number;
   /** Told about background failures (a flush or prune that failed); default: ignore. */
   onError?: (error: unknown) => void;
@@ -55,19 +56,26 @@ export class TraceStore {
   private readonly timer: NodeJS.Timeout;
   private pruning: Promise<void> | undefined;
   private disposed = false;
+  /** Resource JSON → row id in `resources`; resources are few and shared by many spans. */
+  private readonly resourceIds: Map<string, number>;
+  private readonly resourceIdOf = new WeakMap<Resource, number>();
+  private nextResourceId: number;
 
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly writer: DuckDBConnection,
     private readonly reader: DuckDBConnection,
     private appender: DuckDBAppender,
-    init: { seq: bigint; bytes: number; path: string },
+    private readonly resourceAppender: DuckDBAppender,
+    init: { seq: bigint; bytes: number; path: string; resources: Map<string, number> },
     private readonly options: StoreOptions,
   ) {
     this.path = init.path;
     this.seq = init.seq;
     this.storedBytes = init.bytes;
-    this.live = new LiveIndex(options.maxLiveSpans ?? 500_000);
+    this.resourceIds = init.resources;
+    this.nextResourceId = Math.max(0, ...init.resources.values()) + 1;
+    this.live = new LiveIndex(options.maxLiveSpans ?? 200_000);
     this.subscriptions = new Subscriptions((e) => this.report(e));
     this.timer = setInterval(() => this.flush(), Math.max(10, options.flushIntervalMs ?? 500));
     this.timer.unref();
@@ -86,7 +94,7 @@ export class TraceStore {
     }
     let instance: DuckDBInstance;
     try {
-      instance = await DuckDBInstance.create(path);
+      instance = await DuckDBInstance.create(path, { checkpoint_threshold: '256MB' });
     } catch (error) {
       const msg = (error as Error).message;
       const locked = /lock/i.test(msg);
@@ -105,8 +113,11 @@ export class TraceStore {
       seq: bigint;
       bytes: bigint;
     };
+    const resources = new Map<string, number>();
+    for (const r of (await reader.runAndReadAll('SELECT id, json FROM resources')).getRowObjectsJS()) resources.set(String(r.json), Number(r.id));
     const appender = await writer.createAppender('spans');
-    return new TraceStore(instance, writer, reader, appender, { seq: BigInt(row.seq), bytes: Number(row.bytes), path }, options);
+    const resourceAppender = await writer.createAppender('resources');
+    return new TraceStore(instance, writer, reader, appender, resourceAppender, { seq: BigInt(row.seq), bytes: Number(row.bytes), path, resources }, options);
   }
 
   /** Takes spans in (synchronously): index, subscribers, and the database's append buffer. */
@@ -115,7 +126,7 @@ export class TraceStore {
     if (spans.length === 0) return;
     for (const span of spans) {
       try {
-        this.storedBytes += appendSpan(this.appender, span, ++this.seq);
+        this.storedBytes += appendSpan(this.appender, span, ++this.seq, this.resourceId(span.resource));
         this.pendingRows++;
       } catch (error) {
         this.persistErrors++;
@@ -134,10 +145,28 @@ export class TraceStore {
     this.subscriptions.publish(spans);
   }
 
+  private resourceId(resource: Resource): number {
+    let id = this.resourceIdOf.get(resource);
+    if (id !== undefined) return id;
+    const json = resourceInfo(resource).json;
+    id = this.resourceIds.get(json);
+    if (id === undefined) {
+      id = this.nextResourceId++;
+      this.resourceIds.set(json, id);
+      this.resourceAppender.appendInteger(id);
+      this.resourceAppender.appendVarchar(json);
+      this.resourceAppender.endRow();
+    }
+    this.resourceIdOf.set(resource, id);
+    return id;
+  }
+
   /** Makes everything ingested so far durable and visible to queries. */
   flush(): void {
     if (this.disposed || this.pendingRows === 0) return;
     try {
+      // Resources first: a span row must never be visible without its resource.
+      this.resourceAppender.flushSync();
       this.appender.flushSync();
     } catch (error) {
       this.persistErrors += this.pendingRows;
@@ -163,7 +192,7 @@ export class TraceStore {
   /** Every stored span of the trace, ordered by start time. */
   async getTrace(traceId: string): Promise<Span[]> {
     const conn = await this.ready();
-    const rows = (await conn.runAndReadAll(`SELECT ${SPAN_ROW_SELECT} FROM spans WHERE trace_id = ? ORDER BY start_us, seq`, [traceId])).getRowObjectsJS();
+    const rows = (await conn.runAndReadAll(`SELECT ${SPAN_ROW_SELECT} FROM ${SPAN_ROW_FROM} WHERE s.trace_id = ? ORDER BY s.start_us, s.seq`, [traceId])).getRowObjectsJS();
     return spansFromRows(rows as unknown as SpanRow[]);
   }
 
@@ -172,8 +201,8 @@ export class TraceStore {
     const conn = await this.ready();
     const sql =
       traceIds === 'all'
-        ? `SELECT ${SPAN_ROW_SELECT} FROM spans ORDER BY seq`
-        : `SELECT ${SPAN_ROW_SELECT} FROM spans WHERE trace_id IN (SELECT unnest(string_split(?, ','))) ORDER BY seq`;
+        ? `SELECT ${SPAN_ROW_SELECT} FROM ${SPAN_ROW_FROM} ORDER BY s.seq`
+        : `SELECT ${SPAN_ROW_SELECT} FROM ${SPAN_ROW_FROM} WHERE s.trace_id IN (SELECT unnest(string_split(?, ','))) ORDER BY s.seq`;
     const rows = (await conn.runAndReadAll(sql, traceIds === 'all' ? [] : [traceIds.join(',')])).getRowObjectsJS();
     return spansFromRows(rows as unknown as SpanRow[]);
   }
@@ -225,6 +254,7 @@ export class TraceStore {
     this.subscriptions.clear();
     try {
       this.appender.closeSync();
+      this.resourceAppender.closeSync();
     } catch (error) {
       this.report(error);
     }

@@ -1,0 +1,56 @@
+// bench:ingest — (a) decode-only: our protobuf decoder vs protobufjs on the same payloads;
+// (b) end-to-end OTLP/HTTP protobuf over keep-alive from a separate load process into the
+// receiver + DuckDB store, spans/s with zero loss; (c) the same with OTLP/JSON. Prints figures.
+import protobuf from 'protobufjs';
+import { decodeOtlpProtobuf, encodeOtlpProtobuf } from '../shared/otlp';
+import { OTLP_TRACE_PROTO } from '../shared/otlp/fixtures/otlp-trace-proto';
+import { runLoad, type LoadOutcome, type LoadPlan } from './ingest-harness';
+import { realisticBatch } from './ingest-payloads';
+
+const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
+
+function decodeRatio(): void {
+  const Request = protobuf.parse(OTLP_TRACE_PROTO, { keepCase: true }).root.lookupType('otlp.ExportTraceServiceRequest');
+  const payloads = Array.from({ length: 8 }, (_, i) => encodeOtlpProtobuf(realisticBatch(i + 1, 512)));
+  const rate = (decode: (p: Uint8Array) => unknown): number => {
+    let spans = 0;
+    const t0 = performance.now();
+    while (performance.now() - t0 < 400) {
+      for (const p of payloads) decode(p);
+      spans += payloads.length * 512;
+    }
+    return (spans / (performance.now() - t0)) * 1000;
+  };
+  const ratios: number[] = [];
+  for (let round = 0; round < 3; round++) {
+    const ours = rate((p) => decodeOtlpProtobuf(p));
+    const theirs = rate((p) => Request.decode(p));
+    ratios.push(ours / theirs);
+    console.log(`  round ${round + 1}: ours ${fmt(ours)} spans/s, protobufjs ${fmt(theirs)} spans/s, ratio ${(ours / theirs).toFixed(2)}×`);
+  }
+  ratios.sort((a, b) => a - b);
+  console.log(`  median ratio ours / protobufjs: ${ratios[1]!.toFixed(2)}× (decode to our span model vs protobufjs message objects)`);
+}
+
+function report(label: string, plan: LoadPlan, r: LoadOutcome): void {
+  const lost = r.sentSpans - r.storedSpans;
+  console.log(
+    `  ${label}: ${fmt(r.spansPerSecond)} spans/s end-to-end (${fmt(r.storedSpans)} spans in ${r.seconds.toFixed(2)} s, ` +
+      `${plan.requests} requests × ${plan.spansPerRequest} spans, ${fmt(r.bytesPerRequest)} B each, concurrency ${plan.concurrency})`,
+  );
+  console.log(
+    `    acknowledged ${fmt(r.sentSpans)}, stored ${fmt(r.storedSpans)}, lost ${lost}, retries (429) ${r.retries}, failures ${r.failures}, ` +
+      `request latency p50 ${r.p50Ms.toFixed(1)} ms p99 ${r.p99Ms.toFixed(1)} ms ${lost === 0 && r.failures === 0 ? '— zero loss' : '— LOSS'}`,
+  );
+  if (lost !== 0 || r.failures !== 0) process.exitCode = 1;
+}
+
+const requests = Number(process.env.INGEST_REQUESTS ?? 400);
+console.log('(a) decode only');
+decodeRatio();
+console.log('(b) OTLP/HTTP protobuf → receiver → DuckDB store (target ≥ 150,000 spans/s)');
+const pb: LoadPlan = { format: 'protobuf', spansPerRequest: 500, concurrency: 8, requests };
+report('protobuf', pb, await runLoad(pb));
+console.log('(c) OTLP/HTTP JSON → receiver → DuckDB store');
+const js: LoadPlan = { format: 'json', spansPerRequest: 500, concurrency: 8, requests: Math.ceil(requests / 2) };
+report('json', js, await runLoad(js));
