@@ -97,6 +97,8 @@ export function parseTestFile(source: string, options: ParseOptions = {}): Parse
 
   // First, lenient pass: only to learn [vars], [matrix] and [determinism] (see template.ts).
   const first = renderTemplate({ source, env, lenient: true, file });
+  // The lenient pass fails only on what no variable can fix (syntax, unknown functions): report that.
+  if (!first.ok) return { tests: [], errors: [first.problem], warnings };
   const firstParsed = first.ok ? parseToml(first.text) : undefined;
   const firstValue: Record<string, unknown> = firstParsed?.ok ? firstParsed.value : {};
   const legacyVars = isTable(firstValue.template) && isTable(firstValue.template.vars) ? firstValue.template.vars : {};

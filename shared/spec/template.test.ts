@@ -52,6 +52,11 @@ describe('templates', () => {
     expect(r.errors.map(brief)).toEqual(['10:12 toml.shape `otel.exporter` must be one of "stdout", "otlp", "jaeger", "zipkin"']);
   });
 
+  it('reports an unknown template function as the cause, not the [vars] it kept from being read', () => {
+    const src = `[vars]\nsvc = "a"\n[meta]\nname = "{{ vars.svc }}"\nversion = "1"\ndescription = "{{ fake_name() }}"\n${BODY}`;
+    expect(parseTestFile(src).errors.map(brief)).toEqual([expect.stringMatching(/^6:\d+ toml.template template error: Unable to call `fake_name`/)]);
+  });
+
   it('uses [determinism].freeze_clock for now_rfc3339()', () => {
     const src = `[meta]\nname = "t"\nversion = "1"\ndescription = "{{ now_rfc3339() }}"\n[determinism]\nfreeze_clock = "2030-01-01T00:00:00Z"\n${BODY}`;
     expect(parseTestFile(src).tests[0]!.meta.description).toBe('2030-01-01T00:00:00Z');

@@ -89,7 +89,7 @@ export function renderTemplate(input: RenderInput): RenderResult {
     const message = error instanceof Error ? error.message : String(error);
     const where = /\[Line (\d+), Column (\d+)\]/.exec(message);
     let line = where ? Number(where[1]) : undefined;
-    const column = where ? Number(where[2]) : undefined;
+    let column = where ? Number(where[2]) : undefined;
     const detail = message.split('\n').slice(1).join(' ').trim().replace(/^Error: /, '') || message;
     if (unsetName !== undefined) {
       line = lineOfCall(source, unsetName) ?? (line !== undefined ? line + 1 : undefined);
@@ -104,6 +104,11 @@ export function renderTemplate(input: RenderInput): RenderResult {
           column: col > 0 ? col : column,
         },
       };
+    }
+    // nunjucks reports failed function calls with 0-based positions (other errors are 1-based).
+    if (/^Unable to call/.test(detail) && line !== undefined) {
+      line += 1;
+      column = column === undefined ? undefined : column + 1;
     }
     let text = detail;
     if (/output null or undefined/.test(detail) && line !== undefined) {
