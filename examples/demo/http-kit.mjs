@@ -12,13 +12,22 @@ export class HttpError extends Error {
 }
 
 /**
- * routes: [{ method, route, pattern: RegExp, handler(req, params, body) → { status, body } }]
+ * routes: [{ method, route, pattern: RegExp, handler(req, params, body) → { status, body }, traced? }]
  * The server span is named "<METHOD> <route>" (route template, not the raw path: low cardinality).
+ * Routes with `traced: false` (health checks) make no span, so readiness polling does not change counts.
  */
 export function createServer(tracer, serviceName, routes) {
   return http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://local');
     const match = findRoute(routes, req.method ?? 'GET', url.pathname);
+    if (match && match.route.traced === false) {
+      void match.route.handler(req, match.params, undefined, url).then((result) => {
+        const text = JSON.stringify(result.body ?? {});
+        res.writeHead(result.status ?? 200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+        res.end(text);
+      });
+      return;
+    }
     const parent = propagation.extract(context.active(), req.headers);
     const name = match ? `${req.method} ${match.route.route}` : `${req.method} unmatched`;
     const span = tracer.startSpan(

@@ -1,5 +1,6 @@
 // OpenTelemetry setup for one demo service: the real Node SDK exporting OTLP/HTTP (JSON) to
-// OTEL_EXPORTER_OTLP_ENDPOINT (or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT), resource from OTEL_SERVICE_NAME and
+// OTEL_EXPORTER_OTLP_ENDPOINT (or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT; OTEL_TRACES_EXPORTER=none turns
+// export off), resource from OTEL_SERVICE_NAME and
 // OTEL_RESOURCE_ATTRIBUTES, W3C traceparent propagation. `shutdownTracing()` flushes pending spans.
 import { trace } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
@@ -15,10 +16,12 @@ export function startTracing(fallbackName) {
   const resource = defaultResource()
     .merge(resourceFromAttributes({ 'service.name': fallbackName, 'service.version': '0.1.0' }))
     .merge(detectResources({ detectors: [envDetector] }));
+  // OTEL_TRACES_EXPORTER=none (the standard switch) keeps the spans in-process: no exporter at all.
+  const exporting = (process.env.OTEL_TRACES_EXPORTER ?? 'otlp').trim().toLowerCase() !== 'none';
   provider = new NodeTracerProvider({
     resource,
     // Short delay so a test sees spans quickly; shutdown flushes whatever is left.
-    spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter(), { scheduledDelayMillis: 200 })],
+    spanProcessors: exporting ? [new BatchSpanProcessor(new OTLPTraceExporter(), { scheduledDelayMillis: 200 })] : [],
   });
   // Installs the async-hooks context manager and the W3C trace-context + baggage propagators.
   provider.register();

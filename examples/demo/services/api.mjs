@@ -9,7 +9,7 @@ export function routes(tracer, env) {
   const dbUrl = env.DB_URL ?? 'http://db:7002';
   const workerUrl = env.WORKER_URL ?? 'http://worker:7003';
   return [
-    { method: 'GET', route: '/health', pattern: /^\/health$/, handler: async () => ({ body: { status: 'ok' } }) },
+    { method: 'GET', route: '/health', pattern: /^\/health$/, traced: false, handler: async () => ({ body: { status: 'ok' } }) },
     {
       method: 'GET',
       route: '/items/:id',
