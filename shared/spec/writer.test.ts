@@ -86,6 +86,13 @@ describe('formatToml', () => {
     }
   });
 
+  it('keeps CRLF line endings, including inside multi-line strings', () => {
+    const crlf = '[meta]\r\nname="n"\r\ndescription = """\r\nline one\r\nline two"""\r\n';
+    const r = ok(formatToml(crlf));
+    expect(r.text).toBe('[meta]\r\nname = "n"\r\ndescription = """\r\nline one\r\nline two"""\r\n');
+    expect(ok(formatToml(r.text)).changed).toBe(false);
+  });
+
   it('refuses invalid TOML with the syntax error', () => {
     const r = formatToml('[meta\nname = 1\n');
     expect(r.ok).toBe(false);

@@ -42,6 +42,8 @@ function collapseBlanks(lines: string[]): string[] {
 export function formatToml(source: string, file?: string): FormatResult {
   const before = parseToml(source, file);
   if (!before.ok) return { ok: false, problem: before.problem };
+  // Work on LF lines; the file keeps its own line-ending style.
+  const eol = source.includes('\r\n') ? '\r\n' : '\n';
   const text = source.replace(/\r\n/g, '\n');
   const layout = layoutOf(text);
   const { lines, continuation } = layout;
@@ -96,7 +98,7 @@ export function formatToml(source: string, file?: string): FormatResult {
   const preamble = collapseBlanks(formatRange(0, layout.preambleEnd));
   if (preamble.length > 0) sections.push(preamble);
   for (const group of ordered) for (const block of group.blocks) sections.push(formatRange(block.start, block.end, block));
-  const formatted = sections.map((s) => s.join('\n')).join('\n\n') + '\n';
+  const formatted = (sections.map((s) => s.join('\n')).join('\n\n') + '\n').replace(/\n/g, eol);
 
   const after = parseToml(formatted, file);
   if (!after.ok || !sameData(after.value, before.value)) {
