@@ -107,22 +107,38 @@ export function normaliseBase64(text: string): string | undefined {
   return bytes === undefined ? undefined : base64OfRange(bytes, 0, bytes.length);
 }
 
-// Below this length a plain ASCII loop beats the TextDecoder call overhead.
-const SHORT_STRING = 24;
+// Short strings (attribute keys, enum-like values, span names) repeat across the spans of a batch.
+// A small direct-mapped cache keyed by a hash of their bytes returns the same string without
+// allocating, which keeps the decoder's garbage down; a miss decodes and remembers the bytes.
+const SHORT_STRING = 32;
+const CACHE_SLOTS = 4096;
+const cachedText: string[] = new Array<string>(CACHE_SLOTS).fill('');
+const cachedBytes: Uint8Array[] = new Array<Uint8Array>(CACHE_SLOTS).fill(new Uint8Array(0));
 
 /** UTF-8 text of `buf[start, end)` (invalid sequences become U+FFFD). */
 export function utf8OfRange(buf: Uint8Array, start: number, end: number): string {
-  if (end - start <= SHORT_STRING) {
-    let out = '';
-    let i = start;
-    for (; i < end; i++) {
-      const c = buf[i]!;
-      if (c >= 0x80) break;
-      out += String.fromCharCode(c);
-    }
-    if (i === end) return out;
+  const len = end - start;
+  if (len === 0) return '';
+  if (len > SHORT_STRING) return utf8Decoder.decode(buf.subarray(start, end));
+  // Hash a sample of the bytes (the full comparison below makes any collision harmless).
+  const last = end - 1;
+  let hash = Math.imul(len ^ buf[start]!, 0x01000193);
+  hash = Math.imul(hash ^ buf[last]!, 0x01000193);
+  hash = Math.imul(hash ^ buf[start + (len >> 1)]!, 0x01000193);
+  hash = Math.imul(hash ^ buf[last - 1 < start ? start : last - 1]!, 0x01000193);
+  hash = Math.imul(hash ^ buf[start + (len >> 2)]!, 0x01000193);
+  hash = Math.imul(hash ^ buf[start + ((3 * len) >> 2)]!, 0x01000193);
+  const slot = (hash ^ (hash >>> 16)) & (CACHE_SLOTS - 1);
+  const known = cachedBytes[slot]!;
+  if (known.length === len) {
+    let i = 0;
+    while (i < len && known[i] === buf[start + i]) i++;
+    if (i === len) return cachedText[slot]!;
   }
-  return utf8Decoder.decode(buf.subarray(start, end));
+  const text = utf8Decoder.decode(buf.subarray(start, end));
+  cachedBytes[slot] = buf.slice(start, end);
+  cachedText[slot] = text;
+  return text;
 }
 
 export function utf8Encode(text: string): Uint8Array {

@@ -7,45 +7,34 @@
 // (OTLP partial success), the rest are kept.
 import type { InstrumentationScope, KeyValue, Resource, Span, SpanEvent, SpanLink, SpanStatus } from '../model';
 import { buildSpan } from '../model';
-import { hexOfRange, isZeroRange } from './bytes';
 import { kindFromNumber, statusFromNumber } from './otlp-enums';
-import { readAttribute, readCount, readString } from './protobuf-values';
+import { OtlpReader } from './protobuf-values';
 import { Rejections, parentIdProblem, spanIdProblem, traceIdProblem, type OtlpDecodeResult } from './result';
-import {
-  WIRE_I32,
-  WIRE_I64,
-  WIRE_LEN,
-  WIRE_VARINT,
-  WireReader,
-  decodeError,
-  readFixed32,
-  readFixed64,
-  readLengthEnd,
-  readVarint32,
-  skipField,
-  uint64String,
-  wrongWireType,
-} from './wire-reader';
+
+// Wire types (local copies: see the note in wire-reader.ts about module bindings in hot loops).
+const I64 = 1;
+const LEN = 2;
+const VARINT = 0;
+const I32 = 5;
 
 const UNSET_STATUS: SpanStatus = Object.freeze({ code: 'unset' });
 
 export function decodeOtlpProtobuf(bytes: Uint8Array): OtlpDecodeResult {
-  const r = new WireReader(bytes);
+  const r = new OtlpReader(bytes);
   const end = bytes.length;
   const spans: Span[] = [];
   const rejections = new Rejections();
   while (r.pos < end) {
-    const tag = readVarint32(r, end);
+    const tag = r.uint32(end);
     const field = tag >>> 3;
     const wire = tag & 7;
     if (field === 1) {
-      if (wire !== WIRE_LEN) throw wrongWireType(r, 'ExportTraceServiceRequest.resource_spans (1)', wire, WIRE_LEN);
-      const stop = readLengthEnd(r, end);
+      if (wire !== LEN) throw r.wrongWire('ExportTraceServiceRequest.resource_spans (1)', wire, LEN);
+      const stop = r.lengthEnd(end);
       decodeResourceSpans(r, stop, spans, rejections);
       r.pos = stop;
     } else {
-      if (field === 0) throw decodeError(r.pos, 'field number 0 in ExportTraceServiceRequest');
-      skipField(r, wire, field, end);
+      r.skip(wire, field, end);
     }
   }
   return rejections.finish(spans);
@@ -56,29 +45,28 @@ export function decodeOtlpProtobuf(bytes: Uint8Array): OtlpDecodeResult {
  * first pass finds the resource and schema url (skipping the spans), a second decodes the spans
  * with the finished, shared Resource object.
  */
-function decodeResourceSpans(r: WireReader, end: number, spans: Span[], rejections: Rejections): void {
+function decodeResourceSpans(r: OtlpReader, end: number, spans: Span[], rejections: Rejections): void {
   const start = r.pos;
   const attributes: KeyValue[] = [];
   let dropped = 0;
   let schemaUrl = '';
   while (r.pos < end) {
-    const tag = readVarint32(r, end);
+    const tag = r.uint32(end);
     const field = tag >>> 3;
     const wire = tag & 7;
     if (field === 1) {
-      if (wire !== WIRE_LEN) throw wrongWireType(r, 'ResourceSpans.resource (1)', wire, WIRE_LEN);
-      const stop = readLengthEnd(r, end);
+      if (wire !== LEN) throw r.wrongWire('ResourceSpans.resource (1)', wire, LEN);
+      const stop = r.lengthEnd(end);
       dropped = decodeResource(r, stop, attributes);
       r.pos = stop;
     } else if (field === 2) {
-      if (wire !== WIRE_LEN) throw wrongWireType(r, 'ResourceSpans.scope_spans (2)', wire, WIRE_LEN);
-      r.pos = readLengthEnd(r, end);
+      if (wire !== LEN) throw r.wrongWire('ResourceSpans.scope_spans (2)', wire, LEN);
+      r.pos = r.lengthEnd(end);
     } else if (field === 3) {
-      if (wire !== WIRE_LEN) throw wrongWireType(r, 'ResourceSpans.schema_url (3)', wire, WIRE_LEN);
-      schemaUrl = readString(r, end);
+      if (wire !== LEN) throw r.wrongWire('ResourceSpans.schema_url (3)', wire, LEN);
+      schemaUrl = r.string(end);
     } else {
-      if (field === 0) throw decodeError(r.pos, 'field number 0 in ResourceSpans');
-      skipField(r, wire, field, end);
+      r.skip(wire, field, end);
     }
   }
   const resource: Resource = { attributes };
@@ -87,60 +75,58 @@ function decodeResourceSpans(r: WireReader, end: number, spans: Span[], rejectio
 
   r.pos = start;
   while (r.pos < end) {
-    const tag = readVarint32(r, end);
+    const tag = r.uint32(end);
     if (tag >>> 3 === 2) {
-      const stop = readLengthEnd(r, end);
+      const stop = r.lengthEnd(end);
       decodeScopeSpans(r, stop, resource, spans, rejections);
       r.pos = stop;
-    } else skipField(r, tag & 7, tag >>> 3, end);
+    } else r.skip(tag & 7, tag >>> 3, end);
   }
 }
 
 /** Resource: attributes = 1, dropped_attributes_count = 2. Returns the dropped count. */
-function decodeResource(r: WireReader, end: number, attributes: KeyValue[]): number {
+function decodeResource(r: OtlpReader, end: number, attributes: KeyValue[]): number {
   let dropped = 0;
   while (r.pos < end) {
-    const tag = readVarint32(r, end);
+    const tag = r.uint32(end);
     const field = tag >>> 3;
     const wire = tag & 7;
     if (field === 1) {
-      if (wire !== WIRE_LEN) throw wrongWireType(r, 'Resource.attributes (1)', wire, WIRE_LEN);
-      readAttribute(r, end, attributes);
+      if (wire !== LEN) throw r.wrongWire('Resource.attributes (1)', wire, LEN);
+      r.attribute(end, attributes);
     } else if (field === 2) {
-      dropped = readCount(r, end, wire, 'Resource.dropped_attributes_count (2)');
+      dropped = r.count(end, wire, 'Resource.dropped_attributes_count (2)');
     } else {
-      if (field === 0) throw decodeError(r.pos, 'field number 0 in Resource');
-      skipField(r, wire, field, end);
+      r.skip(wire, field, end);
     }
   }
   return dropped;
 }
 
 /** ScopeSpans: scope = 1, spans = 2, schema_url = 3 (two passes, as for ResourceSpans). */
-function decodeScopeSpans(r: WireReader, end: number, resource: Resource, spans: Span[], rejections: Rejections): void {
+function decodeScopeSpans(r: OtlpReader, end: number, resource: Resource, spans: Span[], rejections: Rejections): void {
   const start = r.pos;
   let scope: { name: string; version?: string; attributes?: KeyValue[]; droppedAttributesCount?: number; schemaUrl?: string } = {
     name: '',
   };
   let schemaUrl = '';
   while (r.pos < end) {
-    const tag = readVarint32(r, end);
+    const tag = r.uint32(end);
     const field = tag >>> 3;
     const wire = tag & 7;
     if (field === 1) {
-      if (wire !== WIRE_LEN) throw wrongWireType(r, 'ScopeSpans.scope (1)', wire, WIRE_LEN);
-      const stop = readLengthEnd(r, end);
+      if (wire !== LEN) throw r.wrongWire('ScopeSpans.scope (1)', wire, LEN);
+      const stop = r.lengthEnd(end);
       scope = decodeScope(r, stop);
       r.pos = stop;
     } else if (field === 2) {
-      if (wire !== WIRE_LEN) throw wrongWireType(r, 'ScopeSpans.spans (2)', wire, WIRE_LEN);
-      r.pos = readLengthEnd(r, end);
+      if (wire !== LEN) throw r.wrongWire('ScopeSpans.spans (2)', wire, LEN);
+      r.pos = r.lengthEnd(end);
     } else if (field === 3) {
-      if (wire !== WIRE_LEN) throw wrongWireType(r, 'ScopeSpans.schema_url (3)', wire, WIRE_LEN);
-      schemaUrl = readString(r, end);
+      if (wire !== LEN) throw r.wrongWire('ScopeSpans.schema_url (3)', wire, LEN);
+      schemaUrl = r.string(end);
     } else {
-      if (field === 0) throw decodeError(r.pos, 'field number 0 in ScopeSpans');
-      skipField(r, wire, field, end);
+      r.skip(wire, field, end);
     }
   }
   if (schemaUrl !== '') scope.schemaUrl = schemaUrl;
@@ -148,40 +134,39 @@ function decodeScopeSpans(r: WireReader, end: number, resource: Resource, spans:
 
   r.pos = start;
   while (r.pos < end) {
-    const tag = readVarint32(r, end);
+    const tag = r.uint32(end);
     if (tag >>> 3 === 2) {
-      const stop = readLengthEnd(r, end);
+      const stop = r.lengthEnd(end);
       const span = decodeSpan(r, stop, resource, shared, rejections);
       if (span !== undefined) spans.push(span);
       r.pos = stop;
-    } else skipField(r, tag & 7, tag >>> 3, end);
+    } else r.skip(tag & 7, tag >>> 3, end);
   }
 }
 
 /** InstrumentationScope: name = 1, version = 2, attributes = 3, dropped_attributes_count = 4. */
-function decodeScope(r: WireReader, end: number): { name: string; version?: string; attributes?: KeyValue[]; droppedAttributesCount?: number } {
+function decodeScope(r: OtlpReader, end: number): { name: string; version?: string; attributes?: KeyValue[]; droppedAttributesCount?: number } {
   let name = '';
   let version = '';
   const attributes: KeyValue[] = [];
   let dropped = 0;
   while (r.pos < end) {
-    const tag = readVarint32(r, end);
+    const tag = r.uint32(end);
     const field = tag >>> 3;
     const wire = tag & 7;
     if (field === 1) {
-      if (wire !== WIRE_LEN) throw wrongWireType(r, 'InstrumentationScope.name (1)', wire, WIRE_LEN);
-      name = readString(r, end);
+      if (wire !== LEN) throw r.wrongWire('InstrumentationScope.name (1)', wire, LEN);
+      name = r.string(end);
     } else if (field === 2) {
-      if (wire !== WIRE_LEN) throw wrongWireType(r, 'InstrumentationScope.version (2)', wire, WIRE_LEN);
-      version = readString(r, end);
+      if (wire !== LEN) throw r.wrongWire('InstrumentationScope.version (2)', wire, LEN);
+      version = r.string(end);
     } else if (field === 3) {
-      if (wire !== WIRE_LEN) throw wrongWireType(r, 'InstrumentationScope.attributes (3)', wire, WIRE_LEN);
-      readAttribute(r, end, attributes);
+      if (wire !== LEN) throw r.wrongWire('InstrumentationScope.attributes (3)', wire, LEN);
+      r.attribute(end, attributes);
     } else if (field === 4) {
-      dropped = readCount(r, end, wire, 'InstrumentationScope.dropped_attributes_count (4)');
+      dropped = r.count(end, wire, 'InstrumentationScope.dropped_attributes_count (4)');
     } else {
-      if (field === 0) throw decodeError(r.pos, 'field number 0 in InstrumentationScope');
-      skipField(r, wire, field, end);
+      r.skip(wire, field, end);
     }
   }
   const scope: { name: string; version?: string; attributes?: KeyValue[]; droppedAttributesCount?: number } = { name };
@@ -192,8 +177,7 @@ function decodeScope(r: WireReader, end: number): { name: string; version?: stri
 }
 
 /** Span (trace.proto field numbers in the cases below); undefined when rejected for invalid ids. */
-function decodeSpan(r: WireReader, end: number, resource: Resource, scope: InstrumentationScope, rejections: Rejections): Span | undefined {
-  const buf = r.buf;
+function decodeSpan(r: OtlpReader, end: number, resource: Resource, scope: InstrumentationScope, rejections: Rejections): Span | undefined {
   let traceStart = 0;
   let traceEnd = 0;
   let spanStart = 0;
@@ -214,105 +198,104 @@ function decodeSpan(r: WireReader, end: number, resource: Resource, scope: Instr
   let droppedLinks = 0;
   let status = UNSET_STATUS;
   while (r.pos < end) {
-    const tag = readVarint32(r, end);
+    const tag = r.uint32(end);
     const field = tag >>> 3;
     const wire = tag & 7;
     switch (field) {
       case 1:
-        if (wire !== WIRE_LEN) throw wrongWireType(r, 'Span.trace_id (1)', wire, WIRE_LEN);
-        traceEnd = readLengthEnd(r, end);
+        if (wire !== LEN) throw r.wrongWire('Span.trace_id (1)', wire, LEN);
+        traceEnd = r.lengthEnd(end);
         traceStart = r.pos;
         r.pos = traceEnd;
         break;
       case 2:
-        if (wire !== WIRE_LEN) throw wrongWireType(r, 'Span.span_id (2)', wire, WIRE_LEN);
-        spanEnd = readLengthEnd(r, end);
+        if (wire !== LEN) throw r.wrongWire('Span.span_id (2)', wire, LEN);
+        spanEnd = r.lengthEnd(end);
         spanStart = r.pos;
         r.pos = spanEnd;
         break;
       case 3:
-        if (wire !== WIRE_LEN) throw wrongWireType(r, 'Span.trace_state (3)', wire, WIRE_LEN);
-        traceState = readString(r, end);
+        if (wire !== LEN) throw r.wrongWire('Span.trace_state (3)', wire, LEN);
+        traceState = r.string(end);
         break;
       case 4:
-        if (wire !== WIRE_LEN) throw wrongWireType(r, 'Span.parent_span_id (4)', wire, WIRE_LEN);
-        parentEnd = readLengthEnd(r, end);
+        if (wire !== LEN) throw r.wrongWire('Span.parent_span_id (4)', wire, LEN);
+        parentEnd = r.lengthEnd(end);
         parentStart = r.pos;
         r.pos = parentEnd;
         break;
       case 5:
-        if (wire !== WIRE_LEN) throw wrongWireType(r, 'Span.name (5)', wire, WIRE_LEN);
-        name = readString(r, end);
+        if (wire !== LEN) throw r.wrongWire('Span.name (5)', wire, LEN);
+        name = r.string(end);
         break;
       case 6:
-        if (wire !== WIRE_VARINT) throw wrongWireType(r, 'Span.kind (6)', wire, WIRE_VARINT);
-        kind = readVarint32(r, end);
+        if (wire !== VARINT) throw r.wrongWire('Span.kind (6)', wire, VARINT);
+        kind = r.uint32(end);
         break;
       case 7:
-        if (wire !== WIRE_I64) throw wrongWireType(r, 'Span.start_time_unix_nano (7)', wire, WIRE_I64);
-        readFixed64(r, end);
-        start = uint64String(r.lo, r.hi);
+        if (wire !== I64) throw r.wrongWire('Span.start_time_unix_nano (7)', wire, I64);
+        r.fixed64(end);
+        start = r.uint64String();
         break;
       case 8:
-        if (wire !== WIRE_I64) throw wrongWireType(r, 'Span.end_time_unix_nano (8)', wire, WIRE_I64);
-        readFixed64(r, end);
-        stop = uint64String(r.lo, r.hi);
+        if (wire !== I64) throw r.wrongWire('Span.end_time_unix_nano (8)', wire, I64);
+        r.fixed64(end);
+        stop = r.uint64String();
         break;
       case 9:
-        if (wire !== WIRE_LEN) throw wrongWireType(r, 'Span.attributes (9)', wire, WIRE_LEN);
-        readAttribute(r, end, attributes);
+        if (wire !== LEN) throw r.wrongWire('Span.attributes (9)', wire, LEN);
+        r.attribute(end, attributes);
         break;
       case 10:
-        droppedAttributes = readCount(r, end, wire, 'Span.dropped_attributes_count (10)');
+        droppedAttributes = r.count(end, wire, 'Span.dropped_attributes_count (10)');
         break;
       case 11: {
-        if (wire !== WIRE_LEN) throw wrongWireType(r, 'Span.events (11)', wire, WIRE_LEN);
-        const stopAt = readLengthEnd(r, end);
+        if (wire !== LEN) throw r.wrongWire('Span.events (11)', wire, LEN);
+        const stopAt = r.lengthEnd(end);
         events.push(decodeEvent(r, stopAt));
         r.pos = stopAt;
         break;
       }
       case 12:
-        droppedEvents = readCount(r, end, wire, 'Span.dropped_events_count (12)');
+        droppedEvents = r.count(end, wire, 'Span.dropped_events_count (12)');
         break;
       case 13: {
-        if (wire !== WIRE_LEN) throw wrongWireType(r, 'Span.links (13)', wire, WIRE_LEN);
-        const stopAt = readLengthEnd(r, end);
+        if (wire !== LEN) throw r.wrongWire('Span.links (13)', wire, LEN);
+        const stopAt = r.lengthEnd(end);
         links.push(decodeLink(r, stopAt));
         r.pos = stopAt;
         break;
       }
       case 14:
-        droppedLinks = readCount(r, end, wire, 'Span.dropped_links_count (14)');
+        droppedLinks = r.count(end, wire, 'Span.dropped_links_count (14)');
         break;
       case 15: {
-        if (wire !== WIRE_LEN) throw wrongWireType(r, 'Span.status (15)', wire, WIRE_LEN);
-        const stopAt = readLengthEnd(r, end);
+        if (wire !== LEN) throw r.wrongWire('Span.status (15)', wire, LEN);
+        const stopAt = r.lengthEnd(end);
         status = decodeStatus(r, stopAt);
         r.pos = stopAt;
         break;
       }
       case 16:
-        if (wire !== WIRE_I32) throw wrongWireType(r, 'Span.flags (16)', wire, WIRE_I32);
-        flags = readFixed32(r, end);
+        if (wire !== I32) throw r.wrongWire('Span.flags (16)', wire, I32);
+        flags = r.fixed32(end);
         break;
       default:
-        if (field === 0) throw decodeError(r.pos, 'field number 0 in Span');
-        skipField(r, wire, field, end);
+        r.skip(wire, field, end);
     }
   }
   const problem =
-    traceIdProblem(traceEnd - traceStart, isZeroRange(buf, traceStart, traceEnd)) ??
-    spanIdProblem(spanEnd - spanStart, isZeroRange(buf, spanStart, spanEnd)) ??
+    traceIdProblem(traceEnd - traceStart, r.isZero(traceStart, traceEnd)) ??
+    spanIdProblem(spanEnd - spanStart, r.isZero(spanStart, spanEnd)) ??
     parentIdProblem(parentEnd - parentStart);
   if (problem !== undefined) {
     rejections.reject(name, problem);
     return undefined;
   }
   return buildSpan({
-    traceId: hexOfRange(buf, traceStart, traceEnd),
-    spanId: hexOfRange(buf, spanStart, spanEnd),
-    parentSpanId: parentEnd > parentStart && !isZeroRange(buf, parentStart, parentEnd) ? hexOfRange(buf, parentStart, parentEnd) : undefined,
+    traceId: r.hex(traceStart, traceEnd),
+    spanId: r.hex(spanStart, spanEnd),
+    parentSpanId: parentEnd > parentStart && !r.isZero(parentStart, parentEnd) ? r.hex(parentStart, parentEnd) : undefined,
     traceState,
     flags: flags === 0 ? undefined : flags,
     name,
@@ -332,37 +315,36 @@ function decodeSpan(r: WireReader, end: number, resource: Resource, scope: Instr
 }
 
 /** Span.Event: time_unix_nano = 1, name = 2, attributes = 3, dropped_attributes_count = 4. */
-function decodeEvent(r: WireReader, end: number): SpanEvent {
+function decodeEvent(r: OtlpReader, end: number): SpanEvent {
   let time = '0';
   let name = '';
   const attributes: KeyValue[] = [];
   let dropped = 0;
   while (r.pos < end) {
-    const tag = readVarint32(r, end);
+    const tag = r.uint32(end);
     const field = tag >>> 3;
     const wire = tag & 7;
     if (field === 1) {
-      if (wire !== WIRE_I64) throw wrongWireType(r, 'Span.Event.time_unix_nano (1)', wire, WIRE_I64);
-      readFixed64(r, end);
-      time = uint64String(r.lo, r.hi);
+      if (wire !== I64) throw r.wrongWire('Span.Event.time_unix_nano (1)', wire, I64);
+      r.fixed64(end);
+      time = r.uint64String();
     } else if (field === 2) {
-      if (wire !== WIRE_LEN) throw wrongWireType(r, 'Span.Event.name (2)', wire, WIRE_LEN);
-      name = readString(r, end);
+      if (wire !== LEN) throw r.wrongWire('Span.Event.name (2)', wire, LEN);
+      name = r.string(end);
     } else if (field === 3) {
-      if (wire !== WIRE_LEN) throw wrongWireType(r, 'Span.Event.attributes (3)', wire, WIRE_LEN);
-      readAttribute(r, end, attributes);
+      if (wire !== LEN) throw r.wrongWire('Span.Event.attributes (3)', wire, LEN);
+      r.attribute(end, attributes);
     } else if (field === 4) {
-      dropped = readCount(r, end, wire, 'Span.Event.dropped_attributes_count (4)');
+      dropped = r.count(end, wire, 'Span.Event.dropped_attributes_count (4)');
     } else {
-      if (field === 0) throw decodeError(r.pos, 'field number 0 in Span.Event');
-      skipField(r, wire, field, end);
+      r.skip(wire, field, end);
     }
   }
   return dropped === 0 ? { name, timeUnixNano: time, attributes } : { name, timeUnixNano: time, attributes, droppedAttributesCount: dropped };
 }
 
 /** Span.Link: trace_id = 1, span_id = 2, trace_state = 3, attributes = 4, dropped = 5, flags = 6. */
-function decodeLink(r: WireReader, end: number): SpanLink {
+function decodeLink(r: OtlpReader, end: number): SpanLink {
   let traceId = '';
   let spanId = '';
   let traceState = '';
@@ -370,30 +352,29 @@ function decodeLink(r: WireReader, end: number): SpanLink {
   let dropped = 0;
   let flags = 0;
   while (r.pos < end) {
-    const tag = readVarint32(r, end);
+    const tag = r.uint32(end);
     const field = tag >>> 3;
     const wire = tag & 7;
     if (field === 1 || field === 2) {
-      if (wire !== WIRE_LEN) throw wrongWireType(r, field === 1 ? 'Span.Link.trace_id (1)' : 'Span.Link.span_id (2)', wire, WIRE_LEN);
-      const stop = readLengthEnd(r, end);
-      const hex = hexOfRange(r.buf, r.pos, stop);
+      if (wire !== LEN) throw r.wrongWire(field === 1 ? 'Span.Link.trace_id (1)' : 'Span.Link.span_id (2)', wire, LEN);
+      const stop = r.lengthEnd(end);
+      const hex = r.hex(r.pos, stop);
       if (field === 1) traceId = hex;
       else spanId = hex;
       r.pos = stop;
     } else if (field === 3) {
-      if (wire !== WIRE_LEN) throw wrongWireType(r, 'Span.Link.trace_state (3)', wire, WIRE_LEN);
-      traceState = readString(r, end);
+      if (wire !== LEN) throw r.wrongWire('Span.Link.trace_state (3)', wire, LEN);
+      traceState = r.string(end);
     } else if (field === 4) {
-      if (wire !== WIRE_LEN) throw wrongWireType(r, 'Span.Link.attributes (4)', wire, WIRE_LEN);
-      readAttribute(r, end, attributes);
+      if (wire !== LEN) throw r.wrongWire('Span.Link.attributes (4)', wire, LEN);
+      r.attribute(end, attributes);
     } else if (field === 5) {
-      dropped = readCount(r, end, wire, 'Span.Link.dropped_attributes_count (5)');
+      dropped = r.count(end, wire, 'Span.Link.dropped_attributes_count (5)');
     } else if (field === 6) {
-      if (wire !== WIRE_I32) throw wrongWireType(r, 'Span.Link.flags (6)', wire, WIRE_I32);
-      flags = readFixed32(r, end);
+      if (wire !== I32) throw r.wrongWire('Span.Link.flags (6)', wire, I32);
+      flags = r.fixed32(end);
     } else {
-      if (field === 0) throw decodeError(r.pos, 'field number 0 in Span.Link');
-      skipField(r, wire, field, end);
+      r.skip(wire, field, end);
     }
   }
   const link: { -readonly [K in keyof SpanLink]: SpanLink[K] } = { traceId, spanId, attributes };
@@ -404,22 +385,21 @@ function decodeLink(r: WireReader, end: number): SpanLink {
 }
 
 /** Status: message = 2, code = 3 (field 1 is the long-deprecated deprecated_code, skipped). */
-function decodeStatus(r: WireReader, end: number): SpanStatus {
+function decodeStatus(r: OtlpReader, end: number): SpanStatus {
   let message = '';
   let code = 0;
   while (r.pos < end) {
-    const tag = readVarint32(r, end);
+    const tag = r.uint32(end);
     const field = tag >>> 3;
     const wire = tag & 7;
     if (field === 2) {
-      if (wire !== WIRE_LEN) throw wrongWireType(r, 'Status.message (2)', wire, WIRE_LEN);
-      message = readString(r, end);
+      if (wire !== LEN) throw r.wrongWire('Status.message (2)', wire, LEN);
+      message = r.string(end);
     } else if (field === 3) {
-      if (wire !== WIRE_VARINT) throw wrongWireType(r, 'Status.code (3)', wire, WIRE_VARINT);
-      code = readVarint32(r, end);
+      if (wire !== VARINT) throw r.wrongWire('Status.code (3)', wire, VARINT);
+      code = r.uint32(end);
     } else {
-      if (field === 0) throw decodeError(r.pos, 'field number 0 in Status');
-      skipField(r, wire, field, end);
+      r.skip(wire, field, end);
     }
   }
   const statusCode = statusFromNumber(code);
