@@ -5,3 +5,4 @@ export type { RunRecord, ListRunsQuery } from './runs';
 export type { SpanBatch, SpanListener, SubscribeOptions } from './subscriptions';
 export type { LiveQuery } from './live-index';
 export { defaultDataDir, resolveDataDir } from './data-dir';
+export { MAX_IMPORT_BYTES, type ImportResult } from './import-export';

@@ -12,6 +12,7 @@ import { listTraces, serviceGraph, spanStats, type ListTracesQuery, type Service
 import { getRun, listRuns, recordRun, updateRun, type ListRunsQuery, type RunRecord } from './runs';
 import { appendSpan, CREATE_TABLES, resourceInfo, SPAN_ROW_FROM, SPAN_ROW_SELECT, spansFromRows, type SpanRow } from './schema';
 import type { Resource } from '../../shared/model';
+import { exportTraces, importFile, type ImportResult } from './import-export';
 import { Subscriptions, type SpanListener, type SubscribeOptions } from './subscriptions';
 
 export interface StoreOptions {
@@ -205,6 +206,28 @@ export class TraceStore {
         : `SELECT ${SPAN_ROW_SELECT} FROM ${SPAN_ROW_FROM} WHERE s.trace_id IN (SELECT unnest(string_split(?, ','))) ORDER BY s.seq`;
     const rows = (await conn.runAndReadAll(sql, traceIds === 'all' ? [] : [traceIds.join(',')])).getRowObjectsJS();
     return spansFromRows(rows as unknown as SpanRow[]);
+  }
+
+  /** `traceId:spanId` of every stored span of these traces (for de-duplicating imports). */
+  async storedSpanKeys(traceIds: readonly string[]): Promise<Set<string>> {
+    const keys = new Set<string>();
+    if (traceIds.length === 0) return keys;
+    const conn = await this.ready();
+    const rows = (
+      await conn.runAndReadAll(`SELECT trace_id || ':' || span_id AS k FROM spans WHERE trace_id IN (SELECT unnest(string_split(?, ',')))`, [traceIds.join(',')])
+    ).getRowObjectsJS();
+    for (const r of rows) keys.add(String(r.k));
+    return keys;
+  }
+
+  /** Reads a trace file (any supported format) into the store, skipping spans it already has. */
+  importFile(path: string): Promise<ImportResult> {
+    return importFile(this, path);
+  }
+
+  /** OTLP JSON (or JSON Lines) of the given traces, or of everything; re-imports identically. */
+  exportTraces(ids: readonly string[] | 'all', format: 'otlp-json' | 'otlp-jsonl' = 'otlp-json'): Promise<{ text: string; spans: number; missing: string[] }> {
+    return exportTraces(this, ids, format);
   }
 
   async serviceGraph(filter?: SpanFilter): Promise<ServiceEdge[]> {

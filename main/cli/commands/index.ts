@@ -2,6 +2,8 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context';
 import { registerCollect } from './collect';
+import { registerExport } from './export';
+import { registerImport } from './import';
 import { registerFmt } from './fmt';
 import { registerInit } from './init';
 import { registerTrace } from './trace';
@@ -10,7 +12,7 @@ import { registerValidate } from './validate';
 
 type Register = (program: Command, ctx: CliContext) => void;
 
-const commands: Register[] = [registerCollect, registerTraces, registerTrace, registerValidate, registerFmt, registerInit];
+const commands: Register[] = [registerCollect, registerTraces, registerTrace, registerImport, registerExport, registerValidate, registerFmt, registerInit];
 
 export function registerCommands(program: Command, ctx: CliContext): void {
   for (const register of commands) register(program, ctx);

@@ -1,0 +1,63 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { formatTraceFile } from '../../../shared/otlp';
+import { sampleSpans } from '../../../shared/otlp/fixtures/sample-spans';
+import { runCli } from '../testing';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+function tempDir(): string {
+  const d = mkdtempSync(join(tmpdir(), 'clnrm-cli-io-'));
+  dirs.push(d);
+  return d;
+}
+
+describe('clnrm import / export', () => {
+  it('imports files, skips duplicates, exports exactly what was imported', async () => {
+    const dir = tempDir();
+    const spans = sampleSpans();
+    const input = formatTraceFile(spans, 'otlp-json');
+    writeFileSync(join(dir, 'in.json'), input);
+    const imported = await runCli(['import', 'in.json', '--data-dir', 'db'], { cwd: dir });
+    expect(imported.code).toBe(0);
+    expect(imported.stdout).toMatch(new RegExp(`in\\.json: ${spans.length} spans in \\d+ traces imported \\(otlp-json\\)`));
+    const again = await runCli(['import', 'in.json', '--data-dir', 'db'], { cwd: dir });
+    expect(again.stdout).toMatch(new RegExp(`0 spans in 0 traces imported \\(otlp-json\\), ${spans.length} already stored`));
+
+    const exported = await runCli(['export', '--all', '-o', 'out.json', '--data-dir', 'db'], { cwd: dir });
+    expect(exported.code).toBe(0);
+    expect(exported.stderr).toMatch(`Exported ${spans.length} spans to out.json`);
+    const fresh = tempDir();
+    writeFileSync(join(fresh, 'out.json'), readFileSync(join(dir, 'out.json')));
+    expect((await runCli(['import', 'out.json', '--data-dir', 'db'], { cwd: fresh })).code).toBe(0);
+    expect((await runCli(['export', '--all', '-o', 'again.json', '--data-dir', 'db'], { cwd: fresh })).code).toBe(0);
+    expect(readFileSync(join(fresh, 'again.json'), 'utf8')).toBe(readFileSync(join(dir, 'out.json'), 'utf8'));
+
+    const one = await runCli(['export', '--trace', spans[0]!.traceId, '-o', '-', '--data-dir', 'db'], { cwd: dir });
+    expect(one.code).toBe(0);
+    expect((JSON.parse(one.stdout) as { resourceSpans: unknown[] }).resourceSpans.length).toBeGreaterThan(0);
+  });
+
+  it('explains bad files and bad arguments', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'bad.json'), '{"resourceSpans": [ {');
+    writeFileSync(join(dir, 'good.json'), formatTraceFile(sampleSpans(), 'otlp-json'));
+    const r = await runCli(['import', 'bad.json', 'missing.json', 'good.json', '--data-dir', 'db'], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/bad\.json:1:\d+: .*\[trace\./);
+    expect(r.stderr).toMatch(/Cannot read .*missing\.json.*\[io\.read\]/);
+    expect(r.stdout).toMatch(/good\.json: \d+ spans/);
+    const neither = await runCli(['export', '-o', 'x.json', '--data-dir', 'db'], { cwd: dir });
+    expect(neither.code).toBe(2);
+    expect(neither.stderr).toMatch(/either --trace ID .* or --all/);
+    const badId = await runCli(['export', '--trace', 'nope', '-o', 'x.json', '--data-dir', 'db'], { cwd: dir });
+    expect(badId.code).toBe(2);
+    const missing = await runCli(['export', '--trace', '0123456789abcdef0123456789abcdef', '-o', 'x.json', '--data-dir', 'db'], { cwd: dir });
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/no stored trace 0123456789abcdef0123456789abcdef/);
+  });
+});
