@@ -15,6 +15,8 @@ export { containerName, validateService } from './service';
 export type { HealthCheckDefinition, ServiceDefinition, VolumeDefinition } from './service';
 export { removeRunResources, ServiceSet } from './service-set';
 export type { RunningService, ServiceEvent, ServiceEventType, ServiceSetOptions } from './service-set';
+export { serviceFromSpec } from './from-spec';
+export type { FromSpecOptions } from './from-spec';
 export { installSignalCleanup } from './signals';
 export type { SignalCleanupOptions } from './signals';
 export { DEFAULT_WAIT_TIMEOUT_MS, describeStrategy, waitUntilReady } from './wait';
