@@ -93,7 +93,7 @@ export function renderTemplate(input: RenderInput): RenderResult {
     const detail = message.split('\n').slice(1).join(' ').trim().replace(/^Error: /, '') || message;
     if (unsetName !== undefined) {
       line = lineOfCall(source, unsetName) ?? (line !== undefined ? line + 1 : undefined);
-      const col = line !== undefined ? source.split('\n')[line - 1]!.indexOf('env') + 1 : 0;
+      const col = line !== undefined ? (source.split('\n')[line - 1] ?? '').search(/\benv\s*\(/) + 1 : 0;
       return {
         ok: false,
         problem: {

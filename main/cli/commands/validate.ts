@@ -50,8 +50,12 @@ export function registerValidate(program: Command, ctx: CliContext): void {
         const loaded = await loadTestFile(path, ctx.env);
         reports.push({ file: display, valid: loaded.errors.length === 0, errors: loaded.errors.map(brief), warnings: loaded.warnings.map(brief) });
         if (options.format === 'human') {
-          for (const e of loaded.errors) ctx.out(human(e, display, 'error'));
-          for (const w of loaded.warnings) ctx.out(human(w, display, 'warning'));
+          // One list in file order, like a compiler's output.
+          const all = [
+            ...loaded.errors.map((p) => ({ p, severity: 'error' as const })),
+            ...loaded.warnings.map((p) => ({ p, severity: 'warning' as const })),
+          ].sort((a, b) => (a.p.line ?? 0) - (b.p.line ?? 0) || (a.p.column ?? 0) - (b.p.column ?? 0));
+          for (const { p, severity } of all) ctx.out(human(p, display, severity));
         }
       }
       const invalid = reports.filter((r) => !r.valid).length;
