@@ -89,3 +89,18 @@ describe('paths', () => {
     expect(parsePath(formatPath(segs))).toEqual(segs);
   });
 });
+
+describe('scanToml on text that is not TOML', () => {
+  it('terminates and never throws on arbitrary input (raw templates, broken files)', async () => {
+    const fc = await import('fast-check');
+    const { scanToml } = await import('./toml-scan');
+    const pieces = fc.constantFrom('[', ']', '[[', ']]', '{', '}', '=', ',', '"', "'", '"""', "'''", '#', '\n', ' ', 'a', 'b.c', '1', '{{ x }}', '{% for %}', '\\');
+    fc.assert(
+      fc.property(fc.array(pieces, { maxLength: 60 }), (parts) => {
+        scanToml(parts.join(''));
+      }),
+      { numRuns: 2000 },
+    );
+    expect(scanToml('x = [1, }\ny = 2\n').positions.has('x')).toBe(true);
+  });
+});

@@ -172,6 +172,7 @@ export function scanToml(text: string): ScanResult {
   const scanValue = (path: PathSegment[]): void => {
     const stack: Frame[] = [];
     let pending: PathSegment[] | null = path;
+    let lastFramePos = -1;
     while (!c.done) {
       if (pending) {
         const target: PathSegment[] = pending;
@@ -194,6 +195,9 @@ export function scanToml(text: string): ScanResult {
       }
       const frame = stack[stack.length - 1];
       if (!frame) return;
+      // On text that is not TOML (a raw template), stop rather than spin when nothing was consumed.
+      if (c.pos === lastFramePos) return;
+      lastFramePos = c.pos;
       if (frame.kind === 'array') {
         c.skipAll();
         if (c.peek() === ',') {
