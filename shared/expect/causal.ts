@@ -4,18 +4,9 @@
 import type { TraceIndex } from './trace-index';
 import { nameMatcher } from './trace-index';
 
-/** Span indices ordered so that every parent comes before its children (spans in parent cycles are left out). */
+/** Span indices ordered so that every parent comes before its children (cached on the index). */
 export function topDownOrder(index: TraceIndex): Int32Array {
-  const n = index.spans.length;
-  const { childStart, childList } = index.children();
-  const order = new Int32Array(n);
-  let tail = 0;
-  for (let i = 0; i < n; i++) if (index.parent[i]! < 0) order[tail++] = i;
-  for (let head = 0; head < tail; head++) {
-    const p = order[head]!;
-    for (let k = childStart[p]!; k < childStart[p + 1]!; k++) order[tail++] = childList[k]!;
-  }
-  return order.subarray(0, tail);
+  return index.topDown();
 }
 
 export interface CausalChain {
@@ -30,24 +21,24 @@ export function causalChain(index: TraceIndex, patterns: readonly string[]): Cau
   const names = patterns.slice(0, 30);
   const k = names.length;
   const matchers = names.map(nameMatcher);
-  const maskOfName = new Map<string, number>();
-  for (const name of index.names) {
-    let m = 0;
+  const maskOfName = new Int32Array(index.names.length);
+  index.names.forEach((name, id) => {
     matchers.forEach((match, j) => {
-      if (match(name)) m |= 1 << j;
+      if (match(name)) maskOfName[id]! |= 1 << j;
     });
-    maskOfName.set(name, m);
-  }
+  });
   const n = index.spans.length;
   const own = new Int32Array(n);
-  for (let i = 0; i < n; i++) own[i] = maskOfName.get(index.spans[i]!.name)!;
+  for (let i = 0; i < n; i++) own[i] = maskOfName[index.nameId[i]!]!;
   // prefixAt[i]: how many leading names the path root..i (inclusive) contains as a subsequence.
   const prefixAt = new Uint8Array(n);
   // above[i]: names occurring strictly above i.
   const above = new Int32Array(n);
   let end = -1;
   let inverted: [number, number] | undefined;
-  for (const i of topDownOrder(index)) {
+  const order = index.topDown();
+  for (let t = 0; t < order.length; t++) {
+    const i = order[t]!;
     const p = index.parent[i]!;
     const before = p >= 0 ? prefixAt[p]! : 0;
     above[i] = p >= 0 ? above[p]! | own[p]! : 0;

@@ -4,7 +4,7 @@ import { findAttribute, toText } from '../model';
 import type { DistributedAssertion, DistributedTracingConfig } from '../spec/schema/expect';
 import type { ExpectationResult } from './types';
 import type { TraceIndex } from './trace-index';
-import { MISSING_PARENT, nameMatcher } from './trace-index';
+import { MISSING_PARENT } from './trace-index';
 import { didYouMean, evidence, plural, q, spanRefName } from './util';
 
 type Assertion<T extends DistributedAssertion['type']> = Extract<DistributedAssertion, { type: T }>;
@@ -101,8 +101,9 @@ function transaction(index: TraceIndex, a: Assertion<'distributed_transaction'>,
     return;
   }
   const { childStart, childList } = index.children();
-  const childMatchers = a.child_spans.map((c) => nameMatcher(spanRefName(c)));
-  const isRollback = nameMatcher(a.rollback_span ? spanRefName(a.rollback_span) : '*rollback*');
+  const childMasks = a.child_spans.map((c) => index.nameMask(spanRefName(c)));
+  const isRollback = index.nameMask(a.rollback_span ? spanRefName(a.rollback_span) : '*rollback*');
+  const { nameId } = index;
   const failures: string[] = [];
   const bad: number[] = [];
   const proof: number[] = [];
@@ -120,7 +121,7 @@ function transaction(index: TraceIndex, a: Assertion<'distributed_transaction'>,
     desc.sort((x, y) => index.spans[x]!.startUs - index.spans[y]!.startUs);
     const errored = index.spans[r]!.status.code === 'error' || desc.some((d) => index.spans[d]!.status.code === 'error');
     if (a.rollback_on_error && errored) {
-      const rb = desc.find((d) => isRollback(index.spans[d]!.name));
+      const rb = desc.find((d) => isRollback[nameId[d]!] === 1);
       if (rb === undefined) {
         bad.push(r);
         failures.push(`${index.spans[r]!.spanId} has an error but no rollback span`);
@@ -131,10 +132,10 @@ function transaction(index: TraceIndex, a: Assertion<'distributed_transaction'>,
     let from = 0;
     let missing: string | undefined;
     const found: number[] = [];
-    for (let c = 0; c < childMatchers.length; c++) {
+    for (let c = 0; c < childMasks.length; c++) {
       let hit = -1;
       for (let k = from; k < desc.length; k++) {
-        if (childMatchers[c]!(index.spans[desc[k]!]!.name)) {
+        if (childMasks[c]![nameId[desc[k]!]!] === 1) {
           hit = k;
           break;
         }

@@ -3,16 +3,17 @@
 import type { GraphExpectation } from '../spec/schema/expect';
 import type { ExpectationResult } from './types';
 import type { TraceIndex } from './trace-index';
-import { nameMatcher } from './trace-index';
 import { didYouMean, evidence, plural, q } from './util';
 
 /** Child spans named `child` whose parent is named `parent` (pairs of parent, child indices). */
 function edges(index: TraceIndex, parent: string, child: string, max: number): [number, number][] {
-  const isParent = nameMatcher(parent);
+  const isParent = index.nameMask(parent);
   const found: [number, number][] = [];
-  for (const c of index.matching(child)) {
+  const children = index.matching(child);
+  for (let k = 0; k < children.length; k++) {
+    const c = children[k]!;
     const p = index.parent[c]!;
-    if (p >= 0 && isParent(index.spans[p]!.name)) {
+    if (p >= 0 && isParent[index.nameId[p]!] === 1) {
       found.push([p, c]);
       if (found.length >= max) break;
     }
@@ -81,28 +82,26 @@ function mustNotCross(index: TraceIndex, parent: string, child: string, i: numbe
 }
 
 /**
- * Follows parent links from every span once (iteratively). A walk that meets a span already on the
- * current walk has found a cycle; spans finished by earlier walks are skipped, so this is O(n).
+ * Spans reachable from a root in the top-down order are acyclic by construction; if some are not,
+ * a walk up parent links from one of them (iterative, marks visited) must run into a cycle.
  */
 export function findCycle(index: TraceIndex): number[] | undefined {
   const n = index.spans.length;
-  const walkOf = new Int32Array(n).fill(-1);
-  const done = new Uint8Array(n);
+  if (index.topDown().length === n) return undefined;
+  const reached = new Uint8Array(n);
+  for (const i of index.topDown()) reached[i] = 1;
+  const onWalk = new Int32Array(n).fill(-1);
   for (let start = 0; start < n; start++) {
-    if (done[start]) continue;
+    if (reached[start]) continue;
     const path: number[] = [];
     let i = start;
-    while (i >= 0 && !done[i]) {
-      if (walkOf[i] === start) {
-        const from = path.indexOf(i);
-        for (const j of path) done[j] = 1;
-        return path.slice(from);
-      }
-      walkOf[i] = start;
+    while (i >= 0 && !reached[i]) {
+      if (onWalk[i] === start) return path.slice(path.indexOf(i));
+      if (onWalk[i]! >= 0) break; // defensive: the first walk always ends in its cycle
+      onWalk[i] = start;
       path.push(i);
       i = index.parent[i]!;
     }
-    for (const j of path) done[j] = 1;
   }
   return undefined;
 }

@@ -22,7 +22,6 @@ export const HOST_ATTRIBUTES = [
   'db.connection_string',
   'messaging.url',
 ] as const;
-const HOST_KEYS: ReadonlySet<string> = new Set(HOST_ATTRIBUTES);
 
 /** Host part of a URL, `host:port`, `user@host/db` connection string, or a bare host name. */
 export function hostOf(value: string): string {
@@ -76,19 +75,30 @@ function noExternalServices(
   knownHosts: readonly string[],
 ): ExpectationResult {
   const allowedHost = hostPolicy(index, knownHosts, h.allowed_hosts ?? []);
-  const offending: number[] = [];
+  // Attribute values repeat across spans (same peers); decide each distinct value once.
+  const verdicts = new Map<string, string | undefined>();
+  const offendingSet = new Set<number>();
   const hosts = new Set<string>();
-  index.spans.forEach((span, i) => {
-    for (const kv of span.attributes) {
-      if (!HOST_KEYS.has(kv.key)) continue;
-      const host = hostOf(toText(kv.value));
-      if (!allowedHost(host)) {
-        offending.push(i);
-        if (hosts.size < 10) hosts.add(`${host} (${kv.key} on ${q(span.name)})`);
-        break;
+  const { spans } = index;
+  for (const key of HOST_ATTRIBUTES) {
+    for (const i of index.withAttribute(key)) {
+      if (offendingSet.has(i)) continue;
+      const v = findAttribute(spans[i]!.attributes, key);
+      if (v === undefined) continue;
+      const raw = toText(v);
+      let outside = verdicts.get(raw);
+      if (outside === undefined && !verdicts.has(raw)) {
+        const host = hostOf(raw);
+        outside = allowedHost(host) ? undefined : host;
+        verdicts.set(raw, outside);
+      }
+      if (outside !== undefined) {
+        offendingSet.add(i);
+        if (hosts.size < 10) hosts.add(`${outside} (${key} on ${q(spans[i]!.name)})`);
       }
     }
-  });
+  }
+  const offending = [...offendingSet].sort((a, b) => a - b);
   return offending.length === 0
     ? {
         expectation: 'expect.hermeticity.no_external_services',
@@ -110,31 +120,39 @@ function noExternalServices(
 
 function resourceMustMatch(key: string, want: string, index: TraceIndex): ExpectationResult {
   const expectation = `expect.hermeticity.resource_attrs.must_match.${q(key)}`;
-  // Spans of one ResourceSpans share the Resource object, so each distinct resource is read once.
+  if (index.spans.length === 0) {
+    return { expectation, kind: 'hermeticity', passed: false, message: 'no spans to check resources of', spans: [] };
+  }
+  // Spans of one ResourceSpans share the Resource object, so each distinct resource is read once,
+  // and consecutive spans usually share it, which skips even the map lookup.
   const verdict = new Map<Resource, string | undefined>();
   const bad: number[] = [];
   const actual = new Set<string>();
-  index.spans.forEach((span, i) => {
-    let got = verdict.get(span.resource);
-    if (!verdict.has(span.resource)) {
-      const v = findAttribute(span.resource.attributes, key);
-      got = v === undefined ? undefined : toText(v);
-      verdict.set(span.resource, got);
+  const { spans } = index;
+  let last: Resource | undefined;
+  let lastGot: string | undefined;
+  for (let i = 0; i < spans.length; i++) {
+    const r = spans[i]!.resource;
+    if (r !== last) {
+      if (verdict.has(r)) lastGot = verdict.get(r);
+      else {
+        const v = findAttribute(r.attributes, key);
+        lastGot = v === undefined ? undefined : toText(v);
+        verdict.set(r, lastGot);
+      }
+      last = r;
     }
-    if (got !== want) {
+    if (lastGot !== want) {
       bad.push(i);
-      if (actual.size < 5) actual.add(got === undefined ? '(missing)' : q(got));
+      if (actual.size < 5) actual.add(lastGot === undefined ? '(missing)' : q(lastGot));
     }
-  });
-  if (index.spans.length === 0) {
-    return { expectation, kind: 'hermeticity', passed: false, message: 'no spans to check resources of', spans: [] };
   }
   return bad.length === 0
     ? {
         expectation,
         kind: 'hermeticity',
         passed: true,
-        message: `all ${plural(index.spans.length, 'span')} (${plural(verdict.size, 'resource')}) have ${key}=${q(want)}`,
+        message: `all ${plural(spans.length, 'span')} (${plural(verdict.size, 'resource')}) have ${key}=${q(want)}`,
         spans: [],
       }
     : {
@@ -148,18 +166,14 @@ function resourceMustMatch(key: string, want: string, index: TraceIndex): Expect
 
 function forbidKeys(keys: readonly string[], index: TraceIndex): ExpectationResult {
   const forbidden = new Set(keys);
-  const bad: number[] = [];
+  const badSet = new Set<number>();
   const found = new Set<string>();
-  index.spans.forEach((span, i) => {
-    let hit = false;
-    for (const kv of span.attributes) {
-      if (forbidden.has(kv.key)) {
-        hit = true;
-        found.add(kv.key);
-      }
-    }
-    if (hit) bad.push(i);
-  });
+  for (const key of forbidden) {
+    const list = index.withAttribute(key);
+    if (list.length) found.add(key);
+    for (const i of list) badSet.add(i);
+  }
+  const bad = [...badSet].sort((a, b) => a - b);
   return bad.length === 0
     ? {
         expectation: 'expect.hermeticity.span_attrs.forbid_keys',

@@ -6,7 +6,7 @@
 import type { OrderExpectation } from '../spec/schema/expect';
 import type { ExpectationResult } from './types';
 import type { TraceIndex } from './trace-index';
-import { findAncestor, nameMatcher } from './trace-index';
+import { findAncestor } from './trace-index';
 import { compareNano, didYouMean, evidence, ms, nanoLE, q } from './util';
 
 /** Index among `list` of the span that ends first (exact). */
@@ -41,7 +41,7 @@ export function checkPrecedes(index: TraceIndex, first: string, second: string):
   }
   const e = earliestEnd(index, firsts);
   const eSpan = index.spans[e]!;
-  const isFirst = nameMatcher(first);
+  const isFirst = index.nameMask(first);
   const late: number[] = [];
   const proof: number[] = [];
   for (const s of seconds) {
@@ -50,7 +50,7 @@ export function checkPrecedes(index: TraceIndex, first: string, second: string):
       if (proof.length < 10) proof.push(e, s);
       continue;
     }
-    const a = findAncestor(index, s, (j) => isFirst(index.spans[j]!.name));
+    const a = findAncestor(index, s, (j) => isFirst[index.nameId[j]!] === 1);
     if (a >= 0) {
       if (proof.length < 10) proof.push(a, s);
       continue;

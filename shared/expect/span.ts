@@ -6,7 +6,7 @@ import type { Span } from '../model';
 import type { SpanExpectation } from '../spec/schema/expect';
 import type { ExpectationResult } from './types';
 import type { TraceIndex } from './trace-index';
-import { isGlob, nameMatcher } from './trace-index';
+import { isGlob } from './trace-index';
 import { boundHolds, describeBound, didYouMean, evidence, ms, plural, q } from './util';
 
 interface Check {
@@ -43,12 +43,13 @@ function buildChecks(rule: SpanExpectation, index: TraceIndex): Check[] {
     checks.push({ label: `kind = ${q(kind)}`, test: (i) => spans[i]!.kind === kind });
   }
   if (rule.parent !== undefined) {
-    const matches = nameMatcher(rule.parent);
+    const isParent = index.nameMask(rule.parent);
+    const { parent, nameId } = index;
     checks.push({
       label: `parent ${q(rule.parent)}`,
       test: (i) => {
-        const p = index.parent[i]!;
-        return p >= 0 && matches(spans[p]!.name);
+        const p = parent[i]!;
+        return p >= 0 && isParent[nameId[p]!] === 1;
       },
     });
   }
@@ -126,12 +127,26 @@ export function evaluateSpanRule(rule: SpanExpectation, position: number, index:
   const candidates = index.matching(rule.name);
   const checks = buildChecks(rule, index);
   const matched: number[] = [];
-  let best: { i: number; failed: Check[] } | undefined;
-  for (const i of candidates) {
-    const failed: Check[] = [];
-    for (const c of checks) if (!c.test(i)) failed.push(c);
-    if (failed.length === 0) matched.push(i);
-    else if (!best || failed.length < best.failed.length) best = { i, failed };
+  // The nearest failing candidate (fewest failed checks) is only needed while nothing matched.
+  let best = -1;
+  let bestFailures = Infinity;
+  const nChecks = checks.length;
+  for (let c = 0; c < candidates.length; c++) {
+    const i = candidates[c]!;
+    let k = 0;
+    while (k < nChecks && checks[k]!.test(i)) k++;
+    if (k === nChecks) {
+      matched.push(i);
+      continue;
+    }
+    if (matched.length === 0 && bestFailures > 1) {
+      let failures = 1;
+      for (let r = k + 1; r < nChecks; r++) if (!checks[r]!.test(i)) failures++;
+      if (failures < bestFailures) {
+        best = i;
+        bestFailures = failures;
+      }
+    }
   }
   const what = `span ${q(rule.name)}${checks.length ? ` with ${checks.map((c) => c.label).join(', ')}` : ''}`;
 
@@ -164,9 +179,11 @@ export function evaluateSpanRule(rule: SpanExpectation, position: number, index:
       spans: [],
     };
   }
-  const b = best!;
-  const span = index.spans[b.i]!;
-  const reasons = b.failed.map((c) => `${c.label} (${actualFor(c.label, span, index, b.i)})`).join('; ');
+  const span = index.spans[best]!;
+  const reasons = checks
+    .filter((c) => !c.test(best))
+    .map((c) => `${c.label} (${actualFor(c.label, span, index, best)})`)
+    .join('; ');
   return {
     expectation,
     kind: 'span',
@@ -174,7 +191,7 @@ export function evaluateSpanRule(rule: SpanExpectation, position: number, index:
     message:
       `${plural(candidates.length, 'span')} named ${q(rule.name)} but none matched every constraint; ` +
       `nearest ${span.spanId} fails: ${reasons}`,
-    spans: evidence(index, [b.i, ...candidates.filter((i) => i !== b.i)]),
+    spans: evidence(index, [best, ...candidates.filter((i) => i !== best)]),
   };
 }
 

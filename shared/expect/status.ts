@@ -5,14 +5,23 @@ import type { StatusExpectation } from '../spec/schema/expect';
 import type { ExpectationResult } from './types';
 import type { TraceIndex } from './trace-index';
 import { isGlob } from './trace-index';
-import { didYouMean, evidence, plural, q } from './util';
+import { MAX_EVIDENCE, didYouMean, evidence, plural, q } from './util';
 
-function check(index: TraceIndex, candidates: Iterable<number>, want: string): { ok: number[]; bad: number[] } {
+/** Spans among the candidates with / without the wanted status; `ok` keeps only evidence-sized prefixes. */
+function check(index: TraceIndex, candidates: readonly number[] | null, want: string): { ok: number[]; okCount: number; bad: number[] } {
   const code = want.toLowerCase();
+  const { spans } = index;
   const ok: number[] = [];
   const bad: number[] = [];
-  for (const i of candidates) (index.spans[i]!.status.code === code ? ok : bad).push(i);
-  return { ok, bad };
+  let okCount = 0;
+  const n = candidates ? candidates.length : spans.length;
+  for (let k = 0; k < n; k++) {
+    const i = candidates ? candidates[k]! : k;
+    if (spans[i]!.status.code === code) {
+      if (okCount++ < MAX_EVIDENCE) ok.push(i);
+    } else bad.push(i);
+  }
+  return { ok, okCount, bad };
 }
 
 function summarize(index: TraceIndex, bad: number[]): string {
@@ -24,25 +33,17 @@ function summarize(index: TraceIndex, bad: number[]): string {
   return [...byCode].map(([c, n]) => `${n} ${c}`).join(', ');
 }
 
-function allIndices(n: number): Iterable<number> {
-  return {
-    *[Symbol.iterator]() {
-      for (let i = 0; i < n; i++) yield i;
-    },
-  };
-}
-
 export function evaluateStatus(status: StatusExpectation, index: TraceIndex, out: ExpectationResult[]): void {
   if (status.all !== undefined) {
     const want = status.all.toUpperCase();
-    const { ok, bad } = check(index, allIndices(index.spans.length), want);
+    const { ok, okCount, bad } = check(index, null, want);
     out.push(
       bad.length === 0
         ? {
             expectation: 'expect.status.all',
             kind: 'status',
             passed: true,
-            message: `all ${plural(ok.length, 'span')} have status ${want}`,
+            message: `all ${plural(okCount, 'span')} have status ${want}`,
             spans: evidence(index, ok),
           }
         : {
@@ -69,14 +70,14 @@ export function evaluateStatus(status: StatusExpectation, index: TraceIndex, out
       });
       continue;
     }
-    const { ok, bad } = check(index, candidates, want);
+    const { ok, okCount, bad } = check(index, candidates, want);
     out.push(
       bad.length === 0
         ? {
             expectation,
             kind: 'status',
             passed: true,
-            message: `all ${plural(ok.length, 'span')} matching ${q(pattern)} have status ${want}`,
+            message: `all ${plural(okCount, 'span')} matching ${q(pattern)} have status ${want}`,
             spans: evidence(index, ok),
           }
         : {

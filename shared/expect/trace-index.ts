@@ -12,18 +12,26 @@ export interface TraceIndex {
   readonly spans: readonly Span[];
   /** Span indices by exact name, in input order. */
   readonly byName: ReadonlyMap<string, readonly number[]>;
+  /** Position of span i's name in `names` (so per-name facts can live in arrays). */
+  readonly nameId: Int32Array;
   /** Parent of span i: an index, NO_PARENT or MISSING_PARENT. */
   readonly parent: Int32Array;
   /** End of span i in µs (startUs + durationUs). */
   readonly endUs: Float64Array;
   /** Children of span i: `childList.subarray(childStart[i], childStart[i + 1])`. */
   children(): { readonly childStart: Int32Array; readonly childList: Int32Array };
+  /** Span indices with every parent before its children (spans in parent cycles are left out); cached. */
+  topDown(): Int32Array;
   /** Span indices per trace id, in input order. */
   traces(): ReadonlyMap<string, readonly number[]>;
   /** Every span index holding a span id (any trace); used to tell "lost" from "cross-trace" parents. */
   spansWithId(spanId: string): readonly number[];
   /** Span indices whose name equals or (glob) matches the pattern; cached per pattern. */
   matching(pattern: string): readonly number[];
+  /** For each distinct name (by `nameId`), 1 when it equals / glob-matches the pattern; cached per pattern. */
+  nameMask(pattern: string): Uint8Array;
+  /** Span indices carrying an attribute with this key (each span once); built on first use for all keys. */
+  withAttribute(key: string): readonly number[];
   /** Names of spans in the index (distinct). */
   readonly names: readonly string[];
 }
@@ -48,56 +56,142 @@ export function nameMatcher(pattern: string): (name: string) => boolean {
   return (name) => re.test(name);
 }
 
+// Scratch output of idHalves (no allocation per span: a million small arrays cost more than the work).
+let H = 0;
+let L = 0;
+
+/** Span id as two 32-bit halves in H/L; ids that are not 16 hex digits get a string hash (equality is re-checked). */
+function idHalves(id: string): void {
+  let hi = 0;
+  let lo = 0;
+  if (id.length === 16) {
+    for (let k = 0; k < 16; k++) {
+      const c = id.charCodeAt(k);
+      const v = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : -1;
+      if (v < 0) return stringHalves(id);
+      if (k < 8) hi = (hi << 4) | v;
+      else lo = (lo << 4) | v;
+    }
+    H = hi;
+    L = lo;
+    return;
+  }
+  stringHalves(id);
+}
+
+function stringHalves(id: string): void {
+  let h = 0x811c9dc5;
+  for (let k = 0; k < id.length; k++) h = Math.imul(h ^ id.charCodeAt(k), 0x01000193);
+  H = h;
+  L = id.length;
+}
+
+/**
+ * Open-addressing table from span id to span indices. A Map keyed by a million fresh id strings
+ * costs about a second (hashing and rehashing); two Int32 halves in typed arrays cost ~50 ms.
+ */
+class SpanIdTable {
+  private readonly hi: Int32Array;
+  private readonly lo: Int32Array;
+  private readonly slots: Int32Array;
+  private readonly mask: number;
+  constructor(private readonly spans: readonly Span[]) {
+    const n = spans.length;
+    let cap = 16;
+    while (cap < n * 2) cap *= 2;
+    this.mask = cap - 1;
+    this.slots = new Int32Array(cap).fill(-1);
+    this.hi = new Int32Array(n);
+    this.lo = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      idHalves(spans[i]!.spanId);
+      const hi = H;
+      const lo = L;
+      this.hi[i] = hi;
+      this.lo[i] = lo;
+      let slot = SpanIdTable.slotOf(hi, lo) & this.mask;
+      while (this.slots[slot] !== -1) slot = (slot + 1) & this.mask;
+      this.slots[slot] = i;
+    }
+  }
+  private static slotOf(hi: number, lo: number): number {
+    return Math.imul(hi ^ Math.imul(lo, 0x9e3779b1), 0x85ebca6b) ^ (lo >>> 13);
+  }
+  /** Every span index whose id equals `id`. */
+  find(id: string): number[] {
+    idHalves(id);
+    const hi = H;
+    const lo = L;
+    const out: number[] = [];
+    for (let slot = SpanIdTable.slotOf(hi, lo) & this.mask; ; slot = (slot + 1) & this.mask) {
+      const j = this.slots[slot]!;
+      if (j === -1) return out;
+      if (this.hi[j] === hi && this.lo[j] === lo && this.spans[j]!.spanId === id) out.push(j);
+    }
+  }
+  /** The span with this id in the given trace (not `self`), or -1. */
+  findInTrace(id: string, traceId: string, self: number): number {
+    idHalves(id);
+    const hi = H;
+    const lo = L;
+    for (let slot = SpanIdTable.slotOf(hi, lo) & this.mask; ; slot = (slot + 1) & this.mask) {
+      const j = this.slots[slot]!;
+      if (j === -1) return -1;
+      if (j !== self && this.hi[j] === hi && this.lo[j] === lo) {
+        const s = this.spans[j]!;
+        if (s.spanId === id && s.traceId === traceId) return j;
+      }
+    }
+  }
+}
+
 export function buildTraceIndex(spans: readonly Span[]): TraceIndex {
   const n = spans.length;
   const byName = new Map<string, number[]>();
-  // Keyed by span id only (collisions across traces are rare); duplicates go to `dupes`.
-  const byId = new Map<string, number>();
-  let dupes: Map<string, number[]> | undefined;
+  const nameIdOf = new Map<string, number>();
+  const names: string[] = [];
+  const lists: number[][] = [];
+  const nameId = new Int32Array(n);
   const endUs = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const s = spans[i]!;
-    const list = byName.get(s.name);
-    if (list) list.push(i);
-    else byName.set(s.name, [i]);
-    endUs[i] = s.startUs + s.durationUs;
-    const prev = byId.get(s.spanId);
-    if (prev === undefined) byId.set(s.spanId, i);
-    else {
-      dupes ??= new Map();
-      const d = dupes.get(s.spanId);
-      if (d) d.push(i);
-      else dupes.set(s.spanId, [prev, i]);
+    let id = nameIdOf.get(s.name);
+    if (id === undefined) {
+      id = names.length;
+      nameIdOf.set(s.name, id);
+      names.push(s.name);
+      const list: number[] = [];
+      lists.push(list);
+      byName.set(s.name, list);
     }
+    nameId[i] = id;
+    lists[id]!.push(i);
+    endUs[i] = s.startUs + s.durationUs;
   }
+  const ids = new SpanIdTable(spans);
 
   const parent = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     const s = spans[i]!;
     const pid = s.parentSpanId;
-    if (!pid) {
-      parent[i] = NO_PARENT;
-      continue;
+    if (!pid) parent[i] = NO_PARENT;
+    else {
+      const p = ids.findInTrace(pid, s.traceId, i);
+      parent[i] = p >= 0 ? p : MISSING_PARENT;
     }
-    let p = MISSING_PARENT;
-    const d = dupes?.get(pid);
-    if (d) {
-      for (const j of d) if (spans[j]!.traceId === s.traceId && j !== i) p = j;
-    } else {
-      const j = byId.get(pid);
-      if (j !== undefined && j !== i && spans[j]!.traceId === s.traceId) p = j;
-    }
-    parent[i] = p;
   }
 
   let childCache: { childStart: Int32Array; childList: Int32Array } | undefined;
   let traceCache: Map<string, number[]> | undefined;
+  let topDownCache: Int32Array | undefined;
   const matchCache = new Map<string, readonly number[]>();
-  const names = [...byName.keys()];
+  const maskCache = new Map<string, Uint8Array>();
+  let keyIndex: Map<string, number[]> | undefined;
 
-  return {
+  const index: TraceIndex = {
     spans,
     byName,
+    nameId,
     parent,
     endUs,
     names,
@@ -115,6 +209,43 @@ export function buildTraceIndex(spans: readonly Span[]): TraceIndex {
       childCache = { childStart, childList };
       return childCache;
     },
+    topDown() {
+      if (topDownCache) return topDownCache;
+      const { childStart, childList } = index.children();
+      const order = new Int32Array(n);
+      let tail = 0;
+      for (let i = 0; i < n; i++) if (parent[i]! < 0) order[tail++] = i;
+      for (let head = 0; head < tail; head++) {
+        const p = order[head]!;
+        for (let k = childStart[p]!; k < childStart[p + 1]!; k++) order[tail++] = childList[k]!;
+      }
+      topDownCache = order.subarray(0, tail);
+      return topDownCache;
+    },
+    nameMask(pattern) {
+      let mask = maskCache.get(pattern);
+      if (!mask) {
+        const matches = nameMatcher(pattern);
+        mask = new Uint8Array(names.length);
+        for (let k = 0; k < names.length; k++) if (matches(names[k]!)) mask[k] = 1;
+        maskCache.set(pattern, mask);
+      }
+      return mask;
+    },
+    withAttribute(key) {
+      if (!keyIndex) {
+        keyIndex = new Map();
+        for (let i = 0; i < n; i++) {
+          const attrs = spans[i]!.attributes;
+          for (let k = 0; k < attrs.length; k++) {
+            const list = keyIndex.get(attrs[k]!.key);
+            if (!list) keyIndex.set(attrs[k]!.key, [i]);
+            else if (list[list.length - 1] !== i) list.push(i);
+          }
+        }
+      }
+      return keyIndex.get(key) ?? [];
+    },
     traces() {
       if (traceCache) return traceCache;
       traceCache = new Map();
@@ -127,10 +258,7 @@ export function buildTraceIndex(spans: readonly Span[]): TraceIndex {
       return traceCache;
     },
     spansWithId(spanId) {
-      const d = dupes?.get(spanId);
-      if (d) return d;
-      const j = byId.get(spanId);
-      return j === undefined ? [] : [j];
+      return ids.find(spanId);
     },
     matching(pattern) {
       const cached = matchCache.get(pattern);
@@ -147,6 +275,7 @@ export function buildTraceIndex(spans: readonly Span[]): TraceIndex {
       return out;
     },
   };
+  return index;
 }
 
 /** True when `ancestor` is a proper ancestor of `i` (iterative walk up; bounded by the trace depth). */
