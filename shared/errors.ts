@@ -14,6 +14,7 @@ export type ErrorCode =
   // trace files and payloads
   | 'trace.format'
   | 'trace.invalid'
+  | 'trace.not-found'
   | 'otlp.decode'
   | 'otlp.content-type'
   | 'otlp.too-large'

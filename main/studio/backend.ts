@@ -1,0 +1,87 @@
+// The studio back end as one disposable object: the trace store, the OTLP receiver feeding it,
+// the contract handlers, the event hub pushing spans and run progress to every connected UI, and
+// (when wired) the runner. The Electron shell and `clnrm studio` each own one; `dispose()` stops
+// runs, drains the receiver into the store and closes the store, in that order.
+import type { StudioHandlers } from '../../shared/ipc/contract';
+import { createReceiver, type Receiver } from '../receiver';
+import { openStore, type TraceStore } from '../store';
+import { EventHub, forwardSpans } from './events';
+import { createStudioHandlers, type StudioRunner } from './handlers';
+import type { FolderPicker } from './test-files';
+
+export interface StudioBackendOptions {
+  /** Folder of the trace database (see resolveDataDir); ignored with `inMemory`. */
+  dataDir?: string;
+  inMemory?: boolean;
+  /** Receiver address and ports (0 = any free port, false = off). Defaults 127.0.0.1, 4318, 4317. */
+  receiverHost?: string;
+  httpPort?: number | false;
+  grpcPort?: number | false;
+  cwd: string;
+  env: Record<string, string | undefined>;
+  pickFolder?: FolderPicker;
+  /** Builds the runner once the hub exists (the runner reports progress through it). */
+  createRunner?: (ctx: { store: TraceStore; hub: EventHub }) => StudioRunner | Promise<StudioRunner>;
+  onError?: (error: unknown) => void;
+}
+
+export class StudioBackend {
+  private disposed: Promise<void> | undefined;
+
+  private constructor(
+    readonly store: TraceStore,
+    readonly receiver: Receiver | undefined,
+    readonly hub: EventHub,
+    readonly handlers: StudioHandlers,
+    private readonly runner: StudioRunner | undefined,
+    private readonly stopForwarding: () => void,
+  ) {}
+
+  static async open(options: StudioBackendOptions): Promise<StudioBackend> {
+    const onError = options.onError ?? (() => undefined);
+    const store = await openStore({ ...(options.dataDir !== undefined ? { dataDir: options.dataDir } : {}), inMemory: options.inMemory ?? false, onError });
+    let receiver: Receiver | undefined;
+    let runner: StudioRunner | undefined;
+    const hub = new EventHub(onError);
+    try {
+      if (options.httpPort !== false || options.grpcPort !== false) {
+        receiver = await createReceiver({
+          sink: (spans) => store.ingest(spans),
+          host: options.receiverHost ?? '127.0.0.1',
+          httpPort: options.httpPort ?? 4318,
+          grpcPort: options.grpcPort ?? 4317,
+          onError,
+        });
+      }
+      runner = options.createRunner ? await options.createRunner({ store, hub }) : undefined;
+    } catch (error) {
+      await receiver?.dispose();
+      await store.dispose();
+      throw error;
+    }
+    const handlers = createStudioHandlers({
+      store,
+      cwd: options.cwd,
+      env: options.env,
+      ...(options.pickFolder ? { pickFolder: options.pickFolder } : {}),
+      ...(runner ? { runner } : {}),
+    });
+    const stopForwarding = forwardSpans(store, hub);
+    return new StudioBackend(store, receiver, hub, handlers, runner, stopForwarding);
+  }
+
+  /** Idempotent; every caller awaits the same shutdown. */
+  dispose(): Promise<void> {
+    this.disposed ??= (async () => {
+      this.hub.clear();
+      try {
+        await this.runner?.dispose();
+      } finally {
+        await this.receiver?.dispose();
+        this.stopForwarding();
+        await this.store.dispose();
+      }
+    })();
+    return this.disposed;
+  }
+}

@@ -1,0 +1,158 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { handleCall } from '../../shared/ipc/validate';
+import type { StudioHandlers } from '../../shared/ipc/contract';
+import { formatTraceFile } from '../../shared/otlp';
+import { openStore, type TraceStore } from '../store';
+import { hexId, makeSpan, makeTraces, resourceFor } from '../store/test-spans';
+import { createStudioHandlers } from './handlers';
+
+let dir: string;
+let store: TraceStore;
+let handlers: StudioHandlers;
+
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'clnrm-studio-h-'));
+  store = await openStore({ inMemory: true });
+  handlers = createStudioHandlers({ store, cwd: dir, env: {} });
+});
+afterEach(async () => {
+  await store.dispose();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** One call as a transport would make it: JSON in, validated, JSON out. */
+async function call(name: string, payload: unknown) {
+  return handleCall(handlers, name, JSON.parse(JSON.stringify(payload)));
+}
+async function ok<T = Record<string, unknown>>(name: string, payload: unknown): Promise<T> {
+  const reply = await call(name, payload);
+  if (!reply.ok) throw new Error(`${name} failed: ${reply.error.code} ${reply.error.message}`);
+  return reply.value as T;
+}
+
+function apiTrace(trace: number, startMs: number, error = false) {
+  const api = resourceFor('api');
+  const db = resourceFor('db');
+  return [
+    makeSpan({ trace, span: trace * 10 + 1, name: 'GET /items', resource: api, startMs, durationMs: 30, kind: 'server', attrs: { 'http.route': '/items', tenant: 't1' } }),
+    makeSpan({ trace, span: trace * 10 + 2, parent: trace * 10 + 1, name: 'SELECT items', resource: db, startMs: startMs + 5, durationMs: 10, kind: 'client', status: error ? 'error' : 'unset', attrs: { 'db.system': 'memdb' } }),
+  ];
+}
+
+describe('studio handlers against a real store', () => {
+  it('imports a file by path and by content, then lists, gets and graphs it', async () => {
+    const path = join(dir, 'two.json');
+    writeFileSync(path, formatTraceFile([...apiTrace(1, 1_700_000_000_000), ...apiTrace(2, 1_700_000_001_000, true)], 'otlp-json'));
+    const byPath = await ok<{ imported: Array<{ spanCount: number; format: string; traceIds: string[] }>; problems: unknown[] }>('importFiles', { paths: ['two.json'] });
+    expect(byPath.problems).toEqual([]);
+    expect(byPath.imported[0]).toMatchObject({ format: 'otlp-json', spanCount: 4 });
+    expect(byPath.imported[0]!.traceIds.sort()).toEqual([hexId(1, 32), hexId(2, 32)]);
+    const byText = await ok<{ imported: Array<{ file: string; spanCount: number }> }>('importFiles', {
+      files: [{ name: '../../etc/three.json', text: formatTraceFile(apiTrace(3, 1_700_000_002_000), 'otlp-json') }],
+    });
+    expect(byText.imported[0]).toMatchObject({ file: 'three.json', spanCount: 2 });
+
+    const list = await ok<{ traces: Array<{ traceId: string; rootName: string; services: string[]; errorCount: number }>; total: number }>('listTraces', {});
+    expect(list.total).toBe(3);
+    expect(list.traces.map((t) => t.traceId)).toEqual([hexId(3, 32), hexId(2, 32), hexId(1, 32)]);
+    expect(list.traces[0]).toMatchObject({ rootName: 'GET /items', services: ['api', 'db'] });
+    const errors = await ok<{ traces: Array<{ traceId: string }> }>('listTraces', { status: 'error', sort: 'oldest' });
+    expect(errors.traces.map((t) => t.traceId)).toEqual([hexId(2, 32)]);
+    const page = await ok<{ traces: Array<{ traceId: string }>; total: number }>('listTraces', { sort: 'oldest', limit: 1, offset: 1 });
+    expect(page).toMatchObject({ total: 3, traces: [{ traceId: hexId(2, 32) }] });
+
+    const trace = await ok<{ spans: Array<{ name: string; startTimeUnixNano: string }> }>('getTrace', { traceId: hexId(2, 32) });
+    expect(trace.spans.map((s) => s.name)).toEqual(['GET /items', 'SELECT items']);
+    expect(trace.spans[0]!.startTimeUnixNano).toBe('1700000001000000123');
+
+    const graph = await ok<{ services: string[]; edges: Array<{ from: string; to: string; calls: number; errors: number }> }>('serviceGraph', {});
+    expect(graph.services).toEqual(['api', 'db']);
+    expect(graph.edges).toEqual([expect.objectContaining({ from: 'api', to: 'db', calls: 3, errors: 1 })]);
+  });
+
+  it('intersects several attribute filters', async () => {
+    store.ingest([...apiTrace(1, 1_700_000_000_000), ...makeTraces(1, 2, resourceFor('solo'), 7)]);
+    const both = await ok<{ traces: Array<{ traceId: string }> }>('listTraces', { attributes: [{ key: 'tenant', value: 't1' }, { key: 'db.system', value: 'memdb' }] });
+    expect(both.traces.map((t) => t.traceId)).toEqual([hexId(1, 32)]);
+    const none = await ok<{ traces: unknown[]; total: number }>('listTraces', { attributes: [{ key: 'tenant', value: 't1' }, { key: 'db.system', value: 'other' }] });
+    expect(none).toEqual({ traces: [], total: 0 });
+  });
+
+  it('reports unreadable and malformed files as problems, not failures', async () => {
+    writeFileSync(join(dir, 'bad.json'), '{"resourceSpans": [');
+    const r = await ok<{ imported: unknown[]; problems: Array<{ code: string; file: string }> }>('importFiles', { paths: ['bad.json', 'missing.json'] });
+    expect(r.imported).toEqual([]);
+    expect(r.problems.map((p) => p.code)).toEqual(['trace.invalid', 'io.read']);
+    expect(r.problems[1]!.file).toBe(join(dir, 'missing.json'));
+  });
+
+  it('exports OTLP JSON as text or to a file, and names missing traces', async () => {
+    store.ingest(apiTrace(1, 1_700_000_000_000));
+    const asText = await ok<{ spanCount: number; text: string }>('exportTraces', { traceIds: [hexId(1, 32)] });
+    expect(asText.spanCount).toBe(2);
+    expect(JSON.parse(asText.text).resourceSpans).toHaveLength(2);
+    // The folder does not exist yet: the write fails with io.write.
+    const noFolder = await call('exportTraces', { traceIds: [hexId(1, 32)], path: 'out/x.json' });
+    expect(!noFolder.ok && noFolder.error.code).toBe('io.write');
+    mkdirSync(join(dir, 'out'));
+    const toFile = await ok<{ path: string }>('exportTraces', { traceIds: [hexId(1, 32)], path: 'out/x.json' });
+    expect(toFile.path).toBe(join(dir, 'out/x.json'));
+    expect(readFileSync(toFile.path, 'utf8')).toBe(asText.text);
+    const missing = await call('exportTraces', { traceIds: [hexId(1, 32), hexId(9, 32)] });
+    expect(!missing.ok && missing.error).toMatchObject({ code: 'trace.not-found', details: { missing: [hexId(9, 32)] } });
+  });
+
+  it('clears everything and says how much went', async () => {
+    store.ingest([...apiTrace(1, 1_700_000_000_000), ...apiTrace(2, 1_700_000_000_500)]);
+    expect(await ok('clearAll', {})).toEqual({ removedTraces: 2, removedSpans: 4 });
+    expect(await ok('listTraces', {})).toEqual({ traces: [], total: 0 });
+    const gone = await call('getTrace', { traceId: hexId(1, 32) });
+    expect(!gone.ok && gone.error.code).toBe('trace.not-found');
+  });
+
+  it('rejects invalid requests with ipc.invalid and unknown calls', async () => {
+    const cases: Array<[string, unknown]> = [
+      ['getTrace', { traceId: 'not-hex' }],
+      ['listTraces', { limit: 0 }],
+      ['listTraces', { minDurationMs: 5, maxDurationMs: 1 }],
+      ['importFiles', {}],
+      ['exportTraces', { traceIds: [] }],
+      ['listTestFiles', { folder: '' }],
+      ['getTrace', null],
+      ['deleteEverything', {}],
+    ];
+    for (const [name, payload] of cases) {
+      const reply = await handleCall(handlers, name, payload);
+      expect(reply.ok, name).toBe(false);
+      if (!reply.ok) expect(reply.error.code, name).toBe('ipc.invalid');
+    }
+  });
+
+  it('opens folders, lists and validates test files', async () => {
+    mkdirSync(join(dir, 'tests/nested'), { recursive: true });
+    writeFileSync(join(dir, 'tests/good.clnrm.toml'), '[meta]\nname = "good"\nversion = "1.0"\n\n[service.api]\nplugin = "generic_container"\nimage = "alpine:3"\n\n[[scenario]]\nname = "s"\nservice = "api"\nrun = "true"\n');
+    writeFileSync(join(dir, 'tests/nested/broken.clnrm.toml'), '[meta\nname = 1\n');
+    writeFileSync(join(dir, 'tests/notes.txt'), 'not a test');
+    expect(await ok('openFolder', { path: 'tests' })).toEqual({ folder: join(dir, 'tests') });
+    const notDir = await call('openFolder', { path: 'tests/notes.txt' });
+    expect(!notDir.ok && notDir.error.code).toBe('io.read');
+    const picker = await call('openFolder', {});
+    expect(!picker.ok && picker.error.code).toBe('ipc.unavailable');
+
+    const files = await ok<{ files: Array<{ path: string; name: string; sizeBytes: number }> }>('listTestFiles', { folder: join(dir, 'tests') });
+    expect(files.files.map((f) => f.name)).toEqual(['good', 'broken']);
+    expect(files.files[0]!.sizeBytes).toBeGreaterThan(10);
+
+    const broken = await ok<{ ok: boolean; problems: Array<{ code: string; line?: number }> }>('validateFile', { path: 'tests/nested/broken.clnrm.toml' });
+    expect(broken.ok).toBe(false);
+    expect(broken.problems[0]).toMatchObject({ code: 'toml.syntax', line: 1 });
+  });
+
+  it('answers runTest with a clear error while no runner is wired', async () => {
+    const r = await call('runTest', { path: 'x.clnrm.toml' });
+    expect(!r.ok && r.error.message).toMatch(/runner is not available/);
+  });
+});

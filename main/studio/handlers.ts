@@ -1,0 +1,61 @@
+// The studio back end's answer to every call of the IPC contract (shared/ipc/contract.ts), shared
+// by both transports: the Electron shell and the browser-mode WebSocket both go through
+// `handleCall` (shared/ipc/validate.ts), which validates the request before a handler runs and
+// the response before it leaves; errors leave as `{ code, message, details }`.
+import { StudioError } from '../../shared/errors';
+import type { CallArgs, CallResponse, StudioHandlers } from '../../shared/ipc/contract';
+import type { TraceStore } from '../store';
+import { listTestFiles, openFolder, validateFile, type FolderPicker } from './test-files';
+import { exportTraces, importTraceFiles } from './trace-files';
+import { clearAll, getTrace, listTraces, serviceGraph } from './trace-queries';
+
+/** What the studio needs from the test runner (main/runner), kept narrow so it can be swapped in tests. */
+export interface StudioRunner {
+  /** Starts a run in the background; progress and the verdict arrive as events. */
+  start(request: CallArgs<'runTest'>): Promise<CallResponse<'runTest'>>;
+  /** False when no such run is going (finished or unknown). */
+  cancel(runId: string): Promise<boolean>;
+  /** Stops every run and removes what they created. */
+  dispose(): Promise<void>;
+}
+
+export interface HandlerDeps {
+  store: TraceStore;
+  /** Relative paths in requests resolve against this folder. */
+  cwd: string;
+  env: Record<string, string | undefined>;
+  /** The desktop's folder picker; absent in browser mode. */
+  pickFolder?: FolderPicker;
+  /** Absent until the runner is wired: runTest/cancelRun then answer with a clear error. */
+  runner?: StudioRunner;
+}
+
+function runnerMissing(): StudioError {
+  return new StudioError({
+    code: 'internal',
+    message: 'The test runner is not available in this build yet: run tests with the CLI (`clnrm run <file>`) for now.',
+  });
+}
+
+export function createStudioHandlers(deps: HandlerDeps): StudioHandlers {
+  const { store, cwd, env } = deps;
+  return {
+    listTraces: (q) => listTraces(store, q),
+    getTrace: (q) => getTrace(store, q),
+    serviceGraph: (q) => serviceGraph(store, q),
+    importFiles: (q) => importTraceFiles(store, q, cwd),
+    exportTraces: (q) => exportTraces(store, q, cwd),
+    clearAll: () => clearAll(store),
+    openFolder: (q) => openFolder(q, cwd, deps.pickFolder),
+    listTestFiles: (q) => listTestFiles(q, cwd),
+    validateFile: (q) => validateFile(q, cwd, env),
+    runTest: (q) => {
+      if (!deps.runner) throw runnerMissing();
+      return deps.runner.start(q);
+    },
+    cancelRun: async ({ runId }) => {
+      if (!deps.runner) throw runnerMissing();
+      return { cancelled: await deps.runner.cancel(runId) };
+    },
+  };
+}

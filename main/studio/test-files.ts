@@ -1,0 +1,45 @@
+// The contract's test-file calls: choosing a folder, listing its `*.clnrm.toml` files and
+// validating one, on top of main/spec (find, load + parse).
+import { stat } from 'node:fs/promises';
+import { basename, resolve } from 'node:path';
+import { StudioError } from '../../shared/errors';
+import type { CallArgs, CallResponse } from '../../shared/ipc/contract';
+import { findTestFiles, loadTestFile } from '../spec';
+import { plainProblem } from './trace-files';
+
+/** Shows a folder picker (desktop only); resolves to null when the user cancels. */
+export type FolderPicker = () => Promise<string | null>;
+
+export async function openFolder(request: CallArgs<'openFolder'>, cwd: string, pick: FolderPicker | undefined): Promise<CallResponse<'openFolder'>> {
+  if (request.path === undefined) {
+    if (!pick) {
+      throw new StudioError({ code: 'ipc.unavailable', message: 'This window cannot show a folder picker (browser mode): type the folder path instead.' });
+    }
+    return { folder: await pick() };
+  }
+  const folder = resolve(cwd, request.path);
+  const info = await stat(folder).catch(() => undefined);
+  if (!info) throw new StudioError({ code: 'io.read', message: `No such folder: ${folder}`, file: folder });
+  if (!info.isDirectory()) throw new StudioError({ code: 'io.read', message: `${folder} is a file, not a folder; open the folder that contains it.`, file: folder });
+  return { folder };
+}
+
+export async function listTestFiles({ folder }: CallArgs<'listTestFiles'>, cwd: string): Promise<CallResponse<'listTestFiles'>> {
+  const root = resolve(cwd, folder);
+  const info = await stat(root).catch(() => undefined);
+  if (!info?.isDirectory()) throw new StudioError({ code: 'io.read', message: `No such folder: ${root}`, file: root });
+  const paths = await findTestFiles([root], cwd);
+  const files: CallResponse<'listTestFiles'>['files'] = [];
+  for (const path of paths) {
+    // A file removed between the walk and the stat is simply no longer listed.
+    const s = await stat(path).catch(() => undefined);
+    if (!s) continue;
+    files.push({ path, name: basename(path).replace(/\.clnrm\.toml$/, ''), sizeBytes: s.size, modifiedMs: Math.round(s.mtimeMs) });
+  }
+  return { files };
+}
+
+export async function validateFile({ path }: CallArgs<'validateFile'>, cwd: string, env: Record<string, string | undefined>): Promise<CallResponse<'validateFile'>> {
+  const loaded = await loadTestFile(resolve(cwd, path), env);
+  return { ok: loaded.errors.length === 0, problems: loaded.errors.map(plainProblem), warnings: loaded.warnings.map(plainProblem) };
+}

@@ -1,0 +1,88 @@
+// Importing and exporting trace files for the studio: files named by path (desktop) or given as
+// text (browser mode) are parsed with shared/otlp's sniffing reader and stored; exports read the
+// store and write OTLP JSON atomically (or hand the text back for a browser download).
+import { readFile, stat } from 'node:fs/promises';
+import { basename, resolve } from 'node:path';
+import { StudioError, toProblem, type Problem } from '../../shared/errors';
+import type { CallArgs, CallResponse } from '../../shared/ipc/contract';
+import { formatTraceFile, parseTraceFile } from '../../shared/otlp';
+import { writeFileAtomic } from '../spec';
+import type { TraceStore } from '../store';
+
+/** Largest trace file read from disk or accepted as text (the parser holds it all in memory). */
+export const MAX_TRACE_FILE_BYTES = 512 * 1024 * 1024;
+
+type Imported = CallResponse<'importFiles'>['imported'][number];
+
+function importText(store: TraceStore, text: string, file: string): Imported {
+  const parsed = parseTraceFile(text, file);
+  store.ingest(parsed.spans);
+  const traceIds = [...new Set(parsed.spans.map((s) => s.traceId))];
+  return { file, format: parsed.format, spanCount: parsed.spans.length, traceIds, warnings: parsed.warnings.map(plainProblem) };
+}
+
+/** Problems cross the contract as plain objects (no class instances, no undefined fields). */
+export function plainProblem(p: Problem): Problem {
+  const out: { -readonly [K in keyof Problem]: Problem[K] } = { code: p.code, message: p.message };
+  if (p.file !== undefined) out.file = p.file;
+  if (p.line !== undefined && p.line > 0) out.line = p.line;
+  if (p.column !== undefined && p.column > 0) out.column = p.column;
+  if (p.path !== undefined) out.path = p.path;
+  if (p.details !== undefined) out.details = { ...p.details };
+  return out;
+}
+
+async function readTraceFile(path: string): Promise<string> {
+  const info = await stat(path).catch((error: NodeJS.ErrnoException) => {
+    throw new StudioError({ code: 'io.read', message: `cannot read ${path} (${error.code ?? error.message})`, file: path });
+  });
+  if (!info.isFile()) throw new StudioError({ code: 'io.read', message: `${path} is not a file`, file: path });
+  if (info.size > MAX_TRACE_FILE_BYTES) {
+    throw new StudioError({ code: 'io.read', message: `${path} is ${info.size} bytes; trace files over ${MAX_TRACE_FILE_BYTES} bytes are not imported (split it)`, file: path });
+  }
+  return readFile(path, 'utf8');
+}
+
+/** Imports every file; one bad file is a problem in the answer, not a failure of the call. */
+export async function importTraceFiles(store: TraceStore, request: CallArgs<'importFiles'>, cwd: string): Promise<CallResponse<'importFiles'>> {
+  const imported: Imported[] = [];
+  const problems: Problem[] = [];
+  for (const given of request.paths ?? []) {
+    const path = resolve(cwd, given);
+    try {
+      imported.push(importText(store, await readTraceFile(path), path));
+    } catch (error) {
+      problems.push(plainProblem({ file: path, ...toProblem(error) }));
+    }
+  }
+  for (const { name, text } of request.files ?? []) {
+    // A browser file name is only a label: never a path we would read or write.
+    const label = basename(name);
+    try {
+      if (text.length > MAX_TRACE_FILE_BYTES) throw new StudioError({ code: 'io.read', message: `${label} is larger than ${MAX_TRACE_FILE_BYTES} bytes`, file: label });
+      imported.push(importText(store, text, label));
+    } catch (error) {
+      problems.push(plainProblem({ file: label, ...toProblem(error) }));
+    }
+  }
+  return { imported, problems };
+}
+
+export async function exportTraces(store: TraceStore, request: CallArgs<'exportTraces'>, cwd: string): Promise<CallResponse<'exportTraces'>> {
+  const wanted = [...new Set(request.traceIds)];
+  const spans = await store.getSpans(wanted);
+  const found = new Set(spans.map((s) => s.traceId));
+  const missing = wanted.filter((id) => !found.has(id));
+  if (missing.length > 0) {
+    throw new StudioError({
+      code: 'trace.not-found',
+      message: `${missing.length} of the ${wanted.length} traces to export are not in the store (cleared or pruned?): ${missing.slice(0, 3).join(', ')}${missing.length > 3 ? ', …' : ''}`,
+      details: { missing },
+    });
+  }
+  const text = formatTraceFile(spans, request.format);
+  if (request.path === undefined) return { spanCount: spans.length, text };
+  const path = resolve(cwd, request.path);
+  await writeFileAtomic(path, text);
+  return { spanCount: spans.length, path };
+}
