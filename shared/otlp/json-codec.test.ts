@@ -92,6 +92,20 @@ describe('decodeOtlpJson', () => {
     expect(span.attributes[0]!.value).toEqual({ intValue: '-9223372036854775807' });
   });
 
+  it('accepts the body as UTF-8 bytes too', () => {
+    const spans = sampleSpans();
+    const bytes = new TextEncoder().encode(JSON.stringify(encodeOtlpJson(spans)));
+    expect(decodeOtlpJson(bytes).spans).toEqual(spans);
+  });
+
+  it('groups spans by resource and scope object identity when encoding', () => {
+    const [root, child, other] = sampleSpans();
+    const request = encodeOtlpJson([root!, other!, child!]) as { resourceSpans: { scopeSpans: { spans: unknown[] }[] }[] };
+    expect(request.resourceSpans).toHaveLength(2);
+    expect(request.resourceSpans[0]!.scopeSpans.map((s) => s.spans.length)).toEqual([1, 1]);
+    expect(request.resourceSpans[1]!.scopeSpans.map((s) => s.spans.length)).toEqual([1]);
+  });
+
   it('decodes an empty request and empty resource spans', () => {
     expect(decodeOtlpJson('{}')).toEqual({ spans: [], rejectedSpans: 0 });
     expect(decodeOtlpJson({ resourceSpans: [{}] })).toEqual({ spans: [], rejectedSpans: 0 });

@@ -4,7 +4,7 @@
 // path; spans with invalid ids are rejected and counted (partial success).
 import type { AnyValue, InstrumentationScope, KeyValue, Resource, Span, SpanEvent, SpanKind, SpanLink, SpanStatus, StatusCode } from '../model';
 import { buildSpan } from '../model';
-import { HEX_PAIRS, normaliseBase64 } from './bytes';
+import { HEX_PAIRS, normaliseBase64, utf8OfRange } from './bytes';
 import { kindFromName, kindFromNumber, statusFromName, statusFromNumber } from './otlp-enums';
 import { MAX_VALUE_DEPTH } from './protobuf-values';
 import { Rejections, parentIdProblem, spanIdProblem, traceIdProblem, type OtlpDecodeResult } from './result';
@@ -27,11 +27,13 @@ import {
 
 const OTLP_JSON = new JsonReadContext('otlp.decode', 'Invalid OTLP/JSON trace request');
 
+/** Decodes an OTLP/JSON request given as text, UTF-8 bytes, or an already parsed value. */
 export function decodeOtlpJson(input: string | unknown): OtlpDecodeResult {
   let root: unknown = input;
-  if (typeof input === 'string') {
+  const text = input instanceof Uint8Array ? utf8OfRange(input, 0, input.length) : input;
+  if (typeof text === 'string') {
     try {
-      root = parseJsonExact(input);
+      root = parseJsonExact(text);
     } catch (error) {
       throw OTLP_JSON.fail('', `the body is not JSON (${(error as Error).message})`);
     }

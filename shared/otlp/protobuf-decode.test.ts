@@ -55,6 +55,14 @@ describe('decodeOtlpProtobuf', () => {
     expect(decoded.spans[0]!.serviceName).toBe('checkout');
   });
 
+  it('reads a Node Buffer that is a slice of a larger pooled buffer', () => {
+    const spans = sampleSpans();
+    const bytes = encodeOtlpProtobuf(spans);
+    const pool = Buffer.alloc(bytes.length + 100, 0xff);
+    pool.set(bytes, 37);
+    expect(decodeOtlpProtobuf(pool.subarray(37, 37 + bytes.length)).spans).toEqual(spans);
+  });
+
   it('skips unknown fields of every wire type, groups included', () => {
     const bytes = requestWithSpan((w) => {
       w.tag(100, WIRE_VARINT);
@@ -98,6 +106,30 @@ describe('decodeOtlpProtobuf', () => {
       serviceName: 'unknown_service',
     });
     expect(spans[0]!.parentSpanId).toBeUndefined();
+  });
+
+  it('decodes a present but empty resource and scope', () => {
+    const w = new WireWriter();
+    w.tag(1, WIRE_LEN);
+    w.begin();
+    w.tag(1, WIRE_LEN); // resource {}
+    w.begin();
+    w.end();
+    w.tag(2, WIRE_LEN);
+    w.begin();
+    w.tag(1, WIRE_LEN); // scope {}
+    w.begin();
+    w.end();
+    w.tag(2, WIRE_LEN);
+    w.begin();
+    ids(w);
+    w.end();
+    w.end();
+    w.end();
+    const { spans } = decodeOtlpProtobuf(w.finish());
+    expect(spans).toHaveLength(1);
+    expect(spans[0]!.resource).toEqual({ attributes: [] });
+    expect(spans[0]!.scope).toEqual({ name: '' });
   });
 
   it('keeps timestamps exact up to 2^64-1', () => {

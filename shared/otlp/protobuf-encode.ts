@@ -1,6 +1,7 @@
 // Our OTLP/protobuf encoder: spans → ExportTraceServiceRequest bytes, and the
 // ExportTraceServiceResponse the receiver answers with. Used for export, tests and benchmarks;
 // round-trips with decodeOtlpProtobuf.
+import { StudioError } from '../errors';
 import type { AnyValue, KeyValue, Span } from '../model';
 import { base64ToBytes, hexToBytes } from './bytes';
 import { groupSpans } from './group';
@@ -111,7 +112,9 @@ function writeString(w: WireWriter, field: number, value: string | undefined): v
 function writeHex(w: WireWriter, field: number, hex: string): void {
   if (hex === '') return;
   const bytes = hexToBytes(hex);
-  if (bytes === undefined) throw new Error(`not a hex id: ${JSON.stringify(hex)}`);
+  if (bytes === undefined) {
+    throw new StudioError({ code: 'trace.invalid', message: `Cannot encode span id ${JSON.stringify(hex)}: ids must be hex.`, details: { field } });
+  }
   w.tag(field, WIRE_LEN);
   w.bytes(bytes);
 }
