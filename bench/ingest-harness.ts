@@ -29,6 +29,10 @@ export interface LoadOutcome {
   requestsPerSecond: number;
   p50Ms: number;
   p99Ms: number;
+  /** CPU time (user + system) the receiver + store process spent during the run. */
+  receiverCpuSeconds: number;
+  /** Spans per CPU-second of the receiver process: comparable on a busy, shared machine. */
+  spansPerCpuSecond: number;
 }
 
 interface LoadLine {
@@ -48,6 +52,7 @@ export async function runLoad(plan: LoadPlan): Promise<LoadOutcome> {
   const store = await openStore({ dataDir: dir, maxLiveSpans: 200_000 });
   const receiver = await createReceiver({ sink: (spans) => store.ingest(spans), httpPort: 0, grpcPort: false });
   try {
+    const cpuBefore = process.cpuUsage();
     const child = spawn(
       process.execPath,
       ['--import', 'tsx', join(import.meta.dirname, 'ingest-load.ts'), String(receiver.http!.port), plan.format, String(plan.spansPerRequest), String(plan.concurrency), String(plan.requests), String(plan.rate ?? 0)],
@@ -68,6 +73,8 @@ export async function runLoad(plan: LoadPlan): Promise<LoadOutcome> {
     await receiver.drained();
     store.flush();
     const end = Date.now();
+    const cpu = process.cpuUsage(cpuBefore);
+    const receiverCpuSeconds = (cpu.user + cpu.system) / 1e6;
     // Count in DuckDB itself (not a session counter): zero loss means every acknowledged span is there.
     const storedSpans = (await store.spanStats()).reduce((n, s) => n + s.count, 0);
     const seconds = (end - start.at) / 1000;
@@ -83,6 +90,8 @@ export async function runLoad(plan: LoadPlan): Promise<LoadOutcome> {
       requestsPerSecond: done.okRequests! / ((done.at - start.at) / 1000),
       p50Ms: done.p50Ms!,
       p99Ms: done.p99Ms!,
+      receiverCpuSeconds,
+      spansPerCpuSecond: storedSpans / receiverCpuSeconds,
     };
   } finally {
     await receiver.dispose();

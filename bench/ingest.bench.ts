@@ -1,6 +1,7 @@
 // bench:ingest — (a) decode-only: our protobuf decoder vs protobufjs on the same payloads;
 // (b) end-to-end OTLP/HTTP protobuf over keep-alive from a separate load process into the
 // receiver + DuckDB store, spans/s with zero loss; (c) the same with OTLP/JSON. Prints figures.
+import { loadavg } from 'node:os';
 import protobuf from 'protobufjs';
 import { decodeOtlpProtobuf, encodeOtlpProtobuf } from '../shared/otlp';
 import { OTLP_TRACE_PROTO } from '../shared/otlp/fixtures/otlp-trace-proto';
@@ -41,6 +42,10 @@ function report(label: string, plan: LoadPlan, r: LoadOutcome): void {
   console.log(
     `    acknowledged ${fmt(r.sentSpans)}, stored ${fmt(r.storedSpans)}, lost ${lost}, retries (429) ${r.retries}, failures ${r.failures}, ` +
       `request latency p50 ${r.p50Ms.toFixed(1)} ms p99 ${r.p99Ms.toFixed(1)} ms ${lost === 0 && r.failures === 0 ? '— zero loss' : '— LOSS'}`,
+  );
+  console.log(
+    `    receiver process CPU ${r.receiverCpuSeconds.toFixed(2)} s → ${fmt(r.spansPerCpuSecond)} spans per CPU-second ` +
+      `(the ceiling on one free core; the wall-clock figure depends on what else the machine runs: load average ${loadavg()[0]!.toFixed(1)})`,
   );
   if (lost !== 0 || r.failures !== 0) process.exitCode = 1;
 }

@@ -40,14 +40,23 @@ function sendStatus(res: ServerResponse, status: number, format: Format, code: n
 }
 
 export function createHttpReceiver(queue: IngestQueue, stats: ReceiverStats, options: HttpReceiverOptions): Server {
-  const server = createServer({ keepAlive: true, requestTimeout: options.bodyTimeoutMs, headersTimeout: Math.min(options.bodyTimeoutMs, 60_000) }, (req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      // Nothing above should throw; if it does, answer instead of leaving the client hanging.
-      stats.httpErrors++;
-      if (!res.headersSent) sendStatus(res, 500, 'json', 13, `internal receiver error: ${(error as Error).message}`);
-      else res.destroy();
-    });
-  });
+  const server = createServer(
+    {
+      keepAlive: true,
+      requestTimeout: options.bodyTimeoutMs,
+      headersTimeout: Math.min(options.bodyTimeoutMs, 60_000),
+      // Node checks the timeouts above only this often (30 s by default): check often enough to honour them.
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(options.bodyTimeoutMs / 4))),
+    },
+    (req, res) => {
+      handle(req, res).catch((error: unknown) => {
+        // Nothing above should throw; if it does, answer instead of leaving the client hanging.
+        stats.httpErrors++;
+        if (!res.headersSent) sendStatus(res, 500, 'json', 13, `internal receiver error: ${(error as Error).message}`);
+        else res.destroy();
+      });
+    },
+  );
   server.keepAliveTimeout = 30_000;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -1,5 +1,5 @@
 import { gzipSync } from 'node:zlib';
-import { createServer, type Server } from 'node:net';
+import { connect, createServer, type Server } from 'node:net';
 import { credentials, Client, Metadata, status as grpcStatus, type ServiceError } from '@grpc/grpc-js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodeOtlpProtobuf, encodeOtlpJson, encodeOtlpProtobuf } from '../../shared/otlp';
@@ -123,6 +123,20 @@ describe('OTLP/HTTP receiver', () => {
     expect(got).toHaveLength(spans.length * 2);
     expect((await post(port, '/v1/traces', body, PB)).status).toBe(200);
     expect(receiver.stats.throttled).toBe(1);
+  });
+
+  it('drops a body that arrives too slowly instead of hanging', async () => {
+    const { receiver } = await start({ bodyTimeoutMs: 300 });
+    const socket = connect(receiver.http!.port, '127.0.0.1');
+    let answer = '';
+    socket.on('data', (c: Buffer) => (answer += c.toString()));
+    const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+    socket.write('POST /v1/traces HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-protobuf\r\nContent-Length: 1000\r\n\r\nabc');
+    const started = Date.now();
+    await closed; // bounded by the test timeout; the receiver must close it after ~300 ms
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(answer).toMatch(/^HTTP\/1\.1 408/);
+    expect((await post(receiver.http!.port, '/v1/traces', encodeOtlpProtobuf(spans), PB)).status).toBe(200);
   });
 
   it('names the taken port and a free one', async () => {
