@@ -70,6 +70,11 @@ class Cursor {
       this.pos++;
     }
   }
+  /** Moves over `n` characters known to hold no newline. */
+  advanceInLine(n: number): void {
+    this.pos += n;
+    this.col += n;
+  }
   /** Spaces and tabs only. */
   skipBlank(): void {
     while (this.peek() === ' ' || this.peek() === '\t') this.advance();
@@ -127,6 +132,8 @@ function readMultiline(c: Cursor, quote: '"""' | "'''"): void {
   }
 }
 
+const BARE_KEY = /[A-Za-z0-9_-]+/y;
+
 /** A dotted key `a."b.c".d` → ['a', 'b.c', 'd'], with the position of its first character. */
 function readKey(c: Cursor): string[] {
   const keys: string[] = [];
@@ -136,10 +143,11 @@ function readKey(c: Cursor): string[] {
     if (ch === '"') keys.push(readBasicString(c));
     else if (ch === "'") keys.push(readLiteralString(c));
     else {
-      const start = c.pos;
-      while (!c.done && /[A-Za-z0-9_-]/.test(c.peek())) c.advance();
-      if (c.pos === start) return keys;
-      keys.push(c.text.slice(start, c.pos));
+      BARE_KEY.lastIndex = c.pos;
+      const match = BARE_KEY.exec(c.text);
+      if (!match) return keys;
+      c.advanceInLine(match[0].length);
+      keys.push(match[0]);
     }
     c.skipBlank();
     if (c.peek() !== '.') return keys;
@@ -156,9 +164,10 @@ export function scanToml(text: string): ScanResult {
   const arrayCounts = new Map<string, number>();
   let table: PathSegment[] = [];
 
-  const record = (segments: PathSegment[], line: number, column: number, valueLine = line, valueColumn = column): void => {
+  /** `known` = how many leading segments are already recorded (their positions exist). */
+  const record = (segments: PathSegment[], line: number, column: number, valueLine = line, valueColumn = column, known = 0): void => {
     // Implicitly defined parents (`[a.b]` defines `a`) point at their first mention.
-    for (let i = 1; i < segments.length; i++) {
+    for (let i = Math.max(1, known + 1); i < segments.length; i++) {
       const parent = formatPath(segments.slice(0, i));
       if (!positions.has(parent)) positions.set(parent, { line, column, valueLine: line, valueColumn: column });
     }
@@ -211,7 +220,7 @@ export function scanToml(text: string): ScanResult {
         }
         if (c.done) return;
         const element = [...frame.path, frame.index++];
-        record(element, c.line, c.col);
+        record(element, c.line, c.col, c.line, c.col, element.length - 1);
         pending = element;
       } else {
         c.skipAll();
@@ -234,7 +243,7 @@ export function scanToml(text: string): ScanResult {
         c.advance();
         c.skipBlank();
         const full = [...frame.path, ...keys];
-        record(full, line, column, c.line, c.col);
+        record(full, line, column, c.line, c.col, frame.path.length);
         pending = full;
       }
     }
@@ -297,7 +306,7 @@ export function scanToml(text: string): ScanResult {
     c.skipBlank();
     const valueOffset = c.pos - c.lineStart;
     const full = [...table, ...keys];
-    record(full, line, column, c.line, c.col);
+    record(full, line, column, c.line, c.col, table.length);
     scanValue(full);
     c.skipBlank();
     let comment = '';
