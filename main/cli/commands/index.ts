@@ -1,6 +1,7 @@
 // Every command registers itself here: one import and one entry each.
 import type { Command } from 'commander';
 import type { CliContext } from '../context';
+import { registerAnalyze } from './analyze';
 import { registerCollect } from './collect';
 import { registerExport } from './export';
 import { registerImport } from './import';
@@ -12,7 +13,7 @@ import { registerValidate } from './validate';
 
 type Register = (program: Command, ctx: CliContext) => void;
 
-const commands: Register[] = [registerCollect, registerTraces, registerTrace, registerImport, registerExport, registerValidate, registerFmt, registerInit];
+const commands: Register[] = [registerCollect, registerTraces, registerTrace, registerImport, registerExport, registerValidate, registerFmt, registerInit, registerAnalyze];
 
 export function registerCommands(program: Command, ctx: CliContext): void {
   for (const register of commands) register(program, ctx);
