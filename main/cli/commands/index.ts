@@ -7,13 +7,15 @@ import { registerExport } from './export';
 import { registerImport } from './import';
 import { registerFmt } from './fmt';
 import { registerInit } from './init';
+import { registerRun } from './run';
+import { registerSelfTest } from './self-test';
 import { registerTrace } from './trace';
 import { registerTraces } from './traces';
 import { registerValidate } from './validate';
 
 type Register = (program: Command, ctx: CliContext) => void;
 
-const commands: Register[] = [registerCollect, registerTraces, registerTrace, registerImport, registerExport, registerValidate, registerFmt, registerInit, registerAnalyze];
+const commands: Register[] = [registerCollect, registerTraces, registerTrace, registerImport, registerExport, registerValidate, registerFmt, registerInit, registerAnalyze, registerRun, registerSelfTest];
 
 export function registerCommands(program: Command, ctx: CliContext): void {
   for (const register of commands) register(program, ctx);

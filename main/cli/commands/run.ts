@@ -1,0 +1,86 @@
+// `clnrm run [PATHS...]`: find `*.clnrm.toml` files (default: the working directory), run them on
+// Docker with live progress, print a summary or a JSON / JUnit report on stdout. Exit 0 when every
+// test passes, 1 when any fails, 2 for usage or environment errors (Docker unavailable…).
+import { InvalidArgumentError, type Command } from 'commander';
+import { formatProblem, toProblem } from '../../../shared/errors';
+import { createProgress, jsonReport, junitReport, runTests, summaryLines, type RunSummary, type TestSource } from '../../runner';
+import { findTestFiles } from '../../spec';
+import { resolveDataDir } from '../../store';
+import { setExit, type CliContext } from '../context';
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from '../exit';
+
+export type ReportFormat = 'human' | 'json' | 'junit';
+
+export function parseJobs(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || n > 64) throw new InvalidArgumentError('give a whole number of parallel tests from 1 to 64.');
+  return n;
+}
+
+export function parseFormat(value: string): ReportFormat {
+  if (value !== 'human' && value !== 'json' && value !== 'junit') throw new InvalidArgumentError('use human, json or junit.');
+  return value;
+}
+
+export interface RunCommandOptions {
+  jobs: number;
+  failFast?: boolean;
+  format: ReportFormat;
+  dataDir?: string;
+  verbose?: boolean;
+}
+
+/** Runs the sources and reports like `clnrm run` does (shared with `clnrm self-test`). */
+export async function runAndReport(ctx: CliContext, sources: TestSource[], options: RunCommandOptions & { includeRunnerSpans?: boolean }): Promise<RunSummary> {
+  // Progress goes to stderr so `--format json|junit` keeps stdout machine-readable.
+  const progress = createProgress((line) => ctx.err(line), ctx.isTTY, options.verbose);
+  const summary = await runTests({
+    sources,
+    cwd: ctx.cwd,
+    env: ctx.env,
+    jobs: options.jobs,
+    failFast: options.failFast,
+    dataDir: resolveDataDir(options.dataDir, ctx.cwd, ctx.env),
+    signal: ctx.stopSignal,
+    onEvent: progress.onEvent,
+    includeRunnerSpans: options.includeRunnerSpans,
+  });
+  progress.finish();
+  if (options.format === 'json') ctx.out(jsonReport(summary));
+  else if (options.format === 'junit') ctx.out(junitReport(summary));
+  const lines = summaryLines(summary);
+  if (options.format === 'human') ctx.out(lines.join('\n'));
+  else ctx.err(lines.join('\n'));
+  if (summary.environmentProblem) setExit(ctx, EXIT_USAGE);
+  else setExit(ctx, summary.tests.some((t) => t.verdict === 'failed' || t.verdict === 'error') ? EXIT_FAILED : EXIT_OK);
+  if (ctx.stopSignal.aborted) setExit(ctx, EXIT_FAILED);
+  return summary;
+}
+
+export function registerRun(program: Command, ctx: CliContext): void {
+  program
+    .command('run')
+    .description('Run .clnrm.toml tests hermetically on Docker and check their traces')
+    .argument('[paths...]', 'test files or folders searched for *.clnrm.toml', ['.'])
+    .option('-j, --jobs <n>', 'tests run in parallel', parseJobs, 1)
+    .option('--fail-fast', 'start no new test after the first failure')
+    .option('--format <format>', 'report on stdout: human, json or junit', parseFormat, 'human' as ReportFormat)
+    .option('--data-dir <dir>', 'folder of the trace database (default: the app-data folder)')
+    .option('-v, --verbose', 'print each scenario start and every failure reason as it happens')
+    .action(async (paths: string[], options: RunCommandOptions) => {
+      let files: string[];
+      try {
+        files = await findTestFiles(paths, ctx.cwd);
+      } catch (error) {
+        ctx.err(`clnrm run: ${formatProblem(toProblem(error))}`);
+        setExit(ctx, EXIT_USAGE);
+        return;
+      }
+      if (files.length === 0) {
+        ctx.err(`clnrm run: no *.clnrm.toml files under ${paths.join(', ')}`);
+        setExit(ctx, EXIT_USAGE);
+        return;
+      }
+      await runAndReport(ctx, files.map((file) => ({ file })), options);
+    });
+}

@@ -1,0 +1,137 @@
+// Reports of a run: the failure explanation every view shares (`failureLines`), JSON and JUnit XML
+// renderings, the trace digest, and the `[report]` files a test file asks for (json / junit / digest,
+// paths relative to the working directory, as clnrm writes them).
+import { createHash } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { formatProblem } from '../../shared/errors';
+import type { TestFile } from '../../shared/spec';
+import type { RunSummary, ScenarioExecution, TestResult } from './types';
+
+const MAX_EVIDENCE_SHOWN = 5;
+const MAX_DIFFS_SHOWN = 8;
+
+function evidence(execution: ScenarioExecution, ids: readonly string[]): string {
+  if (ids.length === 0) return '';
+  const shown = ids.slice(0, MAX_EVIDENCE_SHOWN).map((id) => `${id} ${JSON.stringify(execution.spanNames[id] ?? '?')}`);
+  return ` [evidence: ${shown.join(', ')}${ids.length > MAX_EVIDENCE_SHOWN ? `, +${ids.length - MAX_EVIDENCE_SHOWN} more` : ''}]`;
+}
+
+/** Why an execution did not pass, one line per reason (empty when it passed). */
+export function executionFailureLines(execution: ScenarioExecution): string[] {
+  const lines: string[] = [];
+  for (const p of execution.problems) lines.push(`error: ${formatProblem(p)}`);
+  for (const c of execution.containers) {
+    if (c.oomKilled) lines.push(`service "${c.service}" was OOM killed (exit ${c.exitCode})`);
+  }
+  for (const s of execution.steps) {
+    if (s.verdict === 'failed' || s.verdict === 'error') lines.push(`step "${s.name}" (${s.target}): ${s.message ?? s.verdict}`);
+  }
+  for (const e of execution.expectations) if (!e.passed) lines.push(`${e.expectation}: ${e.message}${evidence(execution, e.spans)}`);
+  return lines;
+}
+
+/** Why a test did not pass: its problems, each execution's reasons, determinism differences. */
+export function failureLines(result: TestResult): string[] {
+  const lines = result.problems.map((p) => (result.verdict === 'skipped' ? p.message : `error: ${formatProblem(p)}`));
+  const multiple = result.executions.length > 1;
+  for (const execution of result.executions) {
+    const prefix = multiple || execution.scenario !== 'default' ? `${execution.scenario}${execution.iteration > 1 || multiple ? ` #${execution.iteration}` : ''}: ` : '';
+    for (const line of executionFailureLines(execution)) lines.push(prefix + line);
+  }
+  for (const d of result.determinism ?? []) {
+    if (d.passed) continue;
+    const i = d.differingIteration!;
+    lines.push(`determinism: iteration ${i} differs from iteration 1 (normalized trace hash ${d.hashes[i - 1]} vs ${d.hashes[0]}):`);
+    for (const diff of d.differences.slice(0, MAX_DIFFS_SHOWN)) lines.push(`  ${diff.path}: ${diff.message}`);
+    if (d.differences.length > MAX_DIFFS_SHOWN) lines.push(`  … ${d.differences.length - MAX_DIFFS_SHOWN} more differences`);
+  }
+  return lines;
+}
+
+export function jsonReport(summary: RunSummary): string {
+  return JSON.stringify({ format: 'clnrm-studio-report', version: 1, ...summary }, null, 2);
+}
+
+function xml(text: string): string {
+  // Control characters are not allowed in XML 1.0 at all: drop them.
+  return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+const seconds = (ms: number) => (ms / 1000).toFixed(3);
+
+function testcase(result: TestResult): string {
+  const lines = failureLines(result);
+  const head = `    <testcase classname="${xml(result.file)}" name="${xml(result.name)}" time="${seconds(result.durationMs)}"`;
+  if (result.verdict === 'passed') return `${head}/>`;
+  const tag = result.verdict === 'skipped' ? 'skipped' : result.verdict === 'error' ? 'error' : 'failure';
+  const first = lines[0] ?? result.verdict;
+  return `${head}>\n      <${tag} message="${xml(first.slice(0, 500))}">${xml(lines.join('\n'))}</${tag}>\n    </testcase>`;
+}
+
+export function junitReport(summary: RunSummary): string {
+  const byFile = new Map<string, TestResult[]>();
+  for (const t of summary.tests) byFile.set(t.file, [...(byFile.get(t.file) ?? []), t]);
+  const suites = [...byFile].map(([file, tests]) => {
+    const n = (v: TestResult['verdict']) => tests.filter((t) => t.verdict === v).length;
+    const time = tests.reduce((sum, t) => sum + t.durationMs, 0);
+    return [
+      `  <testsuite name="${xml(file)}" tests="${tests.length}" failures="${n('failed')}" errors="${n('error')}" skipped="${n('skipped')}" time="${seconds(time)}">`,
+      ...tests.map(testcase),
+      '  </testsuite>',
+    ].join('\n');
+  });
+  const total = summary.tests.length;
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="clnrm" tests="${total}" failures="${summary.failed}" errors="${summary.errors}" skipped="${summary.skipped}" time="${seconds(summary.durationMs)}">`,
+    ...suites,
+    '</testsuites>',
+    '',
+  ].join('\n');
+}
+
+/** SHA-256 over each execution's normalized trace hash, in test/scenario/iteration order. */
+export function traceDigest(results: readonly TestResult[]): string {
+  const hash = createHash('sha256');
+  for (const r of results) for (const e of r.executions) hash.update(`${r.name}\t${e.scenario}\t${e.iteration}\t${e.traceHash}\n`);
+  return hash.digest('hex');
+}
+
+/** Writes each test file's `[report]` files; returns messages for files that could not be written. */
+export async function writeFileReports(tests: readonly { test: TestFile; file: string }[], results: readonly TestResult[], cwd: string): Promise<string[]> {
+  const problems: string[] = [];
+  const done = new Set<string>();
+  for (const { test, file } of tests) {
+    if (!test.report || done.has(file)) continue;
+    done.add(file);
+    const mine = results.filter((r) => r.file === file);
+    const count = (v: TestResult['verdict']) => mine.filter((t) => t.verdict === v).length;
+    const summary: RunSummary = {
+      runId: '',
+      startedAt: mine[0]?.startedAt ?? new Date().toISOString(),
+      durationMs: mine.reduce((s, r) => s + r.durationMs, 0),
+      passed: count('passed'),
+      failed: count('failed'),
+      errors: count('error'),
+      skipped: count('skipped'),
+      tests: mine,
+    };
+    const outputs: [string | undefined, string][] = [
+      [test.report.json, jsonReport(summary)],
+      [test.report.junit, junitReport(summary)],
+      [test.report.digest, `${traceDigest(mine)}\n`],
+    ];
+    for (const [path, text] of outputs) {
+      if (!path) continue;
+      const target = resolve(cwd, path);
+      try {
+        await mkdir(dirname(target), { recursive: true });
+        await writeFile(target, text);
+      } catch (error) {
+        problems.push(`${file}: cannot write report ${target}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+      }
+    }
+  }
+  return problems;
+}

@@ -1,0 +1,175 @@
+// `clnrm run` as a library: load test files, connect to Docker (reaping crashed runs' leftovers first),
+// one OTLP receiver and store for the whole run, tests in parallel (`jobs`), the runner's own trace,
+// and the `[report]` files. Returns a summary; never throws for a failing test — only the caller's
+// bugs escape. Docker unavailable is `environmentProblem` (the CLI's exit 2).
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import type Docker from 'dockerode';
+import { toProblem, type Problem } from '../../shared/errors';
+import type { PluginRegistry } from '../../shared/plugins';
+import { parseTestFile, type TestFile } from '../../shared/spec';
+import { connectDocker, newRunIdentity, reapLeftovers, type DockerEndpoint } from '../docker';
+import { createReceiver, type Receiver } from '../receiver';
+import { loadTestFile } from '../spec';
+import { openStore, type TraceStore } from '../store';
+import { chooseReceiverBinding } from './receiver-host';
+import { writeFileReports } from './reports';
+import type { RunnerEnvironment } from './scenario';
+import { SelfTracer, errorStatus } from './self-trace';
+import { runTest } from './test-run';
+import type { RunEvent, RunSummary, TestResult } from './types';
+
+export interface TestSource {
+  /** Path shown in reports (a file path, or a name like `<self-test>` for built-in tests). */
+  readonly file: string;
+  /** Text to parse instead of reading `file`. */
+  readonly source?: string;
+}
+
+export interface RunTestsOptions {
+  readonly sources: readonly TestSource[];
+  readonly cwd: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Tests run at the same time. Default 1. */
+  readonly jobs?: number;
+  /** Start no new test after the first one that does not pass. */
+  readonly failFast?: boolean;
+  /** Use this store (else one is opened in `dataDir` and closed at the end). */
+  readonly store?: TraceStore;
+  readonly dataDir?: string;
+  /** Use this engine (else `connectDocker(env)`). */
+  readonly docker?: { docker: Docker; endpoint: DockerEndpoint };
+  readonly signal?: AbortSignal;
+  readonly onEvent?: (event: RunEvent) => void;
+  readonly plugins?: PluginRegistry;
+  /** Evaluate expectations over the runner's own spans too (`clnrm self-test`). */
+  readonly includeRunnerSpans?: boolean;
+  /** Write the `[report]` files of each test file (default true). */
+  readonly writeReports?: boolean;
+  /** Overrides for the span quiet period (tests). */
+  readonly quietMs?: number;
+  readonly maxSpanWaitMs?: number;
+}
+
+const run = promisify(execFile);
+
+async function gitCommit(cwd: string): Promise<string | undefined> {
+  try {
+    const { stdout } = await run('git', ['rev-parse', 'HEAD'], { cwd, timeout: 3000 });
+    return stdout.trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+interface Loaded {
+  readonly tests: { test: TestFile; file: string }[];
+  readonly failed: TestResult[];
+}
+
+async function loadAll(sources: readonly TestSource[], env: Readonly<Record<string, string | undefined>>, emit: (e: RunEvent) => void): Promise<Loaded> {
+  const tests: { test: TestFile; file: string }[] = [];
+  const failed: TestResult[] = [];
+  for (const source of sources) {
+    const parsed = source.source !== undefined ? parseTestFile(source.source, { file: source.file, env: { ...env } }) : await loadTestFile(source.file, { ...env });
+    for (const w of parsed.warnings) emit({ type: 'warning', message: `${source.file}:${w.line ?? 0}:${w.column ?? 0}: ${w.message}` });
+    if (parsed.errors.length > 0) {
+      failed.push({ file: source.file, name: source.file, verdict: 'error', startedAt: new Date().toISOString(), durationMs: 0, executions: [], problems: parsed.errors });
+      continue;
+    }
+    for (const test of parsed.tests) tests.push({ test, file: source.file });
+  }
+  return { tests, failed };
+}
+
+function summarise(runId: string, startedMs: number, tests: TestResult[], environmentProblem?: Problem): RunSummary {
+  const count = (v: TestResult['verdict']) => tests.filter((t) => t.verdict === v).length;
+  return {
+    runId,
+    startedAt: new Date(startedMs).toISOString(),
+    durationMs: Date.now() - startedMs,
+    passed: count('passed'),
+    failed: count('failed'),
+    errors: count('error'),
+    skipped: count('skipped'),
+    tests,
+    ...(environmentProblem ? { environmentProblem } : {}),
+  };
+}
+
+export async function runTests(options: RunTestsOptions): Promise<RunSummary> {
+  const startedMs = Date.now();
+  const runId = newRunIdentity().runId;
+  const emit = options.onEvent ?? (() => undefined);
+  const signal = options.signal ?? new AbortController().signal;
+  const loaded = await loadAll(options.sources, options.env, emit);
+  if (loaded.tests.length === 0) return summarise(runId, startedMs, loaded.failed);
+
+  let connection: { docker: Docker; endpoint: DockerEndpoint };
+  try {
+    connection = options.docker ?? (await connectDocker(options.env));
+  } catch (error) {
+    return summarise(runId, startedMs, loaded.failed, toProblem(error));
+  }
+  const { docker } = connection;
+  // Leftovers of crashed runs (their owner process is gone) go before we add our own.
+  const reaped = await reapLeftovers(docker).catch((e: unknown) => ({ runs: [], errors: [toProblem(e).message] }));
+  if (reaped.runs.length > 0) emit({ type: 'warning', message: `removed leftovers of ${reaped.runs.length} crashed run(s): ${reaped.runs.join(', ')}` });
+  for (const e of reaped.errors) emit({ type: 'warning', message: `reaper: ${e}` });
+
+  let store: TraceStore | undefined = options.store;
+  let receiver: Receiver | undefined;
+  const results: TestResult[] = [...loaded.failed];
+  try {
+    store ??= await openStore({ dataDir: options.dataDir });
+    const target = store;
+    const binding = await chooseReceiverBinding(docker, connection.endpoint, options.env);
+    receiver = await createReceiver({ sink: (spans) => target.ingest(spans), host: binding.host, httpPort: 0, grpcPort: false });
+    const tracer = new SelfTracer((span) => target.ingest([span]), runId);
+    const runSpan = tracer.root('clnrm.run', { 'clnrm.run_id': runId, 'clnrm.tests': loaded.tests.length, 'clnrm.jobs': options.jobs ?? 1, 'clnrm.receiver': `${binding.host}:${receiver.http!.port}` });
+    emit({ type: 'run-start', runId, files: options.sources.length, tests: loaded.tests.length, receiver: `${binding.host}:${receiver.http!.port} (${binding.reason})` });
+    const env: RunnerEnvironment = {
+      docker,
+      store,
+      receiver,
+      otlpEndpoint: `http://host.docker.internal:${receiver.http!.port}`,
+      tracer,
+      commit: await gitCommit(options.cwd),
+      signal,
+      emit,
+      ...(options.quietMs !== undefined ? { quietMs: options.quietMs } : {}),
+      ...(options.maxSpanWaitMs !== undefined ? { maxSpanWaitMs: options.maxSpanWaitMs } : {}),
+    };
+    const queue = [...loaded.tests];
+    const byTest = new Map<TestFile, TestResult>();
+    let stopTaking = false;
+    const worker = async (): Promise<void> => {
+      for (;;) {
+        if (stopTaking || signal.aborted) return;
+        const next = queue.shift();
+        if (!next) return;
+        const result = await runTest(env, { test: next.test, file: next.file, runSpan, plugins: options.plugins, includeRunnerSpans: options.includeRunnerSpans });
+        byTest.set(next.test, result);
+        if (options.failFast && result.verdict !== 'passed') stopTaking = true;
+      }
+    };
+    const jobs = Math.max(1, Math.min(options.jobs ?? 1, loaded.tests.length));
+    await Promise.all(Array.from({ length: jobs }, () => worker()));
+    for (const { test, file } of loaded.tests) {
+      const done = byTest.get(test);
+      const reason = signal.aborted ? 'not run: the run was cancelled' : 'not run: --fail-fast after an earlier failure';
+      results.push(done ?? { file, name: test.name, verdict: 'skipped', startedAt: new Date().toISOString(), durationMs: 0, executions: [], problems: [{ code: 'runner.step-failed', message: reason }] });
+    }
+    const failing = results.filter((r) => r.verdict !== 'passed' && r.verdict !== 'skipped').length;
+    runSpan.end({ 'clnrm.failed': failing }, failing === 0 ? { code: 'ok' } : errorStatus(`${failing} test(s) did not pass`));
+    if (options.writeReports !== false) {
+      for (const problem of await writeFileReports(loaded.tests, results, options.cwd)) emit({ type: 'warning', message: problem });
+    }
+  } catch (error) {
+    return summarise(runId, startedMs, results, toProblem(error));
+  } finally {
+    await receiver?.dispose().catch(() => undefined);
+    if (!options.store) await store?.dispose().catch(() => undefined);
+  }
+  return summarise(runId, startedMs, results);
+}
