@@ -1,4 +1,4 @@
-// Runs every `*.clnrm.toml` and test `.toml` under DIR (default: the clnrm checkout's tests/ and
+// Runs every `*.clnrm.toml` and test `.toml` under each DIR (e.g. a clnrm checkout's tests/ and
 // examples/) through parseTestFile and prints one line per file plus totals. Files that are not valid
 // TOML are listed with their syntax error; valid TOML that gets schema errors is listed in full.
 // Usage: npm run corpus -- DIR [--verbose]   (runs under tsx so it can import the TypeScript sources)
