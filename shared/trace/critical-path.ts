@@ -5,7 +5,8 @@
 // section up to its own start is on the path and we return to its parent at that start.
 // One difference, on purpose: a child that ends exactly when the next one starts counts as
 // finishing "before" it (Jaeger uses a strict <), so back-to-back sequential steps all appear.
-// Iterative, O(n log n) (one sort by end time); each child list is consumed by a cursor.
+// Iterative, O(n log n) (child lists sorted by end time); each child list is consumed by a cursor.
+import { sortRange } from './tree';
 import type { TraceTree } from './tree';
 
 export interface CriticalSection {
@@ -55,9 +56,6 @@ export function criticalPath(tree: TraceTree, root?: number): CriticalPath {
   }
 
   // Children of each span ordered by clipped end, latest first.
-  const byEnd = new Int32Array(n);
-  for (let i = 0; i < n; i++) byEnd[i] = i;
-  byEnd.sort((a, b) => ce[b]! - ce[a]! || a - b);
   const offset = new Int32Array(n + 1);
   for (let i = 0; i < n; i++) {
     const p = tree.parent[i]!;
@@ -66,11 +64,11 @@ export function criticalPath(tree: TraceTree, root?: number): CriticalPath {
   for (let i = 0; i < n; i++) offset[i + 1]! += offset[i]!;
   const cursor = offset.slice(0, n);
   const kids = new Int32Array(offset[n]!);
-  for (let k = 0; k < n; k++) {
-    const i = byEnd[k]!;
+  for (let i = 0; i < n; i++) {
     const p = tree.parent[i]!;
     if (p !== -1 && kept[i]) kids[cursor[p]!++] = i;
   }
+  for (let i = 0; i < n; i++) if (offset[i + 1]! - offset[i]! > 1) sortRange(kids, offset[i]!, offset[i + 1]!, ce, true);
   cursor.set(offset.subarray(0, n));
 
   let span = start;

@@ -22,13 +22,30 @@ export function parseFindQuery(input: string): FindQuery | undefined {
   return { text: q.toLowerCase() };
 }
 
-function attributeMatches(attributes: readonly KeyValue[], query: FindQuery): boolean {
+/**
+ * Names, services, keys and values repeat across spans (a few hundred distinct strings in a
+ * million spans), so each distinct string is lower-cased and tested once per query.
+ */
+class Contains {
+  private readonly seen = new Map<string, boolean>();
+  constructor(private readonly needle: string) {}
+  test(s: string): boolean {
+    let r = this.seen.get(s);
+    if (r === undefined) {
+      r = s.toLowerCase().includes(this.needle);
+      if (this.seen.size < 200_000) this.seen.set(s, r);
+    }
+    return r;
+  }
+}
+
+function attributeMatches(attributes: readonly KeyValue[], query: FindQuery, contains: Contains): boolean {
   for (let a = 0; a < attributes.length; a++) {
     const kv = attributes[a]!;
     if (query.key !== undefined) {
       if (kv.key !== query.key) continue;
-      if (!query.value || toText(kv.value).toLowerCase().includes(query.value)) return true;
-    } else if (kv.key.toLowerCase().includes(query.text!) || toText(kv.value).toLowerCase().includes(query.text!)) {
+      if (!query.value || contains.test(toText(kv.value))) return true;
+    } else if (contains.test(kv.key) || contains.test(toText(kv.value))) {
       return true;
     }
   }
@@ -39,30 +56,24 @@ function attributeMatches(attributes: readonly KeyValue[], query: FindQuery): bo
 export function findInTrace(tree: TraceTree, input: string): Int32Array {
   const query = parseFindQuery(input);
   if (!query) return new Int32Array(0);
+  const contains = new Contains(query.text ?? query.value ?? '');
   const hits: number[] = [];
-  const resourceHit = new Map<object, boolean>();
+  // Attribute lists and resources are often shared between spans; test each object once.
+  const listHit = new Map<object, boolean>();
+  const listMatches = (list: readonly KeyValue[]) => {
+    let r = listHit.get(list);
+    if (r === undefined) {
+      r = attributeMatches(list, query, contains);
+      listHit.set(list, r);
+    }
+    return r;
+  };
   for (let k = 0; k < tree.size; k++) {
     const i = tree.preorder[k]!;
     const s = tree.spans[i]!;
     let hit = false;
-    if (query.text !== undefined) {
-      hit =
-        s.name.toLowerCase().includes(query.text) ||
-        s.serviceName.toLowerCase().includes(query.text) ||
-        s.spanId.includes(query.text) ||
-        attributeMatches(s.attributes, query);
-    } else {
-      hit = attributeMatches(s.attributes, query);
-    }
-    if (!hit) {
-      // Resources are shared between spans; test each one once.
-      let r = resourceHit.get(s.resource);
-      if (r === undefined) {
-        r = attributeMatches(s.resource.attributes, query);
-        resourceHit.set(s.resource, r);
-      }
-      hit = r;
-    }
+    if (query.text !== undefined) hit = contains.test(s.name) || contains.test(s.serviceName) || s.spanId.includes(query.text);
+    if (!hit) hit = listMatches(s.attributes) || listMatches(s.resource.attributes);
     if (hit) hits.push(i);
   }
   return Int32Array.from(hits);

@@ -11,8 +11,9 @@ export interface ServiceColor {
   readonly dark: string;
 }
 
-// Hues spread so neighbours differ; red (0..15) is left out because it means "error".
-const PALETTE_HUES = [211, 145, 32, 268, 187, 322, 88, 244, 50, 165, 292, 122, 200, 345, 70, 230];
+// Twelve hues ~27° apart, red (340..20) left out because it means "error". Listed in an order that
+// alternates warm and cool so that probing to the next free slot lands on a different-looking colour.
+const PALETTE_HUES = [212, 32, 145, 292, 185, 52, 258, 105, 318, 158, 78, 238];
 
 function hashName(name: string): number {
   // FNV-1a, 32-bit.
@@ -25,7 +26,9 @@ function hashName(name: string): number {
 }
 
 function colorOf(hue: number): ServiceColor {
-  return { hue, light: `hsl(${hue} 62% 48%)`, dark: `hsl(${hue} 70% 62%)` };
+  // Yellows and greens look washed out at the same lightness as blues; darken them on light.
+  const lightL = hue >= 40 && hue <= 170 ? 40 : 50;
+  return { hue, light: `hsl(${hue} 65% ${lightL}%)`, dark: `hsl(${hue} 70% 62%)` };
 }
 
 /** Colours for a set of service names; same input set → same output, whatever the order. */
@@ -49,7 +52,8 @@ export function assignServiceColors(services: Iterable<string>): Map<string, Ser
       out.set(name, colorOf(PALETTE_HUES[slot]!));
     } else {
       // More services than palette slots: keep going round the wheel, skipping the error reds.
-      const hue = 20 + Math.round(((++overflow * 137.508) % 330) * 10) / 10;
+      let hue = 20 + Math.round(((++overflow * 137.508) % 320) * 10) / 10;
+      if (PALETTE_HUES.includes(hue)) hue += 0.5;
       out.set(name, colorOf(hue));
     }
   }

@@ -14,6 +14,8 @@ export interface SyntheticOptions {
   readonly seed?: number;
   /** Fraction of spans with status error (default 0.01). */
   readonly errorRate?: number;
+  /** Start of the root span, whole µs since the epoch (default 2025-11-22). */
+  readonly startUs?: number;
 }
 
 const SERVICES = ['frontend', 'checkout', 'cart', 'payment', 'inventory', 'shipping', 'postgres', 'redis', 'email'];
@@ -83,7 +85,7 @@ export function generateTrace(options: SyntheticOptions): Span[] {
   const endUs = new Float64Array(n);
   const parent = new Int32Array(n).fill(-1);
   const serviceOf = new Uint8Array(n);
-  const baseUs = 1_763_800_000_000_000; // 2025-11-22, whole microseconds
+  const baseUs = Math.floor(options.startUs ?? 1_763_800_000_000_000); // whole microseconds
   if (n > 0) {
     startUs[0] = baseUs;
     endUs[0] = baseUs + Math.max(2_000_000, n * 4);
@@ -109,7 +111,7 @@ export function generateTrace(options: SyntheticOptions): Span[] {
     for (let p = 0; p < n && next < n; p++) {
       const k = Math.min(n - next, 1 + Math.floor(rnd() * 6));
       const d = endUs[p]! - startUs[p]!;
-      const parallel = rnd() < 0.25;
+      const parallel = rnd() < 0.5;
       const slot = parallel ? d : d / k;
       for (let c = 0; c < k; c++) {
         const i = next++;

@@ -51,17 +51,34 @@ export function childCount(tree: TraceTree, i: number): number {
   return tree.childOffset[i + 1]! - tree.childOffset[i]!;
 }
 
-/** Indices sorted by start time, stable. Skips the sort when the input is already ordered (common). */
-function orderByStart(startUs: Float64Array): Int32Array {
-  const n = startUs.length;
-  const order = new Int32Array(n);
+/**
+ * Sort `idx[from..to)` by `key` ascending (descending when `desc`), ties by index. Child lists are
+ * usually short and nearly sorted, so insertion sort handles them without a comparator call
+ * per pair; long lists fall back to the built-in sort.
+ */
+export function sortRange(idx: Int32Array, from: number, to: number, key: Float64Array, desc = false): void {
+  const before = (a: number, b: number) => (desc ? key[a]! > key[b]! : key[a]! < key[b]!) || (key[a] === key[b] && a < b);
   let sorted = true;
-  for (let i = 0; i < n; i++) {
-    order[i] = i;
-    if (i > 0 && startUs[i]! < startUs[i - 1]!) sorted = false;
+  for (let k = from + 1; k < to; k++) {
+    if (before(idx[k]!, idx[k - 1]!)) {
+      sorted = false;
+      break;
+    }
   }
-  if (!sorted) order.sort((a, b) => startUs[a]! - startUs[b]! || a - b);
-  return order;
+  if (sorted) return;
+  if (to - from > 48) {
+    idx.subarray(from, to).sort((a, b) => (desc ? key[b]! - key[a]! : key[a]! - key[b]!) || a - b);
+    return;
+  }
+  for (let k = from + 1; k < to; k++) {
+    const v = idx[k]!;
+    let j = k - 1;
+    while (j >= from && before(v, idx[j]!)) {
+      idx[j + 1] = idx[j]!;
+      j--;
+    }
+    idx[j + 1] = v;
+  }
 }
 
 export function buildTraceTree(spans: readonly Span[]): TraceTree {
@@ -123,8 +140,7 @@ export function buildTraceTree(spans: readonly Span[]): TraceTree {
     for (let k = 0; k < len; k++) state[path[k]!] = 2;
   }
 
-  // Children in CSR form; filling in global start order leaves every child list sorted.
-  const order = orderByStart(startUs);
+  // Children in CSR form (input order), then each child list and the roots sorted by start.
   const childOffset = new Int32Array(n + 1);
   let rootCount = 0;
   for (let i = 0; i < n; i++) {
@@ -137,12 +153,13 @@ export function buildTraceTree(spans: readonly Span[]): TraceTree {
   const childIndex = new Int32Array(n - rootCount);
   const roots = new Int32Array(rootCount);
   let r = 0;
-  for (let k = 0; k < n; k++) {
-    const i = order[k]!;
+  for (let i = 0; i < n; i++) {
     const p = parent[i]!;
     if (p === -1) roots[r++] = i;
     else childIndex[fill[p]!++] = i;
   }
+  for (let i = 0; i < n; i++) if (childOffset[i + 1]! - childOffset[i]! > 1) sortRange(childIndex, childOffset[i]!, childOffset[i + 1]!, startUs);
+  sortRange(roots, 0, rootCount, startUs);
 
   // Depth-first order, depth and subtree sizes with an explicit stack.
   const preorder = new Int32Array(n);

@@ -1,0 +1,68 @@
+// The studio shell: sidebar + the current view. Receives the StudioApi (or the reason there is
+// none) from its caller, so the desktop app, browser mode and the harness share it unchanged.
+import { Suspense, lazy, useEffect } from 'react';
+import type { StudioApi } from '../../shared/ipc/contract';
+import type { StudioError } from '../../shared/errors';
+import { ApiContext } from '../api/api-context';
+import { useStudio } from './store';
+import { useApplyTheme } from './theme';
+import { Sidebar, VIEW_KEYS } from './Sidebar';
+import { TraceView } from '../features/waterfall/TraceView';
+import { TracesView } from '../features/traces/TracesView';
+import { TestsView } from '../features/tests/TestsView';
+import { Loading } from './States';
+import './styles.css';
+
+// The service map pulls in React Flow and elkjs (~1.5 MB); load it only when it is opened.
+const ServiceMapView = lazy(() => import('../features/service-map/ServiceMapView').then((m) => ({ default: m.ServiceMapView })));
+
+export interface AppProps {
+  api: StudioApi | StudioError;
+  /** Shown across the top, e.g. to label the harness's synthetic data. */
+  banner?: string;
+}
+
+export function App({ api, banner }: AppProps) {
+  const view = useStudio((s) => s.view);
+  const setView = useStudio((s) => s.setView);
+  const themePreference = useStudio((s) => s.themePreference);
+  const theme = useApplyTheme(themePreference);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const target = VIEW_KEYS[e.key];
+      if (e.altKey && target && !e.ctrlKey && !e.metaKey) {
+        e.preventDefault();
+        if (target !== 'trace' || useStudio.getState().traceLoad.status !== 'idle') setView(target);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [setView]);
+
+  useEffect(() => {
+    if (api instanceof Error) return;
+    const { onRunProgress, onRunFinished } = useStudio.getState();
+    const offs = [api.on('runProgress', onRunProgress), api.on('runFinished', onRunFinished)];
+    return () => offs.forEach((off) => off());
+  }, [api]);
+
+  return (
+    <ApiContext.Provider value={api}>
+      <div className="shell" style={banner ? undefined : { gridTemplateRows: '0 1fr' }}>
+        {banner ? <div className="shell-banner" role="note">{banner}</div> : <div />}
+        <Sidebar />
+        <main className="main">
+          {view === 'traces' && <TracesView theme={theme} />}
+          {view === 'trace' && <TraceView theme={theme} />}
+          {view === 'service-map' && (
+            <Suspense fallback={<Loading label="Loading the service map…" />}>
+              <ServiceMapView theme={theme} />
+            </Suspense>
+          )}
+          {view === 'tests' && <TestsView />}
+        </main>
+      </div>
+    </ApiContext.Provider>
+  );
+}

@@ -1,0 +1,21 @@
+// The one zustand store, made of one slice per feature (each in `store.<slice>.ts` beside it).
+// Read it through selectors only; large data (the open trace) is kept outside, see
+// features/waterfall/trace-holder.ts.
+import { create } from 'zustand';
+import { createUiSlice } from './store.ui';
+import type { UiSlice } from './store.ui';
+import { createWaterfallSlice } from '../features/waterfall/store.waterfall';
+import type { WaterfallSlice } from '../features/waterfall/store.waterfall';
+import { createTracesSlice } from '../features/traces/store.traces';
+import type { TracesSlice } from '../features/traces/store.traces';
+import { createTestsSlice } from '../features/tests/store.tests';
+import type { TestsSlice } from '../features/tests/store.tests';
+
+export type StudioStore = UiSlice & WaterfallSlice & TracesSlice & TestsSlice;
+
+export const useStudio = create<StudioStore>()((...a) => ({
+  ...createUiSlice(...a),
+  ...createWaterfallSlice(...a),
+  ...createTracesSlice(...a),
+  ...createTestsSlice(...a),
+}));

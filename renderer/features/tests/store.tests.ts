@@ -1,0 +1,72 @@
+// Tests slice: the opened folder, its test files, validation results and run progress.
+import type { StateCreator } from 'zustand';
+import type { CallResponse, EventPayload, StudioApi } from '../../../shared/ipc/contract';
+import { toProblem } from '../../../shared/errors';
+import type { Problem } from '../../../shared/errors';
+import type { StudioStore } from '../../app/store';
+
+export type TestFile = CallResponse<'listTestFiles'>['files'][number];
+export type Validation = CallResponse<'validateFile'>;
+export interface RunState {
+  runId: string;
+  file: string;
+  progress: EventPayload<'runProgress'>[];
+  finished: EventPayload<'runFinished'> | null;
+}
+
+export interface TestsSlice {
+  testFolder: string | null;
+  testFiles: readonly TestFile[];
+  testsProblem: Problem | null;
+  validations: Readonly<Record<string, Validation>>;
+  runs: Readonly<Record<string, RunState>>;
+  openTestFolder(api: StudioApi): Promise<void>;
+  validateTestFile(api: StudioApi, path: string): Promise<void>;
+  runTestFile(api: StudioApi, path: string): Promise<void>;
+  onRunProgress(event: EventPayload<'runProgress'>): void;
+  onRunFinished(event: EventPayload<'runFinished'>): void;
+}
+
+export const createTestsSlice: StateCreator<StudioStore, [], [], TestsSlice> = (set) => ({
+  testFolder: null,
+  testFiles: [],
+  testsProblem: null,
+  validations: {},
+  runs: {},
+  async openTestFolder(api) {
+    try {
+      const { folder } = await api.openFolder({});
+      if (folder === null) return;
+      const { files } = await api.listTestFiles({ folder });
+      set({ testFolder: folder, testFiles: files, testsProblem: null, validations: {} });
+    } catch (error) {
+      set({ testsProblem: toProblem(error) });
+    }
+  },
+  async validateTestFile(api, path) {
+    try {
+      const result = await api.validateFile({ path });
+      set((s) => ({ validations: { ...s.validations, [path]: result } }));
+    } catch (error) {
+      set({ testsProblem: toProblem(error) });
+    }
+  },
+  async runTestFile(api, path) {
+    try {
+      const { runId } = await api.runTest({ path });
+      set((s) => ({ runs: { ...s.runs, [runId]: { runId, file: path, progress: [], finished: null } } }));
+    } catch (error) {
+      set({ testsProblem: toProblem(error) });
+    }
+  },
+  onRunProgress: (e) =>
+    set((s) => {
+      const run = s.runs[e.runId] ?? { runId: e.runId, file: e.file, progress: [], finished: null };
+      return { runs: { ...s.runs, [e.runId]: { ...run, progress: [...run.progress, e] } } };
+    }),
+  onRunFinished: (e) =>
+    set((s) => {
+      const run = s.runs[e.runId] ?? { runId: e.runId, file: e.file, progress: [], finished: null };
+      return { runs: { ...s.runs, [e.runId]: { ...run, finished: e } } };
+    }),
+});

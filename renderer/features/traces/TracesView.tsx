@@ -1,0 +1,133 @@
+// Traces list: filter by service, operation, duration and status; sort; open a trace with a click
+// or the keyboard (↑/↓ then Enter).
+import { useEffect, useState } from 'react';
+import { useStudio } from '../../app/store';
+import { useApi } from '../../api/api-context';
+import { EmptyState, ErrorState, Loading } from '../../app/States';
+import { assignServiceColors } from '../../../shared/trace';
+import { formatClock, formatDuration } from '../waterfall/format';
+import './traces.css';
+
+export function TracesView({ theme }: { theme: 'light' | 'dark' }) {
+  const api = useApi();
+  const query = useStudio((s) => s.tracesQuery);
+  const traces = useStudio((s) => s.traces);
+  const total = useStudio((s) => s.tracesTotal);
+  const status = useStudio((s) => s.tracesStatus);
+  const problem = useStudio((s) => s.tracesProblem);
+  const setQuery = useStudio((s) => s.setTracesQuery);
+  const loadTraces = useStudio((s) => s.loadTraces);
+  const openTrace = useStudio((s) => s.openTrace);
+  const [cursor, setCursor] = useState(0);
+
+  useEffect(() => {
+    if (!(api instanceof Error)) void loadTraces(api);
+  }, [api, query, loadTraces]);
+  useEffect(() => {
+    if (api instanceof Error) return;
+    return api.on('spansAdded', () => void loadTraces(api));
+  }, [api, loadTraces]);
+
+  if (api instanceof Error) return <ErrorState title="Not connected" problem={api.problem} />;
+
+  const colors = assignServiceColors(traces.flatMap((t) => t.services));
+  const maxDuration = traces.reduce((m, t) => Math.max(m, t.durationUs), 1);
+  const numberOrUndefined = (v: string) => (v.trim() === '' || !Number.isFinite(Number(v)) ? undefined : Number(v));
+
+  return (
+    <section className="traces-view" aria-label="Traces">
+      <header className="view-head">
+        <h1 className="view-title">Traces</h1>
+        <span className="muted">{status === 'ready' ? `${total.toLocaleString()} matching` : ''}</span>
+      </header>
+      <form className="filters" onSubmit={(e) => e.preventDefault()} aria-label="Trace filters">
+        <input className="input" placeholder="Service" aria-label="Service" defaultValue={query.service ?? ''} onChange={(e) => setQuery({ service: e.target.value.trim() || undefined })} />
+        <input className="input" placeholder="Operation contains" aria-label="Operation" defaultValue={query.spanName ?? ''} onChange={(e) => setQuery({ spanName: e.target.value.trim() || undefined })} />
+        <input className="input num" placeholder="Min ms" aria-label="Minimum duration in ms" inputMode="decimal" onChange={(e) => setQuery({ minDurationMs: numberOrUndefined(e.target.value) })} />
+        <input className="input num" placeholder="Max ms" aria-label="Maximum duration in ms" inputMode="decimal" onChange={(e) => setQuery({ maxDurationMs: numberOrUndefined(e.target.value) })} />
+        <select className="input" aria-label="Status" value={query.status ?? 'any'} onChange={(e) => setQuery({ status: e.target.value as 'any' })}>
+          <option value="any">Any status</option>
+          <option value="error">With errors</option>
+          <option value="ok">Without errors</option>
+        </select>
+        <select className="input" aria-label="Sort" value={query.sort ?? 'newest'} onChange={(e) => setQuery({ sort: e.target.value as 'newest' })}>
+          <option value="newest">Newest first</option>
+          <option value="oldest">Oldest first</option>
+          <option value="longest">Longest first</option>
+          <option value="shortest">Shortest first</option>
+          <option value="most-spans">Most spans</option>
+        </select>
+      </form>
+      {status === 'error' && problem && <ErrorState title="Traces could not be listed" problem={problem} />}
+      {status === 'loading' && traces.length === 0 && <Loading label="Loading traces…" />}
+      {status === 'ready' && traces.length === 0 && (
+        <EmptyState title="No traces match">
+          <p>Run a test from the Tests view, point an OpenTelemetry exporter at <code>http://127.0.0.1:4318</code>, or loosen the filters above.</p>
+        </EmptyState>
+      )}
+      {traces.length > 0 && (
+        <div
+          className="traces-table"
+          role="grid"
+          aria-label="Traces"
+          aria-rowcount={traces.length}
+          tabIndex={0}
+          onKeyDown={(e) => {
+            if (e.key === 'ArrowDown') setCursor((c) => Math.min(traces.length - 1, c + 1));
+            else if (e.key === 'ArrowUp') setCursor((c) => Math.max(0, c - 1));
+            else if (e.key === 'Enter' && traces[cursor]) void openTrace(api, traces[cursor].traceId);
+            else return;
+            e.preventDefault();
+          }}
+        >
+          <div className="traces-row traces-headrow" role="row">
+            <span role="columnheader">Root operation</span>
+            <span role="columnheader">Started</span>
+            <span role="columnheader">Duration</span>
+            <span role="columnheader">Spans</span>
+            <span role="columnheader">Services</span>
+          </div>
+          {traces.map((t, k) => {
+            const c = colors.get(t.rootService);
+            return (
+              <div
+                key={t.traceId}
+                role="row"
+                aria-selected={k === cursor}
+                className={'traces-row' + (k === cursor ? ' is-cursor' : '')}
+                onClick={() => {
+                  setCursor(k);
+                  void openTrace(api, t.traceId);
+                }}
+              >
+                <span role="gridcell" className="traces-root">
+                  <span className="dot" style={{ background: theme === 'dark' ? c?.dark : c?.light }} />
+                  <strong>{t.rootService}</strong>
+                  <span className="muted">{t.rootName}</span>
+                  {t.errorCount > 0 && <span className="chip badge-error">{t.errorCount} errors</span>}
+                </span>
+                <span role="gridcell" className="muted">
+                  {formatClock(t.startUs)}
+                </span>
+                <span role="gridcell" className="traces-duration">
+                  <span className="traces-duration-bar" style={{ width: `${Math.max(2, (t.durationUs / maxDuration) * 100)}%` }} />
+                  <span>{formatDuration(t.durationUs)}</span>
+                </span>
+                <span role="gridcell">{t.spanCount.toLocaleString()}</span>
+                <span role="gridcell" className="traces-services">
+                  {t.services.slice(0, 4).map((s) => (
+                    <span key={s} className="chip">
+                      <span className="dot" style={{ background: theme === 'dark' ? colors.get(s)?.dark : colors.get(s)?.light }} />
+                      {s}
+                    </span>
+                  ))}
+                  {t.services.length > 4 && <span className="chip">+{t.services.length - 4}</span>}
+                </span>
+              </div>
+            );
+          })}
+        </div>
+      )}
+    </section>
+  );
+}

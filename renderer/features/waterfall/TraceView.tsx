@@ -1,0 +1,162 @@
+// The Trace view: header facts, toolbar (find, expand/collapse, critical path, zoom), minimap,
+// ruler, the waterfall and the span detail panel.
+import { useEffect, useRef } from 'react';
+import { useStudio } from '../../app/store';
+import { useApi } from '../../api/api-context';
+import { EmptyState, ErrorState, Loading } from '../../app/States';
+import { getLoadedTrace } from './trace-holder';
+import { Waterfall } from './Waterfall';
+import { TimeRuler } from './TimeRuler';
+import { Minimap } from './Minimap';
+import { FindBar } from './FindBar';
+import { SpanDetail } from './SpanDetail';
+import { formatClock, formatDuration } from './format';
+import './waterfall.css';
+
+function isTyping(target: EventTarget | null): boolean {
+  const el = target as HTMLElement | null;
+  return !!el && (el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.tagName === 'SELECT' || el.isContentEditable);
+}
+
+export function TraceView({ theme }: { theme: 'light' | 'dark' }) {
+  const traceLoad = useStudio((s) => s.traceLoad);
+  useStudio((s) => s.traceVersion);
+  const criticalPathOn = useStudio((s) => s.criticalPathOn);
+  const zoom = useStudio((s) => s.zoom);
+  const expandAll = useStudio((s) => s.expandAll);
+  const collapseAll = useStudio((s) => s.collapseAll);
+  const toggleCriticalPath = useStudio((s) => s.toggleCriticalPath);
+  const setZoom = useStudio((s) => s.setZoom);
+  const openTrace = useStudio((s) => s.openTrace);
+  const setView = useStudio((s) => s.setView);
+  const api = useApi();
+  const findRef = useRef<HTMLInputElement>(null);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if ((e.key === 'f' && (e.ctrlKey || e.metaKey)) || (e.key === '/' && !isTyping(e.target))) {
+        e.preventDefault();
+        findRef.current?.focus();
+        findRef.current?.select();
+      } else if (!isTyping(e.target) && !e.ctrlKey && !e.metaKey && !e.altKey) {
+        if (e.key === 'c') toggleCriticalPath();
+        else if (e.key === '0') setZoom([0, 1]);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [toggleCriticalPath, setZoom]);
+
+  if (traceLoad.status === 'idle')
+    return (
+      <EmptyState title="No trace open">
+        <p>Pick a trace in the Traces list (or press Enter on one) to see its spans here.</p>
+        <button className="btn btn-primary" onClick={() => setView('traces')}>
+          Go to Traces
+        </button>
+      </EmptyState>
+    );
+  if (traceLoad.status === 'loading') return <Loading label={`Loading trace ${traceLoad.traceId}…`} />;
+  if (traceLoad.status === 'error')
+    return (
+      <ErrorState title="This trace could not be opened" problem={traceLoad.problem}>
+        {!(api instanceof Error) && (
+          <button className="btn" onClick={() => void openTrace(api, traceLoad.traceId)}>
+            Try again
+          </button>
+        )}
+      </ErrorState>
+    );
+
+  const trace = getLoadedTrace();
+  if (!trace) return null;
+  const { tree } = trace;
+  if (tree.size === 0) return <EmptyState title="This trace has no spans">It was stored without spans; nothing to draw.</EmptyState>;
+  const root = tree.spans[tree.roots[0]!]!;
+  const totalUs = tree.traceEndUs - tree.traceStartUs;
+  const zoomed = zoom[0] > 0 || zoom[1] < 1;
+
+  return (
+    <section className="trace-view" aria-label="Trace">
+      <header className="trace-head">
+        <div className="trace-title">
+          <span className="trace-root-service">{root.serviceName}</span>
+          <h1 className="view-title">{root.name}</h1>
+        </div>
+        <dl className="trace-facts">
+          <div>
+            <dt>Started</dt>
+            <dd>{formatClock(tree.traceStartUs)}</dd>
+          </div>
+          <div>
+            <dt>Duration</dt>
+            <dd>{formatDuration(totalUs)}</dd>
+          </div>
+          <div>
+            <dt>Spans</dt>
+            <dd data-testid="span-count">{tree.size.toLocaleString()}</dd>
+          </div>
+          <div>
+            <dt>Depth</dt>
+            <dd>{(tree.maxDepth + 1).toLocaleString()}</dd>
+          </div>
+          <div>
+            <dt>Services</dt>
+            <dd>{trace.services.length}</dd>
+          </div>
+          <div>
+            <dt>Errors</dt>
+            <dd className={trace.errorCount > 0 ? 'wf-err-text' : ''}>{trace.errorCount.toLocaleString()}</dd>
+          </div>
+        </dl>
+        <span className="trace-id mono faint" title="Trace id">
+          {trace.traceId}
+        </span>
+      </header>
+      <div className="trace-toolbar" role="toolbar" aria-label="Waterfall tools">
+        <FindBar ref={findRef} />
+        <span className="toolbar-sep" />
+        <button className="btn" onClick={expandAll} title="Expand every span">
+          Expand all
+        </button>
+        <button className="btn" onClick={collapseAll} title="Collapse every span">
+          Collapse all
+        </button>
+        <button className="btn" aria-pressed={criticalPathOn} onClick={toggleCriticalPath} title="Highlight the critical path (C)">
+          Critical path
+        </button>
+        <button className="btn" onClick={() => setZoom([0, 1])} disabled={!zoomed} title="Show the whole trace (0)">
+          Reset zoom
+        </button>
+        <span className="toolbar-legend">
+          {trace.services.slice(0, 8).map((name) => {
+            const c = trace.colors.get(name);
+            return (
+              <span key={name} className="chip">
+                <span className="dot" style={{ background: theme === 'dark' ? c?.dark : c?.light }} />
+                {name}
+              </span>
+            );
+          })}
+          {trace.services.length > 8 && <span className="chip">+{trace.services.length - 8}</span>}
+        </span>
+      </div>
+      <div className="trace-body">
+        <div className="wf">
+          <div className="wf-top">
+            <div className="wf-top-label faint">
+              Overview {zoomed && <span>· zoomed to {formatDuration((zoom[1] - zoom[0]) * totalUs)}</span>}
+            </div>
+            <Minimap theme={theme} />
+          </div>
+          <div className="wf-header">
+            <div className="wf-header-name">Service &amp; operation</div>
+            <TimeRuler totalUs={totalUs} />
+          </div>
+          <Waterfall theme={theme} />
+        </div>
+        <SpanDetail theme={theme} />
+      </div>
+    </section>
+  );
+}

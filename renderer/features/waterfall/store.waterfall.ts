@@ -1,0 +1,145 @@
+// Waterfall slice: what the user is doing with the open trace (selection, collapse state version,
+// find, zoom, critical path). The trace itself is in ./trace-holder (not reactive, on purpose).
+import type { StateCreator } from 'zustand';
+import type { StudioApi } from '../../../shared/ipc/contract';
+import { toProblem } from '../../../shared/errors';
+import type { Problem } from '../../../shared/errors';
+import { collapseAll, revealSpan, rowOf } from '../../../shared/trace';
+import { getFindResult, getLoadedTrace, getRows, setLoadedTrace } from './trace-holder';
+import type { StudioStore } from '../../app/store';
+
+export type TraceLoad = { status: 'idle' } | { status: 'loading'; traceId: string } | { status: 'ready'; traceId: string } | { status: 'error'; traceId: string; problem: Problem };
+
+export interface WaterfallSlice {
+  traceLoad: TraceLoad;
+  /** Bumps when a new trace is loaded. */
+  traceVersion: number;
+  /** Bumps whenever the collapsed flags change. */
+  collapseVersion: number;
+  /** Selected span index, -1 for none. */
+  selected: number;
+  findQuery: string;
+  /** Index into the match list of the current match, -1 before the first "next". */
+  matchCursor: number;
+  criticalPathOn: boolean;
+  /** Zoomed time window as fractions [0..1] of the trace duration. */
+  zoom: readonly [number, number];
+  /** Row the waterfall should bring into view (set by keyboard/find; the view clears it). */
+  scrollRequest: { row: number; nonce: number } | null;
+  openTrace(api: StudioApi, traceId: string): Promise<void>;
+  /** For callers that already hold the spans (import, harness). */
+  showSpans(traceId: string, spans: Parameters<typeof setLoadedTrace>[1]): void;
+  toggleCollapsed(span: number, collapsed?: boolean): void;
+  expandAll(): void;
+  collapseAll(): void;
+  select(span: number, scroll?: boolean): void;
+  setFindQuery(query: string): void;
+  stepMatch(direction: 1 | -1): void;
+  toggleCriticalPath(): void;
+  setZoom(zoom: readonly [number, number]): void;
+}
+
+let nonce = 0;
+
+export const createWaterfallSlice: StateCreator<StudioStore, [], [], WaterfallSlice> = (set, get) => ({
+  traceLoad: { status: 'idle' },
+  traceVersion: 0,
+  collapseVersion: 0,
+  selected: -1,
+  findQuery: '',
+  matchCursor: -1,
+  criticalPathOn: false,
+  zoom: [0, 1],
+  scrollRequest: null,
+
+  async openTrace(api, traceId) {
+    set({ traceLoad: { status: 'loading', traceId }, view: 'trace' });
+    try {
+      performance.mark('trace:request');
+      const { spans } = await api.getTrace({ traceId });
+      if (get().traceLoad.status === 'loading' && (get().traceLoad as { traceId: string }).traceId === traceId) get().showSpans(traceId, spans);
+    } catch (error) {
+      set({ traceLoad: { status: 'error', traceId, problem: toProblem(error) } });
+    }
+  },
+
+  showSpans(traceId, spans) {
+    performance.mark('trace:build-start');
+    const loaded = setLoadedTrace(traceId, spans);
+    performance.mark('trace:build-end');
+    set((s) => ({
+      traceLoad: { status: 'ready', traceId },
+      traceVersion: s.traceVersion + 1,
+      collapseVersion: s.collapseVersion + 1,
+      selected: loaded.tree.size > 0 ? loaded.tree.preorder[0]! : -1,
+      findQuery: '',
+      matchCursor: -1,
+      zoom: [0, 1],
+      scrollRequest: null,
+      view: 'trace',
+    }));
+  },
+
+  toggleCollapsed(span, collapsed) {
+    const t = getLoadedTrace();
+    if (!t || span < 0 || t.tree.descendants[span] === 0) return;
+    const next = collapsed ?? !t.collapsed[span];
+    if (!!t.collapsed[span] === next) return;
+    t.collapsed[span] = next ? 1 : 0;
+    set((s) => ({ collapseVersion: s.collapseVersion + 1 }));
+  },
+
+  expandAll() {
+    const t = getLoadedTrace();
+    if (!t) return;
+    t.collapsed.fill(0);
+    set((s) => ({ collapseVersion: s.collapseVersion + 1 }));
+  },
+
+  collapseAll() {
+    const t = getLoadedTrace();
+    if (!t) return;
+    collapseAll(t.tree, t.collapsed);
+    // The selection moves to its root so it stays visible.
+    let root = get().selected;
+    while (root >= 0 && t.tree.parent[root]! !== -1) root = t.tree.parent[root]!;
+    set((s) => ({ collapseVersion: s.collapseVersion + 1, selected: root }));
+  },
+
+  select(span, scroll = false) {
+    const t = getLoadedTrace();
+    if (!t) return;
+    if (!scroll) return set({ selected: span });
+    const rows = getRows(get().collapseVersion);
+    set({ selected: span, scrollRequest: { row: rowOf(t.tree, rows, span), nonce: ++nonce } });
+  },
+
+  setFindQuery(query) {
+    set({ findQuery: query, matchCursor: -1 });
+  },
+
+  stepMatch(direction) {
+    const t = getLoadedTrace();
+    const { findQuery, matchCursor } = get();
+    if (!t) return;
+    const { matches } = getFindResult(findQuery);
+    if (matches.length === 0) return;
+    const cursor = matchCursor === -1 ? (direction === 1 ? 0 : matches.length - 1) : (matchCursor + direction + matches.length) % matches.length;
+    const span = matches[cursor]!;
+    const changed = revealSpan(t.tree, t.collapsed, span);
+    const collapseVersion = get().collapseVersion + (changed ? 1 : 0);
+    const rows = getRows(collapseVersion);
+    set({ matchCursor: cursor, selected: span, collapseVersion, scrollRequest: { row: rowOf(t.tree, rows, span), nonce: ++nonce } });
+  },
+
+  toggleCriticalPath() {
+    set((s) => ({ criticalPathOn: !s.criticalPathOn }));
+  },
+
+  setZoom(zoom) {
+    const a = Math.max(0, Math.min(1, Math.min(zoom[0], zoom[1])));
+    const b = Math.max(0, Math.min(1, Math.max(zoom[0], zoom[1])));
+    // Keep a minimum window so bars never divide by ~0.
+    set({ zoom: b - a < 1e-6 ? [Math.max(0, a - 5e-7), Math.min(1, a + 5e-7)] : [a, b] });
+  },
+});
