@@ -2,9 +2,11 @@
 // the contract handlers, the event hub pushing spans and run progress to every connected UI, and
 // (when wired) the runner. The Electron shell and `clnrm studio` each own one; `dispose()` stops
 // runs, drains the receiver into the store and closes the store, in that order.
+import { StudioError } from '../../shared/errors';
 import type { StudioHandlers } from '../../shared/ipc/contract';
 import { createReceiver, type Receiver } from '../receiver';
 import { openStore, type TraceStore } from '../store';
+import { loadDemo, type DemoResult } from './demo';
 import { EventHub, forwardSpans } from './events';
 import { createStudioHandlers, type StudioRunner } from './handlers';
 import type { FolderPicker } from './test-files';
@@ -23,6 +25,8 @@ export interface StudioBackendOptions {
   /** Builds the runner once the hub exists (the runner reports progress through it). */
   createRunner?: (ctx: { store: TraceStore; hub: EventHub }) => StudioRunner | Promise<StudioRunner>;
   onError?: (error: unknown) => void;
+  /** Where the first-start demo's sample traces and the example tests are. */
+  demo?: { samplesDir: string; examplesDir: string };
 }
 
 export class StudioBackend {
@@ -35,7 +39,19 @@ export class StudioBackend {
     readonly handlers: StudioHandlers,
     private readonly runner: StudioRunner | undefined,
     private readonly stopForwarding: () => void,
+    private readonly demo: StudioBackendOptions['demo'],
   ) {}
+
+  /** True when the store holds no trace (a first start): the UI offers the demo then. */
+  async isEmpty(): Promise<boolean> {
+    return (await this.store.listTraces({ limit: 1 })).total === 0;
+  }
+
+  /** Imports the bundled sample traces; answers where the example test files are. */
+  async loadDemo(): Promise<DemoResult> {
+    if (!this.demo) throw new StudioError({ code: 'io.read', message: 'This studio was started without the bundled samples.' });
+    return loadDemo(this.store, this.demo.samplesDir, this.demo.examplesDir);
+  }
 
   static async open(options: StudioBackendOptions): Promise<StudioBackend> {
     const onError = options.onError ?? (() => undefined);
@@ -67,7 +83,7 @@ export class StudioBackend {
       ...(runner ? { runner } : {}),
     });
     const stopForwarding = forwardSpans(store, hub);
-    return new StudioBackend(store, receiver, hub, handlers, runner, stopForwarding);
+    return new StudioBackend(store, receiver, hub, handlers, runner, stopForwarding, options.demo);
   }
 
   /** Idempotent; every caller awaits the same shutdown. */

@@ -7,6 +7,7 @@ import { registerExport } from './export';
 import { registerImport } from './import';
 import { registerFmt } from './fmt';
 import { registerInit } from './init';
+import { registerStudio } from './studio';
 import { registerRun } from './run';
 import { registerSelfTest } from './self-test';
 import { registerTrace } from './trace';
@@ -15,7 +16,7 @@ import { registerValidate } from './validate';
 
 type Register = (program: Command, ctx: CliContext) => void;
 
-const commands: Register[] = [registerCollect, registerTraces, registerTrace, registerImport, registerExport, registerValidate, registerFmt, registerInit, registerAnalyze, registerRun, registerSelfTest];
+const commands: Register[] = [registerCollect, registerTraces, registerTrace, registerImport, registerExport, registerValidate, registerFmt, registerInit, registerAnalyze, registerRun, registerSelfTest, registerStudio];
 
 export function registerCommands(program: Command, ctx: CliContext): void {
   for (const register of commands) register(program, ctx);

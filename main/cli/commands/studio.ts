@@ -1,0 +1,116 @@
+// `clnrm studio`: the studio in the browser. Starts the back end (trace store, OTLP receiver,
+// handlers) and serves the built UI plus the IPC contract over a WebSocket on 127.0.0.1, behind a
+// random token in the printed URL; opens the browser unless --no-open; stops cleanly on SIGINT/SIGTERM.
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { formatProblem, toProblem } from '../../../shared/errors';
+import { DEFAULT_GRPC_PORT, DEFAULT_HTTP_PORT } from '../../receiver';
+import { resolveDataDir } from '../../store';
+import { appPaths, findAppRoot } from '../../studio/app-root';
+import { StudioBackend } from '../../studio/backend';
+import { openBrowser } from '../../studio/open-browser';
+import { startStudioServer, type StudioServer } from '../../studio/server/studio-server';
+import { setExit, type CliContext } from '../context';
+import { EXIT_USAGE } from '../exit';
+
+function parsePort(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n > 65535) throw new InvalidArgumentError('a port is a whole number from 0 to 65535 (0 = any free port).');
+  return n;
+}
+
+interface StudioOptions {
+  port: number;
+  open: boolean;
+  httpPort: number;
+  grpcPort: number;
+  host: string;
+  dataDir?: string;
+  uiDir?: string;
+  demo: boolean;
+}
+
+function waitForStop(signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+}
+
+export function registerStudio(program: Command, ctx: CliContext): void {
+  program
+    .command('studio')
+    .description('Open the studio in your browser (served on 127.0.0.1 behind a one-time token), with the OTLP receiver running')
+    .option('--port <port>', 'port of the studio page on 127.0.0.1 (0 = any free port)', parsePort, 0)
+    .option('--no-open', 'print the URL without opening a browser')
+    .option('--http-port <port>', 'OTLP/HTTP receiver port (0 = any free port)', parsePort, DEFAULT_HTTP_PORT)
+    .option('--grpc-port <port>', 'OTLP/gRPC receiver port (0 = any free port)', parsePort, DEFAULT_GRPC_PORT)
+    .option('--host <address>', 'address the OTLP receiver listens on (the page itself is always on 127.0.0.1)', '127.0.0.1')
+    .option('--data-dir <dir>', 'folder of the trace database (default: the app-data folder)')
+    .option('--demo', 'import the bundled sample traces at start when the store is empty', false)
+    .addOption(new Option('--ui-dir <dir>', 'serve the UI from this folder instead of dist/renderer').hideHelp())
+    .action(async (options: StudioOptions) => {
+      const root = findAppRoot(dirname(fileURLToPath(import.meta.url)));
+      if (!root) {
+        ctx.err('clnrm studio: cannot find the Cleanroom Studio folder (package.json) above this program; reinstall it.');
+        setExit(ctx, EXIT_USAGE);
+        return;
+      }
+      const paths = appPaths(root);
+      const uiDir = options.uiDir ? resolve(ctx.cwd, options.uiDir) : paths.rendererDir;
+      if (!existsSync(join(uiDir, 'index.html'))) {
+        ctx.err(`clnrm studio: the UI is not built (${join(uiDir, 'index.html')} is missing). Run \`npm run build\` in ${root} first.`);
+        setExit(ctx, EXIT_USAGE);
+        return;
+      }
+      // Without the client the page loads but cannot connect; say so rather than refuse to start.
+      const clientBuilt = existsSync(paths.browserClient);
+      if (!clientBuilt) ctx.err(`studio: the browser client ${paths.browserClient} is missing, so the page cannot connect. Run \`npm run build\` in ${root}.`);
+
+      const report = (e: unknown) => ctx.err(`studio: ${formatProblem(toProblem(e))}`);
+      let backend: StudioBackend | undefined;
+      let server: StudioServer | undefined;
+      try {
+        backend = await StudioBackend.open({
+          dataDir: resolveDataDir(options.dataDir, ctx.cwd, ctx.env),
+          receiverHost: options.host,
+          httpPort: options.httpPort,
+          grpcPort: options.grpcPort,
+          cwd: ctx.cwd,
+          env: ctx.env,
+          demo: { samplesDir: paths.samplesDir, examplesDir: paths.examplesDir },
+          onError: report,
+        });
+        server = await startStudioServer({ handlers: backend.handlers, hub: backend.hub, rendererDir: uiDir, ...(clientBuilt ? { clientScript: paths.browserClient } : {}), port: options.port, onError: report });
+      } catch (error) {
+        await server?.close();
+        await backend?.dispose();
+        ctx.err(`clnrm studio: ${formatProblem(toProblem(error))}`);
+        setExit(ctx, EXIT_USAGE);
+        return;
+      }
+
+      const receiver = backend.receiver!;
+      ctx.out(`Cleanroom Studio: ${server.url}`);
+      ctx.err(`studio: OTLP receiver on ${receiver.host}:${receiver.http!.port} (HTTP) and ${receiver.host}:${receiver.grpc!.port} (gRPC); traces in ${backend.store.path}`);
+      ctx.err('studio: the URL carries a secret token; do not share it. Stop with Ctrl+C.');
+      if (options.demo && (await backend.isEmpty())) {
+        try {
+          const demo = await backend.loadDemo();
+          ctx.err(`studio: imported ${demo.imported.reduce((n, f) => n + f.spanCount, 0)} sample spans; example tests are in ${demo.examplesFolder}`);
+        } catch (error) {
+          report(error);
+        }
+      }
+      if (options.open) {
+        const note = await openBrowser(server.url);
+        if (note) ctx.err(`studio: ${note}; open the URL above yourself.`);
+      }
+
+      await waitForStop(ctx.stopSignal);
+      ctx.err('studio: stopping…');
+      await server.close();
+      await backend.dispose();
+      ctx.err('studio: stopped.');
+    });
+}
