@@ -48,6 +48,17 @@ describe.skipIf(!probe.docker)('exec and run-to-completion (real engine)', () =>
     expect(result.exitCode).not.toBeNull();
   });
 
+  it('stats: one CPU/memory/network sample per running service', async () => {
+    const [sample] = await set.stats();
+    expect(sample).toMatchObject({ service: 'box' });
+    expect(sample!.memoryBytes).toBeGreaterThan(0);
+    expect(sample!.memoryLimitBytes).toBeGreaterThan(sample!.memoryBytes);
+    expect(sample!.cpuPercent).toBeGreaterThanOrEqual(0);
+    expect(sample!.networkRxBytes).toBeGreaterThanOrEqual(0);
+    expect(sample!.networkTxBytes).toBeGreaterThanOrEqual(0);
+    expect(Math.abs(sample!.at - Date.now())).toBeLessThan(60_000);
+  });
+
   it('run-to-completion: same shape, container removed afterwards', async () => {
     const result = await runToCompletion(docker, { image: BUSYBOX, cmd: ['sh', '-c', script], env: { FOO: 'bar baz' }, workdir: '/tmp', labels: { 'clnrm.test': 'exec' } });
     expect(result).toMatchObject({ exitCode: 7, stdout: 'out\nbar baz\n/tmp\n', stderr: 'err\n', timedOut: false });

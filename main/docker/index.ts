@@ -18,6 +18,8 @@ export type { RunningService, ServiceEvent, ServiceEventType, ServiceSetOptions 
 export { serviceFromSpec } from './from-spec';
 export type { FromSpecOptions } from './from-spec';
 export { installSignalCleanup } from './signals';
+export { sampleStats, statsFromRaw } from './stats';
+export type { ContainerStatsSample } from './stats';
 export type { SignalCleanupOptions } from './signals';
 export { DEFAULT_WAIT_TIMEOUT_MS, describeStrategy, waitUntilReady } from './wait';
 export type { SpanWaiter, WaitContext, WaitStrategy } from './wait';

@@ -132,6 +132,28 @@ describe.skipIf(!probe.docker)('ServiceSet (real engine)', () => {
     expect(await countLabelled(docker, set.runId)).toEqual({ containers: 0, networks: 0, volumes: 0 });
   });
 
+  it('records an OOM kill in the evidence and the error', async () => {
+    const set = track(
+      new ServiceSet(docker, {
+        services: [
+          {
+            id: 'hog',
+            image: BUSYBOX,
+            limits: { memoryMb: 8 },
+            command: ['sh', '-c', 'echo allocating; a=$(head -c 50000000 /dev/zero | tr "\\0" x); echo never'],
+            waitFor: [{ kind: 'log', pattern: 'never', timeoutMs: 20_000 }],
+          },
+        ],
+      }),
+    );
+    const error = (await set.start().catch((e: unknown) => e)) as StudioError;
+    expect(error.code).toBe('docker.failed');
+    expect(error.message).toMatch(/hog exited with code 137 \(OOM killed: raise limits\.memory_mb\)/);
+    const [evidence] = await set.stop();
+    expect(evidence).toMatchObject({ service: 'hog', exitCode: 137, oomKilled: true, running: false });
+    expect(evidence!.logTail).toContain('allocating');
+  });
+
   it('reports a missing image with how to get it, creating nothing', async () => {
     const set = track(new ServiceSet(docker, { services: [{ id: 'x', image: 'cleanroom/not-built-anywhere:0' }] }));
     const error = (await set.start().catch((e: unknown) => e)) as StudioError;

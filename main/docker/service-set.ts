@@ -10,6 +10,7 @@ import { execInContainer, runToCompletion, type CommandOptions, type CommandResu
 import { ensureImages } from './images';
 import { managedFilter, newRunIdentity, runLabels, type RunIdentity } from './labels';
 import { createOptions, validateService, type ServiceDefinition } from './service';
+import { sampleStats, type ContainerStatsSample } from './stats';
 import { waitUntilReady, type SpanWaiter, type WaitStrategy } from './wait';
 
 export interface ServiceSetOptions {
@@ -128,6 +129,12 @@ export class ServiceSet {
   /** Evidence of every container now (state, exit code, OOM, log tail). */
   evidence(): Promise<ContainerEvidence[]> {
     return Promise.all(this.services().map((s) => collectEvidence(this.docker, s.id, s.containerId, this.options.logTailLines ?? 50)));
+  }
+
+  /** One CPU/memory/network sample per running service (taken in parallel; ~1 s). */
+  async stats(): Promise<ContainerStatsSample[]> {
+    const samples = await Promise.all(this.services().map((s) => sampleStats(this.docker, s.id, s.containerId)));
+    return samples.filter((s): s is ContainerStatsSample => s !== undefined);
   }
 
   /** Stops services in reverse dependency order; resolves with each container's final evidence. */

@@ -114,6 +114,8 @@ export function createOptions(
       // can reach (0.0.0.0 or the bridge gateway), not only 127.0.0.1.
       ExtraHosts: ['host.docker.internal:host-gateway'],
       Memory: def.limits?.memoryMb ? Math.round(def.limits.memoryMb * 1024 * 1024) : undefined,
+      // Swap equal to memory: the limit is hard, so exceeding it is an OOM kill (evidence), not slow swapping.
+      MemorySwap: def.limits?.memoryMb ? Math.round(def.limits.memoryMb * 1024 * 1024) : undefined,
       NanoCpus: def.limits?.cpus ? Math.round(def.limits.cpus * 1e9) : undefined,
       Init: def.init ?? undefined,
       NetworkMode: network,
