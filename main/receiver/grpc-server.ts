@@ -55,6 +55,11 @@ export function createGrpcReceiver(queue: IngestQueue, stats: ReceiverStats, opt
         return;
       }
       const { spans, rejectedSpans, errorMessage } = request.result;
+      if (queue.failing) {
+        stats.throttled++;
+        callback({ code: status.UNAVAILABLE, details: 'The trace store is not accepting spans right now; retry later.' });
+        return;
+      }
       if (!queue.offer(spans)) {
         stats.throttled++;
         callback({ code: status.UNAVAILABLE, details: 'The receiver is saturated (ingest queue full); retry later.' });

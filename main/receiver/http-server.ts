@@ -114,6 +114,12 @@ export function createHttpReceiver(queue: IngestQueue, stats: ReceiverStats, opt
       stats.decodeErrors++;
       return sendStatus(res, 400, format, RpcCode.INVALID_ARGUMENT, `Undecodable OTLP ${format} payload: ${(error as Error).message}`);
     }
+    if (queue.failing) {
+      stats.throttled++;
+      return sendStatus(res, 503, format, RpcCode.UNAVAILABLE, 'The trace store is not accepting spans right now; retry later.', {
+        'Retry-After': String(options.retryAfterSeconds),
+      });
+    }
     if (!queue.offer(decoded.spans)) {
       stats.throttled++;
       return sendStatus(res, 429, format, RpcCode.UNAVAILABLE, 'The receiver is saturated (ingest queue full); retry later.', {

@@ -13,12 +13,20 @@ export class IngestQueue {
   private idleWaiters: Array<() => void> = [];
   delivered = 0;
   sinkErrors = 0;
+  private failingUntil = 0;
 
   constructor(
     private readonly sink: SpanSink,
     readonly maxSpans: number,
     private readonly onError: (error: unknown) => void,
+    /** After a failed hand-over, refuse new spans this long, then let one request try again. */
+    private readonly failureBackoffMs = 1000,
   ) {}
+
+  /** The last hand-over to the sink failed recently (store closed or broken): refuse for now. */
+  get failing(): boolean {
+    return this.failingUntil > Date.now();
+  }
 
   get size(): number {
     return this.queued;
@@ -63,8 +71,10 @@ export class IngestQueue {
         try {
           await this.sink(spans);
           this.delivered += spans.length;
+          this.failingUntil = 0;
         } catch (error) {
           this.sinkErrors += spans.length;
+          this.failingUntil = Date.now() + this.failureBackoffMs;
           this.onError(error);
         }
         this.queued -= spans.length;

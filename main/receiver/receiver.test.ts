@@ -125,6 +125,39 @@ describe('OTLP/HTTP receiver', () => {
     expect(receiver.stats.throttled).toBe(1);
   });
 
+  it('answers 503 with Retry-After while the sink fails, and recovers when it works again', async () => {
+    let broken = true;
+    const got: Span[] = [];
+    const errors: unknown[] = [];
+    const { receiver } = await start({
+      sink: (s) => {
+        if (broken) throw new Error('store closed');
+        got.push(...s);
+      },
+      onError: (e) => errors.push(e),
+    });
+    const port = receiver.http!.port;
+    const body = encodeOtlpProtobuf(spans);
+    expect((await post(port, '/v1/traces', body, PB)).status).toBe(200); // accepted, then the sink fails
+    await receiver.drained();
+    expect(errors).toHaveLength(1);
+    const refused = await post(port, '/v1/traces', body, PB);
+    expect(refused.status).toBe(503);
+    expect(refused.headers['retry-after']).toBe('1');
+    broken = false;
+    // After the Retry-After window a request is let through again, and success clears the state.
+    const deadline = Date.now() + 5000;
+    let status = 503;
+    while (status === 503 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+      status = (await post(port, '/v1/traces', body, PB)).status;
+    }
+    expect(status).toBe(200);
+    await receiver.drained();
+    expect(got).toHaveLength(spans.length);
+    expect((await post(port, '/v1/traces', body, PB)).status).toBe(200);
+  });
+
   it('drops a body that arrives too slowly instead of hanging', async () => {
     const { receiver } = await start({ bodyTimeoutMs: 300 });
     const socket = connect(receiver.http!.port, '127.0.0.1');

@@ -78,7 +78,8 @@ export async function createReceiver(options: ReceiverOptions): Promise<Receiver
   const host = options.host ?? '127.0.0.1';
   const stats = emptyStats();
   const onError = options.onError ?? (() => undefined);
-  const queue = new IngestQueue(options.sink, options.maxQueuedSpans ?? 200_000, onError);
+  const retryAfterSeconds = Math.max(1, Math.ceil(options.retryAfterSeconds ?? 1));
+  const queue = new IngestQueue(options.sink, options.maxQueuedSpans ?? 200_000, onError, retryAfterSeconds * 1000);
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
 
   let http: HttpServer | undefined;
@@ -93,7 +94,7 @@ export async function createReceiver(options: ReceiverOptions): Promise<Receiver
   try {
     if (options.httpPort !== false) {
       const wanted = options.httpPort ?? DEFAULT_HTTP_PORT;
-      http = createHttpReceiver(queue, stats, { maxBodyBytes: maxBody, bodyTimeoutMs: options.bodyTimeoutMs ?? 30_000, retryAfterSeconds: options.retryAfterSeconds ?? 1 });
+      http = createHttpReceiver(queue, stats, { maxBodyBytes: maxBody, bodyTimeoutMs: options.bodyTimeoutMs ?? 30_000, retryAfterSeconds });
       try {
         httpPort = await listenHttp(http, host, wanted);
       } catch (error) {
