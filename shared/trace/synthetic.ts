@@ -19,6 +19,24 @@ export interface SyntheticOptions {
 }
 
 const SERVICES = ['frontend', 'checkout', 'cart', 'payment', 'inventory', 'shipping', 'postgres', 'redis', 'email'];
+// Who calls whom (indices into SERVICES): a layered architecture, as real service maps are.
+const DOWNSTREAM: readonly (readonly number[])[] = [
+  [1, 2], // frontend → checkout, cart
+  [3, 4, 5, 8, 6], // checkout → payment, inventory, shipping, email, postgres
+  [7, 6], // cart → redis, postgres
+  [6], // payment → postgres
+  [6, 7], // inventory → postgres, redis
+  [7], // shipping → redis
+  [], // postgres
+  [], // redis
+  [], // email
+];
+
+function childService(parent: number, rnd: () => number): number {
+  const next = DOWNSTREAM[parent]!;
+  if (next.length === 0 || rnd() < 0.45) return parent;
+  return next[Math.floor(rnd() * next.length)]!;
+}
 const OPERATIONS: Record<string, readonly [string, SpanKind][]> = {
   frontend: [['GET /checkout', 'server'], ['POST /cart/items', 'server'], ['render checkout', 'internal']],
   checkout: [['PlaceOrder', 'server'], ['validate order', 'internal'], ['checkout.charge', 'client']],
@@ -88,14 +106,14 @@ export function generateTrace(options: SyntheticOptions): Span[] {
   const baseUs = Math.floor(options.startUs ?? 1_763_800_000_000_000); // whole microseconds
   if (n > 0) {
     startUs[0] = baseUs;
-    endUs[0] = baseUs + Math.max(2_000_000, n * 4);
+    endUs[0] = baseUs + Math.max(n * 4, 40_000 + Math.floor(rnd() * 1_960_000));
   }
   if (options.shape === 'deep') {
     for (let i = 1; i < n; i++) {
       parent[i] = i - 1;
       startUs[i] = startUs[i - 1]! + 1;
       endUs[i] = Math.max(startUs[i]!, endUs[i - 1]! - 1 - Math.floor(rnd() * 3));
-      serviceOf[i] = (serviceOf[i - 1]! + (rnd() < 0.1 ? 1 : 0)) % SERVICES.length;
+      serviceOf[i] = rnd() < 0.1 ? childService(serviceOf[i - 1]!, rnd) : serviceOf[i - 1]!;
     }
   } else if (options.shape === 'flat') {
     const d = endUs[0]! - startUs[0]!;
@@ -103,7 +121,7 @@ export function generateTrace(options: SyntheticOptions): Span[] {
       parent[i] = 0;
       startUs[i] = startUs[0]! + Math.floor((d * (i - 1)) / n);
       endUs[i] = Math.min(endUs[0]!, startUs[i]! + 1 + Math.floor(rnd() * (d / 20)));
-      serviceOf[i] = 1 + Math.floor(rnd() * (SERVICES.length - 1));
+      serviceOf[i] = childService(0, rnd);
     }
   } else {
     // Breadth-first fan-out: each parent splits its time into sequential (sometimes parallel) slots.
@@ -119,7 +137,7 @@ export function generateTrace(options: SyntheticOptions): Span[] {
         const s = startUs[p]! + Math.floor((parallel ? 0 : slot * c) + rnd() * slot * 0.15);
         startUs[i] = s;
         endUs[i] = Math.min(endUs[p]!, s + Math.max(1, Math.floor(slot * (0.4 + rnd() * 0.5))));
-        serviceOf[i] = rnd() < 0.5 ? serviceOf[p]! : Math.floor(rnd() * SERVICES.length);
+        serviceOf[i] = childService(serviceOf[p]!, rnd);
       }
     }
   }

@@ -25,7 +25,8 @@ const ServiceNodeView = memo(function ServiceNodeView({ data }: NodeProps<Servic
       <div>
         <div className="svc-name">{data.name}</div>
         <div className="svc-meta">
-          {data.calls.toLocaleString()} calls in{data.errors > 0 && <span className="wf-err-text"> · {data.errors} errors</span>}
+          {data.calls > 0 ? `${data.calls.toLocaleString()} calls in` : 'entry point'}
+          {data.errors > 0 && <span className="wf-err-text"> · {data.errors} errors</span>}
         </div>
       </div>
       <Handle type="source" position={Position.Right} />
@@ -33,6 +34,8 @@ const ServiceNodeView = memo(function ServiceNodeView({ data }: NodeProps<Servic
   );
 });
 const nodeTypes = { service: ServiceNodeView };
+
+const ms = (v: number) => (v >= 100 ? `${v.toFixed(0)} ms` : v >= 10 ? `${v.toFixed(1)} ms` : `${v.toFixed(2)} ms`);
 
 type Graph = { services: string[]; edges: ServiceEdge[] };
 
@@ -81,7 +84,9 @@ export function ServiceMapView({ theme }: { theme: 'light' | 'dark' }) {
       id: `${e.from}->${e.to}`,
       source: e.from,
       target: e.to,
-      label: `${e.calls.toLocaleString()} · p50 ${e.p50Ms.toFixed(1)} ms · p99 ${e.p99Ms.toFixed(1)} ms`,
+      label: `${e.calls.toLocaleString()}× · p50 ${ms(e.p50Ms)} · p99 ${ms(e.p99Ms)}`,
+      labelBgPadding: [4, 2] as [number, number],
+      labelBgBorderRadius: 4,
       markerEnd: { type: MarkerType.ArrowClosed },
       className: e.errors > 0 ? 'svc-edge-error' : 'svc-edge',
       animated: e.errors > 0,
