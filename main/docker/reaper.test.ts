@@ -90,14 +90,17 @@ describe.skipIf(!probe.docker)('reapLeftovers and signal cleanup (real engine)',
     expect(await countLabelled(docker, liveRun)).toEqual({ containers: 0, networks: 0, volumes: 0 });
   });
 
-  it('SIGTERM runs the installed cleanup: containers gone, exit code 143', { timeout: 60_000 }, async () => {
+  it.each([
+    ['SIGTERM', 143],
+    ['SIGINT', 130],
+  ] as const)('%s runs the installed cleanup: containers gone, exit code %i', { timeout: 60_000 }, async (signal, code) => {
     const runId = `sig${randomBytes(4).toString('hex')}`;
     const owner = await startOwner(runId, 'signal');
     children.push(owner.child);
     expect((await countLabelled(docker, runId)).containers).toBe(2);
-    owner.child.kill('SIGTERM');
-    expect(await exited(owner.child)).toBe(143);
-    expect(owner.output()).toContain('CLEANUP SIGTERM');
+    owner.child.kill(signal);
+    expect(await exited(owner.child)).toBe(code);
+    expect(owner.output()).toContain(`CLEANUP ${signal}`);
     expect(await countLabelled(docker, runId)).toEqual({ containers: 0, networks: 0, volumes: 0 });
   });
 });
