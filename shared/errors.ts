@@ -28,6 +28,7 @@ export type ErrorCode =
   | 'docker.image-missing'
   | 'docker.failed'
   | 'docker.wait-timeout'
+  | 'runner.cancelled'
   | 'runner.timeout'
   | 'runner.step-failed'
   | 'store.failed'

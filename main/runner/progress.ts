@@ -76,7 +76,10 @@ export function createProgress(write: (line: string) => void, tty: boolean, verb
 
 export function summaryLines(summary: RunSummary): string[] {
   const lines: string[] = [];
-  if (summary.environmentProblem) lines.push(`clnrm run: ${formatProblem(summary.environmentProblem)}`);
+  if (summary.environmentProblem) {
+    lines.push(`clnrm run: ${formatProblem(summary.environmentProblem)}`);
+    if (summary.tests.length === 0) return lines;
+  }
   const notPassed = summary.tests.filter((t) => t.verdict !== 'passed');
   if (notPassed.length > 0) lines.push('', 'Failures:');
   for (const t of notPassed) {

@@ -158,7 +158,7 @@ export async function runTests(options: RunTestsOptions): Promise<RunSummary> {
     for (const { test, file } of loaded.tests) {
       const done = byTest.get(test);
       const reason = signal.aborted ? 'not run: the run was cancelled' : 'not run: --fail-fast after an earlier failure';
-      results.push(done ?? { file, name: test.name, verdict: 'skipped', startedAt: new Date().toISOString(), durationMs: 0, executions: [], problems: [{ code: 'runner.step-failed', message: reason }] });
+      results.push(done ?? { file, name: test.name, verdict: 'skipped', startedAt: new Date().toISOString(), durationMs: 0, executions: [], problems: [{ code: signal.aborted ? 'runner.cancelled' : 'runner.step-failed', message: reason }] });
     }
     const failing = results.filter((r) => r.verdict !== 'passed' && r.verdict !== 'skipped').length;
     runSpan.end({ 'clnrm.failed': failing }, failing === 0 ? { code: 'ok' } : errorStatus(`${failing} test(s) did not pass`));

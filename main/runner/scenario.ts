@@ -169,6 +169,7 @@ export async function runScenario(env: RunnerEnvironment, req: ScenarioRequest):
         }
       }
     }
+    if (env.signal.aborted) throw new Error('cancelled');
     if (scenario.artifacts.some((a) => a === 'spans' || a.startsWith('spans:'))) {
       const collected = outputs.flatMap((o) => spansFromOutput(o, runId, scenario.name));
       if (collected.length > 0) env.store.ingest(collected);
@@ -177,7 +178,7 @@ export async function runScenario(env: RunnerEnvironment, req: ScenarioRequest):
     containers = await set.stop();
     await waitForQuiet(env.store, env.receiver, runId, { quietMs: env.quietMs, maxWaitMs: env.maxSpanWaitMs, signal: env.signal });
   } catch (error) {
-    problems.push(env.signal.aborted ? { code: 'runner.timeout', message: 'the run was cancelled (SIGINT/SIGTERM)' } : toProblem(error));
+    problems.push(env.signal.aborted ? { code: 'runner.cancelled', message: 'the run was cancelled (SIGINT/SIGTERM); its containers were removed' } : toProblem(error));
     if (set && containers.length === 0) containers = await set.evidence().catch(() => []);
   } finally {
     env.signal.removeEventListener('abort', cancel);

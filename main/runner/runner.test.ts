@@ -1,0 +1,191 @@
+// The runner against the real Docker engine: a test file end to end (services, steps, exit codes,
+// output patterns, expectations passing and failing with evidence), OTLP spans of concurrent tests kept
+// apart by run tags, determinism iterations (equal and differing), run records, cleanup.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findAttribute, toText } from '../../shared/model';
+import { runCli } from '../cli/testing';
+import { connectDocker } from '../docker';
+import { announceDockerSkip, countLabelled, probeDocker } from '../docker/test-support';
+import { openStore, type TraceStore } from '../store';
+import { runTests, type RunTestsOptions } from './runner';
+import { SELF_TEST_SOURCE } from './self-test';
+import type { TestResult } from './types';
+
+const probe = await probeDocker(['cleanroom/busybox:latest', 'cleanroom/demo:latest']);
+announceDockerSkip('runner', probe);
+
+describe('Docker availability', () => {
+  it.runIf(!probe.docker && process.env.CI === 'true')('has a Docker engine with the images (required when CI=true)', () => {
+    throw new Error(probe.reason);
+  });
+});
+
+describe('without Docker', () => {
+  it('reports docker.unavailable with how to start it, exit 2', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'clnrm-run-'));
+    try {
+      const file = join(dir, 'a.clnrm.toml');
+      const { writeFileSync } = await import('node:fs');
+      writeFileSync(file, SELF_TEST_SOURCE);
+      const result = await runCli(['run', file, '--data-dir', dir], { env: { DOCKER_HOST: `unix://${join(dir, 'no-engine.sock')}` } });
+      expect(result.code).toBe(2);
+      expect(result.stdout + result.stderr).toMatch(/Docker is not reachable at unix:\/\/.*no-engine\.sock.*\[docker\.unavailable\]/s);
+      expect(result.stdout + result.stderr).toMatch(/DOCKER_HOST/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+/** A test file with the demo cache service and `requests` GETs through it from a step. */
+function cacheTest(name: string, requests: number, extra = ''): string {
+  return `[meta]
+name = "${name}"
+
+[services.cache]
+image = "cleanroom/demo:latest"
+args = ["cache"]
+health_check = { cmd = ["wget", "-qO-", "http://127.0.0.1:7001/health"], interval = 1, retries = 30 }
+${extra}
+[[scenario]]
+name = "lookups"
+service = "cache"
+run = ["sh", "-c", "for i in $(seq ${requests}); do wget -qO- http://cache:7001/cache/k$i || true; done; echo done"]
+
+[expect.counts]
+spans_total = { eq = ${requests * 2} }
+by_name = { "cache.lookup" = { eq = ${requests} } }
+`;
+}
+
+describe.skipIf(!probe.docker)('runner on the real engine', () => {
+  let store: TraceStore;
+  let dataDir: string;
+  let base: Omit<RunTestsOptions, 'sources'>;
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'clnrm-runner-'));
+    store = await openStore({ inMemory: true });
+    base = { cwd: dataDir, env: process.env, store, docker: await connectDocker(process.env), quietMs: 300, writeReports: false };
+  });
+  afterAll(async () => {
+    await store?.dispose();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const only = (results: TestResult[], name: string) => results.find((r) => r.name === name)!;
+
+  it('runs a test file end to end: services, steps, exit codes, output, expectations over its trace', { timeout: 60_000 }, async () => {
+    const summary = await runTests({ ...base, sources: [{ file: 'self.clnrm.toml', source: SELF_TEST_SOURCE }], includeRunnerSpans: true });
+    const test = summary.tests[0]!;
+    expect(test.problems).toEqual([]);
+    expect(test.verdict, JSON.stringify(test.executions[0]?.expectations.filter((e) => !e.passed))).toBe('passed');
+    const execution = test.executions[0]!;
+    expect(execution.steps.map((s) => [s.name, s.exitCode, s.verdict])).toEqual([
+      ['echo_in_service', 0, 'passed'],
+      ['expected_exit_code', 3, 'passed'],
+      ['fresh_container', 0, 'passed'],
+    ]);
+    expect(execution.expectations.length).toBeGreaterThan(10);
+    expect(execution.containers.map((c) => [c.service, c.exitCode])).toEqual([['box', 0]]);
+    // A first-class run record with the evidence.
+    const record = await store.getRun(execution.runId);
+    expect(record).toMatchObject({ testName: 'clnrm_self_test', scenario: 'self_check', iteration: 1, verdict: { verdict: 'passed' } });
+    expect(await countLabelled(probe.docker!, execution.runId)).toEqual({ containers: 0, networks: 0, volumes: 0 });
+  });
+
+  it('fails a step on exit code and output, and an expectation with evidence spans', { timeout: 60_000 }, async () => {
+    const source = SELF_TEST_SOURCE.replace('expected_exit_code = 3', 'expected_exit_code = 4')
+      .replace('continue_on_failure', '')
+      .replace('"clnrm.container.start" = { eq = 1 }', '"clnrm.container.start" = { eq = 2 }');
+    const withContinue = source.replace('name = "expected_exit_code"', 'name = "expected_exit_code"\ncontinue_on_failure = true');
+    const summary = await runTests({ ...base, sources: [{ file: 'red.clnrm.toml', source: withContinue }], includeRunnerSpans: true });
+    const test = summary.tests[0]!;
+    expect(test.verdict).toBe('failed');
+    const execution = test.executions[0]!;
+    const step = execution.steps.find((s) => s.name === 'expected_exit_code')!;
+    expect(step).toMatchObject({ exitCode: 3, verdict: 'passed', continued: true });
+    expect(step.message).toMatch(/exited 3, expected 4/);
+    // continue_on_failure: the next steps still ran.
+    expect(execution.steps.find((s) => s.name === 'fresh_container')!.verdict).toBe('passed');
+    const failed = execution.expectations.filter((e) => !e.passed);
+    expect(failed.map((e) => e.expectation)).toEqual(['expect.counts.by_name."clnrm.container.start"']);
+    expect(failed[0]!.spans.length).toBe(1);
+    expect(execution.spanNames[failed[0]!.spans[0]!]).toBe('clnrm.container.start');
+
+    const wrongOutput = SELF_TEST_SOURCE.replace('"^hello from box"', '"^goodbye"');
+    const red = (await runTests({ ...base, sources: [{ file: 'red2.clnrm.toml', source: wrongOutput }], includeRunnerSpans: true })).tests[0]!;
+    const steps = red.executions[0]!.steps;
+    expect(steps[0]).toMatchObject({ verdict: 'failed' });
+    expect(steps[0]!.message).toMatch(/does not match \/\^goodbye\/; stdout was "hello from box"/);
+    // Without continue_on_failure the rest is skipped.
+    expect(steps.slice(1).map((s) => s.verdict)).toEqual(['skipped', 'skipped']);
+  });
+
+  it('keeps the spans of concurrent tests apart (-j 2) and checks the system spans received over OTLP', { timeout: 90_000 }, async () => {
+    const summary = await runTests({
+      ...base,
+      jobs: 2,
+      sources: [
+        { file: 'one.clnrm.toml', source: cacheTest('one_lookup', 1) },
+        { file: 'three.clnrm.toml', source: cacheTest('three_lookups', 3) },
+      ],
+    });
+    const one = only(summary.tests, 'one_lookup');
+    const three = only(summary.tests, 'three_lookups');
+    expect([one.verdict, three.verdict], JSON.stringify(summary.tests.map((t) => t.executions.map((e) => e.expectations)))).toEqual(['passed', 'passed']);
+    // Both ran at the same time (their execution windows overlap).
+    const window = (t: TestResult) => [Date.parse(t.startedAt), Date.parse(t.startedAt) + t.durationMs] as const;
+    expect(window(one)[0] < window(three)[1] && window(three)[0] < window(one)[1]).toBe(true);
+    for (const [test, count] of [[one, 2], [three, 6]] as const) {
+      const execution = test.executions[0]!;
+      const spans = store.live.spans({ runId: execution.runId });
+      expect(spans.length).toBe(count);
+      for (const span of spans) {
+        expect(toText(findAttribute(span.resource.attributes, 'clnrm.run_id')!)).toBe(execution.runId);
+        expect(toText(findAttribute(span.resource.attributes, 'clnrm.scenario')!)).toBe('lookups');
+        expect(span.serviceName).toBe('cache');
+      }
+    }
+  });
+
+  it('runs [determinism] iterations in fresh containers: equal traces pass, a differing one names the difference', { timeout: 120_000 }, async () => {
+    const same = (await runTests({ ...base, sources: [{ file: 'det.clnrm.toml', source: cacheTest('det_same', 2, '') + '\n[determinism]\niterations = 2\n' }] })).tests[0]!;
+    expect(same.verdict).toBe('passed');
+    expect(same.executions.map((e) => e.iteration)).toEqual([1, 2]);
+    expect(new Set(same.executions.map((e) => e.runId)).size).toBe(2);
+    expect(same.determinism).toMatchObject([{ iterations: 2, passed: true }]);
+
+    // A host folder survives between iterations: the second iteration makes one more request.
+    const shared = mkdtempSync(join(tmpdir(), 'clnrm-det-'));
+    try {
+      const differing = `[meta]
+name = "det_differs"
+
+[services.cache]
+image = "cleanroom/demo:latest"
+args = ["cache"]
+volumes = [{ host_path = "${shared}", container_path = "/shared" }]
+health_check = { cmd = ["wget", "-qO-", "http://127.0.0.1:7001/health"], interval = 1, retries = 30 }
+
+[[scenario]]
+name = "maybe_twice"
+service = "cache"
+run = ["sh", "-c", "wget -qO- http://cache:7001/cache/a; if [ -f /shared/seen ]; then wget -qO- http://cache:7001/cache/b; fi; touch /shared/seen"]
+
+[determinism]
+iterations = 2
+`;
+      const result = (await runTests({ ...base, sources: [{ file: 'det2.clnrm.toml', source: differing }] })).tests[0]!;
+      expect(result.verdict).toBe('failed');
+      const det = result.determinism![0]!;
+      expect(det).toMatchObject({ passed: false, differingIteration: 2 });
+      expect(det.hashes[0]).not.toBe(det.hashes[1]);
+      expect(det.differences.some((d) => d.kind === 'span-added')).toBe(true);
+    } finally {
+      rmSync(shared, { recursive: true, force: true });
+    }
+  });
+});
