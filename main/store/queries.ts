@@ -3,6 +3,7 @@
 // parameters, never spliced into the SQL text.
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import type { StatusCode } from '../../shared/model';
+import { StudioError } from '../../shared/errors';
 import { attributeFragments } from './schema';
 
 export interface TraceFilter {
@@ -58,9 +59,11 @@ export interface SpanStat {
 }
 
 function toMillis(value: number | Date | string): number {
-  if (typeof value === 'number') return value;
-  if (value instanceof Date) return value.getTime();
-  return Date.parse(value);
+  const ms = typeof value === 'number' ? value : value instanceof Date ? value.getTime() : Date.parse(value);
+  if (!Number.isFinite(ms)) {
+    throw new StudioError({ code: 'cli.usage', message: `"${String(value)}" is not a time: give ms since the epoch, a Date, or ISO 8601 text (2026-01-31T12:00:00Z).` });
+  }
+  return ms;
 }
 
 /** WHERE clauses over single spans (alias `s`) shared by every query. */
