@@ -1,5 +1,6 @@
 // exec in a running service container and run-to-completion in a fresh one: same result shape.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { StudioError } from '../../shared/errors';
 import { runToCompletion } from './exec';
 import { ServiceSet } from './service-set';
 import { announceDockerSkip, BUSYBOX, probeDocker } from './test-support';
@@ -63,6 +64,24 @@ describe.skipIf(!probe.docker)('exec and run-to-completion (real engine)', () =>
     const result = await runToCompletion(docker, { image: BUSYBOX, cmd: ['sh', '-c', script], env: { FOO: 'bar baz' }, workdir: '/tmp', labels: { 'clnrm.test': 'exec' } });
     expect(result).toMatchObject({ exitCode: 7, stdout: 'out\nbar baz\n/tmp\n', stderr: 'err\n', timedOut: false });
     expect(await docker.listContainers({ all: true, filters: { label: ['clnrm.test=exec'] } })).toHaveLength(0);
+  });
+
+  it('run-to-completion: a missing image is docker.image-missing, not a bare 404', async () => {
+    const error = (await runToCompletion(docker, { image: 'cleanroom/absent:0', cmd: ['true'] }).catch((e: unknown) => e)) as StudioError;
+    expect(error.code).toBe('docker.image-missing');
+  });
+
+  it('exec in a container that is not running is docker.failed', async () => {
+    const other = new ServiceSet(docker, { services: [{ id: 'gone', image: BUSYBOX, command: ['sh', '-c', 'trap "exit 0" TERM; sleep 600 & wait'] }] });
+    try {
+      await other.start();
+      await other.stop();
+      const error = (await other.exec('gone', { cmd: ['true'] }).catch((e: unknown) => e)) as StudioError;
+      expect(error.code).toBe('docker.failed');
+      expect(error.message).toMatch(/not running/);
+    } finally {
+      await other.dispose();
+    }
   });
 
   it('run-to-completion: a timeout kills the container', async () => {

@@ -3,6 +3,7 @@
 // exit code, duration, whether the time bound hit) — a failing command is a result, not an exception.
 import type Docker from 'dockerode';
 import { StudioError } from '../../shared/errors';
+import { ensureImages } from './images';
 import { CappedBuffer } from './output';
 
 export interface CommandOptions {
@@ -69,7 +70,17 @@ export async function execInContainer(docker: Docker, containerId: string, optio
       details: { containerId },
     });
   }
-  const stream = await exec.start({ hijack: true, stdin: false });
+  let stream: NodeJS.ReadWriteStream & { destroy(): void };
+  try {
+    stream = (await exec.start({ hijack: true, stdin: false })) as typeof stream;
+  } catch (error) {
+    // 409: the container is not running (it exited, or was paused/stopped by a fault).
+    throw new StudioError({
+      code: 'docker.failed',
+      message: `cannot run ${JSON.stringify(options.cmd)} in container ${containerId.slice(0, 12)}: ${(error as Error).message}`,
+      details: { containerId, statusCode: (error as { statusCode?: number }).statusCode },
+    });
+  }
   docker.modem.demuxStream(stream, out, err);
   const ended = await new Promise<boolean>((resolve) => {
     const timer = setTimeout(() => {
@@ -123,6 +134,8 @@ export async function runToCompletion(docker: Docker, options: RunOptions): Prom
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT;
   const out = new CappedBuffer(options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT);
   const err = new CappedBuffer(options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT);
+  // A clear `docker.image-missing` (with how to get it) instead of the engine's bare 404.
+  await ensureImages(docker, [options.image]);
   const container = await docker.createContainer({
     name: options.name,
     Image: options.image,
