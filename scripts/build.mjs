@@ -1,19 +1,64 @@
-// Bundles the Node side (CLI, and later the Electron shell and the renderer) with esbuild.
-// Dependencies stay external: they are installed next to us in node_modules.
+// Builds everything `clnrm` and the desktop app run from, into dist/:
+//   dist/cli.js                         the CLI (ESM; dependencies stay external in node_modules)
+//   dist/app/main.cjs                   the Electron main process (CJS, as Electron loads it)
+//   dist/app/preload.cjs                the sandboxed preload: ONE self-contained file (a sandboxed
+//                                       preload cannot require anything but electron)
+//   dist/studio-client/browser-api.js   browser mode's `window.api` over the WebSocket
+//   dist/renderer/                      the UI (Vite)
+// `--skip-renderer` (or CLNRM_SKIP_RENDERER=1) leaves dist/renderer as it is (fast rebuilds of the Node side).
 import { build } from 'esbuild';
 import { mkdirSync } from 'node:fs';
 
 mkdirSync('dist', { recursive: true });
-const started = Date.now();
-await build({
-  entryPoints: { cli: 'main/cli/index.ts' },
-  outdir: 'dist',
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  packages: 'external',
-  sourcemap: true,
-  logLevel: 'warning',
-});
-console.log(`build: dist/cli.js in ${Date.now() - started} ms`);
+const skipRenderer = process.argv.includes('--skip-renderer') || process.env.CLNRM_SKIP_RENDERER === '1';
+const common = { bundle: true, sourcemap: true, logLevel: 'warning' };
+const timed = async (label, work) => {
+  const started = Date.now();
+  await work();
+  console.log(`build: ${label} in ${Date.now() - started} ms`);
+};
+
+await timed('dist/cli.js', () =>
+  build({ ...common, entryPoints: { cli: 'main/cli/index.ts' }, outdir: 'dist', platform: 'node', format: 'esm', target: 'node20', packages: 'external' }),
+);
+
+await timed('dist/app/main.cjs', () =>
+  build({
+    ...common,
+    entryPoints: ['main/app/main.ts'],
+    outfile: 'dist/app/main.cjs',
+    platform: 'node',
+    format: 'cjs',
+    // Electron 39 embeds Node 22.
+    target: 'node22',
+    packages: 'external',
+    external: ['electron'],
+  }),
+);
+
+await timed('dist/app/preload.cjs', () =>
+  build({ ...common, entryPoints: ['main/app/preload.ts'], outfile: 'dist/app/preload.cjs', platform: 'node', format: 'cjs', target: 'node22', minify: true, external: ['electron'] }),
+);
+
+await timed('dist/studio-client/browser-api.js', () =>
+  build({
+    ...common,
+    stdin: {
+      contents: "import { installBrowserApi } from './renderer/api/ws-transport';\ninstallBrowserApi();\n",
+      resolveDir: process.cwd(),
+      sourcefile: 'browser-api-entry.ts',
+      loader: 'ts',
+    },
+    outfile: 'dist/studio-client/browser-api.js',
+    platform: 'browser',
+    format: 'esm',
+    target: 'es2022',
+    minify: true,
+  }),
+);
+
+if (skipRenderer) console.log('build: dist/renderer skipped (--skip-renderer)');
+else {
+  const { build: viteBuild } = await import('vite');
+  await timed('dist/renderer (vite)', () => viteBuild({ configFile: 'vite.config.ts', logLevel: 'warn' }));
+}

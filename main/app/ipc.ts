@@ -1,0 +1,49 @@
+// Registers the IPC contract with Electron's main process. Every call is checked twice: the sender
+// must be our main window's top frame showing our own file:// page (not another window, an iframe
+// or a page it navigated to), and the request must match the contract (handleCall validates it).
+// Events from the back end's hub are sent to the window.
+import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
+import { pathToFileURL } from 'node:url';
+import type { EventName } from '../../shared/ipc/contract';
+import { handleCall, type IpcReply } from '../../shared/ipc/validate';
+import type { StudioBackend } from '../studio/backend';
+import { CALL_CHANNEL, EVENT_CHANNEL } from './channels';
+
+/** Our page's address without query or hash, e.g. file:///opt/studio/dist/renderer/index.html. */
+export function pageUrl(indexHtml: string): string {
+  return pathToFileURL(indexHtml).href;
+}
+
+function fromOurPage(event: IpcMainInvokeEvent, window: BrowserWindow | undefined, page: string): boolean {
+  if (!window || window.isDestroyed() || event.sender !== window.webContents) return false;
+  const frame = event.senderFrame;
+  if (!frame || frame.parent !== null) return false;
+  let url: URL;
+  try {
+    url = new URL(frame.url);
+  } catch {
+    return false;
+  }
+  return url.protocol === 'file:' && `${url.origin === 'null' ? 'file://' : url.origin}${url.pathname}` === page;
+}
+
+/** Wires calls and events; returns the function that removes both. */
+export function registerIpc(backend: StudioBackend, getWindow: () => BrowserWindow | undefined, indexHtml: string): () => void {
+  const page = pageUrl(indexHtml);
+  ipcMain.handle(CALL_CHANNEL, async (event, name: unknown, request: unknown): Promise<IpcReply<unknown>> => {
+    if (!fromOurPage(event, getWindow(), page)) {
+      return { ok: false, error: { code: 'ipc.invalid', message: 'calls are accepted only from the studio window' } };
+    }
+    return handleCall(backend.handlers, typeof name === 'string' ? name : '', request);
+  });
+  const disconnect = backend.hub.connect({
+    send(name: EventName, payload: unknown) {
+      const window = getWindow();
+      if (window && !window.isDestroyed()) window.webContents.send(EVENT_CHANNEL, name, payload);
+    },
+  });
+  return () => {
+    ipcMain.removeHandler(CALL_CHANNEL);
+    disconnect();
+  };
+}

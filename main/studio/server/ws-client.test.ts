@@ -1,0 +1,72 @@
+// A real WebSocket round trip through the page's own transport (renderer/api/ws-transport.ts) and
+// the typed client, against the real server, handlers and store.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { StudioError } from '../../../shared/errors';
+import { createStudioClient } from '../../../shared/ipc/validate';
+import type { EventPayload } from '../../../shared/ipc/contract';
+import { createWebSocketTransport, type WebSocketTransport } from '../../../renderer/api/ws-transport';
+import { makeTraces, resourceFor, hexId } from '../../store/test-spans';
+import { StudioBackend } from '../backend';
+import { startStudioServer, type StudioServer } from './studio-server';
+
+let dir: string;
+let backend: StudioBackend;
+let server: StudioServer;
+let transport: WebSocketTransport | undefined;
+
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'clnrm-studio-wsc-'));
+  mkdirSync(join(dir, 'ui'));
+  writeFileSync(join(dir, 'ui/index.html'), '<!doctype html>');
+  backend = await StudioBackend.open({ inMemory: true, httpPort: false, grpcPort: false, cwd: dir, env: {} });
+  server = await startStudioServer({ handlers: backend.handlers, hub: backend.hub, rendererDir: join(dir, 'ui') });
+});
+afterEach(async () => {
+  transport?.close();
+  await server.close();
+  await backend.dispose();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function connect(token: string): WebSocketTransport {
+  const origin = `http://127.0.0.1:${server.port}`;
+  transport = createWebSocketTransport(`ws://127.0.0.1:${server.port}/ws?token=${token}`, (url) => new WebSocket(url, { headers: { origin } }) as never);
+  return transport;
+}
+
+describe('browser transport round trip', () => {
+  it('calls the studio and receives live spansAdded events', async () => {
+    const api = createStudioClient(connect(server.token));
+    expect(await api.listTraces({})).toEqual({ traces: [], total: 0 });
+    const events: Array<EventPayload<'spansAdded'>> = [];
+    const got = new Promise<void>((resolve) =>
+      api.on('spansAdded', (e) => {
+        events.push(e);
+        if (events.reduce((n, x) => n + x.spanCount, 0) >= 40) resolve();
+      }),
+    );
+    // Spans arriving from the receiver side (store ingest) reach the page as events.
+    backend.store.ingest(makeTraces(10, 4, resourceFor('checkout')));
+    await got;
+    expect(new Set(events.flatMap((e) => e.traces.map((t) => t.traceId))).size).toBe(10);
+    const trace = await api.getTrace({ traceId: hexId(3, 32) });
+    expect(trace.spans).toHaveLength(4);
+    expect(trace.spans[0]!.serviceName).toBe('checkout');
+    // Errors keep their code across the socket.
+    const missing = await api.getTrace({ traceId: hexId(99, 32) }).catch((e: unknown) => e);
+    expect(missing).toBeInstanceOf(StudioError);
+    expect((missing as StudioError).code).toBe('trace.not-found');
+  });
+
+  it('fails calls with ipc.unavailable when the socket is refused (wrong token)', async () => {
+    const api = createStudioClient(connect('wrong-token'));
+    const error = await api.listTraces({}).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StudioError);
+    expect((error as StudioError).code).toBe('ipc.unavailable');
+    expect((error as StudioError).message).toMatch(/Cannot connect to the studio/);
+  });
+});
