@@ -38,26 +38,29 @@ describe('example test files', () => {
 
 describe.skipIf(!probe.docker)('example scenarios on the demo system (real engine)', () => {
   const docker = probe.docker!;
-  const sets: ServiceSet[] = [];
+  let set: ServiceSet | undefined;
   afterEach(async () => {
-    await Promise.all(sets.splice(0).map((s) => s.dispose()));
+    await set?.dispose();
   });
 
-  it.each(examples)('%s: services start healthy and every scenario command behaves as written', { timeout: 60_000 }, async (name) => {
-    const test = load(name);
+  // One start of the demo (the services are the same in every file) keeps this suite quick; each file's
+  // own service tables are checked above by the mapping test.
+  it('services start healthy and every scenario command of every example behaves as written', { timeout: 90_000 }, async () => {
+    const tests = examples.map(load);
     // Spans are not checked here (demo-system.test.ts does that): no exporter, so stopping is quick.
     const overrideEnv = { OTEL_TRACES_EXPORTER: 'none' };
-    const set = new ServiceSet(docker, { services: Object.values(test.services).map((s) => serviceFromSpec(s, { overrideEnv })), stopTimeoutMs: 5000 });
-    sets.push(set);
+    set = new ServiceSet(docker, { services: Object.values(tests[0]!.services).map((s) => serviceFromSpec(s, { overrideEnv })), stopTimeoutMs: 5000 });
     await set.start();
-    for (const scenario of test.scenarios) {
-      const steps = scenario.runArgv ? [{ name: scenario.name, command: scenario.runArgv, service: scenario.service, expectedExitCode: 0, expectedOutputRegex: undefined }] : scenario.steps;
-      for (const step of steps) {
-        const result = await set.exec(step.service ?? scenario.service ?? 'api', { cmd: step.command, timeoutMs: 15_000 });
-        expect(result.exitCode, `${name} / ${step.name}: ${result.stderr}`).toBe(step.expectedExitCode);
-        if (step.expectedOutputRegex) {
-          const compiled = compileClnrmRegex(step.expectedOutputRegex);
-          expect(compiled.ok && compiled.regex.test(result.stdout), `${step.name} output ${result.stdout}`).toBe(true);
+    for (const [i, test] of tests.entries()) {
+      for (const scenario of test.scenarios) {
+        const steps = scenario.runArgv ? [{ name: scenario.name, command: scenario.runArgv, service: scenario.service, expectedExitCode: 0, expectedOutputRegex: undefined }] : scenario.steps;
+        for (const step of steps) {
+          const result = await set.exec(step.service ?? scenario.service ?? 'api', { cmd: step.command, timeoutMs: 15_000 });
+          expect(result.exitCode, `${examples[i]} / ${step.name}: ${result.stderr}`).toBe(step.expectedExitCode);
+          if (step.expectedOutputRegex) {
+            const compiled = compileClnrmRegex(step.expectedOutputRegex);
+            expect(compiled.ok && compiled.regex.test(result.stdout), `${step.name} output ${result.stdout}`).toBe(true);
+          }
         }
       }
     }
