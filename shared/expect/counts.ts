@@ -2,6 +2,7 @@
 import type { CountBound, CountsExpectation } from '../spec/schema/expect';
 import type { ExpectationResult } from './types';
 import type { TraceIndex } from './trace-index';
+import { STATUS_ERROR } from './trace-index';
 import { boundHolds, describeBound, evidence, q } from './util';
 
 function result(
@@ -40,7 +41,8 @@ export function evaluateCounts(counts: CountsExpectation, index: TraceIndex, out
   }
   if (counts.errors_total) {
     const errors: number[] = [];
-    for (let i = 0; i < spans.length; i++) if (spans[i]!.status.code === 'error') errors.push(i);
+    const { status } = index;
+    for (let i = 0; i < status.length; i++) if (status[i] === STATUS_ERROR) errors.push(i);
     out.push(
       result('expect.counts.errors_total', 'error span count', errors.length, counts.errors_total, evidence(index, errors)),
     );

@@ -4,7 +4,7 @@ import { findAttribute, toText } from '../model';
 import type { DistributedAssertion, DistributedTracingConfig } from '../spec/schema/expect';
 import type { ExpectationResult } from './types';
 import type { TraceIndex } from './trace-index';
-import { MISSING_PARENT } from './trace-index';
+import { MISSING_PARENT, STATUS_ERROR } from './trace-index';
 import { didYouMean, evidence, plural, q, spanRefName } from './util';
 
 type Assertion<T extends DistributedAssertion['type']> = Extract<DistributedAssertion, { type: T }>;
@@ -119,7 +119,7 @@ function transaction(index: TraceIndex, a: Assertion<'distributed_transaction'>,
       }
     }
     desc.sort((x, y) => index.spans[x]!.startUs - index.spans[y]!.startUs);
-    const errored = index.spans[r]!.status.code === 'error' || desc.some((d) => index.spans[d]!.status.code === 'error');
+    const errored = index.status[r] === STATUS_ERROR || desc.some((d) => index.status[d] === STATUS_ERROR);
     if (a.rollback_on_error && errored) {
       const rb = desc.find((d) => isRollback[nameId[d]!] === 1);
       if (rb === undefined) {

@@ -22,6 +22,7 @@ export const HOST_ATTRIBUTES = [
   'db.connection_string',
   'messaging.url',
 ] as const;
+const HOST_KEYS: ReadonlySet<string> = new Set(HOST_ATTRIBUTES);
 
 /** Host part of a URL, `host:port`, `user@host/db` connection string, or a bare host name. */
 export function hostOf(value: string): string {
@@ -58,8 +59,11 @@ export function hostPolicy(
   const exact = new Set<string>();
   for (const h of knownHosts) exact.add(h.toLowerCase());
   const seen = new Set<Resource>();
+  let last: Resource | undefined;
   for (const s of index.spans) {
-    if (seen.has(s.resource)) continue;
+    // Consecutive spans usually share their resource object: skip the set lookup then.
+    if (s.resource === last || seen.has(s.resource)) continue;
+    last = s.resource;
     seen.add(s.resource);
     exact.add(s.serviceName.toLowerCase());
     const hostName = findAttribute(s.resource.attributes, 'host.name');
@@ -77,15 +81,16 @@ function noExternalServices(
   const allowedHost = hostPolicy(index, knownHosts, h.allowed_hosts ?? []);
   // Attribute values repeat across spans (same peers); decide each distinct value once.
   const verdicts = new Map<string, string | undefined>();
-  const offendingSet = new Set<number>();
+  const offending: number[] = [];
   const hosts = new Set<string>();
   const { spans } = index;
-  for (const key of HOST_ATTRIBUTES) {
-    for (const i of index.withAttribute(key)) {
-      if (offendingSet.has(i)) continue;
-      const v = findAttribute(spans[i]!.attributes, key);
-      if (v === undefined) continue;
-      const raw = toText(v);
+  for (let i = 0; i < spans.length; i++) {
+    const attrs = spans[i]!.attributes;
+    for (let k = 0; k < attrs.length; k++) {
+      const kv = attrs[k]!;
+      if (!HOST_KEYS.has(kv.key)) continue;
+      const value = kv.value;
+      const raw = 'stringValue' in value ? value.stringValue : toText(value);
       let outside = verdicts.get(raw);
       if (outside === undefined && !verdicts.has(raw)) {
         const host = hostOf(raw);
@@ -93,12 +98,12 @@ function noExternalServices(
         verdicts.set(raw, outside);
       }
       if (outside !== undefined) {
-        offendingSet.add(i);
-        if (hosts.size < 10) hosts.add(`${outside} (${key} on ${q(spans[i]!.name)})`);
+        offending.push(i);
+        if (hosts.size < 10) hosts.add(`${outside} (${kv.key} on ${q(spans[i]!.name)})`);
+        break;
       }
     }
   }
-  const offending = [...offendingSet].sort((a, b) => a - b);
   return offending.length === 0
     ? {
         expectation: 'expect.hermeticity.no_external_services',
@@ -165,15 +170,23 @@ function resourceMustMatch(key: string, want: string, index: TraceIndex): Expect
 }
 
 function forbidKeys(keys: readonly string[], index: TraceIndex): ExpectationResult {
-  const forbidden = new Set(keys);
-  const badSet = new Set<number>();
+  // A short list compared with === beats a Set lookup (length mismatch rejects most keys at once).
+  const forbidden = [...new Set(keys)];
+  const bad: number[] = [];
   const found = new Set<string>();
-  for (const key of forbidden) {
-    const list = index.withAttribute(key);
-    if (list.length) found.add(key);
-    for (const i of list) badSet.add(i);
+  const { spans } = index;
+  for (let i = 0; i < spans.length; i++) {
+    const attrs = spans[i]!.attributes;
+    let hit = false;
+    for (let k = 0; k < attrs.length; k++) {
+      const key = attrs[k]!.key;
+      if (forbidden.includes(key)) {
+        hit = true;
+        found.add(key);
+      }
+    }
+    if (hit) bad.push(i);
   }
-  const bad = [...badSet].sort((a, b) => a - b);
   return bad.length === 0
     ? {
         expectation: 'expect.hermeticity.span_attrs.forbid_keys',

@@ -1,12 +1,12 @@
 // `[[expect.span]]`: a rule passes when at least one span (or, with `count`, the required number of
 // spans) satisfies every constraint. On failure the message names the nearest candidates: spans with
 // the right name and the constraints they miss, or span names close to the one asked for.
-import { findAttribute, toText } from '../model';
+import { toText } from '../model';
 import type { Span } from '../model';
 import type { SpanExpectation } from '../spec/schema/expect';
 import type { ExpectationResult } from './types';
 import type { TraceIndex } from './trace-index';
-import { isGlob } from './trace-index';
+import { isGlob, statusNumber } from './trace-index';
 import { boundHolds, describeBound, didYouMean, evidence, ms, plural, q } from './util';
 
 interface Check {
@@ -15,9 +15,14 @@ interface Check {
   readonly test: (i: number) => boolean;
 }
 
+/** The attribute's value as text; strings (most values) without a call into the model. */
 function attributeText(span: Span, key: string): string | undefined {
-  const v = findAttribute(span.attributes, key);
-  return v === undefined ? undefined : toText(v);
+  const attrs = span.attributes;
+  for (let k = 0; k < attrs.length; k++) {
+    const kv = attrs[k]!;
+    if (kv.key === key) return 'stringValue' in kv.value ? kv.value.stringValue : toText(kv.value);
+  }
+  return undefined;
 }
 
 /** `attrs.any` in its three real-world forms, as (key, accepted values) pairs. */
@@ -95,8 +100,9 @@ function buildChecks(rule: SpanExpectation, index: TraceIndex): Check[] {
     checks.push({ label: `duration <= ${d.max} ms`, test: (i) => spans[i]!.durationUs <= maxUs });
   }
   if (rule.status !== undefined) {
-    const status = rule.status.toLowerCase();
-    checks.push({ label: `status ${rule.status.toUpperCase()}`, test: (i) => spans[i]!.status.code === status });
+    const want = statusNumber(rule.status.toLowerCase());
+    const { status } = index;
+    checks.push({ label: `status ${rule.status.toUpperCase()}`, test: (i) => status[i] === want });
   }
   return checks;
 }

@@ -4,20 +4,20 @@
 import type { StatusExpectation } from '../spec/schema/expect';
 import type { ExpectationResult } from './types';
 import type { TraceIndex } from './trace-index';
-import { isGlob } from './trace-index';
+import { isGlob, statusNumber } from './trace-index';
 import { MAX_EVIDENCE, didYouMean, evidence, plural, q } from './util';
 
 /** Spans among the candidates with / without the wanted status; `ok` keeps only evidence-sized prefixes. */
 function check(index: TraceIndex, candidates: readonly number[] | null, want: string): { ok: number[]; okCount: number; bad: number[] } {
-  const code = want.toLowerCase();
-  const { spans } = index;
+  const code = statusNumber(want.toLowerCase());
+  const { status } = index;
   const ok: number[] = [];
   const bad: number[] = [];
   let okCount = 0;
-  const n = candidates ? candidates.length : spans.length;
+  const n = candidates ? candidates.length : status.length;
   for (let k = 0; k < n; k++) {
     const i = candidates ? candidates[k]! : k;
-    if (spans[i]!.status.code === code) {
+    if (status[i] === code) {
       if (okCount++ < MAX_EVIDENCE) ok.push(i);
     } else bad.push(i);
   }

@@ -3,6 +3,13 @@
 // some families need (children, traces, cross-trace lookups) are built on first use.
 import type { Span } from '../model';
 
+export const STATUS_UNSET = 0;
+export const STATUS_OK = 1;
+export const STATUS_ERROR = 2;
+export function statusNumber(code: string): number {
+  return code === 'ok' ? STATUS_OK : code === 'error' ? STATUS_ERROR : STATUS_UNSET;
+}
+
 /** Parent index value for a span whose parent id is absent (a root). */
 export const NO_PARENT = -1;
 /** Parent index value for a span whose parent id is set but not found in the same trace. */
@@ -16,6 +23,8 @@ export interface TraceIndex {
   readonly nameId: Int32Array;
   /** Parent of span i: an index, NO_PARENT or MISSING_PARENT. */
   readonly parent: Int32Array;
+  /** Status of span i: STATUS_UNSET, STATUS_OK or STATUS_ERROR (read once here, scanned by several families). */
+  readonly status: Uint8Array;
   /** End of span i in µs (startUs + durationUs). */
   readonly endUs: Float64Array;
   /** Children of span i: `childList.subarray(childStart[i], childStart[i + 1])`. */
@@ -30,8 +39,6 @@ export interface TraceIndex {
   matching(pattern: string): readonly number[];
   /** For each distinct name (by `nameId`), 1 when it equals / glob-matches the pattern; cached per pattern. */
   nameMask(pattern: string): Uint8Array;
-  /** Span indices carrying an attribute with this key (each span once); built on first use for all keys. */
-  withAttribute(key: string): readonly number[];
   /** Names of spans in the index (distinct). */
   readonly names: readonly string[];
 }
@@ -153,8 +160,11 @@ export function buildTraceIndex(spans: readonly Span[]): TraceIndex {
   const lists: number[][] = [];
   const nameId = new Int32Array(n);
   const endUs = new Float64Array(n);
+  const status = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
     const s = spans[i]!;
+    const code = s.status.code;
+    status[i] = code === 'ok' ? STATUS_OK : code === 'error' ? STATUS_ERROR : STATUS_UNSET;
     let id = nameIdOf.get(s.name);
     if (id === undefined) {
       id = names.length;
@@ -186,12 +196,12 @@ export function buildTraceIndex(spans: readonly Span[]): TraceIndex {
   let topDownCache: Int32Array | undefined;
   const matchCache = new Map<string, readonly number[]>();
   const maskCache = new Map<string, Uint8Array>();
-  let keyIndex: Map<string, number[]> | undefined;
 
   const index: TraceIndex = {
     spans,
     byName,
     nameId,
+    status,
     parent,
     endUs,
     names,
@@ -231,20 +241,6 @@ export function buildTraceIndex(spans: readonly Span[]): TraceIndex {
         maskCache.set(pattern, mask);
       }
       return mask;
-    },
-    withAttribute(key) {
-      if (!keyIndex) {
-        keyIndex = new Map();
-        for (let i = 0; i < n; i++) {
-          const attrs = spans[i]!.attributes;
-          for (let k = 0; k < attrs.length; k++) {
-            const list = keyIndex.get(attrs[k]!.key);
-            if (!list) keyIndex.set(attrs[k]!.key, [i]);
-            else if (list[list.length - 1] !== i) list.push(i);
-          }
-        }
-      }
-      return keyIndex.get(key) ?? [];
     },
     traces() {
       if (traceCache) return traceCache;
