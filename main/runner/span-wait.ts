@@ -11,7 +11,11 @@ export function spanRunId(span: Span): string | undefined {
 }
 
 export interface QuietOptions {
-  /** No new span for this long means complete. Default 400. */
+  /**
+   * No new span for this long means complete. Default 150: the runner waits only after every
+   * container of the execution has stopped (SDKs flush on SIGTERM before exiting), so what can still
+   * arrive is a request already on the wire, not a span still to be produced.
+   */
   readonly quietMs?: number;
   /** Give up waiting (and evaluate what arrived) after this long. Default 5000. */
   readonly maxWaitMs?: number;
@@ -25,7 +29,7 @@ const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * whether it settled (false: the bound hit while spans still arrived).
  */
 export async function waitForQuiet(store: TraceStore, receiver: Receiver, runId: string, options: QuietOptions = {}): Promise<boolean> {
-  const quietMs = options.quietMs ?? 400;
+  const quietMs = options.quietMs ?? 150;
   const deadline = Date.now() + (options.maxWaitMs ?? 5000);
   let count = -1;
   let since = Date.now();
