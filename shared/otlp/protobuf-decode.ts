@@ -284,18 +284,25 @@ function decodeSpan(r: OtlpReader, end: number, resource: Resource, scope: Instr
         r.skip(wire, field, end);
     }
   }
-  const problem =
-    traceIdProblem(traceEnd - traceStart, r.isZero(traceStart, traceEnd)) ??
-    spanIdProblem(spanEnd - spanStart, r.isZero(spanStart, spanEnd)) ??
-    parentIdProblem(parentEnd - parentStart);
-  if (problem !== undefined) {
-    rejections.reject(name, problem);
+  const parentLength = parentEnd - parentStart;
+  const valid =
+    traceEnd - traceStart === 16 &&
+    spanEnd - spanStart === 8 &&
+    (parentLength === 0 || parentLength === 8) &&
+    !r.isZero(traceStart, traceEnd) &&
+    !r.isZero(spanStart, spanEnd);
+  if (!valid) {
+    const problem =
+      traceIdProblem(traceEnd - traceStart, r.isZero(traceStart, traceEnd)) ??
+      spanIdProblem(spanEnd - spanStart, r.isZero(spanStart, spanEnd)) ??
+      parentIdProblem(parentLength);
+    rejections.reject(name, problem ?? 'has invalid ids');
     return undefined;
   }
   return buildSpan({
     traceId: r.hex(traceStart, traceEnd),
     spanId: r.hex(spanStart, spanEnd),
-    parentSpanId: parentEnd > parentStart && !r.isZero(parentStart, parentEnd) ? r.hex(parentStart, parentEnd) : undefined,
+    parentSpanId: parentLength > 0 && !r.isZero(parentStart, parentEnd) ? r.hex(parentStart, parentEnd) : undefined,
     traceState,
     flags: flags === 0 ? undefined : flags,
     name,
