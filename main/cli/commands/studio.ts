@@ -94,7 +94,9 @@ export function registerStudio(program: Command, ctx: CliContext): void {
       ctx.out(`Cleanroom Studio: ${server.url}`);
       ctx.err(`studio: OTLP receiver on ${receiver.host}:${receiver.http!.port} (HTTP) and ${receiver.host}:${receiver.grpc!.port} (gRPC); traces in ${backend.store.path}`);
       ctx.err('studio: the URL carries a secret token; do not share it. Stop with Ctrl+C.');
-      if (options.demo && (await backend.isEmpty())) {
+      const empty = await backend.isEmpty();
+      if (empty && !options.demo) ctx.err(`studio: no traces stored yet. Restart with --demo to load sample traces from the demo system; example tests are in ${paths.examplesDir}.`);
+      if (options.demo && empty) {
         try {
           const demo = await backend.loadDemo();
           ctx.err(`studio: imported ${demo.imported.reduce((n, f) => n + f.spanCount, 0)} sample spans; example tests are in ${demo.examplesFolder}`);
