@@ -23,7 +23,8 @@ describe('buildTraceTree', () => {
   it('puts orphans at root level, flagged, in start order', () => {
     const tree = buildTraceTree([span(1, undefined, 0, 100), span(2, 99, 5, 10), span(3, 2, 6, 8)]);
     expect(ids(tree, tree.roots)).toEqual(['op-1', 'op-2']);
-    const orphan = tree.indexById.get(span(2, 99, 0, 0).spanId)!;
+    const orphan = tree.indexById.get(span(2, 99, 0, 0).spanId);
+    expect(orphan).toBeGreaterThanOrEqual(0);
     expect(tree.flags[orphan]! & ORPHAN).toBe(ORPHAN);
     expect(tree.orphanCount).toBe(1);
     expect(ids(tree, tree.preorder)).toEqual(['op-1', 'op-2', 'op-3']);
@@ -52,6 +53,14 @@ describe('buildTraceTree', () => {
     expect(rows.length).toBe(50_000);
     expect(tree.depth[rows[49_999]!]).toBe(49_999);
     expect(ancestorsOf(tree, rows[49_999]!).length).toBe(49_999);
+  });
+
+  it('indexes non-hex ids too (hand-made data) and reports absent ids as -1', () => {
+    const odd = [{ ...span(1, undefined, 0, 10), spanId: 'root-span' }, { ...span(2, undefined, 1, 5), spanId: 'child', parentSpanId: 'root-span' }];
+    const tree = buildTraceTree(odd);
+    expect(tree.indexById.get('root-span')).toBe(0);
+    expect(tree.indexById.get('0000000000000bad')).toBe(-1);
+    expect(tree.parent[1]).toBe(0);
   });
 
   it('handles an empty trace', () => {

@@ -10,6 +10,8 @@
 // - A duplicated span id keeps the FIRST span for parent lookups; later copies are still rows.
 // - Children (and roots) are sorted by start time; ties keep input order (stable).
 import type { Span } from '../model';
+import { createSpanIndex } from './span-index';
+import type { SpanIndex } from './span-index';
 
 /** Bits of `TraceTree.flags[i]`. */
 export const ORPHAN = 1;
@@ -44,23 +46,31 @@ export interface TraceTree {
   readonly maxDepth: number;
   readonly orphanCount: number;
   readonly cycleCount: number;
-  readonly indexById: ReadonlyMap<string, number>;
+  /** Span id → index of the first span with that id (-1 when absent). */
+  readonly indexById: Pick<SpanIndex, 'get'>;
 }
 
 export function childCount(tree: TraceTree, i: number): number {
   return tree.childOffset[i + 1]! - tree.childOffset[i]!;
 }
 
+/** Does index a come before index b (key ascending, or descending when `desc`; ties by index)? */
+function before(a: number, b: number, key: Float64Array, desc: boolean): boolean {
+  const ka = key[a]!;
+  const kb = key[b]!;
+  if (ka === kb) return a < b;
+  return desc ? ka > kb : ka < kb;
+}
+
 /**
  * Sort `idx[from..to)` by `key` ascending (descending when `desc`), ties by index. Child lists are
- * usually short and nearly sorted, so insertion sort handles them without a comparator call
- * per pair; long lists fall back to the built-in sort.
+ * usually short and nearly sorted, so an allocation-free insertion sort handles them; long
+ * unsorted lists fall back to the built-in sort.
  */
 export function sortRange(idx: Int32Array, from: number, to: number, key: Float64Array, desc = false): void {
-  const before = (a: number, b: number) => (desc ? key[a]! > key[b]! : key[a]! < key[b]!) || (key[a] === key[b] && a < b);
   let sorted = true;
   for (let k = from + 1; k < to; k++) {
-    if (before(idx[k]!, idx[k - 1]!)) {
+    if (before(idx[k]!, idx[k - 1]!, key, desc)) {
       sorted = false;
       break;
     }
@@ -73,7 +83,7 @@ export function sortRange(idx: Int32Array, from: number, to: number, key: Float6
   for (let k = from + 1; k < to; k++) {
     const v = idx[k]!;
     let j = k - 1;
-    while (j >= from && before(v, idx[j]!)) {
+    while (j >= from && before(v, idx[j]!, key, desc)) {
       idx[j + 1] = idx[j]!;
       j--;
     }
@@ -87,7 +97,7 @@ export function buildTraceTree(spans: readonly Span[]): TraceTree {
   const flags = new Uint8Array(n);
   const startUs = new Float64Array(n);
   const endUs = new Float64Array(n);
-  const indexById = new Map<string, number>();
+  const indexById = createSpanIndex(n);
   let traceStartUs = n === 0 ? 0 : Infinity;
   let traceEndUs = n === 0 ? 0 : -Infinity;
 
@@ -98,8 +108,7 @@ export function buildTraceTree(spans: readonly Span[]): TraceTree {
     if (startUs[i]! < traceStartUs) traceStartUs = startUs[i]!;
     if (endUs[i]! > traceEndUs) traceEndUs = endUs[i]!;
     if (s.status.code === 'error') flags[i]! |= HAS_ERROR;
-    if (indexById.has(s.spanId)) flags[i]! |= DUPLICATE_ID;
-    else indexById.set(s.spanId, i);
+    if (!indexById.add(s.spanId, i)) flags[i]! |= DUPLICATE_ID;
   }
 
   let orphanCount = 0;
@@ -108,7 +117,7 @@ export function buildTraceTree(spans: readonly Span[]): TraceTree {
     const pid = spans[i]!.parentSpanId;
     if (!pid) continue;
     const p = indexById.get(pid);
-    if (p === undefined) {
+    if (p === -1) {
       flags[i]! |= ORPHAN;
       orphanCount++;
     } else if (p === i) {

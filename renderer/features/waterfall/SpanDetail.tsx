@@ -81,8 +81,8 @@ export function SpanDetail({ theme }: { theme: 'light' | 'dark' }) {
             <dd>+{formatDuration(offset)}</dd>
           </div>
           <div>
-            <dt>Depth</dt>
-            <dd>{trace.tree.depth[selected]!.toLocaleString()}</dd>
+            <dt>Level</dt>
+            <dd>{(trace.tree.depth[selected]! + 1).toLocaleString()}</dd>
           </div>
           <div>
             <dt>Children</dt>

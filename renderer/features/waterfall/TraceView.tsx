@@ -1,6 +1,7 @@
 // The Trace view: header facts, toolbar (find, expand/collapse, critical path, zoom), minimap,
 // ruler, the waterfall and the span detail panel.
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
+import type { CSSProperties, PointerEvent } from 'react';
 import { useStudio } from '../../app/store';
 import { useApi } from '../../api/api-context';
 import { EmptyState, ErrorState, Loading } from '../../app/States';
@@ -31,6 +32,23 @@ export function TraceView({ theme }: { theme: 'light' | 'dark' }) {
   const setView = useStudio((s) => s.setView);
   const api = useApi();
   const findRef = useRef<HTMLInputElement>(null);
+  const sectionRef = useRef<HTMLElement>(null);
+  const [nameWidth, setNameWidth] = useState<number | null>(null);
+  const resizing = useRef(false);
+  const onSplitter = {
+    onPointerDown(e: PointerEvent<HTMLElement>) {
+      e.currentTarget.setPointerCapture(e.pointerId);
+      resizing.current = true;
+    },
+    onPointerMove(e: PointerEvent<HTMLElement>) {
+      const box = sectionRef.current?.querySelector('.wf')?.getBoundingClientRect();
+      if (!resizing.current || !box) return;
+      setNameWidth(Math.round(Math.max(180, Math.min(box.width * 0.7, e.clientX - box.left))));
+    },
+    onPointerUp() {
+      resizing.current = false;
+    },
+  };
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -77,7 +95,7 @@ export function TraceView({ theme }: { theme: 'light' | 'dark' }) {
   const zoomed = zoom[0] > 0 || zoom[1] < 1;
 
   return (
-    <section className="trace-view" aria-label="Trace">
+    <section className="trace-view" aria-label="Trace" ref={sectionRef} style={nameWidth ? ({ '--name-w': `${nameWidth}px` } as CSSProperties) : undefined}>
       <header className="trace-head">
         <div className="trace-title">
           <span className="trace-root-service">{root.serviceName}</span>
@@ -150,7 +168,10 @@ export function TraceView({ theme }: { theme: 'light' | 'dark' }) {
             <Minimap theme={theme} />
           </div>
           <div className="wf-header">
-            <div className="wf-header-name">Service &amp; operation</div>
+            <div className="wf-header-name">
+              Service &amp; operation
+              <span className="wf-splitter" role="separator" aria-orientation="vertical" aria-label="Resize the name column" title="Drag to resize; double-click to reset" onDoubleClick={() => setNameWidth(null)} {...onSplitter} />
+            </div>
             <TimeRuler totalUs={totalUs} />
           </div>
           <Waterfall theme={theme} />

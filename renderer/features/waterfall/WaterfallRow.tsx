@@ -11,7 +11,7 @@ import { formatDuration } from './format';
 import { ROW_H } from './geometry';
 
 /** Indentation stops growing here; deeper spans show their depth as a number instead. */
-const MAX_INDENT_LEVELS = 24;
+const MAX_INDENT_LEVELS = 12;
 const INDENT_PX = 14;
 
 export interface WaterfallRowProps {
@@ -87,7 +87,11 @@ export const WaterfallRow = memo(function WaterfallRow(p: WaterfallRowProps) {
     >
       <div role="gridcell" className="wf-name">
         <span className="wf-indent" style={{ width: indentLevels * INDENT_PX }} />
-        {depth > MAX_INDENT_LEVELS && <span className="wf-depth" title={`depth ${depth}`}>{depth.toLocaleString()}</span>}
+        {depth > MAX_INDENT_LEVELS && (
+          <span className="wf-depth" title={`level ${(depth + 1).toLocaleString()}`}>
+            {(depth + 1).toLocaleString()}
+          </span>
+        )}
         {hasChildren ? (
           <button className="wf-toggle" tabIndex={-1} aria-label={p.collapsed ? 'Expand' : 'Collapse'} data-toggle="1">
             <svg width="10" height="10" viewBox="0 0 10 10" aria-hidden="true" className={p.collapsed ? '' : 'open'}>
