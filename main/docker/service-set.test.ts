@@ -29,6 +29,13 @@ describe('ServiceSet plan (no engine needed)', () => {
     expect(make).toThrow(/api → db → api/);
   });
 
+  it('rejects a bad log pattern and a port wait on an unpublished port before starting anything', () => {
+    expect(() => new ServiceSet({} as never, { services: [{ id: 'w', image: BUSYBOX, waitFor: [{ kind: 'log', pattern: '(unclosed' }] }] })).toThrow(
+      /service "w": wait_for\[0\]\.pattern is not a valid regular expression/,
+    );
+    expect(() => new ServiceSet({} as never, { services: [{ id: 'w', image: BUSYBOX, waitFor: [{ kind: 'port', port: 80 }] }] })).toThrow(/80 must also be listed in ports/);
+  });
+
   it('rejects an invalid port with the field path', () => {
     try {
       new ServiceSet({} as never, { services: [{ id: 'web', image: BUSYBOX, ports: [70000] }] });

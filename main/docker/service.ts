@@ -74,6 +74,17 @@ export function validateService(def: ServiceDefinition): void {
   if (def.limits?.cpus !== undefined && !(def.limits.cpus > 0)) fail('limits.cpus', 'must be a positive number');
   if (def.healthCheck && def.healthCheck.cmd.length === 0) fail('health_check.cmd', 'must not be empty');
   for (const alias of def.aliases ?? []) if (!ID_PATTERN.test(alias)) fail('aliases', `"${alias}" is not a valid DNS alias`);
+  for (const [i, wait] of (def.waitFor ?? []).entries()) {
+    if (wait.kind === 'log' && typeof wait.pattern === 'string') {
+      try {
+        new RegExp(wait.pattern);
+      } catch (error) {
+        fail(`wait_for[${i}].pattern`, `is not a valid regular expression: ${(error as Error).message}`);
+      }
+    }
+    if (wait.kind === 'port' && !(def.ports ?? []).includes(wait.port)) fail(`wait_for[${i}].port`, `${wait.port} must also be listed in ports (it is reached through its published port)`);
+    if (wait.timeoutMs !== undefined && !(wait.timeoutMs > 0)) fail(`wait_for[${i}].timeout_ms`, 'must be a positive number of milliseconds');
+  }
 }
 
 export function containerName(run: RunIdentity, serviceId: string): string {

@@ -44,7 +44,7 @@ export function describeStrategy(s: WaitStrategy): string {
     case 'port':
       return `port ${s.port} to accept connections`;
     case 'log':
-      return `a log line matching ${String(s.pattern instanceof RegExp ? s.pattern : new RegExp(s.pattern))}`;
+      return `a log line matching ${s.pattern instanceof RegExp ? String(s.pattern) : `/${s.pattern}/`}`;
     case 'health':
       return `health check ${JSON.stringify(s.cmd)} to exit 0`;
     case 'span':
@@ -114,7 +114,8 @@ const waitPort: Waiter<'port'> = async (ctx, s, seen, signal) => {
 };
 
 const waitLog: Waiter<'log'> = async (ctx, s, seen, signal) => {
-  const pattern = s.pattern instanceof RegExp ? s.pattern : new RegExp(s.pattern);
+  // Without the g/y flags: `test` on a global regex is stateful and would skip matches.
+  const pattern = s.pattern instanceof RegExp ? new RegExp(s.pattern.source, s.pattern.flags.replace(/[gy]/g, '')) : new RegExp(s.pattern);
   const stream = (await ctx.docker.getContainer(ctx.containerId).logs({ follow: true, stdout: true, stderr: true })) as NodeJS.ReadableStream & { destroy(): void };
   const recent: string[] = [];
   await new Promise<void>((resolve, reject) => {
