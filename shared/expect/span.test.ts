@@ -63,4 +63,20 @@ describe('expect.span', () => {
     const r = evaluateExpectations(s, { expect: { span: [{ name: 'x', attrs: { all: { ok: 'true', ratio: 0.5 } } }] } });
     expect(r[0]!.passed).toBe(true);
   });
+
+  it('attribute conditions: exists, numeric bounds, contains, lists against array attributes', () => {
+    const s = spans([
+      { id: 'a', name: 'chaos', attrs: { 'cascade.depth': 3, 'failure.rate': '0.4', note: 'network timeout' } },
+    ]);
+    (s[0]!.attributes as unknown[]).push({ key: 'chaos.types', value: { arrayValue: { values: [{ stringValue: 'network' }, { stringValue: 'cpu' }, { stringValue: 'memory' }] } } });
+    const check = (all: Record<string, unknown>) =>
+      evaluateExpectations(s, { expect: { span: [{ name: 'chaos', attrs: { all } }] } as never })[0]!;
+    expect(check({ 'cascade.depth': { gte: 2 }, 'failure.rate': { lt: 0.5 }, note: { contains: 'timeout' }, missing: { exists: false } }).passed).toBe(true);
+    expect(check({ 'chaos.types': ['network', 'memory'] }).passed).toBe(true);
+    expect(check({ 'chaos.types': ['network', 'disk'] }).passed).toBe(false);
+    const r = check({ 'cascade.depth': { gt: 3 } });
+    expect(r.passed).toBe(false);
+    expect(r.message).toContain('attrs.all cascade.depth {gt 3} (cascade.depth="3")');
+    expect(check({ note: { exists: true }, 'cascade.depth': ['1', '3'] }).passed).toBe(true);
+  });
 });

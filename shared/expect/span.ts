@@ -2,8 +2,9 @@
 // spans) satisfies every constraint. On failure the message names the nearest candidates: spans with
 // the right name and the constraints they miss, or span names close to the one asked for.
 import { toText } from '../model';
-import type { Span } from '../model';
-import type { SpanExpectation } from '../spec/schema/expect';
+import type { AnyValue, Span } from '../model';
+import type { AttributeExpectation, SpanExpectation } from '../spec/schema/expect';
+import { compileAttributeExpectation, describeAttributeExpectation } from './attribute-match';
 import type { ExpectationResult } from './types';
 import type { TraceIndex } from './trace-index';
 import { isGlob, statusNumber } from './trace-index';
@@ -13,27 +14,26 @@ interface Check {
   /** Short label used in "failing: …" messages. */
   readonly label: string;
   readonly test: (i: number) => boolean;
+  /** What the span has instead, for the failure message (when the label alone can't say). */
+  readonly actual?: (i: number) => string;
 }
 
-/** The attribute's value as text; strings (most values) without a call into the model. */
-function attributeText(span: Span, key: string): string | undefined {
-  const attrs = span.attributes;
-  for (let k = 0; k < attrs.length; k++) {
-    const kv = attrs[k]!;
-    if (kv.key === key) return 'stringValue' in kv.value ? kv.value.stringValue : toText(kv.value);
-  }
-  return undefined;
-}
-
-/** `attrs.any` in its three real-world forms, as (key, accepted values) pairs. */
-function anyPairs(any: NonNullable<NonNullable<SpanExpectation['attrs']>['any']>): [string, string[]][] {
+/** `attrs.any` in its three real-world forms, as (key, expectation) pairs. */
+function anyPairs(any: NonNullable<NonNullable<SpanExpectation['attrs']>['any']>): [string, AttributeExpectation][] {
   if (Array.isArray(any)) {
     return any.map((entry) => {
       const eq = entry.indexOf('=');
-      return [entry.slice(0, eq).trim(), [entry.slice(eq + 1).trim()]];
+      return [entry.slice(0, eq).trim(), entry.slice(eq + 1).trim()];
     });
   }
-  return Object.entries(any).map(([k, v]) => [k, (Array.isArray(v) ? v : [v]).map(String)]);
+  return Object.entries(any);
+}
+
+/** The attribute's value on a span (linear scan: spans carry few attributes). */
+function attributeValue(span: Span, key: string): AnyValue | undefined {
+  const attrs = span.attributes;
+  for (let k = 0; k < attrs.length; k++) if (attrs[k]!.key === key) return attrs[k]!.value;
+  return undefined;
 }
 
 function normalizeKind(kind: string): string {
@@ -60,22 +60,25 @@ function buildChecks(rule: SpanExpectation, index: TraceIndex): Check[] {
   }
   const all = rule.attrs?.all;
   if (all) {
-    for (const [key, value] of Object.entries(all)) {
-      const want = String(value);
-      checks.push({ label: `attrs.all ${key}=${q(want)}`, test: (i) => attributeText(spans[i]!, key) === want });
+    for (const [key, expected] of Object.entries(all)) {
+      const matches = compileAttributeExpectation(expected);
+      checks.push({
+        label: `attrs.all ${key}${describeAttributeExpectation(expected)}`,
+        test: (i) => matches(attributeValue(spans[i]!, key)),
+        actual: (i) => {
+          const v = attributeValue(spans[i]!, key);
+          return v === undefined ? `${key} missing` : `${key}=${q(toText(v))}`;
+        },
+      });
     }
   }
   const any = rule.attrs?.any;
   if (any) {
-    const pairs = anyPairs(any);
+    const pairs = anyPairs(any).map(([k, e]) => ({ key: k, expected: e, matches: compileAttributeExpectation(e) }));
     if (pairs.length) {
       checks.push({
-        label: `attrs.any (${pairs.map(([k, v]) => `${k}=${v.join('|')}`).join(', ')})`,
-        test: (i) =>
-          pairs.some(([k, values]) => {
-            const t = attributeText(spans[i]!, k);
-            return t !== undefined && values.includes(t);
-          }),
+        label: `attrs.any (${pairs.map((p) => `${p.key}${describeAttributeExpectation(p.expected)}`).join(', ')})`,
+        test: (i) => pairs.some((p) => p.matches(attributeValue(spans[i]!, p.key))),
       });
     }
   }
@@ -116,11 +119,6 @@ function actualFor(label: string, span: Span, index: TraceIndex, i: number): str
   }
   if (label.startsWith('duration')) return `duration is ${ms(span.durationUs)}`;
   if (label.startsWith('status')) return `status is ${span.status.code.toUpperCase()}`;
-  if (label.startsWith('attrs.all')) {
-    const key = label.slice('attrs.all '.length, label.indexOf('='));
-    const t = attributeText(span, key);
-    return t === undefined ? `${key} missing` : `${key}=${q(t)}`;
-  }
   if (label.startsWith('event')) {
     const names = span.events.map((e) => e.name);
     return names.length ? `events [${names.join(', ')}]` : 'no events';
@@ -188,7 +186,7 @@ export function evaluateSpanRule(rule: SpanExpectation, position: number, index:
   const span = index.spans[best]!;
   const reasons = checks
     .filter((c) => !c.test(best))
-    .map((c) => `${c.label} (${actualFor(c.label, span, index, best)})`)
+    .map((c) => `${c.label} (${c.actual ? c.actual(best) : actualFor(c.label, span, index, best)})`)
     .join('; ');
   return {
     expectation,

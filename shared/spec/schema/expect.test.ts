@@ -54,6 +54,18 @@ span_attrs.forbid_keys=["net.peer.name","db.connection_string"]
     expect(r.success, JSON.stringify(r.error?.issues)).toBe(true);
   });
 
+  it('accepts attribute conditions and lists used by clnrm example files', () => {
+    const doc = parse(`
+[[expect.span]]
+name = "chaos"
+attrs.all = { "chaos.types" = ["network", "memory"], "cascade.depth" = { gte = 2 }, "v" = { exists = true } }
+attrs.any = { "x" = { contains = "y" } }
+`) as { expect: unknown };
+    const r = expectSchema.safeParse(doc.expect);
+    expect(r.success, JSON.stringify(r.error?.issues)).toBe(true);
+    expect(expectSchema.safeParse({ span: [{ name: 'x', attrs: { all: { k: {} } } }] }).success).toBe(false);
+  });
+
   it('accepts a single [expect.window] table', () => {
     const doc = parse(`[expect.window]\nouter="a"\ncontains=["b"]`) as { expect: unknown };
     expect(expectSchema.safeParse(doc.expect).success).toBe(true);

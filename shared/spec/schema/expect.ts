@@ -35,6 +35,36 @@ export const attributeValueSchema = z.union([z.string(), z.number(), z.boolean()
   error: 'attribute value must be a string, number or boolean',
 });
 
+/**
+ * A comparison instead of a plain value, as clnrm's example files write it:
+ * `{ exists = true }`, `{ gte = 2 }`, `{ contains = "timeout" }`. Every given condition must hold.
+ */
+export const attributeMatcherSchema = z
+  .object(
+    {
+      eq: attributeValueSchema.optional(),
+      ne: attributeValueSchema.optional(),
+      gt: z.number().optional(),
+      gte: z.number().optional(),
+      lt: z.number().optional(),
+      lte: z.number().optional(),
+      exists: z.boolean().optional(),
+      contains: z.string().optional(),
+    },
+    { error: 'an attribute condition must be a table like { exists = true }, { gte = 2 } or { contains = "x" }' },
+  )
+  .refine((m) => Object.values(m).some((v) => v !== undefined), {
+    error: 'an attribute condition needs one of eq, ne, gt, gte, lt, lte, exists, contains',
+  });
+
+/**
+ * What `attrs.all` / `attrs.any` accept per key: a value (compared as text), a list (the attribute
+ * equals one of them, or — for an array attribute — contains all of them), or a condition table.
+ */
+export const attributeExpectationSchema = z.union([attributeValueSchema, z.array(attributeValueSchema), attributeMatcherSchema], {
+  error: 'attribute expectation must be a value, a list of values, or a condition like { gte = 1 } / { exists = true }',
+});
+
 const count = z
   .number({ error: 'a count must be a whole number >= 0' })
   .int({ error: 'a count must be a whole number >= 0' })
@@ -71,9 +101,11 @@ const msBound = z.number({ error: 'milliseconds must be a number' }).min(0, { er
 export const spanAttrsSchema = z.object(
   {
     /** Every listed attribute must be present with that value. */
-    all: z.record(z.string(), attributeValueSchema, {
-      error: 'attrs.all must be a table of key = value, e.g. { "http.method" = "GET" }',
-    }).optional(),
+    all: z
+      .record(z.string(), attributeExpectationSchema, {
+        error: 'attrs.all must be a table of key = value, e.g. { "http.method" = "GET" }',
+      })
+      .optional(),
     /**
      * At least one listed attribute must match. Real files use three forms: a table of key = value,
      * a table of key = [alternatives], and a list of "key=value" strings.
@@ -81,7 +113,7 @@ export const spanAttrsSchema = z.object(
     any: z
       .union(
         [
-          z.record(z.string(), z.union([attributeValueSchema, z.array(attributeValueSchema)])),
+          z.record(z.string(), attributeExpectationSchema),
           z.array(z.string().regex(/=/, { error: 'attrs.any list entries must look like "key=value"' })),
         ],
         { error: 'attrs.any must be a table of key = value (or key = [values]) or a list of "key=value" strings' },
@@ -394,6 +426,7 @@ export type SpanExpectation = z.infer<typeof spanExpectationSchema>;
 export type GraphExpectation = z.infer<typeof graphExpectationSchema>;
 export type CountsExpectation = z.infer<typeof countsExpectationSchema>;
 export type CountBound = z.infer<typeof countBoundSchema>;
+export type AttributeExpectation = z.infer<typeof attributeExpectationSchema>;
 export type WindowExpectation = z.infer<typeof windowExpectationSchema>;
 export type OrderExpectation = z.infer<typeof orderExpectationSchema>;
 export type StatusExpectation = z.infer<typeof statusExpectationSchema>;
