@@ -13,7 +13,7 @@ import { openStore } from '../../store';
 const root = join(import.meta.dirname, '../../..');
 let dir: string;
 beforeAll(() => {
-  const build = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: root, encoding: 'utf8' });
+  const build = spawnSync(process.execPath, ['scripts/build.mjs', '--skip-renderer'], { cwd: root, encoding: 'utf8' });
   if (build.status !== 0) throw new Error(`npm run build failed: ${build.stderr}`);
   dir = mkdtempSync(join(tmpdir(), 'clnrm-collect-'));
 }, 120_000);

@@ -24,8 +24,8 @@ interface CollectOptions {
   grpcPort: number;
   host: string;
   dataDir?: string;
-  maxBody: number;
-  maxDbSize: number;
+  maxBody?: number;
+  maxDbSize?: number;
   progressInterval: number;
 }
 
@@ -42,22 +42,22 @@ export function registerCollect(program: Command, ctx: CliContext): void {
     .option('--grpc-port <port>', 'OTLP/gRPC port (0 = any free port)', parsePort, DEFAULT_GRPC_PORT)
     .option('--host <address>', 'address to listen on (0.0.0.0 exposes the receiver to the network)', '127.0.0.1')
     .option('--data-dir <dir>', 'folder of the trace database (default: the app-data folder)')
-    .option('--max-body <MiB>', 'largest accepted request after decompression', parseMiB, DEFAULT_MAX_BODY_BYTES)
-    .option('--max-db-size <MiB>', 'retention cap on stored span data; oldest traces go first', parseMiB, DEFAULT_MAX_BYTES)
+    .option('--max-body <MiB>', `largest accepted request after decompression (default: ${DEFAULT_MAX_BODY_BYTES / 1024 / 1024})`, parseMiB)
+    .option('--max-db-size <MiB>', `retention cap on stored span data; oldest traces go first (default: ${DEFAULT_MAX_BYTES / 1024 / 1024})`, parseMiB)
     .option('--progress-interval <ms>', 'how often the live count is printed when not on a terminal', (v) => Math.max(100, Number(v) || 5000), 5000)
     .action(async (options: CollectOptions) => {
       const dataDir = resolveDataDir(options.dataDir, ctx.cwd, ctx.env);
       let store: TraceStore | undefined;
       let receiver: Receiver | undefined;
       try {
-        store = await openStore({ dataDir, maxBytes: options.maxDbSize, onError: (e) => ctx.err(`collect: ${formatProblem(toProblem(e))}`) });
+        store = await openStore({ dataDir, maxBytes: options.maxDbSize ?? DEFAULT_MAX_BYTES, onError: (e) => ctx.err(`collect: ${formatProblem(toProblem(e))}`) });
         const target = store;
         receiver = await createReceiver({
           sink: (spans) => target.ingest(spans),
           host: options.host,
           httpPort: options.httpPort,
           grpcPort: options.grpcPort,
-          maxBodyBytes: options.maxBody,
+          maxBodyBytes: options.maxBody ?? DEFAULT_MAX_BODY_BYTES,
           onError: (e) => ctx.err(`collect: ${formatProblem(toProblem(e))}`),
         });
       } catch (error) {
