@@ -9,6 +9,7 @@ import { openStore, type TraceStore } from '../store';
 import { loadDemo, type DemoResult } from './demo';
 import { EventHub, forwardSpans } from './events';
 import { createStudioHandlers, type StudioRunner } from './handlers';
+import { createStudioRunner } from './studio-runner';
 import type { FolderPicker } from './test-files';
 
 export interface StudioBackendOptions {
@@ -22,7 +23,7 @@ export interface StudioBackendOptions {
   cwd: string;
   env: Record<string, string | undefined>;
   pickFolder?: FolderPicker;
-  /** Builds the runner once the hub exists (the runner reports progress through it). */
+  /** Builds the runner once the hub exists (it reports progress through it); default: main/runner on Docker. */
   createRunner?: (ctx: { store: TraceStore; hub: EventHub }) => StudioRunner | Promise<StudioRunner>;
   onError?: (error: unknown) => void;
   /** Where the first-start demo's sample traces and the example tests are. */
@@ -69,7 +70,7 @@ export class StudioBackend {
           onError,
         });
       }
-      runner = options.createRunner ? await options.createRunner({ store, hub }) : undefined;
+      runner = options.createRunner ? await options.createRunner({ store, hub }) : createStudioRunner({ store, hub, cwd: options.cwd, env: options.env });
     } catch (error) {
       await receiver?.dispose();
       await store.dispose();
