@@ -92,6 +92,13 @@ describe('decodeOtlpJson', () => {
     expect(span.attributes[0]!.value).toEqual({ intValue: '-9223372036854775807' });
   });
 
+  it('also accepts base64 ids (plain proto3 JSON encoders write bytes that way)', () => {
+    const traceB64 = Buffer.from(TRACE, 'hex').toString('base64');
+    const spanB64 = Buffer.from(SPAN, 'hex').toString('base64');
+    const { spans } = decodeOtlpJson({ resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: traceB64, spanId: spanB64, name: 'b64' }] }] }] });
+    expect(spans[0]).toMatchObject({ traceId: TRACE.toLowerCase(), spanId: SPAN.toLowerCase() });
+  });
+
   it('accepts the body as UTF-8 bytes too', () => {
     const spans = sampleSpans();
     const bytes = new TextEncoder().encode(JSON.stringify(encodeOtlpJson(spans)));

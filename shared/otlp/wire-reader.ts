@@ -272,11 +272,7 @@ export function uint64Decimal(lo: number, hi: number): string {
     c += Math.floor(b / base);
     b %= base;
   }
-  // hi >= 2^21 means the value is above 2^53 > 10^14, so c is never 0 here.
-  return String(c) + pad7(b) + pad7(a);
-}
-
-function pad7(n: number): string {
-  const s = String(n);
-  return s.length >= 7 ? s : '0000000'.slice(s.length) + s;
+  // hi >= 2^21 means the value is above 2^53 > 10^14, so c is never 0 here. b·10^7 + a < 10^14 is
+  // exact in a double; adding 10^14 and dropping the leading 1 zero-pads it to 14 digits.
+  return String(c) + String(100000000000000 + b * base + a).slice(1);
 }
