@@ -1,7 +1,7 @@
 // The runner against the real Docker engine: a test file end to end (services, steps, exit codes,
 // output patterns, expectations passing and failing with evidence), OTLP spans of concurrent tests kept
 // apart by run tags, determinism iterations (equal and differing), run records, cleanup.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -28,12 +28,28 @@ describe('without Docker', () => {
     const dir = mkdtempSync(join(tmpdir(), 'clnrm-run-'));
     try {
       const file = join(dir, 'a.clnrm.toml');
-      const { writeFileSync } = await import('node:fs');
       writeFileSync(file, SELF_TEST_SOURCE);
       const result = await runCli(['run', file, '--data-dir', dir], { env: { DOCKER_HOST: `unix://${join(dir, 'no-engine.sock')}` } });
       expect(result.code).toBe(2);
       expect(result.stdout + result.stderr).toMatch(/Docker is not reachable at unix:\/\/.*no-engine\.sock.*\[docker\.unavailable\]/s);
       expect(result.stdout + result.stderr).toMatch(/DOCKER_HOST/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('clnrm run usage errors (exit 2)', () => {
+  it('rejects a bad -j, a missing path and a folder without test files', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'clnrm-usage-'));
+    try {
+      expect((await runCli(['run', dir, '-j', '0'])).code).toBe(2);
+      const missing = await runCli(['run', join(dir, 'nope')]);
+      expect(missing.code).toBe(2);
+      expect(missing.stderr).toMatch(/no such file or directory/);
+      const empty = await runCli(['run', dir]);
+      expect(empty.code).toBe(2);
+      expect(empty.stderr).toMatch(/no \*\.clnrm\.toml files/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -122,6 +138,26 @@ describe.skipIf(!probe.docker)('runner on the real engine', () => {
     expect(steps[0]!.message).toMatch(/does not match \/\^goodbye\/; stdout was "hello from box"/);
     // Without continue_on_failure the rest is skipped.
     expect(steps.slice(1).map((s) => s.verdict)).toEqual(['skipped', 'skipped']);
+  });
+
+  it('clnrm run --format junit|json: report on stdout, progress on stderr, exit 1 when a test fails', { timeout: 60_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'clnrm-cli-'));
+    try {
+      writeFileSync(join(dir, 'green.clnrm.toml'), SELF_TEST_SOURCE);
+      writeFileSync(join(dir, 'red.clnrm.toml'), SELF_TEST_SOURCE.replace('name = "clnrm_self_test"', 'name = "red_one"').replace('expected_exit_code = 3', 'expected_exit_code = 5'));
+      const junit = await runCli(['run', dir, '-j', '2', '--format', 'junit', '--data-dir', join(dir, 'data')]);
+      expect(junit.code, junit.stderr).toBe(1);
+      expect(junit.stdout).toMatch(/^<\?xml/);
+      expect(junit.stdout.match(/<testcase /g)).toHaveLength(2);
+      expect(junit.stdout).toMatch(/<failure message="self_check: step &quot;expected_exit_code&quot; \(box\): exited 3, expected 5/);
+      expect(junit.stderr).toMatch(/▶ red_one/);
+      expect(junit.stderr).toMatch(/2 test\(s\): 1 passed, 1 failed/);
+      const json = await runCli(['run', join(dir, 'green.clnrm.toml'), '--format', 'json', '--data-dir', join(dir, 'data')]);
+      expect(json.code, json.stderr).toBe(0);
+      expect((JSON.parse(json.stdout) as { passed: number }).passed).toBe(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('keeps the spans of concurrent tests apart (-j 2) and checks the system spans received over OTLP', { timeout: 90_000 }, async () => {

@@ -20,6 +20,18 @@ export interface TestRequest {
   readonly includeRunnerSpans?: boolean;
 }
 
+/** Span names the runner itself emits (see self-trace.ts). */
+const RUNNER_SPAN_NAME = /"clnrm\.(run|test|scenario|evaluate|step:[^"]*|service\.start|container\.[a-z]+)"/;
+
+/**
+ * The runner's own spans join the evaluated trace when an expectation names one of them (as clnrm's
+ * self-testing files do); otherwise only the system's spans are evaluated, so counts such as
+ * `spans_total` describe the system alone.
+ */
+export function expectsRunnerSpans(test: TestFile): boolean {
+  return RUNNER_SPAN_NAME.test(JSON.stringify([test.expect ?? {}, test.orchestration?.temporal ?? {}]));
+}
+
 function determinismOf(executions: ScenarioExecution[], spansOf: (runId: string) => Span[]): DeterminismResult {
   const hashes = executions.map((e) => e.traceHash);
   const differing = executions.findIndex((e) => e.traceHash !== hashes[0]);
@@ -58,7 +70,7 @@ export async function runTest(env: RunnerEnvironment, req: TestRequest): Promise
           iteration,
           iterations,
           testSpan,
-          runnerSpans: req.includeRunnerSpans ? runnerSpans : undefined,
+          runnerSpans: req.includeRunnerSpans || expectsRunnerSpans(test) ? runnerSpans : undefined,
         });
         runs.push(execution);
         if (req.plugins) for (const span of env.store.live.spans({ runId: execution.runId })) req.plugins.span(span, { ...info, scenario: scenario.name, iteration });

@@ -1,0 +1,124 @@
+// Reports without Docker: failure explanations with evidence, JUnit XML (escaping, counts, kinds),
+// JSON, digest, and the `[report]` files.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseTestFile } from '../../shared/spec';
+import { failureLines, jsonReport, junitReport, traceDigest, writeFileReports } from './reports';
+import type { RunSummary, ScenarioExecution, TestResult } from './types';
+
+function execution(overrides: Partial<ScenarioExecution> = {}): ScenarioExecution {
+  return {
+    runId: 'abc123',
+    scenario: 'main',
+    iteration: 1,
+    verdict: 'passed',
+    startedAt: '2026-01-01T00:00:00.000Z',
+    durationMs: 1200,
+    steps: [],
+    expectations: [],
+    problems: [],
+    containers: [],
+    spanCount: 3,
+    traceHash: 'aaaa',
+    spanNames: {},
+    ...overrides,
+  };
+}
+
+const failing: TestResult = {
+  file: 'a & b.clnrm.toml',
+  name: 'orders <red>',
+  verdict: 'failed',
+  startedAt: '2026-01-01T00:00:00.000Z',
+  durationMs: 2500,
+  problems: [],
+  executions: [
+    execution({
+      verdict: 'failed',
+      steps: [{ name: 'call', target: 'api', command: ['wget'], verdict: 'failed', exitCode: 1, expectedExitCode: 0, timedOut: false, durationMs: 5, message: 'exited 1, expected 0', stdoutTail: '', stderrTail: '' }],
+      expectations: [
+        { expectation: 'expect.counts.errors_total', kind: 'counts', passed: false, message: 'error span count is 1; expected = 0', spans: ['00f067aa0ba902b7'] },
+        { expectation: 'expect.span[0]', kind: 'span', passed: true, message: 'ok', spans: ['1111111111111111'] },
+      ],
+      spanNames: { '00f067aa0ba902b7': 'job.process' },
+    }),
+  ],
+};
+const passing: TestResult = { ...failing, name: 'reads', verdict: 'passed', executions: [execution({ traceHash: 'bbbb' })] };
+const summary: RunSummary = { runId: 'r1', startedAt: failing.startedAt, durationMs: 4000, passed: 1, failed: 1, errors: 0, skipped: 0, tests: [failing, passing] };
+
+describe('failureLines', () => {
+  it('names failing steps and expectations with evidence span ids and names', () => {
+    expect(failureLines(failing)).toEqual([
+      'main: step "call" (api): exited 1, expected 0',
+      'main: expect.counts.errors_total: error span count is 1; expected = 0 [evidence: 00f067aa0ba902b7 "job.process"]',
+    ]);
+    expect(failureLines(passing)).toEqual([]);
+  });
+
+  it('explains a determinism mismatch with the differing iteration and the differences', () => {
+    const det: TestResult = {
+      ...passing,
+      verdict: 'failed',
+      executions: [execution(), execution({ iteration: 2, traceHash: 'cccc' })],
+      determinism: [{ iterations: 2, hashes: ['aaaa', 'cccc'], passed: false, differingIteration: 2, differences: [{ kind: 'span-added', path: 'GET /x > cache.lookup', message: 'span "cache.lookup" only in the second run' }] }],
+    };
+    expect(failureLines(det)).toEqual([
+      'determinism: iteration 2 differs from iteration 1 (normalized trace hash cccc vs aaaa):',
+      '  GET /x > cache.lookup: span "cache.lookup" only in the second run',
+    ]);
+  });
+});
+
+describe('JUnit and JSON reports', () => {
+  it('writes escaped, counted JUnit XML with one testcase per test', () => {
+    const xml = junitReport(summary);
+    expect(xml).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="clnrm" tests="2" failures="1" errors="0" skipped="0" time="4.000">/);
+    expect(xml).toContain('<testsuite name="a &amp; b.clnrm.toml" tests="2" failures="1" errors="0" skipped="0" time="5.000">');
+    expect(xml).toContain('<testcase classname="a &amp; b.clnrm.toml" name="orders &lt;red&gt;" time="2.500">');
+    expect(xml).toContain('<failure message="main: step &quot;call&quot; (api): exited 1, expected 0">');
+    expect(xml).toContain('<testcase classname="a &amp; b.clnrm.toml" name="reads" time="2.500"/>');
+    expect(xml.match(/<testcase /g)).toHaveLength(2);
+  });
+
+  it('marks errors and skipped tests with their own elements', () => {
+    const error: TestResult = { ...passing, name: 'broken', verdict: 'error', problems: [{ code: 'docker.image-missing', message: 'image "x" is missing' }] };
+    const skipped: TestResult = { ...passing, name: 'later', verdict: 'skipped', problems: [{ code: 'runner.cancelled', message: 'not run: the run was cancelled' }] };
+    const xml = junitReport({ ...summary, tests: [error, skipped], passed: 0, failed: 0, errors: 1, skipped: 1 });
+    expect(xml).toMatch(/<error message="error: image &quot;x&quot; is missing \[docker.image-missing\]">/);
+    expect(xml).toContain('<skipped message="not run: the run was cancelled">');
+  });
+
+  it('JSON round-trips the summary', () => {
+    const parsed = JSON.parse(jsonReport(summary)) as RunSummary & { format: string };
+    expect(parsed.format).toBe('clnrm-studio-report');
+    expect(parsed.tests[0]!.executions[0]!.expectations[0]!.spans).toEqual(['00f067aa0ba902b7']);
+  });
+
+  it('digest depends on every execution hash and on nothing else', () => {
+    const a = traceDigest([failing, passing]);
+    expect(a).toMatch(/^[0-9a-f]{64}$/);
+    expect(traceDigest([failing, { ...passing, durationMs: 9 }])).toBe(a);
+    expect(traceDigest([failing, { ...passing, executions: [execution({ traceHash: 'dddd' })] }])).not.toBe(a);
+  });
+});
+
+describe('[report] files', () => {
+  it('writes json, junit and digest where the test file says, relative to the working directory', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'clnrm-report-'));
+    try {
+      const source = `[meta]\nname = "orders <red>"\n[[steps]]\nname = "s"\ncommand = ["true"]\n[report]\njson = "out/r.json"\njunit = "out/junit.xml"\ndigest = "out/trace.sha256"\n`;
+      const parsed = parseTestFile(source, { file: 'a & b.clnrm.toml' });
+      expect(parsed.errors).toEqual([]);
+      const problems = await writeFileReports([{ test: parsed.tests[0]!, file: 'a & b.clnrm.toml' }], [failing], dir);
+      expect(problems).toEqual([]);
+      expect((JSON.parse(readFileSync(join(dir, 'out/r.json'), 'utf8')) as RunSummary).failed).toBe(1);
+      expect(readFileSync(join(dir, 'out/junit.xml'), 'utf8')).toContain('<failure ');
+      expect(readFileSync(join(dir, 'out/trace.sha256'), 'utf8')).toBe(`${traceDigest([failing])}\n`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
