@@ -8,6 +8,7 @@ import type { EventName } from '../../shared/ipc/contract';
 import { handleCall, type IpcReply } from '../../shared/ipc/validate';
 import type { StudioBackend } from '../studio/backend';
 import { CALL_CHANNEL, EVENT_CHANNEL } from './channels';
+import { isOurPageUrl } from './sender-check';
 
 /** Our page's address without query or hash, e.g. file:///opt/studio/dist/renderer/index.html. */
 export function pageUrl(indexHtml: string): string {
@@ -17,14 +18,7 @@ export function pageUrl(indexHtml: string): string {
 function fromOurPage(event: IpcMainInvokeEvent, window: BrowserWindow | undefined, page: string): boolean {
   if (!window || window.isDestroyed() || event.sender !== window.webContents) return false;
   const frame = event.senderFrame;
-  if (!frame || frame.parent !== null) return false;
-  let url: URL;
-  try {
-    url = new URL(frame.url);
-  } catch {
-    return false;
-  }
-  return url.protocol === 'file:' && `${url.origin === 'null' ? 'file://' : url.origin}${url.pathname}` === page;
+  return Boolean(frame && frame.parent === null && isOurPageUrl(frame.url, page));
 }
 
 /** Wires calls and events; returns the function that removes both. */

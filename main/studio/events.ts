@@ -52,6 +52,8 @@ export class EventHub {
   }
 }
 
+/** Shortest time between two `spansAdded` events (the UI re-renders at most this often). */
+const FRAME_MS = 50;
 /** Most spans per `spansAdded` event. */
 const MAX_BATCH = 5000;
 /** Spans held for slow clients before they are dropped (the UI is told how many and refetches). */
@@ -78,6 +80,8 @@ export function forwardSpans(store: TraceStore, hub: EventHub): () => void {
         for (const span of live.length > 0 ? live : fromBatch) spans.push(span);
       }
       await hub.emit('spansAdded', { spanCount: batch.spans.length + batch.missed, traces: summarizeTraces(spans) });
+      // At most one event per frame: spans arriving meanwhile coalesce in the store's subscriber.
+      await new Promise((resolve) => setTimeout(resolve, FRAME_MS));
     },
     { maxBatch: MAX_BATCH, maxPending: MAX_PENDING },
   );

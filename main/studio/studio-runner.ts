@@ -27,7 +27,7 @@ function describe(event: RunEvent): { phase: Phase; message: string } | undefine
     case 'scenario-start':
       return { phase: 'services', message: `scenario ${event.scenario}${event.iterations > 1 ? ` (iteration ${event.iteration}/${event.iterations})` : ''}: starting services` };
     case 'services-ready':
-      return { phase: 'scenario', message: `services ready in ${event.durationMs} ms: ${event.services.join(', ') || 'none'}` };
+      return { phase: 'scenario', message: `services ready in ${Math.round(event.durationMs)} ms: ${event.services.join(', ') || 'none'}` };
     case 'step-end':
       return { phase: 'scenario', message: `step ${event.step.name}: ${event.step.verdict}${event.step.exitCode !== null ? ` (exit ${event.step.exitCode})` : ''}${event.step.message ? ` — ${event.step.message}` : ''}` };
     case 'scenario-end':
