@@ -2,7 +2,7 @@ import { gzipSync } from 'node:zlib';
 import { connect, createServer, type Server } from 'node:net';
 import { credentials, Client, Metadata, status as grpcStatus, type ServiceError } from '@grpc/grpc-js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { decodeOtlpProtobuf, encodeOtlpJson, encodeOtlpProtobuf } from '../../shared/otlp';
+import { encodeOtlpJson, encodeOtlpProtobuf } from '../../shared/otlp';
 import type { Span } from '../../shared/model';
 import { makeTraces, resourceFor } from '../store/test-spans';
 import { createReceiver, TRACE_SERVICE, type Receiver } from './index';
@@ -220,9 +220,28 @@ describe('OTLP/gRPC receiver', () => {
     expect(big.error?.code).toBe(grpcStatus.RESOURCE_EXHAUSTED);
     await receiver.drained();
     expect(plain(got)).toEqual(plain([...spans, ...spans]));
-    // Partial success travels back in the response message.
-    const withBad = encodeOtlpJson(spans) as { resourceSpans: Array<{ scopeSpans: Array<{ spans: Array<{ spanId: string }> }> }> };
-    expect(withBad.resourceSpans.length).toBeGreaterThan(0);
-    expect(decodeOtlpProtobuf(encodeOtlpProtobuf(spans)).spans).toHaveLength(spans.length);
+  });
+
+  it('returns partial success in the response and UNAVAILABLE while saturated', async () => {
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((r) => (release = r));
+    const { receiver } = await start({ maxQueuedSpans: spans.length * 2, sink: () => gate });
+    const port = receiver.grpc!.port;
+    // One span with an all-zero span id: rejected, the rest kept, reason in partial_success.
+    const bad = spans.map((s, i) => (i === 0 ? { ...s, spanId: '0000000000000000' } : s));
+    const partial = await grpcExport(port, encodeOtlpProtobuf(bad));
+    expect(partial.error).toBeNull();
+    const reply = partial.response!;
+    // ExportTracePartialSuccess (field 1) { rejected_spans (1) = 1, error_message (2) }
+    expect(reply[0]).toBe(0x0a);
+    expect(reply.includes(Buffer.from([0x08, 0x01]))).toBe(true);
+    expect(reply.toString('utf8')).toMatch(/span id/);
+    expect((await grpcExport(port, encodeOtlpProtobuf(spans))).error).toBeNull(); // fills the queue
+    const busy = await grpcExport(port, encodeOtlpProtobuf(spans));
+    expect(busy.error?.code).toBe(grpcStatus.UNAVAILABLE);
+    release();
+    await receiver.drained();
+    expect((await grpcExport(port, encodeOtlpProtobuf(spans))).error).toBeNull();
+    expect(receiver.stats).toMatchObject({ throttled: 1, spansRejected: 1 });
   });
 });
