@@ -25,7 +25,9 @@ export function hardenSession(): void {
   if (hardened) return;
   hardened = true;
   const ses = session.defaultSession;
+  // The policy matters on documents; the page's own <meta> policy also applies (both must allow).
   ses.webRequest.onHeadersReceived((details, callback) => {
+    if (details.resourceType !== 'mainFrame' && details.resourceType !== 'subFrame') return callback({});
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
   });
   ses.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
