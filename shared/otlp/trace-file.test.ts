@@ -144,4 +144,36 @@ describe('parseTraceFile', () => {
     const jaeger = fileFailure('{"data":[{"spans":[{"traceID":"abc","spanID":"01","startTime":"yesterday"}]}]}', 'j.json');
     expect(jaeger.problem).toMatchObject({ code: 'trace.invalid', path: 'data[0].spans[0].startTime' });
   });
+
+  it('never fails with anything but a StudioError on arbitrary or mangled input', () => {
+    const clean = (run: () => unknown) => {
+      try {
+        run();
+      } catch (error) {
+        if (!(error instanceof StudioError) || !['trace.format', 'trace.invalid'].includes(error.code)) throw error;
+      }
+    };
+    const jaeger = fixture('jaeger-export.json');
+    const clnrm = fixture('clnrm-stdout.ndjson');
+    const jsonl = fixture('collector-export.jsonl');
+    fc.assert(
+      fc.property(fc.string({ maxLength: 200 }), (text) => clean(() => parseTraceFile(text, 'f.txt'))),
+      { numRuns: 500 },
+    );
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 4 }), (value) => {
+        clean(() => parseTraceFile(JSON.stringify({ data: [value] })));
+        clean(() => parseTraceFile(JSON.stringify({ data: [{ spans: [value], processes: {} }] })));
+        clean(() => parseTraceFile(JSON.stringify({ name: 'x', trace_id: 'ab', span_id: 'cd', kind: value, events: value, attributes: value })));
+      }),
+      { numRuns: 500 },
+    );
+    fc.assert(
+      fc.property(fc.constantFrom(jaeger, clnrm, jsonl), fc.nat(), fc.string({ maxLength: 4 }), (text, at, insert) => {
+        const i = at % text.length;
+        clean(() => parseTraceFile(text.slice(0, i) + insert + text.slice(i + 1)));
+      }),
+      { numRuns: 1500 },
+    );
+  });
 });
