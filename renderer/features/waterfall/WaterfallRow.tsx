@@ -11,7 +11,7 @@ import { formatDuration } from './format';
 import { ROW_H } from './geometry';
 
 /** Indentation stops growing here; deeper spans show their depth as a number instead. */
-const MAX_INDENT_LEVELS = 12;
+const MAX_INDENT_LEVELS = 8;
 const INDENT_PX = 14;
 
 export interface WaterfallRowProps {
