@@ -5,6 +5,8 @@
 // the calls it was carrying fail with `ipc.unavailable` (the UI can retry them).
 import type { CallName, EventName, IpcError, StudioApi } from '../../shared/ipc/contract';
 import { createStudioClient, type ClientTransport, type IpcReply } from '../../shared/ipc/validate';
+// `window.api` is declared there (a global augmentation).
+import type {} from './get-api';
 
 const TOKEN_KEY = 'clnrm.studio.token';
 const MAX_BACKOFF_MS = 5000;
