@@ -4,7 +4,8 @@
 // words what differs when they don't. This module is the public face; the parts live in
 // normalize.ts (what is ignored), trace-hash.ts (the hash) and trace-diff.ts (the diff).
 export { normalizedTraceHash, fnv1a64, subtreeHashes } from './trace-hash';
+export type { SubtreeHashes } from './trace-hash';
 export { diffTraces } from './trace-diff';
 export type { TraceDifference, TraceDifferenceKind } from './trace-diff';
-export { NONDETERMINISTIC_ATTRIBUTES, NONDETERMINISTIC_PATTERNS, keepAttribute, spanSignature } from './normalize';
+export { NONDETERMINISTIC_ATTRIBUTES, NONDETERMINISTIC_PATTERNS, keepAttribute } from './normalize';
 export type { NormalizeOptions } from './normalize';

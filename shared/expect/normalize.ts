@@ -1,10 +1,7 @@
-// Which attributes count for determinism, and the canonical text of a span (without children)
-// that the determinism hash and the trace diff share.
-import { toText } from '../model';
-import type { KeyValue, Span } from '../model';
+// Which attributes count for determinism: the hash and the trace diff both ignore these.
 import { nameMatcher } from './trace-index';
 
-/** Attribute keys whose values differ between identical runs. Matched on span, event and resource attributes. */
+/** Attribute keys whose values differ between identical runs (span and event attributes; resources count only by service name). */
 export const NONDETERMINISTIC_ATTRIBUTES: readonly string[] = [
   // ids
   'trace_id', 'span_id', 'parent_id', 'traceId', 'spanId', 'request.id', 'request_id', 'correlation_id',
@@ -47,30 +44,4 @@ export function keepAttribute(options: NormalizeOptions = {}): (key: string) => 
     }
     return keep;
   };
-}
-
-/** Stable attributes as sorted `key=value` lines (values typed so int 1 ≠ string "1"). */
-export function stableAttributes(attributes: readonly KeyValue[], keep: (key: string) => boolean): string[] {
-  const out: string[] = [];
-  for (const kv of attributes) {
-    if (!keep(kv.key)) continue;
-    const type = Object.keys(kv.value)[0] ?? 'empty';
-    out.push(`${kv.key}=${type}:${toText(kv.value)}`);
-  }
-  return out.sort();
-}
-
-/** What a span contributes to the hash, without its children. */
-export function spanSignature(span: Span, keep: (key: string) => boolean): string {
-  const events = span.events
-    .map((e) => `${e.name}{${stableAttributes(e.attributes, keep).join(',')}}`)
-    .sort();
-  return [
-    span.name,
-    span.kind,
-    span.status.code,
-    span.serviceName,
-    stableAttributes(span.attributes, keep).join(','),
-    events.join(';'),
-  ].join('\u0001');
 }

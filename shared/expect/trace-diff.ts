@@ -9,6 +9,7 @@ import type { TraceIndex } from './trace-index';
 import { keepAttribute } from './normalize';
 import type { NormalizeOptions } from './normalize';
 import { subtreeHashes } from './trace-hash';
+import type { SubtreeHashes } from './trace-hash';
 
 export type TraceDifferenceKind =
   | 'span-added'
@@ -34,7 +35,7 @@ export interface TraceDifference {
 
 interface Side {
   readonly index: TraceIndex;
-  readonly hashes: readonly (string | undefined)[];
+  readonly hashes: SubtreeHashes;
   readonly childStart: Int32Array;
   readonly childList: Int32Array;
 }
@@ -127,7 +128,7 @@ function pairChildren(a: Side, b: Side, ka: number[], kb: number[]) {
     const lb = [...(mb.get(name) ?? [])];
     const restA: number[] = [];
     for (const i of la) {
-      const same = lb.findIndex((j) => b.hashes[j] !== undefined && b.hashes[j] === a.hashes[i]);
+      const same = lb.findIndex((j) => b.hashes.hi[j] === a.hashes.hi[i] && b.hashes.lo[j] === a.hashes.lo[i]);
       if (same >= 0) lb.splice(same, 1); // identical subtree: nothing to report below it
       else restA.push(i);
     }

@@ -1,61 +1,187 @@
-// The determinism hash: FNV-1a 64 over each span's canonical signature plus its children's hashes
-// in sorted order, so ids, timestamps and arrival order don't change it (see normalize.ts for
-// which attributes are ignored).
-import type { Span } from '../model';
+// The determinism hash: FNV-1a 64 over each span's canonical content (see normalize.ts for which
+// attributes are ignored), combined with its children's subtree hashes by 64-bit addition — which
+// is order-independent, so sibling order, ids and timestamps never change it, while identical
+// siblings still count by multiplicity. Works on 32-bit halves in typed arrays: no strings are
+// built per span (a million spans hash in well under a second's worth of string garbage).
+import { toText } from '../model';
+import type { AnyValue, KeyValue, Span } from '../model';
 import { buildTraceIndex } from './trace-index';
 import type { TraceIndex } from './trace-index';
-import { topDownOrder } from './causal';
-import { keepAttribute, spanSignature } from './normalize';
+import { keepAttribute } from './normalize';
 import type { NormalizeOptions } from './normalize';
 
-// FNV-1a, 64-bit, over UTF-16 code units, in two 32-bit halves (no BigInt in the hot loop).
-// prime = 2^40 + 0x1b3, so h·prime = h·0x1b3 + (h << 40).
-export function fnv1a64(text: string): string {
-  let hi = 0xcbf29ce4;
-  let lo = 0x84222325;
-  for (let i = 0; i < text.length; i++) {
-    lo ^= text.charCodeAt(i);
-    const loProd = (lo >>> 0) * 0x1b3;
-    const carry = Math.floor(loProd / 0x100000000);
-    hi = (hi * 0x1b3 + carry + ((lo << 8) >>> 0)) >>> 0;
-    lo = loProd >>> 0;
-  }
-  return hi.toString(16).padStart(8, '0') + lo.toString(16).padStart(8, '0');
+// FNV-1a state in two 32-bit halves; prime = 2^40 + 0x1b3, so h·prime = h·0x1b3 + (h << 40).
+let HI = 0;
+let LO = 0;
+
+function fnvStart(): void {
+  HI = 0xcbf29ce4;
+  LO = 0x84222325;
 }
 
-/**
- * Subtree hash of every span: its signature plus its children's subtree hashes in sorted order
- * (canonical, independent of timestamps and input order). Computed bottom-up without recursion.
- */
-export function subtreeHashes(index: TraceIndex, keep: (key: string) => boolean): (string | undefined)[] {
+function fnvCode(code: number): void {
+  const lo = (LO ^ code) >>> 0;
+  const loProd = lo * 0x1b3;
+  HI = (HI * 0x1b3 + Math.floor(loProd / 0x100000000) + ((lo << 8) >>> 0)) >>> 0;
+  LO = loProd >>> 0;
+}
+
+function fnvText(text: string): void {
+  for (let i = 0; i < text.length; i++) fnvCode(text.charCodeAt(i));
+  fnvCode(0xffff); // separator no UTF-16 text contains
+}
+
+function fnvWord(word: number): void {
+  fnvCode(word & 0xffff);
+  fnvCode(word >>> 16);
+}
+
+/** FNV-1a 64 of a string (UTF-16 code units), as 16 hex digits. */
+export function fnv1a64(text: string): string {
+  fnvStart();
+  for (let i = 0; i < text.length; i++) fnvCode(text.charCodeAt(i));
+  return hex(HI, LO);
+}
+
+function hex(hi: number, lo: number): string {
+  return (hi >>> 0).toString(16).padStart(8, '0') + (lo >>> 0).toString(16).padStart(8, '0');
+}
+
+/** Adds the current FNV state into slot i of a 64-bit sum kept as two Uint32 halves. */
+function addInto(sumHi: Uint32Array, sumLo: Uint32Array, i: number, hi: number, lo: number): void {
+  const l = sumLo[i]! + lo;
+  sumLo[i] = l >>> 0;
+  sumHi[i] = (sumHi[i]! + hi + (l > 0xffffffff ? 1 : 0)) >>> 0;
+}
+
+const scratchHi = new Uint32Array(1);
+const scratchLo = new Uint32Array(1);
+
+function typeTag(value: AnyValue): number {
+  if ('boolValue' in value) return 2;
+  if ('intValue' in value) return 3;
+  if ('doubleValue' in value) return 4;
+  if ('bytesValue' in value) return 5;
+  if ('arrayValue' in value) return 6;
+  if ('kvlistValue' in value) return 7;
+  return 8;
+}
+
+/** Order-independent hash of attributes: sum of per-attribute hashes (keys are unique per list). */
+function attributesSum(attributes: readonly KeyValue[], keep: (key: string) => boolean): void {
+  scratchHi[0] = 0;
+  scratchLo[0] = 0;
+  for (let k = 0; k < attributes.length; k++) {
+    const kv = attributes[k]!;
+    if (!keep(kv.key)) continue;
+    fnvStart();
+    fnvText(kv.key);
+    // The value's type counts: int 1 and string "1" differ.
+    const value = kv.value;
+    if ('stringValue' in value) {
+      fnvCode(1);
+      fnvText(value.stringValue);
+    } else {
+      fnvCode(typeTag(value));
+      fnvText(toText(value));
+    }
+    addInto(scratchHi, scratchLo, 0, HI, LO);
+  }
+}
+
+/** Hash of a span without its children (name, kind, status code, service, attributes, events). */
+function spanOwnHash(span: Span, keep: (key: string) => boolean): void {
+  attributesSum(span.attributes, keep);
+  const aHi = scratchHi[0]!;
+  const aLo = scratchLo[0]!;
+  let eHi = 0;
+  let eLo = 0;
+  for (const e of span.events) {
+    attributesSum(e.attributes, keep);
+    const h = scratchHi[0]!;
+    const l = scratchLo[0]!;
+    fnvStart();
+    fnvText(e.name);
+    fnvWord(h);
+    fnvWord(l);
+    const sum = eLo + LO;
+    eLo = sum >>> 0;
+    eHi = (eHi + HI + (sum > 0xffffffff ? 1 : 0)) >>> 0;
+  }
+  fnvStart();
+  fnvText(span.name);
+  fnvText(span.kind);
+  fnvText(span.status.code);
+  fnvText(span.serviceName);
+  fnvWord(aHi);
+  fnvWord(aLo);
+  fnvWord(eHi);
+  fnvWord(eLo);
+}
+
+export interface SubtreeHashes {
+  readonly hi: Uint32Array;
+  readonly lo: Uint32Array;
+  /** 1 for spans reached from a root; 0 for spans caught in parent cycles (hashed alone). */
+  readonly reached: Uint8Array;
+}
+
+/** Subtree hash of every span, bottom-up over the index's top-down order (no recursion). */
+export function subtreeHashes(index: TraceIndex, keep: (key: string) => boolean): SubtreeHashes {
   const n = index.spans.length;
-  const hashes = new Array<string | undefined>(n);
-  const { childStart, childList } = index.children();
-  const order = topDownOrder(index);
+  const hi = new Uint32Array(n);
+  const lo = new Uint32Array(n);
+  const kidsHi = new Uint32Array(n);
+  const kidsLo = new Uint32Array(n);
+  const kidCount = new Uint32Array(n);
+  const reached = new Uint8Array(n);
+  const order = index.topDown();
   for (let k = order.length - 1; k >= 0; k--) {
     const i = order[k]!;
-    const kids: string[] = [];
-    for (let c = childStart[i]!; c < childStart[i + 1]!; c++) kids.push(hashes[childList[c]!]!);
-    kids.sort();
-    hashes[i] = fnv1a64(`${spanSignature(index.spans[i]!, keep)}\u0002${kids.join('')}`);
+    reached[i] = 1;
+    spanOwnHash(index.spans[i]!, keep);
+    fnvWord(kidsHi[i]!);
+    fnvWord(kidsLo[i]!);
+    fnvWord(kidCount[i]!);
+    hi[i] = HI;
+    lo[i] = LO;
+    const p = index.parent[i]!;
+    if (p >= 0) {
+      addInto(kidsHi, kidsLo, p, HI, LO);
+      kidCount[p]!++;
+    }
   }
-  return hashes;
+  for (let i = 0; i < n; i++) {
+    if (reached[i]) continue;
+    spanOwnHash(index.spans[i]!, keep);
+    fnvText('cycle');
+    hi[i] = HI;
+    lo[i] = LO;
+  }
+  return { hi, lo, reached };
 }
 
 /**
- * One hash for a whole run: the sorted multiset of root subtree hashes (a span whose parent is not
- * in the data counts as a root). Trace ids are dropped, so traces are matched by content only.
+ * One hash for a whole run: the sum of the subtree hashes of all roots (a span whose parent is not
+ * in the data counts as a root) and of spans caught in parent cycles. Trace ids are dropped, so
+ * traces are matched by content only.
  */
 export function normalizedTraceHash(spans: readonly Span[], options: NormalizeOptions = {}): string {
   const index = buildTraceIndex(spans);
-  const keep = keepAttribute(options);
-  const hashes = subtreeHashes(index, keep);
-  const roots: string[] = [];
+  const h = subtreeHashes(index, keepAttribute(options));
+  const sumHi = new Uint32Array(1);
+  const sumLo = new Uint32Array(1);
+  let roots = 0;
   for (let i = 0; i < spans.length; i++) {
-    if (index.parent[i]! < 0) roots.push(hashes[i]!);
-    // Spans caught in parent cycles are unreachable from any root; they still count, alone.
-    else if (hashes[i] === undefined) roots.push(fnv1a64(`cycle\u0002${spanSignature(spans[i]!, keep)}`));
+    if (index.parent[i]! < 0 || !h.reached[i]) {
+      addInto(sumHi, sumLo, 0, h.hi[i]!, h.lo[i]!);
+      roots++;
+    }
   }
-  roots.sort();
-  return fnv1a64(`run\u0002${roots.join('')}`);
+  fnvStart();
+  fnvText('run');
+  fnvWord(sumHi[0]!);
+  fnvWord(sumLo[0]!);
+  fnvWord(roots);
+  return hex(HI, LO);
 }
