@@ -161,11 +161,14 @@ export function buildTraceIndex(spans: readonly Span[]): TraceIndex {
   const nameId = new Int32Array(n);
   const endUs = new Float64Array(n);
   const status = new Uint8Array(n);
+  let lastName: string | undefined;
+  let lastId = -1;
   for (let i = 0; i < n; i++) {
     const s = spans[i]!;
     const code = s.status.code;
     status[i] = code === 'ok' ? STATUS_OK : code === 'error' ? STATUS_ERROR : STATUS_UNSET;
-    let id = nameIdOf.get(s.name);
+    // Runs of same-named spans (siblings) are common: reuse the previous lookup.
+    let id = s.name === lastName ? lastId : nameIdOf.get(s.name);
     if (id === undefined) {
       id = names.length;
       nameIdOf.set(s.name, id);
@@ -175,19 +178,29 @@ export function buildTraceIndex(spans: readonly Span[]): TraceIndex {
       byName.set(s.name, list);
     }
     nameId[i] = id;
+    lastName = s.name;
+    lastId = id;
     lists[id]!.push(i);
     endUs[i] = s.startUs + s.durationUs;
   }
   const ids = new SpanIdTable(spans);
 
   const parent = new Int32Array(n);
+  // Siblings usually arrive together: remember the last resolved parent.
+  let lastPid: string | undefined;
+  let lastTrace: string | undefined;
+  let lastParent = MISSING_PARENT;
   for (let i = 0; i < n; i++) {
     const s = spans[i]!;
     const pid = s.parentSpanId;
     if (!pid) parent[i] = NO_PARENT;
+    else if (pid === lastPid && s.traceId === lastTrace && lastParent !== i) parent[i] = lastParent;
     else {
       const p = ids.findInTrace(pid, s.traceId, i);
       parent[i] = p >= 0 ? p : MISSING_PARENT;
+      lastPid = pid;
+      lastTrace = s.traceId;
+      lastParent = parent[i]!;
     }
   }
 
