@@ -10,6 +10,7 @@ import { imageExists } from '../main/docker/images';
 import { runTests } from '../main/runner/runner';
 import type { RunSummary } from '../main/runner/types';
 import { openStore, type TraceStore } from '../main/store';
+import { findAttribute, toText } from '../shared/model';
 
 const IMAGE = 'cleanroom/busybox:latest';
 const N = Number(process.env.BENCH_SERVICES ?? 5);
@@ -67,7 +68,8 @@ async function runnerRound(connection: { docker: Docker; endpoint: DockerEndpoin
 function phases(store: TraceStore, runIds: Set<string>): Map<string, number[]> {
   const out = new Map<string, number[]>();
   for (const span of store.live.spans({ service: 'clnrm' })) {
-    if (!runIds.has(String(span.resource.attributes.find((a) => a.key === 'clnrm.run_id')?.value.stringValue))) continue;
+    const runId = findAttribute(span.resource.attributes, 'clnrm.run_id');
+    if (!runId || !runIds.has(toText(runId))) continue;
     const name = span.name.startsWith('clnrm.step:') ? 'clnrm.step:*' : span.name;
     out.set(name, [...(out.get(name) ?? []), span.durationUs / 1000]);
   }

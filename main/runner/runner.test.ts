@@ -4,8 +4,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findAttribute, toText } from '../../shared/model';
+import { findAttribute, toText, type Span } from '../../shared/model';
 import { runCli } from '../cli/testing';
 import { connectDocker } from '../docker';
 import { announceDockerSkip, countLabelled, probeDocker } from '../docker/test-support';
@@ -185,6 +186,21 @@ describe.skipIf(!probe.docker)('runner on the real engine', () => {
         expect(span.serviceName).toBe('cache');
       }
     }
+  });
+
+  it('wait_for_span holds dependents until the span arrives; NDJSON spans on stdout are collected (artifacts)', { timeout: 60_000 }, async () => {
+    const file = fileURLToPath(new URL('./fixtures/emitter.clnrm.toml', import.meta.url));
+    const test = (await runTests({ ...base, sources: [{ file }] })).tests[0]!;
+    const execution = test.executions[0]!;
+    expect(test.verdict, JSON.stringify(execution.expectations.filter((e) => !e.passed))).toBe('passed');
+    expect(execution.spanCount).toBe(2);
+    // The emitter sleeps 1 s before it sends the span: its readiness (and so `after`'s start) waited for it.
+    const has = (span: Span, key: string, value: string) => span.attributes.some((a) => a.key === key && toText(a.value) === value);
+    const scenarioSpan = store.live.spans({ service: 'clnrm', spanName: 'clnrm.scenario' }).find((s) => has(s, 'clnrm.scenario_run_id', execution.runId))!;
+    const starts = store.live.spans({ traceId: scenarioSpan.traceId, spanName: 'clnrm.container.start' });
+    const startOf = (service: string) => starts.find((s) => has(s, 'clnrm.service', service))!;
+    expect(startOf('emitter').durationUs).toBeGreaterThanOrEqual(1_000_000);
+    expect(startOf('after').startUs).toBeGreaterThanOrEqual(startOf('emitter').startUs + startOf('emitter').durationUs);
   });
 
   it('runs [determinism] iterations in fresh containers: equal traces pass, a differing one names the difference', { timeout: 120_000 }, async () => {

@@ -62,6 +62,15 @@ async function gitCommit(cwd: string): Promise<string | undefined> {
   }
 }
 
+/** The host of a remote engine (`tcp://10.0.0.5:2375`, `ssh://me@box`): where its published ports are. */
+function remoteHost(address: string): string | undefined {
+  try {
+    return new URL(address).hostname || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 interface Loaded {
   readonly tests: { test: TestFile; file: string }[];
   readonly failed: TestResult[];
@@ -135,6 +144,7 @@ export async function runTests(options: RunTestsOptions): Promise<RunSummary> {
       otlpEndpoint: `http://host.docker.internal:${receiver.http!.port}`,
       tracer,
       commit: await gitCommit(options.cwd),
+      ...(connection.endpoint.local ? {} : { hostAddress: remoteHost(connection.endpoint.address) }),
       signal,
       emit,
       ...(options.quietMs !== undefined ? { quietMs: options.quietMs } : {}),

@@ -32,6 +32,8 @@ export interface RunnerEnvironment {
   /** Quiet period and bound for the last spans after services stop. */
   readonly quietMs?: number;
   readonly maxSpanWaitMs?: number;
+  /** Where published ports are reachable from here (a remote engine's host). Default 127.0.0.1. */
+  readonly hostAddress?: string;
 }
 
 export interface ScenarioRequest {
@@ -131,7 +133,7 @@ export async function runScenario(env: RunnerEnvironment, req: ScenarioRequest):
       serviceFromSpecWithLimits(s, { baseEnv: { OTEL_SERVICE_NAME: s.id }, overrideEnv: otelEnv(s.env) }, test.limits),
     );
     const extraEdges = (test.orchestration?.dependency_graph?.edges ?? []).map(([from, to]) => ({ dependency: from, dependent: to }));
-    set = new ServiceSet(env.docker, { services: defs, run: identity, extraEdges, spanWaiter: storeSpanWaiter(env.store), onEvent, stopTimeoutMs: env.stopTimeoutMs ?? 5000 });
+    set = new ServiceSet(env.docker, { services: defs, run: identity, extraEdges, spanWaiter: storeSpanWaiter(env.store), onEvent, stopTimeoutMs: env.stopTimeoutMs ?? 5000, hostAddress: env.hostAddress });
     serviceStart = scenarioSpan.child('clnrm.service.start', { 'clnrm.services': defs.map((d) => d.id).join(','), 'clnrm.levels': set.plan.levels.length });
     const startBegan = performance.now();
     try {

@@ -1,0 +1,48 @@
+// Human progress: a line per event for logs; on a terminal a status line rewritten in place.
+import { describe, expect, it } from 'vitest';
+import { createProgress, summaryLines } from './progress';
+import type { RunSummary, TestResult } from './types';
+
+const result: TestResult = { file: 'a.clnrm.toml', name: 'orders', verdict: 'passed', startedAt: '2026-01-01T00:00:00Z', durationMs: 1500, executions: [], problems: [] };
+
+describe('createProgress', () => {
+  it('writes one plain line per event when not on a terminal', () => {
+    const lines: string[] = [];
+    const progress = createProgress((l) => lines.push(l), false);
+    progress.onEvent({ type: 'test-start', test: 'orders', file: 'a.clnrm.toml' });
+    progress.onEvent({ type: 'test-end', result });
+    progress.finish();
+    expect(lines).toEqual(['▶ orders  (a.clnrm.toml)', '✓ orders passed in 1.5s']);
+  });
+
+  it('on a terminal keeps a "running" status line at the bottom and replaces it with the next event', () => {
+    const lines: string[] = [];
+    const progress = createProgress((l) => lines.push(l), true);
+    progress.onEvent({ type: 'test-start', test: 'orders', file: 'a.clnrm.toml' });
+    progress.onEvent({ type: 'scenario-start', test: 'orders', scenario: 'buy', iteration: 2, iterations: 3, runId: 'r2' });
+    progress.onEvent({ type: 'test-end', result });
+    progress.finish();
+    expect(lines).toEqual([
+      '▶ orders  (a.clnrm.toml)',
+      '… running: orders (starting)',
+      '\x1b[1A\x1b[2K  orders: scenario buy iteration 2/3 (run r2)',
+      '… running: orders (buy 2/3)',
+      '\x1b[1A\x1b[2K✓ orders passed in 1.5s',
+    ]);
+  });
+});
+
+describe('summaryLines', () => {
+  it('counts verdicts and lists each failure with its reasons', () => {
+    const failed: TestResult = { ...result, name: 'broken', verdict: 'error', problems: [{ code: 'docker.image-missing', message: 'image "x" is missing' }] };
+    const summary: RunSummary = { runId: 'r', startedAt: '', durationMs: 2000, passed: 1, failed: 0, errors: 1, skipped: 0, tests: [result, failed] };
+    expect(summaryLines(summary)).toEqual([
+      '',
+      'Failures:',
+      '! broken (a.clnrm.toml) — error',
+      '    error: image "x" is missing [docker.image-missing]',
+      '',
+      '2 test(s): 1 passed, 0 failed, 1 errors, 0 skipped in 2.0s',
+    ]);
+  });
+});
