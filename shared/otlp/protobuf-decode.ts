@@ -300,10 +300,12 @@ function decodeSpan(r: OtlpReader, end: number, resource: Resource, scope: Instr
     rejections.reject(name, problem ?? 'has invalid ids');
     return undefined;
   }
+  // The parent first: it is most often the id of the span decoded just before this one.
+  const parentSpanId = parentLength > 0 && !r.isZero(parentStart, parentEnd) ? r.parentIdHex(parentStart) : undefined;
   return buildSpan({
-    traceId: r.hex(traceStart, traceEnd),
-    spanId: r.hex(spanStart, spanEnd),
-    parentSpanId: parentLength > 0 && !r.isZero(parentStart, parentEnd) ? r.hex(parentStart, parentEnd) : undefined,
+    traceId: r.traceIdHex(traceStart),
+    spanId: r.spanIdHex(spanStart),
+    parentSpanId,
     traceState,
     flags: flags === 0 ? undefined : flags,
     name,

@@ -15,6 +15,46 @@ const LEN = 2;
 const EMPTY_VALUE: AnyValue = Object.freeze({}) as AnyValue;
 
 export class OtlpReader extends WireReader {
+  // Spans of one trace sit next to each other and children follow their parents, so the id just
+  // decoded is often the next one needed: compare bytes in place (no allocation) before hex-encoding.
+  private lastTraceAt = -1;
+  private lastTraceHex = '';
+  private lastSpanAt = -1;
+  private lastSpanHex = '';
+  private lastParentAt = -1;
+  private lastParentHex = '';
+
+  private sameBytes(a: number, b: number, n: number): boolean {
+    if (a < 0) return false;
+    const buf = this.buf;
+    for (let i = 0; i < n; i++) if (buf[a + i] !== buf[b + i]) return false;
+    return true;
+  }
+
+  /** Hex of the 16-byte trace id at `at`. */
+  traceIdHex(at: number): string {
+    if (!this.sameBytes(this.lastTraceAt, at, 16)) {
+      this.lastTraceHex = this.hex(at, at + 16);
+      this.lastTraceAt = at;
+    }
+    return this.lastTraceHex;
+  }
+
+  /** Hex of the 8-byte span id at `at`. */
+  spanIdHex(at: number): string {
+    this.lastSpanHex = this.hex(at, at + 8);
+    this.lastSpanAt = at;
+    return this.lastSpanHex;
+  }
+
+  /** Hex of the 8-byte parent id at `at` (often the previous span's id or the previous parent). */
+  parentIdHex(at: number): string {
+    if (this.sameBytes(this.lastParentAt, at, 8)) return this.lastParentHex;
+    this.lastParentHex = this.sameBytes(this.lastSpanAt, at, 8) ? this.lastSpanHex : this.hex(at, at + 8);
+    this.lastParentAt = at;
+    return this.lastParentHex;
+  }
+
   /** An AnyValue occupying [pos, end). */
   anyValue(end: number, depth: number): AnyValue {
     if (depth > MAX_VALUE_DEPTH) throw this.fail(this.pos, `attribute values nested deeper than ${MAX_VALUE_DEPTH} levels`);
