@@ -127,7 +127,11 @@ export function generateTrace(options: SyntheticOptions): Span[] {
     // Breadth-first fan-out: each parent splits its time into sequential (sometimes parallel) slots.
     let next = 1;
     for (let p = 0; p < n && next < n; p++) {
-      const k = Math.min(n - next, 1 + Math.floor(rnd() * 6));
+      // Databases and mail are leaves (they call nobody), except when the tree would otherwise
+      // stop growing before reaching the requested size.
+      const leaf = DOWNSTREAM[serviceOf[p]!]!.length === 0 && p < next - 1;
+      const k = leaf ? 0 : Math.min(n - next, 1 + Math.floor(rnd() * 6));
+      if (k === 0) continue;
       const d = endUs[p]! - startUs[p]!;
       const parallel = rnd() < 0.5;
       const slot = parallel ? d : d / k;

@@ -13,7 +13,7 @@ import { ROW_H, scrollTopFor, windowFor } from './geometry';
 import { WaterfallRow } from './WaterfallRow';
 import { ticks } from './format';
 
-const OVERSCAN = 8;
+const OVERSCAN = 5;
 
 function afterPaint(fn: () => void): void {
   requestAnimationFrame(() => {

@@ -93,11 +93,7 @@ export const WaterfallRow = memo(function WaterfallRow(p: WaterfallRowProps) {
           </span>
         )}
         {hasChildren ? (
-          <button className="wf-toggle" tabIndex={-1} aria-label={p.collapsed ? 'Expand' : 'Collapse'} data-toggle="1">
-            <svg width="10" height="10" viewBox="0 0 10 10" aria-hidden="true" className={p.collapsed ? '' : 'open'}>
-              <path d="M3 1.5 L7 5 L3 8.5" fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinecap="round" strokeLinejoin="round" />
-            </svg>
-          </button>
+          <button className={p.collapsed ? 'wf-toggle' : 'wf-toggle open'} tabIndex={-1} aria-label={p.collapsed ? 'Expand' : 'Collapse'} data-toggle="1" />
         ) : (
           <span className="wf-toggle-spacer" />
         )}
@@ -124,7 +120,7 @@ export const WaterfallRow = memo(function WaterfallRow(p: WaterfallRowProps) {
         ))}
         <span
           className={'wf-dur wf-dur-' + labelPlace}
-          style={labelPlace === 'after' ? { left: `${right}%` } : labelPlace === 'before' ? { right: `${100 - left}%` } : { right: `${Math.max(0, 100 - Math.min(right, 100))}%` }}
+          style={labelPlace === 'after' ? { left: `${Math.max(0, right)}%` } : labelPlace === 'before' ? { right: `${100 - left}%` } : { right: `${Math.max(0, 100 - Math.min(right, 100))}%` }}
         >
           {formatDuration(s.durationUs)}
         </span>
