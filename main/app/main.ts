@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { app, BrowserWindow, dialog, Menu } from 'electron';
 import { formatProblem, StudioError, toProblem } from '../../shared/errors';
+import { DEFAULT_GRPC_PORT, DEFAULT_HTTP_PORT } from '../receiver';
 import { resolveDataDir } from '../store';
 import { appPaths } from '../studio/app-root';
 import { StudioBackend, type StudioBackendOptions } from '../studio/backend';
@@ -18,6 +19,16 @@ const getWindow = (): BrowserWindow | undefined => (mainWindow && !mainWindow.is
 
 function report(error: unknown): void {
   console.error(`studio: ${formatProblem(toProblem(error))}`);
+}
+
+/** A port from the environment (0 = any free port); a bad value is reported and the default used. */
+function envPort(name: string, fallback: number): number {
+  const text = process.env[name];
+  if (text === undefined || text === '') return fallback;
+  const n = Number(text);
+  if (/^\d+$/.test(text) && n <= 65535) return n;
+  console.error(`studio: ${name}=${JSON.stringify(text)} is not a port number (0-65535); using ${fallback}.`);
+  return fallback;
 }
 
 /** Opens the back end; when the OTLP ports are taken it starts without the receiver and says so. */
@@ -50,8 +61,11 @@ async function start(): Promise<void> {
 
   let backend: StudioBackend;
   try {
+    // The desktop app has no flags: CLNRM_DATA_DIR, CLNRM_HTTP_PORT and CLNRM_GRPC_PORT override the defaults.
     backend = await openBackend({
-      dataDir: resolveDataDir(undefined, process.cwd(), process.env),
+      dataDir: resolveDataDir(process.env.CLNRM_DATA_DIR, process.cwd(), process.env),
+      httpPort: envPort('CLNRM_HTTP_PORT', DEFAULT_HTTP_PORT),
+      grpcPort: envPort('CLNRM_GRPC_PORT', DEFAULT_GRPC_PORT),
       cwd: app.getPath('home'),
       env: process.env,
       pickFolder: async () => {
