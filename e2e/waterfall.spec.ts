@@ -149,6 +149,9 @@ test('traces list opens a trace; service map draws the services', async ({ page 
   await page.goto(harnessUrl('spans=800&view=traces&theme=light'));
   const table = page.getByRole('grid', { name: 'Traces' });
   await expect(table.getByRole('row')).toHaveCount(16); // header + 15 traces
+  // The demo back end refuses imports; the refusal must reach the user as a message, with its reason.
+  await page.getByLabel('Trace files to import').setInputFiles({ name: 'x.json', mimeType: 'application/json', buffer: Buffer.from('{"resourceSpans":[]}') });
+  await expect(page.getByRole('status').filter({ hasText: 'synthetic demo data' })).toBeVisible();
   await page.screenshot({ path: `${shots}/traces-list.png` });
   await table.getByRole('row').nth(3).click();
   await expect(grid(page)).toBeVisible();

@@ -1,15 +1,22 @@
 // Traces list: filter by service, operation, duration and status; sort; open a trace with a click
 // or the keyboard (↑/↓ then Enter).
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
+import type { StudioApi } from '../../../shared/ipc/contract';
 import { useStudio } from '../../app/store';
 import { useApi } from '../../api/api-context';
 import { EmptyState, ErrorState, Loading } from '../../app/States';
 import { assignServiceColors } from '../../../shared/trace';
 import { formatClock, formatDuration } from '../waterfall/format';
+import { ImportButton, useFileDrop, useTraceImport } from './ImportButton';
 import './traces.css';
 
 export function TracesView({ theme }: { theme: 'light' | 'dark' }) {
   const api = useApi();
+  if (api instanceof Error) return <ErrorState title="Not connected" problem={api.problem} />;
+  return <ConnectedTracesView api={api} theme={theme} />;
+}
+
+function ConnectedTracesView({ api, theme }: { api: StudioApi; theme: 'light' | 'dark' }) {
   const query = useStudio((s) => s.tracesQuery);
   const traces = useStudio((s) => s.traces);
   const total = useStudio((s) => s.tracesTotal);
@@ -21,24 +28,31 @@ export function TracesView({ theme }: { theme: 'light' | 'dark' }) {
   const [cursor, setCursor] = useState(0);
 
   useEffect(() => {
-    if (!(api instanceof Error)) void loadTraces(api);
+    void loadTraces(api);
   }, [api, query, loadTraces]);
-  useEffect(() => {
-    if (api instanceof Error) return;
-    return api.on('spansAdded', () => void loadTraces(api));
-  }, [api, loadTraces]);
-
-  if (api instanceof Error) return <ErrorState title="Not connected" problem={api.problem} />;
+  useEffect(() => api.on('spansAdded', () => void loadTraces(api)), [api, loadTraces]);
+  const reload = useCallback(() => void loadTraces(api), [api, loadTraces]);
+  const { status: importStatus, importFiles } = useTraceImport(api, reload);
+  const onFiles = useCallback((files: FileList) => void importFiles(files), [importFiles]);
+  const drop = useFileDrop(onFiles);
 
   const colors = assignServiceColors(traces.flatMap((t) => t.services));
   const maxDuration = traces.reduce((m, t) => Math.max(m, t.durationUs), 1);
   const numberOrUndefined = (v: string) => (v.trim() === '' || !Number.isFinite(Number(v)) ? undefined : Number(v));
 
   return (
-    <section className="traces-view" aria-label="Traces">
+    <section className={'traces-view' + (drop.over ? ' is-drop-target' : '')} aria-label="Traces" ref={drop.ref}>
       <header className="view-head">
         <h1 className="view-title">Traces</h1>
         <span className="muted">{status === 'ready' ? `${total.toLocaleString()} matching` : ''}</span>
+        <span className="traces-head-actions">
+          {importStatus.message && (
+            <span className={importStatus.kind === 'error' ? 'wf-err-text' : 'muted'} role="status" title={importStatus.details?.join('\n')}>
+              {importStatus.message}
+            </span>
+          )}
+          <ImportButton onFiles={onFiles} />
+        </span>
       </header>
       <form className="filters" onSubmit={(e) => e.preventDefault()} aria-label="Trace filters">
         <input className="input" placeholder="Service" aria-label="Service" defaultValue={query.service ?? ''} onChange={(e) => setQuery({ service: e.target.value.trim() || undefined })} />
@@ -62,7 +76,10 @@ export function TracesView({ theme }: { theme: 'light' | 'dark' }) {
       {status === 'loading' && traces.length === 0 && <Loading label="Loading traces…" />}
       {status === 'ready' && traces.length === 0 && (
         <EmptyState title="No traces match">
-          <p>Run a test from the Tests view, point an OpenTelemetry exporter at <code>http://127.0.0.1:4318</code>, or loosen the filters above.</p>
+          <p>
+            Run a test from the Tests view, point an OpenTelemetry exporter at <code>http://127.0.0.1:4318</code>, drop OTLP JSON files here, or loosen
+            the filters above.
+          </p>
         </EmptyState>
       )}
       {traces.length > 0 && (
@@ -110,7 +127,9 @@ export function TracesView({ theme }: { theme: 'light' | 'dark' }) {
                   {formatClock(t.startUs)}
                 </span>
                 <span role="gridcell" className="traces-duration">
-                  <span className="traces-duration-bar" style={{ width: `${Math.max(2, (t.durationUs / maxDuration) * 100)}%` }} />
+                  <span className="traces-duration-track">
+                    <span className="traces-duration-bar" style={{ width: `${Math.max(2, (t.durationUs / maxDuration) * 100)}%` }} />
+                  </span>
                   <span>{formatDuration(t.durationUs)}</span>
                 </span>
                 <span role="gridcell">{t.spanCount.toLocaleString()}</span>

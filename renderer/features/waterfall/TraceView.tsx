@@ -11,6 +11,7 @@ import { TimeRuler } from './TimeRuler';
 import { Minimap } from './Minimap';
 import { FindBar } from './FindBar';
 import { SpanDetail } from './SpanDetail';
+import { ExportButton } from './ExportButton';
 import { formatClock, formatDuration } from './format';
 import './waterfall.css';
 
@@ -146,6 +147,7 @@ export function TraceView({ theme }: { theme: 'light' | 'dark' }) {
         <button className="btn" onClick={() => setZoom([0, 1])} disabled={!zoomed} title="Show the whole trace (0)">
           Reset zoom
         </button>
+        <ExportButton traceId={trace.traceId} />
         <span className="toolbar-legend">
           {trace.services.slice(0, 8).map((name) => {
             const c = trace.colors.get(name);

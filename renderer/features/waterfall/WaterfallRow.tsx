@@ -110,7 +110,11 @@ export const WaterfallRow = memo(function WaterfallRow(p: WaterfallRowProps) {
         {hasChildren && p.collapsed && <span className="wf-count">{tree.descendants[p.span]!.toLocaleString()}</span>}
       </div>
       <div role="gridcell" className="wf-time">
-        <div className="wf-bar" style={{ left: `${left}%`, width: `max(2px, ${right - left}%)`, background: barColor }}>
+        <div
+          className="wf-bar"
+          style={{ left: `${left}%`, width: `max(2px, ${right - left}%)`, background: barColor }}
+          title={`${s.serviceName} · ${s.name}\n${formatDuration(s.durationUs)} starting at +${formatDuration(tree.startUs[p.span]! - tree.traceStartUs)}${isError ? `\nerror: ${s.status.message ?? ''}` : ''}`}
+        >
           {p.sections?.map((c, k) => (
             <span key={k} className="wf-critical" style={{ left: `${((c.startUs - tree.startUs[p.span]!) / Math.max(tree.endUs[p.span]! - tree.startUs[p.span]!, 1e-9)) * 100}%`, width: `${((c.endUs - c.startUs) / Math.max(tree.endUs[p.span]! - tree.startUs[p.span]!, 1e-9)) * 100}%` }} />
           ))}

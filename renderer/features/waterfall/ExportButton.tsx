@@ -1,0 +1,41 @@
+// "Export" for the open trace: asks the back end for OTLP JSON (exportTraces) and saves it. On the
+// desktop the back end may write the file itself (it returns `path`); in browser mode it returns
+// the text and the page downloads it.
+import { useState } from 'react';
+import { useApi } from '../../api/api-context';
+import { toProblem } from '../../../shared/errors';
+
+export function ExportButton({ traceId }: { traceId: string }) {
+  const api = useApi();
+  const [status, setStatus] = useState<{ kind: 'idle' | 'busy' | 'done' | 'error'; message?: string }>({ kind: 'idle' });
+  if (api instanceof Error) return null;
+  const run = async () => {
+    setStatus({ kind: 'busy' });
+    try {
+      const result = await api.exportTraces({ traceIds: [traceId] });
+      if (result.text !== undefined) {
+        const url = URL.createObjectURL(new Blob([result.text], { type: 'application/json' }));
+        const a = document.createElement('a');
+        a.href = url;
+        a.download = `trace-${traceId}.otlp.json`;
+        a.click();
+        URL.revokeObjectURL(url);
+      }
+      setStatus({ kind: 'done', message: result.path ? `Saved ${result.spanCount} spans to ${result.path}` : `Exported ${result.spanCount} spans` });
+    } catch (error) {
+      setStatus({ kind: 'error', message: toProblem(error).message });
+    }
+  };
+  return (
+    <>
+      <button className="btn" onClick={() => void run()} disabled={status.kind === 'busy'} title="Export this trace as OTLP JSON">
+        Export
+      </button>
+      {status.message && (
+        <span className={status.kind === 'error' ? 'toolbar-status wf-err-text' : 'toolbar-status muted'} role="status" title={status.message}>
+          {status.message}
+        </span>
+      )}
+    </>
+  );
+}
