@@ -15,6 +15,22 @@ describe('64-bit decimal conversion', () => {
     }
   });
 
+  it('uint64Decimal stays exact for runs of values sharing their high 32 bits, across the 10^10 carry', () => {
+    for (const base of [1700000000000000000n, (1n << 64n) - (1n << 32n), 18446744069414584320n, 10n ** 19n]) {
+      const hi = Number(base >> 32n);
+      for (const lo of [0, 1, 999_999_999, 1_000_000_000, 2 ** 31, 4_000_000_000, 2 ** 32 - 1]) {
+        const n = (BigInt(hi) << 32n) + BigInt(lo);
+        expect(uint64Decimal(lo, hi)).toBe(n.toString());
+      }
+    }
+    fc.assert(
+      fc.property(fc.integer({ min: 0x200000, max: 0xffffffff }), fc.array(fc.integer({ min: 0, max: 0xffffffff }), { maxLength: 20 }), (hi, los) => {
+        for (const lo of los) expect(uint64Decimal(lo, hi)).toBe(((BigInt(hi) << 32n) + BigInt(lo)).toString());
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it('int64String reads two’s complement halves as signed', () => {
     fc.assert(
       fc.property(fc.bigInt({ min: -(1n << 63n), max: (1n << 63n) - 1n }), (n) => {

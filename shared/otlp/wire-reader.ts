@@ -250,29 +250,46 @@ export class WireReader {
   }
 }
 
+// Nanosecond timestamps of one batch share their high 32 bits (a 4.3 s window), so the decimal
+// split of hi·2^32 is remembered: hi·2^32 = quotient·10^10 + remainder.
+let splitHi = -1;
+let splitQuotient = 0;
+let splitRemainder = 0;
+let quotientText = '';
+let quotientPlusOneText = '';
+
 /**
  * Decimal string of the unsigned 64-bit value hi·2^32 + lo without BigInt (nanosecond timestamps are
- * all above 2^53, so this runs for every span): split into 24-bit limbs and carry in base 10^7,
- * using 2^24 = 1·10^7 + 6777216 and 2^48 = 2·10^14 + 8147497·10^7 + 6710656.
+ * all above 2^53, so this runs for every span).
  */
 export function uint64Decimal(lo: number, hi: number): string {
   if (hi < 0x200000) return String(hi * TWO_32 + lo);
-  const low = lo & 0xffffff;
-  const mid = ((lo >>> 24) | (hi << 8)) & 0xffffff;
+  if (hi !== splitHi) splitHigh(hi);
+  const r = splitRemainder + lo; // < 10^10 + 2^32: exact
+  // value >= 2^53 > 10^10, so the quotient is never 0 and the remainder is zero-padded to 10 digits.
+  if (r < 1e10) return quotientText + String(r + 1e10).slice(1);
+  return quotientPlusOneText + String(r).slice(1);
+}
+
+/**
+ * Splits hi·2^32 into 24-bit limbs carried in base 10^7, using 2^24 = 1·10^7 + 6777216 and
+ * 2^48 = 2·10^14 + 8147497·10^7 + 6710656, then regroups the digits around 10^10.
+ */
+function splitHigh(hi: number): void {
+  const mid = (hi << 8) & 0xffffff;
   const high = (hi >>> 16) & 0xffff;
-  let a = low + mid * 6777216 + high * 6710656;
+  const base = 10000000;
+  let a = mid * 6777216 + high * 6710656;
   let b = mid + high * 8147497;
   let c = high * 2;
-  const base = 10000000;
-  if (a >= base) {
-    b += Math.floor(a / base);
-    a %= base;
-  }
-  if (b >= base) {
-    c += Math.floor(b / base);
-    b %= base;
-  }
-  // hi >= 2^21 means the value is above 2^53 > 10^14, so c is never 0 here. b·10^7 + a < 10^14 is
-  // exact in a double; adding 10^14 and dropping the leading 1 zero-pads it to 14 digits.
-  return String(c) + String(100000000000000 + b * base + a).slice(1);
+  b += Math.floor(a / base);
+  a %= base;
+  c += Math.floor(b / base);
+  b %= base;
+  // hi·2^32 = c·10^14 + b·10^7 + a
+  splitHi = hi;
+  splitQuotient = c * 10000 + Math.floor(b / 1000);
+  splitRemainder = (b % 1000) * base + a;
+  quotientText = String(splitQuotient);
+  quotientPlusOneText = String(splitQuotient + 1);
 }
