@@ -123,6 +123,9 @@ function readStatus(value: unknown): SpanStatus {
     const text = readString(CLNRM, raw, 'status.code').toLowerCase().replace(/^status_code_/, '');
     code = text.startsWith('error') ? 'error' : text === 'ok' ? 'ok' : 'unset';
   }
-  const message = readString(CLNRM, obj['message'], 'status.message');
+  // The stdout exporter writes Rust's Debug form, `Error { description: "…" }`: keep the description
+  // when the separate message field is empty.
+  const described = typeof raw === 'string' ? /description: "((?:[^"\\]|\\.)*)"/.exec(raw)?.[1]?.replace(/\\(.)/g, '$1') : undefined;
+  const message = readString(CLNRM, obj['message'], 'status.message') || described || '';
   return message ? { code, message } : { code };
 }

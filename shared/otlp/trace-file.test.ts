@@ -115,6 +115,12 @@ describe('parseTraceFile', () => {
     ]);
   });
 
+  it('takes a clnrm error status description from Rust\'s Debug form when the message is empty', () => {
+    const line = '{"name":"s","traceId":"1","spanId":"2","status":{"code":"Error { description: \\"exit \\\\\\"1\\\\\\"\\" }","message":""}}';
+    const { spans } = parseTraceFile(line + '\n', 'run.log');
+    expect(spans[0]!.status).toEqual({ code: 'error', message: 'exit "1"' });
+  });
+
   it('says which formats are accepted when it cannot tell', () => {
     const error = fileFailure('hello\nworld\n', 'notes.txt');
     expect(error.code).toBe('trace.format');
