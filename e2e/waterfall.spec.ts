@@ -132,7 +132,12 @@ test('zooms with the ruler, highlights the critical path, dark theme', async ({ 
   expect(await grid(page).locator('.wf-critical').count()).toBeGreaterThan(0);
   expect(await grid(page).locator('.wf-row.is-dimmed').count()).toBeGreaterThan(0);
   await page.screenshot({ path: `${shots}/waterfall-dark-zoomed-critical.png` });
-  await page.getByRole('button', { name: 'Reset zoom' }).click();
+  // Reset through the command palette.
+  await page.keyboard.press('Control+k');
+  await page.keyboard.type('reset zoom');
+  await expect(page.getByRole('dialog', { name: 'Command palette' }).getByRole('option')).toHaveCount(1);
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('dialog', { name: 'Command palette' })).toBeHidden();
   await expect(page.getByRole('button', { name: 'Reset zoom' })).toBeDisabled();
 });
 

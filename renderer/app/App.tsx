@@ -11,6 +11,7 @@ import { TraceView } from '../features/waterfall/TraceView';
 import { TracesView } from '../features/traces/TracesView';
 import { TestsView } from '../features/tests/TestsView';
 import { Loading } from './States';
+import { CommandPalette } from './CommandPalette';
 import './styles.css';
 
 // The service map pulls in React Flow and elkjs (~1.5 MB); load it only when it is opened.
@@ -63,6 +64,7 @@ export function App({ api, banner }: AppProps) {
           {view === 'tests' && <TestsView />}
         </main>
       </div>
+      <CommandPalette />
     </ApiContext.Provider>
   );
 }

@@ -40,6 +40,9 @@ export function Sidebar() {
         </button>
       ))}
       <div className="sidebar-foot">
+        <p className="faint sidebar-hint">
+          <kbd>Ctrl K</kbd> commands &amp; shortcuts
+        </p>
         <label className="faint" htmlFor="theme-select">
           Theme
         </label>
