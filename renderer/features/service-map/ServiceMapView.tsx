@@ -26,7 +26,7 @@ const ServiceNodeView = memo(function ServiceNodeView({ data }: NodeProps<Servic
         <div className="svc-name">{data.name}</div>
         <div className="svc-meta">
           {data.calls > 0 ? `${data.calls.toLocaleString()} calls in` : 'entry point'}
-          {data.errors > 0 && <span className="wf-err-text"> · {data.errors} errors</span>}
+          {data.errors > 0 && <span className="wf-err-text"> · {data.errors} error{data.errors === 1 ? '' : 's'}</span>}
         </div>
       </div>
       <Handle type="source" position={Position.Right} />

@@ -121,7 +121,7 @@ function ConnectedTracesView({ api, theme }: { api: StudioApi; theme: 'light' | 
                   <span className="dot" style={{ background: theme === 'dark' ? c?.dark : c?.light }} />
                   <strong>{t.rootService}</strong>
                   <span className="muted">{t.rootName}</span>
-                  {t.errorCount > 0 && <span className="chip badge-error">{t.errorCount} errors</span>}
+                  {t.errorCount > 0 && <span className="chip badge-error">{t.errorCount} error{t.errorCount === 1 ? '' : 's'}</span>}
                 </span>
                 <span role="gridcell" className="muted">
                   {formatClock(t.startUs)}

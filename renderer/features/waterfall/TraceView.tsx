@@ -35,6 +35,18 @@ export function TraceView({ theme }: { theme: 'light' | 'dark' }) {
   const findRef = useRef<HTMLInputElement>(null);
   const sectionRef = useRef<HTMLElement>(null);
   const [nameWidth, setNameWidth] = useState<number | null>(null);
+  // Spans keep arriving while a test runs: say so, and let the user reload when it suits them
+  // (reloading under their hands would move rows while they read).
+  const [arrived, setArrived] = useState<{ traceId: string; spanCount: number } | null>(null);
+  const openId = traceLoad.status === 'idle' ? null : traceLoad.traceId;
+  useEffect(() => {
+    setArrived(null);
+    if (api instanceof Error || !openId) return;
+    return api.on('spansAdded', (batch) => {
+      const summary = batch.traces.find((t) => t.traceId === openId);
+      if (summary) setArrived({ traceId: openId, spanCount: summary.spanCount });
+    });
+  }, [api, openId]);
   const resizing = useRef(false);
   const onSplitter = {
     onPointerDown(e: PointerEvent<HTMLElement>) {
@@ -132,6 +144,14 @@ export function TraceView({ theme }: { theme: 'light' | 'dark' }) {
           {trace.traceId}
         </span>
       </header>
+      {arrived && arrived.spanCount !== tree.size && (
+        <div className="trace-arrived" role="status">
+          This trace now has {arrived.spanCount.toLocaleString()} spans ({(arrived.spanCount - tree.size).toLocaleString()} new).
+          <button className="btn btn-small" onClick={() => !(api instanceof Error) && void openTrace(api, arrived.traceId)}>
+            Reload
+          </button>
+        </div>
+      )}
       <div className="trace-toolbar" role="toolbar" aria-label="Waterfall tools">
         <FindBar ref={findRef} />
         <span className="toolbar-sep" />
