@@ -112,6 +112,7 @@ export async function runScenario(env: RunnerEnvironment, req: ScenarioRequest):
   const containerSpans = new Map<string, OpenSpan>();
   let serviceStart: OpenSpan | undefined;
   let set: ServiceSet | undefined;
+  let disposal: Promise<void> | undefined;
   const onEvent = (e: ServiceEvent): void => {
     if (!e.service) return;
     const key = `${e.type === 'stopping' || e.type === 'stopped' ? 'stop' : 'start'}:${e.service}`;
@@ -178,13 +179,15 @@ export async function runScenario(env: RunnerEnvironment, req: ScenarioRequest):
     }
     // Stop first: SDKs flush their last spans on SIGTERM; then wait until nothing more arrives.
     containers = await set.stop();
+    // Removing the stopped containers overlaps the wait for the last spans (their senders are gone).
+    disposal = set.dispose();
     await waitForQuiet(env.store, env.receiver, runId, { quietMs: env.quietMs, maxWaitMs: env.maxSpanWaitMs, signal: env.signal });
   } catch (error) {
     problems.push(env.signal.aborted ? { code: 'runner.cancelled', message: 'the run was cancelled (SIGINT/SIGTERM); its containers were removed' } : toProblem(error));
     if (set && containers.length === 0) containers = await set.evidence().catch(() => []);
   } finally {
     env.signal.removeEventListener('abort', cancel);
-    await set?.dispose().catch((e: unknown) => problems.push(toProblem(e)));
+    await (disposal ?? set?.dispose())?.catch((e: unknown) => problems.push(toProblem(e)));
   }
 
   const sutSpans = env.store.live.spans({ runId });

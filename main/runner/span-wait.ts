@@ -12,9 +12,10 @@ export function spanRunId(span: Span): string | undefined {
 
 export interface QuietOptions {
   /**
-   * No new span for this long means complete. Default 150: the runner waits only after every
-   * container of the execution has stopped (SDKs flush on SIGTERM before exiting), so what can still
-   * arrive is a request already on the wire, not a span still to be produced.
+   * No new span for this long means complete. Default 60. The runner waits only after every container
+   * of the execution has stopped, and OTel SDKs export on shutdown and wait for the answer before the
+   * process exits, so by then the spans are in the receiver; the quiet period only catches a request
+   * still on the wire from a sender that did not wait.
    */
   readonly quietMs?: number;
   /** Give up waiting (and evaluate what arrived) after this long. Default 5000. */
@@ -25,12 +26,17 @@ export interface QuietOptions {
 const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * Resolves once spans for `runId` stopped arriving for `quietMs` (or `maxWaitMs` passed). Returns
- * whether it settled (false: the bound hit while spans still arrived).
+ * Resolves once the receiver has handed every accepted span to the store and spans for `runId` then
+ * stopped arriving for `quietMs` (or `maxWaitMs` passed). Returns whether it settled (false: the bound
+ * hit while spans still arrived).
  */
 export async function waitForQuiet(store: TraceStore, receiver: Receiver, runId: string, options: QuietOptions = {}): Promise<boolean> {
-  const quietMs = options.quietMs ?? 150;
-  const deadline = Date.now() + (options.maxWaitMs ?? 5000);
+  const quietMs = options.quietMs ?? 60;
+  const maxWaitMs = options.maxWaitMs ?? 5000;
+  const deadline = Date.now() + maxWaitMs;
+  let bound: NodeJS.Timeout | undefined;
+  await Promise.race([receiver.drained(), new Promise((r) => (bound = setTimeout(r, maxWaitMs)))]);
+  clearTimeout(bound);
   let count = -1;
   let since = Date.now();
   while (!options.signal?.aborted) {
@@ -43,7 +49,7 @@ export async function waitForQuiet(store: TraceStore, receiver: Receiver, runId:
       return true;
     }
     if (Date.now() >= deadline) return false;
-    await tick(50);
+    await tick(Math.min(25, quietMs));
   }
   return false;
 }
