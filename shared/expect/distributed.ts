@@ -4,7 +4,7 @@ import { findAttribute, toText } from '../model';
 import type { DistributedAssertion, DistributedTracingConfig } from '../spec/schema/expect';
 import type { ExpectationResult } from './types';
 import type { TraceIndex } from './trace-index';
-import { MISSING_PARENT, STATUS_ERROR } from './trace-index';
+import { MISSING_PARENT, STATUS_ERROR, kindNumber } from './trace-index';
 import { didYouMean, evidence, plural, q, spanRefName } from './util';
 
 type Assertion<T extends DistributedAssertion['type']> = Extract<DistributedAssertion, { type: T }>;
@@ -64,7 +64,10 @@ function baggageValue(index: TraceIndex, i: number, key: string): string | undef
 
 /** Root's value of the key must reach every entry span (server/consumer) of the same trace. */
 function baggage(index: TraceIndex, key: string, expectation: string): ExpectationResult {
-  const { spans, parent } = index;
+  const { parent } = index;
+  const kinds = index.kind;
+  const SERVER = kindNumber('server');
+  const CONSUMER = kindNumber('consumer');
   let carried = 0;
   const bad: number[] = [];
   for (const list of index.traces().values()) {
@@ -74,8 +77,8 @@ function baggage(index: TraceIndex, key: string, expectation: string): Expectati
     if (want === undefined) continue;
     carried++;
     for (const i of list) {
-      const k = spans[i]!.kind;
-      if ((k === 'server' || k === 'consumer') && baggageValue(index, i, key) !== want) bad.push(i);
+      const k = kinds[i]!;
+      if ((k === SERVER || k === CONSUMER) && baggageValue(index, i, key) !== want) bad.push(i);
     }
   }
   if (carried === 0) {
@@ -108,7 +111,7 @@ function transaction(index: TraceIndex, a: Assertion<'distributed_transaction'>,
   const bad: number[] = [];
   const proof: number[] = [];
   for (const r of roots) {
-    // Descendants of this root, iteratively, in start order.
+    // Descendants of this root, iteratively.
     const desc: number[] = [];
     const stack = [r];
     while (stack.length) {
@@ -118,7 +121,6 @@ function transaction(index: TraceIndex, a: Assertion<'distributed_transaction'>,
         stack.push(childList[k]!);
       }
     }
-    desc.sort((x, y) => index.spans[x]!.startUs - index.spans[y]!.startUs);
     const errored = index.status[r] === STATUS_ERROR || desc.some((d) => index.status[d] === STATUS_ERROR);
     if (a.rollback_on_error && errored) {
       const rb = desc.find((d) => isRollback[nameId[d]!] === 1);
@@ -128,24 +130,26 @@ function transaction(index: TraceIndex, a: Assertion<'distributed_transaction'>,
       } else proof.push(r, rb);
       continue;
     }
-    // Each child name must appear, starting in the listed order.
-    let from = 0;
+    // Each child name must appear, starting in the listed order: for each name in turn, the
+    // earliest-starting match that starts no earlier than the previous one (no sort needed).
+    let prevStart = -Infinity;
+    let prev = -1;
     let missing: string | undefined;
     const found: number[] = [];
     for (let c = 0; c < childMasks.length; c++) {
+      const mask = childMasks[c]!;
       let hit = -1;
-      for (let k = from; k < desc.length; k++) {
-        if (childMasks[c]![nameId[desc[k]!]!] === 1) {
-          hit = k;
-          break;
-        }
+      for (const d of desc) {
+        if (mask[nameId[d]!] !== 1 || d === prev || index.startUs[d]! < prevStart) continue;
+        if (hit < 0 || index.startUs[d]! < index.startUs[hit]!) hit = d;
       }
       if (hit < 0) {
         missing = spanRefName(a.child_spans[c]!);
         break;
       }
-      found.push(desc[hit]!);
-      from = hit + 1;
+      found.push(hit);
+      prev = hit;
+      prevStart = index.startUs[hit]!;
     }
     if (missing !== undefined) {
       bad.push(r);
@@ -166,14 +170,11 @@ function transaction(index: TraceIndex, a: Assertion<'distributed_transaction'>,
 function topology(index: TraceIndex, a: Assertion<'service_topology'>, path: string, out: ExpectationResult[]): void {
   // Service edges: parent span of service A with a child span of service B ≠ A. First example kept as evidence.
   const edges = new Map<string, [number, number]>();
-  const { spans, parent } = index;
-  for (let i = 0; i < spans.length; i++) {
+  const { parent, serviceId, services } = index;
+  for (let i = 0; i < parent.length; i++) {
     const p = parent[i]!;
-    if (p < 0) continue;
-    const from = spans[p]!.serviceName;
-    const to = spans[i]!.serviceName;
-    if (from === to) continue;
-    const key = `${from}\u0000${to}`;
+    if (p < 0 || serviceId[p] === serviceId[i]) continue;
+    const key = `${services[serviceId[p]!]!}\u0000${services[serviceId[i]!]!}`;
     if (!edges.has(key)) edges.set(key, [p, i]);
   }
   const seen = [...edges.keys()].map((k) => k.replace('\u0000', ' → '));

@@ -3,7 +3,6 @@
 // points at, not from the mere presence of a network attribute (a call to the test's own postgres
 // container is hermetic). The exact rule is in SEMANTICS.md.
 import { findAttribute, toText } from '../model';
-import type { Resource } from '../model';
 import type { HermeticityExpectation } from '../spec/schema/expect';
 import type { ExpectationResult } from './types';
 import type { TraceIndex } from './trace-index';
@@ -58,15 +57,9 @@ export function hostPolicy(
 ): (host: string) => boolean {
   const exact = new Set<string>();
   for (const h of knownHosts) exact.add(h.toLowerCase());
-  const seen = new Set<Resource>();
-  let last: Resource | undefined;
-  for (const s of index.spans) {
-    // Consecutive spans usually share their resource object: skip the set lookup then.
-    if (s.resource === last || seen.has(s.resource)) continue;
-    last = s.resource;
-    seen.add(s.resource);
-    exact.add(s.serviceName.toLowerCase());
-    const hostName = findAttribute(s.resource.attributes, 'host.name');
+  for (const service of index.services) exact.add(service.toLowerCase());
+  for (const r of index.resources) {
+    const hostName = findAttribute(r.attributes, 'host.name');
     if (hostName) exact.add(toText(hostName).toLowerCase());
   }
   const globs = allowed.map((p) => nameMatcher(p.toLowerCase()));
@@ -84,18 +77,33 @@ function noExternalServices(
   const offending: number[] = [];
   const hosts = new Set<string>();
   const { spans } = index;
+  const { keyStart, keyId, keys } = index.attributeKeys();
+  let lastRaw: string | undefined;
+  let lastOutside: string | undefined;
+  const isHostKey = new Uint8Array(keys.length);
+  keys.forEach((k, id) => {
+    if (HOST_KEYS.has(k)) isHostKey[id] = 1;
+  });
   for (let i = 0; i < spans.length; i++) {
-    const attrs = spans[i]!.attributes;
-    for (let k = 0; k < attrs.length; k++) {
-      const kv = attrs[k]!;
-      if (!HOST_KEYS.has(kv.key)) continue;
+    const from = keyStart[i]!;
+    const to = keyStart[i + 1]!;
+    for (let a = from; a < to; a++) {
+      if (isHostKey[keyId[a]!] !== 1) continue;
+      const kv = spans[i]!.attributes[a - from]!;
       const value = kv.value;
       const raw = 'stringValue' in value ? value.stringValue : toText(value);
-      let outside = verdicts.get(raw);
-      if (outside === undefined && !verdicts.has(raw)) {
-        const host = hostOf(raw);
-        outside = allowedHost(host) ? undefined : host;
-        verdicts.set(raw, outside);
+      // Consecutive spans often name the same peer: reuse the last verdict before the map.
+      let outside: string | undefined;
+      if (raw === lastRaw) outside = lastOutside;
+      else {
+        outside = verdicts.get(raw);
+        if (outside === undefined && !verdicts.has(raw)) {
+          const host = hostOf(raw);
+          outside = allowedHost(host) ? undefined : host;
+          verdicts.set(raw, outside);
+        }
+        lastRaw = raw;
+        lastOutside = outside;
       }
       if (outside !== undefined) {
         offending.push(i);
@@ -128,36 +136,27 @@ function resourceMustMatch(key: string, want: string, index: TraceIndex): Expect
   if (index.spans.length === 0) {
     return { expectation, kind: 'hermeticity', passed: false, message: 'no spans to check resources of', spans: [] };
   }
-  // Spans of one ResourceSpans share the Resource object, so each distinct resource is read once,
-  // and consecutive spans usually share it, which skips even the map lookup.
-  const verdict = new Map<Resource, string | undefined>();
+  // Spans of one ResourceSpans share the Resource object: each distinct resource is read once.
+  const { spans, resources, resourceId } = index;
+  const got = resources.map((r) => {
+    const v = findAttribute(r.attributes, key);
+    return v === undefined ? undefined : toText(v);
+  });
+  const resourceOk = got.map((g) => g === want);
   const bad: number[] = [];
   const actual = new Set<string>();
-  const { spans } = index;
-  let last: Resource | undefined;
-  let lastGot: string | undefined;
-  for (let i = 0; i < spans.length; i++) {
-    const r = spans[i]!.resource;
-    if (r !== last) {
-      if (verdict.has(r)) lastGot = verdict.get(r);
-      else {
-        const v = findAttribute(r.attributes, key);
-        lastGot = v === undefined ? undefined : toText(v);
-        verdict.set(r, lastGot);
-      }
-      last = r;
-    }
-    if (lastGot !== want) {
-      bad.push(i);
-      if (actual.size < 5) actual.add(lastGot === undefined ? '(missing)' : q(lastGot));
-    }
+  for (let i = 0; i < resourceId.length; i++) {
+    const r = resourceId[i]!;
+    if (resourceOk[r]) continue;
+    bad.push(i);
+    if (actual.size < 5) actual.add(got[r] === undefined ? '(missing)' : q(got[r]!));
   }
   return bad.length === 0
     ? {
         expectation,
         kind: 'hermeticity',
         passed: true,
-        message: `all ${plural(spans.length, 'span')} (${plural(verdict.size, 'resource')}) have ${key}=${q(want)}`,
+        message: `all ${plural(spans.length, 'span')} (${plural(resources.length, 'resource')}) have ${key}=${q(want)}`,
         spans: [],
       }
     : {
@@ -169,20 +168,24 @@ function resourceMustMatch(key: string, want: string, index: TraceIndex): Expect
       };
 }
 
-function forbidKeys(keys: readonly string[], index: TraceIndex): ExpectationResult {
-  // A short list compared with === beats a Set lookup (length mismatch rejects most keys at once).
-  const forbidden = [...new Set(keys)];
+function forbidKeys(forbidden: readonly string[], index: TraceIndex): ExpectationResult {
   const bad: number[] = [];
   const found = new Set<string>();
-  const { spans } = index;
-  for (let i = 0; i < spans.length; i++) {
-    const attrs = spans[i]!.attributes;
+  const { keyStart, keyId, keys } = index.attributeKeys();
+  const isForbidden = new Uint8Array(keys.length);
+  let any = false;
+  keys.forEach((k, id) => {
+    if (forbidden.includes(k)) {
+      isForbidden[id] = 1;
+      any = true;
+    }
+  });
+  for (let i = 0; any && i < keyStart.length - 1; i++) {
     let hit = false;
-    for (let k = 0; k < attrs.length; k++) {
-      const key = attrs[k]!.key;
-      if (forbidden.includes(key)) {
+    for (let a = keyStart[i]!; a < keyStart[i + 1]!; a++) {
+      if (isForbidden[keyId[a]!] === 1) {
         hit = true;
-        found.add(key);
+        found.add(keys[keyId[a]!]!);
       }
     }
     if (hit) bad.push(i);
@@ -192,7 +195,7 @@ function forbidKeys(keys: readonly string[], index: TraceIndex): ExpectationResu
         expectation: 'expect.hermeticity.span_attrs.forbid_keys',
         kind: 'hermeticity',
         passed: true,
-        message: `no span carries ${keys.map(q).join(', ')}`,
+        message: `no span carries ${forbidden.map(q).join(', ')}`,
         spans: [],
       }
     : {

@@ -44,9 +44,10 @@ export function checkPrecedes(index: TraceIndex, first: string, second: string):
   const isFirst = index.nameMask(first);
   const late: number[] = [];
   const proof: number[] = [];
+  const eEnd = index.endUs[e]!;
   for (const s of seconds) {
     const span = index.spans[s]!;
-    if (nanoLE(index.endUs[e]!, eSpan.endTimeUnixNano, span.startUs, span.startTimeUnixNano)) {
+    if (eEnd < index.startUs[s]! - 1 || nanoLE(eEnd, eSpan.endTimeUnixNano, span.startUs, span.startTimeUnixNano)) {
       if (proof.length < 10) proof.push(e, s);
       continue;
     }

@@ -31,7 +31,7 @@ function happensBefore(index: TraceIndex, c: Extract<TemporalConstraint, { type:
   const proof: number[] = [];
   let worst = '';
   for (const s of index.matching(second)) {
-    const start = spans[s]!.startUs;
+    const start = index.startUs[s]!;
     // Latest first-span end at or before this start: binary search on µs, exact check on ns strings.
     let lo = 0;
     let hi = firsts.length - 1;
@@ -90,9 +90,9 @@ function concurrentOverlap(index: TraceIndex, c: Extract<TemporalConstraint, { t
   const names = c.spans.map(spanRefName);
   const missing = missingName(index, names);
   if (missing) return missing;
-  const { spans, endUs } = index;
+  const { startUs, endUs } = index;
   const groups = names.map((name) => {
-    const order = [...index.matching(name)].sort((a, b) => spans[a]!.startUs - spans[b]!.startUs);
+    const order = [...index.matching(name)].sort((a, b) => startUs[a]! - startUs[b]!);
     const bestIdx: number[] = [];
     let best = -1;
     for (const i of order) {
@@ -101,7 +101,7 @@ function concurrentOverlap(index: TraceIndex, c: Extract<TemporalConstraint, { t
     }
     return { order, bestIdx };
   });
-  const starts = groups.flatMap((g) => g.order.map((i) => spans[i]!.startUs)).sort((a, b) => a - b);
+  const starts = Float64Array.from(groups.flatMap((g) => g.order.map((i) => startUs[i]!))).sort();
   const pos = groups.map(() => -1);
   let bestOverlap = -Infinity;
   let bestPick: number[] = [];
@@ -110,7 +110,7 @@ function concurrentOverlap(index: TraceIndex, c: Extract<TemporalConstraint, { t
     const pick: number[] = [];
     let ok = true;
     groups.forEach((g, k) => {
-      while (pos[k]! + 1 < g.order.length && spans[g.order[pos[k]! + 1]!]!.startUs <= t) pos[k]!++;
+      while (pos[k]! + 1 < g.order.length && startUs[g.order[pos[k]! + 1]!]! <= t) pos[k]!++;
       if (pos[k]! < 0) ok = false;
       else {
         const i = g.bestIdx[pos[k]!]!;

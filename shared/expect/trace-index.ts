@@ -1,7 +1,14 @@
 // One index over the spans of an evaluation, built once and shared by every expectation family:
 // spans by name, parent links, per-trace groups, children. Cheap parts are built eagerly; parts only
 // some families need (children, traces, cross-trace lookups) are built on first use.
-import type { Span } from '../model';
+import { SPAN_KINDS } from '../model';
+import type { Resource, Span } from '../model';
+
+const KIND_NUMBER: Readonly<Record<string, number>> = Object.fromEntries(SPAN_KINDS.map((k, i) => [k, i]));
+/** Position of a span kind in SPAN_KINDS (unknown kinds count as 'unspecified'). */
+export function kindNumber(kind: string): number {
+  return KIND_NUMBER[kind] ?? 0;
+}
 
 export const STATUS_UNSET = 0;
 export const STATUS_OK = 1;
@@ -25,6 +32,14 @@ export interface TraceIndex {
   readonly parent: Int32Array;
   /** Status of span i: STATUS_UNSET, STATUS_OK or STATUS_ERROR (read once here, scanned by several families). */
   readonly status: Uint8Array;
+  /** Kind of span i as its position in SPAN_KINDS. */
+  readonly kind: Uint8Array;
+  /** Service of span i as its position in `services`. */
+  readonly serviceId: Int32Array;
+  /** Distinct service names (`serviceName` of the spans). */
+  readonly services: readonly string[];
+  /** Start of span i in µs (a copy of span.startUs in one array: scans stay in cache). */
+  readonly startUs: Float64Array;
   /** End of span i in µs (startUs + durationUs). */
   readonly endUs: Float64Array;
   /** Children of span i: `childList.subarray(childStart[i], childStart[i + 1])`. */
@@ -39,8 +54,22 @@ export interface TraceIndex {
   matching(pattern: string): readonly number[];
   /** For each distinct name (by `nameId`), 1 when it equals / glob-matches the pattern; cached per pattern. */
   nameMask(pattern: string): Uint8Array;
+  /** Attribute keys of every span as ids (built on first use): span i's keys are `keyId[keyStart[i]..keyStart[i+1])`, in attribute order. */
+  attributeKeys(): AttributeKeyTable;
+  /** Resource of span i as its position in `resources` (spans of one ResourceSpans share the object). */
+  readonly resourceId: Int32Array;
+  readonly resources: readonly Resource[];
   /** Names of spans in the index (distinct). */
   readonly names: readonly string[];
+}
+
+export interface AttributeKeyTable {
+  readonly keyStart: Int32Array;
+  readonly keyId: Int32Array;
+  /** Distinct keys; `keyId` values index into it. */
+  readonly keys: readonly string[];
+  /** Id of a key, or -1 when no span has it. */
+  idOf(key: string): number;
 }
 
 export function isGlob(pattern: string): boolean {
@@ -159,6 +188,18 @@ export function buildTraceIndex(spans: readonly Span[]): TraceIndex {
   const names: string[] = [];
   const lists: number[][] = [];
   const nameId = new Int32Array(n);
+  const kind = new Uint8Array(n);
+  const serviceId = new Int32Array(n);
+  const services: string[] = [];
+  const serviceIdOf = new Map<string, number>();
+  let lastService: string | undefined;
+  let lastServiceId = -1;
+  const resourceId = new Int32Array(n);
+  const resources: Resource[] = [];
+  const resourceIdOf = new Map<Resource, number>();
+  let lastResource: Resource | undefined;
+  let lastResourceId = -1;
+  const startUs = new Float64Array(n);
   const endUs = new Float64Array(n);
   const status = new Uint8Array(n);
   let lastName: string | undefined;
@@ -181,6 +222,30 @@ export function buildTraceIndex(spans: readonly Span[]): TraceIndex {
     lastName = s.name;
     lastId = id;
     lists[id]!.push(i);
+    startUs[i] = s.startUs;
+    kind[i] = KIND_NUMBER[s.kind] ?? 0;
+    if (s.serviceName !== lastService) {
+      let sid = serviceIdOf.get(s.serviceName);
+      if (sid === undefined) {
+        sid = services.length;
+        services.push(s.serviceName);
+        serviceIdOf.set(s.serviceName, sid);
+      }
+      lastService = s.serviceName;
+      lastServiceId = sid;
+    }
+    serviceId[i] = lastServiceId;
+    if (s.resource !== lastResource) {
+      let rid = resourceIdOf.get(s.resource);
+      if (rid === undefined) {
+        rid = resources.length;
+        resources.push(s.resource);
+        resourceIdOf.set(s.resource, rid);
+      }
+      lastResource = s.resource;
+      lastResourceId = rid;
+    }
+    resourceId[i] = lastResourceId;
     endUs[i] = s.startUs + s.durationUs;
   }
   const ids = new SpanIdTable(spans);
@@ -209,6 +274,7 @@ export function buildTraceIndex(spans: readonly Span[]): TraceIndex {
   let topDownCache: Int32Array | undefined;
   const matchCache = new Map<string, readonly number[]>();
   const maskCache = new Map<string, Uint8Array>();
+  let keyTable: AttributeKeyTable | undefined;
 
   const index: TraceIndex = {
     spans,
@@ -216,6 +282,12 @@ export function buildTraceIndex(spans: readonly Span[]): TraceIndex {
     nameId,
     status,
     parent,
+    kind,
+    serviceId,
+    services,
+    resourceId,
+    resources,
+    startUs,
     endUs,
     names,
     children() {
@@ -255,14 +327,50 @@ export function buildTraceIndex(spans: readonly Span[]): TraceIndex {
       }
       return mask;
     },
+    attributeKeys() {
+      if (keyTable) return keyTable;
+      const keyStart = new Int32Array(n + 1);
+      let total = 0;
+      for (let i = 0; i < n; i++) {
+        keyStart[i] = total;
+        total += spans[i]!.attributes.length;
+      }
+      keyStart[n] = total;
+      const keyId = new Int32Array(total);
+      const keys: string[] = [];
+      const idOfKey = new Map<string, number>();
+      let at = 0;
+      for (let i = 0; i < n; i++) {
+        const attrs = spans[i]!.attributes;
+        for (let k = 0; k < attrs.length; k++) {
+          const key = attrs[k]!.key;
+          let id = idOfKey.get(key);
+          if (id === undefined) {
+            id = keys.length;
+            keys.push(key);
+            idOfKey.set(key, id);
+          }
+          keyId[at++] = id;
+        }
+      }
+      keyTable = { keyStart, keyId, keys, idOf: (key) => idOfKey.get(key) ?? -1 };
+      return keyTable;
+    },
     traces() {
       if (traceCache) return traceCache;
       traceCache = new Map();
+      let lastTrace: string | undefined;
+      let lastList: number[] = [];
       for (let i = 0; i < n; i++) {
         const t = spans[i]!.traceId;
-        const list = traceCache.get(t);
-        if (list) list.push(i);
-        else traceCache.set(t, [i]);
+        // Spans of one trace usually arrive together: skip the map lookup then.
+        if (t !== lastTrace) {
+          const list = traceCache.get(t);
+          if (list) lastList = list;
+          else traceCache.set(t, (lastList = []));
+          lastTrace = t;
+        }
+        lastList.push(i);
       }
       return traceCache;
     },

@@ -14,7 +14,7 @@ interface Windows {
 }
 
 function prepare(index: TraceIndex, outers: readonly number[]): Windows {
-  const order = [...outers].sort((a, b) => index.spans[a]!.startUs - index.spans[b]!.startUs);
+  const order = [...outers].sort((a, b) => index.startUs[a]! - index.startUs[b]!);
   const maxEndAt: number[] = [];
   const maxEndIdx: number[] = [];
   let best = -1;
@@ -26,16 +26,30 @@ function prepare(index: TraceIndex, outers: readonly number[]): Windows {
   return { order, maxEndAt, maxEndIdx };
 }
 
+/** Exact: span o starts no later and ends no earlier than span i. */
+function contains(index: TraceIndex, o: number, i: number): boolean {
+  const { startUs, endUs } = index;
+  const so = startUs[o]!;
+  const si = startUs[i]!;
+  const eo = endUs[o]!;
+  const ei = endUs[i]!;
+  // Typed arrays decide unless the instants are within 1 µs; only then read the exact strings.
+  if (so < si - 1 && ei < eo - 1) return true;
+  if (so > si + 1 || ei > eo + 1) return false;
+  const os = index.spans[o]!;
+  const s = index.spans[i]!;
+  return nanoLE(so, os.startTimeUnixNano, si, s.startTimeUnixNano) && nanoLE(ei, s.endTimeUnixNano, eo, os.endTimeUnixNano);
+}
+
 /** An outer span containing span i, or -1. */
 function container(index: TraceIndex, w: Windows, i: number): number {
-  const s = index.spans[i]!;
   // Last outer whose start ≤ the inner start (+1 µs so sub-µs ties are settled exactly below).
   let lo = 0;
   let hi = w.order.length - 1;
   let at = -1;
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
-    if (index.spans[w.order[mid]!]!.startUs <= s.startUs + 1) {
+    if (index.startUs[w.order[mid]!]! <= index.startUs[i]! + 1) {
       at = mid;
       lo = mid + 1;
     } else hi = mid - 1;
@@ -43,14 +57,8 @@ function container(index: TraceIndex, w: Windows, i: number): number {
   // Walk back over the few candidates near the boundary; the prefix maximum makes older ones redundant.
   for (let k = at; k >= 0; k--) {
     const o = w.maxEndIdx[k]!;
-    const os = index.spans[o]!;
     if (w.maxEndAt[k]! < index.endUs[i]! - 1) return -1;
-    if (
-      nanoLE(os.startUs, os.startTimeUnixNano, s.startUs, s.startTimeUnixNano) &&
-      nanoLE(index.endUs[i]!, s.endTimeUnixNano, index.endUs[o]!, os.endTimeUnixNano)
-    ) {
-      return o;
-    }
+    if (contains(index, o, i)) return o;
     if (k < at - 8) break;
   }
   return -1;
@@ -80,8 +88,11 @@ export function evaluateWindow(
     }
     const proof: number[] = [];
     const outside: number[] = [];
+    const isOuter = index.nameMask(window.outer);
     for (const i of inner) {
-      const o = container(index, w, i);
+      // Most inner spans sit directly under their window: try the parent before searching.
+      const p = index.parent[i]!;
+      const o = p >= 0 && isOuter[index.nameId[p]!] === 1 && contains(index, p, i) ? p : container(index, w, i);
       if (o >= 0) {
         if (proof.length < 10) proof.push(o, i);
       } else outside.push(i);
