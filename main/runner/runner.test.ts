@@ -161,6 +161,18 @@ describe.skipIf(!probe.docker)('runner on the real engine', () => {
     }
   });
 
+  it('a missing image is an environment error (exit 2) naming the image and how to get it', { timeout: 30_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'clnrm-img-'));
+    try {
+      writeFileSync(join(dir, 'missing.clnrm.toml'), SELF_TEST_SOURCE.replace('image = "cleanroom/busybox:latest"', 'image = "cleanroom/not-built:1"'));
+      const result = await runCli(['run', dir, '--data-dir', join(dir, 'data')]);
+      expect(result.code).toBe(2);
+      expect(result.stdout).toMatch(/cleanroom\/not-built:1.*build\.sh.*\[docker\.image-missing\]/s);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('keeps the spans of concurrent tests apart (-j 2) and checks the system spans received over OTLP', { timeout: 90_000 }, async () => {
     const summary = await runTests({
       ...base,

@@ -148,7 +148,8 @@ export async function runScenario(env: RunnerEnvironment, req: ScenarioRequest):
     }
     env.emit({ type: 'services-ready', test: test.name, services: defs.map((d) => d.id), durationMs: performance.now() - startBegan });
 
-    const deadline = Date.now() + (scenario.timeoutMs ?? test.meta.timeoutMs ?? DEFAULT_SCENARIO_TIMEOUT_MS);
+    const policyMs = scenario.policy?.max_execution_time ? scenario.policy.max_execution_time * 1000 : undefined;
+    const deadline = Date.now() + (scenario.timeoutMs ?? policyMs ?? test.meta.timeoutMs ?? DEFAULT_SCENARIO_TIMEOUT_MS);
     const ctx = { set, scenarioService: scenario.service, env: otelEnv({}), remainingMs: () => deadline - Date.now(), parentSpan: scenarioSpan };
     const outputs: string[] = [];
     const record = (r: { result: StepResult; stdout: string }) => {

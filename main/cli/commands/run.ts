@@ -11,6 +11,8 @@ import { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from '../exit';
 
 export type ReportFormat = 'human' | 'json' | 'junit';
 
+const ENVIRONMENT_CODES = new Set<string>(['docker.unavailable', 'docker.image-missing']);
+
 export function parseJobs(value: string): number {
   const n = Number(value);
   if (!/^\d+$/.test(value) || n < 1 || n > 64) throw new InvalidArgumentError('give a whole number of parallel tests from 1 to 64.');
@@ -51,7 +53,9 @@ export async function runAndReport(ctx: CliContext, sources: TestSource[], optio
   const lines = summaryLines(summary);
   if (options.format === 'human') ctx.out(lines.join('\n'));
   else ctx.err(lines.join('\n'));
-  if (summary.environmentProblem) setExit(ctx, EXIT_USAGE);
+  // A missing image or engine is the environment's fault, not the test's: exit 2 like Docker unavailable.
+  const environmental = summary.tests.some((t) => t.executions.some((e) => e.problems.some((p) => ENVIRONMENT_CODES.has(p.code))));
+  if (summary.environmentProblem || environmental) setExit(ctx, EXIT_USAGE);
   else setExit(ctx, summary.tests.some((t) => t.verdict === 'failed' || t.verdict === 'error') ? EXIT_FAILED : EXIT_OK);
   if (ctx.stopSignal.aborted) setExit(ctx, EXIT_FAILED);
   return summary;
