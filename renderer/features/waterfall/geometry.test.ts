@@ -22,11 +22,15 @@ describe('waterfall geometry', () => {
 });
 
 describe('waterfall geometry below the cap', () => {
-  it('keeps a 1M-row trace unscaled so rows stay put while scrolling', () => {
-    const a = windowFor(1_000_000, 700, 1_000_000);
-    const b = windowFor(1_000_000, 700, 1_000_000 + 3 * ROW_H);
+  it('keeps a 1M-row trace unscaled under a Chromium-sized cap so rows stay put while scrolling', () => {
+    const a = windowFor(1_000_000, 700, 1_000_000, 32_000_000);
+    const b = windowFor(1_000_000, 700, 1_000_000 + 3 * ROW_H, 32_000_000);
     expect(a.spacer).toBe(28_000_000);
     expect(a.rowBase).toBe(0);
     expect(b.first - a.first).toBe(3);
+    // Under a Firefox-sized cap the same trace is scaled and still reaches its last row.
+    const end = windowFor(1_000_000, 700, 15_000_000 - 700, 15_000_000);
+    expect(end.spacer).toBe(15_000_000);
+    expect(end.first + Math.floor((700 - 1 + end.offset) / ROW_H)).toBe(999_999);
   });
 });

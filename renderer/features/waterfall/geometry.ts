@@ -2,11 +2,12 @@
 // (rows sit at fixed positions, so the browser scrolls them on the compositor and React only adds
 // and removes rows at the edges). Chromium caps an element's height at 33,554,431 px, so beyond
 // that (~1.07M rows) the scrollbar is scaled: scrollTop maps proportionally onto the row space
-// and rows are re-placed on every scroll. (Electron and the browser mode both run Chromium;
-// Firefox's lower cap, ~17.9M px, would need a smaller MAX_SPACER.)
+// and rows are re-placed on every scroll. Firefox caps lower (~17.9M px), so other engines get a
+// smaller spacer (browser mode may open in any browser).
 
 export const ROW_H = 28;
-export const MAX_SPACER = 32_000_000;
+const isChromium = typeof navigator !== 'undefined' && /Chrome\//.test(navigator.userAgent);
+export const MAX_SPACER = isChromium ? 32_000_000 : 15_000_000;
 
 export interface Window {
   /** First row drawn. */
@@ -21,22 +22,22 @@ export interface Window {
   rowBase: number;
 }
 
-function scaleOf(rows: number, viewport: number): { spacer: number; scale: number } {
+function scaleOf(rows: number, viewport: number, maxSpacer: number): { spacer: number; scale: number } {
   const total = rows * ROW_H;
-  if (total <= MAX_SPACER) return { spacer: total, scale: 1 };
-  return { spacer: MAX_SPACER, scale: (total - viewport) / (MAX_SPACER - viewport) };
+  if (total <= maxSpacer) return { spacer: total, scale: 1 };
+  return { spacer: maxSpacer, scale: (total - viewport) / (maxSpacer - viewport) };
 }
 
-export function windowFor(rows: number, viewport: number, scrollTop: number): Window {
-  const { spacer, scale } = scaleOf(rows, viewport);
+export function windowFor(rows: number, viewport: number, scrollTop: number, maxSpacer = MAX_SPACER): Window {
+  const { spacer, scale } = scaleOf(rows, viewport, maxSpacer);
   const virtualTop = Math.max(0, scrollTop) * scale;
   const first = Math.min(Math.max(0, rows - 1), Math.floor(virtualTop / ROW_H));
   return { first, count: Math.ceil(viewport / ROW_H) + 2, offset: virtualTop - first * ROW_H, spacer, rowBase: Math.max(0, scrollTop) - virtualTop };
 }
 
 /** The scrollTop that shows `row` (keeping it inside the viewport with the least movement). */
-export function scrollTopFor(rows: number, viewport: number, scrollTop: number, row: number): number {
-  const { scale } = scaleOf(rows, viewport);
+export function scrollTopFor(rows: number, viewport: number, scrollTop: number, row: number, maxSpacer = MAX_SPACER): number {
+  const { scale } = scaleOf(rows, viewport, maxSpacer);
   const virtualTop = scrollTop * scale;
   const rowTop = row * ROW_H;
   let target = virtualTop;
