@@ -108,6 +108,9 @@ async function main(): Promise<void> {
     console.log(`  raw dockerode (network, create+start ×${N} in parallel, exec ×${N}, graceful stop, remove)  median ${fmt(rawMs)}  [${raw.map((v) => v.toFixed(0)).join(', ')}]`);
     console.log(`  clnrm runner, same containers and execs (whole runTests)                              median ${fmt(runnerMs)}  [${runner.map((v) => v.toFixed(0)).join(', ')}]`);
     console.log(`  runner overhead: ${(runnerMs - rawMs).toFixed(0)} ms = ${(((runnerMs - rawMs) / rawMs) * 100).toFixed(1)} % of raw (target ≤ 10 %)`);
+    // Rounds alternate raw/runner, so a per-round difference is less exposed to load on a shared machine.
+    const paired = raw.map((r, i) => ((runner[i]! - r) / r) * 100);
+    console.log(`  paired per round (runner − raw) / raw: median ${median(paired).toFixed(1)} %  [${paired.map((v) => v.toFixed(1)).join(', ')}]`);
     console.log('  where the runner spends it (its own spans, median per round):');
     for (const [name, values] of phases(store, runIds)) console.log(`    ${name.padEnd(24)} ${fmt(median(values))}  (n=${values.length})`);
 
