@@ -7,10 +7,19 @@ export function isUnixNano(value: string): boolean {
   return DECIMAL.test(value);
 }
 
-/** Microseconds since the epoch as a number: exact to the µs for any date before year 2255. */
+/**
+ * Microseconds since the epoch as a number: exact to the µs for any date before year 2255.
+ * Digits are read directly (no substrings): this runs once per span and event at ingest.
+ * `nano` must be a decimal string (see `isUnixNano`).
+ */
 export function nanoToMicros(nano: string): number {
-  if (nano.length <= 3) return Number(nano) / 1000;
-  return Number(nano.slice(0, -3)) + Number(nano.slice(-3)) / 1000;
+  const n = nano.length;
+  if (n <= 3) return Number(nano) / 1000;
+  const e = n - 3;
+  let whole = 0;
+  for (let i = 0; i < e; i++) whole = whole * 10 + (nano.charCodeAt(i) - 48);
+  const rest = (nano.charCodeAt(e) - 48) * 100 + (nano.charCodeAt(e + 1) - 48) * 10 + (nano.charCodeAt(e + 2) - 48);
+  return whole + rest / 1000;
 }
 
 /** Normalise a nanosecond value given as number, bigint or string into the canonical decimal string. */
