@@ -31,7 +31,8 @@ export function App({ api, banner }: AppProps) {
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      const target = VIEW_KEYS[e.key];
+      // e.code, not e.key: Option+1 on a Mac types '¡'.
+      const target = VIEW_KEYS[e.code.replace('Digit', '')];
       if (e.altKey && target && !e.ctrlKey && !e.metaKey) {
         e.preventDefault();
         if (target !== 'trace' || useStudio.getState().traceLoad.status !== 'idle') setView(target);
