@@ -62,6 +62,9 @@ export function createProgress(write: (line: string) => void, tty: boolean, verb
       case 'warning':
         print(`warning: ${event.message}`);
         break;
+      case 'log':
+        print(`  ${event.source}: ${event.message}`);
+        break;
     }
     status();
   };

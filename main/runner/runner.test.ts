@@ -1,7 +1,7 @@
 // The runner against the real Docker engine: a test file end to end (services, steps, exit codes,
 // output patterns, expectations passing and failing with evidence), OTLP spans of concurrent tests kept
 // apart by run tags, determinism iterations (equal and differing), run records, cleanup.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -213,6 +213,49 @@ describe.skipIf(!probe.docker)('runner on the real engine', () => {
     const startOf = (service: string) => starts.find((s) => has(s, 'clnrm.service', service))!;
     expect(startOf('emitter').durationUs).toBeGreaterThanOrEqual(1_000_000);
     expect(startOf('after').startUs).toBeGreaterThanOrEqual(startOf('emitter').startUs + startOf('emitter').durationUs);
+  });
+
+  it('loads [[plugins.register]] modules and calls init, testStart, span, testEnd, dispose', { timeout: 60_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'clnrm-plugin-'));
+    try {
+      const out = join(dir, 'calls.jsonl');
+      const module = fileURLToPath(new URL('./fixtures/recording-plugin.mjs', import.meta.url));
+      const source = [
+        '[meta]',
+        'name = "with_plugin"',
+        '[[plugins.register]]',
+        'id = "recorder"',
+        `module = ${JSON.stringify(module)}`,
+        `config = { out = ${JSON.stringify(out)} }`,
+        '[[scenario]]',
+        'name = "emit"',
+        'artifacts = { collect = ["spans:default"] }',
+        '[[scenario.steps]]',
+        'name = "print"',
+        `command = ["echo", '{"traceId":"5b8efff798038103d269b633813fc60c","spanId":"00f067aa0ba902b7","name":"printed","startTimeUnixNano":1700000000000000000,"endTimeUnixNano":1700000000500000000}']`,
+        '[[expect.span]]',
+        'name = "printed"',
+      ].join('\n');
+      const events: string[] = [];
+      const test = (await runTests({ ...base, sources: [{ file: join(dir, 'p.clnrm.toml'), source }], onEvent: (e) => e.type === 'log' && events.push(`${e.source}: ${e.message}`) })).tests[0]!;
+      expect(test.verdict, JSON.stringify(test.problems)).toBe('passed');
+      const calls = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(calls).toEqual([
+        { hook: 'init', config: { out } },
+        { hook: 'testStart', test: 'with_plugin' },
+        { hook: 'span', name: 'printed', scenario: 'emit', iteration: 1 },
+        { hook: 'testEnd', passed: true },
+        { hook: 'dispose' },
+      ]);
+      expect(events).toEqual(['with_plugin [recorder]: ready']);
+      // A module that does not load makes the test an error naming the plugin.
+      const broken = (await runTests({ ...base, sources: [{ file: join(dir, 'b.clnrm.toml'), source: source.replace(module, join(dir, 'missing.mjs')) }] })).tests[0]!;
+      expect(broken.verdict).toBe('error');
+      expect(broken.problems[0]).toMatchObject({ code: 'plugin.failed', path: 'plugins.register[0]' });
+      expect(broken.problems[0]!.message).toMatch(/plugin "recorder" \(.*missing\.mjs\): cannot import the module/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('runs [determinism] iterations in fresh containers: equal traces pass, a differing one names the difference', { timeout: 120_000 }, async () => {

@@ -158,7 +158,7 @@ export async function runTests(options: RunTestsOptions): Promise<RunSummary> {
         if (stopTaking || signal.aborted) return;
         const next = queue.shift();
         if (!next) return;
-        const result = await runTest(env, { test: next.test, file: next.file, runSpan, plugins: options.plugins, includeRunnerSpans: options.includeRunnerSpans });
+        const result = await runTest(env, { test: next.test, file: next.file, runSpan, plugins: options.plugins, includeRunnerSpans: options.includeRunnerSpans, cwd: options.cwd });
         byTest.set(next.test, result);
         if (options.failFast && result.verdict !== 'passed') stopTaking = true;
       }

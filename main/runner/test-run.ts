@@ -5,6 +5,7 @@ import { diffTraces } from '../../shared/expect';
 import type { Span } from '../../shared/model';
 import type { PluginRegistry } from '../../shared/plugins';
 import type { TestFile } from '../../shared/spec';
+import { loadTestPlugins } from './plugins';
 import { runScenario, type RunnerEnvironment } from './scenario';
 import { errorStatus, type OpenSpan } from './self-trace';
 import type { DeterminismResult, ScenarioExecution, TestResult, Verdict } from './types';
@@ -18,6 +19,8 @@ export interface TestRequest {
   readonly plugins?: PluginRegistry;
   /** Evaluate expectations over the runner's own spans too (self-test). */
   readonly includeRunnerSpans?: boolean;
+  /** Where relative paths (plugin modules of inline tests) resolve. */
+  readonly cwd?: string;
 }
 
 /** Span names the runner itself emits (see self-trace.ts). */
@@ -57,8 +60,14 @@ export async function runTest(env: RunnerEnvironment, req: TestRequest): Promise
   const executions: ScenarioExecution[] = [];
   const determinism: DeterminismResult[] = [];
   const iterations = test.determinism ? (test.determinism.iterations ?? DEFAULT_DETERMINISM_ITERATIONS) : 1;
+  const registries: PluginRegistry[] = req.plugins ? [req.plugins] : [];
+  let own: PluginRegistry | undefined;
   try {
-    await req.plugins?.testStart(info);
+    const loaded = await loadTestPlugins(test, file, req.cwd ?? process.cwd(), (plugin, message) => env.emit({ type: 'log', source: `${test.name} [${plugin}]`, message }));
+    for (const warning of loaded.warnings) env.emit({ type: 'warning', message: `${file}: ${warning}` });
+    own = loaded.registry;
+    if (own) registries.push(own);
+    for (const registry of registries) await registry.testStart(info);
     if (test.scenarios.length === 0) problems.push({ code: 'toml.shape', message: 'the test has no scenario: add [[scenario]] or [[steps]]', file });
     for (const scenario of test.scenarios) {
       const runs: ScenarioExecution[] = [];
@@ -73,7 +82,9 @@ export async function runTest(env: RunnerEnvironment, req: TestRequest): Promise
           runnerSpans: req.includeRunnerSpans || expectsRunnerSpans(test) ? runnerSpans : undefined,
         });
         runs.push(execution);
-        if (req.plugins) for (const span of env.store.live.spans({ runId: execution.runId })) req.plugins.span(span, { ...info, scenario: scenario.name, iteration });
+        if (registries.length > 0) {
+          for (const span of env.store.live.spans({ runId: execution.runId })) for (const registry of registries) registry.span(span, { ...info, scenario: scenario.name, iteration });
+        }
         // An execution that could not run (services did not start) says nothing about determinism.
         if (execution.verdict === 'error') break;
       }
@@ -83,9 +94,12 @@ export async function runTest(env: RunnerEnvironment, req: TestRequest): Promise
   } catch (error) {
     problems.push(toProblem(error));
   }
-  const verdict = testVerdict(executions, determinism, problems);
   const durationMs = Date.now() - startedMs;
-  await req.plugins?.testEnd({ ...info, passed: verdict === 'passed', durationMs }).catch((e: unknown) => problems.push(toProblem(e)));
+  const passed = testVerdict(executions, determinism, problems) === 'passed';
+  for (const registry of registries) await registry.testEnd({ ...info, passed, durationMs }).catch((e: unknown) => problems.push(toProblem(e)));
+  await own?.dispose().catch((e: unknown) => problems.push(toProblem(e)));
+  // A plugin that failed at the end still makes the test an error.
+  const verdict = testVerdict(executions, determinism, problems);
   testSpan.end({ 'clnrm.verdict': verdict, 'clnrm.executions': executions.length }, verdict === 'passed' ? { code: 'ok' } : errorStatus(verdict));
   const result: TestResult = {
     file,

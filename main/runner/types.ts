@@ -90,4 +90,5 @@ export type RunEvent =
   | { readonly type: 'step-end'; readonly test: string; readonly step: StepResult }
   | { readonly type: 'scenario-end'; readonly test: string; readonly execution: ScenarioExecution }
   | { readonly type: 'test-end'; readonly result: TestResult }
-  | { readonly type: 'warning'; readonly message: string };
+  | { readonly type: 'warning'; readonly message: string }
+  | { readonly type: 'log'; readonly source: string; readonly message: string };
