@@ -258,6 +258,32 @@ describe.skipIf(!probe.docker)('runner on the real engine', () => {
     }
   });
 
+  it('samples container stats while steps run when the test has [performance]', { timeout: 60_000 }, async () => {
+    const source = [
+      '[meta]',
+      'name = "perf"',
+      '[services.box]',
+      'image = "cleanroom/busybox:latest"',
+      `args = ["sh", "-c", "trap 'exit 0' TERM; while true; do sleep 1; done"]`,
+      '[[scenario]]',
+      'name = "busy"',
+      '[[scenario.steps]]',
+      'name = "work"',
+      'service = "box"',
+      // Long enough for a ~1 s engine sample even on a loaded machine.
+      'command = ["sleep", "5"]',
+      '[performance]',
+      'track_all_spans = true',
+    ].join('\n');
+    const execution = (await runTests({ ...base, sources: [{ file: 'perf.clnrm.toml', source }] })).tests[0]!.executions[0]!;
+    expect(execution.verdict).toBe('passed');
+    expect(execution.stats?.length).toBeGreaterThan(0);
+    expect(execution.stats![0]).toMatchObject({ service: 'box' });
+    expect(execution.stats![0]!.memoryBytes).toBeGreaterThan(0);
+    const record = await store.getRun(execution.runId);
+    expect((record!.evidence as { stats: unknown[] }).stats.length).toBe(execution.stats!.length);
+  });
+
   it('runs [determinism] iterations in fresh containers: equal traces pass, a differing one names the difference', { timeout: 120_000 }, async () => {
     const same = (await runTests({ ...base, sources: [{ file: 'det.clnrm.toml', source: cacheTest('det_same', 2, '') + '\n[determinism]\niterations = 2\n' }] })).tests[0]!;
     expect(same.verdict).toBe('passed');

@@ -46,6 +46,8 @@ export interface RunTestsOptions {
   readonly includeRunnerSpans?: boolean;
   /** Write the `[report]` files of each test file (default true). */
   readonly writeReports?: boolean;
+  /** Sample container stats while steps run (always on for tests with `[performance]`). */
+  readonly sampleStats?: boolean;
   /** Overrides for the span quiet period (tests). */
   readonly quietMs?: number;
   readonly maxSpanWaitMs?: number;
@@ -148,6 +150,7 @@ export async function runTests(options: RunTestsOptions): Promise<RunSummary> {
       signal,
       emit,
       ...(options.quietMs !== undefined ? { quietMs: options.quietMs } : {}),
+      ...(options.sampleStats ? { sampleStats: true } : {}),
       ...(options.maxSpanWaitMs !== undefined ? { maxSpanWaitMs: options.maxSpanWaitMs } : {}),
     };
     const queue = [...loaded.tests];

@@ -8,7 +8,7 @@ import { evaluateExpectations, normalizedTraceHash, type ExpectationResult } fro
 import { buildSpan, fromPlain, type Span } from '../../shared/model';
 import { parseTraceFile } from '../../shared/otlp/trace-file';
 import type { ScenarioSpec, StepSpec, TestFile } from '../../shared/spec';
-import { newRunIdentity, ServiceSet, type ContainerEvidence, type ServiceEvent } from '../docker';
+import { newRunIdentity, sampleStats, ServiceSet, type ContainerEvidence, type ContainerStatsSample, type ServiceEvent } from '../docker';
 import { serviceFromSpecWithLimits } from './services';
 import type { Receiver } from '../receiver';
 import type { TraceStore } from '../store';
@@ -34,6 +34,8 @@ export interface RunnerEnvironment {
   readonly maxSpanWaitMs?: number;
   /** Where published ports are reachable from here (a remote engine's host). Default 127.0.0.1. */
   readonly hostAddress?: string;
+  /** Sample container stats while steps run (also on when the test has `[performance]`). */
+  readonly sampleStats?: boolean;
 }
 
 export interface ScenarioRequest {
@@ -83,6 +85,23 @@ function spansFromOutput(stdout: string, runId: string, scenario: string): Span[
   return spans.map((s) => buildSpan({ ...s, resource: { ...s.resource, attributes: [...s.resource.attributes.filter((a) => !a.key.startsWith('clnrm.')), ...tags] } }));
 }
 
+/**
+ * Samples every service's CPU/memory/network back to back while the steps run (the engine measures
+ * each sample over ~1 s). Stopping does not wait for a sample in flight: it is dropped.
+ */
+function sampleWhileRunning(docker: Docker, set: ServiceSet, into: ContainerStatsSample[]): { stop(): void } {
+  let running = true;
+  void (async () => {
+    while (running) {
+      const batch = await Promise.all(set.services().map((s) => sampleStats(docker, s.id, s.containerId)));
+      if (!running) return;
+      for (const sample of batch) if (sample) into.push(sample);
+      if (batch.length === 0) return;
+    }
+  })();
+  return { stop: () => (running = false) };
+}
+
 function verdictOf(problems: Problem[], steps: StepResult[], expectations: ExpectationResult[]): Verdict {
   if (problems.length > 0 || steps.some((s) => s.verdict === 'error')) return 'error';
   if (steps.some((s) => s.verdict === 'failed') || expectations.some((e) => !e.passed)) return 'failed';
@@ -113,6 +132,8 @@ export async function runScenario(env: RunnerEnvironment, req: ScenarioRequest):
   let serviceStart: OpenSpan | undefined;
   let set: ServiceSet | undefined;
   let disposal: Promise<void> | undefined;
+  const stats: ContainerStatsSample[] = [];
+  let sampler: { stop(): void } | undefined;
   const onEvent = (e: ServiceEvent): void => {
     if (!e.service) return;
     const key = `${e.type === 'stopping' || e.type === 'stopped' ? 'stop' : 'start'}:${e.service}`;
@@ -149,6 +170,7 @@ export async function runScenario(env: RunnerEnvironment, req: ScenarioRequest):
     env.emit({ type: 'services-ready', test: test.name, services: defs.map((d) => d.id), durationMs: performance.now() - startBegan });
 
     const policyMs = scenario.policy?.max_execution_time ? scenario.policy.max_execution_time * 1000 : undefined;
+    if (env.sampleStats || test.performance) sampler = sampleWhileRunning(env.docker, set, stats);
     const deadline = Date.now() + (scenario.timeoutMs ?? policyMs ?? test.meta.timeoutMs ?? DEFAULT_SCENARIO_TIMEOUT_MS);
     const ctx = { set, scenarioService: scenario.service, env: otelEnv({}), remainingMs: () => deadline - Date.now(), parentSpan: scenarioSpan };
     const outputs: string[] = [];
@@ -173,6 +195,7 @@ export async function runScenario(env: RunnerEnvironment, req: ScenarioRequest):
         }
       }
     }
+    sampler?.stop();
     if (env.signal.aborted) throw new Error('cancelled');
     if (scenario.artifacts.some((a) => a === 'spans' || a.startsWith('spans:'))) {
       const collected = outputs.flatMap((o) => spansFromOutput(o, runId, scenario.name));
@@ -187,6 +210,7 @@ export async function runScenario(env: RunnerEnvironment, req: ScenarioRequest):
     problems.push(env.signal.aborted ? { code: 'runner.cancelled', message: 'the run was cancelled (SIGINT/SIGTERM); its containers were removed' } : toProblem(error));
     if (set && containers.length === 0) containers = await set.evidence().catch(() => []);
   } finally {
+    sampler?.stop();
     env.signal.removeEventListener('abort', cancel);
     await (disposal ?? set?.dispose())?.catch((e: unknown) => problems.push(toProblem(e)));
   }
@@ -224,6 +248,7 @@ export async function runScenario(env: RunnerEnvironment, req: ScenarioRequest):
     spanCount: sutSpans.length,
     traceHash: normalizedTraceHash(sutSpans),
     spanNames,
+    ...(stats.length > 0 ? { stats: [...stats] } : {}),
   };
   evaluation.end(
     { 'clnrm.verdict': verdict, 'clnrm.expectations': expectations.length, 'clnrm.expectations_failed': expectations.filter((e) => !e.passed).length },
@@ -233,7 +258,7 @@ export async function runScenario(env: RunnerEnvironment, req: ScenarioRequest):
     .updateRun(runId, {
       endedAt: new Date().toISOString(),
       verdict: { verdict, failedExpectations: expectations.filter((e) => !e.passed).length, failedSteps: steps.filter((s) => s.verdict !== 'passed').length },
-      evidence: { steps, containers, expectations, problems, traceHash: execution.traceHash, spanCount: execution.spanCount },
+      evidence: { steps, containers, expectations, problems, traceHash: execution.traceHash, spanCount: execution.spanCount, stats: execution.stats },
     })
     .catch((e: unknown) => env.emit({ type: 'warning', message: `could not update run ${runId}: ${toProblem(e).message}` }));
   env.emit({ type: 'scenario-end', test: test.name, execution });

@@ -3,7 +3,7 @@
 // reports, the store's run records and later self-healing read.
 import type { Problem } from '../../shared/errors';
 import type { ExpectationResult, TraceDifference } from '../../shared/expect';
-import type { ContainerEvidence } from '../docker';
+import type { ContainerEvidence, ContainerStatsSample } from '../docker';
 
 export type Verdict = 'passed' | 'failed' | 'error' | 'skipped';
 
@@ -45,6 +45,8 @@ export interface ScenarioExecution {
   readonly traceHash: string;
   /** Names of spans by id, to show evidence readably. */
   readonly spanNames: Readonly<Record<string, string>>;
+  /** Container resource samples taken while the steps ran (`[performance]` or `sampleStats`). */
+  readonly stats?: ContainerStatsSample[];
 }
 
 export interface DeterminismResult {
