@@ -110,10 +110,14 @@ function transaction(index: TraceIndex, a: Assertion<'distributed_transaction'>,
   const failures: string[] = [];
   const bad: number[] = [];
   const proof: number[] = [];
+  // One buffer for every root's descendants: ten thousand transactions make no garbage.
+  const desc: number[] = [];
+  const stack: number[] = [];
   for (const r of roots) {
     // Descendants of this root, iteratively.
-    const desc: number[] = [];
-    const stack = [r];
+    desc.length = 0;
+    stack.length = 0;
+    stack.push(r);
     while (stack.length) {
       const p = stack.pop()!;
       for (let k = childStart[p]!; k < childStart[p + 1]!; k++) {

@@ -8,7 +8,7 @@ import { compileAttributeExpectation, describeAttributeExpectation } from './att
 import type { ExpectationResult } from './types';
 import type { TraceIndex } from './trace-index';
 import { isGlob, kindNumber, statusNumber } from './trace-index';
-import { boundHolds, describeBound, didYouMean, evidence, ms, plural, q } from './util';
+import { MAX_EVIDENCE, boundHolds, describeBound, didYouMean, evidence, ms, plural, q } from './util';
 
 interface Check {
   /** Short label used in "failing: …" messages. */
@@ -134,7 +134,9 @@ export function evaluateSpanRule(rule: SpanExpectation, position: number, index:
   const expectation = `expect.span[${position}]`;
   const candidates = index.matching(rule.name);
   const checks = buildChecks(rule, index);
+  // Only the count and the first evidence ids are kept: a rule can match most of a million spans.
   const matched: number[] = [];
+  let matchedCount = 0;
   // The nearest failing candidate (fewest failed checks) is only needed while nothing matched.
   let best = -1;
   let bestFailures = Infinity;
@@ -144,10 +146,10 @@ export function evaluateSpanRule(rule: SpanExpectation, position: number, index:
     let k = 0;
     while (k < nChecks && checks[k]!.test(i)) k++;
     if (k === nChecks) {
-      matched.push(i);
+      if (matchedCount++ < MAX_EVIDENCE) matched.push(i);
       continue;
     }
-    if (matched.length === 0 && bestFailures > 1) {
+    if (matchedCount === 0 && bestFailures > 1) {
       let failures = 1;
       for (let r = k + 1; r < nChecks; r++) if (!checks[r]!.test(i)) failures++;
       if (failures < bestFailures) {
@@ -159,21 +161,21 @@ export function evaluateSpanRule(rule: SpanExpectation, position: number, index:
   const what = `span ${q(rule.name)}${checks.length ? ` with ${checks.map((c) => c.label).join(', ')}` : ''}`;
 
   if (rule.count) {
-    const ok = boundHolds(rule.count, matched.length);
+    const ok = boundHolds(rule.count, matchedCount);
     return {
       expectation,
       kind: 'span',
       passed: ok,
-      message: `${plural(matched.length, 'span')} matched ${what}; expected count ${describeBound(rule.count)}`,
+      message: `${plural(matchedCount, 'span')} matched ${what}; expected count ${describeBound(rule.count)}`,
       spans: evidence(index, matched),
     };
   }
-  if (matched.length > 0) {
+  if (matchedCount > 0) {
     return {
       expectation,
       kind: 'span',
       passed: true,
-      message: `${plural(matched.length, 'span')} matched ${what}`,
+      message: `${plural(matchedCount, 'span')} matched ${what}`,
       spans: evidence(index, matched),
     };
   }

@@ -24,8 +24,8 @@ export const MISSING_PARENT = -2;
 
 export interface TraceIndex {
   readonly spans: readonly Span[];
-  /** Span indices by exact name, in input order. */
-  readonly byName: ReadonlyMap<string, readonly number[]>;
+  /** Span indices by exact name, in input order (views into one typed array). */
+  readonly byName: ReadonlyMap<string, Int32Array>;
   /** Position of span i's name in `names` (so per-name facts can live in arrays). */
   readonly nameId: Int32Array;
   /** Parent of span i: an index, NO_PARENT or MISSING_PARENT. */
@@ -46,12 +46,12 @@ export interface TraceIndex {
   children(): { readonly childStart: Int32Array; readonly childList: Int32Array };
   /** Span indices with every parent before its children (spans in parent cycles are left out); cached. */
   topDown(): Int32Array;
-  /** Span indices per trace id, in input order. */
-  traces(): ReadonlyMap<string, readonly number[]>;
+  /** Span indices per trace id, in input order (views into one typed array); built on first use. */
+  traces(): ReadonlyMap<string, Int32Array>;
   /** Every span index holding a span id (any trace); used to tell "lost" from "cross-trace" parents. */
   spansWithId(spanId: string): readonly number[];
-  /** Span indices whose name equals or (glob) matches the pattern; cached per pattern. */
-  matching(pattern: string): readonly number[];
+  /** Span indices (ascending) whose name equals or (glob) matches the pattern; cached per pattern. */
+  matching(pattern: string): Int32Array;
   /** For each distinct name (by `nameId`), 1 when it equals / glob-matches the pattern; cached per pattern. */
   nameMask(pattern: string): Uint8Array;
   /** Attribute keys of every span as ids (built on first use): span i's keys are `keyId[keyStart[i]..keyStart[i+1])`, in attribute order. */
@@ -183,10 +183,9 @@ class SpanIdTable {
 
 export function buildTraceIndex(spans: readonly Span[]): TraceIndex {
   const n = spans.length;
-  const byName = new Map<string, number[]>();
   const nameIdOf = new Map<string, number>();
   const names: string[] = [];
-  const lists: number[][] = [];
+  const perName: number[] = [];
   const nameId = new Int32Array(n);
   const kind = new Uint8Array(n);
   const serviceId = new Int32Array(n);
@@ -214,14 +213,12 @@ export function buildTraceIndex(spans: readonly Span[]): TraceIndex {
       id = names.length;
       nameIdOf.set(s.name, id);
       names.push(s.name);
-      const list: number[] = [];
-      lists.push(list);
-      byName.set(s.name, list);
+      perName.push(0);
     }
     nameId[i] = id;
     lastName = s.name;
     lastId = id;
-    lists[id]!.push(i);
+    perName[id]!++;
     startUs[i] = s.startUs;
     kind[i] = KIND_NUMBER[s.kind] ?? 0;
     if (s.serviceName !== lastService) {
@@ -248,6 +245,16 @@ export function buildTraceIndex(spans: readonly Span[]): TraceIndex {
     resourceId[i] = lastResourceId;
     endUs[i] = s.startUs + s.durationUs;
   }
+  // Span indices grouped by name in one typed array (counting sort): no per-name JS arrays to collect.
+  const byName = new Map<string, Int32Array>();
+  {
+    const nameStart = new Int32Array(names.length + 1);
+    for (let k = 0; k < names.length; k++) nameStart[k + 1] = nameStart[k]! + perName[k]!;
+    const fill = nameStart.slice(0, names.length);
+    const grouped = new Int32Array(n);
+    for (let i = 0; i < n; i++) grouped[fill[nameId[i]!]!++] = i;
+    for (let k = 0; k < names.length; k++) byName.set(names[k]!, grouped.subarray(nameStart[k]!, nameStart[k + 1]!));
+  }
   const ids = new SpanIdTable(spans);
 
   const parent = new Int32Array(n);
@@ -270,9 +277,9 @@ export function buildTraceIndex(spans: readonly Span[]): TraceIndex {
   }
 
   let childCache: { childStart: Int32Array; childList: Int32Array } | undefined;
-  let traceCache: Map<string, number[]> | undefined;
+  let traceCache: Map<string, Int32Array> | undefined;
   let topDownCache: Int32Array | undefined;
-  const matchCache = new Map<string, readonly number[]>();
+  const matchCache = new Map<string, Int32Array>();
   const maskCache = new Map<string, Uint8Array>();
   let keyTable: AttributeKeyTable | undefined;
 
@@ -358,20 +365,37 @@ export function buildTraceIndex(spans: readonly Span[]): TraceIndex {
     },
     traces() {
       if (traceCache) return traceCache;
-      traceCache = new Map();
+      // Number the traces (consecutive spans usually share one: skip the map then), then group
+      // the span indices by trace in one typed array.
+      const traceNo = new Int32Array(n);
+      const traceIds: string[] = [];
+      const counts: number[] = [];
+      const noOf = new Map<string, number>();
       let lastTrace: string | undefined;
-      let lastList: number[] = [];
+      let lastNo = -1;
       for (let i = 0; i < n; i++) {
         const t = spans[i]!.traceId;
-        // Spans of one trace usually arrive together: skip the map lookup then.
         if (t !== lastTrace) {
-          const list = traceCache.get(t);
-          if (list) lastList = list;
-          else traceCache.set(t, (lastList = []));
+          let no = noOf.get(t);
+          if (no === undefined) {
+            no = traceIds.length;
+            noOf.set(t, no);
+            traceIds.push(t);
+            counts.push(0);
+          }
           lastTrace = t;
+          lastNo = no;
         }
-        lastList.push(i);
+        traceNo[i] = lastNo;
+        counts[lastNo]!++;
       }
+      const start = new Int32Array(traceIds.length + 1);
+      for (let k = 0; k < traceIds.length; k++) start[k + 1] = start[k]! + counts[k]!;
+      const fill = start.slice(0, traceIds.length);
+      const grouped = new Int32Array(n);
+      for (let i = 0; i < n; i++) grouped[fill[traceNo[i]!]!++] = i;
+      traceCache = new Map();
+      for (let k = 0; k < traceIds.length; k++) traceCache.set(traceIds[k]!, grouped.subarray(start[k]!, start[k + 1]!));
       return traceCache;
     },
     spansWithId(spanId) {
@@ -380,13 +404,28 @@ export function buildTraceIndex(spans: readonly Span[]): TraceIndex {
     matching(pattern) {
       const cached = matchCache.get(pattern);
       if (cached) return cached;
-      let out: readonly number[];
-      if (!isGlob(pattern)) out = byName.get(pattern) ?? [];
+      let out: Int32Array;
+      if (!isGlob(pattern)) out = byName.get(pattern) ?? new Int32Array(0);
       else {
         const re = globToRegExp(pattern);
-        const lists: number[][] = [];
-        for (const [name, list] of byName) if (re.test(name)) lists.push(list);
-        out = lists.length === 1 ? lists[0]! : lists.flat().sort((a, b) => a - b);
+        const parts: Int32Array[] = [];
+        let total = 0;
+        for (const [name, list] of byName) {
+          if (re.test(name)) {
+            parts.push(list);
+            total += list.length;
+          }
+        }
+        if (parts.length === 1) out = parts[0]!;
+        else {
+          out = new Int32Array(total);
+          let at = 0;
+          for (const p of parts) {
+            out.set(p, at);
+            at += p.length;
+          }
+          out.sort(); // numeric for typed arrays: input order
+        }
       }
       matchCache.set(pattern, out);
       return out;
