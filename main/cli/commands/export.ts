@@ -3,9 +3,9 @@
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
-import { formatProblem, toProblem } from '../../../shared/errors';
-import { openStore, resolveDataDir } from '../../store';
+import { formatProblem } from '../../../shared/errors';
 import { setExit, type CliContext } from '../context';
+import { normaliseTraceId, withStore } from '../with-store';
 import { EXIT_FAILED, EXIT_USAGE } from '../exit';
 
 interface ExportOptions {
@@ -17,8 +17,8 @@ interface ExportOptions {
 }
 
 function traceId(value: string, previous: string[] = []): string[] {
-  const id = value.trim().toLowerCase();
-  if (!/^[0-9a-f]{32}$/.test(id)) throw new InvalidArgumentError(`"${value}" is not a trace id (32 hex characters).`);
+  const id = normaliseTraceId(value);
+  if (id === undefined) throw new InvalidArgumentError(`"${value}" is not a trace id (32 hex characters).`);
   return [...previous, id];
 }
 
@@ -40,15 +40,7 @@ export function registerExport(program: Command, ctx: CliContext): void {
         setExit(ctx, EXIT_USAGE);
         return;
       }
-      let store;
-      try {
-        store = await openStore({ dataDir: resolveDataDir(options.dataDir, ctx.cwd, ctx.env) });
-      } catch (error) {
-        ctx.err(`clnrm export: ${formatProblem(toProblem(error))}`);
-        setExit(ctx, EXIT_USAGE);
-        return;
-      }
-      try {
+      await withStore(ctx, 'export', options.dataDir, async (store) => {
         const result = await store.exportTraces(options.all ? 'all' : options.trace!, options.format);
         if (result.missing.length > 0) {
           ctx.err(`clnrm export: no stored trace ${result.missing.join(', ')}. List ids with \`clnrm traces\`.`);
@@ -71,8 +63,6 @@ export function registerExport(program: Command, ctx: CliContext): void {
           return;
         }
         ctx.err(`Exported ${result.spans} spans to ${options.output}`);
-      } finally {
-        await store.dispose();
-      }
+      });
     });
 }

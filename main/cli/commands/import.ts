@@ -2,8 +2,8 @@
 // trace store. Spans already stored are skipped, so importing twice is harmless.
 import type { Command } from 'commander';
 import { formatProblem, toProblem } from '../../../shared/errors';
-import { openStore, resolveDataDir } from '../../store';
 import { setExit, type CliContext } from '../context';
+import { withStore } from '../with-store';
 import { EXIT_FAILED, EXIT_USAGE } from '../exit';
 import { isAbsolute, resolve } from 'node:path';
 
@@ -14,15 +14,7 @@ export function registerImport(program: Command, ctx: CliContext): void {
     .argument('<files...>', 'OTLP JSON/JSONL, Jaeger JSON or clnrm NDJSON files')
     .option('--data-dir <dir>', 'folder of the trace database (default: the app-data folder)')
     .action(async (files: string[], options: { dataDir?: string }) => {
-      let store;
-      try {
-        store = await openStore({ dataDir: resolveDataDir(options.dataDir, ctx.cwd, ctx.env) });
-      } catch (error) {
-        ctx.err(`clnrm import: ${formatProblem(toProblem(error))}`);
-        setExit(ctx, EXIT_USAGE);
-        return;
-      }
-      try {
+      await withStore(ctx, 'import', options.dataDir, async (store) => {
         for (const file of files) {
           const path = isAbsolute(file) ? file : resolve(ctx.cwd, file);
           try {
@@ -35,8 +27,6 @@ export function registerImport(program: Command, ctx: CliContext): void {
             setExit(ctx, p.code === 'io.read' ? EXIT_USAGE : EXIT_FAILED);
           }
         }
-      } finally {
-        await store.dispose();
-      }
+      });
     });
 }

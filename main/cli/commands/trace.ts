@@ -1,11 +1,10 @@
 // `clnrm trace ID`: one stored trace as an indented tree with durations (iterative walk: traces can
 // be tens of thousands of spans deep), or as JSON spans, or as OTLP/JSON.
 import { InvalidArgumentError, type Command } from 'commander';
-import { formatProblem, toProblem } from '../../../shared/errors';
 import type { Span } from '../../../shared/model';
 import { encodeOtlpJson } from '../../../shared/otlp';
-import { openStore, resolveDataDir } from '../../store';
 import { setExit, type CliContext } from '../context';
+import { normaliseTraceId, withStore } from '../with-store';
 import { EXIT_FAILED, EXIT_USAGE } from '../exit';
 import { formatDurationUs } from './traces';
 
@@ -61,21 +60,13 @@ export function registerTrace(program: Command, ctx: CliContext): void {
       return v;
     }, 'text')
     .action(async (traceId: string, options: { dataDir?: string; format: 'text' | 'json' | 'otlp' }) => {
-      const id = traceId.trim().toLowerCase();
-      if (!/^[0-9a-f]{32}$/.test(id)) {
+      const id = normaliseTraceId(traceId);
+      if (id === undefined) {
         ctx.err(`clnrm trace: "${traceId}" is not a trace id (32 hex characters). List ids with \`clnrm traces\`.`);
         setExit(ctx, EXIT_USAGE);
         return;
       }
-      let store;
-      try {
-        store = await openStore({ dataDir: resolveDataDir(options.dataDir, ctx.cwd, ctx.env) });
-      } catch (error) {
-        ctx.err(`clnrm trace: ${formatProblem(toProblem(error))}`);
-        setExit(ctx, EXIT_USAGE);
-        return;
-      }
-      try {
+      await withStore(ctx, 'trace', options.dataDir, async (store) => {
         const spans = await store.getTrace(id);
         if (spans.length === 0) {
           ctx.err(`clnrm trace: no trace ${id} in ${store.path}. List ids with \`clnrm traces\`.`);
@@ -90,8 +81,6 @@ export function registerTrace(program: Command, ctx: CliContext): void {
           ctx.out(`Trace ${id}: ${spans.length} spans, ${formatDurationUs(last - first)}`);
           for (const line of traceTreeLines(spans)) ctx.out(line);
         }
-      } finally {
-        await store.dispose();
-      }
+      });
     });
 }

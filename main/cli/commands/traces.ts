@@ -1,11 +1,10 @@
 // `clnrm traces`: list stored traces with filters (service, span name, attribute, duration, status,
 // run, time window), sorted and paged, as a table or JSON.
 import { InvalidArgumentError, type Command } from 'commander';
-import { formatProblem, toProblem } from '../../../shared/errors';
 import type { StatusCode } from '../../../shared/model';
-import { openStore, resolveDataDir, type ListTracesQuery, type TraceSummary } from '../../store';
-import { setExit, type CliContext } from '../context';
-import { EXIT_USAGE } from '../exit';
+import type { ListTracesQuery, TraceSummary } from '../../store';
+import type { CliContext } from '../context';
+import { withStore } from '../with-store';
 
 function nonNegative(value: string): number {
   const n = Number(value);
@@ -94,15 +93,7 @@ export function registerTraces(program: Command, ctx: CliContext): void {
     .option('--order <order>', 'asc or desc', choice(['asc', 'desc'] as const), 'desc')
     .option('--format <format>', 'text or json', choice(['text', 'json'] as const), 'text')
     .action(async (options: TracesOptions) => {
-      let store;
-      try {
-        store = await openStore({ dataDir: resolveDataDir(options.dataDir, ctx.cwd, ctx.env) });
-      } catch (error) {
-        ctx.err(`clnrm traces: ${formatProblem(toProblem(error))}`);
-        setExit(ctx, EXIT_USAGE);
-        return;
-      }
-      try {
+      await withStore(ctx, 'traces', options.dataDir, async (store) => {
         const query: ListTracesQuery = { sort: options.sort, order: options.order, limit: options.limit, offset: options.offset };
         if (options.service !== undefined) query.service = options.service;
         if (options.spanName !== undefined) query.spanName = options.spanName;
@@ -120,8 +111,6 @@ export function registerTraces(program: Command, ctx: CliContext): void {
           for (const row of table(traces)) ctx.out(row);
           ctx.out(`${traces.length} of ${total} traces`);
         }
-      } finally {
-        await store.dispose();
-      }
+      });
     });
 }
