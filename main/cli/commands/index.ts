@@ -16,7 +16,13 @@ import { registerValidate } from './validate';
 
 type Register = (program: Command, ctx: CliContext) => void;
 
-const commands: Register[] = [registerCollect, registerTraces, registerTrace, registerImport, registerExport, registerValidate, registerFmt, registerInit, registerAnalyze, registerRun, registerSelfTest, registerStudio];
+// Order = order in `clnrm --help`: test files, running, traces, the studio.
+const commands: Register[] = [
+  registerValidate, registerFmt, registerInit, registerAnalyze,
+  registerRun, registerSelfTest,
+  registerCollect, registerTraces, registerTrace, registerImport, registerExport,
+  registerStudio,
+];
 
 export function registerCommands(program: Command, ctx: CliContext): void {
   for (const register of commands) register(program, ctx);
