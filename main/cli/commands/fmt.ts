@@ -12,7 +12,7 @@ import { EXIT_FAILED, EXIT_USAGE } from '../exit';
 export function registerFmt(program: Command, ctx: CliContext): void {
   program
     .command('fmt')
-    .description('format .clnrm.toml files in the canonical layout (comments are kept)')
+    .description('Format .clnrm.toml files in the canonical layout (comments are kept)')
     .argument('<paths...>', 'test files or directories')
     .option('--check', 'write nothing; list files that are not formatted and exit 1')
     .action(async (paths: string[], options: { check?: boolean }) => {

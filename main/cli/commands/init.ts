@@ -20,7 +20,7 @@ function parseName(value: string): string {
 export function registerInit(program: Command, ctx: CliContext): void {
   program
     .command('init')
-    .description('write a starter .clnrm.toml test (tests/<name>.clnrm.toml, or into DIR)')
+    .description('Write a starter .clnrm.toml test (tests/<name>.clnrm.toml, or into DIR)')
     .argument('[dir]', 'directory for the test file (default: ./tests)')
     .option('--name <name>', 'test name (also the file name)', parseName, 'smoke')
     .option('--force', 'overwrite an existing file')

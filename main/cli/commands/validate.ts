@@ -26,7 +26,7 @@ function human(p: Problem, file: string, severity: 'error' | 'warning'): string 
 export function registerValidate(program: Command, ctx: CliContext): void {
   program
     .command('validate')
-    .description('check .clnrm.toml test files (directories are searched recursively)')
+    .description('Check .clnrm.toml test files (directories are searched recursively)')
     .argument('<paths...>', 'test files or directories')
     .addOption(new Option('--format <format>', 'output format').choices(['human', 'json']).default('human'))
     .action(async (paths: string[], options: { format: 'human' | 'json' }) => {
