@@ -284,6 +284,35 @@ describe.skipIf(!probe.docker)('runner on the real engine', () => {
     expect((record!.evidence as { stats: unknown[] }).stats.length).toBe(execution.stats!.length);
   });
 
+  it('runs each [matrix] combination as its own test, and --fail-fast starts nothing after a failure', { timeout: 60_000 }, async () => {
+    const matrix = [
+      '[meta]',
+      'name = "echo_{{ matrix.word }}"',
+      '[matrix]',
+      'word = ["alpha", "beta"]',
+      '[[steps]]',
+      'name = "say"',
+      'command = ["echo", "{{ matrix.word }}"]',
+      'expected_output_regex = "^{{ matrix.word }}\\\\n?$"',
+    ].join('\n');
+    const both = await runTests({ ...base, sources: [{ file: 'm.clnrm.toml', source: matrix }] });
+    expect(both.tests.map((t) => [t.name, t.verdict])).toEqual([
+      ['echo_alpha [word=alpha]', 'passed'],
+      ['echo_beta [word=beta]', 'passed'],
+    ]);
+    const red = matrix.replace('{{ matrix.word }}\\\\n?$', 'alpha$');
+    const fast = await runTests({ ...base, failFast: true, sources: [{ file: 'm.clnrm.toml', source: red.replace('["alpha", "beta"]', '["beta", "alpha"]') }] });
+    expect(fast.tests.map((t) => [t.name, t.verdict])).toEqual([
+      ['echo_beta [word=beta]', 'failed'],
+      ['echo_alpha [word=alpha]', 'skipped'],
+    ]);
+    expect(fast.tests[1]!.problems[0]!.message).toMatch(/--fail-fast/);
+    expect(fast.tests[0]!.executions[0]!.steps[0]!.message).toBe('output does not match /^alpha$/; stdout was "beta"');
+    // A pattern that fails only because of the final newline says so.
+    const newline = await runTests({ ...base, sources: [{ file: 'n.clnrm.toml', source: red.replace('["alpha", "beta"]', '["alpha"]') }] });
+    expect(newline.tests[0]!.executions[0]!.steps[0]!.message).toMatch(/it matches without the final newline/);
+  });
+
   it('runs [determinism] iterations in fresh containers: equal traces pass, a differing one names the difference', { timeout: 120_000 }, async () => {
     const same = (await runTests({ ...base, sources: [{ file: 'det.clnrm.toml', source: cacheTest('det_same', 2, '') + '\n[determinism]\niterations = 2\n' }] })).tests[0]!;
     expect(same.verdict).toBe('passed');

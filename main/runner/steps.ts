@@ -38,7 +38,9 @@ function judge(step: StepSpec, result: CommandResult, timeoutMs: number): string
     if (!compiled.ok) return `expected_output_regex ${JSON.stringify(step.expectedOutputRegex)} is not a valid pattern: ${compiled.message}`;
     if (!compiled.regex.test(result.stdout)) {
       const shown = result.stdout.trim().slice(0, 300);
-      return `output does not match /${step.expectedOutputRegex}/; stdout was ${shown ? JSON.stringify(shown) : 'empty'}`;
+      // `$` means end of output (as in clnrm's Rust regex), and output usually ends with a newline.
+      const hint = compiled.regex.test(result.stdout.replace(/\r?\n$/, '')) ? ' (it matches without the final newline: end the pattern with \\n?$ or use (?m))' : '';
+      return `output does not match /${step.expectedOutputRegex}/; stdout was ${shown ? JSON.stringify(shown) : 'empty'}${hint}`;
     }
   }
   return undefined;
