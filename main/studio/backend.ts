@@ -82,6 +82,7 @@ export class StudioBackend {
       env: options.env,
       ...(options.pickFolder ? { pickFolder: options.pickFolder } : {}),
       ...(runner ? { runner } : {}),
+      ...(options.demo ? { demo: options.demo } : {}),
     });
     const stopForwarding = forwardSpans(store, hub);
     return new StudioBackend(store, receiver, hub, handlers, runner, stopForwarding, options.demo);

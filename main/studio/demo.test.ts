@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { handleCall } from '../../shared/ipc/validate';
 import { appPaths, findAppRoot } from './app-root';
 import { StudioBackend } from './backend';
 
@@ -27,6 +28,29 @@ describe('first-start demo', () => {
     expect(edges).toEqual(expect.arrayContaining(['api->cache', 'api->db', 'api->worker', 'worker->db']));
     const failed = await backend.handlers.listTraces({ status: 'error', attributes: [], sort: 'newest', limit: 10, offset: 0 });
     expect(failed.total).toBeGreaterThan(0);
+  });
+
+  it('answers storeStatus and loadDemo through the contract (what the first-run screen calls)', async () => {
+    const root = findAppRoot(import.meta.dirname)!;
+    const paths = appPaths(root);
+    backend = await StudioBackend.open({ inMemory: true, httpPort: false, grpcPort: false, cwd: root, env: {}, demo: { samplesDir: paths.samplesDir, examplesDir: paths.examplesDir } });
+    expect(await handleCall(backend.handlers, 'storeStatus', {})).toEqual({ ok: true, value: { empty: true, traceCount: 0 } });
+    const reply = await handleCall(backend.handlers, 'loadDemo', {});
+    if (!reply.ok) throw new Error(`loadDemo failed: ${reply.error.code} ${reply.error.message}`);
+    const demo = reply.value as { imported: Array<{ traceIds: string[] }>; problems: unknown[]; examplesFolder: string };
+    expect(demo.problems).toEqual([]);
+    expect(demo.examplesFolder).toBe(paths.examplesDir);
+    const traceCount = new Set(demo.imported.flatMap((f) => f.traceIds)).size;
+    expect(traceCount).toBeGreaterThan(0);
+    expect(await handleCall(backend.handlers, 'storeStatus', {})).toEqual({ ok: true, value: { empty: false, traceCount } });
+    const files = await handleCall(backend.handlers, 'listTestFiles', { folder: demo.examplesFolder });
+    expect(files.ok && (files.value as { files: unknown[] }).files.length).toBeGreaterThan(0);
+  });
+
+  it('loadDemo without bundled samples is a coded error, not a crash', async () => {
+    backend = await StudioBackend.open({ inMemory: true, httpPort: false, grpcPort: false, cwd: '/', env: {} });
+    const reply = await handleCall(backend.handlers, 'loadDemo', {});
+    expect(reply).toMatchObject({ ok: false, error: { code: 'io.read', message: expect.stringMatching(/without the bundled samples/) } });
   });
 
   it('says clearly when the samples folder is missing', async () => {

@@ -5,6 +5,7 @@
 import { StudioError } from '../../shared/errors';
 import type { CallArgs, CallResponse, StudioHandlers } from '../../shared/ipc/contract';
 import type { TraceStore } from '../store';
+import { loadDemo } from './demo';
 import { listTestFiles, openFolder, validateFile, type FolderPicker } from './test-files';
 import { exportTraces, importTraceFiles } from './trace-files';
 import { clearAll, getTrace, listTraces, serviceGraph } from './trace-queries';
@@ -26,6 +27,8 @@ export interface HandlerDeps {
   env: Record<string, string | undefined>;
   /** The desktop's folder picker; absent in browser mode. */
   pickFolder?: FolderPicker;
+  /** Where the first-start demo's sample traces and the example tests are; absent: loadDemo says so. */
+  demo?: { samplesDir: string; examplesDir: string };
   /** Absent until the runner is wired: runTest/cancelRun then answer with a clear error. */
   runner?: StudioRunner;
 }
@@ -46,6 +49,14 @@ export function createStudioHandlers(deps: HandlerDeps): StudioHandlers {
     importFiles: (q) => importTraceFiles(store, q, cwd),
     exportTraces: (q) => exportTraces(store, q, cwd),
     clearAll: () => clearAll(store),
+    storeStatus: async () => {
+      const { total } = await store.listTraces({ limit: 1 });
+      return { empty: total === 0, traceCount: total };
+    },
+    loadDemo: () => {
+      if (!deps.demo) throw new StudioError({ code: 'io.read', message: 'This studio was started without the bundled samples; import trace files instead.' });
+      return loadDemo(store, deps.demo.samplesDir, deps.demo.examplesDir);
+    },
     openFolder: (q) => openFolder(q, cwd, deps.pickFolder),
     listTestFiles: (q) => listTestFiles(q, cwd),
     validateFile: (q) => validateFile(q, cwd, env),

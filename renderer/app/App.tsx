@@ -4,6 +4,7 @@ import { Suspense, lazy, useEffect } from 'react';
 import type { StudioApi } from '../../shared/ipc/contract';
 import type { StudioError } from '../../shared/errors';
 import { ApiContext } from '../api/api-context';
+import { onDesktopMenu } from '../api/get-api';
 import { useStudio } from './store';
 import { useApplyTheme } from './theme';
 import { Sidebar, VIEW_KEYS } from './Sidebar';
@@ -49,10 +50,27 @@ export function App({ api, banner }: AppProps) {
     return () => offs.forEach((off) => off());
   }, [api]);
 
+  // The desktop menu's commands that need the page (Import and Export run in the main process and
+  // reach the page as spansAdded events).
+  useEffect(() => {
+    if (api instanceof Error) return;
+    return onDesktopMenu((command, argument) => {
+      if (command === 'openFolder' && typeof argument === 'string' && argument !== '') {
+        const { setView, openTestFolderAt } = useStudio.getState();
+        setView('tests');
+        void openTestFolderAt(api, argument);
+      }
+    });
+  }, [api]);
+
   return (
     <ApiContext.Provider value={api}>
-      <div className="shell" style={banner ? undefined : { gridTemplateRows: '0 1fr' }}>
-        {banner ? <div className="shell-banner" role="note">{banner}</div> : <div />}
+      <div className="shell">
+        {banner && (
+          <div className="shell-banner" role="note">
+            {banner}
+          </div>
+        )}
         <Sidebar />
         <main className="main">
           {view === 'traces' && <TracesView theme={theme} />}

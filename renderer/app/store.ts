@@ -8,14 +8,17 @@ import { createWaterfallSlice } from '../features/waterfall/store.waterfall';
 import type { WaterfallSlice } from '../features/waterfall/store.waterfall';
 import { createTracesSlice } from '../features/traces/store.traces';
 import type { TracesSlice } from '../features/traces/store.traces';
+import { createFirstRunSlice } from '../features/traces/store.first-run';
+import type { FirstRunSlice } from '../features/traces/store.first-run';
 import { createTestsSlice } from '../features/tests/store.tests';
 import type { TestsSlice } from '../features/tests/store.tests';
 
-export type StudioStore = UiSlice & WaterfallSlice & TracesSlice & TestsSlice;
+export type StudioStore = UiSlice & WaterfallSlice & TracesSlice & FirstRunSlice & TestsSlice;
 
 export const useStudio = create<StudioStore>()((...a) => ({
   ...createUiSlice(...a),
   ...createWaterfallSlice(...a),
   ...createTracesSlice(...a),
+  ...createFirstRunSlice(...a),
   ...createTestsSlice(...a),
 }));

@@ -38,6 +38,8 @@ export function createDemoApi(traces: readonly (readonly Span[])[]) {
       return graph;
     },
     importFiles: unavailable,
+    storeStatus: () => ({ empty: summaries.length === 0, traceCount: summaries.length }),
+    loadDemo: unavailable,
     exportTraces: unavailable,
     clearAll: unavailable,
     openFolder: unavailable,

@@ -52,7 +52,7 @@ describe('contract schemas', () => {
   });
 
   it('declares a request and a response schema for every call', () => {
-    expect(CALL_NAMES).toEqual(expect.arrayContaining(['listTraces', 'getTrace', 'serviceGraph', 'importFiles', 'exportTraces', 'clearAll', 'openFolder', 'listTestFiles', 'validateFile', 'runTest', 'cancelRun']));
+    expect(CALL_NAMES).toEqual(expect.arrayContaining(['listTraces', 'getTrace', 'serviceGraph', 'importFiles', 'exportTraces', 'clearAll', 'openFolder', 'listTestFiles', 'validateFile', 'runTest', 'cancelRun', 'storeStatus', 'loadDemo']));
     for (const name of CALL_NAMES) {
       expect(calls[name].request).toBeDefined();
       expect(calls[name].response).toBeDefined();

@@ -89,6 +89,19 @@ const RunPhase = z.enum(['starting', 'services', 'scenario', 'collecting', 'chec
 
 export const VerdictSchema = z.object({ name: z.string(), passed: z.boolean(), message: z.string() });
 
+const ImportResultSchema = z.object({
+  imported: z.array(
+    z.object({
+      file: z.string(),
+      format: z.string(),
+      spanCount: z.number().int().nonnegative(),
+      traceIds: z.array(TraceIdSchema),
+      warnings: z.array(ProblemSchema),
+    }),
+  ),
+  problems: z.array(ProblemSchema),
+});
+
 /** Every request/response pair. Requests are objects so fields can be added compatibly. */
 export const calls = {
   listTraces: {
@@ -111,18 +124,17 @@ export const calls = {
         files: z.array(z.object({ name: z.string().min(1), text: z.string() })).optional(),
       })
       .refine((r) => (r.paths?.length ?? 0) + (r.files?.length ?? 0) > 0, { message: 'give at least one path or file' }),
-    response: z.object({
-      imported: z.array(
-        z.object({
-          file: z.string(),
-          format: z.string(),
-          spanCount: z.number().int().nonnegative(),
-          traceIds: z.array(TraceIdSchema),
-          warnings: z.array(ProblemSchema),
-        }),
-      ),
-      problems: z.array(ProblemSchema),
-    }),
+    response: ImportResultSchema,
+  },
+  /** Whether the store holds anything yet: a first start (empty) offers the bundled demo. */
+  storeStatus: {
+    request: z.object({}),
+    response: z.object({ empty: z.boolean(), traceCount: z.number().int().nonnegative() }),
+  },
+  /** Imports the bundled sample traces (recorded from examples/demo) and names the example tests' folder. */
+  loadDemo: {
+    request: z.object({}),
+    response: ImportResultSchema.extend({ examplesFolder: z.string() }),
   },
   exportTraces: {
     request: z.object({

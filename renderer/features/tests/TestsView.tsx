@@ -1,68 +1,111 @@
 // Tests: open a folder of .clnrm.toml files, validate them, run one and follow its progress.
+// The desktop app picks folders with the system dialog; browser mode (no dialog) types a path,
+// which the studio resolves against the folder it was started in.
+import { useState } from 'react';
+import type { StudioApi } from '../../../shared/ipc/contract';
 import { useApi } from '../../api/api-context';
+import { isDesktop } from '../../api/get-api';
 import { useStudio } from '../../app/store';
-import { EmptyState, ErrorState } from '../../app/States';
+import { EmptyState, ErrorState, Loading } from '../../app/States';
 import { formatProblem } from '../../../shared/errors';
+import { RunResult } from './RunResult';
 import './tests.css';
 
 export function TestsView() {
   const api = useApi();
+  if (api instanceof Error) return <ErrorState title="Not connected" problem={api.problem} />;
+  return <ConnectedTestsView api={api} />;
+}
+
+function ConnectedTestsView({ api }: { api: StudioApi }) {
   const folder = useStudio((s) => s.testFolder);
   const files = useStudio((s) => s.testFiles);
+  const loading = useStudio((s) => s.testsLoading);
   const problem = useStudio((s) => s.testsProblem);
   const validations = useStudio((s) => s.validations);
   const runs = useStudio((s) => s.runs);
   const openTestFolder = useStudio((s) => s.openTestFolder);
+  const openTestFolderAt = useStudio((s) => s.openTestFolderAt);
   const validateTestFile = useStudio((s) => s.validateTestFile);
   const runTestFile = useStudio((s) => s.runTestFile);
+  const [path, setPath] = useState('');
 
-  if (api instanceof Error) return <ErrorState title="Not connected" problem={api.problem} />;
   return (
     <section className="tests-view" aria-label="Tests">
       <header className="view-head">
         <h1 className="view-title">Tests</h1>
-        <span className="muted mono">{folder ?? ''}</span>
-        <button className="btn btn-primary" style={{ marginLeft: 'auto' }} onClick={() => void openTestFolder(api)}>
-          Open folder…
-        </button>
+        <span className="muted mono tests-folder" title={folder ?? undefined}>
+          {folder ?? ''}
+        </span>
+        <form
+          className="tests-open"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (path.trim() !== '') void openTestFolderAt(api, path.trim());
+          }}
+        >
+          <input className="input mono" aria-label="Test folder path" placeholder="Folder path, e.g. examples" value={path} onChange={(e) => setPath(e.target.value)} />
+          <button className={'btn' + (isDesktop() ? '' : ' btn-primary')} type="submit" disabled={path.trim() === ''}>
+            Open
+          </button>
+        </form>
+        {isDesktop() && (
+          <button className="btn btn-primary" onClick={() => void openTestFolder(api)}>
+            Open folder…
+          </button>
+        )}
       </header>
       {problem && <ErrorState title="That did not work" problem={problem} />}
-      {!problem && folder === null && (
+      {loading && <Loading label="Reading the folder…" />}
+      {!loading && !problem && folder === null && (
         <EmptyState title="No test folder open">
-          <p>Open a folder that contains <code>.clnrm.toml</code> files to validate and run them.</p>
+          <p>
+            Type the path of a folder that contains <code>.clnrm.toml</code> files above (relative paths start where the studio was started), then validate
+            and run them here. The bundled examples are in <code>examples</code>.
+          </p>
         </EmptyState>
       )}
-      {folder !== null && files.length === 0 && <EmptyState title="No .clnrm.toml files in this folder" />}
-      <ul className="tests-list">
+      {!loading && folder !== null && files.length === 0 && (
+        <EmptyState title="No .clnrm.toml files in this folder">
+          <p>Test files end in <code>.clnrm.toml</code>; sub-folders are searched too. Open another folder above.</p>
+        </EmptyState>
+      )}
+      <ul className="tests-list" aria-label="Test files">
         {files.map((f) => {
           const v = validations[f.path];
           const fileRuns = Object.values(runs).filter((r) => r.file === f.path);
+          const running = fileRuns.some((r) => r.finished === null);
           return (
-            <li key={f.path} className="tests-item">
+            <li key={f.path} className="tests-item" aria-label={f.name}>
               <div className="tests-item-head">
                 <strong>{f.name}</strong>
-                {v && (v.ok ? <span className="chip">valid</span> : <span className="chip badge-error">{v.problems.length} problems</span>)}
+                <span className="faint mono tests-path" title={f.path}>
+                  {f.path}
+                </span>
+                {v && (v.ok ? <span className="chip chip-ok">valid</span> : <span className="chip badge-error">{v.problems.length} problem{v.problems.length === 1 ? '' : 's'}</span>)}
                 <span className="tests-actions">
                   <button className="btn" onClick={() => void validateTestFile(api, f.path)}>
                     Validate
                   </button>
-                  <button className="btn" onClick={() => void runTestFile(api, f.path)}>
-                    Run
+                  <button className="btn" onClick={() => void runTestFile(api, f.path)} disabled={running} aria-busy={running}>
+                    {running ? 'Running…' : 'Run'}
                   </button>
                 </span>
               </div>
               {v && [...v.problems, ...v.warnings].length > 0 && (
                 <ul className="tests-problems mono">
-                  {[...v.problems, ...v.warnings].map((p, k) => (
-                    <li key={k}>{formatProblem(p)}</li>
+                  {v.problems.map((p, k) => (
+                    <li key={`p${k}`}>{formatProblem(p)}</li>
+                  ))}
+                  {v.warnings.map((p, k) => (
+                    <li key={`w${k}`} className="tests-warning">
+                      {formatProblem(p)}
+                    </li>
                   ))}
                 </ul>
               )}
               {fileRuns.map((r) => (
-                <div key={r.runId} className="tests-run mono">
-                  <span>{r.runId}</span> {r.progress.at(-1)?.message ?? 'starting…'}{' '}
-                  {r.finished && (r.finished.passed ? <span className="chip">passed</span> : <span className="chip badge-error">{r.finished.cancelled ? 'cancelled' : 'failed'}</span>)}
-                </div>
+                <RunResult key={r.runId} run={r} />
               ))}
             </li>
           );

@@ -20,27 +20,41 @@ export interface TestsSlice {
   testsProblem: Problem | null;
   validations: Readonly<Record<string, Validation>>;
   runs: Readonly<Record<string, RunState>>;
+  /** True while a folder's file list is being read. */
+  testsLoading: boolean;
+  /** Asks for a folder (the desktop's picker; browser mode uses the studio's working folder) and lists it. */
   openTestFolder(api: StudioApi): Promise<void>;
+  /** Lists a known folder: the demo's examples, or one picked from the desktop menu. */
+  openTestFolderAt(api: StudioApi, folder: string): Promise<void>;
   validateTestFile(api: StudioApi, path: string): Promise<void>;
   runTestFile(api: StudioApi, path: string): Promise<void>;
   onRunProgress(event: EventPayload<'runProgress'>): void;
   onRunFinished(event: EventPayload<'runFinished'>): void;
 }
 
-export const createTestsSlice: StateCreator<StudioStore, [], [], TestsSlice> = (set) => ({
+export const createTestsSlice: StateCreator<StudioStore, [], [], TestsSlice> = (set, get) => ({
   testFolder: null,
   testFiles: [],
   testsProblem: null,
   validations: {},
   runs: {},
+  testsLoading: false,
   async openTestFolder(api) {
     try {
       const { folder } = await api.openFolder({});
       if (folder === null) return;
-      const { files } = await api.listTestFiles({ folder });
-      set({ testFolder: folder, testFiles: files, testsProblem: null, validations: {} });
+      await get().openTestFolderAt(api, folder);
     } catch (error) {
       set({ testsProblem: toProblem(error) });
+    }
+  },
+  async openTestFolderAt(api, folder) {
+    set({ testsLoading: true });
+    try {
+      const { files } = await api.listTestFiles({ folder });
+      set({ testFolder: folder, testFiles: files, testsProblem: null, validations: {}, testsLoading: false });
+    } catch (error) {
+      set({ testsProblem: toProblem(error), testsLoading: false });
     }
   },
   async validateTestFile(api, path) {

@@ -8,6 +8,7 @@ import { EmptyState, ErrorState, Loading } from '../../app/States';
 import { assignServiceColors } from '../../../shared/trace';
 import { formatClock, formatDuration } from '../waterfall/format';
 import { ImportButton, useFileDrop, useTraceImport } from './ImportButton';
+import { DemoNotice, FirstRunCard } from './FirstRun';
 import './traces.css';
 
 export function TracesView({ theme }: { theme: 'light' | 'dark' }) {
@@ -25,12 +26,19 @@ function ConnectedTracesView({ api, theme }: { api: StudioApi; theme: 'light' | 
   const setQuery = useStudio((s) => s.setTracesQuery);
   const loadTraces = useStudio((s) => s.loadTraces);
   const openTrace = useStudio((s) => s.openTrace);
+  const storeEmpty = useStudio((s) => s.storeEmpty);
+  const checkStoreStatus = useStudio((s) => s.checkStoreStatus);
   const [cursor, setCursor] = useState(0);
+  const listEmpty = status === 'ready' && traces.length === 0;
 
   useEffect(() => {
     void loadTraces(api);
   }, [api, query, loadTraces]);
   useEffect(() => api.on('spansAdded', () => void loadTraces(api)), [api, loadTraces]);
+  // An empty answer may mean a first start (offer the demo) or only too narrow filters.
+  useEffect(() => {
+    if (listEmpty) void checkStoreStatus(api);
+  }, [api, listEmpty, checkStoreStatus]);
   const reload = useCallback(() => void loadTraces(api), [api, loadTraces]);
   const { status: importStatus, importFiles } = useTraceImport(api, reload);
   const onFiles = useCallback((files: FileList) => void importFiles(files), [importFiles]);
@@ -74,7 +82,9 @@ function ConnectedTracesView({ api, theme }: { api: StudioApi; theme: 'light' | 
       </form>
       {status === 'error' && problem && <ErrorState title="Traces could not be listed" problem={problem} />}
       {status === 'loading' && traces.length === 0 && <Loading label="Loading traces…" />}
-      {status === 'ready' && traces.length === 0 && (
+      <DemoNotice api={api} />
+      {listEmpty && storeEmpty === true && <FirstRunCard api={api} />}
+      {listEmpty && (
         <EmptyState title="No traces match">
           <p>
             Run a test from the Tests view, point an OpenTelemetry exporter at <code>http://127.0.0.1:4318</code>, drop OTLP JSON files here, or loosen
