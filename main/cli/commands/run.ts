@@ -5,7 +5,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { formatProblem, toProblem } from '../../../shared/errors';
 import { createProgress, jsonReport, junitReport, runTests, summaryLines, type RunSummary, type TestSource } from '../../runner';
 import { findTestFiles } from '../../spec';
-import { resolveDataDir } from '../../store';
+import { openStore, resolveDataDir, type TraceStore } from '../../store';
 import { setExit, type CliContext } from '../context';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from '../exit';
 
@@ -32,21 +32,45 @@ export interface RunCommandOptions {
   verbose?: boolean;
 }
 
+/**
+ * The store for a run. When the default data folder is held by another Cleanroom Studio process (the
+ * studio or `clnrm collect` is open), the run still goes ahead with its traces kept in memory, and
+ * says so; an explicit --data-dir that is locked stays an error (the runner reports it).
+ */
+export async function openRunStore(ctx: CliContext, dataDir: string | undefined): Promise<TraceStore | undefined> {
+  const path = resolveDataDir(dataDir, ctx.cwd, ctx.env);
+  try {
+    return await openStore({ dataDir: path });
+  } catch (error) {
+    const problem = toProblem(error);
+    if (dataDir !== undefined || !/in use by another process/.test(problem.message)) return undefined;
+    ctx.err(`clnrm: note: ${path} is in use by another Cleanroom Studio process; this run's traces are kept in memory only (pass --data-dir to keep them).`);
+    return openStore({ inMemory: true });
+  }
+}
+
 /** Runs the sources and reports like `clnrm run` does (shared with `clnrm self-test`). */
 export async function runAndReport(ctx: CliContext, sources: TestSource[], options: RunCommandOptions & { includeRunnerSpans?: boolean }): Promise<RunSummary> {
   // Progress goes to stderr so `--format json|junit` keeps stdout machine-readable.
   const progress = createProgress((line) => ctx.err(line), ctx.isTTY, options.verbose);
-  const summary = await runTests({
-    sources,
-    cwd: ctx.cwd,
-    env: ctx.env,
-    jobs: options.jobs,
-    failFast: options.failFast,
-    dataDir: resolveDataDir(options.dataDir, ctx.cwd, ctx.env),
-    signal: ctx.stopSignal,
-    onEvent: progress.onEvent,
-    includeRunnerSpans: options.includeRunnerSpans,
-  });
+  const store = await openRunStore(ctx, options.dataDir);
+  let summary: RunSummary;
+  try {
+    summary = await runTests({
+      ...(store ? { store } : {}),
+      sources,
+      cwd: ctx.cwd,
+      env: ctx.env,
+      jobs: options.jobs,
+      failFast: options.failFast,
+      dataDir: resolveDataDir(options.dataDir, ctx.cwd, ctx.env),
+      signal: ctx.stopSignal,
+      onEvent: progress.onEvent,
+      includeRunnerSpans: options.includeRunnerSpans,
+    });
+  } finally {
+    await store?.dispose();
+  }
   progress.finish();
   if (options.format === 'json') ctx.out(jsonReport(summary));
   else if (options.format === 'junit') ctx.out(junitReport(summary));
