@@ -12,8 +12,8 @@ announceDockerSkip('reaper', probe);
 const fixture = fileURLToPath(new URL('./fixtures/owner-process.ts', import.meta.url));
 
 describe('Docker availability', () => {
-  it.runIf(!probe.docker && process.env.CI === 'true')('has a Docker engine with the test images (required when CI=true)', () => {
-    throw new Error(probe.reason);
+  it.skipIf(!probe.docker && process.env.CI !== 'true')('has a Docker engine with the test images (required when CI=true)', () => {
+    if (!probe.docker) throw new Error(probe.reason);
   });
 });
 

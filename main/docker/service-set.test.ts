@@ -10,8 +10,8 @@ const probe = await probeDocker();
 announceDockerSkip('service-set', probe);
 
 describe('Docker availability', () => {
-  it.runIf(!probe.docker && process.env.CI === 'true')('has a Docker engine with the test images (required when CI=true)', () => {
-    throw new Error(probe.reason);
+  it.skipIf(!probe.docker && process.env.CI !== 'true')('has a Docker engine with the test images (required when CI=true)', () => {
+    if (!probe.docker) throw new Error(probe.reason);
   });
 });
 

@@ -14,8 +14,8 @@ const probe = await probeDocker(['cleanroom/busybox:latest']);
 announceDockerSkip('runner crash cleanup', probe);
 
 describe('Docker availability', () => {
-  it.runIf(!probe.docker && process.env.CI === 'true')('has a Docker engine with the images (required when CI=true)', () => {
-    throw new Error(probe.reason);
+  it.skipIf(!probe.docker && process.env.CI !== 'true')('has a Docker engine with the images (required when CI=true)', () => {
+    if (!probe.docker) throw new Error(probe.reason);
   });
 });
 

@@ -19,8 +19,8 @@ const probe = await probeDocker(['cleanroom/busybox:latest', 'cleanroom/demo:lat
 announceDockerSkip('runner', probe);
 
 describe('Docker availability', () => {
-  it.runIf(!probe.docker && process.env.CI === 'true')('has a Docker engine with the images (required when CI=true)', () => {
-    throw new Error(probe.reason);
+  it.skipIf(!probe.docker && process.env.CI !== 'true')('has a Docker engine with the images (required when CI=true)', () => {
+    if (!probe.docker) throw new Error(probe.reason);
   });
 });
 

@@ -10,8 +10,8 @@ const probe = await probeDocker(IMAGES);
 announceDockerSkip('offline images', probe);
 
 describe('Docker availability', () => {
-  it.runIf(!probe.docker && process.env.CI === 'true')('has a Docker engine and the images from resources/images/build.sh (required when CI=true)', () => {
-    throw new Error(probe.reason);
+  it.skipIf(!probe.docker && process.env.CI !== 'true')('has a Docker engine and the images from resources/images/build.sh (required when CI=true)', () => {
+    if (!probe.docker) throw new Error(probe.reason);
   });
 });
 
