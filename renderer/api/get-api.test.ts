@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CallName, EventName, StudioApi } from '../../shared/ipc/contract';
 import type { IpcReply } from '../../shared/ipc/validate';
-import { StudioError } from '../../shared/errors';
+import { StudioError, toProblem } from '../../shared/errors';
 import { getApi, onDesktopMenu, type StudioIpcBridge } from './get-api';
 
 /** A stand-in for the preload's bridge: records calls, answers with the envelopes it is given. */
@@ -51,9 +51,28 @@ describe('getApi', () => {
     expect(listeners.has('spansAdded')).toBe(false);
   });
 
-  it('uses window.api when there is no bridge, and says how to connect when there is neither', () => {
-    const api = {} as StudioApi;
-    expect(getApi({ api })).toBe(api);
+  it('uses window.api when there is no bridge, keeping codes of errors made by another bundle', async () => {
+    // What browser mode's separately bundled client rejects with: an Error carrying a problem, but not our class.
+    class OtherStudioError extends Error {
+      constructor(readonly problem: { code: string; message: string }) {
+        super(problem.message);
+      }
+    }
+    const api = {
+      on: () => () => undefined,
+      listTestFiles: () => Promise.reject(new OtherStudioError({ code: 'io.read', message: 'No such folder: /x' })),
+      clearAll: () => Promise.reject(new TypeError('socket gone')),
+      storeStatus: async () => ({ empty: true, traceCount: 0 }),
+    } as unknown as StudioApi;
+    const got = getApi({ api }) as StudioApi;
+    const failure = await got.listTestFiles({ folder: '/x' }).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(StudioError);
+    expect(toProblem(failure)).toEqual({ code: 'io.read', message: 'No such folder: /x' });
+    await expect(got.clearAll({})).rejects.toBeInstanceOf(TypeError);
+    expect(await got.storeStatus({})).toEqual({ empty: true, traceCount: 0 });
+  });
+
+  it('says how to connect when there is neither', () => {
     const none = getApi({});
     expect(none).toBeInstanceOf(StudioError);
     expect((none as StudioError).code).toBe('ipc.unavailable');

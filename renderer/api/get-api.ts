@@ -3,9 +3,9 @@
 // - `window.studioIpc` (the Electron preload): plain reply envelopes `{ ok, value | error }`. Preferred,
 //   because Electron keeps only `message` of a rejected invoke, so `window.api` there loses the code.
 // - `window.api` (browser mode's WebSocket client, or the preload's message-only fallback).
-import type { CallName, EventName, StudioApi } from '../../shared/ipc/contract';
+import { CALL_NAMES, type CallName, type EventName, type StudioApi } from '../../shared/ipc/contract';
 import { createStudioClient, type IpcReply } from '../../shared/ipc/validate';
-import { StudioError } from '../../shared/errors';
+import { StudioError, type Problem } from '../../shared/errors';
 
 /** What main/app/preload.ts exposes as `window.studioIpc`. */
 export interface StudioIpcBridge {
@@ -39,11 +39,38 @@ export function getApi(host: ApiHost = window): StudioApi | StudioError {
     // The bridge's functions are bound by contextBridge; call them through the object anyway.
     return createStudioClient({ invoke: (name, request) => bridge.invoke(name, request), subscribe: (event, listener) => bridge.on(event, listener) });
   }
-  if (host.api) return host.api;
+  if (host.api) return keepErrorCodes(host.api);
   return new StudioError({
     code: 'ipc.unavailable',
     message: 'This page is not connected to the studio back end. Open it with `npm start` (desktop) or `clnrm studio` (browser mode).',
   });
+}
+
+function foreignProblem(error: unknown): Problem | undefined {
+  if (!(error instanceof Error) || error instanceof StudioError) return undefined;
+  const p = (error as { problem?: unknown }).problem;
+  if (typeof p !== 'object' || p === null) return undefined;
+  const { code, message } = p as { code?: unknown; message?: unknown };
+  return typeof code === 'string' && typeof message === 'string' ? (p as Problem) : undefined;
+}
+
+/**
+ * Browser mode's `window.api` comes from its own bundle (dist/studio-client), so the StudioError it
+ * rejects with is another class than ours and `instanceof` fails: toProblem() would report every
+ * code as 'internal'. Re-create those errors with our class so the code reaches the user.
+ */
+export function keepErrorCodes(api: StudioApi): StudioApi {
+  const wrapped: Record<string, unknown> = { on: api.on.bind(api) };
+  for (const name of CALL_NAMES) {
+    const call = api[name] as (request: unknown) => Promise<unknown>;
+    if (typeof call !== 'function') continue;
+    wrapped[name] = (request: unknown) =>
+      call.call(api, request).catch((error: unknown) => {
+        const problem = foreignProblem(error);
+        throw problem ? new StudioError(problem) : error;
+      });
+  }
+  return wrapped as unknown as StudioApi;
 }
 
 /** Subscribes to the desktop app's menu commands; a no-op where there is no menu (browser mode). */

@@ -1,8 +1,8 @@
 // Service map: which service calls which, with call counts, error counts and latency
 // percentiles on the edges, laid out left to right (callers first).
 import { memo, useEffect, useMemo, useState } from 'react';
-import { Background, Controls, Handle, MarkerType, Position, ReactFlow } from '@xyflow/react';
-import type { Edge, Node, NodeProps } from '@xyflow/react';
+import { Background, BaseEdge, Controls, EdgeLabelRenderer, Handle, MarkerType, Position, ReactFlow } from '@xyflow/react';
+import type { Edge, EdgeProps, Node, NodeProps } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { useApi } from '../../api/api-context';
 import { EmptyState, ErrorState, Loading } from '../../app/States';
@@ -10,8 +10,10 @@ import { assignServiceColors } from '../../../shared/trace';
 import type { ServiceEdge } from '../../../shared/ipc/contract';
 import { toProblem } from '../../../shared/errors';
 import type { Problem } from '../../../shared/errors';
-import { layoutServices } from './layout';
+import { edgeKey, layoutServices, type EdgeRoute, type ServiceLayout } from './layout';
 import './service-map.css';
+
+const ms = (v: number) => (v >= 100 ? `${v.toFixed(0)} ms` : v >= 10 ? `${v.toFixed(1)} ms` : `${v.toFixed(2)} ms`);
 
 type ServiceNodeData = { name: string; color: string; calls: number; errors: number };
 type ServiceNode = Node<ServiceNodeData, 'service'>;
@@ -35,14 +37,42 @@ const ServiceNodeView = memo(function ServiceNodeView({ data }: NodeProps<Servic
 });
 const nodeTypes = { service: ServiceNodeView };
 
-const ms = (v: number) => (v >= 100 ? `${v.toFixed(0)} ms` : v >= 10 ? `${v.toFixed(1)} ms` : `${v.toFixed(2)} ms`);
+type RoutedEdgeData = { route: EdgeRoute | undefined; text: string; errors: number };
+type RoutedEdge = Edge<RoutedEdgeData, 'routed'>;
+
+// Draws ELK's route (see layout.ts) instead of React Flow's own curve, and the label where ELK put it.
+const RoutedEdgeView = memo(function RoutedEdgeView({ id, data, markerEnd, sourceX, sourceY, targetX, targetY }: EdgeProps<RoutedEdge>) {
+  const points = data?.route?.points ?? [
+    { x: sourceX, y: sourceY },
+    { x: targetX, y: targetY },
+  ];
+  const path = points.map((p, k) => `${k === 0 ? 'M' : 'L'} ${p.x} ${p.y}`).join(' ');
+  const label = data?.route?.label;
+  return (
+    <>
+      <BaseEdge id={id} path={path} {...(markerEnd ? { markerEnd } : {})} />
+      {label && data && (
+        <EdgeLabelRenderer>
+          <div className={'svc-edge-label' + (data.errors > 0 ? ' is-error' : '')} style={{ transform: `translate(${label.x}px, ${label.y}px)` }}>
+            {data.text}
+          </div>
+        </EdgeLabelRenderer>
+      )}
+    </>
+  );
+});
+const edgeTypes = { routed: RoutedEdgeView };
+
+const edgeText = (e: ServiceEdge) =>
+  `${e.calls.toLocaleString()} call${e.calls === 1 ? '' : 's'}${e.errors > 0 ? ` · ${e.errors} error${e.errors === 1 ? '' : 's'}` : ''}\np50 ${ms(e.p50Ms)} · p99 ${ms(e.p99Ms)}`;
+
 
 type Graph = { services: string[]; edges: ServiceEdge[] };
 
 export function ServiceMapView({ theme }: { theme: 'light' | 'dark' }) {
   const api = useApi();
   const [graph, setGraph] = useState<Graph | null>(null);
-  const [positions, setPositions] = useState<Map<string, { x: number; y: number }> | null>(null);
+  const [layout, setLayout] = useState<ServiceLayout | null>(null);
   const [problem, setProblem] = useState<Problem | null>(null);
 
   useEffect(() => {
@@ -51,10 +81,10 @@ export function ServiceMapView({ theme }: { theme: 'light' | 'dark' }) {
     api
       .serviceGraph({})
       .then(async (g) => {
-        const pos = await layoutServices(g.services, g.edges);
+        const laid = await layoutServices(g.services, g.edges, edgeText);
         if (alive) {
           setGraph(g);
-          setPositions(pos);
+          setLayout(laid);
         }
       })
       .catch((e: unknown) => alive && setProblem(toProblem(e)));
@@ -64,7 +94,7 @@ export function ServiceMapView({ theme }: { theme: 'light' | 'dark' }) {
   }, [api]);
 
   const { nodes, edges } = useMemo(() => {
-    if (!graph || !positions) return { nodes: [] as ServiceNode[], edges: [] as Edge[] };
+    if (!graph || !layout) return { nodes: [] as ServiceNode[], edges: [] as RoutedEdge[] };
     const colors = assignServiceColors(graph.services);
     const incoming = new Map<string, { calls: number; errors: number }>();
     for (const e of graph.edges) {
@@ -76,23 +106,21 @@ export function ServiceMapView({ theme }: { theme: 'light' | 'dark' }) {
       return {
         id: name,
         type: 'service',
-        position: positions.get(name) ?? { x: 0, y: 0 },
+        position: layout.nodes.get(name) ?? { x: 0, y: 0 },
         data: { name, color: (theme === 'dark' ? c?.dark : c?.light) ?? '#888', calls: incoming.get(name)?.calls ?? 0, errors: incoming.get(name)?.errors ?? 0 },
       };
     });
-    const edges: Edge[] = graph.edges.map((e) => ({
-      id: `${e.from}->${e.to}`,
+    const edges: RoutedEdge[] = graph.edges.map((e) => ({
+      id: edgeKey(e.from, e.to),
+      type: 'routed',
       source: e.from,
       target: e.to,
-      label: `${e.calls.toLocaleString()}× · p50 ${ms(e.p50Ms)} · p99 ${ms(e.p99Ms)}`,
-      labelBgPadding: [4, 2] as [number, number],
-      labelBgBorderRadius: 4,
+      data: { route: layout.edges.get(edgeKey(e.from, e.to)), text: edgeText(e), errors: e.errors },
       markerEnd: { type: MarkerType.ArrowClosed },
       className: e.errors > 0 ? 'svc-edge-error' : 'svc-edge',
-      animated: e.errors > 0,
     }));
     return { nodes, edges };
-  }, [graph, positions, theme]);
+  }, [graph, layout, theme]);
 
   if (api instanceof Error) return <ErrorState title="Not connected" problem={api.problem} />;
   if (problem) return <ErrorState title="The service map could not be built" problem={problem} />;
@@ -112,7 +140,19 @@ export function ServiceMapView({ theme }: { theme: 'light' | 'dark' }) {
         </span>
       </header>
       <div className="service-map-canvas">
-        <ReactFlow nodes={nodes} edges={edges} nodeTypes={nodeTypes} fitView colorMode={theme} nodesConnectable={false} proOptions={{ hideAttribution: true }}>
+        <ReactFlow
+          nodes={nodes}
+          edges={edges}
+          nodeTypes={nodeTypes}
+          edgeTypes={edgeTypes}
+          fitView
+          fitViewOptions={{ padding: 0.15, maxZoom: 1.25 }}
+          colorMode={theme}
+          nodesConnectable={false}
+          // Edges follow the computed routes, so nodes stay where the layout put them.
+          nodesDraggable={false}
+          proOptions={{ hideAttribution: true }}
+        >
           <Background />
           <Controls showInteractive={false} />
         </ReactFlow>

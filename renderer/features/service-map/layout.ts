@@ -1,26 +1,66 @@
-// Layered left-to-right layout of the service graph with elkjs (callers on the left).
+// Layered left-to-right layout of the service graph with elkjs (callers on the left). ELK also
+// routes the edges (orthogonal, around nodes) and places their labels where they overlap nothing;
+// the map draws exactly those routes, so an edge that skips a layer never runs under a node.
 import ELK from 'elkjs/lib/elk.bundled.js';
+import type { ElkExtendedEdge } from 'elkjs/lib/elk-api';
 import type { ServiceEdge } from '../../../shared/ipc/contract';
 
 export const NODE_W = 180;
 export const NODE_H = 56;
+/** Edge label metrics (11px UI font, lines split at '\n'): an estimate is enough for ELK to keep labels apart. */
+const LABEL_CHAR_W = 6.4;
+const LABEL_LINE_H = 14;
+
+export interface Point {
+  x: number;
+  y: number;
+}
+export interface EdgeRoute {
+  points: Point[];
+  /** Top-left corner of the label box. */
+  label?: Point;
+}
+export interface ServiceLayout {
+  nodes: Map<string, Point>;
+  /** Keyed by edgeKey(from, to). */
+  edges: Map<string, EdgeRoute>;
+}
+
+export const edgeKey = (from: string, to: string) => `${from}->${to}`;
 
 const elk = new ELK();
 
-export async function layoutServices(services: readonly string[], edges: readonly ServiceEdge[]): Promise<Map<string, { x: number; y: number }>> {
+export async function layoutServices(services: readonly string[], edges: readonly ServiceEdge[], labelOf: (e: ServiceEdge) => string): Promise<ServiceLayout> {
+  const drawn = edges.filter((e) => e.from !== e.to);
   const graph = await elk.layout({
     id: 'root',
     layoutOptions: {
       'elk.algorithm': 'layered',
       'elk.direction': 'RIGHT',
-      'elk.layered.spacing.nodeNodeBetweenLayers': '110',
+      'elk.layered.spacing.nodeNodeBetweenLayers': '40',
       'elk.spacing.nodeNode': '40',
-      'elk.edgeRouting': 'SPLINES',
+      'elk.spacing.edgeLabel': '4',
+      'elk.layered.spacing.edgeNodeBetweenLayers': '20',
+      'elk.edgeRouting': 'ORTHOGONAL',
+      'elk.edgeLabels.inline': 'false',
     },
     children: services.map((id) => ({ id, width: NODE_W, height: NODE_H })),
-    edges: edges.filter((e) => e.from !== e.to).map((e, k) => ({ id: `e${k}`, sources: [e.from], targets: [e.to] })),
+    edges: drawn.map((e) => {
+      const text = labelOf(e);
+      const lines = text.split('\n');
+      const width = Math.max(...lines.map((l) => l.length)) * LABEL_CHAR_W + 12;
+      return { id: edgeKey(e.from, e.to), sources: [e.from], targets: [e.to], labels: [{ text, width, height: lines.length * LABEL_LINE_H + 4 }] };
+    }),
   });
-  const out = new Map<string, { x: number; y: number }>();
-  for (const c of graph.children ?? []) out.set(c.id, { x: c.x ?? 0, y: c.y ?? 0 });
-  return out;
+  const nodes = new Map<string, Point>();
+  for (const c of graph.children ?? []) nodes.set(c.id, { x: c.x ?? 0, y: c.y ?? 0 });
+  const routes = new Map<string, EdgeRoute>();
+  for (const e of (graph.edges ?? []) as ElkExtendedEdge[]) {
+    const section = e.sections?.[0];
+    if (!section) continue;
+    const points = [section.startPoint, ...(section.bendPoints ?? []), section.endPoint].map((p) => ({ x: p.x, y: p.y }));
+    const l = e.labels?.[0];
+    routes.set(e.id, { points, ...(l && l.x !== undefined && l.y !== undefined ? { label: { x: l.x, y: l.y } } : {}) });
+  }
+  return { nodes, edges: routes };
 }

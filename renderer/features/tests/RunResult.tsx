@@ -1,12 +1,30 @@
-// One run of a test file: its latest progress while it runs, then the verdict, every expectation's
-// result and the failure (if any) with what to do about it.
+// One run of a test file: its latest progress while it runs, then the verdict, the failed
+// expectations in full, the passed ones folded away, and the failure (if any) with what to do.
 import { formatProblem } from '../../../shared/errors';
+import type { EventPayload } from '../../../shared/ipc/contract';
 import type { RunState } from './store.tests';
+
+type Verdict = EventPayload<'runFinished'>['verdicts'][number];
+
+function VerdictList({ verdicts, label }: { verdicts: Verdict[]; label: string }) {
+  return (
+    <ul className="tests-verdicts" aria-label={label}>
+      {verdicts.map((v, k) => (
+        <li key={k} className={v.passed ? 'is-pass' : 'is-fail'}>
+          <span aria-label={v.passed ? 'passed' : 'failed'}>{v.passed ? '✓' : '✗'}</span> <strong>{v.name}</strong>
+          {v.message && <span className="muted"> {v.message}</span>}
+        </li>
+      ))}
+    </ul>
+  );
+}
 
 export function RunResult({ run }: { run: RunState }) {
   const done = run.finished;
   const last = run.progress.at(-1);
   const verdict = done === null ? null : done.cancelled ? 'cancelled' : done.passed ? 'passed' : 'failed';
+  const failed = done?.verdicts.filter((v) => !v.passed) ?? [];
+  const passed = done?.verdicts.filter((v) => v.passed) ?? [];
   return (
     <div className="tests-run" role="group" aria-label={`Run ${run.runId}`}>
       <div className="tests-run-head">
@@ -17,18 +35,21 @@ export function RunResult({ run }: { run: RunState }) {
         ) : (
           <span className={'chip ' + (verdict === 'passed' ? 'chip-ok' : 'badge-error')}>{verdict}</span>
         )}
-        {done && <span className="muted">{(done.durationMs / 1000).toFixed(1)} s</span>}
+        {done && (
+          <span className="muted">
+            {(done.durationMs / 1000).toFixed(1)} s{done.verdicts.length > 0 && ` · ${passed.length} of ${done.verdicts.length} checks passed`}
+          </span>
+        )}
         <span className="faint mono">{run.runId}</span>
       </div>
-      {done && done.verdicts.length > 0 && (
-        <ul className="tests-verdicts" aria-label="Expectations">
-          {done.verdicts.map((v, k) => (
-            <li key={k} className={v.passed ? 'is-pass' : 'is-fail'}>
-              <span aria-label={v.passed ? 'passed' : 'failed'}>{v.passed ? '✓' : '✗'}</span> <strong>{v.name}</strong>
-              {v.message && <span className="muted"> {v.message}</span>}
-            </li>
-          ))}
-        </ul>
+      {failed.length > 0 && <VerdictList verdicts={failed} label="Failed checks" />}
+      {passed.length > 0 && (
+        <details className="tests-passed">
+          <summary>
+            {passed.length} passed check{passed.length === 1 ? '' : 's'}
+          </summary>
+          <VerdictList verdicts={passed} label="Passed checks" />
+        </details>
       )}
       {done?.problem && <p className="tests-run-problem mono">{formatProblem(done.problem)}</p>}
     </div>

@@ -1,0 +1,72 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { StudioApi } from '../../../shared/ipc/contract';
+import { StudioError } from '../../../shared/errors';
+import { useStudio } from '../../app/store';
+
+const TRACE_A = 'a'.repeat(32);
+const TRACE_B = 'b'.repeat(32);
+
+/** Only the calls the first-run flow makes; anything else fails the test loudly. */
+function fakeApi(over: Partial<Record<keyof StudioApi, unknown>>): StudioApi {
+  return new Proxy(over, {
+    get: (target, name) => target[name as keyof StudioApi] ?? (() => Promise.reject(new Error(`unexpected call ${String(name)}`))),
+  }) as unknown as StudioApi;
+}
+
+const initial = useStudio.getState();
+beforeEach(() => useStudio.setState(initial, true));
+
+describe('first-run slice', () => {
+  it('knows an empty store and loads the demo, keeping where the example tests are', async () => {
+    let stored = 0;
+    const api = fakeApi({
+      storeStatus: async () => ({ empty: stored === 0, traceCount: stored }),
+      loadDemo: async () => {
+        stored = 2;
+        return {
+          imported: [
+            { file: 'a.otlp.json', format: 'otlp-json', spanCount: 5, traceIds: [TRACE_A], warnings: [] },
+            { file: 'b.otlp.json', format: 'otlp-json', spanCount: 3, traceIds: [TRACE_A, TRACE_B], warnings: [] },
+          ],
+          problems: [],
+          examplesFolder: '/opt/studio/examples',
+        };
+      },
+      listTraces: async () => ({ traces: [], total: stored }),
+    });
+    await useStudio.getState().checkStoreStatus(api);
+    expect(useStudio.getState().storeEmpty).toBe(true);
+    await useStudio.getState().loadDemo(api);
+    expect(useStudio.getState().demo).toEqual({ status: 'done', spanCount: 8, traceCount: 2, examplesFolder: '/opt/studio/examples', refused: [] });
+    expect(useStudio.getState().storeEmpty).toBe(false);
+    expect(useStudio.getState().tracesTotal).toBe(2);
+    useStudio.getState().dismissDemo();
+    expect(useStudio.getState().demo.status).toBe('idle');
+  });
+
+  it('shows why the demo could not be loaded, with its code', async () => {
+    const api = fakeApi({ loadDemo: () => Promise.reject(new StudioError({ code: 'io.read', message: 'The bundled samples are missing' })) });
+    await useStudio.getState().loadDemo(api);
+    expect(useStudio.getState().demo).toMatchObject({ status: 'error', problem: { code: 'io.read', message: 'The bundled samples are missing' } });
+  });
+
+  it('does not offer the demo when it cannot tell whether the store is empty', async () => {
+    await useStudio.getState().checkStoreStatus(fakeApi({ storeStatus: () => Promise.reject(new Error('socket closed')) }));
+    expect(useStudio.getState().storeEmpty).toBeNull();
+  });
+});
+
+describe('tests slice: opening a known folder', () => {
+  it('lists the folder the demo or the desktop menu names', async () => {
+    const api = fakeApi({ listTestFiles: async ({ folder }: { folder: string }) => ({ files: [{ path: `${folder}/a.clnrm.toml`, name: 'a', sizeBytes: 1, modifiedMs: 0 }] }) });
+    await useStudio.getState().openTestFolderAt(api, '/x/examples');
+    expect(useStudio.getState()).toMatchObject({ testFolder: '/x/examples', testsLoading: false, testsProblem: null });
+    expect(useStudio.getState().testFiles.map((f) => f.name)).toEqual(['a']);
+  });
+
+  it('keeps the problem when the folder cannot be read', async () => {
+    const api = fakeApi({ listTestFiles: () => Promise.reject(new StudioError({ code: 'io.read', message: 'No such folder: /nope' })) });
+    await useStudio.getState().openTestFolderAt(api, '/nope');
+    expect(useStudio.getState()).toMatchObject({ testFolder: null, testsLoading: false, testsProblem: { code: 'io.read' } });
+  });
+});
