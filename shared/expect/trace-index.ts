@@ -1,27 +1,13 @@
 // One index over the spans of an evaluation, built once and shared by every expectation family:
-// spans by name, parent links, per-trace groups, children. Cheap parts are built eagerly; parts only
-// some families need (children, traces, cross-trace lookups) are built on first use.
-import { SPAN_KINDS } from '../model';
-import { SpanIdTable } from './span-id-table';
+// spans by name, parent links, per-trace groups, children, attribute keys. Everything read from the
+// span objects is read in one pass (span-columns.ts: each pass over a million scattered objects
+// costs ~100 ms of cache misses); views derived from the typed columns alone (children, top-down
+// order, per-trace groups, glob matches) are built on first use (index-views.ts).
 import type { Resource, Span } from '../model';
+import { readSpanColumns } from './span-columns';
+import { childLists, groupByTrace, matchingGlob, topDownOrder } from './index-views';
 
-const KIND_NUMBER: Readonly<Record<string, number>> = Object.fromEntries(SPAN_KINDS.map((k, i) => [k, i]));
-/** Position of a span kind in SPAN_KINDS (unknown kinds count as 'unspecified'). */
-export function kindNumber(kind: string): number {
-  return KIND_NUMBER[kind] ?? 0;
-}
-
-export const STATUS_UNSET = 0;
-export const STATUS_OK = 1;
-export const STATUS_ERROR = 2;
-export function statusNumber(code: string): number {
-  return code === 'ok' ? STATUS_OK : code === 'error' ? STATUS_ERROR : STATUS_UNSET;
-}
-
-/** Parent index value for a span whose parent id is absent (a root). */
-export const NO_PARENT = -1;
-/** Parent index value for a span whose parent id is set but not found in the same trace. */
-export const MISSING_PARENT = -2;
+export { kindNumber, statusNumber, STATUS_UNSET, STATUS_OK, STATUS_ERROR, NO_PARENT, MISSING_PARENT } from './span-columns';
 
 export interface TraceIndex {
   readonly spans: readonly Span[];
@@ -94,146 +80,38 @@ export function nameMatcher(pattern: string): (name: string) => boolean {
 }
 
 export function buildTraceIndex(spans: readonly Span[]): TraceIndex {
-  const n = spans.length;
-  const nameIdOf = new Map<string, number>();
-  const names: string[] = [];
-  const perName: number[] = [];
-  const nameId = new Int32Array(n);
-  const kind = new Uint8Array(n);
-  const serviceId = new Int32Array(n);
-  const services: string[] = [];
-  const serviceIdOf = new Map<string, number>();
-  let lastService: string | undefined;
-  let lastServiceId = -1;
-  const resourceId = new Int32Array(n);
-  const resources: Resource[] = [];
-  const resourceIdOf = new Map<Resource, number>();
-  let lastResource: Resource | undefined;
-  let lastResourceId = -1;
-  const startUs = new Float64Array(n);
-  const endUs = new Float64Array(n);
-  const status = new Uint8Array(n);
-  let lastName: string | undefined;
-  let lastId = -1;
-  for (let i = 0; i < n; i++) {
-    const s = spans[i]!;
-    const code = s.status.code;
-    status[i] = code === 'ok' ? STATUS_OK : code === 'error' ? STATUS_ERROR : STATUS_UNSET;
-    // Runs of same-named spans (siblings) are common: reuse the previous lookup.
-    let id = s.name === lastName ? lastId : nameIdOf.get(s.name);
-    if (id === undefined) {
-      id = names.length;
-      nameIdOf.set(s.name, id);
-      names.push(s.name);
-      perName.push(0);
-    }
-    nameId[i] = id;
-    lastName = s.name;
-    lastId = id;
-    perName[id]!++;
-    startUs[i] = s.startUs;
-    kind[i] = KIND_NUMBER[s.kind] ?? 0;
-    if (s.serviceName !== lastService) {
-      let sid = serviceIdOf.get(s.serviceName);
-      if (sid === undefined) {
-        sid = services.length;
-        services.push(s.serviceName);
-        serviceIdOf.set(s.serviceName, sid);
-      }
-      lastService = s.serviceName;
-      lastServiceId = sid;
-    }
-    serviceId[i] = lastServiceId;
-    if (s.resource !== lastResource) {
-      let rid = resourceIdOf.get(s.resource);
-      if (rid === undefined) {
-        rid = resources.length;
-        resources.push(s.resource);
-        resourceIdOf.set(s.resource, rid);
-      }
-      lastResource = s.resource;
-      lastResourceId = rid;
-    }
-    resourceId[i] = lastResourceId;
-    endUs[i] = s.startUs + s.durationUs;
-  }
-  // Span indices grouped by name in one typed array (counting sort): no per-name JS arrays to collect.
-  const byName = new Map<string, Int32Array>();
-  {
-    const nameStart = new Int32Array(names.length + 1);
-    for (let k = 0; k < names.length; k++) nameStart[k + 1] = nameStart[k]! + perName[k]!;
-    const fill = nameStart.slice(0, names.length);
-    const grouped = new Int32Array(n);
-    for (let i = 0; i < n; i++) grouped[fill[nameId[i]!]!++] = i;
-    for (let k = 0; k < names.length; k++) byName.set(names[k]!, grouped.subarray(nameStart[k]!, nameStart[k + 1]!));
-  }
-  const ids = new SpanIdTable(spans);
-
-  const parent = new Int32Array(n);
-  // Siblings usually arrive together: remember the last resolved parent.
-  let lastPid: string | undefined;
-  let lastTrace: string | undefined;
-  let lastParent = MISSING_PARENT;
-  for (let i = 0; i < n; i++) {
-    const s = spans[i]!;
-    const pid = s.parentSpanId;
-    if (!pid) parent[i] = NO_PARENT;
-    else if (pid === lastPid && s.traceId === lastTrace && lastParent !== i) parent[i] = lastParent;
-    else {
-      const p = ids.findInTrace(pid, s.traceId, i);
-      parent[i] = p >= 0 ? p : MISSING_PARENT;
-      lastPid = pid;
-      lastTrace = s.traceId;
-      lastParent = parent[i]!;
-    }
-  }
+  const c = readSpanColumns(spans);
+  const { names, byName, parent, traceNo, traceIds, keyStart, keyId, keys, ids } = c;
+  const idOfKey = new Map<string, number>();
+  for (let k = 0; k < keys.length; k++) idOfKey.set(keys[k]!, k);
+  const keyTable: AttributeKeyTable = { keyStart, keyId, keys, idOf: (key) => idOfKey.get(key) ?? -1 };
 
   let childCache: { childStart: Int32Array; childList: Int32Array } | undefined;
   let traceCache: Map<string, Int32Array> | undefined;
   let topDownCache: Int32Array | undefined;
   const matchCache = new Map<string, Int32Array>();
   const maskCache = new Map<string, Uint8Array>();
-  let keyTable: AttributeKeyTable | undefined;
 
   const index: TraceIndex = {
     spans,
     byName,
-    nameId,
-    status,
+    nameId: c.nameId,
+    status: c.status,
     parent,
-    kind,
-    serviceId,
-    services,
-    resourceId,
-    resources,
-    startUs,
-    endUs,
+    kind: c.kind,
+    serviceId: c.serviceId,
+    services: c.services,
+    resourceId: c.resourceId,
+    resources: c.resources,
+    startUs: c.startUs,
+    endUs: c.endUs,
     names,
     children() {
-      if (childCache) return childCache;
-      const childStart = new Int32Array(n + 1);
-      for (let i = 0; i < n; i++) if (parent[i]! >= 0) childStart[parent[i]! + 1]!++;
-      for (let i = 0; i < n; i++) childStart[i + 1]! += childStart[i]!;
-      const fill = childStart.slice(0, n);
-      const childList = new Int32Array(childStart[n]!);
-      for (let i = 0; i < n; i++) {
-        const p = parent[i]!;
-        if (p >= 0) childList[fill[p]!++] = i;
-      }
-      childCache = { childStart, childList };
+      childCache ??= childLists(parent);
       return childCache;
     },
     topDown() {
-      if (topDownCache) return topDownCache;
-      const { childStart, childList } = index.children();
-      const order = new Int32Array(n);
-      let tail = 0;
-      for (let i = 0; i < n; i++) if (parent[i]! < 0) order[tail++] = i;
-      for (let head = 0; head < tail; head++) {
-        const p = order[head]!;
-        for (let k = childStart[p]!; k < childStart[p + 1]!; k++) order[tail++] = childList[k]!;
-      }
-      topDownCache = order.subarray(0, tail);
+      topDownCache ??= topDownOrder(parent, index.children());
       return topDownCache;
     },
     nameMask(pattern) {
@@ -247,99 +125,21 @@ export function buildTraceIndex(spans: readonly Span[]): TraceIndex {
       return mask;
     },
     attributeKeys() {
-      if (keyTable) return keyTable;
-      const keyStart = new Int32Array(n + 1);
-      let total = 0;
-      for (let i = 0; i < n; i++) {
-        keyStart[i] = total;
-        total += spans[i]!.attributes.length;
-      }
-      keyStart[n] = total;
-      const keyId = new Int32Array(total);
-      const keys: string[] = [];
-      const idOfKey = new Map<string, number>();
-      let at = 0;
-      for (let i = 0; i < n; i++) {
-        const attrs = spans[i]!.attributes;
-        for (let k = 0; k < attrs.length; k++) {
-          const key = attrs[k]!.key;
-          let id = idOfKey.get(key);
-          if (id === undefined) {
-            id = keys.length;
-            keys.push(key);
-            idOfKey.set(key, id);
-          }
-          keyId[at++] = id;
-        }
-      }
-      keyTable = { keyStart, keyId, keys, idOf: (key) => idOfKey.get(key) ?? -1 };
       return keyTable;
     },
     traces() {
-      if (traceCache) return traceCache;
-      // Number the traces (consecutive spans usually share one: skip the map then), then group
-      // the span indices by trace in one typed array.
-      const traceNo = new Int32Array(n);
-      const traceIds: string[] = [];
-      const counts: number[] = [];
-      const noOf = new Map<string, number>();
-      let lastTrace: string | undefined;
-      let lastNo = -1;
-      for (let i = 0; i < n; i++) {
-        const t = spans[i]!.traceId;
-        if (t !== lastTrace) {
-          let no = noOf.get(t);
-          if (no === undefined) {
-            no = traceIds.length;
-            noOf.set(t, no);
-            traceIds.push(t);
-            counts.push(0);
-          }
-          lastTrace = t;
-          lastNo = no;
-        }
-        traceNo[i] = lastNo;
-        counts[lastNo]!++;
-      }
-      const start = new Int32Array(traceIds.length + 1);
-      for (let k = 0; k < traceIds.length; k++) start[k + 1] = start[k]! + counts[k]!;
-      const fill = start.slice(0, traceIds.length);
-      const grouped = new Int32Array(n);
-      for (let i = 0; i < n; i++) grouped[fill[traceNo[i]!]!++] = i;
-      traceCache = new Map();
-      for (let k = 0; k < traceIds.length; k++) traceCache.set(traceIds[k]!, grouped.subarray(start[k]!, start[k + 1]!));
+      traceCache ??= groupByTrace(traceNo, traceIds);
       return traceCache;
     },
     spansWithId(spanId) {
       return ids.find(spanId);
     },
     matching(pattern) {
-      const cached = matchCache.get(pattern);
-      if (cached) return cached;
-      let out: Int32Array;
-      if (!isGlob(pattern)) out = byName.get(pattern) ?? new Int32Array(0);
-      else {
-        const re = globToRegExp(pattern);
-        const parts: Int32Array[] = [];
-        let total = 0;
-        for (const [name, list] of byName) {
-          if (re.test(name)) {
-            parts.push(list);
-            total += list.length;
-          }
-        }
-        if (parts.length === 1) out = parts[0]!;
-        else {
-          out = new Int32Array(total);
-          let at = 0;
-          for (const p of parts) {
-            out.set(p, at);
-            at += p.length;
-          }
-          out.sort(); // numeric for typed arrays: input order
-        }
+      let out = matchCache.get(pattern);
+      if (!out) {
+        out = isGlob(pattern) ? matchingGlob(byName, globToRegExp(pattern)) : (byName.get(pattern) ?? new Int32Array(0));
+        matchCache.set(pattern, out);
       }
-      matchCache.set(pattern, out);
       return out;
     },
   };

@@ -1,0 +1,219 @@
+// The index's one pass over the span objects: every fact any expectation family reads from a span
+// (name, kind, status, service, resource, times, trace, id, parent id, attribute keys) is copied into
+// typed columns here, so no family walks the million span objects again just to learn these.
+// Parent links are resolved in the same pass when the parent came first, afterwards otherwise.
+import { SPAN_KINDS } from '../model';
+import type { Resource, Span } from '../model';
+import { SpanIdTable, idHalves, lastExact, lastHi, lastLo } from './span-id-table';
+
+const KIND_NUMBER: Readonly<Record<string, number>> = Object.fromEntries(SPAN_KINDS.map((k, i) => [k, i]));
+/** Position of a span kind in SPAN_KINDS (unknown kinds count as 'unspecified'). */
+export function kindNumber(kind: string): number {
+  return KIND_NUMBER[kind] ?? 0;
+}
+
+export const STATUS_UNSET = 0;
+export const STATUS_OK = 1;
+export const STATUS_ERROR = 2;
+export function statusNumber(code: string): number {
+  return code === 'ok' ? STATUS_OK : code === 'error' ? STATUS_ERROR : STATUS_UNSET;
+}
+
+/** Parent index value for a span whose parent id is absent (a root). */
+export const NO_PARENT = -1;
+/** Parent index value for a span whose parent id is set but not found in the same trace. */
+export const MISSING_PARENT = -2;
+
+export interface SpanColumns {
+  readonly n: number;
+  readonly names: string[];
+  readonly nameId: Int32Array;
+  /** Span indices grouped by name (views into one typed array), in input order. */
+  readonly byName: Map<string, Int32Array>;
+  readonly kind: Uint8Array;
+  readonly status: Uint8Array;
+  readonly serviceId: Int32Array;
+  readonly services: string[];
+  readonly resourceId: Int32Array;
+  readonly resources: Resource[];
+  readonly startUs: Float64Array;
+  readonly endUs: Float64Array;
+  /** Trace of span i as its position in `traceIds`. */
+  readonly traceNo: Int32Array;
+  readonly traceIds: string[];
+  readonly parent: Int32Array;
+  readonly ids: SpanIdTable;
+  /** Span i's attribute keys are `keyId[keyStart[i]..keyStart[i+1])`, ids into `keys`. */
+  readonly keyStart: Int32Array;
+  readonly keyId: Int32Array;
+  readonly keys: string[];
+}
+
+/** Numbers distinct strings; runs of equal consecutive values (siblings, one trace) skip the map. */
+class Numbering {
+  readonly values: string[] = [];
+  private readonly idOf = new Map<string, number>();
+  private last: string | undefined;
+  private lastId = -1;
+  id(value: string): number {
+    if (value === this.last) return this.lastId;
+    let id = this.idOf.get(value);
+    if (id === undefined) {
+      id = this.values.length;
+      this.idOf.set(value, id);
+      this.values.push(value);
+    }
+    this.last = value;
+    this.lastId = id;
+    return id;
+  }
+}
+
+export function readSpanColumns(spans: readonly Span[]): SpanColumns {
+  const n = spans.length;
+  const nameNo = new Numbering();
+  const serviceNo = new Numbering();
+  const traceNumbering = new Numbering();
+  const nameId = new Int32Array(n);
+  const kind = new Uint8Array(n);
+  const status = new Uint8Array(n);
+  const serviceId = new Int32Array(n);
+  const resourceId = new Int32Array(n);
+  const resources: Resource[] = [];
+  const resourceIdOf = new Map<Resource, number>();
+  let lastResource: Resource | undefined;
+  let lastResourceId = -1;
+  const startUs = new Float64Array(n);
+  const endUs = new Float64Array(n);
+  const traceNo = new Int32Array(n);
+  const parent = new Int32Array(n);
+  const ids = new SpanIdTable(spans);
+  const keyStart = new Int32Array(n + 1);
+  let keyId = new Int32Array(Math.max(16, n * 3));
+  const keyNo = new Map<string, number>();
+  const keys: string[] = [];
+  let keyCount = 0;
+  // Children that arrived before their parent: resolved after the pass (parsed parent id kept).
+  const pending: number[] = [];
+  const pendingHi: number[] = [];
+  const pendingLo: number[] = [];
+  const pendingExact: number[] = [];
+  // Siblings usually arrive together: remember the last resolved parent id.
+  let lastPid: string | undefined;
+  let lastPidTrace = -1;
+  let lastParent = MISSING_PARENT;
+
+  for (let i = 0; i < n; i++) {
+    const s = spans[i]!;
+    const code = s.status.code;
+    status[i] = code === 'ok' ? STATUS_OK : code === 'error' ? STATUS_ERROR : STATUS_UNSET;
+    nameId[i] = nameNo.id(s.name);
+    kind[i] = KIND_NUMBER[s.kind] ?? 0;
+    serviceId[i] = serviceNo.id(s.serviceName);
+    if (s.resource !== lastResource) {
+      let rid = resourceIdOf.get(s.resource);
+      if (rid === undefined) {
+        rid = resources.length;
+        resources.push(s.resource);
+        resourceIdOf.set(s.resource, rid);
+      }
+      lastResource = s.resource;
+      lastResourceId = rid;
+    }
+    resourceId[i] = lastResourceId;
+    const start = s.startUs;
+    startUs[i] = start;
+    endUs[i] = start + s.durationUs;
+    const trace = traceNumbering.id(s.traceId);
+    traceNo[i] = trace;
+    idHalves(s.spanId);
+    ids.addParsed(i);
+
+    const pid = s.parentSpanId;
+    if (!pid) parent[i] = NO_PARENT;
+    else if (pid === lastPid && trace === lastPidTrace && lastParent !== i) parent[i] = lastParent;
+    else {
+      idHalves(pid);
+      const hi = lastHi();
+      const lo = lastLo();
+      const exact = lastExact();
+      const p = ids.findParsed(hi, lo, exact, pid, trace, traceNo, i);
+      if (p >= 0) {
+        parent[i] = p;
+        lastPid = pid;
+        lastPidTrace = trace;
+        lastParent = p;
+      } else {
+        // Not seen yet (or absent): settled after the pass; don't let siblings reuse the miss.
+        parent[i] = MISSING_PARENT;
+        pending.push(i);
+        pendingHi.push(hi);
+        pendingLo.push(lo);
+        pendingExact.push(exact);
+        lastPid = undefined;
+      }
+    }
+
+    const attrs = s.attributes;
+    keyStart[i] = keyCount;
+    if (keyCount + attrs.length > keyId.length) {
+      const grown = new Int32Array(Math.max(keyId.length * 2, keyCount + attrs.length));
+      grown.set(keyId.subarray(0, keyCount));
+      keyId = grown;
+    }
+    for (let a = 0; a < attrs.length; a++) {
+      const key = attrs[a]!.key;
+      let k = keyNo.get(key);
+      if (k === undefined) {
+        k = keys.length;
+        keys.push(key);
+        keyNo.set(key, k);
+      }
+      keyId[keyCount++] = k;
+    }
+  }
+  keyStart[n] = keyCount;
+
+  for (let k = 0; k < pending.length; k++) {
+    const i = pending[k]!;
+    const p = ids.findParsed(pendingHi[k]!, pendingLo[k]!, pendingExact[k]!, spans[i]!.parentSpanId!, traceNo[i]!, traceNo, i);
+    if (p >= 0) parent[i] = p;
+  }
+
+  const names = nameNo.values;
+  return {
+    n,
+    names,
+    nameId,
+    byName: groupByName(nameId, names),
+    kind,
+    status,
+    serviceId,
+    services: serviceNo.values,
+    resourceId,
+    resources,
+    startUs,
+    endUs,
+    traceNo,
+    traceIds: traceNumbering.values,
+    parent,
+    ids,
+    keyStart,
+    keyId: keyId.subarray(0, keyCount),
+    keys,
+  };
+}
+
+/** Span indices grouped by name in one typed array (counting sort): no per-name JS arrays to collect. */
+function groupByName(nameId: Int32Array, names: readonly string[]): Map<string, Int32Array> {
+  const n = nameId.length;
+  const nameStart = new Int32Array(names.length + 1);
+  for (let i = 0; i < n; i++) nameStart[nameId[i]! + 1]!++;
+  for (let k = 0; k < names.length; k++) nameStart[k + 1]! += nameStart[k]!;
+  const fill = nameStart.slice(0, names.length);
+  const grouped = new Int32Array(n);
+  for (let i = 0; i < n; i++) grouped[fill[nameId[i]!]!++] = i;
+  const byName = new Map<string, Int32Array>();
+  for (let k = 0; k < names.length; k++) byName.set(names[k]!, grouped.subarray(nameStart[k]!, nameStart[k + 1]!));
+  return byName;
+}
