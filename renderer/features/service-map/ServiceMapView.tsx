@@ -37,7 +37,7 @@ const ServiceNodeView = memo(function ServiceNodeView({ data }: NodeProps<Servic
 });
 const nodeTypes = { service: ServiceNodeView };
 
-type RoutedEdgeData = { route: EdgeRoute | undefined; text: string; errors: number };
+type RoutedEdgeData = { route: EdgeRoute | undefined; text: string; summary: string; errors: number };
 type RoutedEdge = Edge<RoutedEdgeData, 'routed'>;
 
 // Draws ELK's route (see layout.ts) instead of React Flow's own curve, and the label where ELK put it.
@@ -50,6 +50,8 @@ const RoutedEdgeView = memo(function RoutedEdgeView({ id, data, markerEnd, sourc
   const label = data?.route?.label;
   return (
     <>
+      {/* One-line summary: the hover tooltip, and the edge's text for assistive tech (the label is portaled out). */}
+      {data && <title>{data.summary}</title>}
       <BaseEdge id={id} path={path} {...(markerEnd ? { markerEnd } : {})} />
       {label && data && (
         <EdgeLabelRenderer>
@@ -63,6 +65,8 @@ const RoutedEdgeView = memo(function RoutedEdgeView({ id, data, markerEnd, sourc
 });
 const edgeTypes = { routed: RoutedEdgeView };
 
+const edgeSummary = (e: ServiceEdge) =>
+  `${e.calls.toLocaleString()}× · p50 ${ms(e.p50Ms)} · p99 ${ms(e.p99Ms)}${e.errors > 0 ? ` · ${e.errors} error${e.errors === 1 ? '' : 's'}` : ''}`;
 const edgeText = (e: ServiceEdge) =>
   `${e.calls.toLocaleString()} call${e.calls === 1 ? '' : 's'}${e.errors > 0 ? ` · ${e.errors} error${e.errors === 1 ? '' : 's'}` : ''}\np50 ${ms(e.p50Ms)} · p99 ${ms(e.p99Ms)}`;
 
@@ -115,7 +119,7 @@ export function ServiceMapView({ theme }: { theme: 'light' | 'dark' }) {
       type: 'routed',
       source: e.from,
       target: e.to,
-      data: { route: layout.edges.get(edgeKey(e.from, e.to)), text: edgeText(e), errors: e.errors },
+      data: { route: layout.edges.get(edgeKey(e.from, e.to)), text: edgeText(e), summary: edgeSummary(e), errors: e.errors },
       markerEnd: { type: MarkerType.ArrowClosed },
       className: e.errors > 0 ? 'svc-edge-error' : 'svc-edge',
     }));
