@@ -1,0 +1,123 @@
+// Browser mode end to end with the runner: open the examples folder in the Tests view of a real
+// `clnrm studio`, run the demo tests on the Docker engine (demo-read-through passes,
+// demo-fails-on-purpose fails), read the verdicts, then find the failure's evidence span in the
+// waterfall. Needs Docker and the images from resources/images/build.sh: without them the spec is
+// skipped loudly on a developer machine and FAILS under CI=true (as main/docker/*.test.ts do).
+import { expect, test, type Locator, type Page } from '@playwright/test';
+import { announceDockerSkip, probeDocker } from '../main/docker/test-support';
+import { SHOTS, nav, openStudio, selectedSpanRow, traceRows, waterfall } from './fixtures/page';
+import { startStudio, type Studio } from './fixtures/studio';
+
+const DEMO_IMAGE = 'cleanroom/demo:latest';
+
+let studio: Studio | undefined;
+let dockerMissing: string | undefined;
+
+test.beforeAll(async () => {
+  const probe = await probeDocker([DEMO_IMAGE]);
+  announceDockerSkip('e2e studio tests view', probe);
+  if (!probe.docker) {
+    dockerMissing = probe.reason ?? 'no Docker engine';
+    return;
+  }
+  studio = await startStudio();
+});
+test.afterAll(async () => {
+  await studio?.stop();
+});
+
+function skipWithoutDocker(): void {
+  if (dockerMissing === undefined) return;
+  // Docker is part of the CI contract: there, a missing engine or image is a failure.
+  expect(process.env.CI === 'true' ? `Docker is required under CI=true: ${dockerMissing}` : undefined).toBeUndefined();
+  test.skip(true, `SKIPPED: needs Docker and ${DEMO_IMAGE} (${dockerMissing}); run resources/images/build.sh`);
+}
+
+/** Opens the examples folder in the Tests view (browser mode types the path; relative to where the studio started). */
+async function openExamples(page: Page): Promise<Locator> {
+  await nav(page, 'Tests').click();
+  const view = page.getByRole('region', { name: 'Tests' });
+  await view.getByRole('textbox', { name: 'Test folder path' }).fill('examples');
+  await view.getByRole('button', { name: 'Open', exact: true }).click();
+  return view.getByRole('list', { name: 'Test files' });
+}
+
+/** Validates, runs and waits for the verdict of one test file; answers its run (a group named "Run <id>"). */
+async function validateAndRun(files: Locator, name: string): Promise<{ run: Locator; verdict: Locator }> {
+  const item = files.getByRole('listitem', { name, exact: true });
+  await expect(item).toBeVisible();
+  await item.getByRole('button', { name: 'Validate' }).click();
+  await expect(item.getByText('valid', { exact: true })).toBeVisible();
+  await item.getByRole('button', { name: 'Run' }).click();
+  const run = item.getByRole('group', { name: /^Run / });
+  await expect(run).toHaveCount(1);
+  // The verdict chip heads the run (it has no role or name of its own; see the report).
+  const verdict = run.locator('.tests-run-head > .chip');
+  await expect(verdict).toHaveText(/^(passed|failed|cancelled)$/, { timeout: 150_000 });
+  return { run, verdict };
+}
+
+test('demo-fails-on-purpose fails with the expected checks, and the failed span is found in the waterfall', async ({ page }) => {
+  skipWithoutDocker();
+  test.setTimeout(180_000);
+  const errors = await openStudio(page, studio!);
+  const files = await openExamples(page);
+  const { run, verdict } = await validateAndRun(files, 'demo-fails-on-purpose');
+  // On a wrong verdict, say what the run reported (its expectations and problem).
+  await expect(verdict, `demo-fails-on-purpose: ${await run.innerText()}`).toHaveText('failed');
+  const failedChecks = run.getByRole('listitem').filter({ has: page.getByLabel('failed', { exact: true }) });
+  // The file's header names the three expectations that must fail.
+  await expect(failedChecks.filter({ hasText: 'job.process' }).first()).toBeVisible();
+  await expect(failedChecks.filter({ hasText: 'memdb.insert' }).first()).toBeVisible();
+  await expect(failedChecks.filter({ hasText: 'errors_total' }).first()).toBeVisible();
+  await page.screenshot({ path: `${SHOTS}/studio-tests-failed.png` });
+
+  // The evidence: the run's spans are in the store; its error trace holds the failed job.process.
+  await nav(page, 'Traces').click();
+  await page.getByRole('combobox', { name: 'Status' }).selectOption('error');
+  // Two traces have errors: the system's own (api POST /orders through worker) and the runner's
+  // trace of the run (clnrm.run), one error per failed check.
+  await expect(traceRows(page)).toHaveCount(2);
+  await expect(traceRows(page).filter({ hasText: 'clnrm.run' })).toContainText('3 errors');
+  const order = traceRows(page).filter({ hasText: 'POST /orders' });
+  await expect(order).toHaveCount(1);
+  await expect(order).toContainText('1 error');
+  await expect(order).toContainText('worker');
+  await order.click();
+  await expect(waterfall(page)).toBeVisible();
+  const find = page.getByRole('textbox', { name: 'Find in trace' });
+  await find.fill('job.process');
+  await expect(page.getByTestId('find-count')).toHaveText('– / 1');
+  await find.press('Enter');
+  await expect(selectedSpanRow(page)).toContainText('job.process');
+  await expect(selectedSpanRow(page).getByLabel('error')).toBeVisible();
+  const detail = page.getByRole('complementary', { name: 'Span details' });
+  await expect(detail.getByRole('heading', { name: 'job.process' })).toBeVisible();
+  await expect(detail).toContainText('worker');
+  await expect(detail).toContainText('insufficient stock');
+  await page.screenshot({ path: `${SHOTS}/studio-run-evidence.png` });
+  expect(errors).toEqual([]);
+});
+
+// FIXME(examples): demo-read-through fails in about 4 of 10 runs here on
+//   `expect.order.must_precede[1]` (["db.query", "cache.set"]): "cache.set starts before any db.query
+//   has ended … the earliest db.query ends 0.337 ms after …". Same cause as the window check dropped in
+//   1bb8c34: the OTel JS SDK stamps span starts with Date.now() (whole ms) and ends as start + an
+//   hr-time duration, so a span starting within a millisecond of the previous one's end can appear to
+//   start before it. The example (or the order check's tolerance) must change; this spec stays strict.
+test.fixme('demo-read-through passes every check', async ({ page }) => {
+  skipWithoutDocker();
+  test.setTimeout(180_000);
+  const errors = await openStudio(page, studio!);
+  const files = await openExamples(page);
+  const { run, verdict } = await validateAndRun(files, 'demo-read-through');
+  await expect(verdict, `demo-read-through: ${await run.innerText()}`).toHaveText('passed');
+  // Every check is listed with its mark (the passed ones may be folded away, still present).
+  expect(await run.getByLabel('passed', { exact: true }).count()).toBeGreaterThan(0);
+  await expect(run.getByLabel('failed', { exact: true })).toHaveCount(0);
+  // Its traces are in the list, with the demo's services and no error.
+  await nav(page, 'Traces').click();
+  await page.getByRole('combobox', { name: 'Status' }).selectOption('ok');
+  await expect(traceRows(page).filter({ hasText: 'GET /items/1' }).first()).toBeVisible();
+  expect(errors).toEqual([]);
+});
