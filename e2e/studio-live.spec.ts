@@ -65,6 +65,20 @@ async function sendCheckout(receiverPort: number, orderId: string): Promise<Sent
   return { traceId: root.spanContext().traceId, ids };
 }
 
+/** A late span of an existing trace (e.g. an async job finishing after the request), from another process. */
+async function sendLateSpan(receiverPort: number, sent: SentTrace): Promise<string> {
+  const mailer = new BasicTracerProvider({
+    resource: resourceFromAttributes({ 'service.name': 'e2e-mailer' }),
+    spanProcessors: [new SimpleSpanProcessor(new JsonExporter({ url: `http://127.0.0.1:${receiverPort}/v1/traces` }))],
+  });
+  const parent = trace.setSpanContext(context.active(), { traceId: sent.traceId, spanId: sent.ids['POST /checkout']!, traceFlags: 1, isRemote: true });
+  const span = mailer.getTracer('e2e-mailer').startSpan('send receipt', { kind: SpanKind.CONSUMER }, parent);
+  span.end();
+  await mailer.forceFlush();
+  await mailer.shutdown();
+  return span.spanContext().spanId;
+}
+
 test('spans from the OpenTelemetry SDK appear live; open, collapse, find and inspect a trace', async ({ page }) => {
   const errors = await openStudio(page, studio);
   await expect(page.getByRole('status').filter({ hasText: 'No traces match' })).toBeVisible();
@@ -134,9 +148,24 @@ test('spans from the OpenTelemetry SDK appear live; open, collapse, find and ins
   await find.fill('no-such-span-anywhere');
   await expect(page.getByTestId('find-count')).toHaveText('No matches');
 
-  // Back to the list: both traces are still there.
+  // A span of the open trace arrives later: the view says so and reloads on request.
+  const lateId = await sendLateSpan(studio.receiverHttpPort, second);
+  const notice = page.getByRole('status').filter({ hasText: 'This trace now has' });
+  await expect(notice).toContainText('This trace now has 6 spans (1 new)');
+  await expect(page.getByTestId('span-count')).toHaveText('5');
+  await notice.getByRole('button', { name: 'Reload' }).click();
+  await expect(page.getByTestId('span-count')).toHaveText('6');
+  await expect(notice).toBeHidden();
+  await find.fill(lateId);
+  await find.press('Enter');
+  await expect(selectedSpanRow(page)).toContainText('send receipt');
+  await expect(selectedSpanRow(page)).toHaveAttribute('aria-level', '2');
+
+  // Back to the list: both traces are still there, the second with its late span and new service.
   await nav(page, 'Traces').click();
   await expect(tracesGrid(page)).toBeVisible();
   await expect(traceRows(page)).toHaveCount(2);
+  await expect(traceRows(page).first().getByRole('gridcell').nth(3)).toHaveText('6');
+  await expect(traceRows(page).first()).toContainText('e2e-mailer');
   expect(errors).toEqual([]);
 });
