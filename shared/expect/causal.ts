@@ -5,7 +5,7 @@ import type { TraceIndex } from './trace-index';
 import { nameMatcher } from './trace-index';
 
 /** Span indices ordered so that every parent comes before its children (cached on the index). */
-export function topDownOrder(index: TraceIndex): Int32Array {
+export function topDownOrder(index: TraceIndex): readonly number[] {
   return index.topDown();
 }
 

@@ -1,14 +1,16 @@
-// Views of the trace index derived from its typed columns alone (no span object is read): child
-// lists, top-down order, spans grouped by trace, glob matches over the name groups. Built on first use.
+// Views of the trace index derived from its columns alone (no span object is read): child lists,
+// top-down order, spans grouped by trace, glob matches. Built on first use. Plain JS arrays, like
+// the columns (see Column in trace-index.ts for why not typed arrays).
+import { intColumn } from './span-columns';
 
-/** Children of span i: `childList.subarray(childStart[i], childStart[i + 1])`, in input order. */
-export function childLists(parent: Int32Array): { childStart: Int32Array; childList: Int32Array } {
+/** Children of span i: `childList[childStart[i]..childStart[i + 1])`, in input order. */
+export function childLists(parent: readonly number[]): { childStart: number[]; childList: number[] } {
   const n = parent.length;
-  const childStart = new Int32Array(n + 1);
+  const childStart = intColumn(n + 1);
   for (let i = 0; i < n; i++) if (parent[i]! >= 0) childStart[parent[i]! + 1]!++;
   for (let i = 0; i < n; i++) childStart[i + 1]! += childStart[i]!;
   const fill = childStart.slice(0, n);
-  const childList = new Int32Array(childStart[n]!);
+  const childList = intColumn(childStart[n]!);
   for (let i = 0; i < n; i++) {
     const p = parent[i]!;
     if (p >= 0) childList[fill[p]!++] = i;
@@ -18,50 +20,31 @@ export function childLists(parent: Int32Array): { childStart: Int32Array; childL
 
 /** Span indices with every parent before its children (breadth-first from the roots; spans in parent cycles are left out). */
 export function topDownOrder(
-  parent: Int32Array,
-  { childStart, childList }: { childStart: Int32Array; childList: Int32Array },
-): Int32Array {
+  parent: readonly number[],
+  { childStart, childList }: { readonly childStart: readonly number[]; readonly childList: readonly number[] },
+): number[] {
   const n = parent.length;
-  const order = new Int32Array(n);
-  let tail = 0;
-  for (let i = 0; i < n; i++) if (parent[i]! < 0) order[tail++] = i;
-  for (let head = 0; head < tail; head++) {
+  const order: number[] = [];
+  for (let i = 0; i < n; i++) if (parent[i]! < 0) order.push(i);
+  for (let head = 0; head < order.length; head++) {
     const p = order[head]!;
-    for (let k = childStart[p]!; k < childStart[p + 1]!; k++) order[tail++] = childList[k]!;
+    for (let k = childStart[p]!; k < childStart[p + 1]!; k++) order.push(childList[k]!);
   }
-  return order.subarray(0, tail);
+  return order;
 }
 
-/** Span indices per trace id, in input order (views into one typed array). */
-export function groupByTrace(traceNo: Int32Array, traceIds: readonly string[]): Map<string, Int32Array> {
-  const n = traceNo.length;
-  const start = new Int32Array(traceIds.length + 1);
-  for (let i = 0; i < n; i++) start[traceNo[i]! + 1]!++;
-  for (let k = 0; k < traceIds.length; k++) start[k + 1]! += start[k]!;
-  const fill = start.slice(0, traceIds.length);
-  const grouped = new Int32Array(n);
-  for (let i = 0; i < n; i++) grouped[fill[traceNo[i]!]!++] = i;
-  const out = new Map<string, Int32Array>();
-  for (let k = 0; k < traceIds.length; k++) out.set(traceIds[k]!, grouped.subarray(start[k]!, start[k + 1]!));
+/** Span indices per trace id, each list in input order. */
+export function groupByTrace(traceNo: readonly number[], traceIds: readonly string[]): Map<string, number[]> {
+  const lists: number[][] = traceIds.map(() => []);
+  for (let i = 0; i < traceNo.length; i++) lists[traceNo[i]!]!.push(i);
+  const out = new Map<string, number[]>();
+  for (let k = 0; k < traceIds.length; k++) out.set(traceIds[k]!, lists[k]!);
   return out;
 }
 
-/** Span indices (ascending) of every name the glob matches. */
-export function matchingGlob(byName: ReadonlyMap<string, Int32Array>, re: RegExp): Int32Array {
-  const parts: Int32Array[] = [];
-  let total = 0;
-  for (const [name, list] of byName) {
-    if (re.test(name)) {
-      parts.push(list);
-      total += list.length;
-    }
-  }
-  if (parts.length === 1) return parts[0]!;
-  const out = new Int32Array(total);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out.sort(); // numeric for typed arrays: input order
+/** Span indices (ascending) whose name is selected by the mask (one scan of the name column: no sort). */
+export function matchingGlob(nameId: readonly number[], mask: Uint8Array): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < nameId.length; i++) if (mask[nameId[i]!] === 1) out.push(i);
+  return out;
 }

@@ -10,7 +10,7 @@ import { findAncestor } from './trace-index';
 import { compareNano, didYouMean, evidence, ms, nanoLE, q } from './util';
 
 /** Index among `list` of the span that ends first (exact). */
-function earliestEnd(index: TraceIndex, list: Int32Array): number {
+function earliestEnd(index: TraceIndex, list: readonly number[]): number {
   let best = list[0]!;
   for (const i of list) {
     const d = index.endUs[i]! - index.endUs[best]!;

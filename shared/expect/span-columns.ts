@@ -27,25 +27,25 @@ export const MISSING_PARENT = -2;
 export interface SpanColumns {
   readonly n: number;
   readonly names: string[];
-  readonly nameId: Int32Array;
-  /** Span indices grouped by name (views into one typed array), in input order. */
-  readonly byName: Map<string, Int32Array>;
-  readonly kind: Uint8Array;
-  readonly status: Uint8Array;
-  readonly serviceId: Int32Array;
+  readonly nameId: number[];
+  /** Span indices grouped by name, in input order. */
+  readonly byName: Map<string, number[]>;
+  readonly kind: number[];
+  readonly status: number[];
+  readonly serviceId: number[];
   readonly services: string[];
-  readonly resourceId: Int32Array;
+  readonly resourceId: number[];
   readonly resources: Resource[];
-  readonly startUs: Float64Array;
-  readonly endUs: Float64Array;
+  readonly startUs: number[];
+  readonly endUs: number[];
   /** Trace of span i as its position in `traceIds`. */
-  readonly traceNo: Int32Array;
+  readonly traceNo: number[];
   readonly traceIds: string[];
-  readonly parent: Int32Array;
+  readonly parent: number[];
   readonly ids: SpanIdTable;
   /** Span i's attribute keys are `keyId[keyStart[i]..keyStart[i+1])`, ids into `keys`. */
-  readonly keyStart: Int32Array;
-  readonly keyId: Int32Array;
+  readonly keyStart: number[];
+  readonly keyId: number[];
   readonly keys: string[];
 }
 
@@ -74,22 +74,24 @@ export function readSpanColumns(spans: readonly Span[]): SpanColumns {
   const nameNo = new Numbering();
   const serviceNo = new Numbering();
   const traceNumbering = new Numbering();
-  const nameId = new Int32Array(n);
-  const kind = new Uint8Array(n);
-  const status = new Uint8Array(n);
-  const serviceId = new Int32Array(n);
-  const resourceId = new Int32Array(n);
+  // Columns are JS arrays, not typed arrays (see Column in trace-index.ts): filled once, exactly sized.
+  const nameId = intColumn(n);
+  const kind = intColumn(n);
+  const status = intColumn(n);
+  const serviceId = intColumn(n);
+  const resourceId = intColumn(n);
   const resources: Resource[] = [];
   const resourceIdOf = new Map<Resource, number>();
   let lastResource: Resource | undefined;
   let lastResourceId = -1;
-  const startUs = new Float64Array(n);
-  const endUs = new Float64Array(n);
-  const traceNo = new Int32Array(n);
-  const parent = new Int32Array(n);
+  // Doubles are pushed: an array that starts with small integers would be copied when the first double arrives.
+  const startUs: number[] = [];
+  const endUs: number[] = [];
+  const traceNo = intColumn(n);
+  const parent = intColumn(n);
   const ids = new SpanIdTable(spans);
-  const keyStart = new Int32Array(n + 1);
-  let keyId = new Int32Array(Math.max(16, n * 3));
+  const keyStart = intColumn(n + 1);
+  const keyId: number[] = [];
   const keyNo = new Map<string, number>();
   const keys: string[] = [];
   let keyCount = 0;
@@ -122,8 +124,8 @@ export function readSpanColumns(spans: readonly Span[]): SpanColumns {
     }
     resourceId[i] = lastResourceId;
     const start = s.startUs;
-    startUs[i] = start;
-    endUs[i] = start + s.durationUs;
+    startUs.push(start);
+    endUs.push(start + s.durationUs);
     const trace = traceNumbering.id(s.traceId);
     traceNo[i] = trace;
     idHalves(s.spanId);
@@ -156,11 +158,6 @@ export function readSpanColumns(spans: readonly Span[]): SpanColumns {
 
     const attrs = s.attributes;
     keyStart[i] = keyCount;
-    if (keyCount + attrs.length > keyId.length) {
-      const grown = new Int32Array(Math.max(keyId.length * 2, keyCount + attrs.length));
-      grown.set(keyId.subarray(0, keyCount));
-      keyId = grown;
-    }
     for (let a = 0; a < attrs.length; a++) {
       const key = attrs[a]!.key;
       let k = keyNo.get(key);
@@ -169,7 +166,8 @@ export function readSpanColumns(spans: readonly Span[]): SpanColumns {
         keys.push(key);
         keyNo.set(key, k);
       }
-      keyId[keyCount++] = k;
+      keyId.push(k);
+      keyCount++;
     }
   }
   keyStart[n] = keyCount;
@@ -199,21 +197,21 @@ export function readSpanColumns(spans: readonly Span[]): SpanColumns {
     parent,
     ids,
     keyStart,
-    keyId: keyId.subarray(0, keyCount),
+    keyId,
     keys,
   };
 }
 
-/** Span indices grouped by name in one typed array (counting sort): no per-name JS arrays to collect. */
-function groupByName(nameId: Int32Array, names: readonly string[]): Map<string, Int32Array> {
-  const n = nameId.length;
-  const nameStart = new Int32Array(names.length + 1);
-  for (let i = 0; i < n; i++) nameStart[nameId[i]! + 1]!++;
-  for (let k = 0; k < names.length; k++) nameStart[k + 1]! += nameStart[k]!;
-  const fill = nameStart.slice(0, names.length);
-  const grouped = new Int32Array(n);
-  for (let i = 0; i < n; i++) grouped[fill[nameId[i]!]!++] = i;
-  const byName = new Map<string, Int32Array>();
-  for (let k = 0; k < names.length; k++) byName.set(names[k]!, grouped.subarray(nameStart[k]!, nameStart[k + 1]!));
+/** Span indices grouped by name, each list in input order. */
+function groupByName(nameId: readonly number[], names: readonly string[]): Map<string, number[]> {
+  const lists: number[][] = names.map(() => []);
+  for (let i = 0; i < nameId.length; i++) lists[nameId[i]!]!.push(i);
+  const byName = new Map<string, number[]>();
+  for (let k = 0; k < names.length; k++) byName.set(names[k]!, lists[k]!);
   return byName;
+}
+
+/** An exactly sized JS array of small integers (holey-SMI elements: `new Array(n)` alone would be a dictionary above 100,000). */
+export function intColumn(n: number, value = 0): number[] {
+  return new Array<number>(n).fill(value);
 }

@@ -8,7 +8,7 @@ import { isGlob, statusNumber } from './trace-index';
 import { MAX_EVIDENCE, didYouMean, evidence, plural, q } from './util';
 
 /** Spans among the candidates with / without the wanted status; `ok` keeps only evidence-sized prefixes. */
-function check(index: TraceIndex, candidates: Int32Array | null, want: string): { ok: number[]; okCount: number; bad: number[] } {
+function check(index: TraceIndex, candidates: readonly number[] | null, want: string): { ok: number[]; okCount: number; bad: number[] } {
   const code = statusNumber(want.toLowerCase());
   const { status } = index;
   const ok: number[] = [];

@@ -36,8 +36,8 @@ export interface TraceDifference {
 interface Side {
   readonly index: TraceIndex;
   readonly hashes: SubtreeHashes;
-  readonly childStart: Int32Array;
-  readonly childList: Int32Array;
+  readonly childStart: readonly number[];
+  readonly childList: readonly number[];
 }
 
 function side(spans: readonly Span[], keep: (k: string) => boolean): Side {
@@ -52,7 +52,7 @@ function kids(s: Side, i: number): number[] {
     for (let k = 0; k < s.index.spans.length; k++) if (s.index.parent[k]! < 0) roots.push(k);
     return roots;
   }
-  return Array.from(s.childList.subarray(s.childStart[i]!, s.childStart[i + 1]!));
+  return s.childList.slice(s.childStart[i]!, s.childStart[i + 1]!);
 }
 
 function descendants(s: Side, i: number): number {

@@ -9,50 +9,59 @@ import { childLists, groupByTrace, matchingGlob, topDownOrder } from './index-vi
 
 export { kindNumber, statusNumber, STATUS_UNSET, STATUS_OK, STATUS_ERROR, NO_PARENT, MISSING_PARENT } from './span-columns';
 
+/**
+ * A per-span column: a plain JS array of numbers. Not a typed array on purpose: V8 counts typed-array
+ * memory as external, and 64 MB of new external memory since the last full GC starts incremental
+ * marking of the whole heap — with a million spans (~740 MB of span objects) about a second of
+ * marking per evaluation. Arrays of small integers and doubles live on the JS heap, where the
+ * old-generation limit has room to spare, and index as fast.
+ */
+export type Column = readonly number[];
+
 export interface TraceIndex {
   readonly spans: readonly Span[];
-  /** Span indices by exact name, in input order (views into one typed array). */
-  readonly byName: ReadonlyMap<string, Int32Array>;
+  /** Span indices by exact name, in input order . */
+  readonly byName: ReadonlyMap<string, Column>;
   /** Position of span i's name in `names` (so per-name facts can live in arrays). */
-  readonly nameId: Int32Array;
+  readonly nameId: Column;
   /** Parent of span i: an index, NO_PARENT or MISSING_PARENT. */
-  readonly parent: Int32Array;
+  readonly parent: Column;
   /** Status of span i: STATUS_UNSET, STATUS_OK or STATUS_ERROR (read once here, scanned by several families). */
-  readonly status: Uint8Array;
+  readonly status: Column;
   /** Kind of span i as its position in SPAN_KINDS. */
-  readonly kind: Uint8Array;
+  readonly kind: Column;
   /** Service of span i as its position in `services`. */
-  readonly serviceId: Int32Array;
+  readonly serviceId: Column;
   /** Distinct service names (`serviceName` of the spans). */
   readonly services: readonly string[];
   /** Start of span i in µs (a copy of span.startUs in one array: scans stay in cache). */
-  readonly startUs: Float64Array;
+  readonly startUs: Column;
   /** End of span i in µs (startUs + durationUs). */
-  readonly endUs: Float64Array;
-  /** Children of span i: `childList.subarray(childStart[i], childStart[i + 1])`. */
-  children(): { readonly childStart: Int32Array; readonly childList: Int32Array };
+  readonly endUs: Column;
+  /** Children of span i: `childList[childStart[i]..childStart[i + 1])`. */
+  children(): { readonly childStart: Column; readonly childList: Column };
   /** Span indices with every parent before its children (spans in parent cycles are left out); cached. */
-  topDown(): Int32Array;
-  /** Span indices per trace id, in input order (views into one typed array); built on first use. */
-  traces(): ReadonlyMap<string, Int32Array>;
+  topDown(): Column;
+  /** Span indices per trace id, in input order ; built on first use. */
+  traces(): ReadonlyMap<string, Column>;
   /** Every span index holding a span id (any trace); used to tell "lost" from "cross-trace" parents. */
   spansWithId(spanId: string): readonly number[];
   /** Span indices (ascending) whose name equals or (glob) matches the pattern; cached per pattern. */
-  matching(pattern: string): Int32Array;
+  matching(pattern: string): Column;
   /** For each distinct name (by `nameId`), 1 when it equals / glob-matches the pattern; cached per pattern. */
   nameMask(pattern: string): Uint8Array;
   /** Attribute keys of every span as ids (built on first use): span i's keys are `keyId[keyStart[i]..keyStart[i+1])`, in attribute order. */
   attributeKeys(): AttributeKeyTable;
   /** Resource of span i as its position in `resources` (spans of one ResourceSpans share the object). */
-  readonly resourceId: Int32Array;
+  readonly resourceId: Column;
   readonly resources: readonly Resource[];
   /** Names of spans in the index (distinct). */
   readonly names: readonly string[];
 }
 
 export interface AttributeKeyTable {
-  readonly keyStart: Int32Array;
-  readonly keyId: Int32Array;
+  readonly keyStart: Column;
+  readonly keyId: Column;
   /** Distinct keys; `keyId` values index into it. */
   readonly keys: readonly string[];
   /** Id of a key, or -1 when no span has it. */
@@ -86,10 +95,10 @@ export function buildTraceIndex(spans: readonly Span[]): TraceIndex {
   for (let k = 0; k < keys.length; k++) idOfKey.set(keys[k]!, k);
   const keyTable: AttributeKeyTable = { keyStart, keyId, keys, idOf: (key) => idOfKey.get(key) ?? -1 };
 
-  let childCache: { childStart: Int32Array; childList: Int32Array } | undefined;
-  let traceCache: Map<string, Int32Array> | undefined;
-  let topDownCache: Int32Array | undefined;
-  const matchCache = new Map<string, Int32Array>();
+  let childCache: { childStart: Column; childList: Column } | undefined;
+  let traceCache: Map<string, Column> | undefined;
+  let topDownCache: Column | undefined;
+  const matchCache = new Map<string, Column>();
   const maskCache = new Map<string, Uint8Array>();
 
   const index: TraceIndex = {
@@ -135,9 +144,9 @@ export function buildTraceIndex(spans: readonly Span[]): TraceIndex {
       return ids.find(spanId);
     },
     matching(pattern) {
-      let out = matchCache.get(pattern);
+      let out: Column | undefined = matchCache.get(pattern);
       if (!out) {
-        out = isGlob(pattern) ? matchingGlob(byName, globToRegExp(pattern)) : (byName.get(pattern) ?? new Int32Array(0));
+        out = isGlob(pattern) ? matchingGlob(c.nameId, index.nameMask(pattern)) : (byName.get(pattern) ?? []);
         matchCache.set(pattern, out);
       }
       return out;

@@ -13,7 +13,7 @@ interface Windows {
   readonly maxEndIdx: number[];
 }
 
-function prepare(index: TraceIndex, outers: Int32Array): Windows {
+function prepare(index: TraceIndex, outers: readonly number[]): Windows {
   const order = [...outers].sort((a, b) => index.startUs[a]! - index.startUs[b]!);
   const maxEndAt: number[] = [];
   const maxEndIdx: number[] = [];
