@@ -30,6 +30,15 @@ export interface StudioBackendOptions {
   demo?: { samplesDir: string; examplesDir: string };
 }
 
+/** `http://host:port` of each receiver protocol that is on (what an SDK's endpoint setting takes). */
+function receiverUrls(receiver: Receiver): { http?: string; grpc?: string } {
+  const host = receiver.host.includes(':') ? `[${receiver.host}]` : receiver.host;
+  return {
+    ...(receiver.http ? { http: `http://${host}:${receiver.http.port}` } : {}),
+    ...(receiver.grpc ? { grpc: `http://${host}:${receiver.grpc.port}` } : {}),
+  };
+}
+
 export class StudioBackend {
   private disposed: Promise<void> | undefined;
 
@@ -83,6 +92,7 @@ export class StudioBackend {
       ...(options.pickFolder ? { pickFolder: options.pickFolder } : {}),
       ...(runner ? { runner } : {}),
       ...(options.demo ? { demo: options.demo } : {}),
+      ...(receiver ? { receiver: receiverUrls(receiver) } : {}),
     });
     const stopForwarding = forwardSpans(store, hub);
     return new StudioBackend(store, receiver, hub, handlers, runner, stopForwarding, options.demo);

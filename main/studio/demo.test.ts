@@ -34,7 +34,7 @@ describe('first-start demo', () => {
     const root = findAppRoot(import.meta.dirname)!;
     const paths = appPaths(root);
     backend = await StudioBackend.open({ inMemory: true, httpPort: false, grpcPort: false, cwd: root, env: {}, demo: { samplesDir: paths.samplesDir, examplesDir: paths.examplesDir } });
-    expect(await handleCall(backend.handlers, 'storeStatus', {})).toEqual({ ok: true, value: { empty: true, traceCount: 0 } });
+    expect(await handleCall(backend.handlers, 'storeStatus', {})).toEqual({ ok: true, value: { empty: true, traceCount: 0, receiver: {} } });
     const reply = await handleCall(backend.handlers, 'loadDemo', {});
     if (!reply.ok) throw new Error(`loadDemo failed: ${reply.error.code} ${reply.error.message}`);
     const demo = reply.value as { imported: Array<{ traceIds: string[] }>; problems: unknown[]; examplesFolder: string };
@@ -42,9 +42,16 @@ describe('first-start demo', () => {
     expect(demo.examplesFolder).toBe(paths.examplesDir);
     const traceCount = new Set(demo.imported.flatMap((f) => f.traceIds)).size;
     expect(traceCount).toBeGreaterThan(0);
-    expect(await handleCall(backend.handlers, 'storeStatus', {})).toEqual({ ok: true, value: { empty: false, traceCount } });
+    expect(await handleCall(backend.handlers, 'storeStatus', {})).toEqual({ ok: true, value: { empty: false, traceCount, receiver: {} } });
     const files = await handleCall(backend.handlers, 'listTestFiles', { folder: demo.examplesFolder });
     expect(files.ok && (files.value as { files: unknown[] }).files.length).toBeGreaterThan(0);
+  });
+
+  it('storeStatus names the receiver addresses an SDK should export to', async () => {
+    backend = await StudioBackend.open({ inMemory: true, httpPort: 0, grpcPort: 0, cwd: '/', env: {} });
+    const reply = await handleCall(backend.handlers, 'storeStatus', {});
+    const { http, grpc } = backend.receiver!;
+    expect(reply).toEqual({ ok: true, value: { empty: true, traceCount: 0, receiver: { http: `http://127.0.0.1:${http!.port}`, grpc: `http://127.0.0.1:${grpc!.port}` } } });
   });
 
   it('loadDemo without bundled samples is a coded error, not a crash', async () => {

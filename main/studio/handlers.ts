@@ -27,6 +27,8 @@ export interface HandlerDeps {
   env: Record<string, string | undefined>;
   /** The desktop's folder picker; absent in browser mode. */
   pickFolder?: FolderPicker;
+  /** The OTLP receiver's addresses, shown to the user as where to send spans. */
+  receiver?: { http?: string; grpc?: string };
   /** Where the first-start demo's sample traces and the example tests are; absent: loadDemo says so. */
   demo?: { samplesDir: string; examplesDir: string };
   /** Absent until the runner is wired: runTest/cancelRun then answer with a clear error. */
@@ -51,7 +53,7 @@ export function createStudioHandlers(deps: HandlerDeps): StudioHandlers {
     clearAll: () => clearAll(store),
     storeStatus: async () => {
       const { total } = await store.listTraces({ limit: 1 });
-      return { empty: total === 0, traceCount: total };
+      return { empty: total === 0, traceCount: total, receiver: deps.receiver ?? {} };
     },
     loadDemo: () => {
       if (!deps.demo) throw new StudioError({ code: 'io.read', message: 'This studio was started without the bundled samples; import trace files instead.' });

@@ -38,7 +38,7 @@ export function createDemoApi(traces: readonly (readonly Span[])[]) {
       return graph;
     },
     importFiles: unavailable,
-    storeStatus: () => ({ empty: summaries.length === 0, traceCount: summaries.length }),
+    storeStatus: () => ({ empty: summaries.length === 0, traceCount: summaries.length, receiver: {} }),
     loadDemo: unavailable,
     exportTraces: unavailable,
     clearAll: unavailable,

@@ -129,7 +129,12 @@ export const calls = {
   /** Whether the store holds anything yet: a first start (empty) offers the bundled demo. */
   storeStatus: {
     request: z.object({}),
-    response: z.object({ empty: z.boolean(), traceCount: z.number().int().nonnegative() }),
+    response: z.object({
+      empty: z.boolean(),
+      traceCount: z.number().int().nonnegative(),
+      /** Where SDKs send spans (`http://host:port`); absent when that receiver is off. */
+      receiver: z.object({ http: z.string().optional(), grpc: z.string().optional() }).default({}),
+    }),
   },
   /** Imports the bundled sample traces (recorded from examples/demo) and names the example tests' folder. */
   loadDemo: {

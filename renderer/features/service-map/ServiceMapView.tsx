@@ -10,6 +10,8 @@ import { assignServiceColors } from '../../../shared/trace';
 import type { ServiceEdge } from '../../../shared/ipc/contract';
 import { toProblem } from '../../../shared/errors';
 import type { Problem } from '../../../shared/errors';
+import { ReceiverAddress } from '../../app/ReceiverHint';
+import { useStudio } from '../../app/store';
 import { edgeKey, layoutServices, type EdgeRoute, type ServiceLayout } from './layout';
 import './service-map.css';
 
@@ -78,6 +80,12 @@ export function ServiceMapView({ theme }: { theme: 'light' | 'dark' }) {
   const [graph, setGraph] = useState<Graph | null>(null);
   const [layout, setLayout] = useState<ServiceLayout | null>(null);
   const [problem, setProblem] = useState<Problem | null>(null);
+  const checkStoreStatus = useStudio((s) => s.checkStoreStatus);
+  const noServices = graph !== null && graph.services.length === 0;
+  // The empty map names the receiver's address, which storeStatus knows.
+  useEffect(() => {
+    if (noServices && !(api instanceof Error)) void checkStoreStatus(api);
+  }, [api, noServices, checkStoreStatus]);
 
   useEffect(() => {
     if (api instanceof Error) return;
@@ -132,7 +140,9 @@ export function ServiceMapView({ theme }: { theme: 'light' | 'dark' }) {
   if (graph.services.length === 0)
     return (
       <EmptyState title="No services yet">
-        <p>The map fills in as spans arrive: run a test or send OTLP to <code>http://127.0.0.1:4318</code>.</p>
+        <p>
+          The map fills in as spans arrive: load the demo from the Traces view, run a test, or send OTLP to <ReceiverAddress />.
+        </p>
       </EmptyState>
     );
   return (

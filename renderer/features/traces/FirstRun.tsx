@@ -1,6 +1,7 @@
 // First start: an empty store offers the bundled demo (sample traces recorded from the examples'
 // demo system) so a newcomer sees real traces in one click; once loaded, a notice offers the
 // example tests that produced them.
+import { useEffect, useRef } from 'react';
 import type { StudioApi } from '../../../shared/ipc/contract';
 import { formatProblem } from '../../../shared/errors';
 import { useStudio } from '../../app/store';
@@ -34,6 +35,12 @@ export function DemoNotice({ api }: { api: StudioApi }) {
   const dismiss = useStudio((s) => s.dismissDemo);
   const openTestFolderAt = useStudio((s) => s.openTestFolderAt);
   const setView = useStudio((s) => s.setView);
+  const next = useRef<HTMLButtonElement>(null);
+  const done = demo.status === 'done';
+  // The button that was clicked (on the first-run card) is gone: keep keyboard users on the next step.
+  useEffect(() => {
+    if (done && (document.activeElement === null || document.activeElement === document.body)) next.current?.focus();
+  }, [done]);
   if (demo.status !== 'done') return null;
   return (
     <div className="notice" role="status">
@@ -44,6 +51,7 @@ export function DemoNotice({ api }: { api: StudioApi }) {
       </span>
       <span className="notice-actions">
         <button
+          ref={next}
           className="btn btn-primary"
           onClick={() => {
             setView('tests');

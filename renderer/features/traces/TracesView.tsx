@@ -9,6 +9,7 @@ import { assignServiceColors } from '../../../shared/trace';
 import { formatClock, formatDuration } from '../waterfall/format';
 import { ImportButton, useFileDrop, useTraceImport } from './ImportButton';
 import { DemoNotice, FirstRunCard } from './FirstRun';
+import { ReceiverAddress } from '../../app/ReceiverHint';
 import './traces.css';
 
 export function TracesView({ theme }: { theme: 'light' | 'dark' }) {
@@ -87,8 +88,8 @@ function ConnectedTracesView({ api, theme }: { api: StudioApi; theme: 'light' | 
       {listEmpty && (
         <EmptyState title="No traces match">
           <p>
-            Run a test from the Tests view, point an OpenTelemetry exporter at <code>http://127.0.0.1:4318</code>, drop OTLP JSON files here, or loosen
-            the filters above.
+            Run a test from the Tests view, point an OpenTelemetry exporter at <ReceiverAddress />, drop OTLP JSON files here, or loosen the filters
+            above.
           </p>
         </EmptyState>
       )}

@@ -20,7 +20,7 @@ describe('first-run slice', () => {
   it('knows an empty store and loads the demo, keeping where the example tests are', async () => {
     let stored = 0;
     const api = fakeApi({
-      storeStatus: async () => ({ empty: stored === 0, traceCount: stored }),
+      storeStatus: async () => ({ empty: stored === 0, traceCount: stored, receiver: { http: 'http://127.0.0.1:4318' } }),
       loadDemo: async () => {
         stored = 2;
         return {
@@ -36,6 +36,7 @@ describe('first-run slice', () => {
     });
     await useStudio.getState().checkStoreStatus(api);
     expect(useStudio.getState().storeEmpty).toBe(true);
+    expect(useStudio.getState().receiver).toEqual({ http: 'http://127.0.0.1:4318' });
     await useStudio.getState().loadDemo(api);
     expect(useStudio.getState().demo).toEqual({ status: 'done', spanCount: 8, traceCount: 2, examplesFolder: '/opt/studio/examples', refused: [] });
     expect(useStudio.getState().storeEmpty).toBe(false);

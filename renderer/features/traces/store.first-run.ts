@@ -16,6 +16,8 @@ export interface FirstRunSlice {
   /** null until asked (only asked when the list comes back empty). */
   storeEmpty: boolean | null;
   demo: DemoState;
+  /** Where SDKs send spans (from storeStatus), for the "how to get traces" hints. */
+  receiver: { http?: string; grpc?: string } | null;
   checkStoreStatus(api: StudioApi): Promise<void>;
   loadDemo(api: StudioApi): Promise<void>;
   dismissDemo(): void;
@@ -24,10 +26,11 @@ export interface FirstRunSlice {
 export const createFirstRunSlice: StateCreator<StudioStore, [], [], FirstRunSlice> = (set, get) => ({
   storeEmpty: null,
   demo: { status: 'idle' },
+  receiver: null,
   async checkStoreStatus(api) {
     try {
-      const { empty } = await api.storeStatus({});
-      set({ storeEmpty: empty });
+      const { empty, receiver } = await api.storeStatus({});
+      set({ storeEmpty: empty, receiver });
     } catch {
       // Not knowing only means the demo is not offered; the list's own state still shows.
       set({ storeEmpty: null });

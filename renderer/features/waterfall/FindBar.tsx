@@ -30,7 +30,7 @@ export const FindBar = forwardRef<HTMLInputElement>(function FindBar(_props, ref
       <input
         ref={ref}
         className="input find-input"
-        placeholder="Find: name, service, span id, key=value"
+        placeholder="Find: name, service, key=value"
         aria-label="Find in trace"
         value={text}
         onChange={(e) => setText(e.target.value)}

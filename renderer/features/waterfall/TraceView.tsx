@@ -168,7 +168,7 @@ export function TraceView({ theme }: { theme: 'light' | 'dark' }) {
           Reset zoom
         </button>
         <ExportButton traceId={trace.traceId} />
-        <span className="toolbar-legend">
+        <span className="toolbar-legend" title={trace.services.join(', ')}>
           {trace.services.slice(0, 8).map((name) => {
             const c = trace.colors.get(name);
             return (
