@@ -1,8 +1,9 @@
 // Browser mode end to end with live data: the real OpenTelemetry JS SDK exports over OTLP/HTTP
-// (JSON and protobuf exporters) to the receiver of a real `clnrm studio`; the spans show up in the
+// (JSON and protobuf exporters) and OTLP/gRPC to the receiver of a real `clnrm studio`; the spans show up in the
 // open traces list without a reload; then a user opens the trace, collapses and expands it, finds a
 // span and reads its details (ids compared with what the SDK itself recorded).
 import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
+import { OTLPTraceExporter as GrpcExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { OTLPTraceExporter as JsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as ProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -65,11 +66,11 @@ async function sendCheckout(receiverPort: number, orderId: string): Promise<Sent
   return { traceId: root.spanContext().traceId, ids };
 }
 
-/** A late span of an existing trace (e.g. an async job finishing after the request), from another process. */
-async function sendLateSpan(receiverPort: number, sent: SentTrace): Promise<string> {
+/** A late span of an existing trace (e.g. an async job finishing after the request), from another process, over OTLP/gRPC. */
+async function sendLateSpan(grpcPort: number, sent: SentTrace): Promise<string> {
   const mailer = new BasicTracerProvider({
     resource: resourceFromAttributes({ 'service.name': 'e2e-mailer' }),
-    spanProcessors: [new SimpleSpanProcessor(new JsonExporter({ url: `http://127.0.0.1:${receiverPort}/v1/traces` }))],
+    spanProcessors: [new SimpleSpanProcessor(new GrpcExporter({ url: `http://127.0.0.1:${grpcPort}` }))],
   });
   const parent = trace.setSpanContext(context.active(), { traceId: sent.traceId, spanId: sent.ids['POST /checkout']!, traceFlags: 1, isRemote: true });
   const span = mailer.getTracer('e2e-mailer').startSpan('send receipt', { kind: SpanKind.CONSUMER }, parent);
@@ -149,7 +150,7 @@ test('spans from the OpenTelemetry SDK appear live; open, collapse, find and ins
   await expect(page.getByTestId('find-count')).toHaveText('No matches');
 
   // A span of the open trace arrives later: the view says so and reloads on request.
-  const lateId = await sendLateSpan(studio.receiverHttpPort, second);
+  const lateId = await sendLateSpan(studio.receiverGrpcPort, second);
   const notice = page.getByRole('status').filter({ hasText: 'This trace now has' });
   await expect(notice).toContainText('This trace now has 6 spans (1 new)');
   await expect(page.getByTestId('span-count')).toHaveText('5');
