@@ -26,12 +26,12 @@ test.afterAll(async () => {
 });
 
 /** A plain GET with exactly these headers (node:http lets us set Host, which fetch would not). */
-function get(path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string; setCookie: string[] }> {
+function get(path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string; setCookie: string[]; csp: string }> {
   return new Promise((done, fail) => {
     const req = httpRequest({ host: '127.0.0.1', port: studio.port, path, method: 'GET', headers: { host: `127.0.0.1:${studio.port}`, ...headers } }, (res) => {
       let body = '';
       res.setEncoding('utf8').on('data', (d: string) => (body += d));
-      res.on('end', () => done({ status: res.statusCode ?? 0, body, setCookie: res.headers['set-cookie'] ?? [] }));
+      res.on('end', () => done({ status: res.statusCode ?? 0, body, setCookie: res.headers['set-cookie'] ?? [], csp: String(res.headers['content-security-policy'] ?? '') }));
     });
     req.on('error', fail);
     req.setTimeout(10_000, () => req.destroy(new Error(`GET ${path} timed out`)));
@@ -72,6 +72,10 @@ test('the page needs the token and our Host', async () => {
   const right = await get(`/?token=${studio.token}`);
   expect(right.status).toBe(200);
   expect(right.body).toContain('<div id="root">');
+  // Only our own scripts, no framing by another site.
+  expect(right.csp).toContain("script-src 'self'");
+  expect(right.csp).not.toContain("'unsafe-eval'");
+  expect(right.csp).toContain("frame-ancestors 'none'");
   const cookie = right.setCookie.find((c) => c.startsWith(`clnrm_studio_${studio.port}=`));
   expect(cookie).toBeDefined();
   expect(cookie).toMatch(/HttpOnly/i);
