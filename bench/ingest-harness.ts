@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createReceiver } from '../main/receiver';
 import { openStore } from '../main/store';
+import { writerThreadEntry } from '../main/store/writer-thread';
 
 export interface LoadPlan {
   format: 'protobuf' | 'json';
@@ -16,6 +17,8 @@ export interface LoadPlan {
   rate?: number;
   /** false = count spans in memory only (measures the receiver and decoder without DuckDB). */
   store?: boolean;
+  /** true = the store's database runs in its writer thread (the default of `clnrm collect`). */
+  writerThread?: boolean;
 }
 
 export interface LoadOutcome {
@@ -51,7 +54,7 @@ interface LoadLine {
 
 export async function runLoad(plan: LoadPlan): Promise<LoadOutcome> {
   const dir = mkdtempSync(join(tmpdir(), 'clnrm-ingest-'));
-  const store = await openStore({ dataDir: dir, maxLiveSpans: 200_000 });
+  const store = await openStore({ dataDir: dir, maxLiveSpans: 200_000, ...(plan.writerThread ? { writerThread: writerThreadEntry() } : {}) });
   let counted = 0;
   const receiver = await createReceiver({
     sink: plan.store === false ? (spans) => void (counted += spans.length) : (spans) => store.ingest(spans),

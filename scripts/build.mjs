@@ -1,5 +1,6 @@
 // Builds everything `clnrm` and the desktop app run from, into dist/:
 //   dist/cli.js                         the CLI (ESM; dependencies stay external in node_modules)
+//   dist/store-worker.js                the trace store's writer thread (`clnrm collect` starts it)
 //   dist/app/main.cjs                   the Electron main process (CJS, as Electron loads it)
 //   dist/app/preload.cjs                the sandboxed preload: ONE self-contained file (a sandboxed
 //                                       preload cannot require anything but electron)
@@ -20,6 +21,11 @@ const timed = async (label, work) => {
 
 await timed('dist/cli.js', () =>
   build({ ...common, entryPoints: { cli: 'main/cli/index.ts' }, outdir: 'dist', platform: 'node', format: 'esm', target: 'node20', packages: 'external' }),
+);
+
+// The trace store's writer thread (main/store/writer-thread.ts finds it beside dist/cli.js).
+await timed('dist/store-worker.js', () =>
+  build({ ...common, entryPoints: { 'store-worker': 'main/store/store-worker.ts' }, outdir: 'dist', platform: 'node', format: 'esm', target: 'node20', packages: 'external' }),
 );
 
 await timed('dist/app/main.cjs', () =>

@@ -13,10 +13,13 @@ afterEach(() => {
 });
 
 describe('store durability', () => {
-  it('loses at most the last second of spans on SIGKILL, and says who holds the lock meanwhile', async () => {
+  it.each([
+    ['in this thread', 'direct'],
+    ['in a writer thread', 'thread'],
+  ])('loses at most the last second of spans on SIGKILL (database %s), and says who holds the lock meanwhile', async (_label, mode) => {
     const dir = mkdtempSync(join(tmpdir(), 'clnrm-durable-'));
     dirs.push(dir);
-    const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'ingest-child.fixture.ts'), dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'ingest-child.fixture.ts'), dir, mode], { stdio: ['ignore', 'pipe', 'inherit'] });
     const reports: Array<{ at: number; count: number }> = [];
     let buffered = '';
     child.stdout.on('data', (chunk: Buffer) => {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore, type TraceStore } from './index';
 import { makeSpan, makeTraces, resourceFor, hexId } from './test-spans';
+import { writerThreadEntry } from './writer-thread';
 
 const dirs: string[] = [];
 const stores: TraceStore[] = [];
@@ -12,7 +13,7 @@ function tempDir(): string {
   dirs.push(d);
   return d;
 }
-async function open(options: Parameters<typeof openStore>[0]): Promise<TraceStore> {
+async function openTracked(options: Parameters<typeof openStore>[0]): Promise<TraceStore> {
   const s = await openStore(options);
   stores.push(s);
   return s;
@@ -26,7 +27,14 @@ function plain<T>(x: T): T {
   return JSON.parse(JSON.stringify(x)) as T;
 }
 
-describe('trace store', () => {
+// Every behaviour holds with the database in this thread and in the writer thread.
+const MODES = [
+  ['in this thread', {}],
+  ['in a writer thread', { writerThread: writerThreadEntry() }],
+] as const;
+
+describe.each(MODES)('trace store %s', (_mode, modeOptions) => {
+  const open = (options: Parameters<typeof openStore>[0]): Promise<TraceStore> => openTracked({ ...options, ...modeOptions });
   it('keeps spans exactly across a restart', async () => {
     const dir = tempDir();
     const res = resourceFor('api', { 'clnrm.run_id': 'run-1' });

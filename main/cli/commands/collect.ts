@@ -4,6 +4,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { formatProblem, toProblem } from '../../../shared/errors';
 import { createReceiver, DEFAULT_GRPC_PORT, DEFAULT_HTTP_PORT, DEFAULT_MAX_BODY_BYTES, type Receiver } from '../../receiver';
 import { DEFAULT_MAX_BYTES, openStore, resolveDataDir, type TraceStore } from '../../store';
+import { writerThreadEntry } from '../../store/writer-thread';
 import { setExit, type CliContext } from '../context';
 import { EXIT_USAGE } from '../exit';
 
@@ -50,7 +51,13 @@ export function registerCollect(program: Command, ctx: CliContext): void {
       let store: TraceStore | undefined;
       let receiver: Receiver | undefined;
       try {
-        store = await openStore({ dataDir, maxBytes: options.maxDbSize ?? DEFAULT_MAX_BYTES, onError: (e) => ctx.err(`collect: ${formatProblem(toProblem(e))}`) });
+        // The database runs in its writer thread: receiving and decoding keep this one.
+        store = await openStore({
+          dataDir,
+          maxBytes: options.maxDbSize ?? DEFAULT_MAX_BYTES,
+          writerThread: writerThreadEntry(),
+          onError: (e) => ctx.err(`collect: ${formatProblem(toProblem(e))}`),
+        });
         const target = store;
         receiver = await createReceiver({
           sink: (spans) => target.ingest(spans),

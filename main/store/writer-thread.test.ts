@@ -1,0 +1,40 @@
+// The writer thread's boundary: errors keep their codes and messages when they cross it, and a
+// store whose thread cannot open says why instead of hanging.
+import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openStore } from './index';
+import { makeTraces, resourceFor } from './test-spans';
+import { writerThreadEntry } from './writer-thread';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+describe('trace store writer thread', () => {
+  it('refuses to open where the data folder cannot be made, with the same error code', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'clnrm-thread-'));
+    dirs.push(dir);
+    const file = join(dir, 'not-a-folder');
+    writeFileSync(file, 'x');
+    await expect(openStore({ dataDir: join(file, 'sub'), writerThread: writerThreadEntry() })).rejects.toMatchObject({
+      code: 'store.failed',
+      message: expect.stringMatching(/Cannot create the data folder/),
+    });
+  });
+
+  it('passes query failures back and keeps working', async () => {
+    const store = await openStore({ inMemory: true, writerThread: writerThreadEntry() });
+    try {
+      await expect(store.updateRun('missing', { verdict: { passed: true } })).rejects.toThrow(/no run with id missing/);
+      store.ingest(makeTraces(3, 4, resourceFor('svc')));
+      expect((await store.listTraces()).total).toBe(3);
+      expect(store.counts()).toMatchObject({ sessionSpans: 12, persistErrors: 0 });
+    } finally {
+      await store.dispose();
+    }
+    await expect(store.listTraces()).rejects.toMatchObject({ code: 'store.failed' });
+  });
+});
