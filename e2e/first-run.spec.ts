@@ -1,10 +1,13 @@
 // First start in browser mode against the real `clnrm studio` (empty data folder): the Traces view
 // offers the bundled demo; one click imports the sample traces through loadDemo, the list, the
 // service map and the example tests it names are then one click away. Also: the Tests view's
-// folder field says what went wrong for a folder that does not exist.
+// folder field says what went wrong for a folder that does not exist; an empty service map names
+// the real receiver address and fills in while it is open when spans arrive there.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { nav, openStudio, traceRows } from './fixtures/page';
-import { startStudio, type Studio } from './fixtures/studio';
+import { ROOT, startStudio, type Studio } from './fixtures/studio';
 
 let studio: Studio;
 
@@ -62,4 +65,24 @@ test('the Tests view says what is wrong with a folder that does not exist', asyn
   await expect(alert).toContainText('No such folder: /no/such/folder');
   await expect(alert).toContainText('io.read');
   expect(errors).toEqual([]);
+});
+
+test('an empty service map names the receiver and fills in live when spans arrive there', async ({ page }) => {
+  // Its own studio: the one above is no longer empty.
+  const fresh = await startStudio();
+  try {
+    const errors = await openStudio(page, fresh);
+    await nav(page, 'Service map').click();
+    const empty = page.getByRole('status').filter({ hasText: 'No services yet' });
+    await expect(empty).toContainText(`http://127.0.0.1:${fresh.receiverHttpPort}`);
+    const body = readFileSync(join(ROOT, 'resources/samples/demo-orders.otlp.json'));
+    const sent = await fetch(`http://127.0.0.1:${fresh.receiverHttpPort}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    expect(sent.status).toBe(200);
+    const map = page.getByRole('region', { name: 'Service map' });
+    await expect(map.locator('.svc-node').filter({ hasText: 'worker' })).toBeVisible();
+    await expect(map.getByLabel('Edge from worker to db', { exact: true })).toBeAttached();
+    expect(errors).toEqual([]);
+  } finally {
+    await fresh.stop();
+  }
 });

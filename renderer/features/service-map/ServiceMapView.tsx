@@ -87,21 +87,39 @@ export function ServiceMapView({ theme }: { theme: 'light' | 'dark' }) {
     if (noServices && !(api instanceof Error)) void checkStoreStatus(api);
   }, [api, noServices, checkStoreStatus]);
 
+  // Fetch on open and again when spans arrive; bursts of spansAdded collapse into one more fetch.
   useEffect(() => {
     if (api instanceof Error) return;
     let alive = true;
-    api
-      .serviceGraph({})
-      .then(async (g) => {
-        const laid = await layoutServices(g.services, g.edges, edgeText);
-        if (alive) {
+    let running = false;
+    let again = false;
+    const refresh = async () => {
+      if (running) {
+        again = true;
+        return;
+      }
+      running = true;
+      try {
+        do {
+          again = false;
+          const g = await api.serviceGraph({});
+          const laid = await layoutServices(g.services, g.edges, edgeText);
+          if (!alive) return;
           setGraph(g);
           setLayout(laid);
-        }
-      })
-      .catch((e: unknown) => alive && setProblem(toProblem(e)));
+          setProblem(null);
+        } while (again && alive);
+      } catch (e) {
+        if (alive) setProblem(toProblem(e));
+      } finally {
+        running = false;
+      }
+    };
+    void refresh();
+    const off = api.on('spansAdded', () => void refresh());
     return () => {
       alive = false;
+      off();
     };
   }, [api]);
 

@@ -28,6 +28,7 @@ function ConnectedTestsView({ api }: { api: StudioApi }) {
   const openTestFolderAt = useStudio((s) => s.openTestFolderAt);
   const validateTestFile = useStudio((s) => s.validateTestFile);
   const runTestFile = useStudio((s) => s.runTestFile);
+  const clearProblem = useStudio((s) => s.clearTestsProblem);
   const [path, setPath] = useState('');
 
   return (
@@ -55,7 +56,13 @@ function ConnectedTestsView({ api }: { api: StudioApi }) {
           </button>
         )}
       </header>
-      {problem && <ErrorState title="That did not work" problem={problem} />}
+      {problem && (
+        <ErrorState title="That did not work" problem={problem}>
+          <button className="btn" onClick={clearProblem}>
+            Dismiss
+          </button>
+        </ErrorState>
+      )}
       {loading && <Loading label="Reading the folder…" />}
       {!loading && !problem && folder === null && (
         <EmptyState title="No test folder open">

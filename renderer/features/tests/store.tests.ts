@@ -27,6 +27,7 @@ export interface TestsSlice {
   /** Lists a known folder: the demo's examples, or one picked from the desktop menu. */
   openTestFolderAt(api: StudioApi, folder: string): Promise<void>;
   validateTestFile(api: StudioApi, path: string): Promise<void>;
+  clearTestsProblem(): void;
   runTestFile(api: StudioApi, path: string): Promise<void>;
   onRunProgress(event: EventPayload<'runProgress'>): void;
   onRunFinished(event: EventPayload<'runFinished'>): void;
@@ -57,6 +58,7 @@ export const createTestsSlice: StateCreator<StudioStore, [], [], TestsSlice> = (
       set({ testsProblem: toProblem(error), testsLoading: false });
     }
   },
+  clearTestsProblem: () => set({ testsProblem: null }),
   async validateTestFile(api, path) {
     try {
       const result = await api.validateFile({ path });

@@ -81,7 +81,13 @@ function ConnectedTracesView({ api, theme }: { api: StudioApi; theme: 'light' | 
           <option value="most-spans">Most spans</option>
         </select>
       </form>
-      {status === 'error' && problem && <ErrorState title="Traces could not be listed" problem={problem} />}
+      {status === 'error' && problem && (
+        <ErrorState title="Traces could not be listed" problem={problem}>
+          <button className="btn" onClick={reload}>
+            Try again
+          </button>
+        </ErrorState>
+      )}
       {status === 'loading' && traces.length === 0 && <Loading label="Loading traces…" />}
       <DemoNotice api={api} />
       {listEmpty && storeEmpty === true && <FirstRunCard api={api} />}
