@@ -30,8 +30,8 @@ export interface SpanColumns {
   readonly nameId: number[];
   /** Span indices grouped by name, in input order. */
   readonly byName: Map<string, number[]>;
-  readonly kind: number[];
-  readonly status: number[];
+  readonly kind: Uint8Array;
+  readonly status: Uint8Array;
   readonly serviceId: number[];
   readonly services: string[];
   readonly resourceId: number[];
@@ -74,19 +74,20 @@ export function readSpanColumns(spans: readonly Span[]): SpanColumns {
   const nameNo = new Numbering();
   const serviceNo = new Numbering();
   const traceNumbering = new Numbering();
-  // Columns are JS arrays, not typed arrays (see Column in trace-index.ts): filled once, exactly sized.
+  // Columns are JS arrays, not typed arrays (see Column in trace-index.ts): filled once, exactly
+  // sized. Kind and status are one byte each: typed, they add only 2 MB of external memory.
   const nameId = intColumn(n);
-  const kind = intColumn(n);
-  const status = intColumn(n);
+  const kind = new Uint8Array(n);
+  const status = new Uint8Array(n);
   const serviceId = intColumn(n);
   const resourceId = intColumn(n);
   const resources: Resource[] = [];
   const resourceIdOf = new Map<Resource, number>();
   let lastResource: Resource | undefined;
   let lastResourceId = -1;
-  // Doubles are pushed: an array that starts with small integers would be copied when the first double arrives.
-  const startUs: number[] = [];
-  const endUs: number[] = [];
+  // NaN fill makes double arrays from the start (a zero fill would be copied when the first double arrives).
+  const startUs = new Array<number>(n).fill(NaN);
+  const endUs = new Array<number>(n).fill(NaN);
   const traceNo = intColumn(n);
   const parent = intColumn(n);
   const ids = new SpanIdTable(spans);
@@ -124,8 +125,8 @@ export function readSpanColumns(spans: readonly Span[]): SpanColumns {
     }
     resourceId[i] = lastResourceId;
     const start = s.startUs;
-    startUs.push(start);
-    endUs.push(start + s.durationUs);
+    startUs[i] = start;
+    endUs[i] = start + s.durationUs;
     const trace = traceNumbering.id(s.traceId);
     traceNo[i] = trace;
     idHalves(s.spanId);
@@ -183,7 +184,7 @@ export function readSpanColumns(spans: readonly Span[]): SpanColumns {
     n,
     names,
     nameId,
-    byName: groupByName(nameId, names),
+    byName: groupBy(nameId, names),
     kind,
     status,
     serviceId,
@@ -202,13 +203,22 @@ export function readSpanColumns(spans: readonly Span[]): SpanColumns {
   };
 }
 
-/** Span indices grouped by name, each list in input order. */
-function groupByName(nameId: readonly number[], names: readonly string[]): Map<string, number[]> {
-  const lists: number[][] = names.map(() => []);
-  for (let i = 0; i < nameId.length; i++) lists[nameId[i]!]!.push(i);
-  const byName = new Map<string, number[]>();
-  for (let k = 0; k < names.length; k++) byName.set(names[k]!, lists[k]!);
-  return byName;
+/**
+ * Span indices grouped by a numbered column (name, trace), each list in input order and exactly
+ * sized: counted first, so no list grows (and leaves copies behind) while a million are sorted in.
+ */
+export function groupBy(column: readonly number[], labels: readonly string[]): Map<string, number[]> {
+  const counts = intColumn(labels.length);
+  for (let i = 0; i < column.length; i++) counts[column[i]!]!++;
+  const lists = counts.map((c) => intColumn(c));
+  const fill = intColumn(labels.length);
+  for (let i = 0; i < column.length; i++) {
+    const g = column[i]!;
+    lists[g]![fill[g]!++] = i;
+  }
+  const out = new Map<string, number[]>();
+  for (let k = 0; k < labels.length; k++) out.set(labels[k]!, lists[k]!);
+  return out;
 }
 
 /** An exactly sized JS array of small integers (holey-SMI elements: `new Array(n)` alone would be a dictionary above 100,000). */

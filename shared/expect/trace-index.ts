@@ -27,9 +27,9 @@ export interface TraceIndex {
   /** Parent of span i: an index, NO_PARENT or MISSING_PARENT. */
   readonly parent: Column;
   /** Status of span i: STATUS_UNSET, STATUS_OK or STATUS_ERROR (read once here, scanned by several families). */
-  readonly status: Column;
+  readonly status: Uint8Array;
   /** Kind of span i as its position in SPAN_KINDS. */
-  readonly kind: Column;
+  readonly kind: Uint8Array;
   /** Service of span i as its position in `services`. */
   readonly serviceId: Column;
   /** Distinct service names (`serviceName` of the spans). */
