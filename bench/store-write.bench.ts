@@ -1,16 +1,17 @@
 // bench:store — where the store's write path spends its time, per span, in CPU microseconds of
-// this process (user+system; comparable on a busy shared machine): protobuf decode, the body JSON,
-// the row appends, the appender flush, the live index, and the whole TraceStore.ingest + flush.
-// The receiver-to-store figure (bench:ingest) is roughly decode + ingest + HTTP.
+// this process (user+system; comparable on a busy shared machine), split by the thread that pays
+// it when the database runs in its writer thread (`clnrm collect`): the receiving thread decodes,
+// builds the row batch (body JSON) and posts it; the writer thread appends and flushes.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { decodeOtlpProtobuf, encodeOtlpProtobuf } from '../shared/otlp';
 import type { Span } from '../shared/model';
 import { openStore } from '../main/store';
 import { LiveIndex } from '../main/store/live-index';
-import { appendSpan, CREATE_TABLES, spanBodyJson } from '../main/store/schema';
+import { toRowBatch, type RowBatch } from '../main/store/row-batch';
+import { spanBodyJson } from '../main/store/schema';
+import { StoreEngine } from '../main/store/store-engine';
 import { realisticBatch } from './ingest-payloads';
 
 const BATCHES = Number(process.env.STORE_BATCHES ?? 200);
@@ -22,57 +23,76 @@ const cpuMs = (): number => {
   const c = process.cpuUsage();
   return (c.user + c.system) / 1000;
 };
-const results: Array<[string, number]> = [];
-async function stage(label: string, work: () => void | Promise<void>): Promise<void> {
-  const t0 = cpuMs();
-  await work();
-  const us = ((cpuMs() - t0) * 1000) / spans;
-  results.push([label, us]);
-  console.log(`  ${label.padEnd(46)} ${us.toFixed(2).padStart(6)} µs/span  (${Math.round(1e6 / us).toLocaleString('en-US')} spans per CPU-second)`);
-}
-
-console.log(`bench:store — ${BATCHES} batches × ${PER_BATCH} realistic spans; CPU µs per span`);
+console.log(`bench:store — ${BATCHES} batches × ${PER_BATCH} realistic spans, streamed as the receiver does; CPU µs per span`);
 // Warm up the JIT on every stage's code first, so the figures are steady-state.
-for (let i = 0; i < 3; i++) for (const p of payloads) for (const s of decodeOtlpProtobuf(p).spans) spanBodyJson(s);
-let batches: Span[][] = [];
-await stage('decode (shared/otlp protobuf)', () => {
-  batches = Array.from({ length: BATCHES }, (_, i) => decodeOtlpProtobuf(payloads[i % payloads.length]!).spans);
-});
-await stage('body JSON (spanBodyJson)', () => {
-  for (const b of batches) for (const s of b) spanBodyJson(s);
-});
-
+for (let i = 0; i < 3; i++) for (const p of payloads) toRowBatch(decodeOtlpProtobuf(p).spans, 1, () => 1);
 const dir = mkdtempSync(join(tmpdir(), 'clnrm-store-bench-'));
+const per = (us: number): string => Math.round(1e6 / us).toLocaleString('en-US');
+const show = (label: string, us: number): void =>
+  console.log(`  ${label.padEnd(46)} ${us.toFixed(2).padStart(6)} µs/span  (${per(us)} spans per CPU-second)`);
 try {
-  const instance = await DuckDBInstance.create(join(dir, 'rows.duckdb'));
-  const conn = await instance.connect();
-  await conn.run(CREATE_TABLES);
-  const appender = await conn.createAppender('spans');
-  let seq = 0n;
-  await stage('row appends incl. body JSON (appendSpan)', () => {
-    for (const b of batches) for (const s of b) appendSpan(appender, s, ++seq, 1);
-  });
-  await stage('appender flush (DuckDB insert + WAL)', () => appender.flushSync());
-  appender.closeSync();
-  conn.closeSync();
-  instance.closeSync();
+  // Each batch goes through every stage in turn; each stage's CPU time is summed on its own.
+  const t = { decode: 0, body: 0, build: 0, live: 0, clone: 0, append: 0, flush: 0 };
+  const engine = await StoreEngine.open({ dataDir: join(dir, 'engine') }, (n, e) => console.error(`${n} rows failed: ${String(e)}`));
+  const index = new LiveIndex(200_000);
+  let seq = 1;
+  for (let i = 0; i < BATCHES; i++) {
+    let c = cpuMs();
+    const lap = (): number => {
+      const now = cpuMs();
+      const d = now - c;
+      c = now;
+      return d;
+    };
+    const batch: Span[] = decodeOtlpProtobuf(payloads[i % payloads.length]!).spans;
+    t.decode += lap();
+    for (const s of batch) spanBodyJson(s);
+    t.body += lap();
+    const rows: RowBatch = toRowBatch(batch, seq, () => 1);
+    seq += batch.length;
+    t.build += lap();
+    index.add(batch);
+    t.live += lap();
+    const crossed = structuredClone(rows);
+    t.clone += lap();
+    engine.appendRows(crossed);
+    t.append += lap();
+    if (i % 20 === 19 || i === BATCHES - 1) {
+      engine.flush();
+      t.flush += lap();
+    }
+  }
+  engine.close();
+  const us = (ms: number): number => (ms * 1000) / spans;
+  console.log('receiving thread');
+  show('decode (shared/otlp protobuf)', us(t.decode));
+  show('row batch incl. body JSON (toRowBatch)', us(t.build));
+  show('  (body JSON alone, spanBodyJson)', us(t.body));
+  show('live index add', us(t.live));
+  console.log('crossing to the writer thread (paid by both sides)');
+  show('structured clone of the row batch', us(t.clone));
+  console.log('writer thread');
+  show('row appends (StoreEngine.appendRows)', us(t.append));
+  show('appender flush every 20 batches (insert + WAL)', us(t.flush));
 
-  await stage('live index add', () => {
-    const live = new LiveIndex(200_000);
-    for (const b of batches) live.add(b);
-  });
-
+  console.log('everything in one thread, for comparison');
   const store = await openStore({ dataDir: join(dir, 'store') });
-  await stage('TraceStore.ingest + flush every 20 batches', () => {
-    batches.forEach((b, i) => {
-      store.ingest(b);
-      if (i % 20 === 19) store.flush();
-    });
-    store.flush();
-  });
+  const c0 = cpuMs();
+  for (let i = 0; i < BATCHES; i++) {
+    store.ingest(decodeOtlpProtobuf(payloads[i % payloads.length]!).spans);
+    if (i % 20 === 19) store.flush();
+  }
+  store.flush();
+  const whole = us(cpuMs() - c0);
   await store.dispose();
+  show('decode + TraceStore.ingest + flush', whole);
+
+  const receiving = us(t.decode + t.build + t.live + t.clone / 2);
+  const writing = us(t.append + t.flush + t.clone / 2);
+  console.log(
+    `writer thread: receiving side ≈ ${receiving.toFixed(2)} µs/span, writer side ≈ ${writing.toFixed(2)} µs/span → ` +
+      `≈ ${per(Math.max(receiving, writing))} spans/s with two free cores, vs ${per(whole)} on one (before HTTP)`,
+  );
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
-const total = results.find(([l]) => l.startsWith('TraceStore'))![1] + results[0]![1];
-console.log(`  decode + store on one thread: ${total.toFixed(2)} µs/span → ${Math.round(1e6 / total).toLocaleString('en-US')} spans per CPU-second (before HTTP)`);

@@ -1,6 +1,5 @@
 // The DuckDB tables and the exact mapping between a Span and a stored row. Indexed columns are
 // flat (service, name, times, run tag) for SQL; everything else is JSON so re-export is identical.
-import type { DuckDBAppender } from '@duckdb/node-api';
 import { buildSpan, findAttribute, toText, type KeyValue, type Resource, type Span, type SpanKind } from '../../shared/model';
 
 export const SCHEMA_VERSION = 1;
@@ -135,38 +134,6 @@ export function spanBodyJson(span: Span): string {
   if (span.droppedEventsCount) json += ',"droppedEventsCount":' + JSON.stringify(span.droppedEventsCount);
   if (span.droppedLinksCount) json += ',"droppedLinksCount":' + JSON.stringify(span.droppedLinksCount);
   return json + '}';
-}
-
-/** Appends one span as a row (column order of the spans table); returns the bytes it accounts for. */
-export function appendSpan(appender: DuckDBAppender, span: Span, seq: bigint, resourceId: number): number {
-  const bodyJson = spanBodyJson(span);
-  const res = resourceInfo(span.resource);
-
-  appender.appendBigInt(seq);
-  appender.appendVarchar(span.traceId);
-  appender.appendVarchar(span.spanId);
-  if (span.parentSpanId) appender.appendVarchar(span.parentSpanId);
-  else appender.appendNull();
-  appender.appendVarchar(span.name);
-  appender.appendVarchar(span.kind);
-  appender.appendVarchar(span.status.code);
-  appender.appendVarchar(span.serviceName);
-  appender.appendVarchar(span.startTimeUnixNano);
-  appender.appendVarchar(span.endTimeUnixNano);
-  appender.appendDouble(span.startUs);
-  appender.appendDouble(span.startUs + span.durationUs);
-  appender.appendDouble(span.durationUs);
-  if (res.runId !== undefined) appender.appendVarchar(res.runId);
-  else appender.appendNull();
-  if (res.scenario !== undefined) appender.appendVarchar(res.scenario);
-  else appender.appendNull();
-  appender.appendInteger(resourceId);
-  appender.appendVarchar(bodyJson);
-  // What the row costs on disk, roughly: fixed columns plus the strings (resources are shared).
-  const bytes = 160 + span.name.length + span.serviceName.length + bodyJson.length;
-  appender.appendInteger(bytes);
-  appender.endRow();
-  return bytes;
 }
 
 export interface SpanRow {
