@@ -5,7 +5,7 @@ import { intColumn } from './span-columns';
 export { groupBy as groupByTrace } from './span-columns';
 
 /** Children of span i: `childList[childStart[i]..childStart[i + 1])`, in input order. */
-export function childLists(parent: readonly number[]): { childStart: number[]; childList: number[] } {
+export function childLists(parent: Int32Array): { childStart: number[]; childList: number[] } {
   const n = parent.length;
   // Counts per parent, then running ends; filling from the last span backwards moves each end to
   // its range's start, so childStart needs no separate fill cursor.
@@ -24,7 +24,7 @@ export function childLists(parent: readonly number[]): { childStart: number[]; c
 
 /** Span indices with every parent before its children (breadth-first from the roots; spans in parent cycles are left out). */
 export function topDownOrder(
-  parent: readonly number[],
+  parent: Int32Array,
   { childStart, childList }: { readonly childStart: readonly number[]; readonly childList: readonly number[] },
 ): number[] {
   const n = parent.length;
@@ -40,7 +40,7 @@ export function topDownOrder(
 }
 
 /** Span indices (ascending) whose name is selected by the mask (one scan of the name column: no sort). */
-export function matchingGlob(nameId: readonly number[], mask: Uint8Array): number[] {
+export function matchingGlob(nameId: Int32Array, mask: Uint8Array): number[] {
   const out: number[] = [];
   for (let i = 0; i < nameId.length; i++) if (mask[nameId[i]!] === 1) out.push(i);
   return out;

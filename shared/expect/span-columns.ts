@@ -27,21 +27,21 @@ export const MISSING_PARENT = -2;
 export interface SpanColumns {
   readonly n: number;
   readonly names: string[];
-  readonly nameId: number[];
+  readonly nameId: Int32Array;
   /** Span indices grouped by name, in input order. */
   readonly byName: Map<string, number[]>;
   readonly kind: Uint8Array;
   readonly status: Uint8Array;
-  readonly serviceId: number[];
+  readonly serviceId: Int32Array;
   readonly services: string[];
-  readonly resourceId: number[];
+  readonly resourceId: Int32Array;
   readonly resources: Resource[];
   readonly startUs: number[];
   readonly endUs: number[];
   /** Trace of span i as its position in `traceIds`. */
-  readonly traceNo: number[];
+  readonly traceNo: Int32Array;
   readonly traceIds: string[];
-  readonly parent: number[];
+  readonly parent: Int32Array;
   readonly ids: SpanIdTable;
   /** Span i's attribute keys are `keyId[keyStart[i]..keyStart[i+1])`, ids into `keys`. */
   readonly keyStart: number[];
@@ -74,13 +74,15 @@ export function readSpanColumns(spans: readonly Span[]): SpanColumns {
   const nameNo = new Numbering();
   const serviceNo = new Numbering();
   const traceNumbering = new Numbering();
-  // Columns are JS arrays, not typed arrays (see Column in trace-index.ts): filled once, exactly
-  // sized. Kind and status are one byte each: typed, they add only 2 MB of external memory.
-  const nameId = intColumn(n);
+  // External-memory budget (see Column in trace-index.ts): the id table (17 B/span), kind and status
+  // (1 B each) and five Int32 columns (20 B) stay typed — typed arrays cost nothing to allocate and
+  // half the bytes — keeping an index near 40 MB of external memory, under V8's 64 MB trigger with
+  // room for the families' scratch arrays. The rest are JS arrays on the heap.
+  const nameId = new Int32Array(n);
   const kind = new Uint8Array(n);
   const status = new Uint8Array(n);
-  const serviceId = intColumn(n);
-  const resourceId = intColumn(n);
+  const serviceId = new Int32Array(n);
+  const resourceId = new Int32Array(n);
   const resources: Resource[] = [];
   const resourceIdOf = new Map<Resource, number>();
   let lastResource: Resource | undefined;
@@ -88,8 +90,8 @@ export function readSpanColumns(spans: readonly Span[]): SpanColumns {
   // NaN fill makes double arrays from the start (a zero fill would be copied when the first double arrives).
   const startUs = new Array<number>(n).fill(NaN);
   const endUs = new Array<number>(n).fill(NaN);
-  const traceNo = intColumn(n);
-  const parent = intColumn(n);
+  const traceNo = new Int32Array(n);
+  const parent = new Int32Array(n);
   const ids = new SpanIdTable(spans);
   const keyStart = intColumn(n + 1);
   const keyId: number[] = [];
@@ -207,7 +209,7 @@ export function readSpanColumns(spans: readonly Span[]): SpanColumns {
  * Span indices grouped by a numbered column (name, trace), each list in input order and exactly
  * sized: counted first, so no list grows (and leaves copies behind) while a million are sorted in.
  */
-export function groupBy(column: readonly number[], labels: readonly string[]): Map<string, number[]> {
+export function groupBy(column: ArrayLike<number>, labels: readonly string[]): Map<string, number[]> {
   const counts = intColumn(labels.length);
   for (let i = 0; i < column.length; i++) counts[column[i]!]!++;
   const lists = counts.map((c) => intColumn(c));

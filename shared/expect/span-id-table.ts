@@ -101,7 +101,7 @@ export class SpanIdTable {
    * The first added span (not `self`) whose id equals `id` (given as parsed halves) and whose trace
    * number equals `trace`, or -1. `id` is only compared as a string when either side is not plain hex.
    */
-  findParsed(hi: number, lo: number, exact: number, id: string, trace: number, traceNo: readonly number[], self: number): number {
+  findParsed(hi: number, lo: number, exact: number, id: string, trace: number, traceNo: Int32Array, self: number): number {
     for (let slot = slotOf(hi, lo) & this.mask; ; slot = (slot + 1) & this.mask) {
       const j = this.slots[slot]!;
       if (j === -1) return -1;

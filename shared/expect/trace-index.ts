@@ -10,11 +10,11 @@ import { childLists, groupByTrace, matchingGlob, topDownOrder } from './index-vi
 export { kindNumber, statusNumber, STATUS_UNSET, STATUS_OK, STATUS_ERROR, NO_PARENT, MISSING_PARENT } from './span-columns';
 
 /**
- * A per-span column: a plain JS array of numbers. Not a typed array on purpose: V8 counts typed-array
- * memory as external, and 64 MB of new external memory since the last full GC starts incremental
- * marking of the whole heap — with a million spans (~740 MB of span objects) about a second of
- * marking per evaluation. Arrays of small integers and doubles live on the JS heap, where the
- * old-generation limit has room to spare, and index as fast.
+ * A per-span column kept as a plain JS array of numbers rather than a typed array. V8 counts
+ * typed-array memory as external, and 64 MB of new external memory since the last full GC starts
+ * incremental marking of the whole heap — with a million spans (~740 MB of span objects) about a
+ * second of marking per evaluation. So an index keeps only ~40 MB in typed arrays (the id table,
+ * kind/status bytes and five Int32 columns, see span-columns.ts) and the rest on the JS heap.
  */
 export type Column = readonly number[];
 
@@ -23,15 +23,15 @@ export interface TraceIndex {
   /** Span indices by exact name, in input order . */
   readonly byName: ReadonlyMap<string, Column>;
   /** Position of span i's name in `names` (so per-name facts can live in arrays). */
-  readonly nameId: Column;
+  readonly nameId: Int32Array;
   /** Parent of span i: an index, NO_PARENT or MISSING_PARENT. */
-  readonly parent: Column;
+  readonly parent: Int32Array;
   /** Status of span i: STATUS_UNSET, STATUS_OK or STATUS_ERROR (read once here, scanned by several families). */
   readonly status: Uint8Array;
   /** Kind of span i as its position in SPAN_KINDS. */
   readonly kind: Uint8Array;
   /** Service of span i as its position in `services`. */
-  readonly serviceId: Column;
+  readonly serviceId: Int32Array;
   /** Distinct service names (`serviceName` of the spans). */
   readonly services: readonly string[];
   /** Start of span i in µs (a copy of span.startUs in one array: scans stay in cache). */
@@ -53,7 +53,7 @@ export interface TraceIndex {
   /** Attribute keys of every span as ids (built on first use): span i's keys are `keyId[keyStart[i]..keyStart[i+1])`, in attribute order. */
   attributeKeys(): AttributeKeyTable;
   /** Resource of span i as its position in `resources` (spans of one ResourceSpans share the object). */
-  readonly resourceId: Column;
+  readonly resourceId: Int32Array;
   readonly resources: readonly Resource[];
   /** Names of spans in the index (distinct). */
   readonly names: readonly string[];
