@@ -6,8 +6,16 @@
 // lenient first pass (unset env() → "", undefined → "") is parsed only to read `[vars]`, `[matrix]` and
 // `[determinism]`; the strict second pass renders the file with those values. Values are exposed at the
 // top level and under `vars.`; matrix values under `matrix.`.
+//
+// clnrm's other functions and filters live in template-functions.ts, template-fake.ts and
+// template-filters.ts; Tera syntax nunjucks reads differently is translated in template-syntax.ts.
 import nunjucks from 'nunjucks';
 import type { Problem } from '../errors';
+import { SeedSource, TemplateArgError, readArgs } from './template-args';
+import { FAKE_FUNCTIONS } from './template-fake';
+import { TERA_FILTER_NAMES, addTeraFilters } from './template-filters';
+import { type FunctionContext, TEMPLATE_FUNCTIONS, type TemplateFunction } from './template-functions';
+import { callPosition, explainTemplateError, positionOf, translateTera } from './template-syntax';
 
 export function isTemplate(source: string): boolean {
   return source.includes('{{') || source.includes('{%') || source.includes('{#');
@@ -24,13 +32,22 @@ export const DEFAULT_VARIABLES: Readonly<Record<string, readonly [string, string
   token: ['OTEL_TOKEN', ''],
 };
 
+// nunjucks's own filters, for "did you mean" on an unknown one.
+const NUNJUCKS_FILTERS = (
+  'abs batch capitalize center dictsort dump escape first float groupby indent int join last length list lower nl2br ' +
+  'random reject rejectattr replace reverse round safe select selectattr slice sort string striptags sum title trim ' +
+  'truncate upper urlencode urlize wordcount'
+).split(' ');
+
 export interface RenderInput {
   source: string;
   env: Record<string, string | undefined>;
   vars?: Record<string, unknown>;
   matrix?: Record<string, unknown>;
-  /** `[determinism].freeze_clock`, returned by now_rfc3339(). */
+  /** `[determinism].freeze_clock`: now_rfc3339() returns it, the other clock functions read it. */
   frozenClock?: string;
+  /** `[determinism].seed`: random functions without their own `seed=` repeat from render to render. */
+  seed?: number;
   /** Lenient first pass: unknown values render empty and env() of an unset name renders "". */
   lenient?: boolean;
   file?: string;
@@ -67,9 +84,27 @@ export function renderTemplate(input: RenderInput): RenderResult {
     }
     return value;
   });
-  environment.addGlobal('now_rfc3339', () => input.frozenClock ?? new Date().toISOString());
-
-  environment.addGlobal('now_unix', () => Math.floor(Date.parse(input.frozenClock ?? new Date().toISOString()) / 1000));
+  const functionContext: FunctionContext = { seeds: new SeedSource(input.seed), frozenClock: input.frozenClock, counters: new Map() };
+  // A bad argument is the render's error; the lenient pass (arguments may be [vars] not read yet)
+  // renders it empty instead.
+  let argError: { error: Error; name: string; filter: boolean } | undefined;
+  const fail = (name: string, filter: boolean) => (error: unknown): unknown => {
+    if (!(error instanceof TemplateArgError)) throw error;
+    if (lenient) return '';
+    argError ??= { error, name, filter };
+    throw error;
+  };
+  const functions: Record<string, TemplateFunction> = { ...TEMPLATE_FUNCTIONS, ...FAKE_FUNCTIONS };
+  for (const [name, fn] of Object.entries(functions)) {
+    environment.addGlobal(name, (...raw: unknown[]) => {
+      try {
+        return fn.call(readArgs(raw, fn.params), functionContext);
+      } catch (error) {
+        return fail(name, false)(error);
+      }
+    });
+  }
+  addTeraFilters(environment, (name) => fail(name, true));
 
   const context: Record<string, unknown> = {};
   for (const [name, [envName, fallback]] of Object.entries(DEFAULT_VARIABLES)) context[name] = env[envName] ?? fallback;
@@ -82,9 +117,17 @@ export function renderTemplate(input: RenderInput): RenderResult {
   context.vars = vars;
   if (['string', 'number', 'boolean'].includes(typeof context.env)) context.env = callable(String(context.env));
   context.matrix = input.matrix ?? {};
+  // Tera spells booleans true/false and True/False; nunjucks knows only the lower-case ones.
+  context.True = true;
+  context.False = false;
+
+  const translated = translateTera(source);
+  if (translated.problem) {
+    return { ok: false, problem: { code: 'toml.template', message: `template error: ${translated.problem.message}`, file, ...positionOf(source, translated.problem.index) } };
+  }
 
   try {
-    return { ok: true, text: environment.renderString(source, context) };
+    return { ok: true, text: environment.renderString(translated.text, context) };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const where = /\[Line (\d+), Column (\d+)\]/.exec(message);
@@ -110,6 +153,15 @@ export function renderTemplate(input: RenderInput): RenderResult {
       line += 1;
       column = column === undefined ? undefined : column + 1;
     }
+    if (argError !== undefined) {
+      const at = callPosition(source, argError.name, argError.filter, line) ?? { line, column };
+      return { ok: false, problem: { code: 'toml.template', message: `template error: ${argError.error.message}`, file, ...at } };
+    }
+    const unknownFunction = /^Unable to call `(\w+)`/.exec(detail)?.[1];
+    if (unknownFunction !== undefined) ({ line, column } = callPosition(source, unknownFunction, false, line) ?? { line, column });
+    const known = { functions: ['env', ...Object.keys(functions)], filters: [...TERA_FILTER_NAMES, ...NUNJUCKS_FILTERS] };
+    const explained = explainTemplateError(detail, source, known, line, column);
+    if (explained) return { ok: false, problem: { code: 'toml.template', file, ...explained } };
     let text = detail;
     if (/output null or undefined/.test(detail) && line !== undefined) {
       const srcLine = source.split('\n')[line - 1] ?? '';
