@@ -19,7 +19,7 @@ function VerdictList({ verdicts, label }: { verdicts: Verdict[]; label: string }
   );
 }
 
-export function RunResult({ run }: { run: RunState }) {
+export function RunResult({ run, earlierRuns = 0, onCancel }: { run: RunState; earlierRuns?: number; onCancel?: () => void }) {
   const done = run.finished;
   const last = run.progress.at(-1);
   const verdict = done === null ? null : done.cancelled ? 'cancelled' : done.passed ? 'passed' : 'failed';
@@ -41,6 +41,16 @@ export function RunResult({ run }: { run: RunState }) {
           </span>
         )}
         <span className="faint mono">{run.runId}</span>
+        {earlierRuns > 0 && (
+          <span className="faint">
+            ({earlierRuns} earlier run{earlierRuns === 1 ? '' : 's'})
+          </span>
+        )}
+        {verdict === null && onCancel && (
+          <button className="btn btn-small tests-cancel" onClick={onCancel}>
+            Cancel
+          </button>
+        )}
       </div>
       {failed.length > 0 && <VerdictList verdicts={failed} label="Failed checks" />}
       {passed.length > 0 && (

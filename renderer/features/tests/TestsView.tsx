@@ -29,6 +29,7 @@ function ConnectedTestsView({ api }: { api: StudioApi }) {
   const validateTestFile = useStudio((s) => s.validateTestFile);
   const runTestFile = useStudio((s) => s.runTestFile);
   const clearProblem = useStudio((s) => s.clearTestsProblem);
+  const cancelTestRun = useStudio((s) => s.cancelTestRun);
   const [path, setPath] = useState('');
 
   return (
@@ -80,8 +81,10 @@ function ConnectedTestsView({ api }: { api: StudioApi }) {
       <ul className="tests-list" aria-label="Test files">
         {files.map((f) => {
           const v = validations[f.path];
+          // Newest run only (runs are added in start order); earlier ones are counted.
           const fileRuns = Object.values(runs).filter((r) => r.file === f.path);
-          const running = fileRuns.some((r) => r.finished === null);
+          const latest = fileRuns.at(-1);
+          const running = latest !== undefined && latest.finished === null;
           return (
             <li key={f.path} className="tests-item" aria-label={f.name}>
               <div className="tests-item-head">
@@ -111,9 +114,7 @@ function ConnectedTestsView({ api }: { api: StudioApi }) {
                   ))}
                 </ul>
               )}
-              {fileRuns.map((r) => (
-                <RunResult key={r.runId} run={r} />
-              ))}
+              {latest && <RunResult key={latest.runId} run={latest} earlierRuns={fileRuns.length - 1} onCancel={() => void cancelTestRun(api, latest.runId)} />}
             </li>
           );
         })}

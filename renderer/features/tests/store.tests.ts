@@ -29,6 +29,8 @@ export interface TestsSlice {
   validateTestFile(api: StudioApi, path: string): Promise<void>;
   clearTestsProblem(): void;
   runTestFile(api: StudioApi, path: string): Promise<void>;
+  /** Asks the runner to stop a run; its runFinished event (cancelled) ends it on screen. */
+  cancelTestRun(api: StudioApi, runId: string): Promise<void>;
   onRunProgress(event: EventPayload<'runProgress'>): void;
   onRunFinished(event: EventPayload<'runFinished'>): void;
 }
@@ -71,6 +73,14 @@ export const createTestsSlice: StateCreator<StudioStore, [], [], TestsSlice> = (
     try {
       const { runId } = await api.runTest({ path });
       set((s) => ({ runs: { ...s.runs, [runId]: { runId, file: path, progress: [], finished: null } } }));
+    } catch (error) {
+      set({ testsProblem: toProblem(error) });
+    }
+  },
+  async cancelTestRun(api, runId) {
+    try {
+      // `cancelled: false` means it had already finished; its runFinished event says how.
+      await api.cancelRun({ runId });
     } catch (error) {
       set({ testsProblem: toProblem(error) });
     }

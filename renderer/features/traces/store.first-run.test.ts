@@ -56,18 +56,3 @@ describe('first-run slice', () => {
     expect(useStudio.getState().storeEmpty).toBeNull();
   });
 });
-
-describe('tests slice: opening a known folder', () => {
-  it('lists the folder the demo or the desktop menu names', async () => {
-    const api = fakeApi({ listTestFiles: async ({ folder }: { folder: string }) => ({ files: [{ path: `${folder}/a.clnrm.toml`, name: 'a', sizeBytes: 1, modifiedMs: 0 }] }) });
-    await useStudio.getState().openTestFolderAt(api, '/x/examples');
-    expect(useStudio.getState()).toMatchObject({ testFolder: '/x/examples', testsLoading: false, testsProblem: null });
-    expect(useStudio.getState().testFiles.map((f) => f.name)).toEqual(['a']);
-  });
-
-  it('keeps the problem when the folder cannot be read', async () => {
-    const api = fakeApi({ listTestFiles: () => Promise.reject(new StudioError({ code: 'io.read', message: 'No such folder: /nope' })) });
-    await useStudio.getState().openTestFolderAt(api, '/nope');
-    expect(useStudio.getState()).toMatchObject({ testFolder: null, testsLoading: false, testsProblem: { code: 'io.read' } });
-  });
-});
