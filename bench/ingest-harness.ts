@@ -57,7 +57,13 @@ export async function runLoad(plan: LoadPlan): Promise<LoadOutcome> {
   const store = await openStore({ dataDir: dir, maxLiveSpans: 200_000, ...(plan.writerThread ? { writerThread: writerThreadEntry() } : {}) });
   let counted = 0;
   const receiver = await createReceiver({
-    sink: plan.store === false ? (spans) => void (counted += spans.length) : (spans) => store.ingest(spans),
+    sink:
+      plan.store === false
+        ? (spans) => void (counted += spans.length)
+        : async (spans) => {
+            store.ingest(spans);
+            await store.writable();
+          },
     httpPort: 0,
     grpcPort: false,
   });

@@ -17,6 +17,10 @@ export interface StoreBackend {
   addResource(id: number, json: string): void;
   appendRows(batch: RowBatch): void;
   flush(): void;
+  /** Rows handed over but not yet appended (always 0 in this thread). */
+  readonly backlog: number;
+  /** Resolves once the backlog is at most `rows`. */
+  backlogAtMost(rows: number): Promise<void>;
   call<K extends EngineCall>(name: K, ...args: EngineCallArgs<K>): Promise<EngineCallResult<K>>;
   close(): Promise<void>;
 }
@@ -28,6 +32,8 @@ export async function openDirectBackend(options: EngineOpenOptions, onPersistErr
     addResource: (id, json) => engine.addResource(id, json),
     appendRows: (batch) => engine.appendRows(batch),
     flush: () => engine.flush(),
+    backlog: 0,
+    backlogAtMost: () => Promise.resolve(),
     call: (name, ...args) => (engine[name] as (...a: unknown[]) => Promise<never>).apply(engine, args),
     close: async () => engine.close(),
   };
@@ -55,6 +61,17 @@ export function openThreadBackend(entry: URL, options: EngineOpenOptions, onPers
   let nextId = 1;
   let dead: Error | undefined;
   let closed: (() => void) | undefined;
+  let backlog = 0;
+  let backlogWaiters: Array<{ rows: number; resolve: () => void }> = [];
+  const settleBacklog = (): void => {
+    if (backlogWaiters.length === 0) return;
+    const still: typeof backlogWaiters = [];
+    for (const w of backlogWaiters) {
+      if (backlog <= w.rows || dead) w.resolve();
+      else still.push(w);
+    }
+    backlogWaiters = still;
+  };
   const post = (msg: ToWorker, transfer?: ArrayBuffer[]): void => {
     if (dead) throw dead;
     worker.postMessage(msg, transfer);
@@ -65,6 +82,7 @@ export function openThreadBackend(entry: URL, options: EngineOpenOptions, onPers
       rejectOpen(error);
       for (const p of pending.values()) p.reject(error);
       pending.clear();
+      settleBacklog();
     };
     worker.on('error', (e) => fail(new StudioError({ code: 'store.failed', message: `The trace store's writer thread failed: ${e.message}` })));
     worker.on('exit', (code) => {
@@ -88,6 +106,10 @@ export function openThreadBackend(entry: URL, options: EngineOpenOptions, onPers
           else p?.reject(errorFromWire(msg.error));
           return;
         }
+        case 'appended':
+          backlog -= msg.rows;
+          settleBacklog();
+          return;
         case 'persistError':
           onPersistError(msg.rows, errorFromWire(msg.error));
           return;
@@ -102,8 +124,19 @@ export function openThreadBackend(entry: URL, options: EngineOpenOptions, onPers
     return {
       init,
       addResource: (id, json) => post({ t: 'resource', id, json }),
-      appendRows: (batch) => post({ t: 'rows', batch }, [batch.micros.buffer as ArrayBuffer, batch.ints.buffer as ArrayBuffer]),
+      appendRows: (batch) => {
+        post({ t: 'rows', batch }, [batch.micros.buffer as ArrayBuffer, batch.ints.buffer as ArrayBuffer]);
+        backlog += batch.count;
+      },
       flush: () => post({ t: 'flush' }),
+      get backlog() {
+        return backlog;
+      },
+      backlogAtMost: (rows) =>
+        new Promise<void>((resolve) => {
+          backlogWaiters.push({ rows, resolve });
+          settleBacklog();
+        }),
       call: (name, ...args) =>
         new Promise((resolve, reject) => {
           if (dead) return reject(dead);

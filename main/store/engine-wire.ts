@@ -23,6 +23,8 @@ export type FromWorker =
   | { t: 'result'; id: number; value: unknown }
   | { t: 'failed'; id: number; error: WireError }
   | { t: 'persistError'; rows: number; error: WireError }
+  /** The writer thread has taken this many rows off its queue into the appender. */
+  | { t: 'appended'; rows: number }
   | { t: 'closed' };
 
 export function errorToWire(error: unknown): WireError {

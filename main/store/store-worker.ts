@@ -26,6 +26,8 @@ port.on('message', (msg: ToWorker) => {
       return;
     case 'rows':
       engine!.appendRows(msg.batch);
+      // Tells the store how far behind this thread is, so the receiver can push back.
+      port.postMessage({ t: 'appended', rows: msg.batch.count });
       return;
     case 'flush':
       engine!.flush();

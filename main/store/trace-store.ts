@@ -33,6 +33,8 @@ export interface StoreOptions {
    * appends, flushes and queries leave this thread to receive and decode. Default: this thread.
    */
   writerThread?: URL;
+  /** With a writer thread: rows it may have waiting before `writable()` holds the caller back. Default 100,000. */
+  maxWriteBacklog?: number;
 }
 
 export interface StoreCounts {
@@ -160,6 +162,20 @@ export class TraceStore {
         .catch((e) => this.report(e))
         .finally(() => (this.pruning = undefined));
     }
+  }
+
+  /** Rows handed to the writer thread that it has not appended yet (0 without one). */
+  get writeBacklog(): number {
+    return this.backend.backlog;
+  }
+
+  /**
+   * Resolves when the writer thread's backlog is within `maxWriteBacklog`. An ingesting sink
+   * awaits it so a writer that falls behind pushes back (the receiver's queue fills and it
+   * answers 429) instead of queueing without bound and stretching the SIGKILL loss window.
+   */
+  writable(): Promise<void> {
+    return this.backend.backlogAtMost(this.options.maxWriteBacklog ?? 100_000);
   }
 
   counts(): StoreCounts {

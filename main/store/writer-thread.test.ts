@@ -25,6 +25,21 @@ describe('trace store writer thread', () => {
     });
   });
 
+  it('counts rows the thread has not appended yet, and writable() waits for them', async () => {
+    const store = await openStore({ inMemory: true, writerThread: writerThreadEntry(), maxWriteBacklog: 100 });
+    try {
+      const resource = resourceFor('svc');
+      // Handed over in one tick: no acknowledgement can have arrived yet.
+      for (let i = 0; i < 20; i++) store.ingest(makeTraces(10, 10, resource, 1 + i * 10));
+      expect(store.writeBacklog).toBe(2000);
+      await store.writable();
+      expect(store.writeBacklog).toBeLessThanOrEqual(100);
+      expect((await store.listTraces()).total).toBe(200);
+    } finally {
+      await store.dispose();
+    }
+  });
+
   it('passes query failures back and keeps working', async () => {
     const store = await openStore({ inMemory: true, writerThread: writerThreadEntry() });
     try {

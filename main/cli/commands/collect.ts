@@ -60,7 +60,11 @@ export function registerCollect(program: Command, ctx: CliContext): void {
         });
         const target = store;
         receiver = await createReceiver({
-          sink: (spans) => target.ingest(spans),
+          // Waiting for the writer thread when it falls behind fills the receiver's queue: 429s, not unbounded memory.
+          sink: async (spans) => {
+            target.ingest(spans);
+            await target.writable();
+          },
           host: options.host,
           httpPort: options.httpPort,
           grpcPort: options.grpcPort,
