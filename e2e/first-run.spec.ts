@@ -27,14 +27,18 @@ test('an empty store offers the demo; loading it shows real traces and leads to 
   const notice = page.getByRole('status').filter({ hasText: 'Demo loaded' });
   await expect(notice).toBeVisible();
   await expect(card).toBeHidden();
+  // The clicked button is gone; focus moved on to the next step rather than to the page body.
+  await expect(notice.getByRole('button', { name: 'Open the example tests' })).toBeFocused();
   const [, spans, traces] = /([\d,]+) spans in (\d+) traces/.exec((await notice.textContent()) ?? '') ?? [];
   expect(Number(spans?.replace(/,/g, ''))).toBeGreaterThan(0);
   await expect(traceRows(page)).toHaveCount(Number(traces));
   // The samples were recorded from the demo system: its four services, and a failure to find.
   await expect(traceRows(page).filter({ hasText: /\d error/ }).first()).toBeVisible();
 
-  await nav(page, 'Service map').click();
+  await page.keyboard.press('Alt+3');
   await expect(page.locator('.svc-node')).toHaveCount(4);
+  // The focused button went away with the Traces view: focus is in the new view, not lost.
+  await expect(page.getByRole('main')).toBeFocused();
   await expect(page.locator('.svc-node').filter({ hasText: 'worker' })).toBeVisible();
 
   await nav(page, 'Traces').click();

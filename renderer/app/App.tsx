@@ -1,6 +1,6 @@
 // The studio shell: sidebar + the current view. Receives the StudioApi (or the reason there is
 // none) from its caller, so the desktop app, browser mode and the harness share it unchanged.
-import { Suspense, lazy, useEffect } from 'react';
+import { Suspense, lazy, useEffect, useRef } from 'react';
 import type { StudioApi } from '../../shared/ipc/contract';
 import type { StudioError } from '../../shared/errors';
 import { ApiContext } from '../api/api-context';
@@ -29,6 +29,13 @@ export function App({ api, banner }: AppProps) {
   const setView = useStudio((s) => s.setView);
   const themePreference = useStudio((s) => s.themePreference);
   const theme = useApplyTheme(themePreference);
+  const mainRef = useRef<HTMLElement>(null);
+
+  // A view switch from the keyboard unmounts what had focus; keep keyboard users in the new view.
+  useEffect(() => {
+    const active = document.activeElement;
+    if (active === null || active === document.body || !active.isConnected) mainRef.current?.focus({ preventScroll: true });
+  }, [view]);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -72,7 +79,7 @@ export function App({ api, banner }: AppProps) {
           </div>
         )}
         <Sidebar />
-        <main className="main">
+        <main className="main" ref={mainRef} tabIndex={-1}>
           {view === 'traces' && <TracesView theme={theme} />}
           {view === 'trace' && <TraceView theme={theme} />}
           {view === 'service-map' && (

@@ -30,7 +30,7 @@ export function Sidebar() {
           aria-current={view === item.view ? 'page' : undefined}
           disabled={item.view === 'trace' && !hasTrace}
           onClick={() => setView(item.view)}
-          title={`${item.label} (Alt+${item.key})`}
+          title={item.view === 'trace' && !hasTrace ? 'Open a trace from the Traces list first' : `${item.label} (Alt+${item.key})`}
         >
           <span className="nav-icon" aria-hidden="true">
             {item.icon}
