@@ -4,6 +4,16 @@
 import http from 'node:http';
 import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 
+/**
+ * The time to give the SDK for span starts, ends and events. OpenTelemetry JS 2.x starts a span at
+ * Date.now() (whole milliseconds) unless given a time, so sibling spans could appear out of order by
+ * up to 1 ms; and once a start time is given, it ends spans at Date.now() too. The performance clock
+ * keeps sub-millisecond order, so every timestamp the demo records comes from here.
+ */
+export function preciseNow() {
+  return performance.timeOrigin + performance.now();
+}
+
 export class HttpError extends Error {
   constructor(status, message) {
     super(message);
@@ -34,6 +44,7 @@ export function createServer(tracer, serviceName, routes) {
       name,
       {
         kind: SpanKind.SERVER,
+        startTime: preciseNow(),
         attributes: {
           'http.request.method': req.method ?? 'GET',
           'url.path': url.pathname,
@@ -57,7 +68,7 @@ export function createServer(tracer, serviceName, routes) {
         payload = { error: error instanceof Error ? error.message : String(error) };
         // 4xx is the caller's problem (status unset, per HTTP semantic conventions); 5xx is ours.
         if (status >= 500) {
-          span.recordException(error);
+          span.recordException(error, preciseNow());
           span.setStatus({ code: SpanStatusCode.ERROR, message: payload.error });
         }
       }
@@ -65,7 +76,7 @@ export function createServer(tracer, serviceName, routes) {
       const text = JSON.stringify(payload);
       res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
       res.end(text);
-      span.end();
+      span.end(preciseNow());
     });
   });
 }
@@ -116,6 +127,7 @@ export function callJson(tracer, spanName, target, { method = 'GET', path, body,
     spanName,
     {
       kind: SpanKind.CLIENT,
+      startTime: preciseNow(),
       attributes: { 'http.request.method': method, 'server.address': url.hostname, 'server.port': Number(url.port), 'url.full': url.href, ...attributes },
     },
     (span) =>
@@ -134,7 +146,7 @@ export function callJson(tracer, spanName, target, { method = 'GET', path, body,
             const status = res.statusCode ?? 0;
             span.setAttribute('http.response.status_code', status);
             if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR, message: `HTTP ${status}` });
-            span.end();
+            span.end(preciseNow());
             let parsed;
             try {
               parsed = chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : undefined;
@@ -146,9 +158,9 @@ export function callJson(tracer, spanName, target, { method = 'GET', path, body,
         });
         req.on('timeout', () => req.destroy(new Error(`${method} ${url.href} timed out after ${timeoutMs} ms`)));
         req.on('error', (error) => {
-          span.recordException(error);
+          span.recordException(error, preciseNow());
           span.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
-          span.end();
+          span.end(preciseNow());
           reject(new HttpError(502, `${spanName}: ${error.message}`));
         });
         if (text !== undefined) req.write(text);

@@ -1,5 +1,5 @@
 // cache: an in-memory key/value cache with a TTL. A miss answers 404 (not an error: the caller falls back).
-import { HttpError } from '../http-kit.mjs';
+import { HttpError, preciseNow } from '../http-kit.mjs';
 
 export const defaultPort = 7001;
 const TTL_MS = 60_000;
@@ -15,7 +15,7 @@ export function routes(tracer) {
       handler: async (_req, { key }) => {
         const entry = entries.get(key);
         const hit = entry !== undefined && entry.expires > Date.now();
-        tracer.startActiveSpan('cache.lookup', { attributes: { 'cache.key': key, 'cache.hit': hit } }, (span) => span.end());
+        tracer.startActiveSpan('cache.lookup', { startTime: preciseNow(), attributes: { 'cache.key': key, 'cache.hit': hit } }, (span) => span.end(preciseNow()));
         if (!hit) throw new HttpError(404, `cache miss for ${key}`);
         return { body: { key, value: entry.value } };
       },

@@ -1,7 +1,7 @@
 // db: an in-memory "database" of items and orders. Each operation runs in an internal `memdb.*` span
 // carrying db.* attributes, under the server span continued from the caller.
 import { SpanStatusCode } from '@opentelemetry/api';
-import { HttpError } from '../http-kit.mjs';
+import { HttpError, preciseNow } from '../http-kit.mjs';
 
 export const defaultPort = 7002;
 
@@ -15,7 +15,7 @@ export function routes(tracer) {
   let nextOrder = 1;
 
   function query(operation, table, fn) {
-    return tracer.startActiveSpan(`memdb.${operation.toLowerCase()}`, { attributes: { 'db.system.name': 'memdb', 'db.operation.name': operation, 'db.collection.name': table } }, (span) => {
+    return tracer.startActiveSpan(`memdb.${operation.toLowerCase()}`, { startTime: preciseNow(), attributes: { 'db.system.name': 'memdb', 'db.operation.name': operation, 'db.collection.name': table } }, (span) => {
       try {
         const result = fn();
         span.setAttribute('db.response.returned_rows', result ? 1 : 0);
@@ -24,7 +24,7 @@ export function routes(tracer) {
         span.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
         throw error;
       } finally {
-        span.end();
+        span.end(preciseNow());
       }
     });
   }

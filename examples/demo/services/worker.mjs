@@ -1,7 +1,7 @@
 // worker: processes order jobs. A job runs in an internal `job.process` span and records the order in db;
 // a job that cannot be fulfilled (db answers 409) ends with an ERROR span and a 409 to the caller.
 import { SpanStatusCode } from '@opentelemetry/api';
-import { callJson, HttpError } from '../http-kit.mjs';
+import { callJson, HttpError, preciseNow } from '../http-kit.mjs';
 
 export const defaultPort = 7003;
 
@@ -16,7 +16,7 @@ export function routes(tracer, env) {
       pattern: /^\/jobs$/,
       handler: async (_req, _params, body) => {
         if (!body || typeof body.item !== 'string' || !Number.isInteger(body.qty)) throw new HttpError(400, 'body must be {"item": string, "qty": integer}');
-        return tracer.startActiveSpan('job.process', { attributes: { 'job.type': 'order', 'order.item': body.item, 'order.qty': body.qty } }, async (span) => {
+        return tracer.startActiveSpan('job.process', { startTime: preciseNow(), attributes: { 'job.type': 'order', 'order.item': body.item, 'order.qty': body.qty } }, async (span) => {
           try {
             const res = await callJson(tracer, 'db.query', dbUrl, {
               method: 'POST',
@@ -30,10 +30,10 @@ export function routes(tracer, env) {
               throw new HttpError(res.status >= 500 ? 502 : res.status, reason);
             }
             processed += 1;
-            span.addEvent('order.recorded', { 'order.id': res.body.id });
+            span.addEvent('order.recorded', { 'order.id': res.body.id }, preciseNow());
             return { status: 201, body: res.body };
           } finally {
-            span.end();
+            span.end(preciseNow());
           }
         });
       },
