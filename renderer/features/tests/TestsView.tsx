@@ -1,7 +1,7 @@
 // Tests: open a folder of .clnrm.toml files, validate them, run one and follow its progress.
 // The desktop app picks folders with the system dialog; browser mode (no dialog) types a path,
 // which the studio resolves against the folder it was started in.
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { StudioApi } from '../../../shared/ipc/contract';
 import { useApi } from '../../api/api-context';
 import { isDesktop } from '../../api/get-api';
@@ -30,7 +30,11 @@ function ConnectedTestsView({ api }: { api: StudioApi }) {
   const runTestFile = useStudio((s) => s.runTestFile);
   const clearProblem = useStudio((s) => s.clearTestsProblem);
   const cancelTestRun = useStudio((s) => s.cancelTestRun);
+  const restoreTestFolder = useStudio((s) => s.restoreTestFolder);
   const [path, setPath] = useState('');
+  useEffect(() => {
+    void restoreTestFolder(api);
+  }, [api, restoreTestFolder]);
 
   return (
     <section className="tests-view" aria-label="Tests">

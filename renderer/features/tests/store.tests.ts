@@ -26,6 +26,8 @@ export interface TestsSlice {
   openTestFolder(api: StudioApi): Promise<void>;
   /** Lists a known folder: the demo's examples, or one picked from the desktop menu. */
   openTestFolderAt(api: StudioApi, folder: string): Promise<void>;
+  /** Reopens the folder of the last session (kept in localStorage); a folder gone since is forgotten quietly. */
+  restoreTestFolder(api: StudioApi): Promise<void>;
   validateTestFile(api: StudioApi, path: string): Promise<void>;
   clearTestsProblem(): void;
   runTestFile(api: StudioApi, path: string): Promise<void>;
@@ -33,6 +35,25 @@ export interface TestsSlice {
   cancelTestRun(api: StudioApi, runId: string): Promise<void>;
   onRunProgress(event: EventPayload<'runProgress'>): void;
   onRunFinished(event: EventPayload<'runFinished'>): void;
+}
+
+const FOLDER_KEY = 'cleanroom.testFolder';
+
+function remember(folder: string | null): void {
+  try {
+    if (folder === null) localStorage.removeItem(FOLDER_KEY);
+    else localStorage.setItem(FOLDER_KEY, folder);
+  } catch {
+    // Storage unavailable: the folder is simply not reopened next time.
+  }
+}
+
+function recall(): string | null {
+  try {
+    return localStorage.getItem(FOLDER_KEY);
+  } catch {
+    return null;
+  }
 }
 
 export const createTestsSlice: StateCreator<StudioStore, [], [], TestsSlice> = (set, get) => ({
@@ -56,11 +77,25 @@ export const createTestsSlice: StateCreator<StudioStore, [], [], TestsSlice> = (
     try {
       const { files } = await api.listTestFiles({ folder });
       set({ testFolder: folder, testFiles: files, testsProblem: null, validations: {}, testsLoading: false });
+      remember(folder);
     } catch (error) {
       set({ testsProblem: toProblem(error), testsLoading: false });
     }
   },
   clearTestsProblem: () => set({ testsProblem: null }),
+  async restoreTestFolder(api) {
+    const saved = recall();
+    if (saved === null || get().testFolder !== null) return;
+    set({ testsLoading: true });
+    try {
+      const { files } = await api.listTestFiles({ folder: saved });
+      if (get().testFolder === null) set({ testFolder: saved, testFiles: files, validations: {} });
+    } catch {
+      remember(null);
+    } finally {
+      set({ testsLoading: false });
+    }
+  },
   async validateTestFile(api, path) {
     try {
       const result = await api.validateFile({ path });
