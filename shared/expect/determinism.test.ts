@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { buildSpan } from '../model';
 import type { Span } from '../model';
-import { diffTraces, fnv1a64, normalizedTraceHash } from './determinism';
+import { diffTraces, fnv1a64, normalizedTraceHash, normalizedTraceHashOfIndex } from './determinism';
+import { buildTraceIndex } from './trace-index';
 import { clnrmTrace } from './test-trace';
 import { spans } from './testing';
 
@@ -139,5 +140,37 @@ describe('diffTraces', () => {
     const d = diffTraces(a, chain('leaf2'));
     expect(d.map((x) => x.kind).sort()).toEqual(['span-added', 'span-missing']);
     expect(d[0]!.path).toMatch(/^n0 > n1 > n2 > … \(49989 more\) > n49992 > .* > n49998 > leaf2?$/);
+  });
+});
+
+/** clnrmTrace plus spans in a parent cycle, an orphan, non-hex and upper-case ids, event attributes and an ignored attribute. */
+function goldenFixture(): Span[] {
+  const res = { attributes: [{ key: 'service.name', value: { stringValue: 'svc' } }] };
+  const mk = (spanId: string, parentSpanId: string | undefined, name: string, extra: Partial<Parameters<typeof buildSpan>[0]> = {}) =>
+    buildSpan({
+      traceId: 'ab'.repeat(16), spanId, parentSpanId, name, kind: 'internal',
+      startTimeUnixNano: '1700000000000000000', endTimeUnixNano: '1700000000001000000',
+      attributes: [], events: [], status: { code: 'unset' }, resource: res, scope: { name: 's' }, ...extra,
+    });
+  return [
+    ...clnrmTrace(),
+    mk('00000000000000A1', '00000000000000a2', 'cycle.a'),
+    mk('00000000000000a2', '00000000000000A1', 'cycle.b'),
+    mk('span-x', 'span-missing', 'orphan', { attributes: [{ key: 'thread.id', value: { intValue: '7' } }, { key: 'ok', value: { boolValue: true } }] }),
+    mk('span-y', 'span-x', 'child', { status: { code: 'error', message: 'x' }, events: [{ name: 'e', timeUnixNano: '1700000000000000500', attributes: [{ key: 'n', value: { doubleValue: 1.5 } }] }] }),
+  ];
+}
+
+describe('normalizedTraceHash values', () => {
+  // Computed by the implementation before the hash was optimised (cached key and name states):
+  // stored hashes of earlier runs must stay comparable.
+  it('are unchanged by the optimisation', () => {
+    expect(normalizedTraceHash(goldenFixture())).toBe('76dc79077f70450e');
+    expect(normalizedTraceHash(goldenFixture(), { excludeAttributes: ['ok', 'n'] })).toBe('c42edc403db5881f');
+    expect(normalizedTraceHash(clnrmTrace())).toBe('51675dca53cf4f2d');
+  });
+  it('over a prebuilt index equal the hash over the spans', () => {
+    const trace = goldenFixture();
+    expect(normalizedTraceHashOfIndex(buildTraceIndex(trace))).toBe(normalizedTraceHash(trace));
   });
 });

@@ -3,7 +3,7 @@
 // names, pids, thread ids…), so two runs of a hermetic test hash the same; and a diff that says in
 // words what differs when they don't. This module is the public face; the parts live in
 // normalize.ts (what is ignored), trace-hash.ts (the hash) and trace-diff.ts (the diff).
-export { normalizedTraceHash, fnv1a64, subtreeHashes } from './trace-hash';
+export { normalizedTraceHash, normalizedTraceHashOfIndex, fnv1a64, subtreeHashes } from './trace-hash';
 export type { SubtreeHashes } from './trace-hash';
 export { diffTraces } from './trace-diff';
 export type { TraceDifference, TraceDifferenceKind } from './trace-diff';

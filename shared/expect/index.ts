@@ -5,5 +5,5 @@ export { buildTraceIndex, globToRegExp, isGlob, nameMatcher } from './trace-inde
 export type { TraceIndex } from './trace-index';
 export { nearestRank } from './temporal';
 export { HOST_ATTRIBUTES, hostOf } from './hermeticity';
-export { diffTraces, normalizedTraceHash, NONDETERMINISTIC_ATTRIBUTES } from './determinism';
+export { diffTraces, normalizedTraceHash, normalizedTraceHashOfIndex, NONDETERMINISTIC_ATTRIBUTES } from './determinism';
 export type { NormalizeOptions, TraceDifference, TraceDifferenceKind } from './determinism';

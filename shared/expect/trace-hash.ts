@@ -3,7 +3,7 @@
 // is order-independent, so sibling order, ids and timestamps never change it, while identical
 // siblings still count by multiplicity. Works on 32-bit halves in typed arrays: no strings are
 // built per span (a million spans hash in well under a second's worth of string garbage).
-import { toText } from '../model';
+import { SPAN_KINDS, toText } from '../model';
 import type { AnyValue, KeyValue, Span } from '../model';
 import { buildTraceIndex } from './trace-index';
 import type { TraceIndex } from './trace-index';
@@ -26,14 +26,34 @@ function fnvCode(code: number): void {
   LO = loProd >>> 0;
 }
 
+// The loops below are fnvCode written out with the state in locals: module-level `let`s are
+// context slots, loaded and stored on every character otherwise (the hash runs per iteration of
+// every test over every span). All products stay below 2^53, so the arithmetic is exact.
+
 function fnvText(text: string): void {
-  for (let i = 0; i < text.length; i++) fnvCode(text.charCodeAt(i));
-  fnvCode(0xffff); // separator no UTF-16 text contains
+  let hi = HI;
+  let lo = LO;
+  const len = text.length;
+  for (let i = 0; i <= len; i++) {
+    // 0xffff after the text: a separator no UTF-16 text contains.
+    const l = (lo ^ (i < len ? text.charCodeAt(i) : 0xffff)) >>> 0;
+    const prod = l * 0x1b3;
+    hi = (hi * 0x1b3 + Math.floor(prod / 0x100000000) + ((l << 8) >>> 0)) >>> 0;
+    lo = prod >>> 0;
+  }
+  HI = hi;
+  LO = lo;
 }
 
 function fnvWord(word: number): void {
-  fnvCode(word & 0xffff);
-  fnvCode(word >>> 16);
+  let hi = HI;
+  let l = (LO ^ (word & 0xffff)) >>> 0;
+  let prod = l * 0x1b3;
+  hi = (hi * 0x1b3 + Math.floor(prod / 0x100000000) + ((l << 8) >>> 0)) >>> 0;
+  l = ((prod >>> 0) ^ (word >>> 16)) >>> 0;
+  prod = l * 0x1b3;
+  HI = (hi * 0x1b3 + Math.floor(prod / 0x100000000) + ((l << 8) >>> 0)) >>> 0;
+  LO = prod >>> 0;
 }
 
 /** FNV-1a 64 of a string (UTF-16 code units), as 16 hex digits. */
@@ -67,6 +87,18 @@ function typeTag(value: AnyValue): number {
   return 8;
 }
 
+/** Hash of one attribute's value, continuing from the state after its key; result in HI/LO. */
+function valueHash(value: AnyValue): void {
+  // The value's type counts: int 1 and string "1" differ.
+  if ('stringValue' in value) {
+    fnvCode(1);
+    fnvText(value.stringValue);
+  } else {
+    fnvCode(typeTag(value));
+    fnvText(toText(value));
+  }
+}
+
 /** Order-independent hash of attributes: sum of per-attribute hashes (keys are unique per list). */
 function attributesSum(attributes: readonly KeyValue[], keep: (key: string) => boolean): void {
   scratchHi[0] = 0;
@@ -76,24 +108,63 @@ function attributesSum(attributes: readonly KeyValue[], keep: (key: string) => b
     if (!keep(kv.key)) continue;
     fnvStart();
     fnvText(kv.key);
-    // The value's type counts: int 1 and string "1" differ.
-    const value = kv.value;
-    if ('stringValue' in value) {
-      fnvCode(1);
-      fnvText(value.stringValue);
-    } else {
-      fnvCode(typeTag(value));
-      fnvText(toText(value));
-    }
+    valueHash(kv.value);
     addInto(scratchHi, scratchLo, 0, HI, LO);
   }
 }
 
-/** Hash of a span without its children (name, kind, status code, service, attributes, events). */
-function spanOwnHash(span: Span, keep: (key: string) => boolean): void {
-  attributesSum(span.attributes, keep);
-  const aHi = scratchHi[0]!;
-  const aLo = scratchLo[0]!;
+/**
+ * Per-key and per-(name, kind, status, service) hash states, computed once per distinct value:
+ * a span's own hash starts from a fresh FNV state with exactly these strings, and an attribute's
+ * hash from a fresh state with its key, so the states after them depend on those values alone.
+ */
+interface HashCaches {
+  readonly keyStart: Int32Array | readonly number[];
+  readonly keyId: Int32Array | readonly number[];
+  /** Per attribute key id: 1 when kept, and the FNV state after the key. */
+  readonly keyKeep: Uint8Array;
+  readonly keyHi: Uint32Array;
+  readonly keyLo: Uint32Array;
+  /** (nameId, kind, status, serviceId) → slot in prefixHi/prefixLo. */
+  readonly prefixSlot: Map<number, number>;
+  readonly prefixHi: number[];
+  readonly prefixLo: number[];
+}
+
+function hashCaches(index: TraceIndex, keep: (key: string) => boolean): HashCaches {
+  const { keyStart, keyId, keys } = index.attributeKeys();
+  const keyKeep = new Uint8Array(keys.length);
+  const keyHi = new Uint32Array(keys.length);
+  const keyLo = new Uint32Array(keys.length);
+  for (let k = 0; k < keys.length; k++) {
+    keyKeep[k] = keep(keys[k]!) ? 1 : 0;
+    fnvStart();
+    fnvText(keys[k]!);
+    keyHi[k] = HI;
+    keyLo[k] = LO;
+  }
+  return { keyStart, keyId, keyKeep, keyHi, keyLo, prefixSlot: new Map(), prefixHi: [], prefixLo: [] };
+}
+
+const STATUS_NAMES = ['unset', 'ok', 'error'];
+
+/** Hash of span i without its children (name, kind, status code, service, attributes, events). */
+function spanOwnHash(index: TraceIndex, i: number, c: HashCaches, keep: (key: string) => boolean): void {
+  const span = index.spans[i]!;
+  const attrs = span.attributes;
+  let aHi = 0;
+  let aLo = 0;
+  const from = c.keyStart[i]!;
+  for (let a = 0; a < attrs.length; a++) {
+    const k = c.keyId[from + a]!;
+    if (c.keyKeep[k] === 0) continue;
+    HI = c.keyHi[k]!;
+    LO = c.keyLo[k]!;
+    valueHash(attrs[a]!.value);
+    const sum = aLo + LO;
+    aLo = sum >>> 0;
+    aHi = (aHi + HI + (sum > 0xffffffff ? 1 : 0)) >>> 0;
+  }
   let eHi = 0;
   let eLo = 0;
   for (const e of span.events) {
@@ -108,11 +179,32 @@ function spanOwnHash(span: Span, keep: (key: string) => boolean): void {
     eLo = sum >>> 0;
     eHi = (eHi + HI + (sum > 0xffffffff ? 1 : 0)) >>> 0;
   }
-  fnvStart();
-  fnvText(span.name);
-  fnvText(span.kind);
-  fnvText(span.status.code);
-  fnvText(span.serviceName);
+  const kind = index.kind[i]!;
+  const status = index.status[i]!;
+  // The index folds unknown kinds/codes into 'unspecified'/'unset': hash those spans' strings directly.
+  if (SPAN_KINDS[kind] === span.kind && STATUS_NAMES[status] === span.status.code) {
+    const combo = ((index.nameId[i]! * 8 + kind) * 4 + status) * (index.services.length + 1) + index.serviceId[i]!;
+    let slot = c.prefixSlot.get(combo);
+    if (slot === undefined) {
+      fnvStart();
+      fnvText(span.name);
+      fnvText(span.kind);
+      fnvText(span.status.code);
+      fnvText(span.serviceName);
+      slot = c.prefixHi.length;
+      c.prefixHi.push(HI);
+      c.prefixLo.push(LO);
+      c.prefixSlot.set(combo, slot);
+    }
+    HI = c.prefixHi[slot]!;
+    LO = c.prefixLo[slot]!;
+  } else {
+    fnvStart();
+    fnvText(span.name);
+    fnvText(span.kind);
+    fnvText(span.status.code);
+    fnvText(span.serviceName);
+  }
   fnvWord(aHi);
   fnvWord(aLo);
   fnvWord(eHi);
@@ -129,6 +221,7 @@ export interface SubtreeHashes {
 /** Subtree hash of every span, bottom-up over the index's top-down order (no recursion). */
 export function subtreeHashes(index: TraceIndex, keep: (key: string) => boolean): SubtreeHashes {
   const n = index.spans.length;
+  const caches = hashCaches(index, keep);
   const hi = new Uint32Array(n);
   const lo = new Uint32Array(n);
   const kidsHi = new Uint32Array(n);
@@ -139,7 +232,7 @@ export function subtreeHashes(index: TraceIndex, keep: (key: string) => boolean)
   for (let k = order.length - 1; k >= 0; k--) {
     const i = order[k]!;
     reached[i] = 1;
-    spanOwnHash(index.spans[i]!, keep);
+    spanOwnHash(index, i, caches, keep);
     fnvWord(kidsHi[i]!);
     fnvWord(kidsLo[i]!);
     fnvWord(kidCount[i]!);
@@ -153,7 +246,7 @@ export function subtreeHashes(index: TraceIndex, keep: (key: string) => boolean)
   }
   for (let i = 0; i < n; i++) {
     if (reached[i]) continue;
-    spanOwnHash(index.spans[i]!, keep);
+    spanOwnHash(index, i, caches, keep);
     fnvText('cycle');
     hi[i] = HI;
     lo[i] = LO;
@@ -167,12 +260,16 @@ export function subtreeHashes(index: TraceIndex, keep: (key: string) => boolean)
  * traces are matched by content only.
  */
 export function normalizedTraceHash(spans: readonly Span[], options: NormalizeOptions = {}): string {
-  const index = buildTraceIndex(spans);
+  return normalizedTraceHashOfIndex(buildTraceIndex(spans), options);
+}
+
+/** normalizedTraceHash over an index already built (e.g. the one the expectations were evaluated with). */
+export function normalizedTraceHashOfIndex(index: TraceIndex, options: NormalizeOptions = {}): string {
   const h = subtreeHashes(index, keepAttribute(options));
   const sumHi = new Uint32Array(1);
   const sumLo = new Uint32Array(1);
   let roots = 0;
-  for (let i = 0; i < spans.length; i++) {
+  for (let i = 0; i < index.spans.length; i++) {
     if (index.parent[i]! < 0 || !h.reached[i]) {
       addInto(sumHi, sumLo, 0, h.hi[i]!, h.lo[i]!);
       roots++;
