@@ -88,6 +88,15 @@ export function formatProblem(p: Problem): string {
 
 export function toProblem(error: unknown): Problem {
   if (error instanceof StudioError) return error.problem;
+  // A StudioError from another bundle or realm (the browser-mode client, a worker) fails `instanceof`
+  // but still carries its problem: keep its code rather than calling it 'internal'.
+  if (isProblemCarrier(error)) return error.problem;
   if (error instanceof Error) return { code: 'internal', message: error.message };
   return { code: 'internal', message: String(error) };
+}
+
+function isProblemCarrier(error: unknown): error is { problem: Problem } {
+  if (typeof error !== 'object' || error === null || !('problem' in error)) return false;
+  const p = (error as { problem: unknown }).problem;
+  return typeof p === 'object' && p !== null && typeof (p as Problem).code === 'string' && typeof (p as Problem).message === 'string';
 }

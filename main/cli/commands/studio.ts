@@ -95,7 +95,7 @@ export function registerStudio(program: Command, ctx: CliContext): void {
       ctx.err(`studio: OTLP receiver on ${receiver.host}:${receiver.http!.port} (HTTP) and ${receiver.host}:${receiver.grpc!.port} (gRPC); traces in ${backend.store.path}`);
       ctx.err('studio: the URL carries a secret token; do not share it. Stop with Ctrl+C.');
       const empty = await backend.isEmpty();
-      if (empty && !options.demo) ctx.err(`studio: no traces stored yet. Restart with --demo to load sample traces from the demo system; example tests are in ${paths.examplesDir}.`);
+      if (empty && !options.demo) ctx.err(`studio: no traces stored yet. Click "Load the demo" on the Traces page (or start with --demo) for sample traces from the demo system; example tests are in ${paths.examplesDir}.`);
       if (options.demo && empty) {
         try {
           const demo = await backend.loadDemo();
