@@ -37,7 +37,8 @@ function contextPropagation(index: TraceIndex, a: Assertion<'context_propagation
     const extraRoots: number[] = [];
     for (const list of index.traces().values()) {
       let roots = 0;
-      for (const i of list) {
+      for (let k = 0; k < list.length; k++) {
+        const i = list[k]!;
         if (parent[i] === MISSING_PARENT) orphans.push(i);
         else if (parent[i]! < 0 && ++roots > 1) extraRoots.push(i);
       }
@@ -76,7 +77,8 @@ function baggage(index: TraceIndex, key: string, expectation: string): Expectati
     const want = baggageValue(index, root, key);
     if (want === undefined) continue;
     carried++;
-    for (const i of list) {
+    for (let j = 0; j < list.length; j++) {
+      const i = list[j]!;
       const k = kinds[i]!;
       if ((k === SERVER || k === CONSUMER) && baggageValue(index, i, key) !== want) bad.push(i);
     }
@@ -110,24 +112,29 @@ function transaction(index: TraceIndex, a: Assertion<'distributed_transaction'>,
   const failures: string[] = [];
   const bad: number[] = [];
   const proof: number[] = [];
-  // One buffer for every root's descendants: ten thousand transactions make no garbage.
+  // One buffer for every root's descendants, used up to `nd` (`length = 0` would free the
+  // backing store and regrow it for each of ten thousand transactions).
   const desc: number[] = [];
   const stack: number[] = [];
-  for (const r of roots) {
+  const { status } = index;
+  for (let ri = 0; ri < roots.length; ri++) {
+    const r = roots[ri]!;
     // Descendants of this root, iteratively.
-    desc.length = 0;
-    stack.length = 0;
-    stack.push(r);
-    while (stack.length) {
-      const p = stack.pop()!;
+    let nd = 0;
+    let ns = 0;
+    stack[ns++] = r;
+    while (ns > 0) {
+      const p = stack[--ns]!;
       for (let k = childStart[p]!; k < childStart[p + 1]!; k++) {
-        desc.push(childList[k]!);
-        stack.push(childList[k]!);
+        desc[nd++] = childList[k]!;
+        stack[ns++] = childList[k]!;
       }
     }
-    const errored = index.status[r] === STATUS_ERROR || desc.some((d) => index.status[d] === STATUS_ERROR);
+    let errored = status[r] === STATUS_ERROR;
+    for (let j = 0; !errored && j < nd; j++) errored = status[desc[j]!] === STATUS_ERROR;
     if (a.rollback_on_error && errored) {
-      const rb = desc.find((d) => isRollback[nameId[d]!] === 1);
+      let rb: number | undefined;
+      for (let j = 0; rb === undefined && j < nd; j++) if (isRollback[nameId[desc[j]!]!] === 1) rb = desc[j]!;
       if (rb === undefined) {
         bad.push(r);
         failures.push(`${index.spans[r]!.spanId} has an error but no rollback span`);
@@ -143,7 +150,8 @@ function transaction(index: TraceIndex, a: Assertion<'distributed_transaction'>,
     for (let c = 0; c < childMasks.length; c++) {
       const mask = childMasks[c]!;
       let hit = -1;
-      for (const d of desc) {
+      for (let j = 0; j < nd; j++) {
+        const d = desc[j]!;
         if (mask[nameId[d]!] !== 1 || d === prev || index.startUs[d]! < prevStart) continue;
         if (hit < 0 || index.startUs[d]! < index.startUs[hit]!) hit = d;
       }
@@ -173,11 +181,17 @@ function transaction(index: TraceIndex, a: Assertion<'distributed_transaction'>,
 
 function topology(index: TraceIndex, a: Assertion<'service_topology'>, path: string, out: ExpectationResult[]): void {
   // Service edges: parent span of service A with a child span of service B ≠ A. First example kept as evidence.
-  const edges = new Map<string, [number, number]>();
+  // Keyed by the service-id pair while scanning (no string per span), named once per distinct edge.
   const { parent, serviceId, services } = index;
+  const byPair = new Map<number, [number, number]>();
   for (let i = 0; i < parent.length; i++) {
     const p = parent[i]!;
     if (p < 0 || serviceId[p] === serviceId[i]) continue;
+    const pair = serviceId[p]! * services.length + serviceId[i]!;
+    if (!byPair.has(pair)) byPair.set(pair, [p, i]);
+  }
+  const edges = new Map<string, [number, number]>();
+  for (const [p, i] of byPair.values()) {
     const key = `${services[serviceId[p]!]!}\u0000${services[serviceId[i]!]!}`;
     if (!edges.has(key)) edges.set(key, [p, i]);
   }

@@ -89,7 +89,8 @@ export function findCycle(index: TraceIndex): number[] | undefined {
   const n = index.spans.length;
   if (index.topDown().length === n) return undefined;
   const reached = new Uint8Array(n);
-  for (const i of index.topDown()) reached[i] = 1;
+  const order = index.topDown();
+  for (let k = 0; k < order.length; k++) reached[order[k]!] = 1;
   const onWalk = new Int32Array(n).fill(-1);
   for (let start = 0; start < n; start++) {
     if (reached[start]) continue;

@@ -12,7 +12,8 @@ import { compareNano, didYouMean, evidence, ms, nanoLE, q } from './util';
 /** Index among `list` of the span that ends first (exact). */
 function earliestEnd(index: TraceIndex, list: readonly number[]): number {
   let best = list[0]!;
-  for (const i of list) {
+  for (let k = 0; k < list.length; k++) {
+    const i = list[k]!;
     const d = index.endUs[i]! - index.endUs[best]!;
     if (d < -1 || (d <= 1 && compareNano(index.spans[i]!.endTimeUnixNano, index.spans[best]!.endTimeUnixNano) < 0)) {
       best = i;
@@ -45,7 +46,8 @@ export function checkPrecedes(index: TraceIndex, first: string, second: string):
   const late: number[] = [];
   const proof: number[] = [];
   const eEnd = index.endUs[e]!;
-  for (const s of seconds) {
+  for (let k = 0; k < seconds.length; k++) {
+    const s = seconds[k]!;
     const span = index.spans[s]!;
     if (eEnd < index.startUs[s]! - 1 || nanoLE(eEnd, eSpan.endTimeUnixNano, span.startUs, span.startTimeUnixNano)) {
       if (proof.length < 10) proof.push(e, s);

@@ -30,7 +30,9 @@ function happensBefore(index: TraceIndex, c: Extract<TemporalConstraint, { type:
   const bad: number[] = [];
   const proof: number[] = [];
   let worst = '';
-  for (const s of index.matching(second)) {
+  const seconds = index.matching(second);
+  for (let k = 0; k < seconds.length; k++) {
+    const s = seconds[k]!;
     const start = index.startUs[s]!;
     // Latest first-span end at or before this start: binary search on µs, exact check on ns strings.
     let lo = 0;
@@ -95,7 +97,8 @@ function concurrentOverlap(index: TraceIndex, c: Extract<TemporalConstraint, { t
     const order = [...index.matching(name)].sort((a, b) => startUs[a]! - startUs[b]!);
     const bestIdx: number[] = [];
     let best = -1;
-    for (const i of order) {
+    for (let k = 0; k < order.length; k++) {
+      const i = order[k]!;
       if (best < 0 || endUs[i]! > endUs[best]!) best = i;
       bestIdx.push(best);
     }

@@ -18,7 +18,8 @@ function prepare(index: TraceIndex, outers: readonly number[]): Windows {
   const maxEndAt: number[] = [];
   const maxEndIdx: number[] = [];
   let best = -1;
-  for (const o of order) {
+  for (let k = 0; k < order.length; k++) {
+    const o = order[k]!;
     if (best < 0 || index.endUs[o]! > index.endUs[best]!) best = o;
     maxEndAt.push(index.endUs[best]!);
     maxEndIdx.push(best);
@@ -89,7 +90,8 @@ export function evaluateWindow(
     const proof: number[] = [];
     const outside: number[] = [];
     const isOuter = index.nameMask(window.outer);
-    for (const i of inner) {
+    for (let k = 0; k < inner.length; k++) {
+      const i = inner[k]!;
       // Most inner spans sit directly under their window: try the parent before searching.
       const p = index.parent[i]!;
       const o = p >= 0 && isOuter[index.nameId[p]!] === 1 && contains(index, p, i) ? p : container(index, w, i);
