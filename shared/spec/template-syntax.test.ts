@@ -89,8 +89,18 @@ describe('Tera syntax', () => {
     );
   });
 
+  it('says when an undefined value is in a TOML comment', () => {
+    expect(problem('a = 1\n# use {{ vars.name }} here')).toBe(
+      "2:7 toml.template template error: `vars.name` is undefined: define it in [vars] or the environment (this line is a TOML comment, but templates render comments too: write {{ '{{' }} for a literal `{{`)",
+    );
+  });
+
   it('names unknown filters and functions with a suggestion, at their line', () => {
     expect(problem('a = 1\nb = "{{ x | kebob }}"')).toBe('2:11 toml.template template error: unknown filter `kebob` — did you mean `kebab`?');
+    expect(problem('{{ "x" | sha256 }}')).toBe('1:8 toml.template template error: unknown filter `sha256` (`sha256` is a function: call it, e.g. sha256(s=value))');
+    expect(problem('{{ pick(array=[1]) }}')).toBe(
+      '1:4 toml.template template error: pick() requires a list `list` argument, e.g. pick(list=["a", "b"]) (unknown argument `array`; pick() takes list, seed)',
+    );
     expect(problem('a = 1\nb = "{{ uuid4() }}"')).toBe('2:9 toml.template template error: unknown template function `uuid4()` (clnrm has no such function) — did you mean `uuid_v4`?');
   });
 });
@@ -104,6 +114,14 @@ describe('through parseTestFile', () => {
     expect(r.errors).toEqual([]);
     expect(r.tests[0]!.name).toBe('orders-suite');
     expect(r.tests[0]!.meta.description).toBe('2d711642b726b04401627ca9fbac32f5c8530fb1903cc4db02258717921a4881 2030-01-01T00:01:00Z');
+  });
+
+  it('reads [vars] when a later value is an unquoted template (lenient first pass prints undefined as 0)', () => {
+    const src = `[template.vars]\nname = "svc"\nlimit = 5000\n[meta]\nname = "{{ vars.name }}"\nversion = "1"\n[determinism]\nseed = {{ vars.limit }}\n${BODY}`;
+    const r = parseTestFile(src);
+    expect(r.errors).toEqual([]);
+    expect(r.tests[0]!.name).toBe('svc');
+    expect(renderTemplate({ source: 'a = {{ nope }}\nb = "{{ nope * 2 }}"', env: {}, lenient: true })).toEqual({ ok: true, text: 'a = 0\nb = "0"' });
   });
 
   it('reports a bad function argument at its template line', () => {

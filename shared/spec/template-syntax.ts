@@ -12,6 +12,12 @@ import { didYouMean } from './suggest';
 
 export interface Translation {
   text: string;
+  /**
+   * `text` with every `{{ expr }}` as `{{ (expr) | lenient_value }}`, for the lenient first pass: an
+   * undefined value prints `0`, which is valid TOML both bare (`timeout = {{ vars.t }}`) and in a string,
+   * where an empty output would leave `timeout = ` and hide `[vars]` from the first pass.
+   */
+  lenientText: string;
   problem?: { message: string; index: number };
 }
 
@@ -20,7 +26,20 @@ const TAG = /\{%-?\s*raw\s*-?%\}[\s\S]*?\{%-?\s*endraw\s*-?%\}|\{\{[\s\S]*?\}\}|
 export function translateTera(source: string): Translation {
   let loopDepth = 0;
   let problem: Translation['problem'];
+  const lenient: string[] = [];
+  let last = 0;
   const text = source.replace(TAG, (tag, index: number) => {
+    lenient.push(source.slice(last, index));
+    last = index + tag.length;
+    const result = translateTag(tag, index);
+    const output = /^(\{\{-?)([\s\S]*?)(-?\}\})$/.exec(result);
+    lenient.push(output && output[2]!.trim() !== '' ? `${output[1]} (${output[2]}) | lenient_value ${output[3]}` : result);
+    return result;
+  });
+  lenient.push(source.slice(last));
+  return problem ? { text, lenientText: lenient.join(''), problem } : { text, lenientText: lenient.join('') };
+
+  function translateTag(tag: string, index: number): string {
     if (tag.startsWith('{#') || /^\{%-?\s*raw\b/.test(tag)) return tag;
     const out = tag.replace(/\bself::(?=[A-Za-z_])/g, '');
     const keyword = /^\{%-?\s*([a-z_]+)/.exec(out)?.[1];
@@ -41,8 +60,7 @@ export function translateTera(source: string): Translation {
       };
     }
     return out;
-  });
-  return problem ? { text, problem } : { text };
+  }
 }
 
 export function positionOf(source: string, index: number): { line: number; column: number } {
@@ -103,7 +121,9 @@ export function explainTemplateError(
   if (filter !== undefined) {
     const at = source.search(new RegExp(`\\|\\s*${filter}\\b`));
     const pos = at >= 0 ? positionOf(source, at) : { line, column };
-    return { ...pos, message: `template error: unknown filter \`${filter}\`${didYouMean(filter, knownNames.filters)}` };
+    const isFunction = [...knownNames.functions].includes(filter);
+    const hint = isFunction ? ` (\`${filter}\` is a function: call it, e.g. ${filter}(s=value))` : didYouMean(filter, knownNames.filters);
+    return { ...pos, message: `template error: unknown filter \`${filter}\`${hint}` };
   }
   const fn = /^Unable to call `([^`]+)`, which is undefined or falsey/.exec(detail)?.[1];
   if (fn !== undefined) {

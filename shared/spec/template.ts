@@ -97,14 +97,19 @@ export function renderTemplate(input: RenderInput): RenderResult {
   const functions: Record<string, TemplateFunction> = { ...TEMPLATE_FUNCTIONS, ...FAKE_FUNCTIONS };
   for (const [name, fn] of Object.entries(functions)) {
     environment.addGlobal(name, (...raw: unknown[]) => {
+      const args = readArgs(raw, fn.params);
       try {
-        return fn.call(readArgs(raw, fn.params), functionContext);
+        return fn.call(args, functionContext);
       } catch (error) {
-        return fail(name, false)(error);
+        // Tera ignores unknown keywords; name them, they are the usual cause (`pick(array=…)`).
+        const unknown = Object.keys(args).filter((k) => !fn.params.includes(k));
+        const hint = unknown.length > 0 ? ` (unknown argument ${unknown.map((k) => `\`${k}\``).join(', ')}; ${name}() takes ${fn.params.join(', ') || 'no arguments'})` : '';
+        return fail(name, false)(error instanceof TemplateArgError && hint ? new TemplateArgError(error.message + hint) : error);
       }
     });
   }
   addTeraFilters(environment, (name) => fail(name, true));
+  environment.addFilter('lenient_value', (value: unknown) => (value === undefined || value === null || Number.isNaN(value) ? 0 : value));
 
   const context: Record<string, unknown> = {};
   for (const [name, [envName, fallback]] of Object.entries(DEFAULT_VARIABLES)) context[name] = env[envName] ?? fallback;
@@ -126,6 +131,15 @@ export function renderTemplate(input: RenderInput): RenderResult {
     return { ok: false, problem: { code: 'toml.template', message: `template error: ${translated.problem.message}`, file, ...positionOf(source, translated.problem.index) } };
   }
 
+  if (lenient) {
+    // Undefined values as `0` keep the first pass valid TOML (see template-syntax.ts); if that render
+    // fails, the plain render below reports the error at the template's own columns.
+    try {
+      return { ok: true, text: environment.renderString(translated.lenientText, context) };
+    } catch {
+      functionContext.counters.clear();
+    }
+  }
   try {
     return { ok: true, text: environment.renderString(translated.text, context) };
   } catch (error) {
@@ -167,6 +181,7 @@ export function renderTemplate(input: RenderInput): RenderResult {
       const srcLine = source.split('\n')[line - 1] ?? '';
       const expr = /\{\{\s*([^}]*?)\s*\}\}/.exec(srcLine.slice(Math.max(0, (column ?? 1) - 1)))?.[1];
       text = `\`${expr ?? 'value'}\` is undefined: define it in [vars] or the environment`;
+      if (srcLine.trimStart().startsWith('#')) text += ` (this line is a TOML comment, but templates render comments too: write {{ '{{' }} for a literal \`{{\`)`;
     }
     return { ok: false, problem: { code: 'toml.template', message: `template error: ${text}`, file, line, column } };
   }
