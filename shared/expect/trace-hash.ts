@@ -68,7 +68,7 @@ function hex(hi: number, lo: number): string {
 }
 
 /** Adds the current FNV state into slot i of a 64-bit sum kept as two Uint32 halves. */
-function addInto(sumHi: Uint32Array, sumLo: Uint32Array, i: number, hi: number, lo: number): void {
+function addInto(sumHi: Uint32Array | number[], sumLo: Uint32Array | number[], i: number, hi: number, lo: number): void {
   const l = sumLo[i]! + lo;
   sumLo[i] = l >>> 0;
   sumHi[i] = (sumHi[i]! + hi + (l > 0xffffffff ? 1 : 0)) >>> 0;
@@ -224,9 +224,12 @@ export function subtreeHashes(index: TraceIndex, keep: (key: string) => boolean)
   const caches = hashCaches(index, keep);
   const hi = new Uint32Array(n);
   const lo = new Uint32Array(n);
-  const kidsHi = new Uint32Array(n);
-  const kidsLo = new Uint32Array(n);
-  const kidCount = new Uint32Array(n);
+  // Scratch sums as JS arrays of doubles (NaN fill makes them double arrays at once, then zeroed):
+  // with the index's typed columns, three more typed arrays would pass V8's 64 MB external-memory
+  // trigger and start marking the whole heap (see Column in trace-index.ts).
+  const kidsHi = new Array<number>(n).fill(NaN).fill(0);
+  const kidsLo = new Array<number>(n).fill(NaN).fill(0);
+  const kidCount = new Array<number>(n).fill(0);
   const reached = new Uint8Array(n);
   const order = index.topDown();
   for (let k = order.length - 1; k >= 0; k--) {
