@@ -175,3 +175,36 @@ describe('parseTestFile: unknown keys', () => {
     expect(warningsOf(src)).toEqual([expect.stringMatching(/^13:1 toml.unknown-key unknown key `max_gap` .*did you mean `max_gap_ms`\?/)]);
   });
 });
+
+describe('parseTestFile: random template functions', () => {
+  const file = (determinism: string) => `[meta]
+name = "t_{{ vars.run_id }}"
+
+[vars]
+run_id = "{{ uuid_v4() }}"
+${determinism}
+[[scenario]]
+name = "s"
+run = "echo {{ vars.run_id }}"
+`;
+
+  it('gives [vars] one value however often the file reads it', () => {
+    const r = parseTestFile(file(''), { file: 'r.clnrm.toml' });
+    expect(r.errors).toEqual([]);
+    const t = r.tests[0]!;
+    const runId = String(t.vars.run_id);
+    expect(runId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(t.name).toBe(`t_${runId}`);
+    expect(t.scenarios[0]!.runArgv).toEqual(['echo', runId]);
+  });
+
+  it('repeats under [determinism] seed and varies without it', () => {
+    const seeded = file('[determinism]\nseed = 7\n');
+    const a = parseTestFile(seeded, { file: 'r.clnrm.toml' }).tests[0]!;
+    const b = parseTestFile(seeded, { file: 'r.clnrm.toml' }).tests[0]!;
+    expect(a.vars.run_id).toBe(b.vars.run_id);
+    const c = parseTestFile(file(''), { file: 'r.clnrm.toml' }).tests[0]!;
+    const d = parseTestFile(file(''), { file: 'r.clnrm.toml' }).tests[0]!;
+    expect(c.vars.run_id).not.toBe(d.vars.run_id);
+  });
+});

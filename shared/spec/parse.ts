@@ -96,11 +96,21 @@ export function parseTestFile(source: string, options: ParseOptions = {}): Parse
   }
 
   // First, lenient pass: only to learn [vars], [matrix] and [determinism] (see template.ts).
-  const first = renderTemplate({ source, env, lenient: true, file });
+  // Both passes share one seed, so a random function in [vars] (`run_id = "{{ uuid_v4() }}"`) has the
+  // same value where the file reads it back; `[determinism] seed` makes every render repeat.
+  let seed = Math.floor(Math.random() * 0x7fffffff);
+  let first = renderTemplate({ source, env, lenient: true, file, seed });
   // The lenient pass fails only on what no variable can fix (syntax, unknown functions): report that.
   if (!first.ok) return { tests: [], errors: [first.problem], warnings };
-  const firstParsed = first.ok ? parseToml(first.text) : undefined;
-  const firstValue: Record<string, unknown> = firstParsed?.ok ? firstParsed.value : {};
+  let firstParsed = parseToml(first.text);
+  const declaredSeed = firstParsed.ok ? seedOf(firstParsed.value) : undefined;
+  if (declaredSeed !== undefined && declaredSeed !== seed) {
+    seed = declaredSeed;
+    first = renderTemplate({ source, env, lenient: true, file, seed });
+    if (!first.ok) return { tests: [], errors: [first.problem], warnings };
+    firstParsed = parseToml(first.text);
+  }
+  const firstValue: Record<string, unknown> = firstParsed.ok ? firstParsed.value : {};
   const legacyVars = isTable(firstValue.template) && isTable(firstValue.template.vars) ? firstValue.template.vars : {};
   const vars = { ...legacyVars, ...(isTable(firstValue.vars) ? firstValue.vars : {}) };
   const matrix = readMatrix(firstValue.matrix);
@@ -116,10 +126,10 @@ export function parseTestFile(source: string, options: ParseOptions = {}): Parse
   let templateScan: Locator | undefined;
   const templateLocator = () => (templateScan ??= new Locator(source));
   for (const combo of expandMatrix(matrix)) {
-    const rendered = renderTemplate({ source, env, vars, matrix: matrixData ?? combo, frozenClock, file });
+    const rendered = renderTemplate({ source, env, vars, matrix: matrixData ?? combo, frozenClock, file, seed });
     if (!rendered.ok) {
       // A first pass that was not valid TOML could not supply [vars]: that is the root cause to show.
-      if (firstParsed && !firstParsed.ok) {
+      if (!firstParsed.ok) {
         addUnique(errors, [{ ...firstParsed.problem, file, message: `${firstParsed.problem.message} (in the rendered template, so [vars] could not be read)` }], seen);
       }
       addUnique(errors, [rendered.problem], seen);
@@ -163,4 +173,12 @@ function tooMany(count: number, max: number, source: string, file?: string): Pro
 
 function isTable(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date);
+}
+
+/** `[determinism] seed` as a whole number, when the file gives one. */
+function seedOf(value: Record<string, unknown>): number | undefined {
+  const determinism = value.determinism;
+  if (!isTable(determinism)) return undefined;
+  const seed = determinism.seed;
+  return typeof seed === 'number' && Number.isSafeInteger(seed) ? seed : undefined;
 }
