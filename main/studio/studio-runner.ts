@@ -1,15 +1,16 @@
 // Runs tests for the studio: `runTest` starts main/runner's runTests in the background on the
 // studio's own store (so the run's spans appear live), turns the runner's events into the
-// contract's `runProgress` and its summary into `runFinished`; `cancelRun` aborts one run (the
+// contract's `runProgress` and its summary (via ./runner-adapter) into `runFinished`; `cancelRun` aborts one run (the
 // runner removes what it created); `dispose` cancels every run and waits for their clean-up.
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { StudioError, toProblem } from '../../shared/errors';
 import type { CallArgs, EventPayload } from '../../shared/ipc/contract';
-import { runTests, type RunEvent, type RunSummary } from '../runner';
+import { runTests, type RunEvent } from '../runner';
 import type { TraceStore } from '../store';
 import type { EventHub } from './events';
 import type { StudioRunner } from './handlers';
+import { runOutcome } from './runner-adapter';
 import { plainProblem } from './trace-files';
 
 type Phase = EventPayload<'runProgress'>['phase'];
@@ -37,21 +38,6 @@ function describe(event: RunEvent): { phase: Phase; message: string } | undefine
     case 'warning':
       return undefined;
   }
-}
-
-/** The verdict list of `runFinished`: each test, then each expectation of each scenario execution. */
-function verdicts(summary: RunSummary): EventPayload<'runFinished'>['verdicts'] {
-  const out: EventPayload<'runFinished'>['verdicts'] = [];
-  for (const test of summary.tests) {
-    const why = test.problems[0]?.message ?? test.executions.flatMap((e) => e.problems)[0]?.message ?? test.verdict;
-    out.push({ name: test.name, passed: test.verdict === 'passed', message: test.verdict === 'passed' ? 'passed' : why });
-    for (const execution of test.executions) {
-      const where = execution.iteration > 1 ? `${execution.scenario} #${execution.iteration}` : execution.scenario;
-      for (const step of execution.steps) if (step.verdict !== 'passed') out.push({ name: `${where} › step ${step.name}`, passed: false, message: step.message ?? step.verdict });
-      for (const e of execution.expectations) out.push({ name: `${where} › ${e.expectation}`, passed: e.passed, message: e.message });
-    }
-  }
-  return out;
 }
 
 export function createStudioRunner(deps: { store: TraceStore; hub: EventHub; cwd: string; env: Record<string, string | undefined>; runTestsImpl?: RunTestsFn }): StudioRunner {
@@ -87,11 +73,11 @@ export function createStudioRunner(deps: { store: TraceStore; hub: EventHub; cwd
         passed,
         cancelled: controller.signal.aborted,
         durationMs: Date.now() - started,
-        verdicts: verdicts(summary),
+        ...(await runOutcome(summary, deps.store)),
         ...(summary.environmentProblem ? { problem: plainProblem(summary.environmentProblem) } : {}),
       };
     } catch (error) {
-      finished = { runId, file, passed: false, cancelled: controller.signal.aborted, durationMs: Date.now() - started, verdicts: [], problem: plainProblem(toProblem(error)) };
+      finished = { runId, file, passed: false, cancelled: controller.signal.aborted, durationMs: Date.now() - started, verdicts: [], traceIds: [], problem: plainProblem(toProblem(error)) };
     }
     // Finished runs are no longer cancellable by the time the UI hears they finished.
     running.delete(runId);

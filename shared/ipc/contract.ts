@@ -5,7 +5,7 @@
 // `message` of a thrown Error.
 import { z } from 'zod';
 import type { ErrorCode } from '../errors';
-import { SpanSchema, TraceIdSchema } from './span-schema';
+import { SpanIdSchema, SpanSchema, TraceIdSchema } from './span-schema';
 
 const ErrorCodeSchema = z.custom<ErrorCode>(
   (v) => typeof v === 'string' && (v === 'internal' || /^[a-z]+(\.[a-z][a-z-]*)+$/.test(v)),
@@ -87,7 +87,23 @@ export const TestFileSchema = z.object({
 
 const RunPhase = z.enum(['starting', 'services', 'scenario', 'collecting', 'checking', 'cleanup']);
 
-export const VerdictSchema = z.object({ name: z.string(), passed: z.boolean(), message: z.string() });
+/** Most evidence spans one verdict carries (the runner's reports show the first few too). */
+export const MAX_EVIDENCE_PER_VERDICT = 100;
+/** Most trace ids one finished run lists. */
+export const MAX_RUN_TRACES = 200;
+
+/** A span an expectation looked at: where it is, so the UI can open its trace with it selected. */
+export const EvidenceSpanSchema = z.object({ traceId: TraceIdSchema, spanId: SpanIdSchema, name: z.string() });
+export type EvidenceSpan = z.infer<typeof EvidenceSpanSchema>;
+
+export const VerdictSchema = z.object({
+  name: z.string(),
+  passed: z.boolean(),
+  message: z.string(),
+  /** The spans the check found (failed: the offending ones); empty when it found none. */
+  evidence: z.array(EvidenceSpanSchema).max(MAX_EVIDENCE_PER_VERDICT).default([]),
+});
+export type Verdict = z.output<typeof VerdictSchema>;
 
 const ImportResultSchema = z.object({
   imported: z.array(
@@ -199,6 +215,8 @@ export const events = {
     cancelled: z.boolean().default(false),
     durationMs: nonNegative,
     verdicts: z.array(VerdictSchema).default([]),
+    /** The traces the run's scenarios produced (newest runs may list fewer than they made: bounded). */
+    traceIds: z.array(TraceIdSchema).max(MAX_RUN_TRACES).default([]),
     problem: ProblemSchema.optional(),
   }),
 } as const;
