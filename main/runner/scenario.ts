@@ -4,7 +4,7 @@
 // execution keep iterations and scenarios hermetic: no state or spans leak from one into the next.
 import type Docker from 'dockerode';
 import { toProblem, type Problem } from '../../shared/errors';
-import { evaluateExpectations, normalizedTraceHash, type ExpectationResult } from '../../shared/expect';
+import { buildTraceIndex, evaluateWithIndex, normalizedTraceHash, normalizedTraceHashOfIndex, type ExpectationResult, type TraceIndex } from '../../shared/expect';
 import { buildSpan, fromPlain, type Span } from '../../shared/model';
 import { parseTraceFile } from '../../shared/otlp/trace-file';
 import type { ScenarioSpec, StepSpec, TestFile } from '../../shared/spec';
@@ -219,10 +219,14 @@ export async function runScenario(env: RunnerEnvironment, req: ScenarioRequest):
   // Ended before evaluating, so expectations over the runner's own spans (self-test) can see it.
   scenarioSpan.end({ 'clnrm.span_count': sutSpans.length, 'clnrm.problems': problems.length }, problems.length > 0 ? errorStatus(problems[0]!.message) : { code: 'unset' });
   const evaluation = req.testSpan.child('clnrm.evaluate', { 'clnrm.scenario': scenario.name, 'clnrm.iteration': req.iteration, 'clnrm.scenario_run_id': runId });
+  // Without the runner's own spans the evaluated spans are the hashed ones: one index serves both.
+  let sutIndex: TraceIndex | undefined;
   if (problems.length === 0) {
     const spans = req.runnerSpans ? [...sutSpans, ...req.runnerSpans] : sutSpans;
+    const index = buildTraceIndex(spans);
+    if (!req.runnerSpans) sutIndex = index;
     const knownHosts = Object.keys(test.services).flatMap((id) => [id, id.replace(/[_.]/g, '-')]).concat('host.docker.internal');
-    expectations = evaluateExpectations(spans, {
+    expectations = evaluateWithIndex(index, {
       expect: test.expect,
       temporal: test.orchestration?.temporal,
       distributed: test.orchestration?.distributed_tracing,
@@ -246,7 +250,7 @@ export async function runScenario(env: RunnerEnvironment, req: ScenarioRequest):
     problems,
     containers,
     spanCount: sutSpans.length,
-    traceHash: normalizedTraceHash(sutSpans),
+    traceHash: sutIndex ? normalizedTraceHashOfIndex(sutIndex) : normalizedTraceHash(sutSpans),
     spanNames,
     ...(stats.length > 0 ? { stats: [...stats] } : {}),
   };
