@@ -1,25 +1,52 @@
 // One run of a test file: its latest progress while it runs, then the verdict, the failed
 // expectations in full, the passed ones folded away, and the failure (if any) with what to do.
+// A check with evidence spans is a button that opens them in the waterfall; each trace the run
+// produced has an "Open trace" button.
 import { formatProblem } from '../../../shared/errors';
-import type { EventPayload } from '../../../shared/ipc/contract';
+import type { EvidenceSpan, Verdict } from '../../../shared/ipc/contract';
 import type { RunState } from './store.tests';
 
-type Verdict = EventPayload<'runFinished'>['verdicts'][number];
+export type OnEvidence = (label: string, evidence: readonly EvidenceSpan[]) => void;
 
-function VerdictList({ verdicts, label }: { verdicts: Verdict[]; label: string }) {
+function VerdictList({ verdicts, label, onEvidence }: { verdicts: Verdict[]; label: string; onEvidence?: OnEvidence }) {
   return (
     <ul className="tests-verdicts" aria-label={label}>
-      {verdicts.map((v, k) => (
-        <li key={k} className={v.passed ? 'is-pass' : 'is-fail'}>
-          <span aria-label={v.passed ? 'passed' : 'failed'}>{v.passed ? '✓' : '✗'}</span> <strong>{v.name}</strong>
-          {v.message && <span className="muted"> {v.message}</span>}
-        </li>
-      ))}
+      {verdicts.map((v, k) => {
+        const n = v.evidence.length;
+        return (
+          <li key={k} className={v.passed ? 'is-pass' : 'is-fail'}>
+            <span aria-label={v.passed ? 'passed' : 'failed'}>{v.passed ? '✓' : '✗'}</span>{' '}
+            {n > 0 && onEvidence ? (
+              <button className="tests-check" onClick={() => onEvidence(v.name, v.evidence)} title={`Open its ${n} evidence span${n === 1 ? '' : 's'} in the waterfall`}>
+                <strong>{v.name}</strong>
+                <span className="chip tests-evidence-count">
+                  {n} span{n === 1 ? '' : 's'}
+                </span>
+              </button>
+            ) : (
+              <strong>{v.name}</strong>
+            )}
+            {v.message && <span className="muted"> {v.message}</span>}
+          </li>
+        );
+      })}
     </ul>
   );
 }
 
-export function RunResult({ run, earlierRuns = 0, onCancel }: { run: RunState; earlierRuns?: number; onCancel?: () => void }) {
+export function RunResult({
+  run,
+  earlierRuns = 0,
+  onCancel,
+  onEvidence,
+  onOpenTrace,
+}: {
+  run: RunState;
+  earlierRuns?: number;
+  onCancel?: () => void;
+  onEvidence?: OnEvidence;
+  onOpenTrace?: (traceId: string) => void;
+}) {
   const done = run.finished;
   const last = run.progress.at(-1);
   const verdict = done === null ? null : done.cancelled ? 'cancelled' : done.passed ? 'passed' : 'failed';
@@ -52,14 +79,26 @@ export function RunResult({ run, earlierRuns = 0, onCancel }: { run: RunState; e
           </button>
         )}
       </div>
-      {failed.length > 0 && <VerdictList verdicts={failed} label="Failed checks" />}
+      {failed.length > 0 && <VerdictList verdicts={failed} label="Failed checks" onEvidence={onEvidence} />}
       {passed.length > 0 && (
         <details className="tests-passed">
           <summary>
             {passed.length} passed check{passed.length === 1 ? '' : 's'}
           </summary>
-          <VerdictList verdicts={passed} label="Passed checks" />
+          <VerdictList verdicts={passed} label="Passed checks" onEvidence={onEvidence} />
         </details>
+      )}
+      {done && done.traceIds.length > 0 && onOpenTrace && (
+        <div className="tests-traces" role="group" aria-label="Traces of this run">
+          <span className="muted">
+            {done.traceIds.length} trace{done.traceIds.length === 1 ? '' : 's'}:
+          </span>
+          {done.traceIds.map((id) => (
+            <button key={id} className="btn btn-small mono" onClick={() => onOpenTrace(id)} aria-label={`Open trace ${id}`} title={`Open trace ${id}`}>
+              Open trace {id.slice(0, 8)}
+            </button>
+          ))}
+        </div>
       )}
       {done?.problem && <p className="tests-run-problem mono">{formatProblem(done.problem)}</p>}
     </div>

@@ -31,6 +31,8 @@ function ConnectedTestsView({ api }: { api: StudioApi }) {
   const clearProblem = useStudio((s) => s.clearTestsProblem);
   const cancelTestRun = useStudio((s) => s.cancelTestRun);
   const restoreTestFolder = useStudio((s) => s.restoreTestFolder);
+  const openEvidence = useStudio((s) => s.openEvidence);
+  const openTrace = useStudio((s) => s.openTrace);
   const [path, setPath] = useState('');
   useEffect(() => {
     void restoreTestFolder(api);
@@ -118,7 +120,16 @@ function ConnectedTestsView({ api }: { api: StudioApi }) {
                   ))}
                 </ul>
               )}
-              {latest && <RunResult key={latest.runId} run={latest} earlierRuns={fileRuns.length - 1} onCancel={() => void cancelTestRun(api, latest.runId)} />}
+              {latest && (
+                <RunResult
+                  key={latest.runId}
+                  run={latest}
+                  earlierRuns={fileRuns.length - 1}
+                  onCancel={() => void cancelTestRun(api, latest.runId)}
+                  onEvidence={(label, evidence) => void openEvidence(api, label, evidence)}
+                  onOpenTrace={(traceId) => void openTrace(api, traceId)}
+                />
+              )}
             </li>
           );
         })}

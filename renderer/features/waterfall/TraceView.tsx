@@ -5,7 +5,7 @@ import type { CSSProperties, PointerEvent } from 'react';
 import { useStudio } from '../../app/store';
 import { useApi } from '../../api/api-context';
 import { EmptyState, ErrorState, Loading } from '../../app/States';
-import { getLoadedTrace } from './trace-holder';
+import { getEvidenceMarks, getLoadedTrace } from './trace-holder';
 import { Waterfall } from './Waterfall';
 import { TimeRuler } from './TimeRuler';
 import { Minimap } from './Minimap';
@@ -31,6 +31,8 @@ export function TraceView({ theme }: { theme: 'light' | 'dark' }) {
   const setZoom = useStudio((s) => s.setZoom);
   const openTrace = useStudio((s) => s.openTrace);
   const setView = useStudio((s) => s.setView);
+  const evidence = useStudio((s) => s.evidence);
+  const clearEvidence = useStudio((s) => s.clearEvidence);
   const api = useApi();
   const findRef = useRef<HTMLInputElement>(null);
   const sectionRef = useRef<HTMLElement>(null);
@@ -152,6 +154,7 @@ export function TraceView({ theme }: { theme: 'light' | 'dark' }) {
           </button>
         </div>
       )}
+      {evidence && evidence.traceId === trace.traceId && <EvidenceBanner evidence={evidence} onBack={() => setView('tests')} onClear={clearEvidence} />}
       <div className="trace-toolbar" role="toolbar" aria-label="Waterfall tools">
         <FindBar ref={findRef} />
         <span className="toolbar-sep" />
@@ -201,5 +204,27 @@ export function TraceView({ theme }: { theme: 'light' | 'dark' }) {
         <SpanDetail theme={theme} />
       </div>
     </section>
+  );
+}
+
+/** Says which check's evidence is marked, how much of it is in this trace, and leads back to the Tests view. */
+function EvidenceBanner({ evidence, onBack, onClear }: { evidence: NonNullable<ReturnType<typeof useStudio.getState>['evidence']>; onBack: () => void; onClear: () => void }) {
+  const shown = getEvidenceMarks(evidence.spanIds).indices.length;
+  const elsewhere = evidence.total - evidence.spanIds.length;
+  const absent = evidence.spanIds.length - shown;
+  return (
+    <div className="trace-evidence" role="status" aria-label="Evidence">
+      <span>
+        Evidence for <strong>{evidence.label}</strong>: {shown} span{shown === 1 ? '' : 's'} marked
+        {absent > 0 && `, ${absent} not stored in this trace`}
+        {elsewhere > 0 && `, ${elsewhere} in other traces`}
+      </span>
+      <button className="btn btn-small" onClick={onBack}>
+        Back to Tests
+      </button>
+      <button className="btn btn-small" onClick={onClear}>
+        Clear marks
+      </button>
+    </div>
   );
 }

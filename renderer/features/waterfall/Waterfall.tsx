@@ -8,7 +8,7 @@ import { useStudio } from '../../app/store';
 import { frameStats } from '../../app/frame-stats';
 import { parseFindQuery, rowOf } from '../../../shared/trace';
 import type { CriticalSection } from '../../../shared/trace';
-import { getCriticalPath, getFindResult, getLoadedTrace, getRows } from './trace-holder';
+import { getCriticalPath, getEvidenceMarks, getFindResult, getLoadedTrace, getRows } from './trace-holder';
 import { ROW_H, scrollTopFor, windowFor } from './geometry';
 import { WaterfallRow } from './WaterfallRow';
 import { ticks } from './format';
@@ -32,12 +32,14 @@ export function Waterfall({ theme }: { theme: 'light' | 'dark' }) {
   const criticalPathOn = useStudio((s) => s.criticalPathOn);
   const zoom = useStudio((s) => s.zoom);
   const scrollRequest = useStudio((s) => s.scrollRequest);
+  const evidence = useStudio((s) => s.evidence);
   const select = useStudio((s) => s.select);
   const toggleCollapsed = useStudio((s) => s.toggleCollapsed);
 
   const trace = getLoadedTrace();
   const rows = useMemo(() => getRows(collapseVersion), [collapseVersion, traceVersion]);
   const find = useMemo(() => getFindResult(findQuery), [findQuery, traceVersion]);
+  const evidenceMarks = useMemo(() => (evidence && evidence.traceId === trace?.traceId ? getEvidenceMarks(evidence.spanIds).isEvidence : null), [evidence, traceVersion, trace]);
   const currentMatch = matchCursor >= 0 ? (find.matches[matchCursor] ?? -1) : -1;
   const sectionsBySpan = useMemo(() => {
     if (!criticalPathOn) return null;
@@ -206,6 +208,7 @@ export function Waterfall({ theme }: { theme: 'light' | 'dark' }) {
         selected={span === selected}
         match={find.isMatch[span] === 1}
         currentMatch={span === currentMatch}
+        evidenceFor={evidenceMarks?.[span] === 1 ? evidence!.label : undefined}
         collapsed={trace.collapsed[span] === 1}
         dimmed={sectionsBySpan !== null && sectionsBySpan.onPath[span] !== 1}
         sections={sectionsBySpan?.map.get(span)}

@@ -22,6 +22,8 @@ export interface WaterfallRowProps {
   selected: boolean;
   match: boolean;
   currentMatch: boolean;
+  /** The test check this span is evidence for, when it is. */
+  evidenceFor: string | undefined;
   collapsed: boolean;
   dimmed: boolean;
   sections: readonly CriticalSection[] | undefined;
@@ -70,6 +72,7 @@ export const WaterfallRow = memo(function WaterfallRow(p: WaterfallRowProps) {
     (p.selected ? ' is-selected' : '') +
     (p.match ? ' is-match' : '') +
     (p.currentMatch ? ' is-current-match' : '') +
+    (p.evidenceFor !== undefined ? ' is-evidence' : '') +
     (isError ? ' is-error' : '') +
     (p.dimmed ? ' is-dimmed' : '');
 
@@ -103,6 +106,11 @@ export const WaterfallRow = memo(function WaterfallRow(p: WaterfallRowProps) {
         {isError && (
           <span className="wf-err" title={s.status.message ?? 'error status'} aria-label="error">
             !
+          </span>
+        )}
+        {p.evidenceFor !== undefined && (
+          <span className="chip wf-evidence" title={`evidence for ${p.evidenceFor}`} aria-label={`evidence for ${p.evidenceFor}`} data-evidence="1">
+            evidence
           </span>
         )}
         {flags & ORPHAN ? <span className="chip wf-flag" title={`parent ${s.parentSpanId} is not in this trace`}>missing parent</span> : null}

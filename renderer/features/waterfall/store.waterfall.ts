@@ -1,12 +1,23 @@
 // Waterfall slice: what the user is doing with the open trace (selection, collapse state version,
 // find, zoom, critical path). The trace itself is in ./trace-holder (not reactive, on purpose).
 import type { StateCreator } from 'zustand';
-import type { StudioApi } from '../../../shared/ipc/contract';
+import type { EvidenceSpan, StudioApi } from '../../../shared/ipc/contract';
 import { toProblem } from '../../../shared/errors';
 import type { Problem } from '../../../shared/errors';
 import { collapseAll, revealSpan, rowOf } from '../../../shared/trace';
-import { getFindResult, getLoadedTrace, getRows, setLoadedTrace } from './trace-holder';
+import { getEvidenceMarks, getFindResult, getLoadedTrace, getRows, setLoadedTrace } from './trace-holder';
 import type { StudioStore } from '../../app/store';
+
+/** Spans a test check pointed at, marked in the open trace (see openEvidence). */
+export interface EvidenceMarks {
+  traceId: string;
+  /** The check they are evidence for, as the Tests view names it. */
+  label: string;
+  /** Evidence span ids in this trace. */
+  spanIds: readonly string[];
+  /** How many evidence spans the check has in all (some may be in other traces). */
+  total: number;
+}
 
 export type TraceLoad = { status: 'idle' } | { status: 'loading'; traceId: string } | { status: 'ready'; traceId: string } | { status: 'error'; traceId: string; problem: Problem };
 
@@ -26,6 +37,8 @@ export interface WaterfallSlice {
   zoom: readonly [number, number];
   /** Row the waterfall should bring into view (set by keyboard/find; the view clears it). */
   scrollRequest: { row: number; nonce: number } | null;
+  /** Evidence of a test check shown in the open trace; null when none (opening any trace clears it). */
+  evidence: EvidenceMarks | null;
   openTrace(api: StudioApi, traceId: string): Promise<void>;
   /** For callers that already hold the spans (import, harness). */
   showSpans(traceId: string, spans: Parameters<typeof setLoadedTrace>[1]): void;
@@ -37,6 +50,12 @@ export interface WaterfallSlice {
   stepMatch(direction: 1 | -1): void;
   toggleCriticalPath(): void;
   setZoom(zoom: readonly [number, number]): void;
+  /**
+   * Opens the trace of `spans[0]` (unless it is open already), marks every evidence span of that
+   * trace, reveals them, and selects and scrolls to the first one.
+   */
+  openEvidence(api: StudioApi, label: string, spans: readonly EvidenceSpan[]): Promise<void>;
+  clearEvidence(): void;
 }
 
 let nonce = 0;
@@ -51,6 +70,7 @@ export const createWaterfallSlice: StateCreator<StudioStore, [], [], WaterfallSl
   criticalPathOn: false,
   zoom: [0, 1],
   scrollRequest: null,
+  evidence: null,
 
   async openTrace(api, traceId) {
     set({ traceLoad: { status: 'loading', traceId }, view: 'trace' });
@@ -76,6 +96,7 @@ export const createWaterfallSlice: StateCreator<StudioStore, [], [], WaterfallSl
       matchCursor: -1,
       zoom: [0, 1],
       scrollRequest: null,
+      evidence: null,
       view: 'trace',
     }));
   },
@@ -134,6 +155,31 @@ export const createWaterfallSlice: StateCreator<StudioStore, [], [], WaterfallSl
 
   toggleCriticalPath() {
     set((s) => ({ criticalPathOn: !s.criticalPathOn }));
+  },
+
+  async openEvidence(api, label, spans) {
+    const first = spans[0];
+    if (!first) return;
+    const now = get().traceLoad;
+    if (now.status === 'ready' && now.traceId === first.traceId && getLoadedTrace()?.traceId === first.traceId) set({ view: 'trace' });
+    else await get().openTrace(api, first.traceId);
+    // A failed load shows its error in the Trace view; a newer request wins over this one.
+    const after = get().traceLoad;
+    const t = getLoadedTrace();
+    if (after.status !== 'ready' || after.traceId !== first.traceId || !t || t.traceId !== first.traceId) return;
+    const spanIds = spans.filter((e) => e.traceId === first.traceId).map((e) => e.spanId);
+    const { indices } = getEvidenceMarks(spanIds);
+    let changed = false;
+    for (let k = 0; k < indices.length; k++) changed = revealSpan(t.tree, t.collapsed, indices[k]!) || changed;
+    const collapseVersion = get().collapseVersion + (changed ? 1 : 0);
+    const evidence = { traceId: first.traceId, label, spanIds, total: spans.length };
+    if (indices.length === 0) return set({ evidence, collapseVersion });
+    const target = indices[0]!;
+    set({ evidence, collapseVersion, selected: target, scrollRequest: { row: rowOf(t.tree, getRows(collapseVersion), target), nonce: ++nonce } });
+  },
+
+  clearEvidence() {
+    set({ evidence: null });
   },
 
   setZoom(zoom) {

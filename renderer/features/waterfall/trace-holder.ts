@@ -19,6 +19,7 @@ let loaded: LoadedTrace | null = null;
 let rowsCache: { version: number; rows: Int32Array } | null = null;
 let pathCache: CriticalPath | null = null;
 let findCache: { query: string; matches: Int32Array; isMatch: Uint8Array } | null = null;
+let evidenceCache: { spanIds: readonly string[]; isEvidence: Uint8Array; indices: Int32Array } | null = null;
 
 export function setLoadedTrace(traceId: string, spans: readonly Span[]): LoadedTrace {
   const tree = buildTraceTree(spans);
@@ -38,6 +39,7 @@ export function setLoadedTrace(traceId: string, spans: readonly Span[]): LoadedT
   rowsCache = null;
   pathCache = null;
   findCache = null;
+  evidenceCache = null;
   return loaded;
 }
 
@@ -46,6 +48,7 @@ export function clearLoadedTrace(): void {
   rowsCache = null;
   pathCache = null;
   findCache = null;
+  evidenceCache = null;
 }
 
 export function getLoadedTrace(): LoadedTrace | null {
@@ -75,4 +78,27 @@ export function getFindResult(query: string): { matches: Int32Array; isMatch: Ui
     findCache = { query, matches, isMatch };
   }
   return findCache;
+}
+
+/**
+ * Where the given span ids are in the open trace: `isEvidence[i] = 1` marks span i, `indices` lists
+ * them in the order of `spanIds` (ids not in the trace are skipped). Cached per id list.
+ */
+export function getEvidenceMarks(spanIds: readonly string[]): { isEvidence: Uint8Array; indices: Int32Array } {
+  if (!loaded || spanIds.length === 0) return { isEvidence: new Uint8Array(0), indices: new Int32Array(0) };
+  if (!evidenceCache || evidenceCache.spanIds !== spanIds) {
+    const wanted = new Map<string, number>();
+    spanIds.forEach((id, k) => wanted.has(id) || wanted.set(id, k));
+    const isEvidence = new Uint8Array(loaded.tree.size);
+    const found: Array<[order: number, span: number]> = [];
+    for (let i = 0; i < loaded.tree.size; i++) {
+      const order = wanted.get(loaded.tree.spans[i]!.spanId);
+      if (order === undefined) continue;
+      isEvidence[i] = 1;
+      found.push([order, i]);
+    }
+    found.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    evidenceCache = { spanIds, isEvidence, indices: Int32Array.from(found, (f) => f[1]) };
+  }
+  return evidenceCache;
 }
