@@ -51,6 +51,19 @@ describe('contract schemas', () => {
     expect(checkEvent('runProgress', { runId: 'r1', file: 'x', phase: 'teleporting', message: '', atMs: 0 }).ok).toBe(false);
   });
 
+  it('carries evidence spans per verdict and the run trace ids, defaulting to none and bounded', () => {
+    const base = { runId: 'r1', file: 'a.clnrm.toml', passed: false, durationMs: 12 };
+    const old = checkEvent('runFinished', { ...base, verdicts: [{ name: 'x', passed: false, message: 'm' }] });
+    expect(old.ok && old.value).toMatchObject({ traceIds: [], verdicts: [{ name: 'x', evidence: [] }] });
+    const one = { traceId, spanId: '00f067aa0ba902b7', name: 'job.process' };
+    const ok = checkEvent('runFinished', { ...base, traceIds: [traceId], verdicts: [{ name: 'x', passed: false, message: 'm', evidence: [one] }] });
+    expect(ok.ok && ok.value.verdicts[0]!.evidence).toEqual([one]);
+    const badId = checkEvent('runFinished', { ...base, verdicts: [{ name: 'x', passed: false, message: 'm', evidence: [{ ...one, spanId: 'nope' }] }] });
+    expect(!badId.ok && badId.error.message).toMatch(/spanId/);
+    expect(checkEvent('runFinished', { ...base, verdicts: [{ name: 'x', passed: false, message: 'm', evidence: Array(101).fill(one) }] }).ok).toBe(false);
+    expect(checkEvent('runFinished', { ...base, traceIds: ['zz'] }).ok).toBe(false);
+  });
+
   it('declares a request and a response schema for every call', () => {
     expect(CALL_NAMES).toEqual(expect.arrayContaining(['listTraces', 'getTrace', 'serviceGraph', 'importFiles', 'exportTraces', 'clearAll', 'openFolder', 'listTestFiles', 'validateFile', 'runTest', 'cancelRun', 'storeStatus', 'loadDemo']));
     for (const name of CALL_NAMES) {

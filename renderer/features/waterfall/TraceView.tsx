@@ -6,6 +6,7 @@ import { useStudio } from '../../app/store';
 import { useApi } from '../../api/api-context';
 import { EmptyState, ErrorState, Loading } from '../../app/States';
 import { getEvidenceMarks, getLoadedTrace } from './trace-holder';
+import type { EvidenceMarks } from './store.waterfall';
 import { Waterfall } from './Waterfall';
 import { TimeRuler } from './TimeRuler';
 import { Minimap } from './Minimap';
@@ -33,6 +34,7 @@ export function TraceView({ theme }: { theme: 'light' | 'dark' }) {
   const setView = useStudio((s) => s.setView);
   const evidence = useStudio((s) => s.evidence);
   const clearEvidence = useStudio((s) => s.clearEvidence);
+  const nextEvidenceTrace = useStudio((s) => s.nextEvidenceTrace);
   const api = useApi();
   const findRef = useRef<HTMLInputElement>(null);
   const sectionRef = useRef<HTMLElement>(null);
@@ -154,7 +156,9 @@ export function TraceView({ theme }: { theme: 'light' | 'dark' }) {
           </button>
         </div>
       )}
-      {evidence && evidence.traceId === trace.traceId && <EvidenceBanner evidence={evidence} onBack={() => setView('tests')} onClear={clearEvidence} />}
+      {evidence && evidence.traceId === trace.traceId && (
+        <EvidenceBanner evidence={evidence} onBack={() => setView('tests')} onClear={clearEvidence} onNextTrace={() => !(api instanceof Error) && void nextEvidenceTrace(api)} />
+      )}
       <div className="trace-toolbar" role="toolbar" aria-label="Waterfall tools">
         <FindBar ref={findRef} />
         <span className="toolbar-sep" />
@@ -208,9 +212,9 @@ export function TraceView({ theme }: { theme: 'light' | 'dark' }) {
 }
 
 /** Says which check's evidence is marked, how much of it is in this trace, and leads back to the Tests view. */
-function EvidenceBanner({ evidence, onBack, onClear }: { evidence: NonNullable<ReturnType<typeof useStudio.getState>['evidence']>; onBack: () => void; onClear: () => void }) {
+function EvidenceBanner({ evidence, onBack, onClear, onNextTrace }: { evidence: EvidenceMarks; onBack: () => void; onClear: () => void; onNextTrace: () => void }) {
   const shown = getEvidenceMarks(evidence.spanIds).indices.length;
-  const elsewhere = evidence.total - evidence.spanIds.length;
+  const elsewhere = evidence.all.length - evidence.spanIds.length;
   const absent = evidence.spanIds.length - shown;
   return (
     <div className="trace-evidence" role="status" aria-label="Evidence">
@@ -219,6 +223,11 @@ function EvidenceBanner({ evidence, onBack, onClear }: { evidence: NonNullable<R
         {absent > 0 && `, ${absent} not stored in this trace`}
         {elsewhere > 0 && `, ${elsewhere} in other traces`}
       </span>
+      {elsewhere > 0 && (
+        <button className="btn btn-small" onClick={onNextTrace}>
+          Next trace with evidence
+        </button>
+      )}
       <button className="btn btn-small" onClick={onBack}>
         Back to Tests
       </button>

@@ -45,12 +45,29 @@ describe('waterfall evidence', () => {
     expect(s.view).toBe('trace');
     expect(s.traceLoad).toEqual({ status: 'ready', traceId });
     expect(s.selected).toBe(at('b2'));
-    expect(s.evidence).toEqual({ traceId, label: 'main › expect.status', spanIds: [ev('b2').spanId, ev('a1').spanId], total: 3 });
+    expect(s.evidence).toEqual({ traceId, label: 'main › expect.status', spanIds: [ev('b2').spanId, ev('a1').spanId], all: [ev('b2'), ev('a1'), ev('x', other)] });
     const marks = getEvidenceMarks(s.evidence!.spanIds);
     expect([...marks.indices]).toEqual([at('b2'), at('a1')]);
     expect(marks.isEvidence[at('b2')]).toBe(1);
     expect(marks.isEvidence[at('root')]).toBe(0);
     expect(s.scrollRequest?.row).toBe(names().indexOf('b2'));
+  });
+
+  it('goes on to the next trace holding evidence of the same check, and back', async () => {
+    const otherSpans = [{ ...spans[0]!, traceId: other, spanId: 'a'.repeat(16), name: 'elsewhere' }];
+    const { api, calls } = fakeApi(async () => (calls.at(-1) === other ? { traceId: other, spans: otherSpans } : { traceId, spans }));
+    const evidence = [ev('b2'), { traceId: other, spanId: 'a'.repeat(16), name: 'elsewhere' }];
+    await useStudio.getState().openEvidence(api, 'check', evidence);
+    await useStudio.getState().nextEvidenceTrace(api);
+    let s = useStudio.getState();
+    expect(s.traceLoad).toEqual({ status: 'ready', traceId: other });
+    expect(s.evidence).toMatchObject({ traceId: other, spanIds: ['a'.repeat(16)] });
+    expect(getLoadedTrace()!.tree.spans[s.selected]!.name).toBe('elsewhere');
+    await useStudio.getState().nextEvidenceTrace(api);
+    s = useStudio.getState();
+    expect(s.evidence).toMatchObject({ traceId, spanIds: [ev('b2').spanId] });
+    expect(s.selected).toBe(at('b2'));
+    expect(calls).toEqual([traceId, other, traceId]);
   });
 
   it('reuses the open trace, expanding collapsed ancestors of the evidence', async () => {

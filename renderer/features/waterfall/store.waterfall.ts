@@ -15,8 +15,8 @@ export interface EvidenceMarks {
   label: string;
   /** Evidence span ids in this trace. */
   spanIds: readonly string[];
-  /** How many evidence spans the check has in all (some may be in other traces). */
-  total: number;
+  /** Every evidence span of the check, in all traces (to go on to the next trace holding some). */
+  all: readonly EvidenceSpan[];
 }
 
 export type TraceLoad = { status: 'idle' } | { status: 'loading'; traceId: string } | { status: 'ready'; traceId: string } | { status: 'error'; traceId: string; problem: Problem };
@@ -56,6 +56,8 @@ export interface WaterfallSlice {
    */
   openEvidence(api: StudioApi, label: string, spans: readonly EvidenceSpan[]): Promise<void>;
   clearEvidence(): void;
+  /** Opens the evidence of the same check in the next trace that holds some (wraps around). */
+  nextEvidenceTrace(api: StudioApi): Promise<void>;
 }
 
 let nonce = 0;
@@ -172,7 +174,7 @@ export const createWaterfallSlice: StateCreator<StudioStore, [], [], WaterfallSl
     let changed = false;
     for (let k = 0; k < indices.length; k++) changed = revealSpan(t.tree, t.collapsed, indices[k]!) || changed;
     const collapseVersion = get().collapseVersion + (changed ? 1 : 0);
-    const evidence = { traceId: first.traceId, label, spanIds, total: spans.length };
+    const evidence = { traceId: first.traceId, label, spanIds, all: spans };
     if (indices.length === 0) return set({ evidence, collapseVersion });
     const target = indices[0]!;
     set({ evidence, collapseVersion, selected: target, scrollRequest: { row: rowOf(t.tree, getRows(collapseVersion), target), nonce: ++nonce } });
@@ -180,6 +182,16 @@ export const createWaterfallSlice: StateCreator<StudioStore, [], [], WaterfallSl
 
   clearEvidence() {
     set({ evidence: null });
+  },
+
+  async nextEvidenceTrace(api) {
+    const ev = get().evidence;
+    if (!ev) return;
+    const traces = [...new Set(ev.all.map((e) => e.traceId))];
+    const next = traces[(traces.indexOf(ev.traceId) + 1) % traces.length];
+    if (next === undefined || next === ev.traceId) return;
+    // Same list, that trace's spans first: openEvidence opens the trace of the first span.
+    await get().openEvidence(api, ev.label, [...ev.all.filter((e) => e.traceId === next), ...ev.all.filter((e) => e.traceId !== next)]);
   },
 
   setZoom(zoom) {
