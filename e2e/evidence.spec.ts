@@ -55,6 +55,7 @@ test('a failed check opens its evidence spans selected and marked in the waterfa
   const traces = run.getByRole('group', { name: 'Traces of this run' });
   await expect(traces.getByRole('button', { name: /^Open trace [0-9a-f]{32}$/ }).first()).toBeVisible();
 
+  await page.screenshot({ path: `${SHOTS}/evidence-tests.png` });
   await check.click();
   await expect(waterfall(page)).toBeVisible();
   const selected = selectedSpanRow(page);

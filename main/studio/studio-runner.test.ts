@@ -50,7 +50,7 @@ describe('studio runner', () => {
     expect(reply.ok).toBe(true);
     const runId = (reply as { value: { runId: string } }).value.runId;
     const finished = await eventually((e) => e.event === 'runFinished' && e.payload.runId === runId);
-    expect(finished.payload).toMatchObject({ file: join(dir, 'broken.clnrm.toml'), passed: false, cancelled: false });
+    expect(finished.payload).toMatchObject({ file: join(dir, 'broken.clnrm.toml'), passed: false, cancelled: false, traceIds: [] });
     expect((finished.payload.verdicts as Array<{ passed: boolean; message: string }>)[0]).toMatchObject({ passed: false, message: expect.stringMatching(/./) });
     expect(events.some((e) => e.event === 'runProgress' && e.payload.runId === runId && e.payload.phase === 'starting')).toBe(true);
     expect(await handleCall(backend.handlers, 'cancelRun', { runId })).toEqual({ ok: true, value: { cancelled: false } });
