@@ -5,37 +5,16 @@
 // evidence; then follow a run's "Open trace" link. Needs Docker and the images from
 // resources/images/build.sh: skipped loudly without them locally, FAILS under CI=true.
 import { expect, test } from '@playwright/test';
-import { announceDockerSkip, probeDocker } from '../main/docker/test-support';
 import { SHOTS, nav, openStudio, selectedSpanRow, waterfall } from './fixtures/page';
-import { startStudio, type Studio } from './fixtures/studio';
+import { useDockerStudio } from './fixtures/docker-studio';
 
-const DEMO_IMAGE = 'cleanroom/demo:latest';
 const CHECK = 'expect.status.by_name."job.process"';
-
-let studio: Studio | undefined;
-let dockerMissing: string | undefined;
-
-test.beforeAll(async () => {
-  const probe = await probeDocker([DEMO_IMAGE]);
-  announceDockerSkip('e2e evidence', probe);
-  if (!probe.docker) {
-    dockerMissing = probe.reason ?? 'no Docker engine';
-    return;
-  }
-  studio = await startStudio();
-});
-test.afterAll(async () => {
-  await studio?.stop();
-});
+const docker = useDockerStudio('e2e evidence');
 
 test('a failed check opens its evidence spans selected and marked in the waterfall', async ({ page }) => {
-  if (dockerMissing !== undefined) {
-    // Docker is part of the CI contract: there, a missing engine or image is a failure.
-    expect(process.env.CI === 'true' ? `Docker is required under CI=true: ${dockerMissing}` : undefined).toBeUndefined();
-    test.skip(true, `SKIPPED: needs Docker and ${DEMO_IMAGE} (${dockerMissing}); run resources/images/build.sh`);
-  }
+  const studio = docker.require();
   test.setTimeout(180_000);
-  const errors = await openStudio(page, studio!);
+  const errors = await openStudio(page, studio);
 
   await nav(page, 'Tests').click();
   const view = page.getByRole('region', { name: 'Tests' });

@@ -2,30 +2,14 @@
 // cancelled from the page (cancelRun), and the view then shows the run as cancelled. Needs Docker
 // and the demo image (resources/images/build.sh): skipped loudly without them, FAILS under CI=true.
 import { expect, test } from '@playwright/test';
-import { announceDockerSkip, probeDocker } from '../main/docker/test-support';
 import { nav, openStudio } from './fixtures/page';
-import { startStudio, type Studio } from './fixtures/studio';
+import { useDockerStudio } from './fixtures/docker-studio';
 
-const DEMO_IMAGE = 'cleanroom/demo:latest';
-let studio: Studio | undefined;
-let dockerMissing: string | undefined;
-
-test.beforeAll(async () => {
-  const probe = await probeDocker([DEMO_IMAGE]);
-  announceDockerSkip('e2e tests view', probe);
-  if (!probe.docker) dockerMissing = probe.reason ?? 'no Docker engine';
-  else studio = await startStudio();
-});
-test.afterAll(async () => {
-  await studio?.stop();
-});
+const docker = useDockerStudio('e2e tests view');
 
 test('a running test is cancelled from the page', async ({ page }) => {
-  if (dockerMissing !== undefined) {
-    expect(process.env.CI === 'true' ? `Docker is required under CI=true: ${dockerMissing}` : undefined).toBeUndefined();
-    test.skip(true, `SKIPPED: needs Docker and ${DEMO_IMAGE} (${dockerMissing}); run resources/images/build.sh`);
-  }
-  const errors = await openStudio(page, studio!);
+  const studio = docker.require();
+  const errors = await openStudio(page, studio);
   await nav(page, 'Tests').click();
   const view = page.getByRole('region', { name: 'Tests' });
   await view.getByLabel('Test folder path').fill('examples');
