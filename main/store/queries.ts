@@ -15,6 +15,8 @@ export interface TraceFilter {
   maxDurationMs?: number;
   /** Some span of the trace has this status. */
   status?: StatusCode;
+  /** No span of the trace has status ERROR. */
+  withoutErrors?: boolean;
   /** Trace start bounds, ms since the epoch (or a Date / ISO text). */
   since?: number | Date | string;
   until?: number | Date | string;
@@ -86,6 +88,7 @@ function traceMatchConditions(filter: TraceFilter, values: DuckDBValue[]): strin
   if (filter.service !== undefined) any('service = ?', filter.service);
   if (filter.spanName !== undefined) any('name = ?', filter.spanName);
   if (filter.status !== undefined) any('status_code = ?', filter.status);
+  if (filter.withoutErrors) parts.push(`NOT bool_or(status_code = 'error')`);
   if (filter.attribute !== undefined) {
     // In the span's attributes, or in its resource's.
     const fragments = attributeFragments(filter.attribute.key, filter.attribute.value);

@@ -69,6 +69,9 @@ describe.each(MODES)('trace store %s', (_mode, modeOptions) => {
     expect(t1.durationUs).toBeCloseTo(50_000, 3);
     expect((await store.listTraces({ service: 'db' })).traces.map((t) => t.traceId)).toEqual([hexId(1, 32)]);
     expect((await store.listTraces({ status: 'error' })).total).toBe(1);
+    // Unset spans are not 'ok': "without errors" is its own filter.
+    expect((await store.listTraces({ status: 'ok' })).total).toBe(0);
+    expect((await store.listTraces({ withoutErrors: true })).traces.map((t) => t.traceId)).toEqual([hexId(3, 32), hexId(2, 32)]);
     expect((await store.listTraces({ attribute: { key: 'db.system', value: 'postgres' } })).total).toBe(1);
     expect((await store.listTraces({ attribute: { key: 'db.system', value: 'mysql' } })).total).toBe(0);
     expect((await store.listTraces({ minDurationMs: 100 })).traces.map((t) => t.traceId)).toEqual([hexId(2, 32)]);

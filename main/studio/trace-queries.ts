@@ -22,7 +22,8 @@ function storeQuery(q: TraceQuery): ListTracesQuery {
   if (q.spanName !== undefined) out.spanName = q.spanName;
   if (q.minDurationMs !== undefined) out.minDurationMs = q.minDurationMs;
   if (q.maxDurationMs !== undefined) out.maxDurationMs = q.maxDurationMs;
-  if (q.status !== 'any') out.status = q.status;
+  if (q.status === 'no-errors') out.withoutErrors = true;
+  else if (q.status !== 'any') out.status = q.status;
   // The store takes ms since the epoch; the contract speaks µs.
   if (q.sinceUs !== undefined) out.since = q.sinceUs / 1000;
   if (q.untilUs !== undefined) out.until = q.untilUs / 1000;

@@ -29,7 +29,8 @@ export const ProblemSchema = z.object({
   details: z.record(z.string(), z.unknown()).optional(),
 });
 
-const StatusFilter = z.enum(['any', 'ok', 'error', 'unset']);
+/** 'ok' | 'error' | 'unset': some span of the trace has that status; 'no-errors': no span has status ERROR. */
+const StatusFilter = z.enum(['any', 'ok', 'error', 'unset', 'no-errors']);
 const nonNegative = z.number().nonnegative();
 
 export const TraceSummarySchema = z.object({

@@ -71,7 +71,7 @@ function ConnectedTracesView({ api, theme }: { api: StudioApi; theme: 'light' | 
         <select className="input" aria-label="Status" value={query.status ?? 'any'} onChange={(e) => setQuery({ status: e.target.value as 'any' })}>
           <option value="any">Any status</option>
           <option value="error">With errors</option>
-          <option value="ok">Without errors</option>
+          <option value="no-errors">Without errors</option>
         </select>
         <select className="input" aria-label="Sort" value={query.sort ?? 'newest'} onChange={(e) => setQuery({ sort: e.target.value as 'newest' })}>
           <option value="newest">Newest first</option>
