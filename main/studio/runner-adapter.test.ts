@@ -47,6 +47,8 @@ describe('runOutcome', () => {
       ['main › expect.status.by_name."job.process"', false, [{ traceId: hexId(1, 32), spanId: hexId(2, 16), name: 'job.process' }]],
       ['main › expect.span[0]', true, [{ traceId: hexId(2, 32), spanId: hexId(3, 16), name: 'health' }]],
     ]);
+    // The whole-test line is a summary; only expectations count as checks.
+    expect(result.verdicts.map((v) => v.kind)).toEqual(['test', 'expectation', 'expectation']);
   });
 
   it('asks the stored traces of the run for ids the memory index no longer holds', async () => {

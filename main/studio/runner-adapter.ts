@@ -64,16 +64,16 @@ export async function runOutcome(summary: RunSummary, store: EvidenceStore): Pro
   const traceIds = new Set<string>();
   for (const test of summary.tests) {
     const why = test.problems[0]?.message ?? test.executions.flatMap((e) => e.problems)[0]?.message ?? test.verdict;
-    verdicts.push({ name: test.name, passed: test.verdict === 'passed', message: test.verdict === 'passed' ? 'passed' : why, evidence: [] });
+    verdicts.push({ name: test.name, kind: 'test', passed: test.verdict === 'passed', message: test.verdict === 'passed' ? 'passed' : why, evidence: [] });
     for (const execution of test.executions) {
       const where = execution.iteration > 1 ? `${execution.scenario} #${execution.iteration}` : execution.scenario;
       const located = await locate(store, execution);
       for (const id of located.traceIds) if (traceIds.size < MAX_RUN_TRACES) traceIds.add(id);
       for (const step of execution.steps) {
-        if (step.verdict !== 'passed') verdicts.push({ name: `${where} › step ${step.name}`, passed: false, message: step.message ?? step.verdict, evidence: [] });
+        if (step.verdict !== 'passed') verdicts.push({ name: `${where} › step ${step.name}`, kind: 'step', passed: false, message: step.message ?? step.verdict, evidence: [] });
       }
       for (const e of execution.expectations) {
-        verdicts.push({ name: `${where} › ${e.expectation}`, passed: e.passed, message: e.message, evidence: evidenceOf(e.spans, located.spans, execution.spanNames) });
+        verdicts.push({ name: `${where} › ${e.expectation}`, kind: 'expectation', passed: e.passed, message: e.message, evidence: evidenceOf(e.spans, located.spans, execution.spanNames) });
       }
     }
   }

@@ -50,7 +50,7 @@ export function evaluateStatus(status: StatusExpectation, index: TraceIndex, out
             expectation: 'expect.status.all',
             kind: 'status',
             passed: false,
-            message: `${plural(bad.length, 'span')} of ${index.spans.length} are not ${want} (${summarize(index, bad)}); first: ${q(index.spans[bad[0]!]!.name)}`,
+            message: `${plural(bad.length, 'span')} of ${index.spans.length} ${bad.length === 1 ? 'is' : 'are'} not ${want} (${summarize(index, bad)}); first: ${q(index.spans[bad[0]!]!.name)}`,
             spans: evidence(index, bad),
           },
     );
@@ -84,7 +84,7 @@ export function evaluateStatus(status: StatusExpectation, index: TraceIndex, out
             expectation,
             kind: 'status',
             passed: false,
-            message: `${plural(bad.length, 'span')} matching ${q(pattern)} are not ${want} (${summarize(index, bad)})`,
+            message: `${plural(bad.length, 'span')} matching ${q(pattern)} ${bad.length === 1 ? 'is' : 'are'} not ${want} (${summarize(index, bad)})`,
             spans: evidence(index, bad),
           },
     );

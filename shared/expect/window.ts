@@ -104,7 +104,7 @@ export function evaluateWindow(
         expectation,
         kind: 'window',
         passed: true,
-        message: `all ${plural(inner.length, 'span')} named ${q(name)} lie inside a ${q(window.outer)} span`,
+        message: `${inner.length === 1 ? 'the only' : 'all'} ${plural(inner.length, 'span')} named ${q(name)} ${inner.length === 1 ? 'lies' : 'lie'} inside a ${q(window.outer)} span`,
         spans: evidence(index, proof),
       });
       return;

@@ -56,7 +56,7 @@ describe('clnrm analyze', () => {
     const r = await runCli(['analyze', 'demo.clnrm.toml', '--traces', 'trace.json'], { cwd: dir });
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('✓ expect.span[1]');
-    expect(r.stdout).toMatch(/✗ expect\.status\.all .*1 span of 3 are not OK/);
+    expect(r.stdout).toMatch(/✗ expect\.status\.all .*1 span of 3 is not OK/);
     expect(r.stdout).toContain(sid('bad'));
     expect(r.stdout).toContain('4 expectations: 3 passed, 1 failed (3 spans from trace.json)');
   });

@@ -52,6 +52,9 @@ export function RunResult({
   const verdict = done === null ? null : done.cancelled ? 'cancelled' : done.passed ? 'passed' : 'failed';
   const failed = done?.verdicts.filter((v) => !v.passed) ?? [];
   const passed = done?.verdicts.filter((v) => v.passed) ?? [];
+  // The whole-test line is a summary, not a check of its own.
+  const checks = done?.verdicts.filter((v) => v.kind === 'expectation') ?? [];
+  const checksPassed = checks.filter((v) => v.passed).length;
   return (
     <div className="tests-run" role="group" aria-label={`Run ${run.runId}`}>
       <div className="tests-run-head">
@@ -60,11 +63,13 @@ export function RunResult({
             <span className="spinner spinner-inline" aria-hidden="true" /> {last ? `${last.phase}: ${last.message}` : 'starting…'}
           </span>
         ) : (
-          <span className={'chip ' + (verdict === 'passed' ? 'chip-ok' : 'badge-error')}>{verdict}</span>
+          <span className={'chip ' + (verdict === 'passed' ? 'chip-ok' : 'badge-error')} role="status" aria-label={`Verdict: ${verdict}`}>
+            {verdict}
+          </span>
         )}
         {done && (
           <span className="muted">
-            {(done.durationMs / 1000).toFixed(1)} s{done.verdicts.length > 0 && ` · ${passed.length} of ${done.verdicts.length} checks passed`}
+            {(done.durationMs / 1000).toFixed(1)} s{checks.length > 0 && ` · ${checksPassed} of ${checks.length} checks passed`}
           </span>
         )}
         <span className="faint mono">{run.runId}</span>
