@@ -1,70 +1,18 @@
 // Decode-only throughput of our OTLP protobuf decoder against protobufjs (schema declared in
 // shared/otlp/fixtures/otlp-trace-proto.ts, decoding to its message objects) on the same realistic
-// payloads: batches of 512 spans with 10 attributes each and some events. For context it also
+// payloads (bench/ingest-payloads.ts, shared with the ingest bench): batches of 512 spans with 10
+// attributes each and some events. For context it also
 // times protobufjs decode+toObject (its closest route to text ids/int64s) and our OTLP/JSON decoder.
 // Figures are per CPU-second of this process. Prints figures; asserts nothing. Run: npm run bench:decode
 import protobuf from 'protobufjs';
-import type { KeyValue, Span } from '../shared/model';
-import { buildSpan } from '../shared/model';
 import { decodeOtlpJson, decodeOtlpProtobuf, encodeOtlpJson, encodeOtlpProtobuf } from '../shared/otlp';
 import { OTLP_TRACE_PROTO } from '../shared/otlp/fixtures/otlp-trace-proto';
+import { realisticBatch } from './ingest-payloads';
 
 const BATCH = 512;
 const BATCHES = 8;
 const ROUNDS = 5;
 const MIN_MS = 500;
-
-function realisticBatch(seed: number): Span[] {
-  const resource = {
-    attributes: [
-      { key: 'service.name', value: { stringValue: `svc-${seed % 3}` } },
-      { key: 'service.version', value: { stringValue: '1.4.2' } },
-      { key: 'host.name', value: { stringValue: 'worker-7.cluster.local' } },
-      { key: 'telemetry.sdk.language', value: { stringValue: 'nodejs' } },
-    ],
-  };
-  const scope = { name: '@opentelemetry/instrumentation-http', version: '0.52.0' };
-  const spans: Span[] = [];
-  const hex = (n: number, len: number) => (n.toString(16).padStart(8, '0').repeat(4)).slice(0, len);
-  for (let i = 0; i < BATCH; i++) {
-    const start = 1_700_000_000_000_000_000n + BigInt(seed * 1_000_000 + i * 1000);
-    const attributes: KeyValue[] = [
-      { key: 'http.request.method', value: { stringValue: i % 2 ? 'GET' : 'POST' } },
-      { key: 'url.full', value: { stringValue: `https://api.example.com/v1/orders/${seed}-${i}?expand=items,customer` } },
-      { key: 'http.response.status_code', value: { intValue: String(200 + (i % 5)) } },
-      { key: 'server.address', value: { stringValue: 'api.example.com' } },
-      { key: 'server.port', value: { intValue: '443' } },
-      { key: 'network.protocol.version', value: { stringValue: '1.1' } },
-      { key: 'user_agent.original', value: { stringValue: 'Mozilla/5.0 (X11; Linux x86_64) load-test/1.0' } },
-      { key: 'http.request.body.size', value: { intValue: String(1024 + i) } },
-      { key: 'sampling.ratio', value: { doubleValue: 0.25 } },
-      { key: 'cache.hit', value: { boolValue: i % 3 === 0 } },
-    ];
-    spans.push(
-      buildSpan({
-        traceId: hex(seed * 7919 + Math.floor(i / 16) + 1, 32),
-        spanId: hex(seed * 104729 + i + 1, 16),
-        parentSpanId: i % 16 ? hex(seed * 104729 + i, 16) : undefined,
-        name: i % 2 ? 'GET /v1/orders/{id}' : 'POST /v1/orders',
-        kind: i % 16 ? 'client' : 'server',
-        startTimeUnixNano: start.toString(),
-        endTimeUnixNano: (start + 1_234_567n).toString(),
-        attributes,
-        events:
-          i % 4 === 0
-            ? [
-                { name: 'request.sent', timeUnixNano: (start + 1000n).toString(), attributes: [{ key: 'bytes', value: { intValue: '512' } }] },
-                { name: 'response.received', timeUnixNano: (start + 1_200_000n).toString(), attributes: [] },
-              ]
-            : [],
-        status: i % 50 === 0 ? { code: 'error', message: 'upstream timeout' } : { code: 'unset' },
-        resource,
-        scope,
-      }),
-    );
-  }
-  return spans;
-}
 
 /**
  * Time of one pass over all payloads, in ms of process CPU time (user + system): on a machine
@@ -81,7 +29,7 @@ const rate = (ms: number, passes: number) => (passes * BATCHES * BATCH * 1000) /
 const fmt = (spansPerSecond: number) => Math.round(spansPerSecond).toLocaleString('en-US').padStart(12);
 
 const Request = protobuf.parse(OTLP_TRACE_PROTO, { keepCase: true }).root.lookupType('otlp.ExportTraceServiceRequest');
-const batches = Array.from({ length: BATCHES }, (_, i) => realisticBatch(i + 1));
+const batches = Array.from({ length: BATCHES }, (_, i) => realisticBatch(i + 1, BATCH));
 const payloads = batches.map((b) => encodeOtlpProtobuf(b));
 const jsonPayloads = batches.map((b) => JSON.stringify(encodeOtlpJson(b)));
 const bytes = payloads.reduce((n, p) => n + p.length, 0) / payloads.length;
