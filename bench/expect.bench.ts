@@ -10,20 +10,10 @@ import { buildTraceIndex, evaluateWithIndex } from '../shared/expect';
 import type { EvaluationConfig, TraceIndex } from '../shared/expect';
 import { normalizedTraceHash, normalizedTraceHashOfIndex } from '../shared/expect/determinism';
 import { distributedTracingSchema, expectSchema, temporalSchema } from '../shared/spec/schema/expect';
+import { mulberry32 } from '../shared/random';
 
 const TRACES = Number(process.env.TRACES ?? 10_000);
 const QUERIES = 86; // db.query spans per trace → 100 spans per trace
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const resources = new Map<string, Resource>();
 function resource(service: string): Resource {

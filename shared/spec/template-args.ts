@@ -1,3 +1,4 @@
+import { mulberry32U32 } from '../random';
 // Arguments and randomness for the template functions (template-functions.ts, template-fake.ts).
 //
 // Tera passes function arguments by keyword only (`fake_int_range(min=1, max=10)`); nunjucks passes
@@ -60,17 +61,10 @@ export function requireList(fn: string, args: Args, name: string): unknown[] {
 
 /** Deterministic 32-bit generator (mulberry32): small, fast, good enough for test data, never for secrets. */
 export class Rng {
-  private state: number;
+  readonly nextU32: () => number;
   constructor(seed: number) {
     // Fold seeds wider than 32 bits (clnrm's are u64) so 2**32 + 1 and 1 differ.
-    this.state = (Math.trunc(seed) ^ Math.trunc(seed / 0x100000000)) >>> 0;
-  }
-  nextU32(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
+    this.nextU32 = mulberry32U32((Math.trunc(seed) ^ Math.trunc(seed / 0x100000000)) >>> 0);
   }
   /** Uniform float in [0, 1). */
   next(): number {

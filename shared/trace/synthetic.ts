@@ -5,6 +5,7 @@
 // every other span as its child.
 import { buildSpan, fromPlain } from '../model';
 import type { KeyValue, Resource, Span, SpanEvent, SpanKind } from '../model';
+import { mulberry32 } from '../random';
 
 export type SyntheticShape = 'wide' | 'deep' | 'flat';
 
@@ -49,25 +50,13 @@ const OPERATIONS: Record<string, readonly [string, SpanKind][]> = {
   email: [['SendConfirmation', 'producer'], ['render template', 'internal']],
 };
 
-/** Small fast PRNG (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function hex(n: number, width: number): string {
   return n.toString(16).padStart(width, '0');
 }
 
 export function generateTrace(options: SyntheticOptions): Span[] {
   const n = Math.max(0, Math.floor(options.spans));
-  const rnd = random(options.seed ?? 42);
+  const rnd = mulberry32(options.seed ?? 42);
   const errorRate = options.errorRate ?? 0.01;
   const traceId = hex(Math.floor(rnd() * 0xffffffff), 8) + '5ca1ab1e' + hex(options.seed ?? 42, 8) + hex(n, 8);
   const resources = new Map<string, Resource>();
