@@ -12,38 +12,17 @@ import { resolve } from 'node:path';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { serveStatic } from './ui-server';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../scripts/chromium.mjs';
+import type { HarnessTimings as Timings, ScrollStats as Scroll } from '../renderer/harness/probe';
 
 const root = resolve(import.meta.dirname, '..');
 const ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
+  ...CHROMIUM_ARGS,
   // Let requestAnimationFrame run as fast as frames are produced, so frame deltas show the work
   // per frame instead of the 16.7 ms vsync interval.
   '--disable-frame-rate-limit',
   '--disable-gpu-vsync',
 ];
-
-interface Timings {
-  spans: number;
-  generateMs: number;
-  openToPaintMs: number;
-  buildTreeMs: number;
-  pageToPaintMinusGenerateMs: number;
-}
-interface Scroll {
-  frames: number;
-  p50: number;
-  p95: number;
-  max: number;
-  rowsTravelled: number;
-  renderP50: number;
-  renderP95: number;
-}
 
 const fmt = (ms: number) => `${ms.toFixed(0).padStart(6)} ms`;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -66,7 +45,7 @@ async function main(): Promise<void> {
   console.log(`machine: ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(' / ')} (1/5/15 min) — frame times include whatever else runs`);
   const server = await serveStatic(resolve(root, 'dist/renderer'));
   const profile = mkdtempSync(resolve(tmpdir(), 'clnrm-bench-ui-'));
-  const context = await chromium.launchPersistentContext(profile, { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ARGS, headless: true });
+  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM_PATH, args: ARGS, headless: true });
   try {
     // 100k: three fresh page loads, median.
     const runs: Timings[] = [];

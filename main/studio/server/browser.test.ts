@@ -13,9 +13,9 @@ import { formatTraceFile } from '../../../shared/otlp';
 import { makeTraces, resourceFor } from '../../store/test-spans';
 import { StudioBackend } from '../backend';
 import { startStudioServer, type StudioServer } from './studio-server';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../../scripts/chromium.mjs';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+const CHROMIUM = CHROMIUM_PATH;
 const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium && process.env.CI === 'true') throw new Error(`Chromium is required under CI=true but ${CHROMIUM} is missing`);
 if (!haveChromium) console.warn(`SKIPPING browser-mode browser tests: no Chromium at ${CHROMIUM} (set CHROMIUM_PATH)`);
@@ -52,7 +52,7 @@ describe.skipIf(!haveChromium)('browser mode in Chromium', () => {
     backend = await StudioBackend.open({ inMemory: true, httpPort: false, grpcPort: false, cwd: dir, env: {} });
     await backend.handlers.importFiles({ files: [{ name: 'a.json', text: formatTraceFile(makeTraces(3, 2, resourceFor('api')), 'otlp-json') }] });
     server = await startStudioServer({ handlers: backend.handlers, hub: backend.hub, rendererDir: join(dir, 'ui'), clientScript: join(dir, 'client.js') });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS] });
     // Another site on the same machine that knows (or guessed) the token.
     foreign = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><body>foreign</body>'));
     await new Promise<void>((r) => foreign.listen(0, '127.0.0.1', () => r()));
