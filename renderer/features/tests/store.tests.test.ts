@@ -1,17 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { StudioApi } from '../../../shared/ipc/contract';
+import { afterEach, describe, expect, it } from 'vitest';
 import { StudioError } from '../../../shared/errors';
 import { useStudio } from '../../app/store';
+import { fakeApi, resetStudioBeforeEach } from '../../app/store-testing';
 
-/** Only the calls under test; anything else fails the test loudly. */
-function fakeApi(over: Partial<Record<keyof StudioApi, unknown>>): StudioApi {
-  return new Proxy(over, {
-    get: (target, name) => target[name as keyof StudioApi] ?? (() => Promise.reject(new Error(`unexpected call ${String(name)}`))),
-  }) as unknown as StudioApi;
-}
-
-const initial = useStudio.getState();
-beforeEach(() => useStudio.setState(initial, true));
+const resetStudio = resetStudioBeforeEach();
 
 describe('tests slice: opening a known folder', () => {
   it('lists the folder the demo or the desktop menu names', async () => {
@@ -57,7 +49,7 @@ describe('tests slice: the last folder is reopened next session', () => {
     const api = fakeApi({ listTestFiles: async ({ folder }: { folder: string }) => ({ files: [{ path: `${folder}/a.clnrm.toml`, name: 'a', sizeBytes: 1, modifiedMs: 0 }] }) });
     await useStudio.getState().openTestFolderAt(api, '/x/examples');
     expect(items.get('cleanroom.testFolder')).toBe('/x/examples');
-    useStudio.setState(initial, true);
+    resetStudio();
     await useStudio.getState().restoreTestFolder(api);
     expect(useStudio.getState()).toMatchObject({ testFolder: '/x/examples', testsLoading: false, testsProblem: null });
   });

@@ -1,20 +1,12 @@
-import { beforeEach, describe, expect, it } from 'vitest';
-import type { StudioApi } from '../../../shared/ipc/contract';
+import { describe, expect, it } from 'vitest';
 import { StudioError } from '../../../shared/errors';
 import { useStudio } from '../../app/store';
+import { fakeApi, resetStudioBeforeEach } from '../../app/store-testing';
 
 const TRACE_A = 'a'.repeat(32);
 const TRACE_B = 'b'.repeat(32);
 
-/** Only the calls the first-run flow makes; anything else fails the test loudly. */
-function fakeApi(over: Partial<Record<keyof StudioApi, unknown>>): StudioApi {
-  return new Proxy(over, {
-    get: (target, name) => target[name as keyof StudioApi] ?? (() => Promise.reject(new Error(`unexpected call ${String(name)}`))),
-  }) as unknown as StudioApi;
-}
-
-const initial = useStudio.getState();
-beforeEach(() => useStudio.setState(initial, true));
+resetStudioBeforeEach();
 
 describe('first-run slice', () => {
   it('knows an empty store and loads the demo, keeping where the example tests are', async () => {
