@@ -9,10 +9,12 @@ interface TextEncoderLike {
   encode(input: string): Uint8Array;
 }
 const platform = globalThis as unknown as {
-  TextDecoder: new (label?: string, options?: { fatal?: boolean }) => TextDecoderLike;
+  TextDecoder: new (label?: string, options?: { fatal?: boolean; ignoreBOM?: boolean }) => TextDecoderLike;
   TextEncoder: new () => TextEncoderLike;
 };
-const utf8Decoder = new platform.TextDecoder('utf-8');
+// ignoreBOM: a string that starts with U+FEFF is data (an attribute value, an event name), not a
+// byte-order mark to strip: without it such a value would lose its first character.
+const utf8Decoder = new platform.TextDecoder('utf-8', { ignoreBOM: true });
 const utf8Encoder = new platform.TextEncoder();
 
 /** Two lowercase hex characters for every byte value: no per-byte toString in the hot path. */

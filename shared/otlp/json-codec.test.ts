@@ -160,3 +160,12 @@ describe('exportTraceServiceResponseJson', () => {
     });
   });
 });
+
+describe('decodeOtlpJson: byte-order marks', () => {
+  it('ignores a BOM opening the document, keeps one inside a string', () => {
+    const body = JSON.stringify(encodeOtlpJson([{ ...sampleSpans()[0]!, name: '\uFEFFx' }]));
+    const fromBytes = decodeOtlpJson(new TextEncoder().encode('\uFEFF' + body));
+    expect(fromBytes.spans[0]!.name).toBe('\uFEFFx');
+    expect(decodeOtlpJson('\uFEFF' + body).spans[0]!.name).toBe('\uFEFFx');
+  });
+});

@@ -33,7 +33,8 @@ export function decodeOtlpJson(input: string | unknown): OtlpDecodeResult {
   const text = input instanceof Uint8Array ? utf8OfRange(input, 0, input.length) : input;
   if (typeof text === 'string') {
     try {
-      root = parseJsonExact(text);
+      // A byte-order mark may open a JSON document (RFC 8259 §8.1 lets parsers ignore it).
+      root = parseJsonExact(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
     } catch (error) {
       throw OTLP_JSON.fail('', `the body is not JSON (${(error as Error).message})`);
     }

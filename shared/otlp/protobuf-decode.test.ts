@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { StudioError } from '../errors';
+import { buildSpan } from '../model';
 import { decodeOtlpProtobuf, encodeExportTraceServiceResponse, encodeOtlpProtobuf } from './index';
 import { sampleSpans } from './fixtures/sample-spans';
 import { WIRE_I32, WIRE_I64, WIRE_LEN, WIRE_SGROUP, WIRE_EGROUP, WIRE_VARINT } from './wire-reader';
@@ -263,5 +264,23 @@ describe('encodeExportTraceServiceResponse', () => {
   it('carries rejected_spans and error_message in partial_success', () => {
     const bytes = encodeExportTraceServiceResponse({ rejectedSpans: 2, errorMessage: 'ab' });
     expect(Array.from(bytes)).toEqual([0x0a, 0x06, 0x08, 0x02, 0x12, 0x02, 0x61, 0x62]);
+  });
+});
+
+describe('decodeOtlpProtobuf: strings', () => {
+  it('keeps a leading U+FEFF (not a byte-order mark inside a protobuf string)', () => {
+    const span = buildSpan({
+      traceId: '0'.repeat(31) + '1',
+      spanId: 'b7ad6b7169203331',
+      name: '\uFEFFname',
+      startTimeUnixNano: '0',
+      endTimeUnixNano: '0',
+      events: [{ name: '\uFEFF', timeUnixNano: '0', attributes: [] }],
+      resource: { attributes: [] },
+      scope: { name: '' },
+    });
+    const [decoded] = decodeOtlpProtobuf(encodeOtlpProtobuf([span])).spans;
+    expect(decoded!.name).toBe('\uFEFFname');
+    expect(decoded!.events[0]!.name).toBe('\uFEFF');
   });
 });
