@@ -1,7 +1,7 @@
 // OTLP and trace-file codecs: the one place where outside trace data becomes our span model
 // (and goes back out). See each module for the format it speaks.
-export type { OtlpDecodeResult } from './result';
-export { decodeOtlpProtobuf } from './protobuf-decode';
+export type { OtlpDecodeResult, SpanWire } from './result';
+export { decodeOtlpProtobuf, decodeSpanMessage } from './protobuf-decode';
 export { encodeOtlpProtobuf, encodeExportTraceServiceResponse, exportTraceServiceResponseJson } from './protobuf-encode';
 export { decodeOtlpJson } from './json-decode';
 export { encodeOtlpJson } from './json-encode';

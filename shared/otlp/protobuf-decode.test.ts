@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { StudioError } from '../errors';
 import { buildSpan } from '../model';
-import { decodeOtlpProtobuf, encodeExportTraceServiceResponse, encodeOtlpProtobuf } from './index';
+import { decodeOtlpProtobuf, decodeSpanMessage, encodeExportTraceServiceResponse, encodeOtlpProtobuf } from './index';
 import { sampleSpans } from './fixtures/sample-spans';
 import { WIRE_I32, WIRE_I64, WIRE_LEN, WIRE_SGROUP, WIRE_EGROUP, WIRE_VARINT } from './wire-reader';
 import { WireWriter } from './wire-writer';
@@ -42,7 +42,28 @@ function ids(w: WireWriter, trace = 0xab, span = 0xcd): void {
 
 describe('decodeOtlpProtobuf', () => {
   it('decodes an empty request to no spans', () => {
-    expect(decodeOtlpProtobuf(new Uint8Array(0))).toEqual({ spans: [], rejectedSpans: 0 });
+    const { wire, ...result } = decodeOtlpProtobuf(new Uint8Array(0));
+    expect(result).toEqual({ spans: [], rejectedSpans: 0 });
+    expect(wire!.ranges).toEqual(new Int32Array(0));
+  });
+
+  it('shares one frozen KeyValue between spans whose attribute bytes are identical', () => {
+    const spans = sampleSpans().slice(0, 2);
+    const shared = { key: 'http.request.method', value: { stringValue: 'GET' } };
+    const withAttr = spans.map((s) => ({ ...s, attributes: [shared, { key: 'n', value: { intValue: s.spanId === spans[0]!.spanId ? '1' : '2' } }] }));
+    const decoded = decodeOtlpProtobuf(encodeOtlpProtobuf(withAttr)).spans;
+    expect(decoded.map((s) => s.attributes)).toEqual(withAttr.map((s) => s.attributes));
+    expect(decoded[0]!.attributes[0]).toBe(decoded[1]!.attributes[0]);
+    expect(Object.isFrozen(decoded[0]!.attributes[0])).toBe(true);
+    expect(decoded[0]!.attributes[1]).not.toEqual(decoded[1]!.attributes[1]);
+  });
+
+  it('rejects stored span bytes with invalid ids when decoding one Span message', () => {
+    const bytes = encodeOtlpProtobuf(sampleSpans().slice(0, 1));
+    const { wire, spans } = decodeOtlpProtobuf(bytes);
+    const message = bytes.slice(wire!.ranges[0], wire!.ranges[1]);
+    message.fill(0, 2, 18); // the 16 trace id bytes after tag and length
+    expect(() => decodeSpanMessage(message, spans[0]!.resource, spans[0]!.scope)).toThrow(/trace id/);
   });
 
   it('round-trips every part of the model through our encoder', () => {

@@ -6,11 +6,12 @@
 // StudioError 'otlp.decode' with the byte offset. Spans with invalid ids are rejected and counted
 // (OTLP partial success), the rest are kept.
 import type { InstrumentationScope, KeyValue, Resource, Span, SpanEvent, SpanLink, SpanStatus } from '../model';
-import { buildSpan } from '../model';
+import { serviceNameOf } from '../model';
 import { kindFromNumber } from './otlp-enums';
 import { decodeEvent, decodeLink, decodeStatus } from './protobuf-span-parts';
 import { OtlpReader } from './protobuf-values';
 import { Rejections, parentIdProblem, spanIdProblem, traceIdProblem, type OtlpDecodeResult } from './result';
+import { StudioError } from '../errors';
 
 // Wire types (local copies: see the note in wire-reader.ts about module bindings in hot loops).
 const I64 = 1;
@@ -20,11 +21,23 @@ const I32 = 5;
 
 const UNSET_STATUS: SpanStatus = Object.freeze({ code: 'unset' });
 
+/** What one request decodes into: the kept spans, where each one's Span message lies, rejections. */
+class Collected {
+  readonly spans: Span[] = [];
+  /** start, end byte offsets of each kept span's Span message, in `spans` order. */
+  readonly ranges: number[] = [];
+  readonly rejections = new Rejections();
+}
+
+/**
+ * Decodes a whole request. Besides the spans, the result's `wire` says where each kept span's
+ * Span message lies in `bytes`, so the store can keep those original bytes instead of encoding
+ * the span again.
+ */
 export function decodeOtlpProtobuf(bytes: Uint8Array): OtlpDecodeResult {
   const r = new OtlpReader(bytes);
   const end = bytes.length;
-  const spans: Span[] = [];
-  const rejections = new Rejections();
+  const out = new Collected();
   while (r.pos < end) {
     const tag = r.uint32(end);
     const field = tag >>> 3;
@@ -32,13 +45,27 @@ export function decodeOtlpProtobuf(bytes: Uint8Array): OtlpDecodeResult {
     if (field === 1) {
       if (wire !== LEN) throw r.wrongWire('ExportTraceServiceRequest.resource_spans (1)', wire, LEN);
       const stop = r.lengthEnd(end);
-      decodeResourceSpans(r, stop, spans, rejections);
+      decodeResourceSpans(r, stop, out);
       r.pos = stop;
     } else {
       r.skip(wire, field, end);
     }
   }
-  return rejections.finish(spans);
+  const result = out.rejections.finish(out.spans);
+  result.wire = { bytes, ranges: Int32Array.from(out.ranges) };
+  return result;
+}
+
+/**
+ * One span from the bytes of its Span message (as the store keeps them), with the resource and
+ * scope it was received under. Throws StudioError 'otlp.decode' when the bytes are not a valid span.
+ */
+export function decodeSpanMessage(bytes: Uint8Array, resource: Resource, scope: InstrumentationScope): Span {
+  const r = new OtlpReader(bytes);
+  const rejections = new Rejections();
+  const span = decodeSpan(r, bytes.length, resource, serviceNameOf(resource), scope, rejections);
+  if (span === undefined) throw new StudioError({ code: 'otlp.decode', message: `Stored span is invalid: ${rejections.finish([]).errorMessage ?? 'bad ids'}.` });
+  return span;
 }
 
 /**
@@ -46,7 +73,7 @@ export function decodeOtlpProtobuf(bytes: Uint8Array): OtlpDecodeResult {
  * first pass finds the resource and schema url (skipping the spans), a second decodes the spans
  * with the finished, shared Resource object.
  */
-function decodeResourceSpans(r: OtlpReader, end: number, spans: Span[], rejections: Rejections): void {
+function decodeResourceSpans(r: OtlpReader, end: number, out: Collected): void {
   const start = r.pos;
   const attributes: KeyValue[] = [];
   let dropped = 0;
@@ -73,13 +100,14 @@ function decodeResourceSpans(r: OtlpReader, end: number, spans: Span[], rejectio
   const resource: Resource = { attributes };
   if (dropped !== 0) (resource as { droppedAttributesCount?: number }).droppedAttributesCount = dropped;
   if (schemaUrl !== '') (resource as { schemaUrl?: string }).schemaUrl = schemaUrl;
+  const service = serviceNameOf(resource);
 
   r.pos = start;
   while (r.pos < end) {
     const tag = r.uint32(end);
     if (tag >>> 3 === 2) {
       const stop = r.lengthEnd(end);
-      decodeScopeSpans(r, stop, resource, spans, rejections);
+      decodeScopeSpans(r, stop, resource, service, out);
       r.pos = stop;
     } else r.skip(tag & 7, tag >>> 3, end);
   }
@@ -105,7 +133,7 @@ function decodeResource(r: OtlpReader, end: number, attributes: KeyValue[]): num
 }
 
 /** ScopeSpans: scope = 1, spans = 2, schema_url = 3 (two passes, as for ResourceSpans). */
-function decodeScopeSpans(r: OtlpReader, end: number, resource: Resource, spans: Span[], rejections: Rejections): void {
+function decodeScopeSpans(r: OtlpReader, end: number, resource: Resource, service: string, out: Collected): void {
   const start = r.pos;
   let scope: { name: string; version?: string; attributes?: KeyValue[]; droppedAttributesCount?: number; schemaUrl?: string } = {
     name: '',
@@ -132,14 +160,19 @@ function decodeScopeSpans(r: OtlpReader, end: number, resource: Resource, spans:
   }
   if (schemaUrl !== '') scope.schemaUrl = schemaUrl;
   const shared: InstrumentationScope = scope;
+  const { spans, ranges, rejections } = out;
 
   r.pos = start;
   while (r.pos < end) {
     const tag = r.uint32(end);
     if (tag >>> 3 === 2) {
       const stop = r.lengthEnd(end);
-      const span = decodeSpan(r, stop, resource, shared, rejections);
-      if (span !== undefined) spans.push(span);
+      const at = r.pos;
+      const span = decodeSpan(r, stop, resource, service, shared, rejections);
+      if (span !== undefined) {
+        spans.push(span);
+        ranges.push(at, stop);
+      }
       r.pos = stop;
     } else r.skip(tag & 7, tag >>> 3, end);
   }
@@ -178,7 +211,7 @@ function decodeScope(r: OtlpReader, end: number): { name: string; version?: stri
 }
 
 /** Span (trace.proto field numbers in the cases below); undefined when rejected for invalid ids. */
-function decodeSpan(r: OtlpReader, end: number, resource: Resource, scope: InstrumentationScope, rejections: Rejections): Span | undefined {
+function decodeSpan(r: OtlpReader, end: number, resource: Resource, service: string, scope: InstrumentationScope, rejections: Rejections): Span | undefined {
   let traceStart = 0;
   let traceEnd = 0;
   let spanStart = 0;
@@ -191,6 +224,8 @@ function decodeSpan(r: OtlpReader, end: number, resource: Resource, scope: Instr
   let kind = 0;
   let start = '0';
   let stop = '0';
+  let startUs = 0;
+  let endUs = 0;
   const attributes: KeyValue[] = [];
   let droppedAttributes = 0;
   const events: SpanEvent[] = [];
@@ -237,11 +272,13 @@ function decodeSpan(r: OtlpReader, end: number, resource: Resource, scope: Instr
         if (wire !== I64) throw r.wrongWire('Span.start_time_unix_nano (7)', wire, I64);
         r.fixed64(end);
         start = r.uint64String();
+        startUs = r.uint64Micros();
         break;
       case 8:
         if (wire !== I64) throw r.wrongWire('Span.end_time_unix_nano (8)', wire, I64);
         r.fixed64(end);
         stop = r.uint64String();
+        endUs = r.uint64Micros();
         break;
       case 9:
         if (wire !== LEN) throw r.wrongWire('Span.attributes (9)', wire, LEN);
@@ -302,24 +339,30 @@ function decodeSpan(r: OtlpReader, end: number, resource: Resource, scope: Instr
   }
   // The parent first: it is most often the id of the span decoded just before this one.
   const parentSpanId = parentLength > 0 && !r.isZero(parentStart, parentEnd) ? r.parentIdHex(parentStart) : undefined;
-  return buildSpan({
+  // Built here rather than through buildSpan (same fields, same order, so the same object shape):
+  // the service name and the microsecond times are already at hand.
+  const span: { -readonly [K in keyof Span]: Span[K] } = {
     traceId: r.traceIdHex(traceStart),
     spanId: r.spanIdHex(spanStart),
-    parentSpanId,
-    traceState,
-    flags: flags === 0 ? undefined : flags,
     name,
     kind: kindFromNumber(kind),
     startTimeUnixNano: start,
     endTimeUnixNano: stop,
     attributes,
-    droppedAttributesCount: droppedAttributes,
     events,
-    droppedEventsCount: droppedEvents,
     links,
-    droppedLinksCount: droppedLinks,
     status,
     resource,
     scope,
-  });
+    serviceName: service,
+    startUs,
+    durationUs: endUs > startUs ? endUs - startUs : 0,
+  };
+  if (parentSpanId !== undefined) span.parentSpanId = parentSpanId;
+  if (traceState !== '') span.traceState = traceState;
+  if (flags !== 0) span.flags = flags;
+  if (droppedAttributes !== 0) span.droppedAttributesCount = droppedAttributes;
+  if (droppedEvents !== 0) span.droppedEventsCount = droppedEvents;
+  if (droppedLinks !== 0) span.droppedLinksCount = droppedLinks;
+  return span;
 }

@@ -14,6 +14,19 @@ const LEN = 2;
 
 const EMPTY_VALUE: AnyValue = Object.freeze({}) as AnyValue;
 
+// Most attributes repeat from span to span (method, status code, host, port, library flags…).
+// A direct-mapped cache keyed by a hash of a KeyValue's encoded bytes hands back the same frozen
+// KeyValue object for the same bytes: no decoding, no allocation. Only short messages with scalar
+// values are cached; a full byte comparison makes any hash collision harmless, and identical
+// bytes decode to identical values, so sharing the object is exact.
+const KV_CACHE_MAX_BYTES = 64;
+const KV_CACHE_SLOTS = 4096;
+// Slot i's bytes live at kvArena[i·64, i·64 + kvLength[i]): one allocation for the whole cache.
+const kvArena = new Uint8Array(KV_CACHE_SLOTS * KV_CACHE_MAX_BYTES);
+const kvArenaView = new DataView(kvArena.buffer);
+const kvLength = new Int32Array(KV_CACHE_SLOTS);
+const kvCacheObjects: KeyValue[] = new Array<KeyValue>(KV_CACHE_SLOTS);
+
 export class OtlpReader extends WireReader {
   // Spans of one trace sit next to each other and children follow their parents, so the id just
   // decoded is often the next one needed: compare bytes in place (no allocation) before hex-encoding.
@@ -162,7 +175,43 @@ export class OtlpReader extends WireReader {
   /** Appends the length-delimited KeyValue at pos to `into` (every `attributes` field). */
   attribute(end: number, into: KeyValue[]): void {
     const stop = this.lengthEnd(end);
-    into.push(this.keyValue(stop, 0));
+    const start = this.pos;
+    const len = stop - start;
+    if (len === 0 || len > KV_CACHE_MAX_BYTES) {
+      into.push(this.keyValue(stop, 0));
+      return;
+    }
+    const buf = this.buf;
+    const last = stop - 1;
+    let hash = Math.imul(len ^ buf[last]!, 0x01000193);
+    hash = Math.imul(hash ^ buf[last - 1 < start ? start : last - 1]!, 0x01000193);
+    hash = Math.imul(hash ^ buf[start + (len >> 1)]!, 0x01000193);
+    hash = Math.imul(hash ^ buf[start + (len >> 2)]!, 0x01000193);
+    hash = Math.imul(hash ^ buf[start + ((3 * len) >> 2)]!, 0x01000193);
+    hash = Math.imul(hash ^ buf[start + 2 < stop ? start + 2 : start]!, 0x01000193);
+    const slot = (hash ^ (hash >>> 15)) & (KV_CACHE_SLOTS - 1);
+    const base = slot * KV_CACHE_MAX_BYTES;
+    if (kvLength[slot] === len) {
+      // Compare four bytes at a time, then the tail.
+      const view = this.view;
+      let i = 0;
+      while (i + 4 <= len && kvArenaView.getUint32(base + i) === view.getUint32(start + i)) i += 4;
+      if (i + 4 > len) while (i < len && kvArena[base + i] === buf[start + i]) i++;
+      if (i === len) {
+        into.push(kvCacheObjects[slot]!);
+        this.pos = stop;
+        return;
+      }
+    }
+    const kv = this.keyValue(stop, 0);
+    const value = kv.value as { arrayValue?: unknown; kvlistValue?: unknown };
+    if (value.arrayValue === undefined && value.kvlistValue === undefined) {
+      Object.freeze(value);
+      kvCacheObjects[slot] = Object.freeze(kv);
+      for (let i = 0; i < len; i++) kvArena[base + i] = buf[start + i]!;
+      kvLength[slot] = len;
+    }
+    into.push(kv);
   }
 
   /** A uint32 varint field (counts); the wire type must be varint. */

@@ -8,6 +8,14 @@ export interface OtlpDecodeResult {
   rejectedSpans: number;
   /** Why spans were rejected (OTLP partial success `error_message`); absent when none were. */
   errorMessage?: string;
+  /** Protobuf requests only: where each kept span's Span message lies in the request bytes. */
+  wire?: SpanWire;
+}
+
+/** The original encoding of spans: `bytes[ranges[2i], ranges[2i+1])` is the Span message of span i. */
+export interface SpanWire {
+  readonly bytes: Uint8Array;
+  readonly ranges: Int32Array;
 }
 
 const MAX_REASONS = 3;

@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildSpan, EMPTY_RESOURCE, EMPTY_SCOPE } from '../model';
-import { decodeOtlpJson, decodeOtlpProtobuf, encodeOtlpJson, encodeOtlpProtobuf } from './index';
+import { decodeOtlpJson, decodeOtlpProtobuf, decodeSpanMessage, encodeOtlpJson, encodeOtlpProtobuf } from './index';
 import { spansArb } from './fixtures/arbitraries';
 
 describe('round trips', () => {
@@ -29,7 +29,15 @@ describe('round trips', () => {
   it('protobuf: decodeOtlpProtobuf(encodeOtlpProtobuf(x)) equals x', () => {
     fc.assert(
       fc.property(spansArb(), (spans) => {
-        expect(decodeOtlpProtobuf(encodeOtlpProtobuf(spans))).toEqual({ spans, rejectedSpans: 0 });
+        const bytes = encodeOtlpProtobuf(spans);
+        const { wire, ...result } = decodeOtlpProtobuf(bytes);
+        expect(result).toEqual({ spans, rejectedSpans: 0 });
+        // Each span's recorded Span message decodes on its own to the same span.
+        expect(wire!.ranges.length).toBe(2 * spans.length);
+        result.spans.forEach((span, i) => {
+          const message = bytes.subarray(wire!.ranges[2 * i], wire!.ranges[2 * i + 1]);
+          expect(decodeSpanMessage(message, span.resource, span.scope)).toEqual(span);
+        });
       }),
       { numRuns: 300 },
     );

@@ -1,8 +1,21 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { nanoToMicros } from '../model/time';
 import { WireReader, uint64Decimal } from './wire-reader';
 
 describe('64-bit decimal conversion', () => {
+  it('uint64Micros gives exactly what nanoToMicros gives for the decimal string', () => {
+    const r = new WireReader(new Uint8Array(0));
+    const check = (n: bigint) => {
+      r.lo = Number(n & 0xffffffffn);
+      r.hi = Number(n >> 32n);
+      expect(r.uint64Micros()).toBe(nanoToMicros(n.toString()));
+    };
+    fc.assert(fc.property(fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }), check), { numRuns: 5000 });
+    fc.assert(fc.property(fc.bigInt({ min: 1600000000000000000n, max: 1900000000000000000n }), check), { numRuns: 5000 });
+    for (const n of [0n, 999n, 1000n, 1001n, (0x7d000000n << 32n) - 1n, 0x7d000000n << 32n, (1n << 64n) - 1n]) check(n);
+  });
+
   it('uint64Decimal matches BigInt over the whole range', () => {
     fc.assert(
       fc.property(fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }), (n) => {

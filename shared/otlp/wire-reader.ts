@@ -5,6 +5,7 @@
 // The primitives are methods (not module functions) because the hot loop then pays no per-call
 // cost for module bindings under loaders that wrap exports in getters (tsx, vitest).
 import { StudioError } from '../errors';
+import { nanoToMicros } from '../model/time';
 import { HEX_PAIRS, base64OfRange, utf8OfRange } from './bytes';
 
 export const WIRE_VARINT = 0;
@@ -195,6 +196,20 @@ export class WireReader {
     return uint64Decimal(this.lo, this.hi);
   }
 
+  /**
+   * this.lo/this.hi read as nanoseconds, in microseconds: the same number `nanoToMicros` gives for
+   * the decimal string (whole µs exact, the ns remainder as the fraction), without the string.
+   */
+  uint64Micros(): number {
+    const hi = this.hi;
+    // Below 0x7d000000·2^32 ns the whole µs stay under 2^53: exact in a double.
+    if (hi >= 0x7d000000) return nanoToMicros(uint64Decimal(this.lo, hi));
+    // hi·2^32 = 1000·(hi·4294967) + hi·296
+    const t = hi * 296 + this.lo;
+    const q = Math.floor(t / 1000);
+    return hi * 4294967 + q + (t - q * 1000) / 1000;
+  }
+
   /** this.lo/this.hi as a signed (two's complement) decimal string, exact over the whole int64 range. */
   int64String(): string {
     const hi = this.hi;
@@ -265,10 +280,17 @@ let quotientPlusOneText = '';
 export function uint64Decimal(lo: number, hi: number): string {
   if (hi < 0x200000) return String(hi * TWO_32 + lo);
   if (hi !== splitHi) splitHigh(hi);
-  const r = splitRemainder + lo; // < 10^10 + 2^32: exact
-  // value >= 2^53 > 10^10, so the quotient is never 0 and the remainder is zero-padded to 10 digits.
-  if (r < 1e10) return quotientText + String(r + 1e10).slice(1);
-  return quotientPlusOneText + String(r).slice(1);
+  let r = splitRemainder + lo; // < 10^10 + 2^32: exact
+  // value >= 2^53 > 10^10, so the quotient is never 0 and the remainder is zero-padded to 10 digits,
+  // written as two 5-digit halves: small integers convert to text far faster than r itself (a
+  // heap number above 2^31) would.
+  let head = quotientText;
+  if (r >= 1e10) {
+    head = quotientPlusOneText;
+    r -= 1e10;
+  }
+  const high = Math.floor(r / 100000);
+  return head + String(high + 100000).slice(1) + String(r - high * 100000 + 100000).slice(1);
 }
 
 /**
