@@ -60,8 +60,8 @@ export async function runLoad(plan: LoadPlan): Promise<LoadOutcome> {
     sink:
       plan.store === false
         ? (spans) => void (counted += spans.length)
-        : async (spans) => {
-            store.ingest(spans);
+        : async (spans, wire) => {
+            store.ingest(spans, wire);
             await store.writable();
           },
     httpPort: 0,

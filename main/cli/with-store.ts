@@ -20,6 +20,7 @@ export async function withStore(
     setExit(ctx, EXIT_USAGE);
     return;
   }
+  if (store.notice !== undefined) ctx.err(`clnrm ${command}: note: ${store.notice}`);
   try {
     await work(store);
   } finally {

@@ -54,13 +54,13 @@ export function createGrpcReceiver(queue: IngestQueue, stats: ReceiverStats, opt
         callback({ code: status.INVALID_ARGUMENT, details: `Undecodable OTLP protobuf payload: ${request.message}` });
         return;
       }
-      const { spans, rejectedSpans, errorMessage } = request.result;
+      const { spans, rejectedSpans, errorMessage, wire } = request.result;
       if (queue.failing) {
         stats.throttled++;
         callback({ code: status.UNAVAILABLE, details: 'The trace store is not accepting spans right now; retry later.' });
         return;
       }
-      if (!queue.offer(spans)) {
+      if (!queue.offer(spans, wire)) {
         stats.throttled++;
         callback({ code: status.UNAVAILABLE, details: 'The receiver is saturated (ingest queue full); retry later.' });
         return;

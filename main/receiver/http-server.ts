@@ -120,7 +120,7 @@ export function createHttpReceiver(queue: IngestQueue, stats: ReceiverStats, opt
         'Retry-After': String(options.retryAfterSeconds),
       });
     }
-    if (!queue.offer(decoded.spans)) {
+    if (!queue.offer(decoded.spans, decoded.wire)) {
       stats.throttled++;
       return sendStatus(res, 429, format, RpcCode.UNAVAILABLE, 'The receiver is saturated (ingest queue full); retry later.', {
         'Retry-After': String(options.retryAfterSeconds),

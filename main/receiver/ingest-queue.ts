@@ -2,11 +2,18 @@
 // When it holds `maxSpans` the receiver refuses new requests (HTTP 429 / gRPC UNAVAILABLE) instead
 // of growing memory, and the exporter retries later.
 import type { Span } from '../../shared/model';
+import type { SpanWire } from '../../shared/otlp';
 
-export type SpanSink = (spans: Span[]) => void | Promise<void>;
+/** Takes one request's spans; `wire` holds their original protobuf Span messages when they came as protobuf. */
+export type SpanSink = (spans: Span[], wire?: SpanWire) => void | Promise<void>;
+
+interface Batch {
+  spans: Span[];
+  wire: SpanWire | undefined;
+}
 
 export class IngestQueue {
-  private batches: Span[][] = [];
+  private batches: Batch[] = [];
   private queued = 0;
   private draining = false;
   private scheduled = false;
@@ -33,12 +40,12 @@ export class IngestQueue {
   }
 
   /** False (and nothing queued) when the spans would overflow the bound. */
-  offer(spans: Span[]): boolean {
+  offer(spans: Span[], wire?: SpanWire): boolean {
     if (spans.length === 0) return true;
     // A single request larger than the bound is still accepted when the queue is empty, so a big
     // but legal payload can never be refused forever.
     if (this.queued > 0 && this.queued + spans.length > this.maxSpans) return false;
-    this.batches.push(spans);
+    this.batches.push({ spans, wire });
     this.queued += spans.length;
     this.schedule();
     return true;
@@ -64,12 +71,10 @@ export class IngestQueue {
     this.draining = true;
     try {
       while (this.batches.length > 0) {
-        // Hand everything waiting over as one batch: fewer sink calls under load.
-        const batches = this.batches;
-        this.batches = [];
-        const spans = batches.length === 1 ? batches[0]! : batches.flat();
+        // One request's spans per sink call, in arrival order: each keeps its own span bytes.
+        const { spans, wire } = this.batches.shift()!;
         try {
-          await this.sink(spans);
+          await this.sink(spans, wire);
           this.delivered += spans.length;
           this.failingUntil = 0;
         } catch (error) {

@@ -135,7 +135,7 @@ export async function runTests(options: RunTestsOptions): Promise<RunSummary> {
     store ??= await openStore({ dataDir: options.dataDir });
     const target = store;
     const binding = await chooseReceiverBinding(docker, connection.endpoint, options.env);
-    receiver = await createReceiver({ sink: (spans) => target.ingest(spans), host: binding.host, httpPort: 0, grpcPort: false });
+    receiver = await createReceiver({ sink: (spans, wire) => target.ingest(spans, wire), host: binding.host, httpPort: 0, grpcPort: false });
     const tracer = new SelfTracer((span) => target.ingest([span]), runId);
     const runSpan = tracer.root('clnrm.run', { 'clnrm.run_id': runId, 'clnrm.tests': loaded.tests.length, 'clnrm.jobs': options.jobs ?? 1, 'clnrm.receiver': `${binding.host}:${receiver.http!.port}` });
     emit({ type: 'run-start', runId, files: options.sources.length, tests: loaded.tests.length, receiver: `${binding.host}:${receiver.http!.port} (${binding.reason})` });

@@ -14,7 +14,7 @@ import { StoreEngine, type EngineCall, type EngineCallArgs, type EngineCallResul
 
 export interface StoreBackend {
   readonly init: EngineInit;
-  addResource(id: number, json: string): void;
+  addOrigin(id: number, resource: string, scope: string): void;
   appendRows(batch: RowBatch): void;
   flush(): void;
   /** Rows handed over but not yet appended (always 0 in this thread). */
@@ -29,7 +29,7 @@ export async function openDirectBackend(options: EngineOpenOptions, onPersistErr
   const engine = await StoreEngine.open(options, onPersistError);
   return {
     init: engine.init,
-    addResource: (id, json) => engine.addResource(id, json),
+    addOrigin: (id, resource, scope) => engine.addOrigin(id, resource, scope),
     appendRows: (batch) => engine.appendRows(batch),
     flush: () => engine.flush(),
     backlog: 0,
@@ -123,9 +123,11 @@ export function openThreadBackend(entry: URL, options: EngineOpenOptions, onPers
   function backend(init: EngineInit): StoreBackend {
     return {
       init,
-      addResource: (id, json) => post({ t: 'resource', id, json }),
+      addOrigin: (id, resource, scope) => post({ t: 'origin', id, resource, scope }),
       appendRows: (batch) => {
-        post({ t: 'rows', batch }, [batch.micros.buffer as ArrayBuffer, batch.ints.buffer as ArrayBuffer]);
+        // The buffers move to the writer thread (no copy); this thread is done with them.
+        const transfer = [batch.data.buffer as ArrayBuffer, batch.ranges.buffer as ArrayBuffer, batch.origins.buffer as ArrayBuffer];
+        post({ t: 'rows', batch }, [...new Set(transfer)]);
         backlog += batch.count;
       },
       flush: () => post({ t: 'flush' }),

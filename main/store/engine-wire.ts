@@ -6,7 +6,7 @@ import type { RowBatch } from './row-batch';
 
 export type ToWorker =
   | { t: 'open'; options: EngineOpenOptions }
-  | { t: 'resource'; id: number; json: string }
+  | { t: 'origin'; id: number; resource: string; scope: string }
   | { t: 'rows'; batch: RowBatch }
   | { t: 'flush' }
   | { t: 'call'; id: number; name: EngineCall; args: unknown[] }

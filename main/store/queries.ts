@@ -4,7 +4,7 @@
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import type { StatusCode } from '../../shared/model';
 import { StudioError } from '../../shared/errors';
-import { attributeFragments } from './schema';
+import { attributeFragments, attributeNeedles } from './schema';
 
 export interface TraceFilter {
   service?: string;
@@ -90,12 +90,13 @@ function traceMatchConditions(filter: TraceFilter, values: DuckDBValue[]): strin
   if (filter.status !== undefined) any('status_code = ?', filter.status);
   if (filter.withoutErrors) parts.push(`NOT bool_or(status_code = 'error')`);
   if (filter.attribute !== undefined) {
-    // In the span's attributes, or in its resource's.
+    // In the span's own attributes (the encoded `attributes` field inside its Span message: events
+    // and links carry theirs under other field numbers), or in its resource's (JSON).
+    const needles = attributeNeedles(filter.attribute.key, filter.attribute.value);
     const fragments = attributeFragments(filter.attribute.key, filter.attribute.value);
-    // Only the span's own attributes: the body JSON starts with them, before its events.
-    const inBody = fragments.map(() => `contains(split_part(body, '],"events":[', 1), ?)`).join(' OR ');
-    const inResource = `resource_id IN (SELECT id FROM resources WHERE ${fragments.map(() => 'contains(json, ?)').join(' OR ')})`;
-    any(`${inBody} OR ${inResource}`, ...fragments, ...fragments);
+    const inBody = needles.map(() => `contains(body::VARCHAR, CAST(? AS BLOB)::VARCHAR)`).join(' OR ');
+    const inResource = `origin_id IN (SELECT id FROM origins WHERE ${fragments.map(() => 'contains(resource, ?)').join(' OR ')})`;
+    any(`${inBody} OR ${inResource}`, ...needles, ...fragments);
   }
   return parts;
 }

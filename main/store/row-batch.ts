@@ -1,79 +1,60 @@
-// A batch of span rows in column form (the spans table's columns), built on the ingesting thread
-// and appended by the engine, in this thread or in the writer thread. Column form makes the
-// hand-over to the writer thread cheap: arrays of strings and typed arrays that can be moved.
+// A batch of span rows as the writer takes them: the spans' Span messages back to back in one
+// buffer, where each lies, and each one's origin (resource + scope) id. Built on the ingesting
+// thread with one copy of the bytes; the buffers move to the writer thread without copying
+// (transferred), where the row columns are read from the bytes themselves (SpanScanner).
 import type { Span } from '../../shared/model';
-import { resourceInfo, spanBodyJson } from './schema';
+import { encodeSpanMessages, type SpanWire } from '../../shared/otlp';
 
 export interface RowBatch {
   /** seq of the first row; rows are numbered consecutively. */
   firstSeq: number;
   count: number;
-  traceId: string[];
-  spanId: string[];
-  parentSpanId: (string | null)[];
-  name: string[];
-  kind: string[];
-  statusCode: string[];
-  service: string[];
-  startNs: string[];
-  endNs: string[];
-  /** start_us, end_us, duration_us interleaved per row. */
-  micros: Float64Array;
-  runId: (string | null)[];
-  scenario: (string | null)[];
-  /** resource_id and bytes interleaved per row. */
-  ints: Int32Array;
-  body: string[];
+  /** The Span messages. */
+  data: Uint8Array;
+  /** start, end of row i's message in `data` at [2i], [2i + 1]. */
+  ranges: Int32Array;
+  /** Row i's origin id. */
+  origins: Int32Array;
   /** Sum of the rows' `bytes` (the retention measure). */
   bytes: number;
 }
 
-/** The rows for these spans, numbered from `firstSeq`; `resourceId` maps a span's resource to its row. */
-export function toRowBatch(spans: readonly Span[], firstSeq: number, resourceId: (span: Span) => number): RowBatch {
+/** What a row costs on disk, roughly: fixed columns and its share of strings, plus its message. */
+export const ROW_OVERHEAD_BYTES = 160;
+
+/**
+ * The rows for these spans, numbered from `firstSeq`. `wire` (from the protobuf decoder) holds the
+ * spans' original messages; without it they are encoded here. `originOf` maps a span to its origin.
+ */
+export function toRowBatch(spans: readonly Span[], wire: SpanWire | undefined, firstSeq: number, originOf: (span: Span) => number): RowBatch {
   const n = spans.length;
-  const batch: RowBatch = {
-    firstSeq,
-    count: n,
-    traceId: new Array<string>(n),
-    spanId: new Array<string>(n),
-    parentSpanId: new Array<string | null>(n),
-    name: new Array<string>(n),
-    kind: new Array<string>(n),
-    statusCode: new Array<string>(n),
-    service: new Array<string>(n),
-    startNs: new Array<string>(n),
-    endNs: new Array<string>(n),
-    micros: new Float64Array(n * 3),
-    runId: new Array<string | null>(n),
-    scenario: new Array<string | null>(n),
-    ints: new Int32Array(n * 2),
-    body: new Array<string>(n),
-    bytes: 0,
-  };
+  const source = wire ?? encodeSpanMessages(spans);
+  if (source.ranges.length !== 2 * n) throw new Error(`span bytes describe ${source.ranges.length / 2} spans, not ${n}`);
+  // One copy that owns its buffer (the request's bytes may sit in a shared pool): transferable.
+  let data: Uint8Array;
+  let ranges: Int32Array;
+  if (wire === undefined) {
+    data = source.bytes;
+    ranges = source.ranges;
+  } else {
+    // The request minus what lies before the first span and after the last.
+    let lo = Infinity;
+    let hi = 0;
+    for (let i = 0; i < n; i++) {
+      lo = Math.min(lo, source.ranges[2 * i]!);
+      hi = Math.max(hi, source.ranges[2 * i + 1]!);
+    }
+    if (n === 0) lo = hi = 0;
+    data = source.bytes.slice(lo, hi);
+    ranges = new Int32Array(2 * n);
+    for (let i = 0; i < 2 * n; i++) ranges[i] = source.ranges[i]! - lo;
+  }
+  const origins = new Int32Array(n);
+  let bytes = 0;
   for (let i = 0; i < n; i++) {
     const span = spans[i]!;
-    const body = spanBodyJson(span);
-    const res = resourceInfo(span.resource);
-    batch.traceId[i] = span.traceId;
-    batch.spanId[i] = span.spanId;
-    batch.parentSpanId[i] = span.parentSpanId || null;
-    batch.name[i] = span.name;
-    batch.kind[i] = span.kind;
-    batch.statusCode[i] = span.status.code;
-    batch.service[i] = span.serviceName;
-    batch.startNs[i] = span.startTimeUnixNano;
-    batch.endNs[i] = span.endTimeUnixNano;
-    batch.micros[i * 3] = span.startUs;
-    batch.micros[i * 3 + 1] = span.startUs + span.durationUs;
-    batch.micros[i * 3 + 2] = span.durationUs;
-    batch.runId[i] = res.runId ?? null;
-    batch.scenario[i] = res.scenario ?? null;
-    // What the row costs on disk, roughly: fixed columns plus the strings (resources are shared).
-    const bytes = 160 + span.name.length + span.serviceName.length + body.length;
-    batch.ints[i * 2] = resourceId(span);
-    batch.ints[i * 2 + 1] = bytes;
-    batch.body[i] = body;
-    batch.bytes += bytes;
+    origins[i] = originOf(span);
+    bytes += ROW_OVERHEAD_BYTES + span.name.length + span.serviceName.length + (ranges[2 * i + 1]! - ranges[2 * i]!);
   }
-  return batch;
+  return { firstSeq, count: n, data, ranges, origins, bytes };
 }

@@ -1,71 +1,105 @@
-// The body JSON built from pieces must equal JSON.stringify of the body object byte for byte:
-// stored rows, attribute filters (`contains` on the JSON) and re-export all depend on it.
+// Stored rows keep each span as the bytes of its OTLP Span message; reading rows back must give
+// the very spans that went in, and the attribute filter must find exactly the spans whose own
+// attributes match (not their events' or links'), in a real DuckDB.
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { buildSpan, type Span } from '../../shared/model';
-import { spanBodyJson, spansFromRows } from './schema';
+import { encodeOtlpProtobuf, decodeOtlpProtobuf } from '../../shared/otlp';
+import { spansArb } from '../../shared/otlp/fixtures/arbitraries';
+import { openStore, type TraceStore } from './index';
+import { toRowBatch } from './row-batch';
+import { resourceInfo, scopeJson, spansFromRows } from './schema';
+import { hexId, makeSpan, resourceFor } from './test-spans';
 
-function reference(span: Span): string {
-  const body: Record<string, unknown> = { attributes: span.attributes, events: span.events, links: span.links, status: span.status, scope: span.scope };
-  if (span.traceState !== undefined) body.traceState = span.traceState;
-  if (span.flags !== undefined) body.flags = span.flags;
-  if (span.droppedAttributesCount) body.droppedAttributesCount = span.droppedAttributesCount;
-  if (span.droppedEventsCount) body.droppedEventsCount = span.droppedEventsCount;
-  if (span.droppedLinksCount) body.droppedLinksCount = span.droppedLinksCount;
-  return JSON.stringify(body);
+function rowsOf(spans: readonly Span[], fromWire: boolean) {
+  const wire = fromWire ? decodeOtlpProtobuf(encodeOtlpProtobuf(spans)) : undefined;
+  const input = wire ? wire.spans : spans;
+  const batch = toRowBatch(input, wire?.wire, 1, () => 1);
+  return input.map((span, i) => ({
+    body: batch.data.slice(batch.ranges[2 * i], batch.ranges[2 * i + 1]),
+    resource: resourceInfo(span.resource).json,
+    scope: scopeJson(span.scope),
+  }));
 }
 
-const text = fc.string({ unit: 'binary', maxLength: 12 });
-const anyValue = fc.oneof(
-  text.map((s) => ({ stringValue: s })),
-  fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }).map((n) => ({ intValue: String(n) })),
-  fc.double({ noNaN: true, noDefaultInfinity: true }).map((d) => ({ doubleValue: d })),
-  fc.boolean().map((b) => ({ boolValue: b })),
-);
-const attrs = fc.array(fc.record({ key: text, value: anyValue }), { maxLength: 4 });
-const optCount = fc.option(fc.nat({ max: 5 }), { nil: undefined });
-
-const spanArb = fc
-  .record({
-    attributes: attrs,
-    events: fc.array(fc.record({ name: text, timeUnixNano: fc.constant('1700000000000000001'), attributes: attrs }), { maxLength: 2 }),
-    links: fc.array(fc.record({ traceId: fc.constant('0'.repeat(31) + '1'), spanId: fc.constant('0'.repeat(15) + '2'), attributes: attrs }), { maxLength: 2 }),
-    status: fc.oneof(fc.constant({ code: 'unset' as const }), fc.record({ code: fc.constantFrom('unset' as const, 'ok' as const, 'error' as const), message: text })),
-    scope: fc.record({ name: text, version: fc.option(text, { nil: undefined }) }),
-    traceState: fc.option(text, { nil: undefined }),
-    flags: fc.option(fc.nat({ max: 0x1ff }), { nil: undefined }),
-    droppedAttributesCount: optCount,
-    droppedEventsCount: optCount,
-    droppedLinksCount: optCount,
-  })
-  .map((r) =>
-    buildSpan({
-      ...r,
-      traceId: 'a'.repeat(32),
-      spanId: 'b'.repeat(16),
-      name: 'op',
-      startTimeUnixNano: '1700000000000000000',
-      endTimeUnixNano: '1700000000000001000',
-      resource: { attributes: [] },
-    }),
-  );
-
-describe('span body JSON', () => {
-  it('equals JSON.stringify of the body object, and reads back to the same span', () => {
+describe('stored span rows', () => {
+  it('read back to the same spans, whether encoded here or kept from the request bytes', () => {
     fc.assert(
-      fc.property(spanArb, (span) => {
-        const json = spanBodyJson(span);
-        expect(json).toBe(reference(span));
-        // Twice: the second call takes the cached scope path.
-        expect(spanBodyJson(span)).toBe(json);
-        const [back] = spansFromRows([
-          { trace_id: span.traceId, span_id: span.spanId, parent_span_id: null, name: span.name, kind: span.kind, start_ns: span.startTimeUnixNano, end_ns: span.endTimeUnixNano, body: json, resource: '{"attributes":[]}' },
-        ]);
-        // JSON itself cannot tell -0 from 0 or keep undefined fields: compare what it can hold.
-        expect(spanBodyJson(back!)).toBe(json);
-        expect(back!.status).toEqual(JSON.parse(JSON.stringify(span.status)));
+      fc.property(spansArb(), fc.boolean(), (spans, fromWire) => {
+        const back = spansFromRows(rowsOf(spans, fromWire));
+        // Resource and scope went through JSON, which cannot hold -0 or undefined fields.
+        expect(JSON.parse(JSON.stringify(back))).toEqual(JSON.parse(JSON.stringify(spans)));
+        back.forEach((span, i) => {
+          expect(span.attributes).toEqual(spans[i]!.attributes);
+          expect(span.startTimeUnixNano).toBe(spans[i]!.startTimeUnixNano);
+          expect(span.endTimeUnixNano).toBe(spans[i]!.endTimeUnixNano);
+        });
       }),
-      { numRuns: 300 },
+      { numRuns: 150 },
     );
+  });
+});
+
+const dirs: string[] = [];
+const stores: TraceStore[] = [];
+afterEach(async () => {
+  for (const s of stores.splice(0)) await s.dispose();
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+describe('attribute filter over stored span bytes', () => {
+  it('matches every value type on the span itself or its resource, never on events or links', async () => {
+    const store = await openStore({ inMemory: true });
+    stores.push(store);
+    const res = resourceFor('api', { 'deployment.environment': 'staging' });
+    const odd = 'quote " back\\slash \\x01 tab\t ü ∑ \u0001 end';
+    const base = makeSpan({ trace: 1, span: 1, resource: res, attrs: { 'http.method': 'GET', 'http.status_code': 200, ratio: 0.25, cached: true, [odd]: odd } });
+    const withEvent = buildSpan({
+      ...base,
+      traceId: hexId(2, 32),
+      spanId: hexId(2, 16),
+      attributes: [],
+      events: [{ name: 'e', timeUnixNano: base.startTimeUnixNano, attributes: [{ key: 'http.method', value: { stringValue: 'GET' } }] }],
+      links: [{ traceId: hexId(9, 32), spanId: hexId(9, 16), attributes: [{ key: 'cached', value: { boolValue: true } }] }],
+    });
+    store.ingest([base]);
+    store.ingest([withEvent]);
+    const ids = async (key: string, value: string) => (await store.listTraces({ attribute: { key, value } })).traces.map((t) => t.traceId);
+    expect(await ids('http.method', 'GET')).toEqual([hexId(1, 32)]);
+    expect(await ids('http.status_code', '200')).toEqual([hexId(1, 32)]);
+    expect(await ids('ratio', '0.25')).toEqual([hexId(1, 32)]);
+    expect(await ids('cached', 'true')).toEqual([hexId(1, 32)]);
+    expect(await ids('cached', 'false')).toEqual([]);
+    expect(await ids(odd, odd)).toEqual([hexId(1, 32)]);
+    expect(await ids('http.method', 'GE')).toEqual([]);
+    expect((await ids('deployment.environment', 'staging')).sort()).toEqual([hexId(1, 32), hexId(2, 32)]);
+  });
+});
+
+describe('a database written by the earlier schema', () => {
+  it('is moved aside with a notice, and a new database starts', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'clnrm-schema-'));
+    dirs.push(dir);
+    const old = await DuckDBInstance.create(join(dir, 'traces.duckdb'));
+    const conn = await old.connect();
+    await conn.run('CREATE TABLE spans (seq BIGINT, trace_id VARCHAR, resource_id INTEGER, body VARCHAR); INSERT INTO spans VALUES (1, \'a\', 1, \'{}\')');
+    conn.closeSync();
+    old.closeSync();
+    const store = await openStore({ dataDir: dir });
+    stores.push(store);
+    expect(store.notice).toMatch(/older version.*moved to .*traces\.before-v2-\d+\.duckdb/);
+    expect(readdirSync(dir).some((f) => /^traces\.before-v2-\d+\.duckdb$/.test(f))).toBe(true);
+    store.ingest([makeSpan({ trace: 1, span: 1, resource: resourceFor('api') })]);
+    expect((await store.listTraces()).total).toBe(1);
+    await store.dispose();
+    stores.pop();
+    const again = await openStore({ dataDir: dir });
+    stores.push(again);
+    expect(again.notice).toBeUndefined();
+    expect((await again.listTraces()).total).toBe(1);
   });
 });

@@ -1,8 +1,15 @@
 // The DuckDB tables and the exact mapping between a Span and a stored row. Indexed columns are
-// flat (service, name, times, run tag) for SQL; everything else is JSON so re-export is identical.
-import { buildSpan, findAttribute, toText, type KeyValue, type Resource, type Span, type SpanKind } from '../../shared/model';
+// flat (ids, service, name, times, run tag) for SQL; the span itself is kept as the bytes of its
+// OTLP Span message, exactly as received (or as our encoder writes it for spans that came as
+// JSON), so re-export is identical and ingest never serialises a span. Resource and scope are
+// shared by many spans: each distinct pair is one `origins` row, as JSON.
+import type { DuckDBValue } from '@duckdb/node-api';
+import { blobValue } from '@duckdb/node-api';
+import { findAttribute, serviceNameOf, toText, type AnyValue, type InstrumentationScope, type Resource, type Span } from '../../shared/model';
+import { decodeSpanMessage, encodeSpanAttributeField } from '../../shared/otlp';
 
-export const SCHEMA_VERSION = 1;
+/** Version 2: span bodies are OTLP protobuf BLOBs, resource + scope pairs live in `origins`. */
+export const SCHEMA_VERSION = 2;
 
 export const CREATE_TABLES = `
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
@@ -15,18 +22,16 @@ CREATE TABLE IF NOT EXISTS spans (
   kind VARCHAR,
   status_code VARCHAR,
   service VARCHAR,
-  start_ns VARCHAR,
-  end_ns VARCHAR,
   start_us DOUBLE,
   end_us DOUBLE,
   duration_us DOUBLE,
   run_id VARCHAR,
   scenario VARCHAR,
-  resource_id INTEGER,
-  body VARCHAR,
+  origin_id INTEGER,
+  body BLOB,
   bytes INTEGER
 );
-CREATE TABLE IF NOT EXISTS resources (id INTEGER PRIMARY KEY, json VARCHAR);
+CREATE TABLE IF NOT EXISTS origins (id INTEGER PRIMARY KEY, resource VARCHAR, scope VARCHAR);
 CREATE TABLE IF NOT EXISTS runs (
   id VARCHAR PRIMARY KEY,
   test_file VARCHAR,
@@ -41,9 +46,28 @@ CREATE TABLE IF NOT EXISTS runs (
 );
 `;
 
+/** The text forms an attribute filter's value can stand for: string, and int/double/bool when it parses as one. */
+function typedReadings(value: string): AnyValue[] {
+  const out: AnyValue[] = [{ stringValue: value }];
+  if (/^-?\d+$/.test(value) && BigInt(value) >= -(2n ** 63n) && BigInt(value) < 2n ** 63n) out.push({ intValue: value });
+  const n = Number(value);
+  if (value.trim() !== '' && Number.isFinite(n)) out.push({ doubleValue: n });
+  if (value === 'true' || value === 'false') out.push({ boolValue: value === 'true' });
+  return out;
+}
+
+/**
+ * What to look for in stored span bodies for the span attribute `key` = `value`: the encoded
+ * `attributes` field of each typed reading, as DuckDB shows a BLOB cast to VARCHAR (the only form
+ * its substring search takes), bound as BLOB parameters and cast in the SQL.
+ */
+export function attributeNeedles(key: string, value: string): DuckDBValue[] {
+  return typedReadings(value).map((v) => blobValue(encodeSpanAttributeField({ key, value: v })));
+}
+
 /**
  * The JSON fragments a stored attribute `key` with text value `value` can appear as (string, int,
- * double or bool AnyValue), for `contains()` filters over the stored JSON. KeyValues are always
+ * double or bool AnyValue), for `contains()` filters over the stored resource JSON. KeyValues are always
  * serialised as {"key":…,"value":{…}} (the codecs build them in that order).
  */
 export function attributeFragments(key: string, value: string): string[] {
@@ -59,20 +83,6 @@ export function attributeFragments(key: string, value: string): string[] {
 export function tagOf(resource: Resource, key: string): string | undefined {
   const v = findAttribute(resource.attributes, key);
   return v ? toText(v) : undefined;
-}
-
-/** Everything of a span that has no column of its own. */
-interface SpanBody {
-  attributes: readonly KeyValue[];
-  events: Span['events'];
-  links: Span['links'];
-  status: Span['status'];
-  scope: Span['scope'];
-  traceState?: string;
-  flags?: number;
-  droppedAttributesCount?: number;
-  droppedEventsCount?: number;
-  droppedLinksCount?: number;
 }
 
 interface ResourceInfo {
@@ -102,58 +112,47 @@ export function scenarioOf(span: Span): string | undefined {
 }
 
 // Spans of one ScopeSpans share their scope object: serialise it once per object.
-const scopeJsons = new WeakMap<object, string>();
-const UNSET_STATUS = '{"code":"unset"}';
+const scopeJsons = new WeakMap<InstrumentationScope, string>();
 
-/**
- * The span's body JSON, byte-identical to JSON.stringify of a SpanBody (same key order) but built
- * from pieces: the shared scope is serialised once per object, empty lists and the plain unset
- * status are constants. The ingest hot path spends most of its JavaScript time here.
- */
-export function spanBodyJson(span: Span): string {
-  let scope = scopeJsons.get(span.scope);
-  if (scope === undefined) {
-    scope = JSON.stringify(span.scope);
-    scopeJsons.set(span.scope, scope);
+export function scopeJson(scope: InstrumentationScope): string {
+  let json = scopeJsons.get(scope);
+  if (json === undefined) {
+    json = JSON.stringify(scope);
+    scopeJsons.set(scope, json);
   }
-  const status = span.status.code === 'unset' && span.status.message === undefined && Object.keys(span.status).length === 1 ? UNSET_STATUS : JSON.stringify(span.status);
-  let json =
-    '{"attributes":' +
-    JSON.stringify(span.attributes) +
-    ',"events":' +
-    (span.events.length === 0 ? '[]' : JSON.stringify(span.events)) +
-    ',"links":' +
-    (span.links.length === 0 ? '[]' : JSON.stringify(span.links)) +
-    ',"status":' +
-    status +
-    ',"scope":' +
-    scope;
-  if (span.traceState !== undefined) json += ',"traceState":' + JSON.stringify(span.traceState);
-  if (span.flags !== undefined) json += ',"flags":' + JSON.stringify(span.flags);
-  if (span.droppedAttributesCount) json += ',"droppedAttributesCount":' + JSON.stringify(span.droppedAttributesCount);
-  if (span.droppedEventsCount) json += ',"droppedEventsCount":' + JSON.stringify(span.droppedEventsCount);
-  if (span.droppedLinksCount) json += ',"droppedLinksCount":' + JSON.stringify(span.droppedLinksCount);
-  return json + '}';
+  return json;
+}
+
+/** The key of a resource + scope pair (JSON never holds a raw newline). */
+export function originKey(resourceJson: string, scopeJson: string): string {
+  return resourceJson + '\n' + scopeJson;
+}
+
+/** The columns an origin gives each of its spans. */
+export interface OriginTags {
+  service: string;
+  runId: string | null;
+  scenario: string | null;
+}
+
+export function originTags(resourceJson: string): OriginTags {
+  const resource = JSON.parse(resourceJson) as Resource;
+  return { service: serviceNameOf(resource), runId: tagOf(resource, 'clnrm.run_id') ?? null, scenario: tagOf(resource, 'clnrm.scenario') ?? null };
 }
 
 export interface SpanRow {
-  trace_id: string;
-  span_id: string;
-  parent_span_id: string | null;
-  name: string;
-  kind: string;
-  start_ns: string;
-  end_ns: string;
-  body: string;
+  body: Uint8Array;
   resource: string;
+  scope: string;
 }
 
-export const SPAN_ROW_SELECT = 's.trace_id, s.span_id, s.parent_span_id, s.name, s.kind, s.start_ns, s.end_ns, s.body, r.json AS resource';
-export const SPAN_ROW_FROM = 'spans s JOIN resources r ON r.id = s.resource_id';
+export const SPAN_ROW_SELECT = 's.body, o.resource, o.scope';
+export const SPAN_ROW_FROM = 'spans s JOIN origins o ON o.id = s.origin_id';
 
-/** Rebuilds spans from rows; rows with the same resource JSON share one Resource object again. */
+/** Rebuilds spans from rows; rows of the same origin share one Resource and one scope object again. */
 export function spansFromRows(rows: readonly SpanRow[]): Span[] {
   const resources = new Map<string, Resource>();
+  const scopes = new Map<string, InstrumentationScope>();
   const out: Span[] = [];
   for (const row of rows) {
     let resource = resources.get(row.resource);
@@ -161,29 +160,12 @@ export function spansFromRows(rows: readonly SpanRow[]): Span[] {
       resource = JSON.parse(row.resource) as Resource;
       resources.set(row.resource, resource);
     }
-    const body = JSON.parse(row.body) as SpanBody;
-    out.push(
-      buildSpan({
-        traceId: row.trace_id,
-        spanId: row.span_id,
-        parentSpanId: row.parent_span_id ?? undefined,
-        traceState: body.traceState,
-        flags: body.flags,
-        name: row.name,
-        kind: row.kind as SpanKind,
-        startTimeUnixNano: row.start_ns,
-        endTimeUnixNano: row.end_ns,
-        attributes: body.attributes,
-        droppedAttributesCount: body.droppedAttributesCount,
-        events: body.events,
-        droppedEventsCount: body.droppedEventsCount,
-        links: body.links,
-        droppedLinksCount: body.droppedLinksCount,
-        status: body.status,
-        resource,
-        scope: body.scope,
-      }),
-    );
+    let scope = scopes.get(row.scope);
+    if (!scope) {
+      scope = JSON.parse(row.scope) as InstrumentationScope;
+      scopes.set(row.scope, scope);
+    }
+    out.push(decodeSpanMessage(row.body, resource, scope));
   }
   return out;
 }

@@ -1,16 +1,17 @@
 // The DuckDB side of the trace store: owns the database, the appenders and the reading
 // connection. It runs either in the store's own thread or inside the writer thread
 // (store-worker.ts), where it answers the same calls over messages.
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
 import { StudioError } from '../../shared/errors';
 import type { Span } from '../../shared/model';
+import { SpanScanner } from '../../shared/otlp';
 import { defaultDataDir } from './data-dir';
 import { listTraces, serviceGraph, spanStats } from './queries';
-import type { RowBatch } from './row-batch';
+import { ROW_OVERHEAD_BYTES, type RowBatch } from './row-batch';
 import { getRun, listRuns, recordRun, updateRun } from './runs';
-import { CREATE_TABLES, SPAN_ROW_FROM, SPAN_ROW_SELECT, spansFromRows, type SpanRow } from './schema';
+import { CREATE_TABLES, SCHEMA_VERSION, SPAN_ROW_FROM, SPAN_ROW_SELECT, originKey, originTags, spansFromRows, type OriginTags, type SpanRow } from './schema';
 
 export interface EngineOpenOptions {
   dataDir?: string;
@@ -21,7 +22,10 @@ export interface EngineInit {
   path: string;
   seq: number;
   bytes: number;
-  resources: Array<[json: string, id: number]>;
+  /** Known resource + scope pairs: originKey(resource, scope) → id. */
+  origins: Array<[key: string, id: number]>;
+  /** Something the user should know about opening (an older database moved aside). */
+  notice?: string;
 }
 
 /** Told when rows could not be written: how many, and why. */
@@ -29,6 +33,8 @@ export type PersistErrorHandler = (rows: number, error: unknown) => void;
 
 export class StoreEngine {
   private pendingRows = 0;
+  /** Origin id → the columns it gives its spans. */
+  private readonly tags = new Map<number, OriginTags>();
 
   private constructor(
     readonly init: EngineInit,
@@ -36,7 +42,7 @@ export class StoreEngine {
     private readonly writer: DuckDBConnection,
     private readonly reader: DuckDBConnection,
     private readonly appender: DuckDBAppender,
-    private readonly resourceAppender: DuckDBAppender,
+    private readonly originAppender: DuckDBAppender,
     private readonly onPersistError: PersistErrorHandler,
   ) {}
 
@@ -51,69 +57,83 @@ export class StoreEngine {
       }
       path = join(dir, 'traces.duckdb');
     }
-    let instance: DuckDBInstance;
-    try {
-      instance = await DuckDBInstance.create(path, { checkpoint_threshold: '256MB' });
-    } catch (error) {
-      const msg = (error as Error).message;
-      const locked = /lock/i.test(msg);
-      throw new StudioError({
-        code: 'store.failed',
-        message: locked
-          ? `The trace database ${path} is in use by another process (is \`clnrm collect\` or the studio running?). Stop it or pass another --data-dir.`
-          : `Cannot open the trace database ${path}: ${msg}`,
-        file: path,
-      });
+    let notice: string | undefined;
+    let instance = await createInstance(path);
+    let writer = await instance.connect();
+    if (path !== ':memory:' && (await olderSchema(writer))) {
+      // A database from an earlier version of the schema: keep it, aside, and start a new one.
+      writer.closeSync();
+      instance.closeSync();
+      const aside = path.replace(/\.duckdb$/, `.before-v${SCHEMA_VERSION}-${Date.now()}.duckdb`);
+      renameSync(path, aside);
+      if (existsSync(path + '.wal')) renameSync(path + '.wal', aside + '.wal');
+      notice = `The trace database was written by an older version of Cleanroom Studio; it was moved to ${aside} and a new one started.`;
+      instance = await createInstance(path);
+      writer = await instance.connect();
     }
-    const writer = await instance.connect();
     const reader = await instance.connect();
     await writer.run(CREATE_TABLES);
+    await writer.run(`INSERT INTO meta VALUES ('schema', '${SCHEMA_VERSION}') ON CONFLICT DO NOTHING`);
     const row = (await reader.runAndReadAll('SELECT coalesce(max(seq), 0) AS seq, coalesce(sum(bytes), 0)::BIGINT AS bytes FROM spans')).getRowObjectsJS()[0] as {
       seq: bigint;
       bytes: bigint;
     };
-    const resources: Array<[string, number]> = [];
-    for (const r of (await reader.runAndReadAll('SELECT id, json FROM resources')).getRowObjectsJS()) resources.push([String(r.json), Number(r.id)]);
+    const origins: Array<[string, number]> = [];
+    const tags = new Map<number, OriginTags>();
+    for (const r of (await reader.runAndReadAll('SELECT id, resource, scope FROM origins')).getRowObjectsJS()) {
+      const id = Number(r.id);
+      origins.push([originKey(String(r.resource), String(r.scope)), id]);
+      tags.set(id, originTags(String(r.resource)));
+    }
     const appender = await writer.createAppender('spans');
-    const resourceAppender = await writer.createAppender('resources');
-    const init = { path, seq: Number(row.seq), bytes: Number(row.bytes), resources };
-    return new StoreEngine(init, instance, writer, reader, appender, resourceAppender, onPersistError);
+    const originAppender = await writer.createAppender('origins');
+    const init: EngineInit = { path, seq: Number(row.seq), bytes: Number(row.bytes), origins };
+    if (notice !== undefined) init.notice = notice;
+    const engine = new StoreEngine(init, instance, writer, reader, appender, originAppender, onPersistError);
+    for (const [id, t] of tags) engine.tags.set(id, t);
+    return engine;
   }
 
-  addResource(id: number, json: string): void {
-    this.resourceAppender.appendInteger(id);
-    this.resourceAppender.appendVarchar(json);
-    this.resourceAppender.endRow();
+  addOrigin(id: number, resource: string, scope: string): void {
+    this.originAppender.appendInteger(id);
+    this.originAppender.appendVarchar(resource);
+    this.originAppender.appendVarchar(scope);
+    this.originAppender.endRow();
+    this.tags.set(id, originTags(resource));
   }
 
   appendRows(b: RowBatch): void {
     const a = this.appender;
+    const scan = new SpanScanner(b.data);
     for (let i = 0; i < b.count; i++) {
       try {
+        const start = b.ranges[2 * i]!;
+        const end = b.ranges[2 * i + 1]!;
+        scan.scan(start, end);
+        const origin = b.origins[i]!;
+        const tags = this.tags.get(origin);
+        if (tags === undefined) throw new Error(`span row refers to unknown origin ${origin}`);
         a.appendBigInt(BigInt(b.firstSeq + i));
-        a.appendVarchar(b.traceId[i]!);
-        a.appendVarchar(b.spanId[i]!);
-        const parent = b.parentSpanId[i];
-        if (parent) a.appendVarchar(parent);
+        a.appendVarchar(scan.traceId);
+        a.appendVarchar(scan.spanId);
+        if (scan.parentSpanId !== '') a.appendVarchar(scan.parentSpanId);
         else a.appendNull();
-        a.appendVarchar(b.name[i]!);
-        a.appendVarchar(b.kind[i]!);
-        a.appendVarchar(b.statusCode[i]!);
-        a.appendVarchar(b.service[i]!);
-        a.appendVarchar(b.startNs[i]!);
-        a.appendVarchar(b.endNs[i]!);
-        a.appendDouble(b.micros[i * 3]!);
-        a.appendDouble(b.micros[i * 3 + 1]!);
-        a.appendDouble(b.micros[i * 3 + 2]!);
-        const runId = b.runId[i];
-        if (runId !== null && runId !== undefined) a.appendVarchar(runId);
+        a.appendVarchar(scan.name);
+        a.appendVarchar(scan.kind);
+        a.appendVarchar(scan.statusCode);
+        a.appendVarchar(tags.service);
+        const startUs = scan.startUs;
+        const durationUs = scan.endUs > startUs ? scan.endUs - startUs : 0;
+        a.appendDouble(startUs);
+        a.appendDouble(startUs + durationUs);
+        a.appendDouble(durationUs);
+        if (tags.runId !== null) a.appendVarchar(tags.runId);
         else a.appendNull();
-        const scenario = b.scenario[i];
-        if (scenario !== null && scenario !== undefined) a.appendVarchar(scenario);
+        if (tags.scenario !== null) a.appendVarchar(tags.scenario);
         else a.appendNull();
-        a.appendInteger(b.ints[i * 2]!);
-        a.appendVarchar(b.body[i]!);
-        a.appendInteger(b.ints[i * 2 + 1]!);
+        a.appendInteger(origin);
+        a.appendBlob(b.data.subarray(start, end));
+        a.appendInteger(ROW_OVERHEAD_BYTES + scan.name.length + tags.service.length + (end - start));
         a.endRow();
         this.pendingRows++;
       } catch (error) {
@@ -127,8 +147,8 @@ export class StoreEngine {
   flush(): void {
     if (this.pendingRows === 0) return;
     try {
-      // Resources first: a span row must never be visible without its resource.
-      this.resourceAppender.flushSync();
+      // Origins first: a span row must never be visible without its resource and scope.
+      this.originAppender.flushSync();
       this.appender.flushSync();
     } catch (error) {
       this.onPersistError(this.pendingRows, error);
@@ -190,7 +210,7 @@ export class StoreEngine {
     this.flush();
     try {
       this.appender.closeSync();
-      this.resourceAppender.closeSync();
+      this.originAppender.closeSync();
     } catch (error) {
       this.onPersistError(0, error);
     }
@@ -207,6 +227,30 @@ export class StoreEngine {
       // clear() itself failing means the appender is unusable; the next flush reports it.
     }
   }
+}
+
+async function createInstance(path: string): Promise<DuckDBInstance> {
+  try {
+    return await DuckDBInstance.create(path, { checkpoint_threshold: '256MB' });
+  } catch (error) {
+    const msg = (error as Error).message;
+    const locked = /lock/i.test(msg);
+    throw new StudioError({
+      code: 'store.failed',
+      message: locked
+        ? `The trace database ${path} is in use by another process (is \`clnrm collect\` or the studio running?). Stop it or pass another --data-dir.`
+        : `Cannot open the trace database ${path}: ${msg}`,
+      file: path,
+    });
+  }
+}
+
+/** True when the database holds a spans table of an earlier schema (no `origin_id` column). */
+async function olderSchema(conn: DuckDBConnection): Promise<boolean> {
+  const rows = (
+    await conn.runAndReadAll(`SELECT count(*) FILTER (WHERE column_name = 'origin_id')::INTEGER AS v2, count(*)::INTEGER AS n FROM information_schema.columns WHERE table_name = 'spans'`)
+  ).getRowObjectsJS()[0] as { v2: number; n: number };
+  return rows.n > 0 && rows.v2 === 0;
 }
 
 /** The engine's asynchronous calls, by name (what the writer thread answers over messages). */

@@ -21,8 +21,8 @@ port.on('message', (msg: ToWorker) => {
         (error: unknown) => port.postMessage({ t: 'openFailed', error: errorToWire(error) }),
       );
       return;
-    case 'resource':
-      engine!.addResource(msg.id, msg.json);
+    case 'origin':
+      engine!.addOrigin(msg.id, msg.resource, msg.scope);
       return;
     case 'rows':
       engine!.appendRows(msg.batch);

@@ -10,8 +10,9 @@ import { LiveIndex, type LiveQuery } from './live-index';
 import type { ListTracesQuery, ServiceEdge, SpanFilter, SpanStat, TraceSummary } from './queries';
 import { toRowBatch } from './row-batch';
 import type { ListRunsQuery, RunRecord } from './runs';
-import { resourceInfo } from './schema';
-import type { Resource } from '../../shared/model';
+import { originKey, resourceInfo, scopeJson } from './schema';
+import type { InstrumentationScope, Resource } from '../../shared/model';
+import type { SpanWire } from '../../shared/otlp';
 import { exportTraces, importFile, type ImportResult } from './import-export';
 import { Subscriptions, type SpanListener, type SubscribeOptions } from './subscriptions';
 
@@ -64,18 +65,21 @@ export class TraceStore {
   private readonly timer: NodeJS.Timeout;
   private pruning: Promise<void> | undefined;
   private disposed = false;
-  /** Resource JSON → row id in `resources`; resources are few and shared by many spans. */
-  private readonly resourceIds: Map<string, number>;
-  private readonly resourceIdOf = new WeakMap<Resource, number>();
-  private nextResourceId: number;
+  /** originKey(resource, scope) → row id in `origins`; they are few and shared by many spans. */
+  private readonly originIds: Map<string, number>;
+  private nextOriginId: number;
+  // The last resource + scope objects looked up: the spans of one request share them.
+  private lastResource: Resource | undefined;
+  private lastScope: InstrumentationScope | undefined;
+  private lastOrigin = 0;
   private backend!: StoreBackend;
 
   private constructor(private readonly options: StoreOptions) {
     this.path = '';
     this.seq = 0;
     this.storedBytes = 0;
-    this.resourceIds = new Map();
-    this.nextResourceId = 1;
+    this.originIds = new Map();
+    this.nextOriginId = 1;
     this.live = new LiveIndex(options.maxLiveSpans ?? 200_000);
     this.subscriptions = new Subscriptions((e) => this.report(e));
     this.timer = setInterval(() => this.flush(), Math.max(10, options.flushIntervalMs ?? 500));
@@ -101,17 +105,26 @@ export class TraceStore {
     (store as { path: string }).path = init.path;
     store.seq = init.seq;
     store.storedBytes = init.bytes;
-    for (const [json, id] of init.resources) store.resourceIds.set(json, id);
-    store.nextResourceId = Math.max(0, ...store.resourceIds.values()) + 1;
+    for (const [key, id] of init.origins) store.originIds.set(key, id);
+    store.nextOriginId = Math.max(0, ...store.originIds.values()) + 1;
     return store;
   }
 
-  /** Takes spans in (synchronously): index, subscribers, and the database's append buffer. */
-  ingest(spans: readonly Span[]): void {
+  /** What opening the database told (an older database moved aside), if anything. */
+  get notice(): string | undefined {
+    return this.backend.init.notice;
+  }
+
+  /**
+   * Takes spans in (synchronously): index, subscribers, and the database's append buffer. `wire`
+   * (from the protobuf decoder) holds the spans' original Span messages, stored as they are;
+   * without it the spans are encoded.
+   */
+  ingest(spans: readonly Span[], wire?: SpanWire): void {
     if (this.disposed) throw new StudioError({ code: 'store.failed', message: 'The trace store is closed.' });
     if (spans.length === 0) return;
     try {
-      const batch = toRowBatch(spans, this.seq + 1, (span) => this.resourceId(span.resource));
+      const batch = toRowBatch(spans, wire, this.seq + 1, (span) => this.originId(span.resource, span.scope));
       this.backend.appendRows(batch);
       this.seq += spans.length;
       this.storedBytes += batch.bytes;
@@ -133,17 +146,20 @@ export class TraceStore {
     this.subscriptions.publish(spans);
   }
 
-  private resourceId(resource: Resource): number {
-    let id = this.resourceIdOf.get(resource);
-    if (id !== undefined) return id;
-    const json = resourceInfo(resource).json;
-    id = this.resourceIds.get(json);
+  private originId(resource: Resource, scope: InstrumentationScope): number {
+    if (resource === this.lastResource && scope === this.lastScope) return this.lastOrigin;
+    const resourceJson = resourceInfo(resource).json;
+    const scopeText = scopeJson(scope);
+    const key = originKey(resourceJson, scopeText);
+    let id = this.originIds.get(key);
     if (id === undefined) {
-      id = this.nextResourceId++;
-      this.resourceIds.set(json, id);
-      this.backend.addResource(id, json);
+      id = this.nextOriginId++;
+      this.originIds.set(key, id);
+      this.backend.addOrigin(id, resourceJson, scopeText);
     }
-    this.resourceIdOf.set(resource, id);
+    this.lastResource = resource;
+    this.lastScope = scope;
+    this.lastOrigin = id;
     return id;
   }
 

@@ -72,7 +72,7 @@ export class StudioBackend {
     try {
       if (options.httpPort !== false || options.grpcPort !== false) {
         receiver = await createReceiver({
-          sink: (spans) => store.ingest(spans),
+          sink: (spans, wire) => store.ingest(spans, wire),
           host: options.receiverHost ?? '127.0.0.1',
           httpPort: options.httpPort ?? 4318,
           grpcPort: options.grpcPort ?? 4317,

@@ -2,7 +2,8 @@
 // (and goes back out). See each module for the format it speaks.
 export type { OtlpDecodeResult, SpanWire } from './result';
 export { decodeOtlpProtobuf, decodeSpanMessage } from './protobuf-decode';
-export { encodeOtlpProtobuf, encodeExportTraceServiceResponse, exportTraceServiceResponseJson } from './protobuf-encode';
+export { encodeOtlpProtobuf, encodeSpanMessages, encodeSpanAttributeField, encodeExportTraceServiceResponse, exportTraceServiceResponseJson } from './protobuf-encode';
+export { SpanScanner } from './protobuf-span-scan';
 export { decodeOtlpJson } from './json-decode';
 export { encodeOtlpJson } from './json-encode';
 export { parseTraceFile, formatTraceFile, type TraceFormat, type TraceFile } from './trace-file';

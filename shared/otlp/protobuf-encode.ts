@@ -7,6 +7,7 @@ import { base64ToBytes, hexToBytes } from './bytes';
 import { groupSpans } from './group';
 import { kindNumber, statusNumber } from './otlp-enums';
 import { WIRE_I32, WIRE_I64, WIRE_LEN, WIRE_VARINT } from './wire-reader';
+import type { SpanWire } from './result';
 import { WireWriter, splitInt64 } from './wire-writer';
 
 export function encodeOtlpProtobuf(spans: readonly Span[]): Uint8Array {
@@ -40,6 +41,36 @@ export function encodeOtlpProtobuf(spans: readonly Span[]): Uint8Array {
     writeString(w, 3, resource.schemaUrl);
     w.end();
   }
+  return w.finish();
+}
+
+/**
+ * Each span's own Span message, back to back in one buffer, with where each lies (what the store
+ * keeps for spans that did not arrive as protobuf: imports, OTLP/JSON, the runner's own spans).
+ */
+export function encodeSpanMessages(spans: readonly Span[]): SpanWire {
+  const w = new WireWriter();
+  const ranges = new Int32Array(spans.length * 2);
+  spans.forEach((span, i) => {
+    const before = w.pos;
+    writeSpan(w, span);
+    // writeSpan wrote a one-byte tag and the message length as a varint, then the message.
+    let at = before + 1;
+    while (w.buf[at]! >= 0x80) at++;
+    ranges[2 * i] = at + 1;
+    ranges[2 * i + 1] = w.pos;
+  });
+  return { bytes: w.finish(), ranges };
+}
+
+/**
+ * The bytes a span attribute takes inside a Span message: the `attributes` field (9) tag, the
+ * length and the KeyValue. Encoders write a KeyValue canonically, so searching stored Span bytes
+ * for these finds spans carrying exactly that attribute.
+ */
+export function encodeSpanAttributeField(kv: KeyValue): Uint8Array {
+  const w = new WireWriter();
+  writeAttributes(w, 9, [kv]);
   return w.finish();
 }
 

@@ -59,10 +59,11 @@ export function registerCollect(program: Command, ctx: CliContext): void {
           onError: (e) => ctx.err(`collect: ${formatProblem(toProblem(e))}`),
         });
         const target = store;
+        if (store.notice !== undefined) ctx.err(`collect: note: ${store.notice}`);
         receiver = await createReceiver({
           // Waiting for the writer thread when it falls behind fills the receiver's queue: 429s, not unbounded memory.
-          sink: async (spans) => {
-            target.ingest(spans);
+          sink: async (spans, wire) => {
+            target.ingest(spans, wire);
             await target.writable();
           },
           host: options.host,

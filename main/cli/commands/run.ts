@@ -40,7 +40,9 @@ export interface RunCommandOptions {
 export async function openRunStore(ctx: CliContext, dataDir: string | undefined): Promise<TraceStore | undefined> {
   const path = resolveDataDir(dataDir, ctx.cwd, ctx.env);
   try {
-    return await openStore({ dataDir: path });
+    const store = await openStore({ dataDir: path });
+    if (store.notice !== undefined) ctx.err(`clnrm: note: ${store.notice}`);
+    return store;
   } catch (error) {
     const problem = toProblem(error);
     if (dataDir !== undefined || !/in use by another process/.test(problem.message)) return undefined;
