@@ -87,6 +87,23 @@ test('demo-read-through passes every check', async ({ page }) => {
   // Every check is listed with its mark (the passed ones may be folded away, still present).
   expect(await run.getByLabel('passed', { exact: true }).count()).toBeGreaterThan(0);
   await expect(run.getByLabel('failed', { exact: true })).toHaveCount(0);
+
+  // The run's service map beside what the file declares: api reads through cache and db, so the
+  // declared worker sends nothing and its two declared calls (api → worker, worker → db) never happen.
+  await run.getByRole('button', { name: 'Service map of this run' }).click();
+  const map = page.getByRole('region', { name: 'Service map' });
+  const differences = map.getByRole('list', { name: 'Differences from the test file' });
+  await expect(differences.getByRole('listitem')).toHaveText([
+    'worker is declared but sent no spans',
+    'api → worker is declared (depends_on) but was never called',
+    'worker → db is declared (depends_on) but was never called',
+  ]);
+  await expect(map.locator('.svc-node')).toHaveCount(4);
+  await expect(map.locator('.svc-node.is-silent')).toHaveText(/worker.*declared · sent no spans/);
+  await expect(map.getByText('demo_read_through', { exact: false })).toBeVisible();
+  await page.screenshot({ path: `${SHOTS}/service-map-run.png` });
+  await map.getByRole('button', { name: 'Show all services' }).click();
+  await expect(map.getByRole('region', { name: 'Compared with the test file' })).toHaveCount(0);
   // Its traces are in the list, with the demo's services and no error.
   await nav(page, 'Traces').click();
   await page.getByRole('combobox', { name: 'Status' }).selectOption('no-errors');

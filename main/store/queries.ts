@@ -21,6 +21,8 @@ export interface TraceFilter {
   since?: number | Date | string;
   until?: number | Date | string;
   runId?: string;
+  /** Spans of any of these runs. */
+  runIds?: readonly string[];
 }
 
 export interface ListTracesQuery extends TraceFilter {
@@ -75,6 +77,7 @@ function spanConditions(filter: TraceFilter, values: DuckDBValue[]): string[] {
     where.push('s.run_id = ?');
     values.push(filter.runId);
   }
+  if (filter.runIds !== undefined) where.push(runIdsCondition('s', filter.runIds, values));
   return where;
 }
 
@@ -166,9 +169,17 @@ export async function listTraces(conn: DuckDBConnection, query: ListTracesQuery)
   return { traces, total };
 }
 
+/** Spans of any of `runIds`: one text parameter carries the list (run ids never hold a newline). */
+function runIdsCondition(alias: string, runIds: readonly string[], values: DuckDBValue[]): string {
+  values.push(runIds.join('\n'));
+  return `list_contains(string_split(?, chr(10)), ${alias}.run_id)`;
+}
+
 /** A filter limited to what selects spans directly (for the graph and statistics). */
 export interface SpanFilter {
   runId?: string;
+  /** Spans of any of these runs. */
+  runIds?: readonly string[];
   service?: string;
   since?: number | Date | string;
   until?: number | Date | string;
@@ -180,6 +191,7 @@ function spanFilterWhere(filter: SpanFilter, alias: string, values: DuckDBValue[
     where.push(`${alias}.run_id = ?`);
     values.push(filter.runId);
   }
+  if (filter.runIds !== undefined) where.push(runIdsCondition(alias, filter.runIds, values));
   if (filter.since !== undefined) {
     where.push(`${alias}.start_us >= ?`);
     values.push(toMillis(filter.since) * 1000);

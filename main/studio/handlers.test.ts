@@ -151,6 +151,44 @@ describe('studio handlers against a real store', () => {
     expect(broken.problems[0]).toMatchObject({ code: 'toml.syntax', line: 1 });
   });
 
+  it('reads the topology a test file declares, and says why when the file is broken', async () => {
+    writeFileSync(
+      join(dir, 'shop.clnrm.toml'),
+      '[meta]\nname = "shop"\n[services.db]\nimage = "d"\n[services.backend]\nimage = "b"\nenv = { OTEL_SERVICE_NAME = "api" }\ndepends_on = ["db"]\n[[scenario]]\nname = "s"\nservice = "backend"\nrun = "true"\n',
+    );
+    expect(await ok('testTopology', { path: 'shop.clnrm.toml' })).toEqual({
+      testName: 'shop',
+      services: [
+        { id: 'db', name: 'db' },
+        { id: 'backend', name: 'api' },
+      ],
+      edges: [{ from: 'api', to: 'db' }],
+    });
+    writeFileSync(join(dir, 'broken.clnrm.toml'), '[meta\n');
+    const broken = await call('testTopology', { path: 'broken.clnrm.toml' });
+    expect(!broken.ok && broken.error.code).toBe('toml.syntax');
+    const missing = await call('testTopology', { path: 'nope.clnrm.toml' });
+    expect(!missing.ok && missing.error.code).toBe('io.read');
+  });
+
+  it('graphs only the spans of the given scenario runs', async () => {
+    const tagged = (run: string, trace: number) => {
+      const api = resourceFor('api', { 'clnrm.run_id': run });
+      const db = resourceFor('db', { 'clnrm.run_id': run });
+      return [
+        makeSpan({ trace, span: trace * 10 + 1, name: 'GET /', resource: api, kind: 'server' }),
+        makeSpan({ trace, span: trace * 10 + 2, parent: trace * 10 + 1, name: 'query', resource: db }),
+      ];
+    };
+    store.ingest([...tagged('run-a', 1), ...tagged('run-b', 2), ...tagged('run-c', 3)]);
+    const g = await ok<{ edges: Array<{ from: string; to: string; calls: number }> }>('serviceGraph', { runIds: ['run-a', 'run-c'] });
+    expect(g.edges).toEqual([expect.objectContaining({ from: 'api', to: 'db', calls: 2 })]);
+    const none = await ok<{ services: string[]; edges: unknown[] }>('serviceGraph', { runIds: ['run-x'] });
+    expect(none).toEqual({ services: [], edges: [] });
+    const bad = await call('serviceGraph', { runIds: [] });
+    expect(!bad.ok && bad.error.code).toBe('ipc.invalid');
+  });
+
   it('answers runTest with a clear error while no runner is wired', async () => {
     const r = await call('runTest', { path: 'x.clnrm.toml' });
     expect(!r.ok && r.error.message).toMatch(/runner is not available/);

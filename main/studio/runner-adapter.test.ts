@@ -66,6 +66,8 @@ describe('runOutcome', () => {
     expect(asked).toEqual(['exec-9']);
     expect(result.verdicts[1]!.evidence).toEqual([{ traceId: span.traceId, spanId: span.spanId, name: 'db.query' }]);
     expect(result.traceIds).toEqual([span.traceId]);
+    // Each scenario execution's run id, for the service map of this run.
+    expect(result.scenarioRunIds).toEqual(['exec-9']);
   });
 
   it('still reports every verdict when the store cannot answer, and caps evidence at 100 spans', async () => {

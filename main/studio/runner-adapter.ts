@@ -3,7 +3,7 @@
 // looked up among the spans of its execution (the execution's run id tags them in the store): first
 // in the session's memory index, then, for ids that index no longer holds, in the stored traces of
 // that run. Ids found in neither (the runner's own self-trace spans, pruned data) are left out.
-import { MAX_EVIDENCE_PER_VERDICT, MAX_RUN_TRACES, type EvidenceSpan, type Verdict } from '../../shared/ipc/contract';
+import { MAX_EVIDENCE_PER_VERDICT, MAX_RUN_SCENARIOS, MAX_RUN_TRACES, type EvidenceSpan, type Verdict } from '../../shared/ipc/contract';
 import type { Span } from '../../shared/model';
 import type { RunSummary, ScenarioExecution } from '../runner';
 
@@ -59,14 +59,16 @@ function evidenceOf(ids: readonly string[], spans: ReadonlyMap<string, Located>,
  * The verdict list of `runFinished` (each test, then each failed step and each expectation of each
  * scenario execution, expectations with their evidence spans) and the traces the run produced.
  */
-export async function runOutcome(summary: RunSummary, store: EvidenceStore): Promise<{ verdicts: Verdict[]; traceIds: string[] }> {
+export async function runOutcome(summary: RunSummary, store: EvidenceStore): Promise<{ verdicts: Verdict[]; traceIds: string[]; scenarioRunIds: string[] }> {
   const verdicts: Verdict[] = [];
   const traceIds = new Set<string>();
+  const scenarioRunIds: string[] = [];
   for (const test of summary.tests) {
     const why = test.problems[0]?.message ?? test.executions.flatMap((e) => e.problems)[0]?.message ?? test.verdict;
     verdicts.push({ name: test.name, kind: 'test', passed: test.verdict === 'passed', message: test.verdict === 'passed' ? 'passed' : why, evidence: [] });
     for (const execution of test.executions) {
       const where = execution.iteration > 1 ? `${execution.scenario} #${execution.iteration}` : execution.scenario;
+      if (scenarioRunIds.length < MAX_RUN_SCENARIOS) scenarioRunIds.push(execution.runId);
       const located = await locate(store, execution);
       for (const id of located.traceIds) if (traceIds.size < MAX_RUN_TRACES) traceIds.add(id);
       for (const step of execution.steps) {
@@ -77,5 +79,5 @@ export async function runOutcome(summary: RunSummary, store: EvidenceStore): Pro
       }
     }
   }
-  return { verdicts, traceIds: [...traceIds] };
+  return { verdicts, traceIds: [...traceIds], scenarioRunIds };
 }

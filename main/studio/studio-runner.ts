@@ -77,7 +77,7 @@ export function createStudioRunner(deps: { store: TraceStore; hub: EventHub; cwd
         ...(summary.environmentProblem ? { problem: plainProblem(summary.environmentProblem) } : {}),
       };
     } catch (error) {
-      finished = { runId, file, passed: false, cancelled: controller.signal.aborted, durationMs: Date.now() - started, verdicts: [], traceIds: [], problem: plainProblem(toProblem(error)) };
+      finished = { runId, file, passed: false, cancelled: controller.signal.aborted, durationMs: Date.now() - started, verdicts: [], traceIds: [], scenarioRunIds: [], problem: plainProblem(toProblem(error)) };
     }
     // Finished runs are no longer cancellable by the time the UI hears they finished.
     running.delete(runId);

@@ -5,6 +5,7 @@ import { basename, resolve } from 'node:path';
 import { StudioError } from '../../shared/errors';
 import type { CallArgs, CallResponse } from '../../shared/ipc/contract';
 import { findTestFiles, loadTestFile } from '../spec';
+import { declaredTopology } from '../../shared/spec';
 import { plainProblem } from './trace-files';
 
 /** Shows a folder picker (desktop only); resolves to null when the user cancels. */
@@ -42,4 +43,19 @@ export async function listTestFiles({ folder }: CallArgs<'listTestFiles'>, cwd: 
 export async function validateFile({ path }: CallArgs<'validateFile'>, cwd: string, env: Record<string, string | undefined>): Promise<CallResponse<'validateFile'>> {
   const loaded = await loadTestFile(resolve(cwd, path), env);
   return { ok: loaded.errors.length === 0, problems: loaded.errors.map(plainProblem), warnings: loaded.warnings.map(plainProblem) };
+}
+
+/**
+ * The services the file declares and the calls its dependencies imply, for the service map's
+ * comparison with a run. A file that does not load gives its first problem as the error; with a
+ * matrix, the first combination's services (combinations share their services' names).
+ */
+export async function testTopology({ path }: CallArgs<'testTopology'>, cwd: string, env: Record<string, string | undefined>): Promise<CallResponse<'testTopology'>> {
+  const loaded = await loadTestFile(resolve(cwd, path), env);
+  const test = loaded.tests[0];
+  if (loaded.errors.length > 0 || test === undefined) {
+    const first = loaded.errors[0];
+    throw first ? new StudioError(first) : new StudioError({ code: 'toml.shape', message: `${path} declares no test.`, file: path });
+  }
+  return { testName: test.name, ...declaredTopology(test) };
 }

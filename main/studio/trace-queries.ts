@@ -66,6 +66,7 @@ export async function serviceGraph(store: TraceStore, q: CallArgs<'serviceGraph'
     ...(q.sinceUs !== undefined ? { since: q.sinceUs / 1000 } : {}),
     ...(q.untilUs !== undefined ? { until: q.untilUs / 1000 } : {}),
     ...(q.runId !== undefined ? { runId: q.runId } : {}),
+    ...(q.runIds !== undefined ? { runIds: q.runIds } : {}),
   };
   const edges = await store.serviceGraph(filter);
   const services = new Set<string>();

@@ -5,10 +5,21 @@ import type { StudioStore } from './store';
 export type ViewName = 'traces' | 'trace' | 'service-map' | 'tests';
 export type ThemePreference = 'system' | 'light' | 'dark';
 
+/** A finished test run the service map compares with its test file. */
+export interface MapRun {
+  runId: string;
+  file: string;
+  scenarioRunIds: readonly string[];
+}
+
 export interface UiSlice {
   view: ViewName;
   themePreference: ThemePreference;
+  /** Set: the service map shows this run's services beside the ones its test file declares. */
+  mapRun: MapRun | null;
   setView(view: ViewName): void;
+  showRunOnMap(run: MapRun): void;
+  clearMapRun(): void;
   setThemePreference(theme: ThemePreference): void;
 }
 
@@ -27,7 +38,10 @@ function initialTheme(): ThemePreference {
 export const createUiSlice: StateCreator<StudioStore, [], [], UiSlice> = (set) => ({
   view: 'traces',
   themePreference: initialTheme(),
+  mapRun: null,
   setView: (view) => set({ view }),
+  showRunOnMap: (run) => set({ mapRun: run, view: 'service-map' }),
+  clearMapRun: () => set({ mapRun: null }),
   setThemePreference(theme) {
     try {
       localStorage.setItem(THEME_KEY, theme);

@@ -45,6 +45,7 @@ export function createDemoApi(traces: readonly (readonly Span[])[]) {
     openFolder: unavailable,
     listTestFiles: unavailable,
     validateFile: unavailable,
+    testTopology: unavailable,
     runTest: unavailable,
     cancelRun: unavailable,
   };

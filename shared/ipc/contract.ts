@@ -92,6 +92,8 @@ const RunPhase = z.enum(['starting', 'services', 'scenario', 'collecting', 'chec
 export const MAX_EVIDENCE_PER_VERDICT = 100;
 /** Most trace ids one finished run lists. */
 export const MAX_RUN_TRACES = 200;
+/** Most scenario executions one run reports (matrix × scenarios × iterations beyond this are left out of the list). */
+export const MAX_RUN_SCENARIOS = 100;
 
 /** A span an expectation looked at: where it is, so the UI can open its trace with it selected. */
 export const EvidenceSpanSchema = z.object({ traceId: TraceIdSchema, spanId: SpanIdSchema, name: z.string() });
@@ -132,8 +134,23 @@ export const calls = {
     response: z.object({ traceId: TraceIdSchema, spans: z.array(SpanSchema) }),
   },
   serviceGraph: {
-    request: z.object({ sinceUs: z.number().optional(), untilUs: z.number().optional(), runId: z.string().min(1).optional() }),
+    request: z.object({
+      sinceUs: z.number().optional(),
+      untilUs: z.number().optional(),
+      runId: z.string().min(1).optional(),
+      /** Only spans of these scenario executions (a test run's `scenarioRunIds`). */
+      runIds: z.array(z.string().min(1)).min(1).max(MAX_RUN_SCENARIOS).optional(),
+    }),
     response: z.object({ services: z.array(z.string()), edges: z.array(ServiceEdgeSchema) }),
+  },
+  /** The services a test file declares (by the service name their spans carry) and the calls its dependencies imply. */
+  testTopology: {
+    request: z.object({ path: z.string().min(1) }),
+    response: z.object({
+      testName: z.string(),
+      services: z.array(z.object({ id: z.string(), name: z.string() })),
+      edges: z.array(z.object({ from: z.string(), to: z.string() })),
+    }),
   },
   importFiles: {
     /** `paths` on the desktop; `files` (contents) where the page has no file system access. */
@@ -220,6 +237,8 @@ export const events = {
     verdicts: z.array(VerdictSchema).default([]),
     /** The traces the run's scenarios produced (newest runs may list fewer than they made: bounded). */
     traceIds: z.array(TraceIdSchema).max(MAX_RUN_TRACES).default([]),
+    /** The run id of each scenario execution (what its spans carry as `clnrm.run_id`). */
+    scenarioRunIds: z.array(z.string().min(1)).max(MAX_RUN_SCENARIOS).default([]),
     problem: ProblemSchema.optional(),
   }),
 } as const;

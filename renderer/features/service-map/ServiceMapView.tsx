@@ -1,5 +1,7 @@
 // Service map: which service calls which, with call counts, error counts and latency
-// percentiles on the edges, laid out left to right (callers first).
+// percentiles on the edges, laid out left to right (callers first). For a test run, the services
+// and calls its test file declares are drawn beside the observed ones: a declared service that
+// sent no spans, a declared call never made and an undeclared one each stand out.
 import { memo, useEffect, useMemo, useState } from 'react';
 import { Background, BaseEdge, Controls, EdgeLabelRenderer, Handle, MarkerType, Position, ReactFlow } from '@xyflow/react';
 import type { Edge, EdgeProps, Node, NodeProps } from '@xyflow/react';
@@ -13,24 +15,26 @@ import type { Problem } from '../../../shared/errors';
 import { ReceiverAddress } from '../../app/ReceiverHint';
 import { useStudio } from '../../app/store';
 import { edgeKey, layoutServices, type EdgeRoute, type ServiceLayout } from './layout';
+import { compareWithDeclared, observedOnly, type MapEdge, type MapGraph, type Presence } from './compare';
 import './service-map.css';
 
 const ms = (v: number) => (v >= 100 ? `${v.toFixed(0)} ms` : v >= 10 ? `${v.toFixed(1)} ms` : `${v.toFixed(2)} ms`);
 
-type ServiceNodeData = { name: string; color: string; calls: number; errors: number };
+type ServiceNodeData = { name: string; color: string; calls: number; errors: number; presence: Presence; compared: boolean };
 type ServiceNode = Node<ServiceNodeData, 'service'>;
 
 // Defined outside render and memoized, as React Flow asks.
 const ServiceNodeView = memo(function ServiceNodeView({ data }: NodeProps<ServiceNode>) {
   return (
-    <div className="svc-node" style={{ borderColor: data.color }}>
+    <div className={'svc-node' + (data.presence === 'declared' ? ' is-silent' : data.compared && data.presence === 'observed' ? ' is-undeclared' : '')} style={{ borderColor: data.color }}>
       <Handle type="target" position={Position.Left} />
       <span className="dot" style={{ background: data.color }} />
       <div>
         <div className="svc-name">{data.name}</div>
         <div className="svc-meta">
-          {data.calls > 0 ? `${data.calls.toLocaleString()} calls in` : 'entry point'}
+          {data.presence === 'declared' ? 'declared · sent no spans' : data.calls > 0 ? `${data.calls.toLocaleString()} call${data.calls === 1 ? '' : 's'} in` : 'entry point'}
           {data.errors > 0 && <span className="wf-err-text"> · {data.errors} error{data.errors === 1 ? '' : 's'}</span>}
+          {data.compared && data.presence === 'observed' && <span className="svc-flag"> · not declared</span>}
         </div>
       </div>
       <Handle type="source" position={Position.Right} />
@@ -67,20 +71,27 @@ const RoutedEdgeView = memo(function RoutedEdgeView({ id, data, markerEnd, sourc
 });
 const edgeTypes = { routed: RoutedEdgeView };
 
-const edgeSummary = (e: ServiceEdge) =>
+const DECLARED_ONLY = 'declared · never called';
+const observedSummary = (e: ServiceEdge) =>
   `${e.calls.toLocaleString()}× · p50 ${ms(e.p50Ms)} · p99 ${ms(e.p99Ms)}${e.errors > 0 ? ` · ${e.errors} error${e.errors === 1 ? '' : 's'}` : ''}`;
-const edgeText = (e: ServiceEdge) =>
+const observedText = (e: ServiceEdge) =>
   `${e.calls.toLocaleString()} call${e.calls === 1 ? '' : 's'}${e.errors > 0 ? ` · ${e.errors} error${e.errors === 1 ? '' : 's'}` : ''}\np50 ${ms(e.p50Ms)} · p99 ${ms(e.p99Ms)}`;
-
-
-type Graph = { services: string[]; edges: ServiceEdge[] };
+const edgeSummary = (e: MapEdge, compared: boolean) =>
+  `${e.from} → ${e.to}: ${e.presence === 'declared' ? DECLARED_ONLY : observedSummary(e) + (compared && e.presence === 'observed' ? ' · not declared' : '')}`;
+const edgeText = (e: MapEdge, compared: boolean) =>
+  e.presence === 'declared' ? DECLARED_ONLY : observedText(e) + (compared && e.presence === 'observed' ? '\nnot declared' : '');
 
 export function ServiceMapView({ theme }: { theme: 'light' | 'dark' }) {
   const api = useApi();
-  const [graph, setGraph] = useState<Graph | null>(null);
+  const [graph, setGraph] = useState<MapGraph | null>(null);
   const [layout, setLayout] = useState<ServiceLayout | null>(null);
   const [problem, setProblem] = useState<Problem | null>(null);
+  /** The test file could not be read: the run's observed services are shown alone, with why. */
+  const [declaredProblem, setDeclaredProblem] = useState<Problem | null>(null);
+  const [testName, setTestName] = useState<string | null>(null);
   const checkStoreStatus = useStudio((s) => s.checkStoreStatus);
+  const mapRun = useStudio((s) => s.mapRun);
+  const clearMapRun = useStudio((s) => s.clearMapRun);
   const noServices = graph !== null && graph.services.length === 0;
   // The empty map names the receiver's address, which storeStatus knows.
   useEffect(() => {
@@ -93,6 +104,11 @@ export function ServiceMapView({ theme }: { theme: 'light' | 'dark' }) {
     let alive = true;
     let running = false;
     let again = false;
+    // The declared side is read once per run shown; the observed side on every refresh.
+    let declared: Promise<{ testName: string; services: { name: string }[]; edges: { from: string; to: string }[] } | Problem> | undefined;
+    if (mapRun) declared = api.testTopology({ path: mapRun.file }).catch((e: unknown) => toProblem(e));
+    setGraph(null);
+    setLayout(null);
     const refresh = async () => {
       if (running) {
         again = true;
@@ -102,12 +118,21 @@ export function ServiceMapView({ theme }: { theme: 'light' | 'dark' }) {
       try {
         do {
           again = false;
-          const g = await api.serviceGraph({});
-          const laid = await layoutServices(g.services, g.edges, edgeText);
+          const g = await api.serviceGraph(mapRun ? { runIds: [...mapRun.scenarioRunIds] } : {});
+          const topology = declared ? await declared : undefined;
+          const compared = topology !== undefined && !('code' in topology);
+          const mapped = compared ? compareWithDeclared(g.services, g.edges, topology) : observedOnly(g.services, g.edges);
+          const laid = await layoutServices(
+            mapped.services.map((s) => s.name),
+            mapped.edges,
+            (e) => edgeText(e as MapEdge, compared),
+          );
           if (!alive) return;
-          setGraph(g);
+          setGraph(mapped);
           setLayout(laid);
           setProblem(null);
+          setTestName(compared ? topology.testName : null);
+          setDeclaredProblem(topology !== undefined && 'code' in topology ? topology : null);
         } while (again && alive);
       } catch (e) {
         if (alive) setProblem(toProblem(e));
@@ -121,23 +146,24 @@ export function ServiceMapView({ theme }: { theme: 'light' | 'dark' }) {
       alive = false;
       off();
     };
-  }, [api]);
+  }, [api, mapRun]);
 
   const { nodes, edges } = useMemo(() => {
     if (!graph || !layout) return { nodes: [] as ServiceNode[], edges: [] as RoutedEdge[] };
-    const colors = assignServiceColors(graph.services);
+    const compared = graph.differences !== undefined;
+    const colors = assignServiceColors(graph.services.map((s) => s.name));
     const incoming = new Map<string, { calls: number; errors: number }>();
     for (const e of graph.edges) {
       const i = incoming.get(e.to) ?? { calls: 0, errors: 0 };
       incoming.set(e.to, { calls: i.calls + e.calls, errors: i.errors + e.errors });
     }
-    const nodes: ServiceNode[] = graph.services.map((name) => {
+    const nodes: ServiceNode[] = graph.services.map(({ name, presence }) => {
       const c = colors.get(name);
       return {
         id: name,
         type: 'service',
         position: layout.nodes.get(name) ?? { x: 0, y: 0 },
-        data: { name, color: (theme === 'dark' ? c?.dark : c?.light) ?? '#888', calls: incoming.get(name)?.calls ?? 0, errors: incoming.get(name)?.errors ?? 0 },
+        data: { name, presence, compared, color: (theme === 'dark' ? c?.dark : c?.light) ?? '#888', calls: incoming.get(name)?.calls ?? 0, errors: incoming.get(name)?.errors ?? 0 },
       };
     });
     const edges: RoutedEdge[] = graph.edges.map((e) => ({
@@ -145,9 +171,10 @@ export function ServiceMapView({ theme }: { theme: 'light' | 'dark' }) {
       type: 'routed',
       source: e.from,
       target: e.to,
-      data: { route: layout.edges.get(edgeKey(e.from, e.to)), text: edgeText(e), summary: edgeSummary(e), errors: e.errors },
+      data: { route: layout.edges.get(edgeKey(e.from, e.to)), text: edgeText(e, compared), summary: edgeSummary(e, compared), errors: e.errors },
       markerEnd: { type: MarkerType.ArrowClosed },
-      className: e.errors > 0 ? 'svc-edge-error' : 'svc-edge',
+      className:
+        e.presence === 'declared' ? 'svc-edge svc-edge-missing' : compared && e.presence === 'observed' ? 'svc-edge svc-edge-undeclared' : e.errors > 0 ? 'svc-edge-error' : 'svc-edge',
     }));
     return { nodes, edges };
   }, [graph, layout, theme]);
@@ -155,7 +182,7 @@ export function ServiceMapView({ theme }: { theme: 'light' | 'dark' }) {
   if (api instanceof Error) return <ErrorState title="Not connected" problem={api.problem} />;
   if (problem) return <ErrorState title="The service map could not be built" problem={problem} />;
   if (!graph) return <Loading label="Building the service map…" />;
-  if (graph.services.length === 0)
+  if (graph.services.length === 0 && !mapRun)
     return (
       <EmptyState title="No services yet">
         <p>
@@ -163,14 +190,63 @@ export function ServiceMapView({ theme }: { theme: 'light' | 'dark' }) {
         </p>
       </EmptyState>
     );
+  const diff = graph.differences;
+  const observedCount = graph.services.filter((s) => s.presence !== 'declared').length;
   return (
     <section className="service-map" aria-label="Service map">
       <header className="view-head">
         <h1 className="view-title">Service map</h1>
         <span className="muted">
-          {graph.services.length} services · {graph.edges.length} dependencies
+          {mapRun ? `run ${mapRun.runId}${testName ? ` of ${testName}` : ''} · ` : ''}
+          {observedCount} service{observedCount === 1 ? '' : 's'} seen · {graph.edges.filter((e) => e.presence !== 'declared').length} dependencies
         </span>
+        {mapRun && (
+          <button className="btn btn-small" onClick={clearMapRun}>
+            Show all services
+          </button>
+        )}
       </header>
+      {declaredProblem && (
+        <p className="svc-compare-problem" role="alert">
+          The test file could not be read, so only what the run observed is shown: {declaredProblem.message}
+        </p>
+      )}
+      {diff && (
+        <div className="svc-compare" role="region" aria-label="Compared with the test file">
+          {diff.silentServices.length + diff.undeclaredServices.length + diff.missingCalls.length + diff.undeclaredCalls.length === 0 ? (
+            <p className="muted">Every declared service sent spans and every call matches the test file&apos;s dependencies.</p>
+          ) : (
+            <ul aria-label="Differences from the test file">
+              {diff.silentServices.map((name) => (
+                <li key={`s:${name}`}>
+                  <strong>{name}</strong> is declared but sent no spans
+                </li>
+              ))}
+              {diff.missingCalls.map((e) => (
+                <li key={`m:${e.from}:${e.to}`}>
+                  <strong>
+                    {e.from} → {e.to}
+                  </strong>{' '}
+                  is declared (depends_on) but was never called
+                </li>
+              ))}
+              {diff.undeclaredServices.map((name) => (
+                <li key={`u:${name}`}>
+                  <strong>{name}</strong> sent spans but is not declared in the test file
+                </li>
+              ))}
+              {diff.undeclaredCalls.map((e) => (
+                <li key={`c:${e.from}:${e.to}`}>
+                  <strong>
+                    {e.from} → {e.to}
+                  </strong>{' '}
+                  was called ({e.calls.toLocaleString()}×) but is not a declared dependency
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
+      )}
       <div className="service-map-canvas">
         <ReactFlow
           nodes={nodes}

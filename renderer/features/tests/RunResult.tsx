@@ -40,12 +40,15 @@ export function RunResult({
   onCancel,
   onEvidence,
   onOpenTrace,
+  onShowMap,
 }: {
   run: RunState;
   earlierRuns?: number;
   onCancel?: () => void;
   onEvidence?: OnEvidence;
   onOpenTrace?: (traceId: string) => void;
+  /** Opens the service map of this run beside the services its test file declares. */
+  onShowMap?: () => void;
 }) {
   const done = run.finished;
   const last = run.progress.at(-1);
@@ -95,6 +98,11 @@ export function RunResult({
       )}
       {done && done.traceIds.length > 0 && onOpenTrace && (
         <div className="tests-traces" role="group" aria-label="Traces of this run">
+          {onShowMap && done.scenarioRunIds.length > 0 && (
+            <button className="btn btn-small" onClick={onShowMap} title="This run's services and calls beside the ones the test file declares">
+              Service map of this run
+            </button>
+          )}
           <span className="muted">
             {done.traceIds.length} trace{done.traceIds.length === 1 ? '' : 's'}:
           </span>

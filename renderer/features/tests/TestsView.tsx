@@ -33,6 +33,7 @@ function ConnectedTestsView({ api }: { api: StudioApi }) {
   const restoreTestFolder = useStudio((s) => s.restoreTestFolder);
   const openEvidence = useStudio((s) => s.openEvidence);
   const openTrace = useStudio((s) => s.openTrace);
+  const showRunOnMap = useStudio((s) => s.showRunOnMap);
   const [path, setPath] = useState('');
   useEffect(() => {
     void restoreTestFolder(api);
@@ -128,6 +129,7 @@ function ConnectedTestsView({ api }: { api: StudioApi }) {
                   onCancel={() => void cancelTestRun(api, latest.runId)}
                   onEvidence={(label, evidence) => void openEvidence(api, label, evidence)}
                   onOpenTrace={(traceId) => void openTrace(api, traceId)}
+                  onShowMap={() => latest.finished && showRunOnMap({ runId: latest.runId, file: latest.file, scenarioRunIds: latest.finished.scenarioRunIds })}
                 />
               )}
             </li>
