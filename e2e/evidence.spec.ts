@@ -23,8 +23,8 @@ test('a failed check opens its evidence spans selected and marked in the waterfa
   const item = view.getByRole('list', { name: 'Test files' }).getByRole('listitem', { name: 'demo-fails-on-purpose', exact: true });
   await item.getByRole('button', { name: 'Run' }).click();
   const run = item.getByRole('group', { name: /^Run / });
-  await expect(run.locator('.tests-run-head > .chip')).toHaveText(/^(passed|failed|cancelled)$/, { timeout: 150_000 });
-  await expect(run.locator('.tests-run-head > .chip'), `the run reported: ${await run.innerText()}`).toHaveText('failed');
+  await expect(run.getByRole('status', { name: /^Verdict: / })).toHaveText(/^(passed|failed|cancelled)$/, { timeout: 150_000 });
+  await expect(run.getByRole('status', { name: /^Verdict: / }), `the run reported: ${await run.innerText()}`).toHaveText('failed');
 
   // The failed check is a button naming its evidence; the run lists the traces it produced.
   const failed = run.getByRole('list', { name: 'Failed checks' });

@@ -95,7 +95,7 @@ test('the recorded demo traces import, the service map shows their dependencies,
   await expect(top.getByRole('gridcell').nth(3)).toHaveText(String(topSpans));
   await top.click();
   await expect(waterfall(page)).toBeVisible();
-  const traceId = (await page.locator('.trace-id').textContent())!.trim();
+  const traceId = (await page.getByTitle('Trace id', { exact: true }).textContent())!.trim();
   await expect(page.getByTestId('span-count')).toHaveText(String(topSpans));
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export' }).click()]);
   expect(download.suggestedFilename()).toBe(`trace-${traceId}.otlp.json`);
@@ -115,7 +115,7 @@ test('the recorded demo traces import, the service map shows their dependencies,
     await expect(other.getByRole('status').filter({ hasText: /^Imported/ })).toHaveText(`Imported ${topSpans} spans in 1 trace`);
     await expect(traceRows(other)).toHaveCount(1);
     await traceRows(other).first().click();
-    await expect(other.locator('.trace-id')).toHaveText(traceId);
+    await expect(other.getByTitle('Trace id', { exact: true })).toHaveText(traceId);
     await expect(other.getByTestId('span-count')).toHaveText(String(topSpans));
     // Same spans, same ids, same exact timestamps: export it again and compare.
     const [again] = await Promise.all([other.waitForEvent('download'), other.getByRole('button', { name: 'Export' }).click()]);

@@ -101,7 +101,7 @@ test('spans from the OpenTelemetry SDK appear live; open, collapse, find and ins
   // Newest first (the default) puts the second checkout on top; open it.
   await traceRows(page).first().click();
   await expect(waterfall(page)).toBeVisible();
-  await expect(page.locator('.trace-id')).toHaveText(second.traceId);
+  await expect(page.getByTitle('Trace id', { exact: true })).toHaveText(second.traceId);
   await expect(page.getByTestId('span-count')).toHaveText('5');
   await expect(waterfall(page)).toHaveAttribute('aria-rowcount', '5');
   await page.screenshot({ path: `${SHOTS}/studio-trace-waterfall.png` });

@@ -28,7 +28,7 @@ async function validateAndRun(files: Locator, name: string): Promise<{ run: Loca
   const run = item.getByRole('group', { name: /^Run / });
   await expect(run).toHaveCount(1);
   // The verdict chip heads the run (it has no role or name of its own; see the report).
-  const verdict = run.locator('.tests-run-head > .chip');
+  const verdict = run.getByRole('status', { name: /^Verdict: / });
   await expect(verdict).toHaveText(/^(passed|failed|cancelled)$/, { timeout: 150_000 });
   return { run, verdict };
 }

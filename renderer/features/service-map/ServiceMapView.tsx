@@ -76,8 +76,9 @@ const observedSummary = (e: ServiceEdge) =>
   `${e.calls.toLocaleString()}× · p50 ${ms(e.p50Ms)} · p99 ${ms(e.p99Ms)}${e.errors > 0 ? ` · ${e.errors} error${e.errors === 1 ? '' : 's'}` : ''}`;
 const observedText = (e: ServiceEdge) =>
   `${e.calls.toLocaleString()} call${e.calls === 1 ? '' : 's'}${e.errors > 0 ? ` · ${e.errors} error${e.errors === 1 ? '' : 's'}` : ''}\np50 ${ms(e.p50Ms)} · p99 ${ms(e.p99Ms)}`;
+// The edge's group is already named "Edge from A to B": the summary says the rest.
 const edgeSummary = (e: MapEdge, compared: boolean) =>
-  `${e.from} → ${e.to}: ${e.presence === 'declared' ? DECLARED_ONLY : observedSummary(e) + (compared && e.presence === 'observed' ? ' · not declared' : '')}`;
+  e.presence === 'declared' ? DECLARED_ONLY : observedSummary(e) + (compared && e.presence === 'observed' ? ' · not declared' : '');
 const edgeText = (e: MapEdge, compared: boolean) =>
   e.presence === 'declared' ? DECLARED_ONLY : observedText(e) + (compared && e.presence === 'observed' ? '\nnot declared' : '');
 
@@ -198,7 +199,7 @@ export function ServiceMapView({ theme }: { theme: 'light' | 'dark' }) {
         <h1 className="view-title">Service map</h1>
         <span className="muted">
           {mapRun ? `run ${mapRun.runId}${testName ? ` of ${testName}` : ''} · ` : ''}
-          {observedCount} service{observedCount === 1 ? '' : 's'} seen · {graph.edges.filter((e) => e.presence !== 'declared').length} dependencies
+          {observedCount} service{observedCount === 1 ? '' : 's'} · {graph.edges.filter((e) => e.presence !== 'declared').length} dependencies
         </span>
         {mapRun && (
           <button className="btn btn-small" onClick={clearMapRun}>
