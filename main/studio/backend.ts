@@ -26,6 +26,11 @@ export interface StudioBackendOptions {
   /** Builds the runner once the hub exists (it reports progress through it); default: main/runner on Docker. */
   createRunner?: (ctx: { store: TraceStore; hub: EventHub }) => StudioRunner | Promise<StudioRunner>;
   onError?: (error: unknown) => void;
+  /**
+   * Run the database in a writer thread started from this entry (`writerThreadEntry()`), so
+   * ingest and queries leave the thread that serves the UI. Default: this thread.
+   */
+  writerThread?: URL;
   /** Where the first-start demo's sample traces and the example tests are. */
   demo?: { samplesDir: string; examplesDir: string };
 }
@@ -65,14 +70,23 @@ export class StudioBackend {
 
   static async open(options: StudioBackendOptions): Promise<StudioBackend> {
     const onError = options.onError ?? (() => undefined);
-    const store = await openStore({ ...(options.dataDir !== undefined ? { dataDir: options.dataDir } : {}), inMemory: options.inMemory ?? false, onError });
+    const store = await openStore({
+      ...(options.dataDir !== undefined ? { dataDir: options.dataDir } : {}),
+      ...(options.writerThread !== undefined ? { writerThread: options.writerThread } : {}),
+      inMemory: options.inMemory ?? false,
+      onError,
+    });
     let receiver: Receiver | undefined;
     let runner: StudioRunner | undefined;
     const hub = new EventHub(onError);
     try {
       if (options.httpPort !== false || options.grpcPort !== false) {
         receiver = await createReceiver({
-          sink: (spans, wire) => store.ingest(spans, wire),
+          // Waiting for a writer thread that falls behind fills the receiver's queue: 429s, not unbounded memory.
+          sink: async (spans, wire) => {
+            store.ingest(spans, wire);
+            await store.writable();
+          },
           host: options.receiverHost ?? '127.0.0.1',
           httpPort: options.httpPort ?? 4318,
           grpcPort: options.grpcPort ?? 4317,

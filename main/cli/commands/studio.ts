@@ -10,6 +10,7 @@ import { DEFAULT_GRPC_PORT, DEFAULT_HTTP_PORT } from '../../receiver';
 import { resolveDataDir } from '../../store';
 import { appPaths, findAppRoot } from '../../studio/app-root';
 import { StudioBackend } from '../../studio/backend';
+import { writerThreadEntry } from '../../store/writer-thread';
 import { openBrowser } from '../../studio/open-browser';
 import { startStudioServer, type StudioServer } from '../../studio/server/studio-server';
 import { setExit, type CliContext } from '../context';
@@ -79,6 +80,8 @@ export function registerStudio(program: Command, ctx: CliContext): void {
           cwd: ctx.cwd,
           env: ctx.env,
           demo: { samplesDir: paths.samplesDir, examplesDir: paths.examplesDir },
+          // The database works in its own thread, so ingest never stalls the page's requests.
+          writerThread: writerThreadEntry(),
           onError: report,
         });
         server = await startStudioServer({ handlers: backend.handlers, hub: backend.hub, rendererDir: uiDir, ...(clientBuilt ? { clientScript: paths.browserClient } : {}), port: options.port, onError: report });
@@ -92,6 +95,7 @@ export function registerStudio(program: Command, ctx: CliContext): void {
 
       const receiver = backend.receiver!;
       ctx.out(`Cleanroom Studio: ${server.url}`);
+      if (backend.store.notice !== undefined) ctx.err(`studio: note: ${backend.store.notice}`);
       ctx.err(`studio: OTLP receiver on ${receiver.host}:${receiver.http!.port} (HTTP) and ${receiver.host}:${receiver.grpc!.port} (gRPC); traces in ${backend.store.path}`);
       ctx.err('studio: the URL carries a secret token; do not share it. Stop with Ctrl+C.');
       const empty = await backend.isEmpty();
