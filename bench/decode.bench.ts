@@ -5,6 +5,7 @@
 // times protobufjs decode+toObject (its closest route to text ids/int64s) and our OTLP/JSON decoder.
 // Figures are per CPU-second of this process. Prints figures; asserts nothing. Run: npm run bench:decode
 import protobuf from 'protobufjs';
+import { buildSpan } from '../shared/model';
 import { decodeOtlpJson, decodeOtlpProtobuf, encodeOtlpJson, encodeOtlpProtobuf } from '../shared/otlp';
 import { OTLP_TRACE_PROTO } from '../shared/otlp/fixtures/otlp-trace-proto';
 import { realisticBatch } from './ingest-payloads';
@@ -76,6 +77,25 @@ for (let round = 1; round <= ROUNDS; round++) {
   results.theirsToObject.push(theirsToObject);
   console.log(`round ${round}: ours ${fmt(ours)}   protobufjs decode ${fmt(theirs)}   protobufjs decode+toObject ${fmt(theirsToObject)}`);
 }
+// Context: the same spans with every attribute value unique (nothing for the decoder's KeyValue and
+// string caches to reuse): the worst case for our decoder, far from real telemetry.
+const uniquePayloads = batches.map((b, k) =>
+  encodeOtlpProtobuf(b.map((s, i) => buildSpan({ ...s, attributes: s.attributes.map((a, j) => ({ key: a.key, value: { stringValue: `v${k}-${i}-${j}` } })) }))),
+);
+const uniqueRatios: number[] = [];
+for (let round = 0; round < 3; round++) {
+  const rateOf = (decode: (p: Uint8Array) => unknown): number => {
+    for (let i = 0; i < 3; i++) pass(uniquePayloads, decode);
+    let ms = 0;
+    let passes = 0;
+    while (ms < MIN_MS) {
+      ms += pass(uniquePayloads, decode);
+      passes++;
+    }
+    return rate(ms, passes);
+  };
+  uniqueRatios.push(rateOf(decodeOurs) / rateOf(decodeTheirs));
+}
 let jsonMs = 0;
 let jsonPasses = 0;
 while (jsonMs < MIN_MS) {
@@ -88,3 +108,4 @@ const ours = median(results.ours);
 console.log(`median spans per CPU-second: ours ${fmt(ours)}, protobufjs decode ${fmt(median(results.theirs))}, decode+toObject ${fmt(median(results.theirsToObject))}`);
 console.log(`ratio ours / protobufjs decode: ${(ours / median(results.theirs)).toFixed(2)}× (target ≥ 3×)`);
 console.log(`ratio ours / protobufjs decode+toObject: ${(ours / median(results.theirsToObject)).toFixed(2)}×`);
+console.log(`context, every attribute value unique (no reuse for our caches): ours / protobufjs decode ${median(uniqueRatios).toFixed(2)}×`);

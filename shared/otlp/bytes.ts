@@ -111,11 +111,17 @@ export function normaliseBase64(text: string): string | undefined {
 
 // Short strings (attribute keys, enum-like values, span names) repeat across the spans of a batch.
 // A small direct-mapped cache keyed by a hash of their bytes returns the same string without
-// allocating, which keeps the decoder's garbage down; a miss decodes and remembers the bytes.
+// allocating, which keeps the decoder's garbage down. A string enters the cache the second time
+// its hash is seen in its slot, so values that never repeat (ids, counters) cost no copy and
+// evict nothing. The cached bytes live in one arena: slot i at [i·32, i·32 + length).
 const SHORT_STRING = 32;
 const CACHE_SLOTS = 4096;
 const cachedText: string[] = new Array<string>(CACHE_SLOTS).fill('');
-const cachedBytes: Uint8Array[] = new Array<Uint8Array>(CACHE_SLOTS).fill(new Uint8Array(0));
+const cacheArena = new Uint8Array(CACHE_SLOTS * SHORT_STRING);
+const cachedLength = new Int32Array(CACHE_SLOTS).fill(-1);
+const seenHash = new Int32Array(CACHE_SLOTS);
+/** One char-code array per short length: fromCharCode.apply takes the whole array, and resizing one array costs more than the decoding. */
+const asciiCodes: number[][] = Array.from({ length: SHORT_STRING + 1 }, (_, n) => new Array<number>(n).fill(0));
 
 /** UTF-8 text of `buf[start, end)` (invalid sequences become U+FFFD). */
 export function utf8OfRange(buf: Uint8Array, start: number, end: number): string {
@@ -131,16 +137,30 @@ export function utf8OfRange(buf: Uint8Array, start: number, end: number): string
   hash = Math.imul(hash ^ buf[start + (len >> 2)]!, 0x01000193);
   hash = Math.imul(hash ^ buf[start + ((3 * len) >> 2)]!, 0x01000193);
   const slot = (hash ^ (hash >>> 16)) & (CACHE_SLOTS - 1);
-  const known = cachedBytes[slot]!;
-  if (known.length === len) {
+  const base = slot * SHORT_STRING;
+  if (cachedLength[slot] === len) {
     let i = 0;
-    while (i < len && known[i] === buf[start + i]) i++;
+    while (i < len && cacheArena[base + i] === buf[start + i]) i++;
     if (i === len) return cachedText[slot]!;
   }
-  const text = utf8Decoder.decode(buf.subarray(start, end));
-  cachedBytes[slot] = buf.slice(start, end);
-  cachedText[slot] = text;
+  const text = shortUtf8(buf, start, end);
+  if (seenHash[slot] === hash) {
+    for (let i = 0; i < len; i++) cacheArena[base + i] = buf[start + i]!;
+    cachedLength[slot] = len;
+    cachedText[slot] = text;
+  } else seenHash[slot] = hash;
   return text;
+}
+
+/** A short string: ASCII straight from its char codes (no view to allocate), anything else through TextDecoder. */
+function shortUtf8(buf: Uint8Array, start: number, end: number): string {
+  const codes = asciiCodes[end - start]!;
+  for (let i = start; i < end; i++) {
+    const b = buf[i]!;
+    if (b >= 0x80) return utf8Decoder.decode(buf.subarray(start, end));
+    codes[i - start] = b;
+  }
+  return String.fromCharCode.apply(null, codes);
 }
 
 export function utf8Encode(text: string): Uint8Array {

@@ -47,15 +47,19 @@ describe('decodeOtlpProtobuf', () => {
     expect(wire!.ranges).toEqual(new Int32Array(0));
   });
 
-  it('shares one frozen KeyValue between spans whose attribute bytes are identical', () => {
-    const spans = sampleSpans().slice(0, 2);
+  it('shares one frozen KeyValue between spans whose attribute bytes repeat', () => {
+    const base = sampleSpans()[0]!;
     const shared = { key: 'http.request.method', value: { stringValue: 'GET' } };
-    const withAttr = spans.map((s) => ({ ...s, attributes: [shared, { key: 'n', value: { intValue: s.spanId === spans[0]!.spanId ? '1' : '2' } }] }));
-    const decoded = decodeOtlpProtobuf(encodeOtlpProtobuf(withAttr)).spans;
-    expect(decoded.map((s) => s.attributes)).toEqual(withAttr.map((s) => s.attributes));
-    expect(decoded[0]!.attributes[0]).toBe(decoded[1]!.attributes[0]);
-    expect(Object.isFrozen(decoded[0]!.attributes[0])).toBe(true);
-    expect(decoded[0]!.attributes[1]).not.toEqual(decoded[1]!.attributes[1]);
+    // The cache takes a KeyValue the second time it is seen; from the third on, spans share it.
+    const spans = [1, 2, 3, 4].map((n) => ({ ...base, spanId: `00000000000000${n}0`, parentSpanId: undefined, attributes: [shared, { key: 'n', value: { intValue: String(n) } }] }));
+    const decoded = decodeOtlpProtobuf(encodeOtlpProtobuf(spans)).spans;
+    expect(decoded.map((s) => s.attributes)).toEqual(spans.map((s) => s.attributes));
+    expect(decoded[2]!.attributes[0]).toBe(decoded[1]!.attributes[0]);
+    expect(decoded[3]!.attributes[0]).toBe(decoded[1]!.attributes[0]);
+    expect(Object.isFrozen(decoded[3]!.attributes[0])).toBe(true);
+    expect(Object.isFrozen(decoded[3]!.attributes[0]!.value)).toBe(true);
+    // Values seen once are not shared with anything.
+    expect(new Set(decoded.map((s) => s.attributes[1])).size).toBe(4);
   });
 
   it('rejects stored span bytes with invalid ids when decoding one Span message', () => {

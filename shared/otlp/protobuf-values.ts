@@ -25,6 +25,9 @@ const KV_CACHE_SLOTS = 4096;
 const kvArena = new Uint8Array(KV_CACHE_SLOTS * KV_CACHE_MAX_BYTES);
 const kvArenaView = new DataView(kvArena.buffer);
 const kvLength = new Int32Array(KV_CACHE_SLOTS);
+// A KeyValue enters the cache the second time its hash is seen in its slot: one-off values (ids,
+// counters, urls) cost no copy and evict nothing.
+const kvSeenHash = new Int32Array(KV_CACHE_SLOTS);
 const kvCacheObjects: KeyValue[] = new Array<KeyValue>(KV_CACHE_SLOTS);
 
 export class OtlpReader extends WireReader {
@@ -204,6 +207,11 @@ export class OtlpReader extends WireReader {
       }
     }
     const kv = this.keyValue(stop, 0);
+    if (kvSeenHash[slot] !== hash) {
+      kvSeenHash[slot] = hash;
+      into.push(kv);
+      return;
+    }
     const value = kv.value as { arrayValue?: unknown; kvlistValue?: unknown };
     if (value.arrayValue === undefined && value.kvlistValue === undefined) {
       Object.freeze(value);
