@@ -80,26 +80,63 @@ describe('attribute filter over stored span bytes', () => {
   });
 });
 
+// The first schema's tables, as that version created them (span bodies as JSON).
+const V1_TABLES = `
+CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR);
+CREATE TABLE spans (seq BIGINT, trace_id VARCHAR, span_id VARCHAR, parent_span_id VARCHAR, name VARCHAR, kind VARCHAR,
+  status_code VARCHAR, service VARCHAR, start_ns VARCHAR, end_ns VARCHAR, start_us DOUBLE, end_us DOUBLE, duration_us DOUBLE,
+  run_id VARCHAR, scenario VARCHAR, resource_id INTEGER, body VARCHAR, bytes INTEGER);
+CREATE TABLE resources (id INTEGER PRIMARY KEY, json VARCHAR);
+CREATE TABLE runs (id VARCHAR PRIMARY KEY, test_file VARCHAR, test_name VARCHAR, scenario VARCHAR, iteration INTEGER,
+  commit_sha VARCHAR, started_at VARCHAR, ended_at VARCHAR, verdict VARCHAR, evidence VARCHAR);`;
+
 describe('a database written by the earlier schema', () => {
-  it('is moved aside with a notice, and a new database starts', async () => {
+  it('is moved aside, and its spans and runs are copied into the new database exactly', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'clnrm-schema-'));
     dirs.push(dir);
+    const res = resourceFor('api', { 'clnrm.run_id': 'run-1' });
+    const root = makeSpan({ trace: 1, span: 1, name: 'GET /', resource: res, kind: 'server', attrs: { 'http.status_code': 200, ratio: 0.5, ok: true, note: 'ü "q"' } });
+    const spans = [
+      root,
+      buildSpan({ ...makeSpan({ trace: 1, span: 2, parent: 1, name: 'db', resource: resourceFor('db') }), events: [{ name: 'e', timeUnixNano: root.startTimeUnixNano, attributes: [] }], status: { code: 'error', message: 'boom' } }),
+    ];
     const old = await DuckDBInstance.create(join(dir, 'traces.duckdb'));
     const conn = await old.connect();
-    await conn.run('CREATE TABLE spans (seq BIGINT, trace_id VARCHAR, resource_id INTEGER, body VARCHAR); INSERT INTO spans VALUES (1, \'a\', 1, \'{}\')');
+    await conn.run(V1_TABLES);
+    const resourceIds = new Map<string, number>();
+    for (const [seq, span] of spans.entries()) {
+      const json = JSON.stringify(span.resource);
+      if (!resourceIds.has(json)) {
+        resourceIds.set(json, resourceIds.size + 1);
+        await conn.run('INSERT INTO resources VALUES (?, ?)', [resourceIds.size, json]);
+      }
+      const body = JSON.stringify({ attributes: span.attributes, events: span.events, links: span.links, status: span.status, scope: span.scope });
+      await conn.run('INSERT INTO spans VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)', [
+        seq + 1, span.traceId, span.spanId, span.parentSpanId ?? null, span.name, span.kind, span.status.code, span.serviceName,
+        span.startTimeUnixNano, span.endTimeUnixNano, span.startUs, span.startUs + span.durationUs, span.durationUs,
+        null, null, resourceIds.get(json)!, body, 200,
+      ]);
+    }
+    await conn.run(`INSERT INTO runs VALUES ('run-1', 't.clnrm.toml', 't', 's', 1, NULL, '2026-11-01T00:00:00Z', NULL, '"passed"', NULL)`);
     conn.closeSync();
     old.closeSync();
+
     const store = await openStore({ dataDir: dir });
     stores.push(store);
-    expect(store.notice).toMatch(/older version.*moved to .*traces\.before-v2-\d+\.duckdb/);
+    expect(store.notice).toMatch(/older version.*moved to .*traces\.before-v2-\d+\.duckdb; its 2 spans and 1 run were copied/);
     expect(readdirSync(dir).some((f) => /^traces\.before-v2-\d+\.duckdb$/.test(f))).toBe(true);
-    store.ingest([makeSpan({ trace: 1, span: 1, resource: resourceFor('api') })]);
-    expect((await store.listTraces()).total).toBe(1);
+    expect(JSON.parse(JSON.stringify(await store.getTrace(hexId(1, 32))))).toEqual(JSON.parse(JSON.stringify(spans)));
+    expect((await store.listTraces({ runId: 'run-1' })).total).toBe(1);
+    expect((await store.listTraces({ attribute: { key: 'note', value: 'ü "q"' } })).total).toBe(1);
+    expect((await store.getRun('run-1'))?.verdict).toBe('passed');
+    // New spans continue after the copied ones, and the next open finds nothing to move.
+    store.ingest([makeSpan({ trace: 2, span: 3, resource: res })]);
     await store.dispose();
     stores.pop();
     const again = await openStore({ dataDir: dir });
     stores.push(again);
     expect(again.notice).toBeUndefined();
-    expect((await again.listTraces()).total).toBe(1);
+    expect((await again.listTraces()).total).toBe(2);
+    expect(await again.getTrace(hexId(1, 32))).toHaveLength(2);
   });
 });

@@ -9,9 +9,10 @@ import type { Span } from '../../shared/model';
 import { SpanScanner } from '../../shared/otlp';
 import { defaultDataDir } from './data-dir';
 import { listTraces, serviceGraph, spanStats } from './queries';
-import { ROW_OVERHEAD_BYTES, type RowBatch } from './row-batch';
+import { ROW_OVERHEAD_BYTES, toRowBatch, type RowBatch } from './row-batch';
 import { getRun, listRuns, recordRun, updateRun } from './runs';
-import { CREATE_TABLES, SCHEMA_VERSION, SPAN_ROW_FROM, SPAN_ROW_SELECT, originKey, originTags, spansFromRows, type OriginTags, type SpanRow } from './schema';
+import { copyV1Database } from './migrate-v1';
+import { CREATE_TABLES, SCHEMA_VERSION, SPAN_ROW_FROM, SPAN_ROW_SELECT, originKey, originTags, resourceInfo, scopeJson, spansFromRows, type OriginTags, type SpanRow } from './schema';
 
 export interface EngineOpenOptions {
   dataDir?: string;
@@ -37,7 +38,7 @@ export class StoreEngine {
   private readonly tags = new Map<number, OriginTags>();
 
   private constructor(
-    readonly init: EngineInit,
+    public init: EngineInit,
     private readonly instance: DuckDBInstance,
     private readonly writer: DuckDBConnection,
     private readonly reader: DuckDBConnection,
@@ -57,41 +58,69 @@ export class StoreEngine {
       }
       path = join(dir, 'traces.duckdb');
     }
-    let notice: string | undefined;
+    let aside: string | undefined;
     let instance = await createInstance(path);
     let writer = await instance.connect();
     if (path !== ':memory:' && (await olderSchema(writer))) {
-      // A database from an earlier version of the schema: keep it, aside, and start a new one.
+      // A database of the first schema: move it aside, start a new one, copy it over (below).
       writer.closeSync();
       instance.closeSync();
-      const aside = path.replace(/\.duckdb$/, `.before-v${SCHEMA_VERSION}-${Date.now()}.duckdb`);
+      aside = path.replace(/\.duckdb$/, `.before-v${SCHEMA_VERSION}-${Date.now()}.duckdb`);
       renameSync(path, aside);
       if (existsSync(path + '.wal')) renameSync(path + '.wal', aside + '.wal');
-      notice = `The trace database was written by an older version of Cleanroom Studio; it was moved to ${aside} and a new one started.`;
       instance = await createInstance(path);
       writer = await instance.connect();
     }
     const reader = await instance.connect();
     await writer.run(CREATE_TABLES);
     await writer.run(`INSERT INTO meta VALUES ('schema', '${SCHEMA_VERSION}') ON CONFLICT DO NOTHING`);
+    const appender = await writer.createAppender('spans');
+    const originAppender = await writer.createAppender('origins');
+    const engine = new StoreEngine({ path, seq: 0, bytes: 0, origins: [] }, instance, writer, reader, appender, originAppender, onPersistError);
+    const notice = aside === undefined ? undefined : await engine.copyFromV1(aside);
     const row = (await reader.runAndReadAll('SELECT coalesce(max(seq), 0) AS seq, coalesce(sum(bytes), 0)::BIGINT AS bytes FROM spans')).getRowObjectsJS()[0] as {
       seq: bigint;
       bytes: bigint;
     };
     const origins: Array<[string, number]> = [];
-    const tags = new Map<number, OriginTags>();
     for (const r of (await reader.runAndReadAll('SELECT id, resource, scope FROM origins')).getRowObjectsJS()) {
       const id = Number(r.id);
       origins.push([originKey(String(r.resource), String(r.scope)), id]);
-      tags.set(id, originTags(String(r.resource)));
+      engine.tags.set(id, originTags(String(r.resource)));
     }
-    const appender = await writer.createAppender('spans');
-    const originAppender = await writer.createAppender('origins');
-    const init: EngineInit = { path, seq: Number(row.seq), bytes: Number(row.bytes), origins };
-    if (notice !== undefined) init.notice = notice;
-    const engine = new StoreEngine(init, instance, writer, reader, appender, originAppender, onPersistError);
-    for (const [id, t] of tags) engine.tags.set(id, t);
+    engine.init = { path, seq: Number(row.seq), bytes: Number(row.bytes), origins, ...(notice !== undefined ? { notice } : {}) };
     return engine;
+  }
+
+  /** Copies a first-schema database (moved aside to `oldPath`) into this one; answers what to tell the user. */
+  private async copyFromV1(oldPath: string): Promise<string> {
+    const origins = new Map<string, number>();
+    let seq = 0;
+    const originOf = (span: Span): number => {
+      const resource = resourceInfo(span.resource).json;
+      const scope = scopeJson(span.scope);
+      const key = originKey(resource, scope);
+      let id = origins.get(key);
+      if (id === undefined) {
+        id = origins.size + 1;
+        origins.set(key, id);
+        this.addOrigin(id, resource, scope);
+      }
+      return id;
+    };
+    const moved = `The trace database was written by an older version of Cleanroom Studio and was moved to ${oldPath}`;
+    try {
+      const copied = await copyV1Database(this.reader, oldPath, (spans) => {
+        this.appendRows(toRowBatch(spans, undefined, seq + 1, originOf));
+        seq += spans.length;
+        this.flush();
+      });
+      const count = (n: number, noun: string) => `${n.toLocaleString('en-US')} ${noun}${n === 1 ? '' : 's'}`;
+      return `${moved}; its ${count(copied.spans, 'span')} and ${count(copied.runs, 'run')} were copied into the new one (the old file can be deleted).`;
+    } catch (error) {
+      this.flush();
+      return `${moved}; copying it into the new one stopped after ${seq.toLocaleString('en-US')} spans (${(error as Error).message}). The old file is kept.`;
+    }
   }
 
   addOrigin(id: number, resource: string, scope: string): void {
