@@ -1,5 +1,6 @@
-// Traces list: filter by service, operation, duration and status; sort; open a trace with a click
-// or the keyboard (↑/↓ then Enter).
+// Traces list: filter by service, operation, attribute, duration, status and run; sort; a
+// duration-over-time scatter above the list (drag across it to narrow to a time range); open a
+// trace with a click (list or plot) or the keyboard (↑/↓ then Enter).
 import { useCallback, useEffect, useState } from 'react';
 import type { StudioApi } from '../../../shared/ipc/contract';
 import { useStudio } from '../../app/store';
@@ -10,6 +11,7 @@ import { formatClock, formatDuration } from '../waterfall/format';
 import { ImportButton, useFileDrop, useTraceImport } from './ImportButton';
 import { DemoNotice, FirstRunCard } from './FirstRun';
 import { ReceiverAddress } from '../../app/ReceiverHint';
+import { DurationScatter } from './DurationScatter';
 import './traces.css';
 
 export function TracesView({ theme }: { theme: 'light' | 'dark' }) {
@@ -30,6 +32,8 @@ function ConnectedTracesView({ api, theme }: { api: StudioApi; theme: 'light' | 
   const storeEmpty = useStudio((s) => s.storeEmpty);
   const checkStoreStatus = useStudio((s) => s.checkStoreStatus);
   const [cursor, setCursor] = useState(0);
+  const [attributeText, setAttributeText] = useState(() => query.attributes?.map((a) => `${a.key}=${a.value}`).join(' ') ?? '');
+  const attributeProblem = attributeText.trim() !== '' && parseAttributes(attributeText) === undefined;
   const listEmpty = status === 'ready' && traces.length === 0;
 
   useEffect(() => {
@@ -66,8 +70,22 @@ function ConnectedTracesView({ api, theme }: { api: StudioApi; theme: 'light' | 
       <form className="filters" onSubmit={(e) => e.preventDefault()} aria-label="Trace filters">
         <input className="input" placeholder="Service" aria-label="Service" defaultValue={query.service ?? ''} onChange={(e) => setQuery({ service: e.target.value.trim() || undefined })} />
         <input className="input" placeholder="Operation contains" aria-label="Operation" defaultValue={query.spanName ?? ''} onChange={(e) => setQuery({ spanName: e.target.value.trim() || undefined })} />
+        <input
+          className="input attr"
+          placeholder="Attribute key=value"
+          aria-label="Attribute"
+          aria-invalid={attributeProblem}
+          title={attributeProblem ? 'Write key=value (several separated by spaces), e.g. http.route=/items' : 'Every key=value must match a span of the trace or its resource'}
+          value={attributeText}
+          onChange={(e) => {
+            setAttributeText(e.target.value);
+            const parsed = parseAttributes(e.target.value);
+            if (parsed !== undefined) setQuery({ attributes: parsed });
+          }}
+        />
         <input className="input num" placeholder="Min ms" aria-label="Minimum duration in ms" inputMode="decimal" onChange={(e) => setQuery({ minDurationMs: numberOrUndefined(e.target.value) })} />
         <input className="input num" placeholder="Max ms" aria-label="Maximum duration in ms" inputMode="decimal" onChange={(e) => setQuery({ maxDurationMs: numberOrUndefined(e.target.value) })} />
+        <input className="input run" placeholder="Run id" aria-label="Run id" defaultValue={query.runId ?? ''} onChange={(e) => setQuery({ runId: e.target.value.trim() || undefined })} />
         <select className="input" aria-label="Status" value={query.status ?? 'any'} onChange={(e) => setQuery({ status: e.target.value as 'any' })}>
           <option value="any">Any status</option>
           <option value="error">With errors</option>
@@ -98,6 +116,15 @@ function ConnectedTracesView({ api, theme }: { api: StudioApi; theme: 'light' | 
             above.
           </p>
         </EmptyState>
+      )}
+      {(traces.length > 0 || query.sinceUs !== undefined || query.untilUs !== undefined) && (
+        <DurationScatter
+          traces={traces}
+          colorOf={(t) => (theme === 'dark' ? colors.get(t.rootService)?.dark : colors.get(t.rootService)?.light)}
+          onOpen={(traceId) => void openTrace(api, traceId)}
+          range={{ sinceUs: query.sinceUs, untilUs: query.untilUs }}
+          onRange={(sinceUs, untilUs) => setQuery({ sinceUs, untilUs })}
+        />
       )}
       {traces.length > 0 && (
         <div
@@ -166,4 +193,16 @@ function ConnectedTracesView({ api, theme }: { api: StudioApi; theme: 'light' | 
       )}
     </section>
   );
+}
+
+/** `k=v k2=v2` into attribute filters; undefined when a part is not key=value. Empty text: no filter. */
+export function parseAttributes(text: string): Array<{ key: string; value: string }> | undefined {
+  const parts = text.trim().split(/\s+/).filter((p) => p !== '');
+  const out: Array<{ key: string; value: string }> = [];
+  for (const part of parts) {
+    const eq = part.indexOf('=');
+    if (eq <= 0) return undefined;
+    out.push({ key: part.slice(0, eq), value: part.slice(eq + 1) });
+  }
+  return out;
 }
