@@ -7,3 +7,4 @@ export * from './minimap';
 export * from './summary';
 export * from './service-graph';
 export * from './synthetic';
+export { operationGraph, type OperationEdge, type OperationGraph, type OperationNode } from './operation-graph';

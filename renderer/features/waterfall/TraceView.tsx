@@ -13,6 +13,7 @@ import { Minimap } from './Minimap';
 import { FindBar } from './FindBar';
 import { SpanDetail } from './SpanDetail';
 import { ExportButton } from './ExportButton';
+import { TraceGraph } from './TraceGraph';
 import { formatClock, formatDuration } from './format';
 import './waterfall.css';
 
@@ -35,6 +36,8 @@ export function TraceView({ theme }: { theme: 'light' | 'dark' }) {
   const evidence = useStudio((s) => s.evidence);
   const clearEvidence = useStudio((s) => s.clearEvidence);
   const nextEvidenceTrace = useStudio((s) => s.nextEvidenceTrace);
+  const traceMode = useStudio((s) => s.traceMode);
+  const setTraceMode = useStudio((s) => s.setTraceMode);
   const api = useApi();
   const findRef = useRef<HTMLInputElement>(null);
   const sectionRef = useRef<HTMLElement>(null);
@@ -147,6 +150,14 @@ export function TraceView({ theme }: { theme: 'light' | 'dark' }) {
         <span className="trace-id mono faint" title="Trace id">
           {trace.traceId}
         </span>
+        <div className="trace-modes" role="tablist" aria-label="Show the trace as">
+          <button role="tab" className="btn btn-small" aria-selected={traceMode === 'waterfall'} onClick={() => setTraceMode('waterfall')}>
+            Waterfall
+          </button>
+          <button role="tab" className="btn btn-small" aria-selected={traceMode === 'graph'} onClick={() => setTraceMode('graph')}>
+            Operations graph
+          </button>
+        </div>
       </header>
       {arrived && arrived.spanCount !== tree.size && (
         <div className="trace-arrived" role="status">
@@ -159,54 +170,59 @@ export function TraceView({ theme }: { theme: 'light' | 'dark' }) {
       {evidence && evidence.traceId === trace.traceId && (
         <EvidenceBanner evidence={evidence} onBack={() => setView('tests')} onClear={clearEvidence} onNextTrace={() => !(api instanceof Error) && void nextEvidenceTrace(api)} />
       )}
-      <div className="trace-toolbar" role="toolbar" aria-label="Waterfall tools">
-        <FindBar ref={findRef} />
-        <span className="toolbar-sep" />
-        <button className="btn" onClick={expandAll} title="Expand every span">
-          Expand all
-        </button>
-        <button className="btn" onClick={collapseAll} title="Collapse every span">
-          Collapse all
-        </button>
-        <button className="btn" aria-pressed={criticalPathOn} onClick={toggleCriticalPath} title="Highlight the critical path (C)">
-          Critical path
-        </button>
-        <button className="btn" onClick={() => setZoom([0, 1])} disabled={!zoomed} title="Show the whole trace (0)">
-          Reset zoom
-        </button>
-        <ExportButton traceId={trace.traceId} />
-        <span className="toolbar-legend" title={trace.services.join(', ')}>
-          {trace.services.slice(0, 8).map((name) => {
-            const c = trace.colors.get(name);
-            return (
-              <span key={name} className="chip">
-                <span className="dot" style={{ background: theme === 'dark' ? c?.dark : c?.light }} />
-                {name}
-              </span>
-            );
-          })}
-          {trace.services.length > 8 && <span className="chip">+{trace.services.length - 8}</span>}
-        </span>
-      </div>
-      <div className="trace-body">
-        <div className="wf">
-          <div className="wf-top">
-            <div className="wf-top-label faint">
-              Overview {zoomed && <span>· zoomed to {formatDuration((zoom[1] - zoom[0]) * totalUs)}</span>}
-            </div>
-            <Minimap theme={theme} />
+      {traceMode === 'graph' && <TraceGraph theme={theme} />}
+      {traceMode === 'waterfall' && (
+        <>
+          <div className="trace-toolbar" role="toolbar" aria-label="Waterfall tools">
+            <FindBar ref={findRef} />
+            <span className="toolbar-sep" />
+            <button className="btn" onClick={expandAll} title="Expand every span">
+              Expand all
+            </button>
+            <button className="btn" onClick={collapseAll} title="Collapse every span">
+              Collapse all
+            </button>
+            <button className="btn" aria-pressed={criticalPathOn} onClick={toggleCriticalPath} title="Highlight the critical path (C)">
+              Critical path
+            </button>
+            <button className="btn" onClick={() => setZoom([0, 1])} disabled={!zoomed} title="Show the whole trace (0)">
+              Reset zoom
+            </button>
+            <ExportButton traceId={trace.traceId} />
+            <span className="toolbar-legend" title={trace.services.join(', ')}>
+              {trace.services.slice(0, 8).map((name) => {
+                const c = trace.colors.get(name);
+                return (
+                  <span key={name} className="chip">
+                    <span className="dot" style={{ background: theme === 'dark' ? c?.dark : c?.light }} />
+                    {name}
+                  </span>
+                );
+              })}
+              {trace.services.length > 8 && <span className="chip">+{trace.services.length - 8}</span>}
+            </span>
           </div>
-          <div className="wf-header">
-            <div className="wf-header-name">
-              Service &amp; operation
-              <span className="wf-splitter" role="separator" aria-orientation="vertical" aria-label="Resize the name column" title="Drag to resize; double-click to reset" onDoubleClick={() => setNameWidth(null)} {...onSplitter} />
+          <div className="trace-body">
+            <div className="wf">
+              <div className="wf-top">
+                <div className="wf-top-label faint">
+                  Overview {zoomed && <span>· zoomed to {formatDuration((zoom[1] - zoom[0]) * totalUs)}</span>}
+                </div>
+                <Minimap theme={theme} />
+              </div>
+              <div className="wf-header">
+                <div className="wf-header-name">
+                  Service &amp; operation
+                  <span className="wf-splitter" role="separator" aria-orientation="vertical" aria-label="Resize the name column" title="Drag to resize; double-click to reset" onDoubleClick={() => setNameWidth(null)} {...onSplitter} />
+                </div>
+                <TimeRuler totalUs={totalUs} />
+              </div>
+              <Waterfall theme={theme} />
             </div>
-            <TimeRuler totalUs={totalUs} />
+            <SpanDetail theme={theme} />
           </div>
-          <Waterfall theme={theme} />
-        </div>
-        <SpanDetail theme={theme} />
-      </div>
+        </>
+      )}
     </section>
   );
 }

@@ -46,6 +46,11 @@ export interface WaterfallSlice {
   expandAll(): void;
   collapseAll(): void;
   select(span: number, scroll?: boolean): void;
+  /** The open trace as its span waterfall or as its operation graph. */
+  traceMode: 'waterfall' | 'graph';
+  setTraceMode(mode: 'waterfall' | 'graph'): void;
+  /** Back to the waterfall with span `span` revealed (its ancestors expanded), selected and scrolled to. */
+  showSpan(span: number): void;
   setFindQuery(query: string): void;
   stepMatch(direction: 1 | -1): void;
   toggleCriticalPath(): void;
@@ -67,6 +72,7 @@ export const createWaterfallSlice: StateCreator<StudioStore, [], [], WaterfallSl
   traceVersion: 0,
   collapseVersion: 0,
   selected: -1,
+  traceMode: 'waterfall',
   findQuery: '',
   matchCursor: -1,
   criticalPathOn: false,
@@ -137,6 +143,17 @@ export const createWaterfallSlice: StateCreator<StudioStore, [], [], WaterfallSl
     set({ selected: span, scrollRequest: { row: rowOf(t.tree, rows, span), nonce: ++nonce } });
   },
 
+  setTraceMode: (mode) => set({ traceMode: mode }),
+
+  showSpan(span) {
+    const t = getLoadedTrace();
+    if (!t || span < 0 || span >= t.tree.size) return;
+    const changed = revealSpan(t.tree, t.collapsed, span);
+    const collapseVersion = get().collapseVersion + (changed ? 1 : 0);
+    const rows = getRows(collapseVersion);
+    set({ traceMode: 'waterfall', selected: span, collapseVersion, scrollRequest: { row: rowOf(t.tree, rows, span), nonce: ++nonce } });
+  },
+
   setFindQuery(query) {
     set({ findQuery: query, matchCursor: -1 });
   },
@@ -175,9 +192,9 @@ export const createWaterfallSlice: StateCreator<StudioStore, [], [], WaterfallSl
     for (let k = 0; k < indices.length; k++) changed = revealSpan(t.tree, t.collapsed, indices[k]!) || changed;
     const collapseVersion = get().collapseVersion + (changed ? 1 : 0);
     const evidence = { traceId: first.traceId, label, spanIds, all: spans };
-    if (indices.length === 0) return set({ evidence, collapseVersion });
+    if (indices.length === 0) return set({ evidence, collapseVersion, traceMode: 'waterfall' });
     const target = indices[0]!;
-    set({ evidence, collapseVersion, selected: target, scrollRequest: { row: rowOf(t.tree, getRows(collapseVersion), target), nonce: ++nonce } });
+    set({ evidence, collapseVersion, traceMode: 'waterfall', selected: target, scrollRequest: { row: rowOf(t.tree, getRows(collapseVersion), target), nonce: ++nonce } });
   },
 
   clearEvidence() {

@@ -1,0 +1,148 @@
+// The open trace as a DAG of its operations: one node per (service, span name) with its span
+// count, errors and time, an edge per parent → child operation with the number of calls, laid out
+// left to right by ELK like the service map. A click on a node (or Enter on a focused one) goes
+// back to the waterfall at that operation's earliest span.
+import { memo, useEffect, useMemo, useState } from 'react';
+import { Background, BaseEdge, Controls, EdgeLabelRenderer, Handle, MarkerType, Position, ReactFlow } from '@xyflow/react';
+import type { Edge, EdgeProps, Node, NodeProps } from '@xyflow/react';
+import '@xyflow/react/dist/style.css';
+import { operationGraph, type OperationGraph } from '../../../shared/trace';
+import { Loading } from '../../app/States';
+import { useStudio } from '../../app/store';
+import { edgeKey, layoutServices, type EdgeRoute, type ServiceLayout } from '../service-map/layout';
+import { getLoadedTrace } from './trace-holder';
+import { formatDuration } from './format';
+import '../service-map/service-map.css';
+
+type OpNodeData = { service: string; name: string; color: string; count: number; errors: number; totalUs: number; firstSpan: number };
+type OpNode = Node<OpNodeData, 'operation'>;
+
+const OperationNodeView = memo(function OperationNodeView({ data }: NodeProps<OpNode>) {
+  return (
+    <div className={'svc-node op-node' + (data.errors > 0 ? ' has-errors' : '')} style={{ borderColor: data.color }} title={`${data.service}: ${data.name}`}>
+      <Handle type="target" position={Position.Left} />
+      <span className="dot" style={{ background: data.color }} />
+      <div className="op-text">
+        <div className="svc-name op-name">{data.name}</div>
+        <div className="svc-meta">
+          {data.service} · {data.count.toLocaleString()}× · {formatDuration(data.totalUs)}
+          {data.errors > 0 && <span className="wf-err-text"> · {data.errors} error{data.errors === 1 ? '' : 's'}</span>}
+        </div>
+      </div>
+      <Handle type="source" position={Position.Right} />
+    </div>
+  );
+});
+const nodeTypes = { operation: OperationNodeView };
+
+type CallEdgeData = { route: EdgeRoute | undefined; text: string; errors: number };
+type CallEdge = Edge<CallEdgeData, 'calls'>;
+
+const CallEdgeView = memo(function CallEdgeView({ id, data, markerEnd, sourceX, sourceY, targetX, targetY }: EdgeProps<CallEdge>) {
+  const points = data?.route?.points ?? [
+    { x: sourceX, y: sourceY },
+    { x: targetX, y: targetY },
+  ];
+  const path = points.map((p, k) => `${k === 0 ? 'M' : 'L'} ${p.x} ${p.y}`).join(' ');
+  const label = data?.route?.label;
+  return (
+    <>
+      {data && <title>{data.text}</title>}
+      <BaseEdge id={id} path={path} {...(markerEnd ? { markerEnd } : {})} />
+      {label && data && (
+        <EdgeLabelRenderer>
+          <div className={'svc-edge-label' + (data.errors > 0 ? ' is-error' : '')} style={{ transform: `translate(${label.x}px, ${label.y}px)` }}>
+            {data.text}
+          </div>
+        </EdgeLabelRenderer>
+      )}
+    </>
+  );
+});
+const edgeTypes = { calls: CallEdgeView };
+
+const callText = (calls: number, errors: number) => `${calls.toLocaleString()}×${errors > 0 ? ` · ${errors} error${errors === 1 ? '' : 's'}` : ''}`;
+
+export function TraceGraph({ theme }: { theme: 'light' | 'dark' }) {
+  useStudio((s) => s.traceVersion);
+  const showSpan = useStudio((s) => s.showSpan);
+  const trace = getLoadedTrace();
+  const graph: OperationGraph | null = useMemo(() => (trace ? operationGraph(trace.tree) : null), [trace]);
+  const [layout, setLayout] = useState<ServiceLayout | null>(null);
+  useEffect(() => {
+    if (!graph) return;
+    let alive = true;
+    setLayout(null);
+    void layoutServices(
+      graph.nodes.map((n) => n.id),
+      graph.edges.map((e) => ({ ...e, p50Ms: 0, p99Ms: 0 })),
+      (e) => callText(e.calls, e.errors),
+    ).then((laid) => alive && setLayout(laid));
+    return () => {
+      alive = false;
+    };
+  }, [graph]);
+
+  const { nodes, edges } = useMemo(() => {
+    if (!graph || !layout || !trace) return { nodes: [] as OpNode[], edges: [] as CallEdge[] };
+    const nodes: OpNode[] = graph.nodes.map((n) => {
+      const c = trace.colors.get(n.service);
+      return {
+        id: n.id,
+        type: 'operation',
+        position: layout.nodes.get(n.id) ?? { x: 0, y: 0 },
+        ariaLabel: `${n.service}: ${n.name}, ${n.count} span${n.count === 1 ? '' : 's'}${n.errors > 0 ? `, ${n.errors} with errors` : ''}`,
+        data: { service: n.service, name: n.name, count: n.count, errors: n.errors, totalUs: n.totalUs, firstSpan: n.firstSpan, color: (theme === 'dark' ? c?.dark : c?.light) ?? '#888' },
+      };
+    });
+    const edges: CallEdge[] = graph.edges.map((e) => ({
+      id: edgeKey(e.from, e.to),
+      type: 'calls',
+      source: e.from,
+      target: e.to,
+      data: { route: layout.edges.get(edgeKey(e.from, e.to)), text: callText(e.calls, e.errors), errors: e.errors },
+      markerEnd: { type: MarkerType.ArrowClosed },
+      className: e.errors > 0 ? 'svc-edge-error' : 'svc-edge',
+    }));
+    return { nodes, edges };
+  }, [graph, layout, trace, theme]);
+
+  if (!trace || !graph) return null;
+  if (!layout) return <Loading label="Laying out the trace's operations…" />;
+  return (
+    <div className="trace-graph" role="region" aria-label="Operations graph">
+      <p className="trace-graph-note muted">
+        {graph.operations.toLocaleString()} operation{graph.operations === 1 ? '' : 's'} (service and span name) in {trace.tree.size.toLocaleString()} span
+        {trace.tree.size === 1 ? '' : 's'}
+        {graph.nodes.length < graph.operations && ` — showing the ${graph.nodes.length} with the most spans`}. Click an operation to see its first span in the
+        waterfall.
+      </p>
+      <div
+        className="trace-graph-canvas"
+        onKeyDown={(e) => {
+          if (e.key !== 'Enter') return;
+          const id = (e.target as HTMLElement).closest('.react-flow__node')?.getAttribute('data-id');
+          const node = graph.nodes.find((n) => n.id === id);
+          if (node) showSpan(node.firstSpan);
+        }}
+      >
+        <ReactFlow
+          nodes={nodes}
+          edges={edges}
+          nodeTypes={nodeTypes}
+          edgeTypes={edgeTypes}
+          fitView
+          fitViewOptions={{ padding: 0.15, maxZoom: 1.25 }}
+          colorMode={theme}
+          nodesConnectable={false}
+          nodesDraggable={false}
+          onNodeClick={(_, node) => showSpan((node.data as OpNodeData).firstSpan)}
+          proOptions={{ hideAttribution: true }}
+        >
+          <Background />
+          <Controls showInteractive={false} />
+        </ReactFlow>
+      </div>
+    </div>
+  );
+}
