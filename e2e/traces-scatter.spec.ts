@@ -1,7 +1,9 @@
 // The Traces view's duration-over-time scatter and the remaining list filters, in browser mode
 // against the real `clnrm studio` with the bundled demo traces: one dot per listed trace, hover
 // names it, a click opens it, dragging across the plot narrows the list to that time range (and
-// Clear brings the rest back); the attribute and run-id filters narrow the list on the server.
+// Clear brings the rest back); the attribute and run-id filters narrow the list on the server;
+// "Export listed" downloads the listed traces as one OTLP JSON file; Clear asks before deleting.
+import { readFile } from 'node:fs/promises';
 import { expect, test, type Page } from '@playwright/test';
 import { SHOTS, openStudio, traceRows, waterfall } from './fixtures/page';
 import { startStudio, type Studio } from './fixtures/studio';
@@ -82,5 +84,29 @@ test('attribute and run-id filters narrow the list, and a malformed attribute fi
   await expect(traceRows(page)).toHaveCount(total);
   await page.getByRole('textbox', { name: 'Run id' }).fill('no-such-run');
   await expect(page.getByRole('heading', { name: 'No traces match' })).toBeVisible();
+  expect(errors).toEqual([]);
+});
+
+test('the listed traces export as one OTLP JSON file, and Clear asks before deleting everything', async ({ page }) => {
+  const errors = await openStudio(page, studio);
+  const total = await withDemo(page);
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Export listed' }).click();
+  const file = await download;
+  expect(file.suggestedFilename()).toBe(`traces-${total}.otlp.json`);
+  const exported = JSON.parse(await readFile((await file.path())!, 'utf8')) as { resourceSpans: Array<{ scopeSpans: Array<{ spans: Array<{ traceId: string }> }> }> };
+  const traceIds = new Set(exported.resourceSpans.flatMap((r) => r.scopeSpans.flatMap((s) => s.spans.map((x) => x.traceId))));
+  expect(traceIds.size).toBe(total);
+
+  await page.getByRole('button', { name: 'Clear…' }).click();
+  const confirm = page.getByRole('group', { name: 'Confirm clearing' });
+  await expect(confirm).toContainText('cannot be undone');
+  await confirm.getByRole('button', { name: 'Cancel' }).click();
+  await expect(traceRows(page)).toHaveCount(total);
+  await page.getByRole('button', { name: 'Clear…' }).click();
+  await confirm.getByRole('button', { name: 'Delete all traces' }).click();
+  await expect(page.getByRole('status').filter({ hasText: `Deleted ${total} traces` })).toBeVisible();
+  await expect(traceRows(page)).toHaveCount(0);
+  await expect(page.getByRole('region', { name: 'Get started' })).toBeVisible();
   expect(errors).toEqual([]);
 });

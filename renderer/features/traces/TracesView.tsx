@@ -12,6 +12,8 @@ import { ImportButton, useFileDrop, useTraceImport } from './ImportButton';
 import { DemoNotice, FirstRunCard } from './FirstRun';
 import { ReceiverAddress } from '../../app/ReceiverHint';
 import { DurationScatter } from './DurationScatter';
+import { ClearButton } from './ClearButton';
+import { ExportButton } from '../waterfall/ExportButton';
 import './traces.css';
 
 export function TracesView({ theme }: { theme: 'light' | 'dark' }) {
@@ -65,6 +67,20 @@ function ConnectedTracesView({ api, theme }: { api: StudioApi; theme: 'light' | 
             </span>
           )}
           <ImportButton onFiles={onFiles} />
+          <ExportButton
+            traceIds={traces.map((t) => t.traceId)}
+            fileName={`traces-${traces.length}.otlp.json`}
+            label="Export listed"
+            title="Export the listed traces as one OTLP JSON file"
+          />
+          <ClearButton
+            api={api}
+            total={total}
+            onCleared={() => {
+              reload();
+              void checkStoreStatus(api);
+            }}
+          />
         </span>
       </header>
       <form className="filters" onSubmit={(e) => e.preventDefault()} aria-label="Trace filters">

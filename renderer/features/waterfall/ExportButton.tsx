@@ -1,23 +1,33 @@
-// "Export" for the open trace: asks the back end for OTLP JSON (exportTraces) and saves it. On the
-// desktop the back end may write the file itself (it returns `path`); in browser mode it returns
-// the text and the page downloads it.
+// "Export" for the open trace or the listed traces: asks the back end for OTLP JSON (exportTraces)
+// and saves it. On the desktop the back end may write the file itself (it returns `path`); in
+// browser mode it returns the text and the page downloads it.
 import { useState } from 'react';
 import { useApi } from '../../api/api-context';
 import { toProblem } from '../../../shared/errors';
 
-export function ExportButton({ traceId }: { traceId: string }) {
+export function ExportButton({
+  traceIds,
+  fileName,
+  label = 'Export',
+  title = 'Export this trace as OTLP JSON',
+}: {
+  traceIds: readonly string[];
+  fileName: string;
+  label?: string;
+  title?: string;
+}) {
   const api = useApi();
   const [status, setStatus] = useState<{ kind: 'idle' | 'busy' | 'done' | 'error'; message?: string }>({ kind: 'idle' });
   if (api instanceof Error) return null;
   const run = async () => {
     setStatus({ kind: 'busy' });
     try {
-      const result = await api.exportTraces({ traceIds: [traceId] });
+      const result = await api.exportTraces({ traceIds: [...traceIds] });
       if (result.text !== undefined) {
         const url = URL.createObjectURL(new Blob([result.text], { type: 'application/json' }));
         const a = document.createElement('a');
         a.href = url;
-        a.download = `trace-${traceId}.otlp.json`;
+        a.download = fileName;
         a.click();
         URL.revokeObjectURL(url);
       }
@@ -28,8 +38,8 @@ export function ExportButton({ traceId }: { traceId: string }) {
   };
   return (
     <>
-      <button className="btn" onClick={() => void run()} disabled={status.kind === 'busy'} title="Export this trace as OTLP JSON">
-        Export
+      <button className="btn" onClick={() => void run()} disabled={status.kind === 'busy' || traceIds.length === 0} title={title}>
+        {label}
       </button>
       {status.message && (
         <span className={status.kind === 'error' ? 'toolbar-status wf-err-text' : 'toolbar-status muted'} role="status" title={status.message}>

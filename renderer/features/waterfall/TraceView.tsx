@@ -188,7 +188,7 @@ export function TraceView({ theme }: { theme: 'light' | 'dark' }) {
             <button className="btn" onClick={() => setZoom([0, 1])} disabled={!zoomed} title="Show the whole trace (0)">
               Reset zoom
             </button>
-            <ExportButton traceId={trace.traceId} />
+            <ExportButton traceIds={[trace.traceId]} fileName={`trace-${trace.traceId}.otlp.json`} />
             <span className="toolbar-legend" title={trace.services.join(', ')}>
               {trace.services.slice(0, 8).map((name) => {
                 const c = trace.colors.get(name);
