@@ -109,6 +109,12 @@ async function capture(page, url) {
   ok = (await shoot(page, 'trace-waterfall-dark')) && ok;
   await page.getByLabel('Theme').selectOption('light');
 
+  // The same trace as its operations graph.
+  await page.getByRole('tab', { name: 'Operations graph' }).click();
+  await page.getByRole('region', { name: 'Operations graph' }).locator('.react-flow__node').first().waitFor({ timeout: STEP_MS });
+  ok = (await shoot(page, 'trace-graph')) && ok;
+  await page.getByRole('tab', { name: 'Waterfall' }).click();
+
   // Service map of everything stored.
   await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: /Service map/ }).click();
   await page.locator('.svc-node').first().waitFor({ timeout: STEP_MS });
@@ -126,7 +132,7 @@ async function capture(page, url) {
     for (const name of ['demo-read-through', 'demo-fails-on-purpose']) {
       const item = items.filter({ has: page.getByText(name, { exact: true }) });
       await item.getByRole('button', { name: 'Run' }).click();
-      await item.getByRole('group').locator('.chip', { hasText: /^(passed|failed|cancelled)$/ }).waitFor({ timeout: 180_000 });
+      await item.getByRole('status', { name: /^Verdict: / }).waitFor({ timeout: 180_000 });
     }
   } else console.log(`screenshots: ${wantRun ? 'Docker is not available' : '--no-run'}: the Tests shot shows validation only.`);
   ok = (await shoot(page, 'tests')) && ok;
