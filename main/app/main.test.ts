@@ -1,7 +1,7 @@
 // The Electron shell's wiring, driven through a recording fake of the `electron` module (the real
 // binary cannot run here): window hardening, navigation and pop-up refusal, sender-checked IPC
 // against the real back end, events to the window, the menu, and a quit that disposes the back end.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -14,14 +14,26 @@ const fake = createFakeElectron(root);
 vi.mock('electron', () => fake);
 
 const indexHtml = join(root, 'dist/renderer/index.html');
+const BUILT_WORKER = join(import.meta.dirname, '..', '..', 'dist', 'store-worker.js');
 const page = pathToFileURL(indexHtml).href;
 let window: FakeBrowserWindow;
+/** What the shell reported on stderr (a writer thread that failed and fell back would say so here). */
+const reported: string[] = [];
 
 beforeAll(async () => {
   mkdirSync(join(root, 'dist/renderer'), { recursive: true });
   mkdirSync(join(root, 'dist/app'), { recursive: true });
   writeFileSync(indexHtml, '<!doctype html>');
   writeFileSync(join(root, 'dist/app/preload.cjs'), '');
+  // The database's writer thread: the real built entry (npm ci builds it), which also leaves a mark
+  // that it started. Without a build the shell runs the database in its own thread.
+  if (existsSync(BUILT_WORKER)) {
+    writeFileSync(
+      join(root, 'dist/store-worker.js'),
+      `import { writeFileSync } from 'node:fs';\nwriteFileSync(${JSON.stringify(join(root, 'worker-started'))}, '');\nawait import(${JSON.stringify(pathToFileURL(BUILT_WORKER).href)});\n`,
+    );
+  }
+  vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => void reported.push(args.join(' ')));
   process.env.CLNRM_DATA_DIR = join(root, 'data');
   process.env.CLNRM_HTTP_PORT = '0';
   process.env.CLNRM_GRPC_PORT = '0';
@@ -73,6 +85,11 @@ describe('Electron shell (with a recording electron stand-in)', () => {
     expect((await call('listTraces', {}, { sender: {} })).error?.code).toBe('ipc.invalid');
     expect((await call('listTraces', {}, { url: 'https://evil.example/' })).error?.code).toBe('ipc.invalid');
     expect((await call('listTraces', {}, { parent: {} })).error?.code).toBe('ipc.invalid');
+  });
+
+  it.runIf(existsSync(BUILT_WORKER))('runs the database in the writer thread from dist/store-worker.js', () => {
+    expect(existsSync(join(root, 'worker-started'))).toBe(true);
+    expect(reported.filter((line) => /writer thread/.test(line))).toEqual([]);
   });
 
   it('pushes events to the window', async () => {

@@ -4,6 +4,7 @@
 // This folder is the only code that imports `electron`.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { app, BrowserWindow, dialog, Menu } from 'electron';
 import { formatProblem, StudioError, toProblem } from '../../shared/errors';
 import { DEFAULT_GRPC_PORT, DEFAULT_HTTP_PORT } from '../receiver';
@@ -31,11 +32,20 @@ function envPort(name: string, fallback: number): number {
   return fallback;
 }
 
-/** Opens the back end; when the OTLP ports are taken it starts without the receiver and says so. */
+/**
+ * Opens the back end; when the OTLP ports are taken it starts without the receiver and says so.
+ * A database writer thread that cannot start (a packaging that cannot load dist/store-worker.js)
+ * is reported and the database runs in this thread instead.
+ */
 async function openBackend(options: StudioBackendOptions): Promise<StudioBackend> {
   try {
     return await StudioBackend.open(options);
   } catch (error) {
+    if (options.writerThread !== undefined && error instanceof StudioError && /writer thread/.test(error.message)) {
+      report(error);
+      const { writerThread: _unused, ...inThread } = options;
+      return openBackend(inThread);
+    }
     if (!(error instanceof StudioError) || error.code !== 'port.in-use') throw error;
     const backend = await StudioBackend.open({ ...options, httpPort: false, grpcPort: false });
     void dialog.showMessageBox({
@@ -62,7 +72,10 @@ async function start(): Promise<void> {
   let backend: StudioBackend;
   try {
     // The desktop app has no flags: CLNRM_DATA_DIR, CLNRM_HTTP_PORT and CLNRM_GRPC_PORT override the defaults.
+    // The database works in its own thread (as in `clnrm studio`), so ingest never stalls IPC.
+    const workerEntry = join(paths.root, 'dist', 'store-worker.js');
     backend = await openBackend({
+      ...(existsSync(workerEntry) ? { writerThread: pathToFileURL(workerEntry) } : {}),
       dataDir: resolveDataDir(process.env.CLNRM_DATA_DIR, process.cwd(), process.env),
       httpPort: envPort('CLNRM_HTTP_PORT', DEFAULT_HTTP_PORT),
       grpcPort: envPort('CLNRM_GRPC_PORT', DEFAULT_GRPC_PORT),
