@@ -1,6 +1,6 @@
 // The Trace view: header facts, toolbar (find, expand/collapse, critical path, zoom), minimap,
 // ruler, the waterfall and the span detail panel.
-import { useEffect, useRef, useState } from 'react';
+import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import type { CSSProperties, PointerEvent } from 'react';
 import { useStudio } from '../../app/store';
 import { useApi } from '../../api/api-context';
@@ -13,7 +13,8 @@ import { Minimap } from './Minimap';
 import { FindBar } from './FindBar';
 import { SpanDetail } from './SpanDetail';
 import { ExportButton } from './ExportButton';
-import { TraceGraph } from './TraceGraph';
+// The graph brings React Flow and ELK: loaded when first shown, like the service map.
+const TraceGraph = lazy(() => import('./TraceGraph').then((m) => ({ default: m.TraceGraph })));
 import { formatClock, formatDuration } from './format';
 import './waterfall.css';
 
@@ -170,7 +171,11 @@ export function TraceView({ theme }: { theme: 'light' | 'dark' }) {
       {evidence && evidence.traceId === trace.traceId && (
         <EvidenceBanner evidence={evidence} onBack={() => setView('tests')} onClear={clearEvidence} onNextTrace={() => !(api instanceof Error) && void nextEvidenceTrace(api)} />
       )}
-      {traceMode === 'graph' && <TraceGraph theme={theme} />}
+      {traceMode === 'graph' && (
+        <Suspense fallback={<Loading label="Loading the operations graph…" />}>
+          <TraceGraph theme={theme} />
+        </Suspense>
+      )}
       {traceMode === 'waterfall' && (
         <>
           <div className="trace-toolbar" role="toolbar" aria-label="Waterfall tools">
