@@ -56,12 +56,12 @@ const decodeTheirsToObject = (p: Uint8Array) => Request.toObject(Request.decode(
  * decoders, so slow and fast moments of a shared machine fall on all of them; each phase is long
  * enough that the previous decoder's garbage and JIT state do not dominate it.
  */
-function phase(decode: (p: Uint8Array) => unknown): number {
-  for (let i = 0; i < 5; i++) pass(payloads, decode);
+function phase(decode: (p: Uint8Array) => unknown, over: readonly Uint8Array[] = payloads): number {
+  for (let i = 0; i < 5; i++) pass(over, decode);
   let ms = 0;
   let passes = 0;
   while (ms < MIN_MS) {
-    ms += pass(payloads, decode);
+    ms += pass(over, decode);
     passes++;
   }
   return rate(ms, passes);
@@ -83,19 +83,7 @@ const uniquePayloads = batches.map((b, k) =>
   encodeOtlpProtobuf(b.map((s, i) => buildSpan({ ...s, attributes: s.attributes.map((a, j) => ({ key: a.key, value: { stringValue: `v${k}-${i}-${j}` } })) }))),
 );
 const uniqueRatios: number[] = [];
-for (let round = 0; round < 3; round++) {
-  const rateOf = (decode: (p: Uint8Array) => unknown): number => {
-    for (let i = 0; i < 3; i++) pass(uniquePayloads, decode);
-    let ms = 0;
-    let passes = 0;
-    while (ms < MIN_MS) {
-      ms += pass(uniquePayloads, decode);
-      passes++;
-    }
-    return rate(ms, passes);
-  };
-  uniqueRatios.push(rateOf(decodeOurs) / rateOf(decodeTheirs));
-}
+for (let round = 0; round < 3; round++) uniqueRatios.push(phase(decodeOurs, uniquePayloads) / phase(decodeTheirs, uniquePayloads));
 let jsonMs = 0;
 let jsonPasses = 0;
 while (jsonMs < MIN_MS) {

@@ -3,8 +3,8 @@
 // and calls its test file declares are drawn beside the observed ones: a declared service that
 // sent no spans, a declared call never made and an undeclared one each stand out.
 import { memo, useEffect, useMemo, useState } from 'react';
-import { Background, BaseEdge, Controls, EdgeLabelRenderer, Handle, MarkerType, Position, ReactFlow } from '@xyflow/react';
-import type { Edge, EdgeProps, Node, NodeProps } from '@xyflow/react';
+import { Background, Controls, Handle, MarkerType, Position, ReactFlow } from '@xyflow/react';
+import type { Node, NodeProps } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { useApi } from '../../api/api-context';
 import { EmptyState, ErrorState, Loading } from '../../app/States';
@@ -14,7 +14,8 @@ import { toProblem } from '../../../shared/errors';
 import type { Problem } from '../../../shared/errors';
 import { ReceiverAddress } from '../../app/ReceiverHint';
 import { useStudio } from '../../app/store';
-import { edgeKey, layoutServices, type EdgeRoute, type ServiceLayout } from './layout';
+import { edgeKey, layoutServices, type ServiceLayout } from './layout';
+import { routedEdgeTypes, type RoutedEdge } from './RoutedEdge';
 import { compareWithDeclared, observedOnly, type MapEdge, type MapGraph, type Presence } from './compare';
 import './service-map.css';
 
@@ -42,34 +43,6 @@ const ServiceNodeView = memo(function ServiceNodeView({ data }: NodeProps<Servic
   );
 });
 const nodeTypes = { service: ServiceNodeView };
-
-type RoutedEdgeData = { route: EdgeRoute | undefined; text: string; summary: string; errors: number };
-type RoutedEdge = Edge<RoutedEdgeData, 'routed'>;
-
-// Draws ELK's route (see layout.ts) instead of React Flow's own curve, and the label where ELK put it.
-const RoutedEdgeView = memo(function RoutedEdgeView({ id, data, markerEnd, sourceX, sourceY, targetX, targetY }: EdgeProps<RoutedEdge>) {
-  const points = data?.route?.points ?? [
-    { x: sourceX, y: sourceY },
-    { x: targetX, y: targetY },
-  ];
-  const path = points.map((p, k) => `${k === 0 ? 'M' : 'L'} ${p.x} ${p.y}`).join(' ');
-  const label = data?.route?.label;
-  return (
-    <>
-      {/* One-line summary: the hover tooltip, and the edge's text for assistive tech (the label is portaled out). */}
-      {data && <title>{data.summary}</title>}
-      <BaseEdge id={id} path={path} {...(markerEnd ? { markerEnd } : {})} />
-      {label && data && (
-        <EdgeLabelRenderer>
-          <div className={'svc-edge-label' + (data.errors > 0 ? ' is-error' : '')} style={{ transform: `translate(${label.x}px, ${label.y}px)` }}>
-            {data.text}
-          </div>
-        </EdgeLabelRenderer>
-      )}
-    </>
-  );
-});
-const edgeTypes = { routed: RoutedEdgeView };
 
 const DECLARED_ONLY = 'declared · never called';
 const observedSummary = (e: ServiceEdge) =>
@@ -253,7 +226,7 @@ export function ServiceMapView({ theme }: { theme: 'light' | 'dark' }) {
           nodes={nodes}
           edges={edges}
           nodeTypes={nodeTypes}
-          edgeTypes={edgeTypes}
+          edgeTypes={routedEdgeTypes}
           fitView
           fitViewOptions={{ padding: 0.15, maxZoom: 1.25 }}
           colorMode={theme}

@@ -3,13 +3,14 @@
 // left to right by ELK like the service map. A click on a node (or Enter on a focused one) goes
 // back to the waterfall at that operation's earliest span.
 import { memo, useEffect, useMemo, useState } from 'react';
-import { Background, BaseEdge, Controls, EdgeLabelRenderer, Handle, MarkerType, Position, ReactFlow } from '@xyflow/react';
-import type { Edge, EdgeProps, Node, NodeProps } from '@xyflow/react';
+import { Background, Controls, Handle, MarkerType, Position, ReactFlow } from '@xyflow/react';
+import type { Node, NodeProps } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { operationGraph, type OperationGraph } from '../../../shared/trace';
 import { Loading } from '../../app/States';
 import { useStudio } from '../../app/store';
-import { edgeKey, layoutServices, type EdgeRoute, type ServiceLayout } from '../service-map/layout';
+import { edgeKey, layoutServices, type ServiceLayout } from '../service-map/layout';
+import { routedEdgeTypes, type RoutedEdge } from '../service-map/RoutedEdge';
 import { getLoadedTrace } from './trace-holder';
 import { formatDuration } from './format';
 import '../service-map/service-map.css';
@@ -35,32 +36,6 @@ const OperationNodeView = memo(function OperationNodeView({ data }: NodeProps<Op
 });
 const nodeTypes = { operation: OperationNodeView };
 
-type CallEdgeData = { route: EdgeRoute | undefined; text: string; errors: number };
-type CallEdge = Edge<CallEdgeData, 'calls'>;
-
-const CallEdgeView = memo(function CallEdgeView({ id, data, markerEnd, sourceX, sourceY, targetX, targetY }: EdgeProps<CallEdge>) {
-  const points = data?.route?.points ?? [
-    { x: sourceX, y: sourceY },
-    { x: targetX, y: targetY },
-  ];
-  const path = points.map((p, k) => `${k === 0 ? 'M' : 'L'} ${p.x} ${p.y}`).join(' ');
-  const label = data?.route?.label;
-  return (
-    <>
-      {data && <title>{data.text}</title>}
-      <BaseEdge id={id} path={path} {...(markerEnd ? { markerEnd } : {})} />
-      {label && data && (
-        <EdgeLabelRenderer>
-          <div className={'svc-edge-label' + (data.errors > 0 ? ' is-error' : '')} style={{ transform: `translate(${label.x}px, ${label.y}px)` }}>
-            {data.text}
-          </div>
-        </EdgeLabelRenderer>
-      )}
-    </>
-  );
-});
-const edgeTypes = { calls: CallEdgeView };
-
 const callText = (calls: number, errors: number) => `${calls.toLocaleString()}×${errors > 0 ? ` · ${errors} error${errors === 1 ? '' : 's'}` : ''}`;
 
 export function TraceGraph({ theme }: { theme: 'light' | 'dark' }) {
@@ -84,7 +59,7 @@ export function TraceGraph({ theme }: { theme: 'light' | 'dark' }) {
   }, [graph]);
 
   const { nodes, edges } = useMemo(() => {
-    if (!graph || !layout || !trace) return { nodes: [] as OpNode[], edges: [] as CallEdge[] };
+    if (!graph || !layout || !trace) return { nodes: [] as OpNode[], edges: [] as RoutedEdge[] };
     const nodes: OpNode[] = graph.nodes.map((n) => {
       const c = trace.colors.get(n.service);
       return {
@@ -95,12 +70,12 @@ export function TraceGraph({ theme }: { theme: 'light' | 'dark' }) {
         data: { service: n.service, name: n.name, count: n.count, errors: n.errors, totalUs: n.totalUs, firstSpan: n.firstSpan, color: (theme === 'dark' ? c?.dark : c?.light) ?? '#888' },
       };
     });
-    const edges: CallEdge[] = graph.edges.map((e) => ({
+    const edges: RoutedEdge[] = graph.edges.map((e) => ({
       id: edgeKey(e.from, e.to),
-      type: 'calls',
+      type: 'routed',
       source: e.from,
       target: e.to,
-      data: { route: layout.edges.get(edgeKey(e.from, e.to)), text: callText(e.calls, e.errors), errors: e.errors },
+      data: { route: layout.edges.get(edgeKey(e.from, e.to)), text: callText(e.calls, e.errors), summary: `${callText(e.calls, e.errors)} calls`, errors: e.errors },
       markerEnd: { type: MarkerType.ArrowClosed },
       className: e.errors > 0 ? 'svc-edge-error' : 'svc-edge',
     }));
@@ -130,7 +105,7 @@ export function TraceGraph({ theme }: { theme: 'light' | 'dark' }) {
           nodes={nodes}
           edges={edges}
           nodeTypes={nodeTypes}
-          edgeTypes={edgeTypes}
+          edgeTypes={routedEdgeTypes}
           fitView
           fitViewOptions={{ padding: 0.15, maxZoom: 1.25 }}
           colorMode={theme}
