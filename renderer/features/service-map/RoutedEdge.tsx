@@ -1,8 +1,9 @@
-// An edge drawn along ELK's route (see layout.ts) instead of React Flow's own curve, with its label
-// where ELK put it: the service map and the per-trace operations graph both draw their edges so.
+// What the service map and the per-trace operations graph share: edges drawn along ELK's route (see
+// layout.ts) instead of React Flow's own curve, with their labels where ELK put them, and the
+// read-only, fitted React Flow canvas around them.
 import { memo } from 'react';
-import { BaseEdge, EdgeLabelRenderer } from '@xyflow/react';
-import type { Edge, EdgeProps } from '@xyflow/react';
+import { Background, BaseEdge, Controls, EdgeLabelRenderer, ReactFlow } from '@xyflow/react';
+import type { Edge, EdgeProps, Node, NodeTypes } from '@xyflow/react';
 import type { EdgeRoute } from './layout';
 
 export type RoutedEdgeData = { route: EdgeRoute | undefined; text: string; summary: string; errors: number };
@@ -33,3 +34,40 @@ export const RoutedEdgeView = memo(function RoutedEdgeView({ id, data, markerEnd
 
 /** Defined once, outside render, as React Flow asks. */
 export const routedEdgeTypes = { routed: RoutedEdgeView };
+
+/**
+ * A laid-out graph as both graph views show it: fitted, zoomable, read-only. Nodes stay where the
+ * layout put them, since the edges follow the computed routes.
+ */
+export function LaidOutGraph<N extends Node>({
+  nodes,
+  edges,
+  nodeTypes,
+  theme,
+  onNodeClick,
+}: {
+  nodes: N[];
+  edges: RoutedEdge[];
+  nodeTypes: NodeTypes;
+  theme: 'light' | 'dark';
+  onNodeClick?: (node: N) => void;
+}) {
+  return (
+    <ReactFlow
+      nodes={nodes}
+      edges={edges}
+      nodeTypes={nodeTypes}
+      edgeTypes={routedEdgeTypes}
+      fitView
+      fitViewOptions={{ padding: 0.15, maxZoom: 1.25 }}
+      colorMode={theme}
+      nodesConnectable={false}
+      nodesDraggable={false}
+      {...(onNodeClick ? { onNodeClick: (_: unknown, node: N) => onNodeClick(node) } : {})}
+      proOptions={{ hideAttribution: true }}
+    >
+      <Background />
+      <Controls showInteractive={false} />
+    </ReactFlow>
+  );
+}

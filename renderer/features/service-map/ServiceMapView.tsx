@@ -3,7 +3,7 @@
 // and calls its test file declares are drawn beside the observed ones: a declared service that
 // sent no spans, a declared call never made and an undeclared one each stand out.
 import { memo, useEffect, useMemo, useState } from 'react';
-import { Background, Controls, Handle, MarkerType, Position, ReactFlow } from '@xyflow/react';
+import { Handle, MarkerType, Position } from '@xyflow/react';
 import type { Node, NodeProps } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { useApi } from '../../api/api-context';
@@ -15,7 +15,7 @@ import type { Problem } from '../../../shared/errors';
 import { ReceiverAddress } from '../../app/ReceiverHint';
 import { useStudio } from '../../app/store';
 import { edgeKey, layoutServices, type ServiceLayout } from './layout';
-import { routedEdgeTypes, type RoutedEdge } from './RoutedEdge';
+import { LaidOutGraph, type RoutedEdge } from './RoutedEdge';
 import { compareWithDeclared, observedOnly, type MapEdge, type MapGraph, type Presence } from './compare';
 import './service-map.css';
 
@@ -222,22 +222,7 @@ export function ServiceMapView({ theme }: { theme: 'light' | 'dark' }) {
         </div>
       )}
       <div className="service-map-canvas">
-        <ReactFlow
-          nodes={nodes}
-          edges={edges}
-          nodeTypes={nodeTypes}
-          edgeTypes={routedEdgeTypes}
-          fitView
-          fitViewOptions={{ padding: 0.15, maxZoom: 1.25 }}
-          colorMode={theme}
-          nodesConnectable={false}
-          // Edges follow the computed routes, so nodes stay where the layout put them.
-          nodesDraggable={false}
-          proOptions={{ hideAttribution: true }}
-        >
-          <Background />
-          <Controls showInteractive={false} />
-        </ReactFlow>
+        <LaidOutGraph nodes={nodes} edges={edges} nodeTypes={nodeTypes} theme={theme} />
       </div>
     </section>
   );

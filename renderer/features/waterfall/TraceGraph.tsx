@@ -3,14 +3,14 @@
 // left to right by ELK like the service map. A click on a node (or Enter on a focused one) goes
 // back to the waterfall at that operation's earliest span.
 import { memo, useEffect, useMemo, useState } from 'react';
-import { Background, Controls, Handle, MarkerType, Position, ReactFlow } from '@xyflow/react';
+import { Handle, MarkerType, Position } from '@xyflow/react';
 import type { Node, NodeProps } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { operationGraph, type OperationGraph } from '../../../shared/trace';
 import { Loading } from '../../app/States';
 import { useStudio } from '../../app/store';
 import { edgeKey, layoutServices, type ServiceLayout } from '../service-map/layout';
-import { routedEdgeTypes, type RoutedEdge } from '../service-map/RoutedEdge';
+import { LaidOutGraph, type RoutedEdge } from '../service-map/RoutedEdge';
 import { getLoadedTrace } from './trace-holder';
 import { formatDuration } from './format';
 import '../service-map/service-map.css';
@@ -101,22 +101,7 @@ export function TraceGraph({ theme }: { theme: 'light' | 'dark' }) {
           if (node) showSpan(node.firstSpan);
         }}
       >
-        <ReactFlow
-          nodes={nodes}
-          edges={edges}
-          nodeTypes={nodeTypes}
-          edgeTypes={routedEdgeTypes}
-          fitView
-          fitViewOptions={{ padding: 0.15, maxZoom: 1.25 }}
-          colorMode={theme}
-          nodesConnectable={false}
-          nodesDraggable={false}
-          onNodeClick={(_, node) => showSpan((node.data as OpNodeData).firstSpan)}
-          proOptions={{ hideAttribution: true }}
-        >
-          <Background />
-          <Controls showInteractive={false} />
-        </ReactFlow>
+        <LaidOutGraph nodes={nodes} edges={edges} nodeTypes={nodeTypes} theme={theme} onNodeClick={(node) => showSpan(node.data.firstSpan)} />
       </div>
     </div>
   );
