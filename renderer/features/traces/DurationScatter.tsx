@@ -2,9 +2,10 @@
 // slow outliers and bursts stand out. Hover names a trace, a click opens it, and dragging across
 // the plot narrows the list to that time range. The list below stays the keyboard path to every
 // trace; the plot is a picture with a summary for assistive tech.
-import { useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { AxisBottom, AxisLeft } from '@visx/axis';
 import { Group } from '@visx/group';
+import { ParentSize } from '@visx/responsive';
 import type { TraceSummary } from '../../../shared/ipc/contract';
 import { formatClock, formatDuration } from '../waterfall/format';
 import { scatterScales, tickFormatter, timeOfDay } from './scatter-scales';
@@ -12,27 +13,7 @@ import { scatterScales, tickFormatter, timeOfDay } from './scatter-scales';
 const HEIGHT = 150;
 const MARGIN = { top: 10, right: 16, bottom: 24, left: 64 };
 
-function useWidth(): [React.RefObject<HTMLDivElement | null>, number] {
-  const ref = useRef<HTMLDivElement | null>(null);
-  const [width, setWidth] = useState(0);
-  useLayoutEffect(() => {
-    const el = ref.current;
-    if (!el) return;
-    setWidth(el.clientWidth);
-    const observer = new ResizeObserver(() => setWidth(el.clientWidth));
-    observer.observe(el);
-    return () => observer.disconnect();
-  }, []);
-  return [ref, width];
-}
-
-export function DurationScatter({
-  traces,
-  colorOf,
-  onOpen,
-  range,
-  onRange,
-}: {
+type ScatterProps = {
   traces: readonly TraceSummary[];
   /** The dot colour of a trace without errors (its root service's). */
   colorOf: (t: TraceSummary) => string | undefined;
@@ -40,9 +21,29 @@ export function DurationScatter({
   /** The time range the list is narrowed to, if any (µs since the epoch). */
   range: { sinceUs?: number | undefined; untilUs?: number | undefined };
   onRange: (sinceUs: number | undefined, untilUs: number | undefined) => void;
-}) {
-  const [ref, width] = useWidth();
-  const xTickText = tickFormatter((startSpanUs(traces)));
+};
+
+/** Height of the line above the plot. */
+const HEAD = 24;
+
+/** The scatter at the width of its container, measured by visx's ParentSize (which needs a set height). */
+export function DurationScatter(props: ScatterProps) {
+  return (
+    <div className="scatter">
+      <ParentSize parentSizeStyles={{ width: '100%', height: HEAD + HEIGHT }}>{({ width }) => <ScatterBody {...props} width={width} />}</ParentSize>
+    </div>
+  );
+}
+
+function ScatterBody({
+  width,
+  traces,
+  colorOf,
+  onOpen,
+  range,
+  onRange,
+}: ScatterProps & { width: number }) {
+  const xTickText = tickFormatter(startSpanUs(traces));
   const plotW = Math.max(0, width - MARGIN.left - MARGIN.right);
   const plotH = HEIGHT - MARGIN.top - MARGIN.bottom;
   const scales = useMemo(() => scatterScales(traces, plotW, plotH), [traces, plotW, plotH]);
@@ -60,7 +61,7 @@ export function DurationScatter({
   const local = (e: React.PointerEvent) => e.clientX - (e.currentTarget as Element).getBoundingClientRect().left - MARGIN.left;
 
   return (
-    <div className="scatter">
+    <>
       <div className="scatter-head">
         <span className="muted">Duration over time{scales.log ? ' (log scale)' : ''} · drag across to narrow the list to a time range</span>
         {ranged && (
@@ -72,7 +73,7 @@ export function DurationScatter({
           </span>
         )}
       </div>
-      <div className="scatter-plot" ref={ref}>
+      <div className="scatter-plot">
       {width > 0 && (
         <svg
           width={width}
@@ -131,7 +132,14 @@ export function DurationScatter({
         </svg>
       )}
       {hover && (
-        <div className="scatter-tip" style={{ left: Math.min(width - 240, MARGIN.left + scales.x(hover.startUs) + 10), top: MARGIN.top + scales.y(hover.durationUs) + 12 }}>
+        <div
+          className="scatter-tip"
+          style={{
+            // Beside the dot, inside the plot (the measured box clips what overflows it).
+            left: Math.max(0, Math.min(width - 240, MARGIN.left + scales.x(hover.startUs) + 10)),
+            top: Math.max(0, Math.min(HEIGHT - 64, MARGIN.top + scales.y(hover.durationUs) - 28)),
+          }}
+        >
           <strong>{hover.rootService}</strong> {hover.rootName}
           <br />
           {formatDuration(hover.durationUs)} · {hover.spanCount.toLocaleString()} span{hover.spanCount === 1 ? '' : 's'}
@@ -141,7 +149,7 @@ export function DurationScatter({
         </div>
       )}
       </div>
-    </div>
+    </>
   );
 }
 
