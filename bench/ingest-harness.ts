@@ -57,13 +57,7 @@ export async function runLoad(plan: LoadPlan): Promise<LoadOutcome> {
   const store = await openStore({ dataDir: dir, maxLiveSpans: 200_000, ...(plan.writerThread ? { writerThread: writerThreadEntry() } : {}) });
   let counted = 0;
   const receiver = await createReceiver({
-    sink:
-      plan.store === false
-        ? (spans) => void (counted += spans.length)
-        : async (spans, wire) => {
-            store.ingest(spans, wire);
-            await store.writable();
-          },
+    sink: plan.store === false ? (spans) => void (counted += spans.length) : store.receive,
     httpPort: 0,
     grpcPort: false,
   });

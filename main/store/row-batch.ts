@@ -19,8 +19,10 @@ export interface RowBatch {
   bytes: number;
 }
 
-/** What a row costs on disk, roughly: fixed columns and its share of strings, plus its message. */
-export const ROW_OVERHEAD_BYTES = 160;
+/** What a row costs on disk, roughly (the retention measure): fixed columns, its own strings, its message. */
+export function rowBytes(name: string, service: string, messageBytes: number): number {
+  return 160 + name.length + service.length + messageBytes;
+}
 
 /**
  * The rows for these spans, numbered from `firstSeq`. `wire` (from the protobuf decoder) holds the
@@ -54,7 +56,7 @@ export function toRowBatch(spans: readonly Span[], wire: SpanWire | undefined, f
   for (let i = 0; i < n; i++) {
     const span = spans[i]!;
     origins[i] = originOf(span);
-    bytes += ROW_OVERHEAD_BYTES + span.name.length + span.serviceName.length + (ranges[2 * i + 1]! - ranges[2 * i]!);
+    bytes += rowBytes(span.name, span.serviceName, ranges[2 * i + 1]! - ranges[2 * i]!);
   }
   return { firstSeq, count: n, data, ranges, origins, bytes };
 }

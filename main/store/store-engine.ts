@@ -9,10 +9,11 @@ import type { Span } from '../../shared/model';
 import { SpanScanner } from '../../shared/otlp';
 import { defaultDataDir } from './data-dir';
 import { listTraces, serviceGraph, spanStats } from './queries';
-import { ROW_OVERHEAD_BYTES, toRowBatch, type RowBatch } from './row-batch';
+import { rowBytes, toRowBatch, type RowBatch } from './row-batch';
+import { OriginRegistry } from './origins';
 import { getRun, listRuns, recordRun, updateRun } from './runs';
 import { copyV1Database } from './migrate-v1';
-import { CREATE_TABLES, SCHEMA_VERSION, SPAN_ROW_FROM, SPAN_ROW_SELECT, originKey, originTags, resourceInfo, scopeJson, spansFromRows, type OriginTags, type SpanRow } from './schema';
+import { CREATE_TABLES, SCHEMA_VERSION, SPAN_ROW_FROM, SPAN_ROW_SELECT, originKey, originTags, spansFromRows, type OriginTags, type SpanRow } from './schema';
 
 export interface EngineOpenOptions {
   dataDir?: string;
@@ -94,24 +95,12 @@ export class StoreEngine {
 
   /** Copies a first-schema database (moved aside to `oldPath`) into this one; answers what to tell the user. */
   private async copyFromV1(oldPath: string): Promise<string> {
-    const origins = new Map<string, number>();
+    const origins = new OriginRegistry([], (id, resource, scope) => this.addOrigin(id, resource, scope));
     let seq = 0;
-    const originOf = (span: Span): number => {
-      const resource = resourceInfo(span.resource).json;
-      const scope = scopeJson(span.scope);
-      const key = originKey(resource, scope);
-      let id = origins.get(key);
-      if (id === undefined) {
-        id = origins.size + 1;
-        origins.set(key, id);
-        this.addOrigin(id, resource, scope);
-      }
-      return id;
-    };
     const moved = `The trace database was written by an older version of Cleanroom Studio and was moved to ${oldPath}`;
     try {
       const copied = await copyV1Database(this.reader, oldPath, (spans) => {
-        this.appendRows(toRowBatch(spans, undefined, seq + 1, originOf));
+        this.appendRows(toRowBatch(spans, undefined, seq + 1, (span) => origins.idOf(span.resource, span.scope)));
         seq += spans.length;
         this.flush();
       });
@@ -162,7 +151,7 @@ export class StoreEngine {
         else a.appendNull();
         a.appendInteger(origin);
         a.appendBlob(b.data.subarray(start, end));
-        a.appendInteger(ROW_OVERHEAD_BYTES + scan.name.length + tags.service.length + (end - start));
+        a.appendInteger(rowBytes(scan.name, tags.service, end - start));
         a.endRow();
         this.pendingRows++;
       } catch (error) {

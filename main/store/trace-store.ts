@@ -10,8 +10,7 @@ import { LiveIndex, type LiveQuery } from './live-index';
 import type { ListTracesQuery, ServiceEdge, SpanFilter, SpanStat, TraceSummary } from './queries';
 import { toRowBatch } from './row-batch';
 import type { ListRunsQuery, RunRecord } from './runs';
-import { originKey, resourceInfo, scopeJson } from './schema';
-import type { InstrumentationScope, Resource } from '../../shared/model';
+import { OriginRegistry } from './origins';
 import type { SpanWire } from '../../shared/otlp';
 import { exportTraces, importFile, type ImportResult } from './import-export';
 import { Subscriptions, type SpanListener, type SubscribeOptions } from './subscriptions';
@@ -65,21 +64,13 @@ export class TraceStore {
   private readonly timer: NodeJS.Timeout;
   private pruning: Promise<void> | undefined;
   private disposed = false;
-  /** originKey(resource, scope) → row id in `origins`; they are few and shared by many spans. */
-  private readonly originIds: Map<string, number>;
-  private nextOriginId: number;
-  // The last resource + scope objects looked up: the spans of one request share them.
-  private lastResource: Resource | undefined;
-  private lastScope: InstrumentationScope | undefined;
-  private lastOrigin = 0;
+  private origins!: OriginRegistry;
   private backend!: StoreBackend;
 
   private constructor(private readonly options: StoreOptions) {
     this.path = '';
     this.seq = 0;
     this.storedBytes = 0;
-    this.originIds = new Map();
-    this.nextOriginId = 1;
     this.live = new LiveIndex(options.maxLiveSpans ?? 200_000);
     this.subscriptions = new Subscriptions((e) => this.report(e));
     this.timer = setInterval(() => this.flush(), Math.max(10, options.flushIntervalMs ?? 500));
@@ -105,8 +96,7 @@ export class TraceStore {
     (store as { path: string }).path = init.path;
     store.seq = init.seq;
     store.storedBytes = init.bytes;
-    for (const [key, id] of init.origins) store.originIds.set(key, id);
-    store.nextOriginId = Math.max(0, ...store.originIds.values()) + 1;
+    store.origins = new OriginRegistry(init.origins, (id, resource, scope) => store.backend.addOrigin(id, resource, scope));
     return store;
   }
 
@@ -124,7 +114,7 @@ export class TraceStore {
     if (this.disposed) throw new StudioError({ code: 'store.failed', message: 'The trace store is closed.' });
     if (spans.length === 0) return;
     try {
-      const batch = toRowBatch(spans, wire, this.seq + 1, (span) => this.originId(span.resource, span.scope));
+      const batch = toRowBatch(spans, wire, this.seq + 1, (span) => this.origins.idOf(span.resource, span.scope));
       this.backend.appendRows(batch);
       this.seq += spans.length;
       this.storedBytes += batch.bytes;
@@ -146,23 +136,6 @@ export class TraceStore {
     this.subscriptions.publish(spans);
   }
 
-  private originId(resource: Resource, scope: InstrumentationScope): number {
-    if (resource === this.lastResource && scope === this.lastScope) return this.lastOrigin;
-    const resourceJson = resourceInfo(resource).json;
-    const scopeText = scopeJson(scope);
-    const key = originKey(resourceJson, scopeText);
-    let id = this.originIds.get(key);
-    if (id === undefined) {
-      id = this.nextOriginId++;
-      this.originIds.set(key, id);
-      this.backend.addOrigin(id, resourceJson, scopeText);
-    }
-    this.lastResource = resource;
-    this.lastScope = scope;
-    this.lastOrigin = id;
-    return id;
-  }
-
   /** Makes everything ingested so far durable and visible to queries (posted in order before them). */
   flush(): void {
     if (this.disposed || this.pendingRows === 0) return;
@@ -179,6 +152,15 @@ export class TraceStore {
         .finally(() => (this.pruning = undefined));
     }
   }
+
+  /**
+   * A receiver's sink: ingests one request's spans, then waits while the writer thread is behind,
+   * so a writer that falls behind fills the receiver's queue (429s), not memory.
+   */
+  readonly receive = async (spans: Span[], wire?: SpanWire): Promise<void> => {
+    this.ingest(spans, wire);
+    await this.writable();
+  };
 
   /** Rows handed to the writer thread that it has not appended yet (0 without one). */
   get writeBacklog(): number {

@@ -82,11 +82,7 @@ export class StudioBackend {
     try {
       if (options.httpPort !== false || options.grpcPort !== false) {
         receiver = await createReceiver({
-          // Waiting for a writer thread that falls behind fills the receiver's queue: 429s, not unbounded memory.
-          sink: async (spans, wire) => {
-            store.ingest(spans, wire);
-            await store.writable();
-          },
+          sink: store.receive,
           host: options.receiverHost ?? '127.0.0.1',
           httpPort: options.httpPort ?? 4318,
           grpcPort: options.grpcPort ?? 4317,

@@ -58,14 +58,10 @@ export function registerCollect(program: Command, ctx: CliContext): void {
           writerThread: writerThreadEntry(),
           onError: (e) => ctx.err(`collect: ${formatProblem(toProblem(e))}`),
         });
-        const target = store;
         if (store.notice !== undefined) ctx.err(`collect: note: ${store.notice}`);
         receiver = await createReceiver({
-          // Waiting for the writer thread when it falls behind fills the receiver's queue: 429s, not unbounded memory.
-          sink: async (spans, wire) => {
-            target.ingest(spans, wire);
-            await target.writable();
-          },
+          // Waits while the writer thread is behind: the receiver's queue fills and it answers 429.
+          sink: store.receive,
           host: options.host,
           httpPort: options.httpPort,
           grpcPort: options.grpcPort,
