@@ -43,10 +43,10 @@ function ScatterBody({
   range,
   onRange,
 }: ScatterProps & { width: number }) {
-  const xTickText = tickFormatter(startSpanUs(traces));
   const plotW = Math.max(0, width - MARGIN.left - MARGIN.right);
   const plotH = HEIGHT - MARGIN.top - MARGIN.bottom;
   const scales = useMemo(() => scatterScales(traces, plotW, plotH), [traces, plotW, plotH]);
+  const xTickText = tickFormatter(scales.startSpanUs);
   const [hover, setHover] = useState<TraceSummary | null>(null);
   const [drag, setDrag] = useState<{ from: number; to: number } | null>(null);
   const longest = traces.reduce<TraceSummary | undefined>((m, t) => (!m || t.durationUs > m.durationUs ? t : m), undefined);
@@ -151,15 +151,4 @@ function ScatterBody({
       </div>
     </>
   );
-}
-
-/** The time the listed traces' starts cover, µs. */
-function startSpanUs(traces: readonly TraceSummary[]): number {
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const t of traces) {
-    lo = Math.min(lo, t.startUs);
-    hi = Math.max(hi, t.startUs);
-  }
-  return hi > lo ? hi - lo : 0;
 }

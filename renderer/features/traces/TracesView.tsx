@@ -13,7 +13,7 @@ import { DemoNotice, FirstRunCard } from './FirstRun';
 import { ReceiverAddress } from '../../app/ReceiverHint';
 import { DurationScatter } from './DurationScatter';
 import { ClearButton } from './ClearButton';
-import { ExportButton } from '../waterfall/ExportButton';
+import { ExportButton } from '../../app/ExportButton';
 import './traces.css';
 
 export function TracesView({ theme }: { theme: 'light' | 'dark' }) {

@@ -12,6 +12,8 @@ export interface ScatterScales {
   xTicks: number[];
   yTicks: number[];
   log: boolean;
+  /** Time the traces' starts cover, µs (0 for one instant). */
+  startSpanUs: number;
   /** The underlying scales, for the axes. */
   xScale: AxisScale<number>;
   yScale: AxisScale<number>;
@@ -28,6 +30,7 @@ export function scatterScales(traces: readonly Pick<TraceSummary, 'startUs' | 'd
     d0 = Math.min(d0, Math.max(1, t.durationUs));
     d1 = Math.max(d1, Math.max(1, t.durationUs));
   }
+  const startSpanUs = t1 > t0 ? t1 - t0 : 0;
   if (!Number.isFinite(t0)) {
     t0 = 0;
     t1 = 1;
@@ -48,6 +51,7 @@ export function scatterScales(traces: readonly Pick<TraceSummary, 'startUs' | 'd
     xTicks: xScale.ticks(Math.max(2, Math.floor(width / 140))),
     yTicks: log ? yScale.ticks(4).filter((v, _, all) => all.length <= 6 || Math.abs(Math.log10(v) % 1) < 1e-9) : yScale.ticks(4),
     log,
+    startSpanUs,
     xScale,
     yScale,
   };

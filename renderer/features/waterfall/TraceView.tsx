@@ -12,7 +12,7 @@ import { TimeRuler } from './TimeRuler';
 import { Minimap } from './Minimap';
 import { FindBar } from './FindBar';
 import { SpanDetail } from './SpanDetail';
-import { ExportButton } from './ExportButton';
+import { ExportButton } from '../../app/ExportButton';
 // The graph brings React Flow and ELK: loaded when first shown, like the service map.
 const TraceGraph = lazy(() => import('./TraceGraph').then((m) => ({ default: m.TraceGraph })));
 import { formatClock, formatDuration } from './format';

@@ -2,8 +2,8 @@
 // and saves it. On the desktop the back end may write the file itself (it returns `path`); in
 // browser mode it returns the text and the page downloads it.
 import { useState } from 'react';
-import { useApi } from '../../api/api-context';
-import { toProblem } from '../../../shared/errors';
+import { useApi } from '../api/api-context';
+import { toProblem } from '../../shared/errors';
 
 export function ExportButton({
   traceIds,
