@@ -123,19 +123,28 @@ const seenHash = new Int32Array(CACHE_SLOTS);
 /** One char-code array per short length: fromCharCode.apply takes the whole array, and resizing one array costs more than the decoding. */
 const asciiCodes: number[][] = Array.from({ length: SHORT_STRING + 1 }, (_, n) => new Array<number>(n).fill(0));
 
-/** UTF-8 text of `buf[start, end)` (invalid sequences become U+FFFD). */
-export function utf8OfRange(buf: Uint8Array, start: number, end: number): string {
+/**
+ * A hash of a sample of `buf[start, end)` (its length, first, last and four inner bytes) for the
+ * decoder's direct-mapped caches: cheap whatever the length, and a cache always compares the full
+ * bytes on a hit, so a collision only costs a miss.
+ */
+export function sampledHash(buf: Uint8Array, start: number, end: number): number {
   const len = end - start;
-  if (len === 0) return '';
-  if (len > SHORT_STRING) return utf8Decoder.decode(buf.subarray(start, end));
-  // Hash a sample of the bytes (the full comparison below makes any collision harmless).
   const last = end - 1;
   let hash = Math.imul(len ^ buf[start]!, 0x01000193);
   hash = Math.imul(hash ^ buf[last]!, 0x01000193);
   hash = Math.imul(hash ^ buf[start + (len >> 1)]!, 0x01000193);
   hash = Math.imul(hash ^ buf[last - 1 < start ? start : last - 1]!, 0x01000193);
   hash = Math.imul(hash ^ buf[start + (len >> 2)]!, 0x01000193);
-  hash = Math.imul(hash ^ buf[start + ((3 * len) >> 2)]!, 0x01000193);
+  return Math.imul(hash ^ buf[start + ((3 * len) >> 2)]!, 0x01000193);
+}
+
+/** UTF-8 text of `buf[start, end)` (invalid sequences become U+FFFD). */
+export function utf8OfRange(buf: Uint8Array, start: number, end: number): string {
+  const len = end - start;
+  if (len === 0) return '';
+  if (len > SHORT_STRING) return utf8Decoder.decode(buf.subarray(start, end));
+  const hash = sampledHash(buf, start, end);
   const slot = (hash ^ (hash >>> 16)) & (CACHE_SLOTS - 1);
   const base = slot * SHORT_STRING;
   if (cachedLength[slot] === len) {

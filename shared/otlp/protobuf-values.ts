@@ -3,6 +3,7 @@
 // MAX_VALUE_DEPTH levels: a payload nesting arrays thousands deep gets a clear 'otlp.decode' error
 // instead of a stack overflow.
 import type { AnyValue, KeyValue } from '../model';
+import { sampledHash } from './bytes';
 import { WireReader } from './wire-reader';
 
 export const MAX_VALUE_DEPTH = 64;
@@ -13,6 +14,8 @@ const I64 = 1;
 const LEN = 2;
 
 const EMPTY_VALUE: AnyValue = Object.freeze({}) as AnyValue;
+// A local binding: module exports read in the hot loop cost a getter call under tsx and vitest.
+const hashOf = sampledHash;
 
 // Most attributes repeat from span to span (method, status code, host, port, library flags…).
 // A direct-mapped cache keyed by a hash of a KeyValue's encoded bytes hands back the same frozen
@@ -185,14 +188,8 @@ export class OtlpReader extends WireReader {
       return;
     }
     const buf = this.buf;
-    const last = stop - 1;
-    let hash = Math.imul(len ^ buf[last]!, 0x01000193);
-    hash = Math.imul(hash ^ buf[last - 1 < start ? start : last - 1]!, 0x01000193);
-    hash = Math.imul(hash ^ buf[start + (len >> 1)]!, 0x01000193);
-    hash = Math.imul(hash ^ buf[start + (len >> 2)]!, 0x01000193);
-    hash = Math.imul(hash ^ buf[start + ((3 * len) >> 2)]!, 0x01000193);
-    hash = Math.imul(hash ^ buf[start + 2 < stop ? start + 2 : start]!, 0x01000193);
-    const slot = (hash ^ (hash >>> 15)) & (KV_CACHE_SLOTS - 1);
+    const hash = hashOf(buf, start, stop);
+    const slot = (hash ^ (hash >>> 16)) & (KV_CACHE_SLOTS - 1);
     const base = slot * KV_CACHE_MAX_BYTES;
     if (kvLength[slot] === len) {
       // Compare four bytes at a time, then the tail.
