@@ -1,6 +1,7 @@
 // The per-trace DAG in browser mode against the real `clnrm studio` with the bundled demo: a demo
 // read-through trace switched to "Operations graph" shows one node per (service, span name) and
-// its calls; clicking an operation goes back to the waterfall with its first span selected.
+// its calls; clicking an operation (or Enter on a focused one) goes back to the waterfall with its
+// first span selected.
 import { expect, test } from '@playwright/test';
 import { SHOTS, openStudio, selectedSpanRow, traceRows, waterfall } from './fixtures/page';
 import { startStudio, type Studio } from './fixtures/studio';
@@ -44,5 +45,13 @@ test('a trace as its operations graph, and back to the waterfall at an operation
   await expect(waterfall(page)).toBeVisible();
   await expect(page.getByRole('tab', { name: 'Waterfall' })).toHaveAttribute('aria-selected', 'true');
   await expect(selectedSpanRow(page)).toContainText(dbName);
+
+  // The keyboard way: Enter on a focused operation does the same.
+  await page.getByRole('tab', { name: 'Operations graph' }).click();
+  const cacheNode = nodes.filter({ hasText: 'cache.get' }).first();
+  await cacheNode.focus();
+  await page.keyboard.press('Enter');
+  await expect(waterfall(page)).toBeVisible();
+  await expect(selectedSpanRow(page)).toContainText('cache.get');
   expect(errors).toEqual([]);
 });

@@ -43,34 +43,40 @@ export function TraceGraph({ theme }: { theme: 'light' | 'dark' }) {
   const showSpan = useStudio((s) => s.showSpan);
   const trace = getLoadedTrace();
   const graph: OperationGraph | null = useMemo(() => (trace ? operationGraph(trace.tree) : null), [trace]);
+  // React Flow and ELK get each operation's index as its id: operation keys hold a NUL and any text.
+  const calls = useMemo(() => {
+    if (!graph) return [];
+    const index = new Map(graph.nodes.map((n, i) => [n.id, String(i)]));
+    return graph.edges.map((e) => ({ ...e, from: index.get(e.from)!, to: index.get(e.to)!, p50Ms: 0, p99Ms: 0 }));
+  }, [graph]);
   const [layout, setLayout] = useState<ServiceLayout | null>(null);
   useEffect(() => {
     if (!graph) return;
     let alive = true;
     setLayout(null);
     void layoutServices(
-      graph.nodes.map((n) => n.id),
-      graph.edges.map((e) => ({ ...e, p50Ms: 0, p99Ms: 0 })),
+      graph.nodes.map((_, i) => String(i)),
+      calls,
       (e) => callText(e.calls, e.errors),
     ).then((laid) => alive && setLayout(laid));
     return () => {
       alive = false;
     };
-  }, [graph]);
+  }, [graph, calls]);
 
   const { nodes, edges } = useMemo(() => {
     if (!graph || !layout || !trace) return { nodes: [] as OpNode[], edges: [] as RoutedEdge[] };
-    const nodes: OpNode[] = graph.nodes.map((n) => {
+    const nodes: OpNode[] = graph.nodes.map((n, i) => {
       const c = trace.colors.get(n.service);
       return {
-        id: n.id,
+        id: String(i),
         type: 'operation',
-        position: layout.nodes.get(n.id) ?? { x: 0, y: 0 },
+        position: layout.nodes.get(String(i)) ?? { x: 0, y: 0 },
         ariaLabel: `${n.service}: ${n.name}, ${n.count} span${n.count === 1 ? '' : 's'}${n.errors > 0 ? `, ${n.errors} with errors` : ''}`,
         data: { service: n.service, name: n.name, count: n.count, errors: n.errors, totalUs: n.totalUs, firstSpan: n.firstSpan, color: (theme === 'dark' ? c?.dark : c?.light) ?? '#888' },
       };
     });
-    const edges: RoutedEdge[] = graph.edges.map((e) => ({
+    const edges: RoutedEdge[] = calls.map((e) => ({
       id: edgeKey(e.from, e.to),
       type: 'routed',
       source: e.from,
@@ -80,7 +86,7 @@ export function TraceGraph({ theme }: { theme: 'light' | 'dark' }) {
       className: e.errors > 0 ? 'svc-edge-error' : 'svc-edge',
     }));
     return { nodes, edges };
-  }, [graph, layout, trace, theme]);
+  }, [graph, calls, layout, trace, theme]);
 
   if (!trace || !graph) return null;
   if (!layout) return <Loading label="Laying out the trace's operations…" />;
@@ -97,7 +103,7 @@ export function TraceGraph({ theme }: { theme: 'light' | 'dark' }) {
         onKeyDown={(e) => {
           if (e.key !== 'Enter') return;
           const id = (e.target as HTMLElement).closest('.react-flow__node')?.getAttribute('data-id');
-          const node = graph.nodes.find((n) => n.id === id);
+          const node = id == null ? undefined : graph.nodes[Number(id)];
           if (node) showSpan(node.firstSpan);
         }}
       >
