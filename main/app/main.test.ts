@@ -1,42 +1,32 @@
 // The Electron shell's wiring, driven through a recording fake of the `electron` module (the real
 // binary cannot run here): window hardening, navigation and pop-up refusal, sender-checked IPC
 // against the real back end, events to the window, the menu, and a quit that disposes the back end.
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CALL_CHANNEL, EVENT_CHANNEL } from './channels';
 import { createFakeElectron, FakeBrowserWindow } from './fake-electron';
+import { prepareShellRoot } from './shell-root.fixture';
 
 const root = mkdtempSync(join(tmpdir(), 'clnrm-app-'));
 const fake = createFakeElectron(root);
 vi.mock('electron', () => fake);
 
-const indexHtml = join(root, 'dist/renderer/index.html');
 const BUILT_WORKER = join(import.meta.dirname, '..', '..', 'dist', 'store-worker.js');
+// The database's writer thread: the real built entry (npm ci builds it), which also leaves a mark
+// that it started. Without a build the shell runs the database in its own thread.
+const { indexHtml, reported } = prepareShellRoot(
+  root,
+  existsSync(BUILT_WORKER)
+    ? `import { writeFileSync } from 'node:fs';\nwriteFileSync(${JSON.stringify(join(root, 'worker-started'))}, '');\nawait import(${JSON.stringify(pathToFileURL(BUILT_WORKER).href)});\n`
+    : undefined,
+);
 const page = pathToFileURL(indexHtml).href;
 let window: FakeBrowserWindow;
-/** What the shell reported on stderr (a writer thread that failed and fell back would say so here). */
-const reported: string[] = [];
 
 beforeAll(async () => {
-  mkdirSync(join(root, 'dist/renderer'), { recursive: true });
-  mkdirSync(join(root, 'dist/app'), { recursive: true });
-  writeFileSync(indexHtml, '<!doctype html>');
-  writeFileSync(join(root, 'dist/app/preload.cjs'), '');
-  // The database's writer thread: the real built entry (npm ci builds it), which also leaves a mark
-  // that it started. Without a build the shell runs the database in its own thread.
-  if (existsSync(BUILT_WORKER)) {
-    writeFileSync(
-      join(root, 'dist/store-worker.js'),
-      `import { writeFileSync } from 'node:fs';\nwriteFileSync(${JSON.stringify(join(root, 'worker-started'))}, '');\nawait import(${JSON.stringify(pathToFileURL(BUILT_WORKER).href)});\n`,
-    );
-  }
-  vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => void reported.push(args.join(' ')));
-  process.env.CLNRM_DATA_DIR = join(root, 'data');
-  process.env.CLNRM_HTTP_PORT = '0';
-  process.env.CLNRM_GRPC_PORT = '0';
   await import('./main');
   await vi.waitFor(() => expect(FakeBrowserWindow.all).toHaveLength(1), { timeout: 20_000 });
   window = FakeBrowserWindow.all[0]!;
