@@ -49,7 +49,10 @@ test('a trace as its operations graph, and back to the waterfall at an operation
   // The keyboard way: Enter on a focused operation does the same.
   await page.getByRole('tab', { name: 'Operations graph' }).click();
   const cacheNode = nodes.filter({ hasText: 'cache.get' }).first();
+  // React Flow keeps a node hidden until it has measured it: focus it once it shows.
+  await expect(cacheNode).toBeVisible();
   await cacheNode.focus();
+  await expect(cacheNode).toBeFocused();
   await page.keyboard.press('Enter');
   await expect(waterfall(page)).toBeVisible();
   await expect(selectedSpanRow(page)).toContainText('cache.get');
