@@ -8,6 +8,7 @@ import { newRunIdentity, type ServiceDefinition, type ServiceEvent } from '../do
 import type { ExecutionTrace } from './execution-trace';
 import type { RunnerEnvironment } from './scenario';
 import { resourceAttributes } from './scenario';
+import { interposeProxies } from './interpose';
 import { serviceFromSpecWithLimits } from './services';
 import type { ServiceSetPort } from './service-port';
 import { storeSpanWaiter } from './span-wait';
@@ -31,9 +32,10 @@ export function otelEnvironment(env: RunnerEnvironment, tags: Readonly<Record<st
 /** The execution's set of services, planned but not started (throws for an invalid plan: cycles, bad references). */
 export function createServices(env: RunnerEnvironment, req: ServicesRequest): { set: ServiceSetPort; defs: ServiceDefinition[] } {
   const { test } = req;
-  const defs = Object.values(test.services).map((s) =>
+  const declared = Object.values(test.services).map((s) =>
     serviceFromSpecWithLimits(s, { baseEnv: { OTEL_SERVICE_NAME: s.id }, overrideEnv: otelEnvironment(env, req.tags, s.env) }, test.limits),
   );
+  const defs = interposeProxies(declared, env.interpose?.(test, req.info) ?? []);
   const extraEdges = (test.orchestration?.dependency_graph?.edges ?? []).map(([from, to]) => ({ dependency: from, dependent: to }));
   const set = env.services({
     services: defs,
@@ -60,7 +62,7 @@ export async function startServices(env: RunnerEnvironment, req: ServicesRequest
   }
   const handles: ServiceHandle[] = set.services().map((s) => {
     const def = defs.find((d) => d.id === s.id);
-    return { id: s.id, containerId: s.containerId, image: s.image, aliases: [s.id, ...(def?.aliases ?? [])], ports: Object.fromEntries(s.ports) };
+    return { id: s.id, containerId: s.containerId, image: s.image, aliases: [def?.dnsName ?? s.id, ...(def?.aliases ?? [])], ports: Object.fromEntries(s.ports) };
   });
   await env.hooks.call('onServicesReady', { execution: req.info, network: set.networkName, services: handles });
 }

@@ -16,6 +16,7 @@ import { newRunIdentity, type ContainerEvidence, type ContainerStatsSample, type
 import type { Receiver } from '../receiver';
 import type { TraceStore } from '../store';
 import { judge } from './evaluation';
+import type { InterposeRequest } from './interpose';
 import { ExecutionTrace } from './execution-trace';
 import type { RunHooks } from './hooks';
 import type { Emit } from './run-events';
@@ -52,6 +53,8 @@ export interface RunnerEnvironment {
   readonly hostAddress?: string;
   /** Sample container stats while steps run (also on when the test has `[performance]`). */
   readonly sampleStats?: boolean;
+  /** Services of an execution to put behind a proxy (the chaos layer's seam; see interpose.ts). */
+  readonly interpose?: (test: TestFile, execution: ExecutionInfo) => readonly InterposeRequest[];
 }
 
 export interface ScenarioRequest {
