@@ -19,6 +19,7 @@ export type ErrorCode =
   | 'otlp.content-type'
   | 'otlp.too-large'
   | 'otlp.busy'
+  | 'otlp.export-failed'
   // environment
   | 'io.read'
   | 'io.write'

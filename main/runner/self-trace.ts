@@ -4,7 +4,7 @@
 // system's spans. Each span is also kept on the test it belongs to: `clnrm self-test` evaluates
 // expectations over them.
 import { randomBytes } from 'node:crypto';
-import { buildSpan, fromPlain, type KeyValue, type Resource, type Span, type SpanStatus } from '../../shared/model';
+import { buildSpan, fromPlain, type KeyValue, type Resource, type Span, type SpanEvent, type SpanKind, type SpanStatus } from '../../shared/model';
 
 export type AttributeValues = Record<string, string | number | boolean | undefined>;
 
@@ -30,8 +30,10 @@ export interface OpenSpan {
   readonly name: string;
   /** Ends the span (once) with more attributes and a status; returns it. */
   end(attributes?: AttributeValues, status?: SpanStatus, endMs?: number): Span | undefined;
-  /** Starts a child span of this one. */
-  child(name: string, attributes?: AttributeValues, startMs?: number): OpenSpan;
+  /** Records an event (e.g. `container.start`) on the span, now or at `atMs`. */
+  event(name: string, attributes?: AttributeValues, atMs?: number): void;
+  /** Starts a child span of this one (kind `internal` unless said). */
+  child(name: string, attributes?: AttributeValues, startMs?: number, kind?: SpanKind): OpenSpan;
   /** Starts a child whose spans (its own and its descendants') are also pushed onto `collector`. */
   childCollecting(name: string, attributes: AttributeValues, collector: Span[]): OpenSpan;
 }
@@ -42,13 +44,18 @@ export type SpanSinkFn = (span: Span) => void;
 export class SelfTracer {
   private readonly resource: Resource;
 
-  /** `runId` tags the runner's spans (`clnrm.run_id`) apart from any scenario's own spans. */
+  /**
+   * `runId` tags the runner's spans (`clnrm.run_id`) apart from any scenario's own spans. `resource`
+   * adds to (and wins over) those resource attributes, e.g. `OTEL_RESOURCE_ATTRIBUTES` of an inner
+   * `clnrm self-test` that reports to an outer run.
+   */
   constructor(
     private readonly sink: SpanSinkFn,
     readonly runId: string,
+    resource: AttributeValues = {},
   ) {
     this.resource = {
-      attributes: toAttributes({ 'service.name': 'clnrm', 'service.version': '0.1.0', 'clnrm.run_id': runId, 'clnrm.scenario': 'clnrm.runner' }),
+      attributes: toAttributes({ 'service.name': 'clnrm', 'service.version': '0.1.0', 'clnrm.run_id': runId, 'clnrm.scenario': 'clnrm.runner', ...resource }),
     };
   }
 
@@ -57,10 +64,11 @@ export class SelfTracer {
     return this.open(randomBytes(16).toString('hex'), undefined, name, attributes, nowMs(), []);
   }
 
-  private open(traceId: string, parentSpanId: string | undefined, name: string, attributes: AttributeValues, startMs: number, collectors: Span[][]): OpenSpan {
+  private open(traceId: string, parentSpanId: string | undefined, name: string, attributes: AttributeValues, startMs: number, collectors: Span[][], kind: SpanKind = 'internal'): OpenSpan {
     const spanId = randomBytes(8).toString('hex');
     let ended: Span | undefined;
     const attrs: AttributeValues = { ...attributes };
+    const events: SpanEvent[] = [];
     const self: OpenSpan = {
       traceId,
       spanId,
@@ -72,10 +80,11 @@ export class SelfTracer {
           spanId,
           parentSpanId,
           name,
-          kind: 'internal',
+          kind,
           startTimeUnixNano: msToNanoString(startMs),
           endTimeUnixNano: msToNanoString(Math.max(endMs, startMs)),
           attributes: toAttributes({ ...attrs, ...more }),
+          events,
           status,
           resource: this.resource,
           scope: { name: 'cleanroom.runner', version: '0.1.0' },
@@ -84,7 +93,11 @@ export class SelfTracer {
         this.sink(ended);
         return ended;
       },
-      child: (childName, childAttributes = {}, childStart = nowMs()) => this.open(traceId, spanId, childName, childAttributes, childStart, collectors),
+      event: (eventName, eventAttributes = {}, atMs = nowMs()) => {
+        if (!ended) events.push({ name: eventName, timeUnixNano: msToNanoString(atMs), attributes: toAttributes(eventAttributes) });
+      },
+      child: (childName, childAttributes = {}, childStart = nowMs(), childKind = 'internal') =>
+        this.open(traceId, spanId, childName, childAttributes, childStart, collectors, childKind),
       childCollecting: (childName, childAttributes, collector) => this.open(traceId, spanId, childName, childAttributes, nowMs(), [...collectors, collector]),
     };
     return self;
