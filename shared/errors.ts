@@ -11,6 +11,7 @@ export type ErrorCode =
   | 'toml.duplicate'
   | 'spec.reference'
   | 'spec.cycle'
+  | 'spec.wait-never'
   // trace files and payloads
   | 'trace.format'
   | 'trace.invalid'

@@ -9,6 +9,7 @@ import { buildSpan, fromPlain, type Span } from '../../shared/model';
 import { parseTraceFile } from '../../shared/otlp/trace-file';
 import type { ScenarioSpec, StepSpec, TestFile } from '../../shared/spec';
 import { newRunIdentity, sampleStats, ServiceSet, type ContainerEvidence, type ContainerStatsSample, type ServiceEvent } from '../docker';
+import { fromInnerClnrm, withFileResources } from './inner-clnrm';
 import { serviceFromSpecWithLimits } from './services';
 import type { Receiver } from '../receiver';
 import type { TraceStore } from '../store';
@@ -126,7 +127,7 @@ export async function runScenario(env: RunnerEnvironment, req: ScenarioRequest):
 
   const otelEnv = (fileEnv: Record<string, string>): Record<string, string> => ({
     OTEL_EXPORTER_OTLP_ENDPOINT: env.otlpEndpoint,
-    OTEL_RESOURCE_ATTRIBUTES: resourceAttributes(fileEnv.OTEL_RESOURCE_ATTRIBUTES, runId, scenario.name),
+    OTEL_RESOURCE_ATTRIBUTES: resourceAttributes(withFileResources(test, fileEnv.OTEL_RESOURCE_ATTRIBUTES), runId, scenario.name),
   });
   const containerSpans = new Map<string, OpenSpan>();
   let serviceStart: OpenSpan | undefined;
@@ -221,10 +222,12 @@ export async function runScenario(env: RunnerEnvironment, req: ScenarioRequest):
   const evaluation = req.testSpan.child('clnrm.evaluate', { 'clnrm.scenario': scenario.name, 'clnrm.iteration': req.iteration, 'clnrm.scenario_run_id': runId });
   // Without the runner's own spans the evaluated spans are the hashed ones: one index serves both.
   let sutIndex: TraceIndex | undefined;
+  // Spans of an inner clnrm are judged alone (inner-clnrm.ts); else the runner's own join when asked.
+  const judged = req.runnerSpans && !fromInnerClnrm(sutSpans) ? [...sutSpans, ...req.runnerSpans] : sutSpans;
   if (problems.length === 0) {
-    const spans = req.runnerSpans ? [...sutSpans, ...req.runnerSpans] : sutSpans;
+    const spans = judged;
     const index = buildTraceIndex(spans);
-    if (!req.runnerSpans) sutIndex = index;
+    if (judged === sutSpans) sutIndex = index;
     const knownHosts = Object.keys(test.services).flatMap((id) => [id, id.replace(/[_.]/g, '-')]).concat('host.docker.internal');
     expectations = evaluateWithIndex(index, {
       expect: test.expect,
@@ -234,7 +237,7 @@ export async function runScenario(env: RunnerEnvironment, req: ScenarioRequest):
     });
   }
   const names = new Map<string, string>();
-  for (const s of req.runnerSpans ? [...sutSpans, ...req.runnerSpans] : sutSpans) names.set(s.spanId, s.name);
+  for (const s of judged) names.set(s.spanId, s.name);
   const spanNames: Record<string, string> = {};
   for (const r of expectations) for (const id of r.spans) if (names.has(id)) spanNames[id] = names.get(id)!;
   const verdict = verdictOf(problems, steps, expectations);
