@@ -153,16 +153,29 @@ function fail(message: string): never {
   throw new StudioError({ code: 'runner.step-failed', message });
 }
 
-/** Starts `ids` as one service set, runs `work`, then stops (with an event per container) and removes it. */
+/**
+ * Starts `ids` as one service set, runs `work`, then stops and removes it. Each service's start and stop
+ * is a `clnrm.service.start` / `clnrm.container.stop` span under the step, and an event on the step.
+ */
 async function withServices<T>(ctx: StepContext, ids: readonly string[], work: (set: ServiceSet) => Promise<T>): Promise<T> {
+  const open = new Map<string, OpenSpan>();
+  const containerOf = (service: string) => set.services().find((s) => s.id === service)?.containerId;
   const set = new ServiceSet(ctx.docker, {
     services: ids.map((id) => ctx.services.get(id)!),
     stopTimeoutMs: 2000,
     onEvent: (e) => {
       if (!e.service) return;
-      const containerId = set.services().find((s) => s.id === e.service)?.containerId;
-      if (e.type === 'ready') ctx.span.event('container.start', { 'service.name': e.service, 'container.id': containerId, 'container.image.name': ctx.services.get(e.service)?.image }, e.at);
-      if (e.type === 'stopped') ctx.span.event('container.stop', { 'service.name': e.service, 'container.id': containerId, 'container.outcome': e.detail }, e.at);
+      const image = ctx.services.get(e.service)?.image;
+      if (e.type === 'creating') open.set(e.service, ctx.span.child('clnrm.service.start', { 'service.name': e.service, 'service.type': 'generic_container', 'container.image.name': image, component: 'service_manager' }, e.at));
+      if (e.type === 'ready') {
+        open.get(e.service)?.end({ 'container.id': containerOf(e.service) }, { code: 'ok' }, e.at);
+        ctx.span.event('container.start', { 'service.name': e.service, 'container.id': containerOf(e.service), 'container.image.name': image }, e.at);
+      }
+      if (e.type === 'stopping') open.set(e.service, ctx.span.child('clnrm.container.stop', { 'service.name': e.service, 'container.id': containerOf(e.service) }, e.at));
+      if (e.type === 'stopped') {
+        open.get(e.service)?.end({ 'container.outcome': e.detail }, { code: 'ok' }, e.at);
+        ctx.span.event('container.stop', { 'service.name': e.service, 'container.id': containerOf(e.service), 'container.outcome': e.detail }, e.at);
+      }
     },
   });
   try {
@@ -170,6 +183,10 @@ async function withServices<T>(ctx: StepContext, ids: readonly string[], work: (
     const value = await work(set);
     await set.stop();
     return value;
+  } catch (error) {
+    const message = toProblem(error).message;
+    for (const span of open.values()) span.end({}, errorStatus(message));
+    throw error;
   } finally {
     await set.dispose();
   }
@@ -178,7 +195,9 @@ async function withServices<T>(ctx: StepContext, ids: readonly string[], work: (
 /** Runs the built-in scenario `name`'s command in `service` and checks its output. */
 async function execChecked(ctx: StepContext, set: ServiceSet, service: string, name: string, expect: RegExp): Promise<string> {
   const cmd = [...(ctx.commands.get(name) ?? fail(`the built-in scenario "${name}" is missing`))];
+  const span = ctx.span.child('clnrm.container.exec', { 'service.name': service, 'container.id': set.service(service).containerId, 'process.command': cmd.join(' ') });
   const result = await set.exec(service, { cmd, timeoutMs: 20_000 });
+  span.end({ 'process.exit.code': result.exitCode ?? -1 }, result.exitCode === 0 ? { code: 'ok' } : errorStatus(`exited ${result.exitCode}`));
   ctx.span.event('container.exec', { 'service.name': service, 'process.command': cmd.join(' '), 'process.exit.code': result.exitCode ?? -1 });
   if (result.exitCode !== 0) fail(`${cmd.join(' ')} in ${service} exited ${result.exitCode}: ${(result.stderr || result.stdout).trim().slice(0, 200)}`);
   if (!expect.test(result.stdout)) fail(`${cmd.join(' ')} in ${service} printed ${JSON.stringify(result.stdout.slice(0, 200))}, expected ${String(expect)}`);
