@@ -8,7 +8,7 @@ import { StudioError } from '../../shared/errors';
 import type { Span } from '../../shared/model';
 import { encodeOtlpProtobuf } from '../../shared/otlp';
 import { formatClnrmSpanLine } from '../../shared/otlp/clnrm-ndjson-write';
-import type { AttributeValues, OpenSpan } from './self-trace';
+import type { OpenSpan } from './self-trace';
 import type { SuiteStepResult } from './self-test-suites';
 
 export const OTEL_EXPORTERS = ['stdout', 'otlp'] as const;
@@ -18,8 +18,8 @@ const TRACE_SERVICE = 'opentelemetry.proto.collector.trace.v1.TraceService';
 const EXPORT_TIMEOUT_MS = 10_000;
 
 /** `OTEL_RESOURCE_ATTRIBUTES` (`k=v,k2=v2`, values percent-encoded) as attributes; malformed pairs are skipped, as the OTel SDKs do. */
-export function parseResourceAttributes(value: string | undefined): AttributeValues {
-  const out: AttributeValues = {};
+export function parseResourceAttributes(value: string | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
   for (const pair of (value ?? '').split(',')) {
     const at = pair.indexOf('=');
     if (at <= 0) continue;
@@ -90,8 +90,7 @@ export function otlpExporter(endpoint: string): SpanExporter {
       const span = run.child(
         'clnrm.otel.export',
         { 'rpc.service': TRACE_SERVICE, 'rpc.method': 'Export', 'net.peer.name': url.hostname, 'server.port': Number(url.port || (url.protocol === 'https:' ? 443 : 80)), 'otel.export.spans': batch.length },
-        undefined,
-        'client',
+        { kind: 'client' },
       );
       try {
         const status = await post(url, batch);

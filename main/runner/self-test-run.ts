@@ -35,14 +35,13 @@ export async function runSuiteSelfTest(options: SuiteSelfTestOptions): Promise<S
     return { results: [], problem: toProblem(error) };
   }
   const exporter = options.exporter === 'otlp' ? otlpExporter(options.endpoint ?? '') : stdoutExporter(options.writeLine);
-  const resource = { ...parseResourceAttributes(options.env.OTEL_RESOURCE_ATTRIBUTES), 'service.name': 'clnrm' };
+  const resource = { 'clnrm.run_id': newRunIdentity().runId, ...parseResourceAttributes(options.env.OTEL_RESOURCE_ATTRIBUTES), 'service.name': 'clnrm' };
   const finished: Span[] = [];
   const tracer = new SelfTracer(
     (span) => {
       finished.push(span);
       exporter.sink(span);
     },
-    newRunIdentity().runId,
     resource,
   );
   const results = await runSelfTestSuites({ suites: options.suites, docker, tracer, finished: () => finished, beforeRunEnds: exporter.beforeRunEnds });

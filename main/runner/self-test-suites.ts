@@ -150,7 +150,7 @@ function pluginRegistry(run: OpenSpan): Registry {
 }
 
 function fail(message: string): never {
-  throw new StudioError({ code: 'runner.step-failed', message });
+  throw new StudioError({ code: 'runner.self-test-failed', message });
 }
 
 /**
@@ -166,12 +166,12 @@ async function withServices<T>(ctx: StepContext, ids: readonly string[], work: (
     onEvent: (e) => {
       if (!e.service) return;
       const image = ctx.services.get(e.service)?.image;
-      if (e.type === 'creating') open.set(e.service, ctx.span.child('clnrm.service.start', { 'service.name': e.service, 'service.type': 'generic_container', 'container.image.name': image, component: 'service_manager' }, e.at));
+      if (e.type === 'creating') open.set(e.service, ctx.span.child('clnrm.service.start', { 'service.name': e.service, 'service.type': 'generic_container', 'container.image.name': image, component: 'service_manager' }, { startMs: e.at }));
       if (e.type === 'ready') {
         open.get(e.service)?.end({ 'container.id': containerOf(e.service) }, { code: 'ok' }, e.at);
         ctx.span.event('container.start', { 'service.name': e.service, 'container.id': containerOf(e.service), 'container.image.name': image }, e.at);
       }
-      if (e.type === 'stopping') open.set(e.service, ctx.span.child('clnrm.container.stop', { 'service.name': e.service, 'container.id': containerOf(e.service) }, e.at));
+      if (e.type === 'stopping') open.set(e.service, ctx.span.child('clnrm.container.stop', { 'service.name': e.service, 'container.id': containerOf(e.service) }, { startMs: e.at }));
       if (e.type === 'stopped') {
         open.get(e.service)?.end({ 'container.outcome': e.detail }, { code: 'ok' }, e.at);
         ctx.span.event('container.stop', { 'service.name': e.service, 'container.id': containerOf(e.service), 'container.outcome': e.detail }, e.at);
