@@ -68,7 +68,7 @@ async function post(url: URL, spans: readonly Span[]): Promise<number> {
   const response = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/x-protobuf' },
-    body: encodeOtlpProtobuf(spans),
+    body: new Uint8Array(encodeOtlpProtobuf(spans)),
     signal: AbortSignal.timeout(EXPORT_TIMEOUT_MS),
   });
   await response.arrayBuffer();

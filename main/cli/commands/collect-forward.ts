@@ -18,7 +18,7 @@ export function createForwarder(endpoint: string, onError: (message: string) => 
   let failures = 0;
   const post = async (spans: readonly Span[]): Promise<void> => {
     try {
-      const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body: encodeOtlpProtobuf(spans), signal: AbortSignal.timeout(10_000) });
+      const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body: new Uint8Array(encodeOtlpProtobuf(spans)), signal: AbortSignal.timeout(10_000) });
       await response.arrayBuffer();
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
     } catch (error) {
