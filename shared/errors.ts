@@ -11,6 +11,7 @@ export type ErrorCode =
   | 'toml.duplicate'
   | 'spec.reference'
   | 'spec.cycle'
+  | 'spec.wait-never'
   // trace files and payloads
   | 'trace.format'
   | 'trace.invalid'
@@ -19,6 +20,7 @@ export type ErrorCode =
   | 'otlp.content-type'
   | 'otlp.too-large'
   | 'otlp.busy'
+  | 'otlp.export-failed'
   // environment
   | 'io.read'
   | 'io.write'
@@ -32,6 +34,7 @@ export type ErrorCode =
   | 'runner.cancelled'
   | 'runner.timeout'
   | 'runner.skipped'
+  | 'runner.self-test-failed'
   | 'store.failed'
   | 'store.query'
   | 'plugin.failed'

@@ -7,6 +7,7 @@ import type { TestFile } from '../../shared/spec';
 import { newRunIdentity, type ServiceDefinition, type ServiceEvent } from '../docker';
 import type { ExecutionTrace } from './execution-trace';
 import type { RunnerEnvironment } from './scenario';
+import { withFileResources } from './otel-resources';
 import { resourceAttributes } from './scenario';
 import { interposeProxies } from './interpose';
 import { serviceFromSpecWithLimits } from './services';
@@ -29,11 +30,17 @@ export function otelEnvironment(env: RunnerEnvironment, tags: Readonly<Record<st
   };
 }
 
+/** The OTEL_RESOURCE_ATTRIBUTES a service or step starts from: the file's `[otel] resources`, then its own. */
+export function fileOtelEnv(test: TestFile, own: Readonly<Record<string, string>> = {}): Record<string, string> {
+  const merged = withFileResources(test, own.OTEL_RESOURCE_ATTRIBUTES);
+  return merged === undefined ? { ...own } : { ...own, OTEL_RESOURCE_ATTRIBUTES: merged };
+}
+
 /** The execution's set of services, planned but not started (throws for an invalid plan: cycles, bad references). */
 export function createServices(env: RunnerEnvironment, req: ServicesRequest): { set: ServiceSetPort; defs: ServiceDefinition[] } {
   const { test } = req;
   const declared = Object.values(test.services).map((s) =>
-    serviceFromSpecWithLimits(s, { baseEnv: { OTEL_SERVICE_NAME: s.id }, overrideEnv: otelEnvironment(env, req.tags, s.env) }, test.limits),
+    serviceFromSpecWithLimits(s, { baseEnv: { OTEL_SERVICE_NAME: s.id }, overrideEnv: otelEnvironment(env, req.tags, fileOtelEnv(test, s.env)) }, test.limits),
   );
   const defs = interposeProxies(declared, env.interpose?.(test, req.info) ?? []);
   const extraEdges = (test.orchestration?.dependency_graph?.edges ?? []).map(([from, to]) => ({ dependency: from, dependent: to }));

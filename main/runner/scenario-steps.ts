@@ -7,7 +7,7 @@ import type { ScenarioSpec, StepSpec, TestFile } from '../../shared/spec';
 import { sampleStats, type ContainerStatsSample } from '../docker';
 import type { ExecutionTrace } from './execution-trace';
 import type { RunnerEnvironment } from './scenario';
-import { otelEnvironment } from './scenario-services';
+import { fileOtelEnv, otelEnvironment } from './scenario-services';
 import type { ServiceSetPort } from './service-port';
 import { runStep, stepTarget } from './steps';
 import type { StepResult } from './types';
@@ -60,7 +60,7 @@ export async function runSteps(env: RunnerEnvironment, req: StepsRequest): Promi
   const { test, scenario, info, set } = req;
   const policyMs = scenario.policy?.max_execution_time ? scenario.policy.max_execution_time * 1000 : undefined;
   const deadline = Date.now() + (scenario.timeoutMs ?? policyMs ?? test.meta.timeoutMs ?? DEFAULT_SCENARIO_TIMEOUT_MS);
-  const ctx = { set, scenarioService: scenario.service, env: otelEnvironment(env, req.tags), remainingMs: () => deadline - Date.now(), trace: req.trace };
+  const ctx = { set, scenarioService: scenario.service, env: otelEnvironment(env, req.tags, fileOtelEnv(req.test)), remainingMs: () => deadline - Date.now(), trace: req.trace };
   const sampler = env.sampleStats || test.performance ? sampleWhileRunning(env, set, req.stats) : undefined;
   const outputs: string[] = [];
   const one = async (step: StepSpec, index: number): Promise<{ result: StepResult; stdout: string }> => {
