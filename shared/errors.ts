@@ -37,6 +37,8 @@ export type ErrorCode =
   | 'runner.cancelled'
   | 'runner.timeout'
   | 'runner.step-failed'
+  /** A `[limits]` bound the execution would exceed (max_containers). */
+  | 'runner.limit'
   | 'store.failed'
   | 'plugin.failed'
   | 'plugin.cycle'

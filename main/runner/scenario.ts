@@ -3,18 +3,21 @@
 // spans, then every expectation evaluated over exactly this execution's spans. Fresh containers per
 // execution keep iterations and scenarios hermetic: no state or spans leak from one into the next.
 import type Docker from 'dockerode';
-import { toProblem, type Problem } from '../../shared/errors';
+import { StudioError, toProblem, type Problem } from '../../shared/errors';
 import { buildTraceIndex, evaluateWithIndex, normalizedTraceHash, normalizedTraceHashOfIndex, type ExpectationResult, type TraceIndex } from '../../shared/expect';
 import { buildSpan, fromPlain, type Span } from '../../shared/model';
 import { parseTraceFile } from '../../shared/otlp/trace-file';
-import type { ScenarioSpec, StepSpec, TestFile } from '../../shared/spec';
+import type { ScenarioSpec, TestFile } from '../../shared/spec';
 import { newRunIdentity, sampleStats, ServiceSet, type ContainerEvidence, type ContainerStatsSample, type ServiceEvent } from '../docker';
 import { serviceFromSpecWithLimits } from './services';
+import { cleanupDeferred } from './cleanup-check';
+import { finishWithEngine, type EngineChecks } from './engine-checks';
+import { inspectIsolation, wantsIsolation, type ContainerIsolation } from './isolation';
+import { expectFailureResult, runScenarioCommands, scenarioCommands, stepsForVerdict } from './scenario-commands';
 import type { Receiver } from '../receiver';
 import type { TraceStore } from '../store';
 import { errorStatus, type OpenSpan, type SelfTracer } from './self-trace';
 import { storeSpanWaiter, waitForQuiet } from './span-wait';
-import { runStep } from './steps';
 import type { RunEvent, ScenarioExecution, StepResult, Verdict } from './types';
 
 export interface RunnerEnvironment {
@@ -61,12 +64,11 @@ export function resourceAttributes(existing: string | undefined, runId: string, 
   return [...kept, ours].join(',');
 }
 
-function scenarioSteps(scenario: ScenarioSpec): StepSpec[] {
-  const steps: StepSpec[] = [];
-  if (scenario.runArgv) {
-    steps.push({ name: scenario.name, command: scenario.runArgv, expectedExitCode: 0, env: {}, continueOnFailure: false, service: scenario.service });
-  }
-  return [...steps, ...scenario.steps];
+/** Containers one execution creates: its services and one per step that names no service. */
+function containerCount(test: TestFile, scenario: ScenarioSpec): number {
+  const { parallel, ordered } = scenarioCommands(scenario);
+  const fresh = [...parallel, ...ordered].filter((s) => (s.service ?? scenario.service) === undefined).length;
+  return Object.keys(test.services).length + scenario.services.length + fresh;
 }
 
 /** Spans a command printed as NDJSON (`artifacts.collect = ["spans:…"]`), tagged with the execution. */
@@ -147,13 +149,22 @@ export async function runScenario(env: RunnerEnvironment, req: ScenarioRequest):
       containerSpans.get(key)?.end({ 'clnrm.container.outcome': e.detail }, undefined, e.at);
     }
   };
+  const deferred = cleanupDeferred(test, scenario);
+  let deferredSet: ServiceSet | undefined;
+  let inspected: ContainerIsolation[] = [];
   const cancel = (): void => void set?.dispose();
   env.signal.addEventListener('abort', cancel, { once: true });
   try {
     if (env.signal.aborted) throw new Error('the run was cancelled before this scenario started');
-    const defs = Object.values(test.services).map((s) =>
+    const needed = containerCount(test, scenario);
+    if (test.limits?.max_containers !== undefined && needed > test.limits.max_containers) {
+      throw new StudioError({ code: 'runner.limit', message: `scenario "${scenario.name}" needs ${needed} containers (services and one-off steps), more than [limits] max_containers = ${test.limits.max_containers}`, path: 'limits.max_containers' });
+    }
+    const services = [...Object.values(test.services), ...scenario.services].map((s) =>
       serviceFromSpecWithLimits(s, { baseEnv: { OTEL_SERVICE_NAME: s.id }, overrideEnv: otelEnv(s.env) }, test.limits),
     );
+    for (const s of services) if (s.note) env.emit({ type: 'log', source: test.name, message: s.note });
+    const defs = services.map((s) => s.definition);
     const extraEdges = (test.orchestration?.dependency_graph?.edges ?? []).map(([from, to]) => ({ dependency: from, dependent: to }));
     set = new ServiceSet(env.docker, { services: defs, run: identity, extraEdges, spanWaiter: storeSpanWaiter(env.store), onEvent, stopTimeoutMs: env.stopTimeoutMs ?? 5000, hostAddress: env.hostAddress });
     serviceStart = scenarioSpan.child('clnrm.service.start', { 'clnrm.services': defs.map((d) => d.id).join(','), 'clnrm.levels': set.plan.levels.length });
@@ -171,7 +182,8 @@ export async function runScenario(env: RunnerEnvironment, req: ScenarioRequest):
 
     const policyMs = scenario.policy?.max_execution_time ? scenario.policy.max_execution_time * 1000 : undefined;
     if (env.sampleStats || test.performance) sampler = sampleWhileRunning(env.docker, set, stats);
-    const deadline = Date.now() + (scenario.timeoutMs ?? policyMs ?? test.meta.timeoutMs ?? DEFAULT_SCENARIO_TIMEOUT_MS);
+    const limitDeadline = test.limits?.max_duration_seconds !== undefined ? startedMs + test.limits.max_duration_seconds * 1000 : Infinity;
+    const deadline = Math.min(limitDeadline, Date.now() + (scenario.timeoutMs ?? policyMs ?? test.meta.timeoutMs ?? DEFAULT_SCENARIO_TIMEOUT_MS));
     const ctx = { set, scenarioService: scenario.service, env: otelEnv({}), remainingMs: () => deadline - Date.now(), parentSpan: scenarioSpan };
     const outputs: string[] = [];
     const record = (r: { result: StepResult; stdout: string }) => {
@@ -179,22 +191,7 @@ export async function runScenario(env: RunnerEnvironment, req: ScenarioRequest):
       outputs.push(r.stdout);
       env.emit({ type: 'step-end', test: test.name, step: r.result });
     };
-    const all = scenarioSteps(scenario);
-    if (scenario.concurrent) {
-      for (const r of await Promise.all(all.map((s) => runStep(s, ctx)))) record(r);
-    } else {
-      for (const [i, step] of all.entries()) {
-        if (env.signal.aborted) break;
-        record(await runStep(step, ctx));
-        const last = steps[steps.length - 1]!;
-        if (last.verdict === 'failed' || last.verdict === 'error') {
-          for (const skipped of all.slice(i + 1)) {
-            steps.push({ name: skipped.name, target: skipped.service ?? scenario.service ?? 'fresh', command: skipped.command, verdict: 'skipped', exitCode: null, expectedExitCode: skipped.expectedExitCode, timedOut: false, durationMs: 0, message: `not run: step "${last.name}" failed`, stdoutTail: '', stderrTail: '' });
-          }
-          break;
-        }
-      }
-    }
+    await runScenarioCommands(scenario, ctx, record, () => env.signal.aborted);
     sampler?.stop();
     if (env.signal.aborted) throw new Error('cancelled');
     if (scenario.artifacts.some((a) => a === 'spans' || a.startsWith('spans:'))) {
@@ -202,9 +199,13 @@ export async function runScenario(env: RunnerEnvironment, req: ScenarioRequest):
       if (collected.length > 0) env.store.ingest(collected);
     }
     // Stop first: SDKs flush their last spans on SIGTERM; then wait until nothing more arrives.
+    const started = set.services().map((s) => ({ id: s.id, containerId: s.containerId }));
     containers = await set.stop();
-    // Removing the stopped containers overlaps the wait for the last spans (their senders are gone).
-    disposal = set.dispose();
+    if (wantsIsolation(test)) inspected = await inspectIsolation(env.docker, started);
+    // Removing the stopped containers overlaps the wait for the last spans (their senders are gone),
+    // unless a cleanup policy must see the verdict first.
+    if (deferred) deferredSet = set;
+    else disposal = set.dispose();
     await waitForQuiet(env.store, env.receiver, runId, { quietMs: env.quietMs, maxWaitMs: env.maxSpanWaitMs, signal: env.signal });
   } catch (error) {
     problems.push(env.signal.aborted ? { code: 'runner.cancelled', message: 'the run was cancelled (SIGINT/SIGTERM); its containers were removed' } : toProblem(error));
@@ -212,7 +213,8 @@ export async function runScenario(env: RunnerEnvironment, req: ScenarioRequest):
   } finally {
     sampler?.stop();
     env.signal.removeEventListener('abort', cancel);
-    await (disposal ?? set?.dispose())?.catch((e: unknown) => problems.push(toProblem(e)));
+    // A deferred set is removed (or kept) by the cleanup policy once the verdict is known.
+    if (!deferredSet) await (disposal ?? set?.dispose())?.catch((e: unknown) => problems.push(toProblem(e)));
   }
 
   const sutSpans = env.store.live.spans({ runId });
@@ -225,19 +227,32 @@ export async function runScenario(env: RunnerEnvironment, req: ScenarioRequest):
     const spans = req.runnerSpans ? [...sutSpans, ...req.runnerSpans] : sutSpans;
     const index = buildTraceIndex(spans);
     if (!req.runnerSpans) sutIndex = index;
-    const knownHosts = Object.keys(test.services).flatMap((id) => [id, id.replace(/[_.]/g, '-')]).concat('host.docker.internal');
+    const knownHosts = [...Object.keys(test.services), ...scenario.services.map((s) => s.id)].flatMap((id) => [id, id.replace(/[_.]/g, '-')]).concat('host.docker.internal');
+    const position = test.scenarios.filter((s) => !s.implicit).indexOf(scenario);
     expectations = evaluateWithIndex(index, {
       expect: test.expect,
       temporal: test.orchestration?.temporal,
       distributed: test.orchestration?.distributed_tracing,
       knownHosts,
+      scenarioCrossService: scenario.crossService.length > 0 ? { path: `scenario[${position}].expect.cross_service`, rules: scenario.crossService } : undefined,
     });
+    const failure = expectFailureResult(scenario, steps);
+    if (failure) expectations.push(failure);
   }
+  let engine: EngineChecks | undefined;
+  if (set && !env.signal.aborted) {
+    engine = await finishWithEngine({ docker: env.docker, test, scenario, deferredSet, runId, network: set.networkName, passed: verdictOf(problems, stepsForVerdict(scenario, steps), expectations) === 'passed', run: env, inspected }).catch((e: unknown) => {
+      problems.push(toProblem(e));
+      return undefined;
+    });
+    if (engine?.note) env.emit({ type: 'log', source: test.name, message: engine.note });
+    expectations.push(...(engine?.results ?? []));
+  } else if (deferredSet) await deferredSet.dispose().catch((e: unknown) => problems.push(toProblem(e)));
   const names = new Map<string, string>();
   for (const s of req.runnerSpans ? [...sutSpans, ...req.runnerSpans] : sutSpans) names.set(s.spanId, s.name);
   const spanNames: Record<string, string> = {};
   for (const r of expectations) for (const id of r.spans) if (names.has(id)) spanNames[id] = names.get(id)!;
-  const verdict = verdictOf(problems, steps, expectations);
+  const verdict = verdictOf(problems, stepsForVerdict(scenario, steps), expectations);
   const execution: ScenarioExecution = {
     runId,
     scenario: scenario.name,
@@ -253,6 +268,8 @@ export async function runScenario(env: RunnerEnvironment, req: ScenarioRequest):
     traceHash: sutIndex ? normalizedTraceHashOfIndex(sutIndex) : normalizedTraceHash(sutSpans),
     spanNames,
     ...(stats.length > 0 ? { stats: [...stats] } : {}),
+    ...(engine?.cleanup ? { cleanup: engine.cleanup } : {}),
+    ...(engine?.isolation ? { isolation: engine.isolation } : {}),
   };
   evaluation.end(
     { 'clnrm.verdict': verdict, 'clnrm.expectations': expectations.length, 'clnrm.expectations_failed': expectations.filter((e) => !e.passed).length },

@@ -25,6 +25,8 @@ export type ExpectationKind =
   | 'temporal'
   | 'distributed'
   | 'cross_service'
+  /** The scenario's own outcome (`expect_failure`), judged by the runner. */
+  | 'scenario'
   /** Checked by the runner against the container engine, not spans (leakage, isolation). */
   | 'engine';
 
