@@ -191,7 +191,9 @@ export async function runScenario(env: RunnerEnvironment, req: ScenarioRequest):
       outputs.push(r.stdout);
       env.emit({ type: 'step-end', test: test.name, step: r.result });
     };
-    await runScenarioCommands(scenario, ctx, record, () => env.signal.aborted);
+    const results = await runScenarioCommands(scenario, ctx, record, () => env.signal.aborted);
+    // `record` saw the steps that ran; the skipped ones come after them.
+    steps.push(...results.slice(steps.length));
     sampler?.stop();
     if (env.signal.aborted) throw new Error('cancelled');
     if (scenario.artifacts.some((a) => a === 'spans' || a.startsWith('spans:'))) {
