@@ -41,7 +41,7 @@ export function checkDocument(doc: RawTestFile, locator: Locator, file?: string,
         at('toml.duplicate', [table, id], `service \`${id}\` is declared in both [service.${id}] and [services.${id}]; keep one`);
         continue;
       }
-      const plugin = svc.plugin ?? 'generic_container';
+      const plugin = svc.plugin ?? svc.type ?? 'generic_container';
       services.set(id, { table, plugin, image: svc.image, dependsOn: svc.depends_on ?? [] });
       if (svc.image === undefined && (CONTAINER_PLUGINS as readonly string[]).includes(plugin)) {
         at('toml.shape', [table, id], `service \`${id}\` runs a container (plugin "${plugin}") and needs an image: add image = "alpine:3.20"`);

@@ -191,3 +191,10 @@ enabled = true
     expect(warningsOf(`${HEAD}[service.inner]\nimage = "cleanroom/clnrm:latest"\nargs = ["clnrm", "self-test"]\nwait_for_span = "clnrm.run"\n`)).toEqual([]);
   });
 });
+
+describe('type as the plugin', () => {
+  it('a service with type = "surrealdb" and no plugin is not a generic container needing an image', () => {
+    expect(errorsOf(`${HEAD}[services.db]\ntype = "surrealdb"\nusername = "root"\n`)).toEqual([]);
+    expect(errorsOf(`${HEAD}[services.db]\ntype = "generic_container"\n`)).toEqual([expect.stringMatching(/needs an image/)]);
+  });
+});
