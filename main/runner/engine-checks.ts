@@ -4,7 +4,7 @@
 import type Docker from 'dockerode';
 import type { ExpectationResult } from '../../shared/expect';
 import type { ScenarioSpec, TestFile } from '../../shared/spec';
-import type { ServiceSet } from '../docker';
+import type { ServiceSetPort } from './service-port';
 import { cleanupDecision, leakageResults, listLeftovers, wantsLeakageCheck, type CleanupRecord } from './cleanup-check';
 import { isolationResults, wantsIsolation, type ContainerIsolation } from './isolation';
 
@@ -21,7 +21,7 @@ export interface EngineCheckInput {
   readonly test: TestFile;
   readonly scenario: ScenarioSpec;
   /** The set, when its removal waited for the verdict (a cleanup policy other than "always"). */
-  readonly deferredSet?: ServiceSet;
+  readonly deferredSet?: ServiceSetPort;
   readonly runId: string;
   readonly network: string;
   readonly passed: boolean;

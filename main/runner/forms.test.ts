@@ -10,7 +10,7 @@ import { connectDocker, managedFilter, removeRunResources } from '../docker';
 import { announceDockerSkip, countLabelled, probeDocker } from '../docker/test-support';
 import { openStore, type TraceStore } from '../store';
 import { runTests, type RunTestsOptions } from './runner';
-import type { RunEvent } from './types';
+import type { RunEvent } from '../../shared/run';
 
 const probe = await probeDocker(['cleanroom/busybox:latest']);
 announceDockerSkip('runner forms', probe);

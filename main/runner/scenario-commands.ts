@@ -1,11 +1,9 @@
-// What a scenario runs and in which order: `run` (one command, a step named after the scenario) or a
-// `run` list of `{ service, command }` (started at the same time, each a step named after its
-// service), then `[[scenario.steps]]` in order (or all at once with `concurrent = true`). A failed
-// step skips the steps after it; a parallel group always runs whole. `expect_failure` is judged here
-// too: the scenario needs one of its commands to fail.
+// What a scenario runs: `run` (one command, a step named after the scenario) or a `run` list of
+// `{ service, command }` (started at the same time, each a step named after its service; see
+// scenario-steps.ts), then `[[scenario.steps]]`. `expect_failure` is judged here too: the scenario
+// needs one of its commands to fail.
 import type { ExpectationResult } from '../../shared/expect';
-import type { ScenarioSpec, StepSpec } from '../../shared/spec';
-import { runStep, type StepContext } from './steps';
+import type { ScenarioSpec, StepSpec, TestFile } from '../../shared/spec';
 import type { StepResult } from './types';
 
 /** The scenario's commands as steps: the parallel group (maybe empty) and the ordered rest. */
@@ -23,60 +21,13 @@ export function scenarioCommands(scenario: ScenarioSpec): { parallel: StepSpec[]
   return { parallel, ordered: [...single, ...scenario.steps] };
 }
 
-function skipped(step: StepSpec, scenarioService: string | undefined, after: string): StepResult {
-  return {
-    name: step.name,
-    target: step.service ?? scenarioService ?? 'fresh',
-    command: step.command,
-    verdict: 'skipped',
-    exitCode: null,
-    expectedExitCode: step.expectedExitCode,
-    timedOut: false,
-    durationMs: 0,
-    message: `not run: step "${after}" failed`,
-    stdoutTail: '',
-    stderrTail: '',
-  };
-}
-
 const failedOrError = (r: StepResult) => r.verdict === 'failed' || r.verdict === 'error';
 
-/**
- * Runs the scenario's commands; `record` sees each result as it ends (outputs feed span artifacts).
- * Stops starting steps once `aborted()` says so.
- */
-export async function runScenarioCommands(
-  scenario: ScenarioSpec,
-  ctx: StepContext,
-  record: (r: { result: StepResult; stdout: string }) => void,
-  aborted: () => boolean,
-): Promise<StepResult[]> {
+/** Containers one execution creates: its services and one per command that names no service. */
+export function containerCount(test: TestFile, scenario: ScenarioSpec): number {
   const { parallel, ordered } = scenarioCommands(scenario);
-  const results: StepResult[] = [];
-  const keep = (r: { result: StepResult; stdout: string }) => {
-    results.push(r.result);
-    record(r);
-  };
-  if (parallel.length > 0) for (const r of await Promise.all(parallel.map((s) => runStep(s, ctx)))) keep(r);
-  const groupFailed = results.find(failedOrError);
-  if (groupFailed) {
-    for (const step of ordered) results.push(skipped(step, scenario.service, groupFailed.name));
-    return results;
-  }
-  if (scenario.concurrent) {
-    for (const r of await Promise.all(ordered.map((s) => runStep(s, ctx)))) keep(r);
-    return results;
-  }
-  for (const [i, step] of ordered.entries()) {
-    if (aborted()) break;
-    const r = await runStep(step, ctx);
-    keep(r);
-    if (failedOrError(r.result)) {
-      for (const rest of ordered.slice(i + 1)) results.push(skipped(rest, scenario.service, r.result.name));
-      break;
-    }
-  }
-  return results;
+  const fresh = [...parallel, ...ordered].filter((s) => (s.service ?? scenario.service) === undefined).length;
+  return Object.keys(test.services).length + scenario.services.length + fresh;
 }
 
 /**

@@ -10,6 +10,19 @@ export function spanRunId(span: Span): string | undefined {
   return value === undefined ? undefined : toText(value);
 }
 
+/** The system's spans of one execution as the store holds them now (the runner's own are kept by ExecutionTrace). */
+export function executionSpans(store: TraceStore, executionId: string): Span[] {
+  return store.live.spans({ runId: executionId });
+}
+
+/** Whether a span arriving now belongs to the execution (the system's or the runner's own). */
+export function belongsToExecution(executionId: string): (span: Span) => boolean {
+  return (span) => {
+    const tagged = findAttribute(span.resource.attributes, 'clnrm.execution_id');
+    return tagged !== undefined ? toText(tagged) === executionId : spanRunId(span) === executionId;
+  };
+}
+
 export interface QuietOptions {
   /**
    * No new span for this long means complete. Default 60. The runner waits only after every container

@@ -65,7 +65,7 @@ describe('studio runner', () => {
       env: {},
       runTestsImpl: (options) =>
         new Promise((resolve) => {
-          options.onEvent?.({ type: 'run-start', runId: 'r', files: 1, tests: 1, receiver: '127.0.0.1:1' });
+          options.onEvent?.({ type: 'run-started', at: 1, runId: 'r', files: 1, tests: 1, receiver: '127.0.0.1:1' });
           options.signal!.addEventListener('abort', () => {
             sawAbort = true;
             resolve({ runId: 'r', startedAt: new Date().toISOString(), durationMs: 1, passed: 0, failed: 0, errors: 0, skipped: 1, tests: [] });

@@ -21,21 +21,23 @@ const DISPOSE_WAIT_MS = 30_000;
 
 function describe(event: RunEvent): { phase: Phase; message: string } | undefined {
   switch (event.type) {
-    case 'run-start':
+    case 'run-started':
       return { phase: 'starting', message: `${event.tests} test(s); receiver at ${event.receiver}` };
-    case 'test-start':
+    case 'test-started':
       return { phase: 'starting', message: `test ${event.test}` };
-    case 'scenario-start':
+    case 'execution-started':
       return { phase: 'services', message: `scenario ${event.scenario}${event.iterations > 1 ? ` (iteration ${event.iteration}/${event.iterations})` : ''}: starting services` };
-    case 'services-ready':
-      return { phase: 'scenario', message: `services ready in ${Math.round(event.durationMs)} ms: ${event.services.join(', ') || 'none'}` };
-    case 'step-end':
-      return { phase: 'scenario', message: `step ${event.step.name}: ${event.step.verdict}${event.step.exitCode !== null ? ` (exit ${event.step.exitCode})` : ''}${event.step.message ? ` — ${event.step.message}` : ''}` };
-    case 'scenario-end':
-      return { phase: 'checking', message: `scenario ${event.execution.scenario}: ${event.execution.verdict}, ${event.execution.spanCount} spans, ${event.execution.expectations.length} expectation(s)` };
-    case 'test-end':
-      return { phase: 'cleanup', message: `test ${event.result.name}: ${event.result.verdict}` };
-    case 'warning':
+    case 'phase':
+      return event.phase === 'services' && event.state === 'end' ? { phase: 'scenario', message: `services ready in ${Math.round(event.durationMs ?? 0)} ms` } : undefined;
+    case 'step-finished': {
+      const step = event.result;
+      return { phase: 'scenario', message: `step ${step.name}: ${step.verdict}${step.exitCode !== null ? ` (exit ${step.exitCode})` : ''}${step.message ? ` — ${step.message}` : ''}` };
+    }
+    case 'execution-finished':
+      return { phase: 'checking', message: `scenario ${event.scenario}: ${event.verdict}, ${event.spanCount} spans, ${event.expectations} expectation(s)` };
+    case 'test-finished':
+      return { phase: 'cleanup', message: `test ${event.test}: ${event.verdict}` };
+    default:
       return undefined;
   }
 }
