@@ -2,7 +2,6 @@
 // ServiceDefinition: `args` → command, `health_check` seconds → ms, `wait_for_span` → a span wait,
 // `depends_on` kept. The runner adds its own environment (OTLP endpoint, run id) through `env`.
 import { StudioError } from '../../shared/errors';
-import { isClnrmSpanName } from '../../shared/spec/runner-span-waits';
 import type { ServiceSpec } from '../../shared/spec/types';
 import type { ServiceDefinition } from './service';
 import type { WaitStrategy } from './wait';
@@ -33,8 +32,7 @@ export function serviceFromSpec(spec: ServiceSpec, options: FromSpecOptions = {}
     });
   }
   const waitFor: WaitStrategy[] = [];
-  // A `clnrm.*` span cannot arrive before the scenarios run (validate says why): not waited for.
-  if (spec.waitForSpan && !isClnrmSpanName(spec.waitForSpan)) waitFor.push({ kind: 'span', name: spec.waitForSpan, timeoutMs: (spec.waitForSpanTimeoutSecs ?? 30) * 1000 });
+  if (spec.waitForSpan) waitFor.push({ kind: 'span', name: spec.waitForSpan, timeoutMs: (spec.waitForSpanTimeoutSecs ?? 30) * 1000 });
   const hc = spec.healthCheck;
   return {
     id: spec.id,
