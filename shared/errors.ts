@@ -9,6 +9,8 @@ export type ErrorCode =
   | 'toml.template'
   | 'toml.env-unset'
   | 'toml.duplicate'
+  | 'template.unsafe'
+  | 'template.limit'
   | 'spec.reference'
   | 'spec.cycle'
   // trace files and payloads
