@@ -7,10 +7,10 @@ import { promisify } from 'node:util';
 import type Docker from 'dockerode';
 import { toProblem, type Problem } from '../../shared/errors';
 import type { PluginRegistry } from '../../shared/plugins';
-import { parseTestFile, type TestFile } from '../../shared/spec';
+import type { TestFile } from '../../shared/spec';
 import { connectDocker, newRunIdentity, reapLeftovers, type DockerEndpoint } from '../docker';
 import { createReceiver, type Receiver } from '../receiver';
-import { loadTestFile } from '../spec';
+import { loadTestFile, parseInThread } from '../spec';
 import { openStore, type TraceStore } from '../store';
 import { chooseReceiverBinding } from './receiver-host';
 import { writeFileReports } from './reports';
@@ -82,7 +82,7 @@ async function loadAll(sources: readonly TestSource[], env: Readonly<Record<stri
   const tests: { test: TestFile; file: string }[] = [];
   const failed: TestResult[] = [];
   for (const source of sources) {
-    const parsed = source.source !== undefined ? parseTestFile(source.source, { file: source.file, env: { ...env } }) : await loadTestFile(source.file, { ...env });
+    const parsed = source.source !== undefined ? await parseInThread(source.source, { file: source.file, env: { ...env } }) : await loadTestFile(source.file, { ...env });
     for (const w of parsed.warnings) emit({ type: 'warning', message: `${source.file}:${w.line ?? 0}:${w.column ?? 0}: ${w.message}` });
     if (parsed.errors.length > 0) {
       failed.push({ file: source.file, name: source.file, verdict: 'error', startedAt: new Date().toISOString(), durationMs: 0, executions: [], problems: parsed.errors });
