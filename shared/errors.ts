@@ -13,6 +13,7 @@ export type ErrorCode =
   | 'template.limit'
   | 'spec.reference'
   | 'spec.cycle'
+  | 'spec.host-access'
   // trace files and payloads
   | 'trace.format'
   | 'trace.invalid'

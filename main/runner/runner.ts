@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import type Docker from 'dockerode';
 import { toProblem, type Problem } from '../../shared/errors';
 import type { PluginRegistry } from '../../shared/plugins';
-import type { TestFile } from '../../shared/spec';
+import { hostAccess, type TestFile } from '../../shared/spec';
 import { connectDocker, newRunIdentity, reapLeftovers, type DockerEndpoint } from '../docker';
 import { createReceiver, type Receiver } from '../receiver';
 import { loadTestFile, parseInThread } from '../spec';
@@ -46,6 +46,8 @@ export interface RunTestsOptions {
   readonly includeRunnerSpans?: boolean;
   /** Write the `[report]` files of each test file (default true). */
   readonly writeReports?: boolean;
+  /** Where `[report]` paths resolve (else each test file's folder); they may not leave it. */
+  readonly reportDir?: string;
   /** Sample container stats while steps run (always on for tests with `[performance]`). */
   readonly sampleStats?: boolean;
   /** Overrides for the span quiet period (tests). */
@@ -89,6 +91,10 @@ async function loadAll(sources: readonly TestSource[], env: Readonly<Record<stri
       continue;
     }
     for (const test of parsed.tests) tests.push({ test, file: source.file });
+    // What the file takes from the host, said before anything runs (risky mounts are warnings above too).
+    for (const mount of parsed.tests[0] ? hostAccess(parsed.tests[0], env.HOME) : []) {
+      emit({ type: 'log', source: source.file, message: `service ${mount.service} mounts host ${mount.hostPath} at ${mount.containerPath}${mount.readOnly ? ' (read-only)' : ''}` });
+    }
   }
   return { tests, failed };
 }
@@ -176,7 +182,7 @@ export async function runTests(options: RunTestsOptions): Promise<RunSummary> {
     const failing = results.filter((r) => r.verdict !== 'passed' && r.verdict !== 'skipped').length;
     runSpan.end({ 'clnrm.failed': failing }, failing === 0 ? { code: 'ok' } : errorStatus(`${failing} test(s) did not pass`));
     if (options.writeReports !== false) {
-      for (const problem of await writeFileReports(loaded.tests, results, options.cwd)) emit({ type: 'warning', message: problem });
+      for (const problem of await writeFileReports(loaded.tests, results, options.cwd, options.reportDir)) emit({ type: 'warning', message: problem });
     }
   } catch (error) {
     return summarise(runId, startedMs, results, toProblem(error));

@@ -11,6 +11,7 @@ import { combinationCount, combinationLabel, expandMatrix, readMatrix, type Comb
 import { normalise } from './normalise';
 import { testFileSchema, type RawTestFile } from './schema/root';
 import { checkDocument } from './checks';
+import { hostAccessWarnings } from './host-access';
 import { isTemplate, renderTemplate } from './template';
 import { parseToml } from './toml-parse';
 import type { ParseOptions, ParseResult, TestFile } from './types';
@@ -27,7 +28,7 @@ interface Analysis {
  * so a bad section does not hide problems elsewhere: whole-document checks (references, names) still
  * run over the sections that are valid.
  */
-export function analyseToml(text: string, file?: string): Analysis {
+export function analyseToml(text: string, file?: string, home?: string): Analysis {
   const parsed = parseToml(text, file);
   if (!parsed.ok) return { errors: [parsed.problem], warnings: [] };
   const locator = new Locator(text);
@@ -51,7 +52,8 @@ export function analyseToml(text: string, file?: string): Analysis {
   const warnings = byPosition([...mistakes.warnings, ...findUnknownKeys(parsed.value, testFileSchema, locator, file)]);
   const declaredIds = ['service', 'services'].flatMap((t) => (isTable(parsed.value[t]) ? Object.keys(parsed.value[t]) : []));
   errors.push(...checkDocument(valid as RawTestFile, locator, file, invalidSections, declaredIds));
-  return { doc: errors.length === 0 ? (valid as RawTestFile) : undefined, errors: byPosition(errors), warnings };
+  warnings.push(...hostAccessWarnings(valid as RawTestFile, locator, file, home));
+  return { doc: errors.length === 0 ? (valid as RawTestFile) : undefined, errors: byPosition(errors), warnings: byPosition(warnings) };
 }
 
 function byPosition(problems: Problem[]): Problem[] {
@@ -83,7 +85,7 @@ export function parseTestFile(source: string, options: ParseOptions = {}): Parse
   const tests: TestFile[] = [];
 
   if (!isTemplate(source)) {
-    const analysis = analyseToml(source, file);
+    const analysis = analyseToml(source, file, env.HOME);
     addUnique(errors, analysis.errors, seen);
     addUnique(warnings, analysis.warnings, seen);
     if (!analysis.doc) return { tests: [], errors, warnings };
@@ -135,7 +137,7 @@ export function parseTestFile(source: string, options: ParseOptions = {}): Parse
       addUnique(errors, [rendered.problem], seen);
       continue;
     }
-    const analysis = analyseToml(rendered.text, file);
+    const analysis = analyseToml(rendered.text, file, env.HOME);
     // Positions are in the rendered text. When rendering changed the line count, a key that is written
     // literally in the template is pointed at there; otherwise the message says the position is in the
     // rendered text.
