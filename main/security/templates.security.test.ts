@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../cli/testing';
 import { runTests } from '../runner';
-import { parseInThread } from '../spec';
+import { parseDeadlineMs, parseInThread } from '../spec';
 import { openStore, type TraceStore } from '../store';
 import { createStudioHandlers } from '../studio/handlers';
 
@@ -58,6 +58,11 @@ describe('clnrm run', () => {
 });
 
 describe('the parse thread', () => {
+  it('gives large files more time: 10 s plus 5 s per MiB', () => {
+    expect(parseDeadlineMs('x')).toBe(10_000);
+    expect(parseDeadlineMs('x'.repeat(4 * 1024 * 1024))).toBe(30_000);
+  });
+
   it('stops a parse at its deadline, then parses the next file in a new thread', async () => {
     const slow = await parseInThread(fileWith(SLOW), { file: 'slow.clnrm.toml' }, 200);
     expect(slow.errors).toEqual([expect.objectContaining({ code: 'template.limit', file: 'slow.clnrm.toml', message: expect.stringMatching(/longer than 0.2 s/) })]);

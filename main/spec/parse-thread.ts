@@ -8,8 +8,17 @@ import type { Problem } from '../../shared/errors';
 import type { ParseOptions, ParseResult } from '../../shared/spec';
 import { startWorker } from '../store/engine-backend';
 
-/** How long one file may take to parse (a clnrm file takes milliseconds; budgets stop most runaways sooner). */
+/**
+ * How long one file may take to parse: 10 s, plus 5 s per MiB of text (validating plain TOML runs at
+ * about 0.5 MiB/s in bench:spec, and a test file may have 4 MiB). A clnrm file takes milliseconds;
+ * the template budgets stop most runaways long before.
+ */
 export const PARSE_DEADLINE_MS = 10_000;
+const DEADLINE_SECONDS_PER_MIB = 5;
+
+export function parseDeadlineMs(source: string): number {
+  return PARSE_DEADLINE_MS + Math.round((source.length / (1024 * 1024)) * DEADLINE_SECONDS_PER_MIB) * 1000;
+}
 /** The parse thread's heap. */
 export const PARSE_MEMORY_MB = 512;
 // Starting the thread (loading faker, nunjucks, zod; under tsx also compiling them) on a busy machine.
@@ -77,7 +86,7 @@ function deadline<T>(promise: Promise<T>, ms: number): Promise<T> {
 }
 
 /** `parseTestFile` in the parse thread; a file that exceeds the deadline or the memory cap gets `template.limit`. */
-export function parseInThread(source: string, options: ParseOptions = {}, deadlineMs = PARSE_DEADLINE_MS): Promise<ParseResult> {
+export function parseInThread(source: string, options: ParseOptions = {}, deadlineMs = parseDeadlineMs(source)): Promise<ParseResult> {
   const request = { source, options: { ...options, ...(options.env ? { env: { ...options.env } } : {}) } };
   const parsed = queue.then(() => parseOnce(request, deadlineMs));
   queue = parsed.catch(() => undefined);
