@@ -36,6 +36,7 @@ export type ErrorCode =
   | 'plugin.cycle'
   | 'ipc.invalid'
   | 'ipc.unavailable'
+  | 'studio.path-denied'
   | 'internal';
 
 export interface SourceLocation {
