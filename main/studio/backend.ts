@@ -4,7 +4,7 @@
 // runs, drains the receiver into the store and closes the store, in that order.
 import { StudioError } from '../../shared/errors';
 import type { StudioHandlers } from '../../shared/ipc/contract';
-import { createReceiver, type Receiver } from '../receiver';
+import { createReceiver, type AckMode, type Receiver } from '../receiver';
 import { openStore, type TraceStore } from '../store';
 import { loadDemo, type DemoResult } from './demo';
 import { EventHub, forwardSpans } from './events';
@@ -21,6 +21,8 @@ export interface StudioBackendOptions {
   receiverHost?: string;
   httpPort?: number | false;
   grpcPort?: number | false;
+  /** When senders are answered; default `stored` (after the spans are committed). */
+  ack?: AckMode;
   cwd: string;
   env: Record<string, string | undefined>;
   /**
@@ -91,6 +93,7 @@ export class StudioBackend {
       if (options.httpPort !== false || options.grpcPort !== false) {
         receiver = await createReceiver({
           sink: store.receive,
+          ...((options.ack ?? 'stored') === 'stored' ? { commit: store.commit } : {}),
           host: options.receiverHost ?? '127.0.0.1',
           httpPort: options.httpPort ?? 4318,
           grpcPort: options.grpcPort ?? 4317,

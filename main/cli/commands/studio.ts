@@ -8,7 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { formatProblem, toProblem } from '../../../shared/errors';
-import { DEFAULT_GRPC_PORT, DEFAULT_HTTP_PORT } from '../../receiver';
+import { ACK_MODES, ACK_OPTION_HELP, DEFAULT_GRPC_PORT, DEFAULT_HTTP_PORT, type AckMode } from '../../receiver';
 import { resolveDataDir } from '../../store';
 import { appPaths, findAppRoot } from '../../studio/app-root';
 import { StudioBackend } from '../../studio/backend';
@@ -33,6 +33,7 @@ interface StudioOptions {
   dataDir?: string;
   uiDir?: string;
   demo: boolean;
+  ack: AckMode;
 }
 
 function waitForStop(signal: AbortSignal): Promise<void> {
@@ -62,6 +63,7 @@ export function registerStudio(program: Command, ctx: CliContext): void {
     .option('--grpc-port <port>', 'OTLP/gRPC receiver port (0 = any free port)', parsePort, DEFAULT_GRPC_PORT)
     .option('--host <address>', 'address the OTLP receiver listens on (the page itself is always on 127.0.0.1)', '127.0.0.1')
     .option('--data-dir <dir>', 'folder of the trace database (default: the app-data folder)')
+    .addOption(new Option('--ack <mode>', ACK_OPTION_HELP).choices(ACK_MODES).default('stored'))
     .option('--demo', 'import the bundled sample traces at start when the store is empty', false)
     .addOption(new Option('--ui-dir <dir>', 'serve the UI from this folder instead of dist/renderer').hideHelp())
     .action(async (options: StudioOptions) => {
@@ -91,6 +93,7 @@ export function registerStudio(program: Command, ctx: CliContext): void {
           receiverHost: options.host,
           httpPort: options.httpPort,
           grpcPort: options.grpcPort,
+          ack: options.ack,
           cwd: ctx.cwd,
           env: ctx.env,
           demo: { samplesDir: paths.samplesDir, examplesDir: paths.examplesDir },
