@@ -4,10 +4,10 @@
 // (HTTP 429 / gRPC UNAVAILABLE) and the exporter retries later.
 //
 // Acknowledgement: with a `commit` function (durable, the default of `collect` and `studio`) an
-// offer settles only once a commit after its spans' hand-over resolved — one commit per drain
-// round answers every request that reached the sink in that round (group commit), so concurrent
-// requests share a commit instead of each paying for one. Without it (`--ack=queued`) an offer
-// settles when the spans are queued.
+// offer settles only once a commit issued after its spans' hand-over resolved. One commit is in
+// flight at a time; hand-overs go on meanwhile, and the next commit covers everything handed over
+// since (group commit): concurrent requests share a commit instead of each paying for one, and
+// the store appends while it commits. Without it (`--ack=queued`) an offer settles when queued.
 import type { Span } from '../../shared/model';
 import type { SpanWire } from '../../shared/otlp';
 
@@ -43,6 +43,9 @@ export class IngestQueue {
   private admittedBytes = 0;
   private draining = false;
   private scheduled = false;
+  /** Handed over, waiting for the next commit. */
+  private uncommitted: Batch[] = [];
+  private committing = false;
   private idleWaiters: Array<() => void> = [];
   delivered = 0;
   sinkErrors = 0;
@@ -117,8 +120,19 @@ export class IngestQueue {
 
   /** Resolves once every queued span has reached the sink (and, durable, its commit). */
   idle(): Promise<void> {
-    if (this.queued === 0 && !this.draining) return Promise.resolve();
+    if (this.isIdle()) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private isIdle(): boolean {
+    return this.queued === 0 && !this.draining && !this.committing;
+  }
+
+  private wakeIdle(): void {
+    if (!this.isIdle()) return;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const w of waiters) w();
   }
 
   private schedule(): void {
@@ -135,21 +149,31 @@ export class IngestQueue {
     this.draining = true;
     try {
       while (this.batches.length > 0) {
-        // Everything queued now is one round: handed over in arrival order, then one commit.
-        const round = this.batches.splice(0);
-        const handedOver: Batch[] = [];
-        for (const batch of round) {
-          if (await this.handOver(batch)) handedOver.push(batch);
-        }
-        await this.commitRound(handedOver);
-        for (const batch of round) this.queued -= batch.spans.length;
+        // One request's spans per sink call, in arrival order: each keeps its own span bytes.
+        const batch = this.batches.shift()!;
+        if (!(await this.handOver(batch))) this.queued -= batch.spans.length;
+        else if (this.options.commit) {
+          this.uncommitted.push(batch);
+          this.commitNext();
+        } else this.queued -= batch.spans.length;
       }
     } finally {
       this.draining = false;
     }
-    const waiters = this.idleWaiters;
-    this.idleWaiters = [];
-    for (const w of waiters) w();
+    this.wakeIdle();
+  }
+
+  /** Starts a commit for everything handed over so far, unless one is under way (it starts the next). */
+  private commitNext(): void {
+    if (this.committing || this.uncommitted.length === 0) return;
+    this.committing = true;
+    const group = this.uncommitted.splice(0);
+    void this.commitGroup(group).finally(() => {
+      for (const b of group) this.queued -= b.spans.length;
+      this.committing = false;
+      this.commitNext();
+      this.wakeIdle();
+    });
   }
 
   /** One request's spans to the sink (each keeps its own span bytes); false when the sink failed. */
@@ -166,10 +190,9 @@ export class IngestQueue {
     }
   }
 
-  private async commitRound(batches: Batch[]): Promise<void> {
-    if (!this.options.commit || batches.length === 0) return;
+  private async commitGroup(batches: Batch[]): Promise<void> {
     try {
-      await this.options.commit();
+      await this.options.commit!();
       for (const b of batches) b.stored.resolve();
     } catch (error) {
       this.fail(
