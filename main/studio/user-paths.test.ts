@@ -3,13 +3,14 @@
 // `studio.path-denied`, in browser mode (roots: the studio's folder and folders opened through the
 // page's prompt) and on the desktop (only what its dialogs returned). Nothing outside is read,
 // listed, run or written.
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CallArgs, CallName, CallResponse, StudioHandlers } from '../../shared/ipc/contract';
 import { handleCall } from '../../shared/ipc/validate';
 import { formatTraceFile } from '../../shared/otlp';
+import { findTestFiles } from '../spec';
 import { openStore, type TraceStore } from '../store';
 import { makeTraces, resourceFor } from '../store/test-spans';
 import { createStudioHandlers, type StudioRunner } from './handlers';
@@ -112,6 +113,18 @@ describe('browser mode: only the studio folder and folders opened through the pa
     expect(opened).toEqual({ ok: true, value: { folder: outside } });
     expect(await errorCode(handlers, 'validateFile', { path: join(outside, 'tests/t.clnrm.toml') })).toBe('ok');
     expect(await errorCode(handlers, 'listTestFiles', { folder: outside })).toBe('ok');
+  });
+
+  it.skipIf(!existsSync('/proc/1'))('lists a folder whose sub-folders cannot be read (here /proc/1) instead of failing', async (ctx) => {
+    // /proc/1/fdinfo and the like refuse even root in a container; where they do not, there is nothing to show.
+    const strictWalkFails = await findTestFiles(['/proc/1'], '/').then(
+      () => false,
+      () => true,
+    );
+    if (!strictWalkFails) ctx.skip();
+    const { handlers } = await handlersFor([project]);
+    expect(await answer(handlers, 'openFolder', { path: '/proc/1' })).toEqual({ folder: '/proc/1' });
+    expect(await answer(handlers, 'listTestFiles', { folder: '/proc/1' })).toEqual({ files: [] });
   });
 
   it('writes no file through exportTraces, whatever path the request names', async () => {
