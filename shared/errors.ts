@@ -51,6 +51,7 @@ export type ErrorCode =
   | 'plugin.cycle'
   | 'ipc.invalid'
   | 'ipc.unavailable'
+  | 'studio.path-denied'
   | 'internal';
 
 export interface SourceLocation {

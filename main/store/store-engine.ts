@@ -35,6 +35,9 @@ export type PersistErrorHandler = (rows: number, error: unknown) => void;
 
 export class StoreEngine {
   private pendingRows = 0;
+  /** Rows that could not be stored, ever, and as of the last sync(): a durable acknowledgement must not cover them. */
+  private lostRows = 0;
+  private lostAtSync = 0;
   /** Origin id → the columns it gives its spans. */
   private readonly tags = new Map<number, OriginTags>();
 
@@ -155,7 +158,7 @@ export class StoreEngine {
         a.endRow();
         this.pendingRows++;
       } catch (error) {
-        this.onPersistError(1, error);
+        this.persistFailed(1, error);
         this.resetAppender();
       }
     }
@@ -169,10 +172,26 @@ export class StoreEngine {
       this.originAppender.flushSync();
       this.appender.flushSync();
     } catch (error) {
-      this.onPersistError(this.pendingRows, error);
+      this.persistFailed(this.pendingRows, error);
       this.resetAppender();
     }
     this.pendingRows = 0;
+  }
+
+  /**
+   * Flushes, and fails when a row appended since the last sync could not be stored: what a
+   * durable acknowledgement waits for (the receiver answers only after this resolved).
+   */
+  async sync(): Promise<void> {
+    this.flush();
+    const lost = this.lostRows - this.lostAtSync;
+    this.lostAtSync = this.lostRows;
+    if (lost > 0) throw new StudioError({ code: 'store.failed', message: `${lost} spans could not be written to the trace database; the sender should retry.` });
+  }
+
+  private persistFailed(rows: number, error: unknown): void {
+    this.lostRows += rows;
+    this.onPersistError(rows, error);
   }
 
   listTraces = (q: Parameters<typeof listTraces>[1]) => listTraces(this.reader, q);
@@ -272,7 +291,7 @@ async function olderSchema(conn: DuckDBConnection): Promise<boolean> {
 }
 
 /** The engine's asynchronous calls, by name (what the writer thread answers over messages). */
-export const ENGINE_CALLS = ['listTraces', 'serviceGraph', 'spanStats', 'recordRun', 'updateRun', 'getRun', 'listRuns', 'getTrace', 'getSpans', 'storedSpanKeys', 'clear', 'prune'] as const;
+export const ENGINE_CALLS = ['sync', 'listTraces', 'serviceGraph', 'spanStats', 'recordRun', 'updateRun', 'getRun', 'listRuns', 'getTrace', 'getSpans', 'storedSpanKeys', 'clear', 'prune'] as const;
 export type EngineCall = (typeof ENGINE_CALLS)[number];
 export type EngineCallArgs<K extends EngineCall> = Parameters<StoreEngine[K]>;
 export type EngineCallResult<K extends EngineCall> = Awaited<ReturnType<StoreEngine[K]>>;

@@ -1,7 +1,7 @@
 // The trace store: every span the receiver or an import hands over goes (1) into the session's
 // in-memory index, (2) to subscribers, and (3) as column batches to the StoreEngine, which appends
 // them to DuckDB and is flushed at least every `flushIntervalMs` (so a SIGKILL loses at most that
-// much). Queries read DuckDB through the engine. The engine runs in this thread, or — with
+// much), or at once by `commit()` (the receiver's durable acknowledgement waits for it). Queries read DuckDB through the engine. The engine runs in this thread, or — with
 // `writerThread` — in a worker thread, so DuckDB's work uses the second core.
 import type { Span } from '../../shared/model';
 import { StudioError } from '../../shared/errors';
@@ -146,6 +146,22 @@ export class TraceStore {
       this.report(error);
     }
     this.pendingRows = 0;
+    this.pruneIfFull();
+  }
+
+  /**
+   * Makes everything ingested so far durable, and resolves once it is — or fails when some of it
+   * could not be stored. The receiver's durable acknowledgement: one commit answers every request
+   * ingested before it (group commit, see main/receiver/ingest-queue.ts).
+   */
+  readonly commit = async (): Promise<void> => {
+    if (this.disposed) throw new StudioError({ code: 'store.failed', message: 'The trace store is closed.' });
+    this.pendingRows = 0;
+    await this.backend.call('sync');
+    this.pruneIfFull();
+  };
+
+  private pruneIfFull(): void {
     if (this.storedBytes > (this.options.maxBytes ?? DEFAULT_MAX_BYTES) && !this.pruning) {
       this.pruning = this.prune()
         .catch((e) => this.report(e))

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -8,6 +8,7 @@ import { formatTraceFile } from '../../shared/otlp';
 import { openStore, type TraceStore } from '../store';
 import { hexId, makeSpan, makeTraces, resourceFor } from '../store/test-spans';
 import { createStudioHandlers } from './handlers';
+import { UserPaths } from './user-paths';
 
 let dir: string;
 let store: TraceStore;
@@ -16,7 +17,9 @@ let handlers: StudioHandlers;
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'clnrm-studio-h-'));
   store = await openStore({ inMemory: true });
-  handlers = createStudioHandlers({ store, cwd: dir, env: {} });
+  const paths = new UserPaths(dir);
+  await paths.addRoot(dir);
+  handlers = createStudioHandlers({ store, paths, env: {} });
 });
 afterEach(async () => {
   await store.dispose();
@@ -89,18 +92,15 @@ describe('studio handlers against a real store', () => {
     expect(r.problems[1]!.file).toBe(join(dir, 'missing.json'));
   });
 
-  it('exports OTLP JSON as text or to a file, and names missing traces', async () => {
+  it('exports OTLP JSON as text only (never to a path), and names missing traces', async () => {
     store.ingest(apiTrace(1, 1_700_000_000_000));
     const asText = await ok<{ spanCount: number; text: string }>('exportTraces', { traceIds: [hexId(1, 32)] });
     expect(asText.spanCount).toBe(2);
     expect(JSON.parse(asText.text).resourceSpans).toHaveLength(2);
-    // The folder does not exist yet: the write fails with io.write.
-    const noFolder = await call('exportTraces', { traceIds: [hexId(1, 32)], path: 'out/x.json' });
-    expect(!noFolder.ok && noFolder.error.code).toBe('io.write');
-    mkdirSync(join(dir, 'out'));
-    const toFile = await ok<{ path: string }>('exportTraces', { traceIds: [hexId(1, 32)], path: 'out/x.json' });
-    expect(toFile.path).toBe(join(dir, 'out/x.json'));
-    expect(readFileSync(toFile.path, 'utf8')).toBe(asText.text);
+    // A path in the request is no instruction: the answer is the text, and nothing is written.
+    const withPath = await ok<Record<string, unknown>>('exportTraces', { traceIds: [hexId(1, 32)], path: 'x.json' });
+    expect(Object.keys(withPath).sort()).toEqual(['spanCount', 'text']);
+    expect(existsSync(join(dir, 'x.json'))).toBe(false);
     const missing = await call('exportTraces', { traceIds: [hexId(1, 32), hexId(9, 32)] });
     expect(!missing.ok && missing.error).toMatchObject({ code: 'trace.not-found', details: { missing: [hexId(9, 32)] } });
   });

@@ -9,6 +9,7 @@ import { loadDemo } from './demo';
 import { listTestFiles, openFolder, testTopology, validateFile, type FolderPicker } from './test-files';
 import { exportTraces, importTraceFiles } from './trace-files';
 import { clearAll, getTrace, listTraces, serviceGraph } from './trace-queries';
+import type { UserPaths } from './user-paths';
 
 /** What the studio needs from the test runner (main/runner), kept narrow so it can be swapped in tests. */
 export interface StudioRunner {
@@ -22,8 +23,8 @@ export interface StudioRunner {
 
 export interface HandlerDeps {
   store: TraceStore;
-  /** Relative paths in requests resolve against this folder. */
-  cwd: string;
+  /** The folders and files the user chose: every path in a request must be one of them. */
+  paths: UserPaths;
   env: Record<string, string | undefined>;
   /** The desktop's folder picker; absent in browser mode. */
   pickFolder?: FolderPicker;
@@ -43,13 +44,13 @@ function runnerMissing(): StudioError {
 }
 
 export function createStudioHandlers(deps: HandlerDeps): StudioHandlers {
-  const { store, cwd, env } = deps;
+  const { store, paths, env } = deps;
   return {
     listTraces: (q) => listTraces(store, q),
     getTrace: (q) => getTrace(store, q),
     serviceGraph: (q) => serviceGraph(store, q),
-    importFiles: (q) => importTraceFiles(store, q, cwd),
-    exportTraces: (q) => exportTraces(store, q, cwd),
+    importFiles: (q) => importTraceFiles(store, q, paths),
+    exportTraces: (q) => exportTraces(store, q),
     clearAll: () => clearAll(store),
     storeStatus: async () => {
       const { total } = await store.listTraces({ limit: 1 });
@@ -59,13 +60,13 @@ export function createStudioHandlers(deps: HandlerDeps): StudioHandlers {
       if (!deps.demo) throw new StudioError({ code: 'io.read', message: 'This studio was started without the bundled samples; import trace files instead.' });
       return loadDemo(store, deps.demo.samplesDir, deps.demo.examplesDir);
     },
-    openFolder: (q) => openFolder(q, cwd, deps.pickFolder),
-    listTestFiles: (q) => listTestFiles(q, cwd),
-    validateFile: (q) => validateFile(q, cwd, env),
-    testTopology: (q) => testTopology(q, cwd, env),
-    runTest: (q) => {
+    openFolder: (q) => openFolder(q, paths, deps.pickFolder),
+    listTestFiles: (q) => listTestFiles(q, paths),
+    validateFile: (q) => validateFile(q, paths, env),
+    testTopology: (q) => testTopology(q, paths, env),
+    runTest: async (q) => {
       if (!deps.runner) throw runnerMissing();
-      return deps.runner.start(q);
+      return deps.runner.start({ ...q, path: await paths.check(q.path, 'The test file') });
     },
     cancelRun: async ({ runId }) => {
       if (!deps.runner) throw runnerMissing();

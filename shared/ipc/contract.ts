@@ -191,10 +191,9 @@ export const calls = {
     request: z.object({
       traceIds: z.array(TraceIdSchema).min(1),
       format: z.enum(['otlp-json']).default('otlp-json'),
-      /** Desktop: where to write; without it the text is returned (browser mode downloads it). */
-      path: z.string().min(1).optional(),
     }),
-    response: z.object({ spanCount: z.number().int().nonnegative(), path: z.string().optional(), text: z.string().optional() }),
+    /** The file's text: the page saves it as a download (the back end writes no file a page names). */
+    response: z.object({ spanCount: z.number().int().nonnegative(), text: z.string() }),
   },
   clearAll: {
     request: z.object({}),

@@ -24,7 +24,10 @@ export interface TestsSlice {
   testsLoading: boolean;
   /** Asks for a folder (the desktop's picker; browser mode uses the studio's working folder) and lists it. */
   openTestFolder(api: StudioApi): Promise<void>;
-  /** Lists a known folder: the demo's examples, or one picked from the desktop menu. */
+  /**
+   * Opens a named folder (typed in browser mode, the demo's examples, one picked from the desktop
+   * menu) through openFolder — which is how it becomes one the studio may read — and lists it.
+   */
   openTestFolderAt(api: StudioApi, folder: string): Promise<void>;
   /** Reopens the folder of the last session (kept in localStorage); a folder gone since is forgotten quietly. */
   restoreTestFolder(api: StudioApi): Promise<void>;
@@ -72,9 +75,10 @@ export const createTestsSlice: StateCreator<StudioStore, [], [], TestsSlice> = (
       set({ testsProblem: toProblem(error) });
     }
   },
-  async openTestFolderAt(api, folder) {
+  async openTestFolderAt(api, typed) {
     set({ testsLoading: true });
     try {
+      const folder = (await api.openFolder({ path: typed })).folder ?? typed;
       const { files } = await api.listTestFiles({ folder });
       set({ testFolder: folder, testFiles: files, testsProblem: null, validations: {}, testsLoading: false });
       remember(folder);
@@ -88,8 +92,9 @@ export const createTestsSlice: StateCreator<StudioStore, [], [], TestsSlice> = (
     if (saved === null || get().testFolder !== null) return;
     set({ testsLoading: true });
     try {
-      const { files } = await api.listTestFiles({ folder: saved });
-      if (get().testFolder === null) set({ testFolder: saved, testFiles: files, validations: {} });
+      const folder = (await api.openFolder({ path: saved })).folder ?? saved;
+      const { files } = await api.listTestFiles({ folder });
+      if (get().testFolder === null) set({ testFolder: folder, testFiles: files, validations: {} });
     } catch {
       remember(null);
     } finally {
