@@ -32,6 +32,8 @@ export type ErrorCode =
   | 'runner.timeout'
   | 'runner.step-failed'
   | 'store.failed'
+  | 'store.invalid'
+  | 'store.not-found'
   | 'plugin.failed'
   | 'plugin.cycle'
   | 'ipc.invalid'

@@ -107,9 +107,12 @@ describe.skipIf(!probe.docker)('runner on the real engine', () => {
     ]);
     expect(execution.expectations.length).toBeGreaterThan(10);
     expect(execution.containers.map((c) => [c.service, c.exitCode])).toEqual([['box', 0]]);
-    // A first-class run record with the evidence.
-    const record = await store.getRun(execution.runId);
-    expect(record).toMatchObject({ testName: 'clnrm_self_test', scenario: 'self_check', iteration: 1, verdict: { verdict: 'passed' } });
+    // A run record with its execution and the execution's evidence.
+    const history = await store.getRun(summary.runId);
+    expect(history?.run).toMatchObject({ id: summary.runId, origin: 'cli', verdict: 'passed', passed: 1, files: ['self.clnrm.toml'] });
+    expect(history?.executions).toHaveLength(1);
+    expect(history?.executions[0]).toMatchObject({ id: execution.runId, runId: summary.runId, testName: 'clnrm_self_test', scenario: 'self_check', iteration: 1, verdict: 'passed', failedSteps: 0 });
+    expect(history?.executions[0]?.evidence?.steps.map((s) => s.name)).toEqual(['echo_in_service', 'expected_exit_code', 'fresh_container']);
     expect(await countLabelled(probe.docker!, execution.runId)).toEqual({ containers: 0, networks: 0, volumes: 0 });
   });
 
@@ -280,8 +283,10 @@ describe.skipIf(!probe.docker)('runner on the real engine', () => {
     expect(execution.stats?.length).toBeGreaterThan(0);
     expect(execution.stats![0]).toMatchObject({ service: 'box' });
     expect(execution.stats![0]!.memoryBytes).toBeGreaterThan(0);
-    const record = await store.getRun(execution.runId);
-    expect((record!.evidence as { stats: unknown[] }).stats.length).toBe(execution.stats!.length);
+    // Samples are history rows of their own, not part of the evidence.
+    const rows = await store.containerStats(execution.runId);
+    expect(rows.length).toBe(execution.stats!.length);
+    expect(rows[0]).toMatchObject({ executionId: execution.runId, service: 'box' });
   });
 
   it('runs each [matrix] combination as its own test, and --fail-fast starts nothing after a failure', { timeout: 60_000 }, async () => {

@@ -5,13 +5,15 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type Docker from 'dockerode';
-import { toProblem, type Problem } from '../../shared/errors';
+import { StudioError, toProblem, type Problem } from '../../shared/errors';
 import type { PluginRegistry } from '../../shared/plugins';
+import { RunIdSchema } from '../../shared/run/records';
 import { parseTestFile, type TestFile } from '../../shared/spec';
 import { connectDocker, newRunIdentity, reapLeftovers, type DockerEndpoint } from '../docker';
 import { createReceiver, type Receiver } from '../receiver';
 import { loadTestFile } from '../spec';
 import { openStore, type TraceStore } from '../store';
+import { recordQuietly, runEnvironment, runOutcome } from './history';
 import { chooseReceiverBinding } from './receiver-host';
 import { writeFileReports } from './reports';
 import type { RunnerEnvironment } from './scenario';
@@ -48,6 +50,10 @@ export interface RunTestsOptions {
   readonly writeReports?: boolean;
   /** Sample container stats while steps run (always on for tests with `[performance]`). */
   readonly sampleStats?: boolean;
+  /** The run's id (what its spans carry as `clnrm.run_id`); default: a new one. The studio passes the id it showed. */
+  readonly runId?: string;
+  /** Who started the run, for its history record. Default `cli`. */
+  readonly origin?: 'cli' | 'studio';
   /** Overrides for the span quiet period (tests). */
   readonly quietMs?: number;
   readonly maxSpanWaitMs?: number;
@@ -110,7 +116,10 @@ function summarise(runId: string, startedMs: number, tests: TestResult[], enviro
 
 export async function runTests(options: RunTestsOptions): Promise<RunSummary> {
   const startedMs = Date.now();
-  const runId = newRunIdentity().runId;
+  if (options.runId !== undefined && !RunIdSchema.safeParse(options.runId).success) {
+    throw new StudioError({ code: 'cli.usage', message: `"${options.runId}" cannot be a run id: use 1-63 characters a-z, 0-9, _ . - starting with a letter or digit.` });
+  }
+  const runId = options.runId ?? newRunIdentity().runId;
   const emit = options.onEvent ?? (() => undefined);
   const signal = options.signal ?? new AbortController().signal;
   const loaded = await loadAll(options.sources, options.env, emit);
@@ -131,11 +140,31 @@ export async function runTests(options: RunTestsOptions): Promise<RunSummary> {
   let store: TraceStore | undefined = options.store;
   let receiver: Receiver | undefined;
   const results: TestResult[] = [...loaded.failed];
+  let environmentProblem: Problem | undefined;
   try {
     store ??= await openStore({ dataDir: options.dataDir });
     const target = store;
     const binding = await chooseReceiverBinding(docker, connection.endpoint, options.env);
     receiver = await createReceiver({ sink: (spans, wire) => target.ingest(spans, wire), host: binding.host, httpPort: 0, grpcPort: false });
+    const commit = await gitCommit(options.cwd);
+    const warn = (message: string): void => emit({ type: 'warning', message });
+    await recordQuietly(
+      `run ${runId}`,
+      () =>
+        target.recordRun({
+          id: runId,
+          origin: options.origin ?? 'cli',
+          startedAt: startedMs,
+          ...(commit !== undefined ? { commit } : {}),
+          environment: runEnvironment(connection.endpoint, options.env),
+          files: options.sources.map((s) => s.file),
+          passed: 0,
+          failed: 0,
+          errors: 0,
+          skipped: 0,
+        }),
+      warn,
+    );
     const tracer = new SelfTracer((span) => target.ingest([span]), runId);
     const runSpan = tracer.root('clnrm.run', { 'clnrm.run_id': runId, 'clnrm.tests': loaded.tests.length, 'clnrm.jobs': options.jobs ?? 1, 'clnrm.receiver': `${binding.host}:${receiver.http!.port}` });
     emit({ type: 'run-start', runId, files: options.sources.length, tests: loaded.tests.length, receiver: `${binding.host}:${receiver.http!.port} (${binding.reason})` });
@@ -145,7 +174,7 @@ export async function runTests(options: RunTestsOptions): Promise<RunSummary> {
       receiver,
       otlpEndpoint: `http://host.docker.internal:${receiver.http!.port}`,
       tracer,
-      commit: await gitCommit(options.cwd),
+      ...(commit !== undefined ? { commit } : {}),
       ...(connection.endpoint.local ? {} : { hostAddress: remoteHost(connection.endpoint.address) }),
       signal,
       emit,
@@ -179,10 +208,13 @@ export async function runTests(options: RunTestsOptions): Promise<RunSummary> {
       for (const problem of await writeFileReports(loaded.tests, results, options.cwd)) emit({ type: 'warning', message: problem });
     }
   } catch (error) {
-    return summarise(runId, startedMs, results, toProblem(error));
+    environmentProblem = toProblem(error);
   } finally {
     await receiver?.dispose().catch(() => undefined);
-    if (!options.store) await store?.dispose().catch(() => undefined);
   }
-  return summarise(runId, startedMs, results);
+  const summary = summarise(runId, startedMs, results, environmentProblem);
+  const opened = store;
+  if (opened) await recordQuietly(`the end of run ${runId}`, () => opened.finishRun(runId, runOutcome(summary)), (message) => emit({ type: 'warning', message }));
+  if (!options.store) await store?.dispose().catch(() => undefined);
+  return summary;
 }

@@ -13,6 +13,7 @@ import { serviceFromSpecWithLimits } from './services';
 import type { Receiver } from '../receiver';
 import type { TraceStore } from '../store';
 import { errorStatus, type OpenSpan, type SelfTracer } from './self-trace';
+import { executionOutcome, recordQuietly, statsRows, testFileHash as hashTestFile } from './history';
 import { storeSpanWaiter, waitForQuiet } from './span-wait';
 import { runStep } from './steps';
 import type { RunEvent, ScenarioExecution, StepResult, Verdict } from './types';
@@ -120,9 +121,25 @@ export async function runScenario(env: RunnerEnvironment, req: ScenarioRequest):
   let expectations: ExpectationResult[] = [];
   const scenarioSpan = req.testSpan.child('clnrm.scenario', { 'clnrm.scenario': scenario.name, 'clnrm.iteration': req.iteration, 'clnrm.scenario_run_id': runId });
   env.emit({ type: 'scenario-start', test: test.name, scenario: scenario.name, iteration: req.iteration, iterations: req.iterations, runId });
-  await env.store
-    .recordRun({ id: runId, testFile: req.file, testName: test.name, scenario: scenario.name, iteration: req.iteration, commit: env.commit, startedAt })
-    .catch((e: unknown) => env.emit({ type: 'warning', message: `could not record run ${runId}: ${toProblem(e).message}` }));
+  const warn = (message: string): void => env.emit({ type: 'warning', message });
+  const testFileHash = await hashTestFile(req.file);
+  await recordQuietly(
+    `execution ${runId}`,
+    () =>
+      env.store.recordExecution({
+        id: runId,
+        runId: env.tracer.runId,
+        testFile: req.file,
+        testFileHash,
+        testName: test.name,
+        scenario: scenario.name,
+        iteration: req.iteration,
+        startedAt: startedMs,
+        failedExpectations: 0,
+        failedSteps: 0,
+      }),
+    warn,
+  );
 
   const otelEnv = (fileEnv: Record<string, string>): Record<string, string> => ({
     OTEL_EXPORTER_OTLP_ENDPOINT: env.otlpEndpoint,
@@ -258,13 +275,8 @@ export async function runScenario(env: RunnerEnvironment, req: ScenarioRequest):
     { 'clnrm.verdict': verdict, 'clnrm.expectations': expectations.length, 'clnrm.expectations_failed': expectations.filter((e) => !e.passed).length },
     verdict === 'passed' ? { code: 'ok' } : errorStatus(verdict),
   );
-  await env.store
-    .updateRun(runId, {
-      endedAt: new Date().toISOString(),
-      verdict: { verdict, failedExpectations: expectations.filter((e) => !e.passed).length, failedSteps: steps.filter((s) => s.verdict !== 'passed').length },
-      evidence: { steps, containers, expectations, problems, traceHash: execution.traceHash, spanCount: execution.spanCount, stats: execution.stats },
-    })
-    .catch((e: unknown) => env.emit({ type: 'warning', message: `could not update run ${runId}: ${toProblem(e).message}` }));
+  await recordQuietly(`execution ${runId}`, () => env.store.finishExecution(runId, executionOutcome(execution)), warn);
+  if (stats.length > 0) await recordQuietly(`container stats of ${runId}`, () => env.store.addContainerStats(statsRows(runId, stats)), warn);
   env.emit({ type: 'scenario-end', test: test.name, execution });
   return execution;
 }
