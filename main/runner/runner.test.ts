@@ -193,10 +193,12 @@ describe.skipIf(!probe.docker)('runner on the real engine', () => {
     expect(window(one)[0] < window(three)[1] && window(three)[0] < window(one)[1]).toBe(true);
     for (const [test, count] of [[one, 2], [three, 6]] as const) {
       const execution = test.executions[0]!;
-      const spans = store.live.spans({ runId: execution.runId });
+      const spans = store.live.spans({ executionId: execution.runId });
       expect(spans.length).toBe(count);
       for (const span of spans) {
-        expect(toText(findAttribute(span.resource.attributes, 'clnrm.run_id')!)).toBe(execution.runId);
+        // The run's id (shared by the two tests) and the execution's own.
+        expect(toText(findAttribute(span.resource.attributes, 'clnrm.run_id')!)).toBe(summary.runId);
+        expect(toText(findAttribute(span.resource.attributes, 'clnrm.execution_id')!)).toBe(execution.runId);
         expect(toText(findAttribute(span.resource.attributes, 'clnrm.scenario')!)).toBe('lookups');
         expect(span.serviceName).toBe('cache');
       }

@@ -52,13 +52,16 @@ export interface ScenarioRequest {
 
 const DEFAULT_SCENARIO_TIMEOUT_MS = 120_000;
 
-/** `OTEL_RESOURCE_ATTRIBUTES` value: the file's own attributes plus our run tags (ours win). */
-export function resourceAttributes(existing: string | undefined, runId: string, scenario: string): string {
-  const ours = `clnrm.run_id=${encodeURIComponent(runId)},clnrm.scenario=${encodeURIComponent(scenario)}`;
+/**
+ * `OTEL_RESOURCE_ATTRIBUTES` value: the file's own attributes plus our tags (ours win): the run
+ * (`clnrm.run_id`, shared by every span of one `clnrm run`) and the execution (`clnrm.execution_id`).
+ */
+export function resourceAttributes(existing: string | undefined, tags: { runId: string; executionId: string; scenario: string }): string {
+  const ours = [`clnrm.run_id=${encodeURIComponent(tags.runId)}`, `clnrm.execution_id=${encodeURIComponent(tags.executionId)}`, `clnrm.scenario=${encodeURIComponent(tags.scenario)}`].join(',');
   const kept = (existing ?? '')
     .split(',')
     .map((p) => p.trim())
-    .filter((p) => p !== '' && !/^clnrm\.(run_id|scenario)\s*=/.test(p));
+    .filter((p) => p !== '' && !/^clnrm\.(run_id|execution_id|scenario)\s*=/.test(p));
   return [...kept, ours].join(',');
 }
 
@@ -71,7 +74,7 @@ function scenarioSteps(scenario: ScenarioSpec): StepSpec[] {
 }
 
 /** Spans a command printed as NDJSON (`artifacts.collect = ["spans:…"]`), tagged with the execution. */
-function spansFromOutput(stdout: string, runId: string, scenario: string): Span[] {
+function spansFromOutput(stdout: string, tags: { runId: string; executionId: string; scenario: string }): Span[] {
   if (!stdout.includes('{')) return [];
   let spans: Span[];
   try {
@@ -79,11 +82,12 @@ function spansFromOutput(stdout: string, runId: string, scenario: string): Span[
   } catch {
     return [];
   }
-  const tags = [
-    { key: 'clnrm.run_id', value: fromPlain(runId) },
-    { key: 'clnrm.scenario', value: fromPlain(scenario) },
+  const attributes = [
+    { key: 'clnrm.run_id', value: fromPlain(tags.runId) },
+    { key: 'clnrm.execution_id', value: fromPlain(tags.executionId) },
+    { key: 'clnrm.scenario', value: fromPlain(tags.scenario) },
   ];
-  return spans.map((s) => buildSpan({ ...s, resource: { ...s.resource, attributes: [...s.resource.attributes.filter((a) => !a.key.startsWith('clnrm.')), ...tags] } }));
+  return spans.map((s) => buildSpan({ ...s, resource: { ...s.resource, attributes: [...s.resource.attributes.filter((a) => !a.key.startsWith('clnrm.')), ...attributes] } }));
 }
 
 /**
@@ -141,9 +145,10 @@ export async function runScenario(env: RunnerEnvironment, req: ScenarioRequest):
     warn,
   );
 
+  const tags = { runId: env.tracer.runId, executionId: runId, scenario: scenario.name };
   const otelEnv = (fileEnv: Record<string, string>): Record<string, string> => ({
     OTEL_EXPORTER_OTLP_ENDPOINT: env.otlpEndpoint,
-    OTEL_RESOURCE_ATTRIBUTES: resourceAttributes(fileEnv.OTEL_RESOURCE_ATTRIBUTES, runId, scenario.name),
+    OTEL_RESOURCE_ATTRIBUTES: resourceAttributes(fileEnv.OTEL_RESOURCE_ATTRIBUTES, tags),
   });
   const containerSpans = new Map<string, OpenSpan>();
   let serviceStart: OpenSpan | undefined;
@@ -215,7 +220,7 @@ export async function runScenario(env: RunnerEnvironment, req: ScenarioRequest):
     sampler?.stop();
     if (env.signal.aborted) throw new Error('cancelled');
     if (scenario.artifacts.some((a) => a === 'spans' || a.startsWith('spans:'))) {
-      const collected = outputs.flatMap((o) => spansFromOutput(o, runId, scenario.name));
+      const collected = outputs.flatMap((o) => spansFromOutput(o, tags));
       if (collected.length > 0) env.store.ingest(collected);
     }
     // Stop first: SDKs flush their last spans on SIGTERM; then wait until nothing more arrives.
@@ -232,7 +237,7 @@ export async function runScenario(env: RunnerEnvironment, req: ScenarioRequest):
     await (disposal ?? set?.dispose())?.catch((e: unknown) => problems.push(toProblem(e)));
   }
 
-  const sutSpans = env.store.live.spans({ runId });
+  const sutSpans = env.store.live.spans({ executionId: runId });
   // Ended before evaluating, so expectations over the runner's own spans (self-test) can see it.
   scenarioSpan.end({ 'clnrm.span_count': sutSpans.length, 'clnrm.problems': problems.length }, problems.length > 0 ? errorStatus(problems[0]!.message) : { code: 'unset' });
   const evaluation = req.testSpan.child('clnrm.evaluate', { 'clnrm.scenario': scenario.name, 'clnrm.iteration': req.iteration, 'clnrm.scenario_run_id': runId });

@@ -5,8 +5,9 @@ import type { TraceStore } from '../store';
 import type { SpanWaiter } from '../docker';
 import { findAttribute, toText, type Span } from '../../shared/model';
 
-export function spanRunId(span: Span): string | undefined {
-  const value = findAttribute(span.resource.attributes, 'clnrm.run_id');
+/** The scenario execution a span belongs to (`clnrm.execution_id`). */
+export function spanExecutionId(span: Span): string | undefined {
+  const value = findAttribute(span.resource.attributes, 'clnrm.execution_id');
   return value === undefined ? undefined : toText(value);
 }
 
@@ -26,7 +27,7 @@ export interface QuietOptions {
 const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * Resolves once the receiver has handed every accepted span to the store and spans for `runId` then
+ * Resolves once the receiver has handed every accepted span to the store and spans of execution `runId` then
  * stopped arriving for `quietMs` (or `maxWaitMs` passed). Returns whether it settled (false: the bound
  * hit while spans still arrived).
  */
@@ -41,7 +42,7 @@ export async function waitForQuiet(store: TraceStore, receiver: Receiver, runId:
   let since = Date.now();
   while (!options.signal?.aborted) {
     // Spans already accepted by the receiver but not yet in the store count as "still arriving".
-    const now = store.live.spans({ runId }).length + receiver.queued;
+    const now = store.live.spans({ executionId: runId }).length + receiver.queued;
     if (now !== count) {
       count = now;
       since = Date.now();
@@ -58,12 +59,12 @@ export async function waitForQuiet(store: TraceStore, receiver: Receiver, runId:
 export function storeSpanWaiter(store: TraceStore): SpanWaiter {
   return ({ runId, spanName, signal }) =>
     new Promise<void>((resolve) => {
-      if (store.live.spans({ runId, spanName }).length > 0) return resolve();
+      if (store.live.spans({ executionId: runId, spanName }).length > 0) return resolve();
       const unsubscribe = store.subscribe(
         () => {
           done();
         },
-        { filter: (span) => span.name === spanName && spanRunId(span) === runId },
+        { filter: (span) => span.name === spanName && spanExecutionId(span) === runId },
       );
       const done = () => {
         unsubscribe();

@@ -83,13 +83,13 @@ export async function runTest(env: RunnerEnvironment, req: TestRequest): Promise
         });
         runs.push(execution);
         if (registries.length > 0) {
-          for (const span of env.store.live.spans({ runId: execution.runId })) for (const registry of registries) registry.span(span, { ...info, scenario: scenario.name, iteration });
+          for (const span of env.store.live.spans({ executionId: execution.runId })) for (const registry of registries) registry.span(span, { ...info, scenario: scenario.name, iteration });
         }
         // An execution that could not run (services did not start) says nothing about determinism.
         if (execution.verdict === 'error') break;
       }
       executions.push(...runs);
-      if (iterations > 1 && runs.length === iterations) determinism.push(determinismOf(runs, (runId) => env.store.live.spans({ runId })));
+      if (iterations > 1 && runs.length === iterations) determinism.push(determinismOf(runs, (runId) => env.store.live.spans({ executionId: runId })));
     }
   } catch (error) {
     problems.push(toProblem(error));
