@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { hostname, platform, release } from 'node:os';
 import { toProblem } from '../../shared/errors';
-import type { ContainerStatsRow, ExecutionRecord, RunEnvironment, RunRecord } from '../../shared/run/records';
+import type { ContainerStatsRow, ExecutionRecord, RunEnvironment, RunRecord, VerdictValue } from '../../shared/run/records';
 import type { ContainerStatsSample, DockerEndpoint } from '../docker';
 import type { RunSummary, ScenarioExecution, StepResult } from './types';
 
@@ -31,10 +31,16 @@ export async function testFileHash(file: string): Promise<string> {
   }
 }
 
+/** A whole run's verdict: any error (or an environment problem) first, then any failure; nothing run is skipped. */
+export function runVerdict(summary: RunSummary): VerdictValue {
+  if (summary.environmentProblem || summary.errors > 0) return 'error';
+  if (summary.failed > 0) return 'failed';
+  return summary.passed > 0 ? 'passed' : 'skipped';
+}
+
 /** The verdict and counts of a finished run. */
 export function runOutcome(summary: RunSummary): Partial<RunRecord> {
-  const verdict = summary.environmentProblem || summary.errors > 0 ? 'error' : summary.failed > 0 ? 'failed' : summary.passed > 0 ? 'passed' : 'skipped';
-  return { endedAt: Date.now(), verdict, passed: summary.passed, failed: summary.failed, errors: summary.errors, skipped: summary.skipped };
+  return { endedAt: Date.now(), verdict: runVerdict(summary), passed: summary.passed, failed: summary.failed, errors: summary.errors, skipped: summary.skipped };
 }
 
 export function executionOutcome(execution: ScenarioExecution): Partial<ExecutionRecord> {

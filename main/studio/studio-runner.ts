@@ -1,44 +1,26 @@
 // Runs tests for the studio: `runTest` starts main/runner's runTests in the background on the
-// studio's own store (so the run's spans appear live), turns the runner's events into the
-// contract's `runProgress` and its summary (via ./runner-adapter) into `runFinished`; `cancelRun` aborts one run (the
-// runner removes what it created); `dispose` cancels every run and waits for their clean-up.
-import { randomBytes } from 'node:crypto';
+// studio's own store (so the run's spans appear live) under a run id chosen here and answered at once
+// (the same id the runner tags every span with and keys the run's history by), forwards every runner
+// event as a typed `runEvent` (./run-events) and turns its summary (via ./runner-adapter) into
+// `runFinished`; `cancelRun` aborts one run (the runner removes what it created); `dispose` cancels
+// every run and waits for their clean-up.
 import { resolve } from 'node:path';
 import { StudioError, toProblem } from '../../shared/errors';
 import type { CallArgs, EventPayload } from '../../shared/ipc/contract';
-import { runTests, type RunEvent } from '../runner';
+import type { RunEvent } from '../../shared/run/events';
+import { newRunIdentity } from '../docker';
+import { runTests } from '../runner';
 import type { TraceStore } from '../store';
 import type { EventHub } from './events';
 import type { StudioRunner } from './handlers';
 import { runOutcome } from './runner-adapter';
+import { createRunEventTranslator, runFinishedEvent } from './run-events';
 import { plainProblem } from './trace-files';
 
-type Phase = EventPayload<'runProgress'>['phase'];
 type RunTestsFn = typeof runTests;
 
 /** Longest wait on quit for runs to remove their containers after being cancelled. */
 const DISPOSE_WAIT_MS = 30_000;
-
-function describe(event: RunEvent): { phase: Phase; message: string } | undefined {
-  switch (event.type) {
-    case 'run-start':
-      return { phase: 'starting', message: `${event.tests} test(s); receiver at ${event.receiver}` };
-    case 'test-start':
-      return { phase: 'starting', message: `test ${event.test}` };
-    case 'scenario-start':
-      return { phase: 'services', message: `scenario ${event.scenario}${event.iterations > 1 ? ` (iteration ${event.iteration}/${event.iterations})` : ''}: starting services` };
-    case 'services-ready':
-      return { phase: 'scenario', message: `services ready in ${Math.round(event.durationMs)} ms: ${event.services.join(', ') || 'none'}` };
-    case 'step-end':
-      return { phase: 'scenario', message: `step ${event.step.name}: ${event.step.verdict}${event.step.exitCode !== null ? ` (exit ${event.step.exitCode})` : ''}${event.step.message ? ` — ${event.step.message}` : ''}` };
-    case 'scenario-end':
-      return { phase: 'checking', message: `scenario ${event.execution.scenario}: ${event.execution.verdict}, ${event.execution.spanCount} spans, ${event.execution.expectations.length} expectation(s)` };
-    case 'test-end':
-      return { phase: 'cleanup', message: `test ${event.result.name}: ${event.result.verdict}` };
-    case 'warning':
-      return undefined;
-  }
-}
 
 export function createStudioRunner(deps: { store: TraceStore; hub: EventHub; cwd: string; env: Record<string, string | undefined>; runTestsImpl?: RunTestsFn }): StudioRunner {
   const running = new Map<string, { controller: AbortController; done: Promise<void> }>();
@@ -46,12 +28,8 @@ export function createStudioRunner(deps: { store: TraceStore; hub: EventHub; cwd
 
   const execute = async (runId: string, file: string, controller: AbortController): Promise<void> => {
     const started = Date.now();
-    let lastPhase: Phase = 'starting';
-    const progress = (phase: Phase, message: string): void => {
-      lastPhase = phase;
-      void deps.hub.emit('runProgress', { runId, file, phase, message, atMs: Date.now() });
-    };
-    progress('starting', `loading ${file}`);
+    const translator = createRunEventTranslator(runId);
+    const forward = (event: RunEvent): void => void deps.hub.emit('runEvent', event);
     let finished: EventPayload<'runFinished'>;
     try {
       const summary = await runImpl({
@@ -60,12 +38,11 @@ export function createStudioRunner(deps: { store: TraceStore; hub: EventHub; cwd
         env: deps.env,
         store: deps.store,
         signal: controller.signal,
-        onEvent: (event) => {
-          if (event.type === 'warning') return progress(lastPhase, `warning: ${event.message}`);
-          const d = describe(event);
-          if (d) progress(d.phase, d.message);
-        },
+        runId,
+        origin: 'studio',
+        onEvent: (event) => translator.translate(event).forEach(forward),
       });
+      forward(runFinishedEvent(runId, summary, Date.now()));
       const passed = !summary.environmentProblem && summary.tests.length > 0 && summary.tests.every((t) => t.verdict === 'passed');
       finished = {
         runId,
@@ -77,7 +54,7 @@ export function createStudioRunner(deps: { store: TraceStore; hub: EventHub; cwd
         ...(summary.environmentProblem ? { problem: plainProblem(summary.environmentProblem) } : {}),
       };
     } catch (error) {
-      finished = { runId, file, passed: false, cancelled: controller.signal.aborted, durationMs: Date.now() - started, verdicts: [], traceIds: [], scenarioRunIds: [], problem: plainProblem(toProblem(error)) };
+      finished = { runId, file, passed: false, cancelled: controller.signal.aborted, durationMs: Date.now() - started, verdicts: [], traceIds: [], executionIds: [], problem: plainProblem(toProblem(error)) };
     }
     // Finished runs are no longer cancellable by the time the UI hears they finished.
     running.delete(runId);
@@ -94,7 +71,7 @@ export function createStudioRunner(deps: { store: TraceStore; hub: EventHub; cwd
         throw new StudioError({ code: 'cli.usage', message: 'Overriding [vars] from the studio is not supported yet: edit the file or use environment variables.' });
       }
       const file = resolve(deps.cwd, request.path);
-      const runId = `studio-${randomBytes(6).toString('hex')}`;
+      const runId = newRunIdentity().runId;
       const controller = new AbortController();
       // Registered before it starts: a run that fails at once still removes itself afterwards.
       const entry = { controller, done: Promise.resolve() };

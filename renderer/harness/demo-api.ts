@@ -31,7 +31,7 @@ export function createDemoApi(traces: readonly (readonly Span[])[]) {
       const spans = byId.get(traceId);
       if (!spans) throw new StudioError({ code: 'trace.invalid', message: `No trace ${traceId} in the demo data.` });
       // Span (readonly model) and the schema's output type are the same shape.
-      return { traceId, spans: spans as unknown as CallResponse<'getTrace'>['spans'] };
+      return { traceId, spans: [...spans] };
     },
     serviceGraph() {
       graph ??= serviceGraph(traces.flat());

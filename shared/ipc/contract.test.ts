@@ -48,7 +48,11 @@ describe('contract schemas', () => {
   it('validates events and fills their defaults', () => {
     const done = checkEvent('runFinished', { runId: 'r1', file: 'a.clnrm.toml', passed: true, durationMs: 12 });
     expect(done.ok && done.value).toMatchObject({ cancelled: false, verdicts: [] });
-    expect(checkEvent('runProgress', { runId: 'r1', file: 'x', phase: 'teleporting', message: '', atMs: 0 }).ok).toBe(false);
+    expect(checkEvent('runEvent', { type: 'phase', at: 1, runId: 'r1', test: 't', executionId: 'e1', phase: 'teleporting', state: 'start' }).ok).toBe(false);
+    const phase = checkEvent('runEvent', { type: 'phase', at: 1.5, runId: 'r1', test: 't', executionId: 'e1', phase: 'services', state: 'start' });
+    expect(phase.ok && phase.value).toMatchObject({ type: 'phase', phase: 'services' });
+    // A run id is what spans carry and containers are named with: no spaces, no upper case.
+    expect(checkEvent('runFinished', { runId: 'Studio Run', file: 'a', passed: true, durationMs: 1 }).ok).toBe(false);
   });
 
   it('carries evidence spans per verdict and the run trace ids, defaulting to none and bounded', () => {
