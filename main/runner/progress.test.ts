@@ -25,7 +25,7 @@ describe('createProgress', () => {
     expect(lines).toEqual([
       '▶ orders  (a.clnrm.toml)',
       '… running: orders (starting)',
-      '\x1b[1A\x1b[2K  orders: scenario buy iteration 2/3 (run r2)',
+      '\x1b[1A\x1b[2K  orders: scenario buy iteration 2/3 (execution r2)',
       '… running: orders (buy 2/3)',
       '\x1b[1A\x1b[2K✓ orders passed in 1.5s',
     ]);

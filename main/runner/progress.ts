@@ -37,7 +37,7 @@ export function createProgress(write: (line: string) => void, tty: boolean, verb
         break;
       case 'scenario-start':
         running.set(event.test, `${event.scenario}${event.iterations > 1 ? ` ${event.iteration}/${event.iterations}` : ''}`);
-        if (verbose || event.iterations > 1) print(`  ${event.test}: scenario ${event.scenario}${event.iterations > 1 ? ` iteration ${event.iteration}/${event.iterations}` : ''} (run ${event.runId})`);
+        if (verbose || event.iterations > 1) print(`  ${event.test}: scenario ${event.scenario}${event.iterations > 1 ? ` iteration ${event.iteration}/${event.iterations}` : ''} (execution ${event.runId})`);
         break;
       case 'services-ready':
         print(`  ${event.test}: services ready in ${secs(event.durationMs)}: ${event.services.join(', ') || '(none)'}`);
