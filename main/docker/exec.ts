@@ -38,7 +38,7 @@ function envList(env: Readonly<Record<string, string>> | undefined): string[] {
 
 function checkCmd(cmd: readonly string[]): void {
   if (cmd.length === 0 || cmd.some((part) => typeof part !== 'string')) {
-    throw new StudioError({ code: 'runner.step-failed', message: `a command must be a non-empty list of strings, got ${JSON.stringify(cmd)}` });
+    throw new StudioError({ code: 'docker.bad-command', message: `a command must be a non-empty list of strings, got ${JSON.stringify(cmd)}` });
   }
 }
 
@@ -125,7 +125,15 @@ export interface RunOptions extends CommandOptions {
   readonly name?: string;
   /** Replace the image's entrypoint (e.g. `[]` to run `cmd` directly on an image with one). */
   readonly entrypoint?: readonly string[];
+  /** Told when the container started and when it exited (epoch ms), e.g. for the runner's own spans. */
+  readonly onLifecycle?: (event: ContainerLifecycle) => void;
 }
+
+export type ContainerLifecycle =
+  | { readonly type: 'started'; readonly containerId: string; readonly at: number }
+  | { readonly type: 'exited'; readonly containerId: string; readonly at: number; readonly exitCode: number | null };
+
+const epochMs = () => performance.timeOrigin + performance.now();
 
 /** Runs a command in a fresh container and removes it afterwards (a timeout kills it). */
 export async function runToCompletion(docker: Docker, options: RunOptions): Promise<CommandResult> {
@@ -162,6 +170,7 @@ export async function runToCompletion(docker: Docker, options: RunOptions): Prom
     // 'next-exit': a created (not yet started) container already counts as "not running".
     const waited = container.wait({ condition: 'next-exit' }) as Promise<{ StatusCode: number }>;
     await container.start();
+    options.onLifecycle?.({ type: 'started', containerId: container.id, at: epochMs() });
     let timer: NodeJS.Timeout | undefined;
     const outcome = await Promise.race([
       waited.then((r) => ({ exitCode: r.StatusCode, timedOut: false })),
@@ -171,6 +180,7 @@ export async function runToCompletion(docker: Docker, options: RunOptions): Prom
     ]);
     clearTimeout(timer);
     if (outcome.timedOut) await container.kill().catch(() => undefined);
+    options.onLifecycle?.({ type: 'exited', containerId: container.id, at: epochMs(), exitCode: outcome.exitCode });
     // Output of a finished container is complete once its attach stream ends (bounded: it ends with the container).
     await Promise.race([streamEnded, new Promise((r) => setTimeout(r, 2000).unref())]);
     return {

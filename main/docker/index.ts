@@ -5,7 +5,7 @@ export type { ConnectOptions, DockerConnection, DockerEndpoint, DockerEnv } from
 export { collectEvidence, describeEvidence } from './evidence';
 export type { ContainerEvidence } from './evidence';
 export { execInContainer, runToCompletion } from './exec';
-export type { CommandOptions, CommandResult, RunOptions } from './exec';
+export type { CommandOptions, CommandResult, ContainerLifecycle, RunOptions } from './exec';
 export { ensureImages, imageExists } from './images';
 export type { ImageOptions } from './images';
 export * from './labels';

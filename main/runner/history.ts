@@ -5,12 +5,12 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { hostname, platform, release } from 'node:os';
 import { toProblem } from '../../shared/errors';
-import type { ContainerStatsRow, ExecutionRecord, RunEnvironment, RunRecord, VerdictValue } from '../../shared/run/records';
+import type { ContainerStatsRow, ExecutionRecord, RunEnvironment, RunRecord } from '../../shared/run/records';
 import type { ContainerStatsSample, DockerEndpoint } from '../docker';
+import { CLNRM_VERSION } from './self-trace';
 import type { RunSummary, ScenarioExecution, StepResult } from './types';
+import { runVerdict } from './runner';
 
-/** This runner's version, as `clnrm --version` prints it. */
-export const CLNRM_VERSION = '0.1.0';
 
 export function runEnvironment(endpoint: DockerEndpoint | undefined, env: Readonly<Record<string, string | undefined>>): RunEnvironment {
   return {
@@ -29,13 +29,6 @@ export async function testFileHash(file: string): Promise<string> {
   } catch {
     return '';
   }
-}
-
-/** A whole run's verdict: any error (or an environment problem) first, then any failure; nothing run is skipped. */
-export function runVerdict(summary: RunSummary): VerdictValue {
-  if (summary.environmentProblem || summary.errors > 0) return 'error';
-  if (summary.failed > 0) return 'failed';
-  return summary.passed > 0 ? 'passed' : 'skipped';
 }
 
 /** The verdict and counts of a finished run. */

@@ -7,6 +7,6 @@ export { SelfTracer, type OpenSpan } from './self-trace';
 export { failureLines, executionFailureLines, jsonReport, junitReport, traceDigest, writeFileReports } from './reports';
 export { createProgress, summaryLines, type Progress } from './progress';
 export { DEFAULT_STEP_IMAGE } from './steps';
-export { runVerdict } from './history';
-export type { DeterminismResult, RunEvent, RunSummary, ScenarioExecution, StepResult, TestResult, Verdict } from './types';
+export type { DeterminismResult, RunSummary, ScenarioExecution, StepResult, TestResult, Verdict } from './types';
+export type { RunEvent } from '../../shared/run';
 export { SELF_TEST_FILE, SELF_TEST_SOURCE } from './self-test';

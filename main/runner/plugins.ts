@@ -1,12 +1,13 @@
 // External plugins a test file registers: `[[plugins.register]] id, module (or clnrm's `library`), config`.
 // The module (a path relative to the test file) is imported; its default export (or `plugin`) is a
 // Plugin, or a function `(config) => Plugin | Promise<Plugin>`. Plugins are initialised per test, get
-// testStart / span / testEnd, and are disposed when the test ends. A test file is trusted code here,
+// the live hooks of that test's executions, and are disposed when the test ends. A module that cannot be
+// loaded makes the test an error; a hook that throws is reported and changes nothing else. A test file is trusted code here,
 // like a Makefile: its plugins run in the runner's process.
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { StudioError } from '../../shared/errors';
-import { PluginRegistry, type Plugin } from '../../shared/plugins';
+import { PluginRegistry, type Plugin, type PluginFailureHandler } from '../../shared/plugins';
 import type { TestFile } from '../../shared/spec';
 
 export interface LoadedPlugins {
@@ -19,8 +20,13 @@ function isPlugin(value: unknown): value is Plugin {
   return typeof value === 'object' && value !== null && typeof (value as Plugin).name === 'string' && typeof (value as Plugin).kind === 'string';
 }
 
-/** Imports and initialises the test file's plugins; throws `plugin.failed` naming the plugin and why. */
-export async function loadTestPlugins(test: TestFile, file: string, cwd: string, log: (plugin: string, message: string) => void): Promise<LoadedPlugins> {
+export interface PluginReporting {
+  readonly log: (plugin: string, message: string) => void;
+  readonly onFailure: PluginFailureHandler;
+}
+
+/** Imports and initialises the test file's plugins; throws `plugin.failed` naming the plugin and why it did not load. */
+export async function loadTestPlugins(test: TestFile, file: string, cwd: string, reporting: PluginReporting): Promise<LoadedPlugins> {
   const section = test.plugins;
   if (!section || section.enabled === false || !section.register?.length) return { warnings: [] };
   const registry = new PluginRegistry();
@@ -57,6 +63,6 @@ export async function loadTestPlugins(test: TestFile, file: string, cwd: string,
     registry.register(found);
   }
   if (registry.size === 0) return { warnings };
-  await registry.init((plugin) => ({ config: configs.get(plugin.name) ?? {}, log: (message) => log(plugin.name, message) }));
+  await registry.init((plugin) => ({ config: configs.get(plugin.name) ?? {}, log: (message) => reporting.log(plugin.name, message) }), reporting.onFailure);
   return { registry, warnings };
 }

@@ -4,28 +4,32 @@ import { createProgress, summaryLines } from './progress';
 import type { RunSummary, TestResult } from './types';
 
 const result: TestResult = { file: 'a.clnrm.toml', name: 'orders', verdict: 'passed', startedAt: '2026-01-01T00:00:00Z', durationMs: 1500, executions: [], problems: [] };
+const at = { at: 1, runId: 'r1' };
+const testStarted = { type: 'test-started', ...at, test: 'orders', file: 'a.clnrm.toml' } as const;
+const testFinished = { type: 'test-finished', ...at, test: 'orders', file: 'a.clnrm.toml', verdict: 'passed', durationMs: 1500 } as const;
 
 describe('createProgress', () => {
   it('writes one plain line per event when not on a terminal', () => {
     const lines: string[] = [];
     const progress = createProgress((l) => lines.push(l), false);
-    progress.onEvent({ type: 'test-start', test: 'orders', file: 'a.clnrm.toml' });
-    progress.onEvent({ type: 'test-end', result });
+    progress.onEvent(testStarted);
+    progress.onEvent({ type: 'step-finished', ...at, test: 'orders', executionId: 'e1', index: 0, result: { name: 'buy', target: 'api', command: ['buy'], verdict: 'failed', exitCode: 3, expectedExitCode: 0, timedOut: false, durationMs: 250, message: 'exited 3, expected 0', stdoutTail: '', stderrTail: '' } });
+    progress.onEvent(testFinished);
     progress.finish();
-    expect(lines).toEqual(['▶ orders  (a.clnrm.toml)', '✓ orders passed in 1.5s']);
+    expect(lines).toEqual(['▶ orders  (a.clnrm.toml)', '  orders: ✗ step buy [api] 0.3s — exited 3, expected 0', '✓ orders passed in 1.5s']);
   });
 
   it('on a terminal keeps a "running" status line at the bottom and replaces it with the next event', () => {
     const lines: string[] = [];
     const progress = createProgress((l) => lines.push(l), true);
-    progress.onEvent({ type: 'test-start', test: 'orders', file: 'a.clnrm.toml' });
-    progress.onEvent({ type: 'scenario-start', test: 'orders', scenario: 'buy', iteration: 2, iterations: 3, runId: 'r2' });
-    progress.onEvent({ type: 'test-end', result });
+    progress.onEvent(testStarted);
+    progress.onEvent({ type: 'execution-started', ...at, test: 'orders', scenario: 'buy', iteration: 2, iterations: 3, executionId: 'e2' });
+    progress.onEvent(testFinished);
     progress.finish();
     expect(lines).toEqual([
       '▶ orders  (a.clnrm.toml)',
       '… running: orders (starting)',
-      '\x1b[1A\x1b[2K  orders: scenario buy iteration 2/3 (execution r2)',
+      '\x1b[1A\x1b[2K  orders: scenario buy iteration 2/3 (execution e2)',
       '… running: orders (buy 2/3)',
       '\x1b[1A\x1b[2K✓ orders passed in 1.5s',
     ]);

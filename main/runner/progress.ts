@@ -1,8 +1,10 @@
-// Human output of a run: a line per event (CI logs), and on a terminal a status line at the bottom that
-// is rewritten in place (what is running now); then a summary with each failure's reasons.
+// Human output of a run, one renderer of the run's typed events: a line per event (CI logs), and on a
+// terminal a status line at the bottom that is rewritten in place (what is running now); then a summary
+// with each failure's reasons.
 import { formatProblem } from '../../shared/errors';
-import { executionFailureLines, failureLines } from './reports';
-import type { RunEvent, RunSummary } from './types';
+import type { RunEvent } from '../../shared/run';
+import { failureLines } from './reports';
+import type { RunSummary } from './types';
 
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
 const MARK: Record<string, string> = { passed: '✓', failed: '✗', error: '!', skipped: '-' };
@@ -27,45 +29,11 @@ export function createProgress(write: (line: string) => void, tty: boolean, verb
     statusShown = true;
   };
   const onEvent = (event: RunEvent): void => {
-    switch (event.type) {
-      case 'run-start':
-        print(`clnrm run ${event.runId}: ${event.tests} test(s) from ${event.files} file(s); OTLP receiver on ${event.receiver}`);
-        break;
-      case 'test-start':
-        running.set(event.test, 'starting');
-        print(`▶ ${event.test}  (${event.file})`);
-        break;
-      case 'scenario-start':
-        running.set(event.test, `${event.scenario}${event.iterations > 1 ? ` ${event.iteration}/${event.iterations}` : ''}`);
-        if (verbose || event.iterations > 1) print(`  ${event.test}: scenario ${event.scenario}${event.iterations > 1 ? ` iteration ${event.iteration}/${event.iterations}` : ''} (execution ${event.runId})`);
-        break;
-      case 'services-ready':
-        print(`  ${event.test}: services ready in ${secs(event.durationMs)}: ${event.services.join(', ') || '(none)'}`);
-        break;
-      case 'step-end': {
-        const s = event.step;
-        const detail = s.verdict === 'passed' ? `exit ${s.exitCode}${s.continued ? `, failure continued: ${s.message}` : ''}` : (s.message ?? s.verdict);
-        print(`  ${event.test}: ${MARK[s.verdict]} step ${s.name} [${s.target}] ${secs(s.durationMs)} — ${detail}`);
-        break;
-      }
-      case 'scenario-end': {
-        const e = event.execution;
-        const failedExpectations = e.expectations.filter((x) => !x.passed).length;
-        print(`  ${event.test}: ${MARK[e.verdict]} scenario ${e.scenario}${e.iteration > 1 ? ` #${e.iteration}` : ''}: ${e.spanCount} spans, ${e.expectations.length - failedExpectations}/${e.expectations.length} expectations passed`);
-        if (verbose) for (const line of executionFailureLines(e)) print(`      ${line}`);
-        break;
-      }
-      case 'test-end':
-        running.delete(event.result.name);
-        print(`${MARK[event.result.verdict]} ${event.result.name} ${event.result.verdict} in ${secs(event.result.durationMs)}`);
-        break;
-      case 'warning':
-        print(`warning: ${event.message}`);
-        break;
-      case 'log':
-        print(`  ${event.source}: ${event.message}`);
-        break;
-    }
+    const line = describeEvent(event, verbose);
+    if (event.type === 'test-started') running.set(event.test, 'starting');
+    if (event.type === 'execution-started') running.set(event.test, `${event.scenario}${event.iterations > 1 ? ` ${event.iteration}/${event.iterations}` : ''}`);
+    if (event.type === 'test-finished') running.delete(event.test);
+    if (line !== undefined) print(line);
     status();
   };
   return {
@@ -75,6 +43,43 @@ export function createProgress(write: (line: string) => void, tty: boolean, verb
       statusShown = false;
     },
   };
+}
+
+/** The progress line for one event (undefined: the event prints nothing at this verbosity). */
+export function describeEvent(event: RunEvent, verbose: boolean): string | undefined {
+  switch (event.type) {
+    case 'run-started':
+      return `clnrm run ${event.runId}: ${event.tests} test(s) from ${event.files} file(s); OTLP receiver on ${event.receiver}`;
+    case 'test-started':
+      return `▶ ${event.test}  (${event.file})`;
+    case 'execution-started':
+      return verbose || event.iterations > 1 ? `  ${event.test}: scenario ${event.scenario}${event.iterations > 1 ? ` iteration ${event.iteration}/${event.iterations}` : ''} (execution ${event.executionId})` : undefined;
+    case 'phase':
+      if (event.phase === 'services' && event.state === 'end') return `  ${event.test}: services ready in ${secs(event.durationMs ?? 0)}`;
+      return verbose && event.state === 'end' ? `  ${event.test}: ${event.phase} done in ${secs(event.durationMs ?? 0)}` : undefined;
+    case 'service':
+      return verbose && (event.state === 'ready' || event.state === 'failed') ? `  ${event.test}: service ${event.service} ${event.state}${event.detail ? ` (${event.detail})` : ''}` : undefined;
+    case 'step-finished': {
+      const s = event.result;
+      const detail = s.verdict === 'passed' ? `exit ${s.exitCode}${s.continued ? `, failure continued: ${s.message}` : ''}` : (s.message ?? s.verdict);
+      return `  ${event.test}: ${MARK[s.verdict]} step ${s.name} [${s.target}] ${secs(s.durationMs)} — ${detail}`;
+    }
+    case 'verdict':
+      return verbose && !event.passed ? `      ✗ ${event.expectation}: ${event.message}` : undefined;
+    case 'execution-finished':
+      return `  ${event.test}: ${MARK[event.verdict]} scenario ${event.scenario}${event.iteration > 1 ? ` #${event.iteration}` : ''}: ${event.spanCount} spans, ${event.expectations - event.failedExpectations}/${event.expectations} expectations passed`;
+    case 'test-finished':
+      return `${MARK[event.verdict]} ${event.test} ${event.verdict} in ${secs(event.durationMs)}`;
+    case 'fault':
+      return `  ${event.test}: fault ${event.fault} on ${event.target} ${event.state}${event.detail ? ` (${event.detail})` : ''}`;
+    case 'warning':
+      return `warning: ${event.message}`;
+    case 'log':
+      return `  ${event.source}: ${event.message}`;
+    case 'step-started':
+    case 'run-finished':
+      return undefined;
+  }
 }
 
 export function summaryLines(summary: RunSummary): string[] {

@@ -131,9 +131,10 @@ describe.skipIf(!probe.docker)('runner on the real engine', () => {
     // continue_on_failure: the next steps still ran.
     expect(execution.steps.find((s) => s.name === 'fresh_container')!.verdict).toBe('passed');
     const failed = execution.expectations.filter((e) => !e.passed);
-    expect(failed.map((e) => e.expectation)).toEqual(['expect.counts.by_name."clnrm.container.start"']);
-    expect(failed[0]!.spans.length).toBe(1);
-    expect(execution.spanNames[failed[0]!.spans[0]!]).toBe('clnrm.container.start');
+    // The continued step's span says it failed (result = fail) while its status stays OK.
+    expect(failed.map((e) => e.expectation)).toEqual(['expect.span[3]', 'expect.counts.by_name."clnrm.container.start"']);
+    expect(failed[1]!.spans.length).toBe(1);
+    expect(execution.spanNames[failed[1]!.spans[0]!]).toBe('clnrm.container.start');
 
     const wrongOutput = SELF_TEST_SOURCE.replace('"^hello from box"', '"^goodbye"');
     const red = (await runTests({ ...base, sources: [{ file: 'red2.clnrm.toml', source: wrongOutput }], includeRunnerSpans: true })).tests[0]!;
@@ -213,9 +214,9 @@ describe.skipIf(!probe.docker)('runner on the real engine', () => {
     expect(execution.spanCount).toBe(2);
     // The emitter sleeps 1 s before it sends the span: its readiness (and so `after`'s start) waited for it.
     const has = (span: Span, key: string, value: string) => span.attributes.some((a) => a.key === key && toText(a.value) === value);
-    const scenarioSpan = store.live.spans({ service: 'clnrm', spanName: 'clnrm.scenario' }).find((s) => has(s, 'clnrm.scenario_run_id', execution.runId))!;
-    const starts = store.live.spans({ traceId: scenarioSpan.traceId, spanName: 'clnrm.container.start' });
-    const startOf = (service: string) => starts.find((s) => has(s, 'clnrm.service', service))!;
+    const ofExecution = (span: Span) => span.resource.attributes.some((a) => a.key === 'clnrm.execution_id' && toText(a.value) === execution.runId);
+    const starts = store.live.spans({ service: 'clnrm', spanName: 'clnrm.service.start' }).filter(ofExecution);
+    const startOf = (service: string) => starts.find((s) => has(s, 'service.name', service))!;
     expect(startOf('emitter').durationUs).toBeGreaterThanOrEqual(1_000_000);
     expect(startOf('after').startUs).toBeGreaterThanOrEqual(startOf('emitter').startUs + startOf('emitter').durationUs);
   });
@@ -245,13 +246,23 @@ describe.skipIf(!probe.docker)('runner on the real engine', () => {
       const test = (await runTests({ ...base, sources: [{ file: join(dir, 'p.clnrm.toml'), source }], onEvent: (e) => e.type === 'log' && events.push(`${e.source}: ${e.message}`) })).tests[0]!;
       expect(test.verdict, JSON.stringify(test.problems)).toBe('passed');
       const calls = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-      expect(calls).toEqual([
+      // Every span of the execution reaches onSpan: the printed one and the runner's own.
+      const spans = calls.filter((c) => c.hook === 'span');
+      expect(spans).toContainEqual({ hook: 'span', name: 'printed', scenario: 'emit', iteration: 1 });
+      expect(spans.map((c) => c.name)).toEqual(expect.arrayContaining(['clnrm.step:print', 'clnrm.container.exec', 'clnrm.cleanup']));
+      expect(calls.filter((c) => c.hook !== 'span')).toEqual([
         { hook: 'init', config: { out } },
         { hook: 'testStart', test: 'with_plugin' },
-        { hook: 'span', name: 'printed', scenario: 'emit', iteration: 1 },
+        { hook: 'executionStart', scenario: 'emit' },
+        { hook: 'servicesReady', services: [] },
+        { hook: 'stepStart', step: 'print', index: 0 },
+        { hook: 'stepEnd', step: 'print', verdict: 'passed' },
+        { hook: 'expectationsEvaluated', results: 1 },
+        { hook: 'executionEnd', verdict: 'passed' },
         { hook: 'testEnd', passed: true },
         { hook: 'dispose' },
       ]);
+      expect(calls.findIndex((c) => c.name === 'clnrm.step:print')).toBeLessThan(calls.findIndex((c) => c.hook === 'expectationsEvaluated'));
       expect(events).toEqual(['with_plugin [recorder]: ready']);
       // A module that does not load makes the test an error naming the plugin.
       const broken = (await runTests({ ...base, sources: [{ file: join(dir, 'b.clnrm.toml'), source: source.replace(module, join(dir, 'missing.mjs')) }] })).tests[0]!;

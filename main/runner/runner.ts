@@ -6,20 +6,24 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type Docker from 'dockerode';
 import { StudioError, toProblem, type Problem } from '../../shared/errors';
-import type { PluginRegistry } from '../../shared/plugins';
-import { RunIdSchema } from '../../shared/run/records';
+import type { VerdictValue } from '../../shared/run';
+import { PluginRegistry } from '../../shared/plugins';
+import { RunIdSchema, type RunEvent } from '../../shared/run';
 import { parseTestFile, type TestFile } from '../../shared/spec';
 import { connectDocker, newRunIdentity, reapLeftovers, type DockerEndpoint } from '../docker';
 import { createReceiver, type Receiver } from '../receiver';
 import { loadTestFile } from '../spec';
 import { openStore, type TraceStore } from '../store';
-import { recordQuietly, runEnvironment, runOutcome } from './history';
 import { chooseReceiverBinding } from './receiver-host';
 import { writeFileReports } from './reports';
 import type { RunnerEnvironment } from './scenario';
-import { SelfTracer, errorStatus } from './self-trace';
+import { recordQuietly, runEnvironment, runOutcome } from './history';
+import { RunHooks } from './hooks';
+import { eventEmitter, type Emit } from './run-events';
+import { CLNRM_VERSION, SelfTracer, errorStatus, type OpenSpan } from './self-trace';
+import { dockerServiceSets } from './service-port';
 import { runTest } from './test-run';
-import type { RunEvent, RunSummary, TestResult } from './types';
+import type { RunSummary, TestResult } from './types';
 
 export interface TestSource {
   /** Path shown in reports (a file path, or a name like `<self-test>` for built-in tests). */
@@ -43,6 +47,7 @@ export interface RunTestsOptions {
   readonly docker?: { docker: Docker; endpoint: DockerEndpoint };
   readonly signal?: AbortSignal;
   readonly onEvent?: (event: RunEvent) => void;
+  /** Run-wide plugins (the studio's v2 layers): initialised here, given every live hook, disposed at the end. */
   readonly plugins?: PluginRegistry;
   /** Evaluate expectations over the runner's own spans too (`clnrm self-test`). */
   readonly includeRunnerSpans?: boolean;
@@ -50,12 +55,12 @@ export interface RunTestsOptions {
   readonly writeReports?: boolean;
   /** Sample container stats while steps run (always on for tests with `[performance]`). */
   readonly sampleStats?: boolean;
-  /** The run's id (what its spans carry as `clnrm.run_id`); default: a new one. The studio passes the id it showed. */
+  /** Overrides for the span quiet period (tests). */
+  readonly quietMs?: number;
+  /** The run's id (what every span of it carries as `clnrm.run_id`); default: a new one. The studio passes the id it showed. */
   readonly runId?: string;
   /** Who started the run, for its history record. Default `cli`. */
   readonly origin?: 'cli' | 'studio';
-  /** Overrides for the span quiet period (tests). */
-  readonly quietMs?: number;
   readonly maxSpanWaitMs?: number;
 }
 
@@ -84,7 +89,7 @@ interface Loaded {
   readonly failed: TestResult[];
 }
 
-async function loadAll(sources: readonly TestSource[], env: Readonly<Record<string, string | undefined>>, emit: (e: RunEvent) => void): Promise<Loaded> {
+async function loadAll(sources: readonly TestSource[], env: Readonly<Record<string, string | undefined>>, emit: Emit): Promise<Loaded> {
   const tests: { test: TestFile; file: string }[] = [];
   const failed: TestResult[] = [];
   for (const source of sources) {
@@ -114,13 +119,25 @@ function summarise(runId: string, startedMs: number, tests: TestResult[], enviro
   };
 }
 
+/** The run-wide plugins, initialised under a `clnrm.plugin.registry` span (as clnrm's runs have). */
+async function runPlugins(options: RunTestsOptions, runSpan: OpenSpan, emit: Emit): Promise<RunHooks> {
+  const registry = options.plugins;
+  const span = runSpan.child('clnrm.plugin.registry', { 'plugin.count': registry?.size ?? 0, component: 'plugin_registry' });
+  await registry?.init(
+    (plugin) => ({ config: {}, log: (message) => emit({ type: 'log', source: plugin.name, message }) }),
+    (problem) => emit({ type: 'warning', message: problem.message }),
+  );
+  span.end({}, { code: 'ok' });
+  return new RunHooks(registry ? [registry] : []);
+}
+
 export async function runTests(options: RunTestsOptions): Promise<RunSummary> {
   const startedMs = Date.now();
   if (options.runId !== undefined && !RunIdSchema.safeParse(options.runId).success) {
     throw new StudioError({ code: 'cli.usage', message: `"${options.runId}" cannot be a run id: use 1-63 characters a-z, 0-9, _ . - starting with a letter or digit.` });
   }
   const runId = options.runId ?? newRunIdentity().runId;
-  const emit = options.onEvent ?? (() => undefined);
+  const emit = eventEmitter(runId, options.onEvent ?? (() => undefined));
   const signal = options.signal ?? new AbortController().signal;
   const loaded = await loadAll(options.sources, options.env, emit);
   if (loaded.tests.length === 0) return summarise(runId, startedMs, loaded.failed);
@@ -139,6 +156,7 @@ export async function runTests(options: RunTestsOptions): Promise<RunSummary> {
 
   let store: TraceStore | undefined = options.store;
   let receiver: Receiver | undefined;
+  let hooks: RunHooks | undefined;
   const results: TestResult[] = [...loaded.failed];
   let environmentProblem: Problem | undefined;
   try {
@@ -148,68 +166,65 @@ export async function runTests(options: RunTestsOptions): Promise<RunSummary> {
     receiver = await createReceiver({ sink: (spans, wire) => target.ingest(spans, wire), host: binding.host, httpPort: 0, grpcPort: false });
     const commit = await gitCommit(options.cwd);
     const warn = (message: string): void => emit({ type: 'warning', message });
-    await recordQuietly(
-      `run ${runId}`,
-      () =>
-        target.recordRun({
-          id: runId,
-          origin: options.origin ?? 'cli',
-          startedAt: startedMs,
-          ...(commit !== undefined ? { commit } : {}),
-          environment: runEnvironment(connection.endpoint, options.env),
-          files: options.sources.map((s) => s.file),
-          passed: 0,
-          failed: 0,
-          errors: 0,
-          skipped: 0,
-        }),
-      warn,
-    );
-    const tracer = new SelfTracer((span) => target.ingest([span]), runId);
-    const runSpan = tracer.root('clnrm.run', { 'clnrm.run_id': runId, 'clnrm.tests': loaded.tests.length, 'clnrm.jobs': options.jobs ?? 1, 'clnrm.receiver': `${binding.host}:${receiver.http!.port}` });
-    emit({ type: 'run-start', runId, files: options.sources.length, tests: loaded.tests.length, receiver: `${binding.host}:${receiver.http!.port} (${binding.reason})` });
+    const record = {
+      id: runId,
+      origin: options.origin ?? 'cli',
+      startedAt: startedMs,
+      ...(commit !== undefined ? { commit } : {}),
+      environment: runEnvironment(connection.endpoint, options.env),
+      files: options.sources.map((s) => s.file),
+      passed: 0,
+      failed: 0,
+      errors: 0,
+      skipped: 0,
+    } as const;
+    await recordQuietly(`run ${runId}`, () => target.recordRun(record), warn);
+    const tracer = new SelfTracer((span) => target.ingest([span]), { 'clnrm.run_id': runId });
+    const runSpan = tracer.root('clnrm.run', {
+      'clnrm.version': CLNRM_VERSION,
+      'test.config': options.sources[0]?.file,
+      'test.count': loaded.tests.length,
+      component: 'runner',
+      'clnrm.run_id': runId,
+      'clnrm.jobs': options.jobs ?? 1,
+      'clnrm.receiver': `${binding.host}:${receiver.http!.port}`,
+    });
+    emit({ type: 'run-started', files: options.sources.length, tests: loaded.tests.length, receiver: `${binding.host}:${receiver.http!.port} (${binding.reason})` });
+    hooks = await runPlugins(options, runSpan, emit);
+    const files = options.sources.map((s) => s.file);
+    await hooks.call('onRunStart', { runId, files, startedAt: startedMs });
     const env: RunnerEnvironment = {
       docker,
       store,
       receiver,
       otlpEndpoint: `http://host.docker.internal:${receiver.http!.port}`,
       tracer,
+      runSpan,
+      runId,
       ...(commit !== undefined ? { commit } : {}),
       ...(connection.endpoint.local ? {} : { hostAddress: remoteHost(connection.endpoint.address) }),
       signal,
       emit,
+      hooks,
+      services: dockerServiceSets(docker),
       ...(options.quietMs !== undefined ? { quietMs: options.quietMs } : {}),
       ...(options.sampleStats ? { sampleStats: true } : {}),
       ...(options.maxSpanWaitMs !== undefined ? { maxSpanWaitMs: options.maxSpanWaitMs } : {}),
     };
-    const queue = [...loaded.tests];
-    const byTest = new Map<TestFile, TestResult>();
-    let stopTaking = false;
-    const worker = async (): Promise<void> => {
-      for (;;) {
-        if (stopTaking || signal.aborted) return;
-        const next = queue.shift();
-        if (!next) return;
-        const result = await runTest(env, { test: next.test, file: next.file, runSpan, plugins: options.plugins, includeRunnerSpans: options.includeRunnerSpans, cwd: options.cwd });
-        byTest.set(next.test, result);
-        if (options.failFast && result.verdict !== 'passed') stopTaking = true;
-      }
-    };
-    const jobs = Math.max(1, Math.min(options.jobs ?? 1, loaded.tests.length));
-    await Promise.all(Array.from({ length: jobs }, () => worker()));
-    for (const { test, file } of loaded.tests) {
-      const done = byTest.get(test);
-      const reason = signal.aborted ? 'not run: the run was cancelled' : 'not run: --fail-fast after an earlier failure';
-      results.push(done ?? { file, name: test.name, verdict: 'skipped', startedAt: new Date().toISOString(), durationMs: 0, executions: [], problems: [{ code: signal.aborted ? 'runner.cancelled' : 'runner.step-failed', message: reason }] });
-    }
+    results.push(...(await runQueue(env, loaded.tests, options)));
     const failing = results.filter((r) => r.verdict !== 'passed' && r.verdict !== 'skipped').length;
-    runSpan.end({ 'clnrm.failed': failing }, failing === 0 ? { code: 'ok' } : errorStatus(`${failing} test(s) did not pass`));
+    const summary = summarise(runId, startedMs, results);
+    const verdict = runVerdict(summary);
+    runSpan.end({ result: verdict === 'passed' ? 'pass' : 'fail', 'clnrm.failed': failing }, failing === 0 ? { code: 'ok' } : errorStatus(`${failing} test(s) did not pass`));
+    await hooks.call('onRunEnd', { runId, files, startedAt: startedMs, verdict, durationMs: summary.durationMs });
+    emit({ type: 'run-finished', verdict, passed: summary.passed, failed: summary.failed, errors: summary.errors, skipped: summary.skipped, durationMs: summary.durationMs });
     if (options.writeReports !== false) {
       for (const problem of await writeFileReports(loaded.tests, results, options.cwd)) emit({ type: 'warning', message: problem });
     }
   } catch (error) {
     environmentProblem = toProblem(error);
   } finally {
+    await options.plugins?.dispose();
     await receiver?.dispose().catch(() => undefined);
   }
   const summary = summarise(runId, startedMs, results, environmentProblem);
@@ -217,4 +232,44 @@ export async function runTests(options: RunTestsOptions): Promise<RunSummary> {
   if (opened) await recordQuietly(`the end of run ${runId}`, () => opened.finishRun(runId, runOutcome(summary)), (message) => emit({ type: 'warning', message }));
   if (!options.store) await store?.dispose().catch(() => undefined);
   return summary;
+}
+
+/** The run's verdict: error over failed over passed; a run of skipped tests only is skipped. */
+export function runVerdict(summary: Pick<RunSummary, 'passed' | 'failed' | 'errors' | 'skipped' | 'environmentProblem'>): VerdictValue {
+  if (summary.environmentProblem || summary.errors > 0) return 'error';
+  if (summary.failed > 0) return 'failed';
+  return summary.passed === 0 && summary.skipped > 0 ? 'skipped' : 'passed';
+}
+
+/** Tests `-j N` at a time; with `--fail-fast`, none starts after one that did not pass. */
+async function runQueue(env: RunnerEnvironment, tests: Loaded['tests'], options: RunTestsOptions): Promise<TestResult[]> {
+  const queue = [...tests];
+  const byTest = new Map<TestFile, TestResult>();
+  let stopTaking = false;
+  const worker = async (): Promise<void> => {
+    for (;;) {
+      if (stopTaking || env.signal.aborted) return;
+      const next = queue.shift();
+      if (!next) return;
+      const result = await runTest(env, { test: next.test, file: next.file, includeRunnerSpans: options.includeRunnerSpans, cwd: options.cwd });
+      byTest.set(next.test, result);
+      if (options.failFast && result.verdict !== 'passed') stopTaking = true;
+    }
+  };
+  const jobs = Math.max(1, Math.min(options.jobs ?? 1, tests.length));
+  await Promise.all(Array.from({ length: jobs }, () => worker()));
+  return tests.map(({ test, file }) => {
+    const done = byTest.get(test);
+    if (done) return done;
+    const cancelled = env.signal.aborted;
+    return {
+      file,
+      name: test.name,
+      verdict: 'skipped',
+      startedAt: new Date().toISOString(),
+      durationMs: 0,
+      executions: [],
+      problems: [{ code: cancelled ? 'runner.cancelled' : 'runner.skipped', message: cancelled ? 'not run: the run was cancelled' : 'not run: --fail-fast after an earlier failure' }],
+    };
+  });
 }

@@ -1,22 +1,32 @@
-// One execution of one scenario (one determinism iteration): fresh services on their own network with
-// their own run id, the scenario's steps, a graceful stop (so SDKs flush), a quiet period for the last
-// spans, then every expectation evaluated over exactly this execution's spans. Fresh containers per
-// execution keep iterations and scenarios hermetic: no state or spans leak from one into the next.
+// One execution of one scenario (one determinism iteration), in phases: fresh services on their own
+// network (`services`), the steps (`steps`), the last spans (`collect`: NDJSON from step output, then a
+// graceful stop so SDKs flush and a quiet period), removal of everything it created (`cleanup`), and every
+// expectation over exactly this execution's spans (`evaluate`). Fresh containers per execution keep
+// iterations and scenarios hermetic. Each phase is an event, each lifecycle point a plugin hook, and the
+// runner's own clnrm-shaped spans are kept by ExecutionTrace.
 import type Docker from 'dockerode';
 import { toProblem, type Problem } from '../../shared/errors';
-import { buildTraceIndex, evaluateWithIndex, normalizedTraceHash, normalizedTraceHashOfIndex, type ExpectationResult, type TraceIndex } from '../../shared/expect';
+import type { ExpectationResult } from '../../shared/expect';
 import { buildSpan, fromPlain, type Span } from '../../shared/model';
 import { parseTraceFile } from '../../shared/otlp/trace-file';
-import type { ScenarioSpec, StepSpec, TestFile } from '../../shared/spec';
-import { newRunIdentity, sampleStats, ServiceSet, type ContainerEvidence, type ContainerStatsSample, type ServiceEvent } from '../docker';
-import { serviceFromSpecWithLimits } from './services';
+import type { ExecutionInfo } from '../../shared/plugins';
+import type { ExecutionPhase } from '../../shared/run';
+import type { ScenarioSpec, TestFile } from '../../shared/spec';
+import { newRunIdentity, type ContainerEvidence, type ContainerStatsSample, type ServiceEvent } from '../docker';
 import type { Receiver } from '../receiver';
 import type { TraceStore } from '../store';
-import { errorStatus, type OpenSpan, type SelfTracer } from './self-trace';
+import { judge } from './evaluation';
 import { executionOutcome, recordQuietly, statsRows, testFileHash as hashTestFile } from './history';
-import { storeSpanWaiter, waitForQuiet } from './span-wait';
-import { runStep } from './steps';
-import type { RunEvent, ScenarioExecution, StepResult, Verdict } from './types';
+import { ExecutionTrace } from './execution-trace';
+import type { RunHooks } from './hooks';
+import type { Emit } from './run-events';
+import { runSteps } from './scenario-steps';
+import { createServices, startServices } from './scenario-services';
+import type { OpenSpan, SelfTracer } from './self-trace';
+import type { ServiceSetFactory, ServiceSetPort } from './service-port';
+import { feedSpans } from './span-feed';
+import { belongsToExecution, executionSpans, waitForQuiet } from './span-wait';
+import type { ScenarioExecution, StepResult, Verdict } from './types';
 
 export interface RunnerEnvironment {
   readonly docker: Docker;
@@ -25,9 +35,15 @@ export interface RunnerEnvironment {
   /** OTLP/HTTP endpoint as containers see it, e.g. `http://host.docker.internal:43181`. */
   readonly otlpEndpoint: string;
   readonly tracer: SelfTracer;
+  /** `clnrm.run`: the parent of every span the runner emits for an execution. */
+  readonly runSpan: OpenSpan;
+  readonly runId: string;
   readonly commit?: string;
   readonly signal: AbortSignal;
-  readonly emit: (event: RunEvent) => void;
+  readonly emit: Emit;
+  readonly hooks: RunHooks;
+  /** How an execution gets its services (the Docker engine; tests put their own below this seam). */
+  readonly services: ServiceSetFactory;
   /** Graceful stop bound per container. Default 5000. */
   readonly stopTimeoutMs?: number;
   /** Quiet period and bound for the last spans after services stop. */
@@ -46,35 +62,22 @@ export interface ScenarioRequest {
   readonly iteration: number;
   readonly iterations: number;
   readonly testSpan: OpenSpan;
-  /** The runner's own spans of this test: evaluated too when set (clnrm self-test). */
-  readonly runnerSpans?: Span[];
+  /** Judge the runner's own spans too, named or not (clnrm self-test). */
+  readonly includeRunnerSpans?: boolean;
 }
 
-const DEFAULT_SCENARIO_TIMEOUT_MS = 120_000;
-
-/**
- * `OTEL_RESOURCE_ATTRIBUTES` value: the file's own attributes plus our tags (ours win): the run
- * (`clnrm.run_id`, shared by every span of one `clnrm run`) and the execution (`clnrm.execution_id`).
- */
-export function resourceAttributes(existing: string | undefined, tags: { runId: string; executionId: string; scenario: string }): string {
-  const ours = [`clnrm.run_id=${encodeURIComponent(tags.runId)}`, `clnrm.execution_id=${encodeURIComponent(tags.executionId)}`, `clnrm.scenario=${encodeURIComponent(tags.scenario)}`].join(',');
+/** `OTEL_RESOURCE_ATTRIBUTES` value: the file's own attributes plus our tags (ours win). */
+export function resourceAttributes(existing: string | undefined, tags: Readonly<Record<string, string>>): string {
+  const ours = Object.entries(tags).map(([k, v]) => `${k}=${encodeURIComponent(v)}`);
   const kept = (existing ?? '')
     .split(',')
     .map((p) => p.trim())
-    .filter((p) => p !== '' && !/^clnrm\.(run_id|execution_id|scenario)\s*=/.test(p));
-  return [...kept, ours].join(',');
-}
-
-function scenarioSteps(scenario: ScenarioSpec): StepSpec[] {
-  const steps: StepSpec[] = [];
-  if (scenario.runArgv) {
-    steps.push({ name: scenario.name, command: scenario.runArgv, expectedExitCode: 0, env: {}, continueOnFailure: false, service: scenario.service });
-  }
-  return [...steps, ...scenario.steps];
+    .filter((p) => p !== '' && !Object.keys(tags).some((k) => p.startsWith(`${k}=`) || p.startsWith(`${k} =`)));
+  return [...kept, ...ours].join(',');
 }
 
 /** Spans a command printed as NDJSON (`artifacts.collect = ["spans:…"]`), tagged with the execution. */
-function spansFromOutput(stdout: string, tags: { runId: string; executionId: string; scenario: string }): Span[] {
+function spansFromOutput(stdout: string, tags: Readonly<Record<string, string>>): Span[] {
   if (!stdout.includes('{')) return [];
   let spans: Span[];
   try {
@@ -82,29 +85,8 @@ function spansFromOutput(stdout: string, tags: { runId: string; executionId: str
   } catch {
     return [];
   }
-  const attributes = [
-    { key: 'clnrm.run_id', value: fromPlain(tags.runId) },
-    { key: 'clnrm.execution_id', value: fromPlain(tags.executionId) },
-    { key: 'clnrm.scenario', value: fromPlain(tags.scenario) },
-  ];
-  return spans.map((s) => buildSpan({ ...s, resource: { ...s.resource, attributes: [...s.resource.attributes.filter((a) => !a.key.startsWith('clnrm.')), ...attributes] } }));
-}
-
-/**
- * Samples every service's CPU/memory/network back to back while the steps run (the engine measures
- * each sample over ~1 s). Stopping does not wait for a sample in flight: it is dropped.
- */
-function sampleWhileRunning(docker: Docker, set: ServiceSet, into: ContainerStatsSample[]): { stop(): void } {
-  let running = true;
-  void (async () => {
-    while (running) {
-      const batch = await Promise.all(set.services().map((s) => sampleStats(docker, s.id, s.containerId)));
-      if (!running) return;
-      for (const sample of batch) if (sample) into.push(sample);
-      if (batch.length === 0) return;
-    }
-  })();
-  return { stop: () => (running = false) };
+  const tagged = Object.entries(tags).map(([key, value]) => ({ key, value: fromPlain(value) }));
+  return spans.map((s) => buildSpan({ ...s, resource: { ...s.resource, attributes: [...s.resource.attributes.filter((a) => !(a.key in tags)), ...tagged] } }));
 }
 
 function verdictOf(problems: Problem[], steps: StepResult[], expectations: ExpectationResult[]): Verdict {
@@ -113,175 +95,162 @@ function verdictOf(problems: Problem[], steps: StepResult[], expectations: Expec
   return 'passed';
 }
 
+/** The mutable state of one execution while its phases run. */
+interface Execution {
+  readonly info: ExecutionInfo;
+  readonly tags: Readonly<Record<string, string>>;
+  readonly trace: ExecutionTrace;
+  readonly problems: Problem[];
+  readonly steps: StepResult[];
+  readonly stats: ContainerStatsSample[];
+  set?: ServiceSetPort;
+  containers: ContainerEvidence[];
+}
+
 export async function runScenario(env: RunnerEnvironment, req: ScenarioRequest): Promise<ScenarioExecution> {
   const { test, scenario } = req;
-  const identity = newRunIdentity();
-  const runId = identity.runId;
+  const executionId = newRunIdentity().runId;
   const startedMs = Date.now();
-  const startedAt = new Date(startedMs).toISOString();
-  const problems: Problem[] = [];
-  const steps: StepResult[] = [];
-  let containers: ContainerEvidence[] = [];
-  let expectations: ExpectationResult[] = [];
-  const scenarioSpan = req.testSpan.child('clnrm.scenario', { 'clnrm.scenario': scenario.name, 'clnrm.iteration': req.iteration, 'clnrm.scenario_run_id': runId });
-  env.emit({ type: 'scenario-start', test: test.name, scenario: scenario.name, iteration: req.iteration, iterations: req.iterations, runId });
+  const info: ExecutionInfo = { runId: env.runId, testName: test.name, file: req.file, executionId, scenario: scenario.name, iteration: req.iteration };
+  // Every span of the run carries the run's id; the execution's own tells executions apart.
+  const tags = { 'clnrm.run_id': env.runId, 'clnrm.execution_id': executionId, 'clnrm.scenario': scenario.name };
+  const services = new Map(Object.values(test.services).map((s) => [s.id, { type: s.plugin, image: s.image ?? '' }]));
+  const trace = new ExecutionTrace({
+    runSpan: env.runSpan,
+    testSpan: req.testSpan,
+    tracer: env.tracer,
+    executionId,
+    test: test.name,
+    scenario: scenario.name,
+    iteration: req.iteration,
+    services,
+    // Called on service events only, once `ex` exists.
+    containerOf: (id) => ex.set?.services().find((s) => s.id === id)?.containerId,
+  });
+  const ex: Execution = { info, tags, trace, problems: [], steps: [], stats: [], containers: [] };
+  env.emit({ type: 'execution-started', test: test.name, executionId, scenario: scenario.name, iteration: req.iteration, iterations: req.iterations });
+  await env.hooks.call('onExecutionStart', info);
   const warn = (message: string): void => env.emit({ type: 'warning', message });
   const testFileHash = await hashTestFile(req.file);
-  await recordQuietly(
-    `execution ${runId}`,
-    () =>
-      env.store.recordExecution({
-        id: runId,
-        runId: env.tracer.runId,
-        testFile: req.file,
-        testFileHash,
-        testName: test.name,
-        scenario: scenario.name,
-        iteration: req.iteration,
-        startedAt: startedMs,
-        failedExpectations: 0,
-        failedSteps: 0,
-      }),
-    warn,
-  );
-
-  const tags = { runId: env.tracer.runId, executionId: runId, scenario: scenario.name };
-  const otelEnv = (fileEnv: Record<string, string>): Record<string, string> => ({
-    OTEL_EXPORTER_OTLP_ENDPOINT: env.otlpEndpoint,
-    OTEL_RESOURCE_ATTRIBUTES: resourceAttributes(fileEnv.OTEL_RESOURCE_ATTRIBUTES, tags),
-  });
-  const containerSpans = new Map<string, OpenSpan>();
-  let serviceStart: OpenSpan | undefined;
-  let set: ServiceSet | undefined;
-  let disposal: Promise<void> | undefined;
-  const stats: ContainerStatsSample[] = [];
-  let sampler: { stop(): void } | undefined;
-  const onEvent = (e: ServiceEvent): void => {
-    if (!e.service) return;
-    const key = `${e.type === 'stopping' || e.type === 'stopped' ? 'stop' : 'start'}:${e.service}`;
-    if (e.type === 'creating') {
-      containerSpans.set(key, (serviceStart ?? scenarioSpan).child('clnrm.container.start', { 'clnrm.service': e.service, 'container.image.name': test.services[e.service]?.image }, e.at));
-    } else if (e.type === 'ready') {
-      containerSpans.get(key)?.end({}, undefined, e.at);
-    } else if (e.type === 'stopping') {
-      containerSpans.set(key, scenarioSpan.child('clnrm.container.stop', { 'clnrm.service': e.service }, e.at));
-    } else if (e.type === 'stopped') {
-      containerSpans.get(key)?.end({ 'clnrm.container.outcome': e.detail }, undefined, e.at);
-    }
+  const record = { id: executionId, runId: env.runId, testFile: req.file, testFileHash, testName: test.name, scenario: scenario.name, iteration: req.iteration, startedAt: startedMs, failedExpectations: 0, failedSteps: 0 };
+  await recordQuietly(`execution ${executionId}`, () => env.store.recordExecution(record), warn);
+  const feed = feedSpans(env.store, env.hooks, info, belongsToExecution(executionId));
+  const onServiceEvent = (e: ServiceEvent): void => {
+    ex.trace.onServiceEvent(e);
+    if (e.service && e.type !== 'network-created' && e.type !== 'removed') env.emit({ type: 'service', test: test.name, executionId, service: e.service, state: e.type, ...(e.detail ? { detail: e.detail } : {}) });
   };
-  const cancel = (): void => void set?.dispose();
-  env.signal.addEventListener('abort', cancel, { once: true });
-  try {
-    if (env.signal.aborted) throw new Error('the run was cancelled before this scenario started');
-    const defs = Object.values(test.services).map((s) =>
-      serviceFromSpecWithLimits(s, { baseEnv: { OTEL_SERVICE_NAME: s.id }, overrideEnv: otelEnv(s.env) }, test.limits),
-    );
-    const extraEdges = (test.orchestration?.dependency_graph?.edges ?? []).map(([from, to]) => ({ dependency: from, dependent: to }));
-    set = new ServiceSet(env.docker, { services: defs, run: identity, extraEdges, spanWaiter: storeSpanWaiter(env.store), onEvent, stopTimeoutMs: env.stopTimeoutMs ?? 5000, hostAddress: env.hostAddress });
-    serviceStart = scenarioSpan.child('clnrm.service.start', { 'clnrm.services': defs.map((d) => d.id).join(','), 'clnrm.levels': set.plan.levels.length });
-    const startBegan = performance.now();
-    try {
-      await set.start();
-      serviceStart.end();
-    } catch (error) {
-      const message = toProblem(error).message;
-      for (const [key, span] of containerSpans) if (key.startsWith('start:')) span.end({}, errorStatus(message));
-      serviceStart.end({}, errorStatus(message));
-      throw error;
-    }
-    env.emit({ type: 'services-ready', test: test.name, services: defs.map((d) => d.id), durationMs: performance.now() - startBegan });
-
-    const policyMs = scenario.policy?.max_execution_time ? scenario.policy.max_execution_time * 1000 : undefined;
-    if (env.sampleStats || test.performance) sampler = sampleWhileRunning(env.docker, set, stats);
-    const deadline = Date.now() + (scenario.timeoutMs ?? policyMs ?? test.meta.timeoutMs ?? DEFAULT_SCENARIO_TIMEOUT_MS);
-    const ctx = { set, scenarioService: scenario.service, env: otelEnv({}), remainingMs: () => deadline - Date.now(), parentSpan: scenarioSpan };
-    const outputs: string[] = [];
-    const record = (r: { result: StepResult; stdout: string }) => {
-      steps.push(r.result);
-      outputs.push(r.stdout);
-      env.emit({ type: 'step-end', test: test.name, step: r.result });
-    };
-    const all = scenarioSteps(scenario);
-    if (scenario.concurrent) {
-      for (const r of await Promise.all(all.map((s) => runStep(s, ctx)))) record(r);
-    } else {
-      for (const [i, step] of all.entries()) {
-        if (env.signal.aborted) break;
-        record(await runStep(step, ctx));
-        const last = steps[steps.length - 1]!;
-        if (last.verdict === 'failed' || last.verdict === 'error') {
-          for (const skipped of all.slice(i + 1)) {
-            steps.push({ name: skipped.name, target: skipped.service ?? scenario.service ?? 'fresh', command: skipped.command, verdict: 'skipped', exitCode: null, expectedExitCode: skipped.expectedExitCode, timedOut: false, durationMs: 0, message: `not run: step "${last.name}" failed`, stdoutTail: '', stderrTail: '' });
-          }
-          break;
-        }
-      }
-    }
-    sampler?.stop();
-    if (env.signal.aborted) throw new Error('cancelled');
-    if (scenario.artifacts.some((a) => a === 'spans' || a.startsWith('spans:'))) {
-      const collected = outputs.flatMap((o) => spansFromOutput(o, tags));
-      if (collected.length > 0) env.store.ingest(collected);
-    }
-    // Stop first: SDKs flush their last spans on SIGTERM; then wait until nothing more arrives.
-    containers = await set.stop();
-    // Removing the stopped containers overlaps the wait for the last spans (their senders are gone).
-    disposal = set.dispose();
-    await waitForQuiet(env.store, env.receiver, runId, { quietMs: env.quietMs, maxWaitMs: env.maxSpanWaitMs, signal: env.signal });
-  } catch (error) {
-    problems.push(env.signal.aborted ? { code: 'runner.cancelled', message: 'the run was cancelled (SIGINT/SIGTERM); its containers were removed' } : toProblem(error));
-    if (set && containers.length === 0) containers = await set.evidence().catch(() => []);
-  } finally {
-    sampler?.stop();
-    env.signal.removeEventListener('abort', cancel);
-    await (disposal ?? set?.dispose())?.catch((e: unknown) => problems.push(toProblem(e)));
-  }
-
-  const sutSpans = env.store.live.spans({ executionId: runId });
-  // Ended before evaluating, so expectations over the runner's own spans (self-test) can see it.
-  scenarioSpan.end({ 'clnrm.span_count': sutSpans.length, 'clnrm.problems': problems.length }, problems.length > 0 ? errorStatus(problems[0]!.message) : { code: 'unset' });
-  const evaluation = req.testSpan.child('clnrm.evaluate', { 'clnrm.scenario': scenario.name, 'clnrm.iteration': req.iteration, 'clnrm.scenario_run_id': runId });
-  // Without the runner's own spans the evaluated spans are the hashed ones: one index serves both.
-  let sutIndex: TraceIndex | undefined;
-  if (problems.length === 0) {
-    const spans = req.runnerSpans ? [...sutSpans, ...req.runnerSpans] : sutSpans;
-    const index = buildTraceIndex(spans);
-    if (!req.runnerSpans) sutIndex = index;
-    const knownHosts = Object.keys(test.services).flatMap((id) => [id, id.replace(/[_.]/g, '-')]).concat('host.docker.internal');
-    expectations = evaluateWithIndex(index, {
-      expect: test.expect,
-      temporal: test.orchestration?.temporal,
-      distributed: test.orchestration?.distributed_tracing,
-      knownHosts,
-    });
-  }
-  const names = new Map<string, string>();
-  for (const s of req.runnerSpans ? [...sutSpans, ...req.runnerSpans] : sutSpans) names.set(s.spanId, s.name);
-  const spanNames: Record<string, string> = {};
-  for (const r of expectations) for (const id of r.spans) if (names.has(id)) spanNames[id] = names.get(id)!;
-  const verdict = verdictOf(problems, steps, expectations);
+  const phase = phaser(env, test.name, executionId);
+  await runPhases(env, req, ex, onServiceEvent, phase);
+  const system = executionSpans(env.store, executionId);
+  const failedSoFar = ex.problems.length > 0 || ex.steps.some((s) => s.verdict !== 'passed');
+  phase('evaluate', 'start');
+  const judgement = ex.problems.length === 0 ? judge(test, system, () => ex.trace.judged(failedSoFar), req.includeRunnerSpans ?? false) : undefined;
+  const expectations = judgement?.expectations ?? [];
+  phase('evaluate', 'end');
+  feed.close([...system, ...ex.trace.spans]);
+  for (const e of expectations) env.emit({ type: 'verdict', test: test.name, executionId, expectation: e.expectation, kind: e.kind, passed: e.passed, message: e.message });
+  await env.hooks.call('onExpectationsEvaluated', info, expectations);
+  const verdict = verdictOf(ex.problems, ex.steps, expectations);
   const execution: ScenarioExecution = {
-    runId,
+    runId: executionId,
     scenario: scenario.name,
     iteration: req.iteration,
     verdict,
-    startedAt,
+    startedAt: new Date(startedMs).toISOString(),
     durationMs: Date.now() - startedMs,
-    steps,
+    steps: ex.steps,
     expectations,
-    problems,
-    containers,
-    spanCount: sutSpans.length,
-    traceHash: sutIndex ? normalizedTraceHashOfIndex(sutIndex) : normalizedTraceHash(sutSpans),
-    spanNames,
-    ...(stats.length > 0 ? { stats: [...stats] } : {}),
+    problems: ex.problems,
+    containers: ex.containers,
+    spanCount: system.length,
+    traceHash: judgement?.traceHash ?? '',
+    spanNames: judgement?.spanNames ?? {},
+    ...(ex.stats.length > 0 ? { stats: [...ex.stats] } : {}),
   };
-  evaluation.end(
-    { 'clnrm.verdict': verdict, 'clnrm.expectations': expectations.length, 'clnrm.expectations_failed': expectations.filter((e) => !e.passed).length },
-    verdict === 'passed' ? { code: 'ok' } : errorStatus(verdict),
-  );
-  await recordQuietly(`execution ${runId}`, () => env.store.finishExecution(runId, executionOutcome(execution)), warn);
-  if (stats.length > 0) await recordQuietly(`container stats of ${runId}`, () => env.store.addContainerStats(statsRows(runId, stats)), warn);
-  env.emit({ type: 'scenario-end', test: test.name, execution });
+  await finish(env, test.name, execution, info);
   return execution;
+}
+
+type Phaser = (phase: ExecutionPhase, state: 'start' | 'end') => void;
+
+function phaser(env: RunnerEnvironment, test: string, executionId: string): Phaser {
+  const began = new Map<ExecutionPhase, number>();
+  return (phase, state) => {
+    if (state === 'start') began.set(phase, performance.now());
+    const durationMs = state === 'end' && began.has(phase) ? performance.now() - began.get(phase)! : undefined;
+    env.emit({ type: 'phase', test, executionId, phase, state, ...(durationMs !== undefined ? { durationMs } : {}) });
+  };
+}
+
+/** services → steps → collect → cleanup; a failure in any phase is a problem of the execution, never thrown. */
+async function runPhases(env: RunnerEnvironment, req: ScenarioRequest, ex: Execution, onServiceEvent: (e: ServiceEvent) => void, phase: Phaser): Promise<void> {
+  const { test, scenario } = req;
+  let disposal: Promise<void> | undefined;
+  const cancel = (): void => void ex.set?.dispose();
+  env.signal.addEventListener('abort', cancel, { once: true });
+  try {
+    if (env.signal.aborted) throw new Error('the run was cancelled before this scenario started');
+    phase('services', 'start');
+    const services = { test, info: ex.info, tags: ex.tags, onEvent: onServiceEvent, trace: ex.trace };
+    const planned = createServices(env, services);
+    ex.set = planned.set;
+    await startServices(env, services, planned);
+    phase('services', 'end');
+    phase('steps', 'start');
+    const outputs = await runSteps(env, { test, scenario, info: ex.info, set: ex.set, tags: ex.tags, trace: ex.trace, into: ex.steps, stats: ex.stats });
+    phase('steps', 'end');
+    if (env.signal.aborted) throw new Error('cancelled');
+    phase('collect', 'start');
+    if (scenario.artifacts.some((a) => a === 'spans' || a.startsWith('spans:'))) {
+      const collected = outputs.flatMap((o) => spansFromOutput(o, ex.tags));
+      if (collected.length > 0) env.store.ingest(collected);
+    }
+    // Stop first: SDKs flush their last spans on SIGTERM; then wait until nothing more arrives.
+    ex.trace.beginCleanup();
+    ex.containers = await ex.set.stop();
+    // Removing the stopped containers overlaps the wait for the last spans (their senders are gone).
+    disposal = ex.set.dispose();
+    await waitForQuiet(env.store, env.receiver, ex.info.executionId, { quietMs: env.quietMs, maxWaitMs: env.maxSpanWaitMs, signal: env.signal });
+    phase('collect', 'end');
+  } catch (error) {
+    ex.problems.push(env.signal.aborted ? { code: 'runner.cancelled', message: 'the run was cancelled (SIGINT/SIGTERM); its containers were removed' } : toProblem(error));
+    if (ex.set && ex.containers.length === 0) ex.containers = await ex.set.evidence().catch(() => []);
+  } finally {
+    env.signal.removeEventListener('abort', cancel);
+    phase('cleanup', 'start');
+    ex.trace.beginCleanup();
+    const cleanupProblems: string[] = [];
+    await (disposal ?? ex.set?.dispose())?.catch((e: unknown) => {
+      const p = toProblem(e);
+      cleanupProblems.push(p.message);
+      ex.problems.push(p);
+    });
+    const failure = ex.problems[0]?.message ?? ex.steps.find((s) => s.verdict === 'failed' || s.verdict === 'error')?.message;
+    ex.trace.endCleanup(cleanupProblems.length === 0, failure, cleanupProblems);
+    phase('cleanup', 'end');
+  }
+}
+
+/** Records the execution's end: history, events, the failure hook for what did not pass. */
+async function finish(env: RunnerEnvironment, test: string, execution: ScenarioExecution, info: ExecutionInfo): Promise<void> {
+  const evidence = { steps: execution.steps, containers: execution.containers, expectations: execution.expectations, problems: execution.problems, traceHash: execution.traceHash, spanCount: execution.spanCount };
+  const warn = (message: string): void => env.emit({ type: 'warning', message });
+  await recordQuietly(`execution ${execution.runId}`, () => env.store.finishExecution(execution.runId, executionOutcome(execution)), warn);
+  const stats = execution.stats ?? [];
+  if (stats.length > 0) await recordQuietly(`container stats of ${execution.runId}`, () => env.store.addContainerStats(statsRows(execution.runId, stats)), warn);
+  env.emit({
+    type: 'execution-finished',
+    test,
+    executionId: execution.runId,
+    scenario: execution.scenario,
+    iteration: execution.iteration,
+    verdict: execution.verdict,
+    spanCount: execution.spanCount,
+    expectations: execution.expectations.length,
+    failedExpectations: execution.expectations.filter((e) => !e.passed).length,
+    durationMs: execution.durationMs,
+    problems: execution.problems.map((p) => p.message),
+  });
+  if (execution.verdict !== 'passed') await env.hooks.call('onExecutionFailed', info, execution.verdict, evidence);
+  await env.hooks.call('onExecutionEnd', info, execution.verdict);
 }

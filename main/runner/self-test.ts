@@ -1,7 +1,8 @@
 // The built-in test `clnrm self-test` runs: a busybox service, steps with expected exit codes and
-// output (in the service and in a fresh container), and expectations over the RUNNER'S OWN spans
-// (clnrm.scenario → clnrm.service.start → clnrm.container.start, clnrm.step:* → clnrm.container.exec),
-// so a runner that stops tracing, orders steps wrongly or misreports exit codes fails it.
+// output (in the service and in a fresh container), and expectations over the RUNNER'S OWN spans in
+// clnrm's shapes (clnrm.run → clnrm.service.start → clnrm.container.start, clnrm.run → clnrm.step:* →
+// clnrm.container.exec with container.* events, clnrm.run → clnrm.cleanup → clnrm.container.stop), so a
+// runner that stops tracing, orders steps wrongly or misreports exit codes fails it.
 export const SELF_TEST_FILE = '<self-test>';
 
 export const SELF_TEST_SOURCE = `# clnrm self-test: the runner checks its own trace.
@@ -37,9 +38,16 @@ command = ["echo", "fresh"]
 expected_output_regex = "^fresh"
 
 [[expect.span]]
+name = "clnrm.run"
+kind = "internal"
+attrs.all = { "result" = "pass", "component" = "runner" }
+
+[[expect.span]]
 name = "clnrm.step:echo_in_service"
-parent = "clnrm.scenario"
-attrs.all = { "process.exit.code" = 0, "clnrm.service" = "box" }
+parent = "clnrm.run"
+kind = "internal"
+attrs.all = { "exit.code" = 0, "result" = "pass", "step.index" = 0 }
+events.any = ["container.exec"]
 
 [[expect.span]]
 name = "clnrm.container.exec"
@@ -47,25 +55,41 @@ parent = "clnrm.step:echo_in_service"
 
 [[expect.span]]
 name = "clnrm.step:expected_exit_code"
-attrs.all = { "process.exit.code" = 3, "clnrm.step.verdict" = "passed" }
+attrs.all = { "exit.code" = 3, "result" = "pass" }
 
 [[expect.span]]
-name = "clnrm.container.run"
-parent = "clnrm.step:fresh_container"
-attrs.all = { "process.exit.code" = 0 }
+name = "clnrm.step:fresh_container"
+parent = "clnrm.run"
+events.all = ["container.start", "container.exec", "container.stop"]
+
+[[expect.span]]
+name = "clnrm.service.start"
+parent = "clnrm.run"
+attrs.all = { "service.name" = "box", "service.type" = "generic_container" }
 
 [[expect.span]]
 name = "clnrm.container.start"
 parent = "clnrm.service.start"
-attrs.all = { "clnrm.service" = "box" }
+attrs.all = { "container.image" = "cleanroom/busybox:latest" }
+
+[[expect.span]]
+name = "clnrm.cleanup"
+parent = "clnrm.run"
+attrs.all = { "cleanup.triggered" = "true", "cleanup.success" = "true" }
+events.any = ["container.stop", "container.remove", "cleanup.complete"]
 
 [expect.graph]
 must_include = [
-  ["clnrm.scenario", "clnrm.service.start"],
+  ["clnrm.run", "clnrm.service.start"],
   ["clnrm.service.start", "clnrm.container.start"],
-  ["clnrm.scenario", "clnrm.step:fresh_container"],
+  ["clnrm.run", "clnrm.step:fresh_container"],
+  ["clnrm.cleanup", "clnrm.container.stop"],
 ]
 acyclic = true
+
+[[expect.window]]
+outer = "clnrm.run"
+contains = ["clnrm.service.start", "clnrm.step:echo_in_service", "clnrm.step:fresh_container", "clnrm.cleanup"]
 
 [expect.order]
 must_precede = [
@@ -77,5 +101,5 @@ must_precede = [
 
 [expect.counts]
 errors_total = { eq = 0 }
-by_name = { "clnrm.container.start" = { eq = 1 }, "clnrm.container.stop" = { eq = 1 }, "clnrm.step:*" = { eq = 3 } }
+by_name = { "clnrm.run" = { eq = 1 }, "clnrm.service.start" = { eq = 1 }, "clnrm.container.start" = { eq = 1 }, "clnrm.container.stop" = { eq = 1 }, "clnrm.step:*" = { eq = 3 } }
 `;

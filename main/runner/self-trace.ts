@@ -1,12 +1,16 @@
-// The runner traces itself: `clnrm.run` (root), `clnrm.test`, `clnrm.scenario`, `clnrm.service.start`,
-// `clnrm.container.start|exec|stop`, `clnrm.step:<name>`. Spans are built with the shared model and
-// handed to a sink (the store) when they end, so the studio shows a run's own timeline beside the
-// system's spans. Each span is also kept on the test it belongs to: `clnrm self-test` evaluates
-// expectations over them.
+// The runner traces itself the way clnrm does, so a clnrm user's expectations about `clnrm.run`,
+// `clnrm.service.start`, `clnrm.step:<name>`, `clnrm.cleanup`… answer here as they do there (names,
+// kinds, parents, attributes and events: see the runner README's "The runner's own trace").
+// Spans are built with the shared model and handed to a sink (the store) when they end. An open span
+// can be read as it is now (`snapshot`), which is how a test's expectations see `clnrm.run` while
+// the run is still going.
 import { randomBytes } from 'node:crypto';
-import { buildSpan, fromPlain, type KeyValue, type Resource, type Span, type SpanStatus } from '../../shared/model';
+import { buildSpan, fromPlain, type KeyValue, type Resource, type Span, type SpanEvent, type SpanKind, type SpanStatus } from '../../shared/model';
 
 export type AttributeValues = Record<string, string | number | boolean | undefined>;
+
+/** The version our spans report as `clnrm.version` and `service.version`. */
+export const CLNRM_VERSION = '0.1.0';
 
 /** Epoch milliseconds (fractional) → exact nanoseconds as a decimal string. */
 export function msToNanoString(ms: number): string {
@@ -28,12 +32,16 @@ export interface OpenSpan {
   readonly traceId: string;
   readonly spanId: string;
   readonly name: string;
+  /** Adds attributes to the span before it ends. */
+  set(attributes: AttributeValues): void;
+  /** Records an event (clnrm's `container.start`, `container.exec`, …) at `atMs` (default now). */
+  event(name: string, attributes?: AttributeValues, atMs?: number): void;
   /** Ends the span (once) with more attributes and a status; returns it. */
-  end(attributes?: AttributeValues, status?: SpanStatus, endMs?: number): Span | undefined;
-  /** Starts a child span of this one. */
-  child(name: string, attributes?: AttributeValues, startMs?: number): OpenSpan;
-  /** Starts a child whose spans (its own and its descendants') are also pushed onto `collector`. */
-  childCollecting(name: string, attributes: AttributeValues, collector: Span[]): OpenSpan;
+  end(attributes?: AttributeValues, status?: SpanStatus, endMs?: number): Span;
+  /** The span as it is now, ending now, without ending it (or the ended span). */
+  snapshot(attributes?: AttributeValues): Span;
+  /** Starts a child span in this span's trace, under `tracer`'s resource (default this span's). */
+  child(name: string, attributes?: AttributeValues, options?: { startMs?: number; kind?: SpanKind; tracer?: SelfTracer }): OpenSpan;
 }
 
 /** Receives every finished span. */
@@ -42,52 +50,66 @@ export type SpanSinkFn = (span: Span) => void;
 export class SelfTracer {
   private readonly resource: Resource;
 
-  /** `runId` tags the runner's spans (`clnrm.run_id`) apart from any scenario's own spans. */
+  /**
+   * `resourceTags` are added to the resource of every span (`clnrm.run_id`, and for the spans of one
+   * execution `clnrm.execution_id`), which is how the store files them with the run and the execution.
+   */
   constructor(
     private readonly sink: SpanSinkFn,
-    readonly runId: string,
+    readonly resourceTags: Readonly<Record<string, string>>,
   ) {
-    this.resource = {
-      attributes: toAttributes({ 'service.name': 'clnrm', 'service.version': '0.1.0', 'clnrm.run_id': runId, 'clnrm.scenario': 'clnrm.runner' }),
-    };
+    this.resource = { attributes: toAttributes({ 'service.name': 'clnrm', 'service.version': CLNRM_VERSION, ...resourceTags }) };
+  }
+
+  /** The same sink with more resource tags (an execution's spans); ended spans also go to `collector`. */
+  with(tags: Readonly<Record<string, string>>, collector?: Span[]): SelfTracer {
+    const sink: SpanSinkFn = collector ? (span) => (collector.push(span), this.sink(span)) : this.sink;
+    return new SelfTracer(sink, { ...this.resourceTags, ...tags });
   }
 
   /** A root span in a fresh trace. */
   root(name: string, attributes: AttributeValues = {}): OpenSpan {
-    return this.open(randomBytes(16).toString('hex'), undefined, name, attributes, nowMs(), []);
+    return this.open(randomBytes(16).toString('hex'), undefined, name, attributes, nowMs(), 'internal');
   }
 
-  private open(traceId: string, parentSpanId: string | undefined, name: string, attributes: AttributeValues, startMs: number, collectors: Span[][]): OpenSpan {
+  private open(traceId: string, parentSpanId: string | undefined, name: string, attributes: AttributeValues, startMs: number, kind: SpanKind): OpenSpan {
     const spanId = randomBytes(8).toString('hex');
     let ended: Span | undefined;
     const attrs: AttributeValues = { ...attributes };
-    const self: OpenSpan = {
+    const events: SpanEvent[] = [];
+    const build = (more: AttributeValues, status: SpanStatus, endMs: number): Span =>
+      buildSpan({
+        traceId,
+        spanId,
+        parentSpanId,
+        name,
+        kind,
+        startTimeUnixNano: msToNanoString(startMs),
+        endTimeUnixNano: msToNanoString(Math.max(endMs, startMs)),
+        attributes: toAttributes({ ...attrs, ...more }),
+        events: [...events],
+        status,
+        resource: this.resource,
+        scope: { name: 'cleanroom.runner', version: CLNRM_VERSION },
+      });
+    return {
       traceId,
       spanId,
       name,
+      set: (more) => void Object.assign(attrs, more),
+      event: (eventName, eventAttributes = {}, atMs = nowMs()) => {
+        if (!ended) events.push({ name: eventName, timeUnixNano: msToNanoString(atMs), attributes: toAttributes(eventAttributes) });
+      },
       end: (more = {}, status = { code: 'unset' }, endMs = nowMs()) => {
         if (ended) return ended;
-        ended = buildSpan({
-          traceId,
-          spanId,
-          parentSpanId,
-          name,
-          kind: 'internal',
-          startTimeUnixNano: msToNanoString(startMs),
-          endTimeUnixNano: msToNanoString(Math.max(endMs, startMs)),
-          attributes: toAttributes({ ...attrs, ...more }),
-          status,
-          resource: this.resource,
-          scope: { name: 'cleanroom.runner', version: '0.1.0' },
-        });
-        for (const list of collectors) list.push(ended);
+        ended = build(more, status, endMs);
         this.sink(ended);
         return ended;
       },
-      child: (childName, childAttributes = {}, childStart = nowMs()) => this.open(traceId, spanId, childName, childAttributes, childStart, collectors),
-      childCollecting: (childName, childAttributes, collector) => this.open(traceId, spanId, childName, childAttributes, nowMs(), [...collectors, collector]),
+      snapshot: (more = {}) => ended ?? build(more, { code: 'unset' }, nowMs()),
+      child: (childName, childAttributes = {}, options = {}) =>
+        (options.tracer ?? this).open(traceId, spanId, childName, childAttributes, options.startMs ?? nowMs(), options.kind ?? 'internal'),
     };
-    return self;
   }
 }
 

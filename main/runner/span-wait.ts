@@ -11,6 +11,16 @@ export function spanExecutionId(span: Span): string | undefined {
   return value === undefined ? undefined : toText(value);
 }
 
+/** The system's spans of one execution as the store holds them now (the runner's own are kept by ExecutionTrace). */
+export function executionSpans(store: TraceStore, executionId: string): Span[] {
+  return store.live.spans({ executionId });
+}
+
+/** Whether a span arriving now belongs to the execution (the system's or the runner's own). */
+export function belongsToExecution(executionId: string): (span: Span) => boolean {
+  return (span) => spanExecutionId(span) === executionId;
+}
+
 export interface QuietOptions {
   /**
    * No new span for this long means complete. Default 60. The runner waits only after every container
@@ -27,11 +37,11 @@ export interface QuietOptions {
 const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * Resolves once the receiver has handed every accepted span to the store and spans of execution `runId` then
+ * Resolves once the receiver has handed every accepted span to the store and spans of execution `executionId` then
  * stopped arriving for `quietMs` (or `maxWaitMs` passed). Returns whether it settled (false: the bound
  * hit while spans still arrived).
  */
-export async function waitForQuiet(store: TraceStore, receiver: Receiver, runId: string, options: QuietOptions = {}): Promise<boolean> {
+export async function waitForQuiet(store: TraceStore, receiver: Receiver, executionId: string, options: QuietOptions = {}): Promise<boolean> {
   const quietMs = options.quietMs ?? 60;
   const maxWaitMs = options.maxWaitMs ?? 5000;
   const deadline = Date.now() + maxWaitMs;
@@ -42,7 +52,7 @@ export async function waitForQuiet(store: TraceStore, receiver: Receiver, runId:
   let since = Date.now();
   while (!options.signal?.aborted) {
     // Spans already accepted by the receiver but not yet in the store count as "still arriving".
-    const now = store.live.spans({ executionId: runId }).length + receiver.queued;
+    const now = store.live.spans({ executionId }).length + receiver.queued;
     if (now !== count) {
       count = now;
       since = Date.now();
@@ -59,6 +69,7 @@ export async function waitForQuiet(store: TraceStore, receiver: Receiver, runId:
 export function storeSpanWaiter(store: TraceStore): SpanWaiter {
   return ({ runId, spanName, signal }) =>
     new Promise<void>((resolve) => {
+      // The Docker layer's run identity is the execution's.
       if (store.live.spans({ executionId: runId, spanName }).length > 0) return resolve();
       const unsubscribe = store.subscribe(
         () => {

@@ -1,13 +1,14 @@
-// One concrete test (one matrix combination): each scenario in order, `[determinism]` iterations
-// compared by normalized trace hash (differences named with diffTraces), plugin hooks around it.
+// One concrete test (one matrix combination): its `clnrm.test` span, its own plugins, each scenario in
+// order, `[determinism]` iterations compared by normalized trace hash (differences named with diffTraces).
 import { toProblem, type Problem } from '../../shared/errors';
 import { diffTraces } from '../../shared/expect';
 import type { Span } from '../../shared/model';
-import type { PluginRegistry } from '../../shared/plugins';
+import type { TestInfo } from '../../shared/plugins';
 import type { TestFile } from '../../shared/spec';
 import { loadTestPlugins } from './plugins';
 import { runScenario, type RunnerEnvironment } from './scenario';
 import { errorStatus, type OpenSpan } from './self-trace';
+import { executionSpans } from './span-wait';
 import type { DeterminismResult, ScenarioExecution, TestResult, Verdict } from './types';
 
 export const DEFAULT_DETERMINISM_ITERATIONS = 5;
@@ -15,27 +16,13 @@ export const DEFAULT_DETERMINISM_ITERATIONS = 5;
 export interface TestRequest {
   readonly test: TestFile;
   readonly file: string;
-  readonly runSpan: OpenSpan;
-  readonly plugins?: PluginRegistry;
-  /** Evaluate expectations over the runner's own spans too (self-test). */
+  /** Judge the runner's own spans too (self-test). */
   readonly includeRunnerSpans?: boolean;
   /** Where relative paths (plugin modules of inline tests) resolve. */
   readonly cwd?: string;
 }
 
-/** Span names the runner itself emits (see self-trace.ts). */
-const RUNNER_SPAN_NAME = /"clnrm\.(run|test|scenario|evaluate|step:[^"]*|service\.start|container\.[a-z]+)"/;
-
-/**
- * The runner's own spans join the evaluated trace when an expectation names one of them (as clnrm's
- * self-testing files do); otherwise only the system's spans are evaluated, so counts such as
- * `spans_total` describe the system alone.
- */
-export function expectsRunnerSpans(test: TestFile): boolean {
-  return RUNNER_SPAN_NAME.test(JSON.stringify([test.expect ?? {}, test.orchestration?.temporal ?? {}]));
-}
-
-function determinismOf(executions: ScenarioExecution[], spansOf: (runId: string) => Span[]): DeterminismResult {
+function determinismOf(executions: ScenarioExecution[], spansOf: (executionId: string) => Span[]): DeterminismResult {
   const hashes = executions.map((e) => e.traceHash);
   const differing = executions.findIndex((e) => e.traceHash !== hashes[0]);
   if (differing < 0) return { iterations: executions.length, hashes, passed: true, differences: [] };
@@ -49,58 +36,58 @@ function testVerdict(executions: ScenarioExecution[], determinism: DeterminismRe
   return 'passed';
 }
 
+async function runScenarios(env: RunnerEnvironment, req: TestRequest, testSpan: OpenSpan): Promise<{ executions: ScenarioExecution[]; determinism: DeterminismResult[] }> {
+  const { test, file } = req;
+  const iterations = test.determinism ? (test.determinism.iterations ?? DEFAULT_DETERMINISM_ITERATIONS) : 1;
+  const executions: ScenarioExecution[] = [];
+  const determinism: DeterminismResult[] = [];
+  for (const scenario of test.scenarios) {
+    const runs: ScenarioExecution[] = [];
+    for (let iteration = 1; iteration <= iterations && !env.signal.aborted; iteration++) {
+      const execution = await runScenario(env, { test, file, scenario, iteration, iterations, testSpan, includeRunnerSpans: req.includeRunnerSpans });
+      runs.push(execution);
+      // An execution that could not run (services did not start) says nothing about determinism.
+      if (execution.verdict === 'error') break;
+    }
+    executions.push(...runs);
+    if (iterations > 1 && runs.length === iterations) determinism.push(determinismOf(runs, (id) => executionSpans(env.store, id)));
+  }
+  return { executions, determinism };
+}
+
 export async function runTest(env: RunnerEnvironment, req: TestRequest): Promise<TestResult> {
   const { test, file } = req;
   const startedMs = Date.now();
-  const runnerSpans: Span[] = [];
-  const testSpan = req.runSpan.childCollecting('clnrm.test', { 'clnrm.test': test.name, 'clnrm.test_file': file }, runnerSpans);
-  env.emit({ type: 'test-start', test: test.name, file });
-  const info = { runId: env.tracer.runId, testName: test.name, file };
+  const testSpan = env.runSpan.child('clnrm.test', { 'test.name': test.name, 'test.file': file, 'test.hermetic': true, component: 'test_executor' });
+  env.emit({ type: 'test-started', test: test.name, file });
+  const info: TestInfo = { runId: env.runId, testName: test.name, file };
   const problems: Problem[] = [];
-  const executions: ScenarioExecution[] = [];
-  const determinism: DeterminismResult[] = [];
-  const iterations = test.determinism ? (test.determinism.iterations ?? DEFAULT_DETERMINISM_ITERATIONS) : 1;
-  const registries: PluginRegistry[] = req.plugins ? [req.plugins] : [];
-  let own: PluginRegistry | undefined;
-  try {
-    const loaded = await loadTestPlugins(test, file, req.cwd ?? process.cwd(), (plugin, message) => env.emit({ type: 'log', source: `${test.name} [${plugin}]`, message }));
-    for (const warning of loaded.warnings) env.emit({ type: 'warning', message: `${file}: ${warning}` });
-    own = loaded.registry;
-    if (own) registries.push(own);
-    for (const registry of registries) await registry.testStart(info);
-    if (test.scenarios.length === 0) problems.push({ code: 'toml.shape', message: 'the test has no scenario: add [[scenario]] or [[steps]]', file });
-    for (const scenario of test.scenarios) {
-      const runs: ScenarioExecution[] = [];
-      for (let iteration = 1; iteration <= iterations && !env.signal.aborted; iteration++) {
-        const execution = await runScenario(env, {
-          test,
-          file,
-          scenario,
-          iteration,
-          iterations,
-          testSpan,
-          runnerSpans: req.includeRunnerSpans || expectsRunnerSpans(test) ? runnerSpans : undefined,
-        });
-        runs.push(execution);
-        if (registries.length > 0) {
-          for (const span of env.store.live.spans({ executionId: execution.runId })) for (const registry of registries) registry.span(span, { ...info, scenario: scenario.name, iteration });
-        }
-        // An execution that could not run (services did not start) says nothing about determinism.
-        if (execution.verdict === 'error') break;
-      }
-      executions.push(...runs);
-      if (iterations > 1 && runs.length === iterations) determinism.push(determinismOf(runs, (runId) => env.store.live.spans({ executionId: runId })));
-    }
-  } catch (error) {
+  let executions: ScenarioExecution[] = [];
+  let determinism: DeterminismResult[] = [];
+  const loaded = await loadTestPlugins(test, file, req.cwd ?? process.cwd(), {
+    log: (plugin, message) => env.emit({ type: 'log', source: `${test.name} [${plugin}]`, message }),
+    onFailure: (problem) => env.emit({ type: 'warning', message: `${file}: ${problem.message}` }),
+  }).catch((error: unknown) => {
     problems.push(toProblem(error));
+    return undefined;
+  });
+  for (const warning of loaded?.warnings ?? []) env.emit({ type: 'warning', message: `${file}: ${warning}` });
+  const hooks = env.hooks.with(loaded?.registry);
+  const scoped: RunnerEnvironment = { ...env, hooks };
+  if (loaded) {
+    await hooks.call('onTestStart', info);
+    if (test.scenarios.length === 0) problems.push({ code: 'toml.shape', message: 'the test has no scenario: add [[scenario]] or [[steps]]', file });
+    try {
+      ({ executions, determinism } = await runScenarios(scoped, req, testSpan));
+    } catch (error) {
+      problems.push(toProblem(error));
+    }
   }
   const durationMs = Date.now() - startedMs;
-  const passed = testVerdict(executions, determinism, problems) === 'passed';
-  for (const registry of registries) await registry.testEnd({ ...info, passed, durationMs }).catch((e: unknown) => problems.push(toProblem(e)));
-  await own?.dispose().catch((e: unknown) => problems.push(toProblem(e)));
-  // A plugin that failed at the end still makes the test an error.
   const verdict = testVerdict(executions, determinism, problems);
-  testSpan.end({ 'clnrm.verdict': verdict, 'clnrm.executions': executions.length }, verdict === 'passed' ? { code: 'ok' } : errorStatus(verdict));
+  await hooks.call('onTestEnd', { ...info, passed: verdict === 'passed', verdict, durationMs });
+  await loaded?.registry?.dispose();
+  testSpan.end({ result: verdict === 'passed' ? 'pass' : 'fail', 'test.verdict': verdict, 'test.executions': executions.length }, verdict === 'passed' ? { code: 'ok' } : errorStatus(verdict));
   const result: TestResult = {
     file,
     name: test.name,
@@ -111,6 +98,6 @@ export async function runTest(env: RunnerEnvironment, req: TestRequest): Promise
     ...(determinism.length > 0 ? { determinism } : {}),
     problems,
   };
-  env.emit({ type: 'test-end', result });
+  env.emit({ type: 'test-finished', test: test.name, file, verdict, durationMs, ...(problems[0] ? { reason: problems[0].message } : {}) });
   return result;
 }

@@ -3,30 +3,16 @@
 // reports, the store's run records and later self-healing read.
 import type { Problem } from '../../shared/errors';
 import type { ExpectationResult, TraceDifference } from '../../shared/expect';
+import type { StepRecord } from '../../shared/run';
 import type { ContainerEvidence, ContainerStatsSample } from '../docker';
 
 export type Verdict = 'passed' | 'failed' | 'error' | 'skipped';
 
-export interface StepResult {
-  readonly name: string;
-  /** Where it ran: a service id, or `fresh:<image>` for a one-off container. */
-  readonly target: string;
-  readonly command: readonly string[];
-  readonly verdict: Verdict;
-  readonly exitCode: number | null;
-  readonly expectedExitCode: number;
-  readonly timedOut: boolean;
-  readonly durationMs: number;
-  /** Why it failed (exit code, output pattern, timeout), when it did. */
-  readonly message?: string;
-  /** A failure that `continue_on_failure` let pass. */
-  readonly continued?: boolean;
-  readonly stdoutTail: string;
-  readonly stderrTail: string;
-}
+/** One step's outcome: the history record's shape (shared/run/records.ts). */
+export type StepResult = StepRecord;
 
 export interface ScenarioExecution {
-  /** The execution's own run id: labels of its containers and `clnrm.run_id` of its spans. */
+  /** The execution's id: labels of its containers and `clnrm.execution_id` of its spans. */
   readonly runId: string;
   readonly scenario: string;
   /** 1-based; 1 without `[determinism]`. */
@@ -82,15 +68,3 @@ export interface RunSummary {
   /** Why the run as a whole could not proceed (Docker unavailable…). */
   readonly environmentProblem?: Problem;
 }
-
-/** Live events for progress views. */
-export type RunEvent =
-  | { readonly type: 'run-start'; readonly runId: string; readonly files: number; readonly tests: number; readonly receiver: string }
-  | { readonly type: 'test-start'; readonly test: string; readonly file: string }
-  | { readonly type: 'scenario-start'; readonly test: string; readonly scenario: string; readonly iteration: number; readonly iterations: number; readonly runId: string }
-  | { readonly type: 'services-ready'; readonly test: string; readonly services: string[]; readonly durationMs: number }
-  | { readonly type: 'step-end'; readonly test: string; readonly step: StepResult }
-  | { readonly type: 'scenario-end'; readonly test: string; readonly execution: ScenarioExecution }
-  | { readonly type: 'test-end'; readonly result: TestResult }
-  | { readonly type: 'warning'; readonly message: string }
-  | { readonly type: 'log'; readonly source: string; readonly message: string };

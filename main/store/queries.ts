@@ -68,7 +68,7 @@ export interface SpanStat {
 function toMillis(value: number | Date | string): number {
   const ms = typeof value === 'number' ? value : value instanceof Date ? value.getTime() : Date.parse(value);
   if (!Number.isFinite(ms)) {
-    throw new StudioError({ code: 'cli.usage', message: `"${String(value)}" is not a time: give ms since the epoch, a Date, or ISO 8601 text (2026-01-31T12:00:00Z).` });
+    throw new StudioError({ code: 'store.query', message: `"${String(value)}" is not a time: give ms since the epoch, a Date, or ISO 8601 text (2026-01-31T12:00:00Z).` });
   }
   return ms;
 }

@@ -1,20 +1,18 @@
 // Runs tests for the studio: `runTest` starts main/runner's runTests in the background on the
 // studio's own store (so the run's spans appear live) under a run id chosen here and answered at once
 // (the same id the runner tags every span with and keys the run's history by), forwards every runner
-// event as a typed `runEvent` (./run-events) and turns its summary (via ./runner-adapter) into
+// event (typed, shared/run/events.ts) as `runEvent` and turns its summary (via ./runner-adapter) into
 // `runFinished`; `cancelRun` aborts one run (the runner removes what it created); `dispose` cancels
 // every run and waits for their clean-up.
 import { resolve } from 'node:path';
 import { StudioError, toProblem } from '../../shared/errors';
 import type { CallArgs, EventPayload } from '../../shared/ipc/contract';
-import type { RunEvent } from '../../shared/run/events';
 import { newRunIdentity } from '../docker';
 import { runTests } from '../runner';
 import type { TraceStore } from '../store';
 import type { EventHub } from './events';
 import type { StudioRunner } from './handlers';
 import { runOutcome } from './runner-adapter';
-import { createRunEventTranslator, runFinishedEvent } from './run-events';
 import { plainProblem } from './trace-files';
 
 type RunTestsFn = typeof runTests;
@@ -28,8 +26,6 @@ export function createStudioRunner(deps: { store: TraceStore; hub: EventHub; cwd
 
   const execute = async (runId: string, file: string, controller: AbortController): Promise<void> => {
     const started = Date.now();
-    const translator = createRunEventTranslator(runId);
-    const forward = (event: RunEvent): void => void deps.hub.emit('runEvent', event);
     let finished: EventPayload<'runFinished'>;
     try {
       const summary = await runImpl({
@@ -40,9 +36,8 @@ export function createStudioRunner(deps: { store: TraceStore; hub: EventHub; cwd
         signal: controller.signal,
         runId,
         origin: 'studio',
-        onEvent: (event) => translator.translate(event).forEach(forward),
+        onEvent: (event) => void deps.hub.emit('runEvent', event),
       });
-      forward(runFinishedEvent(runId, summary, Date.now()));
       const passed = !summary.environmentProblem && summary.tests.length > 0 && summary.tests.every((t) => t.verdict === 'passed');
       finished = {
         runId,

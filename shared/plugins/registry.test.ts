@@ -49,19 +49,23 @@ describe('PluginRegistry', () => {
     expect(() => r.register(plugin('a'))).toThrow(/registered twice/);
   });
 
-  it('calls hooks in order and disposes in reverse, even when one dispose fails', async () => {
+  const execution = { runId: 'r1', testName: 't', file: 'f.clnrm.toml', executionId: 'e1', scenario: 's', iteration: 1 };
+
+  it('calls hooks in order and disposes in reverse; a failing dispose is reported and the rest still dispose', async () => {
     const log: string[] = [];
+    const failures: string[] = [];
     const r = new PluginRegistry();
     r.register(plugin('b', ['a'], log));
     r.register(plugin('a', [], log));
     const failing = plugin('c', ['b'], log);
     r.register({ ...failing, dispose: () => { log.push('dispose:c'); throw new Error('boom'); } });
-    await r.init(() => ({ config: {}, log: () => {} }));
+    await r.init(() => ({ config: {}, log: () => {} }), (p) => failures.push(`${p.code}: ${p.message}`));
     const test = { runId: 'r1', testName: 't', file: 'f.clnrm.toml' };
-    await r.testStart(test);
-    r.span({ name: 's' } as never, test);
-    await r.testEnd({ ...test, passed: true, durationMs: 1 });
-    await expect(r.dispose()).rejects.toThrow(/Plugin "c" failed in dispose: boom/);
+    await r.call('onTestStart', test);
+    r.span({ name: 's' } as never, execution);
+    await r.call('onTestEnd', { ...test, passed: true, verdict: 'passed', durationMs: 1 });
+    await r.dispose();
+    expect(failures).toEqual(['plugin.failed: Plugin "c" failed in dispose: boom']);
     expect(log).toEqual([
       'init:a', 'init:b', 'init:c',
       'start:a:t', 'start:b:t', 'start:c:t',
@@ -71,9 +75,30 @@ describe('PluginRegistry', () => {
     ]);
   });
 
-  it('wraps hook errors with the plugin name', async () => {
+  it('reports a throwing hook with the plugin name and goes on with the next plugin and the next hook', async () => {
+    const log: string[] = [];
+    const failures: string[] = [];
     const r = new PluginRegistry();
-    r.register({ name: 'x', kind: 'custom', onTestStart: async () => { throw new Error('nope'); } });
-    await expect(r.testStart({ runId: 'r', testName: 't', file: 'f' })).rejects.toThrow('Plugin "x" failed in onTestStart: nope');
+    r.register({ name: 'x', kind: 'custom', onTestStart: async () => { throw new Error('nope'); }, onSpan: () => { throw new Error('bad span'); } });
+    r.register(plugin('y', [], log));
+    await r.init(() => ({ config: {}, log: () => {} }), (p) => failures.push(p.message));
+    await r.call('onTestStart', { runId: 'r', testName: 't', file: 'f' });
+    r.span({ name: 'a' } as never, execution);
+    await r.call('onTestEnd', { runId: 'r', testName: 't', file: 'f', passed: true, verdict: 'passed', durationMs: 1 });
+    expect(failures).toEqual(['Plugin "x" failed in onTestStart: nope', 'Plugin "x" failed in onSpan: bad span']);
+    expect(log).toEqual(['init:y', 'start:y:t', 'span:y:a', 'end:y:true']);
+  });
+
+  it('leaves a plugin whose init throws out of every later hook, but still disposes it', async () => {
+    const log: string[] = [];
+    const failures: string[] = [];
+    const r = new PluginRegistry();
+    r.register({ ...plugin('x', [], log), init: () => { throw new Error('no config'); } });
+    r.register(plugin('y', [], log));
+    await r.init(() => ({ config: {}, log: () => {} }), (p) => failures.push(p.message));
+    await r.call('onTestStart', { runId: 'r', testName: 't', file: 'f' });
+    await r.dispose();
+    expect(failures).toEqual(['Plugin "x" failed in init: no config']);
+    expect(log).toEqual(['init:y', 'start:y:t', 'dispose:y', 'dispose:x']);
   });
 });

@@ -1,14 +1,20 @@
 // Orders plugins by their declared dependencies (Kahn's algorithm, ties broken by registration
-// order so the order is stable) and fans hooks out to them. A missing dependency or a cycle is a
+// order so the order is stable) and fans hooks out to them, isolating each plugin's failures. A missing dependency or a cycle is a
 // Problem naming the plugins involved, raised at `resolve()` time, before any hook runs.
 import { StudioError } from '../errors';
-import type { Plugin, PluginContext, TestInfo, TestOutcome } from './plugin';
+import type { Problem } from '../errors';
 import type { Span } from '../model/span';
+import type { ExecutionInfo, LiveHook, Plugin, PluginContext } from './plugin';
+
+/** Told about every hook that threw (code `plugin.failed`, naming the plugin and the hook). */
+export type PluginFailureHandler = (problem: Problem) => void;
 
 export class PluginRegistry {
   private readonly plugins = new Map<string, Plugin>();
   private ordered: Plugin[] | undefined;
   private initialised: Plugin[] = [];
+  private readonly disabled = new Set<string>();
+  private onFailure?: PluginFailureHandler;
 
   register(plugin: Plugin): void {
     if (!plugin.name) throw new StudioError({ code: 'plugin.failed', message: 'A plugin must have a non-empty name.' });
@@ -68,52 +74,69 @@ export class PluginRegistry {
     return order;
   }
 
-  async init(contextFor: (plugin: Plugin) => PluginContext): Promise<void> {
+  /**
+   * Initialises plugins in order. One whose init throws is reported to `onFailure` and left out of
+   * every later hook (its dispose still runs); the others go on.
+   */
+  async init(contextFor: (plugin: Plugin) => PluginContext, onFailure: PluginFailureHandler): Promise<void> {
+    this.onFailure = onFailure;
     for (const plugin of this.resolve()) {
-      await callHook(plugin, 'init', () => plugin.init?.(contextFor(plugin)));
       this.initialised.push(plugin);
-    }
-  }
-
-  async testStart(test: TestInfo): Promise<void> {
-    for (const plugin of this.resolve()) await callHook(plugin, 'onTestStart', () => plugin.onTestStart?.(test));
-  }
-
-  span(span: Span, test: TestInfo): void {
-    for (const plugin of this.resolve()) {
-      if (!plugin.onSpan) continue;
       try {
-        plugin.onSpan(span, test);
+        await plugin.init?.(contextFor(plugin));
       } catch (error) {
-        throw hookError(plugin, 'onSpan', error);
+        this.disabled.add(plugin.name);
+        onFailure(hookError(plugin, 'init', error).problem);
       }
     }
   }
 
-  async testEnd(outcome: TestOutcome): Promise<void> {
-    for (const plugin of this.resolve()) await callHook(plugin, 'onTestEnd', () => plugin.onTestEnd?.(outcome));
+  /**
+   * Calls `hook` on every active plugin in dependency order, one after the other, awaiting each. A hook
+   * that throws is reported to the handler given to `init` and does not stop the others.
+   */
+  async call<H extends LiveHook>(hook: H, ...args: Parameters<NonNullable<Plugin[H]>>): Promise<void> {
+    for (const plugin of this.active()) {
+      const fn = plugin[hook] as ((...a: unknown[]) => unknown) | undefined;
+      if (!fn) continue;
+      try {
+        await fn.apply(plugin, args);
+      } catch (error) {
+        this.report(plugin, hook, error);
+      }
+    }
   }
 
-  /** Disposes initialised plugins in reverse order; every plugin is disposed even if one fails. */
+  /** `onSpan` for every active plugin, synchronously (spans arrive in the receiver's batches). */
+  span(span: Span, execution: ExecutionInfo): void {
+    for (const plugin of this.active()) {
+      if (!plugin.onSpan) continue;
+      try {
+        plugin.onSpan(span, execution);
+      } catch (error) {
+        this.report(plugin, 'onSpan', error);
+      }
+    }
+  }
+
+  /** Disposes initialised plugins in reverse order; every plugin is disposed, failures are reported. */
   async dispose(): Promise<void> {
-    const errors: unknown[] = [];
     for (const plugin of [...this.initialised].reverse()) {
       try {
         await plugin.dispose?.();
       } catch (error) {
-        errors.push(hookError(plugin, 'dispose', error));
+        this.report(plugin, 'dispose', error);
       }
     }
     this.initialised = [];
-    if (errors.length > 0) throw errors[0];
   }
-}
 
-async function callHook(plugin: Plugin, hook: string, call: () => void | Promise<void> | undefined): Promise<void> {
-  try {
-    await call();
-  } catch (error) {
-    throw hookError(plugin, hook, error);
+  private active(): Plugin[] {
+    return this.initialised.filter((p) => !this.disabled.has(p.name));
+  }
+
+  private report(plugin: Plugin, hook: string, error: unknown): void {
+    this.onFailure?.(hookError(plugin, hook, error).problem);
   }
 }
 

@@ -57,7 +57,7 @@ export const ContainerRecordSchema = z.object({
   startedAt: z.string().nullable(),
   finishedAt: z.string().nullable(),
   restartCount: z.number().int(),
-  logTail: z.array(z.string()),
+  logTail: z.array(z.string()).readonly(),
   collectedAt: z.string(),
 });
 export type ContainerRecord = z.infer<typeof ContainerRecordSchema>;

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseTestFile } from '../../shared/spec';
 import { SELF_TEST_SOURCE } from './self-test';
-import { expectsRunnerSpans } from './test-run';
+import { expectsRunnerSpans } from './evaluation';
 
 const parse = (source: string) => {
   const parsed = parseTestFile(source);

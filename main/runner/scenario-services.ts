@@ -1,0 +1,66 @@
+// The `services` phase of an execution: the test file's services as service definitions (OTLP wiring and
+// the execution's tags in their environment, `[limits]`), started in dependency levels on a fresh
+// network; then the plugins' `onServicesReady` with handles to what runs.
+import { toProblem } from '../../shared/errors';
+import type { ExecutionInfo, ServiceHandle } from '../../shared/plugins';
+import type { TestFile } from '../../shared/spec';
+import { newRunIdentity, type ServiceDefinition, type ServiceEvent } from '../docker';
+import type { ExecutionTrace } from './execution-trace';
+import type { RunnerEnvironment } from './scenario';
+import { resourceAttributes } from './scenario';
+import { serviceFromSpecWithLimits } from './services';
+import type { ServiceSetPort } from './service-port';
+import { storeSpanWaiter } from './span-wait';
+
+export interface ServicesRequest {
+  readonly test: TestFile;
+  readonly info: ExecutionInfo;
+  readonly tags: Readonly<Record<string, string>>;
+  readonly onEvent: (e: ServiceEvent) => void;
+  readonly trace: ExecutionTrace;
+}
+
+/** The environment every service and step of the execution gets: where to send spans, and our tags. */
+export function otelEnvironment(env: RunnerEnvironment, tags: Readonly<Record<string, string>>, fileEnv: Readonly<Record<string, string>> = {}): Record<string, string> {
+  return {
+    OTEL_EXPORTER_OTLP_ENDPOINT: env.otlpEndpoint,
+    OTEL_RESOURCE_ATTRIBUTES: resourceAttributes(fileEnv.OTEL_RESOURCE_ATTRIBUTES, tags),
+  };
+}
+
+/** The execution's set of services, planned but not started (throws for an invalid plan: cycles, bad references). */
+export function createServices(env: RunnerEnvironment, req: ServicesRequest): { set: ServiceSetPort; defs: ServiceDefinition[] } {
+  const { test } = req;
+  const defs = Object.values(test.services).map((s) =>
+    serviceFromSpecWithLimits(s, { baseEnv: { OTEL_SERVICE_NAME: s.id }, overrideEnv: otelEnvironment(env, req.tags, s.env) }, test.limits),
+  );
+  const extraEdges = (test.orchestration?.dependency_graph?.edges ?? []).map(([from, to]) => ({ dependency: from, dependent: to }));
+  const set = env.services({
+    services: defs,
+    run: newRunIdentity(req.info.executionId),
+    extraEdges,
+    spanWaiter: storeSpanWaiter(env.store),
+    onEvent: req.onEvent,
+    stopTimeoutMs: env.stopTimeoutMs ?? 5000,
+    hostAddress: env.hostAddress,
+  });
+  return { set, defs };
+}
+
+/**
+ * Starts the services (throws what stopped them, after ending their spans with the reason; the caller
+ * disposes the set either way), then tells the plugins what runs.
+ */
+export async function startServices(env: RunnerEnvironment, req: ServicesRequest, { set, defs }: { set: ServiceSetPort; defs: readonly ServiceDefinition[] }): Promise<void> {
+  try {
+    await set.start();
+  } catch (error) {
+    req.trace.servicesFailed(toProblem(error).message);
+    throw error;
+  }
+  const handles: ServiceHandle[] = set.services().map((s) => {
+    const def = defs.find((d) => d.id === s.id);
+    return { id: s.id, containerId: s.containerId, image: s.image, aliases: [s.id, ...(def?.aliases ?? [])], ports: Object.fromEntries(s.ports) };
+  });
+  await env.hooks.call('onServicesReady', { execution: req.info, network: set.networkName, services: handles });
+}

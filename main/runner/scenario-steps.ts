@@ -1,0 +1,100 @@
+// The `steps` phase of an execution: `run` (a step named after the scenario) then `[[scenario.steps]]`,
+// in order (or all at once with `concurrent = true`), within the scenario's time bound; a failed step
+// skips the rest. Each step is announced to the plugins and as events before and after it runs.
+// Container stats are sampled meanwhile for tests with `[performance]` (or when the run asks).
+import type { ExecutionInfo, StepInfo } from '../../shared/plugins';
+import type { ScenarioSpec, StepSpec, TestFile } from '../../shared/spec';
+import { sampleStats, type ContainerStatsSample } from '../docker';
+import type { ExecutionTrace } from './execution-trace';
+import type { RunnerEnvironment } from './scenario';
+import { otelEnvironment } from './scenario-services';
+import type { ServiceSetPort } from './service-port';
+import { runStep, stepTarget } from './steps';
+import type { StepResult } from './types';
+
+const DEFAULT_SCENARIO_TIMEOUT_MS = 120_000;
+
+export interface StepsRequest {
+  readonly test: TestFile;
+  readonly scenario: ScenarioSpec;
+  readonly info: ExecutionInfo;
+  readonly set: ServiceSetPort;
+  readonly tags: Readonly<Record<string, string>>;
+  readonly trace: ExecutionTrace;
+  /** Results are appended here as steps finish (kept even when the phase is interrupted). */
+  readonly into: StepResult[];
+  readonly stats: ContainerStatsSample[];
+}
+
+export function scenarioSteps(scenario: ScenarioSpec): StepSpec[] {
+  const steps: StepSpec[] = [];
+  if (scenario.runArgv) {
+    steps.push({ name: scenario.name, command: scenario.runArgv, expectedExitCode: 0, env: {}, continueOnFailure: false, service: scenario.service });
+  }
+  return [...steps, ...scenario.steps];
+}
+
+/**
+ * Samples every service's CPU/memory/network back to back while the steps run (the engine measures
+ * each sample over ~1 s). Stopping does not wait for a sample in flight: it is dropped.
+ */
+function sampleWhileRunning(env: RunnerEnvironment, set: ServiceSetPort, into: ContainerStatsSample[]): { stop(): void } {
+  let running = true;
+  void (async () => {
+    while (running) {
+      const batch = await Promise.all(set.services().map((s) => sampleStats(env.docker, s.id, s.containerId)));
+      if (!running) return;
+      for (const sample of batch) if (sample) into.push(sample);
+      if (batch.length === 0) return;
+    }
+  })();
+  return { stop: () => (running = false) };
+}
+
+function skipped(step: StepSpec, scenario: ScenarioSpec, after: string): StepResult {
+  return { name: step.name, target: stepTarget(step, scenario.service), command: [...step.command], verdict: 'skipped', exitCode: null, expectedExitCode: step.expectedExitCode, timedOut: false, durationMs: 0, message: `not run: step "${after}" failed`, stdoutTail: '', stderrTail: '' };
+}
+
+/** Runs the steps; returns each step's full stdout (span artifacts are read from it). */
+export async function runSteps(env: RunnerEnvironment, req: StepsRequest): Promise<string[]> {
+  const { test, scenario, info, set } = req;
+  const policyMs = scenario.policy?.max_execution_time ? scenario.policy.max_execution_time * 1000 : undefined;
+  const deadline = Date.now() + (scenario.timeoutMs ?? policyMs ?? test.meta.timeoutMs ?? DEFAULT_SCENARIO_TIMEOUT_MS);
+  const ctx = { set, scenarioService: scenario.service, env: otelEnvironment(env, req.tags), remainingMs: () => deadline - Date.now(), trace: req.trace };
+  const sampler = env.sampleStats || test.performance ? sampleWhileRunning(env, set, req.stats) : undefined;
+  const outputs: string[] = [];
+  const one = async (step: StepSpec, index: number): Promise<{ result: StepResult; stdout: string }> => {
+    const stepInfo: StepInfo = { execution: info, name: step.name, index, target: stepTarget(step, scenario.service), command: step.command };
+    env.emit({ type: 'step-started', test: test.name, executionId: info.executionId, step: step.name, index, target: stepInfo.target });
+    await env.hooks.call('onStepStart', stepInfo);
+    const ran = await runStep(step, index, ctx);
+    const { result } = ran;
+    env.emit({ type: 'step-finished', test: test.name, executionId: info.executionId, index, result });
+    await env.hooks.call('onStepEnd', stepInfo, result);
+    return ran;
+  };
+  const record = ({ result, stdout }: { result: StepResult; stdout: string }): StepResult => {
+    req.into.push(result);
+    outputs.push(stdout);
+    return result;
+  };
+  try {
+    const all = scenarioSteps(scenario);
+    if (scenario.concurrent) {
+      // Results in declaration order, whatever order they finished in.
+      for (const ran of await Promise.all(all.map((step, i) => one(step, i)))) record(ran);
+      return outputs;
+    }
+    for (const [i, step] of all.entries()) {
+      if (env.signal.aborted) break;
+      const result = record(await one(step, i));
+      if (result.verdict === 'failed' || result.verdict === 'error') {
+        for (const rest of all.slice(i + 1)) req.into.push(skipped(rest, scenario, result.name));
+        break;
+      }
+    }
+    return outputs;
+  } finally {
+    sampler?.stop();
+  }
+}
