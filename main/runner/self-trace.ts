@@ -47,6 +47,14 @@ export interface OpenSpan {
 /** Receives every finished span. */
 export type SpanSinkFn = (span: Span) => void;
 
+/** The resources of the runner's tracers: a span built by one of them is the runner's own. */
+const runnerResources = new WeakSet<Resource>();
+
+/** Whether the runner itself made this span (as ingested: spans read back from the database are new objects). */
+export function isRunnerSpan(span: Span): boolean {
+  return runnerResources.has(span.resource);
+}
+
 export class SelfTracer {
   private readonly resource: Resource;
 
@@ -59,6 +67,7 @@ export class SelfTracer {
     readonly resourceTags: Readonly<Record<string, string>>,
   ) {
     this.resource = { attributes: toAttributes({ 'service.name': 'clnrm', 'service.version': CLNRM_VERSION, ...resourceTags }) };
+    runnerResources.add(this.resource);
   }
 
   /** The same sink with more resource tags (an execution's spans); ended spans also go to `collector`. */

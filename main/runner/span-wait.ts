@@ -4,6 +4,7 @@ import type { Receiver } from '../receiver';
 import type { TraceStore } from '../store';
 import type { SpanWaiter } from '../docker';
 import { findAttribute, toText, type Span } from '../../shared/model';
+import { isRunnerSpan } from './self-trace';
 
 /** The scenario execution a span belongs to (`clnrm.execution_id`). */
 export function spanExecutionId(span: Span): string | undefined {
@@ -13,7 +14,8 @@ export function spanExecutionId(span: Span): string | undefined {
 
 /** The system's spans of one execution as the store holds them now (the runner's own are kept by ExecutionTrace). */
 export function executionSpans(store: TraceStore, executionId: string): Span[] {
-  return store.live.spans({ executionId });
+  // The runner's own spans of the execution carry its id too.
+  return store.live.spans({ executionId }).filter((span) => !isRunnerSpan(span));
 }
 
 /** Whether a span arriving now belongs to the execution (the system's or the runner's own). */
