@@ -22,6 +22,20 @@ describe('contract schemas', () => {
     expect(!inverted.ok && inverted.error.message).toMatch(/minDurationMs/);
   });
 
+  it('bounds listRuns and checks the records it answers with', () => {
+    const q = checkRequest('listRuns', { verdict: 'failed' });
+    expect(q.ok && q.value).toEqual({ verdict: 'failed', limit: 50 });
+    expect(checkRequest('listRuns', { limit: 1000 }).ok).toBe(false);
+    expect(checkRequest('listRuns', { verdict: 'green' }).ok).toBe(false);
+    const environment = { host: 'h', platform: 'p', engine: 'e', clnrmVersion: '0.1.0', ci: false };
+    const run = { id: 'abc123abc123', origin: 'studio', startedAt: 1, environment, files: ['/a.clnrm.toml'], passed: 1, failed: 0, errors: 0, skipped: 0 };
+    const execution = { id: 'e1', runId: 'abc123abc123', testFile: '/a.clnrm.toml', testFileHash: '', testName: 'a', scenario: 's', iteration: 1, startedAt: 1, failedExpectations: 0, failedSteps: 0 };
+    expect(checkResponse('listRuns', { runs: [{ run, executions: [execution] }] }).ok).toBe(true);
+    const badVerdict = checkResponse('listRuns', { runs: [{ run, executions: [{ ...execution, verdict: 'green' }] }] });
+    expect(!badVerdict.ok && badVerdict.error.message).toMatch(/runs\.0\.executions\.0\.verdict/);
+    expect(checkResponse('listRuns', { runs: [{ run: { ...run, origin: 'cron' }, executions: [] }] }).ok).toBe(false);
+  });
+
   it('accepts real spans from the model and rejects malformed ids and timestamps', () => {
     const spans = generateTrace({ spans: 50, shape: 'wide', errorRate: 0.2 });
     expect(checkResponse('getTrace', { traceId: spans[0]!.traceId, spans }).ok).toBe(true);
