@@ -47,6 +47,9 @@ export interface OpenSpan {
 /** Receives every finished span. */
 export type SpanSinkFn = (span: Span) => void;
 
+/** The instrumentation scope of every span the runner makes about itself. */
+export const RUNNER_SCOPE = 'cleanroom.runner';
+
 /** The resources of the runner's tracers: a span built by one of them is the runner's own. */
 const runnerResources = new WeakSet<Resource>();
 
@@ -99,7 +102,7 @@ export class SelfTracer {
         events: [...events],
         status,
         resource: this.resource,
-        scope: { name: 'cleanroom.runner', version: CLNRM_VERSION },
+        scope: { name: RUNNER_SCOPE, version: CLNRM_VERSION },
       });
     return {
       traceId,

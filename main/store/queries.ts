@@ -26,6 +26,8 @@ export interface TraceFilter {
   executionId?: string;
   /** Spans of any of these executions. */
   executionIds?: readonly string[];
+  /** Leave out spans of this instrumentation scope (the runner's own, for a map of the system alone). */
+  exceptScope?: string;
 }
 
 export interface ListTracesQuery extends TraceFilter {
@@ -74,8 +76,12 @@ function toMillis(value: number | Date | string): number {
 }
 
 /** WHERE clauses on a span's run and execution (alias `alias`). */
-function taggedConditions(filter: Pick<TraceFilter, 'runId' | 'executionId' | 'executionIds'>, alias: string, values: DuckDBValue[]): string[] {
+function taggedConditions(filter: Pick<TraceFilter, 'runId' | 'executionId' | 'executionIds' | 'exceptScope'>, alias: string, values: DuckDBValue[]): string[] {
   const where: string[] = [];
+  if (filter.exceptScope !== undefined) {
+    where.push(`${alias}.origin_id NOT IN (SELECT id FROM origins WHERE json_extract_string(scope, '$.name') = ?)`);
+    values.push(filter.exceptScope);
+  }
   if (filter.runId !== undefined) {
     // A span belongs to a run by its own tag or by its execution's record (spans an inner process
     // tagged only with the execution, and history written before spans carried the run).
@@ -183,7 +189,7 @@ export async function listTraces(conn: DuckDBConnection, query: ListTracesQuery)
 }
 
 /** A filter limited to what selects spans directly (for the graph and statistics). */
-export interface SpanFilter extends Pick<TraceFilter, 'runId' | 'executionId' | 'executionIds'> {
+export interface SpanFilter extends Pick<TraceFilter, 'runId' | 'executionId' | 'executionIds' | 'exceptScope'> {
   service?: string;
   since?: number | Date | string;
   until?: number | Date | string;
@@ -205,6 +211,11 @@ function spanFilterWhere(filter: SpanFilter, alias: string, values: DuckDBValue[
 export async function serviceGraph(conn: DuckDBConnection, filter: SpanFilter = {}): Promise<ServiceEdge[]> {
   const values: DuckDBValue[] = [];
   const where = ['c.service <> p.service', ...spanFilterWhere(filter, 'c', values)];
+  if (filter.exceptScope !== undefined) {
+    // A call from a left-out span is left out too.
+    where.push(`p.origin_id NOT IN (SELECT id FROM origins WHERE json_extract_string(scope, '$.name') = ?)`);
+    values.push(filter.exceptScope);
+  }
   if (filter.service !== undefined) {
     where.push('(c.service = ? OR p.service = ?)');
     values.push(filter.service, filter.service);

@@ -7,6 +7,8 @@ import type { StudioHandlers } from '../../shared/ipc/contract';
 import { formatTraceFile } from '../../shared/otlp';
 import { openStore, type TraceStore } from '../store';
 import { hexId, makeSpan, makeTraces, resourceFor } from '../store/test-spans';
+import { buildSpan } from '../../shared/model';
+import { RUNNER_SCOPE } from '../runner';
 import { createStudioHandlers, type StudioRunner } from './handlers';
 
 let dir: string;
@@ -187,8 +189,13 @@ describe('studio handlers against a real store', () => {
       ];
     };
     store.ingest([...tagged('run-a', 1), ...tagged('run-b', 2), ...tagged('run-c', 3)]);
-    const g = await ok<{ edges: Array<{ from: string; to: string; calls: number }> }>('serviceGraph', { executionIds: ['run-a', 'run-c'] });
+    // The runner's own spans of execution run-a (tagged with it too) are no part of the system's map.
+    const runner = resourceFor('clnrm', { 'clnrm.execution_id': 'run-a' });
+    const own = (span: number, parent?: number) => buildSpan({ ...makeSpan({ trace: 9, span, parent, name: 'clnrm.step:x', resource: runner }), scope: { name: RUNNER_SCOPE } });
+    store.ingest([own(91), own(92, 91), buildSpan({ ...makeSpan({ trace: 9, span: 93, parent: 92, name: 'GET /', resource: resourceFor('api', { 'clnrm.execution_id': 'run-a' }) }) })]);
+    const g = await ok<{ services: string[]; edges: Array<{ from: string; to: string; calls: number }> }>('serviceGraph', { executionIds: ['run-a', 'run-c'] });
     expect(g.edges).toEqual([expect.objectContaining({ from: 'api', to: 'db', calls: 2 })]);
+    expect(g.services).toEqual(['api', 'db']);
     const none = await ok<{ services: string[]; edges: unknown[] }>('serviceGraph', { executionIds: ['run-x'] });
     expect(none).toEqual({ services: [], edges: [] });
     const bad = await call('serviceGraph', { executionIds: [] });

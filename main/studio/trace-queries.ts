@@ -3,6 +3,7 @@
 // store's, and the store's edges into the contract's.
 import { StudioError } from '../../shared/errors';
 import { MAX_RUN_EXECUTIONS, type CallArgs, type CallResponse, type TraceQuery } from '../../shared/ipc/contract';
+import { RUNNER_SCOPE } from '../runner';
 import type { ListTracesQuery, TraceStore } from '../store';
 
 const SORTS: Record<TraceQuery['sort'], Pick<ListTracesQuery, 'sort' | 'order'>> = {
@@ -66,7 +67,9 @@ export async function serviceGraph(store: TraceStore, q: CallArgs<'serviceGraph'
     ...(q.sinceUs !== undefined ? { since: q.sinceUs / 1000 } : {}),
     ...(q.untilUs !== undefined ? { until: q.untilUs / 1000 } : {}),
     ...(q.runId !== undefined ? { runId: q.runId } : {}),
-    ...(q.executionIds !== undefined ? { executionIds: q.executionIds } : {}),
+    // The map of a run's executions is of the system under test: the runner's own spans carry the
+    // execution ids too, and its `clnrm` service is no part of what the test file declares.
+    ...(q.executionIds !== undefined ? { executionIds: q.executionIds, exceptScope: RUNNER_SCOPE } : {}),
   };
   const edges = await store.serviceGraph(filter);
   const services = new Set<string>();
