@@ -45,7 +45,12 @@ export interface ServiceDefinition {
   readonly waitFor?: readonly WaitStrategy[];
   /** Ids of services that must be ready before this one starts. */
   readonly dependsOn?: readonly string[];
-  /** Extra DNS aliases on the run network (e.g. a chaos proxy taking over a name later). */
+  /**
+   * The name other containers of the run reach it by. Default: its id. A proxy that takes the id over
+   * (main/runner/interpose.ts) gives the service another name, so the system under test is unchanged.
+   */
+  readonly dnsName?: string;
+  /** Extra DNS aliases on the run network. */
   readonly aliases?: readonly string[];
   readonly workdir?: string;
   /** Run a tiny init as PID 1 (reaps zombies, forwards SIGTERM to processes that ignore it as PID 1). */
@@ -74,6 +79,7 @@ export function validateService(def: ServiceDefinition): void {
   if (def.limits?.cpus !== undefined && !(def.limits.cpus > 0)) fail('limits.cpus', 'must be a positive number');
   if (def.healthCheck && def.healthCheck.cmd.length === 0) fail('health_check.cmd', 'must not be empty');
   for (const alias of def.aliases ?? []) if (!ID_PATTERN.test(alias)) fail('aliases', `"${alias}" is not a valid DNS alias`);
+  if (def.dnsName !== undefined && !ID_PATTERN.test(def.dnsName)) fail('dnsName', `"${def.dnsName}" is not a valid DNS name`);
   for (const [i, wait] of (def.waitFor ?? []).entries()) {
     if (wait.kind === 'log' && typeof wait.pattern === 'string') {
       try {
@@ -110,7 +116,9 @@ export function createOptions(
   return {
     name: containerName(run, def.id),
     Image: def.image,
-    Hostname: def.id.replace(/[_.]/g, '-'),
+    // The engine's DNS also answers for a container's hostname, so a service that gave its name away
+    // (dnsName) must not keep it as hostname either.
+    Hostname: (def.dnsName ?? def.id).replace(/[_.]/g, '-'),
     Cmd: def.command ? [...def.command] : undefined,
     Entrypoint: def.entrypoint ? [...def.entrypoint] : undefined,
     Env: Object.entries(def.env ?? {}).map(([k, v]) => `${k}=${v}`),
@@ -132,7 +140,7 @@ export function createOptions(
       NetworkMode: network,
     },
     NetworkingConfig: {
-      EndpointsConfig: { [network]: { Aliases: [def.id, ...(def.aliases ?? [])] } },
+      EndpointsConfig: { [network]: { Aliases: [def.dnsName ?? def.id, ...(def.aliases ?? [])] } },
     },
   };
 }

@@ -55,6 +55,8 @@ export interface RunTestsOptions {
   readonly writeReports?: boolean;
   /** Sample container stats while steps run (always on for tests with `[performance]`). */
   readonly sampleStats?: boolean;
+  /** Services to put behind a proxy, per execution (the chaos layer's seam; see interpose.ts). */
+  readonly interpose?: RunnerEnvironment['interpose'];
   /** Overrides for the span quiet period (tests). */
   readonly quietMs?: number;
   /** The run's id (what every span of it carries as `clnrm.run_id`); default: a new one. The studio passes the id it showed. */
@@ -210,6 +212,7 @@ export async function runTests(options: RunTestsOptions): Promise<RunSummary> {
       ...(options.quietMs !== undefined ? { quietMs: options.quietMs } : {}),
       ...(options.sampleStats ? { sampleStats: true } : {}),
       ...(options.maxSpanWaitMs !== undefined ? { maxSpanWaitMs: options.maxSpanWaitMs } : {}),
+      ...(options.interpose ? { interpose: options.interpose } : {}),
     };
     results.push(...(await runQueue(env, loaded.tests, options)));
     const failing = results.filter((r) => r.verdict !== 'passed' && r.verdict !== 'skipped').length;
