@@ -46,6 +46,8 @@ export type ErrorCode =
   /** A `[limits]` bound the execution would exceed (max_containers). */
   | 'runner.limit'
   | 'store.failed'
+  | 'store.invalid'
+  | 'store.not-found'
   | 'store.query'
   | 'plugin.failed'
   | 'plugin.cycle'

@@ -83,9 +83,11 @@ describe("the studio's validation", () => {
   });
 
   it('refuses the escape and keeps answering while a slow file is validated', async () => {
+    // Validation is the subject: a runner that is never asked to run.
+    const runner = { start: () => Promise.reject(new Error('not used')), cancel: async () => false, dispose: async () => undefined };
     const paths = new UserPaths(dir);
     await paths.addRoot(dir);
-    const handlers = createStudioHandlers({ store, paths, env: {} });
+    const handlers = createStudioHandlers({ store, paths, env: {}, runner });
     const evil = await handlers.validateFile({ path: write('evil.clnrm.toml', escape()) });
     expect(pwned()).toBe(false);
     expect(evil.problems[0]).toMatchObject({ code: 'template.unsafe', line: 3 });

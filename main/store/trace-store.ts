@@ -9,7 +9,8 @@ import { openDirectBackend, openThreadBackend, type StoreBackend } from './engin
 import { LiveIndex, type LiveQuery } from './live-index';
 import type { ListTracesQuery, ServiceEdge, SpanFilter, SpanStat, TraceSummary } from './queries';
 import { toRowBatch } from './row-batch';
-import type { ListRunsQuery, RunRecord } from './runs';
+import type { ContainerStatsRow, ExecutionRecord, RunQuery, RunRecord } from '../../shared/run/records';
+import type { RunHistoryEntry } from './history';
 import { OriginRegistry } from './origins';
 import type { SpanWire } from '../../shared/otlp';
 import { exportTraces, importFile, type ImportResult } from './import-export';
@@ -243,20 +244,35 @@ export class TraceStore {
     return this.subscriptions.subscribe(listener, options);
   }
 
+  // Run history (./history.ts): a run is one `clnrm run` or studio Run, an execution one scenario once.
   async recordRun(run: RunRecord): Promise<void> {
     await (await this.ready()).call('recordRun', run);
   }
-  async updateRun(id: string, patch: Partial<Omit<RunRecord, 'id'>>): Promise<RunRecord> {
-    return (await this.ready()).call('updateRun', id, patch);
+  /** Merges `patch` into the stored run (its end, verdict and counts); throws `store.not-found` for an unknown id. */
+  async finishRun(id: string, patch: Partial<RunRecord>): Promise<RunRecord> {
+    return (await this.ready()).call('finishRun', id, patch);
   }
-  async getRun(id: string): Promise<RunRecord | undefined> {
-    return (await this.ready()).call('getRun', id);
+  async recordExecution(execution: ExecutionRecord): Promise<void> {
+    await (await this.ready()).call('recordExecution', execution);
   }
-  async listRuns(query?: ListRunsQuery): Promise<RunRecord[]> {
+  async finishExecution(id: string, patch: Partial<ExecutionRecord>): Promise<ExecutionRecord> {
+    return (await this.ready()).call('finishExecution', id, patch);
+  }
+  async addContainerStats(rows: ContainerStatsRow[]): Promise<void> {
+    await (await this.ready()).call('addContainerStats', rows);
+  }
+  async containerStats(executionId: string): Promise<ContainerStatsRow[]> {
+    return (await this.ready()).call('containerStats', executionId);
+  }
+  /** Runs with their executions, newest first. */
+  async listRuns(query: RunQuery = {}): Promise<RunHistoryEntry[]> {
     return (await this.ready()).call('listRuns', query);
   }
+  async getRun(id: string): Promise<RunHistoryEntry | undefined> {
+    return (await this.ready()).call('getRun', id);
+  }
 
-  /** Removes every stored span (runs are kept: they are history). */
+  /** Removes every stored span (runs and executions are kept: they are history). */
   async clear(): Promise<void> {
     await (await this.ready()).call('clear');
     this.live.clear();

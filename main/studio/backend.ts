@@ -1,6 +1,6 @@
 // The studio back end as one disposable object: the trace store, the OTLP receiver feeding it,
 // the contract handlers, the event hub pushing spans and run progress to every connected UI, and
-// (when wired) the runner. The Electron shell and `clnrm studio` each own one; `dispose()` stops
+// the runner. The Electron shell and `clnrm studio` each own one; `dispose()` stops
 // runs, drains the receiver into the store and closes the store, in that order.
 import { StudioError } from '../../shared/errors';
 import type { StudioHandlers } from '../../shared/ipc/contract';
@@ -62,7 +62,7 @@ export class StudioBackend {
     readonly handlers: StudioHandlers,
     /** The folders and files the user chose (the desktop's dialogs add to it). */
     readonly paths: UserPaths,
-    private readonly runner: StudioRunner | undefined,
+    private readonly runner: StudioRunner,
     private readonly stopForwarding: () => void,
     private readonly demo: StudioBackendOptions['demo'],
   ) {}
@@ -87,7 +87,7 @@ export class StudioBackend {
       onError,
     });
     let receiver: Receiver | undefined;
-    let runner: StudioRunner | undefined;
+    let runner: StudioRunner;
     const hub = new EventHub(onError);
     try {
       if (options.httpPort !== false || options.grpcPort !== false) {
@@ -114,7 +114,7 @@ export class StudioBackend {
       paths,
       env: options.env,
       ...(options.pickFolder ? { pickFolder: options.pickFolder } : {}),
-      ...(runner ? { runner } : {}),
+      runner,
       ...(options.demo ? { demo: options.demo } : {}),
       ...(receiver ? { receiver: receiverUrls(receiver) } : {}),
     });
@@ -127,7 +127,7 @@ export class StudioBackend {
     this.disposed ??= (async () => {
       this.hub.clear();
       try {
-        await this.runner?.dispose();
+        await this.runner.dispose();
       } finally {
         await this.receiver?.dispose();
         this.stopForwarding();

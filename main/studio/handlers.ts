@@ -8,7 +8,7 @@ import type { TraceStore } from '../store';
 import { loadDemo } from './demo';
 import { listTestFiles, openFolder, testTopology, validateFile, type FolderPicker } from './test-files';
 import { exportTraces, importTraceFiles } from './trace-files';
-import { clearAll, getTrace, listTraces, serviceGraph } from './trace-queries';
+import { clearAll, getTrace, listRuns, listTraces, serviceGraph } from './trace-queries';
 import type { UserPaths } from './user-paths';
 
 /** What the studio needs from the test runner (main/runner), kept narrow so it can be swapped in tests. */
@@ -32,15 +32,7 @@ export interface HandlerDeps {
   receiver?: { http?: string; grpc?: string };
   /** Where the first-start demo's sample traces and the example tests are; absent: loadDemo says so. */
   demo?: { samplesDir: string; examplesDir: string };
-  /** Absent until the runner is wired: runTest/cancelRun then answer with a clear error. */
-  runner?: StudioRunner;
-}
-
-function runnerMissing(): StudioError {
-  return new StudioError({
-    code: 'internal',
-    message: 'The test runner is not available in this build yet: run tests with the CLI (`clnrm run <file>`) for now.',
-  });
+  runner: StudioRunner;
 }
 
 export function createStudioHandlers(deps: HandlerDeps): StudioHandlers {
@@ -64,13 +56,8 @@ export function createStudioHandlers(deps: HandlerDeps): StudioHandlers {
     listTestFiles: (q) => listTestFiles(q, paths),
     validateFile: (q) => validateFile(q, paths, env),
     testTopology: (q) => testTopology(q, paths, env),
-    runTest: async (q) => {
-      if (!deps.runner) throw runnerMissing();
-      return deps.runner.start({ ...q, path: await paths.check(q.path, 'The test file') });
-    },
-    cancelRun: async ({ runId }) => {
-      if (!deps.runner) throw runnerMissing();
-      return { cancelled: await deps.runner.cancel(runId) };
-    },
+    runTest: async (q) => deps.runner.start({ ...q, path: await paths.check(q.path, 'The test file') }),
+    cancelRun: async ({ runId }) => ({ cancelled: await deps.runner.cancel(runId) }),
+    listRuns: (q) => listRuns(store, q),
   };
 }
