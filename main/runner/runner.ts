@@ -9,7 +9,7 @@ import { StudioError, toProblem, type Problem } from '../../shared/errors';
 import type { PluginRegistry } from '../../shared/plugins';
 import { RunIdSchema, type RunEvent, type VerdictValue } from '../../shared/run';
 import { hostAccess, type TestFile } from '../../shared/spec';
-import { connectDocker, newRunIdentity, reapLeftovers, type DockerEndpoint } from '../docker';
+import { connectDocker, newId, reapLeftovers, type DockerEndpoint } from '../docker';
 import { createReceiver, type Receiver } from '../receiver';
 import { loadTestFile, parseInThread } from '../spec';
 import { openStore, type TraceStore } from '../store';
@@ -143,7 +143,7 @@ export async function runTests(options: RunTestsOptions): Promise<RunSummary> {
   if (options.runId !== undefined && !RunIdSchema.safeParse(options.runId).success) {
     throw new StudioError({ code: 'cli.usage', message: `"${options.runId}" cannot be a run id: use 1-63 characters a-z, 0-9, _ . - starting with a letter or digit.` });
   }
-  const runId = options.runId ?? newRunIdentity().runId;
+  const runId = options.runId ?? newId();
   const emit = eventEmitter(runId, options.onEvent ?? (() => undefined));
   const signal = options.signal ?? new AbortController().signal;
   const loaded = await loadAll(options.sources, options.env, emit);
@@ -157,8 +157,8 @@ export async function runTests(options: RunTestsOptions): Promise<RunSummary> {
   }
   const { docker } = connection;
   // Leftovers of crashed runs (their owner process is gone) go before we add our own.
-  const reaped = await reapLeftovers(docker).catch((e: unknown) => ({ runs: [], errors: [toProblem(e).message] }));
-  if (reaped.runs.length > 0) emit({ type: 'warning', message: `removed leftovers of ${reaped.runs.length} crashed run(s): ${reaped.runs.join(', ')}` });
+  const reaped = await reapLeftovers(docker).catch((e: unknown) => ({ executions: [], errors: [toProblem(e).message] }));
+  if (reaped.executions.length > 0) emit({ type: 'warning', message: `removed leftovers of ${reaped.executions.length} crashed execution(s): ${reaped.executions.join(', ')}` });
   for (const e of reaped.errors) emit({ type: 'warning', message: `reaper: ${e}` });
 
   let store: TraceStore | undefined = options.store;

@@ -12,7 +12,7 @@ import { parseTraceFile } from '../../shared/otlp/trace-file';
 import type { ExecutionInfo } from '../../shared/plugins';
 import type { ExecutionPhase } from '../../shared/run';
 import type { ScenarioSpec, TestFile } from '../../shared/spec';
-import { newRunIdentity, type ContainerEvidence, type ContainerStatsSample, type ServiceEvent } from '../docker';
+import { newId, type ContainerEvidence, type ContainerStatsSample, type ServiceEvent } from '../docker';
 import type { Receiver } from '../receiver';
 import type { TraceStore } from '../store';
 import { cleanupDeferred } from './cleanup-check';
@@ -121,7 +121,7 @@ interface Execution {
 
 export async function runScenario(env: RunnerEnvironment, req: ScenarioRequest): Promise<ScenarioExecution> {
   const { test, scenario } = req;
-  const executionId = newRunIdentity().runId;
+  const executionId = newId();
   const startedMs = Date.now();
   const info: ExecutionInfo = { runId: env.runId, testName: test.name, file: req.file, executionId, scenario: scenario.name, iteration: req.iteration };
   // Every span of the run carries the run's id; the execution's own tells executions apart.
@@ -196,7 +196,7 @@ async function engineChecks(env: RunnerEnvironment, req: ScenarioRequest, ex: Ex
     return undefined;
   }
   const passed = verdictOf(ex.problems, stepsForVerdict(req.scenario, ex.steps), expectations) === 'passed';
-  const engine = await finishWithEngine({ docker: env.docker, test: req.test, scenario: req.scenario, deferredSet: ex.deferredSet, runId: ex.info.executionId, network: ex.set.networkName, passed, run: env.runSpan, inspected: ex.inspected }).catch(
+  const engine = await finishWithEngine({ docker: env.docker, test: req.test, scenario: req.scenario, deferredSet: ex.deferredSet, executionId: ex.info.executionId, network: ex.set.networkName, passed, run: env.runSpan, inspected: ex.inspected }).catch(
     (e: unknown) => {
       ex.problems.push(toProblem(e));
       return undefined;

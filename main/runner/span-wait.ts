@@ -69,15 +69,15 @@ export async function waitForQuiet(store: TraceStore, receiver: Receiver, execut
 
 /** `wait_for_span`: resolves when a span with that name arrives for the run (already there counts). */
 export function storeSpanWaiter(store: TraceStore): SpanWaiter {
-  return ({ runId, spanName, signal }) =>
+  return ({ executionId, spanName, signal }) =>
     new Promise<void>((resolve) => {
       // The Docker layer's run identity is the execution's.
-      if (store.live.spans({ executionId: runId, spanName }).length > 0) return resolve();
+      if (store.live.spans({ executionId, spanName }).length > 0) return resolve();
       const unsubscribe = store.subscribe(
         () => {
           done();
         },
-        { filter: (span) => span.name === spanName && spanExecutionId(span) === runId },
+        { filter: (span) => span.name === spanName && spanExecutionId(span) === executionId },
       );
       const done = () => {
         unsubscribe();

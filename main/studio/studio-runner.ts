@@ -7,7 +7,7 @@
 import { resolve } from 'node:path';
 import { StudioError, toProblem } from '../../shared/errors';
 import type { CallArgs, EventPayload } from '../../shared/ipc/contract';
-import { newRunIdentity } from '../docker';
+import { newId } from '../docker';
 import { runTests } from '../runner';
 import type { TraceStore } from '../store';
 import type { EventHub } from './events';
@@ -66,7 +66,7 @@ export function createStudioRunner(deps: { store: TraceStore; hub: EventHub; cwd
         throw new StudioError({ code: 'cli.usage', message: 'Overriding [vars] from the studio is not supported yet: edit the file or use environment variables.' });
       }
       const file = resolve(deps.cwd, request.path);
-      const runId = newRunIdentity().runId;
+      const runId = newId();
       const controller = new AbortController();
       // Registered before it starts: a run that fails at once still removes itself afterwards.
       const entry = { controller, done: Promise.resolve() };
