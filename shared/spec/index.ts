@@ -10,3 +10,4 @@ export { splitCommand } from './shell-words';
 export { testFileSchema, SECTION_ORDER, type RawTestFile } from './schema/root';
 export { formatToml, insertTable, removeKey, removeTable, setKey, setTable, unifiedDiff, tomlValue, type EditResult, type FormatResult } from './writer';
 export { declaredTopology, type DeclaredService, type DeclaredTopology } from './topology';
+export { parseSuiteFile, isSuiteSource, confidenceTarget, type SuiteFile, type SuiteScenario, type CriterionValue, type SuiteParseResult } from './suite';
