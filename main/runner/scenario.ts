@@ -59,6 +59,8 @@ export interface RunnerEnvironment {
   readonly sampleStats?: boolean;
   /** Services of an execution to put behind a proxy (the chaos layer's seam; see interpose.ts). */
   readonly interpose?: (test: TestFile, execution: ExecutionInfo) => readonly InterposeRequest[];
+  /** List what the engine still holds after every execution's cleanup, even when the file asks for no leakage check (a suite's container_cleanup_verified). */
+  readonly verifyCleanup?: boolean;
 }
 
 export interface ScenarioRequest {
@@ -193,7 +195,7 @@ async function engineChecks(env: RunnerEnvironment, req: ScenarioRequest, ex: Ex
     return undefined;
   }
   const passed = verdictOf(ex.problems, stepsForVerdict(req.scenario, ex.steps), expectations) === 'passed';
-  const engine = await finishWithEngine({ docker: env.docker, test: req.test, scenario: req.scenario, deferredSet: ex.deferredSet, runId: ex.info.executionId, network: ex.set.networkName, passed, run: env.runSpan, inspected: ex.inspected }).catch(
+  const engine = await finishWithEngine({ docker: env.docker, test: req.test, scenario: req.scenario, deferredSet: ex.deferredSet, runId: ex.info.executionId, network: ex.set.networkName, passed, run: env.runSpan, inspected: ex.inspected, verifyCleanup: env.verifyCleanup === true }).catch(
     (e: unknown) => {
       ex.problems.push(toProblem(e));
       return undefined;
