@@ -5,7 +5,7 @@
 // iterations and scenarios hermetic. Each phase is an event, each lifecycle point a plugin hook, and the
 // runner's own clnrm-shaped spans are kept by ExecutionTrace.
 import type Docker from 'dockerode';
-import { toProblem, type Problem } from '../../shared/errors';
+import { StudioError, toProblem, type Problem } from '../../shared/errors';
 import type { ExpectationResult } from '../../shared/expect';
 import { buildSpan, fromPlain, type Span } from '../../shared/model';
 import { parseTraceFile } from '../../shared/otlp/trace-file';
@@ -205,6 +205,12 @@ async function engineChecks(env: RunnerEnvironment, req: ScenarioRequest, ex: Ex
   return engine;
 }
 
+/** Why the signal fired: the Problem it was aborted with (a suite's timeout), else a cancellation. */
+export function abortProblem(signal: AbortSignal, cancelled: string): Problem {
+  const reason: unknown = signal.reason;
+  return reason instanceof StudioError ? reason.problem : { code: 'runner.cancelled', message: cancelled };
+}
+
 type Phaser = (phase: ExecutionPhase, state: 'start' | 'end') => void;
 
 function phaser(env: RunnerEnvironment, test: string, executionId: string): Phaser {
@@ -251,7 +257,7 @@ async function runPhases(env: RunnerEnvironment, req: ScenarioRequest, ex: Execu
     await waitForQuiet(env.store, env.receiver, ex.info.executionId, { quietMs: env.quietMs, maxWaitMs: env.maxSpanWaitMs, signal: env.signal });
     phase('collect', 'end');
   } catch (error) {
-    ex.problems.push(env.signal.aborted ? { code: 'runner.cancelled', message: 'the run was cancelled (SIGINT/SIGTERM); its containers were removed' } : toProblem(error));
+    ex.problems.push(env.signal.aborted ? abortProblem(env.signal, 'the run was cancelled (SIGINT/SIGTERM); its containers were removed') : toProblem(error));
     if (ex.set && ex.containers.length === 0) ex.containers = await ex.set.evidence().catch(() => []);
   } finally {
     env.signal.removeEventListener('abort', cancel);

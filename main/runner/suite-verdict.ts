@@ -3,7 +3,7 @@
 // `[release.criteria]` entry — checked from the run's results where we can, otherwise reported as
 // "not checked: why" (never a silent pass). SHIP unless a required scenario, a suite expectation or
 // a checked criterion failed. Pure: the runner hands it the results (suite-run.ts).
-import type { CriterionValue, SuiteFile } from '../../shared/spec';
+import type { CriterionValue, SuiteFile, SuiteReportSection } from '../../shared/spec';
 import { criterionCheck, type CriterionStatus } from './suite-criteria';
 import type { TestResult, Verdict } from './types';
 
@@ -44,6 +44,8 @@ export interface SuiteVerdict {
   readonly reasons: string[];
   /** `✅ SHIP v1.0.1 - 100% CONFIDENCE` / `❌ BLOCK v1.0.1 - FAILURES DETECTED (75.0% confidence)` */
   readonly line: string;
+  /** `[report.verdict]`: which parts the terminal shows. */
+  readonly show?: SuiteReportSection['verdict'];
 }
 
 /** What the verdict reads for one scenario of the suite. */
@@ -113,5 +115,6 @@ export function suiteVerdict(suite: SuiteFile, file: string, inputs: readonly Sc
     criteria,
     reasons,
     line: verdictLine(suite, ship, confidence),
+    ...(suite.report?.verdict ? { show: suite.report.verdict } : {}),
   };
 }
