@@ -220,7 +220,9 @@ export async function runTests(options: RunTestsOptions): Promise<RunSummary> {
     await hooks.call('onRunEnd', { runId, files, startedAt: startedMs, verdict, durationMs: summary.durationMs });
     emit({ type: 'run-finished', verdict, passed: summary.passed, failed: summary.failed, errors: summary.errors, skipped: summary.skipped, durationMs: summary.durationMs });
     if (options.writeReports !== false) {
-      for (const problem of await writeFileReports(loaded.tests, results, options.cwd)) emit({ type: 'warning', message: problem });
+      // A suite's scenario files still write their own [report] files.
+      const written = [...loaded.tests, ...loaded.suites.flatMap((p) => p.scenarios.flatMap((s) => s.tests))];
+      for (const problem of await writeFileReports(written, results, options.cwd)) emit({ type: 'warning', message: problem });
       for (const problem of await writeSuiteReports(loaded.suites, summary, options.cwd)) emit({ type: 'warning', message: problem });
     }
   } catch (error) {
