@@ -40,7 +40,7 @@ describe.skipIf(!probe.docker)('the Rosetta Stone suite (real engine)', () => {
   });
 
   it('ships at 100 %: every scenario passes unchanged, every expectation over the inner clnrm\'s spans', { timeout: 600_000 }, async () => {
-    const summary = await runTests({ sources: [{ file: join(examples, 'rosetta_stone_suite.clnrm.toml') }], cwd: dir, env: process.env, store });
+    const summary = await runTests({ sources: [{ file: join(examples, 'rosetta_stone_suite.clnrm.toml') }], cwd: dir, reportDir: dir, env: process.env, store });
     const failures = summary.tests.flatMap((t) => [
       ...t.problems.map((p) => `${t.name}: ${p.message}`),
       ...t.executions.flatMap((e) => [...e.problems.map((p) => p.message), ...e.steps.filter((s) => s.verdict !== 'passed').map((s) => `${s.name}: ${s.message}`), ...e.expectations.filter((x) => !x.passed).map((x) => `${t.name}/${e.scenario}: ${x.expectation}: ${x.message}`)]),
@@ -62,7 +62,7 @@ describe.skipIf(!probe.docker)('the Rosetta Stone suite (real engine)', () => {
     const printed = summaryLines(summary).join('\n');
     expect(printed).toContain('✅ SHIP v1.0.1 - 100% CONFIDENCE');
     expect(printed).toContain('? homebrew_install_succeeds = true: not checked:');
-    // The suite's [report] files, relative to the working directory; html is said to be not built.
+    // The suite's [report] files (under reportDir, not in examples/); html is said to be not built.
     const report = JSON.parse(readFileSync(join(dir, 'rosetta_stone_suite.report.json'), 'utf8')) as RunSummary;
     expect(report.suites![0]!.line).toBe('✅ SHIP v1.0.1 - 100% CONFIDENCE');
     expect(report.tests).toHaveLength(5);

@@ -7,13 +7,12 @@ import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import type Docker from 'dockerode';
 import { StudioError, toProblem, type Problem } from '../../shared/errors';
-import type { VerdictValue } from '../../shared/run';
-import { PluginRegistry } from '../../shared/plugins';
-import type { RunEvent } from '../../shared/run';
-import { parseTestFile, type TestFile } from '../../shared/spec';
+import type { PluginRegistry } from '../../shared/plugins';
+import type { RunEvent, VerdictValue } from '../../shared/run';
+import { hostAccess, type TestFile } from '../../shared/spec';
 import { connectDocker, newRunIdentity, reapLeftovers, type DockerEndpoint } from '../docker';
 import { createReceiver, type Receiver } from '../receiver';
-import { loadTestFile } from '../spec';
+import { loadTestFile, parseInThread } from '../spec';
 import { openStore, type TraceStore } from '../store';
 import { chooseReceiverBinding } from './receiver-host';
 import { writeFileReports } from './reports';
@@ -57,6 +56,8 @@ export interface RunTestsOptions {
   readonly includeRunnerSpans?: boolean;
   /** Write the `[report]` files of each test file (default true). */
   readonly writeReports?: boolean;
+  /** Where `[report]` paths resolve (else each test file's folder); they may not leave it. */
+  readonly reportDir?: string;
   /** Sample container stats while steps run (always on for tests with `[performance]`). */
   readonly sampleStats?: boolean;
   /** Services to put behind a proxy, per execution (the chaos layer's seam; see interpose.ts). */
@@ -96,11 +97,12 @@ interface Loaded {
 async function loadAll(sources: readonly TestSource[], options: Pick<RunTestsOptions, 'env' | 'cwd'>, emit: Emit): Promise<Loaded> {
   const { env } = options;
   const parsed = await Promise.all(
-    sources.map(async (source) => ({ source, result: source.source !== undefined ? parseTestFile(source.source, { file: source.file, env: { ...env } }) : await loadTestFile(source.file, { ...env }) })),
+    sources.map(async (source) => ({ source, result: source.source !== undefined ? await parseInThread(source.source, { file: source.file, env: { ...env } }) : await loadTestFile(source.file, { ...env }) })),
   );
   const warn = (message: string) => emit({ type: 'warning', message });
   const plans: SuitePlan[] = [];
   for (const { source, result } of parsed) if (result.suite) plans.push(await planSuite(result.suite, source.file, options.cwd, env, warn));
+  for (const s of plans.flatMap((p) => p.scenarios)) sayHostAccess(s.file, s.tests.map((t) => t.test), env, emit);
   // A folder holding a suite holds its scenario files too: they run once, as the suite's.
   const claimed = claimedFiles(plans);
   const tests: { test: TestFile; file: string }[] = [];
@@ -110,8 +112,16 @@ async function loadAll(sources: readonly TestSource[], options: Pick<RunTestsOpt
     for (const w of result.warnings) warn(`${source.file}:${w.line ?? 0}:${w.column ?? 0}: ${w.message}`);
     if (result.errors.length > 0) failed.push({ file: source.file, name: source.file, verdict: 'error', startedAt: new Date().toISOString(), durationMs: 0, executions: [], problems: result.errors });
     for (const test of result.tests) tests.push({ test, file: source.file });
+    sayHostAccess(source.file, result.tests, env, emit);
   }
   return { tests, failed, suites: plans };
+}
+
+/** What a file takes from the host, said before anything runs (risky mounts are warnings too). */
+function sayHostAccess(file: string, tests: readonly TestFile[], env: Readonly<Record<string, string | undefined>>, emit: Emit): void {
+  for (const mount of tests[0] ? hostAccess(tests[0], env.HOME) : []) {
+    emit({ type: 'log', source: file, message: `service ${mount.service} mounts host ${mount.hostPath} at ${mount.containerPath}${mount.readOnly ? ' (read-only)' : ''}` });
+  }
 }
 
 function summarise(runId: string, startedMs: number, tests: TestResult[], environmentProblem?: Problem, suites: SuiteVerdict[] = []): RunSummary {
@@ -222,8 +232,8 @@ export async function runTests(options: RunTestsOptions): Promise<RunSummary> {
     if (options.writeReports !== false) {
       // A suite's scenario files still write their own [report] files.
       const written = [...loaded.tests, ...loaded.suites.flatMap((p) => p.scenarios.flatMap((s) => s.tests))];
-      for (const problem of await writeFileReports(written, results, options.cwd)) emit({ type: 'warning', message: problem });
-      for (const problem of await writeSuiteReports(loaded.suites, summary, options.cwd)) emit({ type: 'warning', message: problem });
+      for (const problem of await writeFileReports(written, results, options.cwd, options.reportDir)) emit({ type: 'warning', message: problem });
+      for (const problem of await writeSuiteReports(loaded.suites, summary, options.cwd, options.reportDir)) emit({ type: 'warning', message: problem });
     }
   } catch (error) {
     return summarise(runId, startedMs, results, toProblem(error), verdicts);

@@ -1,11 +1,10 @@
 // A suite's verdict as people and CI read it: terminal lines (scenario summary, confidence, suite
 // expectations and release criteria, the SHIP/BLOCK line), a JUnit <testsuite>, and the suite file's
-// own `[report]` files (json / junit / digest, relative to the working directory like the runner's
-// other report files; html is not built and says so).
-import { mkdir, writeFile } from 'node:fs/promises';
+// own `[report]` files (json / junit / digest, in the suite file's folder or under --report-dir like the
+// runner's other report files; html is not built and says so).
 import { dirname, resolve } from 'node:path';
 import type { SuiteReportSection } from '../../shared/spec';
-import { jsonReport, junitReport, traceDigest, xml } from './reports';
+import { jsonReport, junitReport, traceDigest, writeReport, xml } from './reports';
 import type { SuitePlan } from './suite-run';
 import type { CriterionOutcome, SuiteVerdict } from './suite-verdict';
 import type { RunSummary, TestResult } from './types';
@@ -71,7 +70,7 @@ function suiteSummary(summary: RunSummary, verdict: SuiteVerdict, tests: TestRes
 }
 
 /** Writes each suite file's `[report]` files; returns messages for files not written (and why). */
-export async function writeSuiteReports(plans: readonly SuitePlan[], summary: RunSummary, cwd: string): Promise<string[]> {
+export async function writeSuiteReports(plans: readonly SuitePlan[], summary: RunSummary, cwd: string, reportDir?: string): Promise<string[]> {
   const problems: string[] = [];
   for (const plan of plans) {
     const report = plan.suite.report;
@@ -84,15 +83,11 @@ export async function writeSuiteReports(plans: readonly SuitePlan[], summary: Ru
       [report.junit, junitReport(mine)],
       [report.digest, `${traceDigest(mine.tests)}\n`],
     ];
+    const base = reportDir !== undefined ? resolve(cwd, reportDir) : dirname(resolve(cwd, plan.file));
     for (const [path, text] of outputs) {
       if (!path) continue;
-      const target = resolve(cwd, path);
-      try {
-        await mkdir(dirname(target), { recursive: true });
-        await writeFile(target, text);
-      } catch (error) {
-        problems.push(`${plan.file}: cannot write report ${target}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
-      }
+      const problem = await writeReport(base, path, text);
+      if (problem !== undefined) problems.push(`${plan.file}: ${problem}`);
     }
     if (report.html) problems.push(`${plan.file}: report ${report.html} not written: HTML suite reports are not built (the JSON and JUnit reports carry the verdict)`);
   }
