@@ -101,7 +101,7 @@ function ConnectedTracesView({ api, theme }: { api: StudioApi; theme: 'light' | 
         />
         <input className="input num" placeholder="Min ms" aria-label="Minimum duration in ms" inputMode="decimal" onChange={(e) => setQuery({ minDurationMs: numberOrUndefined(e.target.value) })} />
         <input className="input num" placeholder="Max ms" aria-label="Maximum duration in ms" inputMode="decimal" onChange={(e) => setQuery({ maxDurationMs: numberOrUndefined(e.target.value) })} />
-        <input className="input run" placeholder="Run id" aria-label="Run id" defaultValue={query.runId ?? ''} onChange={(e) => setQuery({ runId: e.target.value.trim() || undefined })} />
+        <input className="input run" placeholder="Run id" aria-label="Run id" defaultValue={query.runId ?? ''} onChange={(e) => setQuery({ runId: e.target.value.trim().toLowerCase() || undefined })} />
         <select className="input" aria-label="Status" value={query.status ?? 'any'} onChange={(e) => setQuery({ status: e.target.value as 'any' })}>
           <option value="any">Any status</option>
           <option value="error">With errors</option>
