@@ -28,6 +28,8 @@ export interface EngineCheckInput {
   /** The run this execution belongs to (unique_container_ids compares within it). */
   readonly run: object;
   readonly inspected: ContainerIsolation[];
+  /** Record the leftovers (`cleanup`) even when the file asks for no leakage check. */
+  readonly verifyCleanup?: boolean;
 }
 
 export async function finishWithEngine(input: EngineCheckInput): Promise<EngineChecks> {
@@ -35,7 +37,7 @@ export async function finishWithEngine(input: EngineCheckInput): Promise<EngineC
   const decision = cleanupDecision(test, scenario, input.passed);
   if (input.deferredSet && decision.remove) await input.deferredSet.dispose();
   const note = decision.remove ? undefined : `kept the containers, network and volumes of execution ${input.executionId} (${decision.keptBy}); the next \`clnrm run\` reaps them once this process has exited`;
-  const leakage = wantsLeakageCheck(test);
+  const leakage = wantsLeakageCheck(test) || input.verifyCleanup === true;
   const isolation = wantsIsolation(test);
   if (!leakage && !isolation) return { results: [], note };
   const left = await listLeftovers(input.docker, input.executionId);

@@ -1,6 +1,6 @@
 // The hermetic test runner: test files → services on Docker → steps → spans → expectations → reports.
 export { runTests, type RunTestsOptions, type TestSource } from './runner';
-export { runTest, DEFAULT_DETERMINISM_ITERATIONS, type TestRequest } from './test-run';
+export { runTest, type TestRequest } from './test-run';
 export { runScenario, resourceAttributes, type RunnerEnvironment, type ScenarioRequest } from './scenario';
 export { chooseReceiverBinding, type ReceiverBinding } from './receiver-host';
 export { RUNNER_SCOPE, SelfTracer, type OpenSpan } from './self-trace';

@@ -4,6 +4,7 @@
 import { formatProblem } from '../../shared/errors';
 import type { RunEvent } from '../../shared/run';
 import { failureLines } from './reports';
+import { suiteLines } from './suite-report';
 import type { RunSummary } from './types';
 
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
@@ -98,5 +99,7 @@ export function summaryLines(summary: RunSummary): string[] {
     '',
     `${summary.tests.length} test(s): ${summary.passed} passed, ${summary.failed} failed, ${summary.errors} errors, ${summary.skipped} skipped in ${secs(summary.durationMs)}`,
   );
+  // The release verdict comes last: it is what a release pipeline reads.
+  for (const suite of summary.suites ?? []) lines.push(...suiteLines(suite, suite.show));
   return lines;
 }

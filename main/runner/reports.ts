@@ -7,6 +7,7 @@ import { mkdir, realpath, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { formatProblem } from '../../shared/errors';
 import type { TestFile } from '../../shared/spec';
+import { suiteTestsuite } from './suite-report';
 import type { RunSummary, ScenarioExecution, TestResult } from './types';
 
 const MAX_EVIDENCE_SHOWN = 5;
@@ -54,7 +55,7 @@ export function jsonReport(summary: RunSummary): string {
   return JSON.stringify({ format: 'clnrm-studio-report', version: 1, ...summary }, null, 2);
 }
 
-function xml(text: string): string {
+export function xml(text: string): string {
   // Control characters are not allowed in XML 1.0 at all: drop them.
   return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
@@ -82,11 +83,16 @@ export function junitReport(summary: RunSummary): string {
       '  </testsuite>',
     ].join('\n');
   });
-  const total = summary.tests.length;
+  // Each suite's verdict, expectations and criteria are test cases of their own <testsuite>.
+  const verdicts = (summary.suites ?? []).map(suiteTestsuite);
+  const total = summary.tests.length + verdicts.reduce((n, v) => n + v.tests, 0);
+  const failures = summary.failed + verdicts.reduce((n, v) => n + v.failures, 0);
+  const skipped = summary.skipped + verdicts.reduce((n, v) => n + v.skipped, 0);
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="clnrm" tests="${total}" failures="${summary.failed}" errors="${summary.errors}" skipped="${summary.skipped}" time="${seconds(summary.durationMs)}">`,
+    `<testsuites name="clnrm" tests="${total}" failures="${failures}" errors="${summary.errors}" skipped="${skipped}" time="${seconds(summary.durationMs)}">`,
     ...suites,
+    ...verdicts.map((v) => v.xml),
     '</testsuites>',
     '',
   ].join('\n');
@@ -128,7 +134,7 @@ export function reportTarget(base: string, path: string): { target: string } | {
   return { target };
 }
 
-async function writeReport(base: string, path: string, text: string): Promise<string | undefined> {
+export async function writeReport(base: string, path: string, text: string): Promise<string | undefined> {
   const placed = reportTarget(base, path);
   if ('refused' in placed) return placed.refused;
   const { target } = placed;

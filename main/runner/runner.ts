@@ -3,6 +3,7 @@
 // and the `[report]` files. Returns a summary; never throws for a failing test — only the caller's
 // bugs escape. Docker unavailable is `environmentProblem` (the CLI's exit 2).
 import { execFile } from 'node:child_process';
+import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import type Docker from 'dockerode';
 import { StudioError, toProblem, type Problem } from '../../shared/errors';
@@ -21,6 +22,10 @@ import { RunHooks } from './hooks';
 import { eventEmitter, type Emit } from './run-events';
 import { CLNRM_VERSION, SelfTracer, errorStatus, type OpenSpan } from './self-trace';
 import { dockerServiceSets } from './service-port';
+import { abortProblem } from './scenario';
+import { claimedFiles, planSuite, runSuite, type QueueOptions, type QueuedTest, type SuitePlan } from './suite-run';
+import { writeSuiteReports } from './suite-report';
+import type { SuiteVerdict } from './suite-verdict';
 import { runTest } from './test-run';
 import type { RunSummary, TestResult } from './types';
 
@@ -90,28 +95,41 @@ function remoteHost(address: string): string | undefined {
 interface Loaded {
   readonly tests: { test: TestFile; file: string }[];
   readonly failed: TestResult[];
+  /** Suite files, each with its scenario files loaded; those files are not also run on their own. */
+  readonly suites: SuitePlan[];
 }
 
-async function loadAll(sources: readonly TestSource[], env: Readonly<Record<string, string | undefined>>, emit: Emit): Promise<Loaded> {
+async function loadAll(sources: readonly TestSource[], options: Pick<RunTestsOptions, 'env' | 'cwd'>, emit: Emit): Promise<Loaded> {
+  const { env } = options;
+  const parsed = await Promise.all(
+    sources.map(async (source) => ({ source, result: source.source !== undefined ? await parseInThread(source.source, { file: source.file, env: { ...env } }) : await loadTestFile(source.file, { ...env }) })),
+  );
+  const warn = (message: string) => emit({ type: 'warning', message });
+  const plans: SuitePlan[] = [];
+  for (const { source, result } of parsed) if (result.suite) plans.push(await planSuite(result.suite, source.file, options.cwd, env, warn));
+  for (const s of plans.flatMap((p) => p.scenarios)) sayHostAccess(s.file, s.tests.map((t) => t.test), env, emit);
+  // A folder holding a suite holds its scenario files too: they run once, as the suite's.
+  const claimed = claimedFiles(plans);
   const tests: { test: TestFile; file: string }[] = [];
   const failed: TestResult[] = [];
-  for (const source of sources) {
-    const parsed = source.source !== undefined ? await parseInThread(source.source, { file: source.file, env: { ...env } }) : await loadTestFile(source.file, { ...env });
-    for (const w of parsed.warnings) emit({ type: 'warning', message: `${source.file}:${w.line ?? 0}:${w.column ?? 0}: ${w.message}` });
-    if (parsed.errors.length > 0) {
-      failed.push({ file: source.file, name: source.file, verdict: 'error', startedAt: new Date().toISOString(), durationMs: 0, executions: [], problems: parsed.errors });
-      continue;
-    }
-    for (const test of parsed.tests) tests.push({ test, file: source.file });
-    // What the file takes from the host, said before anything runs (risky mounts are warnings above too).
-    for (const mount of parsed.tests[0] ? hostAccess(parsed.tests[0], env.HOME) : []) {
-      emit({ type: 'log', source: source.file, message: `service ${mount.service} mounts host ${mount.hostPath} at ${mount.containerPath}${mount.readOnly ? ' (read-only)' : ''}` });
-    }
+  for (const { source, result } of parsed) {
+    if (claimed.has(resolve(options.cwd, source.file))) continue;
+    for (const w of result.warnings) warn(`${source.file}:${w.line ?? 0}:${w.column ?? 0}: ${w.message}`);
+    if (result.errors.length > 0) failed.push({ file: source.file, name: source.file, verdict: 'error', startedAt: new Date().toISOString(), durationMs: 0, executions: [], problems: result.errors });
+    for (const test of result.tests) tests.push({ test, file: source.file });
+    sayHostAccess(source.file, result.tests, env, emit);
   }
-  return { tests, failed };
+  return { tests, failed, suites: plans };
 }
 
-function summarise(runId: string, startedMs: number, tests: TestResult[], environmentProblem?: Problem): RunSummary {
+/** What a file takes from the host, said before anything runs (risky mounts are warnings too). */
+function sayHostAccess(file: string, tests: readonly TestFile[], env: Readonly<Record<string, string | undefined>>, emit: Emit): void {
+  for (const mount of tests[0] ? hostAccess(tests[0], env.HOME) : []) {
+    emit({ type: 'log', source: file, message: `service ${mount.service} mounts host ${mount.hostPath} at ${mount.containerPath}${mount.readOnly ? ' (read-only)' : ''}` });
+  }
+}
+
+function summarise(runId: string, startedMs: number, tests: TestResult[], environmentProblem?: Problem, suites: SuiteVerdict[] = []): RunSummary {
   const count = (v: TestResult['verdict']) => tests.filter((t) => t.verdict === v).length;
   return {
     runId,
@@ -122,6 +140,7 @@ function summarise(runId: string, startedMs: number, tests: TestResult[], enviro
     errors: count('error'),
     skipped: count('skipped'),
     tests,
+    ...(suites.length > 0 ? { suites } : {}),
     ...(environmentProblem ? { environmentProblem } : {}),
   };
 }
@@ -146,8 +165,9 @@ export async function runTests(options: RunTestsOptions): Promise<RunSummary> {
   const runId = options.runId ?? newId();
   const emit = eventEmitter(runId, options.onEvent ?? (() => undefined));
   const signal = options.signal ?? new AbortController().signal;
-  const loaded = await loadAll(options.sources, options.env, emit);
-  if (loaded.tests.length === 0) return summarise(runId, startedMs, loaded.failed);
+  const loaded = await loadAll(options.sources, options, emit);
+  const suiteTests = loaded.suites.reduce((n, p) => n + p.scenarios.reduce((k, s) => k + s.tests.length, 0), 0);
+  if (loaded.tests.length + suiteTests === 0) return summarise(runId, startedMs, [...loaded.failed, ...loaded.suites.flatMap((p) => p.scenarios.flatMap((s) => (s.failed ? [s.failed] : [])))]);
 
   let connection: { docker: Docker; endpoint: DockerEndpoint };
   try {
@@ -165,6 +185,7 @@ export async function runTests(options: RunTestsOptions): Promise<RunSummary> {
   let receiver: Receiver | undefined;
   let hooks: RunHooks | undefined;
   const results: TestResult[] = [...loaded.failed];
+  const verdicts: SuiteVerdict[] = [];
   let environmentProblem: Problem | undefined;
   try {
     store ??= await openStore({ dataDir: options.dataDir });
@@ -190,13 +211,13 @@ export async function runTests(options: RunTestsOptions): Promise<RunSummary> {
     const runSpan = tracer.root('clnrm.run', {
       'clnrm.version': CLNRM_VERSION,
       'test.config': options.sources[0]?.file,
-      'test.count': loaded.tests.length,
+      'test.count': loaded.tests.length + suiteTests,
       component: 'runner',
       'clnrm.run_id': runId,
       'clnrm.jobs': options.jobs ?? 1,
       'clnrm.receiver': `${binding.host}:${receiver.http!.port}`,
     });
-    emit({ type: 'run-started', files: options.sources.length, tests: loaded.tests.length, receiver: `${binding.host}:${receiver.http!.port} (${binding.reason})` });
+    emit({ type: 'run-started', files: options.sources.length, tests: loaded.tests.length + suiteTests, receiver: `${binding.host}:${receiver.http!.port} (${binding.reason})` });
     hooks = await runPlugins(options, runSpan, emit);
     const files = options.sources.map((s) => s.file);
     await hooks.call('onRunStart', { runId, files, startedAt: startedMs });
@@ -219,15 +240,24 @@ export async function runTests(options: RunTestsOptions): Promise<RunSummary> {
       ...(options.maxSpanWaitMs !== undefined ? { maxSpanWaitMs: options.maxSpanWaitMs } : {}),
       ...(options.interpose ? { interpose: options.interpose } : {}),
     };
-    results.push(...(await runQueue(env, loaded.tests, options)));
-    const failing = results.filter((r) => r.verdict !== 'passed' && r.verdict !== 'skipped').length;
-    const summary = summarise(runId, startedMs, results);
+    const queue = (tests: readonly QueuedTest[], q: QueueOptions) => runQueue(env, tests, q, options);
+    results.push(...(await queue(loaded.tests, { jobs: options.jobs ?? 1, failFast: options.failFast ?? false, signal })));
+    for (const plan of loaded.suites) {
+      const suite = await runSuite(plan, queue, signal, (message) => emit({ type: 'log', source: plan.suite.name, message }));
+      results.push(...suite.results);
+      verdicts.push(suite.verdict);
+    }
+    const failing = results.filter((r) => r.verdict !== 'passed' && r.verdict !== 'skipped').length + verdicts.filter((v) => v.verdict === 'block').length;
+    const summary = summarise(runId, startedMs, results, undefined, verdicts);
     const verdict = runVerdict(summary);
     runSpan.end({ result: verdict === 'passed' ? 'pass' : 'fail', 'clnrm.failed': failing }, failing === 0 ? { code: 'ok' } : errorStatus(`${failing} test(s) did not pass`));
     await hooks.call('onRunEnd', { runId, files, startedAt: startedMs, verdict, durationMs: summary.durationMs });
     emit({ type: 'run-finished', verdict, passed: summary.passed, failed: summary.failed, errors: summary.errors, skipped: summary.skipped, durationMs: summary.durationMs });
     if (options.writeReports !== false) {
-      for (const problem of await writeFileReports(loaded.tests, results, options.cwd, options.reportDir)) emit({ type: 'warning', message: problem });
+      // A suite's scenario files still write their own [report] files.
+      const written = [...loaded.tests, ...loaded.suites.flatMap((p) => p.scenarios.flatMap((s) => s.tests))];
+      for (const problem of await writeFileReports(written, results, options.cwd, options.reportDir)) emit({ type: 'warning', message: problem });
+      for (const problem of await writeSuiteReports(loaded.suites, summary, options.cwd, options.reportDir)) emit({ type: 'warning', message: problem });
     }
   } catch (error) {
     environmentProblem = toProblem(error);
@@ -235,7 +265,7 @@ export async function runTests(options: RunTestsOptions): Promise<RunSummary> {
     await options.plugins?.dispose();
     await receiver?.dispose().catch(() => undefined);
   }
-  const summary = summarise(runId, startedMs, results, environmentProblem);
+  const summary = summarise(runId, startedMs, results, environmentProblem, verdicts);
   const opened = store;
   if (opened) await recordQuietly(`the end of run ${runId}`, () => opened.finishRun(runId, runOutcome(summary)), (message) => emit({ type: 'warning', message }));
   if (!options.store) await store?.dispose().catch(() => undefined);
@@ -243,41 +273,50 @@ export async function runTests(options: RunTestsOptions): Promise<RunSummary> {
 }
 
 /** The run's verdict: error over failed over passed; a run of skipped tests only is skipped. */
-export function runVerdict(summary: Pick<RunSummary, 'passed' | 'failed' | 'errors' | 'skipped' | 'environmentProblem'>): VerdictValue {
+export function runVerdict(summary: Pick<RunSummary, 'passed' | 'failed' | 'errors' | 'skipped' | 'environmentProblem' | 'suites'>): VerdictValue {
   if (summary.environmentProblem || summary.errors > 0) return 'error';
-  if (summary.failed > 0) return 'failed';
+  // A suite can BLOCK on a release criterion while every scenario passed.
+  if (summary.failed > 0 || summary.suites?.some((s) => s.verdict === 'block')) return 'failed';
   return summary.passed === 0 && summary.skipped > 0 ? 'skipped' : 'passed';
 }
 
-/** Tests `-j N` at a time; with `--fail-fast`, none starts after one that did not pass. */
-async function runQueue(env: RunnerEnvironment, tests: Loaded['tests'], options: RunTestsOptions): Promise<TestResult[]> {
+/** Tests `jobs` at a time; with `failFast`, none starts after one that did not pass; each within its own bound. */
+async function runQueue(env: RunnerEnvironment, tests: readonly QueuedTest[], q: QueueOptions, options: RunTestsOptions): Promise<TestResult[]> {
   const queue = [...tests];
   const byTest = new Map<TestFile, TestResult>();
+  const scoped: RunnerEnvironment = { ...env, signal: q.signal, ...(q.verifyCleanup ? { verifyCleanup: true } : {}) };
   let stopTaking = false;
   const worker = async (): Promise<void> => {
     for (;;) {
-      if (stopTaking || env.signal.aborted) return;
+      if (stopTaking || q.signal.aborted) return;
       const next = queue.shift();
       if (!next) return;
-      const result = await runTest(env, { test: next.test, file: next.file, includeRunnerSpans: options.includeRunnerSpans, cwd: options.cwd });
+      const result = await boundedTest(scoped, next, options);
       byTest.set(next.test, result);
-      if (options.failFast && result.verdict !== 'passed') stopTaking = true;
+      if (q.failFast && result.verdict !== 'passed') stopTaking = true;
     }
   };
-  const jobs = Math.max(1, Math.min(options.jobs ?? 1, tests.length));
+  const jobs = Math.max(1, Math.min(q.jobs, tests.length));
   await Promise.all(Array.from({ length: jobs }, () => worker()));
   return tests.map(({ test, file }) => {
     const done = byTest.get(test);
     if (done) return done;
-    const cancelled = env.signal.aborted;
-    return {
-      file,
-      name: test.name,
-      verdict: 'skipped',
-      startedAt: new Date().toISOString(),
-      durationMs: 0,
-      executions: [],
-      problems: [{ code: cancelled ? 'runner.cancelled' : 'runner.skipped', message: cancelled ? 'not run: the run was cancelled' : 'not run: --fail-fast after an earlier failure' }],
-    };
+    const problem = q.signal.aborted ? abortProblem(q.signal, 'not run: the run was cancelled') : { code: 'runner.skipped' as const, message: 'not run: --fail-fast after an earlier failure' };
+    return { file, name: test.name, verdict: 'skipped', startedAt: new Date().toISOString(), durationMs: 0, executions: [], problems: [problem] };
   });
+}
+
+/** One test, aborted (its containers removed) when its suite scenario's timeout passes: then an error. */
+async function boundedTest(env: RunnerEnvironment, next: QueuedTest, options: RunTestsOptions): Promise<TestResult> {
+  const request = { test: next.test, file: next.file, includeRunnerSpans: options.includeRunnerSpans, cwd: options.cwd };
+  if (!next.timeout) return runTest(env, request);
+  const { ms, problem } = next.timeout;
+  const bound = new AbortController();
+  const timer = setTimeout(() => bound.abort(new StudioError(problem)), ms);
+  try {
+    const result = await runTest({ ...env, signal: AbortSignal.any([env.signal, bound.signal]) }, request);
+    return bound.signal.aborted ? { ...result, verdict: 'error', problems: [problem, ...result.problems] } : result;
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -5,7 +5,7 @@
 // iterations and scenarios hermetic. Each phase is an event, each lifecycle point a plugin hook, and the
 // runner's own clnrm-shaped spans are kept by ExecutionTrace.
 import type Docker from 'dockerode';
-import { toProblem, type Problem } from '../../shared/errors';
+import { StudioError, toProblem, type Problem } from '../../shared/errors';
 import type { ExpectationResult } from '../../shared/expect';
 import { buildSpan, fromPlain, type Span } from '../../shared/model';
 import { parseTraceFile } from '../../shared/otlp/trace-file';
@@ -60,6 +60,8 @@ export interface RunnerEnvironment {
   readonly sampleStats?: boolean;
   /** Services of an execution to put behind a proxy (the chaos layer's seam; see interpose.ts). */
   readonly interpose?: (test: TestFile, execution: ExecutionInfo) => readonly InterposeRequest[];
+  /** List what the engine still holds after every execution's cleanup, even when the file asks for no leakage check (a suite's container_cleanup_verified). */
+  readonly verifyCleanup?: boolean;
 }
 
 export interface ScenarioRequest {
@@ -196,7 +198,7 @@ async function engineChecks(env: RunnerEnvironment, req: ScenarioRequest, ex: Ex
     return undefined;
   }
   const passed = verdictOf(ex.problems, stepsForVerdict(req.scenario, ex.steps), expectations) === 'passed';
-  const engine = await finishWithEngine({ docker: env.docker, test: req.test, scenario: req.scenario, deferredSet: ex.deferredSet, executionId: ex.info.executionId, network: ex.set.networkName, passed, run: env.runSpan, inspected: ex.inspected }).catch(
+  const engine = await finishWithEngine({ docker: env.docker, test: req.test, scenario: req.scenario, deferredSet: ex.deferredSet, executionId: ex.info.executionId, network: ex.set.networkName, passed, run: env.runSpan, inspected: ex.inspected, verifyCleanup: env.verifyCleanup === true }).catch(
     (e: unknown) => {
       ex.problems.push(toProblem(e));
       return undefined;
@@ -204,6 +206,12 @@ async function engineChecks(env: RunnerEnvironment, req: ScenarioRequest, ex: Ex
   );
   if (engine?.note) env.emit({ type: 'log', source: req.test.name, message: engine.note });
   return engine;
+}
+
+/** Why the signal fired: the Problem it was aborted with (a suite's timeout), else a cancellation. */
+export function abortProblem(signal: AbortSignal, cancelled: string): Problem {
+  const reason: unknown = signal.reason;
+  return reason instanceof StudioError ? reason.problem : { code: 'runner.cancelled', message: cancelled };
 }
 
 type Phaser = (phase: ExecutionPhase, state: 'start' | 'end') => void;
@@ -252,7 +260,7 @@ async function runPhases(env: RunnerEnvironment, req: ScenarioRequest, ex: Execu
     await waitForQuiet(env.store, env.receiver, ex.info.executionId, { quietMs: env.quietMs, maxWaitMs: env.maxSpanWaitMs, signal: env.signal });
     phase('collect', 'end');
   } catch (error) {
-    ex.problems.push(env.signal.aborted ? { code: 'runner.cancelled', message: 'the run was cancelled (SIGINT/SIGTERM); its containers were removed' } : toProblem(error));
+    ex.problems.push(env.signal.aborted ? abortProblem(env.signal, 'the run was cancelled (SIGINT/SIGTERM); its containers were removed') : toProblem(error));
     if (ex.set && ex.containers.length === 0) ex.containers = await ex.set.evidence().catch(() => []);
   } finally {
     env.signal.removeEventListener('abort', cancel);

@@ -11,8 +11,6 @@ import { errorStatus, type OpenSpan } from './self-trace';
 import { executionSpans } from './span-wait';
 import type { DeterminismResult, ScenarioExecution, TestResult, Verdict } from './types';
 
-export const DEFAULT_DETERMINISM_ITERATIONS = 5;
-
 export interface TestRequest {
   readonly test: TestFile;
   readonly file: string;
@@ -38,7 +36,9 @@ function testVerdict(executions: ScenarioExecution[], determinism: DeterminismRe
 
 async function runScenarios(env: RunnerEnvironment, req: TestRequest, testSpan: OpenSpan): Promise<{ executions: ScenarioExecution[]; determinism: DeterminismResult[] }> {
   const { test, file } = req;
-  const iterations = test.determinism ? (test.determinism.iterations ?? DEFAULT_DETERMINISM_ITERATIONS) : 1;
+  // Only `iterations` repeats a scenario: clnrm's `[determinism]` is just `seed` and `freeze_clock`, and
+  // its files spell repeated runs out as separate `[[scenario]]` entries.
+  const iterations = test.determinism?.iterations ?? 1;
   const executions: ScenarioExecution[] = [];
   const determinism: DeterminismResult[] = [];
   for (const scenario of test.scenarios) {

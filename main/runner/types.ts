@@ -7,6 +7,7 @@ import type { StepRecord } from '../../shared/run';
 import type { ContainerEvidence, ContainerStatsSample } from '../docker';
 import type { CleanupRecord } from './cleanup-check';
 import type { ContainerIsolation } from './isolation';
+import type { SuiteVerdict } from './suite-verdict';
 
 export type Verdict = 'passed' | 'failed' | 'error' | 'skipped';
 
@@ -71,6 +72,8 @@ export interface RunSummary {
   readonly errors: number;
   readonly skipped: number;
   readonly tests: TestResult[];
+  /** The verdict of each suite file in the run (its scenario files' results are among `tests`). */
+  readonly suites?: SuiteVerdict[];
   /** Why the run as a whole could not proceed (Docker unavailable…). */
   readonly environmentProblem?: Problem;
 }

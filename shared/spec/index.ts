@@ -11,3 +11,5 @@ export { testFileSchema, SECTION_ORDER, type RawTestFile } from './schema/root';
 export { formatToml, insertTable, removeKey, removeTable, setKey, setTable, unifiedDiff, tomlValue, type EditResult, type FormatResult } from './writer';
 export { hostAccess, hostAccessRisk, type HostAccess } from './host-access';
 export { declaredTopology, type DeclaredService, type DeclaredTopology } from './topology';
+export { parseSuiteFile, isSuiteSource, confidenceTarget, type SuiteFile, type SuiteScenario, type CriterionValue, type SuiteParseResult } from './suite';
+export type { SuiteReportSection } from './schema/suite';

@@ -17,6 +17,7 @@ import { isTemplate, renderTemplate } from './template';
 import { parseToml } from './toml-parse';
 import type { ParseOptions, ParseResult, TestFile } from './types';
 import { findUnknownKeys } from './unknown-keys';
+import { isSuiteSource, parseSuiteFile } from './suite';
 
 interface Analysis {
   doc?: RawTestFile;
@@ -86,6 +87,11 @@ export function parseTestFile(source: string, options: ParseOptions = {}): Parse
   const seen = new Set<string>();
   const tests: TestFile[] = [];
 
+  // A suite lists test files to run; it is no test itself (templates are not rendered in suites).
+  if (isSuiteSource(source)) {
+    const suite = parseSuiteFile(source, file);
+    return { tests, errors: suite.errors, warnings: suite.warnings, ...(suite.suite ? { suite: suite.suite } : {}) };
+  }
   if (!isTemplate(source)) {
     const analysis = analyseToml(source, file, env.HOME);
     addUnique(errors, analysis.errors, seen);

@@ -2,6 +2,7 @@
 // `services` merged, top-level `[[steps]]` turned into a default scenario, commands as argv arrays,
 // legacy `[test.metadata]` mapped onto meta.
 import type { ExpectConfig } from './schema/expect';
+import type { SuiteFile } from './suite';
 import type { RawTestFile } from './schema/root';
 import type { CleanupSection, DeterminismSection, LimitsSection, ReportSection } from './schema/run-config';
 import type { CrossServiceExpectation } from './schema/scenario';
@@ -145,6 +146,8 @@ export interface ParseResult {
   tests: TestFile[];
   errors: Problem[];
   warnings: Problem[];
+  /** Set (and `tests` empty) when the file is a valid suite file (`[suite]`, see suite.ts). */
+  suite?: SuiteFile;
 }
 
 export interface ParseOptions {

@@ -1,6 +1,7 @@
 // `clnrm run [PATHS...]`: find `*.clnrm.toml` files (default: the working directory), run them on
-// Docker with live progress, print a summary or a JSON / JUnit report on stdout. Exit 0 when every
-// test passes, 1 when any fails, 2 for usage or environment errors (Docker unavailable…).
+// Docker with live progress, print a summary or a JSON / JUnit report on stdout. A suite file
+// (`[suite]`) runs its scenario files and ends with its SHIP/BLOCK verdict. Exit 0 when every test
+// passes (and every suite ships), 1 when any fails or a suite blocks, 2 for usage or environment errors.
 import { InvalidArgumentError, type Command } from 'commander';
 import { formatProblem, toProblem } from '../../../shared/errors';
 import { createProgress, jsonReport, junitReport, runTests, summaryLines, type RunSummary, type TestSource } from '../../runner';
@@ -84,7 +85,11 @@ export async function runAndReport(ctx: CliContext, sources: TestSource[], optio
   // A missing image or engine is the environment's fault, not the test's: exit 2 like Docker unavailable.
   const environmental = summary.tests.some((t) => t.executions.some((e) => e.problems.some((p) => ENVIRONMENT_CODES.has(p.code))));
   if (summary.environmentProblem || environmental) setExit(ctx, EXIT_USAGE);
-  else setExit(ctx, summary.tests.some((t) => t.verdict === 'failed' || t.verdict === 'error') ? EXIT_FAILED : EXIT_OK);
+  else {
+    // A suite that BLOCKs fails the run even when each of its scenarios passed (a release criterion).
+    const failed = summary.tests.some((t) => t.verdict === 'failed' || t.verdict === 'error') || (summary.suites ?? []).some((v) => v.verdict === 'block');
+    setExit(ctx, failed ? EXIT_FAILED : EXIT_OK);
+  }
   if (ctx.stopSignal.aborted) setExit(ctx, EXIT_FAILED);
   return summary;
 }

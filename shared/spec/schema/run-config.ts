@@ -19,6 +19,7 @@ export const determinismSchema = z.object(
     freeze_clock: str('an RFC 3339 timestamp like "2025-01-01T00:00:00Z"')
       .refine((s) => !Number.isNaN(Date.parse(s)), 'must be an RFC 3339 timestamp like "2025-01-01T00:00:00Z"')
       .optional(),
+    /** Ours, not clnrm's: run each scenario this many times and compare trace hashes (absent: once). */
     iterations: positiveInt('a positive integer like 3').optional(),
   },
   shape('a table like { seed = 42, freeze_clock = "2025-01-01T00:00:00Z" }'),
