@@ -12,7 +12,7 @@ import { toRowBatch } from './row-batch';
 import type { ListRunsQuery, RunRecord } from './runs';
 import { OriginRegistry } from './origins';
 import type { SpanWire } from '../../shared/otlp';
-import { exportTraces, importFile, type ImportResult } from './import-export';
+import { exportTraces, importFile, importText, type ImportResult } from './import-export';
 import { Subscriptions, type SpanListener, type SubscribeOptions } from './subscriptions';
 
 export interface StoreOptions {
@@ -203,6 +203,11 @@ export class TraceStore {
   /** Reads a trace file (any supported format) into the store, skipping spans it already has. */
   importFile(path: string): Promise<ImportResult> {
     return importFile(this, path);
+  }
+
+  /** The same for a file's text (browser mode sends contents, not paths); `file` names it. */
+  importText(text: string, file: string): Promise<ImportResult> {
+    return importText(this, text, file);
   }
 
   /** OTLP JSON (or JSON Lines) of the given traces, or of everything; re-imports identically. */

@@ -54,6 +54,10 @@ describe('studio handlers against a real store', () => {
       files: [{ name: '../../etc/three.json', text: formatTraceFile(apiTrace(3, 1_700_000_002_000), 'otlp-json') }],
     });
     expect(byText.imported[0]).toMatchObject({ file: 'three.json', spanCount: 2 });
+    // The same file again adds nothing: deduplicated exactly as `clnrm import` does.
+    const again = await ok<{ imported: Array<{ spanCount: number; duplicates: number; traceIds: string[] }> }>('importFiles', { paths: ['two.json'] });
+    expect(again.imported[0]).toMatchObject({ spanCount: 0, duplicates: 4 });
+    expect(again.imported[0]!.traceIds).toHaveLength(2);
 
     const list = await ok<{ traces: Array<{ traceId: string; rootName: string; services: string[]; errorCount: number }>; total: number }>('listTraces', {});
     expect(list.total).toBe(3);

@@ -115,7 +115,11 @@ const ImportResultSchema = z.object({
     z.object({
       file: z.string(),
       format: z.string(),
+      /** Spans added to the store. */
       spanCount: z.number().int().nonnegative(),
+      /** Spans skipped because the store already held them (same trace and span id). */
+      duplicates: z.number().int().nonnegative(),
+      /** Every trace the file holds, new or already stored. */
       traceIds: z.array(TraceIdSchema),
       warnings: z.array(ProblemSchema),
     }),

@@ -62,7 +62,7 @@ function ConnectedTracesView({ api, theme }: { api: StudioApi; theme: 'light' | 
         <span className="muted">{status === 'ready' ? `${total.toLocaleString()} matching` : ''}</span>
         <span className="traces-head-actions">
           {importStatus.message && (
-            <span className={importStatus.kind === 'error' ? 'wf-err-text' : 'muted'} role="status" title={importStatus.details?.join('\n')}>
+            <span className={importStatus.kind === 'error' ? 'wf-err-text' : 'muted'} role="status">
               {importStatus.message}
             </span>
           )}
@@ -83,6 +83,13 @@ function ConnectedTracesView({ api, theme }: { api: StudioApi; theme: 'light' | 
           />
         </span>
       </header>
+      {importStatus.details && importStatus.details.length > 0 && (
+        <ul className="import-problems mono" aria-label="Import problems">
+          {importStatus.details.map((line, k) => (
+            <li key={k}>{line}</li>
+          ))}
+        </ul>
+      )}
       <form className="filters" onSubmit={(e) => e.preventDefault()} aria-label="Trace filters">
         <input className="input" placeholder="Service" aria-label="Service" defaultValue={query.service ?? ''} onChange={(e) => setQuery({ service: e.target.value.trim() || undefined })} />
         <input className="input" placeholder="Operation contains" aria-label="Operation" defaultValue={query.spanName ?? ''} onChange={(e) => setQuery({ spanName: e.target.value.trim() || undefined })} />
