@@ -65,6 +65,10 @@ describe('studio handlers against a real store', () => {
     expect(list.traces[0]).toMatchObject({ rootName: 'GET /items', services: ['api', 'db'] });
     const errors = await ok<{ traces: Array<{ traceId: string }> }>('listTraces', { status: 'error', sort: 'oldest' });
     expect(errors.traces.map((t) => t.traceId)).toEqual([hexId(2, 32)]);
+    // "Operation contains": part of a span name, in any case; % and _ are plain characters.
+    expect((await ok<{ total: number }>('listTraces', { spanName: 'select' })).total).toBe(3);
+    expect((await ok<{ total: number }>('listTraces', { spanName: 'ITEMS' })).total).toBe(3);
+    expect((await ok<{ total: number }>('listTraces', { spanName: 'GET%' })).total).toBe(0);
     const page = await ok<{ traces: Array<{ traceId: string }>; total: number }>('listTraces', { sort: 'oldest', limit: 1, offset: 1 });
     expect(page).toMatchObject({ total: 3, traces: [{ traceId: hexId(2, 32) }] });
 

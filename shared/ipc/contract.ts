@@ -50,6 +50,7 @@ export const TraceSortSchema = z.enum(['newest', 'oldest', 'longest', 'shortest'
 export const ListTracesRequestSchema = z
   .object({
     service: z.string().min(1).optional(),
+    /** Some span's name contains this text, in any case. */
     spanName: z.string().min(1).optional(),
     /** Every pair must match some span (or its resource) of the trace. */
     attributes: z.array(z.object({ key: z.string().min(1), value: z.string() })).default([]),
