@@ -85,7 +85,8 @@ export const createTestsSlice: StateCreator<StudioStore, [], [], TestsSlice> = (
   clearTestsProblem: () => set({ testsProblem: null }),
   async restoreTestFolder(api) {
     const saved = recall();
-    if (saved === null || get().testFolder !== null) return;
+    // A folder already open or opening (a link named one) wins over the remembered one.
+    if (saved === null || get().testFolder !== null || get().testsLoading) return;
     set({ testsLoading: true });
     try {
       const { files } = await api.listTestFiles({ folder: saved });
