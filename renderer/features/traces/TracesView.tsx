@@ -14,6 +14,7 @@ import { ReceiverAddress } from '../../app/ReceiverHint';
 import { DurationScatter } from './DurationScatter';
 import { ClearButton } from './ClearButton';
 import { ExportButton } from '../../app/ExportButton';
+import { parseDurationBounds } from './duration-filter';
 import './traces.css';
 
 export function TracesView({ theme }: { theme: 'light' | 'dark' }) {
@@ -37,6 +38,14 @@ function ConnectedTracesView({ api, theme }: { api: StudioApi; theme: 'light' | 
   const [attributeText, setAttributeText] = useState(() => query.attributes?.map((a) => `${a.key}=${a.value}`).join(' ') ?? '');
   const attributeProblem = attributeText.trim() !== '' && parseAttributes(attributeText) === undefined;
   const listEmpty = status === 'ready' && traces.length === 0;
+  const [durationText, setDurationText] = useState(() => ({ min: query.minDurationMs?.toString() ?? '', max: query.maxDurationMs?.toString() ?? '' }));
+  const duration = parseDurationBounds(durationText.min, durationText.max);
+  const setDuration = (text: { min: string; max: string }) => {
+    setDurationText(text);
+    const next = parseDurationBounds(text.min, text.max);
+    // A bad bound leaves the last valid query in place; the field says what is wrong.
+    if (next.problems.min === undefined && next.problems.max === undefined) setQuery({ minDurationMs: next.minDurationMs, maxDurationMs: next.maxDurationMs });
+  };
 
   useEffect(() => {
     void loadTraces(api);
@@ -53,7 +62,6 @@ function ConnectedTracesView({ api, theme }: { api: StudioApi; theme: 'light' | 
 
   const colors = assignServiceColors(traces.flatMap((t) => t.services));
   const maxDuration = traces.reduce((m, t) => Math.max(m, t.durationUs), 1);
-  const numberOrUndefined = (v: string) => (v.trim() === '' || !Number.isFinite(Number(v)) ? undefined : Number(v));
 
   return (
     <section className={'traces-view' + (drop.over ? ' is-drop-target' : '')} aria-label="Traces" ref={drop.ref}>
@@ -106,8 +114,8 @@ function ConnectedTracesView({ api, theme }: { api: StudioApi; theme: 'light' | 
             if (parsed !== undefined) setQuery({ attributes: parsed });
           }}
         />
-        <input className="input num" placeholder="Min ms" aria-label="Minimum duration in ms" inputMode="decimal" onChange={(e) => setQuery({ minDurationMs: numberOrUndefined(e.target.value) })} />
-        <input className="input num" placeholder="Max ms" aria-label="Maximum duration in ms" inputMode="decimal" onChange={(e) => setQuery({ maxDurationMs: numberOrUndefined(e.target.value) })} />
+        <DurationField label="Minimum duration in ms" placeholder="Min ms" text={durationText.min} problem={duration.problems.min} onChange={(min) => setDuration({ ...durationText, min })} />
+        <DurationField label="Maximum duration in ms" placeholder="Max ms" text={durationText.max} problem={duration.problems.max} onChange={(max) => setDuration({ ...durationText, max })} />
         <input className="input run" placeholder="Run id" aria-label="Run id" defaultValue={query.runId ?? ''} onChange={(e) => setQuery({ runId: e.target.value.trim() || undefined })} />
         <select className="input" aria-label="Status" value={query.status ?? 'any'} onChange={(e) => setQuery({ status: e.target.value as 'any' })}>
           <option value="any">Any status</option>
@@ -215,6 +223,21 @@ function ConnectedTracesView({ api, theme }: { api: StudioApi; theme: 'light' | 
         </div>
       )}
     </section>
+  );
+}
+
+/** A duration bound with its problem, if any, written beside it (and named as its description). */
+function DurationField({ label, placeholder, text, problem, onChange }: { label: string; placeholder: string; text: string; problem: string | undefined; onChange: (text: string) => void }) {
+  const id = `filter-problem-${placeholder.replace(/\W/g, '')}`;
+  return (
+    <span className="filter-field">
+      <input className="input num" placeholder={placeholder} aria-label={label} inputMode="decimal" value={text} aria-invalid={problem !== undefined} aria-describedby={problem ? id : undefined} onChange={(e) => onChange(e.target.value)} />
+      {problem && (
+        <span id={id} className="filter-problem" role="alert">
+          {problem}
+        </span>
+      )}
+    </span>
   );
 }
 

@@ -1,0 +1,79 @@
+// Links to every place, against a real `clnrm studio`: opening a trace and selecting a span puts
+// both in the URL's hash; Back returns to the list and Forward to the trace; that URL opened in a
+// fresh page (a bookmark, a shared link) shows the same trace with the same span selected, and a
+// reload keeps it; the traces list's filters are in the URL too.
+import { expect, test } from '@playwright/test';
+import { nav, openStudio, selectedSpanRow, traceRows, tracesGrid, waterfall } from './fixtures/page';
+import { startStudio, type Studio } from './fixtures/studio';
+
+let studio: Studio;
+
+test.beforeAll(async () => {
+  studio = await startStudio();
+});
+test.afterAll(async () => {
+  await studio?.stop();
+});
+
+const hashOf = (url: string) => new URL(url).hash;
+
+test('a trace and a span have a URL: Back/Forward, a fresh page and a reload all land there', async ({ page, browser }) => {
+  const errors = await openStudio(page, studio);
+  await page.getByRole('region', { name: 'Get started' }).getByRole('button', { name: 'Load the demo' }).click();
+  await expect(traceRows(page).first()).toBeVisible();
+  await expect.poll(() => hashOf(page.url())).toBe('#/traces');
+
+  // The trace with the most spans, its third row selected.
+  await page.getByRole('combobox', { name: 'Sort' }).selectOption('most-spans');
+  await expect.poll(() => hashOf(page.url())).toBe('#/traces?sort=most-spans');
+  await traceRows(page).first().click();
+  await expect(waterfall(page)).toBeVisible();
+  const traceId = (await page.getByTitle('Trace id', { exact: true }).textContent())!.trim();
+  const row = waterfall(page).locator('[role="row"][aria-rowindex="3"]');
+  await row.click();
+  await expect(row).toHaveAttribute('aria-selected', 'true');
+  const spanId = (await page.getByTestId('detail-span-id').textContent())!.trim();
+  const spanName = (await page.getByTestId('span-detail').getByRole('heading').first().textContent())!.trim();
+  await expect.poll(() => hashOf(page.url())).toBe(`#/trace/${traceId}?span=${spanId}&sort=most-spans`);
+  const link = page.url();
+
+  await page.goBack();
+  await expect(tracesGrid(page)).toBeVisible();
+  await expect(page.getByRole('combobox', { name: 'Sort' })).toHaveValue('most-spans');
+  await page.goForward();
+  await expect(waterfall(page)).toBeVisible();
+  await expect(page.getByTestId('detail-span-id')).toHaveText(spanId);
+
+  // The link in a page of its own: the same trace, the same span selected and in view.
+  const other = await browser.newPage();
+  try {
+    const otherErrors: string[] = [];
+    other.on('pageerror', (e) => otherErrors.push(e.message));
+    await other.goto(link);
+    await expect(waterfall(other)).toBeVisible();
+    await expect(other.getByTitle('Trace id', { exact: true })).toHaveText(traceId);
+    await expect(selectedSpanRow(other)).toBeVisible();
+    await expect(other.getByTestId('detail-span-id')).toHaveText(spanId);
+    await expect(other.getByTestId('span-detail').getByRole('heading').first()).toHaveText(spanName);
+    await other.reload();
+    await expect(other.getByTestId('detail-span-id')).toHaveText(spanId);
+    // Back from a link opened directly goes to the list through the Traces button, not a dead end.
+    await nav(other, 'Traces').click();
+    await expect(tracesGrid(other)).toBeVisible();
+    await other.goBack();
+    await expect(other.getByTestId('detail-span-id')).toHaveText(spanId);
+    expect(otherErrors).toEqual([]);
+  } finally {
+    await other.close();
+  }
+
+  // Filters: typed into the list, kept in the URL, back after a reload.
+  await nav(page, 'Traces').click();
+  await page.getByRole('textbox', { name: 'Operation' }).fill('memdb');
+  await expect.poll(() => hashOf(page.url())).toBe('#/traces?op=memdb&sort=most-spans');
+  await page.reload();
+  await expect(page.getByRole('textbox', { name: 'Operation' })).toHaveValue('memdb');
+  await expect(page.getByRole('combobox', { name: 'Sort' })).toHaveValue('most-spans');
+  await expect(traceRows(page).first()).toBeVisible();
+  expect(errors).toEqual([]);
+});
