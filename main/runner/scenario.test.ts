@@ -6,7 +6,7 @@ import type Docker from 'dockerode';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fromPlain, buildSpan, type Span } from '../../shared/model';
 import { PluginRegistry, type Plugin } from '../../shared/plugins';
-import type { RunEvent } from '../../shared/run';
+import { RunEventSchema, type RunEvent } from '../../shared/run';
 import { parseTestFile, type TestFile } from '../../shared/spec';
 import type { CommandResult, RunningService, ServiceEvent, ServiceSetOptions } from '../docker';
 import type { Receiver } from '../receiver';
@@ -228,6 +228,8 @@ describe('runScenario below the engine seam', () => {
     for (const e of events) {
       expect(e.runId).toBe('run1');
       expect(e.at).toBeGreaterThan(1.7e12);
+      // What crosses the IPC contract: every event the runner emits is valid under the shared schema.
+      expect(RunEventSchema.safeParse(e).success, JSON.stringify(e)).toBe(true);
     }
     const finished = events.at(-1)!;
     expect(finished).toMatchObject({ type: 'execution-finished', verdict: 'failed', expectations: 1, failedExpectations: 1 });
