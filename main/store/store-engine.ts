@@ -205,6 +205,12 @@ export class StoreEngine {
     return rows.map((r) => String(r.k));
   }
 
+  /** Up to `limit` stored trace ids that start with `prefix` (lowercase hex), in id order. */
+  async traceIdsStartingWith(prefix: string, limit: number): Promise<string[]> {
+    const rows = (await this.reader.runAndReadAll(`SELECT DISTINCT trace_id FROM spans WHERE starts_with(trace_id, ?) ORDER BY trace_id LIMIT ?`, [prefix, limit])).getRowObjectsJS();
+    return rows.map((r) => String(r.trace_id));
+  }
+
   async clear(): Promise<void> {
     await this.reader.run('DELETE FROM spans');
   }
@@ -272,7 +278,7 @@ async function olderSchema(conn: DuckDBConnection): Promise<boolean> {
 }
 
 /** The engine's asynchronous calls, by name (what the writer thread answers over messages). */
-export const ENGINE_CALLS = ['listTraces', 'serviceGraph', 'spanStats', 'recordRun', 'updateRun', 'getRun', 'listRuns', 'getTrace', 'getSpans', 'storedSpanKeys', 'clear', 'prune'] as const;
+export const ENGINE_CALLS = ['listTraces', 'serviceGraph', 'spanStats', 'recordRun', 'updateRun', 'getRun', 'listRuns', 'getTrace', 'getSpans', 'storedSpanKeys', 'traceIdsStartingWith', 'clear', 'prune'] as const;
 export type EngineCall = (typeof ENGINE_CALLS)[number];
 export type EngineCallArgs<K extends EngineCall> = Parameters<StoreEngine[K]>;
 export type EngineCallResult<K extends EngineCall> = Awaited<ReturnType<StoreEngine[K]>>;

@@ -200,6 +200,14 @@ export class TraceStore {
     return new Set(await (await this.ready()).call('storedSpanKeys', traceIds));
   }
 
+  /**
+   * The trace a short id names (the 8 characters the UI shows, or any 4 to 32 hex characters):
+   * every stored id starting with it, at most `limit` (one means it is unambiguous).
+   */
+  async tracesWithIdPrefix(prefix: string, limit = 10): Promise<string[]> {
+    return (await this.ready()).call('traceIdsStartingWith', prefix.toLowerCase(), limit);
+  }
+
   /** Reads a trace file (any supported format) into the store, skipping spans it already has. */
   importFile(path: string): Promise<ImportResult> {
     return importFile(this, path);
