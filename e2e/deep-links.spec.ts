@@ -1,7 +1,8 @@
 // Links to every place, against a real `clnrm studio`: opening a trace and selecting a span puts
 // both in the URL's hash; Back returns to the list and Forward to the trace; that URL opened in a
 // fresh page (a bookmark, a shared link) shows the same trace with the same span selected, and a
-// reload keeps it; the traces list's filters are in the URL too.
+// reload keeps it; the traces list's filters are in the URL too; the command palette jumps to a
+// trace by its short id and to a service's traces.
 import { expect, test } from '@playwright/test';
 import { nav, openStudio, selectedSpanRow, traceRows, tracesGrid, waterfall } from './fixtures/page';
 import { startStudio, type Studio } from './fixtures/studio';
@@ -26,6 +27,12 @@ test('a trace and a span have a URL: Back/Forward, a fresh page and a reload all
   // The trace with the most spans, its third row selected.
   await page.getByRole('combobox', { name: 'Sort' }).selectOption('most-spans');
   await expect.poll(() => hashOf(page.url())).toBe('#/traces?sort=most-spans');
+  // The URL changes at once; wait until the list is sorted too (the first row has the most spans).
+  const spanCounts = () => traceRows(page).evaluateAll((rows) => rows.map((r) => Number(r.querySelectorAll('[role="gridcell"]')[3]?.textContent?.replace(/,/g, ''))));
+  await expect.poll(async () => {
+    const counts = await spanCounts();
+    return counts.length > 1 && counts[0]! >= 3 && counts.every((n) => n <= counts[0]!);
+  }).toBe(true);
   await traceRows(page).first().click();
   await expect(waterfall(page)).toBeVisible();
   const traceId = (await page.getByTitle('Trace id', { exact: true }).textContent())!.trim();
@@ -66,6 +73,22 @@ test('a trace and a span have a URL: Back/Forward, a fresh page and a reload all
   } finally {
     await other.close();
   }
+
+  // The command palette finds the trace by the 8 characters the UI shows, and a service by name.
+  await nav(page, 'Traces').click();
+  await page.keyboard.press('Control+k');
+  const palette = page.getByRole('dialog', { name: 'Command palette' });
+  await palette.getByRole('textbox', { name: 'Command' }).fill(traceId.slice(0, 8));
+  await expect(palette.getByRole('option', { name: `Open trace ${traceId}` })).toBeVisible();
+  await palette.getByRole('textbox', { name: 'Command' }).press('Enter');
+  await expect(page.getByTitle('Trace id', { exact: true })).toHaveText(traceId);
+  await expect.poll(() => hashOf(page.url())).toMatch(new RegExp(`^#/trace/${traceId}`));
+  await page.keyboard.press('Control+k');
+  await palette.getByRole('textbox', { name: 'Command' }).fill('worker');
+  await palette.getByRole('option', { name: 'Traces of service worker' }).click();
+  await expect(page.getByRole('textbox', { name: 'Service' })).toHaveValue('worker');
+  await expect.poll(() => hashOf(page.url())).toBe('#/traces?service=worker&sort=most-spans');
+  await page.getByRole('textbox', { name: 'Service' }).fill('');
 
   // Filters: typed into the list, kept in the URL, back after a reload.
   await nav(page, 'Traces').click();

@@ -51,6 +51,7 @@ export function createStudioHandlers(deps: HandlerDeps): StudioHandlers {
     importFiles: (q) => importTraceFiles(store, q, cwd),
     exportTraces: (q) => exportTraces(store, q, cwd),
     clearAll: () => clearAll(store),
+    findTraceIds: async ({ prefix }) => ({ traceIds: await store.tracesWithIdPrefix(prefix, 10) }),
     storeStatus: async () => {
       const { total } = await store.listTraces({ limit: 1 });
       return { empty: total === 0, traceCount: total, receiver: deps.receiver ?? {} };

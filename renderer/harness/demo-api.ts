@@ -37,6 +37,7 @@ export function createDemoApi(traces: readonly (readonly Span[])[]) {
       graph ??= serviceGraph(traces.flat());
       return graph;
     },
+    findTraceIds: ({ prefix }) => ({ traceIds: [...byId.keys()].filter((id) => id.startsWith(prefix.toLowerCase())).slice(0, 10) }),
     importFiles: unavailable,
     storeStatus: () => ({ empty: summaries.length === 0, traceCount: summaries.length, receiver: {} }),
     loadDemo: unavailable,

@@ -167,6 +167,11 @@ export const calls = {
       .refine((r) => (r.paths?.length ?? 0) + (r.files?.length ?? 0) > 0, { message: 'give at least one path or file' }),
     response: ImportResultSchema,
   },
+  /** Stored trace ids starting with a short id (the 8 characters the UI shows): one answer means it is unambiguous. */
+  findTraceIds: {
+    request: z.object({ prefix: z.string().regex(/^[0-9a-fA-F]{4,32}$/, 'give 4 to 32 hex characters of a trace id') }),
+    response: z.object({ traceIds: z.array(TraceIdSchema).max(10) }),
+  },
   /** Whether the store holds anything yet: a first start (empty) offers the bundled demo. */
   storeStatus: {
     request: z.object({}),

@@ -99,8 +99,8 @@ function ConnectedTracesView({ api, theme }: { api: StudioApi; theme: 'light' | 
         </ul>
       )}
       <form className="filters" onSubmit={(e) => e.preventDefault()} aria-label="Trace filters">
-        <input className="input" placeholder="Service" aria-label="Service" defaultValue={query.service ?? ''} onChange={(e) => setQuery({ service: e.target.value.trim() || undefined })} />
-        <input className="input" placeholder="Operation contains" aria-label="Operation" defaultValue={query.spanName ?? ''} onChange={(e) => setQuery({ spanName: e.target.value.trim() || undefined })} />
+        <FilterText label="Service" placeholder="Service" value={query.service} onChange={(service) => setQuery({ service })} />
+        <FilterText label="Operation" placeholder="Operation contains" value={query.spanName} onChange={(spanName) => setQuery({ spanName })} />
         <input
           className="input attr"
           placeholder="Attribute key=value"
@@ -116,7 +116,7 @@ function ConnectedTracesView({ api, theme }: { api: StudioApi; theme: 'light' | 
         />
         <DurationField label="Minimum duration in ms" placeholder="Min ms" text={durationText.min} problem={duration.problems.min} onChange={(min) => setDuration({ ...durationText, min })} />
         <DurationField label="Maximum duration in ms" placeholder="Max ms" text={durationText.max} problem={duration.problems.max} onChange={(max) => setDuration({ ...durationText, max })} />
-        <input className="input run" placeholder="Run id" aria-label="Run id" defaultValue={query.runId ?? ''} onChange={(e) => setQuery({ runId: e.target.value.trim() || undefined })} />
+        <FilterText className="run" label="Run id" placeholder="Run id" value={query.runId} onChange={(runId) => setQuery({ runId })} />
         <select className="input" aria-label="Status" value={query.status ?? 'any'} onChange={(e) => setQuery({ status: e.target.value as 'any' })}>
           <option value="any">Any status</option>
           <option value="error">With errors</option>
@@ -223,6 +223,29 @@ function ConnectedTracesView({ api, theme }: { api: StudioApi; theme: 'light' | 
         </div>
       )}
     </section>
+  );
+}
+
+/**
+ * A text filter: what the user types is kept as typed (spaces and all) and sent trimmed; a value
+ * set from elsewhere (a link, the palette, the service map) replaces the text.
+ */
+function FilterText({ label, placeholder, value, onChange, className = '' }: { label: string; placeholder: string; value: string | undefined; onChange: (value: string | undefined) => void; className?: string }) {
+  const [text, setText] = useState(value ?? '');
+  useEffect(() => {
+    setText((typed) => ((typed.trim() || undefined) === value ? typed : (value ?? '')));
+  }, [value]);
+  return (
+    <input
+      className={`input ${className}`.trim()}
+      placeholder={placeholder}
+      aria-label={label}
+      value={text}
+      onChange={(e) => {
+        setText(e.target.value);
+        onChange(e.target.value.trim() || undefined);
+      }}
+    />
   );
 }
 
