@@ -35,26 +35,18 @@ export function routeOfState(s: StudioStore): Route {
   return route;
 }
 
-/** Selects the span with this id in the loaded trace (revealing it); false when it is not there. */
-function selectSpanById(spanId: string): boolean {
-  const t = getLoadedTrace();
-  const index = t ? t.tree.spans.findIndex((s) => s.spanId === spanId) : -1;
-  if (index >= 0) useStudio.getState().showSpan(index);
-  return index >= 0;
-}
-
 /** Moves the studio to `route`: filters at once, then the trace or folder it names (loaded when needed). */
 export async function applyRoute(api: StudioApi, route: Route): Promise<void> {
   const s = useStudio.getState();
   s.setTracesQuery({ ...NO_FILTERS, ...route.filters });
   if (route.view === 'trace' && route.traceId !== undefined) {
     const now = s.traceLoad;
-    if (now.status === 'ready' && now.traceId === route.traceId && getLoadedTrace()?.traceId === route.traceId) s.setView('trace');
+    const open = now.status === 'ready' && now.traceId === route.traceId && getLoadedTrace()?.traceId === route.traceId;
+    if (route.spanId !== undefined) await s.openSpan(api, route.traceId, route.spanId);
+    else if (open) s.setView('trace');
     else await s.openTrace(api, route.traceId);
     const after = useStudio.getState().traceLoad;
-    if (after.status !== 'ready' || after.traceId !== route.traceId) return;
-    if (route.spanId !== undefined) selectSpanById(route.spanId);
-    useStudio.getState().setTraceMode(route.traceMode ?? 'waterfall');
+    if (after.status === 'ready' && after.traceId === route.traceId) useStudio.getState().setTraceMode(route.traceMode ?? 'waterfall');
     return;
   }
   s.setView(route.view);
