@@ -11,6 +11,12 @@ export type ErrorCode =
   | 'toml.duplicate'
   | 'spec.reference'
   | 'spec.cycle'
+  /** A section or key that is parsed and validated but whose layer does not act on it yet (chaos, self-healing…). */
+  | 'spec.not-yet'
+  /** A service `type` outside clnrm's plugin names, or one that disagrees with `plugin`. */
+  | 'spec.service-type'
+  /** A `wait_for_span` that only the service's own scenario could produce (it can only time out). */
+  | 'spec.self-wait'
   // trace files and payloads
   | 'trace.format'
   | 'trace.invalid'
@@ -19,6 +25,7 @@ export type ErrorCode =
   | 'otlp.content-type'
   | 'otlp.too-large'
   | 'otlp.busy'
+  | 'otlp.export-failed'
   // environment
   | 'io.read'
   | 'io.write'
@@ -32,6 +39,9 @@ export type ErrorCode =
   | 'runner.cancelled'
   | 'runner.timeout'
   | 'runner.skipped'
+  | 'runner.self-test-failed'
+  /** A `[limits]` bound the execution would exceed (max_containers). */
+  | 'runner.limit'
   | 'store.failed'
   | 'store.query'
   | 'plugin.failed'

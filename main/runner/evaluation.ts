@@ -8,7 +8,7 @@
 //   the outer runner's are kept apart as evidence (the trace is still in the store).
 import { buildTraceIndex, evaluateWithIndex, normalizedTraceHashOfIndex, normalizedTraceHash, type ExpectationResult } from '../../shared/expect';
 import type { Span } from '../../shared/model';
-import type { TestFile } from '../../shared/spec';
+import type { ScenarioSpec, TestFile } from '../../shared/spec';
 
 /** Span names the runner itself emits (self-trace.ts, execution-trace.ts). */
 const RUNNER_SPAN_NAME = /"clnrm\.(run|test|step:[^"]*|service\.start|container\.[a-z]+|cleanup|recovery|plugin\.registry)"/;
@@ -33,11 +33,12 @@ export interface Judgement {
   readonly withRunnerSpans: boolean;
 }
 
-export function judge(test: TestFile, system: readonly Span[], runner: () => Span[], includeRunnerSpans: boolean): Judgement {
+/** `scenario` adds its own services (known hosts) and `[[scenario.expect.cross_service]]`. */
+export function judge(test: TestFile, system: readonly Span[], runner: () => Span[], includeRunnerSpans: boolean, scenario?: ScenarioSpec): Judgement {
   const withRunnerSpans = (includeRunnerSpans || expectsRunnerSpans(test)) && !hasInnerClnrm(system);
   const judged = withRunnerSpans ? [...system, ...runner()] : [...system];
   const index = buildTraceIndex(judged);
-  const knownHosts = Object.keys(test.services)
+  const knownHosts = [...Object.keys(test.services), ...(scenario?.services ?? []).map((s) => s.id)]
     .flatMap((id) => [id, id.replace(/[_.]/g, '-')])
     .concat('host.docker.internal');
   const expectations = evaluateWithIndex(index, {
@@ -45,6 +46,7 @@ export function judge(test: TestFile, system: readonly Span[], runner: () => Spa
     temporal: test.orchestration?.temporal,
     distributed: test.orchestration?.distributed_tracing,
     knownHosts,
+    scenarioCrossService: scenario && scenario.crossService.length > 0 ? { path: `scenario[${test.scenarios.filter((s) => !s.implicit).indexOf(scenario)}].expect.cross_service`, rules: scenario.crossService } : undefined,
   });
   const names = new Map<string, string>();
   for (const s of judged) names.set(s.spanId, s.name);

@@ -98,6 +98,17 @@ export function traceDigest(results: readonly TestResult[]): string {
   return hash.digest('hex');
 }
 
+/** `[report] cleanup_verification` / `isolation_report`: one entry per execution that recorded it. */
+export function engineReport(results: readonly TestResult[], part: 'cleanup' | 'isolation'): string {
+  const executions = results.flatMap((r) =>
+    r.executions.flatMap((e) => {
+      const record = e[part];
+      return record ? [{ test: r.name, scenario: e.scenario, iteration: e.iteration, runId: e.runId, passed: record.results.every((x) => x.passed), ...record }] : [];
+    }),
+  );
+  return `${JSON.stringify({ kind: part === 'cleanup' ? 'cleanup_verification' : 'isolation_report', executions }, null, 2)}\n`;
+}
+
 /** Writes each test file's `[report]` files; returns messages for files that could not be written. */
 export async function writeFileReports(tests: readonly { test: TestFile; file: string }[], results: readonly TestResult[], cwd: string): Promise<string[]> {
   const problems: string[] = [];
@@ -121,6 +132,8 @@ export async function writeFileReports(tests: readonly { test: TestFile; file: s
       [test.report.json, jsonReport(summary)],
       [test.report.junit, junitReport(summary)],
       [test.report.digest, `${traceDigest(mine)}\n`],
+      [test.report.cleanup_verification, engineReport(mine, 'cleanup')],
+      [test.report.isolation_report, engineReport(mine, 'isolation')],
     ];
     for (const [path, text] of outputs) {
       if (!path) continue;

@@ -3,18 +3,23 @@
 // network; then the plugins' `onServicesReady` with handles to what runs.
 import { toProblem } from '../../shared/errors';
 import type { ExecutionInfo, ServiceHandle } from '../../shared/plugins';
-import type { TestFile } from '../../shared/spec';
+import { StudioError } from '../../shared/errors';
+import type { ScenarioSpec, TestFile } from '../../shared/spec';
 import { newRunIdentity, type ServiceDefinition, type ServiceEvent } from '../docker';
 import type { ExecutionTrace } from './execution-trace';
 import type { RunnerEnvironment } from './scenario';
+import { withFileResources } from './otel-resources';
 import { resourceAttributes } from './scenario';
 import { interposeProxies } from './interpose';
+import { containerCount } from './scenario-commands';
 import { serviceFromSpecWithLimits } from './services';
 import type { ServiceSetPort } from './service-port';
 import { storeSpanWaiter } from './span-wait';
 
 export interface ServicesRequest {
   readonly test: TestFile;
+  /** Its `[scenario.services]` start beside the file's. */
+  readonly scenario: ScenarioSpec;
   readonly info: ExecutionInfo;
   readonly tags: Readonly<Record<string, string>>;
   readonly onEvent: (e: ServiceEvent) => void;
@@ -29,13 +34,27 @@ export function otelEnvironment(env: RunnerEnvironment, tags: Readonly<Record<st
   };
 }
 
+/** The OTEL_RESOURCE_ATTRIBUTES a service or step starts from: the file's `[otel] resources`, then its own. */
+export function fileOtelEnv(test: TestFile, own: Readonly<Record<string, string>> = {}): Record<string, string> {
+  const merged = withFileResources(test, own.OTEL_RESOURCE_ATTRIBUTES);
+  return merged === undefined ? { ...own } : { ...own, OTEL_RESOURCE_ATTRIBUTES: merged };
+}
+
 /** The execution's set of services, planned but not started (throws for an invalid plan: cycles, bad references). */
 export function createServices(env: RunnerEnvironment, req: ServicesRequest): { set: ServiceSetPort; defs: ServiceDefinition[] } {
-  const { test } = req;
-  const declared = Object.values(test.services).map((s) =>
-    serviceFromSpecWithLimits(s, { baseEnv: { OTEL_SERVICE_NAME: s.id }, overrideEnv: otelEnvironment(env, req.tags, s.env) }, test.limits),
+  const { test, scenario } = req;
+  const needed = containerCount(test, scenario);
+  if (test.limits?.max_containers !== undefined && needed > test.limits.max_containers) {
+    throw new StudioError({ code: 'runner.limit', message: `scenario "${scenario.name}" needs ${needed} containers (services and one-off steps), more than [limits] max_containers = ${test.limits.max_containers}`, path: 'limits.max_containers' });
+  }
+  const services = [...Object.values(test.services), ...scenario.services].map((s) =>
+    serviceFromSpecWithLimits(s, { baseEnv: { OTEL_SERVICE_NAME: s.id }, overrideEnv: otelEnvironment(env, req.tags, fileOtelEnv(test, s.env)) }, test.limits),
   );
-  const defs = interposeProxies(declared, env.interpose?.(test, req.info) ?? []);
+  for (const s of services) if (s.note) env.emit({ type: 'log', source: test.name, message: s.note });
+  const defs = interposeProxies(
+    services.map((s) => s.definition),
+    env.interpose?.(test, req.info) ?? [],
+  );
   const extraEdges = (test.orchestration?.dependency_graph?.edges ?? []).map(([from, to]) => ({ dependency: from, dependent: to }));
   const set = env.services({
     services: defs,

@@ -1,14 +1,16 @@
-// The `steps` phase of an execution: `run` (a step named after the scenario) then `[[scenario.steps]]`,
-// in order (or all at once with `concurrent = true`), within the scenario's time bound; a failed step
-// skips the rest. Each step is announced to the plugins and as events before and after it runs.
+// The `steps` phase of an execution: `run` (a step named after the scenario) — or a `run` list of
+// `{ service, command }`, started all at once — then `[[scenario.steps]]`, in order (or all at once with
+// `concurrent = true`), within the scenario's time bound (and `[limits] max_duration_seconds`); a failed
+// step or parallel group skips the rest. Each step is announced to the plugins and as events before and after it runs.
 // Container stats are sampled meanwhile for tests with `[performance]` (or when the run asks).
 import type { ExecutionInfo, StepInfo } from '../../shared/plugins';
 import type { ScenarioSpec, StepSpec, TestFile } from '../../shared/spec';
 import { sampleStats, type ContainerStatsSample } from '../docker';
 import type { ExecutionTrace } from './execution-trace';
 import type { RunnerEnvironment } from './scenario';
-import { otelEnvironment } from './scenario-services';
+import { fileOtelEnv, otelEnvironment } from './scenario-services';
 import type { ServiceSetPort } from './service-port';
+import { scenarioCommands } from './scenario-commands';
 import { runStep, stepTarget } from './steps';
 import type { StepResult } from './types';
 
@@ -24,15 +26,10 @@ export interface StepsRequest {
   /** Results are appended here as steps finish (kept even when the phase is interrupted). */
   readonly into: StepResult[];
   readonly stats: ContainerStatsSample[];
+  /** When the execution began (epoch ms): `[limits] max_duration_seconds` counts from here. */
+  readonly startedMs?: number;
 }
 
-export function scenarioSteps(scenario: ScenarioSpec): StepSpec[] {
-  const steps: StepSpec[] = [];
-  if (scenario.runArgv) {
-    steps.push({ name: scenario.name, command: scenario.runArgv, expectedExitCode: 0, env: {}, continueOnFailure: false, service: scenario.service });
-  }
-  return [...steps, ...scenario.steps];
-}
 
 /**
  * Samples every service's CPU/memory/network back to back while the steps run (the engine measures
@@ -59,8 +56,10 @@ function skipped(step: StepSpec, scenario: ScenarioSpec, after: string): StepRes
 export async function runSteps(env: RunnerEnvironment, req: StepsRequest): Promise<string[]> {
   const { test, scenario, info, set } = req;
   const policyMs = scenario.policy?.max_execution_time ? scenario.policy.max_execution_time * 1000 : undefined;
-  const deadline = Date.now() + (scenario.timeoutMs ?? policyMs ?? test.meta.timeoutMs ?? DEFAULT_SCENARIO_TIMEOUT_MS);
-  const ctx = { set, scenarioService: scenario.service, env: otelEnvironment(env, req.tags), remainingMs: () => deadline - Date.now(), trace: req.trace };
+  const maxSeconds = test.limits?.max_duration_seconds;
+  const limitDeadline = maxSeconds !== undefined ? (req.startedMs ?? Date.now()) + maxSeconds * 1000 : Infinity;
+  const deadline = Math.min(limitDeadline, Date.now() + (scenario.timeoutMs ?? policyMs ?? test.meta.timeoutMs ?? DEFAULT_SCENARIO_TIMEOUT_MS));
+  const ctx = { set, scenarioService: scenario.service, env: otelEnvironment(env, req.tags, fileOtelEnv(req.test)), remainingMs: () => deadline - Date.now(), trace: req.trace };
   const sampler = env.sampleStats || test.performance ? sampleWhileRunning(env, set, req.stats) : undefined;
   const outputs: string[] = [];
   const one = async (step: StepSpec, index: number): Promise<{ result: StepResult; stdout: string }> => {
@@ -79,15 +78,25 @@ export async function runSteps(env: RunnerEnvironment, req: StepsRequest): Promi
     return result;
   };
   try {
-    const all = scenarioSteps(scenario);
+    const { parallel, ordered } = scenarioCommands(scenario);
+    if (parallel.length > 0) {
+      for (const ran of await Promise.all(parallel.map((step, i) => one(step, i)))) record(ran);
+      const failed = req.into.find((r) => r.verdict === 'failed' || r.verdict === 'error');
+      if (failed) {
+        for (const rest of ordered) req.into.push(skipped(rest, scenario, failed.name));
+        return outputs;
+      }
+    }
+    const all = ordered;
+    const at = parallel.length;
     if (scenario.concurrent) {
       // Results in declaration order, whatever order they finished in.
-      for (const ran of await Promise.all(all.map((step, i) => one(step, i)))) record(ran);
+      for (const ran of await Promise.all(all.map((step, i) => one(step, at + i)))) record(ran);
       return outputs;
     }
     for (const [i, step] of all.entries()) {
       if (env.signal.aborted) break;
-      const result = record(await one(step, i));
+      const result = record(await one(step, at + i));
       if (result.verdict === 'failed' || result.verdict === 'error') {
         for (const rest of all.slice(i + 1)) req.into.push(skipped(rest, scenario, result.name));
         break;

@@ -15,8 +15,12 @@ import type { ScenarioSpec, TestFile } from '../../shared/spec';
 import { newRunIdentity, type ContainerEvidence, type ContainerStatsSample, type ServiceEvent } from '../docker';
 import type { Receiver } from '../receiver';
 import type { TraceStore } from '../store';
+import { cleanupDeferred } from './cleanup-check';
+import { finishWithEngine, type EngineChecks } from './engine-checks';
 import { judge } from './evaluation';
 import type { InterposeRequest } from './interpose';
+import { inspectIsolation, wantsIsolation, type ContainerIsolation } from './isolation';
+import { expectFailureResult, stepsForVerdict } from './scenario-commands';
 import { ExecutionTrace } from './execution-trace';
 import type { RunHooks } from './hooks';
 import type { Emit } from './run-events';
@@ -100,6 +104,7 @@ function verdictOf(problems: Problem[], steps: StepResult[], expectations: Expec
 /** The mutable state of one execution while its phases run. */
 interface Execution {
   readonly info: ExecutionInfo;
+  readonly startedMs: number;
   readonly tags: Readonly<Record<string, string>>;
   readonly trace: ExecutionTrace;
   readonly problems: Problem[];
@@ -107,6 +112,10 @@ interface Execution {
   readonly stats: ContainerStatsSample[];
   set?: ServiceSetPort;
   containers: ContainerEvidence[];
+  /** The set, when a cleanup policy needs the verdict before removing it (engine-checks.ts). */
+  deferredSet?: ServiceSetPort;
+  /** Networks and mounts of the service containers, for `[expect.isolation]`. */
+  inspected: ContainerIsolation[];
 }
 
 export async function runScenario(env: RunnerEnvironment, req: ScenarioRequest): Promise<ScenarioExecution> {
@@ -128,7 +137,7 @@ export async function runScenario(env: RunnerEnvironment, req: ScenarioRequest):
     // Called on service events only, once `ex` exists.
     containerOf: (id) => ex.set?.services().find((s) => s.id === id)?.containerId,
   });
-  const ex: Execution = { info, tags, trace, problems: [], steps: [], stats: [], containers: [] };
+  const ex: Execution = { info, startedMs, tags, trace, problems: [], steps: [], stats: [], containers: [], inspected: [] };
   env.emit({ type: 'execution-started', test: test.name, executionId, scenario: scenario.name, iteration: req.iteration, iterations: req.iterations });
   await env.hooks.call('onExecutionStart', info);
   await env.store
@@ -144,13 +153,17 @@ export async function runScenario(env: RunnerEnvironment, req: ScenarioRequest):
   const system = executionSpans(env.store, executionId);
   const failedSoFar = ex.problems.length > 0 || ex.steps.some((s) => s.verdict !== 'passed');
   phase('evaluate', 'start');
-  const judgement = ex.problems.length === 0 ? judge(test, system, () => ex.trace.judged(failedSoFar), req.includeRunnerSpans ?? false) : undefined;
+  const judgement = ex.problems.length === 0 ? judge(test, system, () => ex.trace.judged(failedSoFar), req.includeRunnerSpans ?? false, scenario) : undefined;
   const expectations = judgement?.expectations ?? [];
+  const failure = judgement ? expectFailureResult(scenario, ex.steps) : undefined;
+  if (failure) expectations.push(failure);
+  const engine = await engineChecks(env, req, ex, expectations);
+  expectations.push(...(engine?.results ?? []));
   phase('evaluate', 'end');
   feed.close([...system, ...ex.trace.spans]);
   for (const e of expectations) env.emit({ type: 'verdict', test: test.name, executionId, expectation: e.expectation, kind: e.kind, passed: e.passed, message: e.message });
   await env.hooks.call('onExpectationsEvaluated', info, expectations);
-  const verdict = verdictOf(ex.problems, ex.steps, expectations);
+  const verdict = verdictOf(ex.problems, stepsForVerdict(scenario, ex.steps), expectations);
   const execution: ScenarioExecution = {
     runId: executionId,
     scenario: scenario.name,
@@ -166,9 +179,28 @@ export async function runScenario(env: RunnerEnvironment, req: ScenarioRequest):
     traceHash: judgement?.traceHash ?? '',
     spanNames: judgement?.spanNames ?? {},
     ...(ex.stats.length > 0 ? { stats: [...ex.stats] } : {}),
+    ...(engine?.cleanup ? { cleanup: engine.cleanup } : {}),
+    ...(engine?.isolation ? { isolation: engine.isolation } : {}),
   };
   await finish(env, test.name, execution, info);
   return execution;
+}
+
+/** Cleanup by policy (when deferred), then the leakage and isolation checks against the engine. */
+async function engineChecks(env: RunnerEnvironment, req: ScenarioRequest, ex: Execution, expectations: ExpectationResult[]): Promise<EngineChecks | undefined> {
+  if (!ex.set || env.signal.aborted) {
+    await ex.deferredSet?.dispose().catch((e: unknown) => ex.problems.push(toProblem(e)));
+    return undefined;
+  }
+  const passed = verdictOf(ex.problems, stepsForVerdict(req.scenario, ex.steps), expectations) === 'passed';
+  const engine = await finishWithEngine({ docker: env.docker, test: req.test, scenario: req.scenario, deferredSet: ex.deferredSet, runId: ex.info.executionId, network: ex.set.networkName, passed, run: env.runSpan, inspected: ex.inspected }).catch(
+    (e: unknown) => {
+      ex.problems.push(toProblem(e));
+      return undefined;
+    },
+  );
+  if (engine?.note) env.emit({ type: 'log', source: req.test.name, message: engine.note });
+  return engine;
 }
 
 type Phaser = (phase: ExecutionPhase, state: 'start' | 'end') => void;
@@ -191,13 +223,13 @@ async function runPhases(env: RunnerEnvironment, req: ScenarioRequest, ex: Execu
   try {
     if (env.signal.aborted) throw new Error('the run was cancelled before this scenario started');
     phase('services', 'start');
-    const services = { test, info: ex.info, tags: ex.tags, onEvent: onServiceEvent, trace: ex.trace };
+    const services = { test, scenario, info: ex.info, tags: ex.tags, onEvent: onServiceEvent, trace: ex.trace };
     const planned = createServices(env, services);
     ex.set = planned.set;
     await startServices(env, services, planned);
     phase('services', 'end');
     phase('steps', 'start');
-    const outputs = await runSteps(env, { test, scenario, info: ex.info, set: ex.set, tags: ex.tags, trace: ex.trace, into: ex.steps, stats: ex.stats });
+    const outputs = await runSteps(env, { test, scenario, info: ex.info, set: ex.set, tags: ex.tags, trace: ex.trace, into: ex.steps, stats: ex.stats, startedMs: ex.startedMs });
     phase('steps', 'end');
     if (env.signal.aborted) throw new Error('cancelled');
     phase('collect', 'start');
@@ -207,9 +239,13 @@ async function runPhases(env: RunnerEnvironment, req: ScenarioRequest, ex: Execu
     }
     // Stop first: SDKs flush their last spans on SIGTERM; then wait until nothing more arrives.
     ex.trace.beginCleanup();
+    const started = ex.set.services().map((s) => ({ id: s.id, containerId: s.containerId }));
     ex.containers = await ex.set.stop();
-    // Removing the stopped containers overlaps the wait for the last spans (their senders are gone).
-    disposal = ex.set.dispose();
+    if (wantsIsolation(test)) ex.inspected = await inspectIsolation(env.docker, started);
+    // Removing the stopped containers overlaps the wait for the last spans (their senders are gone),
+    // unless a cleanup policy must see the verdict first.
+    if (cleanupDeferred(test, scenario)) ex.deferredSet = ex.set;
+    else disposal = ex.set.dispose();
     await waitForQuiet(env.store, env.receiver, ex.info.executionId, { quietMs: env.quietMs, maxWaitMs: env.maxSpanWaitMs, signal: env.signal });
     phase('collect', 'end');
   } catch (error) {
@@ -220,7 +256,8 @@ async function runPhases(env: RunnerEnvironment, req: ScenarioRequest, ex: Execu
     phase('cleanup', 'start');
     ex.trace.beginCleanup();
     const cleanupProblems: string[] = [];
-    await (disposal ?? ex.set?.dispose())?.catch((e: unknown) => {
+    // A deferred set is removed (or kept) by its cleanup policy once the verdict is known.
+    await (disposal ?? (ex.deferredSet ? undefined : ex.set?.dispose()))?.catch((e: unknown) => {
       const p = toProblem(e);
       cleanupProblems.push(p.message);
       ex.problems.push(p);

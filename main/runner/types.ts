@@ -5,6 +5,8 @@ import type { Problem } from '../../shared/errors';
 import type { ExpectationResult, TraceDifference } from '../../shared/expect';
 import type { StepRecord } from '../../shared/run';
 import type { ContainerEvidence, ContainerStatsSample } from '../docker';
+import type { CleanupRecord } from './cleanup-check';
+import type { ContainerIsolation } from './isolation';
 
 export type Verdict = 'passed' | 'failed' | 'error' | 'skipped';
 
@@ -33,6 +35,10 @@ export interface ScenarioExecution {
   readonly spanNames: Readonly<Record<string, string>>;
   /** Container resource samples taken while the steps ran (`[performance]` or `sampleStats`). */
   readonly stats?: ContainerStatsSample[];
+  /** The engine's view after cleanup (`[report] cleanup_verification`), when the file asks for it. */
+  readonly cleanup?: CleanupRecord;
+  /** `[expect.isolation]` inputs and results (`[report] isolation_report`), when the file asks for them. */
+  readonly isolation?: { readonly containers: ContainerIsolation[]; readonly results: ExpectationResult[] };
 }
 
 export interface DeterminismResult {

@@ -3,6 +3,7 @@
 #   cleanroom/busybox:latest  busybox-static as a rootfs (sh, wget, nc, sleep… as applets)
 #   cleanroom/node:20         the host's node binary + the glibc libs it links + busybox for sh
 #   cleanroom/demo:latest     cleanroom/node:20 + examples/demo + the node_modules it imports
+#   cleanroom/clnrm:latest    cleanroom/node:20 + our CLI (bin + dist) + its runtime node_modules + bash
 # Idempotent: each image carries a label with a hash of its inputs and is rebuilt only when that changes.
 # Usage: resources/images/build.sh [--force]   (needs a running Docker engine; run as root for apt)
 set -euo pipefail
@@ -119,6 +120,54 @@ ENTRYPOINT ["node", "/app/main.mjs"]
 CMD ["api"]
 EOF
   docker build -q -t cleanroom/demo:latest "$ctx" >/dev/null
+fi
+
+# ── cleanroom/clnrm ──────────────────────────────────────────────────────────────────────────────
+# Our own CLI in a container (the Rosetta Stone scenarios run `clnrm self-test` in it). The bundle's bare
+# imports are its runtime packages; `bash` is the host's, with the libraries it links (the scenarios run
+# `bash -lc '…'`). The entry point runs the command, then keeps the container up until it is stopped.
+for f in cli.js store-worker.js; do
+  [ -f "$repo/dist/$f" ] || die "dist/$f missing: run node scripts/build.mjs (or npm ci) before building cleanroom/clnrm"
+done
+ctx="$work/clnrm"
+mkdir -p "$ctx/opt/clnrm/bin" "$ctx/opt/clnrm/dist" "$ctx/usr/local/bin" "$ctx/bin"
+cp "$repo/bin/clnrm.js" "$ctx/opt/clnrm/bin/"
+cp "$repo/dist/cli.js" "$repo/dist/store-worker.js" "$ctx/opt/clnrm/dist/"
+runtime_deps="$(grep -ohE '^import [^;]*from "[^".][^"]*"' "$repo/dist/cli.js" "$repo/dist/store-worker.js" \
+  | grep -oE '"[^"]+"' | tr -d '"' | grep -v '^node:' | sed -E 's#^(@[^/]+/[^/]+|[^@/][^/]*).*#\1#' | sort -u)"
+{
+  printf '{ "name": "clnrm-image", "private": true, "type": "module", "dependencies": {'
+  sep=""
+  for dep in $runtime_deps; do printf '%s "%s": "*"' "$sep" "$dep"; sep=","; done
+  printf ' } }\n'
+} >"$ctx/opt/clnrm/package.json"
+node "$here/collect-modules.mjs" "$repo" "$ctx/opt/clnrm/node_modules" "$ctx/opt/clnrm/package.json" >/dev/null \
+  || die "could not collect the CLI's node_modules (run npm ci first)"
+bash_bin="$(readlink -f /bin/bash)"
+mkdir -p "$ctx/rootfs/bin"
+cp "$bash_bin" "$ctx/rootfs/bin/bash"
+while read -r lib; do
+  mkdir -p "$ctx/rootfs$(dirname "$lib")"
+  cp -L "$lib" "$ctx/rootfs$lib"
+done < <(ldd "$bash_bin" | grep -oE '/[^ ]+' | sort -u)
+printf '#!/bin/sh\nexec node /opt/clnrm/bin/clnrm.js "$@"\n' >"$ctx/usr/local/bin/clnrm"
+cp "$here/clnrm-toolbox.sh" "$ctx/usr/local/bin/clnrm-toolbox"
+chmod 755 "$ctx/usr/local/bin/clnrm" "$ctx/usr/local/bin/clnrm-toolbox"
+clnrm_hash="$( (cd "$ctx" && find . -type f | LC_ALL=C sort | xargs sha256sum; echo "$node_hash") | sha256sum | cut -c1-16)"
+if up_to_date cleanroom/clnrm:latest "$clnrm_hash" && [ "$(current_hash cleanroom/node:20)" = "$node_hash" ]; then
+  log "cleanroom/clnrm:latest up to date"
+else
+  log "building cleanroom/clnrm:latest"
+  cat >"$ctx/Dockerfile" <<EOF
+FROM cleanroom/node:20
+COPY rootfs /
+COPY opt /opt
+COPY usr /usr
+LABEL clnrm.input-hash=$clnrm_hash clnrm.image=cleanroom/clnrm:latest
+ENTRYPOINT ["/usr/local/bin/clnrm-toolbox"]
+CMD ["clnrm", "--help"]
+EOF
+  docker build -q -t cleanroom/clnrm:latest "$ctx" >/dev/null
 fi
 
 log "done: $(docker image ls --format '{{.Repository}}:{{.Tag}} {{.Size}}' | grep '^cleanroom/' | tr '\n' ' ')"

@@ -13,6 +13,7 @@ import { evaluateStatus } from './status';
 import { evaluateHermeticity } from './hermeticity';
 import { evaluateTemporal } from './temporal';
 import { evaluateDistributed } from './distributed';
+import { evaluateCrossService } from './cross-service';
 
 /** Evaluate against an index built earlier (lets callers time or reuse the index). */
 export function evaluateWithIndex(index: TraceIndex, config: EvaluationConfig): ExpectationResult[] {
@@ -26,7 +27,9 @@ export function evaluateWithIndex(index: TraceIndex, config: EvaluationConfig): 
     if (e.order) evaluateOrder(e.order, index, out);
     if (e.status) evaluateStatus(e.status, index, out);
     if (e.hermeticity) evaluateHermeticity(e.hermeticity, index, config.knownHosts ?? [], out);
+    if (e.cross_service) evaluateCrossService(e.cross_service, 'expect.cross_service', index, out);
   }
+  if (config.scenarioCrossService) evaluateCrossService(config.scenarioCrossService.rules, config.scenarioCrossService.path, index, out);
   if (config.temporal) evaluateTemporal(config.temporal, index, out);
   if (config.distributed) evaluateDistributed(config.distributed, index, out);
   return out;

@@ -1,10 +1,11 @@
 // The result type every expectation family produces, and the configuration the engine evaluates.
 import type { DistributedTracingConfig, ExpectConfig, TemporalConfig } from '../spec/schema/expect';
+import type { CrossServiceExpectation } from '../spec/schema/scenario';
 
 export interface ExpectationResult {
   /** Where the expectation lives in the test file, e.g. `expect.span[2]`, `expect.counts.by_name."db.query"`. */
   readonly expectation: string;
-  /** The family: 'span' | 'graph' | 'counts' | 'window' | 'order' | 'status' | 'hermeticity' | 'temporal' | 'distributed'. */
+  /** The expectation family (see ExpectationKind). */
   readonly kind: ExpectationKind;
   readonly passed: boolean;
   /** One sentence a person can act on. */
@@ -22,12 +23,19 @@ export type ExpectationKind =
   | 'status'
   | 'hermeticity'
   | 'temporal'
-  | 'distributed';
+  | 'distributed'
+  | 'cross_service'
+  /** The scenario's own outcome (`expect_failure`), judged by the runner. */
+  | 'scenario'
+  /** Checked by the runner against the container engine, not spans (leakage, isolation). */
+  | 'engine';
 
 export interface EvaluationConfig {
   readonly expect?: ExpectConfig | undefined;
   readonly temporal?: TemporalConfig | undefined;
   readonly distributed?: DistributedTracingConfig | undefined;
+  /** A scenario's own `[[scenario.expect.cross_service]]`, with the path it is reported under. */
+  readonly scenarioCrossService?: { readonly path: string; readonly rules: readonly CrossServiceExpectation[] } | undefined;
   /**
    * Host names that belong to the test (declared service names, container hostnames). Used by
    * `expect.hermeticity.no_external_services`; loopback is always allowed.

@@ -1,6 +1,7 @@
 // `[[expect.window]]`: every span named in `contains` lies inside (start ≥, end ≤) some span named
 // `outer`. clnrm checks only the first span of each name; we check every span, so a repeated step
-// that escapes its run is caught. Each contained name needs at least one span.
+// that escapes its run is caught. Each contained name needs at least one span. `max_duration_ms` /
+// `min_duration_ms` bound every `outer` span's duration, or without `outer` the whole trace's.
 import type { WindowExpectation } from '../spec/schema/expect';
 import type { ExpectationResult } from './types';
 import type { TraceIndex } from './trace-index';
@@ -65,12 +66,61 @@ function container(index: TraceIndex, w: Windows, i: number): number {
   return -1;
 }
 
-export function evaluateWindow(
-  window: WindowExpectation,
-  position: number,
-  index: TraceIndex,
-  out: ExpectationResult[],
-): void {
+export function evaluateWindow(window: WindowExpectation, position: number, index: TraceIndex, out: ExpectationResult[]): void {
+  if (window.outer !== undefined && window.contains) evaluateContains(window.outer, window.contains, position, index, out);
+  if (window.max_duration_ms !== undefined || window.min_duration_ms !== undefined) evaluateDuration(window, position, index, out);
+}
+
+function boundText(window: WindowExpectation): string {
+  const parts = [window.min_duration_ms !== undefined ? `≥ ${window.min_duration_ms} ms` : '', window.max_duration_ms !== undefined ? `≤ ${window.max_duration_ms} ms` : ''];
+  return parts.filter(Boolean).join(' and ');
+}
+
+function withinBounds(window: WindowExpectation, us: number): boolean {
+  return (window.max_duration_ms === undefined || us <= window.max_duration_ms * 1000) && (window.min_duration_ms === undefined || us >= window.min_duration_ms * 1000);
+}
+
+/** Each `outer` span's duration, or (without `outer`) first start to last end over all spans. */
+function evaluateDuration(window: WindowExpectation, position: number, index: TraceIndex, out: ExpectationResult[]): void {
+  const expectation = `expect.window[${position}].duration`;
+  const n = index.spans.length;
+  if (window.outer === undefined) {
+    if (n === 0) {
+      out.push({ expectation, kind: 'window', passed: false, message: `no spans, so the trace's duration cannot be ${boundText(window)}`, spans: [] });
+      return;
+    }
+    let first = 0;
+    let last = 0;
+    for (let i = 1; i < n; i++) {
+      if (index.startUs[i]! < index.startUs[first]!) first = i;
+      if (index.endUs[i]! > index.endUs[last]!) last = i;
+    }
+    const us = index.endUs[last]! - index.startUs[first]!;
+    const passed = withinBounds(window, us);
+    out.push({ expectation, kind: 'window', passed, message: `the trace spans ${ms(us)} (first start to last end), expected ${boundText(window)}`, spans: evidence(index, [first, last]) });
+    return;
+  }
+  const outers = index.matching(window.outer);
+  if (outers.length === 0) {
+    out.push({ expectation, kind: 'window', passed: false, message: `no span named ${q(window.outer)}, so its duration cannot be ${boundText(window)}.${didYouMean(index.names, window.outer)}`, spans: [] });
+    return;
+  }
+  const outside = outers.filter((o) => !withinBounds(window, index.endUs[o]! - index.startUs[o]!));
+  const shown = outside.length > 0 ? outside[0]! : outers[0]!;
+  out.push({
+    expectation,
+    kind: 'window',
+    passed: outside.length === 0,
+    message:
+      outside.length === 0
+        ? `${plural(outers.length, 'span')} named ${q(window.outer)}, each ${boundText(window)}`
+        : `${outside.length} of ${outers.length} ${q(window.outer)} spans last outside ${boundText(window)} (first: ${index.spans[shown]!.spanId}, ${ms(index.endUs[shown]! - index.startUs[shown]!)})`,
+    spans: evidence(index, outside.length > 0 ? outside : outers),
+  });
+}
+
+function evaluateContains(outer: string, contained: readonly string[], position: number, index: TraceIndex, out: ExpectationResult[]): void {
+  const window = { outer, contains: contained };
   const outers = index.matching(window.outer);
   const w = outers.length ? prepare(index, outers) : undefined;
   window.contains.forEach((name, k) => {

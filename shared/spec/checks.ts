@@ -11,6 +11,13 @@ import { splitCommand } from './shell-words';
 import { didYouMean } from './suggest';
 
 /** `invalid` names top-level sections that exist but failed their schema (they count as present). */
+/** A scenario's `services` as (id, position) pairs, from either the table or the list form. */
+function scenarioServiceIds(raw: NonNullable<RawTestFile['scenario']>[number]['services']): { id?: string; at: PathSegment[]; image?: string; plugin: string }[] {
+  if (!raw) return [];
+  const entries: [string | undefined, PathSegment, { image?: string; plugin?: string; type?: string }][] = Array.isArray(raw) ? raw.map((s, k) => [s.name, k, s]) : Object.entries(raw).map(([id, s]) => [id, id, s]);
+  return entries.map(([id, key, s]) => ({ id, at: ['services', key], image: s.image, plugin: s.plugin ?? s.type ?? 'generic_container' }));
+}
+
 export function checkDocument(doc: RawTestFile, locator: Locator, file?: string, invalid: ReadonlySet<string> = new Set(), declaredIds: readonly string[] = []): Problem[] {
   const problems: Problem[] = [];
   const at = (code: Problem['code'], segments: PathSegment[], message: string, value = false): void => {
@@ -34,7 +41,7 @@ export function checkDocument(doc: RawTestFile, locator: Locator, file?: string,
         at('toml.duplicate', [table, id], `service \`${id}\` is declared in both [service.${id}] and [services.${id}]; keep one`);
         continue;
       }
-      const plugin = svc.plugin ?? 'generic_container';
+      const plugin = svc.plugin ?? svc.type ?? 'generic_container';
       services.set(id, { table, plugin, image: svc.image, dependsOn: svc.depends_on ?? [] });
       if (svc.image === undefined && (CONTAINER_PLUGINS as readonly string[]).includes(plugin)) {
         at('toml.shape', [table, id], `service \`${id}\` runs a container (plugin "${plugin}") and needs an image: add image = "alpine:3.20"`);
@@ -68,7 +75,23 @@ export function checkDocument(doc: RawTestFile, locator: Locator, file?: string,
   };
   checkSteps(doc.steps ?? [], ['steps']);
   scenarios.forEach((scenario, i) => {
-    checkRef(scenario.service, ['scenario', i, 'service'], `scenario \`${scenario.name}\``);
+    // A scenario's own services are known inside it (and must not reuse a file-level id).
+    const own = scenarioServiceIds(scenario.services);
+    own.forEach(({ id, at: key, image, plugin }) => {
+      const segs: PathSegment[] = ['scenario', i, ...key];
+      if (id === undefined) return at('toml.shape', segs, `each [[scenario.services]] entry of scenario \`${scenario.name}\` needs name = "<service id>"`);
+      if (services.has(id)) at('toml.duplicate', segs, `scenario \`${scenario.name}\` declares service \`${id}\`, which [${services.get(id)!.table}.${id}] already declares; use another id`);
+      if (image === undefined && (CONTAINER_PLUGINS as readonly string[]).includes(plugin)) at('toml.shape', segs, `service \`${id}\` of scenario \`${scenario.name}\` runs a container (plugin "${plugin}") and needs an image: add image = "alpine:3.20"`);
+    });
+    const inScenario = (name: string | undefined) => name !== undefined && own.some((o) => o.id === name);
+    const ref = (name: string | undefined, segments: PathSegment[], what: string) => inScenario(name) || checkRef(name, segments, what);
+    ref(scenario.service, ['scenario', i, 'service'], `scenario \`${scenario.name}\``);
+    if (Array.isArray(scenario.run)) {
+      scenario.run.forEach((entry, k) => {
+        if (typeof entry !== 'string') ref(entry.service, ['scenario', i, 'run', k, 'service'], `scenario \`${scenario.name}\` run[${k}]`);
+      });
+    }
+    scenario.parallel_services?.forEach((name, k) => ref(name, ['scenario', i, 'parallel_services', k], `scenario \`${scenario.name}\` parallel_services`));
     checkSteps(scenario.steps ?? [], ['scenario', i, 'steps']);
   });
 

@@ -1,7 +1,9 @@
 // Builds the typed TestFile from a schema-valid document (see types.ts for what is normalised).
 import type { RawTestFile } from './schema/root';
 import { splitCommand } from './shell-words';
-import type { ScenarioSpec, ServiceSpec, StepSpec, TestFile, TestMeta, VolumeSpec } from './types';
+import type { ScenarioSection } from './schema/scenario';
+import type { CleanupPolicy, ServiceSection } from './schema/services';
+import type { ScenarioSpec, ServiceCommandSpec, ServiceSpec, StepSpec, TestFile, TestMeta, VolumeSpec } from './types';
 
 const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
@@ -17,11 +19,56 @@ function volume(v: NonNullable<NonNullable<RawTestFile['service']>[string]['volu
   return { hostPath, containerPath, readOnly: mode === 'ro' };
 }
 
+function argv(command: string | string[]): string[] {
+  if (Array.isArray(command)) return [...command];
+  const split = splitCommand(command);
+  return split.ok ? split.argv : [command];
+}
+
+function service(id: string, table: string, s: ServiceSection): ServiceSpec {
+  return {
+    id,
+    table,
+    plugin: s.plugin ?? s.type ?? 'generic_container',
+    image: s.image,
+    args: s.args ?? [],
+    env: { ...(s.env ?? {}) },
+    ports: s.ports ?? [],
+    volumes: (s.volumes ?? []).map(volume),
+    healthCheck: s.health_check && {
+      cmd: s.health_check.cmd,
+      intervalSecs: s.health_check.interval,
+      timeoutSecs: s.health_check.timeout,
+      retries: s.health_check.retries,
+    },
+    username: s.username,
+    password: s.password,
+    strict: s.strict,
+    waitForSpan: s.wait_for_span,
+    waitForSpanTimeoutSecs: s.wait_for_span_timeout_secs,
+    dependsOn: s.depends_on ?? [],
+    ...(s.limits ? { limits: { memoryMb: s.limits.memory_mb, cpuMillicores: s.limits.cpu_millicores } } : {}),
+    ...(s.cleanup_policy ? { cleanupPolicy: cleanupPolicy(s.cleanup_policy) } : {}),
+  };
+}
+
+/** "on-success" (cleanroom.toml's spelling) and "On_Success" mean on_success. */
+export function cleanupPolicy(text: string): CleanupPolicy {
+  return text.toLowerCase().replace('-', '_') as CleanupPolicy;
+}
+
+/** `[scenario.services]` (id → service) or `[[scenario.services]]` (entries with `name`). */
+function scenarioServices(raw: ScenarioSection['services'], position: number): ServiceSpec[] {
+  if (!raw) return [];
+  const table = `scenario[${position}].services`;
+  if (!Array.isArray(raw)) return Object.entries(raw).map(([id, s]) => service(id, table, s));
+  return raw.flatMap((s, i) => (s.name ? [service(s.name, `${table}[${i}]`, s)] : []));
+}
+
 function step(raw: NonNullable<RawTestFile['steps']>[number]): StepSpec {
-  const split = typeof raw.command === 'string' ? splitCommand(raw.command) : null;
   return {
     name: raw.name,
-    command: Array.isArray(raw.command) ? [...raw.command] : split?.ok ? split.argv : [raw.command],
+    command: argv(raw.command),
     expectedExitCode: raw.expected_exit_code ?? 0,
     expectedOutputRegex: raw.expected_output_regex,
     workdir: raw.workdir,
@@ -31,61 +78,43 @@ function step(raw: NonNullable<RawTestFile['steps']>[number]): StepSpec {
   };
 }
 
-function runArgv(run: string): string[] {
-  const split = splitCommand(run);
-  return split.ok ? split.argv : [run];
-}
-
 export function normalise(doc: RawTestFile, source: string, file?: string): TestFile {
   const legacy = doc.test?.metadata;
   const meta: TestMeta = doc.meta
-    ? { name: doc.meta.name, version: doc.meta.version, description: doc.meta.description, source: 'meta' }
+    ? { name: doc.meta.name, version: doc.meta.version, description: doc.meta.description, author: doc.meta.author, tags: doc.meta.tags ?? [], source: 'meta' }
     : {
         name: legacy?.name ?? doc.test?.name ?? '',
         description: legacy?.description ?? doc.test?.description,
+        version: legacy?.version,
+        author: legacy?.author,
+        tags: legacy?.tags ?? [],
         timeoutMs: durationMs(legacy?.timeout ?? doc.test?.timeout),
         source: 'test.metadata',
       };
 
   const services: Record<string, ServiceSpec> = {};
   for (const table of ['service', 'services'] as const) {
-    for (const [id, s] of Object.entries(doc[table] ?? {})) {
-      if (services[id]) continue;
-      services[id] = {
-        id,
-        table,
-        plugin: s.plugin ?? 'generic_container',
-        image: s.image,
-        args: s.args ?? [],
-        env: { ...(s.env ?? {}) },
-        ports: s.ports ?? [],
-        volumes: (s.volumes ?? []).map(volume),
-        healthCheck: s.health_check && {
-          cmd: s.health_check.cmd,
-          intervalSecs: s.health_check.interval,
-          timeoutSecs: s.health_check.timeout,
-          retries: s.health_check.retries,
-        },
-        username: s.username,
-        password: s.password,
-        strict: s.strict,
-        waitForSpan: s.wait_for_span,
-        waitForSpanTimeoutSecs: s.wait_for_span_timeout_secs,
-        dependsOn: s.depends_on ?? [],
-      };
-    }
+    for (const [id, s] of Object.entries(doc[table] ?? {})) services[id] ??= service(id, table, s);
   }
 
   const scenarios: ScenarioSpec[] = [];
   if ((doc.steps?.length ?? 0) > 0) {
-    scenarios.push({ name: 'default', implicit: true, steps: doc.steps!.map(step), concurrent: false, artifacts: [] });
+    scenarios.push({ name: 'default', implicit: true, steps: doc.steps!.map(step), concurrent: false, artifacts: [], parallelRun: [], expectFailure: false, services: [], crossService: [] });
   }
-  for (const s of doc.scenario ?? []) {
+  for (const [position, s] of (doc.scenario ?? []).entries()) {
+    const single = typeof s.run === 'string' || s.run?.every((a): a is string => typeof a === 'string') ? s.run : undefined;
+    const parallelRun: ServiceCommandSpec[] = single === undefined && Array.isArray(s.run) ? s.run.flatMap((e) => (typeof e === 'string' ? [] : [{ service: e.service, command: argv(e.command) }])) : [];
     scenarios.push({
       name: s.name,
       implicit: false,
-      run: s.run,
-      runArgv: s.run === undefined ? undefined : Array.isArray(s.run) ? [...s.run] : runArgv(s.run),
+      run: single,
+      runArgv: single === undefined ? undefined : argv(single),
+      parallelRun,
+      ...(s.parallel_services ? { parallelServices: s.parallel_services } : {}),
+      expectFailure: s.expect_failure ?? false,
+      services: scenarioServices(s.services, position),
+      crossService: s.expect?.cross_service ?? [],
+      ...(s.chaos_injection ? { chaosInjection: s.chaos_injection } : {}),
       service: s.service,
       steps: (s.steps ?? []).map(step),
       concurrent: s.concurrent ?? false,
@@ -108,6 +137,7 @@ export function normalise(doc: RawTestFile, source: string, file?: string): Test
     determinism: doc.determinism,
     limits: doc.limits,
     report: doc.report,
+    cleanup: doc.cleanup,
     orchestration: doc.orchestration,
     chaos: doc.chaos,
     performance: doc.performance,

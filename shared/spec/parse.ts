@@ -11,6 +11,7 @@ import { combinationCount, combinationLabel, expandMatrix, readMatrix, type Comb
 import { normalise } from './normalise';
 import { testFileSchema, type RawTestFile } from './schema/root';
 import { checkDocument } from './checks';
+import { adviseDocument } from './advisories';
 import { isTemplate, renderTemplate } from './template';
 import { parseToml } from './toml-parse';
 import type { ParseOptions, ParseResult, TestFile } from './types';
@@ -48,9 +49,10 @@ export function analyseToml(text: string, file?: string): Analysis {
     }
     if (mistakes.covered.some((c) => c === key || c.startsWith(`${key}.`) || c.startsWith(`${key}[`))) invalidSections.add(key);
   }
-  const warnings = byPosition([...mistakes.warnings, ...findUnknownKeys(parsed.value, testFileSchema, locator, file)]);
   const declaredIds = ['service', 'services'].flatMap((t) => (isTable(parsed.value[t]) ? Object.keys(parsed.value[t]) : []));
   errors.push(...checkDocument(valid as RawTestFile, locator, file, invalidSections, declaredIds));
+  const advice = adviseDocument(valid as RawTestFile, locator, file);
+  const warnings = byPosition([...mistakes.warnings, ...findUnknownKeys(parsed.value, testFileSchema, locator, file), ...advice]);
   return { doc: errors.length === 0 ? (valid as RawTestFile) : undefined, errors: byPosition(errors), warnings };
 }
 

@@ -3,7 +3,9 @@
 // legacy `[test.metadata]` mapped onto meta.
 import type { ExpectConfig } from './schema/expect';
 import type { RawTestFile } from './schema/root';
-import type { DeterminismSection, LimitsSection, ReportSection } from './schema/run-config';
+import type { CleanupSection, DeterminismSection, LimitsSection, ReportSection } from './schema/run-config';
+import type { CrossServiceExpectation } from './schema/scenario';
+import type { CleanupPolicy } from './schema/services';
 import type { OtelSection } from './schema/otel';
 import type {
   ChaosSection,
@@ -20,6 +22,8 @@ export interface TestMeta {
   name: string;
   version?: string;
   description?: string;
+  author?: string;
+  tags: string[];
   /** From legacy `[test.metadata] timeout` ("60s"), in milliseconds. */
   timeoutMs?: number;
   /** Which table the name came from. */
@@ -41,8 +45,9 @@ export interface HealthCheckSpec {
 
 export interface ServiceSpec {
   id: string;
-  /** The table it was declared in: `[service.<id>]` or `[services.<id>]`. */
-  table: 'service' | 'services';
+  /** The table it was declared in: `[service.<id>]`, `[services.<id>]` or a scenario's `services` (`scenario[2].services`). */
+  table: string;
+  /** `plugin`, else clnrm's older `type`, else "generic_container". */
   plugin: string;
   image?: string;
   args: string[];
@@ -56,6 +61,15 @@ export interface ServiceSpec {
   waitForSpan?: string;
   waitForSpanTimeoutSecs?: number;
   dependsOn: string[];
+  /** Per-service `limits`: each field overrides the file's `[limits]` for this container. */
+  limits?: { memoryMb?: number; cpuMillicores?: number };
+  cleanupPolicy?: CleanupPolicy;
+}
+
+/** One entry of a `run = [{ service, command }, …]` list. */
+export interface ServiceCommandSpec {
+  service: string;
+  command: string[];
 }
 
 export interface StepSpec {
@@ -78,6 +92,17 @@ export interface ScenarioSpec {
   run?: string | string[];
   /** `run` as argv (a string is split like a shell would, without a shell). */
   runArgv?: string[];
+  /** `run = [{ service, command }, …]`: these commands run at the same time, each in its service. */
+  parallelRun: ServiceCommandSpec[];
+  /** `parallel_services` as written (checked against the run list). */
+  parallelServices?: string[];
+  /** Passes only when its run or a step fails. */
+  expectFailure: boolean;
+  /** Services declared in the scenario (`[scenario.services]`), started for it beside the file's. */
+  services: ServiceSpec[];
+  crossService: CrossServiceExpectation[];
+  /** Chaos layer input, not acted on yet (a warning says so). */
+  chaosInjection?: Record<string, unknown>;
   service?: string;
   steps: StepSpec[];
   concurrent: boolean;
@@ -101,6 +126,7 @@ export interface TestFile {
   determinism?: DeterminismSection;
   limits?: LimitsSection;
   report?: ReportSection;
+  cleanup?: CleanupSection;
   orchestration?: OrchestrationSection;
   chaos?: ChaosSection;
   performance?: PerformanceSection;

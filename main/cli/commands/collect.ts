@@ -2,6 +2,7 @@
 // count of spans and traces; stops cleanly (drains the queue, flushes the store) on SIGINT/SIGTERM.
 import { InvalidArgumentError, type Command } from 'commander';
 import { formatProblem, toProblem } from '../../../shared/errors';
+import { createForwarder, type Forwarder } from './collect-forward';
 import { createReceiver, DEFAULT_GRPC_PORT, DEFAULT_HTTP_PORT, DEFAULT_MAX_BODY_BYTES, type Receiver } from '../../receiver';
 import { DEFAULT_MAX_BYTES, openStore, resolveDataDir, type TraceStore } from '../../store';
 import { writerThreadEntry } from '../../store/writer-thread';
@@ -28,6 +29,7 @@ interface CollectOptions {
   maxBody?: number;
   maxDbSize?: number;
   progressInterval: number;
+  forward?: string;
 }
 
 function waitForStop(signal: AbortSignal): Promise<void> {
@@ -46,11 +48,14 @@ export function registerCollect(program: Command, ctx: CliContext): void {
     .option('--max-body <MiB>', `largest accepted request after decompression (default: ${DEFAULT_MAX_BODY_BYTES / 1024 / 1024})`, parseMiB)
     .option('--max-db-size <MiB>', `retention cap on stored span data; oldest traces go first (default: ${DEFAULT_MAX_BYTES / 1024 / 1024})`, parseMiB)
     .option('--progress-interval <ms>', 'how often the live count is printed when not on a terminal', (v) => Math.max(100, Number(v) || 5000), 5000)
+    .option('--forward <url>', 'also send every received batch to this OTLP/HTTP endpoint (e.g. a test run\'s receiver)')
     .action(async (options: CollectOptions) => {
       const dataDir = resolveDataDir(options.dataDir, ctx.cwd, ctx.env);
       let store: TraceStore | undefined;
       let receiver: Receiver | undefined;
+      let forwarder: Forwarder | undefined;
       try {
+        if (options.forward) forwarder = createForwarder(options.forward, (message) => ctx.err(`collect: ${message}`));
         // The database runs in its writer thread: receiving and decoding keep this one.
         store = await openStore({
           dataDir,
@@ -61,7 +66,7 @@ export function registerCollect(program: Command, ctx: CliContext): void {
         if (store.notice !== undefined) ctx.err(`collect: note: ${store.notice}`);
         receiver = await createReceiver({
           // Waits while the writer thread is behind: the receiver's queue fills and it answers 429.
-          sink: store.receive,
+          sink: forwarder ? (spans, wire) => (forwarder!.send(spans), store!.receive(spans, wire)) : store.receive,
           host: options.host,
           httpPort: options.httpPort,
           grpcPort: options.grpcPort,
@@ -104,6 +109,7 @@ export function registerCollect(program: Command, ctx: CliContext): void {
       clearInterval(progress);
       ctx.err('collect: stopping; flushing received spans…');
       await receiver.dispose();
+      await forwarder?.drain();
       await store.dispose();
       ctx.out(`Stopped. ${line()}`);
     });

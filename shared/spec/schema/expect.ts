@@ -8,6 +8,7 @@
 // they reach the user verbatim.
 import { z } from 'zod';
 import { attributeExpectationSchema, countBoundSchema, msBound, nonEmptyName, pairList, spanKindSchema, statusValueSchema, stringList, attributeValueSchema } from './expect-common';
+import { crossServiceSchema } from './scenario';
 import { happensBeforeSchema, causalOrderingSchema, concurrentOverlapSchema, latencyPercentilesSchema, contextPropagationSchema, distributedTransactionSchema, serviceTopologySchema } from './orchestration-constraints';
 
 // The building blocks and the v2 constraint schemas live beside this file; re-exported so callers
@@ -107,16 +108,27 @@ export const countsExpectationSchema = z.object(
   { error: '[expect.counts] must be a table with spans_total / events_total / errors_total / by_name' },
 );
 
-export const windowExpectationSchema = z.object(
-  {
-    /** The span whose [start, end] is the window. */
-    outer: nonEmptyName('expect.window outer'),
-    /** Spans that must lie inside the window. */
-    contains: stringList('expect.window contains'),
-    description: z.string().optional(),
-  },
-  { error: 'each [[expect.window]] must be a table like { outer = "a", contains = ["b"] }' },
-);
+export const windowExpectationSchema = z
+  .object(
+    {
+      /** The span whose [start, end] is the window; without it the window is the whole trace. */
+      outer: nonEmptyName('expect.window outer').optional(),
+      /** Spans that must lie inside the window. */
+      contains: stringList('expect.window contains').optional(),
+      /** Bounds on each `outer` span's duration (or the whole trace's, without `outer`). */
+      max_duration_ms: msBound.optional(),
+      min_duration_ms: msBound.optional(),
+      description: z.string().optional(),
+    },
+    { error: 'each [[expect.window]] must be a table like { outer = "a", contains = ["b"] } or { max_duration_ms = 5000 }' },
+  )
+  .refine((w) => w.contains === undefined || w.outer !== undefined, {
+    error: 'expect.window contains needs outer = "<span name>" (the span the others must lie inside)',
+    path: ['outer'],
+  })
+  .refine((w) => w.contains !== undefined || w.max_duration_ms !== undefined || w.min_duration_ms !== undefined, {
+    error: 'expect.window needs contains = [...] (with outer) or a bound like max_duration_ms = 5000',
+  });
 
 export const orderExpectationSchema = z.object(
   {
@@ -139,6 +151,8 @@ export const statusExpectationSchema = z.object(
         error: 'by_name must be a table of span name (globs allowed) = "OK" | "ERROR" | "UNSET"',
       })
       .optional(),
+    /** false: no span may have status ERROR; true: ERROR spans are exempt from `all` (counted in the result). */
+    errors_allowed: z.boolean({ error: 'errors_allowed must be true or false' }).optional(),
     description: z.string().optional(),
   },
   { error: '[expect.status] must be a table with all = "OK" and/or by_name = { "glob" = "OK" }' },
@@ -168,9 +182,29 @@ export const hermeticityExpectationSchema = z.object(
         { error: 'span_attrs must be a table like { forbid_keys = ["net.peer.name"] }' },
       )
       .optional(),
+    /** Checked against the engine after cleanup, not spans: no container / network / volume of the execution remains. */
+    no_container_leakage: z.boolean({ error: 'no_container_leakage must be true or false' }).optional(),
+    no_network_leakage: z.boolean({ error: 'no_network_leakage must be true or false' }).optional(),
+    no_volume_leakage: z.boolean({ error: 'no_volume_leakage must be true or false' }).optional(),
     description: z.string().optional(),
   },
   { error: '[expect.hermeticity] must be a table' },
+);
+
+/** `[expect.isolation]`: checked against the engine by the runner (main/runner/isolation.ts). */
+export const isolationExpectationSchema = z.object(
+  {
+    /** No container of this execution was seen in an earlier execution of the run. */
+    unique_container_ids: z.boolean({ error: 'unique_container_ids must be true or false' }).optional(),
+    /** No named volume, bind mount or volume survives the execution. */
+    no_persistent_state: z.boolean({ error: 'no_persistent_state must be true or false' }).optional(),
+    /** The execution's containers are attached only to its own network. */
+    no_shared_networks: z.boolean({ error: 'no_shared_networks must be true or false' }).optional(),
+    /** Every resource of the execution was removed (the three leakage checks). */
+    cleanup_verified: z.boolean({ error: 'cleanup_verified must be true or false' }).optional(),
+    description: z.string().optional(),
+  },
+  { error: '[expect.isolation] must be a table like { unique_container_ids = true }' },
 );
 
 /** The whole `[expect]` table. span and window also accept a single table (`[expect.window]`), as real files do. */
@@ -191,6 +225,11 @@ export const expectSchema = z.object(
     order: orderExpectationSchema.optional(),
     status: statusExpectationSchema.optional(),
     hermeticity: hermeticityExpectationSchema.optional(),
+    isolation: isolationExpectationSchema.optional(),
+    /** Same as `[[scenario.expect.cross_service]]`, judged over every scenario's spans. */
+    cross_service: z.array(crossServiceSchema, { error: 'expect.cross_service must be an array of tables [[expect.cross_service]]' }).optional(),
+    /** Belongs to the chaos layer: accepted with a "not acted on yet" warning. */
+    chaos: z.record(z.string(), z.unknown(), { error: '[expect.chaos] must be a table' }).optional(),
   },
   { error: '[expect] must be a table' },
 );
@@ -221,3 +260,4 @@ export type WindowExpectation = z.infer<typeof windowExpectationSchema>;
 export type OrderExpectation = z.infer<typeof orderExpectationSchema>;
 export type StatusExpectation = z.infer<typeof statusExpectationSchema>;
 export type HermeticityExpectation = z.infer<typeof hermeticityExpectationSchema>;
+export type IsolationExpectation = z.infer<typeof isolationExpectationSchema>;

@@ -1,12 +1,14 @@
 // `[meta]` (v1) and the legacy `[test.metadata]` that older clnrm files use instead.
 import { z } from 'zod';
-import { shape, str } from './common';
+import { shape, str, strArray } from './common';
 
 export const metaSchema = z.object(
   {
     name: str('a test name like "api_smoke"').min(1, 'must not be empty'),
     version: str('a version string like "1.0"').optional(),
     description: str('a description string').optional(),
+    author: str('an author like "clnrm core team"').optional(),
+    tags: strArray('an array of tags like ["chaos", "otel"]').optional(),
   },
   shape('a table [meta] with name = "..."'),
 );
@@ -15,6 +17,9 @@ export const testMetadataSchema = z.object(
   {
     name: str('a test name like "api_smoke"').min(1, 'must not be empty'),
     description: str('a description string').optional(),
+    version: str('a version string like "1.0"').optional(),
+    author: str('an author like "clnrm core team"').optional(),
+    tags: strArray('an array of tags like ["chaos", "otel"]').optional(),
     timeout: str('a duration string like "60s"')
       .regex(/^\s*\d+\s*(s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days)\s*$/, {
         message: 'must be a duration like "30s", "5m" or "1h"',

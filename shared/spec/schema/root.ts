@@ -7,6 +7,7 @@ import { metaSchema, testSectionSchema } from './meta';
 import { otelHeadersSchema, otelSchema, propagatorsSchema } from './otel';
 import {
   assertionsSchema,
+  cleanupSchema,
   determinismSchema,
   limitsSchema,
   matrixSchema,
@@ -45,6 +46,7 @@ export const testFileSchema = z.object({
   determinism: determinismSchema.optional(),
   limits: limitsSchema.optional(),
   report: reportSchema.optional(),
+  cleanup: cleanupSchema.optional(),
   orchestration: orchestrationSchema.optional(),
   chaos: chaosSchema.optional(),
   performance: performanceSchema.optional(),

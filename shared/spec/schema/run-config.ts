@@ -2,6 +2,7 @@
 // `[limits]`, `[report]`, and the older `[assertions]` / `[otel_validation]` tables clnrm accepts.
 import { z } from 'zod';
 import { anyMap, bool, nonNegInt, num, positiveInt, shape, str, strArray } from './common';
+import { cleanupPolicySchema } from './services';
 
 export const varsSchema = anyMap('a table of variables like { svc = "api" }');
 
@@ -27,6 +28,10 @@ export const limitsSchema = z.object(
   {
     cpu_millicores: nonNegInt('an integer number of millicores like 500').optional(),
     memory_mb: nonNegInt('an integer number of megabytes like 512').optional(),
+    /** Most containers one execution may start (services plus one-off step containers). */
+    max_containers: positiveInt('a positive integer like 5').optional(),
+    /** Bound on one execution, from service start to the last step (the tighter of this and timeouts wins). */
+    max_duration_seconds: positiveInt('a positive integer number of seconds like 120').optional(),
   },
   shape('a table like { cpu_millicores = 500, memory_mb = 512 }'),
 );
@@ -36,6 +41,10 @@ export const reportSchema = z.object(
     json: str('a file path like "report.json"').optional(),
     junit: str('a file path like "junit.xml"').optional(),
     digest: str('a file path like "trace.sha256"').optional(),
+    /** JSON of the engine's leakage checks after each execution's cleanup. */
+    cleanup_verification: str('a file path like "cleanup.json"').optional(),
+    /** JSON of the `[expect.isolation]` checks of each execution. */
+    isolation_report: str('a file path like "isolation.json"').optional(),
   },
   shape('a table like { json = "report.json" }'),
 );
@@ -88,6 +97,23 @@ export const assertionsSchema = z.union([anyMap(), z.array(anyMap())], shape('a 
 /** `[template.vars]`, an older spelling of `[vars]` found in clnrm's template examples. */
 export const templateSectionSchema = z.object({ vars: anyMap('a table of variables like { svc = "api" }').optional() }, shape('a table [template.vars]'));
 
+/** `[cleanup]`: when each kind of Docker resource of an execution is removed (default "always"). */
+export const cleanupSchema = z.object(
+  {
+    containers: cleanupPolicySchema.optional(),
+    networks: cleanupPolicySchema.optional(),
+    volumes: cleanupPolicySchema.optional(),
+    /** The runner writes no artifact files besides `[report]` outputs; accepted with a warning. */
+    artifacts: cleanupPolicySchema.optional(),
+    /** After cleanup, check with the engine that nothing of the execution remains (as no_*_leakage). */
+    verify_cleanup: bool().optional(),
+    /** What to do on failure: clnrm files write "cleanup_and_report"; the report is always written. */
+    on_failure: str('a string like "cleanup_and_report"').optional(),
+  },
+  shape('a table like { containers = "always", verify_cleanup = true }'),
+);
+
+export type CleanupSection = z.infer<typeof cleanupSchema>;
 export type DeterminismSection = z.infer<typeof determinismSchema>;
 export type LimitsSection = z.infer<typeof limitsSchema>;
 export type ReportSection = z.infer<typeof reportSchema>;

@@ -1,0 +1,96 @@
+// Warnings about a valid document that would otherwise mislead: sections whose layer does not act
+// on them yet (`spec.not-yet`, named, never silent), service `type` values clnrm does not know
+// (`spec.service-type`), a `wait_for_span` that can only time out (`spec.self-wait`), and a
+// `parallel_services` list that disagrees with the `run` list it describes.
+import type { Problem } from '../errors';
+import type { Locator } from './locate';
+import { formatPath, type PathSegment } from './path';
+import type { RawTestFile } from './schema/root';
+import { CLNRM_SERVICE_TYPES, type ServiceSection } from './schema/services';
+import { didYouMean } from './suggest';
+
+/** `[performance]` keys the runner acts on (stats sampling); the rest wait for the performance layer. */
+const PERFORMANCE_ACTED_ON = new Set(['sample_stats_ms']);
+
+/**
+ * A wait that can only time out: spans named `clnrm.*` come from a clnrm process, and unless the
+ * service itself runs clnrm (its args name it), the only clnrm processes are the runner (whose step
+ * spans exist only after services are ready) and a clnrm the scenario starts inside this service.
+ */
+export function isSelfProducedWait(service: Pick<ServiceSection, 'wait_for_span' | 'args'>): boolean {
+  const name = service.wait_for_span;
+  if (name === undefined || !name.startsWith('clnrm.')) return false;
+  return !(service.args ?? []).some((a) => /(^|[\s/])clnrm(\s|$)/.test(a));
+}
+
+export function adviseDocument(doc: RawTestFile, locator: Locator, file?: string): Problem[] {
+  const out: Problem[] = [];
+  const warn = (code: Problem['code'], segments: PathSegment[], message: string): void => {
+    const loc = locator.key(segments);
+    out.push({ code, message, file, line: loc.line, column: loc.column, path: formatPath(segments) });
+  };
+  notYet(doc, warn);
+  for (const table of ['service', 'services'] as const) {
+    for (const [id, svc] of Object.entries(doc[table] ?? {})) serviceAdvice(svc, [table, id], id, warn);
+  }
+  (doc.scenario ?? []).forEach((scenario, i) => {
+    const services = scenario.services;
+    if (services && !Array.isArray(services)) for (const [id, svc] of Object.entries(services)) serviceAdvice(svc, ['scenario', i, 'services', id], id, warn);
+    if (Array.isArray(services)) services.forEach((svc, k) => serviceAdvice(svc, ['scenario', i, 'services', k], svc.name ?? `#${k}`, warn));
+    parallelAdvice(scenario, i, warn);
+  });
+  return out;
+}
+
+type Warn = (code: Problem['code'], segments: PathSegment[], message: string) => void;
+
+function notYet(doc: RawTestFile, warn: Warn): void {
+  const later = (segments: PathSegment[], what: string, layer: string): void =>
+    warn('spec.not-yet', segments, `${what} arrives with ${layer} (not acted on yet): validated, but this run ignores it`);
+  if (doc.chaos) later(['chaos'], '[chaos]', 'the chaos layer');
+  if (doc.self_healing) later(['self_healing'], '[self_healing]', 'the self-healing layer');
+  if (doc.intelligence) later(['intelligence'], '[intelligence]', 'the intelligence layer');
+  const perf = Object.keys(doc.performance ?? {}).filter((k) => !PERFORMANCE_ACTED_ON.has(k));
+  if (perf.length > 0) later(['performance', perf[0]!], `[performance] ${perf.join(', ')} (only stats sampling is acted on)`, 'the performance layer');
+  if (doc.expect?.chaos) later(['expect', 'chaos'], '[expect.chaos]', 'the chaos layer');
+  (doc.scenario ?? []).forEach((s, i) => {
+    if (s.chaos_injection) later(['scenario', i, 'chaos_injection'], `scenario \`${s.name}\` chaos_injection`, 'the chaos layer');
+  });
+  if (doc.cleanup?.artifacts !== undefined) {
+    warn('spec.not-yet', ['cleanup', 'artifacts'], '[cleanup] artifacts is not acted on: the runner writes no artifact files besides the [report] outputs, which are always kept');
+  }
+}
+
+function serviceAdvice(svc: ServiceSection, at: PathSegment[], id: string, warn: Warn): void {
+  const known = CLNRM_SERVICE_TYPES as readonly string[];
+  if (svc.type !== undefined && !known.includes(svc.type.toLowerCase())) {
+    warn('spec.service-type', [...at, 'type'], `service \`${id}\` has type "${svc.type}", which is not one of clnrm's service types${didYouMean(svc.type, known)} (known: ${known.join(', ')}); it is used as the plugin name`);
+  }
+  if (svc.type !== undefined && svc.plugin !== undefined && svc.type !== svc.plugin) {
+    warn('spec.service-type', [...at, 'type'], `service \`${id}\` has type "${svc.type}" but plugin "${svc.plugin}": plugin wins; remove type (it is older clnrm's name for plugin)`);
+  }
+  if (isSelfProducedWait(svc)) {
+    warn(
+      'spec.self-wait',
+      [...at, 'wait_for_span'],
+      `service \`${id}\` waits for "${svc.wait_for_span}", a span clnrm emits only after services are ready (the runner's own spans, or a clnrm that this service's scenario starts); honoured literally it can only time out, so the runner treats this wait as satisfied at start (remove it, or wait for a span the service emits while starting)`,
+    );
+  }
+}
+
+function parallelAdvice(scenario: NonNullable<RawTestFile['scenario']>[number], i: number, warn: Warn): void {
+  if (!scenario.parallel_services) return;
+  const list = Array.isArray(scenario.run) ? scenario.run.filter((e) => typeof e !== 'string') : [];
+  if (list.length === 0) {
+    warn('spec.reference', ['scenario', i, 'parallel_services'], `scenario \`${scenario.name}\`: parallel_services applies to a run list like run = [{ service = "a", command = "..." }]; without one it changes nothing`);
+    return;
+  }
+  const inRun = new Set(list.map((e) => e.service));
+  const listed = new Set(scenario.parallel_services);
+  const extra = [...listed].filter((s) => !inRun.has(s));
+  const unlisted = [...inRun].filter((s) => !listed.has(s));
+  if (extra.length > 0 || unlisted.length > 0) {
+    const parts = [extra.length > 0 ? `lists ${extra.join(', ')} that the run list does not use` : '', unlisted.length > 0 ? `omits ${unlisted.join(', ')} that the run list uses` : ''];
+    warn('spec.reference', ['scenario', i, 'parallel_services'], `scenario \`${scenario.name}\`: parallel_services ${parts.filter(Boolean).join(' and ')}; the run list decides what runs`);
+  }
+}
