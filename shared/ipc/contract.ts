@@ -102,8 +102,8 @@ export type EvidenceSpan = z.infer<typeof EvidenceSpanSchema>;
 
 export const VerdictSchema = z.object({
   name: z.string(),
-  /** What was checked: the whole test, one step, or one expectation ("N of M checks" counts expectations). */
-  kind: z.enum(['test', 'step', 'expectation']).default('expectation'),
+  /** What was checked: the whole test (a summary), one step, one expectation, or the test's [determinism] iterations. */
+  kind: z.enum(['test', 'step', 'expectation', 'determinism']).default('expectation'),
   passed: z.boolean(),
   message: z.string(),
   /** The spans the check found (failed: the offending ones); empty when it found none. */
