@@ -157,6 +157,13 @@ describe('studio handlers against a real store', () => {
     const broken = await ok<{ ok: boolean; problems: Array<{ code: string; line?: number }> }>('validateFile', { path: 'tests/nested/broken.clnrm.toml' });
     expect(broken.ok).toBe(false);
     expect(broken.problems[0]).toMatchObject({ code: 'toml.syntax', line: 1 });
+
+    // The source, to show with its problems marked; never a file that is not a .toml test file.
+    expect(await ok('readTestFile', { path: 'tests/nested/broken.clnrm.toml' })).toEqual({ path: join(dir, 'tests/nested/broken.clnrm.toml'), text: '[meta\nname = 1\n' });
+    const other = await call('readTestFile', { path: 'tests/notes.txt' });
+    expect(!other.ok && other.error.code).toBe('io.read');
+    const gone = await call('readTestFile', { path: 'tests/gone.clnrm.toml' });
+    expect(!gone.ok && gone.error.message).toMatch(/No such file/);
   });
 
   it('reads the topology a test file declares, and says why when the file is broken', async () => {

@@ -6,7 +6,7 @@ import { StudioError } from '../../shared/errors';
 import type { CallArgs, CallResponse, StudioHandlers } from '../../shared/ipc/contract';
 import type { TraceStore } from '../store';
 import { loadDemo } from './demo';
-import { listTestFiles, openFolder, testTopology, validateFile, type FolderPicker } from './test-files';
+import { listTestFiles, openFolder, readTestFile, testTopology, validateFile, type FolderPicker } from './test-files';
 import { exportTraces, importTraceFiles } from './trace-files';
 import { clearAll, getTrace, listTraces, serviceGraph } from './trace-queries';
 
@@ -62,6 +62,7 @@ export function createStudioHandlers(deps: HandlerDeps): StudioHandlers {
     },
     openFolder: (q) => openFolder(q, cwd, deps.pickFolder),
     listTestFiles: (q) => listTestFiles(q, cwd),
+    readTestFile: (q) => readTestFile(q, cwd),
     validateFile: (q) => validateFile(q, cwd, env),
     testTopology: (q) => testTopology(q, cwd, env),
     runTest: (q) => {

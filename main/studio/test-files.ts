@@ -1,6 +1,6 @@
 // The contract's test-file calls: choosing a folder, listing its `*.clnrm.toml` files and
 // validating one, on top of main/spec (find, load + parse).
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { StudioError } from '../../shared/errors';
 import type { CallArgs, CallResponse } from '../../shared/ipc/contract';
@@ -38,6 +38,19 @@ export async function listTestFiles({ folder }: CallArgs<'listTestFiles'>, cwd: 
     files.push({ path, name: basename(path).replace(/\.clnrm\.toml$/, ''), sizeBytes: s.size, modifiedMs: Math.round(s.mtimeMs) });
   }
   return { files };
+}
+
+/** Largest test file whose source the studio shows (real ones are a few KB). */
+const MAX_SOURCE_BYTES = 1024 * 1024;
+
+/** A test file's text; anything but a `.toml` file is refused, so this never reads other files. */
+export async function readTestFile({ path }: CallArgs<'readTestFile'>, cwd: string): Promise<CallResponse<'readTestFile'>> {
+  const file = resolve(cwd, path);
+  if (!file.endsWith('.toml')) throw new StudioError({ code: 'io.read', message: `${file} is not a .toml test file; only test files are shown here.`, file });
+  const info = await stat(file).catch(() => undefined);
+  if (!info?.isFile()) throw new StudioError({ code: 'io.read', message: `No such file: ${file} (moved or deleted? reopen the folder)`, file });
+  if (info.size > MAX_SOURCE_BYTES) throw new StudioError({ code: 'io.read', message: `${file} is ${info.size} bytes; sources over ${MAX_SOURCE_BYTES} bytes are not shown (open it in an editor).`, file });
+  return { path: file, text: await readFile(file, 'utf8') };
 }
 
 export async function validateFile({ path }: CallArgs<'validateFile'>, cwd: string, env: Record<string, string | undefined>): Promise<CallResponse<'validateFile'>> {

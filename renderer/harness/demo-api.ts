@@ -45,6 +45,7 @@ export function createDemoApi(traces: readonly (readonly Span[])[]) {
     clearAll: unavailable,
     openFolder: unavailable,
     listTestFiles: unavailable,
+    readTestFile: unavailable,
     validateFile: unavailable,
     testTopology: unavailable,
     runTest: unavailable,

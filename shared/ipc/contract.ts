@@ -209,6 +209,11 @@ export const calls = {
     request: z.object({ folder: z.string().min(1) }),
     response: z.object({ files: z.array(TestFileSchema) }),
   },
+  /** A test file's text, to show its source with the problems marked (only `.toml` files, at most 1 MiB). */
+  readTestFile: {
+    request: z.object({ path: z.string().min(1) }),
+    response: z.object({ path: z.string(), text: z.string() }),
+  },
   validateFile: {
     request: z.object({ path: z.string().min(1) }),
     response: z.object({ ok: z.boolean(), problems: z.array(ProblemSchema), warnings: z.array(ProblemSchema) }),
