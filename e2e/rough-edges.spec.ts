@@ -28,7 +28,10 @@ test.afterAll(async () => {
 test('a refused import file is named with file:line:col in the banner, beside what was imported', async ({ page }) => {
   const errors = await openStudio(page, studio);
   const sample = join(ROOT, 'resources', 'samples', 'demo-errors.otlp.json');
-  await page.getByLabel('Trace files to import').setInputFiles([sample, { name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from('{\n  "resourceSpans": [\n    {,\n') }]);
+  await page.getByLabel('Trace files to import').setInputFiles([
+    { name: 'demo-errors.otlp.json', mimeType: 'application/json', buffer: readFileSync(sample) },
+    { name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from('{\n  "resourceSpans": [\n    {,\n') },
+  ]);
   await expect(page.getByRole('status').filter({ hasText: 'already stored' })).toHaveText(/^Imported \d+ new, 0 already stored \(1 trace\); 1 file refused$/);
   const problems = page.getByRole('list', { name: 'Import problems' });
   await expect(problems.getByRole('listitem')).toHaveCount(1);
