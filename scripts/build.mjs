@@ -1,6 +1,7 @@
 // Builds everything `clnrm` and the desktop app run from, into dist/:
 //   dist/cli.js                         the CLI (ESM; dependencies stay external in node_modules)
 //   dist/store-worker.js                the trace store's writer thread (`clnrm collect` starts it)
+//   dist/parse-worker.js                the thread test files are parsed in (templates are untrusted)
 //   dist/app/main.cjs                   the Electron main process (CJS, as Electron loads it)
 //   dist/app/preload.cjs                the sandboxed preload: ONE self-contained file (a sandboxed
 //                                       preload cannot require anything but electron)
@@ -28,6 +29,11 @@ await timed('dist/store-worker.js', () =>
   build({ ...common, entryPoints: { 'store-worker': 'main/store/store-worker.ts' }, outdir: 'dist', platform: 'node', format: 'esm', target: 'node20', packages: 'external' }),
 );
 
+// The parse thread (main/spec/parse-thread.ts finds it beside dist/cli.js; the desktop shell names it).
+await timed('dist/parse-worker.js', () =>
+  build({ ...common, entryPoints: { 'parse-worker': 'main/spec/parse-worker.ts' }, outdir: 'dist', platform: 'node', format: 'esm', target: 'node20', packages: 'external' }),
+);
+
 await timed('dist/app/main.cjs', () =>
   build({
     ...common,
@@ -39,6 +45,8 @@ await timed('dist/app/main.cjs', () =>
     target: 'node22',
     packages: 'external',
     external: ['electron'],
+    // CommonJS has no import.meta: main/spec/parse-thread.ts then uses the entry main.ts sets.
+    define: { 'import.meta.url': 'undefined' },
   }),
 );
 

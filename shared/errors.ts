@@ -9,6 +9,8 @@ export type ErrorCode =
   | 'toml.template'
   | 'toml.env-unset'
   | 'toml.duplicate'
+  | 'template.unsafe'
+  | 'template.limit'
   | 'spec.reference'
   | 'spec.cycle'
   /** A section or key that is parsed and validated but whose layer does not act on it yet (chaos, self-healing…). */
@@ -17,6 +19,7 @@ export type ErrorCode =
   | 'spec.service-type'
   /** A `wait_for_span` that only the service's own scenario could produce (it can only time out). */
   | 'spec.self-wait'
+  | 'spec.host-access'
   // trace files and payloads
   | 'trace.format'
   | 'trace.invalid'

@@ -8,6 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { app, BrowserWindow, dialog, Menu } from 'electron';
 import { formatProblem, StudioError, toProblem } from '../../shared/errors';
 import { DEFAULT_GRPC_PORT, DEFAULT_HTTP_PORT } from '../receiver';
+import { setParseWorkerEntry } from '../spec';
 import { resolveDataDir } from '../store';
 import { appPaths } from '../studio/app-root';
 import { StudioBackend, type StudioBackendOptions } from '../studio/backend';
@@ -74,6 +75,8 @@ async function start(): Promise<void> {
     // The desktop app has no flags: CLNRM_DATA_DIR, CLNRM_HTTP_PORT and CLNRM_GRPC_PORT override the defaults.
     // The database works in its own thread (as in `clnrm studio`), so ingest never stalls IPC.
     const workerEntry = join(paths.root, 'dist', 'store-worker.js');
+    // Test files (untrusted templates) are parsed in their own thread, never in this one.
+    setParseWorkerEntry(pathToFileURL(join(paths.root, 'dist', 'parse-worker.js')));
     backend = await openBackend({
       ...(existsSync(workerEntry) ? { writerThread: pathToFileURL(workerEntry) } : {}),
       dataDir: resolveDataDir(process.env.CLNRM_DATA_DIR, process.cwd(), process.env),

@@ -9,6 +9,8 @@ import type { ReceiverStats } from './stats';
 
 export const TRACE_SERVICE = 'opentelemetry.proto.collector.trace.v1.TraceService';
 
+const UNDECODABLE = 'Undecodable OTLP protobuf payload:';
+
 type DecodedRequest = { ok: true; result: OtlpDecodeResult } | { ok: false; message: string };
 type Partial = { rejectedSpans: number; errorMessage?: string } | undefined;
 
@@ -51,7 +53,9 @@ export function createGrpcReceiver(queue: IngestQueue, stats: ReceiverStats, opt
       if (!request.ok) {
         stats.grpcRejected++;
         stats.decodeErrors++;
-        callback({ code: status.INVALID_ARGUMENT, details: `Undecodable OTLP protobuf payload: ${request.message}` });
+        // The decoder's own errors already start with what they are; say it once.
+        const details = request.message.startsWith(UNDECODABLE) ? request.message : `${UNDECODABLE} ${request.message}`;
+        callback({ code: status.INVALID_ARGUMENT, details });
         return;
       }
       const { spans, rejectedSpans, errorMessage, wire } = request.result;

@@ -1,9 +1,9 @@
 // Reports without Docker: failure explanations with evidence, JUnit XML (escaping, counts, kinds),
 // JSON, digest, and the `[report]` files.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseTestFile } from '../../shared/spec';
 import { failureLines, jsonReport, junitReport, traceDigest, writeFileReports } from './reports';
 import type { RunSummary, ScenarioExecution, TestResult } from './types';
@@ -106,7 +106,7 @@ describe('JUnit and JSON reports', () => {
 });
 
 describe('[report] files', () => {
-  it('writes json, junit and digest where the test file says, relative to the working directory', async () => {
+  it('writes json, junit and digest where the test file says, relative to its folder', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'clnrm-report-'));
     try {
       const source = `[meta]\nname = "orders <red>"\n[[steps]]\nname = "s"\ncommand = ["true"]\n[report]\njson = "out/r.json"\njunit = "out/junit.xml"\ndigest = "out/trace.sha256"\n`;
@@ -120,5 +120,49 @@ describe('[report] files', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  describe('paths stay in the test file folder', () => {
+    const reportOf = (json: string) => parseTestFile(`[meta]\nname = "t"\n[[steps]]\nname = "s"\ncommand = ["true"]\n[report]\njson = ${JSON.stringify(json)}\n`, { file: 'x' }).tests[0]!;
+    let dir: string;
+    beforeEach(() => {
+      dir = mkdtempSync(join(tmpdir(), 'clnrm-report-'));
+      mkdirSync(join(dir, 'tests'));
+    });
+    afterEach(() => rmSync(dir, { recursive: true, force: true }));
+    const write = (json: string, reportDir?: string) =>
+      writeFileReports([{ test: reportOf(json), file: 'tests/a.clnrm.toml' }], [{ ...failing, file: 'tests/a.clnrm.toml' }], dir, reportDir);
+
+    it("resolves against the test file's folder, not the working directory", async () => {
+      expect(await write('out/r.json')).toEqual([]);
+      expect(existsSync(join(dir, 'tests', 'out', 'r.json'))).toBe(true);
+    });
+
+    it('refuses absolute paths and `..` escapes, writing nothing', async () => {
+      for (const path of [join(dir, 'abs.json'), '../up.json', 'out/../../up2.json', '/etc/clnrm-evil.json']) {
+        const problems = await write(path);
+        expect(problems).toEqual([expect.stringMatching(/^tests\/a\.clnrm\.toml: report path .* leaves .*tests: \[report\] paths are relative to the test file's folder and stay in it .*--report-dir DIR/)]);
+      }
+      expect(readdirSync(dir)).toEqual(['tests']);
+      expect(readdirSync(join(dir, 'tests'))).toEqual([]);
+    });
+
+    it('refuses a path that leads out through a symbolic link', async () => {
+      const outside = mkdtempSync(join(tmpdir(), 'clnrm-outside-'));
+      try {
+        symlinkSync(outside, join(dir, 'tests', 'link'));
+        expect(await write('link/r.json')).toEqual([expect.stringMatching(/leads out of .* through a symbolic link: not written/)]);
+        expect(readdirSync(outside)).toEqual([]);
+      } finally {
+        rmSync(outside, { recursive: true, force: true });
+      }
+    });
+
+    it('writes under --report-dir when given, and still not outside it', async () => {
+      expect(await write('r.json', 'reports')).toEqual([]);
+      expect(existsSync(join(dir, 'reports', 'r.json'))).toBe(true);
+      expect(await write('../r.json', 'reports')).toEqual([expect.stringMatching(/leaves .*reports/)]);
+      expect(existsSync(join(dir, 'r.json'))).toBe(false);
+    });
   });
 });

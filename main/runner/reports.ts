@@ -1,9 +1,10 @@
 // Reports of a run: the failure explanation every view shares (`failureLines`), JSON and JUnit XML
-// renderings, the trace digest, and the `[report]` files a test file asks for (json / junit / digest,
-// paths relative to the working directory, as clnrm writes them).
+// renderings, the trace digest, and the `[report]` files a test file asks for (json / junit / digest).
+// Test files are untrusted: their report paths resolve against the test file's folder (or the CLI's
+// --report-dir) and may not leave it, so a file cannot write over `~/.bashrc` or create folders anywhere.
 import { createHash } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { mkdir, realpath, writeFile } from 'node:fs/promises';
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { formatProblem } from '../../shared/errors';
 import type { TestFile } from '../../shared/spec';
 import type { DeterminismResult, RunSummary, ScenarioExecution, TestResult } from './types';
@@ -124,8 +125,49 @@ export function engineReport(results: readonly TestResult[], part: 'cleanup' | '
   return `${JSON.stringify({ kind: part === 'cleanup' ? 'cleanup_verification' : 'isolation_report', executions }, null, 2)}\n`;
 }
 
-/** Writes each test file's `[report]` files; returns messages for files that could not be written. */
-export async function writeFileReports(tests: readonly { test: TestFile; file: string }[], results: readonly TestResult[], cwd: string): Promise<string[]> {
+/** Whether `target` is `base` or inside it (both absolute). */
+function inside(base: string, target: string): boolean {
+  const rel = relative(base, target);
+  return rel === '' || (!isAbsolute(rel) && rel !== '..' && !rel.startsWith(`..${sep}`));
+}
+
+/**
+ * Where a `[report]` path goes: under `base` (the test file's folder, or --report-dir), or a message
+ * saying why not. Checked again after the folders exist, so a symbolic link cannot lead out either.
+ */
+export function reportTarget(base: string, path: string): { target: string } | { refused: string } {
+  const target = resolve(base, path);
+  if (isAbsolute(path) || !inside(base, target)) {
+    return { refused: `report path ${JSON.stringify(path)} leaves ${base}: [report] paths are relative to the test file's folder and stay in it (e.g. "reports/junit.xml"); pass --report-dir DIR to write them under DIR` };
+  }
+  return { target };
+}
+
+async function writeReport(base: string, path: string, text: string): Promise<string | undefined> {
+  const placed = reportTarget(base, path);
+  if ('refused' in placed) return placed.refused;
+  const { target } = placed;
+  try {
+    await mkdir(dirname(target), { recursive: true });
+    const [realBase, realFolder] = await Promise.all([realpath(base), realpath(dirname(target))]);
+    if (!inside(realBase, realFolder)) return `report path ${JSON.stringify(path)} leads out of ${base} through a symbolic link: not written`;
+    await writeFile(target, text);
+    return undefined;
+  } catch (error) {
+    return `cannot write report ${target}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`;
+  }
+}
+
+/**
+ * Writes each test file's `[report]` files, under the test file's folder or `reportDir` (resolved
+ * against `cwd`); returns messages for files that were refused or could not be written.
+ */
+export async function writeFileReports(
+  tests: readonly { test: TestFile; file: string }[],
+  results: readonly TestResult[],
+  cwd: string,
+  reportDir?: string,
+): Promise<string[]> {
   const problems: string[] = [];
   const done = new Set<string>();
   for (const { test, file } of tests) {
@@ -150,15 +192,11 @@ export async function writeFileReports(tests: readonly { test: TestFile; file: s
       [test.report.cleanup_verification, engineReport(mine, 'cleanup')],
       [test.report.isolation_report, engineReport(mine, 'isolation')],
     ];
+    const base = reportDir !== undefined ? resolve(cwd, reportDir) : dirname(resolve(cwd, file));
     for (const [path, text] of outputs) {
       if (!path) continue;
-      const target = resolve(cwd, path);
-      try {
-        await mkdir(dirname(target), { recursive: true });
-        await writeFile(target, text);
-      } catch (error) {
-        problems.push(`${file}: cannot write report ${target}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
-      }
+      const problem = await writeReport(base, path, text);
+      if (problem !== undefined) problems.push(`${file}: ${problem}`);
     }
   }
   return problems;

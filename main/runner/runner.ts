@@ -6,13 +6,12 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type Docker from 'dockerode';
 import { toProblem, type Problem } from '../../shared/errors';
-import type { VerdictValue } from '../../shared/run';
-import { PluginRegistry } from '../../shared/plugins';
-import type { RunEvent } from '../../shared/run';
-import { parseTestFile, type TestFile } from '../../shared/spec';
+import type { PluginRegistry } from '../../shared/plugins';
+import type { RunEvent, VerdictValue } from '../../shared/run';
+import { hostAccess, type TestFile } from '../../shared/spec';
 import { connectDocker, newRunIdentity, reapLeftovers, type DockerEndpoint } from '../docker';
 import { createReceiver, type Receiver } from '../receiver';
-import { loadTestFile } from '../spec';
+import { loadTestFile, parseInThread } from '../spec';
 import { openStore, type TraceStore } from '../store';
 import { chooseReceiverBinding } from './receiver-host';
 import { writeFileReports } from './reports';
@@ -52,6 +51,8 @@ export interface RunTestsOptions {
   readonly includeRunnerSpans?: boolean;
   /** Write the `[report]` files of each test file (default true). */
   readonly writeReports?: boolean;
+  /** Where `[report]` paths resolve (else each test file's folder); they may not leave it. */
+  readonly reportDir?: string;
   /** Sample container stats while steps run (always on for tests with `[performance]`). */
   readonly sampleStats?: boolean;
   /** Services to put behind a proxy, per execution (the chaos layer's seam; see interpose.ts). */
@@ -90,13 +91,17 @@ async function loadAll(sources: readonly TestSource[], env: Readonly<Record<stri
   const tests: { test: TestFile; file: string }[] = [];
   const failed: TestResult[] = [];
   for (const source of sources) {
-    const parsed = source.source !== undefined ? parseTestFile(source.source, { file: source.file, env: { ...env } }) : await loadTestFile(source.file, { ...env });
+    const parsed = source.source !== undefined ? await parseInThread(source.source, { file: source.file, env: { ...env } }) : await loadTestFile(source.file, { ...env });
     for (const w of parsed.warnings) emit({ type: 'warning', message: `${source.file}:${w.line ?? 0}:${w.column ?? 0}: ${w.message}` });
     if (parsed.errors.length > 0) {
       failed.push({ file: source.file, name: source.file, verdict: 'error', startedAt: new Date().toISOString(), durationMs: 0, executions: [], problems: parsed.errors });
       continue;
     }
     for (const test of parsed.tests) tests.push({ test, file: source.file });
+    // What the file takes from the host, said before anything runs (risky mounts are warnings above too).
+    for (const mount of parsed.tests[0] ? hostAccess(parsed.tests[0], env.HOME) : []) {
+      emit({ type: 'log', source: source.file, message: `service ${mount.service} mounts host ${mount.hostPath} at ${mount.containerPath}${mount.readOnly ? ' (read-only)' : ''}` });
+    }
   }
   return { tests, failed };
 }
@@ -198,7 +203,7 @@ export async function runTests(options: RunTestsOptions): Promise<RunSummary> {
     await hooks.call('onRunEnd', { runId, files, startedAt: startedMs, verdict, durationMs: summary.durationMs });
     emit({ type: 'run-finished', verdict, passed: summary.passed, failed: summary.failed, errors: summary.errors, skipped: summary.skipped, durationMs: summary.durationMs });
     if (options.writeReports !== false) {
-      for (const problem of await writeFileReports(loaded.tests, results, options.cwd)) emit({ type: 'warning', message: problem });
+      for (const problem of await writeFileReports(loaded.tests, results, options.cwd, options.reportDir)) emit({ type: 'warning', message: problem });
     }
   } catch (error) {
     return summarise(runId, startedMs, results, toProblem(error));

@@ -1,8 +1,10 @@
 // Reads and parses a test file from disk. Bytes are checked before parsing: a file that is too big or
-// not UTF-8 gets an `io.read` problem naming the byte offset, never a crash or mojibake.
+// not UTF-8 gets an `io.read` problem naming the byte offset, never a crash or mojibake. Parsing (which
+// renders the file's templates) runs in the parse thread, with a deadline (parse-thread.ts).
 import { readFile } from 'node:fs/promises';
 import type { Problem } from '../../shared/errors';
-import { parseTestFile, type ParseResult } from '../../shared/spec';
+import type { ParseResult } from '../../shared/spec';
+import { parseInThread } from './parse-thread';
 
 export const MAX_TEST_FILE_BYTES = 4 * 1024 * 1024;
 
@@ -59,5 +61,5 @@ export async function loadTestFile(path: string, env: Record<string, string | un
   }
   // A UTF-8 byte order mark is allowed and dropped.
   const source = bytes.toString('utf8').replace(/^\uFEFF/, '');
-  return { path, source, ...parseTestFile(source, { file: path, env }) };
+  return { path, source, ...(await parseInThread(source, { file: path, env })) };
 }

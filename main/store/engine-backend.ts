@@ -2,7 +2,7 @@
 // (worker_threads) that owns the database, so appends and flushes use the second core while
 // this thread receives and decodes. Both give the same calls; results of the threaded one
 // arrive in message order, so a query posted after a flush sees what the flush wrote.
-import { Worker } from 'node:worker_threads';
+import { Worker, type WorkerOptions } from 'node:worker_threads';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -39,8 +39,8 @@ export async function openDirectBackend(options: EngineOpenOptions, onPersistErr
   };
 }
 
-/** Starts the writer thread from `entry` (a .js bundle, or the .ts source under tsx in development). */
-function startWorker(entry: URL): Worker {
+/** Starts a worker thread from `entry` (a .js bundle, or the .ts source under tsx in development). */
+export function startWorker(entry: URL, options: WorkerOptions = {}): Worker {
   if (entry.pathname.endsWith('.ts')) {
     // Development and tests run TypeScript through tsx: register its loader inside the thread first.
     // tsx is resolved from the entry's folder, whatever the process's working directory.
@@ -50,9 +50,9 @@ function startWorker(entry: URL): Worker {
     const pkg = JSON.parse(readFileSync(pkgPath, 'utf8')) as { exports: Record<string, { import: { default: string } }> };
     const tsx = pathToFileURL(join(dirname(pkgPath), pkg.exports['./esm/api']!.import.default)).href;
     const code = `import(${JSON.stringify(tsx)}).then((api) => api.register()).then(() => import(${JSON.stringify(entry.href)}))`;
-    return new Worker(code, { eval: true });
+    return new Worker(code, { ...options, eval: true });
   }
-  return new Worker(fileURLToPath(entry));
+  return new Worker(fileURLToPath(entry), options);
 }
 
 export function openThreadBackend(entry: URL, options: EngineOpenOptions, onPersistError: PersistErrorHandler): Promise<StoreBackend> {

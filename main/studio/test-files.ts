@@ -5,7 +5,7 @@ import { basename, resolve } from 'node:path';
 import { StudioError } from '../../shared/errors';
 import type { CallArgs, CallResponse } from '../../shared/ipc/contract';
 import { findTestFiles, loadTestFile } from '../spec';
-import { declaredTopology } from '../../shared/spec';
+import { declaredTopology, hostAccess } from '../../shared/spec';
 import { plainProblem } from './trace-files';
 
 /** Shows a folder picker (desktop only); resolves to null when the user cancels. */
@@ -55,7 +55,9 @@ export async function readTestFile({ path }: CallArgs<'readTestFile'>, cwd: stri
 
 export async function validateFile({ path }: CallArgs<'validateFile'>, cwd: string, env: Record<string, string | undefined>): Promise<CallResponse<'validateFile'>> {
   const loaded = await loadTestFile(resolve(cwd, path), env);
-  return { ok: loaded.errors.length === 0, problems: loaded.errors.map(plainProblem), warnings: loaded.warnings.map(plainProblem) };
+  // What the file mounts from the host, for the studio to show (and confirm) before a first run.
+  const mounts = loaded.tests[0] ? hostAccess(loaded.tests[0], env.HOME) : [];
+  return { ok: loaded.errors.length === 0, problems: loaded.errors.map(plainProblem), warnings: loaded.warnings.map(plainProblem), hostAccess: mounts };
 }
 
 /**

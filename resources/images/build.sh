@@ -126,14 +126,14 @@ fi
 # Our own CLI in a container (the Rosetta Stone scenarios run `clnrm self-test` in it). The bundle's bare
 # imports are its runtime packages; `bash` is the host's, with the libraries it links (the scenarios run
 # `bash -lc '…'`). The entry point runs the command, then keeps the container up until it is stopped.
-for f in cli.js store-worker.js; do
+for f in cli.js store-worker.js parse-worker.js; do
   [ -f "$repo/dist/$f" ] || die "dist/$f missing: run node scripts/build.mjs (or npm ci) before building cleanroom/clnrm"
 done
 ctx="$work/clnrm"
 mkdir -p "$ctx/opt/clnrm/bin" "$ctx/opt/clnrm/dist" "$ctx/usr/local/bin" "$ctx/bin"
 cp "$repo/bin/clnrm.js" "$ctx/opt/clnrm/bin/"
-cp "$repo/dist/cli.js" "$repo/dist/store-worker.js" "$ctx/opt/clnrm/dist/"
-runtime_deps="$(grep -ohE '^import [^;]*from "[^".][^"]*"' "$repo/dist/cli.js" "$repo/dist/store-worker.js" \
+cp "$repo/dist/cli.js" "$repo/dist/store-worker.js" "$repo/dist/parse-worker.js" "$ctx/opt/clnrm/dist/"
+runtime_deps="$(grep -ohE '^import [^;]*from "[^".][^"]*"' "$repo/dist/cli.js" "$repo/dist/store-worker.js" "$repo/dist/parse-worker.js" \
   | grep -oE '"[^"]+"' | tr -d '"' | grep -v '^node:' | sed -E 's#^(@[^/]+/[^/]+|[^@/][^/]*).*#\1#' | sort -u)"
 {
   printf '{ "name": "clnrm-image", "private": true, "type": "module", "dependencies": {'

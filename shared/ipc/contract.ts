@@ -80,6 +80,16 @@ export const ServiceEdgeSchema = z.object({
 });
 export type ServiceEdge = z.infer<typeof ServiceEdgeSchema>;
 
+/** A host folder or socket a test file's service mounts (shared/spec/host-access.ts). */
+export const HostAccessSchema = z.object({
+  service: z.string(),
+  kind: z.literal('mount'),
+  hostPath: z.string(),
+  containerPath: z.string(),
+  readOnly: z.boolean(),
+  risk: z.string().optional(),
+});
+
 export const TestFileSchema = z.object({
   path: z.string(),
   name: z.string(),
@@ -216,7 +226,7 @@ export const calls = {
   },
   validateFile: {
     request: z.object({ path: z.string().min(1) }),
-    response: z.object({ ok: z.boolean(), problems: z.array(ProblemSchema), warnings: z.array(ProblemSchema) }),
+    response: z.object({ ok: z.boolean(), problems: z.array(ProblemSchema), warnings: z.array(ProblemSchema), hostAccess: z.array(HostAccessSchema).default([]) }),
   },
   runTest: {
     request: z.object({

@@ -139,6 +139,19 @@ describe('decodeOtlpJson', () => {
     expect(result.errorMessage).toBe("2 spans rejected: span 'a' has an all-zero trace id; span 'b' has a span id that is not hex");
   });
 
+  it('says a 32-character trace id that is not hex is not hex (not the byte count of its base64 reading)', () => {
+    const spans = [
+      { name: 'z', traceId: 'z'.repeat(32), spanId: SPAN },
+      { name: 'q', traceId: TRACE, spanId: 'q'.repeat(16) },
+    ];
+    const result = decodeOtlpJson({ resourceSpans: [{ scopeSpans: [{ spans }] }] });
+    expect(result.rejectedSpans).toBe(2);
+    expect(result.errorMessage).toBe(
+      `2 spans rejected: span 'z' has a trace id "${'z'.repeat(32)}" that is not hex (32 digits 0-9, a-f) nor base64 of 16 bytes; ` +
+        `span 'q' has a span id "${'q'.repeat(16)}" that is not hex (16 digits 0-9, a-f) nor base64 of 8 bytes`,
+    );
+  });
+
   it('says where the shape is wrong', () => {
     expect(jsonFailure('not json').message).toMatch(/not JSON/);
     expect(jsonFailure('[1]').message).toContain('expected an object with "resourceSpans", found an array');

@@ -106,16 +106,27 @@ function isZero(bytes: Uint8Array): boolean {
   return true;
 }
 
+/**
+ * A string id that is not hex and whose base64 reading has the wrong length is a mistyped hex id
+ * (`"zzzz…"`, 32 characters): say so, rather than the byte count its base64 reading happens to give.
+ */
+function notHexId(raw: unknown, what: string, bytes: number, read: Uint8Array): string | undefined {
+  if (typeof raw !== 'string' || read.length === bytes || /^[0-9a-fA-F]*$/.test(raw)) return undefined;
+  const shown = JSON.stringify(raw.length > 40 ? `${raw.slice(0, 40)}…` : raw);
+  return `has a ${what} ${shown} that is not hex (${bytes * 2} digits 0-9, a-f) nor base64 of ${bytes} bytes`;
+}
+
 function decodeSpan(value: unknown, path: string, resource: Resource, scope: InstrumentationScope, rejections: Rejections): Span | undefined {
   const obj = readObject(OTLP_JSON, value, path) ?? {};
   const name = readString(OTLP_JSON, obj['name'], `${path}.name`);
-  const traceId = readIdBytes(OTLP_JSON, pick(obj, 'traceId', 'trace_id'), `${path}.traceId`);
-  const spanId = readIdBytes(OTLP_JSON, pick(obj, 'spanId', 'span_id'), `${path}.spanId`);
-  const parent = readIdBytes(OTLP_JSON, pick(obj, 'parentSpanId', 'parent_span_id'), `${path}.parentSpanId`);
+  const rawIds = [pick(obj, 'traceId', 'trace_id'), pick(obj, 'spanId', 'span_id'), pick(obj, 'parentSpanId', 'parent_span_id')] as const;
+  const traceId = readIdBytes(OTLP_JSON, rawIds[0], `${path}.traceId`);
+  const spanId = readIdBytes(OTLP_JSON, rawIds[1], `${path}.spanId`);
+  const parent = readIdBytes(OTLP_JSON, rawIds[2], `${path}.parentSpanId`);
   const problem =
-    (traceId === undefined ? 'has a trace id that is not hex' : traceIdProblem(traceId.length, isZero(traceId))) ??
-    (spanId === undefined ? 'has a span id that is not hex' : spanIdProblem(spanId.length, isZero(spanId))) ??
-    (parent === undefined ? 'has a parent span id that is not hex' : parentIdProblem(parent.length));
+    (traceId === undefined ? 'has a trace id that is not hex' : (notHexId(rawIds[0], 'trace id', 16, traceId) ?? traceIdProblem(traceId.length, isZero(traceId)))) ??
+    (spanId === undefined ? 'has a span id that is not hex' : (notHexId(rawIds[1], 'span id', 8, spanId) ?? spanIdProblem(spanId.length, isZero(spanId)))) ??
+    (parent === undefined ? 'has a parent span id that is not hex' : parent.length === 0 ? undefined : (notHexId(rawIds[2], 'parent span id', 8, parent) ?? parentIdProblem(parent.length)));
   if (problem !== undefined || !traceId || !spanId || !parent) {
     rejections.reject(name, problem ?? 'has invalid ids');
     return undefined;

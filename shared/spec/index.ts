@@ -9,4 +9,5 @@ export { expandMatrix, combinationLabel, type Combination, type MatrixValue } fr
 export { splitCommand } from './shell-words';
 export { testFileSchema, SECTION_ORDER, type RawTestFile } from './schema/root';
 export { formatToml, insertTable, removeKey, removeTable, setKey, setTable, unifiedDiff, tomlValue, type EditResult, type FormatResult } from './writer';
+export { hostAccess, hostAccessRisk, type HostAccess } from './host-access';
 export { declaredTopology, type DeclaredService, type DeclaredTopology } from './topology';

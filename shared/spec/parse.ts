@@ -12,6 +12,7 @@ import { normalise } from './normalise';
 import { testFileSchema, type RawTestFile } from './schema/root';
 import { checkDocument } from './checks';
 import { adviseDocument } from './advisories';
+import { hostAccessWarnings } from './host-access';
 import { isTemplate, renderTemplate } from './template';
 import { parseToml } from './toml-parse';
 import type { ParseOptions, ParseResult, TestFile } from './types';
@@ -28,7 +29,7 @@ interface Analysis {
  * so a bad section does not hide problems elsewhere: whole-document checks (references, names) still
  * run over the sections that are valid.
  */
-export function analyseToml(text: string, file?: string): Analysis {
+export function analyseToml(text: string, file?: string, home?: string): Analysis {
   const parsed = parseToml(text, file);
   if (!parsed.ok) return { errors: [parsed.problem], warnings: [] };
   const locator = new Locator(text);
@@ -52,7 +53,8 @@ export function analyseToml(text: string, file?: string): Analysis {
   const declaredIds = ['service', 'services'].flatMap((t) => (isTable(parsed.value[t]) ? Object.keys(parsed.value[t]) : []));
   errors.push(...checkDocument(valid as RawTestFile, locator, file, invalidSections, declaredIds));
   const advice = adviseDocument(valid as RawTestFile, locator, file);
-  const warnings = byPosition([...mistakes.warnings, ...findUnknownKeys(parsed.value, testFileSchema, locator, file), ...advice]);
+  const hostRisks = hostAccessWarnings(valid as RawTestFile, locator, file, home);
+  const warnings = byPosition([...mistakes.warnings, ...findUnknownKeys(parsed.value, testFileSchema, locator, file), ...advice, ...hostRisks]);
   return { doc: errors.length === 0 ? (valid as RawTestFile) : undefined, errors: byPosition(errors), warnings };
 }
 
@@ -85,7 +87,7 @@ export function parseTestFile(source: string, options: ParseOptions = {}): Parse
   const tests: TestFile[] = [];
 
   if (!isTemplate(source)) {
-    const analysis = analyseToml(source, file);
+    const analysis = analyseToml(source, file, env.HOME);
     addUnique(errors, analysis.errors, seen);
     addUnique(warnings, analysis.warnings, seen);
     if (!analysis.doc) return { tests: [], errors, warnings };
@@ -137,7 +139,7 @@ export function parseTestFile(source: string, options: ParseOptions = {}): Parse
       addUnique(errors, [rendered.problem], seen);
       continue;
     }
-    const analysis = analyseToml(rendered.text, file);
+    const analysis = analyseToml(rendered.text, file, env.HOME);
     // Positions are in the rendered text. When rendering changed the line count, a key that is written
     // literally in the template is pointed at there; otherwise the message says the position is in the
     // rendered text.

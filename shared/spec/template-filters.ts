@@ -7,6 +7,7 @@
 import type nunjucks from 'nunjucks';
 import { camel, kebab, pascal, slug, snake } from './template-case';
 import { type Args, TemplateArgError, optionalInt, readArgs } from './template-args';
+import { TemplateGuardError, isUnsafeProperty } from './template-guard';
 
 type Filter = (value: unknown, args: Args) => unknown;
 
@@ -17,9 +18,16 @@ function list(name: string, v: unknown): unknown[] {
   throw new TemplateArgError(`filter ${name} needs a list, got ${JSON.stringify(v) ?? 'undefined'}`);
 }
 
+/** An attribute by name, as `map`/`filter`/`get` read it: data only, like a template's own `x.y` (template-guard.ts). */
+function field(value: unknown, key: string): unknown {
+  if (isUnsafeProperty(key)) throw new TemplateGuardError('template.unsafe', `\`${key}\` cannot be read in a template: templates read data, never JavaScript's objects`);
+  if (value === null || typeof value !== 'object' || !Object.hasOwn(value, key)) return undefined;
+  return (value as Args)[key];
+}
+
 function attr(item: unknown, path: unknown): unknown {
   let current = item;
-  for (const key of String(path).split('.')) current = current !== null && typeof current === 'object' ? (current as Args)[key] : undefined;
+  for (const key of String(path).split('.')) current = field(current, key);
   return current;
 }
 
@@ -61,7 +69,7 @@ const FILTERS: Record<string, [readonly string[], Filter]> = {
   json_encode: [['pretty'], (v, a) => JSON.stringify(v, null, a.pretty === true ? 2 : undefined)],
   as_str: [[], (v) => text(v)],
   nth: [['n'], (v, a) => list('nth', v)[optionalInt('nth', a, 'n', 0)]],
-  get: [['key', 'default'], (v, a) => (v !== null && typeof v === 'object' && text(a.key) in v ? (v as Args)[text(a.key)] : a.default)],
+  get: [['key', 'default'], (v, a) => field(v, text(a.key)) ?? a.default],
   concat: [['with'], (v, a) => list('concat', v).concat(a.with)],
   map: [['attribute'], (v, a) => list('map', v).map((item) => attr(item, a.attribute))],
   filter: [['attribute', 'value'], (v, a) => list('filter', v).filter((item) => (a.value === undefined ? attr(item, a.attribute) != null : attr(item, a.attribute) === a.value))],

@@ -9,10 +9,12 @@
 //
 // clnrm's other functions and filters live in template-functions.ts, template-fake.ts and
 // template-filters.ts; Tera syntax nunjucks reads differently is translated in template-syntax.ts.
+// Templates are untrusted: template-guard.ts refuses every way out of the data and bounds the work.
 import nunjucks from 'nunjucks';
 import type { Problem } from '../errors';
 import { SeedSource, TemplateArgError, readArgs } from './template-args';
 import { FAKE_FUNCTIONS } from './template-fake';
+import { MAX_TEMPLATE_OUTPUT, RenderBudget, TemplateGuardError, budgetedRange, checkTemplate, outputLimit, plainData, withBudget } from './template-guard';
 import { TERA_FILTER_NAMES, addTeraFilters } from './template-filters';
 import { type FunctionContext, TEMPLATE_FUNCTIONS, type TemplateFunction } from './template-functions';
 import { callPosition, explainTemplateError, positionOf, translateTera } from './template-syntax';
@@ -67,9 +69,24 @@ function lineOfCall(source: string, name: string): number | undefined {
   return index < 0 ? undefined : index + 1;
 }
 
+/**
+ * Where a refusal while rendering happened. nunjucks records the position (0-based) only at calls, so
+ * a refused attribute is looked up in the source: `.name`, else the first computed `x[…]`.
+ */
+function guardPosition(source: string, guard: TemplateGuardError, line?: number, column?: number): { line?: number; column?: number } {
+  if (guard.attribute === undefined) return line === undefined ? {} : { line: line + 1, column: column === undefined ? undefined : column + 1 };
+  const dotted = source.search(new RegExp(`\\.${guard.attribute.replace(/[^\w$]/g, '')}\\b`));
+  const computed = /\{[{%][^}]*?[\w\])]\s*\[/.exec(source);
+  const at = dotted >= 0 ? dotted : computed ? computed.index + computed[0].length - 1 : -1;
+  return at >= 0 ? positionOf(source, at) : {};
+}
+
 export function renderTemplate(input: RenderInput): RenderResult {
   const { source, env, lenient = false, file } = input;
   const environment = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: !lenient });
+  // No prototype behind the names a template can look up (`x | constructor`, `{{ hasOwnProperty }}`).
+  for (const table of ['globals', 'filters', 'tests'] as const) Object.setPrototypeOf((environment as unknown as Record<string, object>)[table], null);
+  environment.addGlobal('range', budgetedRange);
   let unsetName: string | undefined;
   environment.addGlobal('env', (...args: unknown[]) => {
     const name = String(keywordOrPositional(args, 'name') ?? '');
@@ -117,11 +134,13 @@ export function renderTemplate(input: RenderInput): RenderResult {
   // the env() function. So `env` is the function, and prints as the variable's value.
   const envFunction = environment.getGlobal('env') as (...args: unknown[]) => unknown;
   const callable = (text: string) => Object.assign((...args: unknown[]) => envFunction(...args), { toString: () => text, valueOf: () => text });
-  const vars = { ...context, ...(input.vars ?? {}) };
-  Object.assign(context, input.vars ?? {});
+  // Values are null-prototype copies: no path from them to a prototype or constructor.
+  const given = plainData(input.vars ?? {}) as Record<string, unknown>;
+  const vars = Object.assign(Object.create(null) as Record<string, unknown>, context, given);
+  Object.assign(context, given);
   context.vars = vars;
   if (['string', 'number', 'boolean'].includes(typeof context.env)) context.env = callable(String(context.env));
-  context.matrix = input.matrix ?? {};
+  context.matrix = plainData(input.matrix ?? {});
   // Tera spells booleans true/false and True/False; nunjucks knows only the lower-case ones.
   context.True = true;
   context.False = false;
@@ -130,24 +149,41 @@ export function renderTemplate(input: RenderInput): RenderResult {
   if (translated.problem) {
     return { ok: false, problem: { code: 'toml.template', message: `template error: ${translated.problem.message}`, file, ...positionOf(source, translated.problem.index) } };
   }
+  const refusal = checkTemplate(translated.text);
+  if (refusal) return { ok: false, problem: { code: 'template.unsafe', message: `template refused: ${refusal.message}`, file, line: refusal.line, column: refusal.column } };
 
+  const callables = Object.values((environment as unknown as { globals: Record<string, unknown> }).globals).filter((v) => typeof v === 'function') as object[];
+  if (typeof context.env === 'function') callables.push(context.env);
+  let budget = new RenderBudget();
+  const render = (text: string): string => {
+    budget = new RenderBudget();
+    for (const fn of callables) budget.callable.add(fn);
+    const out = withBudget(budget, () => environment.renderString(text, context));
+    if (out.length > MAX_TEMPLATE_OUTPUT) throw outputLimit();
+    return out;
+  };
   if (lenient) {
     // Undefined values as `0` keep the first pass valid TOML (see template-syntax.ts); if that render
     // fails, the plain render below reports the error at the template's own columns.
     try {
-      return { ok: true, text: environment.renderString(translated.lenientText, context) };
+      return { ok: true, text: render(translated.lenientText) };
     } catch {
       functionContext.counters.clear();
     }
   }
   try {
-    return { ok: true, text: environment.renderString(translated.text, context) };
+    return { ok: true, text: render(translated.text) };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const where = /\[Line (\d+), Column (\d+)\]/.exec(message);
     let line = where ? Number(where[1]) : undefined;
     let column = where ? Number(where[2]) : undefined;
     const detail = message.split('\n').slice(1).join(' ').trim().replace(/^Error: /, '') || message;
+    const guard = error instanceof TemplateGuardError ? error : budget.failure ?? (/Invalid string length/.test(message) ? outputLimit() : undefined);
+    if (guard) {
+      const verb = guard.code === 'template.limit' ? 'stopped' : 'refused';
+      return { ok: false, problem: { code: guard.code, message: `template ${verb}: ${guard.message}`, file, ...guardPosition(source, guard, line, column) } };
+    }
     if (unsetName !== undefined) {
       line = lineOfCall(source, unsetName) ?? (line !== undefined ? line + 1 : undefined);
       const col = line !== undefined ? (source.split('\n')[line - 1] ?? '').search(/\benv\s*\(/) + 1 : 0;

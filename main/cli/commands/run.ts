@@ -30,6 +30,7 @@ export interface RunCommandOptions {
   format: ReportFormat;
   dataDir?: string;
   verbose?: boolean;
+  reportDir?: string;
 }
 
 /**
@@ -69,6 +70,7 @@ export async function runAndReport(ctx: CliContext, sources: TestSource[], optio
       signal: ctx.stopSignal,
       onEvent: progress.onEvent,
       includeRunnerSpans: options.includeRunnerSpans,
+      ...(options.reportDir !== undefined ? { reportDir: options.reportDir } : {}),
     });
   } finally {
     await store?.dispose();
@@ -96,6 +98,7 @@ export function registerRun(program: Command, ctx: CliContext): void {
     .option('--fail-fast', 'start no new test after the first failure')
     .option('--format <format>', 'report on stdout: human, json or junit', parseFormat, 'human' as ReportFormat)
     .option('--data-dir <dir>', 'folder of the trace database (default: the app-data folder)')
+    .option('--report-dir <dir>', "write each file's [report] paths under DIR (default: the test file's folder; they may not leave it)")
     .option('-v, --verbose', 'print each scenario start and every failure reason as it happens')
     .action(async (paths: string[], options: RunCommandOptions) => {
       let files: string[];
