@@ -94,7 +94,8 @@ export function CommandPalette() {
     if (!open) return [];
     const s = useStudio.getState();
     const ids = traceIds.query === query ? traceIds.ids : [];
-    return [...COMMANDS.filter((c) => c.enabled(s) && matches(c.label, query)), ...paletteJumps(s, live, query, ids)];
+    const commands = COMMANDS.filter((c) => c.enabled(s) && matches(c.label, query));
+    return [...commands, ...paletteJumps(s, live, query, ids, commands.length > 0)];
   }, [open, query, live, traceIds]);
   if (!open) return null;
 

@@ -35,7 +35,7 @@ function focusTestFile(name: string): void {
   });
 }
 
-export function paletteJumps(s: StudioStore, api: StudioApi | null, query: string, traceIds: readonly string[]): PaletteCommand[] {
+export function paletteJumps(s: StudioStore, api: StudioApi | null, query: string, traceIds: readonly string[], commandMatched = false): PaletteCommand[] {
   const needle = query.trim().toLowerCase();
   if (needle === '') return [];
   const jumps: PaletteCommand[] = [];
@@ -54,7 +54,10 @@ export function paletteJumps(s: StudioStore, api: StudioApi | null, query: strin
   for (const service of distinctMatching(s.traces.flatMap((t) => t.services), needle)) {
     jumps.push({ id: `service:${service}`, label: `Traces of service ${service}`, run: (st) => (st.setTracesQuery({ service }), st.setView('traces')) });
   }
-  jumps.push({ id: 'operation', label: `Traces with an operation containing “${query.trim()}”`, run: (st) => (st.setTracesQuery({ spanName: query.trim() }), st.setView('traces')) });
+  // The catch-all search only when nothing more precise matched: "reset zoom" is a command, not a search.
+  if (!commandMatched && jumps.length === 0) {
+    jumps.push({ id: 'operation', label: `Traces with an operation containing “${query.trim()}”`, run: (st) => (st.setTracesQuery({ spanName: query.trim() }), st.setView('traces')) });
+  }
   for (const file of s.testFiles.filter((f) => f.name.toLowerCase().includes(needle)).slice(0, MAX_EACH)) {
     jumps.push({ id: `test:${file.path}`, label: `Test file ${file.name}`, run: (st) => (st.setView('tests'), focusTestFile(file.name)) });
   }
