@@ -32,6 +32,8 @@ export const RoutedEdgeView = memo(function RoutedEdgeView({ id, data, markerEnd
   );
 });
 
+const FIT_PADDING = 0.15;
+const FIT_MAX_ZOOM = 1.25;
 /** React Flow stops at 0.5 by default, too close to fit a dozen services on a laptop screen. */
 const MIN_ZOOM = 0.1;
 
@@ -65,7 +67,7 @@ export function LaidOutGraph<N extends Node>({
       nodeTypes={nodeTypes}
       edgeTypes={routedEdgeTypes}
       fitView
-      fitViewOptions={{ padding: 0.15, maxZoom: 1.25, minZoom: fitMinZoom }}
+      fitViewOptions={{ padding: FIT_PADDING, maxZoom: FIT_MAX_ZOOM, minZoom: fitMinZoom }}
       minZoom={MIN_ZOOM}
       colorMode={theme}
       nodesConnectable={false}

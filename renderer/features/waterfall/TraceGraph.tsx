@@ -41,7 +41,8 @@ const LEGIBLE_ZOOM = 0.75;
 const errorsText = (errors: number) => (errors > 0 ? ` · ${errors} error${errors === 1 ? '' : 's'}` : '');
 const metaText = (n: Pick<OpNodeData, 'service' | 'count' | 'totalUs'>) => `${n.service} · ${n.count.toLocaleString()}× · ${formatDuration(n.totalUs)}`;
 /** Wide enough for the operation's name and its meta line (the layout gets the same width). */
-const opNodeWidth = (n: OperationGraph['nodes'][number]) => nodeWidthFor([n.name, metaText(n) + errorsText(n.errors)]);
+// The name is 13 px bold, the meta line 11 px: measured each at its own width per character.
+const opNodeWidth = (n: OperationGraph['nodes'][number]) => Math.max(nodeWidthFor([n.name]), nodeWidthFor([metaText(n) + errorsText(n.errors)], 6.2));
 
 const callText = (calls: number, errors: number) => `${calls.toLocaleString()}×${errors > 0 ? ` · ${errors} error${errors === 1 ? '' : 's'}` : ''}`;
 
