@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createReceiver } from '../main/receiver';
+import { createReceiver, type AckMode } from '../main/receiver';
 import { openStore } from '../main/store';
 import { writerThreadEntry } from '../main/store/writer-thread';
 
@@ -19,6 +19,8 @@ export interface LoadPlan {
   store?: boolean;
   /** true = the store's database runs in its writer thread (the default of `clnrm collect`). */
   writerThread?: boolean;
+  /** When requests are answered: after the store's commit (`stored`, the default of `clnrm collect`) or once queued. */
+  ack?: AckMode;
 }
 
 export interface LoadOutcome {
@@ -58,6 +60,7 @@ export async function runLoad(plan: LoadPlan): Promise<LoadOutcome> {
   let counted = 0;
   const receiver = await createReceiver({
     sink: plan.store === false ? (spans) => void (counted += spans.length) : store.receive,
+    ...(plan.store !== false && (plan.ack ?? 'stored') === 'stored' ? { commit: store.commit } : {}),
     httpPort: 0,
     grpcPort: false,
   });

@@ -1,6 +1,7 @@
 // bench:ingest — (a) decode-only: our protobuf decoder vs protobufjs on the same payloads;
 // (b) end-to-end OTLP/HTTP protobuf over keep-alive from a separate load process into the
-// receiver + DuckDB store, spans/s with zero loss; (c) the same with OTLP/JSON. Prints figures.
+// receiver + DuckDB store, spans/s with zero loss, answered after the commit (durable, the
+// default) and — beside it — once queued (--ack=queued); (c) the same with OTLP/JSON. Prints figures.
 import { loadavg } from 'node:os';
 import protobuf from 'protobufjs';
 import { decodeOtlpProtobuf, encodeOtlpProtobuf } from '../shared/otlp';
@@ -69,8 +70,10 @@ const requests = Number(process.env.INGEST_REQUESTS ?? 400);
 console.log('(a) decode only');
 decodeRatio();
 console.log('(b) OTLP/HTTP protobuf → receiver → DuckDB store in its writer thread, as `clnrm collect` runs (target ≥ 150,000 spans/s)');
-const pb: LoadPlan = { format: 'protobuf', spansPerRequest: 500, concurrency: 8, requests, writerThread: true };
-report('protobuf, writer thread', pb, await runLoad(pb));
+const pb: LoadPlan = { format: 'protobuf', spansPerRequest: 500, concurrency: 8, requests, writerThread: true, ack: 'stored' };
+report('protobuf, writer thread, --ack=stored (answered after the commit)', pb, await runLoad(pb));
+const pbQueued: LoadPlan = { ...pb, ack: 'queued' };
+report('protobuf, writer thread, --ack=queued (answered once queued)', pbQueued, await runLoad(pbQueued));
 console.log('(b″) the same with the database in the receiving thread (one core for everything)');
 const pbOne: LoadPlan = { ...pb, writerThread: false };
 report('protobuf, one thread', pbOne, await runLoad(pbOne));

@@ -42,9 +42,9 @@ test('a trace and a span have a URL: Back/Forward, a fresh page and a reload all
   const spanId = (await page.getByTestId('detail-span-id').textContent())!.trim();
   const spanName = (await page.getByTestId('span-detail').getByRole('heading').first().textContent())!.trim();
   await expect.poll(() => hashOf(page.url())).toBe(`#/trace/${traceId}?span=${spanId}&sort=most-spans`);
-  // Browser mode keeps its session apart from the route (the token leaves the address bar): a
-  // link for another browser is the URL the studio printed with the route's hash on it.
-  const link = `${studio.url}${hashOf(page.url())}`;
+  // Browser mode keeps its session apart from the route: a link for another browser is a fresh
+  // one-time link from the studio with the route's hash on it.
+  const link = `${await studio.newLink()}${hashOf(page.url())}`;
 
   await page.goBack();
   await expect(tracesGrid(page)).toBeVisible();

@@ -1,7 +1,8 @@
-// Browser mode's doors, tried from outside against a real `clnrm studio`: the page and the
-// WebSocket need the printed token (none → 401, wrong → 403); a wrong Host header (DNS rebinding)
-// and a foreign Origin on the WebSocket are refused even with the right token; a foreign web page
-// in the same browser cannot connect; and the page's `window.api` is exactly the IPC contract
+// Browser mode's doors, tried from outside against a real `clnrm studio`: a printed link's code
+// works once and only from our own origin; the WebSocket needs the session key it was exchanged for
+// (none → 401, unknown → 403); a wrong Host header (DNS rebinding) and a foreign Origin are refused
+// even with the right key; no cookie is ever set; a foreign web page in the same browser cannot
+// connect; and the page's `window.api` is exactly the IPC contract
 // (one function per call in shared/ipc/contract.ts plus `on`), nothing more.
 import { request as httpRequest, createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -16,7 +17,7 @@ let foreign: Server;
 
 test.beforeAll(async () => {
   studio = await startStudio();
-  // Another site on this machine that knows (or guessed) the token.
+  // Another site on this machine that knows (or guessed) a session key.
   foreign = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>elsewhere</title><body>foreign</body>'));
   await new Promise<void>((done) => foreign.listen(0, '127.0.0.1', () => done()));
 });
@@ -39,10 +40,18 @@ function get(path: string, headers: Record<string, string> = {}): Promise<{ stat
   });
 }
 
-/** Opens the WebSocket from Node with the given token and Origin: 'open' or the refusal's HTTP status. */
-function connect(token: string | undefined, origin: string | undefined): Promise<'open' | number> {
+/** The page's exchange of a link's code for a session key, with the given Origin. */
+async function exchange(link: string, origin = studio.origin): Promise<{ status: number; session?: string }> {
+  const code = new URL(link).searchParams.get('code');
+  const response = await fetch(`${studio.origin}/session`, { method: 'POST', headers: { origin, 'content-type': 'application/json' }, body: JSON.stringify({ code }) });
+  const body = (await response.json()) as { session?: string };
+  return { status: response.status, ...(body.session ? { session: body.session } : {}) };
+}
+
+/** Opens the WebSocket from Node with the given session key and Origin: 'open' or the refusal's HTTP status. */
+function connect(session: string | undefined, origin: string | undefined): Promise<'open' | number> {
   return new Promise((done, fail) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${studio.port}/ws${token === undefined ? '' : `?token=${encodeURIComponent(token)}`}`, {
+    const ws = new WebSocket(`ws://127.0.0.1:${studio.port}/ws`, session === undefined ? [] : ['clnrm.studio', `clnrm.session.${session}`], {
       ...(origin ? { origin } : {}),
       handshakeTimeout: 10_000,
     });
@@ -59,75 +68,71 @@ function connect(token: string | undefined, origin: string | undefined): Promise
   });
 }
 
-test('the page needs the token and our Host', async () => {
-  const noToken = await get('/');
-  expect(noToken.status).toBe(401);
-  expect(noToken.body).not.toContain('<div id="root">');
-  const wrong = await get(`/?token=${'x'.repeat(studio.token.length)}`);
-  expect(wrong.status).toBe(403);
-  expect(wrong.body).not.toContain('<div id="root">');
-  const assetWithoutToken = await get('/assets/');
-  expect(assetWithoutToken.status).toBe(401);
-
-  const right = await get(`/?token=${studio.token}`);
-  expect(right.status).toBe(200);
-  expect(right.body).toContain('<div id="root">');
-  // Only our own scripts, no framing by another site.
-  expect(right.csp).toContain("script-src 'self'");
-  expect(right.csp).not.toContain("'unsafe-eval'");
-  expect(right.csp).toContain("frame-ancestors 'none'");
-  const cookie = right.setCookie.find((c) => c.startsWith(`clnrm_studio_${studio.port}=`));
-  expect(cookie).toBeDefined();
-  expect(cookie).toMatch(/HttpOnly/i);
-  expect(cookie).toMatch(/SameSite=Strict/i);
-  // The cookie alone lets the page reload without the token in the address.
-  expect((await get('/', { cookie: cookie!.split(';')[0]! })).status).toBe(200);
-
-  // DNS rebinding: a name that resolves to 127.0.0.1 but is not ours, with the right token.
-  const rebound = await get(`/?token=${studio.token}`, { host: `attacker.example:${studio.port}` });
+test('the page is served only for our Host, and never sets a cookie', async () => {
+  const page = await get(`/${new URL(await studio.newLink()).search}`);
+  expect(page.status).toBe(200);
+  expect(page.setCookie).toEqual([]);
+  expect(page.csp).toContain("script-src 'self'");
+  // DNS rebinding: a name that resolves to 127.0.0.1 but is not ours.
+  const rebound = await get('/', { host: `attacker.example:${studio.port}` });
   expect(rebound.status).toBe(403);
-  expect(rebound.body).toContain('Host');
-  expect((await get(`/?token=${studio.token}`, { host: `127.0.0.1:${studio.port + 1}` })).status).toBe(403);
+  expect(rebound.body).not.toContain('<script');
+  expect((await get('/', { host: `127.0.0.1:${studio.port + 1}` })).status).toBe(403);
 });
 
-test('the WebSocket needs the token and our Origin', async () => {
-  const own = `http://127.0.0.1:${studio.port}`;
-  expect(await connect(studio.token, own)).toBe('open');
+test('a link works once, from our own origin only', async () => {
+  const link = await studio.newLink();
+  expect((await exchange(link, 'http://attacker.example')).status).toBe(403);
+  expect((await exchange(link, `http://127.0.0.1:${studio.port + 1}`)).status).toBe(403);
+  const first = await exchange(link);
+  expect(first.status).toBe(200);
+  expect(first.session).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  expect((await exchange(link)).status).toBe(403);
+});
+
+test('the WebSocket needs a session key and our Origin', async () => {
+  const { session } = await exchange(await studio.newLink());
+  const own = studio.origin;
+  expect(await connect(session, own)).toBe('open');
   expect(await connect(undefined, own)).toBe(401);
-  expect(await connect('wrong-token', own)).toBe(403);
-  expect(await connect(studio.token, 'http://attacker.example')).toBe(403);
-  expect(await connect(studio.token, `http://127.0.0.1:${studio.port + 1}`)).toBe(403);
-  expect(await connect(studio.token, 'null')).toBe(403);
+  expect(await connect('wrong-session', own)).toBe(403);
+  expect(await connect(session, 'http://attacker.example')).toBe(403);
+  expect(await connect(session, `http://127.0.0.1:${studio.port + 1}`)).toBe(403);
+  expect(await connect(session, 'null')).toBe(403);
 });
 
-test('a foreign page in the browser cannot reach the studio, even with the token', async ({ page }) => {
+test('a foreign page in the browser cannot reach the studio, even with a session key', async ({ page }) => {
+  const { session } = await exchange(await studio.newLink());
   await page.goto(`http://127.0.0.1:${(foreign.address() as AddressInfo).port}/`);
   const outcome = await page.evaluate(
-    ({ port, token }) =>
+    ({ port, session }) =>
       new Promise<string>((done) => {
-        const ws = new WebSocket(`ws://127.0.0.1:${port}/ws?token=${token}`);
+        const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`, ['clnrm.studio', `clnrm.session.${session}`]);
         ws.onopen = () => done('opened');
         ws.onerror = () => done('refused');
       }),
-    { port: studio.port, token: studio.token },
+    { port: studio.port, session: session! },
   );
   expect(outcome).toBe('refused');
-  // Reading the page cross-origin is refused too (no CORS grant), so the token cannot leak that way.
-  const read = await page.evaluate(
-    (url) =>
-      fetch(url).then(
-        () => 'read',
+  // Spending a link from there is refused too (Origin check, no CORS grant).
+  const link = await studio.newLink();
+  const spent = await page.evaluate(
+    ({ origin, code }) =>
+      fetch(`${origin}/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code }) }).then(
+        () => 'answered',
         () => 'blocked',
       ),
-    studio.url,
+    { origin: studio.origin, code: new URL(link).searchParams.get('code')! },
   );
-  expect(read).toBe('blocked');
+  expect(spent).toBe('blocked');
+  // It never reached the exchange: the link is still unspent for its owner.
+  expect((await exchange(link)).status).toBe(200);
 });
 
 test('window.api is exactly the contract: one function per call, plus on()', async ({ page }) => {
   const errors = await openStudio(page, studio);
-  // The token left the address bar once the page had it.
-  expect(new URL(page.url()).searchParams.has('token')).toBe(false);
+  // The code left the address bar once the page had it.
+  expect(new URL(page.url()).searchParams.has('code')).toBe(false);
   const exposed = await page.evaluate(() => {
     const api = (window as unknown as { api: object }).api;
     const names = new Set<string>();
@@ -146,9 +151,9 @@ test('window.api is exactly the contract: one function per call, plus on()', asy
   expect(exposed.nodeGlobals).toEqual([]);
   // A call outside the contract cannot be smuggled through the socket either.
   const smuggled = await page.evaluate(
-    ({ port, token }) =>
+    ({ port }) =>
       new Promise<string>((done) => {
-        const ws = new WebSocket(`ws://127.0.0.1:${port}/ws?token=${token}`);
+        const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`, ['clnrm.studio', `clnrm.session.${sessionStorage.getItem('clnrm.studio.session')}`]);
         ws.onmessage = (m) => {
           const data = String(m.data);
           if (data.includes('"id":1')) done(data);
@@ -156,7 +161,7 @@ test('window.api is exactly the contract: one function per call, plus on()', asy
         ws.onopen = () => ws.send(JSON.stringify({ id: 1, call: 'readFile', request: { path: '/etc/passwd' } }));
         ws.onerror = () => done('socket error');
       }),
-    { port: studio.port, token: studio.token },
+    { port: studio.port },
   );
   expect(smuggled).not.toContain('root:');
   expect(JSON.parse(smuggled)).toMatchObject({ id: 1, reply: { ok: false, error: { code: 'ipc.invalid' } } });

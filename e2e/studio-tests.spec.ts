@@ -52,9 +52,9 @@ test('demo-fails-on-purpose fails with the expected checks, and the failed span 
   await nav(page, 'Traces').click();
   await page.getByRole('combobox', { name: 'Status' }).selectOption('error');
   // Two traces have errors: the system's own (api POST /orders through worker) and the runner's
-  // trace of the run (clnrm.run), one error per failed check.
+  // trace of the run, where clnrm.run and the failed clnrm.test carry ERROR (its steps all passed).
   await expect(traceRows(page)).toHaveCount(2);
-  await expect(traceRows(page).filter({ hasText: 'clnrm.run' })).toContainText('3 errors');
+  await expect(traceRows(page).filter({ hasText: 'clnrm.run' })).toContainText('2 errors');
   const order = traceRows(page).filter({ hasText: 'POST /orders' });
   await expect(order).toHaveCount(1);
   await expect(order).toContainText('1 error');

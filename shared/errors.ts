@@ -46,11 +46,14 @@ export type ErrorCode =
   /** A `[limits]` bound the execution would exceed (max_containers). */
   | 'runner.limit'
   | 'store.failed'
+  | 'store.invalid'
+  | 'store.not-found'
   | 'store.query'
   | 'plugin.failed'
   | 'plugin.cycle'
   | 'ipc.invalid'
   | 'ipc.unavailable'
+  | 'studio.path-denied'
   | 'internal';
 
 export interface SourceLocation {

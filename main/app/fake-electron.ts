@@ -100,7 +100,13 @@ export function createFakeElectron(appPath: string) {
         throw new Error(`unexpected error box: ${title}: ${message}`);
       },
       showMessageBox: () => Promise.resolve({ response: 0 }),
-      showOpenDialog: () => Promise.resolve({ canceled: true, filePaths: [] }),
+      /** What the next showOpenDialog calls answer (the user's picks), in order; then: cancelled. */
+      openAnswers: [] as string[][],
+      showOpenDialog(...args: unknown[]) {
+        void args;
+        const picked = this.openAnswers.shift();
+        return Promise.resolve(picked ? { canceled: false, filePaths: picked } : { canceled: true, filePaths: [] });
+      },
       showSaveDialog: () => Promise.resolve({ canceled: true }),
     },
     Menu: {

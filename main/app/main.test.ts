@@ -1,7 +1,7 @@
 // The Electron shell's wiring, driven through a recording fake of the `electron` module (the real
 // binary cannot run here): window hardening, navigation and pop-up refusal, sender-checked IPC
 // against the real back end, events to the window, the menu, and a quit that disposes the back end.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -100,6 +100,37 @@ describe('Electron shell (with a recording electron stand-in)', () => {
     expect(view).toEqual(expect.arrayContaining(['reload', 'toggleDevTools', 'zoomIn', 'zoomOut', 'resetZoom', 'Theme']));
     expect(template.some((m) => m.role === 'editMenu')).toBe(true);
     expect(template.some((m) => m.role === 'help')).toBe(true);
+  });
+
+  it('reads only folders and files the dialogs returned', async () => {
+    const picked = join(root, 'picked');
+    const menuPicked = join(root, 'menu-picked');
+    for (const dir of [picked, menuPicked]) {
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, 't.clnrm.toml'), '[meta]\nname = "t"\n');
+    }
+    const traces = join(root, 'traces.json');
+    writeFileSync(traces, (await import('../../shared/otlp')).formatTraceFile((await import('../store/test-spans')).makeTraces(1, 2, (await import('../store/test-spans')).resourceFor('api'), 50), 'otlp-json'));
+    // Typed by the page: refused, whatever it is.
+    expect((await call('openFolder', { path: picked })).error?.code).toBe('studio.path-denied');
+    expect((await call('listTestFiles', { folder: picked })).error?.code).toBe('studio.path-denied');
+    expect((await call('validateFile', { path: join(picked, 't.clnrm.toml') })).error?.code).toBe('studio.path-denied');
+    // The folder dialog (the page's "Open folder…") returned it: now it is the user's.
+    fake.dialog.openAnswers.push([picked]);
+    expect(await call('openFolder', {})).toEqual({ ok: true, value: { folder: picked } });
+    expect((await call('listTestFiles', { folder: picked })).ok).toBe(true);
+    // The menu's Open Folder…: the same, then the page is told which folder.
+    const file = (fake.Menu.menus[0] as Array<{ label?: string; submenu?: Array<{ label?: string; click?: () => void }> }>).find((m) => m.label === 'File')!.submenu!;
+    fake.dialog.openAnswers.push([menuPicked]);
+    file.find((i) => i.label === 'Open Folder…')!.click!();
+    await vi.waitFor(() => expect(window.webContents.sent.some((m) => m[1] === 'openFolder' && m[2] === menuPicked)).toBe(true), { timeout: 5000 });
+    expect((await call('listTestFiles', { folder: menuPicked })).ok).toBe(true);
+    // Import: the page may not name a file; the menu's file dialog may.
+    const typed = await call('importFiles', { paths: [traces] });
+    expect((typed.value as { problems: Array<{ code: string }> }).problems.map((p) => p.code)).toEqual(['studio.path-denied']);
+    fake.dialog.openAnswers.push([traces]);
+    file.find((i) => i.label === 'Import Traces…')!.click!();
+    await vi.waitFor(async () => expect(((await call('listTraces', {})).value as { total: number }).total).toBeGreaterThanOrEqual(2), { timeout: 5000 });
   });
 
   it('quits only after the back end is disposed', async () => {

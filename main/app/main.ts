@@ -84,6 +84,8 @@ async function start(): Promise<void> {
       grpcPort: envPort('CLNRM_GRPC_PORT', DEFAULT_GRPC_PORT),
       cwd: app.getPath('home'),
       env: process.env,
+      // Only what the folder and file dialogs return: the page names no path of its own.
+      roots: [],
       pickFolder: async () => {
         const window = getWindow();
         const options = { title: 'Open a folder of .clnrm.toml tests', properties: ['openDirectory' as const] };

@@ -27,7 +27,9 @@ async function openFolder(ctx: MenuContext): Promise<void> {
   if (!window) return;
   const picked = await dialog.showOpenDialog(window, { title: 'Open a folder of .clnrm.toml tests', properties: ['openDirectory'] });
   const folder = picked.filePaths[0];
-  if (!picked.canceled && folder) window.webContents.send(MENU_CHANNEL, 'openFolder', folder);
+  if (picked.canceled || !folder) return;
+  // The dialog's answer is the user's choice: the page may now list, validate and run in it.
+  window.webContents.send(MENU_CHANNEL, 'openFolder', await ctx.backend.paths.addRoot(folder));
 }
 
 async function importTraces(ctx: MenuContext): Promise<void> {
@@ -40,6 +42,7 @@ async function importTraces(ctx: MenuContext): Promise<void> {
   });
   if (picked.canceled || picked.filePaths.length === 0) return;
   try {
+    await ctx.backend.paths.allowFiles(picked.filePaths);
     const result = await ctx.backend.handlers.importFiles({ paths: picked.filePaths });
     const spans = result.imported.reduce((n, f) => n + f.spanCount, 0);
     const stored = result.imported.reduce((n, f) => n + f.duplicates, 0);

@@ -8,6 +8,8 @@ export interface CliIO {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** True when stdout is a terminal (colours, live progress). */
   readonly isTTY: boolean;
+  /** Standard input, for commands that take keys while they run (`studio`: Enter → a new link). */
+  readonly stdin?: NodeJS.ReadableStream;
 }
 
 export interface CliContext extends CliIO {
@@ -24,6 +26,7 @@ export function processIO(): CliIO {
     cwd: process.cwd(),
     env: process.env,
     isTTY: Boolean(process.stdout.isTTY),
+    stdin: process.stdin,
   };
 }
 

@@ -4,7 +4,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newRunIdentity } from './labels';
+import { newExecutionIdentity } from './labels';
 import { ServiceSet } from './service-set';
 import type { ServiceDefinition } from './service';
 import { announceDockerSkip, countLabelled, eventually, probeDocker } from './test-support';
@@ -73,7 +73,7 @@ describe.skipIf(!probe.docker)('demo system on a run network (real engine)', () 
   beforeAll(async () => {
     sink = await startSink(spans);
     const port = (sink.address() as AddressInfo).port;
-    const run = newRunIdentity();
+    const owner = newExecutionIdentity();
     const service = (id: string, dependsOn: string[] = [], ports: number[] = []): ServiceDefinition => ({
       id,
       image: DEMO,
@@ -84,12 +84,12 @@ describe.skipIf(!probe.docker)('demo system on a run network (real engine)', () 
         OTEL_EXPORTER_OTLP_ENDPOINT: `http://host.docker.internal:${port}`,
         OTEL_SERVICE_NAME: id,
         // The run id tags every span (DESIGN: concurrent runs never mix).
-        OTEL_RESOURCE_ATTRIBUTES: `deployment.environment=test,clnrm.run_id=${run.runId}`,
+        OTEL_RESOURCE_ATTRIBUTES: `deployment.environment=test,clnrm.run_id=${owner.executionId}`,
       },
       waitFor: [{ kind: 'log', pattern: `demo ${id} listening on :` }],
     });
     set = new ServiceSet(docker, {
-      run,
+      owner,
       stopTimeoutMs: 5000,
       services: [service('api', ['cache', 'db', 'worker'], [8080]), service('cache'), service('db'), service('worker', ['db'])],
     });
@@ -121,7 +121,7 @@ describe.skipIf(!probe.docker)('demo system on a run network (real engine)', () 
 
     // Shutdown flushed every service's spans before exiting; all carry this run's id.
     await eventually(() => new Set(spans.map((s) => s.service)).size === 4, 5000, 'spans from all four services');
-    expect(spans.every((s) => s.runId === set.runId)).toBe(true);
+    expect(spans.every((s) => s.runId === set.executionId)).toBe(true);
     const itemsTrace = spans.find((s) => s.service === 'api' && s.name === 'GET /items/:id')!.traceId;
     const inTrace = spans.filter((s) => s.traceId === itemsTrace);
     expect(new Set(inTrace.map((s) => s.service))).toEqual(new Set(['api', 'cache', 'db']));
@@ -135,6 +135,6 @@ describe.skipIf(!probe.docker)('demo system on a run network (real engine)', () 
     expect(new Set(orderTrace.map((s) => s.service))).toEqual(new Set(['api', 'worker', 'db']));
 
     await set.dispose();
-    expect(await countLabelled(docker, set.runId)).toEqual({ containers: 0, networks: 0, volumes: 0 });
+    expect(await countLabelled(docker, set.executionId)).toEqual({ containers: 0, networks: 0, volumes: 0 });
   });
 });

@@ -67,6 +67,6 @@ describe.skipIf(!probe.docker)('example scenarios on the demo system (real engin
     const evidence = await set.stop();
     expect(evidence.map((e) => e.exitCode)).toEqual([0, 0, 0, 0]);
     await set.dispose();
-    expect(await countLabelled(docker, set.runId)).toEqual({ containers: 0, networks: 0, volumes: 0 });
+    expect(await countLabelled(docker, set.executionId)).toEqual({ containers: 0, networks: 0, volumes: 0 });
   });
 });

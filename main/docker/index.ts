@@ -13,7 +13,7 @@ export { processAlive, reapLeftovers } from './reaper';
 export type { ReapOptions, ReapReport } from './reaper';
 export { containerName, validateService } from './service';
 export type { HealthCheckDefinition, ServiceDefinition, VolumeDefinition } from './service';
-export { removeRunResources, ServiceSet } from './service-set';
+export { removeExecutionResources, ServiceSet } from './service-set';
 export type { RunningService, ServiceEvent, ServiceEventType, ServiceSetOptions } from './service-set';
 export { serviceFromSpec } from './from-spec';
 export type { FromSpecOptions } from './from-spec';

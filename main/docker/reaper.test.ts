@@ -71,22 +71,22 @@ describe.skipIf(!probe.docker)('reapLeftovers and signal cleanup (real engine)',
 
     // While its owner lives, a run is not reaped.
     const first = await reapLeftovers(docker);
-    expect(first.runs).not.toContain(deadRun);
+    expect(first.executions).not.toContain(deadRun);
     expect(await countLabelled(docker, deadRun)).toEqual({ containers: 2, networks: 1, volumes: 1 });
 
     dead.child.kill('SIGKILL');
     await exited(dead.child);
     const report = await reapLeftovers(docker);
-    expect(report.runs).toContain(deadRun);
-    expect(report.runs).not.toContain(liveRun);
+    expect(report.executions).toContain(deadRun);
+    expect(report.executions).not.toContain(liveRun);
     expect(report.errors).toEqual([]);
     expect(await countLabelled(docker, deadRun)).toEqual({ containers: 0, networks: 0, volumes: 0 });
     expect(await countLabelled(docker, liveRun)).toEqual({ containers: 2, networks: 1, volumes: 1 });
 
     // The age bound reaps even a live owner's run (for engines shared across hosts).
     // Restricted to our run: other suites may have live runs on this engine right now.
-    const aged = await reapLeftovers(docker, { olderThanMs: 60_000, now: Date.now() + 3_600_000, onlyRunId: liveRun });
-    expect(aged.runs).toContain(liveRun);
+    const aged = await reapLeftovers(docker, { olderThanMs: 60_000, now: Date.now() + 3_600_000, onlyExecutionId: liveRun });
+    expect(aged.executions).toContain(liveRun);
     expect(await countLabelled(docker, liveRun)).toEqual({ containers: 0, networks: 0, volumes: 0 });
   });
 

@@ -1,26 +1,30 @@
 // Removes what crashed runs left behind: containers, networks and volumes labelled `clnrm.managed=true`
-// whose run is not live. A run is live while its owner process (pid + process start time, on this host)
-// is alive; a run of another host is only reaped once older than `olderThanMs`.
+// whose execution is not live. An execution is live while its owner process (pid + process start time, on
+// this host) is alive; one of another host is only reaped once older than `olderThanMs`. Resources of
+// versions before executions had their own label carry the execution's id as `clnrm.run_id`.
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type Docker from 'dockerode';
-import { LABEL_HOST, LABEL_PID, LABEL_PID_STARTED, LABEL_RUN_ID, LABEL_RUN_STARTED, managedFilter } from './labels';
-import { removeRunResources } from './service-set';
+import { LABEL_EXECUTION_ID, LABEL_HOST, LABEL_PID, LABEL_PID_STARTED, LABEL_RUN_ID, LABEL_STARTED, managedFilter } from './labels';
+import { removeExecutionResources } from './service-set';
+
+/** The earlier name of the execution-start label. */
+const LEGACY_STARTED = 'clnrm.run_started_at';
 
 export interface ReapOptions {
-  /** Also reap runs older than this, even if their owner looks alive (or is on another host). */
+  /** Also reap executions older than this, even if their owner looks alive (or is on another host). */
   readonly olderThanMs?: number;
-  /** Never reap this run (the caller's own). */
-  readonly keepRunId?: string;
-  /** Only consider this run (e.g. `clnrm reap --run <id>`); default: every managed run. */
-  readonly onlyRunId?: string;
+  /** Never reap this execution (the caller's own). */
+  readonly keepExecutionId?: string;
+  /** Only consider this execution; default: every managed one. */
+  readonly onlyExecutionId?: string;
   /** For tests: when now is. */
   readonly now?: number;
 }
 
 export interface ReapReport {
-  /** Run ids whose resources were removed. */
-  readonly runs: string[];
+  /** Execution ids whose resources were removed. */
+  readonly executions: string[];
   readonly containers: number;
   readonly networks: number;
   readonly volumes: number;
@@ -28,22 +32,26 @@ export interface ReapReport {
 }
 
 interface Owner {
+  /** The label that groups the execution's resources (the legacy one for older resources). */
+  label: string;
   pid: number;
   pidStartedAt: number;
-  runStartedAt: number;
+  startedAt: number;
   host: string;
 }
 
 export async function reapLeftovers(docker: Docker, options: ReapOptions = {}): Promise<ReapReport> {
-  const filters = managedFilter(options.onlyRunId);
+  const filters = managedFilter(options.onlyExecutionId);
   const owners = new Map<string, Owner>();
   const note = (labels: Record<string, string> | undefined) => {
-    const runId = labels?.[LABEL_RUN_ID];
-    if (!runId || owners.has(runId)) return;
-    owners.set(runId, {
+    const label = labels?.[LABEL_EXECUTION_ID] !== undefined ? LABEL_EXECUTION_ID : LABEL_RUN_ID;
+    const id = labels?.[label];
+    if (!labels || !id || owners.has(id)) return;
+    owners.set(id, {
+      label,
       pid: Number(labels[LABEL_PID]),
       pidStartedAt: Number(labels[LABEL_PID_STARTED]),
-      runStartedAt: Number(labels[LABEL_RUN_STARTED]),
+      startedAt: Number(labels[LABEL_STARTED] ?? labels[LEGACY_STARTED]),
       host: labels[LABEL_HOST] ?? '',
     });
   };
@@ -51,14 +59,14 @@ export async function reapLeftovers(docker: Docker, options: ReapOptions = {}): 
   for (const n of await docker.listNetworks({ filters })) note(n.Labels);
   for (const v of (await docker.listVolumes({ filters })).Volumes ?? []) note(v.Labels ?? undefined);
 
-  const report = { runs: [] as string[], containers: 0, networks: 0, volumes: 0, errors: [] as string[] };
+  const report = { executions: [] as string[], containers: 0, networks: 0, volumes: 0, errors: [] as string[] };
   const now = options.now ?? Date.now();
   const here = hostname();
-  for (const [runId, owner] of owners) {
-    if (runId === options.keepRunId) continue;
+  for (const [id, owner] of owners) {
+    if (id === options.keepExecutionId) continue;
     if (!isDead(owner, here, now, options.olderThanMs)) continue;
-    const removed = await removeRunResources(docker, runId);
-    report.runs.push(runId);
+    const removed = await removeExecutionResources(docker, id, undefined, owner.label);
+    report.executions.push(id);
     report.containers += removed.containers;
     report.networks += removed.networks;
     report.volumes += removed.volumes;
@@ -68,7 +76,7 @@ export async function reapLeftovers(docker: Docker, options: ReapOptions = {}): 
 }
 
 function isDead(owner: Owner, here: string, now: number, olderThanMs: number | undefined): boolean {
-  if (olderThanMs !== undefined && Number.isFinite(owner.runStartedAt) && now - owner.runStartedAt > olderThanMs) return true;
+  if (olderThanMs !== undefined && Number.isFinite(owner.startedAt) && now - owner.startedAt > olderThanMs) return true;
   // Unlabelled or foreign owners are only reaped by age: we cannot see their processes.
   if (owner.host !== here || !Number.isInteger(owner.pid) || owner.pid <= 0) return false;
   return !processAlive(owner.pid, owner.pidStartedAt);
@@ -83,7 +91,7 @@ export function processAlive(pid: number, startedAt: number): boolean {
     if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
   const actualStart = processStartTime(pid);
-  // A process that started well after the run's owner did is a different process with a reused pid.
+  // A process that started well after the execution's owner did is a different process with a reused pid.
   if (actualStart !== undefined && Number.isFinite(startedAt) && actualStart > startedAt + 2000) return false;
   return true;
 }

@@ -106,14 +106,14 @@ describe.skipIf(!probe.docker)('ServiceSet (real engine)', () => {
     expect(step.stdout.trim()).toBe('hello-from-web');
 
     const info = await docker.getContainer(set.service('web').containerId).inspect();
-    expect(info.Config.Labels).toMatchObject({ 'clnrm.managed': 'true', 'clnrm.run_id': set.runId, 'clnrm.service': 'web' });
+    expect(info.Config.Labels).toMatchObject({ 'clnrm.managed': 'true', 'clnrm.execution_id': set.executionId, 'clnrm.run_id': set.owner.runId, 'clnrm.service': 'web' });
     expect(info.HostConfig.Memory).toBe(64 * 1024 * 1024);
     expect(info.HostConfig.NanoCpus).toBe(5e8);
     expect(info.HostConfig.ExtraHosts).toContain('host.docker.internal:host-gateway');
-    expect(await countLabelled(docker, set.runId)).toEqual({ containers: 2, networks: 1, volumes: 1 });
+    expect(await countLabelled(docker, set.executionId)).toEqual({ containers: 2, networks: 1, volumes: 1 });
 
     await set.dispose();
-    expect(await countLabelled(docker, set.runId)).toEqual({ containers: 0, networks: 0, volumes: 0 });
+    expect(await countLabelled(docker, set.executionId)).toEqual({ containers: 0, networks: 0, volumes: 0 });
   });
 
   it('fails with the evidence when a service dies while starting, starts nothing after it, and cleans up', async () => {
@@ -136,7 +136,7 @@ describe.skipIf(!probe.docker)('ServiceSet (real engine)', () => {
     const evidence = await set.stop();
     expect(evidence[0]).toMatchObject({ service: 'broken', exitCode: 3, running: false });
     await set.dispose();
-    expect(await countLabelled(docker, set.runId)).toEqual({ containers: 0, networks: 0, volumes: 0 });
+    expect(await countLabelled(docker, set.executionId)).toEqual({ containers: 0, networks: 0, volumes: 0 });
   });
 
   it('records an OOM kill in the evidence and the error', async () => {
@@ -168,7 +168,7 @@ describe.skipIf(!probe.docker)('ServiceSet (real engine)', () => {
     expect(error.message).toContain('"cleanroom/not-built-anywhere:0"');
     expect(error.message).toContain('resources/images/build.sh');
     expect(error.message).toContain('docker load');
-    expect(await countLabelled(docker, set.runId)).toEqual({ containers: 0, networks: 0, volumes: 0 });
+    expect(await countLabelled(docker, set.executionId)).toEqual({ containers: 0, networks: 0, volumes: 0 });
   });
 
   it('disposing while a service is still waiting cancels the wait and removes everything', async () => {
@@ -178,6 +178,6 @@ describe.skipIf(!probe.docker)('ServiceSet (real engine)', () => {
     await set.dispose();
     const error = await starting;
     expect(error?.message).toMatch(/cancelled/);
-    expect(await countLabelled(docker, set.runId)).toEqual({ containers: 0, networks: 0, volumes: 0 });
+    expect(await countLabelled(docker, set.executionId)).toEqual({ containers: 0, networks: 0, volumes: 0 });
   });
 });

@@ -8,15 +8,15 @@ import { planStartOrder, type DependencyEdge, type StartPlan } from '../../share
 import { collectEvidence, type ContainerEvidence } from './evidence';
 import { execInContainer, runToCompletion, type CommandOptions, type CommandResult, type RunOptions } from './exec';
 import { ensureImages } from './images';
-import { managedFilter, newRunIdentity, runLabels, type RunIdentity } from './labels';
+import { executionLabels, LABEL_EXECUTION_ID, LABEL_MANAGED, newExecutionIdentity, type ExecutionIdentity } from './labels';
 import { createOptions, validateService, type ServiceDefinition } from './service';
 import { sampleStats, type ContainerStatsSample } from './stats';
 import { waitUntilReady, type SpanWaiter, type WaitStrategy } from './wait';
 
 export interface ServiceSetOptions {
   readonly services: readonly ServiceDefinition[];
-  /** Default: a fresh identity owned by this process. */
-  readonly run?: RunIdentity;
+  /** Whose resources these are. Default: a fresh execution (its own run) owned by this process. */
+  readonly owner?: ExecutionIdentity;
   /** More ordering edges, e.g. from `[orchestration.dependency_graph]`. */
   readonly extraEdges?: readonly DependencyEdge[];
   /** SIGTERM grace before SIGKILL. Default 5000. */
@@ -55,7 +55,7 @@ type State = 'new' | 'starting' | 'started' | 'stopping' | 'stopped' | 'disposed
 const now = () => performance.timeOrigin + performance.now();
 
 export class ServiceSet {
-  readonly run: RunIdentity;
+  readonly owner: ExecutionIdentity;
   readonly plan: StartPlan;
   readonly networkName: string;
   private readonly docker: Docker;
@@ -72,8 +72,8 @@ export class ServiceSet {
   constructor(docker: Docker, options: ServiceSetOptions) {
     this.docker = docker;
     this.options = options;
-    this.run = options.run ?? newRunIdentity();
-    this.networkName = `clnrm-${this.run.runId}`;
+    this.owner = options.owner ?? newExecutionIdentity();
+    this.networkName = `clnrm-${this.owner.executionId}`;
     for (const def of options.services) {
       validateService(def);
       this.definitions.set(def.id, def);
@@ -83,13 +83,13 @@ export class ServiceSet {
     this.plan = planned.plan;
   }
 
-  get runId(): string {
-    return this.run.runId;
+  get executionId(): string {
+    return this.owner.executionId;
   }
 
   /** Creates the network and starts every service in order, waiting for readiness. Call `dispose()` after, also on failure. */
   start(): Promise<void> {
-    if (this.state !== 'new') throw new StudioError({ code: 'internal', message: `service set ${this.runId} was already started` });
+    if (this.state !== 'new') throw new StudioError({ code: 'internal', message: `service set of execution ${this.executionId} was already started` });
     this.state = 'starting';
     this.starting = this.startAll().then(
       () => {
@@ -108,7 +108,7 @@ export class ServiceSet {
     const found = this.running.get(id);
     if (!found) {
       const known = [...this.definitions.keys()].join(', ');
-      throw new StudioError({ code: 'spec.reference', message: `no running service "${id}" in run ${this.runId} (services: ${known})` });
+      throw new StudioError({ code: 'spec.reference', message: `no running service "${id}" in execution ${this.executionId} (services: ${known})` });
     }
     return found;
   }
@@ -123,7 +123,7 @@ export class ServiceSet {
 
   /** A one-off container on the run network (service names resolve), labelled with the run. */
   runOnce(options: Omit<RunOptions, 'network' | 'labels'>, label = 'step'): Promise<CommandResult> {
-    return runToCompletion(this.docker, { ...options, network: this.networkName, labels: runLabels(this.run, label) });
+    return runToCompletion(this.docker, { ...options, network: this.networkName, labels: executionLabels(this.owner, label) });
   }
 
   /** Evidence of every container now (state, exit code, OOM, log tail). */
@@ -156,10 +156,10 @@ export class ServiceSet {
   private async startAll(): Promise<void> {
     const defs = [...this.definitions.values()];
     await ensureImages(this.docker, defs.map((d) => d.image), { pull: this.options.pull });
-    await this.docker.createNetwork({ Name: this.networkName, Driver: 'bridge', CheckDuplicate: true, Labels: runLabels(this.run) });
+    await this.docker.createNetwork({ Name: this.networkName, Driver: 'bridge', CheckDuplicate: true, Labels: executionLabels(this.owner) });
     this.emit({ type: 'network-created', detail: this.networkName });
     for (const level of this.plan.levels) {
-      if (this.cancel.signal.aborted) throw cancelled(this.runId);
+      if (this.cancel.signal.aborted) throw cancelled(this.executionId);
       const results = await Promise.allSettled(level.map((id) => this.startService(this.definitions.get(id)!)));
       const failures = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason as unknown);
       if (failures.length > 0) {
@@ -175,19 +175,19 @@ export class ServiceSet {
     const volumeNames = new Map<number, string>();
     for (const [i, v] of (def.volumes ?? []).entries()) {
       if (v.hostPath !== undefined) continue;
-      const name = `clnrm-${this.runId}-${def.id}-v${i}`;
-      await this.docker.createVolume({ Name: name, Labels: runLabels(this.run, def.id) });
+      const name = `clnrm-${this.executionId}-${def.id}-v${i}`;
+      await this.docker.createVolume({ Name: name, Labels: executionLabels(this.owner, def.id) });
       volumeNames.set(i, name);
     }
     const container = await this.docker
-      .createContainer(createOptions(def, this.run, this.networkName, volumeNames, this.options.stopTimeoutMs ?? 5000))
+      .createContainer(createOptions(def, this.owner, this.networkName, volumeNames, this.options.stopTimeoutMs ?? 5000))
       .catch((error: Error) => {
         throw engineError(def.id, 'create', error);
       });
     const ports = new Map<number, number>();
     // Known before it starts, so stop() collects its evidence even when the start fails.
     this.running.set(def.id, { id: def.id, containerId: container.id, image: def.image, ports });
-    if (this.cancel.signal.aborted) throw cancelled(this.runId);
+    if (this.cancel.signal.aborted) throw cancelled(this.executionId);
     await container.start().catch((error: Error) => {
       throw engineError(def.id, 'start', error);
     });
@@ -202,7 +202,7 @@ export class ServiceSet {
     await waitUntilReady(
       {
         docker: this.docker,
-        runId: this.runId,
+        executionId: this.executionId,
         service: def.id,
         containerId: container.id,
         hostPort: (p) => ports.get(p),
@@ -254,7 +254,7 @@ export class ServiceSet {
   private async disposeAll(): Promise<void> {
     await this.stop().catch(() => undefined);
     this.state = 'disposed';
-    await removeRunResources(this.docker, this.runId, (type, detail) => this.emit({ type, detail }));
+    await removeExecutionResources(this.docker, this.executionId, (type, detail) => this.emit({ type, detail }));
     this.running.clear();
   }
 }
@@ -263,20 +263,22 @@ function engineError(service: string, action: string, error: Error): StudioError
   return new StudioError({ code: 'docker.failed', message: `service "${service}": Docker could not ${action} its container: ${error.message}`, details: { service } });
 }
 
-function cancelled(runId: string): StudioError {
-  return new StudioError({ code: 'docker.failed', message: `run ${runId} was cancelled while starting` });
+function cancelled(executionId: string): StudioError {
+  return new StudioError({ code: 'docker.failed', message: `execution ${executionId} was cancelled while starting` });
 }
 
 /**
- * Removes every container, network and volume labelled with `runId` (containers first: networks and
- * volumes in use cannot be removed). Returns what was removed; problems are collected, not thrown.
+ * Removes every container, network and volume of one execution (labelled `clnrm.execution_id`, or
+ * `label` for resources of older versions), containers first: networks and volumes in use cannot be
+ * removed. Returns what was removed; problems are collected, not thrown.
  */
-export async function removeRunResources(
+export async function removeExecutionResources(
   docker: Docker,
-  runId: string,
+  executionId: string,
   onRemoved?: (type: 'removed', detail: string) => void,
+  label: string = LABEL_EXECUTION_ID,
 ): Promise<{ containers: number; networks: number; volumes: number; errors: string[] }> {
-  const filters = managedFilter(runId);
+  const filters = { label: [`${LABEL_MANAGED}=true`, `${label}=${executionId}`] };
   const errors: string[] = [];
   const containers = await docker.listContainers({ all: true, filters });
   await Promise.all(

@@ -3,8 +3,8 @@
 // `span` wait strategy, `depends_on` → `dependsOn`). Kept small and plain on purpose.
 import type Docker from 'dockerode';
 import { StudioError } from '../../shared/errors';
-import type { RunIdentity } from './labels';
-import { runLabels } from './labels';
+import type { ExecutionIdentity } from './labels';
+import { executionLabels } from './labels';
 import type { WaitStrategy } from './wait';
 
 export interface VolumeDefinition {
@@ -93,14 +93,14 @@ export function validateService(def: ServiceDefinition): void {
   }
 }
 
-export function containerName(run: RunIdentity, serviceId: string): string {
-  return `clnrm-${run.runId}-${serviceId}`;
+export function containerName(owner: ExecutionIdentity, serviceId: string): string {
+  return `clnrm-${owner.executionId}-${serviceId}`;
 }
 
 /** The engine-side create request for one service on the run network. */
 export function createOptions(
   def: ServiceDefinition,
-  run: RunIdentity,
+  owner: ExecutionIdentity,
   network: string,
   volumeNames: ReadonlyMap<number, string>,
   stopTimeoutMs: number,
@@ -114,7 +114,7 @@ export function createOptions(
   }
   const binds = (def.volumes ?? []).map((v, i) => `${v.hostPath ?? volumeNames.get(i)}:${v.containerPath}${v.readOnly ? ':ro' : ''}`);
   return {
-    name: containerName(run, def.id),
+    name: containerName(owner, def.id),
     Image: def.image,
     // The engine's DNS also answers for a container's hostname, so a service that gave its name away
     // (dnsName) must not keep it as hostname either.
@@ -124,7 +124,7 @@ export function createOptions(
     Env: Object.entries(def.env ?? {}).map(([k, v]) => `${k}=${v}`),
     WorkingDir: def.workdir,
     ExposedPorts: exposed,
-    Labels: runLabels(run, def.id),
+    Labels: executionLabels(owner, def.id),
     StopTimeout: Math.ceil((def.stopTimeoutMs ?? stopTimeoutMs) / 1000),
     HostConfig: {
       PortBindings: bindings,

@@ -42,9 +42,9 @@ export async function eventually(check: () => Promise<boolean> | boolean, timeou
   }
 }
 
-/** Counts the engine's resources labelled with this run (or with any managed run). */
-export async function countLabelled(docker: Docker, runId?: string): Promise<{ containers: number; networks: number; volumes: number }> {
-  const label = runId ? [`clnrm.managed=true`, `clnrm.run_id=${runId}`] : ['clnrm.managed=true'];
+/** Counts the engine's resources labelled with this execution (or with any managed one). */
+export async function countLabelled(docker: Docker, executionId?: string): Promise<{ containers: number; networks: number; volumes: number }> {
+  const label = executionId ? [`clnrm.managed=true`, `clnrm.execution_id=${executionId}`] : ['clnrm.managed=true'];
   const filters = { label };
   const [containers, networks, volumes] = await Promise.all([
     docker.listContainers({ all: true, filters }),

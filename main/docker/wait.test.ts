@@ -91,8 +91,8 @@ describe.skipIf(!probe.docker)('wait strategies (real engine)', () => {
 
   it('span: asks the runner’s span feed for this run, service and name', async () => {
     const asked: string[] = [];
-    const waiter: SpanWaiter = async ({ runId, service, spanName }) => {
-      asked.push(`${runId.length}:${service}:${spanName}`);
+    const waiter: SpanWaiter = async ({ executionId, service, spanName }) => {
+      asked.push(`${executionId.length}:${service}:${spanName}`);
     };
     const { error } = await start({ id: 'api', image: BUSYBOX, command: sh('true'), waitFor: [{ kind: 'span', name: 'server.ready' }] }, waiter);
     expect(error).toBeUndefined();
@@ -110,7 +110,7 @@ describe.skipIf(!probe.docker)('wait strategies (real engine)', () => {
       });
     const { error, set } = await start({ id: 'api', image: BUSYBOX, command: sh('true'), waitFor: [{ kind: 'span', name: 'server.ready', timeoutMs: 800 }] }, waiter);
     expect(error?.code).toBe('docker.wait-timeout');
-    expect(error?.message).toBe(`service "api" was not ready within 800 ms: waited for a span named "server.ready"; last seen: no span named "server.ready" received for run ${set.runId}`);
+    expect(error?.message).toBe(`service "api" was not ready within 800 ms: waited for a span named "server.ready"; last seen: no span named "server.ready" received for run ${set.executionId}`);
     expect(aborted).toBe(true);
   });
 });

@@ -23,11 +23,11 @@ export type WaitStrategy =
  * Provided by the runner: resolves once a span named `spanName` from this run (and service, if the
  * runner can tell) has been received; must stop waiting when `signal` aborts.
  */
-export type SpanWaiter = (request: { readonly runId: string; readonly service: string; readonly spanName: string; readonly signal: AbortSignal }) => Promise<void>;
+export type SpanWaiter = (request: { readonly executionId: string; readonly service: string; readonly spanName: string; readonly signal: AbortSignal }) => Promise<void>;
 
 export interface WaitContext {
   readonly docker: Docker;
-  readonly runId: string;
+  readonly executionId: string;
   readonly service: string;
   readonly containerId: string;
   /** Host port published for a container port (undefined when the port is not published). */
@@ -172,8 +172,8 @@ const waitSpan: Waiter<'span'> = async (ctx, s, seen, signal) => {
   if (!ctx.spanWaiter) {
     throw new StudioError({ code: 'internal', message: `service "${ctx.service}" waits for span "${s.name}" but no span feed was given to the service set (spanWaiter)` });
   }
-  seen.last = `no span named "${s.name}" received for run ${ctx.runId}`;
-  await ctx.spanWaiter({ runId: ctx.runId, service: ctx.service, spanName: s.name, signal });
+  seen.last = `no span named "${s.name}" received for execution ${ctx.executionId}`;
+  await ctx.spanWaiter({ executionId: ctx.executionId, service: ctx.service, spanName: s.name, signal });
 };
 
 function runWaiter(ctx: WaitContext, s: WaitStrategy, seen: Seen, signal: AbortSignal): Promise<void> {

@@ -1,7 +1,9 @@
 // OTLP/gRPC: the TraceService/Export method registered with a hand-written service definition
-// whose (de)serialisers are our codec functions (no proto loading at run time). grpc-js inflates
-// gzip messages and enforces the size cap (RESOURCE_EXHAUSTED); undecodable payloads get
-// INVALID_ARGUMENT, a full ingest queue UNAVAILABLE (retryable).
+// whose (de)serialisers pass bytes through (no proto loading at run time): the handler admits a
+// request by size before decoding it with our codec. grpc-js inflates gzip messages and enforces
+// the size cap (RESOURCE_EXHAUSTED); undecodable payloads get INVALID_ARGUMENT, a full ingest queue
+// or a store that could not take the spans UNAVAILABLE (retryable). Answers come once stored (or
+// queued, with --ack=queued).
 import { Server, ServerCredentials, status, type sendUnaryData, type ServerUnaryCall, type ServiceDefinition } from '@grpc/grpc-js';
 import { decodeOtlpProtobuf, encodeExportTraceServiceResponse, type OtlpDecodeResult } from '../../shared/otlp';
 import type { IngestQueue } from './ingest-queue';
@@ -11,18 +13,7 @@ export const TRACE_SERVICE = 'opentelemetry.proto.collector.trace.v1.TraceServic
 
 const UNDECODABLE = 'Undecodable OTLP protobuf payload:';
 
-type DecodedRequest = { ok: true; result: OtlpDecodeResult } | { ok: false; message: string };
 type Partial = { rejectedSpans: number; errorMessage?: string } | undefined;
-
-function deserializeRequest(bytes: Buffer): DecodedRequest {
-  // Decoding failures become a value so the handler can answer INVALID_ARGUMENT with the reason
-  // (a throwing deserializer would surface as INTERNAL).
-  try {
-    return { ok: true, result: decodeOtlpProtobuf(bytes) };
-  } catch (error) {
-    return { ok: false, message: (error as Error).message };
-  }
-}
 
 export const traceServiceDefinition: ServiceDefinition = {
   Export: {
@@ -31,7 +22,7 @@ export const traceServiceDefinition: ServiceDefinition = {
     responseStream: false,
     // Client side is not ours; requests are already bytes when anyone serialises them here.
     requestSerialize: (value: Uint8Array) => Buffer.from(value),
-    requestDeserialize: deserializeRequest,
+    requestDeserialize: (bytes: Buffer) => bytes,
     responseSerialize: (partial: Partial) => Buffer.from(encodeExportTraceServiceResponse(partial)),
     responseDeserialize: (bytes: Buffer) => bytes,
   },
@@ -46,33 +37,46 @@ export function createGrpcReceiver(queue: IngestQueue, stats: ReceiverStats, opt
     'grpc.max_receive_message_length': options.maxMessageBytes,
     'grpc.max_send_message_length': 4 * 1024 * 1024,
   });
+  const unavailable = (callback: sendUnaryData<Partial>, details: string) => {
+    stats.throttled++;
+    callback({ code: status.UNAVAILABLE, details });
+  };
+  const exportSpans = async (bytes: Buffer, callback: sendUnaryData<Partial>): Promise<void> => {
+    let decoded: OtlpDecodeResult;
+    try {
+      decoded = decodeOtlpProtobuf(bytes);
+    } catch (error) {
+      stats.grpcRejected++;
+      stats.decodeErrors++;
+      // The decoder's own errors already start with what they are; say it once.
+      const message = (error as Error).message;
+      callback({ code: status.INVALID_ARGUMENT, details: message.startsWith(UNDECODABLE) ? message : `${UNDECODABLE} ${message}` });
+      return;
+    }
+    const { spans, rejectedSpans, errorMessage, wire } = decoded;
+    if (queue.failing) return unavailable(callback, 'The trace store is not accepting spans right now; retry later.');
+    const stored = queue.offer(spans, wire);
+    if (!stored) return unavailable(callback, 'The receiver is saturated (ingest queue full); retry later.');
+    try {
+      await stored;
+    } catch (error) {
+      callback({ code: status.UNAVAILABLE, details: `The spans could not be stored (${(error as Error).message}); retry later.` });
+      return;
+    }
+    stats.spansAccepted += spans.length;
+    stats.spansRejected += rejectedSpans;
+    stats.traceRequests++;
+    callback(null, rejectedSpans > 0 ? { rejectedSpans, ...(errorMessage ? { errorMessage } : {}) } : undefined);
+  };
   server.addService(traceServiceDefinition, {
-    Export: (call: ServerUnaryCall<DecodedRequest, Partial>, callback: sendUnaryData<Partial>) => {
+    Export: (call: ServerUnaryCall<Buffer, Partial>, callback: sendUnaryData<Partial>) => {
       stats.grpcRequests++;
-      const request = call.request;
-      if (!request.ok) {
-        stats.grpcRejected++;
-        stats.decodeErrors++;
-        // The decoder's own errors already start with what they are; say it once.
-        const details = request.message.startsWith(UNDECODABLE) ? request.message : `${UNDECODABLE} ${request.message}`;
-        callback({ code: status.INVALID_ARGUMENT, details });
-        return;
-      }
-      const { spans, rejectedSpans, errorMessage, wire } = request.result;
-      if (queue.failing) {
-        stats.throttled++;
-        callback({ code: status.UNAVAILABLE, details: 'The trace store is not accepting spans right now; retry later.' });
-        return;
-      }
-      if (!queue.offer(spans, wire)) {
-        stats.throttled++;
-        callback({ code: status.UNAVAILABLE, details: 'The receiver is saturated (ingest queue full); retry later.' });
-        return;
-      }
-      stats.spansAccepted += spans.length;
-      stats.spansRejected += rejectedSpans;
-      stats.traceRequests++;
-      callback(null, rejectedSpans > 0 ? { rejectedSpans, ...(errorMessage ? { errorMessage } : {}) } : undefined);
+      // Admitted by size before it is decoded: a burst of large messages is refused, not decoded at once.
+      const admission = queue.admit(call.request.length);
+      if (!admission) return unavailable(callback, 'The receiver is saturated (too many request bytes waiting); retry later.');
+      exportSpans(call.request, callback)
+        .catch((error: unknown) => callback({ code: status.INTERNAL, details: `internal receiver error: ${(error as Error).message}` }))
+        .finally(() => admission.release());
     },
   });
   return server;

@@ -1,11 +1,13 @@
-// OTLP/HTTP: POST /v1/traces (protobuf or JSON, gzip or identity) decoded with shared/otlp and
-// handed to the ingest queue; /v1/logs and /v1/metrics are acknowledged and counted. Status codes
-// and bodies follow the OTLP/HTTP specification (200 + ExportTraceServiceResponse, 400 + Status,
-// 413, 415, 429 + Retry-After, 404, 405).
+// OTLP/HTTP: POST /v1/traces (protobuf or JSON, gzip or identity), admitted by size before it is
+// decoded with shared/otlp, handed to the ingest queue and answered once stored (or queued, with
+// --ack=queued); /v1/logs and /v1/metrics are acknowledged and counted. Status codes and bodies
+// follow the OTLP/HTTP specification (200 + ExportTraceServiceResponse, 400 + Status, 413, 415,
+// 429 + Retry-After, 503, 404, 405); a Host header that is not ours (DNS rebinding) gets 403.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { decodeOtlpJson, decodeOtlpProtobuf, encodeExportTraceServiceResponse, exportTraceServiceResponseJson, type OtlpDecodeResult } from '../../shared/otlp';
 import { BodyError, parseContentEncoding, readBody } from './body';
-import type { IngestQueue } from './ingest-queue';
+import { refuseHost } from './host-check';
+import type { Admission, IngestQueue } from './ingest-queue';
 import { encodeStatusJson, encodeStatusProtobuf, RpcCode } from './rpc-status';
 import type { ReceiverStats } from './stats';
 
@@ -16,6 +18,8 @@ export interface HttpReceiverOptions {
   /** A request whose body takes longer than this is dropped with 408. */
   bodyTimeoutMs: number;
   retryAfterSeconds: number;
+  /** The address the server is bound to (its name is an accepted Host). */
+  host: string;
 }
 
 const SIGNALS = new Set(['/v1/traces', '/v1/logs', '/v1/metrics']);
@@ -64,6 +68,12 @@ export function createHttpReceiver(queue: IngestQueue, stats: ReceiverStats, opt
     const path = (req.url ?? '/').split('?')[0]!;
     const format = formatOf(req.headers['content-type']);
     const replyFormat: Format = format ?? 'json';
+    const wrongHost = refuseHost(req.headers.host, options.host);
+    if (wrongHost) {
+      stats.httpRejected++;
+      req.resume();
+      return sendStatus(res, 403, replyFormat, RpcCode.PERMISSION_DENIED, wrongHost);
+    }
     if (!SIGNALS.has(path)) {
       stats.httpRejected++;
       req.resume();
@@ -86,19 +96,43 @@ export function createHttpReceiver(queue: IngestQueue, stats: ReceiverStats, opt
       return sendStatus(res, 415, format, RpcCode.INVALID_ARGUMENT, `Unsupported Content-Encoding "${req.headers['content-encoding']}"; use gzip or identity.`);
     }
     const declared = Number(req.headers['content-length'] ?? 0);
-    let body: Buffer;
-    try {
-      if (declared > options.maxBodyBytes) throw new BodyError(413, `The request body (${declared} bytes) is larger than the receiver's limit of ${options.maxBodyBytes} bytes. Send smaller batches.`);
-      body = await readBody(req, encoding, options.maxBodyBytes);
-    } catch (error) {
-      stats.httpRejected++;
-      const e = error instanceof BodyError ? error : new BodyError(400, String(error));
-      // We stop reading mid-body, so this connection cannot carry another request.
-      sendStatus(res, e.status, format, e.status === 413 ? RpcCode.RESOURCE_EXHAUSTED : RpcCode.INVALID_ARGUMENT, e.message, { Connection: 'close' });
-      res.on('finish', () => req.destroy());
-      return;
+    if (declared > options.maxBodyBytes) {
+      return refuseBody(req, res, format, new BodyError(413, `The request body (${declared} bytes) is larger than the receiver's limit of ${options.maxBodyBytes} bytes. Send smaller batches.`));
     }
+    // A declared length is admitted before the body is read; an undeclared one once it is (bounded by maxBodyBytes).
+    let admission: Admission | undefined = declared > 0 ? queue.admit(declared) : undefined;
+    if (declared > 0 && !admission) return refuseBusy(req, res, format);
+    try {
+      let body: Buffer;
+      try {
+        body = await readBody(req, encoding, options.maxBodyBytes);
+      } catch (error) {
+        return refuseBody(req, res, format, error instanceof BodyError ? error : new BodyError(400, String(error)));
+      }
+      admission ??= queue.admit(body.length);
+      if (!admission) return refuseBusy(req, res, format);
+      await answer(res, path, format, body);
+    } finally {
+      admission?.release();
+    }
+  }
 
+  function refuseBody(req: IncomingMessage, res: ServerResponse, format: Format, e: BodyError): void {
+    stats.httpRejected++;
+    // We stop reading mid-body, so this connection cannot carry another request.
+    sendStatus(res, e.status, format, e.status === 413 ? RpcCode.RESOURCE_EXHAUSTED : RpcCode.INVALID_ARGUMENT, e.message, { Connection: 'close' });
+    res.on('finish', () => req.destroy());
+  }
+
+  function refuseBusy(req: IncomingMessage, res: ServerResponse, format: Format): void {
+    stats.throttled++;
+    const message = 'The receiver is saturated (too many request bytes waiting); retry later.';
+    // Refused undecoded, maybe unread: this connection cannot carry another request.
+    sendStatus(res, 429, format, RpcCode.UNAVAILABLE, message, { 'Retry-After': String(options.retryAfterSeconds), Connection: 'close' });
+    res.on('finish', () => req.destroy());
+  }
+
+  async function answer(res: ServerResponse, path: string, format: Format, body: Buffer): Promise<void> {
     if (path !== '/v1/traces') {
       // Logs and metrics are not stored (yet); the spec's success answer is an empty response.
       if (path === '/v1/logs') stats.logsRequests++;
@@ -114,17 +148,20 @@ export function createHttpReceiver(queue: IngestQueue, stats: ReceiverStats, opt
       stats.decodeErrors++;
       return sendStatus(res, 400, format, RpcCode.INVALID_ARGUMENT, `Undecodable OTLP ${format} payload: ${(error as Error).message}`);
     }
+    const retryLater = { 'Retry-After': String(options.retryAfterSeconds) };
     if (queue.failing) {
       stats.throttled++;
-      return sendStatus(res, 503, format, RpcCode.UNAVAILABLE, 'The trace store is not accepting spans right now; retry later.', {
-        'Retry-After': String(options.retryAfterSeconds),
-      });
+      return sendStatus(res, 503, format, RpcCode.UNAVAILABLE, 'The trace store is not accepting spans right now; retry later.', retryLater);
     }
-    if (!queue.offer(decoded.spans, decoded.wire)) {
+    const stored = queue.offer(decoded.spans, decoded.wire);
+    if (!stored) {
       stats.throttled++;
-      return sendStatus(res, 429, format, RpcCode.UNAVAILABLE, 'The receiver is saturated (ingest queue full); retry later.', {
-        'Retry-After': String(options.retryAfterSeconds),
-      });
+      return sendStatus(res, 429, format, RpcCode.UNAVAILABLE, 'The receiver is saturated (ingest queue full); retry later.', retryLater);
+    }
+    try {
+      await stored;
+    } catch (error) {
+      return sendStatus(res, 503, format, RpcCode.UNAVAILABLE, `The spans could not be stored (${(error as Error).message}); retry later.`, retryLater);
     }
     stats.spansAccepted += decoded.spans.length;
     stats.spansRejected += decoded.rejectedSpans;

@@ -164,7 +164,7 @@ describe('OTLP/HTTP receiver', () => {
     let answer = '';
     socket.on('data', (c: Buffer) => (answer += c.toString()));
     const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
-    socket.write('POST /v1/traces HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-protobuf\r\nContent-Length: 1000\r\n\r\nabc');
+    socket.write('POST /v1/traces HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-protobuf\r\nContent-Length: 1000\r\n\r\nabc');
     const started = Date.now();
     await closed; // bounded by the test timeout; the receiver must close it after ~300 ms
     expect(Date.now() - started).toBeLessThan(10_000);

@@ -1,5 +1,6 @@
 // The OTLP receiver: HTTP on 4318 and gRPC on 4317 (loopback unless asked), both feeding one
-// bounded ingest queue that hands span batches to a sink (the store). Disposable.
+// bounded ingest queue that hands span batches to a sink (the store) and, given `commit`, answers
+// each request only once its spans are stored. Disposable.
 import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Server as GrpcServer } from '@grpc/grpc-js';
@@ -13,10 +14,24 @@ import { emptyStats, type ReceiverStats } from './stats';
 export const DEFAULT_HTTP_PORT = 4318;
 export const DEFAULT_GRPC_PORT = 4317;
 export const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
+/** Request bytes admitted at once (being decoded, queued or awaiting their commit): two maximum-size requests. */
+export const DEFAULT_MAX_QUEUED_BYTES = 2 * DEFAULT_MAX_BODY_BYTES;
+
+/** When a request is answered: once its spans are committed (`stored`), or once they are queued. */
+export type AckMode = 'stored' | 'queued';
+export const ACK_MODES: readonly AckMode[] = ['stored', 'queued'];
+export const ACK_OPTION_HELP =
+  'answer senders once spans are stored (durable, the default) or once queued (faster; a crash loses what was acknowledged but not yet stored)';
 
 export interface ReceiverOptions {
   /** Where decoded spans go, in batches. */
   sink: SpanSink;
+  /**
+   * Makes what the sink took durable (the store's commit). Given: each request is answered only
+   * after a commit covering its spans (group commit across concurrent requests). Absent: answered
+   * once queued (`--ack=queued`: faster, but a crash loses what was acknowledged and not yet stored).
+   */
+  commit?: () => Promise<void>;
   /** Bind address; default 127.0.0.1. Use 0.0.0.0 only when containers on other hosts must reach us. */
   host?: string;
   /** 0 = any free port; default 4318. `false` = no HTTP server. */
@@ -27,6 +42,8 @@ export interface ReceiverOptions {
   maxBodyBytes?: number;
   /** Spans that may wait for the sink before requests are refused (429/UNAVAILABLE); default 200,000. */
   maxQueuedSpans?: number;
+  /** Request bytes admitted before further requests are refused undecoded (429/UNAVAILABLE); default 32 MiB. */
+  maxQueuedBytes?: number;
   /** Slow bodies are dropped after this; default 30 s. */
   bodyTimeoutMs?: number;
   retryAfterSeconds?: number;
@@ -40,6 +57,8 @@ export interface Receiver {
   readonly stats: Readonly<ReceiverStats>;
   /** Spans accepted but not yet handed to the sink. */
   readonly queued: number;
+  /** Bytes of the requests admitted and not yet answered (bounded by maxQueuedBytes, but for one oversize request). */
+  readonly admittedBytes: number;
   /** Resolves when every accepted span has reached the sink. */
   drained(): Promise<void>;
   /** Stops listening, then waits (bounded, default 10 s) for queued spans to reach the sink. */
@@ -79,7 +98,13 @@ export async function createReceiver(options: ReceiverOptions): Promise<Receiver
   const stats = emptyStats();
   const onError = options.onError ?? (() => undefined);
   const retryAfterSeconds = Math.max(1, Math.ceil(options.retryAfterSeconds ?? 1));
-  const queue = new IngestQueue(options.sink, options.maxQueuedSpans ?? 200_000, onError, retryAfterSeconds * 1000);
+  const queue = new IngestQueue(options.sink, {
+    maxSpans: options.maxQueuedSpans ?? 200_000,
+    maxBytes: options.maxQueuedBytes ?? DEFAULT_MAX_QUEUED_BYTES,
+    ...(options.commit ? { commit: options.commit } : {}),
+    onError,
+    failureBackoffMs: retryAfterSeconds * 1000,
+  });
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
 
   let http: HttpServer | undefined;
@@ -94,7 +119,7 @@ export async function createReceiver(options: ReceiverOptions): Promise<Receiver
   try {
     if (options.httpPort !== false) {
       const wanted = options.httpPort ?? DEFAULT_HTTP_PORT;
-      http = createHttpReceiver(queue, stats, { maxBodyBytes: maxBody, bodyTimeoutMs: options.bodyTimeoutMs ?? 30_000, retryAfterSeconds });
+      http = createHttpReceiver(queue, stats, { maxBodyBytes: maxBody, bodyTimeoutMs: options.bodyTimeoutMs ?? 30_000, retryAfterSeconds, host });
       try {
         httpPort = await listenHttp(http, host, wanted);
       } catch (error) {
@@ -130,6 +155,9 @@ export async function createReceiver(options: ReceiverOptions): Promise<Receiver
     stats,
     get queued() {
       return queue.size;
+    },
+    get admittedBytes() {
+      return queue.bytes;
     },
     drained: () => queue.idle(),
     async dispose(disposeOptions = {}) {

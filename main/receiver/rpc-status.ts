@@ -6,6 +6,7 @@ import { Buffer } from 'node:buffer';
 export const RpcCode = {
   INVALID_ARGUMENT: 3,
   NOT_FOUND: 5,
+  PERMISSION_DENIED: 7,
   RESOURCE_EXHAUSTED: 8,
   UNIMPLEMENTED: 12,
   UNAVAILABLE: 14,

@@ -45,8 +45,8 @@ export function cleanupDecision(test: TestFile, scenario: ScenarioSpec, passed: 
 }
 
 /** Everything labelled with the execution's run id that still exists. */
-export async function listLeftovers(docker: Docker, runId: string): Promise<Leftovers> {
-  const filters = managedFilter(runId);
+export async function listLeftovers(docker: Docker, executionId: string): Promise<Leftovers> {
+  const filters = managedFilter(executionId);
   const [containers, networks, volumes] = await Promise.all([
     docker.listContainers({ all: true, filters }),
     docker.listNetworks({ filters }),

@@ -69,9 +69,9 @@ describe.skipIf(!probe.docker)('cleanup after a killed clnrm run', () => {
     await run.exited;
     const left = await owned(pid);
     expect(left.length).toBeGreaterThan(0);
-    const runId = left[0]!.Labels['clnrm.run_id']!;
-    const report = await reapLeftovers(docker, { onlyRunId: runId });
-    expect(report.runs).toEqual([runId]);
+    const executionId = left[0]!.Labels['clnrm.execution_id']!;
+    const report = await reapLeftovers(docker, { onlyExecutionId: executionId });
+    expect(report.executions).toEqual([executionId]);
     expect((await owned(pid)).length).toBe(0);
     expect((await ownedNetworks(pid)).length).toBe(0);
   });

@@ -22,7 +22,7 @@ export interface EngineCheckInput {
   readonly scenario: ScenarioSpec;
   /** The set, when its removal waited for the verdict (a cleanup policy other than "always"). */
   readonly deferredSet?: ServiceSetPort;
-  readonly runId: string;
+  readonly executionId: string;
   readonly network: string;
   readonly passed: boolean;
   /** The run this execution belongs to (unique_container_ids compares within it). */
@@ -34,11 +34,11 @@ export async function finishWithEngine(input: EngineCheckInput): Promise<EngineC
   const { test, scenario } = input;
   const decision = cleanupDecision(test, scenario, input.passed);
   if (input.deferredSet && decision.remove) await input.deferredSet.dispose();
-  const note = decision.remove ? undefined : `kept the containers, network and volumes of execution ${input.runId} (${decision.keptBy}); the next \`clnrm run\` reaps them once this process has exited`;
+  const note = decision.remove ? undefined : `kept the containers, network and volumes of execution ${input.executionId} (${decision.keptBy}); the next \`clnrm run\` reaps them once this process has exited`;
   const leakage = wantsLeakageCheck(test);
   const isolation = wantsIsolation(test);
   if (!leakage && !isolation) return { results: [], note };
-  const left = await listLeftovers(input.docker, input.runId);
+  const left = await listLeftovers(input.docker, input.executionId);
   const leakResults = leakageResults(test, left, decision.keptBy);
   const isoResults = isolation ? isolationResults(test, input.run, input.network, input.inspected, left) : [];
   return {

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectDocker, managedFilter, removeRunResources } from '../docker';
+import { connectDocker, managedFilter, removeExecutionResources } from '../docker';
 import { announceDockerSkip, countLabelled, probeDocker } from '../docker/test-support';
 import { openStore, type TraceStore } from '../store';
 import { runTests, type RunTestsOptions } from './runner';
@@ -83,7 +83,7 @@ no_container_leakage = true
       expect(leak.message).toMatch(/^2 containers of this execution remain after cleanup \(kept by \[cleanup\] containers = "never"\)/);
       expect(summary.tests[0]!.verdict).toBe('failed');
     } finally {
-      await removeRunResources(docker, execution.runId);
+      await removeExecutionResources(docker, execution.runId);
     }
   });
 

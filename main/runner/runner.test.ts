@@ -13,6 +13,7 @@ import { announceDockerSkip, countLabelled, probeDocker } from '../docker/test-s
 import { openStore, type TraceStore } from '../store';
 import { runTests, type RunTestsOptions } from './runner';
 import { SELF_TEST_SOURCE } from './self-test';
+import { RUNNER_SCOPE } from './self-trace';
 import type { TestResult } from './types';
 
 const probe = await probeDocker(['cleanroom/busybox:latest', 'cleanroom/demo:latest']);
@@ -107,9 +108,12 @@ describe.skipIf(!probe.docker)('runner on the real engine', () => {
     ]);
     expect(execution.expectations.length).toBeGreaterThan(10);
     expect(execution.containers.map((c) => [c.service, c.exitCode])).toEqual([['box', 0]]);
-    // A first-class run record with the evidence.
-    const record = await store.getRun(execution.runId);
-    expect(record).toMatchObject({ testName: 'clnrm_self_test', scenario: 'self_check', iteration: 1, verdict: { verdict: 'passed' } });
+    // A run record with its execution and the execution's evidence.
+    const history = await store.getRun(summary.runId);
+    expect(history?.run).toMatchObject({ id: summary.runId, origin: 'cli', verdict: 'passed', passed: 1, files: ['self.clnrm.toml'] });
+    expect(history?.executions).toHaveLength(1);
+    expect(history?.executions[0]).toMatchObject({ id: execution.runId, runId: summary.runId, testName: 'clnrm_self_test', scenario: 'self_check', iteration: 1, verdict: 'passed', failedSteps: 0 });
+    expect(history?.executions[0]?.evidence?.steps.map((s) => s.name)).toEqual(['echo_in_service', 'expected_exit_code', 'fresh_container']);
     expect(await countLabelled(probe.docker!, execution.runId)).toEqual({ containers: 0, networks: 0, volumes: 0 });
   });
 
@@ -191,10 +195,13 @@ describe.skipIf(!probe.docker)('runner on the real engine', () => {
     expect(window(one)[0] < window(three)[1] && window(three)[0] < window(one)[1]).toBe(true);
     for (const [test, count] of [[one, 2], [three, 6]] as const) {
       const execution = test.executions[0]!;
-      const spans = store.live.spans({ runId: execution.runId });
+      // The system's spans (the runner's own of the execution carry its id too).
+      const spans = store.live.spans({ executionId: execution.runId }).filter((s) => s.scope.name !== RUNNER_SCOPE);
       expect(spans.length).toBe(count);
       for (const span of spans) {
-        expect(toText(findAttribute(span.resource.attributes, 'clnrm.run_id')!)).toBe(execution.runId);
+        // The run's id (shared by the two tests) and the execution's own.
+        expect(toText(findAttribute(span.resource.attributes, 'clnrm.run_id')!)).toBe(summary.runId);
+        expect(toText(findAttribute(span.resource.attributes, 'clnrm.execution_id')!)).toBe(execution.runId);
         expect(toText(findAttribute(span.resource.attributes, 'clnrm.scenario')!)).toBe('lookups');
         expect(span.serviceName).toBe('cache');
       }
@@ -205,7 +212,7 @@ describe.skipIf(!probe.docker)('runner on the real engine', () => {
     const file = fileURLToPath(new URL('./fixtures/emitter.clnrm.toml', import.meta.url));
     const test = (await runTests({ ...base, sources: [{ file }] })).tests[0]!;
     const execution = test.executions[0]!;
-    expect(test.verdict, JSON.stringify(execution.expectations.filter((e) => !e.passed))).toBe('passed');
+    expect(test.verdict, JSON.stringify([execution.problems, execution.expectations.filter((e) => !e.passed)])).toBe('passed');
     expect(execution.spanCount).toBe(2);
     // The emitter sleeps 1 s before it sends the span: its readiness (and so `after`'s start) waited for it.
     const has = (span: Span, key: string, value: string) => span.attributes.some((a) => a.key === key && toText(a.value) === value);
@@ -291,8 +298,10 @@ describe.skipIf(!probe.docker)('runner on the real engine', () => {
     expect(execution.stats?.length).toBeGreaterThan(0);
     expect(execution.stats![0]).toMatchObject({ service: 'box' });
     expect(execution.stats![0]!.memoryBytes).toBeGreaterThan(0);
-    const record = await store.getRun(execution.runId);
-    expect((record!.evidence as { stats: unknown[] }).stats.length).toBe(execution.stats!.length);
+    // Samples are history rows of their own, not part of the evidence.
+    const rows = await store.containerStats(execution.runId);
+    expect(rows.length).toBe(execution.stats!.length);
+    expect(rows[0]).toMatchObject({ executionId: execution.runId, service: 'box' });
   });
 
   it('runs each [matrix] combination as its own test, and --fail-fast starts nothing after a failure', { timeout: 60_000 }, async () => {

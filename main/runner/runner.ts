@@ -5,17 +5,18 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type Docker from 'dockerode';
-import { toProblem, type Problem } from '../../shared/errors';
+import { StudioError, toProblem, type Problem } from '../../shared/errors';
 import type { PluginRegistry } from '../../shared/plugins';
-import type { RunEvent, VerdictValue } from '../../shared/run';
+import { RunIdSchema, type RunEvent, type VerdictValue } from '../../shared/run';
 import { hostAccess, type TestFile } from '../../shared/spec';
-import { connectDocker, newRunIdentity, reapLeftovers, type DockerEndpoint } from '../docker';
+import { connectDocker, newId, reapLeftovers, type DockerEndpoint } from '../docker';
 import { createReceiver, type Receiver } from '../receiver';
 import { loadTestFile, parseInThread } from '../spec';
 import { openStore, type TraceStore } from '../store';
 import { chooseReceiverBinding } from './receiver-host';
 import { writeFileReports } from './reports';
 import type { RunnerEnvironment } from './scenario';
+import { recordQuietly, runEnvironment, runOutcome } from './history';
 import { RunHooks } from './hooks';
 import { eventEmitter, type Emit } from './run-events';
 import { CLNRM_VERSION, SelfTracer, errorStatus, type OpenSpan } from './self-trace';
@@ -59,6 +60,10 @@ export interface RunTestsOptions {
   readonly interpose?: RunnerEnvironment['interpose'];
   /** Overrides for the span quiet period (tests). */
   readonly quietMs?: number;
+  /** The run's id (what every span of it carries as `clnrm.run_id`); default: a new one. The studio passes the id it showed. */
+  readonly runId?: string;
+  /** Who started the run, for its history record. Default `cli`. */
+  readonly origin?: 'cli' | 'studio';
   readonly maxSpanWaitMs?: number;
 }
 
@@ -135,7 +140,10 @@ async function runPlugins(options: RunTestsOptions, runSpan: OpenSpan, emit: Emi
 
 export async function runTests(options: RunTestsOptions): Promise<RunSummary> {
   const startedMs = Date.now();
-  const runId = newRunIdentity().runId;
+  if (options.runId !== undefined && !RunIdSchema.safeParse(options.runId).success) {
+    throw new StudioError({ code: 'cli.usage', message: `"${options.runId}" cannot be a run id: use 1-63 characters a-z, 0-9, _ . - starting with a letter or digit.` });
+  }
+  const runId = options.runId ?? newId();
   const emit = eventEmitter(runId, options.onEvent ?? (() => undefined));
   const signal = options.signal ?? new AbortController().signal;
   const loaded = await loadAll(options.sources, options.env, emit);
@@ -149,19 +157,35 @@ export async function runTests(options: RunTestsOptions): Promise<RunSummary> {
   }
   const { docker } = connection;
   // Leftovers of crashed runs (their owner process is gone) go before we add our own.
-  const reaped = await reapLeftovers(docker).catch((e: unknown) => ({ runs: [], errors: [toProblem(e).message] }));
-  if (reaped.runs.length > 0) emit({ type: 'warning', message: `removed leftovers of ${reaped.runs.length} crashed run(s): ${reaped.runs.join(', ')}` });
+  const reaped = await reapLeftovers(docker).catch((e: unknown) => ({ executions: [], errors: [toProblem(e).message] }));
+  if (reaped.executions.length > 0) emit({ type: 'warning', message: `removed leftovers of ${reaped.executions.length} crashed execution(s): ${reaped.executions.join(', ')}` });
   for (const e of reaped.errors) emit({ type: 'warning', message: `reaper: ${e}` });
 
   let store: TraceStore | undefined = options.store;
   let receiver: Receiver | undefined;
   let hooks: RunHooks | undefined;
   const results: TestResult[] = [...loaded.failed];
+  let environmentProblem: Problem | undefined;
   try {
     store ??= await openStore({ dataDir: options.dataDir });
     const target = store;
     const binding = await chooseReceiverBinding(docker, connection.endpoint, options.env);
     receiver = await createReceiver({ sink: (spans, wire) => target.ingest(spans, wire), host: binding.host, httpPort: 0, grpcPort: false });
+    const commit = await gitCommit(options.cwd);
+    const warn = (message: string): void => emit({ type: 'warning', message });
+    const record = {
+      id: runId,
+      origin: options.origin ?? 'cli',
+      startedAt: startedMs,
+      ...(commit !== undefined ? { commit } : {}),
+      environment: runEnvironment(connection.endpoint, options.env),
+      files: options.sources.map((s) => s.file),
+      passed: 0,
+      failed: 0,
+      errors: 0,
+      skipped: 0,
+    } as const;
+    await recordQuietly(`run ${runId}`, () => target.recordRun(record), warn);
     const tracer = new SelfTracer((span) => target.ingest([span]), { 'clnrm.run_id': runId });
     const runSpan = tracer.root('clnrm.run', {
       'clnrm.version': CLNRM_VERSION,
@@ -184,7 +208,7 @@ export async function runTests(options: RunTestsOptions): Promise<RunSummary> {
       tracer,
       runSpan,
       runId,
-      commit: await gitCommit(options.cwd),
+      ...(commit !== undefined ? { commit } : {}),
       ...(connection.endpoint.local ? {} : { hostAddress: remoteHost(connection.endpoint.address) }),
       signal,
       emit,
@@ -206,13 +230,16 @@ export async function runTests(options: RunTestsOptions): Promise<RunSummary> {
       for (const problem of await writeFileReports(loaded.tests, results, options.cwd, options.reportDir)) emit({ type: 'warning', message: problem });
     }
   } catch (error) {
-    return summarise(runId, startedMs, results, toProblem(error));
+    environmentProblem = toProblem(error);
   } finally {
     await options.plugins?.dispose();
     await receiver?.dispose().catch(() => undefined);
-    if (!options.store) await store?.dispose().catch(() => undefined);
   }
-  return summarise(runId, startedMs, results);
+  const summary = summarise(runId, startedMs, results, environmentProblem);
+  const opened = store;
+  if (opened) await recordQuietly(`the end of run ${runId}`, () => opened.finishRun(runId, runOutcome(summary)), (message) => emit({ type: 'warning', message }));
+  if (!options.store) await store?.dispose().catch(() => undefined);
+  return summary;
 }
 
 /** The run's verdict: error over failed over passed; a run of skipped tests only is skipped. */

@@ -5,7 +5,7 @@ import { toProblem } from '../../shared/errors';
 import type { ExecutionInfo, ServiceHandle } from '../../shared/plugins';
 import { StudioError } from '../../shared/errors';
 import type { ScenarioSpec, TestFile } from '../../shared/spec';
-import { newRunIdentity, type ServiceDefinition, type ServiceEvent } from '../docker';
+import { newExecutionIdentity, type ServiceDefinition, type ServiceEvent } from '../docker';
 import type { ExecutionTrace } from './execution-trace';
 import type { RunnerEnvironment } from './scenario';
 import { withFileResources } from './otel-resources';
@@ -58,7 +58,7 @@ export function createServices(env: RunnerEnvironment, req: ServicesRequest): { 
   const extraEdges = (test.orchestration?.dependency_graph?.edges ?? []).map(([from, to]) => ({ dependency: from, dependent: to }));
   const set = env.services({
     services: defs,
-    run: newRunIdentity(req.info.executionId),
+    owner: newExecutionIdentity(req.info.executionId, req.info.runId),
     extraEdges,
     spanWaiter: storeSpanWaiter(env.store),
     onEvent: req.onEvent,

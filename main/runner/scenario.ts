@@ -12,12 +12,13 @@ import { parseTraceFile } from '../../shared/otlp/trace-file';
 import type { ExecutionInfo } from '../../shared/plugins';
 import type { ExecutionPhase } from '../../shared/run';
 import type { ScenarioSpec, TestFile } from '../../shared/spec';
-import { newRunIdentity, type ContainerEvidence, type ContainerStatsSample, type ServiceEvent } from '../docker';
+import { newId, type ContainerEvidence, type ContainerStatsSample, type ServiceEvent } from '../docker';
 import type { Receiver } from '../receiver';
 import type { TraceStore } from '../store';
 import { cleanupDeferred } from './cleanup-check';
 import { finishWithEngine, type EngineChecks } from './engine-checks';
 import { judge } from './evaluation';
+import { executionOutcome, recordQuietly, statsRows, testFileHash as hashTestFile } from './history';
 import type { InterposeRequest } from './interpose';
 import { inspectIsolation, wantsIsolation, type ContainerIsolation } from './isolation';
 import { expectFailureResult, stepsForVerdict } from './scenario-commands';
@@ -120,10 +121,11 @@ interface Execution {
 
 export async function runScenario(env: RunnerEnvironment, req: ScenarioRequest): Promise<ScenarioExecution> {
   const { test, scenario } = req;
-  const executionId = newRunIdentity().runId;
+  const executionId = newId();
   const startedMs = Date.now();
   const info: ExecutionInfo = { runId: env.runId, testName: test.name, file: req.file, executionId, scenario: scenario.name, iteration: req.iteration };
-  const tags = { 'clnrm.run_id': executionId, 'clnrm.execution_id': executionId, 'clnrm.scenario': scenario.name };
+  // Every span of the run carries the run's id; the execution's own tells executions apart.
+  const tags = { 'clnrm.run_id': env.runId, 'clnrm.execution_id': executionId, 'clnrm.scenario': scenario.name };
   const services = new Map(Object.values(test.services).map((s) => [s.id, { type: s.plugin, image: s.image ?? '' }]));
   const trace = new ExecutionTrace({
     runSpan: env.runSpan,
@@ -140,9 +142,10 @@ export async function runScenario(env: RunnerEnvironment, req: ScenarioRequest):
   const ex: Execution = { info, startedMs, tags, trace, problems: [], steps: [], stats: [], containers: [], inspected: [] };
   env.emit({ type: 'execution-started', test: test.name, executionId, scenario: scenario.name, iteration: req.iteration, iterations: req.iterations });
   await env.hooks.call('onExecutionStart', info);
-  await env.store
-    .recordRun({ id: executionId, testFile: req.file, testName: test.name, scenario: scenario.name, iteration: req.iteration, commit: env.commit, startedAt: new Date(startedMs).toISOString() })
-    .catch((e: unknown) => env.emit({ type: 'warning', message: `could not record execution ${executionId}: ${toProblem(e).message}` }));
+  const warn = (message: string): void => env.emit({ type: 'warning', message });
+  const testFileHash = await hashTestFile(req.file);
+  const record = { id: executionId, runId: env.runId, testFile: req.file, testFileHash, testName: test.name, scenario: scenario.name, iteration: req.iteration, startedAt: startedMs, failedExpectations: 0, failedSteps: 0 };
+  await recordQuietly(`execution ${executionId}`, () => env.store.recordExecution(record), warn);
   const feed = feedSpans(env.store, env.hooks, info, belongsToExecution(executionId));
   const onServiceEvent = (e: ServiceEvent): void => {
     ex.trace.onServiceEvent(e);
@@ -193,7 +196,7 @@ async function engineChecks(env: RunnerEnvironment, req: ScenarioRequest, ex: Ex
     return undefined;
   }
   const passed = verdictOf(ex.problems, stepsForVerdict(req.scenario, ex.steps), expectations) === 'passed';
-  const engine = await finishWithEngine({ docker: env.docker, test: req.test, scenario: req.scenario, deferredSet: ex.deferredSet, runId: ex.info.executionId, network: ex.set.networkName, passed, run: env.runSpan, inspected: ex.inspected }).catch(
+  const engine = await finishWithEngine({ docker: env.docker, test: req.test, scenario: req.scenario, deferredSet: ex.deferredSet, executionId: ex.info.executionId, network: ex.set.networkName, passed, run: env.runSpan, inspected: ex.inspected }).catch(
     (e: unknown) => {
       ex.problems.push(toProblem(e));
       return undefined;
@@ -271,13 +274,10 @@ async function runPhases(env: RunnerEnvironment, req: ScenarioRequest, ex: Execu
 /** Records the execution's end: history, events, the failure hook for what did not pass. */
 async function finish(env: RunnerEnvironment, test: string, execution: ScenarioExecution, info: ExecutionInfo): Promise<void> {
   const evidence = { steps: execution.steps, containers: execution.containers, expectations: execution.expectations, problems: execution.problems, traceHash: execution.traceHash, spanCount: execution.spanCount };
-  await env.store
-    .updateRun(execution.runId, {
-      endedAt: new Date().toISOString(),
-      verdict: { verdict: execution.verdict, failedExpectations: execution.expectations.filter((e) => !e.passed).length, failedSteps: execution.steps.filter((s) => s.verdict !== 'passed').length },
-      evidence: { ...evidence, stats: execution.stats },
-    })
-    .catch((e: unknown) => env.emit({ type: 'warning', message: `could not update execution ${execution.runId}: ${toProblem(e).message}` }));
+  const warn = (message: string): void => env.emit({ type: 'warning', message });
+  await recordQuietly(`execution ${execution.runId}`, () => env.store.finishExecution(execution.runId, executionOutcome(execution)), warn);
+  const stats = execution.stats ?? [];
+  if (stats.length > 0) await recordQuietly(`container stats of ${execution.runId}`, () => env.store.addContainerStats(statsRows(execution.runId, stats)), warn);
   env.emit({
     type: 'execution-finished',
     test,

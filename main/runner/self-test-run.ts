@@ -5,7 +5,7 @@
 import type Docker from 'dockerode';
 import { toProblem, type Problem } from '../../shared/errors';
 import type { Span } from '../../shared/model';
-import { connectDocker, newRunIdentity } from '../docker';
+import { connectDocker, newId } from '../docker';
 import { otlpExporter, parseResourceAttributes, stdoutExporter, type OtelExporterName } from './self-test-export';
 import { runSelfTestSuites, type SelfTestSuite, type SuiteStepResult } from './self-test-suites';
 import { SelfTracer } from './self-trace';
@@ -35,7 +35,7 @@ export async function runSuiteSelfTest(options: SuiteSelfTestOptions): Promise<S
     return { results: [], problem: toProblem(error) };
   }
   const exporter = options.exporter === 'otlp' ? otlpExporter(options.endpoint ?? '') : stdoutExporter(options.writeLine);
-  const resource = { 'clnrm.run_id': newRunIdentity().runId, ...parseResourceAttributes(options.env.OTEL_RESOURCE_ATTRIBUTES), 'service.name': 'clnrm' };
+  const resource = { 'clnrm.run_id': newId(), ...parseResourceAttributes(options.env.OTEL_RESOURCE_ATTRIBUTES), 'service.name': 'clnrm' };
   const finished: Span[] = [];
   const tracer = new SelfTracer(
     (span) => {

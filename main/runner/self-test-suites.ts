@@ -214,7 +214,7 @@ const SUITE_WORK: Record<SelfTestSuite, (ctx: StepContext) => Promise<string>> =
   container: async (ctx) => {
     let runId = '';
     const said = await withServices(ctx, ['lifecycle'], async (set) => {
-      runId = set.runId;
+      runId = set.executionId;
       return execChecked(ctx, set, 'lifecycle', 'container_lifecycle', /^42\n$/);
     });
     // The lifecycle ends with removal: nothing labelled with the set's run may remain.

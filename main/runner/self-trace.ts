@@ -47,6 +47,17 @@ export interface OpenSpan {
 /** Receives every finished span. */
 export type SpanSinkFn = (span: Span) => void;
 
+/** The instrumentation scope of every span the runner makes about itself. */
+export const RUNNER_SCOPE = 'cleanroom.runner';
+
+/** The resources of the runner's tracers: a span built by one of them is the runner's own. */
+const runnerResources = new WeakSet<Resource>();
+
+/** Whether the runner itself made this span (as ingested: spans read back from the database are new objects). */
+export function isRunnerSpan(span: Span): boolean {
+  return runnerResources.has(span.resource);
+}
+
 export class SelfTracer {
   private readonly resource: Resource;
 
@@ -59,6 +70,7 @@ export class SelfTracer {
     readonly resourceTags: Readonly<Record<string, string>>,
   ) {
     this.resource = { attributes: toAttributes({ 'service.name': 'clnrm', 'service.version': CLNRM_VERSION, ...resourceTags }) };
+    runnerResources.add(this.resource);
   }
 
   /** The same sink with more resource tags (an execution's spans); ended spans also go to `collector`. */
@@ -90,7 +102,7 @@ export class SelfTracer {
         events: [...events],
         status,
         resource: this.resource,
-        scope: { name: 'cleanroom.runner', version: CLNRM_VERSION },
+        scope: { name: RUNNER_SCOPE, version: CLNRM_VERSION },
       });
     return {
       traceId,

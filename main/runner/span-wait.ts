@@ -4,23 +4,23 @@ import type { Receiver } from '../receiver';
 import type { TraceStore } from '../store';
 import type { SpanWaiter } from '../docker';
 import { findAttribute, toText, type Span } from '../../shared/model';
+import { isRunnerSpan } from './self-trace';
 
-export function spanRunId(span: Span): string | undefined {
-  const value = findAttribute(span.resource.attributes, 'clnrm.run_id');
+/** The scenario execution a span belongs to (`clnrm.execution_id`). */
+export function spanExecutionId(span: Span): string | undefined {
+  const value = findAttribute(span.resource.attributes, 'clnrm.execution_id');
   return value === undefined ? undefined : toText(value);
 }
 
 /** The system's spans of one execution as the store holds them now (the runner's own are kept by ExecutionTrace). */
 export function executionSpans(store: TraceStore, executionId: string): Span[] {
-  return store.live.spans({ runId: executionId });
+  // The runner's own spans of the execution carry its id too.
+  return store.live.spans({ executionId }).filter((span) => !isRunnerSpan(span));
 }
 
 /** Whether a span arriving now belongs to the execution (the system's or the runner's own). */
 export function belongsToExecution(executionId: string): (span: Span) => boolean {
-  return (span) => {
-    const tagged = findAttribute(span.resource.attributes, 'clnrm.execution_id');
-    return tagged !== undefined ? toText(tagged) === executionId : spanRunId(span) === executionId;
-  };
+  return (span) => spanExecutionId(span) === executionId;
 }
 
 export interface QuietOptions {
@@ -39,11 +39,11 @@ export interface QuietOptions {
 const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * Resolves once the receiver has handed every accepted span to the store and spans for `runId` then
+ * Resolves once the receiver has handed every accepted span to the store and spans of execution `executionId` then
  * stopped arriving for `quietMs` (or `maxWaitMs` passed). Returns whether it settled (false: the bound
  * hit while spans still arrived).
  */
-export async function waitForQuiet(store: TraceStore, receiver: Receiver, runId: string, options: QuietOptions = {}): Promise<boolean> {
+export async function waitForQuiet(store: TraceStore, receiver: Receiver, executionId: string, options: QuietOptions = {}): Promise<boolean> {
   const quietMs = options.quietMs ?? 60;
   const maxWaitMs = options.maxWaitMs ?? 5000;
   const deadline = Date.now() + maxWaitMs;
@@ -54,7 +54,7 @@ export async function waitForQuiet(store: TraceStore, receiver: Receiver, runId:
   let since = Date.now();
   while (!options.signal?.aborted) {
     // Spans already accepted by the receiver but not yet in the store count as "still arriving".
-    const now = store.live.spans({ runId }).length + receiver.queued;
+    const now = store.live.spans({ executionId }).length + receiver.queued;
     if (now !== count) {
       count = now;
       since = Date.now();
@@ -69,14 +69,15 @@ export async function waitForQuiet(store: TraceStore, receiver: Receiver, runId:
 
 /** `wait_for_span`: resolves when a span with that name arrives for the run (already there counts). */
 export function storeSpanWaiter(store: TraceStore): SpanWaiter {
-  return ({ runId, spanName, signal }) =>
+  return ({ executionId, spanName, signal }) =>
     new Promise<void>((resolve) => {
-      if (store.live.spans({ runId, spanName }).length > 0) return resolve();
+      // The Docker layer's run identity is the execution's.
+      if (store.live.spans({ executionId, spanName }).length > 0) return resolve();
       const unsubscribe = store.subscribe(
         () => {
           done();
         },
-        { filter: (span) => span.name === spanName && spanRunId(span) === runId },
+        { filter: (span) => span.name === spanName && spanExecutionId(span) === executionId },
       );
       const done = () => {
         unsubscribe();

@@ -10,6 +10,7 @@ import { runTests } from '../runner';
 import { parseDeadlineMs, parseInThread } from '../spec';
 import { openStore, type TraceStore } from '../store';
 import { createStudioHandlers } from '../studio/handlers';
+import { UserPaths } from '../studio/user-paths';
 
 // What an escape would run: it writes a file (seen from any thread) where `pwned()` looks.
 const escape = () => `{{ range.constructor("return process.getBuiltinModule('fs').writeFileSync('${join(dir, 'pwned')}', 'x')")() }}`;
@@ -82,7 +83,11 @@ describe("the studio's validation", () => {
   });
 
   it('refuses the escape and keeps answering while a slow file is validated', async () => {
-    const handlers = createStudioHandlers({ store, cwd: dir, env: {} });
+    // Validation is the subject: a runner that is never asked to run.
+    const runner = { start: () => Promise.reject(new Error('not used')), cancel: async () => false, dispose: async () => undefined };
+    const paths = new UserPaths(dir);
+    await paths.addRoot(dir);
+    const handlers = createStudioHandlers({ store, paths, env: {}, runner });
     const evil = await handlers.validateFile({ path: write('evil.clnrm.toml', escape()) });
     expect(pwned()).toBe(false);
     expect(evil.problems[0]).toMatchObject({ code: 'template.unsafe', line: 3 });

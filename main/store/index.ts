@@ -1,7 +1,7 @@
 // The trace store's public surface.
 export { openStore, TraceStore, DEFAULT_MAX_BYTES, type StoreOptions, type StoreCounts } from './trace-store';
 export type { ListTracesQuery, TraceFilter, TraceSummary, ServiceEdge, SpanStat, SpanFilter } from './queries';
-export type { RunRecord, ListRunsQuery } from './runs';
+export type { RunHistoryEntry } from './history';
 export type { SpanBatch, SpanListener, SubscribeOptions } from './subscriptions';
 export type { LiveQuery } from './live-index';
 export { defaultDataDir, resolveDataDir } from './data-dir';

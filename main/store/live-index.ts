@@ -1,18 +1,21 @@
 // The session's in-memory index: what arrived since the store opened, by trace id, service, span
-// name and run/scenario tag, so the UI and the runner can look without touching disk. Bounded:
+// name and run/execution/scenario tag, so the UI and the runner can look without touching disk. Bounded:
 // past `maxSpans` the oldest traces (by arrival) leave the index; they stay in DuckDB.
 import type { Span } from '../../shared/model';
-import { runIdOf, scenarioOf } from './schema';
+import { executionIdOf, runIdOf, scenarioOf } from './schema';
 
 export interface LiveQuery {
   traceId?: string;
   service?: string;
   spanName?: string;
+  /** Spans tagged with this run (`clnrm.run_id`). */
   runId?: string;
+  /** Spans tagged with this scenario execution (`clnrm.execution_id`). */
+  executionId?: string;
   scenario?: string;
 }
 
-type Key = 'service' | 'spanName' | 'runId' | 'scenario';
+type Key = 'service' | 'spanName' | 'runId' | 'executionId' | 'scenario';
 
 export class LiveIndex {
   private readonly traces = new Map<string, Span[]>();
@@ -20,6 +23,7 @@ export class LiveIndex {
     service: new Map(),
     spanName: new Map(),
     runId: new Map(),
+    executionId: new Map(),
     scenario: new Map(),
   };
   private spanCount = 0;
@@ -43,6 +47,8 @@ export class LiveIndex {
       this.tag('spanName', span.name, span.traceId);
       const runId = runIdOf(span);
       if (runId !== undefined) this.tag('runId', runId, span.traceId);
+      const executionId = executionIdOf(span);
+      if (executionId !== undefined) this.tag('executionId', executionId, span.traceId);
       const scenario = scenarioOf(span);
       if (scenario !== undefined) this.tag('scenario', scenario, span.traceId);
     }
@@ -55,7 +61,7 @@ export class LiveIndex {
     if (query.traceId !== undefined) traceIds = this.traces.has(query.traceId) ? [query.traceId] : [];
     else {
       let narrowest: Set<string> | undefined;
-      for (const key of ['runId', 'scenario', 'service', 'spanName'] as const) {
+      for (const key of ['executionId', 'runId', 'scenario', 'service', 'spanName'] as const) {
         const value = query[key];
         if (value === undefined) continue;
         const set = this.byKey[key].get(value) ?? new Set<string>();
@@ -69,6 +75,7 @@ export class LiveIndex {
         if (query.service !== undefined && span.serviceName !== query.service) continue;
         if (query.spanName !== undefined && span.name !== query.spanName) continue;
         if (query.runId !== undefined && runIdOf(span) !== query.runId) continue;
+        if (query.executionId !== undefined && executionIdOf(span) !== query.executionId) continue;
         if (query.scenario !== undefined && scenarioOf(span) !== query.scenario) continue;
         out.push(span);
       }
@@ -114,6 +121,8 @@ export class LiveIndex {
       this.untag('spanName', span.name, traceId);
       const runId = runIdOf(span);
       if (runId !== undefined) this.untag('runId', runId, traceId);
+      const executionId = executionIdOf(span);
+      if (executionId !== undefined) this.untag('executionId', executionId, traceId);
       const scenario = scenarioOf(span);
       if (scenario !== undefined) this.untag('scenario', scenario, traceId);
     }

@@ -1,8 +1,10 @@
 // Copies a database of the first schema (span bodies as JSON, `resources` table) into a new one:
 // every span, read back exactly as that version stored it, goes through today's write path
-// (Span message bytes, origins), and the run history is copied as it is. The old file is kept
+// (Span message bytes, origins), and its run records (executions, in today's words) are copied as
+// ./upgrade-v3.ts upgrades them. The old file is kept
 // where it was moved to; nothing is lost if copying stops half way.
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { copyLegacyRuns } from './upgrade-v3';
 import { buildSpan, type InstrumentationScope, type KeyValue, type Resource, type Span, type SpanKind, type SpanStatus } from '../../shared/model';
 
 /** What the first schema kept in a span's JSON body (everything without a column of its own). */
@@ -76,11 +78,7 @@ export async function copyV1Database(conn: DuckDBConnection, oldPath: string, wr
   try {
     const tables = (await conn.runAndReadAll(`SELECT table_name FROM information_schema.tables WHERE table_catalog = 'v1'`)).getRowObjectsJS().map((r) => String(r.table_name));
     let runs = 0;
-    if (tables.includes('runs')) {
-      const before = Number((await conn.runAndReadAll('SELECT count(*) AS n FROM runs')).getRowObjectsJS()[0]!.n);
-      await conn.run('INSERT OR IGNORE INTO runs SELECT * FROM v1.runs');
-      runs = Number((await conn.runAndReadAll('SELECT count(*) AS n FROM runs')).getRowObjectsJS()[0]!.n) - before;
-    }
+    if (tables.includes('runs')) runs = (await copyLegacyRuns(conn, 'v1.runs')).copied;
     let spans = 0;
     if (tables.includes('spans') && tables.includes('resources')) {
       const resources = new Map<string, Resource>();

@@ -22,9 +22,14 @@ export interface TraceFilter {
   /** Trace start bounds, ms since the epoch (or a Date / ISO text). */
   since?: number | Date | string;
   until?: number | Date | string;
+  /** Spans of this run (one `clnrm run`): tagged with it, or with one of its executions. */
   runId?: string;
-  /** Spans of any of these runs. */
-  runIds?: readonly string[];
+  /** Spans of this scenario execution (`clnrm.execution_id`). */
+  executionId?: string;
+  /** Spans of any of these executions. */
+  executionIds?: readonly string[];
+  /** Leave out spans of this instrumentation scope (the runner's own, for a map of the system alone). */
+  exceptScope?: string;
 }
 
 export interface ListTracesQuery extends TraceFilter {
@@ -72,14 +77,28 @@ function toMillis(value: number | Date | string): number {
   return ms;
 }
 
-/** WHERE clauses over single spans (alias `s`) shared by every query. */
-function spanConditions(filter: TraceFilter, values: DuckDBValue[]): string[] {
+/** WHERE clauses on a span's run and execution (alias `alias`). */
+function taggedConditions(filter: Pick<TraceFilter, 'runId' | 'executionId' | 'executionIds' | 'exceptScope'>, alias: string, values: DuckDBValue[]): string[] {
   const where: string[] = [];
-  if (filter.runId !== undefined) {
-    where.push('s.run_id = ?');
-    values.push(filter.runId);
+  if (filter.exceptScope !== undefined) {
+    where.push(`${alias}.origin_id NOT IN (SELECT id FROM origins WHERE json_extract_string(scope, '$.name') = ?)`);
+    values.push(filter.exceptScope);
   }
-  if (filter.runIds !== undefined) where.push(runIdsCondition('s', filter.runIds, values));
+  if (filter.runId !== undefined) {
+    // A span belongs to a run by its own tag or by its execution's record (spans an inner process
+    // tagged only with the execution, and history written before spans carried the run).
+    where.push(`(${alias}.run_id = ? OR ${alias}.execution_id IN (SELECT id FROM executions WHERE run_id = ?))`);
+    values.push(filter.runId, filter.runId);
+  }
+  if (filter.executionId !== undefined) {
+    where.push(`${alias}.execution_id = ?`);
+    values.push(filter.executionId);
+  }
+  if (filter.executionIds !== undefined) {
+    // One text parameter carries the list (ids never hold a newline).
+    values.push(filter.executionIds.join('\n'));
+    where.push(`list_contains(string_split(?, chr(10)), ${alias}.execution_id)`);
+  }
   return where;
 }
 
@@ -110,7 +129,7 @@ function traceMatchConditions(filter: TraceFilter, values: DuckDBValue[]): strin
 
 export async function listTraces(conn: DuckDBConnection, query: ListTracesQuery): Promise<{ traces: TraceSummary[]; total: number }> {
   const values: DuckDBValue[] = [];
-  const spanWhere = spanConditions(query, values);
+  const spanWhere = taggedConditions(query, 's', values);
   const having = traceMatchConditions(query, values);
   if (query.minDurationMs !== undefined) {
     having.push('(max(end_us) - min(start_us)) >= ?');
@@ -173,29 +192,15 @@ export async function listTraces(conn: DuckDBConnection, query: ListTracesQuery)
   return { traces, total };
 }
 
-/** Spans of any of `runIds`: one text parameter carries the list (run ids never hold a newline). */
-function runIdsCondition(alias: string, runIds: readonly string[], values: DuckDBValue[]): string {
-  values.push(runIds.join('\n'));
-  return `list_contains(string_split(?, chr(10)), ${alias}.run_id)`;
-}
-
 /** A filter limited to what selects spans directly (for the graph and statistics). */
-export interface SpanFilter {
-  runId?: string;
-  /** Spans of any of these runs. */
-  runIds?: readonly string[];
+export interface SpanFilter extends Pick<TraceFilter, 'runId' | 'executionId' | 'executionIds' | 'exceptScope'> {
   service?: string;
   since?: number | Date | string;
   until?: number | Date | string;
 }
 
 function spanFilterWhere(filter: SpanFilter, alias: string, values: DuckDBValue[]): string[] {
-  const where: string[] = [];
-  if (filter.runId !== undefined) {
-    where.push(`${alias}.run_id = ?`);
-    values.push(filter.runId);
-  }
-  if (filter.runIds !== undefined) where.push(runIdsCondition(alias, filter.runIds, values));
+  const where = taggedConditions(filter, alias, values);
   if (filter.since !== undefined) {
     where.push(`${alias}.start_us >= ?`);
     values.push(toMillis(filter.since) * 1000);
@@ -210,6 +215,11 @@ function spanFilterWhere(filter: SpanFilter, alias: string, values: DuckDBValue[
 export async function serviceGraph(conn: DuckDBConnection, filter: SpanFilter = {}): Promise<ServiceEdge[]> {
   const values: DuckDBValue[] = [];
   const where = ['c.service <> p.service', ...spanFilterWhere(filter, 'c', values)];
+  if (filter.exceptScope !== undefined) {
+    // A call from a left-out span is left out too.
+    where.push(`p.origin_id NOT IN (SELECT id FROM origins WHERE json_extract_string(scope, '$.name') = ?)`);
+    values.push(filter.exceptScope);
+  }
   if (filter.service !== undefined) {
     where.push('(c.service = ? OR p.service = ?)');
     values.push(filter.service, filter.service);

@@ -123,12 +123,13 @@ describe('a database written by the earlier schema', () => {
 
     const store = await openStore({ dataDir: dir });
     stores.push(store);
-    expect(store.notice).toMatch(/older version.*moved to .*traces\.before-v2-\d+\.duckdb; its 2 spans and 1 run were copied/);
-    expect(readdirSync(dir).some((f) => /^traces\.before-v2-\d+\.duckdb$/.test(f))).toBe(true);
+    expect(store.notice).toMatch(/older version.*moved to .*traces\.before-v3-\d+\.duckdb; its 2 spans and 1 run were copied/);
+    expect(readdirSync(dir).some((f) => /^traces\.before-v3-\d+\.duckdb$/.test(f))).toBe(true);
     expect(JSON.parse(JSON.stringify(await store.getTrace(hexId(1, 32))))).toEqual(JSON.parse(JSON.stringify(spans)));
     expect((await store.listTraces({ runId: 'run-1' })).total).toBe(1);
     expect((await store.listTraces({ attribute: { key: 'note', value: 'ü "q"' } })).total).toBe(1);
-    expect((await store.getRun('run-1'))?.verdict).toBe('passed');
+    expect((await store.getRun('run-1'))?.run.verdict).toBe('passed');
+    expect((await store.getRun('run-1'))?.executions.map((e) => [e.id, e.testName, e.scenario, e.verdict])).toEqual([['run-1', 't', 's', 'passed']]);
     // New spans continue after the copied ones, and the next open finds nothing to move.
     store.ingest([makeSpan({ trace: 2, span: 3, resource: res })]);
     await store.dispose();

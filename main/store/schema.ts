@@ -1,5 +1,5 @@
 // The DuckDB tables and the exact mapping between a Span and a stored row. Indexed columns are
-// flat (ids, service, name, times, run tag) for SQL; the span itself is kept as the bytes of its
+// flat (ids, service, name, times, run and execution tags) for SQL; the span itself is kept as the bytes of its
 // OTLP Span message, exactly as received (or as our encoder writes it for spans that came as
 // JSON), so re-export is identical and ingest never serialises a span. Resource and scope are
 // shared by many spans: each distinct pair is one `origins` row, as JSON.
@@ -7,10 +7,17 @@ import type { DuckDBValue } from '@duckdb/node-api';
 import { blobValue } from '@duckdb/node-api';
 import { findAttribute, serviceNameOf, toText, type AnyValue, type InstrumentationScope, type Resource, type Span } from '../../shared/model';
 import { decodeSpanMessage, encodeSpanAttributeField } from '../../shared/otlp';
+import { HISTORY_TABLES } from './history';
 
-/** Version 2: span bodies are OTLP protobuf BLOBs, resource + scope pairs live in `origins`. */
-export const SCHEMA_VERSION = 2;
+/**
+ * Version 2: span bodies are OTLP protobuf BLOBs, resource + scope pairs live in `origins`.
+ * Version 3: `runs` are runs (one `clnrm run`), `executions` and `container_stats` hold what a run did,
+ * spans carry `execution_id` beside `run_id` (see ./upgrade-v3.ts).
+ */
+export const SCHEMA_VERSION = 3;
 
+// `execution_id` is last: schema 3 added it to existing tables with ALTER TABLE, which appends, and the
+// span appender writes columns in table order.
 export const CREATE_TABLES = `
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
 CREATE TABLE IF NOT EXISTS spans (
@@ -29,22 +36,11 @@ CREATE TABLE IF NOT EXISTS spans (
   scenario VARCHAR,
   origin_id INTEGER,
   body BLOB,
-  bytes INTEGER
+  bytes INTEGER,
+  execution_id VARCHAR
 );
 CREATE TABLE IF NOT EXISTS origins (id INTEGER PRIMARY KEY, resource VARCHAR, scope VARCHAR);
-CREATE TABLE IF NOT EXISTS runs (
-  id VARCHAR PRIMARY KEY,
-  test_file VARCHAR,
-  test_name VARCHAR,
-  scenario VARCHAR,
-  iteration INTEGER,
-  commit_sha VARCHAR,
-  started_at VARCHAR,
-  ended_at VARCHAR,
-  verdict VARCHAR,
-  evidence VARCHAR
-);
-`;
+${HISTORY_TABLES}`;
 
 /** The text forms an attribute filter's value can stand for: string, and int/double/bool when it parses as one. */
 function typedReadings(value: string): AnyValue[] {
@@ -87,7 +83,10 @@ export function tagOf(resource: Resource, key: string): string | undefined {
 
 interface ResourceInfo {
   json: string;
+  /** `clnrm.run_id`: the run (one `clnrm run`) the span was produced in. */
   runId: string | undefined;
+  /** `clnrm.execution_id`: the scenario execution it belongs to. */
+  executionId: string | undefined;
   scenario: string | undefined;
 }
 
@@ -97,7 +96,12 @@ const resourceInfos = new WeakMap<Resource, ResourceInfo>();
 export function resourceInfo(resource: Resource): ResourceInfo {
   let info = resourceInfos.get(resource);
   if (!info) {
-    info = { json: JSON.stringify(resource), runId: tagOf(resource, 'clnrm.run_id'), scenario: tagOf(resource, 'clnrm.scenario') };
+    info = {
+      json: JSON.stringify(resource),
+      runId: tagOf(resource, 'clnrm.run_id'),
+      executionId: tagOf(resource, 'clnrm.execution_id'),
+      scenario: tagOf(resource, 'clnrm.scenario'),
+    };
     resourceInfos.set(resource, info);
   }
   return info;
@@ -105,6 +109,10 @@ export function resourceInfo(resource: Resource): ResourceInfo {
 
 export function runIdOf(span: Span): string | undefined {
   return resourceInfo(span.resource).runId;
+}
+
+export function executionIdOf(span: Span): string | undefined {
+  return resourceInfo(span.resource).executionId;
 }
 
 export function scenarioOf(span: Span): string | undefined {
@@ -132,12 +140,18 @@ export function originKey(resourceJson: string, scopeJson: string): string {
 export interface OriginTags {
   service: string;
   runId: string | null;
+  executionId: string | null;
   scenario: string | null;
 }
 
 export function originTags(resourceJson: string): OriginTags {
   const resource = JSON.parse(resourceJson) as Resource;
-  return { service: serviceNameOf(resource), runId: tagOf(resource, 'clnrm.run_id') ?? null, scenario: tagOf(resource, 'clnrm.scenario') ?? null };
+  return {
+    service: serviceNameOf(resource),
+    runId: tagOf(resource, 'clnrm.run_id') ?? null,
+    executionId: tagOf(resource, 'clnrm.execution_id') ?? null,
+    scenario: tagOf(resource, 'clnrm.scenario') ?? null,
+  };
 }
 
 export interface SpanRow {

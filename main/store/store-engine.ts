@@ -11,7 +11,8 @@ import { defaultDataDir } from './data-dir';
 import { listTraces, serviceGraph, spanStats } from './queries';
 import { rowBytes, toRowBatch, type RowBatch } from './row-batch';
 import { OriginRegistry } from './origins';
-import { getRun, listRuns, recordRun, updateRun } from './runs';
+import * as history from './history';
+import { upgradeToV3 } from './upgrade-v3';
 import { copyV1Database } from './migrate-v1';
 import { CREATE_TABLES, SCHEMA_VERSION, SPAN_ROW_FROM, SPAN_ROW_SELECT, originKey, originTags, spansFromRows, type OriginTags, type SpanRow } from './schema';
 
@@ -35,6 +36,9 @@ export type PersistErrorHandler = (rows: number, error: unknown) => void;
 
 export class StoreEngine {
   private pendingRows = 0;
+  /** Rows that could not be stored, ever, and as of the last sync(): a durable acknowledgement must not cover them. */
+  private lostRows = 0;
+  private lostAtSync = 0;
   /** Origin id → the columns it gives its spans. */
   private readonly tags = new Map<number, OriginTags>();
 
@@ -73,12 +77,13 @@ export class StoreEngine {
       writer = await instance.connect();
     }
     const reader = await instance.connect();
+    const upgraded = await upgradeToV3(writer);
     await writer.run(CREATE_TABLES);
-    await writer.run(`INSERT INTO meta VALUES ('schema', '${SCHEMA_VERSION}') ON CONFLICT DO NOTHING`);
+    await writer.run(`INSERT OR REPLACE INTO meta VALUES ('schema', '${SCHEMA_VERSION}')`);
     const appender = await writer.createAppender('spans');
     const originAppender = await writer.createAppender('origins');
     const engine = new StoreEngine({ path, seq: 0, bytes: 0, origins: [] }, instance, writer, reader, appender, originAppender, onPersistError);
-    const notice = aside === undefined ? undefined : await engine.copyFromV1(aside);
+    const notice = aside === undefined ? upgraded : await engine.copyFromV1(aside);
     const row = (await reader.runAndReadAll('SELECT coalesce(max(seq), 0) AS seq, coalesce(sum(bytes), 0)::BIGINT AS bytes FROM spans')).getRowObjectsJS()[0] as {
       seq: bigint;
       bytes: bigint;
@@ -104,6 +109,8 @@ export class StoreEngine {
         seq += spans.length;
         this.flush();
       });
+      // The first schema's run ids were execution ids, as in ./upgrade-v3.ts.
+      await this.reader.run('UPDATE spans SET execution_id = run_id WHERE run_id IS NOT NULL');
       const count = (n: number, noun: string) => `${n.toLocaleString('en-US')} ${noun}${n === 1 ? '' : 's'}`;
       return `${moved}; its ${count(copied.spans, 'span')} and ${count(copied.runs, 'run')} were copied into the new one (the old file can be deleted).`;
     } catch (error) {
@@ -152,10 +159,12 @@ export class StoreEngine {
         a.appendInteger(origin);
         a.appendBlob(b.data.subarray(start, end));
         a.appendInteger(rowBytes(scan.name, tags.service, end - start));
+        if (tags.executionId !== null) a.appendVarchar(tags.executionId);
+        else a.appendNull();
         a.endRow();
         this.pendingRows++;
       } catch (error) {
-        this.onPersistError(1, error);
+        this.persistFailed(1, error);
         this.resetAppender();
       }
     }
@@ -169,19 +178,39 @@ export class StoreEngine {
       this.originAppender.flushSync();
       this.appender.flushSync();
     } catch (error) {
-      this.onPersistError(this.pendingRows, error);
+      this.persistFailed(this.pendingRows, error);
       this.resetAppender();
     }
     this.pendingRows = 0;
   }
 
+  /**
+   * Flushes, and fails when a row appended since the last sync could not be stored: what a
+   * durable acknowledgement waits for (the receiver answers only after this resolved).
+   */
+  async sync(): Promise<void> {
+    this.flush();
+    const lost = this.lostRows - this.lostAtSync;
+    this.lostAtSync = this.lostRows;
+    if (lost > 0) throw new StudioError({ code: 'store.failed', message: `${lost} spans could not be written to the trace database; the sender should retry.` });
+  }
+
+  private persistFailed(rows: number, error: unknown): void {
+    this.lostRows += rows;
+    this.onPersistError(rows, error);
+  }
+
   listTraces = (q: Parameters<typeof listTraces>[1]) => listTraces(this.reader, q);
   serviceGraph = (f?: Parameters<typeof serviceGraph>[1]) => serviceGraph(this.reader, f);
   spanStats = (f?: Parameters<typeof spanStats>[1]) => spanStats(this.reader, f);
-  recordRun = (run: Parameters<typeof recordRun>[1]) => recordRun(this.reader, run);
-  updateRun = (id: string, patch: Parameters<typeof updateRun>[2]) => updateRun(this.reader, id, patch);
-  getRun = (id: string) => getRun(this.reader, id);
-  listRuns = (q?: Parameters<typeof listRuns>[1]) => listRuns(this.reader, q);
+  recordRun = (run: Parameters<typeof history.recordRun>[1]) => history.recordRun(this.reader, run);
+  finishRun = (id: string, patch: Parameters<typeof history.finishRun>[2]) => history.finishRun(this.reader, id, patch);
+  recordExecution = (e: Parameters<typeof history.recordExecution>[1]) => history.recordExecution(this.reader, e);
+  finishExecution = (id: string, patch: Parameters<typeof history.finishExecution>[2]) => history.finishExecution(this.reader, id, patch);
+  addContainerStats = (rows: Parameters<typeof history.addContainerStats>[1]) => history.addContainerStats(this.reader, rows);
+  containerStats = (executionId: string) => history.containerStats(this.reader, executionId);
+  getRun = (id: string) => history.getRun(this.reader, id);
+  listRuns = (q?: Parameters<typeof history.listRuns>[1]) => history.listRuns(this.reader, q);
 
   async getTrace(traceId: string): Promise<Span[]> {
     const rows = (await this.reader.runAndReadAll(`SELECT ${SPAN_ROW_SELECT} FROM ${SPAN_ROW_FROM} WHERE s.trace_id = ? ORDER BY s.start_us, s.seq`, [traceId])).getRowObjectsJS();
@@ -278,7 +307,26 @@ async function olderSchema(conn: DuckDBConnection): Promise<boolean> {
 }
 
 /** The engine's asynchronous calls, by name (what the writer thread answers over messages). */
-export const ENGINE_CALLS = ['listTraces', 'serviceGraph', 'spanStats', 'recordRun', 'updateRun', 'getRun', 'listRuns', 'getTrace', 'getSpans', 'storedSpanKeys', 'traceIdsStartingWith', 'clear', 'prune'] as const;
+export const ENGINE_CALLS = [
+  'sync',
+  'listTraces',
+  'serviceGraph',
+  'spanStats',
+  'recordRun',
+  'finishRun',
+  'recordExecution',
+  'finishExecution',
+  'addContainerStats',
+  'containerStats',
+  'getRun',
+  'listRuns',
+  'getTrace',
+  'getSpans',
+  'storedSpanKeys',
+  'traceIdsStartingWith',
+  'clear',
+  'prune',
+] as const;
 export type EngineCall = (typeof ENGINE_CALLS)[number];
 export type EngineCallArgs<K extends EngineCall> = Parameters<StoreEngine[K]>;
 export type EngineCallResult<K extends EngineCall> = Awaited<ReturnType<StoreEngine[K]>>;

@@ -145,19 +145,6 @@ describe.each(MODES)('trace store %s', (_mode, modeOptions) => {
     expect(await store.getTrace(hexId(1, 32))).toHaveLength(2);
   });
 
-  it('records, updates and lists runs', async () => {
-    const store = await open({ inMemory: true });
-    await store.recordRun({ id: 'r1', testFile: 'a.clnrm.toml', testName: 't', scenario: 's', iteration: 1, commit: 'abc', startedAt: '2026-01-01T00:00:00Z' });
-    await store.recordRun({ id: 'r2', testFile: 'b.clnrm.toml', testName: 't', startedAt: '2026-01-02T00:00:00Z' });
-    const updated = await store.updateRun('r1', { endedAt: '2026-01-01T00:01:00Z', verdict: { passed: true }, evidence: { exitCode: 0 } });
-    expect(updated.verdict).toEqual({ passed: true });
-    expect(await store.getRun('r1')).toEqual(updated);
-    expect((await store.listRuns()).map((r) => r.id)).toEqual(['r2', 'r1']);
-    expect((await store.listRuns({ testFile: 'a.clnrm.toml' })).map((r) => r.id)).toEqual(['r1']);
-    expect(await store.getRun('missing')).toBeUndefined();
-    await expect(store.updateRun('missing', {})).rejects.toThrow(/no run/);
-  });
-
   it('clears spans', async () => {
     const store = await open({ inMemory: true });
     store.ingest(makeTraces(3, 2, resourceFor('x')));

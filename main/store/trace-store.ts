@@ -1,7 +1,7 @@
 // The trace store: every span the receiver or an import hands over goes (1) into the session's
 // in-memory index, (2) to subscribers, and (3) as column batches to the StoreEngine, which appends
 // them to DuckDB and is flushed at least every `flushIntervalMs` (so a SIGKILL loses at most that
-// much). Queries read DuckDB through the engine. The engine runs in this thread, or — with
+// much), or at once by `commit()` (the receiver's durable acknowledgement waits for it). Queries read DuckDB through the engine. The engine runs in this thread, or — with
 // `writerThread` — in a worker thread, so DuckDB's work uses the second core.
 import type { Span } from '../../shared/model';
 import { StudioError } from '../../shared/errors';
@@ -9,7 +9,8 @@ import { openDirectBackend, openThreadBackend, type StoreBackend } from './engin
 import { LiveIndex, type LiveQuery } from './live-index';
 import type { ListTracesQuery, ServiceEdge, SpanFilter, SpanStat, TraceSummary } from './queries';
 import { toRowBatch } from './row-batch';
-import type { ListRunsQuery, RunRecord } from './runs';
+import type { ContainerStatsRow, ExecutionRecord, RunQuery, RunRecord } from '../../shared/run/records';
+import type { RunHistoryEntry } from './history';
 import { OriginRegistry } from './origins';
 import type { SpanWire } from '../../shared/otlp';
 import { exportTraces, importFile, importText, type ImportResult } from './import-export';
@@ -146,6 +147,22 @@ export class TraceStore {
       this.report(error);
     }
     this.pendingRows = 0;
+    this.pruneIfFull();
+  }
+
+  /**
+   * Makes everything ingested so far durable, and resolves once it is — or fails when some of it
+   * could not be stored. The receiver's durable acknowledgement: one commit answers every request
+   * ingested before it (group commit, see main/receiver/ingest-queue.ts).
+   */
+  readonly commit = async (): Promise<void> => {
+    if (this.disposed) throw new StudioError({ code: 'store.failed', message: 'The trace store is closed.' });
+    this.pendingRows = 0;
+    await this.backend.call('sync');
+    this.pruneIfFull();
+  };
+
+  private pruneIfFull(): void {
     if (this.storedBytes > (this.options.maxBytes ?? DEFAULT_MAX_BYTES) && !this.pruning) {
       this.pruning = this.prune()
         .catch((e) => this.report(e))
@@ -240,20 +257,35 @@ export class TraceStore {
     return this.subscriptions.subscribe(listener, options);
   }
 
+  // Run history (./history.ts): a run is one `clnrm run` or studio Run, an execution one scenario once.
   async recordRun(run: RunRecord): Promise<void> {
     await (await this.ready()).call('recordRun', run);
   }
-  async updateRun(id: string, patch: Partial<Omit<RunRecord, 'id'>>): Promise<RunRecord> {
-    return (await this.ready()).call('updateRun', id, patch);
+  /** Merges `patch` into the stored run (its end, verdict and counts); throws `store.not-found` for an unknown id. */
+  async finishRun(id: string, patch: Partial<RunRecord>): Promise<RunRecord> {
+    return (await this.ready()).call('finishRun', id, patch);
   }
-  async getRun(id: string): Promise<RunRecord | undefined> {
-    return (await this.ready()).call('getRun', id);
+  async recordExecution(execution: ExecutionRecord): Promise<void> {
+    await (await this.ready()).call('recordExecution', execution);
   }
-  async listRuns(query?: ListRunsQuery): Promise<RunRecord[]> {
+  async finishExecution(id: string, patch: Partial<ExecutionRecord>): Promise<ExecutionRecord> {
+    return (await this.ready()).call('finishExecution', id, patch);
+  }
+  async addContainerStats(rows: ContainerStatsRow[]): Promise<void> {
+    await (await this.ready()).call('addContainerStats', rows);
+  }
+  async containerStats(executionId: string): Promise<ContainerStatsRow[]> {
+    return (await this.ready()).call('containerStats', executionId);
+  }
+  /** Runs with their executions, newest first. */
+  async listRuns(query: RunQuery = {}): Promise<RunHistoryEntry[]> {
     return (await this.ready()).call('listRuns', query);
   }
+  async getRun(id: string): Promise<RunHistoryEntry | undefined> {
+    return (await this.ready()).call('getRun', id);
+  }
 
-  /** Removes every stored span (runs are kept: they are history). */
+  /** Removes every stored span (runs and executions are kept: they are history). */
   async clear(): Promise<void> {
     await (await this.ready()).call('clear');
     this.live.clear();

@@ -43,7 +43,7 @@ describe('trace store writer thread', () => {
   it('passes query failures back and keeps working', async () => {
     const store = await openStore({ inMemory: true, writerThread: writerThreadEntry() });
     try {
-      await expect(store.updateRun('missing', { verdict: { passed: true } })).rejects.toThrow(/no run with id missing/);
+      await expect(store.finishRun('missing', { verdict: 'passed' })).rejects.toMatchObject({ code: 'store.not-found', message: expect.stringMatching(/No run with id missing/) });
       store.ingest(makeTraces(3, 4, resourceFor('svc')));
       expect((await store.listTraces()).total).toBe(3);
       expect(store.counts()).toMatchObject({ sessionSpans: 12, persistErrors: 0 });

@@ -1,16 +1,17 @@
 // The studio back end as one disposable object: the trace store, the OTLP receiver feeding it,
 // the contract handlers, the event hub pushing spans and run progress to every connected UI, and
-// (when wired) the runner. The Electron shell and `clnrm studio` each own one; `dispose()` stops
+// the runner. The Electron shell and `clnrm studio` each own one; `dispose()` stops
 // runs, drains the receiver into the store and closes the store, in that order.
 import { StudioError } from '../../shared/errors';
 import type { StudioHandlers } from '../../shared/ipc/contract';
-import { createReceiver, type Receiver } from '../receiver';
+import { createReceiver, type AckMode, type Receiver } from '../receiver';
 import { openStore, type TraceStore } from '../store';
 import { loadDemo, type DemoResult } from './demo';
 import { EventHub, forwardSpans } from './events';
 import { createStudioHandlers, type StudioRunner } from './handlers';
 import { createStudioRunner } from './studio-runner';
 import type { FolderPicker } from './test-files';
+import { UserPaths } from './user-paths';
 
 export interface StudioBackendOptions {
   /** Folder of the trace database (see resolveDataDir); ignored with `inMemory`. */
@@ -20,8 +21,15 @@ export interface StudioBackendOptions {
   receiverHost?: string;
   httpPort?: number | false;
   grpcPort?: number | false;
+  /** When senders are answered; default `stored` (after the spans are committed). */
+  ack?: AckMode;
   cwd: string;
   env: Record<string, string | undefined>;
+  /**
+   * Folders the page may read and run from before the user opens any (default: `cwd`, where
+   * `clnrm studio` was started). The desktop passes none: its folders come from its dialogs.
+   */
+  roots?: readonly string[];
   pickFolder?: FolderPicker;
   /** Builds the runner once the hub exists (it reports progress through it); default: main/runner on Docker. */
   createRunner?: (ctx: { store: TraceStore; hub: EventHub }) => StudioRunner | Promise<StudioRunner>;
@@ -52,7 +60,9 @@ export class StudioBackend {
     readonly receiver: Receiver | undefined,
     readonly hub: EventHub,
     readonly handlers: StudioHandlers,
-    private readonly runner: StudioRunner | undefined,
+    /** The folders and files the user chose (the desktop's dialogs add to it). */
+    readonly paths: UserPaths,
+    private readonly runner: StudioRunner,
     private readonly stopForwarding: () => void,
     private readonly demo: StudioBackendOptions['demo'],
   ) {}
@@ -77,12 +87,13 @@ export class StudioBackend {
       onError,
     });
     let receiver: Receiver | undefined;
-    let runner: StudioRunner | undefined;
+    let runner: StudioRunner;
     const hub = new EventHub(onError);
     try {
       if (options.httpPort !== false || options.grpcPort !== false) {
         receiver = await createReceiver({
           sink: store.receive,
+          ...((options.ack ?? 'stored') === 'stored' ? { commit: store.commit } : {}),
           host: options.receiverHost ?? '127.0.0.1',
           httpPort: options.httpPort ?? 4318,
           grpcPort: options.grpcPort ?? 4317,
@@ -95,17 +106,20 @@ export class StudioBackend {
       await store.dispose();
       throw error;
     }
+    const paths = new UserPaths(options.cwd);
+    // The bundled examples are the app's own: the first-run screen opens them.
+    for (const root of [...(options.roots ?? [options.cwd]), ...(options.demo ? [options.demo.examplesDir] : [])]) await paths.addRoot(root);
     const handlers = createStudioHandlers({
       store,
-      cwd: options.cwd,
+      paths,
       env: options.env,
       ...(options.pickFolder ? { pickFolder: options.pickFolder } : {}),
-      ...(runner ? { runner } : {}),
+      runner,
       ...(options.demo ? { demo: options.demo } : {}),
       ...(receiver ? { receiver: receiverUrls(receiver) } : {}),
     });
     const stopForwarding = forwardSpans(store, hub);
-    return new StudioBackend(store, receiver, hub, handlers, runner, stopForwarding, options.demo);
+    return new StudioBackend(store, receiver, hub, handlers, paths, runner, stopForwarding, options.demo);
   }
 
   /** Idempotent; every caller awaits the same shutdown. */
@@ -113,7 +127,7 @@ export class StudioBackend {
     this.disposed ??= (async () => {
       this.hub.clear();
       try {
-        await this.runner?.dispose();
+        await this.runner.dispose();
       } finally {
         await this.receiver?.dispose();
         this.stopForwarding();

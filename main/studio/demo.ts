@@ -7,6 +7,7 @@ import { StudioError } from '../../shared/errors';
 import type { CallResponse } from '../../shared/ipc/contract';
 import type { TraceStore } from '../store';
 import { importTraceFiles } from './trace-files';
+import { UserPaths } from './user-paths';
 
 export type DemoResult = CallResponse<'importFiles'> & { examplesFolder: string };
 
@@ -16,6 +17,9 @@ export async function loadDemo(store: TraceStore, samplesDir: string, examplesDi
   });
   const paths = names.filter((n) => /\.(json|jsonl|ndjson)$/i.test(n)).sort().map((n) => join(samplesDir, n));
   if (paths.length === 0) throw new StudioError({ code: 'io.read', message: `No sample trace files in ${samplesDir}.`, file: samplesDir });
-  const result = await importTraceFiles(store, { paths }, samplesDir);
+  // The app's own folder, named by the back end (not the page): its files are readable here.
+  const samples = new UserPaths(samplesDir);
+  await samples.addRoot(samplesDir);
+  const result = await importTraceFiles(store, { paths }, samples);
   return { ...result, examplesFolder: examplesDir };
 }

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -7,16 +7,27 @@ import type { StudioHandlers } from '../../shared/ipc/contract';
 import { formatTraceFile } from '../../shared/otlp';
 import { openStore, type TraceStore } from '../store';
 import { hexId, makeSpan, makeTraces, resourceFor } from '../store/test-spans';
-import { createStudioHandlers } from './handlers';
+import { buildSpan } from '../../shared/model';
+import { RUNNER_SCOPE } from '../runner';
+import { createStudioHandlers, type StudioRunner } from './handlers';
+import { UserPaths } from './user-paths';
 
 let dir: string;
 let store: TraceStore;
 let handlers: StudioHandlers;
+/** A runner that starts nothing (runs are main/studio/studio-runner.test.ts's subject). */
+const stillRunner: StudioRunner = {
+  start: async () => ({ runId: '0123456789ab' }),
+  cancel: async () => false,
+  dispose: async () => undefined,
+};
 
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'clnrm-studio-h-'));
   store = await openStore({ inMemory: true });
-  handlers = createStudioHandlers({ store, cwd: dir, env: {} });
+  const paths = new UserPaths(dir);
+  await paths.addRoot(dir);
+  handlers = createStudioHandlers({ store, paths, env: {}, runner: stillRunner });
 });
 afterEach(async () => {
   await store.dispose();
@@ -97,18 +108,15 @@ describe('studio handlers against a real store', () => {
     expect(r.problems[1]!.file).toBe(join(dir, 'missing.json'));
   });
 
-  it('exports OTLP JSON as text or to a file, and names missing traces', async () => {
+  it('exports OTLP JSON as text only (never to a path), and names missing traces', async () => {
     store.ingest(apiTrace(1, 1_700_000_000_000));
     const asText = await ok<{ spanCount: number; text: string }>('exportTraces', { traceIds: [hexId(1, 32)] });
     expect(asText.spanCount).toBe(2);
     expect(JSON.parse(asText.text).resourceSpans).toHaveLength(2);
-    // The folder does not exist yet: the write fails with io.write.
-    const noFolder = await call('exportTraces', { traceIds: [hexId(1, 32)], path: 'out/x.json' });
-    expect(!noFolder.ok && noFolder.error.code).toBe('io.write');
-    mkdirSync(join(dir, 'out'));
-    const toFile = await ok<{ path: string }>('exportTraces', { traceIds: [hexId(1, 32)], path: 'out/x.json' });
-    expect(toFile.path).toBe(join(dir, 'out/x.json'));
-    expect(readFileSync(toFile.path, 'utf8')).toBe(asText.text);
+    // A path in the request is no instruction: the answer is the text, and nothing is written.
+    const withPath = await ok<Record<string, unknown>>('exportTraces', { traceIds: [hexId(1, 32)], path: 'x.json' });
+    expect(Object.keys(withPath).sort()).toEqual(['spanCount', 'text']);
+    expect(existsSync(join(dir, 'x.json'))).toBe(false);
     const missing = await call('exportTraces', { traceIds: [hexId(1, 32), hexId(9, 32)] });
     expect(!missing.ok && missing.error).toMatchObject({ code: 'trace.not-found', details: { missing: [hexId(9, 32)] } });
   });
@@ -186,26 +194,47 @@ describe('studio handlers against a real store', () => {
     expect(!missing.ok && missing.error.code).toBe('io.read');
   });
 
-  it('graphs only the spans of the given scenario runs', async () => {
-    const tagged = (run: string, trace: number) => {
-      const api = resourceFor('api', { 'clnrm.run_id': run });
-      const db = resourceFor('db', { 'clnrm.run_id': run });
+  it('graphs only the spans of the given executions', async () => {
+    const tagged = (execution: string, trace: number) => {
+      const api = resourceFor('api', { 'clnrm.execution_id': execution });
+      const db = resourceFor('db', { 'clnrm.execution_id': execution });
       return [
         makeSpan({ trace, span: trace * 10 + 1, name: 'GET /', resource: api, kind: 'server' }),
         makeSpan({ trace, span: trace * 10 + 2, parent: trace * 10 + 1, name: 'query', resource: db }),
       ];
     };
     store.ingest([...tagged('run-a', 1), ...tagged('run-b', 2), ...tagged('run-c', 3)]);
-    const g = await ok<{ edges: Array<{ from: string; to: string; calls: number }> }>('serviceGraph', { runIds: ['run-a', 'run-c'] });
+    // The runner's own spans of execution run-a (tagged with it too) are no part of the system's map.
+    const runner = resourceFor('clnrm', { 'clnrm.execution_id': 'run-a' });
+    const own = (span: number, parent?: number) => buildSpan({ ...makeSpan({ trace: 9, span, parent, name: 'clnrm.step:x', resource: runner }), scope: { name: RUNNER_SCOPE } });
+    store.ingest([own(91), own(92, 91), buildSpan({ ...makeSpan({ trace: 9, span: 93, parent: 92, name: 'GET /', resource: resourceFor('api', { 'clnrm.execution_id': 'run-a' }) }) })]);
+    const g = await ok<{ services: string[]; edges: Array<{ from: string; to: string; calls: number }> }>('serviceGraph', { executionIds: ['run-a', 'run-c'] });
     expect(g.edges).toEqual([expect.objectContaining({ from: 'api', to: 'db', calls: 2 })]);
-    const none = await ok<{ services: string[]; edges: unknown[] }>('serviceGraph', { runIds: ['run-x'] });
+    expect(g.services).toEqual(['api', 'db']);
+    const none = await ok<{ services: string[]; edges: unknown[] }>('serviceGraph', { executionIds: ['run-x'] });
     expect(none).toEqual({ services: [], edges: [] });
-    const bad = await call('serviceGraph', { runIds: [] });
+    const bad = await call('serviceGraph', { executionIds: [] });
     expect(!bad.ok && bad.error.code).toBe('ipc.invalid');
   });
 
-  it('answers runTest with a clear error while no runner is wired', async () => {
-    const r = await call('runTest', { path: 'x.clnrm.toml' });
-    expect(!r.ok && r.error.message).toMatch(/runner is not available/);
+  it('lists run history with its executions, filtered and bounded, and finds the traces of a run by its id', async () => {
+    const environment = { host: 'h', platform: 'p', engine: 'e', clnrmVersion: '0.1.0', ci: false };
+    for (const [id, at, verdict] of [['aaaaaaaaaaaa', 1000, 'passed'], ['bbbbbbbbbbbb', 2000, 'failed']] as const) {
+      await store.recordRun({ id, origin: 'studio', startedAt: at, environment, files: ['/t/a.clnrm.toml'], verdict, passed: 1, failed: 0, errors: 0, skipped: 0 });
+      await store.recordExecution({ id: `${id.slice(0, 6)}e1`, runId: id, testFile: '/t/a.clnrm.toml', testFileHash: '', testName: 'a', scenario: 's', iteration: 1, startedAt: at, verdict, failedExpectations: 0, failedSteps: 0 });
+    }
+    const all = await ok<{ runs: Array<{ run: { id: string }; executions: Array<{ id: string }> }> }>('listRuns', {});
+    expect(all.runs.map((r) => [r.run.id, r.executions.map((e) => e.id)])).toEqual([
+      ['bbbbbbbbbbbb', ['bbbbbbe1']],
+      ['aaaaaaaaaaaa', ['aaaaaae1']],
+    ]);
+    expect((await ok<typeof all>('listRuns', { verdict: 'passed' })).runs.map((r) => r.run.id)).toEqual(['aaaaaaaaaaaa']);
+    const tooMany = await call('listRuns', { limit: 100_000 });
+    expect(!tooMany.ok && tooMany.error.code).toBe('ipc.invalid');
+    // The system's spans carry the execution, the runner's the run: the run id finds both.
+    store.ingest([makeSpan({ trace: 41, span: 1, resource: resourceFor('api', { 'clnrm.execution_id': 'aaaaaae1' }) })]);
+    store.ingest([makeSpan({ trace: 42, span: 2, resource: resourceFor('clnrm', { 'clnrm.run_id': 'aaaaaaaaaaaa' }) })]);
+    const traces = await ok<{ traces: Array<{ traceId: string }> }>('listTraces', { runId: 'aaaaaaaaaaaa' });
+    expect(traces.traces.map((t) => t.traceId).sort()).toEqual([hexId(41, 32), hexId(42, 32)]);
   });
 });

@@ -8,7 +8,8 @@ import type { TraceStore } from '../store';
 import { loadDemo } from './demo';
 import { listTestFiles, openFolder, readTestFile, testTopology, validateFile, type FolderPicker } from './test-files';
 import { exportTraces, importTraceFiles } from './trace-files';
-import { clearAll, getTrace, listTraces, serviceGraph } from './trace-queries';
+import { clearAll, getTrace, listRuns, listTraces, serviceGraph } from './trace-queries';
+import type { UserPaths } from './user-paths';
 
 /** What the studio needs from the test runner (main/runner), kept narrow so it can be swapped in tests. */
 export interface StudioRunner {
@@ -22,8 +23,8 @@ export interface StudioRunner {
 
 export interface HandlerDeps {
   store: TraceStore;
-  /** Relative paths in requests resolve against this folder. */
-  cwd: string;
+  /** The folders and files the user chose: every path in a request must be one of them. */
+  paths: UserPaths;
   env: Record<string, string | undefined>;
   /** The desktop's folder picker; absent in browser mode. */
   pickFolder?: FolderPicker;
@@ -31,25 +32,17 @@ export interface HandlerDeps {
   receiver?: { http?: string; grpc?: string };
   /** Where the first-start demo's sample traces and the example tests are; absent: loadDemo says so. */
   demo?: { samplesDir: string; examplesDir: string };
-  /** Absent until the runner is wired: runTest/cancelRun then answer with a clear error. */
-  runner?: StudioRunner;
-}
-
-function runnerMissing(): StudioError {
-  return new StudioError({
-    code: 'internal',
-    message: 'The test runner is not available in this build yet: run tests with the CLI (`clnrm run <file>`) for now.',
-  });
+  runner: StudioRunner;
 }
 
 export function createStudioHandlers(deps: HandlerDeps): StudioHandlers {
-  const { store, cwd, env } = deps;
+  const { store, paths, env } = deps;
   return {
     listTraces: (q) => listTraces(store, q),
     getTrace: (q) => getTrace(store, q),
     serviceGraph: (q) => serviceGraph(store, q),
-    importFiles: (q) => importTraceFiles(store, q, cwd),
-    exportTraces: (q) => exportTraces(store, q, cwd),
+    importFiles: (q) => importTraceFiles(store, q, paths),
+    exportTraces: (q) => exportTraces(store, q),
     clearAll: () => clearAll(store),
     findTraceIds: async ({ prefix }) => ({ traceIds: await store.tracesWithIdPrefix(prefix, 10) }),
     storeStatus: async () => {
@@ -60,18 +53,13 @@ export function createStudioHandlers(deps: HandlerDeps): StudioHandlers {
       if (!deps.demo) throw new StudioError({ code: 'io.read', message: 'This studio was started without the bundled samples; import trace files instead.' });
       return loadDemo(store, deps.demo.samplesDir, deps.demo.examplesDir);
     },
-    openFolder: (q) => openFolder(q, cwd, deps.pickFolder),
-    listTestFiles: (q) => listTestFiles(q, cwd),
-    readTestFile: (q) => readTestFile(q, cwd),
-    validateFile: (q) => validateFile(q, cwd, env),
-    testTopology: (q) => testTopology(q, cwd, env),
-    runTest: (q) => {
-      if (!deps.runner) throw runnerMissing();
-      return deps.runner.start(q);
-    },
-    cancelRun: async ({ runId }) => {
-      if (!deps.runner) throw runnerMissing();
-      return { cancelled: await deps.runner.cancel(runId) };
-    },
+    openFolder: (q) => openFolder(q, paths, deps.pickFolder),
+    listTestFiles: (q) => listTestFiles(q, paths),
+    readTestFile: (q) => readTestFile(q, paths),
+    validateFile: (q) => validateFile(q, paths, env),
+    testTopology: (q) => testTopology(q, paths, env),
+    runTest: async (q) => deps.runner.start({ ...q, path: await paths.check(q.path, 'The test file') }),
+    cancelRun: async ({ runId }) => ({ cancelled: await deps.runner.cancel(runId) }),
+    listRuns: (q) => listRuns(store, q),
   };
 }

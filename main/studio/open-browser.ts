@@ -9,13 +9,17 @@ function opener(url: string, platform: NodeJS.Platform): { command: string; args
   return { command: 'xdg-open', args: [url] };
 }
 
-/** Resolves to undefined when the opener started, or to a sentence saying why not. */
-export function openBrowser(url: string, platform: NodeJS.Platform = process.platform): Promise<string | undefined> {
+/**
+ * Resolves to undefined when the opener started, or to a sentence saying why not. The opener's
+ * command line (with the URL) is visible to every user: pass a link whose code the browser will
+ * spend at once (see server/security.ts).
+ */
+export function openBrowser(url: string, platform: NodeJS.Platform = process.platform, env: NodeJS.ProcessEnv = process.env): Promise<string | undefined> {
   const { command, args } = opener(url, platform);
   return new Promise((resolve) => {
     let child;
     try {
-      child = spawn(command, args, { detached: true, stdio: 'ignore', windowsHide: true });
+      child = spawn(command, args, { detached: true, stdio: 'ignore', windowsHide: true, env });
     } catch (error) {
       resolve(`could not start ${command}: ${(error as Error).message}`);
       return;

@@ -4,7 +4,7 @@ import { hexId, makeSpan, resourceFor } from '../store/test-spans';
 import type { RunSummary, ScenarioExecution } from '../runner';
 import { runOutcome, type EvidenceStore } from './runner-adapter';
 
-const tagged = (runId: string) => resourceFor('svc', { 'clnrm.run_id': runId, 'clnrm.scenario': 'main' });
+const tagged = (executionId: string) => resourceFor('svc', { 'clnrm.run_id': 'r', 'clnrm.execution_id': executionId, 'clnrm.scenario': 'main' });
 
 function execution(runId: string, expectations: ScenarioExecution['expectations'], spanNames: Record<string, string> = {}): ScenarioExecution {
   return { runId, scenario: 'main', iteration: 1, verdict: 'failed', startedAt: '', durationMs: 1, steps: [], expectations, problems: [], containers: [], spanCount: 3, traceHash: '', spanNames };
@@ -72,7 +72,7 @@ describe('runOutcome', () => {
     const fake: EvidenceStore = {
       liveSpans: () => [],
       listTraces: async (q) => {
-        asked.push(q.runId);
+        asked.push(q.executionId);
         return { traces: [{ traceId: span.traceId }] };
       },
       getSpans: async (ids) => (ids.includes(span.traceId) ? [span] : []),
@@ -81,8 +81,8 @@ describe('runOutcome', () => {
     expect(asked).toEqual(['exec-9']);
     expect(result.verdicts[1]!.evidence).toEqual([{ traceId: span.traceId, spanId: span.spanId, name: 'db.query' }]);
     expect(result.traceIds).toEqual([span.traceId]);
-    // Each scenario execution's run id, for the service map of this run.
-    expect(result.scenarioRunIds).toEqual(['exec-9']);
+    // Each scenario execution's id, for the service map of this run.
+    expect(result.executionIds).toEqual(['exec-9']);
   });
 
   it('still reports every verdict when the store cannot answer, and caps evidence at 100 spans', async () => {

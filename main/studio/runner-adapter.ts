@@ -1,17 +1,17 @@
 // Turns the runner's RunSummary into the `runFinished` payload's verdicts and trace list. The runner
 // names evidence by span id only; the UI needs to know which trace to open, so every evidence id is
-// looked up among the spans of its execution (the execution's run id tags them in the store): first
+// looked up among the spans of its execution (the execution id tags them in the store): first
 // in the session's memory index, then, for ids that index no longer holds, in the stored traces of
-// that run. Ids found in neither (the runner's own self-trace spans, pruned data) are left out.
-import { MAX_EVIDENCE_PER_VERDICT, MAX_RUN_SCENARIOS, MAX_RUN_TRACES, type EvidenceSpan, type Verdict } from '../../shared/ipc/contract';
+// that execution. Ids found in neither (the runner's own self-trace spans, pruned data) are left out.
+import { MAX_EVIDENCE_PER_VERDICT, MAX_RUN_EXECUTIONS, MAX_RUN_TRACES, type EvidenceSpan, type Verdict } from '../../shared/ipc/contract';
 import type { Span } from '../../shared/model';
 import type { RunSummary, ScenarioExecution } from '../runner';
 import { determinismDifferences, determinismLine } from '../runner/reports';
 
 /** What the adapter reads from the store (a TraceStore satisfies it). */
 export interface EvidenceStore {
-  liveSpans(query?: { runId?: string }): Span[];
-  listTraces(query: { runId: string; limit: number }): Promise<{ traces: Array<{ traceId: string }> }>;
+  liveSpans(query?: { executionId?: string }): Span[];
+  listTraces(query: { executionId: string; limit: number }): Promise<{ traces: Array<{ traceId: string }> }>;
   getSpans(traceIds: readonly string[]): Promise<Span[]>;
 }
 
@@ -30,12 +30,12 @@ async function locate(store: EvidenceStore, execution: ScenarioExecution): Promi
       if (!spans.has(s.spanId)) spans.set(s.spanId, { traceId: s.traceId, name: s.name });
     }
   };
-  add(store.liveSpans({ runId: execution.runId }));
+  add(store.liveSpans({ executionId: execution.runId }));
   const wanted = execution.expectations.flatMap((e) => e.spans);
   if (wanted.some((id) => !spans.has(id)) || (traceIds.size === 0 && execution.spanCount > 0)) {
-    // The memory index is bounded and may have evicted this run's traces: ask the store itself.
+    // The memory index is bounded and may have evicted this execution's traces: ask the store itself.
     try {
-      const { traces } = await store.listTraces({ runId: execution.runId, limit: MAX_RUN_TRACES });
+      const { traces } = await store.listTraces({ executionId: execution.runId, limit: MAX_RUN_TRACES });
       const missing = traces.map((t) => t.traceId).filter((id) => !traceIds.has(id));
       if (missing.length > 0) add(await store.getSpans(missing));
     } catch {
@@ -60,16 +60,16 @@ function evidenceOf(ids: readonly string[], spans: ReadonlyMap<string, Located>,
  * The verdict list of `runFinished` (each test, then each failed step and each expectation of each
  * scenario execution, expectations with their evidence spans) and the traces the run produced.
  */
-export async function runOutcome(summary: RunSummary, store: EvidenceStore): Promise<{ verdicts: Verdict[]; traceIds: string[]; scenarioRunIds: string[] }> {
+export async function runOutcome(summary: RunSummary, store: EvidenceStore): Promise<{ verdicts: Verdict[]; traceIds: string[]; executionIds: string[] }> {
   const verdicts: Verdict[] = [];
   const traceIds = new Set<string>();
-  const scenarioRunIds: string[] = [];
+  const executionIds: string[] = [];
   for (const test of summary.tests) {
     const why = test.problems[0]?.message ?? test.executions.flatMap((e) => e.problems)[0]?.message ?? test.verdict;
     verdicts.push({ name: test.name, kind: 'test', passed: test.verdict === 'passed', message: test.verdict === 'passed' ? 'passed' : why, evidence: [] });
     for (const execution of test.executions) {
       const where = execution.iteration > 1 ? `${execution.scenario} #${execution.iteration}` : execution.scenario;
-      if (scenarioRunIds.length < MAX_RUN_SCENARIOS) scenarioRunIds.push(execution.runId);
+      if (executionIds.length < MAX_RUN_EXECUTIONS) executionIds.push(execution.runId);
       const located = await locate(store, execution);
       for (const id of located.traceIds) if (traceIds.size < MAX_RUN_TRACES) traceIds.add(id);
       for (const step of execution.steps) {
@@ -84,5 +84,5 @@ export async function runOutcome(summary: RunSummary, store: EvidenceStore): Pro
       verdicts.push({ name: 'determinism', kind: 'determinism', passed: d.passed, message, evidence: [] });
     }
   }
-  return { verdicts, traceIds: [...traceIds], scenarioRunIds };
+  return { verdicts, traceIds: [...traceIds], executionIds };
 }

@@ -52,12 +52,15 @@ describe('studio runner', () => {
     const finished = await eventually((e) => e.event === 'runFinished' && e.payload.runId === runId);
     expect(finished.payload).toMatchObject({ file: join(dir, 'broken.clnrm.toml'), passed: false, cancelled: false, traceIds: [] });
     expect((finished.payload.verdicts as Array<{ passed: boolean; message: string }>)[0]).toMatchObject({ passed: false, message: expect.stringMatching(/./) });
-    expect(events.some((e) => e.event === 'runProgress' && e.payload.runId === runId && e.payload.phase === 'starting')).toBe(true);
+    expect(runId).toMatch(/^[0-9a-f]{12}$/);
+    // A file that does not parse never reaches the runner's store: it leaves no run in the history.
+    expect(await backend.store.listRuns({})).toEqual([]);
     expect(await handleCall(backend.handlers, 'cancelRun', { runId })).toEqual({ ok: true, value: { cancelled: false } });
   });
 
   it('cancels a run: the runner sees the abort and runFinished says cancelled', async () => {
     let sawAbort = false;
+    let passed: Parameters<NonNullable<Parameters<typeof createStudioRunner>[0]['runTestsImpl']>>[0] | undefined;
     const runner = createStudioRunner({
       store: backend.store,
       hub: backend.hub,
@@ -65,7 +68,8 @@ describe('studio runner', () => {
       env: {},
       runTestsImpl: (options) =>
         new Promise((resolve) => {
-          options.onEvent?.({ type: 'run-started', at: 1, runId: 'r', files: 1, tests: 1, receiver: '127.0.0.1:1' });
+          passed = options;
+          options.onEvent?.({ type: 'run-started', at: 1, runId: options.runId!, files: 1, tests: 1, receiver: '127.0.0.1:1' });
           options.signal!.addEventListener('abort', () => {
             sawAbort = true;
             resolve({ runId: 'r', startedAt: new Date().toISOString(), durationMs: 1, passed: 0, failed: 0, errors: 0, skipped: 1, tests: [] });
@@ -73,10 +77,12 @@ describe('studio runner', () => {
         }),
     });
     const { runId } = await runner.start({ path: 'a.clnrm.toml', vars: {} });
-    await eventually((e) => e.event === 'runProgress' && e.payload.runId === runId && /1 test/.test(String(e.payload.message)));
+    await eventually((e) => e.event === 'runEvent' && e.payload.runId === runId && e.payload.type === 'run-started' && e.payload.tests === 1);
     expect(await runner.cancel(runId)).toBe(true);
     const finished = await eventually((e) => e.event === 'runFinished' && e.payload.runId === runId);
     expect(sawAbort).toBe(true);
+    // The runner got the id the studio answered with, and knows the run came from the studio.
+    expect(passed).toMatchObject({ runId, origin: 'studio' });
     expect(finished.payload).toMatchObject({ passed: false, cancelled: true });
     await runner.dispose();
   });

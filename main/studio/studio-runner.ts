@@ -1,46 +1,24 @@
 // Runs tests for the studio: `runTest` starts main/runner's runTests in the background on the
-// studio's own store (so the run's spans appear live), turns the runner's events into the
-// contract's `runProgress` and its summary (via ./runner-adapter) into `runFinished`; `cancelRun` aborts one run (the
-// runner removes what it created); `dispose` cancels every run and waits for their clean-up.
-import { randomBytes } from 'node:crypto';
+// studio's own store (so the run's spans appear live) under a run id chosen here and answered at once
+// (the same id the runner tags every span with and keys the run's history by), forwards every runner
+// event (typed, shared/run/events.ts) as `runEvent` and turns its summary (via ./runner-adapter) into
+// `runFinished`; `cancelRun` aborts one run (the runner removes what it created); `dispose` cancels
+// every run and waits for their clean-up.
 import { resolve } from 'node:path';
 import { StudioError, toProblem } from '../../shared/errors';
 import type { CallArgs, EventPayload } from '../../shared/ipc/contract';
-import { runTests, type RunEvent } from '../runner';
+import { newId } from '../docker';
+import { runTests } from '../runner';
 import type { TraceStore } from '../store';
 import type { EventHub } from './events';
 import type { StudioRunner } from './handlers';
 import { runOutcome } from './runner-adapter';
 import { plainProblem } from './trace-files';
 
-type Phase = EventPayload<'runProgress'>['phase'];
 type RunTestsFn = typeof runTests;
 
 /** Longest wait on quit for runs to remove their containers after being cancelled. */
 const DISPOSE_WAIT_MS = 30_000;
-
-function describe(event: RunEvent): { phase: Phase; message: string } | undefined {
-  switch (event.type) {
-    case 'run-started':
-      return { phase: 'starting', message: `${event.tests} test(s); receiver at ${event.receiver}` };
-    case 'test-started':
-      return { phase: 'starting', message: `test ${event.test}` };
-    case 'execution-started':
-      return { phase: 'services', message: `scenario ${event.scenario}${event.iterations > 1 ? ` (iteration ${event.iteration}/${event.iterations})` : ''}: starting services` };
-    case 'phase':
-      return event.phase === 'services' && event.state === 'end' ? { phase: 'scenario', message: `services ready in ${Math.round(event.durationMs ?? 0)} ms` } : undefined;
-    case 'step-finished': {
-      const step = event.result;
-      return { phase: 'scenario', message: `step ${step.name}: ${step.verdict}${step.exitCode !== null ? ` (exit ${step.exitCode})` : ''}${step.message ? ` — ${step.message}` : ''}` };
-    }
-    case 'execution-finished':
-      return { phase: 'checking', message: `scenario ${event.scenario}: ${event.verdict}, ${event.spanCount} spans, ${event.expectations} expectation(s)` };
-    case 'test-finished':
-      return { phase: 'cleanup', message: `test ${event.test}: ${event.verdict}` };
-    default:
-      return undefined;
-  }
-}
 
 export function createStudioRunner(deps: { store: TraceStore; hub: EventHub; cwd: string; env: Record<string, string | undefined>; runTestsImpl?: RunTestsFn }): StudioRunner {
   const running = new Map<string, { controller: AbortController; done: Promise<void> }>();
@@ -48,12 +26,6 @@ export function createStudioRunner(deps: { store: TraceStore; hub: EventHub; cwd
 
   const execute = async (runId: string, file: string, controller: AbortController): Promise<void> => {
     const started = Date.now();
-    let lastPhase: Phase = 'starting';
-    const progress = (phase: Phase, message: string): void => {
-      lastPhase = phase;
-      void deps.hub.emit('runProgress', { runId, file, phase, message, atMs: Date.now() });
-    };
-    progress('starting', `loading ${file}`);
     let finished: EventPayload<'runFinished'>;
     try {
       const summary = await runImpl({
@@ -62,11 +34,9 @@ export function createStudioRunner(deps: { store: TraceStore; hub: EventHub; cwd
         env: deps.env,
         store: deps.store,
         signal: controller.signal,
-        onEvent: (event) => {
-          if (event.type === 'warning') return progress(lastPhase, `warning: ${event.message}`);
-          const d = describe(event);
-          if (d) progress(d.phase, d.message);
-        },
+        runId,
+        origin: 'studio',
+        onEvent: (event) => void deps.hub.emit('runEvent', event),
       });
       const passed = !summary.environmentProblem && summary.tests.length > 0 && summary.tests.every((t) => t.verdict === 'passed');
       finished = {
@@ -79,7 +49,7 @@ export function createStudioRunner(deps: { store: TraceStore; hub: EventHub; cwd
         ...(summary.environmentProblem ? { problem: plainProblem(summary.environmentProblem) } : {}),
       };
     } catch (error) {
-      finished = { runId, file, passed: false, cancelled: controller.signal.aborted, durationMs: Date.now() - started, verdicts: [], traceIds: [], scenarioRunIds: [], problem: plainProblem(toProblem(error)) };
+      finished = { runId, file, passed: false, cancelled: controller.signal.aborted, durationMs: Date.now() - started, verdicts: [], traceIds: [], executionIds: [], problem: plainProblem(toProblem(error)) };
     }
     // Finished runs are no longer cancellable by the time the UI hears they finished.
     running.delete(runId);
@@ -96,7 +66,7 @@ export function createStudioRunner(deps: { store: TraceStore; hub: EventHub; cwd
         throw new StudioError({ code: 'cli.usage', message: 'Overriding [vars] from the studio is not supported yet: edit the file or use environment variables.' });
       }
       const file = resolve(deps.cwd, request.path);
-      const runId = `studio-${randomBytes(6).toString('hex')}`;
+      const runId = newId();
       const controller = new AbortController();
       // Registered before it starts: a run that fails at once still removes itself afterwards.
       const entry = { controller, done: Promise.resolve() };

@@ -1,13 +1,14 @@
-// Importing and exporting trace files for the studio: files named by path (desktop) or given as
-// text (browser mode) are parsed with shared/otlp's sniffing reader and stored; exports read the
-// store and write OTLP JSON atomically (or hand the text back for a browser download).
+// Importing and exporting trace files for the studio: files named by path (the desktop's file
+// dialog; only paths the user chose, see UserPaths) or given as text (browser mode) are parsed with
+// shared/otlp's sniffing reader and stored; exports hand the OTLP JSON back as text (the page saves
+// it as a download): the back end never writes where a page asks it to.
 import { readFile, stat } from 'node:fs/promises';
-import { basename, resolve } from 'node:path';
+import { basename } from 'node:path';
 import { StudioError, toProblem, type Problem } from '../../shared/errors';
 import type { CallArgs, CallResponse } from '../../shared/ipc/contract';
 import { formatTraceFile } from '../../shared/otlp';
-import { writeFileAtomic } from '../spec';
 import type { TraceStore } from '../store';
+import type { UserPaths } from './user-paths';
 
 /** Largest trace file read from disk or accepted as text (the parser holds it all in memory). */
 export const MAX_TRACE_FILE_BYTES = 512 * 1024 * 1024;
@@ -43,13 +44,13 @@ async function readTraceFile(path: string): Promise<string> {
 }
 
 /** Imports every file; one bad file is a problem in the answer, not a failure of the call. */
-export async function importTraceFiles(store: TraceStore, request: CallArgs<'importFiles'>, cwd: string): Promise<CallResponse<'importFiles'>> {
+export async function importTraceFiles(store: TraceStore, request: CallArgs<'importFiles'>, paths: UserPaths): Promise<CallResponse<'importFiles'>> {
   const imported: Imported[] = [];
   const problems: Problem[] = [];
   for (const given of request.paths ?? []) {
-    const path = resolve(cwd, given);
+    const path = paths.resolve(given);
     try {
-      imported.push(await importText(store, await readTraceFile(path), path));
+      imported.push(await importText(store, await readTraceFile(await paths.check(given, 'The trace file')), path));
     } catch (error) {
       problems.push(plainProblem({ file: path, ...toProblem(error) }));
     }
@@ -67,7 +68,7 @@ export async function importTraceFiles(store: TraceStore, request: CallArgs<'imp
   return { imported, problems };
 }
 
-export async function exportTraces(store: TraceStore, request: CallArgs<'exportTraces'>, cwd: string): Promise<CallResponse<'exportTraces'>> {
+export async function exportTraces(store: TraceStore, request: CallArgs<'exportTraces'>): Promise<CallResponse<'exportTraces'>> {
   const wanted = [...new Set(request.traceIds)];
   const spans = await store.getSpans(wanted);
   const found = new Set(spans.map((s) => s.traceId));
@@ -79,9 +80,5 @@ export async function exportTraces(store: TraceStore, request: CallArgs<'exportT
       details: { missing },
     });
   }
-  const text = formatTraceFile(spans, request.format);
-  if (request.path === undefined) return { spanCount: spans.length, text };
-  const path = resolve(cwd, request.path);
-  await writeFileAtomic(path, text);
-  return { spanCount: spans.length, path };
+  return { spanCount: spans.length, text: formatTraceFile(spans, request.format) };
 }

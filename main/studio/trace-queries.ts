@@ -1,8 +1,9 @@
-// The contract's trace questions (list, get, service graph, clear) answered by the trace store:
+// The contract's trace and history questions (list, get, service graph, clear, runs) answered by the trace store:
 // translates the UI's query shape (µs bounds, sort names, several attribute pairs) into the
 // store's, and the store's edges into the contract's.
 import { StudioError } from '../../shared/errors';
-import type { CallArgs, CallResponse, TraceQuery } from '../../shared/ipc/contract';
+import { MAX_RUN_EXECUTIONS, type CallArgs, type CallResponse, type TraceQuery } from '../../shared/ipc/contract';
+import { RUNNER_SCOPE } from '../runner';
 import type { ListTracesQuery, TraceStore } from '../store';
 
 const SORTS: Record<TraceQuery['sort'], Pick<ListTracesQuery, 'sort' | 'order'>> = {
@@ -28,6 +29,7 @@ function storeQuery(q: TraceQuery): ListTracesQuery {
   if (q.sinceUs !== undefined) out.since = q.sinceUs / 1000;
   if (q.untilUs !== undefined) out.until = q.untilUs / 1000;
   if (q.runId !== undefined) out.runId = q.runId;
+  if (q.executionId !== undefined) out.executionId = q.executionId;
   if (q.attributes[0]) out.attribute = q.attributes[0];
   return out;
 }
@@ -54,8 +56,7 @@ export async function getTrace(store: TraceStore, { traceId }: CallArgs<'getTrac
   if (spans.length === 0) {
     throw new StudioError({ code: 'trace.not-found', message: `No trace ${traceId} in the store (it may have been cleared or pruned); refresh the list.`, details: { traceId } });
   }
-  // The model's arrays are readonly, the contract's zod output type is not; the shape is the same.
-  return { traceId, spans: spans as unknown as CallResponse<'getTrace'>['spans'] };
+  return { traceId, spans };
 }
 
 /** Services seen in at most this many recent traces are listed even when they call no one. */
@@ -66,7 +67,9 @@ export async function serviceGraph(store: TraceStore, q: CallArgs<'serviceGraph'
     ...(q.sinceUs !== undefined ? { since: q.sinceUs / 1000 } : {}),
     ...(q.untilUs !== undefined ? { until: q.untilUs / 1000 } : {}),
     ...(q.runId !== undefined ? { runId: q.runId } : {}),
-    ...(q.runIds !== undefined ? { runIds: q.runIds } : {}),
+    // The map of a run's executions is of the system under test: the runner's own spans carry the
+    // execution ids too, and its `clnrm` service is no part of what the test file declares.
+    ...(q.executionIds !== undefined ? { executionIds: q.executionIds, exceptScope: RUNNER_SCOPE } : {}),
   };
   const edges = await store.serviceGraph(filter);
   const services = new Set<string>();
@@ -85,4 +88,10 @@ export async function clearAll(store: TraceStore): Promise<CallResponse<'clearAl
   for (const stat of await store.spanStats()) removedSpans += stat.count;
   await store.clear();
   return { removedTraces: traces.total, removedSpans };
+}
+
+/** Run history for the Tests view; each run lists at most MAX_RUN_EXECUTIONS executions (the first ones). */
+export async function listRuns(store: TraceStore, q: CallArgs<'listRuns'>): Promise<CallResponse<'listRuns'>> {
+  const runs = await store.listRuns(q);
+  return { runs: runs.map(({ run, executions }) => ({ run, executions: executions.slice(0, MAX_RUN_EXECUTIONS) })) };
 }

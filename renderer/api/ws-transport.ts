@@ -1,14 +1,17 @@
 // Browser mode's `window.api`: the IPC contract over a WebSocket to `clnrm studio` (see
-// main/studio/server/ws-endpoint.ts for the wire format). The page is opened with `?token=…`; the
-// token is kept in sessionStorage and taken out of the address bar, and sent on the socket URL.
+// main/studio/server/ws-endpoint.ts for the wire format). The page is opened with a one-time
+// `?code=…`, taken out of the address bar at once and exchanged (POST /session) for a session key;
+// the key stays in this tab's sessionStorage (reloads reuse it) and goes only to the studio, as a
+// WebSocket subprotocol — never in a URL or a cookie (see main/studio/server/security.ts).
 // Calls made before the socket is open wait for it; a dropped socket is reopened with backoff and
 // the calls it was carrying fail with `ipc.unavailable` (the UI can retry them).
 import type { CallName, EventName, IpcError, StudioApi } from '../../shared/ipc/contract';
 import { createStudioClient, type ClientTransport, type IpcReply } from '../../shared/ipc/validate';
+import { LAUNCH_CODE_PARAM, SESSION_PATH, SESSION_PROTOCOL_PREFIX, STUDIO_PROTOCOL } from '../../shared/ipc/browser-session';
 // `window.api` is declared there (a global augmentation).
 import type {} from './get-api';
 
-const TOKEN_KEY = 'clnrm.studio.token';
+const SESSION_KEY = 'clnrm.studio.session';
 const MAX_BACKOFF_MS = 5000;
 
 interface SocketLike {
@@ -20,7 +23,7 @@ interface SocketLike {
   onerror: ((ev: unknown) => void) | null;
   onmessage: ((ev: { data: unknown }) => void) | null;
 }
-type SocketFactory = (url: string) => SocketLike;
+type SocketFactory = (url: string, protocols: string[]) => SocketLike;
 
 export interface WebSocketTransport extends ClientTransport {
   /** Stops reconnecting and closes the socket. */
@@ -32,9 +35,18 @@ function unavailable(message: string): IpcReply<never> {
   return { ok: false, error };
 }
 
-export function createWebSocketTransport(url: string, open: SocketFactory = (u) => new WebSocket(u) as unknown as SocketLike): WebSocketTransport {
+/**
+ * `session` answers the key to present (called before each connection); when it fails, the
+ * page has no way in and every call fails with its message.
+ */
+export function createWebSocketTransport(
+  url: string,
+  session: () => Promise<string>,
+  open: SocketFactory = (u, p) => new WebSocket(u, p) as unknown as SocketLike,
+): WebSocketTransport {
   const OPEN = 1;
   let socket: SocketLike | undefined;
+  let noSession: string | undefined;
   let nextId = 1;
   let backoff = 250;
   let closed = false;
@@ -52,7 +64,18 @@ export function createWebSocketTransport(url: string, open: SocketFactory = (u) 
   };
 
   const connect = (): void => {
-    const s = open(url);
+    session().then(
+      (key) => {
+        if (!closed) attach(open(url, [STUDIO_PROTOCOL, SESSION_PROTOCOL_PREFIX + key]));
+      },
+      (error: unknown) => {
+        noSession = (error as Error).message;
+        for (const go of waiting.splice(0)) go(false);
+      },
+    );
+  };
+
+  const attach = (s: SocketLike): void => {
     socket = s;
     s.onopen = () => {
       backoff = 250;
@@ -85,13 +108,17 @@ export function createWebSocketTransport(url: string, open: SocketFactory = (u) 
   };
   connect();
 
-  const whenOpen = (): Promise<boolean> =>
-    socket?.readyState === OPEN ? Promise.resolve(true) : new Promise((resolve) => waiting.push(resolve));
+  const whenOpen = (): Promise<boolean> => {
+    if (socket?.readyState === OPEN) return Promise.resolve(true);
+    if (noSession !== undefined) return Promise.resolve(false);
+    return new Promise((resolve) => waiting.push(resolve));
+  };
 
   return {
     async invoke(name: CallName, request: unknown) {
       if (closed) return unavailable('The studio connection is closed.');
       if (!(await whenOpen())) {
+        if (noSession !== undefined) return unavailable(noSession);
         return unavailable('Cannot connect to the studio: is `clnrm studio` still running, and was the page opened with the URL it printed?');
       }
       const id = nextId++;
@@ -121,31 +148,54 @@ export function createWebSocketTransport(url: string, open: SocketFactory = (u) 
   };
 }
 
-/** The token from `?token=` (then kept for reloads and removed from the address bar) or from this tab's storage. */
-export function takeToken(): string | undefined {
+async function exchange(code: string): Promise<string> {
+  let response: Response;
+  try {
+    response = await fetch(SESSION_PATH, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code }), credentials: 'omit' });
+  } catch (error) {
+    throw new Error(`Cannot reach the studio to open a session: ${(error as Error).message}. Is \`clnrm studio\` still running?`);
+  }
+  const body = (await response.json().catch(() => ({}))) as { session?: unknown; error?: unknown };
+  if (!response.ok || typeof body.session !== 'string') {
+    throw new Error(typeof body.error === 'string' ? `The studio refused this link: ${body.error}.` : `The studio refused this link (HTTP ${response.status}).`);
+  }
+  return body.session;
+}
+
+/**
+ * This tab's session key: from `?code=` (taken out of the address bar first, then spent once at
+ * the studio) or from this tab's storage (a reload). Undefined when the page has neither.
+ */
+export function takeSession(): (() => Promise<string>) | undefined {
   const params = new URLSearchParams(window.location.search);
-  const fromUrl = params.get('token');
-  if (fromUrl) {
-    window.sessionStorage.setItem(TOKEN_KEY, fromUrl);
-    params.delete('token');
+  const code = params.get(LAUNCH_CODE_PARAM);
+  if (code) {
+    params.delete(LAUNCH_CODE_PARAM);
     const rest = params.toString();
     window.history.replaceState(null, '', window.location.pathname + (rest ? `?${rest}` : '') + window.location.hash);
-    return fromUrl;
+    const key = exchange(code).then((session) => {
+      window.sessionStorage.setItem(SESSION_KEY, session);
+      return session;
+    });
+    // A failed exchange is reported by the calls that wait for it.
+    key.catch(() => undefined);
+    return () => key;
   }
-  return window.sessionStorage.getItem(TOKEN_KEY) ?? undefined;
+  const stored = window.sessionStorage.getItem(SESSION_KEY);
+  return stored ? () => Promise.resolve(stored) : undefined;
 }
 
 /**
  * Installs `window.api` for browser mode (the page was served by `clnrm studio`). Does nothing when
- * an API is already installed (Electron's preload) or there is no token (the page will show its
+ * an API is already installed (Electron's preload) or there is no session (the page will show its
  * "not connected" state).
  */
 export function installBrowserApi(): StudioApi | undefined {
   if (window.api) return window.api;
-  const token = takeToken();
-  if (!token) return undefined;
+  const session = takeSession();
+  if (!session) return undefined;
   const scheme = window.location.protocol === 'https:' ? 'wss' : 'ws';
-  const transport = createWebSocketTransport(`${scheme}://${window.location.host}/ws?token=${encodeURIComponent(token)}`);
+  const transport = createWebSocketTransport(`${scheme}://${window.location.host}/ws`, session);
   // getTrace answers can hold a million spans: validating each one in the page would freeze it.
   const api = createStudioClient(transport, { validateResponse: (name) => name !== 'getTrace' });
   window.api = api;

@@ -52,8 +52,15 @@ export function App({ api, banner }: AppProps) {
 
   useEffect(() => {
     if (api instanceof Error) return;
-    const { onRunProgress, onRunFinished } = useStudio.getState();
-    const offs = [api.on('runProgress', onRunProgress), api.on('runFinished', onRunFinished)];
+    const { onRunEvent, onRunFinished, loadRunHistory } = useStudio.getState();
+    const offs = [
+      api.on('runEvent', onRunEvent),
+      api.on('runFinished', (e) => {
+        onRunFinished(e);
+        // The run is in the store's history by now (the runner records it before it answers).
+        void loadRunHistory(api);
+      }),
+    ];
     return () => offs.forEach((off) => off());
   }, [api]);
 

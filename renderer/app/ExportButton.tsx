@@ -1,6 +1,6 @@
 // "Export" for the open trace or the listed traces: asks the back end for OTLP JSON (exportTraces)
-// and saves it. On the desktop the back end may write the file itself (it returns `path`); in
-// browser mode it returns the text and the page downloads it.
+// and saves it as a download, on the desktop as in browser mode (the back end never writes a file
+// the page names).
 import { useState } from 'react';
 import { useApi } from '../api/api-context';
 import { toProblem } from '../../shared/errors';
@@ -23,15 +23,13 @@ export function ExportButton({
     setStatus({ kind: 'busy' });
     try {
       const result = await api.exportTraces({ traceIds: [...traceIds] });
-      if (result.text !== undefined) {
-        const url = URL.createObjectURL(new Blob([result.text], { type: 'application/json' }));
-        const a = document.createElement('a');
-        a.href = url;
-        a.download = fileName;
-        a.click();
-        URL.revokeObjectURL(url);
-      }
-      setStatus({ kind: 'done', message: result.path ? `Saved ${result.spanCount} spans to ${result.path}` : `Exported ${result.spanCount} spans` });
+      const url = URL.createObjectURL(new Blob([result.text], { type: 'application/json' }));
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = fileName;
+      a.click();
+      URL.revokeObjectURL(url);
+      setStatus({ kind: 'done', message: `Exported ${result.spanCount} spans` });
     } catch (error) {
       setStatus({ kind: 'error', message: toProblem(error).message });
     }

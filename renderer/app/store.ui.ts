@@ -9,7 +9,7 @@ export type ThemePreference = 'system' | 'light' | 'dark';
 export interface MapRun {
   runId: string;
   file: string;
-  scenarioRunIds: readonly string[];
+  executionIds: readonly string[];
 }
 
 export interface UiSlice {

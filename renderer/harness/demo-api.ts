@@ -3,7 +3,7 @@
 // harness labels it on screen. Calls it cannot serve (tests, import, export) fail with
 // 'ipc.unavailable' instead of pretending.
 import type { Span } from '../../shared/model';
-import type { CallArgs, CallName, CallResponse, StudioHandlers } from '../../shared/ipc/contract';
+import type { CallArgs, CallName, StudioHandlers } from '../../shared/ipc/contract';
 import { createStudioClient, toIpcError } from '../../shared/ipc/validate';
 import { StudioError } from '../../shared/errors';
 import { filterSummaries, serviceGraph, summarizeTraces, traceMatchesSpans } from '../../shared/trace';
@@ -30,8 +30,7 @@ export function createDemoApi(traces: readonly (readonly Span[])[]) {
     getTrace({ traceId }) {
       const spans = byId.get(traceId);
       if (!spans) throw new StudioError({ code: 'trace.invalid', message: `No trace ${traceId} in the demo data.` });
-      // Span (readonly model) and the schema's output type are the same shape.
-      return { traceId, spans: spans as unknown as CallResponse<'getTrace'>['spans'] };
+      return { traceId, spans: [...spans] };
     },
     serviceGraph() {
       graph ??= serviceGraph(traces.flat());
@@ -50,6 +49,8 @@ export function createDemoApi(traces: readonly (readonly Span[])[]) {
     testTopology: unavailable,
     runTest: unavailable,
     cancelRun: unavailable,
+    // The harness runs nothing, so its history is empty.
+    listRuns: () => ({ runs: [] }),
   };
 
   return createStudioClient(

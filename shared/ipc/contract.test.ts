@@ -22,6 +22,20 @@ describe('contract schemas', () => {
     expect(!inverted.ok && inverted.error.message).toMatch(/minDurationMs/);
   });
 
+  it('bounds listRuns and checks the records it answers with', () => {
+    const q = checkRequest('listRuns', { verdict: 'failed' });
+    expect(q.ok && q.value).toEqual({ verdict: 'failed', limit: 50 });
+    expect(checkRequest('listRuns', { limit: 1000 }).ok).toBe(false);
+    expect(checkRequest('listRuns', { verdict: 'green' }).ok).toBe(false);
+    const environment = { host: 'h', platform: 'p', engine: 'e', clnrmVersion: '0.1.0', ci: false };
+    const run = { id: 'abc123abc123', origin: 'studio', startedAt: 1, environment, files: ['/a.clnrm.toml'], passed: 1, failed: 0, errors: 0, skipped: 0 };
+    const execution = { id: 'e1', runId: 'abc123abc123', testFile: '/a.clnrm.toml', testFileHash: '', testName: 'a', scenario: 's', iteration: 1, startedAt: 1, failedExpectations: 0, failedSteps: 0 };
+    expect(checkResponse('listRuns', { runs: [{ run, executions: [execution] }] }).ok).toBe(true);
+    const badVerdict = checkResponse('listRuns', { runs: [{ run, executions: [{ ...execution, verdict: 'green' }] }] });
+    expect(!badVerdict.ok && badVerdict.error.message).toMatch(/runs\.0\.executions\.0\.verdict/);
+    expect(checkResponse('listRuns', { runs: [{ run: { ...run, origin: 'cron' }, executions: [] }] }).ok).toBe(false);
+  });
+
   it('accepts real spans from the model and rejects malformed ids and timestamps', () => {
     const spans = generateTrace({ spans: 50, shape: 'wide', errorRate: 0.2 });
     expect(checkResponse('getTrace', { traceId: spans[0]!.traceId, spans }).ok).toBe(true);
@@ -48,7 +62,11 @@ describe('contract schemas', () => {
   it('validates events and fills their defaults', () => {
     const done = checkEvent('runFinished', { runId: 'r1', file: 'a.clnrm.toml', passed: true, durationMs: 12 });
     expect(done.ok && done.value).toMatchObject({ cancelled: false, verdicts: [] });
-    expect(checkEvent('runProgress', { runId: 'r1', file: 'x', phase: 'teleporting', message: '', atMs: 0 }).ok).toBe(false);
+    expect(checkEvent('runEvent', { type: 'phase', at: 1, runId: 'r1', test: 't', executionId: 'e1', phase: 'teleporting', state: 'start' }).ok).toBe(false);
+    const phase = checkEvent('runEvent', { type: 'phase', at: 1.5, runId: 'r1', test: 't', executionId: 'e1', phase: 'services', state: 'start' });
+    expect(phase.ok && phase.value).toMatchObject({ type: 'phase', phase: 'services' });
+    // A run id is what spans carry and containers are named with: no spaces, no upper case.
+    expect(checkEvent('runFinished', { runId: 'Studio Run', file: 'a', passed: true, durationMs: 1 }).ok).toBe(false);
   });
 
   it('carries evidence spans per verdict and the run trace ids, defaulting to none and bounded', () => {

@@ -5,6 +5,8 @@
 // `message` of a thrown Error.
 import { z } from 'zod';
 import type { ErrorCode } from '../errors';
+import { RunEventSchema } from '../run/events';
+import { ExecutionRecordSchema, RunIdSchema, RunQuerySchema, RunRecordSchema } from '../run/records';
 import { SpanIdSchema, SpanSchema, TraceIdSchema } from './span-schema';
 
 const ErrorCodeSchema = z.custom<ErrorCode>(
@@ -59,7 +61,10 @@ export const ListTracesRequestSchema = z
     status: StatusFilter.default('any'),
     sinceUs: z.number().optional(),
     untilUs: z.number().optional(),
-    runId: z.string().min(1).optional(),
+    /** Traces of this run (what `runTest` answered, `clnrm run` printed, the Tests view shows). */
+    runId: RunIdSchema.optional(),
+    /** Traces of this scenario execution. */
+    executionId: RunIdSchema.optional(),
     sort: TraceSortSchema.default('newest'),
     limit: z.number().int().min(1).max(1000).default(100),
     offset: z.number().int().nonnegative().default(0),
@@ -97,14 +102,14 @@ export const TestFileSchema = z.object({
   modifiedMs: z.number(),
 });
 
-const RunPhase = z.enum(['starting', 'services', 'scenario', 'collecting', 'checking', 'cleanup']);
-
 /** Most evidence spans one verdict carries (the runner's reports show the first few too). */
 export const MAX_EVIDENCE_PER_VERDICT = 100;
 /** Most trace ids one finished run lists. */
 export const MAX_RUN_TRACES = 200;
 /** Most scenario executions one run reports (matrix × scenarios × iterations beyond this are left out of the list). */
-export const MAX_RUN_SCENARIOS = 100;
+export const MAX_RUN_EXECUTIONS = 100;
+/** Most runs one `listRuns` answer holds. */
+export const MAX_LISTED_RUNS = 200;
 
 /** A span an expectation looked at: where it is, so the UI can open its trace with it selected. */
 export const EvidenceSpanSchema = z.object({ traceId: TraceIdSchema, spanId: SpanIdSchema, name: z.string() });
@@ -152,9 +157,9 @@ export const calls = {
     request: z.object({
       sinceUs: z.number().optional(),
       untilUs: z.number().optional(),
-      runId: z.string().min(1).optional(),
-      /** Only spans of these scenario executions (a test run's `scenarioRunIds`). */
-      runIds: z.array(z.string().min(1)).min(1).max(MAX_RUN_SCENARIOS).optional(),
+      runId: RunIdSchema.optional(),
+      /** Only spans of these scenario executions (a finished run's `executionIds`). */
+      executionIds: z.array(RunIdSchema).min(1).max(MAX_RUN_EXECUTIONS).optional(),
     }),
     response: z.object({ services: z.array(z.string()), edges: z.array(ServiceEdgeSchema) }),
   },
@@ -201,10 +206,9 @@ export const calls = {
     request: z.object({
       traceIds: z.array(TraceIdSchema).min(1),
       format: z.enum(['otlp-json']).default('otlp-json'),
-      /** Desktop: where to write; without it the text is returned (browser mode downloads it). */
-      path: z.string().min(1).optional(),
     }),
-    response: z.object({ spanCount: z.number().int().nonnegative(), path: z.string().optional(), text: z.string().optional() }),
+    /** The file's text: the page saves it as a download (the back end writes no file a page names). */
+    response: z.object({ spanCount: z.number().int().nonnegative(), text: z.string() }),
   },
   clearAll: {
     request: z.object({}),
@@ -234,11 +238,17 @@ export const calls = {
       scenario: z.string().min(1).optional(),
       vars: z.record(z.string(), z.string()).default({}),
     }),
-    response: z.object({ runId: z.string().min(1) }),
+    /** The run's id: what its spans carry as `clnrm.run_id` and what its history record is keyed by. */
+    response: z.object({ runId: RunIdSchema }),
   },
   cancelRun: {
-    request: z.object({ runId: z.string().min(1) }),
+    request: z.object({ runId: RunIdSchema }),
     response: z.object({ cancelled: z.boolean() }),
+  },
+  /** Run history (the studio's and `clnrm run`'s), newest first; survives restarts. */
+  listRuns: {
+    request: RunQuerySchema.extend({ limit: z.number().int().positive().max(MAX_LISTED_RUNS).default(50) }),
+    response: z.object({ runs: z.array(z.object({ run: RunRecordSchema, executions: z.array(ExecutionRecordSchema).max(MAX_RUN_EXECUTIONS) })) }),
   },
 } as const;
 
@@ -246,15 +256,10 @@ export const calls = {
 export const events = {
   /** A batch of spans was stored; `traces` are the new or changed summaries. */
   spansAdded: z.object({ spanCount: z.number().int().nonnegative(), traces: z.array(TraceSummarySchema), runId: z.string().optional() }),
-  runProgress: z.object({
-    runId: z.string().min(1),
-    file: z.string(),
-    phase: RunPhase,
-    message: z.string(),
-    atMs: z.number(),
-  }),
+  /** What a run is doing, as it happens (shared/run/events.ts): the Tests view's progress and timeline. */
+  runEvent: RunEventSchema,
   runFinished: z.object({
-    runId: z.string().min(1),
+    runId: RunIdSchema,
     file: z.string(),
     passed: z.boolean(),
     cancelled: z.boolean().default(false),
@@ -262,8 +267,8 @@ export const events = {
     verdicts: z.array(VerdictSchema).default([]),
     /** The traces the run's scenarios produced (newest runs may list fewer than they made: bounded). */
     traceIds: z.array(TraceIdSchema).max(MAX_RUN_TRACES).default([]),
-    /** The run id of each scenario execution (what its spans carry as `clnrm.run_id`). */
-    scenarioRunIds: z.array(z.string().min(1)).max(MAX_RUN_SCENARIOS).default([]),
+    /** Each scenario execution's id (what its spans carry as `clnrm.execution_id`). */
+    executionIds: z.array(RunIdSchema).max(MAX_RUN_EXECUTIONS).default([]),
     problem: ProblemSchema.optional(),
   }),
 } as const;

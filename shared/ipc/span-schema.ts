@@ -1,7 +1,7 @@
 // zod schemas for the span model (shared/model) as it crosses the IPC boundary. Kept beside the
 // contract so both transports (Electron IPC, browser-mode WebSocket) check spans the same way.
 import { z } from 'zod';
-import type { AnyValue, KeyValue } from '../model';
+import type { AnyValue, KeyValue, Span } from '../model';
 
 const hex = (len: number) => z.string().regex(new RegExp(`^[0-9a-f]{${len}}$`), `expected ${len} lowercase hex characters`);
 const unixNano = z.string().regex(/^\d{1,20}$/, 'expected nanoseconds since the epoch as a decimal string');
@@ -26,7 +26,8 @@ export const KeyValueSchema: z.ZodType<KeyValue> = z.lazy(() => z.object({ key: 
 
 const attributes = z.array(KeyValueSchema);
 
-export const SpanSchema = z.object({
+/** Typed as the model's Span: a checked span is a Span, with no cast between the store's and the contract's. */
+export const SpanSchema: z.ZodType<Span> = z.object({
   traceId: TraceIdSchema,
   spanId: SpanIdSchema,
   parentSpanId: SpanIdSchema.optional(),

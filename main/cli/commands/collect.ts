@@ -1,9 +1,10 @@
 // `clnrm collect`: the OTLP receiver and trace store, headless. Prints where it listens and a live
 // count of spans and traces; stops cleanly (drains the queue, flushes the store) on SIGINT/SIGTERM.
-import { InvalidArgumentError, type Command } from 'commander';
+// Senders are answered once their spans are committed (--ack=stored) unless --ack=queued.
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { formatProblem, toProblem } from '../../../shared/errors';
 import { createForwarder, type Forwarder } from './collect-forward';
-import { createReceiver, DEFAULT_GRPC_PORT, DEFAULT_HTTP_PORT, DEFAULT_MAX_BODY_BYTES, type Receiver } from '../../receiver';
+import { ACK_MODES, ACK_OPTION_HELP, createReceiver, DEFAULT_GRPC_PORT, DEFAULT_HTTP_PORT, DEFAULT_MAX_BODY_BYTES, type AckMode, type Receiver } from '../../receiver';
 import { DEFAULT_MAX_BYTES, openStore, resolveDataDir, type TraceStore } from '../../store';
 import { writerThreadEntry } from '../../store/writer-thread';
 import { setExit, type CliContext } from '../context';
@@ -30,6 +31,7 @@ interface CollectOptions {
   maxDbSize?: number;
   progressInterval: number;
   forward?: string;
+  ack: AckMode;
 }
 
 function waitForStop(signal: AbortSignal): Promise<void> {
@@ -47,6 +49,7 @@ export function registerCollect(program: Command, ctx: CliContext): void {
     .option('--data-dir <dir>', 'folder of the trace database (default: the app-data folder)')
     .option('--max-body <MiB>', `largest accepted request after decompression (default: ${DEFAULT_MAX_BODY_BYTES / 1024 / 1024})`, parseMiB)
     .option('--max-db-size <MiB>', `retention cap on stored span data; oldest traces go first (default: ${DEFAULT_MAX_BYTES / 1024 / 1024})`, parseMiB)
+    .addOption(new Option('--ack <mode>', ACK_OPTION_HELP).choices(ACK_MODES).default('stored'))
     .option('--progress-interval <ms>', 'how often the live count is printed when not on a terminal', (v) => Math.max(100, Number(v) || 5000), 5000)
     .option('--forward <url>', 'also send every received batch to this OTLP/HTTP endpoint (e.g. a test run\'s receiver)')
     .action(async (options: CollectOptions) => {
@@ -67,6 +70,7 @@ export function registerCollect(program: Command, ctx: CliContext): void {
         receiver = await createReceiver({
           // Waits while the writer thread is behind: the receiver's queue fills and it answers 429.
           sink: forwarder ? (spans, wire) => (forwarder!.send(spans), store!.receive(spans, wire)) : store.receive,
+          ...(options.ack === 'stored' ? { commit: store.commit } : {}),
           host: options.host,
           httpPort: options.httpPort,
           grpcPort: options.grpcPort,

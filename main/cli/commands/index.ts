@@ -9,6 +9,7 @@ import { registerFmt } from './fmt';
 import { registerInit } from './init';
 import { registerStudio } from './studio';
 import { registerRun } from './run';
+import { registerRuns } from './runs';
 import { registerSelfTest } from './self-test';
 import { registerTrace } from './trace';
 import { registerTraces } from './traces';
@@ -19,7 +20,7 @@ type Register = (program: Command, ctx: CliContext) => void;
 // Order = order in `clnrm --help`: test files, running, traces, the studio.
 const commands: Register[] = [
   registerValidate, registerFmt, registerInit, registerAnalyze,
-  registerRun, registerSelfTest,
+  registerRun, registerSelfTest, registerRuns,
   registerCollect, registerTraces, registerTrace, registerImport, registerExport,
   registerStudio,
 ];

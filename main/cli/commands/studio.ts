@@ -1,12 +1,14 @@
 // `clnrm studio`: the studio in the browser. Starts the back end (trace store, OTLP receiver,
-// handlers) and serves the built UI plus the IPC contract over a WebSocket on 127.0.0.1, behind a
-// random token in the printed URL; opens the browser unless --no-open; stops cleanly on SIGINT/SIGTERM.
+// handlers) and serves the built UI plus the IPC contract over a WebSocket on 127.0.0.1. The printed
+// link and the one the browser is opened with carry different one-time codes (a code works once; the
+// page trades it for a session key); Enter prints a fresh link. Stops cleanly on SIGINT/SIGTERM.
 import { existsSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { formatProblem, toProblem } from '../../../shared/errors';
-import { DEFAULT_GRPC_PORT, DEFAULT_HTTP_PORT } from '../../receiver';
+import { ACK_MODES, ACK_OPTION_HELP, DEFAULT_GRPC_PORT, DEFAULT_HTTP_PORT, type AckMode } from '../../receiver';
 import { resolveDataDir } from '../../store';
 import { appPaths, findAppRoot } from '../../studio/app-root';
 import { StudioBackend } from '../../studio/backend';
@@ -31,6 +33,7 @@ interface StudioOptions {
   dataDir?: string;
   uiDir?: string;
   demo: boolean;
+  ack: AckMode;
 }
 
 function waitForStop(signal: AbortSignal): Promise<void> {
@@ -38,16 +41,29 @@ function waitForStop(signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
 }
 
+/** Each line on standard input prints a new one-time link (for another tab or browser). */
+function printLinksOnEnter(ctx: CliContext, server: StudioServer): () => void {
+  if (!ctx.stdin) return () => undefined;
+  const lines = createInterface({ input: ctx.stdin });
+  lines.on('line', () => ctx.out(`Cleanroom Studio: ${server.newUrl()}`));
+  return () => {
+    lines.close();
+    // Reading keeps the process alive; let it exit once the studio has stopped.
+    (ctx.stdin as NodeJS.ReadStream).unref?.();
+  };
+}
+
 export function registerStudio(program: Command, ctx: CliContext): void {
   program
     .command('studio')
-    .description('Open the studio in your browser (served on 127.0.0.1 behind a one-time token), with the OTLP receiver running')
+    .description('Open the studio in your browser (served on 127.0.0.1 each link works once), with the OTLP receiver running')
     .option('--port <port>', 'port of the studio page on 127.0.0.1 (0 = any free port)', parsePort, 0)
     .option('--no-open', 'print the URL without opening a browser')
     .option('--http-port <port>', 'OTLP/HTTP receiver port (0 = any free port)', parsePort, DEFAULT_HTTP_PORT)
     .option('--grpc-port <port>', 'OTLP/gRPC receiver port (0 = any free port)', parsePort, DEFAULT_GRPC_PORT)
     .option('--host <address>', 'address the OTLP receiver listens on (the page itself is always on 127.0.0.1)', '127.0.0.1')
     .option('--data-dir <dir>', 'folder of the trace database (default: the app-data folder)')
+    .addOption(new Option('--ack <mode>', ACK_OPTION_HELP).choices(ACK_MODES).default('stored'))
     .option('--demo', 'import the bundled sample traces at start when the store is empty', false)
     .addOption(new Option('--ui-dir <dir>', 'serve the UI from this folder instead of dist/renderer').hideHelp())
     .action(async (options: StudioOptions) => {
@@ -77,6 +93,7 @@ export function registerStudio(program: Command, ctx: CliContext): void {
           receiverHost: options.host,
           httpPort: options.httpPort,
           grpcPort: options.grpcPort,
+          ack: options.ack,
           cwd: ctx.cwd,
           env: ctx.env,
           demo: { samplesDir: paths.samplesDir, examplesDir: paths.examplesDir },
@@ -94,10 +111,11 @@ export function registerStudio(program: Command, ctx: CliContext): void {
       }
 
       const receiver = backend.receiver!;
-      ctx.out(`Cleanroom Studio: ${server.url}`);
+      ctx.out(`Cleanroom Studio: ${server.newUrl()}`);
       if (backend.store.notice !== undefined) ctx.err(`studio: note: ${backend.store.notice}`);
       ctx.err(`studio: OTLP receiver on ${receiver.host}:${receiver.http!.port} (HTTP) and ${receiver.host}:${receiver.grpc!.port} (gRPC); traces in ${backend.store.path}`);
-      ctx.err('studio: the URL carries a secret token; do not share it. Stop with Ctrl+C.');
+      ctx.err('studio: the link works once and only for you (do not share it); press Enter for a new link. Stop with Ctrl+C.');
+      const stopLinks = printLinksOnEnter(ctx, server);
       const empty = await backend.isEmpty();
       if (empty && !options.demo) ctx.err(`studio: no traces stored yet. Click "Load the demo" on the Traces page (or start with --demo) for sample traces from the demo system; example tests are in ${paths.examplesDir}.`);
       if (options.demo && empty) {
@@ -109,11 +127,13 @@ export function registerStudio(program: Command, ctx: CliContext): void {
         }
       }
       if (options.open) {
-        const note = await openBrowser(server.url);
+        // Its own code: the opener's command line is visible to every user, and the browser spends it at once.
+        const note = await openBrowser(server.newUrl());
         if (note) ctx.err(`studio: ${note}; open the URL above yourself.`);
       }
 
       await waitForStop(ctx.stopSignal);
+      stopLinks();
       ctx.err('studio: stopping…');
       await server.close();
       await backend.dispose();

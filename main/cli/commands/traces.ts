@@ -1,5 +1,5 @@
 // `clnrm traces`: list stored traces with filters (service, span name, attribute, duration, status,
-// run, time window), sorted and paged, as a table or JSON.
+// run or execution, time window), sorted and paged, as a table or JSON.
 import { InvalidArgumentError, type Command } from 'commander';
 import type { StatusCode } from '../../../shared/model';
 import type { ListTracesQuery, TraceSummary } from '../../store';
@@ -37,6 +37,7 @@ interface TracesOptions {
   maxDuration?: number;
   status?: StatusCode;
   run?: string;
+  execution?: string;
   since?: string;
   until?: string;
   limit: number;
@@ -84,7 +85,8 @@ export function registerTraces(program: Command, ctx: CliContext): void {
     .option('--min-duration <ms>', 'traces lasting at least this long', nonNegative)
     .option('--max-duration <ms>', 'traces lasting at most this long', nonNegative)
     .option('--status <status>', 'traces with a span of this status: ok, error or unset', choice(['ok', 'error', 'unset'] as const))
-    .option('--run <id>', 'traces of this run (resource attribute clnrm.run_id)')
+    .option('--run <id>', 'traces of this run (the id `clnrm run` prints): the runner\'s own and the system\'s')
+    .option('--execution <id>', 'traces of one scenario execution of a run (see `clnrm runs`)')
     .option('--since <iso>', 'traces starting at or after this time', isoDate)
     .option('--until <iso>', 'traces starting at or before this time', isoDate)
     .option('--limit <n>', 'most traces to show', count, 50)
@@ -102,6 +104,7 @@ export function registerTraces(program: Command, ctx: CliContext): void {
         if (options.maxDuration !== undefined) query.maxDurationMs = options.maxDuration;
         if (options.status !== undefined) query.status = options.status;
         if (options.run !== undefined) query.runId = options.run;
+        if (options.execution !== undefined) query.executionId = options.execution;
         if (options.since !== undefined) query.since = options.since;
         if (options.until !== undefined) query.until = options.until;
         const { traces, total } = await store.listTraces(query);

@@ -38,28 +38,42 @@ interface Answer {
   body: string;
 }
 
-/** A raw HTTP GET with full control of the headers (fetch would not let us set Host). */
-function get(path: string, headers: Record<string, string> = {}): Promise<Answer> {
+/** A raw HTTP request with full control of the headers (fetch would not let us set Host). */
+function send(method: string, path: string, headers: Record<string, string> = {}, body?: string): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: server.port, path, method: 'GET', headers: { host: `127.0.0.1:${server.port}`, ...headers } }, (res) => {
-      let body = '';
+    const req = request({ host: '127.0.0.1', port: server.port, path, method, headers: { host: `127.0.0.1:${server.port}`, ...headers } }, (res) => {
+      let text = '';
       res.setEncoding('utf8');
-      res.on('data', (c: string) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      res.on('data', (c: string) => (text += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
     });
     req.on('error', reject);
-    req.end();
+    req.end(body);
   });
 }
+const get = (path: string, headers: Record<string, string> = {}) => send('GET', path, headers);
 
-function openSocket(query: string, headers: Record<string, string> = {}): Promise<WebSocket> {
+/** The page's exchange: POST /session with the link's code, from our own origin unless told otherwise. */
+function exchange(code: string, headers: Record<string, string> = {}): Promise<Answer> {
+  return send('POST', '/session', { origin: `http://127.0.0.1:${server.port}`, 'content-type': 'application/json', ...headers }, JSON.stringify({ code }));
+}
+
+async function newSession(): Promise<string> {
+  const code = new URL(server.newUrl()).searchParams.get('code')!;
+  const answer = await exchange(code);
+  expect(answer.status).toBe(200);
+  return (JSON.parse(answer.body) as { session: string }).session;
+}
+
+function openSocket(protocols: string[], headers: Record<string, string> = {}): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws${query}`, { headers: { origin: `http://127.0.0.1:${server.port}`, ...headers } });
+    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws`, protocols, { headers: { origin: `http://127.0.0.1:${server.port}`, ...headers } });
     ws.once('open', () => resolve(ws));
     ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
     ws.once('error', reject);
   });
 }
+const sessionProtocols = (session: string) => ['clnrm.studio', `clnrm.session.${session}`];
 
 /** Sends one call and waits for the reply with the same id (bounded by the test timeout). */
 function invoke(ws: WebSocket, id: number, call: string, req: unknown): Promise<{ ok: boolean; value?: unknown; error?: { code: string; message: string } }> {
@@ -90,51 +104,59 @@ function nextEvent(ws: WebSocket, event: string): Promise<Record<string, unknown
 }
 
 describe('browser-mode server: HTTP', () => {
-  it('prints a loopback URL with a 32-byte base64url token', () => {
-    expect(server.url).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${server.port}/\\?token=[A-Za-z0-9_-]{43}$`));
+  it('hands out loopback links, each with its own 32-byte base64url code', () => {
+    const [one, two] = [server.newUrl(), server.newUrl()];
+    expect(one).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${server.port}/\\?code=[A-Za-z0-9_-]{43}$`));
+    expect(two).not.toBe(one);
   });
 
-  it('serves the page with the token, a strict CSP, the client script and a cookie for its assets', async () => {
-    const page = await get(`/?token=${server.token}`);
+  it('serves the page with a strict CSP and the client script, and never sets a cookie', async () => {
+    const page = await get(`/${new URL(server.newUrl()).search}`);
     expect(page.status).toBe(200);
     expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(page.headers['content-security-policy']).toContain("script-src 'self'");
     expect(page.headers['content-security-policy']).toContain("frame-ancestors 'none'");
     expect(page.headers['referrer-policy']).toBe('no-referrer');
+    expect(page.headers['set-cookie']).toBeUndefined();
     expect(page.body.indexOf('/__studio/browser-api.js')).toBeLessThan(page.body.indexOf('./assets/app.js'));
-    const cookie = String(page.headers['set-cookie']).split(';')[0]!;
-    expect(cookie).toBe(`clnrm_studio_${server.port}=${server.token}`);
-    const js = await get('/assets/app.js', { cookie });
+    const js = await get('/assets/app.js');
     expect(js).toMatchObject({ status: 200, body: 'console.log("app")' });
     expect(js.headers['content-type']).toBe('text/javascript; charset=utf-8');
-    expect((await get('/assets/style.css', { cookie })).headers['content-type']).toBe('text/css; charset=utf-8');
-    expect((await get('/__studio/browser-api.js', { cookie })).body).toBe('window.api = {}');
-    expect((await get('/nothing-here.js', { cookie })).status).toBe(404);
+    expect((await get('/assets/style.css')).headers['content-type']).toBe('text/css; charset=utf-8');
+    expect((await get('/__studio/browser-api.js')).body).toBe('window.api = {}');
+    expect((await get('/nothing-here.js')).status).toBe(404);
   });
 
-  it('answers 401 without a token and 403 with a wrong one', async () => {
-    expect((await get('/')).status).toBe(401);
-    expect((await get('/assets/app.js')).status).toBe(401);
-    expect((await get('/?token=')).status).toBe(401);
-    expect((await get('/?token=wrong')).status).toBe(403);
-    expect((await get(`/?token=${server.token.slice(0, -1)}A`)).status).toBe(403);
-    expect((await get('/', { cookie: `clnrm_studio_${server.port}=nope` })).status).toBe(403);
-    expect((await get('/', { cookie: `clnrm_studio_1=${server.token}` })).status).toBe(401);
+  it('exchanges a code once, for a session key, and only for our own page', async () => {
+    const code = new URL(server.newUrl()).searchParams.get('code')!;
+    // Another site's page (or a request with no Origin at all) cannot spend it.
+    expect((await exchange(code, { origin: 'http://evil.example' })).status).toBe(403);
+    expect((await send('POST', '/session', { 'content-type': 'application/json' }, JSON.stringify({ code }))).status).toBe(403);
+    expect((await exchange(code, { host: `evil.example:${server.port}` })).status).toBe(403);
+    const first = await exchange(code);
+    expect(first.status).toBe(200);
+    expect(JSON.parse(first.body).session).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(first.headers['set-cookie']).toBeUndefined();
+    const again = await exchange(code);
+    expect(again.status).toBe(403);
+    expect(JSON.parse(again.body).error).toMatch(/already used.*press Enter/);
+    expect((await exchange('wrong')).status).toBe(403);
+    expect((await send('POST', '/session', { origin: `http://127.0.0.1:${server.port}` }, 'not json')).status).toBe(400);
+    expect((await send('POST', '/session', { origin: `http://127.0.0.1:${server.port}` }, 'x'.repeat(5000))).status).toBe(400);
+    expect((await get('/session', { origin: `http://127.0.0.1:${server.port}` })).status).toBe(405);
   });
 
-  it('refuses other Host and Origin headers even with the right token (DNS rebinding, cross-site)', async () => {
-    const t = `/?token=${server.token}`;
-    expect((await get(t, { host: `evil.example:${server.port}` })).status).toBe(403);
-    expect((await get(t, { host: `127.0.0.1:${server.port + 1}` })).status).toBe(403);
-    expect((await get(t, { host: `localhost:${server.port}` })).status).toBe(200);
-    expect((await get(t, { origin: 'http://evil.example' })).status).toBe(403);
-    expect((await get(t, { origin: `http://localhost:${server.port}` })).status).toBe(403);
-    expect((await get(t, { origin: `http://127.0.0.1:${server.port}` })).status).toBe(200);
+  it('refuses other Host and Origin headers (DNS rebinding, cross-site)', async () => {
+    expect((await get('/', { host: `evil.example:${server.port}` })).status).toBe(403);
+    expect((await get('/', { host: `127.0.0.1:${server.port + 1}` })).status).toBe(403);
+    expect((await get('/', { host: `localhost:${server.port}` })).status).toBe(200);
+    expect((await get('/', { origin: 'http://evil.example' })).status).toBe(403);
+    expect((await get('/', { origin: `http://localhost:${server.port}` })).status).toBe(403);
+    expect((await get('/', { origin: `http://127.0.0.1:${server.port}` })).status).toBe(200);
   });
 
   it('never serves files outside the UI folder', async () => {
-    const t = `token=${server.token}`;
-    for (const path of [`/../secret.txt?${t}`, `/%2e%2e/secret.txt?${t}`, `/assets/%2e%2e/%2e%2e/secret.txt?${t}`, `/..%2fsecret.txt?${t}`, `/assets/..%5c..%5csecret.txt?${t}`, `/assets/link.txt?${t}`, `/%00?${t}`, `/%E0%A4%A?${t}`]) {
+    for (const path of ['/../secret.txt', '/%2e%2e/secret.txt', '/assets/%2e%2e/%2e%2e/secret.txt', '/..%2fsecret.txt', '/assets/..%5c..%5csecret.txt', '/assets/link.txt', '/%00', '/%E0%A4%A']) {
       const r = await get(path);
       expect([400, 403, 404], path).toContain(r.status);
       expect(r.body, path).not.toContain('top secret');
@@ -143,17 +165,22 @@ describe('browser-mode server: HTTP', () => {
 });
 
 describe('browser-mode server: WebSocket', () => {
-  it('refuses upgrades without the token, with a wrong one, from another Host or Origin', async () => {
-    await expect(openSocket('')).rejects.toThrow('HTTP 401');
-    await expect(openSocket('?token=wrong')).rejects.toThrow('HTTP 403');
-    await expect(openSocket(`?token=${server.token}`, { origin: 'http://evil.example' })).rejects.toThrow('HTTP 403');
-    await expect(openSocket(`?token=${server.token}`, { host: 'attacker.example' })).rejects.toThrow('HTTP 403');
-    // The cookie alone does not open the socket: the page must send the token explicitly.
-    await expect(openSocket('', { cookie: `clnrm_studio_${server.port}=${server.token}` })).rejects.toThrow('HTTP 401');
+  it('refuses upgrades without a session key, with an unknown one, from another Host or Origin', async () => {
+    const session = await newSession();
+    await expect(openSocket([])).rejects.toThrow('HTTP 401');
+    await expect(openSocket(['clnrm.studio'])).rejects.toThrow('HTTP 401');
+    await expect(openSocket(sessionProtocols('wrong'))).rejects.toThrow('HTTP 403');
+    // A launch code is not a session key.
+    await expect(openSocket(sessionProtocols(new URL(server.newUrl()).searchParams.get('code')!))).rejects.toThrow('HTTP 403');
+    await expect(openSocket(sessionProtocols(session), { origin: 'http://evil.example' })).rejects.toThrow('HTTP 403');
+    await expect(openSocket(sessionProtocols(session), { host: 'attacker.example' })).rejects.toThrow('HTTP 403');
+    const ws = await openSocket(sessionProtocols(session));
+    expect(ws.protocol).toBe('clnrm.studio');
+    ws.close();
   });
 
   it('runs contract calls round trip, and only contract calls', async () => {
-    const ws = await openSocket(`?token=${server.token}`);
+    const ws = await openSocket(sessionProtocols(await newSession()));
     try {
       const text = formatTraceFile(makeTraces(2, 3, resourceFor('api')), 'otlp-json');
       const added = nextEvent(ws, 'spansAdded');

@@ -1,5 +1,5 @@
-// The browser-mode server: the built UI and the IPC contract (over a WebSocket at /ws) on
-// 127.0.0.1 only, behind a random token. See ./security.ts for who may connect and why.
+// The browser-mode server: the built UI, the launch-code exchange (POST /session) and the IPC
+// contract over a WebSocket at /ws, on 127.0.0.1 only. See ./security.ts for who may connect and why.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -7,11 +7,14 @@ import { WebSocketServer } from 'ws';
 import { StudioError } from '../../../shared/errors';
 import type { StudioHandlers } from '../../../shared/ipc/contract';
 import type { EventHub } from '../events';
-import { checkSite, checkToken, contentSecurityPolicy, cookieName, COMMON_HEADERS, isRefusal, newToken, type Refusal } from './security';
+import { LAUNCH_CODE_PARAM, SESSION_PATH, STUDIO_PROTOCOL } from '../../../shared/ipc/browser-session';
+import { checkSite, COMMON_HEADERS, contentSecurityPolicy, isRefusal, StudioKeys, type Refusal } from './security';
 import { StaticFiles } from './static-files';
 import { MAX_MESSAGE_BYTES, serveSocket } from './ws-endpoint';
 
 export const WS_PATH = '/ws';
+/** A launch-code exchange is a few dozen bytes; anything much longer is not one. */
+const MAX_SESSION_BODY = 1024;
 
 export interface StudioServerOptions {
   handlers: StudioHandlers;
@@ -22,16 +25,15 @@ export interface StudioServerOptions {
   clientScript?: string;
   /** 0 = any free port. */
   port?: number;
-  /** Fixed token (tests); default: 32 random bytes. */
-  token?: string;
   onError?: (error: unknown) => void;
 }
 
 export interface StudioServer {
   readonly port: number;
-  readonly token: string;
-  /** The address to open: http://127.0.0.1:PORT/?token=… */
-  readonly url: string;
+  /** http://127.0.0.1:PORT */
+  readonly origin: string;
+  /** A new address to open, http://127.0.0.1:PORT/?code=…, whose code works once. */
+  newUrl(): string;
   close(): Promise<void>;
 }
 
@@ -59,26 +61,66 @@ function listen(server: Server, port: number): Promise<number> {
   });
 }
 
+/** Reads a small request body; undefined when it is longer than `limit` (the rest is read and dropped). */
+function readBody(req: IncomingMessage, limit: number): Promise<string | undefined> {
+  return new Promise((resolve, reject) => {
+    let body = '';
+    let tooLong = false;
+    req.setEncoding('utf8');
+    req.on('data', (chunk: string) => {
+      if (!tooLong) body += chunk;
+      tooLong ||= body.length > limit;
+    });
+    req.on('end', () => resolve(tooLong ? undefined : body));
+    req.on('error', reject);
+  });
+}
+
+function json(res: ServerResponse, status: number, value: unknown): void {
+  const body = JSON.stringify(value);
+  res.writeHead(status, { ...COMMON_HEADERS, 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(body)) }).end(body);
+}
+
+/** POST /session {"code"} → {"session"}: spends a launch code for a session key. */
+async function exchangeCode(req: IncomingMessage, res: ServerResponse, keys: StudioKeys): Promise<void> {
+  const body = await readBody(req, MAX_SESSION_BODY);
+  let code: unknown;
+  try {
+    code = body === undefined ? undefined : (JSON.parse(body) as { code?: unknown }).code;
+  } catch {
+    code = undefined;
+  }
+  if (typeof code !== 'string' || code === '') return json(res, 400, { error: 'send {"code": "<the code from the link>"} as JSON' });
+  const outcome = keys.exchange(code);
+  if (isRefusal(outcome)) return json(res, outcome.status, { error: outcome.reason });
+  json(res, 200, outcome);
+}
+
 export async function startStudioServer(options: StudioServerOptions): Promise<StudioServer> {
-  const token = options.token ?? newToken();
+  const keys = new StudioKeys();
   const onError = options.onError ?? (() => undefined);
   const files = new StaticFiles(options.rendererDir, options.clientScript);
   let port = 0;
 
   const handleRequest = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const site = checkSite(req, port);
-    if (site) return refuse(res, site);
     const url = new URL(req.url ?? '/', `http://${HOST}:${port}`);
-    const auth = checkToken(req, url, port, token, true);
-    if (isRefusal(auth)) return refuse(res, auth);
+    const exchange = url.pathname === SESSION_PATH;
+    // The exchange answers a secret: only our own page (which always sends Origin on a POST) may ask.
+    const site = checkSite(req, port, exchange);
+    if (exchange) {
+      // The page reads the exchange's answers as JSON, refusals included.
+      if (site) return json(res, site.status, { error: site.reason });
+      if (req.method !== 'POST') return json(res, 405, { error: `${SESSION_PATH} takes a POST` });
+      return exchangeCode(req, res, keys);
+    }
+    if (site) return refuse(res, site);
     if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, { status: 405, reason: 'only GET and HEAD are served' });
     if (url.pathname === WS_PATH) return refuse(res, { status: 400, reason: 'this address takes a WebSocket upgrade' });
+    // The UI's files hold no secret (the same build everyone has): they are served without a key.
     const result = await files.get(url.pathname);
     if (result.kind === 'error') return refuse(res, { status: result.status, reason: result.message });
     const headers: Record<string, string> = { ...COMMON_HEADERS, 'content-type': result.type, 'content-length': String(result.body.length) };
     if (result.html) headers['content-security-policy'] = contentSecurityPolicy(port);
-    // The first visit carries the token in the URL; the page's own asset requests then use the cookie.
-    if (auth.fromQuery) headers['set-cookie'] = `${cookieName(port)}=${token}; HttpOnly; SameSite=Strict; Path=/`;
     res.writeHead(200, headers);
     res.end(req.method === 'HEAD' ? undefined : result.body);
   };
@@ -90,14 +132,14 @@ export async function startStudioServer(options: StudioServerOptions): Promise<S
       else res.destroy();
     });
   });
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES, handleProtocols: () => STUDIO_PROTOCOL });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const site = checkSite(req, port);
     if (site) return refuseUpgrade(socket, site.status, site.reason);
     const url = new URL(req.url ?? '/', `http://${HOST}:${port}`);
     if (url.pathname !== WS_PATH) return refuseUpgrade(socket, 404, `WebSocket is at ${WS_PATH}`);
-    const auth = checkToken(req, url, port, token, false);
-    if (isRefusal(auth)) return refuseUpgrade(socket, auth.status, auth.reason);
+    const auth = keys.checkProtocols(req.headers['sec-websocket-protocol']);
+    if (auth) return refuseUpgrade(socket, auth.status, auth.reason);
     wss.handleUpgrade(req, socket, head, (ws) => serveSocket(ws, options.handlers, options.hub, onError));
   });
 
@@ -105,8 +147,8 @@ export async function startStudioServer(options: StudioServerOptions): Promise<S
   let closing: Promise<void> | undefined;
   return {
     port,
-    token,
-    url: `http://${HOST}:${port}/?token=${token}`,
+    origin: `http://${HOST}:${port}`,
+    newUrl: () => `http://${HOST}:${port}/?${LAUNCH_CODE_PARAM}=${keys.issueCode()}`,
     close() {
       closing ??= new Promise<void>((resolve) => {
         for (const client of wss.clients) client.terminate();

@@ -32,15 +32,21 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function connect(token: string): WebSocketTransport {
-  const origin = `http://127.0.0.1:${server.port}`;
-  transport = createWebSocketTransport(`ws://127.0.0.1:${server.port}/ws?token=${token}`, (url) => new WebSocket(url, { headers: { origin } }) as never);
+/** The page's exchange, as renderer/api/ws-transport.ts does it (Node's fetch sends no Origin: set ours). */
+async function sessionKey(): Promise<string> {
+  const code = new URL(server.newUrl()).searchParams.get('code')!;
+  const response = await fetch(`${server.origin}/session`, { method: 'POST', headers: { origin: server.origin, 'content-type': 'application/json' }, body: JSON.stringify({ code }) });
+  return ((await response.json()) as { session: string }).session;
+}
+
+function connect(session: () => Promise<string>): WebSocketTransport {
+  transport = createWebSocketTransport(`ws://127.0.0.1:${server.port}/ws`, session, (url, protocols) => new WebSocket(url, protocols, { headers: { origin: server.origin } }) as never);
   return transport;
 }
 
 describe('browser transport round trip', () => {
   it('calls the studio and receives live spansAdded events', async () => {
-    const api = createStudioClient(connect(server.token));
+    const api = createStudioClient(connect(sessionKey));
     expect(await api.listTraces({})).toEqual({ traces: [], total: 0 });
     const events: Array<EventPayload<'spansAdded'>> = [];
     const got = new Promise<void>((resolve) =>
@@ -62,11 +68,18 @@ describe('browser transport round trip', () => {
     expect((missing as StudioError).code).toBe('trace.not-found');
   });
 
-  it('fails calls with ipc.unavailable when the socket is refused (wrong token)', async () => {
-    const api = createStudioClient(connect('wrong-token'));
+  it('fails calls with ipc.unavailable when the socket is refused (unknown session)', async () => {
+    const api = createStudioClient(connect(() => Promise.resolve('wrong-session')));
     const error = await api.listTraces({}).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StudioError);
     expect((error as StudioError).code).toBe('ipc.unavailable');
     expect((error as StudioError).message).toMatch(/Cannot connect to the studio/);
+  });
+
+  it('fails calls with the reason when the session cannot be had (a spent link)', async () => {
+    const api = createStudioClient(connect(() => Promise.reject(new Error('The studio refused this link: this link was already used'))));
+    const error = await api.listTraces({}).catch((e: unknown) => e);
+    expect((error as StudioError).code).toBe('ipc.unavailable');
+    expect((error as StudioError).message).toMatch(/already used/);
   });
 });

@@ -98,7 +98,7 @@ export function ServiceMapView({ theme }: { theme: 'light' | 'dark' }) {
       try {
         do {
           again = false;
-          const g = await api.serviceGraph(mapRun ? { runIds: [...mapRun.scenarioRunIds] } : {});
+          const g = await api.serviceGraph(mapRun ? { executionIds: [...mapRun.executionIds] } : {});
           const topology = declared ? await declared : undefined;
           const compared = topology !== undefined && !('code' in topology);
           const mapped = compared ? compareWithDeclared(g.services, g.edges, topology) : observedOnly(g.services, g.edges);

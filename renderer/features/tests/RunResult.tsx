@@ -4,6 +4,7 @@
 // produced has an "Open trace" button.
 import { formatProblem } from '../../../shared/errors';
 import type { EvidenceSpan, Verdict } from '../../../shared/ipc/contract';
+import { runEventText } from './run-event-text';
 import type { RunState } from './store.tests';
 import { tallyChecks } from './check-tally';
 
@@ -37,22 +38,23 @@ function VerdictList({ verdicts, label, onEvidence }: { verdicts: Verdict[]; lab
 
 export function RunResult({
   run,
-  earlierRuns = 0,
   onCancel,
   onEvidence,
   onOpenTrace,
   onShowMap,
+  onShowTraces,
 }: {
   run: RunState;
-  earlierRuns?: number;
   onCancel?: () => void;
   onEvidence?: OnEvidence;
   onOpenTrace?: (traceId: string) => void;
   /** Opens the service map of this run beside the services its test file declares. */
   onShowMap?: () => void;
+  /** Lists every trace of this run (the runner's and the system's) in the Traces view. */
+  onShowTraces?: () => void;
 }) {
   const done = run.finished;
-  const last = run.progress.at(-1);
+  const last = run.events.at(-1);
   const verdict = done === null ? null : done.cancelled ? 'cancelled' : done.passed ? 'passed' : 'failed';
   const { failed, passed, summary, reasons } = tallyChecks(done?.verdicts ?? []);
   return (
@@ -60,7 +62,7 @@ export function RunResult({
       <div className="tests-run-head">
         {verdict === null ? (
           <span className="chip" aria-live="polite">
-            <span className="spinner spinner-inline" aria-hidden="true" /> {last ? `${last.phase}: ${last.message}` : 'starting…'}
+            <span className="spinner spinner-inline" aria-hidden="true" /> {last ? runEventText(last) : 'starting…'}
           </span>
         ) : (
           <span className={'chip ' + (verdict === 'passed' ? 'chip-ok' : 'badge-error')} role="status" aria-label={`Verdict: ${verdict}`}>
@@ -72,12 +74,9 @@ export function RunResult({
             {(done.durationMs / 1000).toFixed(1)} s{summary !== undefined && ` · ${summary}`}
           </span>
         )}
-        <span className="faint mono">{run.runId}</span>
-        {earlierRuns > 0 && (
-          <span className="faint">
-            ({earlierRuns} earlier run{earlierRuns === 1 ? '' : 's'})
-          </span>
-        )}
+        <span className="faint mono" title="Run id: the Traces view's Run id filter and `clnrm traces --run` find this run's traces with it">
+          {run.runId}
+        </span>
         {verdict === null && onCancel && (
           <button className="btn btn-small tests-cancel" onClick={onCancel}>
             Cancel
@@ -100,7 +99,12 @@ export function RunResult({
       )}
       {done && done.traceIds.length > 0 && onOpenTrace && (
         <div className="tests-traces" role="group" aria-label="Traces of this run">
-          {onShowMap && done.scenarioRunIds.length > 0 && (
+          {onShowTraces && (
+            <button className="btn btn-small" onClick={onShowTraces} title="Every trace of this run in the Traces view (filtered by its run id)">
+              All traces of this run
+            </button>
+          )}
+          {onShowMap && done.executionIds.length > 0 && (
             <button className="btn btn-small" onClick={onShowMap} title="This run's services and calls beside the ones the test file declares">
               Service map of this run
             </button>

@@ -1,4 +1,5 @@
-// Tests: open a folder of .clnrm.toml files, validate them, run one and follow its progress.
+// Tests: open a folder of .clnrm.toml files, validate them, run one and follow its progress, and see each
+// file's earlier runs from the store's history.
 // The desktop app picks folders with the system dialog; browser mode (no dialog) types a path,
 // which the studio resolves against the folder it was started in.
 import { useEffect, useState } from 'react';
@@ -8,6 +9,7 @@ import { isDesktop } from '../../api/get-api';
 import { useStudio } from '../../app/store';
 import { EmptyState, ErrorState, Loading } from '../../app/States';
 import { formatProblem } from '../../../shared/errors';
+import { RunHistory, runsOfFile } from './RunHistory';
 import { RunResult } from './RunResult';
 import { TestSource } from './TestSource';
 import type { Validation } from './store.tests';
@@ -26,6 +28,10 @@ function ConnectedTestsView({ api }: { api: StudioApi }) {
   const problem = useStudio((s) => s.testsProblem);
   const validations = useStudio((s) => s.validations);
   const runs = useStudio((s) => s.runs);
+  const runHistory = useStudio((s) => s.runHistory);
+  const loadRunHistory = useStudio((s) => s.loadRunHistory);
+  const setTracesQuery = useStudio((s) => s.setTracesQuery);
+  const setView = useStudio((s) => s.setView);
   const openTestFolder = useStudio((s) => s.openTestFolder);
   const openTestFolderAt = useStudio((s) => s.openTestFolderAt);
   const validateTestFile = useStudio((s) => s.validateTestFile);
@@ -41,7 +47,13 @@ function ConnectedTestsView({ api }: { api: StudioApi }) {
   const runAllTestFiles = useStudio((s) => s.runAllTestFiles);
   useEffect(() => {
     void restoreTestFolder(api);
-  }, [api, restoreTestFolder]);
+    void loadRunHistory(api);
+  }, [api, restoreTestFolder, loadRunHistory]);
+  // The run id finds the runner's own traces and the system's: the Traces view filtered by it.
+  const showRunTraces = (runId: string): void => {
+    setTracesQuery({ runId, offset: 0 });
+    setView('traces');
+  };
 
   return (
     <section className="tests-view" aria-label="Tests">
@@ -97,9 +109,11 @@ function ConnectedTestsView({ api }: { api: StudioApi }) {
       <ul className="tests-list" aria-label="Test files">
         {files.map((f) => {
           const v = validations[f.path];
-          // Newest run only (runs are added in start order); earlier ones are counted.
-          const fileRuns = Object.values(runs).filter((r) => r.file === f.path);
-          const latest = fileRuns.at(-1);
+          // The newest run started here shows live; the stored history lists the others.
+          const latest = Object.values(runs)
+            .filter((r) => r.file === f.path)
+            .at(-1);
+          const earlier = runsOfFile(runHistory, f.path).filter((h) => h.run.id !== latest?.runId);
           const running = latest !== undefined && latest.finished === null;
           return (
             <li key={f.path} className="tests-item" aria-label={f.name}>
@@ -138,13 +152,14 @@ function ConnectedTestsView({ api }: { api: StudioApi }) {
                 <RunResult
                   key={latest.runId}
                   run={latest}
-                  earlierRuns={fileRuns.length - 1}
                   onCancel={() => void cancelTestRun(api, latest.runId)}
                   onEvidence={(label, evidence) => void openEvidence(api, label, evidence)}
                   onOpenTrace={(traceId) => void openTrace(api, traceId)}
-                  onShowMap={() => latest.finished && showRunOnMap({ runId: latest.runId, file: latest.file, scenarioRunIds: latest.finished.scenarioRunIds })}
+                  onShowMap={() => latest.finished && showRunOnMap({ runId: latest.runId, file: latest.file, executionIds: latest.finished.executionIds })}
+                  onShowTraces={() => showRunTraces(latest.runId)}
                 />
               )}
+              <RunHistory entries={earlier} onShowTraces={showRunTraces} />
             </li>
           );
         })}

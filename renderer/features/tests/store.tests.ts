@@ -1,18 +1,27 @@
-// Tests slice: the opened folder, its test files, validation results and run progress.
+// Tests slice: the opened folder, its test files, validation results, the runs started here (their typed
+// run events as they arrive, then the verdict) and the run history the store keeps across restarts.
 import type { StateCreator } from 'zustand';
 import type { CallResponse, EventPayload, StudioApi } from '../../../shared/ipc/contract';
+import type { RunEvent } from '../../../shared/run/events';
 import { toProblem } from '../../../shared/errors';
 import type { Problem } from '../../../shared/errors';
 import type { StudioStore } from '../../app/store';
 
 export type TestFile = CallResponse<'listTestFiles'>['files'][number];
 export type Validation = CallResponse<'validateFile'>;
+export type RunHistoryEntry = CallResponse<'listRuns'>['runs'][number];
 export interface RunState {
   runId: string;
   file: string;
-  progress: EventPayload<'runProgress'>[];
+  /** The run's events so far, the last MAX_RUN_EVENTS of them. */
+  events: RunEvent[];
   finished: EventPayload<'runFinished'> | null;
 }
+
+/** Events kept per run: enough for the progress line and a timeline; a long run drops its oldest. */
+export const MAX_RUN_EVENTS = 500;
+/** Runs of history the Tests view asks for. */
+export const HISTORY_LIMIT = 100;
 
 export interface TestsSlice {
   testFolder: string | null;
@@ -20,11 +29,16 @@ export interface TestsSlice {
   testsProblem: Problem | null;
   validations: Readonly<Record<string, Validation>>;
   runs: Readonly<Record<string, RunState>>;
+  /** Stored runs, newest first (`listRuns`); includes finished runs started here and by `clnrm run`. */
+  runHistory: readonly RunHistoryEntry[];
   /** True while a folder's file list is being read. */
   testsLoading: boolean;
   /** Asks for a folder (the desktop's picker; browser mode uses the studio's working folder) and lists it. */
   openTestFolder(api: StudioApi): Promise<void>;
-  /** Lists a known folder: the demo's examples, or one picked from the desktop menu. */
+  /**
+   * Opens a named folder (typed in browser mode, the demo's examples, one picked from the desktop
+   * menu) through openFolder — which is how it becomes one the studio may read — and lists it.
+   */
   openTestFolderAt(api: StudioApi, folder: string): Promise<void>;
   /** Reopens the folder of the last session (kept in localStorage); a folder gone since is forgotten quietly. */
   restoreTestFolder(api: StudioApi): Promise<void>;
@@ -37,7 +51,9 @@ export interface TestsSlice {
   runTestFile(api: StudioApi, path: string): Promise<void>;
   /** Asks the runner to stop a run; its runFinished event (cancelled) ends it on screen. */
   cancelTestRun(api: StudioApi, runId: string): Promise<void>;
-  onRunProgress(event: EventPayload<'runProgress'>): void;
+  /** Reads the run history from the store (on opening the view, and after each run). */
+  loadRunHistory(api: StudioApi): Promise<void>;
+  onRunEvent(event: RunEvent): void;
   onRunFinished(event: EventPayload<'runFinished'>): void;
 }
 
@@ -66,6 +82,7 @@ export const createTestsSlice: StateCreator<StudioStore, [], [], TestsSlice> = (
   testsProblem: null,
   validations: {},
   runs: {},
+  runHistory: [],
   testsLoading: false,
   async openTestFolder(api) {
     try {
@@ -76,9 +93,10 @@ export const createTestsSlice: StateCreator<StudioStore, [], [], TestsSlice> = (
       set({ testsProblem: toProblem(error) });
     }
   },
-  async openTestFolderAt(api, folder) {
+  async openTestFolderAt(api, typed) {
     set({ testsLoading: true });
     try {
+      const folder = (await api.openFolder({ path: typed })).folder ?? typed;
       const { files } = await api.listTestFiles({ folder });
       set({ testFolder: folder, testFiles: files, testsProblem: null, validations: {}, testsLoading: false });
       remember(folder);
@@ -94,9 +112,10 @@ export const createTestsSlice: StateCreator<StudioStore, [], [], TestsSlice> = (
     if (saved === null || get().testFolder !== null || get().testsLoading) return;
     set({ testsLoading: true });
     try {
-      const { files } = await api.listTestFiles({ folder: saved });
+      const folder = (await api.openFolder({ path: saved })).folder ?? saved;
+      const { files } = await api.listTestFiles({ folder });
       if (get().testFolder === null) {
-        set({ testFolder: saved, testFiles: files, validations: {} });
+        set({ testFolder: folder, testFiles: files, validations: {} });
         void get().validateAllTestFiles(api);
       }
     } catch {
@@ -135,7 +154,7 @@ export const createTestsSlice: StateCreator<StudioStore, [], [], TestsSlice> = (
   async runTestFile(api, path) {
     try {
       const { runId } = await api.runTest({ path });
-      set((s) => ({ runs: { ...s.runs, [runId]: { runId, file: path, progress: [], finished: null } } }));
+      set((s) => ({ runs: { ...s.runs, [runId]: { runId, file: path, events: s.runs[runId]?.events ?? [], finished: null } } }));
     } catch (error) {
       set({ testsProblem: toProblem(error) });
     }
@@ -148,14 +167,24 @@ export const createTestsSlice: StateCreator<StudioStore, [], [], TestsSlice> = (
       set({ testsProblem: toProblem(error) });
     }
   },
-  onRunProgress: (e) =>
+  async loadRunHistory(api) {
+    try {
+      const { runs } = await api.listRuns({ limit: HISTORY_LIMIT });
+      set({ runHistory: runs });
+    } catch (error) {
+      set({ testsProblem: toProblem(error) });
+    }
+  },
+  onRunEvent: (e) =>
     set((s) => {
-      const run = s.runs[e.runId] ?? { runId: e.runId, file: e.file, progress: [], finished: null };
-      return { runs: { ...s.runs, [e.runId]: { ...run, progress: [...run.progress, e] } } };
+      // Events can arrive before runTest's answer names the file: keep them until it does.
+      const run = s.runs[e.runId] ?? { runId: e.runId, file: e.type === 'test-started' ? e.file : '', events: [], finished: null };
+      const events = run.events.length >= MAX_RUN_EVENTS ? [...run.events.slice(1), e] : [...run.events, e];
+      return { runs: { ...s.runs, [e.runId]: { ...run, events } } };
     }),
   onRunFinished: (e) =>
     set((s) => {
-      const run = s.runs[e.runId] ?? { runId: e.runId, file: e.file, progress: [], finished: null };
-      return { runs: { ...s.runs, [e.runId]: { ...run, finished: e } } };
+      const run = s.runs[e.runId] ?? { runId: e.runId, file: e.file, events: [], finished: null };
+      return { runs: { ...s.runs, [e.runId]: { ...run, file: e.file, finished: e } } };
     }),
 });

@@ -116,7 +116,7 @@ function ConnectedTracesView({ api, theme }: { api: StudioApi; theme: 'light' | 
         />
         <DurationField label="Minimum duration in ms" placeholder="Min ms" text={durationText.min} problem={duration.problems.min} onChange={(min) => setDuration({ ...durationText, min })} />
         <DurationField label="Maximum duration in ms" placeholder="Max ms" text={durationText.max} problem={duration.problems.max} onChange={(max) => setDuration({ ...durationText, max })} />
-        <FilterText className="run" label="Run id" placeholder="Run id" value={query.runId} onChange={(runId) => setQuery({ runId })} />
+        <FilterText className="run" label="Run id" placeholder="Run id" value={query.runId} onChange={(runId) => setQuery({ runId: runId?.toLowerCase() })} />
         <select className="input" aria-label="Status" value={query.status ?? 'any'} onChange={(e) => setQuery({ status: e.target.value as 'any' })}>
           <option value="any">Any status</option>
           <option value="error">With errors</option>

@@ -1,0 +1,64 @@
+// The stored runs of one test file, newest first: each run's id (the one the Traces view's Run id filter
+// and `clnrm traces --run` take), when it started, its verdict, counts and commit, and each execution.
+// Read from the store's history (`listRuns`), so it survives a reload or a restart of the studio.
+import type { RunHistoryEntry } from './store.tests';
+
+function when(ms: number): string {
+  return new Date(ms).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
+}
+
+function took(start: number, end: number | undefined): string {
+  return end === undefined ? '' : ` · ${((end - start) / 1000).toFixed(1)} s`;
+}
+
+/** Runs that executed `file` (a path as listTestFiles gives it). */
+export function runsOfFile(history: readonly RunHistoryEntry[], file: string): RunHistoryEntry[] {
+  return history.filter((h) => h.run.files.includes(file) || h.executions.some((e) => e.testFile === file));
+}
+
+export function RunHistory({ entries, onShowTraces }: { entries: readonly RunHistoryEntry[]; onShowTraces: (runId: string) => void }) {
+  if (entries.length === 0) return null;
+  return (
+    <details className="tests-history">
+      <summary>
+        {entries.length} earlier run{entries.length === 1 ? '' : 's'}
+      </summary>
+      <ul className="tests-history-list" aria-label="Run history">
+        {entries.map(({ run, executions }) => {
+          const verdict = run.verdict ?? (run.endedAt === undefined ? 'running' : 'unknown');
+          return (
+            <li key={run.id} aria-label={`Run ${run.id}`}>
+              <div className="tests-run-head">
+                <span className={'chip ' + (verdict === 'passed' ? 'chip-ok' : verdict === 'running' ? '' : 'badge-error')}>{verdict}</span>
+                <span className="muted">
+                  {when(run.startedAt)}
+                  {took(run.startedAt, run.endedAt)} · {run.origin}
+                  {run.commit ? ` · ${run.commit.slice(0, 8)}` : ''}
+                </span>
+                <span className="faint mono" title="Run id">
+                  {run.id}
+                </span>
+                <button className="btn btn-small" onClick={() => onShowTraces(run.id)} title="Every trace of this run in the Traces view">
+                  Traces
+                </button>
+              </div>
+              <ul className="tests-verdicts">
+                {executions.map((e) => (
+                  <li key={e.id} className={e.verdict === 'passed' ? 'is-pass' : 'is-fail'}>
+                    <span aria-label={e.verdict ?? 'running'}>{e.verdict === 'passed' ? '✓' : e.verdict ? '✗' : '…'}</span> <strong>{e.testName}</strong>{' '}
+                    <span className="muted">
+                      {e.scenario}
+                      {e.iteration > 1 ? ` #${e.iteration}` : ''} · {e.verdict ?? 'running'}
+                      {e.failedExpectations > 0 ? ` · ${e.failedExpectations} failed check${e.failedExpectations === 1 ? '' : 's'}` : ''}
+                      {e.failedSteps > 0 ? ` · ${e.failedSteps} failed step${e.failedSteps === 1 ? '' : 's'}` : ''}
+                    </span>
+                  </li>
+                ))}
+              </ul>
+            </li>
+          );
+        })}
+      </ul>
+    </details>
+  );
+}
