@@ -91,6 +91,7 @@ describe('tests slice: a folder is validated as it opens, and runs all at once',
   it('validates every file after listing, warnings included', async () => {
     const warning = { code: 'toml.unknown-key' as const, message: 'unknown key "atrs" (did you mean "attrs"?)', line: 7, column: 1 };
     const api = fakeApi({
+      openFolder: async ({ path }: { path: string }) => ({ folder: path }),
       listTestFiles: async () => ({ files: [file('a'), file('b')] }),
       validateFile: async ({ path }: { path: string }) => ({ ok: true, problems: [], warnings: path.includes('/b.') ? [warning] : [] }),
     });
