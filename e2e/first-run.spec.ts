@@ -51,8 +51,10 @@ test('an empty store offers the demo; loading it shows real traces and leads to 
   await item.getByRole('button', { name: 'Validate' }).click();
   await expect(item.getByText('valid', { exact: true })).toBeVisible();
 
-  // A reload keeps the traces and no longer offers the demo.
+  // A reload keeps the place (the Tests view with that folder), the traces, and no longer offers the demo.
   await page.reload();
+  await expect(page.getByRole('region', { name: 'Tests' }).getByRole('listitem', { name: 'demo-read-through' })).toBeVisible();
+  await nav(page, 'Traces').click();
   await expect(traceRows(page)).toHaveCount(Number(traces));
   await expect(page.getByRole('region', { name: 'Get started' })).toHaveCount(0);
   expect(errors).toEqual([]);

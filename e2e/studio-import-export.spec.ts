@@ -67,7 +67,7 @@ test('the recorded demo traces import, the service map shows their dependencies,
 
   const errors = await openStudio(page, studio);
   await page.getByLabel('Trace files to import').setInputFiles(sampleFiles.map((f) => join(SAMPLES, f)));
-  await expect(page.getByRole('status').filter({ hasText: /^Imported/ })).toHaveText(`Imported ${expected.spans} spans in ${expected.traces} traces`);
+  await expect(page.getByRole('status').filter({ hasText: /^Imported/ })).toHaveText(`Imported ${expected.spans} new, 0 already stored (${expected.traces} traces)`);
   await expect(traceRows(page)).toHaveCount(expected.traces);
   await expect(page.getByRole('region', { name: 'Traces' }).getByText(`${expected.traces} matching`)).toBeVisible();
 
@@ -112,7 +112,7 @@ test('the recorded demo traces import, the service map shows their dependencies,
   try {
     const otherErrors = await openStudio(other, second);
     await dropFiles(other, [{ name: download.suggestedFilename(), text: exported }]);
-    await expect(other.getByRole('status').filter({ hasText: /^Imported/ })).toHaveText(`Imported ${topSpans} spans in 1 trace`);
+    await expect(other.getByRole('status').filter({ hasText: /^Imported/ })).toHaveText(`Imported ${topSpans} new, 0 already stored (1 trace)`);
     await expect(traceRows(other)).toHaveCount(1);
     await traceRows(other).first().click();
     await expect(other.getByTitle('Trace id', { exact: true })).toHaveText(traceId);

@@ -2,6 +2,7 @@
 // development only, developer tools, zoom, theme), Help. Import and Export run through the same
 // contract handlers the page uses, so their results show up in the page like any other import.
 import { app, BrowserWindow, dialog, Menu, nativeTheme, shell, type MenuItemConstructorOptions } from 'electron';
+import { formatProblem } from '../../shared/errors';
 import { formatTraceFile } from '../../shared/otlp';
 import { writeFileAtomic } from '../spec';
 import type { StudioBackend } from '../studio/backend';
@@ -44,11 +45,12 @@ async function importTraces(ctx: MenuContext): Promise<void> {
     await ctx.backend.paths.allowFiles(picked.filePaths);
     const result = await ctx.backend.handlers.importFiles({ paths: picked.filePaths });
     const spans = result.imported.reduce((n, f) => n + f.spanCount, 0);
-    const problems = result.problems.map((p) => `${p.file ?? ''}: ${p.message}`).join('\n');
+    const stored = result.imported.reduce((n, f) => n + f.duplicates, 0);
+    const problems = result.problems.map(formatProblem).join('\n');
     await dialog.showMessageBox(window, {
       type: result.problems.length > 0 ? 'warning' : 'info',
       title: 'Import',
-      message: `Imported ${spans} spans from ${result.imported.length} of ${picked.filePaths.length} files.`,
+      message: `Imported ${spans} new, ${stored} already stored, from ${result.imported.length} of ${picked.filePaths.length} files.`,
       ...(problems ? { detail: problems } : {}),
     });
   } catch (error) {

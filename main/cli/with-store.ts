@@ -33,3 +33,9 @@ export function normaliseTraceId(value: string): string | undefined {
   const id = value.trim().toLowerCase();
   return /^[0-9a-f]{32}$/.test(id) ? id : undefined;
 }
+
+/** A whole or short trace id (4 to 32 hex characters, as the studio shows 8), lowercased; else undefined. */
+export function normaliseTraceIdPrefix(value: string): string | undefined {
+  const id = value.trim().toLowerCase();
+  return /^[0-9a-f]{4,32}$/.test(id) ? id : undefined;
+}

@@ -49,4 +49,27 @@ describe('summaryLines', () => {
       '2 test(s): 1 passed, 0 failed, 1 errors, 0 skipped in 2.0s',
     ]);
   });
+
+  it('gives every determinism verdict, passed ones too: iterations, hashes, where they differed', () => {
+    const same = { iterations: 3, hashes: ['aaaaaaaaaaaaaaaa', 'aaaaaaaaaaaaaaaa', 'aaaaaaaaaaaaaaaa'], passed: true, differences: [] };
+    const differs = {
+      iterations: 2,
+      hashes: ['aaaaaaaaaaaaaaaa', 'bbbbbbbbbbbbbbbb'],
+      passed: false,
+      differingIteration: 2,
+      differences: [{ kind: 'attribute', path: 'POST /orders > attr order.id', message: '"1" vs "2"' }],
+    } as unknown as NonNullable<TestResult['determinism']>[number];
+    const steady: TestResult = { ...result, name: 'steady', determinism: [same] };
+    const flaky: TestResult = { ...result, name: 'flaky', verdict: 'failed', determinism: [differs] };
+    const lines = summaryLines({ runId: 'r', startedAt: '', durationMs: 1000, passed: 1, failed: 1, errors: 0, skipped: 0, tests: [steady, flaky] });
+    expect(lines).toContain('    determinism: iteration 2 differs from iteration 1 (normalized trace hash bbbbbbbbbbbbbbbb vs aaaaaaaaaaaaaaaa):');
+    expect(lines).toContain('      POST /orders > attr order.id: "1" vs "2"');
+    expect(lines.slice(lines.indexOf('Determinism:'))).toEqual([
+      'Determinism:',
+      '✓ steady: 3 iterations, identical normalized traces (hash aaaaaaaaaaaa)',
+      '✗ flaky: 2 iterations; iteration 2 differs from iteration 1 (hash bbbbbbbbbbbb vs aaaaaaaaaaaa), 1 difference',
+      '',
+      '2 test(s): 1 passed, 1 failed, 0 errors, 0 skipped in 1.0s',
+    ]);
+  });
 });

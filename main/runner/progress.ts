@@ -3,7 +3,7 @@
 // with each failure's reasons.
 import { formatProblem } from '../../shared/errors';
 import type { RunEvent } from '../../shared/run';
-import { failureLines } from './reports';
+import { determinismLine, failureLines } from './reports';
 import { suiteLines } from './suite-report';
 import type { RunSummary } from './types';
 
@@ -95,6 +95,10 @@ export function summaryLines(summary: RunSummary): string[] {
     lines.push(`${MARK[t.verdict]} ${t.name} (${t.file}) — ${t.verdict}`);
     for (const line of failureLines(t)) lines.push(`    ${line}`);
   }
+  // The verdict of every [determinism] check, passed ones too: "it was deterministic" is a result.
+  const checked = summary.tests.filter((t) => (t.determinism ?? []).length > 0);
+  if (checked.length > 0) lines.push('', 'Determinism:');
+  for (const t of checked) for (const d of t.determinism!) lines.push(`${d.passed ? MARK.passed : MARK.failed} ${t.name}: ${determinismLine(d)}`);
   lines.push(
     '',
     `${summary.tests.length} test(s): ${summary.passed} passed, ${summary.failed} failed, ${summary.errors} errors, ${summary.skipped} skipped in ${secs(summary.durationMs)}`,

@@ -8,7 +8,7 @@ import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { formatProblem } from '../../shared/errors';
 import type { TestFile } from '../../shared/spec';
 import { suiteTestsuite } from './suite-report';
-import type { RunSummary, ScenarioExecution, TestResult } from './types';
+import type { DeterminismResult, RunSummary, ScenarioExecution, TestResult } from './types';
 
 const MAX_EVIDENCE_SHOWN = 5;
 const MAX_DIFFS_SHOWN = 8;
@@ -33,6 +33,22 @@ export function executionFailureLines(execution: ScenarioExecution): string[] {
   return lines;
 }
 
+/** A determinism check in one line: how many iterations, their hashes, whether and where they differed. */
+export function determinismLine(d: DeterminismResult): string {
+  const short = (hash: string | undefined) => (hash ?? '?').slice(0, 12);
+  if (d.passed) return `${d.iterations} iterations, identical normalized traces (hash ${short(d.hashes[0])})`;
+  const i = d.differingIteration ?? 0;
+  const n = d.differences.length;
+  return `${d.iterations} iterations; iteration ${i} differs from iteration 1 (hash ${short(d.hashes[i - 1])} vs ${short(d.hashes[0])}), ${n} difference${n === 1 ? '' : 's'}`;
+}
+
+/** The first differences of a failed determinism check, `path: what differed`. */
+export function determinismDifferences(d: DeterminismResult, max = MAX_DIFFS_SHOWN): string[] {
+  const lines = d.differences.slice(0, max).map((diff) => `${diff.path}: ${diff.message}`);
+  if (d.differences.length > max) lines.push(`… ${d.differences.length - max} more differences`);
+  return lines;
+}
+
 /** Why a test did not pass: its problems, each execution's reasons, determinism differences. */
 export function failureLines(result: TestResult): string[] {
   const lines = result.problems.map((p) => (result.verdict === 'skipped' ? p.message : `error: ${formatProblem(p)}`));
@@ -45,8 +61,7 @@ export function failureLines(result: TestResult): string[] {
     if (d.passed) continue;
     const i = d.differingIteration!;
     lines.push(`determinism: iteration ${i} differs from iteration 1 (normalized trace hash ${d.hashes[i - 1]} vs ${d.hashes[0]}):`);
-    for (const diff of d.differences.slice(0, MAX_DIFFS_SHOWN)) lines.push(`  ${diff.path}: ${diff.message}`);
-    if (d.differences.length > MAX_DIFFS_SHOWN) lines.push(`  … ${d.differences.length - MAX_DIFFS_SHOWN} more differences`);
+    for (const line of determinismDifferences(d)) lines.push(`  ${line}`);
   }
   return lines;
 }

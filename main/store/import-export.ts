@@ -15,7 +15,10 @@ export interface ImportResult {
   imported: number;
   /** Spans skipped because the store already had them (same trace and span id). */
   duplicates: number;
+  /** Traces that received new spans. */
   traces: number;
+  /** Every trace the file holds (new or already stored). */
+  traceIds: string[];
   warnings: Problem[];
 }
 
@@ -35,7 +38,15 @@ export async function importFile(store: TraceStore, path: string): Promise<Impor
     if (error instanceof StudioError) throw error;
     throw new StudioError({ code: 'io.read', message: `Cannot read ${path}: ${(error as Error).message}`, file: path });
   }
-  const parsed = parseTraceFile(text, path);
+  return importText(store, text, path);
+}
+
+/**
+ * Parses one trace file's text and stores the spans the store does not hold yet (same trace and
+ * span id); `file` names it in results and problems. The CLI and the studio both import through here.
+ */
+export async function importText(store: TraceStore, text: string, file: string): Promise<ImportResult> {
+  const parsed = parseTraceFile(text, file);
   const known = await store.storedSpanKeys([...new Set(parsed.spans.map((s) => s.traceId))]);
   const fresh: Span[] = [];
   const inFile = new Set<string>();
@@ -51,11 +62,12 @@ export async function importFile(store: TraceStore, path: string): Promise<Impor
   for (let i = 0; i < fresh.length; i += BATCH) store.ingest(fresh.slice(i, i + BATCH));
   store.flush();
   return {
-    file: path,
+    file,
     format: parsed.format,
     imported: fresh.length,
     duplicates,
     traces: new Set(fresh.map((s) => s.traceId)).size,
+    traceIds: [...new Set(parsed.spans.map((s) => s.traceId))],
     warnings: parsed.warnings,
   };
 }

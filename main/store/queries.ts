@@ -9,6 +9,8 @@ import { attributeFragments, attributeNeedles } from './schema';
 export interface TraceFilter {
   service?: string;
   spanName?: string;
+  /** Some span's name contains this text, in any case ("memdb" finds memdb.select). */
+  spanNameContains?: string;
   attribute?: { key: string; value: string };
   /** Trace duration bounds in milliseconds. */
   minDurationMs?: number;
@@ -109,6 +111,8 @@ function traceMatchConditions(filter: TraceFilter, values: DuckDBValue[]): strin
   };
   if (filter.service !== undefined) any('service = ?', filter.service);
   if (filter.spanName !== undefined) any('name = ?', filter.spanName);
+  // strpos, not LIKE: % and _ in what the user typed are plain characters.
+  if (filter.spanNameContains !== undefined) any('strpos(lower(name), lower(?)) > 0', filter.spanNameContains);
   if (filter.status !== undefined) any('status_code = ?', filter.status);
   if (filter.withoutErrors) parts.push(`NOT bool_or(status_code = 'error')`);
   if (filter.attribute !== undefined) {

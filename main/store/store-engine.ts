@@ -234,6 +234,12 @@ export class StoreEngine {
     return rows.map((r) => String(r.k));
   }
 
+  /** Up to `limit` stored trace ids that start with `prefix` (lowercase hex), in id order. */
+  async traceIdsStartingWith(prefix: string, limit: number): Promise<string[]> {
+    const rows = (await this.reader.runAndReadAll(`SELECT DISTINCT trace_id FROM spans WHERE starts_with(trace_id, ?) ORDER BY trace_id LIMIT ?`, [prefix, limit])).getRowObjectsJS();
+    return rows.map((r) => String(r.trace_id));
+  }
+
   async clear(): Promise<void> {
     await this.reader.run('DELETE FROM spans');
   }
@@ -317,6 +323,7 @@ export const ENGINE_CALLS = [
   'getTrace',
   'getSpans',
   'storedSpanKeys',
+  'traceIdsStartingWith',
   'clear',
   'prune',
 ] as const;

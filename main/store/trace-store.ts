@@ -13,7 +13,7 @@ import type { ContainerStatsRow, ExecutionRecord, RunQuery, RunRecord } from '..
 import type { RunHistoryEntry } from './history';
 import { OriginRegistry } from './origins';
 import type { SpanWire } from '../../shared/otlp';
-import { exportTraces, importFile, type ImportResult } from './import-export';
+import { exportTraces, importFile, importText, type ImportResult } from './import-export';
 import { Subscriptions, type SpanListener, type SubscribeOptions } from './subscriptions';
 
 export interface StoreOptions {
@@ -217,9 +217,22 @@ export class TraceStore {
     return new Set(await (await this.ready()).call('storedSpanKeys', traceIds));
   }
 
+  /**
+   * The trace a short id names (the 8 characters the UI shows, or any 4 to 32 hex characters):
+   * every stored id starting with it, at most `limit` (one means it is unambiguous).
+   */
+  async tracesWithIdPrefix(prefix: string, limit = 10): Promise<string[]> {
+    return (await this.ready()).call('traceIdsStartingWith', prefix.toLowerCase(), limit);
+  }
+
   /** Reads a trace file (any supported format) into the store, skipping spans it already has. */
   importFile(path: string): Promise<ImportResult> {
     return importFile(this, path);
+  }
+
+  /** The same for a file's text (browser mode sends contents, not paths); `file` names it. */
+  importText(text: string, file: string): Promise<ImportResult> {
+    return importText(this, text, file);
   }
 
   /** OTLP JSON (or JSON Lines) of the given traces, or of everything; re-imports identically. */

@@ -65,6 +65,10 @@ describe('studio handlers against a real store', () => {
       files: [{ name: '../../etc/three.json', text: formatTraceFile(apiTrace(3, 1_700_000_002_000), 'otlp-json') }],
     });
     expect(byText.imported[0]).toMatchObject({ file: 'three.json', spanCount: 2 });
+    // The same file again adds nothing: deduplicated exactly as `clnrm import` does.
+    const again = await ok<{ imported: Array<{ spanCount: number; duplicates: number; traceIds: string[] }> }>('importFiles', { paths: ['two.json'] });
+    expect(again.imported[0]).toMatchObject({ spanCount: 0, duplicates: 4 });
+    expect(again.imported[0]!.traceIds).toHaveLength(2);
 
     const list = await ok<{ traces: Array<{ traceId: string; rootName: string; services: string[]; errorCount: number }>; total: number }>('listTraces', {});
     expect(list.total).toBe(3);
@@ -72,6 +76,10 @@ describe('studio handlers against a real store', () => {
     expect(list.traces[0]).toMatchObject({ rootName: 'GET /items', services: ['api', 'db'] });
     const errors = await ok<{ traces: Array<{ traceId: string }> }>('listTraces', { status: 'error', sort: 'oldest' });
     expect(errors.traces.map((t) => t.traceId)).toEqual([hexId(2, 32)]);
+    // "Operation contains": part of a span name, in any case; % and _ are plain characters.
+    expect((await ok<{ total: number }>('listTraces', { spanName: 'select' })).total).toBe(3);
+    expect((await ok<{ total: number }>('listTraces', { spanName: 'ITEMS' })).total).toBe(3);
+    expect((await ok<{ total: number }>('listTraces', { spanName: 'GET%' })).total).toBe(0);
     const page = await ok<{ traces: Array<{ traceId: string }>; total: number }>('listTraces', { sort: 'oldest', limit: 1, offset: 1 });
     expect(page).toMatchObject({ total: 3, traces: [{ traceId: hexId(2, 32) }] });
 
@@ -157,6 +165,13 @@ describe('studio handlers against a real store', () => {
     const broken = await ok<{ ok: boolean; problems: Array<{ code: string; line?: number }> }>('validateFile', { path: 'tests/nested/broken.clnrm.toml' });
     expect(broken.ok).toBe(false);
     expect(broken.problems[0]).toMatchObject({ code: 'toml.syntax', line: 1 });
+
+    // The source, to show with its problems marked; never a file that is not a .toml test file.
+    expect(await ok('readTestFile', { path: 'tests/nested/broken.clnrm.toml' })).toEqual({ path: join(dir, 'tests/nested/broken.clnrm.toml'), text: '[meta\nname = 1\n' });
+    const other = await call('readTestFile', { path: 'tests/notes.txt' });
+    expect(!other.ok && other.error.code).toBe('io.read');
+    const gone = await call('readTestFile', { path: 'tests/gone.clnrm.toml' });
+    expect(!gone.ok && gone.error.message).toMatch(/No such file/);
   });
 
   it('reads the topology a test file declares, and says why when the file is broken', async () => {

@@ -6,7 +6,7 @@ import { StudioError } from '../../shared/errors';
 import type { CallArgs, CallResponse, StudioHandlers } from '../../shared/ipc/contract';
 import type { TraceStore } from '../store';
 import { loadDemo } from './demo';
-import { listTestFiles, openFolder, testTopology, validateFile, type FolderPicker } from './test-files';
+import { listTestFiles, openFolder, readTestFile, testTopology, validateFile, type FolderPicker } from './test-files';
 import { exportTraces, importTraceFiles } from './trace-files';
 import { clearAll, getTrace, listRuns, listTraces, serviceGraph } from './trace-queries';
 import type { UserPaths } from './user-paths';
@@ -44,6 +44,7 @@ export function createStudioHandlers(deps: HandlerDeps): StudioHandlers {
     importFiles: (q) => importTraceFiles(store, q, paths),
     exportTraces: (q) => exportTraces(store, q),
     clearAll: () => clearAll(store),
+    findTraceIds: async ({ prefix }) => ({ traceIds: await store.tracesWithIdPrefix(prefix, 10) }),
     storeStatus: async () => {
       const { total } = await store.listTraces({ limit: 1 });
       return { empty: total === 0, traceCount: total, receiver: deps.receiver ?? {} };
@@ -54,6 +55,7 @@ export function createStudioHandlers(deps: HandlerDeps): StudioHandlers {
     },
     openFolder: (q) => openFolder(q, paths, deps.pickFolder),
     listTestFiles: (q) => listTestFiles(q, paths),
+    readTestFile: (q) => readTestFile(q, paths),
     validateFile: (q) => validateFile(q, paths, env),
     testTopology: (q) => testTopology(q, paths, env),
     runTest: async (q) => deps.runner.start({ ...q, path: await paths.check(q.path, 'The test file') }),

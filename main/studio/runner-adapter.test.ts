@@ -51,6 +51,21 @@ describe('runOutcome', () => {
     expect(result.verdicts.map((v) => v.kind)).toEqual(['test', 'expectation', 'expectation']);
   });
 
+  it('adds the [determinism] verdict as a check: iterations, hashes and the first differences', async () => {
+    store = await openStore({ inMemory: true });
+    const run = summary([]);
+    const differs = { iterations: 2, hashes: ['a'.repeat(64), 'b'.repeat(64)], passed: false, differingIteration: 2, differences: [{ kind: 'attribute', path: 'api > attr id', message: '"1" vs "2"' }] };
+    const withDeterminism = { ...run, tests: [{ ...run.tests[0]!, determinism: [differs] as unknown as NonNullable<RunSummary['tests'][number]['determinism']> }] };
+    const result = await runOutcome(withDeterminism, store);
+    expect(result.verdicts.at(-1)).toEqual({
+      name: 'determinism',
+      kind: 'determinism',
+      passed: false,
+      message: '2 iterations; iteration 2 differs from iteration 1 (hash bbbbbbbbbbbb vs aaaaaaaaaaaa), 1 difference; api > attr id: "1" vs "2"',
+      evidence: [],
+    });
+  });
+
   it('asks the stored traces of the run for ids the memory index no longer holds', async () => {
     const span = makeSpan({ trace: 7, span: 8, name: 'db.query', resource: tagged('exec-9') });
     const asked: string[] = [];

@@ -6,6 +6,7 @@
 import { MAX_EVIDENCE_PER_VERDICT, MAX_RUN_EXECUTIONS, MAX_RUN_TRACES, type EvidenceSpan, type Verdict } from '../../shared/ipc/contract';
 import type { Span } from '../../shared/model';
 import type { RunSummary, ScenarioExecution } from '../runner';
+import { determinismDifferences, determinismLine } from '../runner/reports';
 
 /** What the adapter reads from the store (a TraceStore satisfies it). */
 export interface EvidenceStore {
@@ -77,6 +78,10 @@ export async function runOutcome(summary: RunSummary, store: EvidenceStore): Pro
       for (const e of execution.expectations) {
         verdicts.push({ name: `${where} › ${e.expectation}`, kind: 'expectation', passed: e.passed, message: e.message, evidence: evidenceOf(e.spans, located.spans, execution.spanNames) });
       }
+    }
+    for (const d of test.determinism ?? []) {
+      const message = [determinismLine(d), ...(d.passed ? [] : determinismDifferences(d, 3))].join('; ');
+      verdicts.push({ name: 'determinism', kind: 'determinism', passed: d.passed, message, evidence: [] });
     }
   }
   return { verdicts, traceIds: [...traceIds], executionIds };

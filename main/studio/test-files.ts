@@ -1,7 +1,7 @@
 // The contract's test-file calls: choosing a folder, listing its `*.clnrm.toml` files and
 // validating one, on top of main/spec (find, load + parse). Every path goes through UserPaths:
 // opening a folder is how one becomes the user's; everything else must lie inside one.
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { StudioError } from '../../shared/errors';
 import type { CallArgs, CallResponse } from '../../shared/ipc/contract';
@@ -45,6 +45,19 @@ export async function listTestFiles({ folder }: CallArgs<'listTestFiles'>, paths
     files.push({ path, name: basename(path).replace(/\.clnrm\.toml$/, ''), sizeBytes: s.size, modifiedMs: Math.round(s.mtimeMs) });
   }
   return { files };
+}
+
+/** Largest test file whose source the studio shows (real ones are a few KB). */
+const MAX_SOURCE_BYTES = 1024 * 1024;
+
+/** A test file's text, inside the user's folders; anything but a `.toml` file is refused. */
+export async function readTestFile({ path }: CallArgs<'readTestFile'>, paths: UserPaths): Promise<CallResponse<'readTestFile'>> {
+  const file = await paths.check(path, 'The test file');
+  if (!file.endsWith('.toml')) throw new StudioError({ code: 'io.read', message: `${file} is not a .toml test file; only test files are shown here.`, file });
+  const info = await stat(file).catch(() => undefined);
+  if (!info?.isFile()) throw new StudioError({ code: 'io.read', message: `No such file: ${file} (moved or deleted? reopen the folder)`, file });
+  if (info.size > MAX_SOURCE_BYTES) throw new StudioError({ code: 'io.read', message: `${file} is ${info.size} bytes; sources over ${MAX_SOURCE_BYTES} bytes are not shown (open it in an editor).`, file });
+  return { path: file, text: await readFile(file, 'utf8') };
 }
 
 export async function validateFile({ path }: CallArgs<'validateFile'>, paths: UserPaths, env: Record<string, string | undefined>): Promise<CallResponse<'validateFile'>> {

@@ -6,7 +6,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { StudioError, toProblem, type Problem } from '../../shared/errors';
 import type { CallArgs, CallResponse } from '../../shared/ipc/contract';
-import { formatTraceFile, parseTraceFile } from '../../shared/otlp';
+import { formatTraceFile } from '../../shared/otlp';
 import type { TraceStore } from '../store';
 import type { UserPaths } from './user-paths';
 
@@ -15,11 +15,10 @@ export const MAX_TRACE_FILE_BYTES = 512 * 1024 * 1024;
 
 type Imported = CallResponse<'importFiles'>['imported'][number];
 
-function importText(store: TraceStore, text: string, file: string): Imported {
-  const parsed = parseTraceFile(text, file);
-  store.ingest(parsed.spans);
-  const traceIds = [...new Set(parsed.spans.map((s) => s.traceId))];
-  return { file, format: parsed.format, spanCount: parsed.spans.length, traceIds, warnings: parsed.warnings.map(plainProblem) };
+/** Deduplicates exactly as `clnrm import` does (the store's importText): spans already stored are counted, not added. */
+async function importText(store: TraceStore, text: string, file: string): Promise<Imported> {
+  const result = await store.importText(text, file);
+  return { file, format: result.format, spanCount: result.imported, duplicates: result.duplicates, traceIds: result.traceIds, warnings: result.warnings.map(plainProblem) };
 }
 
 /** Problems cross the contract as plain objects (no class instances, no undefined fields). */
@@ -51,7 +50,7 @@ export async function importTraceFiles(store: TraceStore, request: CallArgs<'imp
   for (const given of request.paths ?? []) {
     const path = paths.resolve(given);
     try {
-      imported.push(importText(store, await readTraceFile(await paths.check(given, 'The trace file')), path));
+      imported.push(await importText(store, await readTraceFile(await paths.check(given, 'The trace file')), path));
     } catch (error) {
       problems.push(plainProblem({ file: path, ...toProblem(error) }));
     }
@@ -61,7 +60,7 @@ export async function importTraceFiles(store: TraceStore, request: CallArgs<'imp
     const label = basename(name);
     try {
       if (text.length > MAX_TRACE_FILE_BYTES) throw new StudioError({ code: 'io.read', message: `${label} is larger than ${MAX_TRACE_FILE_BYTES} bytes`, file: label });
-      imported.push(importText(store, text, label));
+      imported.push(await importText(store, text, label));
     } catch (error) {
       problems.push(plainProblem({ file: label, ...toProblem(error) }));
     }

@@ -20,7 +20,7 @@ const MAX_INTERSECT = 100_000;
 function storeQuery(q: TraceQuery): ListTracesQuery {
   const out: ListTracesQuery = { ...SORTS[q.sort], limit: q.limit, offset: q.offset };
   if (q.service !== undefined) out.service = q.service;
-  if (q.spanName !== undefined) out.spanName = q.spanName;
+  if (q.spanName !== undefined) out.spanNameContains = q.spanName;
   if (q.minDurationMs !== undefined) out.minDurationMs = q.minDurationMs;
   if (q.maxDurationMs !== undefined) out.maxDurationMs = q.maxDurationMs;
   if (q.status === 'no-errors') out.withoutErrors = true;

@@ -1,15 +1,14 @@
 // Command palette (Ctrl/Cmd+K): every action of the shell and the open trace by name, filtered as
-// you type, run with Enter. Also the place that lists the keyboard shortcuts.
+// you type, run with Enter; and jumps to what the text names (palette-jumps.ts): a trace by its
+// short id, a span, a service, an operation, a test file. Also lists the keyboard shortcuts.
 import { useEffect, useMemo, useRef, useState } from 'react';
+import { useApi } from '../api/api-context';
 import { useStudio } from './store';
 import type { StudioStore } from './store';
+import { looksLikeTraceId, paletteJumps, type PaletteCommand } from './palette-jumps';
 
-interface Command {
-  id: string;
-  label: string;
-  shortcut?: string;
+interface Command extends PaletteCommand {
   enabled(s: StudioStore): boolean;
-  run(s: StudioStore): void;
 }
 
 const hasTrace = (s: StudioStore) => s.traceLoad.status === 'ready';
@@ -72,16 +71,39 @@ export function CommandPalette() {
     if (open) inputRef.current?.focus();
   }, [open]);
 
+  const api = useApi();
+  const live = api instanceof Error ? null : api;
+  // Trace ids the store holds that start with the typed text (answers to older text are dropped).
+  const [traceIds, setTraceIds] = useState<{ query: string; ids: string[] }>({ query: '', ids: [] });
+  useEffect(() => {
+    const prefix = query.trim();
+    if (!open || !live || !looksLikeTraceId(prefix)) return;
+    let current = true;
+    live.findTraceIds({ prefix }).then(
+      ({ traceIds: ids }) => current && setTraceIds({ query, ids }),
+      () => current && setTraceIds({ query, ids: [] }),
+    );
+    return () => {
+      current = false;
+    };
+  }, [open, live, query]);
+
   // Read the store when the palette opens or the query changes; no subscription, so the closed
   // palette never re-renders with the app.
-  const list = useMemo(() => (open ? COMMANDS.filter((c) => c.enabled(useStudio.getState()) && matches(c.label, query)) : []), [open, query]);
+  const list: PaletteCommand[] = useMemo(() => {
+    if (!open) return [];
+    const s = useStudio.getState();
+    const ids = traceIds.query === query ? traceIds.ids : [];
+    const commands = COMMANDS.filter((c) => c.enabled(s) && matches(c.label, query));
+    return [...commands, ...paletteJumps(s, live, query, ids, commands.length > 0)];
+  }, [open, query, live, traceIds]);
   if (!open) return null;
 
   const close = () => {
     setOpen(false);
     (returnFocus.current as HTMLElement | null)?.focus?.();
   };
-  const run = (c: Command | undefined) => {
+  const run = (c: PaletteCommand | undefined) => {
     if (!c) return;
     close();
     c.run(useStudio.getState());
@@ -93,10 +115,10 @@ export function CommandPalette() {
         <input
           ref={inputRef}
           className="palette-input"
-          placeholder="Type a command…"
+          placeholder="A command, a trace id, a span, a service, a test file…"
           aria-label="Command"
           aria-controls="palette-list"
-          aria-activedescendant={list[cursor] ? `cmd-${list[cursor].id}` : undefined}
+          aria-activedescendant={list[cursor] ? `cmd-${cursor}` : undefined}
           value={query}
           onChange={(e) => {
             setQuery(e.target.value);
@@ -113,7 +135,7 @@ export function CommandPalette() {
         />
         <ul id="palette-list" role="listbox" className="palette-list">
           {list.map((c, k) => (
-            <li key={c.id} id={`cmd-${c.id}`} role="option" aria-selected={k === cursor} className={k === cursor ? 'is-cursor' : ''} onMouseEnter={() => setCursor(k)} onClick={() => run(c)}>
+            <li key={c.id} id={`cmd-${k}`} role="option" aria-selected={k === cursor} className={k === cursor ? 'is-cursor' : ''} onMouseEnter={() => setCursor(k)} onClick={() => run(c)}>
               {c.label}
               {c.shortcut && <kbd>{c.shortcut}</kbd>}
             </li>

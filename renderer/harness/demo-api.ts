@@ -36,6 +36,7 @@ export function createDemoApi(traces: readonly (readonly Span[])[]) {
       graph ??= serviceGraph(traces.flat());
       return graph;
     },
+    findTraceIds: ({ prefix }) => ({ traceIds: [...byId.keys()].filter((id) => id.startsWith(prefix.toLowerCase())).slice(0, 10) }),
     importFiles: unavailable,
     storeStatus: () => ({ empty: summaries.length === 0, traceCount: summaries.length, receiver: {} }),
     loadDemo: unavailable,
@@ -43,6 +44,7 @@ export function createDemoApi(traces: readonly (readonly Span[])[]) {
     clearAll: unavailable,
     openFolder: unavailable,
     listTestFiles: unavailable,
+    readTestFile: unavailable,
     validateFile: unavailable,
     testTopology: unavailable,
     runTest: unavailable,

@@ -52,6 +52,7 @@ export const TraceSortSchema = z.enum(['newest', 'oldest', 'longest', 'shortest'
 export const ListTracesRequestSchema = z
   .object({
     service: z.string().min(1).optional(),
+    /** Some span's name contains this text, in any case. */
     spanName: z.string().min(1).optional(),
     /** Every pair must match some span (or its resource) of the trace. */
     attributes: z.array(z.object({ key: z.string().min(1), value: z.string() })).default([]),
@@ -116,8 +117,8 @@ export type EvidenceSpan = z.infer<typeof EvidenceSpanSchema>;
 
 export const VerdictSchema = z.object({
   name: z.string(),
-  /** What was checked: the whole test, one step, or one expectation ("N of M checks" counts expectations). */
-  kind: z.enum(['test', 'step', 'expectation']).default('expectation'),
+  /** What was checked: the whole test (a summary), one step, one expectation, or the test's [determinism] iterations. */
+  kind: z.enum(['test', 'step', 'expectation', 'determinism']).default('expectation'),
   passed: z.boolean(),
   message: z.string(),
   /** The spans the check found (failed: the offending ones); empty when it found none. */
@@ -130,7 +131,11 @@ const ImportResultSchema = z.object({
     z.object({
       file: z.string(),
       format: z.string(),
+      /** Spans added to the store. */
       spanCount: z.number().int().nonnegative(),
+      /** Spans skipped because the store already held them (same trace and span id). */
+      duplicates: z.number().int().nonnegative(),
+      /** Every trace the file holds, new or already stored. */
       traceIds: z.array(TraceIdSchema),
       warnings: z.array(ProblemSchema),
     }),
@@ -177,6 +182,11 @@ export const calls = {
       .refine((r) => (r.paths?.length ?? 0) + (r.files?.length ?? 0) > 0, { message: 'give at least one path or file' }),
     response: ImportResultSchema,
   },
+  /** Stored trace ids starting with a short id (the 8 characters the UI shows): one answer means it is unambiguous. */
+  findTraceIds: {
+    request: z.object({ prefix: z.string().regex(/^[0-9a-fA-F]{4,32}$/, 'give 4 to 32 hex characters of a trace id') }),
+    response: z.object({ traceIds: z.array(TraceIdSchema).max(10) }),
+  },
   /** Whether the store holds anything yet: a first start (empty) offers the bundled demo. */
   storeStatus: {
     request: z.object({}),
@@ -212,6 +222,11 @@ export const calls = {
   listTestFiles: {
     request: z.object({ folder: z.string().min(1) }),
     response: z.object({ files: z.array(TestFileSchema) }),
+  },
+  /** A test file's text, to show its source with the problems marked (only `.toml` files, at most 1 MiB). */
+  readTestFile: {
+    request: z.object({ path: z.string().min(1) }),
+    response: z.object({ path: z.string(), text: z.string() }),
   },
   validateFile: {
     request: z.object({ path: z.string().min(1) }),

@@ -73,7 +73,7 @@ export function parseTraceFile(text: string, fileName?: string): TraceFile {
   const trimmed = body.trimStart();
   if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
     const at = syntaxErrorWhere(wholeError, body);
-    throw fileError('trace.invalid', `The trace file is not valid JSON (${(wholeError as Error).message}).`, { ...where, ...at });
+    throw fileError('trace.invalid', `The trace file is not valid JSON (${(wholeError as Error).message}): it was cut short or edited by hand; export it again. ${ACCEPTED}`, { ...where, ...at });
   }
   throw fileError('trace.format', `Unrecognised trace file: no line is an OTLP request or a clnrm span. ${ACCEPTED}`, where);
 }

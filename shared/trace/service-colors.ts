@@ -1,6 +1,6 @@
 // Per-service colours: stable (a service keeps its colour across traces because the slot comes
 // from a hash of its name) and distinct (collisions inside one trace probe to the next free slot).
-// The palette is hand-tuned to stay readable on both the light and the dark theme; beyond its
+// The palette is hand-tuned to stay apart on both the light and the dark theme; beyond its
 // size, hues continue around the wheel by the golden angle.
 
 export interface ServiceColor {
@@ -11,9 +11,23 @@ export interface ServiceColor {
   readonly dark: string;
 }
 
-// Twelve hues ~27° apart, red (340..20) left out because it means "error". Listed in an order that
-// alternates warm and cool so that probing to the next free slot lands on a different-looking colour.
-const PALETTE_HUES = [212, 32, 145, 292, 185, 52, 258, 105, 318, 158, 78, 238];
+// Eleven colours, each with its own shade per theme, chosen apart in lightness as well as hue so
+// that no two look alike on either background (service-colors.test.ts measures it). Red is left
+// out because it means "error". The order alternates warm and cool, so probing to the next free
+// slot lands on a different-looking colour. `hue` names the colour (and keeps slots apart).
+const PALETTE: readonly ServiceColor[] = [
+  { hue: 215, light: '#2563eb', dark: '#60a5fa' }, // blue
+  { hue: 28, light: '#c2410c', dark: '#fb923c' }, // orange
+  { hue: 172, light: '#0f766e', dark: '#2dd4bf' }, // teal
+  { hue: 290, light: '#7e22ce', dark: '#d8b4fe' }, // purple
+  { hue: 45, light: '#a16207', dark: '#fde047' }, // gold
+  { hue: 240, light: '#3730a3', dark: '#818cf8' }, // indigo
+  { hue: 330, light: '#be185d', dark: '#f472b6' }, // pink
+  { hue: 135, light: '#15803d', dark: '#4ade80' }, // green
+  { hue: 33, light: '#7c4a1e', dark: '#c8a27a' }, // brown
+  { hue: 205, light: '#64748b', dark: '#cbd5e1' }, // slate
+  { hue: 85, light: '#4d7c0f', dark: '#bef264' }, // lime
+];
 
 function hashName(name: string): number {
   // FNV-1a, 32-bit.
@@ -25,8 +39,8 @@ function hashName(name: string): number {
   return h >>> 0;
 }
 
+/** Past the palette: a hue round the wheel (yellows and greens darker on light, where they wash out). */
 function colorOf(hue: number): ServiceColor {
-  // Yellows and greens look washed out at the same lightness as blues; darken them on light.
   const lightL = hue >= 40 && hue <= 170 ? 40 : 50;
   return { hue, light: `hsl(${hue} 65% ${lightL}%)`, dark: `hsl(${hue} 70% 62%)` };
 }
@@ -35,13 +49,13 @@ function colorOf(hue: number): ServiceColor {
 export function assignServiceColors(services: Iterable<string>): Map<string, ServiceColor> {
   const names = [...new Set(services)].sort();
   const out = new Map<string, ServiceColor>();
-  const used = new Uint8Array(PALETTE_HUES.length);
+  const used = new Uint8Array(PALETTE.length);
   let overflow = 0;
   for (const name of names) {
-    const slot0 = hashName(name) % PALETTE_HUES.length;
+    const slot0 = hashName(name) % PALETTE.length;
     let slot = -1;
-    for (let k = 0; k < PALETTE_HUES.length; k++) {
-      const s = (slot0 + k) % PALETTE_HUES.length;
+    for (let k = 0; k < PALETTE.length; k++) {
+      const s = (slot0 + k) % PALETTE.length;
       if (!used[s]) {
         slot = s;
         break;
@@ -49,11 +63,11 @@ export function assignServiceColors(services: Iterable<string>): Map<string, Ser
     }
     if (slot !== -1) {
       used[slot] = 1;
-      out.set(name, colorOf(PALETTE_HUES[slot]!));
+      out.set(name, PALETTE[slot]!);
     } else {
       // More services than palette slots: keep going round the wheel, skipping the error reds.
       let hue = 20 + Math.round(((++overflow * 137.508) % 320) * 10) / 10;
-      if (PALETTE_HUES.includes(hue)) hue += 0.5;
+      if (PALETTE.some((c) => c.hue === hue)) hue += 0.5;
       out.set(name, colorOf(hue));
     }
   }

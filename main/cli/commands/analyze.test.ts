@@ -85,10 +85,15 @@ describe('clnrm analyze', () => {
     expect(broken.stderr).toContain('broken.json');
   });
 
-  it('exits 2 for an invalid test file with file:line:col', async () => {
+  it('exits 1 for an invalid test file (as the README says: a file is invalid), with file:line:col', async () => {
     await writeFile(join(dir, 'bad.clnrm.toml'), TEST.replace('kind = "internal"', 'kind = "sideways"'));
     const r = await runCli(['analyze', 'bad.clnrm.toml', '--traces', 'trace.json'], { cwd: dir });
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/bad\.clnrm\.toml:\d+:\d+: error: .*kind must be one of/);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^bad\.clnrm\.toml:\d+:\d+: error: .*kind must be one of/m);
+    // A file outside the working folder is named by its absolute path, not ../../…
+    const elsewhere = await runCli(['analyze', join(dir, 'bad.clnrm.toml'), '--traces', join(dir, 'trace.json')], { cwd: join(dir, 'sub') });
+    expect(elsewhere.code).toBe(1);
+    expect(elsewhere.stderr).toContain(`${join(dir, 'bad.clnrm.toml')}:`);
+    expect(elsewhere.stderr).not.toContain('../');
   });
 });

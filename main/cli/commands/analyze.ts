@@ -2,7 +2,8 @@
 // file against spans recorded earlier (OTLP JSON/JSONL, Jaeger JSON, clnrm NDJSON), without running
 // anything. Exit 0 when all pass, 1 when one fails, 2 when a file is unreadable or invalid.
 import { readFile } from 'node:fs/promises';
-import { isAbsolute, relative, resolve } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
+import { displayPath } from '../display-path';
 import { Option, type Command } from 'commander';
 import { formatLocation, formatProblem, toProblem, type Problem } from '../../../shared/errors';
 import { evaluateExpectations, type ExpectationResult } from '../../../shared/expect';
@@ -46,11 +47,12 @@ export function registerAnalyze(program: Command, ctx: CliContext): void {
       };
       const testPath = isAbsolute(testArg) ? testArg : resolve(ctx.cwd, testArg);
       const loaded = await loadTestFile(testPath, ctx.env);
-      const shown = relative(ctx.cwd, testPath) || testPath;
+      const shown = displayPath(ctx.cwd, testPath);
       if (loaded.errors.length) {
         for (const p of loaded.errors) ctx.err(`${formatLocation({ file: shown, line: p.line, column: p.column })}: error: ${p.message} [${p.code}]`);
         ctx.err(`clnrm analyze: ${shown} is not a valid test file; run \`clnrm validate ${shown}\` for details`);
-        setExit(ctx, EXIT_USAGE);
+        // An invalid test file is a failed check of the user's input (as with validate), not a usage error.
+        setExit(ctx, EXIT_FAILED);
         return;
       }
       const tests = loaded.tests.filter(hasExpectations);

@@ -81,6 +81,13 @@ describe('clnrm collect / traces / trace', () => {
     const missing = await runCli(['trace', hexId(99, 32), '--data-dir', dir]);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/no trace/);
+    // Short ids: both stored ids start with 00000000, so 8 characters do not say which.
+    const ambiguous = await runCli(['trace', '00000000', '--data-dir', dir]);
+    expect(ambiguous.code).toBe(2);
+    expect(ambiguous.stderr).toContain(`00000000 is the start of 2 trace ids (${hexId(1, 32)}, ${hexId(2, 32)}); give more characters.`);
+    const unknown = await runCli(['trace', 'ABCDEF12', '--data-dir', dir]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/no stored trace id starts with abcdef12/);
   });
 
   it('rejects bad arguments with exit 2 and a reason', async () => {

@@ -1,7 +1,7 @@
 // `clnrm fmt [--check] FILE...`: rewrites test files in the canonical layout (comments kept, data
 // unchanged, idempotent). `--check` writes nothing, lists the files that would change and exits 1.
 import { readFile } from 'node:fs/promises';
-import { relative } from 'node:path';
+import { displayPath } from '../display-path';
 import type { Command } from 'commander';
 import { formatLocation, toProblem } from '../../../shared/errors';
 import { formatToml } from '../../../shared/spec';
@@ -31,7 +31,7 @@ export function registerFmt(program: Command, ctx: CliContext): void {
       }
       let changed = 0;
       for (const path of files) {
-        const display = relative(ctx.cwd, path) || path;
+        const display = displayPath(ctx.cwd, path);
         let source: string;
         try {
           source = await readFile(path, 'utf8');

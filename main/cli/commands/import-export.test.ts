@@ -25,6 +25,12 @@ describe('clnrm import / export', () => {
     const imported = await runCli(['import', 'in.json', '--data-dir', 'db'], { cwd: dir });
     expect(imported.code).toBe(0);
     expect(imported.stdout).toMatch(new RegExp(`in\\.json: ${spans.length} spans in \\d+ traces imported \\(otlp-json\\)`));
+    // The 8 characters the studio shows name a trace when no other stored id starts the same.
+    const traceIds = [...new Set(spans.map((s) => s.traceId))];
+    const unique = traceIds.find((id) => traceIds.filter((o) => o.startsWith(id.slice(0, 8))).length === 1)!;
+    const short = await runCli(['trace', unique.slice(0, 8).toUpperCase(), '--data-dir', 'db'], { cwd: dir });
+    expect(short.code).toBe(0);
+    expect(short.stdout).toContain(`Trace ${unique}:`);
     const again = await runCli(['import', 'in.json', '--data-dir', 'db'], { cwd: dir });
     expect(again.stdout).toMatch(new RegExp(`0 spans in 0 traces imported \\(otlp-json\\), ${spans.length} already stored`));
 

@@ -2,7 +2,8 @@
 // DIR), that validates and shows services, a scenario and a few expectations. Never overwrites an
 // existing file without --force.
 import { mkdir, stat } from 'node:fs/promises';
-import { join, relative, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { displayPath } from '../display-path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { toProblem } from '../../../shared/errors';
 import { starterTestFile } from '../../../shared/spec/starter';
@@ -27,11 +28,11 @@ export function registerInit(program: Command, ctx: CliContext): void {
     .action(async (dir: string | undefined, options: { name: string; force?: boolean }) => {
       const folder = resolve(ctx.cwd, dir ?? 'tests');
       const path = join(folder, `${options.name}.clnrm.toml`);
-      const display = relative(ctx.cwd, path) || path;
+      const display = displayPath(ctx.cwd, path);
       try {
         const existing = await stat(folder).catch(() => undefined);
         if (existing && !existing.isDirectory()) {
-          ctx.err(`clnrm init: ${relative(ctx.cwd, folder) || folder} exists and is not a directory`);
+          ctx.err(`clnrm init: ${displayPath(ctx.cwd, folder)} exists and is not a directory`);
           setExit(ctx, EXIT_USAGE);
           return;
         }

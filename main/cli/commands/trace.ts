@@ -4,7 +4,8 @@ import { InvalidArgumentError, type Command } from 'commander';
 import type { Span } from '../../../shared/model';
 import { encodeOtlpJson } from '../../../shared/otlp';
 import { setExit, type CliContext } from '../context';
-import { normaliseTraceId, withStore } from '../with-store';
+import { normaliseTraceIdPrefix, withStore } from '../with-store';
+import type { TraceStore } from '../../store';
 import { EXIT_FAILED, EXIT_USAGE } from '../exit';
 import { formatDurationUs } from './traces';
 
@@ -49,24 +50,42 @@ export function traceTreeLines(spans: readonly Span[]): string[] {
   return lines;
 }
 
+/** The one stored trace whose id starts with `given`; says why not (none, or several) and sets the exit code. */
+async function resolveTraceId(ctx: CliContext, store: TraceStore, given: string): Promise<string | undefined> {
+  if (given.length === 32) return given;
+  const found = await store.tracesWithIdPrefix(given, 6);
+  if (found.length === 1) return found[0];
+  if (found.length === 0) {
+    ctx.err(`clnrm trace: no stored trace id starts with ${given} (in ${store.path}). List ids with \`clnrm traces\`.`);
+    setExit(ctx, EXIT_FAILED);
+  } else {
+    const shown = found.slice(0, 5).join(', ') + (found.length > 5 ? ', …' : '');
+    ctx.err(`clnrm trace: ${given} is the start of ${found.length > 5 ? 'more than 5' : found.length} trace ids (${shown}); give more characters.`);
+    setExit(ctx, EXIT_USAGE);
+  }
+  return undefined;
+}
+
 export function registerTrace(program: Command, ctx: CliContext): void {
   program
     .command('trace')
     .description('Show one stored trace')
-    .argument('<trace-id>', 'the trace id (32 hex characters)')
+    .argument('<trace-id>', 'the trace id (32 hex characters, or its first 8 when no other trace starts the same)')
     .option('--data-dir <dir>', 'folder of the trace database (default: the app-data folder)')
     .option('--format <format>', 'text (tree), json (spans) or otlp (OTLP/JSON)', (v) => {
       if (!['text', 'json', 'otlp'].includes(v)) throw new InvalidArgumentError('use one of: text, json, otlp.');
       return v;
     }, 'text')
     .action(async (traceId: string, options: { dataDir?: string; format: 'text' | 'json' | 'otlp' }) => {
-      const id = normaliseTraceId(traceId);
-      if (id === undefined) {
-        ctx.err(`clnrm trace: "${traceId}" is not a trace id (32 hex characters). List ids with \`clnrm traces\`.`);
+      const given = normaliseTraceIdPrefix(traceId);
+      if (given === undefined) {
+        ctx.err(`clnrm trace: "${traceId}" is not a trace id (32 hex characters, or the first 8 as the studio shows them). List ids with \`clnrm traces\`.`);
         setExit(ctx, EXIT_USAGE);
         return;
       }
       await withStore(ctx, 'trace', options.dataDir, async (store) => {
+        const id = await resolveTraceId(ctx, store, given);
+        if (id === undefined) return;
         const spans = await store.getTrace(id);
         if (spans.length === 0) {
           ctx.err(`clnrm trace: no trace ${id} in ${store.path}. List ids with \`clnrm traces\`.`);

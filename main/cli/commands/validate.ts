@@ -2,7 +2,7 @@
 // `file:line:col: error: message [code]` (warnings too) and a summary; `--format json` prints
 // `[{file, valid, errors:[{code,message,line,column}], warnings:[...]}]`. Exit 0 when every file is
 // valid (warnings allowed), 1 when one is invalid, 2 for usage errors (no such path, no files).
-import { relative } from 'node:path';
+import { displayPath } from '../display-path';
 import { Option, type Command } from 'commander';
 import { formatLocation, toProblem, type Problem } from '../../../shared/errors';
 import { findTestFiles, loadTestFile } from '../../spec';
@@ -46,7 +46,7 @@ export function registerValidate(program: Command, ctx: CliContext): void {
       }
       const reports: ValidationReport[] = [];
       for (const path of files) {
-        const display = relative(ctx.cwd, path) || path;
+        const display = displayPath(ctx.cwd, path);
         const loaded = await loadTestFile(path, ctx.env);
         reports.push({ file: display, valid: loaded.errors.length === 0, errors: loaded.errors.map(brief), warnings: loaded.warnings.map(brief) });
         if (options.format === 'human') {

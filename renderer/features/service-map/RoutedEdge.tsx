@@ -32,6 +32,11 @@ export const RoutedEdgeView = memo(function RoutedEdgeView({ id, data, markerEnd
   );
 });
 
+const FIT_PADDING = 0.15;
+const FIT_MAX_ZOOM = 1.25;
+/** React Flow stops at 0.5 by default, too close to fit a dozen services on a laptop screen. */
+const MIN_ZOOM = 0.1;
+
 /** Defined once, outside render, as React Flow asks. */
 export const routedEdgeTypes = { routed: RoutedEdgeView };
 
@@ -45,12 +50,15 @@ export function LaidOutGraph<N extends Node>({
   nodeTypes,
   theme,
   onNodeClick,
+  fitMinZoom = MIN_ZOOM,
 }: {
   nodes: N[];
   edges: RoutedEdge[];
   nodeTypes: NodeTypes;
   theme: 'light' | 'dark';
   onNodeClick?: (node: N) => void;
+  /** How far fitting the view may zoom out (by hand the user can go down to MIN_ZOOM). */
+  fitMinZoom?: number;
 }) {
   return (
     <ReactFlow
@@ -59,7 +67,8 @@ export function LaidOutGraph<N extends Node>({
       nodeTypes={nodeTypes}
       edgeTypes={routedEdgeTypes}
       fitView
-      fitViewOptions={{ padding: 0.15, maxZoom: 1.25 }}
+      fitViewOptions={{ padding: FIT_PADDING, maxZoom: FIT_MAX_ZOOM, minZoom: fitMinZoom }}
+      minZoom={MIN_ZOOM}
       colorMode={theme}
       nodesConnectable={false}
       nodesDraggable={false}

@@ -27,7 +27,11 @@ type ServiceNode = Node<ServiceNodeData, 'service'>;
 // Defined outside render and memoized, as React Flow asks.
 const ServiceNodeView = memo(function ServiceNodeView({ data }: NodeProps<ServiceNode>) {
   return (
-    <div className={'svc-node' + (data.presence === 'declared' ? ' is-silent' : data.compared && data.presence === 'observed' ? ' is-undeclared' : '')} style={{ borderColor: data.color }}>
+    <div
+      className={'svc-node' + (data.presence === 'declared' ? ' is-silent' : data.compared && data.presence === 'observed' ? ' is-undeclared' : '')}
+      style={{ borderColor: data.color }}
+      title={data.presence === 'declared' ? undefined : `List the traces of ${data.name}`}
+    >
       <Handle type="target" position={Position.Left} />
       <span className="dot" style={{ background: data.color }} />
       <div>
@@ -66,6 +70,8 @@ export function ServiceMapView({ theme }: { theme: 'light' | 'dark' }) {
   const checkStoreStatus = useStudio((s) => s.checkStoreStatus);
   const mapRun = useStudio((s) => s.mapRun);
   const clearMapRun = useStudio((s) => s.clearMapRun);
+  const setTracesQuery = useStudio((s) => s.setTracesQuery);
+  const setView = useStudio((s) => s.setView);
   const noServices = graph !== null && graph.services.length === 0;
   // The empty map names the receiver's address, which storeStatus knows.
   useEffect(() => {
@@ -153,6 +159,13 @@ export function ServiceMapView({ theme }: { theme: 'light' | 'dark' }) {
     return { nodes, edges };
   }, [graph, layout, theme]);
 
+  // A service that sent spans opens the traces list filtered to it (a declared-only one has none).
+  const showTracesOf = (node: ServiceNode) => {
+    if (node.data.presence === 'declared') return;
+    setTracesQuery({ service: node.data.name });
+    setView('traces');
+  };
+
   if (api instanceof Error) return <ErrorState title="Not connected" problem={api.problem} />;
   if (problem) return <ErrorState title="The service map could not be built" problem={problem} />;
   if (!graph) return <Loading label="Building the service map…" />;
@@ -221,8 +234,16 @@ export function ServiceMapView({ theme }: { theme: 'light' | 'dark' }) {
           )}
         </div>
       )}
-      <div className="service-map-canvas">
-        <LaidOutGraph nodes={nodes} edges={edges} nodeTypes={nodeTypes} theme={theme} />
+      <div
+        className="service-map-canvas"
+        onKeyDown={(e) => {
+          if (e.key !== 'Enter') return;
+          const name = (e.target as HTMLElement).closest('.react-flow__node')?.getAttribute('data-id');
+          const node = nodes.find((n) => n.id === name);
+          if (node) showTracesOf(node);
+        }}
+      >
+        <LaidOutGraph nodes={nodes} edges={edges} nodeTypes={nodeTypes} theme={theme} onNodeClick={showTracesOf} />
       </div>
     </section>
   );

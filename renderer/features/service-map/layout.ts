@@ -30,21 +30,35 @@ export const edgeKey = (from: string, to: string) => `${from}->${to}`;
 
 const elk = new ELK();
 
-export async function layoutServices(services: readonly string[], edges: readonly ServiceEdge[], labelOf: (e: ServiceEdge) => string): Promise<ServiceLayout> {
+/** Room for a node's text: its longest line at the node font's width, plus the dot and padding. */
+export function nodeWidthFor(lines: readonly string[], charWidth = 7.6): number {
+  const longest = Math.max(0, ...lines.map((l) => l.length));
+  return Math.min(MAX_NODE_W, Math.max(NODE_W, Math.ceil(longest * charWidth) + 56));
+}
+/** Past this a node's name wraps (its title shows it whole) rather than stretching the graph. */
+export const MAX_NODE_W = 420;
+
+export async function layoutServices(
+  services: readonly string[],
+  edges: readonly ServiceEdge[],
+  labelOf: (e: ServiceEdge) => string,
+  widthOf: (id: string) => number = () => NODE_W,
+): Promise<ServiceLayout> {
   const drawn = edges.filter((e) => e.from !== e.to);
   const graph = await elk.layout({
     id: 'root',
     layoutOptions: {
       'elk.algorithm': 'layered',
       'elk.direction': 'RIGHT',
-      'elk.layered.spacing.nodeNodeBetweenLayers': '40',
-      'elk.spacing.nodeNode': '40',
+      // Room between layers for the edge labels, and between nodes so a dozen services stay readable.
+      'elk.layered.spacing.nodeNodeBetweenLayers': '70',
+      'elk.spacing.nodeNode': '48',
       'elk.spacing.edgeLabel': '4',
       'elk.layered.spacing.edgeNodeBetweenLayers': '20',
       'elk.edgeRouting': 'ORTHOGONAL',
       'elk.edgeLabels.inline': 'false',
     },
-    children: services.map((id) => ({ id, width: NODE_W, height: NODE_H })),
+    children: services.map((id) => ({ id, width: widthOf(id), height: NODE_H })),
     edges: drawn.map((e) => {
       const text = labelOf(e);
       const lines = text.split('\n');

@@ -6,6 +6,7 @@ import { formatProblem } from '../../../shared/errors';
 import type { EvidenceSpan, Verdict } from '../../../shared/ipc/contract';
 import { runEventText } from './run-event-text';
 import type { RunState } from './store.tests';
+import { tallyChecks } from './check-tally';
 
 export type OnEvidence = (label: string, evidence: readonly EvidenceSpan[]) => void;
 
@@ -55,11 +56,7 @@ export function RunResult({
   const done = run.finished;
   const last = run.events.at(-1);
   const verdict = done === null ? null : done.cancelled ? 'cancelled' : done.passed ? 'passed' : 'failed';
-  const failed = done?.verdicts.filter((v) => !v.passed) ?? [];
-  const passed = done?.verdicts.filter((v) => v.passed) ?? [];
-  // The whole-test line is a summary, not a check of its own.
-  const checks = done?.verdicts.filter((v) => v.kind === 'expectation') ?? [];
-  const checksPassed = checks.filter((v) => v.passed).length;
+  const { failed, passed, summary, reasons } = tallyChecks(done?.verdicts ?? []);
   return (
     <div className="tests-run" role="group" aria-label={`Run ${run.runId}`}>
       <div className="tests-run-head">
@@ -74,7 +71,7 @@ export function RunResult({
         )}
         {done && (
           <span className="muted">
-            {(done.durationMs / 1000).toFixed(1)} s{checks.length > 0 && ` · ${checksPassed} of ${checks.length} checks passed`}
+            {(done.durationMs / 1000).toFixed(1)} s{summary !== undefined && ` · ${summary}`}
           </span>
         )}
         <span className="faint mono" title="Run id: the Traces view's Run id filter and `clnrm traces --run` find this run's traces with it">
@@ -86,6 +83,11 @@ export function RunResult({
           </button>
         )}
       </div>
+      {reasons.map((r, k) => (
+        <p key={k} className="tests-run-problem">
+          <strong>{r.name}</strong> failed: {r.message}
+        </p>
+      ))}
       {failed.length > 0 && <VerdictList verdicts={failed} label="Failed checks" onEvidence={onEvidence} />}
       {passed.length > 0 && (
         <details className="tests-passed">

@@ -11,6 +11,8 @@ import { EmptyState, ErrorState, Loading } from '../../app/States';
 import { formatProblem } from '../../../shared/errors';
 import { RunHistory, runsOfFile } from './RunHistory';
 import { RunResult } from './RunResult';
+import { TestSource } from './TestSource';
+import type { Validation } from './store.tests';
 import './tests.css';
 
 export function TestsView() {
@@ -41,6 +43,8 @@ function ConnectedTestsView({ api }: { api: StudioApi }) {
   const openTrace = useStudio((s) => s.openTrace);
   const showRunOnMap = useStudio((s) => s.showRunOnMap);
   const [path, setPath] = useState('');
+  const [sourceOf, setSourceOf] = useState<string | null>(null);
+  const runAllTestFiles = useStudio((s) => s.runAllTestFiles);
   useEffect(() => {
     void restoreTestFolder(api);
     void loadRunHistory(api);
@@ -70,6 +74,11 @@ function ConnectedTestsView({ api }: { api: StudioApi }) {
             Open
           </button>
         </form>
+        {files.length > 0 && (
+          <button className="btn" onClick={() => void runAllTestFiles(api)} title="Run every test file of this folder">
+            Run all
+          </button>
+        )}
         {isDesktop() && (
           <button className="btn btn-primary" onClick={() => void openTestFolder(api)}>
             Open folder…
@@ -113,10 +122,13 @@ function ConnectedTestsView({ api }: { api: StudioApi }) {
                 <span className="faint mono tests-path" title={f.path}>
                   {f.path}
                 </span>
-                {v && (v.ok ? <span className="chip chip-ok">valid</span> : <span className="chip badge-error">{v.problems.length} problem{v.problems.length === 1 ? '' : 's'}</span>)}
+                {v && <ValidationBadge validation={v} />}
                 <span className="tests-actions">
                   <button className="btn" onClick={() => void validateTestFile(api, f.path)}>
                     Validate
+                  </button>
+                  <button className="btn" aria-pressed={sourceOf === f.path} onClick={() => setSourceOf(sourceOf === f.path ? null : f.path)}>
+                    Source
                   </button>
                   <button className="btn" onClick={() => void runTestFile(api, f.path)} disabled={running} aria-busy={running}>
                     {running ? 'Running…' : 'Run'}
@@ -135,6 +147,7 @@ function ConnectedTestsView({ api }: { api: StudioApi }) {
                   ))}
                 </ul>
               )}
+              {sourceOf === f.path && <TestSource api={api} path={f.path} validation={v} />}
               {latest && (
                 <RunResult
                   key={latest.runId}
@@ -153,4 +166,12 @@ function ConnectedTestsView({ api }: { api: StudioApi }) {
       </ul>
     </section>
   );
+}
+
+/** "valid", "valid · 2 warnings" or "3 problems": a warning is never hidden behind a plain "valid". */
+function ValidationBadge({ validation: v }: { validation: Validation }) {
+  const n = v.warnings.length;
+  if (!v.ok) return <span className="chip badge-error">{v.problems.length} problem{v.problems.length === 1 ? '' : 's'}</span>;
+  if (n > 0) return <span className="chip chip-warn">valid · {n} warning{n === 1 ? '' : 's'}</span>;
+  return <span className="chip chip-ok">valid</span>;
 }

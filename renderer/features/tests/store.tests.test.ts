@@ -82,6 +82,34 @@ describe('tests slice: the last folder is reopened next session', () => {
   });
 });
 
+describe('tests slice: a folder is validated as it opens, and runs all at once', () => {
+  const file = (name: string) => ({ path: `/t/${name}.clnrm.toml`, name, sizeBytes: 1, modifiedMs: 0 });
+  const until = async (check: () => boolean) => {
+    for (let i = 0; i < 100 && !check(); i++) await new Promise((r) => setTimeout(r, 1));
+  };
+
+  it('validates every file after listing, warnings included', async () => {
+    const warning = { code: 'toml.unknown-key' as const, message: 'unknown key "atrs" (did you mean "attrs"?)', line: 7, column: 1 };
+    const api = fakeApi({
+      openFolder: async ({ path }: { path: string }) => ({ folder: path }),
+      listTestFiles: async () => ({ files: [file('a'), file('b')] }),
+      validateFile: async ({ path }: { path: string }) => ({ ok: true, problems: [], warnings: path.includes('/b.') ? [warning] : [] }),
+    });
+    await useStudio.getState().openTestFolderAt(api, '/t');
+    await until(() => Object.keys(useStudio.getState().validations).length === 2);
+    expect(useStudio.getState().validations['/t/b.clnrm.toml']).toEqual({ ok: true, problems: [], warnings: [warning] });
+    expect(useStudio.getState().validations['/t/a.clnrm.toml']!.warnings).toEqual([]);
+  });
+
+  it('"Run all" starts every file that is not running yet', async () => {
+    const started: string[] = [];
+    const api = fakeApi({ runTest: async ({ path }: { path: string }) => (started.push(path), { runId: `run-${started.length}` }) });
+    useStudio.setState({ testFiles: [file('a'), file('b'), file('c')], runs: { r0: { runId: 'r0', file: '/t/b.clnrm.toml', events: [], finished: null } } });
+    await useStudio.getState().runAllTestFiles(api);
+    expect(started).toEqual(['/t/a.clnrm.toml', '/t/c.clnrm.toml']);
+  });
+});
+
 describe('tests slice: run events and run history', () => {
   const event = (type: 'test-started' | 'warning', runId: string, extra: Record<string, unknown> = {}) =>
     ({ type, at: 1, runId, ...(type === 'test-started' ? { test: 't', file: '/x/a.clnrm.toml' } : { message: 'w' }), ...extra }) as never;

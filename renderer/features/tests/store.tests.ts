@@ -43,6 +43,10 @@ export interface TestsSlice {
   /** Reopens the folder of the last session (kept in localStorage); a folder gone since is forgotten quietly. */
   restoreTestFolder(api: StudioApi): Promise<void>;
   validateTestFile(api: StudioApi, path: string): Promise<void>;
+  /** Validates every listed file, one after another (when a folder opens, so warnings show at once). */
+  validateAllTestFiles(api: StudioApi): Promise<void>;
+  /** Starts a run of every listed file that is not running already. */
+  runAllTestFiles(api: StudioApi): Promise<void>;
   clearTestsProblem(): void;
   runTestFile(api: StudioApi, path: string): Promise<void>;
   /** Asks the runner to stop a run; its runFinished event (cancelled) ends it on screen. */
@@ -96,6 +100,7 @@ export const createTestsSlice: StateCreator<StudioStore, [], [], TestsSlice> = (
       const { files } = await api.listTestFiles({ folder });
       set({ testFolder: folder, testFiles: files, testsProblem: null, validations: {}, testsLoading: false });
       remember(folder);
+      void get().validateAllTestFiles(api);
     } catch (error) {
       set({ testsProblem: toProblem(error), testsLoading: false });
     }
@@ -103,12 +108,16 @@ export const createTestsSlice: StateCreator<StudioStore, [], [], TestsSlice> = (
   clearTestsProblem: () => set({ testsProblem: null }),
   async restoreTestFolder(api) {
     const saved = recall();
-    if (saved === null || get().testFolder !== null) return;
+    // A folder already open or opening (a link named one) wins over the remembered one.
+    if (saved === null || get().testFolder !== null || get().testsLoading) return;
     set({ testsLoading: true });
     try {
       const folder = (await api.openFolder({ path: saved })).folder ?? saved;
       const { files } = await api.listTestFiles({ folder });
-      if (get().testFolder === null) set({ testFolder: folder, testFiles: files, validations: {} });
+      if (get().testFolder === null) {
+        set({ testFolder: folder, testFiles: files, validations: {} });
+        void get().validateAllTestFiles(api);
+      }
     } catch {
       remember(null);
     } finally {
@@ -121,6 +130,25 @@ export const createTestsSlice: StateCreator<StudioStore, [], [], TestsSlice> = (
       set((s) => ({ validations: { ...s.validations, [path]: result } }));
     } catch (error) {
       set({ testsProblem: toProblem(error) });
+    }
+  },
+  async validateAllTestFiles(api) {
+    const folder = get().testFolder;
+    for (const { path } of get().testFiles) {
+      // Another folder opened meanwhile: its own pass validates it.
+      if (get().testFolder !== folder) return;
+      try {
+        const result = await api.validateFile({ path });
+        if (get().testFolder === folder) set((s) => ({ validations: { ...s.validations, [path]: result } }));
+      } catch {
+        // Left unbadged; the file's Validate button shows the reason when asked.
+      }
+    }
+  },
+  async runAllTestFiles(api) {
+    for (const { path } of get().testFiles) {
+      const running = Object.values(get().runs).some((r) => r.file === path && r.finished === null);
+      if (!running) await get().runTestFile(api, path);
     }
   },
   async runTestFile(api, path) {

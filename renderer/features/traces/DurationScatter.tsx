@@ -8,7 +8,7 @@ import { Group } from '@visx/group';
 import { ParentSize } from '@visx/responsive';
 import type { TraceSummary } from '../../../shared/ipc/contract';
 import { formatClock, formatDuration } from '../waterfall/format';
-import { scatterScales, tickFormatter, timeOfDay } from './scatter-scales';
+import { rangeLabel, scatterScales, tickFormatter } from './scatter-scales';
 
 const HEIGHT = 150;
 const MARGIN = { top: 10, right: 16, bottom: 24, left: 64 };
@@ -46,7 +46,8 @@ function ScatterBody({
   const plotW = Math.max(0, width - MARGIN.left - MARGIN.right);
   const plotH = HEIGHT - MARGIN.top - MARGIN.bottom;
   const scales = useMemo(() => scatterScales(traces, plotW, plotH), [traces, plotW, plotH]);
-  const xTickText = tickFormatter(scales.startSpanUs);
+  const [axisFrom, axisTo] = scales.xScale.domain() as [number, number];
+  const xTickText = tickFormatter(scales.startSpanUs, axisFrom, axisTo);
   const [hover, setHover] = useState<TraceSummary | null>(null);
   const [drag, setDrag] = useState<{ from: number; to: number } | null>(null);
   const longest = traces.reduce<TraceSummary | undefined>((m, t) => (!m || t.durationUs > m.durationUs ? t : m), undefined);
@@ -66,7 +67,7 @@ function ScatterBody({
         <span className="muted">Duration over time{scales.log ? ' (log scale)' : ''} · drag across to narrow the list to a time range</span>
         {ranged && (
           <span className="scatter-range">
-            {range.sinceUs !== undefined ? timeOfDay(range.sinceUs) : '…'} – {range.untilUs !== undefined ? timeOfDay(range.untilUs) : '…'}
+            {rangeLabel(range.sinceUs, range.untilUs)}
             <button className="btn btn-small" onClick={() => onRange(undefined, undefined)}>
               Clear time range
             </button>

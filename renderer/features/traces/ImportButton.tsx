@@ -3,7 +3,8 @@
 // Dropping files anywhere on the Traces view does the same.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { StudioApi } from '../../../shared/ipc/contract';
-import { formatProblem, toProblem } from '../../../shared/errors';
+import { toProblem } from '../../../shared/errors';
+import { summariseImport } from './import-summary';
 
 export function useTraceImport(api: StudioApi, onImported: () => void) {
   const [status, setStatus] = useState<{ kind: 'idle' | 'busy' | 'done' | 'error'; message: string; details?: string[] }>({ kind: 'idle', message: '' });
@@ -15,14 +16,8 @@ export function useTraceImport(api: StudioApi, onImported: () => void) {
       try {
         const payload = await Promise.all(files.map(async (f) => ({ name: f.name, text: await f.text() })));
         const result = await api.importFiles({ files: payload });
-        const spans = result.imported.reduce((n, f) => n + f.spanCount, 0);
-        const traces = new Set(result.imported.flatMap((f) => f.traceIds)).size;
-        const details = [...result.problems, ...result.imported.flatMap((f) => f.warnings)].map(formatProblem);
-        setStatus({
-          kind: result.problems.length > 0 ? 'error' : 'done',
-          message: `Imported ${spans.toLocaleString()} spans in ${traces} trace${traces === 1 ? '' : 's'}${result.problems.length ? `; ${result.problems.length} file(s) refused` : ''}`,
-          details,
-        });
+        const summary = summariseImport(result);
+        setStatus({ kind: summary.failed ? 'error' : 'done', message: summary.message, details: summary.lines });
         onImported();
       } catch (error) {
         setStatus({ kind: 'error', message: toProblem(error).message });

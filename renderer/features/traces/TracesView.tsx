@@ -14,6 +14,7 @@ import { ReceiverAddress } from '../../app/ReceiverHint';
 import { DurationScatter } from './DurationScatter';
 import { ClearButton } from './ClearButton';
 import { ExportButton } from '../../app/ExportButton';
+import { parseDurationBounds } from './duration-filter';
 import './traces.css';
 
 export function TracesView({ theme }: { theme: 'light' | 'dark' }) {
@@ -37,6 +38,14 @@ function ConnectedTracesView({ api, theme }: { api: StudioApi; theme: 'light' | 
   const [attributeText, setAttributeText] = useState(() => query.attributes?.map((a) => `${a.key}=${a.value}`).join(' ') ?? '');
   const attributeProblem = attributeText.trim() !== '' && parseAttributes(attributeText) === undefined;
   const listEmpty = status === 'ready' && traces.length === 0;
+  const [durationText, setDurationText] = useState(() => ({ min: query.minDurationMs?.toString() ?? '', max: query.maxDurationMs?.toString() ?? '' }));
+  const duration = parseDurationBounds(durationText.min, durationText.max);
+  const setDuration = (text: { min: string; max: string }) => {
+    setDurationText(text);
+    const next = parseDurationBounds(text.min, text.max);
+    // A bad bound leaves the last valid query in place; the field says what is wrong.
+    if (next.problems.min === undefined && next.problems.max === undefined) setQuery({ minDurationMs: next.minDurationMs, maxDurationMs: next.maxDurationMs });
+  };
 
   useEffect(() => {
     void loadTraces(api);
@@ -53,7 +62,6 @@ function ConnectedTracesView({ api, theme }: { api: StudioApi; theme: 'light' | 
 
   const colors = assignServiceColors(traces.flatMap((t) => t.services));
   const maxDuration = traces.reduce((m, t) => Math.max(m, t.durationUs), 1);
-  const numberOrUndefined = (v: string) => (v.trim() === '' || !Number.isFinite(Number(v)) ? undefined : Number(v));
 
   return (
     <section className={'traces-view' + (drop.over ? ' is-drop-target' : '')} aria-label="Traces" ref={drop.ref}>
@@ -62,7 +70,7 @@ function ConnectedTracesView({ api, theme }: { api: StudioApi; theme: 'light' | 
         <span className="muted">{status === 'ready' ? `${total.toLocaleString()} matching` : ''}</span>
         <span className="traces-head-actions">
           {importStatus.message && (
-            <span className={importStatus.kind === 'error' ? 'wf-err-text' : 'muted'} role="status" title={importStatus.details?.join('\n')}>
+            <span className={importStatus.kind === 'error' ? 'wf-err-text' : 'muted'} role="status">
               {importStatus.message}
             </span>
           )}
@@ -83,9 +91,16 @@ function ConnectedTracesView({ api, theme }: { api: StudioApi; theme: 'light' | 
           />
         </span>
       </header>
+      {importStatus.details && importStatus.details.length > 0 && (
+        <ul className="import-problems mono" aria-label="Import problems">
+          {importStatus.details.map((line, k) => (
+            <li key={k}>{line}</li>
+          ))}
+        </ul>
+      )}
       <form className="filters" onSubmit={(e) => e.preventDefault()} aria-label="Trace filters">
-        <input className="input" placeholder="Service" aria-label="Service" defaultValue={query.service ?? ''} onChange={(e) => setQuery({ service: e.target.value.trim() || undefined })} />
-        <input className="input" placeholder="Operation contains" aria-label="Operation" defaultValue={query.spanName ?? ''} onChange={(e) => setQuery({ spanName: e.target.value.trim() || undefined })} />
+        <FilterText label="Service" placeholder="Service" value={query.service} onChange={(service) => setQuery({ service })} />
+        <FilterText label="Operation" placeholder="Operation contains" value={query.spanName} onChange={(spanName) => setQuery({ spanName })} />
         <input
           className="input attr"
           placeholder="Attribute key=value"
@@ -99,9 +114,9 @@ function ConnectedTracesView({ api, theme }: { api: StudioApi; theme: 'light' | 
             if (parsed !== undefined) setQuery({ attributes: parsed });
           }}
         />
-        <input className="input num" placeholder="Min ms" aria-label="Minimum duration in ms" inputMode="decimal" onChange={(e) => setQuery({ minDurationMs: numberOrUndefined(e.target.value) })} />
-        <input className="input num" placeholder="Max ms" aria-label="Maximum duration in ms" inputMode="decimal" onChange={(e) => setQuery({ maxDurationMs: numberOrUndefined(e.target.value) })} />
-        <input className="input run" placeholder="Run id" aria-label="Run id" defaultValue={query.runId ?? ''} onChange={(e) => setQuery({ runId: e.target.value.trim().toLowerCase() || undefined })} />
+        <DurationField label="Minimum duration in ms" placeholder="Min ms" text={durationText.min} problem={duration.problems.min} onChange={(min) => setDuration({ ...durationText, min })} />
+        <DurationField label="Maximum duration in ms" placeholder="Max ms" text={durationText.max} problem={duration.problems.max} onChange={(max) => setDuration({ ...durationText, max })} />
+        <FilterText className="run" label="Run id" placeholder="Run id" value={query.runId} onChange={(runId) => setQuery({ runId: runId?.toLowerCase() })} />
         <select className="input" aria-label="Status" value={query.status ?? 'any'} onChange={(e) => setQuery({ status: e.target.value as 'any' })}>
           <option value="any">Any status</option>
           <option value="error">With errors</option>
@@ -208,6 +223,44 @@ function ConnectedTracesView({ api, theme }: { api: StudioApi; theme: 'light' | 
         </div>
       )}
     </section>
+  );
+}
+
+/**
+ * A text filter: what the user types is kept as typed (spaces and all) and sent trimmed; a value
+ * set from elsewhere (a link, the palette, the service map) replaces the text.
+ */
+function FilterText({ label, placeholder, value, onChange, className = '' }: { label: string; placeholder: string; value: string | undefined; onChange: (value: string | undefined) => void; className?: string }) {
+  const [text, setText] = useState(value ?? '');
+  useEffect(() => {
+    setText((typed) => ((typed.trim() || undefined) === value ? typed : (value ?? '')));
+  }, [value]);
+  return (
+    <input
+      className={`input ${className}`.trim()}
+      placeholder={placeholder}
+      aria-label={label}
+      value={text}
+      onChange={(e) => {
+        setText(e.target.value);
+        onChange(e.target.value.trim() || undefined);
+      }}
+    />
+  );
+}
+
+/** A duration bound with its problem, if any, written beside it (and named as its description). */
+function DurationField({ label, placeholder, text, problem, onChange }: { label: string; placeholder: string; text: string; problem: string | undefined; onChange: (text: string) => void }) {
+  const id = `filter-problem-${placeholder.replace(/\W/g, '')}`;
+  return (
+    <span className="filter-field">
+      <input className="input num" placeholder={placeholder} aria-label={label} inputMode="decimal" value={text} aria-invalid={problem !== undefined} aria-describedby={problem ? id : undefined} onChange={(e) => onChange(e.target.value)} />
+      {problem && (
+        <span id={id} className="filter-problem" role="alert">
+          {problem}
+        </span>
+      )}
+    </span>
   );
 }
 

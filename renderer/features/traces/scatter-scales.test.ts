@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { scatterScales, tickFormatter } from './scatter-scales';
+import { rangeLabel, scatterScales, tickFormatter } from './scatter-scales';
 
 describe('scatterScales', () => {
   it('places the earliest start left and the longest duration at the top, inside the plot', () => {
@@ -51,5 +51,25 @@ describe('tickFormatter', () => {
     expect(tickFormatter(1_000_000)(at)).toMatch(/\d\d:\d\d:\d\d\.514$/);
     expect(tickFormatter(60_000_000)(at)).toMatch(/^\d\d:\d\d:\d\d$/);
     expect(tickFormatter(3 * 86_400_000_000)(at)).toMatch(/Nov|11/);
+  });
+});
+
+describe('dates on the time axis and the range label', () => {
+  // Local times, so the test means the same in every time zone.
+  const lateEvening = new Date(2026, 10, 22, 23, 0, 0).getTime() * 1000;
+  const earlyMorning = new Date(2026, 10, 23, 1, 0, 0).getTime() * 1000;
+  const noon = new Date(2026, 10, 22, 12, 0, 0).getTime() * 1000;
+
+  it('shows dates when the axis crosses midnight, even when it spans only hours', () => {
+    const format = tickFormatter(earlyMorning - lateEvening, lateEvening, earlyMorning);
+    expect(format(earlyMorning)).toMatch(/23/);
+    expect(format(earlyMorning)).not.toBe(tickFormatter(60_000_000)(earlyMorning));
+    expect(tickFormatter(lateEvening - noon, noon, lateEvening)(noon)).toBe(tickFormatter(60_000_000)(noon));
+  });
+
+  it('puts dates in the range label only when its ends are on different days', () => {
+    expect(rangeLabel(lateEvening, earlyMorning)).toMatch(/22.*–.*23/);
+    expect(rangeLabel(noon, lateEvening)).toBe(`${tickFormatter(60_000_000)(noon)} – ${tickFormatter(60_000_000)(lateEvening)}`);
+    expect(rangeLabel(undefined, noon)).toMatch(/^… – /);
   });
 });

@@ -59,9 +59,25 @@ export function scatterScales(traces: readonly Pick<TraceSummary, 'startUs' | 'd
 
 export const timeOfDay = (us: number): string => new Date(us / 1000).toLocaleTimeString(undefined, { hour12: false });
 
-/** Tick text precise enough for the span shown: milliseconds under 10 s, the date past a day. */
-export function tickFormatter(spanUs: number): (us: number) => string {
+const dateAndTime = (us: number): string =>
+  new Date(us / 1000).toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false });
+
+/** Whether two instants fall on different calendar days (local time). */
+export const differentDays = (aUs: number, bUs: number): boolean => new Date(aUs / 1000).toDateString() !== new Date(bUs / 1000).toDateString();
+
+/**
+ * Tick text precise enough for the span shown: milliseconds under 10 s; the date whenever the axis
+ * runs over more than one calendar day (from `fromUs` to `toUs`), even across a single midnight.
+ */
+export function tickFormatter(spanUs: number, fromUs = 0, toUs = 0): (us: number) => string {
+  if (spanUs >= 86_400_000_000 || differentDays(fromUs, toUs)) return dateAndTime;
   if (spanUs < 10_000_000) return (us) => `${timeOfDay(us)}.${String(Math.floor(us / 1000) % 1000).padStart(3, '0')}`;
-  if (spanUs < 86_400_000_000) return timeOfDay;
-  return (us) => new Date(us / 1000).toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false });
+  return timeOfDay;
+}
+
+/** A time range's label: times of day, with dates when its two ends are on different days. */
+export function rangeLabel(sinceUs: number | undefined, untilUs: number | undefined): string {
+  const withDates = sinceUs !== undefined && untilUs !== undefined && differentDays(sinceUs, untilUs);
+  const one = (us: number | undefined) => (us === undefined ? '…' : withDates ? dateAndTime(us) : timeOfDay(us));
+  return `${one(sinceUs)} – ${one(untilUs)}`;
 }

@@ -1,6 +1,7 @@
 // Span detail panel: everything the span carries (attributes, events, links, resource, scope),
-// with copy buttons for ids and values.
+// with copy buttons for ids and values; a linked span opens (in its trace) on click.
 import { useStudio } from '../../app/store';
+import { useApi } from '../../api/api-context';
 import { CopyButton } from '../../app/CopyButton';
 import { nanoToMicros, toText } from '../../../shared/model';
 import type { KeyValue } from '../../../shared/model';
@@ -46,6 +47,9 @@ function Section({ title, count, children, open = true }: { title: string; count
 
 export function SpanDetail({ theme }: { theme: 'light' | 'dark' }) {
   const selected = useStudio((s) => s.selected);
+  const openSpan = useStudio((s) => s.openSpan);
+  const connected = useApi();
+  const api = connected instanceof Error ? null : connected;
   useStudio((s) => s.traceVersion);
   const trace = getLoadedTrace();
   if (!trace || selected < 0 || selected >= trace.tree.size) {
@@ -128,8 +132,17 @@ export function SpanDetail({ theme }: { theme: 'light' | 'dark' }) {
           {s.links.length === 0 && <p className="faint detail-empty">No links.</p>}
           {s.links.map((l, k) => (
             <div key={k} className="detail-event mono">
-              <div>
-                {l.traceId}/{l.spanId} <CopyButton text={`${l.traceId}/${l.spanId}`} label="linked span" />
+              <div className="detail-link">
+                {api ? (
+                  <button className="link-btn" onClick={() => void openSpan(api, l.traceId, l.spanId)} title={l.traceId === s.traceId ? 'Select the linked span in this trace' : 'Open the linked span in its trace'}>
+                    {l.traceId === s.traceId ? `span ${l.spanId} (this trace)` : `${l.traceId}/${l.spanId}`}
+                  </button>
+                ) : (
+                  <code>
+                    {l.traceId}/{l.spanId}
+                  </code>
+                )}
+                <CopyButton text={`${l.traceId}/${l.spanId}`} label="linked span" />
               </div>
               {l.attributes.length > 0 && <Attributes list={l.attributes} label="link attributes" />}
             </div>

@@ -9,25 +9,25 @@ import '@xyflow/react/dist/style.css';
 import { operationGraph, type OperationGraph } from '../../../shared/trace';
 import { Loading } from '../../app/States';
 import { useStudio } from '../../app/store';
-import { edgeKey, layoutServices, type ServiceLayout } from '../service-map/layout';
+import { edgeKey, layoutServices, nodeWidthFor, type ServiceLayout } from '../service-map/layout';
 import { LaidOutGraph, type RoutedEdge } from '../service-map/RoutedEdge';
 import { getLoadedTrace } from './trace-holder';
 import { formatDuration } from './format';
 import '../service-map/service-map.css';
 
-type OpNodeData = { service: string; name: string; color: string; count: number; errors: number; totalUs: number; firstSpan: number };
+type OpNodeData = { service: string; name: string; color: string; count: number; errors: number; totalUs: number; firstSpan: number; width: number };
 type OpNode = Node<OpNodeData, 'operation'>;
 
 const OperationNodeView = memo(function OperationNodeView({ data }: NodeProps<OpNode>) {
   return (
-    <div className={'svc-node op-node' + (data.errors > 0 ? ' has-errors' : '')} style={{ borderColor: data.color }} title={`${data.service}: ${data.name}`}>
+    <div className={'svc-node op-node' + (data.errors > 0 ? ' has-errors' : '')} style={{ borderColor: data.color, width: data.width }} title={`${data.service}: ${data.name}`}>
       <Handle type="target" position={Position.Left} />
       <span className="dot" style={{ background: data.color }} />
       <div className="op-text">
         <div className="svc-name op-name">{data.name}</div>
         <div className="svc-meta">
-          {data.service} · {data.count.toLocaleString()}× · {formatDuration(data.totalUs)}
-          {data.errors > 0 && <span className="wf-err-text"> · {data.errors} error{data.errors === 1 ? '' : 's'}</span>}
+          {metaText(data)}
+          {data.errors > 0 && <span className="wf-err-text">{errorsText(data.errors)}</span>}
         </div>
       </div>
       <Handle type="source" position={Position.Right} />
@@ -35,6 +35,14 @@ const OperationNodeView = memo(function OperationNodeView({ data }: NodeProps<Op
   );
 });
 const nodeTypes = { operation: OperationNodeView };
+/** Fitting a large graph never zooms out past this (11 px text stays ≥ 8 px); pan or zoom out by hand for the rest. */
+const LEGIBLE_ZOOM = 0.75;
+
+const errorsText = (errors: number) => (errors > 0 ? ` · ${errors} error${errors === 1 ? '' : 's'}` : '');
+const metaText = (n: Pick<OpNodeData, 'service' | 'count' | 'totalUs'>) => `${n.service} · ${n.count.toLocaleString()}× · ${formatDuration(n.totalUs)}`;
+/** Wide enough for the operation's name and its meta line (the layout gets the same width). */
+// The name is 13 px bold, the meta line 11 px: measured each at its own width per character.
+const opNodeWidth = (n: OperationGraph['nodes'][number]) => Math.max(nodeWidthFor([n.name]), nodeWidthFor([metaText(n) + errorsText(n.errors)], 6.2));
 
 const callText = (calls: number, errors: number) => `${calls.toLocaleString()}×${errors > 0 ? ` · ${errors} error${errors === 1 ? '' : 's'}` : ''}`;
 
@@ -58,6 +66,7 @@ export function TraceGraph({ theme }: { theme: 'light' | 'dark' }) {
       graph.nodes.map((_, i) => String(i)),
       calls,
       (e) => callText(e.calls, e.errors),
+      (id) => opNodeWidth(graph.nodes[Number(id)]!),
     ).then((laid) => alive && setLayout(laid));
     return () => {
       alive = false;
@@ -73,7 +82,7 @@ export function TraceGraph({ theme }: { theme: 'light' | 'dark' }) {
         type: 'operation',
         position: layout.nodes.get(String(i)) ?? { x: 0, y: 0 },
         ariaLabel: `${n.service}: ${n.name}, ${n.count} span${n.count === 1 ? '' : 's'}${n.errors > 0 ? `, ${n.errors} with errors` : ''}`,
-        data: { service: n.service, name: n.name, count: n.count, errors: n.errors, totalUs: n.totalUs, firstSpan: n.firstSpan, color: (theme === 'dark' ? c?.dark : c?.light) ?? '#888' },
+        data: { service: n.service, name: n.name, count: n.count, errors: n.errors, totalUs: n.totalUs, firstSpan: n.firstSpan, width: opNodeWidth(n), color: (theme === 'dark' ? c?.dark : c?.light) ?? '#888' },
       };
     });
     const edges: RoutedEdge[] = calls.map((e) => ({
@@ -107,7 +116,7 @@ export function TraceGraph({ theme }: { theme: 'light' | 'dark' }) {
           if (node) showSpan(node.firstSpan);
         }}
       >
-        <LaidOutGraph nodes={nodes} edges={edges} nodeTypes={nodeTypes} theme={theme} onNodeClick={(node) => showSpan(node.data.firstSpan)} />
+        <LaidOutGraph nodes={nodes} edges={edges} nodeTypes={nodeTypes} theme={theme} fitMinZoom={LEGIBLE_ZOOM} onNodeClick={(node) => showSpan(node.data.firstSpan)} />
       </div>
     </div>
   );

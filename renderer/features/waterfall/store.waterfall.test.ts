@@ -21,6 +21,22 @@ const at = (name: string) => getLoadedTrace()!.tree.spans.findIndex((s) => s.nam
 describe('waterfall slice', () => {
   beforeEach(() => useStudio.getState().showSpans(spans[0]!.traceId, spans));
 
+  it('opens a span by id (a link, a URL): revealed and selected, the trace fetched only when not open', async () => {
+    const fetched: string[] = [];
+    const api = { getTrace: async ({ traceId }: { traceId: string }) => (fetched.push(traceId), { traceId, spans }) } as unknown as StudioApi;
+    const s = useStudio.getState();
+    s.collapseAll();
+    expect(await s.openSpan(api, spans[0]!.traceId, spans[5]!.spanId)).toBe(true);
+    expect(fetched).toEqual([]);
+    expect(useStudio.getState().selected).toBe(at('b2'));
+    expect(names()).toEqual(['root', 'a', 'b', 'b1', 'b2']);
+    expect(await s.openSpan(api, spans[0]!.traceId, 'f'.repeat(16))).toBe(false);
+    useStudio.setState({ traceLoad: { status: 'idle' } });
+    expect(await s.openSpan(api, spans[0]!.traceId, spans[2]!.spanId)).toBe(true);
+    expect(fetched).toEqual([spans[0]!.traceId]);
+    expect(useStudio.getState().selected).toBe(at('a1'));
+  });
+
   it('loads a trace into the holder and selects its root', () => {
     const s = useStudio.getState();
     expect(s.traceLoad).toEqual({ status: 'ready', traceId: spans[0]!.traceId });

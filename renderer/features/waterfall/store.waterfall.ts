@@ -40,6 +40,8 @@ export interface WaterfallSlice {
   /** Evidence of a test check shown in the open trace; null when none (opening any trace clears it). */
   evidence: EvidenceMarks | null;
   openTrace(api: StudioApi, traceId: string): Promise<void>;
+  /** Opens the trace (unless it is open already) and selects the span with this id, revealed and in view; false when the span is not there. */
+  openSpan(api: StudioApi, traceId: string, spanId: string): Promise<boolean>;
   /** For callers that already hold the spans (import, harness). */
   showSpans(traceId: string, spans: Parameters<typeof setLoadedTrace>[1]): void;
   toggleCollapsed(span: number, collapsed?: boolean): void;
@@ -89,6 +91,18 @@ export const createWaterfallSlice: StateCreator<StudioStore, [], [], WaterfallSl
     } catch (error) {
       set({ traceLoad: { status: 'error', traceId, problem: toProblem(error) } });
     }
+  },
+
+  async openSpan(api, traceId, spanId) {
+    const now = get().traceLoad;
+    if (now.status === 'ready' && now.traceId === traceId && getLoadedTrace()?.traceId === traceId) set({ view: 'trace' });
+    else await get().openTrace(api, traceId);
+    const after = get().traceLoad;
+    const t = getLoadedTrace();
+    if (after.status !== 'ready' || after.traceId !== traceId || !t || t.traceId !== traceId) return false;
+    const index = t.tree.spans.findIndex((s) => s.spanId === spanId);
+    if (index >= 0) get().showSpan(index);
+    return index >= 0;
   },
 
   showSpans(traceId, spans) {

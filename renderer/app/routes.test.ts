@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { formatRoute, isNewPlace, parseRoute, type Route } from './routes';
+
+const TRACE = '0af7651916cd43dd8448eb211c80319c';
+const SPAN = 'b7ad6b7169203331';
+
+describe('routes', () => {
+  it('round-trips every place with its filters', () => {
+    const routes: Route[] = [
+      { view: 'traces', filters: { service: 'api', spanName: 'memdb', status: 'error', sort: 'longest', minDurationMs: 5, sinceUs: 1_700_000_000_000_000, attributes: [{ key: 'http.route', value: '/a=b' }] } },
+      { view: 'trace', filters: {}, traceId: TRACE, spanId: SPAN, traceMode: 'graph' },
+      { view: 'service-map', filters: { runId: 'r1' } },
+      { view: 'tests', filters: {}, testFolder: '/tmp/my tests' },
+    ];
+    for (const route of routes) expect(parseRoute(formatRoute(route))).toEqual(route);
+    expect(formatRoute(routes[1]!)).toBe(`#/trace/${TRACE}?span=${SPAN}&mode=graph`);
+    // Defaults are left out of the URL.
+    expect(formatRoute({ view: 'traces', filters: { status: 'any', sort: 'newest', attributes: [] } })).toBe('#/traces');
+  });
+
+  it('falls back to the traces list for anything it does not know, and drops bad values', () => {
+    expect(parseRoute('')).toEqual({ view: 'traces', filters: {} });
+    expect(parseRoute('#/nowhere')).toEqual({ view: 'traces', filters: {} });
+    expect(parseRoute('#/trace/not-an-id?service=api')).toEqual({ view: 'traces', filters: { service: 'api' } });
+    expect(parseRoute(`#/trace/${TRACE.toUpperCase()}?span=xyz`)).toEqual({ view: 'trace', filters: {}, traceId: TRACE });
+    expect(parseRoute('#/traces?min=-5&max=abc&status=weird&sort=up&attr=novalue')).toEqual({ view: 'traces', filters: {} });
+  });
+
+  it('makes a history entry for a new place, not for a new selection or filter', () => {
+    const list: Route = { view: 'traces', filters: {} };
+    const trace: Route = { view: 'trace', filters: {}, traceId: TRACE };
+    expect(isNewPlace(list, trace)).toBe(true);
+    expect(isNewPlace(trace, { ...trace, spanId: SPAN })).toBe(false);
+    expect(isNewPlace(list, { view: 'traces', filters: { service: 'db' } })).toBe(false);
+    expect(isNewPlace(trace, { ...trace, traceId: TRACE.replace('0', '1') })).toBe(true);
+  });
+});
