@@ -110,7 +110,7 @@ describe.skipIf(!probe.docker)('wait strategies (real engine)', () => {
       });
     const { error, set } = await start({ id: 'api', image: BUSYBOX, command: sh('true'), waitFor: [{ kind: 'span', name: 'server.ready', timeoutMs: 800 }] }, waiter);
     expect(error?.code).toBe('docker.wait-timeout');
-    expect(error?.message).toBe(`service "api" was not ready within 800 ms: waited for a span named "server.ready"; last seen: no span named "server.ready" received for run ${set.executionId}`);
+    expect(error?.message).toBe(`service "api" was not ready within 800 ms: waited for a span named "server.ready"; last seen: no span named "server.ready" received for execution ${set.executionId}`);
     expect(aborted).toBe(true);
   });
 });

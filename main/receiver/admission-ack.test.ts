@@ -5,6 +5,7 @@
 // one commit answers many concurrent requests — and a failed commit is a 503, never a 200.
 import { connect } from 'node:net';
 import { credentials, Client, Metadata, status as grpcStatus, type ServiceError } from '@grpc/grpc-js';
+import { refuseHost } from './host-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { encodeOtlpProtobuf } from '../../shared/otlp';
 import { makeTraces, resourceFor } from '../store/test-spans';
@@ -75,6 +76,12 @@ describe('receiver Host check (DNS rebinding)', () => {
     expect(await statusWithHost(port, undefined)).toBe(400);
     const named = await start({ host: 'localhost' });
     expect(await statusWithHost(named.http!.port, `localhost:${named.http!.port}`)).toBe(200);
+  });
+
+  it('bound to every interface (exposed on purpose, e.g. clnrm collect in a container), answers the name it is reached by', () => {
+    // Decided from the bound address alone (a test server never binds beyond loopback).
+    for (const bound of ['0.0.0.0', '::']) expect(refuseHost('jaeger:4318', bound)).toBeUndefined();
+    expect(refuseHost('jaeger:4318', '127.0.0.1')).toMatch(/is not this receiver/);
   });
 });
 

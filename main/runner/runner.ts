@@ -191,7 +191,8 @@ export async function runTests(options: RunTestsOptions): Promise<RunSummary> {
     store ??= await openStore({ dataDir: options.dataDir });
     const target = store;
     const binding = await chooseReceiverBinding(docker, connection.endpoint, options.env);
-    receiver = await createReceiver({ sink: (spans, wire) => target.ingest(spans, wire), host: binding.host, httpPort: 0, grpcPort: false });
+    // A span the run's receiver acknowledges is a stored span, as in `clnrm collect` and the studio.
+    receiver = await createReceiver({ sink: (spans, wire) => target.ingest(spans, wire), commit: target.commit, host: binding.host, httpPort: 0, grpcPort: false });
     const commit = await gitCommit(options.cwd);
     const warn = (message: string): void => emit({ type: 'warning', message });
     const record = {
