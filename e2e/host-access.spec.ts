@@ -38,7 +38,9 @@ async function openFolder(page: Page) {
 
 test('a file that mounts the engine socket asks before its first run and again when it changes', async ({ page }) => {
   const errors = await openStudio(page, studio);
-  let { view, socket, plain } = await openFolder(page);
+  const opened = await openFolder(page);
+  const plain = opened.plain;
+  let { view, socket } = opened;
   const dialog = view.getByRole('alertdialog', { name: 'This test file mounts paths of this computer' });
   const runs = (item: typeof socket) => item.getByRole('group', { name: /^Run [a-z0-9]{12}$/ });
 
