@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -165,6 +166,13 @@ describe('studio handlers against a real store', () => {
     const broken = await ok<{ ok: boolean; problems: Array<{ code: string; line?: number }> }>('validateFile', { path: 'tests/nested/broken.clnrm.toml' });
     expect(broken.ok).toBe(false);
     expect(broken.problems[0]).toMatchObject({ code: 'toml.syntax', line: 1 });
+
+    // What the file mounts, and the hash of the text validated: a confirmation holds for that content only.
+    const mounting = readFileSync(join(dir, 'tests/good.clnrm.toml'), 'utf8').replace('image = "alpine:3"\n', 'image = "alpine:3"\nvolumes = ["/var/run/docker.sock:/var/run/docker.sock"]\n');
+    writeFileSync(join(dir, 'tests/good.clnrm.toml'), mounting);
+    const good = await ok<{ ok: boolean; hostAccess: Array<{ hostPath: string; risk?: string }>; contentHash: string }>('validateFile', { path: 'tests/good.clnrm.toml' });
+    expect(good.hostAccess).toEqual([expect.objectContaining({ hostPath: '/var/run/docker.sock', containerPath: '/var/run/docker.sock', readOnly: false, risk: expect.stringContaining('socket') })]);
+    expect(good.contentHash).toBe(createHash('sha256').update(mounting).digest('hex'));
 
     // The source, to show with its problems marked; never a file that is not a .toml test file.
     expect(await ok('readTestFile', { path: 'tests/nested/broken.clnrm.toml' })).toEqual({ path: join(dir, 'tests/nested/broken.clnrm.toml'), text: '[meta\nname = 1\n' });

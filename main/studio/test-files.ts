@@ -1,6 +1,7 @@
 // The contract's test-file calls: choosing a folder, listing its `*.clnrm.toml` files and
 // validating one, on top of main/spec (find, load + parse). Every path goes through UserPaths:
 // opening a folder is how one becomes the user's; everything else must lie inside one.
+import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { StudioError } from '../../shared/errors';
@@ -64,7 +65,9 @@ export async function validateFile({ path }: CallArgs<'validateFile'>, paths: Us
   const loaded = await loadTestFile(await paths.check(path, 'The test file'), env);
   // What the file mounts from the host, for the studio to show (and confirm) before a first run.
   const mounts = loaded.tests[0] ? hostAccess(loaded.tests[0], env.HOME) : [];
-  return { ok: loaded.errors.length === 0, problems: loaded.errors.map(plainProblem), warnings: loaded.warnings.map(plainProblem), hostAccess: mounts };
+  // The hash of the very text whose mounts are listed (not a second read), so a confirmation names what it saw.
+  const contentHash = createHash('sha256').update(loaded.source).digest('hex');
+  return { ok: loaded.errors.length === 0, problems: loaded.errors.map(plainProblem), warnings: loaded.warnings.map(plainProblem), hostAccess: mounts, contentHash };
 }
 
 /**

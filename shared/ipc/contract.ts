@@ -230,7 +230,14 @@ export const calls = {
   },
   validateFile: {
     request: z.object({ path: z.string().min(1) }),
-    response: z.object({ ok: z.boolean(), problems: z.array(ProblemSchema), warnings: z.array(ProblemSchema), hostAccess: z.array(HostAccessSchema).default([]) }),
+    response: z.object({
+      ok: z.boolean(),
+      problems: z.array(ProblemSchema),
+      warnings: z.array(ProblemSchema),
+      hostAccess: z.array(HostAccessSchema).default([]),
+      /** SHA-256 (hex) of the text validated: a confirmation of the file's host access holds for this content only. */
+      contentHash: z.string().regex(/^[0-9a-f]{64}$/),
+    }),
   },
   runTest: {
     request: z.object({

@@ -9,6 +9,7 @@ import { isDesktop } from '../../api/get-api';
 import { useStudio } from '../../app/store';
 import { EmptyState, ErrorState, Loading } from '../../app/States';
 import { formatProblem } from '../../../shared/errors';
+import { HostAccessDialog } from './HostAccessDialog';
 import { RunHistory, runsOfFile } from './RunHistory';
 import { RunResult } from './RunResult';
 import { TestSource } from './TestSource';
@@ -45,6 +46,9 @@ function ConnectedTestsView({ api }: { api: StudioApi }) {
   const [path, setPath] = useState('');
   const [sourceOf, setSourceOf] = useState<string | null>(null);
   const runAllTestFiles = useStudio((s) => s.runAllTestFiles);
+  const hostAccessPending = useStudio((s) => s.hostAccessPending);
+  const confirmHostAccess = useStudio((s) => s.confirmHostAccess);
+  const cancelHostAccess = useStudio((s) => s.cancelHostAccess);
   useEffect(() => {
     void restoreTestFolder(api);
     void loadRunHistory(api);
@@ -92,6 +96,7 @@ function ConnectedTestsView({ api }: { api: StudioApi }) {
           </button>
         </ErrorState>
       )}
+      {hostAccessPending && <HostAccessDialog files={hostAccessPending.files} onConfirm={() => void confirmHostAccess(api)} onCancel={cancelHostAccess} />}
       {loading && <Loading label="Reading the folder…" />}
       {!loading && !problem && folder === null && (
         <EmptyState title="No test folder open">

@@ -7,6 +7,8 @@ import { runsOfFile } from './RunHistory';
 import { HISTORY_LIMIT, MAX_RUN_EVENTS } from './store.tests';
 
 const resetStudio = resetStudioBeforeEach();
+/** A valid file that mounts nothing from the host. */
+const plainValidation = { ok: true, problems: [], warnings: [], hostAccess: [], contentHash: 'a'.repeat(64) };
 /** The studio's openFolder: a typed relative path comes back absolute. */
 const openFolder = async ({ path }: { path: string }) => ({ folder: path.startsWith('/') ? path : `/started/here/${path}` });
 
@@ -103,7 +105,7 @@ describe('tests slice: a folder is validated as it opens, and runs all at once',
 
   it('"Run all" starts every file that is not running yet', async () => {
     const started: string[] = [];
-    const api = fakeApi({ runTest: async ({ path }: { path: string }) => (started.push(path), { runId: `run-${started.length}` }) });
+    const api = fakeApi({ validateFile: async () => plainValidation, runTest: async ({ path }: { path: string }) => (started.push(path), { runId: `run-${started.length}` }) });
     useStudio.setState({ testFiles: [file('a'), file('b'), file('c')], runs: { r0: { runId: 'r0', file: '/t/b.clnrm.toml', events: [], finished: null } } });
     await useStudio.getState().runAllTestFiles(api);
     expect(started).toEqual(['/t/a.clnrm.toml', '/t/c.clnrm.toml']);
@@ -115,7 +117,7 @@ describe('tests slice: run events and run history', () => {
     ({ type, at: 1, runId, ...(type === 'test-started' ? { test: 't', file: '/x/a.clnrm.toml' } : { message: 'w' }), ...extra }) as never;
 
   it('keeps the events of a run started here under its id, bounded, and the verdict after them', async () => {
-    await useStudio.getState().runTestFile(fakeApi({ runTest: async () => ({ runId: 'abc123abc123' }) }), '/x/a.clnrm.toml');
+    await useStudio.getState().runTestFile(fakeApi({ validateFile: async () => plainValidation, runTest: async () => ({ runId: 'abc123abc123' }) }), '/x/a.clnrm.toml');
     const { onRunEvent, onRunFinished } = useStudio.getState();
     onRunEvent(event('test-started', 'abc123abc123'));
     for (let k = 0; k < MAX_RUN_EVENTS + 5; k++) onRunEvent(event('warning', 'abc123abc123', { message: `w${k}` }));

@@ -6,6 +6,7 @@ import type { RunEvent } from '../../../shared/run/events';
 import { toProblem } from '../../../shared/errors';
 import type { Problem } from '../../../shared/errors';
 import type { StudioStore } from '../../app/store';
+import { hostAccessRequest, rememberConfirmed, type HostAccessRequest } from './host-access-consent';
 
 export type TestFile = CallResponse<'listTestFiles'>['files'][number];
 export type Validation = CallResponse<'validateFile'>;
@@ -33,6 +34,15 @@ export interface TestsSlice {
   runHistory: readonly RunHistoryEntry[];
   /** True while a folder's file list is being read. */
   testsLoading: boolean;
+  /**
+   * Runs waiting for the user's "Run anyway": the files among them that mount host paths and were not
+   * confirmed with their current content (`files`), and every file the Run or Run all asked for (`paths`).
+   */
+  hostAccessPending: { files: readonly HostAccessRequest[]; paths: readonly string[] } | null;
+  /** "Run anyway": remembers each listed file's content as confirmed and starts the pending runs. */
+  confirmHostAccess(api: StudioApi): Promise<void>;
+  /** "Cancel": starts none of the pending runs. */
+  cancelHostAccess(): void;
   /** Asks for a folder (the desktop's picker; browser mode uses the studio's working folder) and lists it. */
   openTestFolder(api: StudioApi): Promise<void>;
   /**
@@ -48,6 +58,7 @@ export interface TestsSlice {
   /** Starts a run of every listed file that is not running already. */
   runAllTestFiles(api: StudioApi): Promise<void>;
   clearTestsProblem(): void;
+  /** Starts a run, first asking about its host access when the file mounts any and is not confirmed. */
   runTestFile(api: StudioApi, path: string): Promise<void>;
   /** Asks the runner to stop a run; its runFinished event (cancelled) ends it on screen. */
   cancelTestRun(api: StudioApi, runId: string): Promise<void>;
@@ -76,6 +87,49 @@ function recall(): string | null {
   }
 }
 
+type TestsSliceCreator = StateCreator<StudioStore, [], [], TestsSlice>;
+type Setter = Parameters<TestsSliceCreator>[0];
+type Getter = Parameters<TestsSliceCreator>[1];
+
+/**
+ * Validates each file just before its run (the content on disk now, not when the folder opened) and
+ * starts them all, or, when any mounts host paths unconfirmed, asks once for all of them and starts none.
+ */
+async function startRuns(api: StudioApi, paths: readonly string[], set: Setter): Promise<void> {
+  const unconfirmed: HostAccessRequest[] = [];
+  try {
+    for (const path of paths) {
+      const validation = await api.validateFile({ path });
+      set((s) => ({ validations: { ...s.validations, [path]: validation } }));
+      const request = hostAccessRequest(path, validation);
+      if (request) unconfirmed.push(request);
+    }
+  } catch (error) {
+    set({ testsProblem: toProblem(error) });
+    return;
+  }
+  if (unconfirmed.length > 0) {
+    set({ hostAccessPending: { files: unconfirmed, paths } });
+    return;
+  }
+  for (const path of paths) await startRun(api, path, set);
+}
+
+async function startRun(api: StudioApi, path: string, set: Setter): Promise<void> {
+  try {
+    const { runId } = await api.runTest({ path });
+    set((s) => ({ runs: { ...s.runs, [runId]: { runId, file: path, events: s.runs[runId]?.events ?? [], finished: null } } }));
+  } catch (error) {
+    set({ testsProblem: toProblem(error) });
+  }
+}
+
+/** Files of the open folder with no run in progress. */
+const idleFiles = (get: Getter): string[] =>
+  get()
+    .testFiles.map((f) => f.path)
+    .filter((path) => !Object.values(get().runs).some((r) => r.file === path && r.finished === null));
+
 export const createTestsSlice: StateCreator<StudioStore, [], [], TestsSlice> = (set, get) => ({
   testFolder: null,
   testFiles: [],
@@ -84,6 +138,7 @@ export const createTestsSlice: StateCreator<StudioStore, [], [], TestsSlice> = (
   runs: {},
   runHistory: [],
   testsLoading: false,
+  hostAccessPending: null,
   async openTestFolder(api) {
     try {
       const { folder } = await api.openFolder({});
@@ -145,20 +200,17 @@ export const createTestsSlice: StateCreator<StudioStore, [], [], TestsSlice> = (
       }
     }
   },
-  async runAllTestFiles(api) {
-    for (const { path } of get().testFiles) {
-      const running = Object.values(get().runs).some((r) => r.file === path && r.finished === null);
-      if (!running) await get().runTestFile(api, path);
-    }
+  runAllTestFiles: (api) => startRuns(api, idleFiles(get), set),
+  runTestFile: (api, path) => startRuns(api, [path], set),
+  async confirmHostAccess(api) {
+    const pending = get().hostAccessPending;
+    if (pending === null) return;
+    rememberConfirmed(pending.files);
+    set({ hostAccessPending: null });
+    // Validated again on the way: a file changed since the question asks again.
+    await startRuns(api, pending.paths, set);
   },
-  async runTestFile(api, path) {
-    try {
-      const { runId } = await api.runTest({ path });
-      set((s) => ({ runs: { ...s.runs, [runId]: { runId, file: path, events: s.runs[runId]?.events ?? [], finished: null } } }));
-    } catch (error) {
-      set({ testsProblem: toProblem(error) });
-    }
-  },
+  cancelHostAccess: () => set({ hostAccessPending: null }),
   async cancelTestRun(api, runId) {
     try {
       // `cancelled: false` means it had already finished; its runFinished event says how.
