@@ -5,7 +5,7 @@
 // evidence; then follow a run's "Open trace" link. Needs Docker and the images from
 // resources/images/build.sh: skipped loudly without them locally, FAILS under CI=true.
 import { expect, test } from '@playwright/test';
-import { SHOTS, nav, openStudio, selectedSpanRow, waterfall } from './fixtures/page';
+import { SHOTS, openStudio, openTestFolder, selectedSpanRow, waterfall } from './fixtures/page';
 import { useDockerStudio } from './fixtures/docker-studio';
 
 const CHECK = 'expect.status.by_name."job.process"';
@@ -16,11 +16,7 @@ test('a failed check opens its evidence spans selected and marked in the waterfa
   test.setTimeout(180_000);
   const errors = await openStudio(page, studio);
 
-  await nav(page, 'Tests').click();
-  const view = page.getByRole('region', { name: 'Tests' });
-  await view.getByRole('textbox', { name: 'Test folder path' }).fill('examples');
-  await view.getByRole('button', { name: 'Open', exact: true }).click();
-  const item = view.getByRole('list', { name: 'Test files' }).getByRole('listitem', { name: 'demo-fails-on-purpose', exact: true });
+  const item = (await openTestFolder(page)).getByRole('listitem', { name: 'demo-fails-on-purpose', exact: true });
   await item.getByRole('button', { name: 'Run' }).click();
   const run = item.getByRole('group', { name: /^Run / });
   await expect(run.getByRole('status', { name: /^Verdict: / })).toHaveText(/^(passed|failed|cancelled)$/, { timeout: 150_000 });

@@ -3,7 +3,7 @@
 // run is still listed in the file's history (read from the store), with the same id. Needs Docker and the
 // images from resources/images/build.sh (skipped loudly without, FAILS under CI=true).
 import { expect, test } from '@playwright/test';
-import { nav, openStudio, traceRows } from './fixtures/page';
+import { nav, openStudio, openTestFolder, traceRows } from './fixtures/page';
 import { useDockerStudio } from './fixtures/docker-studio';
 
 const docker = useDockerStudio('e2e run history');
@@ -12,11 +12,7 @@ test('a studio run id finds every trace of the run, and the run stays in the his
   const studio = docker.require();
   test.setTimeout(180_000);
   const errors = await openStudio(page, studio);
-  await nav(page, 'Tests').click();
-  const view = page.getByRole('region', { name: 'Tests' });
-  await view.getByRole('textbox', { name: 'Test folder path' }).fill('examples');
-  await view.getByRole('button', { name: 'Open', exact: true }).click();
-  const item = view.getByRole('list', { name: 'Test files' }).getByRole('listitem', { name: 'demo-read-through', exact: true });
+  const item = (await openTestFolder(page)).getByRole('listitem', { name: 'demo-read-through', exact: true });
   await item.getByRole('button', { name: 'Run' }).click();
   const run = item.getByRole('group', { name: /^Run [a-z0-9]{12}$/ });
   await expect(run.getByRole('status', { name: /^Verdict: / })).toHaveText('passed', { timeout: 150_000 });

@@ -3,21 +3,13 @@
 // demo-fails-on-purpose fails), read the verdicts, then find the failure's evidence span in the
 // waterfall. Needs Docker and the images from resources/images/build.sh: without them the spec is
 // skipped loudly on a developer machine and FAILS under CI=true (as main/docker/*.test.ts do).
-import { expect, test, type Locator, type Page } from '@playwright/test';
-import { SHOTS, nav, openStudio, selectedSpanRow, traceRows, waterfall } from './fixtures/page';
+import { expect, test, type Locator } from '@playwright/test';
+import { SHOTS, nav, openStudio, openTestFolder, selectedSpanRow, traceRows, waterfall } from './fixtures/page';
 import { useDockerStudio } from './fixtures/docker-studio';
 
 const docker = useDockerStudio('e2e studio tests view');
 
 /** Opens the examples folder in the Tests view (browser mode types the path; relative to where the studio started). */
-async function openExamples(page: Page): Promise<Locator> {
-  await nav(page, 'Tests').click();
-  const view = page.getByRole('region', { name: 'Tests' });
-  await view.getByRole('textbox', { name: 'Test folder path' }).fill('examples');
-  await view.getByRole('button', { name: 'Open', exact: true }).click();
-  return view.getByRole('list', { name: 'Test files' });
-}
-
 /** Validates, runs and waits for the verdict of one test file; answers its run (a group named "Run <id>"). */
 async function validateAndRun(files: Locator, name: string): Promise<{ run: Locator; verdict: Locator }> {
   const item = files.getByRole('listitem', { name, exact: true });
@@ -37,7 +29,7 @@ test('demo-fails-on-purpose fails with the expected checks, and the failed span 
   const studio = docker.require();
   test.setTimeout(180_000);
   const errors = await openStudio(page, studio);
-  const files = await openExamples(page);
+  const files = await openTestFolder(page);
   const { run, verdict } = await validateAndRun(files, 'demo-fails-on-purpose');
   // On a wrong verdict, say what the run reported (its expectations and problem).
   await expect(verdict, `demo-fails-on-purpose: ${await run.innerText()}`).toHaveText('failed');
@@ -81,7 +73,7 @@ test('demo-read-through passes every check', async ({ page }) => {
   const studio = docker.require();
   test.setTimeout(180_000);
   const errors = await openStudio(page, studio);
-  const files = await openExamples(page);
+  const files = await openTestFolder(page);
   const { run, verdict } = await validateAndRun(files, 'demo-read-through');
   await expect(verdict, `demo-read-through: ${await run.innerText()}`).toHaveText('passed');
   // Every check is listed with its mark (the passed ones may be folded away, still present).

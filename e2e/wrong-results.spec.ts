@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { nav, openStudio, traceRows } from './fixtures/page';
+import { openStudio, openTestFolder, traceRows } from './fixtures/page';
 import { ROOT, startStudio, type Studio } from './fixtures/studio';
 import { useDockerStudio } from './fixtures/docker-studio';
 
@@ -79,11 +79,7 @@ test.describe('with Docker', () => {
     const studio = docker.require();
     test.setTimeout(240_000);
     const errors = await openStudio(page, studio);
-    await nav(page, 'Tests').click();
-    const view = page.getByRole('region', { name: 'Tests' });
-    await view.getByRole('textbox', { name: 'Test folder path' }).fill('examples');
-    await view.getByRole('button', { name: 'Open', exact: true }).click();
-    const files = view.getByRole('list', { name: 'Test files' });
+    const files = await openTestFolder(page);
     for (const name of ['demo-fails-on-purpose', 'demo-read-through']) {
       const item = files.getByRole('listitem', { name, exact: true });
       await item.getByRole('button', { name: 'Run', exact: true }).click();
