@@ -6,7 +6,7 @@
 // judge them next to the `clnrm.run` and `clnrm.test` spans as they are at that moment.
 import type { Span } from '../../shared/model';
 import type { ServiceEvent } from '../docker';
-import { errorStatus, nowMs, type AttributeValues, type OpenSpan, type SelfTracer } from './self-trace';
+import { errorStatus, type AttributeValues, type OpenSpan, type SelfTracer } from './self-trace';
 
 export interface ExecutionTraceOptions {
   readonly runSpan: OpenSpan;
@@ -143,10 +143,5 @@ export class ExecutionTrace {
   judged(failedSoFar: boolean): Span[] {
     const result = failedSoFar ? 'fail' : 'pass';
     return [...this.spans, this.options.runSpan.snapshot({ result }), this.options.testSpan.snapshot({ result })];
-  }
-
-  /** Now, for spans that have to end at a step's or a phase's edge. */
-  static now(): number {
-    return nowMs();
   }
 }

@@ -3,6 +3,7 @@
 // executions of the same run used. `cleanup_verified` is a leakage check (cleanup-check.ts).
 import type Docker from 'dockerode';
 import type { ExpectationResult } from '../../shared/expect';
+import { isEngineSocket } from '../../shared/spec/host-access';
 import type { TestFile } from '../../shared/spec';
 import type { Leftovers } from './cleanup-check';
 
@@ -41,8 +42,6 @@ export async function inspectIsolation(docker: Docker, services: readonly { id: 
   );
 }
 
-const ENGINE_SOCKETS = new Set(['bind:/var/run/docker.sock', 'bind:/run/docker.sock']);
-
 function result(expectation: string, passed: boolean, message: string): ExpectationResult {
   return { expectation, kind: 'engine', passed, message, spans: [] };
 }
@@ -74,7 +73,7 @@ export function isolationResults(test: TestFile, run: object, network: string, c
   if (wanted?.no_persistent_state) {
     // The engine's socket gives access to the engine, not a place where one run leaves files for the next
     // (what the engine keeps, leftovers, is the leakage checks' business).
-    const mounted = containers.flatMap((c) => c.mounts.filter((m) => !ENGINE_SOCKETS.has(m)).map((m) => `${c.service} ${m}`));
+    const mounted = containers.flatMap((c) => c.mounts.filter((m) => !(m.startsWith('bind:') && isEngineSocket(m.slice('bind:'.length)))).map((m) => `${c.service} ${m}`));
     const state = [...mounted, ...left.volumes.map((v) => `volume ${v} left after cleanup`)];
     out.push(result('expect.isolation.no_persistent_state', state.length === 0, state.length === 0 ? 'no host path or volume mounted, none left after cleanup' : `state outside the containers: ${state.slice(0, 5).join(', ')}`));
   }

@@ -105,7 +105,6 @@ const CHECKS: Record<string, Check> = {
   otel_validation_passes: () => notChecked('clnrm gives it no definition a run can measure; span_validations_pass covers the span checks'),
 };
 
-export const KNOWN_CRITERIA: readonly string[] = Object.keys(CHECKS);
 
 export function criterionCheck(name: string, expected: CriterionValue, ctx: CriteriaContext): CriterionCheck {
   const check = CHECKS[name];

@@ -35,10 +35,16 @@ export function normaliseHostPath(path: string): string {
 
 const within = (path: string, folder: string): boolean => path === folder || path.startsWith(`${folder}/`);
 
+/** Whether `hostPath` is a container engine's socket (docker, podman, containerd, or any socket under /run). */
+export function isEngineSocket(hostPath: string): boolean {
+  const path = normaliseHostPath(hostPath);
+  return ENGINE_SOCKETS.includes(path) || (/\.sock$/.test(path) && (within(path, '/run') || within(path, '/var/run')));
+}
+
 /** Why mounting `hostPath` hands the container the host, or undefined for an ordinary folder. */
 export function hostAccessRisk(hostPath: string, home?: string): string | undefined {
   const path = normaliseHostPath(hostPath);
-  if (ENGINE_SOCKETS.includes(path) || (/\.sock$/.test(path) && (within(path, '/run') || within(path, '/var/run')))) {
+  if (isEngineSocket(path)) {
     return `${path} is the container engine's socket: the container can start containers with full control of the host`;
   }
   if (path === '/') return "/ is the host's whole file system";

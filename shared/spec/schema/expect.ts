@@ -260,4 +260,3 @@ export type WindowExpectation = z.infer<typeof windowExpectationSchema>;
 export type OrderExpectation = z.infer<typeof orderExpectationSchema>;
 export type StatusExpectation = z.infer<typeof statusExpectationSchema>;
 export type HermeticityExpectation = z.infer<typeof hermeticityExpectationSchema>;
-export type IsolationExpectation = z.infer<typeof isolationExpectationSchema>;
