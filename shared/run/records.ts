@@ -8,7 +8,7 @@
 //   verdicts, evidence and container stats; `runId` groups them.
 import { z } from 'zod';
 
-/** 12 lowercase hex characters: run and execution ids are safe in container and network names. */
+/** A run or execution id (ours are 12 lowercase hex characters): safe in container and network names. */
 export const RunIdSchema = z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,62}$/, 'expected an id of 1-63 characters a-z, 0-9, _ . -');
 
 export const VerdictValueSchema = z.enum(['passed', 'failed', 'error', 'skipped']);
