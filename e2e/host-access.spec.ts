@@ -55,7 +55,10 @@ test('a file that mounts the engine socket asks before its first run and again w
   await expect(runs(socket)).toHaveCount(0);
 
   // Escape cancels too; "Run anyway" starts the run.
+  // The dialog opens after the file's host access is read back from the main process: press Escape
+  // once it is there and focused, as a user would.
   await socket.getByRole('button', { name: 'Run', exact: true }).click();
+  await expect(dialog.getByRole('button', { name: 'Cancel' })).toBeFocused();
   await page.keyboard.press('Escape');
   await expect(dialog).toHaveCount(0);
   await expect(runs(socket)).toHaveCount(0);
