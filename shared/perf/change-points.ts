@@ -138,11 +138,7 @@ function checkValue(value: number, index: number): void {
 
 /** Change points of a whole series (batch). */
 export function detectChangePoints(values: ArrayLike<number>, options: Partial<ChangePointOptions> = {}): ChangePoint[] {
-  const o = checkOptions(options);
-  for (let i = 0; i < values.length; i++) checkValue(values[i]!, i);
-  const series = new PrefixSeries();
-  for (let i = 0; i < values.length; i++) series.push(hampelAt(values, values.length, i));
-  return merge(series, 0, split(series, 0, o), o);
+  return [...ChangePointTracker.analysed(values, options).changePoints()];
 }
 
 /** A series analysed as it grows: `append` re-analyses only its recent part (see the module comment). */
@@ -156,6 +152,19 @@ export class ChangePointTracker {
 
   constructor(options: Partial<ChangePointOptions> = {}) {
     this.options = checkOptions(options);
+  }
+
+  /** A tracker holding `values` analysed in one batch pass, ready for `append`. */
+  static analysed(values: ArrayLike<number>, options: Partial<ChangePointOptions> = {}): ChangePointTracker {
+    const tracker = new ChangePointTracker(options);
+    for (let i = 0; i < values.length; i++) checkValue(values[i]!, i);
+    for (let i = 0; i < values.length; i++) {
+      tracker.raw.push(values[i]!);
+      tracker.series.push(hampelAt(values, values.length, i));
+    }
+    tracker.weak = split(tracker.series, 0, tracker.options);
+    tracker.kept = merge(tracker.series, 0, tracker.weak, tracker.options);
+    return tracker;
   }
 
   get length(): number {

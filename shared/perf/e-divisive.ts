@@ -66,8 +66,8 @@ export class PrefixSeries {
  * local 0 ≤ a ≤ b ≤ length, in a (length+1)² table built in O(length²).
  */
 class WindowPairSums {
-  private readonly table: Float64Array;
-  private readonly stride: number;
+  readonly table: Float64Array;
+  readonly stride: number;
 
   constructor(series: PrefixSeries, start: number, length: number) {
     this.stride = length + 1;
@@ -101,11 +101,15 @@ function bestSplit(pairs: WindowPairSums, s: number, e: number, minSegment: numb
   let best: Candidate | undefined;
   for (let tau = s + minSegment; tau <= e - minSegment; tau++) {
     const nx = tau - s;
-    const withinX = nx >= 2 ? pairs.pairSum(s, tau) / ((nx * (nx - 1)) / 2) : 0;
+    const inX = pairs.pairSum(s, tau);
+    const withinX = nx >= 2 ? inX / ((nx * (nx - 1)) / 2) : 0;
+    // Rows of the table for a = s and a = τ, read directly in this innermost loop.
+    const fromS = s * pairs.stride;
+    const fromTau = tau * pairs.stride;
     for (let kappa = tau + minSegment; kappa <= e; kappa++) {
       const ny = kappa - tau;
-      const inY = pairs.pairSum(tau, kappa);
-      const between = pairs.pairSum(s, kappa) - pairs.pairSum(s, tau) - inY;
+      const inY = pairs.table[fromTau + kappa]!;
+      const between = pairs.table[fromS + kappa]! - inX - inY;
       const withinY = ny >= 2 ? inY / ((ny * (ny - 1)) / 2) : 0;
       const q = ((nx * ny) / (nx + ny)) * ((2 * between) / (nx * ny) - withinX - withinY);
       if (best === undefined || q > best.q) best = { tau, q };
