@@ -53,7 +53,7 @@ export interface BottleneckReport {
   readonly traces: readonly TraceBottlenecks[];
   /** Operations (service + span name) by mean duration, slowest first. */
   readonly slowest: readonly OperationStat[];
-  /** Operations seen at least twice, by standard deviation of duration, largest first. */
+  /** Operations seen at least twice with differing durations, by standard deviation, largest first. */
   readonly highestVariance: readonly OperationStat[];
   readonly recommendations: readonly Recommendation[];
 }
@@ -165,7 +165,7 @@ export function analyseBottlenecks(spans: readonly Span[], top = 10): Bottleneck
   return {
     traces,
     slowest: [...stats].sort((a, b) => b.meanUs - a.meanUs).slice(0, top),
-    highestVariance: stats.filter((s) => s.count >= 2).sort((a, b) => b.stdDevUs - a.stdDevUs).slice(0, top),
+    highestVariance: stats.filter((s) => s.count >= 2 && s.stdDevUs > 0).sort((a, b) => b.stdDevUs - a.stdDevUs).slice(0, top),
     recommendations: recommendations.sort((a, b) => b.savingUs - a.savingUs),
   };
 }
