@@ -3,9 +3,11 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context';
 import { registerPerfBottlenecks } from './perf-bottlenecks';
 import { registerPerfChanges } from './perf-changes';
+import { registerPerfCompare } from './perf-compare';
 
 export function registerPerf(program: Command, ctx: CliContext): void {
-  const perf = program.command('perf').description('Performance: change points in histories, bottlenecks of traces');
+  const perf = program.command('perf').description('Performance: change points in histories, bottlenecks of traces, run comparisons');
   registerPerfChanges(perf, ctx);
   registerPerfBottlenecks(perf, ctx);
+  registerPerfCompare(perf, ctx);
 }
