@@ -54,6 +54,9 @@ export type ErrorCode =
   | 'ipc.invalid'
   | 'ipc.unavailable'
   | 'studio.path-denied'
+  // performance
+  /** A time-series CSV (`clnrm perf changes`) that is not a header row plus numeric metric columns. */
+  | 'perf.csv'
   | 'internal';
 
 export interface SourceLocation {
