@@ -24,7 +24,8 @@ export function isFailureClass(name: string): name is FailureClass {
 }
 
 /** Where a piece of evidence comes from in the execution's records. */
-export type EvidenceKind = 'problem' | 'container' | 'log' | 'step' | 'span' | 'expectation' | 'determinism' | 'history' | 'run' | 'stats' | 'retry' | 'pattern';
+export const EVIDENCE_KINDS = ['problem', 'container', 'log', 'step', 'span', 'expectation', 'determinism', 'history', 'run', 'stats', 'retry', 'pattern'] as const;
+export type EvidenceKind = (typeof EVIDENCE_KINDS)[number];
 
 export interface EvidenceItem {
   readonly kind: EvidenceKind;
@@ -40,4 +41,30 @@ export interface Classification {
   readonly evidence: readonly EvidenceItem[];
   /** The `[[self_healing.patterns.classifier]]` (by its index, 1-based) that decided it, when a user pattern did. */
   readonly pattern?: number;
+}
+
+/** One earlier attempt of an execution that self-healing retried. */
+export interface RetryAttempt {
+  /** The attempt's own execution id (its containers, spans and history record). */
+  readonly executionId: string;
+  readonly verdict: 'failed' | 'error';
+  readonly classification: Classification;
+  /** The backoff waited after it, before the next attempt. */
+  readonly delayMs: number;
+}
+
+export interface HealingRecord {
+  /** Failed attempts before the execution reported, oldest first. */
+  readonly attempts: readonly RetryAttempt[];
+  /** The last attempt passed: a retry healed the failure. */
+  readonly healed: boolean;
+  /** Why retrying stopped short, when it did (class not retryable, budget spent, circuit open). */
+  readonly stoppedBecause?: string;
+}
+
+/** `resource_exhaustion (97 %): OOM killed (exit 137) [api]` — one line for people. */
+export function describeClassification(c: Classification): string {
+  const first = c.evidence.find((e) => e.kind !== 'pattern') ?? c.evidence[0];
+  const by = c.pattern !== undefined ? ` by [[self_healing.patterns.classifier]] #${c.pattern}` : '';
+  return `${c.class} (${Math.round(c.confidence * 100)} %)${by}${first ? `: ${first.detail}${first.ref ? ` [${first.ref}]` : ''}` : ''}`;
 }
