@@ -62,10 +62,14 @@ const configuration: Rule = (f) => {
 };
 
 const memory: Rule = (f) => {
-  const killed: EvidenceItem[] = f.input.evidence.containers.filter((c) => c.oomKilled).map((c) => ({ kind: 'container', detail: `OOM killed (exit ${c.exitCode ?? '?'})`, ref: c.service }));
+  // The flag is the engine's record of an OOM kill in the container: of its main process (exit 137) or of
+  // a process a step ran in it (the step's exit 137), after which the container may still have exited 0.
+  const killed: EvidenceItem[] = f.input.evidence.containers
+    .filter((c) => c.oomKilled)
+    .map((c) => ({ kind: 'container', detail: c.exitCode === 137 ? 'OOM killed (exit 137)' : 'the engine recorded an OOM kill in this container', ref: c.service }));
   const said = matching(f.texts, MEMORY_SIGNATURE);
-  if (killed.length > 0) return decided('resource_exhaustion', 0.97, [...killed, ...said]);
   const exit137 = f.input.evidence.steps.filter((s) => s.verdict !== 'passed' && s.exitCode === 137).map((s): EvidenceItem => ({ kind: 'step', detail: 'exit code 137 (killed)', ref: s.name }));
+  if (killed.length > 0) return decided('resource_exhaustion', 0.97, [...killed, ...exit137, ...said]);
   if (said.length > 0) return decided('resource_exhaustion', exit137.length > 0 ? 0.85 : 0.75, [...said, ...exit137]);
   return undefined;
 };
