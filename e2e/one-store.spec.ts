@@ -48,7 +48,7 @@ test('a clnrm run in a terminal shows in the open studio: its traces in the Trac
   await expect(traceRows(page).filter({ hasText: 'clnrm.run' })).toHaveCount(1, { timeout: 30_000 });
   // ... and the run in the file's history, passed once it has finished.
   await item.getByText(/^1 earlier run$/).click({ timeout: 60_000 });
-  const stored = item.getByRole('list', { name: 'Run history' }).getByRole('listitem');
+  const stored = item.getByRole('list', { name: 'Run history' }).getByRole('listitem', { name: /^Run [a-z0-9]{12}$/ });
   await expect(stored).toHaveCount(1);
   await expect(stored.locator('.chip')).toHaveText('passed', { timeout: 60_000 });
   await expect(stored).toContainText('cli');

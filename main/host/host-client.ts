@@ -2,6 +2,7 @@
 // then a `hello` that must name the same pid and folder) and calls its API. Every answer is checked
 // against the call's schema; a studio that stops answering (gone, or hung past the call's deadline)
 // is a `host.unreachable` error naming it, never a hang.
+import { realpath } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { StudioError } from '../../shared/errors';
 import { hostCalls, HostReplySchema, type HostCallName, type HostFile, type HostRequest, type HostResponse } from '../../shared/ipc/host-api';
@@ -70,6 +71,11 @@ function causeOf(error: unknown): string {
   return cause?.code ?? cause?.message ?? (error as Error).message;
 }
 
+/** A folder by its real path (one reached through a symbolic link is the same folder). */
+async function samePlace(folder: string): Promise<string> {
+  return realpath(folder).catch(() => resolve(folder));
+}
+
 export type HostLookup =
   | { readonly kind: 'host'; readonly client: HostClient }
   /** No studio holds the folder (no host file, or a stale one): open it directly. */
@@ -87,7 +93,7 @@ export async function findStudioHost(dataDir: string): Promise<HostLookup> {
   const probe = new HostClient(read.host, '');
   try {
     const hello = await probe.call('hello', {}, HELLO_TIMEOUT_MS);
-    if (hello.pid !== read.host.pid || resolve(hello.dataDir) !== resolve(dataDir)) {
+    if (hello.pid !== read.host.pid || (await samePlace(hello.dataDir)) !== (await samePlace(dataDir))) {
       return { kind: 'none', note: `ignoring the host file ${read.path}: its address is answered by pid ${hello.pid} for ${hello.dataDir}` };
     }
     return { kind: 'host', client: new HostClient(read.host, hello.path) };
