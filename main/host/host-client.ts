@@ -5,7 +5,9 @@
 import { realpath } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { StudioError } from '../../shared/errors';
-import { hostCalls, HostReplySchema, type HostCallName, type HostFile, type HostRequest, type HostResponse } from '../../shared/ipc/host-api';
+import { hostCalls, HostReplySchema, INGEST_CONTENT_TYPE, type HostCallName, type HostFile, type HostRequest, type HostResponse } from '../../shared/ipc/host-api';
+import type { Span } from '../../shared/model';
+import { encodeOtlpProtobuf } from '../../shared/otlp';
 import { readHostFile } from './host-file';
 
 /** Deadline of a call that reads or writes a little (ms). */
@@ -28,14 +30,24 @@ export class HostClient {
     return `the studio (pid ${this.host.pid}, ${this.host.dataDir})`;
   }
 
-  async call<N extends HostCallName>(name: N, request: HostRequest<N>, timeoutMs = LONG_CALLS.has(name) ? LONG_TIMEOUT_MS : CALL_TIMEOUT_MS): Promise<HostResponse<N>> {
+  /** A JSON call (every call but `ingest`). */
+  call<N extends Exclude<HostCallName, 'ingest'>>(name: N, request: HostRequest<N>, timeoutMs = LONG_CALLS.has(name) ? LONG_TIMEOUT_MS : CALL_TIMEOUT_MS): Promise<HostResponse<N>> {
+    return this.post(name, JSON.stringify(request), 'application/json', timeoutMs);
+  }
+
+  /** Stores spans in the studio: sent as OTLP protobuf, which the studio keeps as it came. */
+  ingest(spans: readonly Span[], timeoutMs = CALL_TIMEOUT_MS): Promise<HostResponse<'ingest'>> {
+    return this.post('ingest', new Uint8Array(encodeOtlpProtobuf(spans)), INGEST_CONTENT_TYPE, timeoutMs);
+  }
+
+  private async post<N extends HostCallName>(name: N, body: string | Uint8Array<ArrayBuffer>, contentType: string, timeoutMs: number): Promise<HostResponse<N>> {
     let text: string;
     let status: number;
     try {
       const response = await fetch(`${this.host.url}/v1/${name}`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${this.host.secret}` },
-        body: JSON.stringify(request),
+        headers: { 'content-type': contentType, authorization: `Bearer ${this.host.secret}` },
+        body,
         signal: AbortSignal.timeout(timeoutMs),
       });
       status = response.status;

@@ -17,8 +17,9 @@ export function createHostHandlers(store: TraceStore, hub: EventHub, dataDir: st
     listRuns: async (query) => ({ runs: await store.listRuns(query) }),
     importFile: ({ path }) => store.importFile(path),
     exportTraces: ({ ids, format }) => store.exportTraces(ids, format),
-    ingest: async ({ spans }) => {
-      store.ingest(spans);
+    ingest: async ({ spans, wire }) => {
+      // The bytes as the CLI encoded them are stored as they are, as the receiver does.
+      store.ingest(spans, wire);
       // Answered once durable, as the receiver answers an SDK: the run may end right after.
       await store.commit();
       return { stored: spans.length };

@@ -11,6 +11,7 @@ import { HostClient } from './host-client';
 import { createHostHandlers } from './host-handlers';
 import { sameSecret, startHostServer, type HostServer } from './host-server';
 import type { RunRecord } from '../../shared/run/records';
+import { encodeOtlpProtobuf } from '../../shared/otlp';
 
 let store: TraceStore;
 let hub: EventHub;
@@ -38,6 +39,10 @@ interface Raw {
 }
 
 function raw(path: string, body: string, headers: Record<string, string>, method = 'POST'): Promise<Raw> {
+  return rawBytes(path, Buffer.from(body), headers, method);
+}
+
+function rawBytes(path: string, body: Buffer, headers: Record<string, string>, method = 'POST'): Promise<Raw> {
   const url = new URL(server.url);
   return new Promise((resolve, reject) => {
     const req = request({ host: url.hostname, port: url.port, path, method, headers }, (res) => {
@@ -93,11 +98,23 @@ describe('store host: every request is checked', () => {
     });
     expect(await raw('/v1/listTraces', JSON.stringify({ limit: 5, drop: true }), auth())).toMatchObject({ status: 400, body: { error: { code: 'ipc.invalid' } } });
     expect(await raw('/v1/importFile', JSON.stringify({ path: 'relative/file.json' }), auth())).toMatchObject({ status: 400, body: { error: { message: expect.stringContaining('absolute path') } } });
-    expect(await raw('/v1/ingest', JSON.stringify({ spans: [{ traceId: 'a' }] }), auth())).toMatchObject({ status: 400, body: { error: { code: 'ipc.invalid' } } });
+  });
+
+  it('takes spans only as OTLP protobuf, every span of it valid', async () => {
+    const protobuf = { ...auth(), 'content-type': 'application/x-protobuf' };
+    expect(await raw('/v1/ingest', JSON.stringify({ spans: [] }), auth())).toMatchObject({ status: 415, body: { error: { code: 'ipc.invalid', message: 'ingest requests are application/x-protobuf' } } });
+    expect(await raw('/v1/listTraces', '{}', protobuf)).toMatchObject({ status: 415 });
+    const garbage = await rawBytes('/v1/ingest', Buffer.from([0x0a, 0xff, 0xff, 0xff]), protobuf);
+    expect(garbage).toMatchObject({ status: 400, body: { error: { code: 'ipc.invalid', message: expect.stringContaining('not OTLP protobuf') } } });
+    const span = makeSpan({ trace: 1, span: 1, resource: resourceFor('api') });
+    const badId = encodeOtlpProtobuf([{ ...span, spanId: '0000000000000000' }]);
+    expect(await rawBytes('/v1/ingest', Buffer.from(badId), protobuf)).toMatchObject({ status: 400, body: { error: { message: expect.stringContaining('1 invalid span(s)') } } });
+    expect(await rawBytes('/v1/ingest', Buffer.from(encodeOtlpProtobuf([])), protobuf)).toMatchObject({ status: 400, body: { error: { message: expect.stringContaining('ingest request is invalid: spans') } } });
+    expect(await store.listTraces()).toMatchObject({ total: 0 });
   });
 
   it('refuses a body over the bound without reading it all', async () => {
-    const answer = await raw('/v1/ingest', '', { ...auth(), 'content-length': String(65 * 1024 * 1024) });
+    const answer = await raw('/v1/ingest', '', { ...auth(), 'content-type': 'application/x-protobuf', 'content-length': String(65 * 1024 * 1024) });
     expect(answer).toMatchObject({ status: 413, body: { error: { code: 'ipc.invalid', message: expect.stringContaining('larger than') } } });
   });
 
@@ -109,7 +126,7 @@ describe('store host: every request is checked', () => {
 describe('store host: the CLI client', () => {
   it('stores spans and history in the studio’s store and announces runs', async () => {
     const spans = [1, 2, 3].map((n) => makeSpan({ trace: 7, span: n, resource: resourceFor('api') }));
-    expect(await client().call('ingest', { spans })).toEqual({ stored: 3 });
+    expect(await client().ingest(spans)).toEqual({ stored: 3 });
     expect((await store.getTrace(spans[0]!.traceId)).map((s) => s.spanId)).toEqual(spans.map((s) => s.spanId));
     await client().call('recordRun', run);
     await client().call('finishRun', { id: 'r1', patch: { verdict: 'passed', passed: 1, endedAt: run.startedAt + 10 } });

@@ -3,13 +3,15 @@
 // <secret>` (the secret is in the 0600 host file; compared in constant time). Browsers have no
 // business here: a request with an Origin header is refused, the Host must be our loopback address
 // (DNS rebinding), and only `application/json` is read (a cross-site form cannot send it without a
-// preflight we never answer). Every request is checked against its call's schema before a handler
-// sees it; answers are `{ ok: true, value }` or `{ ok: false, error: { code, message } }`.
+// preflight we never answer) — or, for `ingest`, OTLP protobuf, decoded by the receiver's decoder.
+// Every request is checked against its call's schema before a handler sees it; answers are
+// `{ ok: true, value }` or `{ ok: false, error: { code, message } }`.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { toProblem } from '../../shared/errors';
-import { hostCalls, isHostCallName, MAX_HOST_BODY_BYTES, type HostHandlers } from '../../shared/ipc/host-api';
+import { hostCalls, INGEST_CONTENT_TYPE, isHostCallName, MAX_HOST_BODY_BYTES, type HostCallName, type HostHandlers } from '../../shared/ipc/host-api';
+import { decodeOtlpProtobuf } from '../../shared/otlp';
 import type { IpcError } from '../../shared/ipc/contract';
 import { newSecret } from '../studio/server/security';
 
@@ -34,7 +36,10 @@ export function sameSecret(given: string, known: string): boolean {
 
 function reply(res: ServerResponse, status: number, body: { ok: true; value: unknown } | { ok: false; error: IpcError }): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', 'content-length': Buffer.byteLength(text) }).end(text);
+  // One connection per call: a kept-alive socket that this side closes after its idle timeout while the
+  // CLI (its event loop busy past that timeout) is reusing it fails the call. A loopback connect is cheap.
+  const headers = { 'content-type': 'application/json', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', 'content-length': Buffer.byteLength(text), connection: 'close' };
+  res.writeHead(status, headers).end(text);
 }
 
 function fail(res: ServerResponse, status: number, code: IpcError['code'], message: string): void {
@@ -51,12 +56,16 @@ function refusal(req: IncomingMessage, port: number, secret: string): { status: 
   if (given === '') return { status: 401, code: 'host.refused', message: 'this store host needs the secret from its host file (Authorization: Bearer …)' };
   if (!sameSecret(given, secret)) return { status: 401, code: 'host.refused', message: 'wrong secret: is the host file from another studio?' };
   if (req.method !== 'POST') return { status: 405, code: 'host.refused', message: `${req.method ?? 'this method'} is not allowed; calls are POST` };
-  if (!/^application\/json\b/.test(req.headers['content-type'] ?? '')) return { status: 415, code: 'ipc.invalid', message: 'calls are application/json' };
   return undefined;
 }
 
+/** What the body of a call must be: OTLP protobuf for `ingest`, JSON for the rest. */
+function expectedType(name: HostCallName): string {
+  return name === 'ingest' ? INGEST_CONTENT_TYPE : 'application/json';
+}
+
 /** The body, or undefined when it was larger than the bound (the request is answered 413 then). */
-async function readBody(req: IncomingMessage): Promise<string | undefined> {
+async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > MAX_HOST_BODY_BYTES) return undefined;
   const chunks: Buffer[] = [];
@@ -66,7 +75,27 @@ async function readBody(req: IncomingMessage): Promise<string | undefined> {
     if (size > MAX_HOST_BODY_BYTES) return undefined;
     chunks.push(chunk);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
+}
+
+/** The call's request from the body, or why it is not one. */
+function parseRequest(name: HostCallName, body: Buffer): { ok: true; payload: unknown } | { ok: false; message: string } {
+  if (name === 'ingest') {
+    let decoded;
+    try {
+      decoded = decodeOtlpProtobuf(body);
+    } catch (error) {
+      return { ok: false, message: `ingest request is not OTLP protobuf: ${(error as Error).message}` };
+    }
+    // The CLI sends spans of our own model: a span the decoder refuses is a fault, not partial success.
+    if (decoded.rejectedSpans > 0) return { ok: false, message: `ingest request has ${decoded.rejectedSpans} invalid span(s): ${decoded.errorMessage ?? ''}` };
+    return { ok: true, payload: { spans: decoded.spans, ...(decoded.wire ? { wire: decoded.wire } : {}) } };
+  }
+  try {
+    return { ok: true, payload: JSON.parse(body.toString('utf8')) };
+  } catch (error) {
+    return { ok: false, message: `${name} request is not JSON: ${(error as Error).message}` };
+  }
 }
 
 async function serve(req: IncomingMessage, res: ServerResponse, port: number, secret: string, handlers: HostHandlers): Promise<void> {
@@ -80,15 +109,15 @@ async function serve(req: IncomingMessage, res: ServerResponse, port: number, se
     req.resume();
     return fail(res, 404, 'ipc.invalid', `unknown call ${JSON.stringify(req.url ?? '')}; calls are ${Object.keys(hostCalls).join(', ')}`);
   }
+  if ((req.headers['content-type'] ?? '').split(';')[0]!.trim() !== expectedType(name)) {
+    req.resume();
+    return fail(res, 415, 'ipc.invalid', `${name} requests are ${expectedType(name)}`);
+  }
   const body = await readBody(req);
   if (body === undefined) return fail(res, 413, 'ipc.invalid', `${name} request is larger than ${MAX_HOST_BODY_BYTES} bytes`);
-  let payload: unknown;
-  try {
-    payload = JSON.parse(body);
-  } catch (error) {
-    return fail(res, 400, 'ipc.invalid', `${name} request is not JSON: ${(error as Error).message}`);
-  }
-  const checked = hostCalls[name].request.safeParse(payload);
+  const parsed = parseRequest(name, body);
+  if (!parsed.ok) return fail(res, 400, 'ipc.invalid', parsed.message);
+  const checked = hostCalls[name].request.safeParse(parsed.payload);
   if (!checked.success) {
     const issue = checked.error.issues[0];
     return fail(res, 400, 'ipc.invalid', `${name} request is invalid: ${issue?.path.join('.') || 'value'}: ${issue?.message ?? 'unknown problem'}`);
@@ -124,7 +153,7 @@ export async function startHostServer(handlers: HostHandlers, onError: (error: u
     close: () =>
       (closed ??= new Promise<void>((resolve) => {
         server.close(() => resolve());
-        // CLI clients keep connections alive between calls; they must not hold the studio's exit.
+        // A call in progress must not hold the studio's exit.
         server.closeAllConnections();
       })),
   };

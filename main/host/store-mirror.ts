@@ -89,7 +89,7 @@ export class HostMirror implements StoreMirror {
         continue;
       }
       try {
-        this.copied += (await this.client.call('ingest', { spans: piece })).stored;
+        this.copied += (await this.client.ingest(piece)).stored;
       } catch (error) {
         this.error = error as Error;
         this.lostSpans += piece.length;

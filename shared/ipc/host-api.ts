@@ -1,17 +1,22 @@
 // The store host's API: what CLI commands ask of a running studio that holds their data folder
 // (main/host). Every call is declared once here (name → zod request and response schemas); the
 // studio checks each request before its handler sees it and the CLI checks each answer before it
-// uses it. Calls mirror the TraceStore methods the commands use, so a command cannot tell a remote
+// uses it. One call is not JSON: `ingest` carries spans as an OTLP/protobuf request, checked by the
+// receiver's own decoder (spans enter the store one way, transformed once, and their bytes are kept). Calls mirror the TraceStore methods the commands use, so a command cannot tell a remote
 // store from a local one except by the line saying which it uses.
 import { z } from 'zod';
 import { ExecutionRecordSchema, RunIdSchema, RunQuerySchema, RunRecordSchema, ContainerStatsRowSchema } from '../run/records';
 import { IpcErrorSchema, ProblemSchema, TraceSummarySchema } from './contract';
+import type { Span } from '../model';
+import type { SpanWire } from '../otlp';
 import { SpanSchema, TraceIdSchema } from './span-schema';
 
 /** Bumped when a call changes shape: a CLI and a studio of different versions refuse to talk. */
 export const HOST_API_VERSION = 1;
 /** Most spans one `ingest` call carries (the CLI sends larger batches in pieces). */
 export const MAX_INGEST_SPANS = 5000;
+/** How `ingest` bodies are sent. */
+export const INGEST_CONTENT_TYPE = 'application/x-protobuf';
 /** Largest request body the host reads (a full `ingest` batch of large spans fits). */
 export const MAX_HOST_BODY_BYTES = 64 * 1024 * 1024;
 
@@ -75,8 +80,15 @@ export const hostCalls = {
     request: z.object({ ids: z.union([z.literal('all'), z.array(TraceIdSchema).min(1).max(10_000)]), format: z.enum(['otlp-json', 'otlp-jsonl']) }).strict(),
     response: z.object({ text: z.string(), spans: z.number().int().nonnegative(), missing: z.array(z.string()) }),
   },
-  /** Spans a CLI run received or made, stored and announced to the studio's pages; answered once committed. */
-  ingest: { request: z.object({ spans: z.array(SpanSchema).min(1).max(MAX_INGEST_SPANS) }).strict(), response: z.object({ stored: z.number().int().nonnegative() }) },
+  /**
+   * Spans a CLI run received or made, stored and announced to the studio's pages; answered once committed.
+   * Sent as INGEST_CONTENT_TYPE (an OTLP ExportTraceServiceRequest); the request here is what the
+   * decoder made of it, every span of it kept (a rejected span refuses the whole request).
+   */
+  ingest: {
+    request: z.object({ spans: z.array(z.custom<Span>()).min(1).max(MAX_INGEST_SPANS), wire: z.custom<SpanWire>().optional() }),
+    response: z.object({ stored: z.number().int().nonnegative() }),
+  },
   recordRun: { request: RunRecordSchema.strict(), response: empty },
   finishRun: { request: z.object({ id: RunIdSchema, patch: RunRecordSchema.partial().strict() }).strict(), response: RunRecordSchema },
   recordExecution: { request: ExecutionRecordSchema.strict(), response: empty },
