@@ -43,8 +43,6 @@ export interface StudioBackendOptions {
   writerThread?: URL;
   /** Where the first-start demo's sample traces and the example tests are. */
   demo?: { samplesDir: string; examplesDir: string };
-  /** Serve the store to CLI commands on the same folder (default: yes, when the data folder is on disk). */
-  hostStore?: boolean;
 }
 
 /** `http://host:port` of each receiver protocol that is on (what an SDK's endpoint setting takes). */
@@ -69,7 +67,7 @@ export class StudioBackend {
     private readonly runner: StudioRunner,
     private readonly stopForwarding: () => void,
     private readonly demo: StudioBackendOptions['demo'],
-    /** Where CLI commands reach this store (absent in memory or when turned off). */
+    /** Where CLI commands reach this store (absent in memory, or when it could not be published). */
     readonly storeHost: StoreHost | undefined,
   ) {}
 
@@ -125,7 +123,8 @@ export class StudioBackend {
       ...(receiver ? { receiver: receiverUrls(receiver) } : {}),
     });
     const stopForwarding = forwardSpans(store, hub);
-    const host = options.dataDir !== undefined && !options.inMemory && options.hostStore !== false ? await hostStore(store, hub, options.dataDir, onError).catch(onError) : undefined;
+    // A folder on disk is served to CLI commands; a studio that cannot host it still runs (and says why).
+    const host = options.dataDir !== undefined && !options.inMemory ? await hostStore(store, hub, options.dataDir, onError).catch(onError) : undefined;
     return new StudioBackend(store, receiver, hub, handlers, paths, runner, stopForwarding, options.demo, host ?? undefined);
   }
 
