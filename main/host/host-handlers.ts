@@ -15,6 +15,11 @@ export function createHostHandlers(store: TraceStore, hub: EventHub, dataDir: st
     getTrace: async ({ traceId }) => ({ spans: await store.getTrace(traceId) }),
     tracesWithIdPrefix: async ({ prefix, limit }) => ({ ids: await store.tracesWithIdPrefix(prefix, limit) }),
     listRuns: async (query) => ({ runs: await store.listRuns(query) }),
+    getRun: async ({ id }) => {
+      const run = await store.getRun(id);
+      return run === undefined ? {} : { run };
+    },
+    getSpans: async ({ traceIds }) => ({ spans: await store.getSpans(traceIds) }),
     importFile: ({ path }) => store.importFile(path),
     exportTraces: ({ ids, format }) => store.exportTraces(ids, format),
     ingest: async ({ spans, wire }) => {

@@ -1,14 +1,18 @@
-// The store as CLI commands (`traces`, `trace`, `runs`, `import`, `export`) use it, in two forms: the
+// The store as CLI commands (`traces`, `trace`, `runs`, `import`, `export`, `perf`) use it, in two forms: the
 // local TraceStore on a folder no studio holds, and RemoteStore, the same calls answered by the studio
 // that holds the folder (./host-client.ts). Commands are written against StoreAccess only.
 import { isAbsolute, resolve } from 'node:path';
+import { StudioError } from '../../shared/errors';
 import type { Span } from '../../shared/model';
 import type { HostRequest } from '../../shared/ipc/host-api';
 import type { RunQuery } from '../../shared/run/records';
 import type { ImportResult, ListTracesQuery, RunHistoryEntry, TraceStore, TraceSummary } from '../store';
 import type { HostClient } from './host-client';
 
-export type StoreAccess = Pick<TraceStore, 'path' | 'listTraces' | 'getTrace' | 'tracesWithIdPrefix' | 'listRuns' | 'importFile' | 'exportTraces' | 'dispose'>;
+export type StoreAccess = Pick<
+  TraceStore,
+  'path' | 'listTraces' | 'getTrace' | 'getSpans' | 'tracesWithIdPrefix' | 'listRuns' | 'getRun' | 'importFile' | 'exportTraces' | 'dispose'
+>;
 
 /** A Date becomes ISO text on the wire (the store reads both). */
 function wireQuery(query: ListTracesQuery): HostRequest<'listTraces'> {
@@ -35,6 +39,16 @@ export class RemoteStore implements StoreAccess {
 
   async getTrace(traceId: string): Promise<Span[]> {
     return (await this.client.call('getTrace', { traceId })).spans;
+  }
+
+  /** The spans of these traces (not 'all': a whole store is exported, not read through here). */
+  async getSpans(traceIds: readonly string[] | 'all'): Promise<Span[]> {
+    if (traceIds === 'all') throw new StudioError({ code: 'internal', message: 'A running studio lends its spans by trace id, not all at once.' });
+    return (await this.client.call('getSpans', { traceIds: [...traceIds] })).spans;
+  }
+
+  async getRun(id: string): Promise<RunHistoryEntry | undefined> {
+    return (await this.client.call('getRun', { id })).run;
   }
 
   async tracesWithIdPrefix(prefix: string, limit = 10): Promise<string[]> {

@@ -71,6 +71,9 @@ export const hostCalls = {
     response: z.object({ ids: z.array(TraceIdSchema) }),
   },
   listRuns: { request: RunQuerySchema.strict(), response: z.object({ runs: z.array(RunHistoryEntrySchema) }) },
+  getRun: { request: z.object({ id: RunIdSchema }).strict(), response: z.object({ run: RunHistoryEntrySchema.optional() }) },
+  /** The spans of several traces at once (`clnrm perf` reads a run's traces this way). */
+  getSpans: { request: z.object({ traceIds: z.array(TraceIdSchema).max(10_000) }).strict(), response: z.object({ spans: z.array(SpanSchema) }) },
   /**
    * Imports a file the CLI names (absolute path). The caller proved it holds the secret in a file only
    * the user can read, so it is the user: the studio reads what the user's own shell could.

@@ -4,7 +4,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import type { Span } from '../../../shared/model';
 import { analyseBottlenecks, type BottleneckReport, type OperationStat, type TraceBottlenecks } from '../../../shared/perf/bottlenecks';
-import type { TraceStore } from '../../store';
+import type { StoreAccess } from '../../host/remote-store';
 import { setExit, type CliContext } from '../context';
 import { EXIT_FAILED, EXIT_USAGE } from '../exit';
 import { normaliseTraceIdPrefix, withStore } from '../with-store';
@@ -21,7 +21,7 @@ interface Target {
 }
 
 /** The run with this id, else the one trace whose id starts with it; says why not and sets the exit code. */
-async function resolveTarget(ctx: CliContext, store: TraceStore, given: string): Promise<Target | undefined> {
+async function resolveTarget(ctx: CliContext, store: StoreAccess, given: string): Promise<Target | undefined> {
   const run = await store.getRun(given);
   if (run) {
     const { traces } = await store.listTraces({ runId: run.run.id, limit: MAX_RUN_TRACES });

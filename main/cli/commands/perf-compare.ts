@@ -4,7 +4,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import type { Span } from '../../../shared/model';
 import { compareRuns, type OperationComparison } from '../../../shared/perf/compare';
 import { RunIdSchema } from '../../../shared/run/records';
-import type { TraceStore } from '../../store';
+import type { StoreAccess } from '../../host/remote-store';
 import { setExit, type CliContext } from '../context';
 import { EXIT_FAILED } from '../exit';
 import { withStore } from '../with-store';
@@ -13,7 +13,7 @@ import { formatDurationUs as duration } from './traces';
 /** Most traces read per run. */
 const MAX_RUN_TRACES = 10_000;
 
-async function runSpans(ctx: CliContext, store: TraceStore, id: string): Promise<Span[] | undefined> {
+async function runSpans(ctx: CliContext, store: StoreAccess, id: string): Promise<Span[] | undefined> {
   const run = await store.getRun(id);
   if (!run) {
     ctx.err(`clnrm perf compare: no stored run ${id} (in ${store.path}). List runs with \`clnrm runs\`.`);
