@@ -54,6 +54,13 @@ export type ErrorCode =
   | 'ipc.invalid'
   | 'ipc.unavailable'
   | 'studio.path-denied'
+  // chaos: the fault proxy (main/chaos/proxy) and its Toxiproxy-compatible API
+  | 'chaos.invalid-toxic'
+  | 'chaos.invalid-proxy'
+  | 'chaos.bad-request'
+  | 'chaos.not-found'
+  | 'chaos.exists'
+  | 'chaos.listen-failed'
   | 'internal';
 
 export interface SourceLocation {
