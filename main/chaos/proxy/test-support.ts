@@ -98,7 +98,10 @@ export async function openClient(port: number): Promise<{ socket: Socket; roundT
       await new Promise<void>((resolve, reject) => {
         const onData = (d: Buffer) => {
           got += d.length;
-          if (got >= Buffer.byteLength(payload)) (socket.off('data', onData), socket.off('close', onClose), resolve());
+          if (got < Buffer.byteLength(payload)) return;
+          socket.off('data', onData);
+          socket.off('close', onClose);
+          resolve();
         };
         const onClose = () => reject(new Error('connection closed during the round trip'));
         socket.on('data', onData);
