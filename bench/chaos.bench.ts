@@ -1,0 +1,137 @@
+// The fault proxy's own cost, with no toxic, against a direct connection in the same run:
+// - added latency per round trip (64-byte echo on one kept connection): p50 and p99 through the proxy
+//   minus the same percentile direct (Toxiproxy states < 100 µs for itself);
+// - bulk throughput (a server sends 256 MiB, the client reads it all) through the proxy / direct
+//   (target ≥ 0.8).
+// The proxy runs in its own process (as `clnrm chaos proxy` does), driven through its API; the echo
+// and bulk servers and the clients run here. Rounds alternate direct and proxied so load from other
+// jobs hits both. Prints figures; asserts nothing. Run: npm run bench:chaos
+import { spawn } from 'node:child_process';
+import { connect, createServer, type AddressInfo, type Server } from 'node:net';
+import { availableParallelism, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+
+const ROUND_TRIPS = 4000;
+const BLOCKS = 8;
+const BULK_BYTES = 256 * 1024 * 1024;
+const BULK_ROUNDS = 3;
+
+async function listen(server: Server): Promise<number> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return (server.address() as AddressInfo).port;
+}
+
+/** Starts the proxy API in a child process; resolves its URL. */
+async function startProxyProcess(): Promise<{ url: string; stop(): void }> {
+  const code = "import('./main/chaos/proxy/index.ts').then((m) => m.startFaultProxyServer({ port: 0 })).then((s) => console.log(s.url))";
+  const child = spawn(process.execPath, ['--import', 'tsx', '-e', code], { cwd: join(import.meta.dirname, '..'), stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout.on('data', (d: Buffer) => resolve(d.toString().trim()));
+    child.once('exit', (c) => reject(new Error(`proxy process exited (${c})`)));
+  });
+  return { url, stop: () => child.kill('SIGTERM') };
+}
+
+async function createProxy(api: string, name: string, upstreamPort: number): Promise<number> {
+  const response = await fetch(`${api}/proxies`, { method: 'POST', body: JSON.stringify({ name, listen: '127.0.0.1:0', upstream: `127.0.0.1:${upstreamPort}` }) });
+  if (response.status !== 201) throw new Error(`creating the proxy failed: ${response.status} ${await response.text()}`);
+  const { listen: address } = (await response.json()) as { listen: string };
+  return Number(address.slice(address.lastIndexOf(':') + 1));
+}
+
+/** `count` sequential 64-byte round trips on one connection; each one's time in µs. */
+async function roundTrips(port: number, count: number): Promise<number[]> {
+  const socket = connect({ port, host: '127.0.0.1', noDelay: true });
+  await new Promise((resolve) => socket.once('connect', resolve));
+  const payload = Buffer.alloc(64, 0x62);
+  const times: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const start = performance.now();
+    await new Promise<void>((resolve) => {
+      let got = 0;
+      const onData = (d: Buffer) => {
+        got += d.length;
+        if (got < payload.length) return;
+        socket.off('data', onData);
+        resolve();
+      };
+      socket.on('data', onData);
+      socket.write(payload);
+    });
+    times.push((performance.now() - start) * 1000);
+  }
+  socket.destroy();
+  return times;
+}
+
+/** Reads everything the bulk server sends; MB/s. */
+async function bulk(port: number): Promise<number> {
+  const start = performance.now();
+  let got = 0;
+  await new Promise<void>((resolve, reject) => {
+    const socket = connect({ port, host: '127.0.0.1' });
+    socket.on('data', (d: Buffer) => (got += d.length));
+    socket.on('end', () => resolve());
+    socket.on('error', reject);
+  });
+  if (got !== BULK_BYTES) throw new Error(`bulk transfer got ${got} of ${BULK_BYTES} bytes`);
+  return got / 1e6 / ((performance.now() - start) / 1000);
+}
+
+function bulkServer(): Server {
+  const block = Buffer.alloc(64 * 1024, 0x63);
+  return createServer((socket) => {
+    let left = BULK_BYTES;
+    const pump = () => {
+      while (left > 0) {
+        left -= block.length;
+        if (!socket.write(block)) return void socket.once('drain', pump);
+      }
+      socket.end();
+    };
+    pump();
+  });
+}
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+const f = (n: number, digits = 1) => n.toFixed(digits).padStart(8);
+
+const echoPort = await listen(createServer((s) => s.pipe(s)));
+const bulkPort = await listen(bulkServer());
+const proxy = await startProxyProcess();
+try {
+  const echoProxy = await createProxy(proxy.url, 'echo', echoPort);
+  const bulkProxy = await createProxy(proxy.url, 'bulk', bulkPort);
+  await roundTrips(echoPort, 200); // warm-up both paths
+  await roundTrips(echoProxy, 200);
+  const direct: number[] = [];
+  const proxied: number[] = [];
+  for (let b = 0; b < BLOCKS; b++) {
+    direct.push(...(await roundTrips(echoPort, ROUND_TRIPS / BLOCKS)));
+    proxied.push(...(await roundTrips(echoProxy, ROUND_TRIPS / BLOCKS)));
+  }
+  direct.sort((a, b) => a - b);
+  proxied.sort((a, b) => a - b);
+  console.log(`fault proxy, no toxic — load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} on ${availableParallelism()} cores`);
+  console.log(`round trip (64 B echo, ${ROUND_TRIPS} each)      p50 µs   p99 µs`);
+  console.log(`  direct                               ${f(percentile(direct, 50))} ${f(percentile(direct, 99))}`);
+  console.log(`  through the proxy                    ${f(percentile(proxied, 50))} ${f(percentile(proxied, 99))}`);
+  console.log(`  added by the proxy                   ${f(percentile(proxied, 50) - percentile(direct, 50))} ${f(percentile(proxied, 99) - percentile(direct, 99))}`);
+
+  const directRates: number[] = [];
+  const proxiedRates: number[] = [];
+  for (let r = 0; r < BULK_ROUNDS; r++) {
+    directRates.push(await bulk(bulkPort));
+    proxiedRates.push(await bulk(bulkProxy));
+  }
+  const best = (rates: number[]) => Math.max(...rates);
+  console.log(`bulk transfer (${BULK_BYTES / 1024 / 1024} MiB, best of ${BULK_ROUNDS})       MB/s`);
+  console.log(`  direct                               ${f(best(directRates), 0)}`);
+  console.log(`  through the proxy                    ${f(best(proxiedRates), 0)}`);
+  console.log(`  ratio proxy / direct                 ${f(best(proxiedRates) / best(directRates), 2)}   (target ≥ 0.80)`);
+} finally {
+  proxy.stop();
+}
+// The servers above would keep the process alive.
+process.exit(0);
