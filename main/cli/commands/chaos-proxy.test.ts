@@ -13,7 +13,9 @@ const ENTRY = "import('./main/cli/index.ts').then(async (m) => { process.exitCod
 describe('clnrm chaos proxy', () => {
   it('serves the Toxiproxy API until SIGTERM, then stops with its proxies closed', async () => {
     const echo = await startEchoServer();
-    const child = spawn(process.execPath, ['--import', 'tsx', '-e', ENTRY, 'clnrm', 'chaos', 'proxy', '--port', '0', '--dead-man-ms', '60000'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const populate = JSON.stringify([{ name: 'echo', listen: '127.0.0.1:0', upstream: `127.0.0.1:${echo.port}` }]);
+    const args = ['chaos', 'proxy', '--port', '0', '--dead-man-ms', '60000', '--populate', populate];
+    const child = spawn(process.execPath, ['--import', 'tsx', '-e', ENTRY, 'clnrm', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -26,7 +28,8 @@ describe('clnrm chaos proxy', () => {
     }
     const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout)![1]!;
     expect(stdout).toContain('Dead-man timer: faults revert after 60000 ms');
-    const proxy = await new Toxiproxy(url).createProxy({ name: 'echo', listen: '127.0.0.1:0', upstream: `127.0.0.1:${echo.port}` });
+    expect(stdout).toMatch(new RegExp(`Proxy echo: 127\\.0\\.0\\.1:\\d+ → 127\\.0\\.0\\.1:${echo.port}`));
+    const proxy = await new Toxiproxy(url).get('echo');
     const port = portOf(proxy.listen);
     expect((await exchange(port, 'through', { halfClose: true })).data.toString()).toBe('through');
     child.kill('SIGTERM');
@@ -49,5 +52,11 @@ describe('clnrm chaos proxy', () => {
     const host = await runCli(['chaos', 'proxy', '--host', 'not a host']);
     expect(host.code).toBe(2);
     expect(host.stderr).toMatch(/IP address or a host name/);
+    const populate = await runCli(['chaos', 'proxy', '--port', '0', '--populate', '[{"name": "x"}]']);
+    expect(populate.code).toBe(2);
+    expect(populate.stderr).toMatch(/missing required field: upstream at proxy 1 \[chaos.invalid-proxy\]/);
+    const notJson = await runCli(['chaos', 'proxy', '--port', '0', '--populate', '@/nonexistent/proxies.json']);
+    expect(notJson.code).toBe(2);
+    expect(notJson.stderr).toMatch(/cannot read \/nonexistent\/proxies.json: ENOENT/);
   });
 });
