@@ -27,7 +27,7 @@ export class ProxyConnection {
       close: () => this.close(),
       reset: () => this.reset(),
       respond: (data, thenClose) => {
-        if (client.destroyed) return;
+        if (client.destroyed || client.writableEnded) return;
         client.write(data);
         if (thenClose) client.end(() => this.close());
       },

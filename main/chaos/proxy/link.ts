@@ -172,9 +172,16 @@ export class Link {
     if (stage.finished || this.disposed) return;
     stage.controller = new AbortController();
     const stub = this.stub(stage);
-    stage.running = toxicLoop(stage.toxic, stage.active)(stub, stage.toxic.attributes).then((how) => {
-      if (how === 'ended') stage.finished = true;
-    });
+    stage.running = toxicLoop(stage.toxic, stage.active)(stub, stage.toxic.attributes).then(
+      (how) => {
+        if (how === 'ended') stage.finished = true;
+      },
+      // A toxic that fails takes its connection down, never the proxy.
+      () => {
+        stage.finished = true;
+        this.hooks.reset();
+      },
+    );
   }
 
   private async interrupt(stage: Stage): Promise<void> {

@@ -61,7 +61,7 @@ export class FaultProxy {
 
   async start(): Promise<void> {
     if (this.enabled) return;
-    const server = createServer({ allowHalfOpen: true, pauseOnConnect: true }, (socket) => void this.accept(socket));
+    const server = createServer({ allowHalfOpen: true, pauseOnConnect: true }, (socket) => void this.accept(socket).catch(() => socket.destroy()));
     await new Promise<void>((resolve, reject) => {
       server.once('error', (error: NodeJS.ErrnoException) => {
         reject(new StudioError({ code: 'chaos.listen-failed', message: `proxy ${this.name}: cannot listen on ${this.listen}: ${error.code ?? error.message}. Pick another port, or 0 for any free one.` }));
