@@ -3,11 +3,12 @@
 //   minus the same percentile direct (Toxiproxy states < 100 µs for itself);
 // - bulk throughput (a server sends 256 MiB, the client reads it all) through the proxy / direct
 //   (target ≥ 0.8).
-// The proxy runs in its own process (as `clnrm chaos proxy` does), driven through its API; the echo
-// and bulk servers and the clients run here. Rounds alternate direct and proxied so load from other
-// jobs hits both. Prints figures; asserts nothing. Run: npm run bench:chaos
+// Three processes, as in use: the servers (echo, bulk) in one, the proxy in another (as `clnrm chaos
+// proxy`, driven through its API), the clients here; so direct is client ↔ server and proxied is
+// client ↔ proxy ↔ server, each side with its own event loop. Rounds alternate direct and proxied so
+// load from other jobs hits both. Prints figures; asserts nothing. Run: npm run bench:chaos
 import { spawn } from 'node:child_process';
-import { connect, createServer, type AddressInfo, type Server } from 'node:net';
+import { connect } from 'node:net';
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -17,9 +18,31 @@ const BLOCKS = 8;
 const BULK_BYTES = 256 * 1024 * 1024;
 const BULK_ROUNDS = 3;
 
-async function listen(server: Server): Promise<number> {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return (server.address() as AddressInfo).port;
+/** The echo and bulk servers in a child process; resolves their ports. */
+async function startServersProcess(): Promise<{ echo: number; bulk: number; stop(): void }> {
+  const code = `
+    const net = require('node:net');
+    const echo = net.createServer((s) => s.pipe(s).on('error', () => {}));
+    const block = Buffer.alloc(64 * 1024, 0x63);
+    const bulk = net.createServer((socket) => {
+      let left = ${BULK_BYTES};
+      const pump = () => {
+        while (left > 0) {
+          left -= block.length;
+          if (!socket.write(block)) return void socket.once('drain', pump);
+        }
+        socket.end();
+      };
+      socket.on('error', () => {});
+      pump();
+    });
+    echo.listen(0, '127.0.0.1', () => bulk.listen(0, '127.0.0.1', () => console.log(JSON.stringify({ echo: echo.address().port, bulk: bulk.address().port }))));`;
+  const child = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const ports = await new Promise<{ echo: number; bulk: number }>((resolve, reject) => {
+    child.stdout.once('data', (d: Buffer) => resolve(JSON.parse(d.toString()) as { echo: number; bulk: number }));
+    child.once('exit', (c) => reject(new Error(`servers process exited (${c})`)));
+  });
+  return { ...ports, stop: () => child.kill('SIGTERM') };
 }
 
 /** Starts the proxy API in a child process; resolves its URL. */
@@ -79,27 +102,13 @@ async function bulk(port: number): Promise<number> {
   return got / 1e6 / ((performance.now() - start) / 1000);
 }
 
-function bulkServer(): Server {
-  const block = Buffer.alloc(64 * 1024, 0x63);
-  return createServer((socket) => {
-    let left = BULK_BYTES;
-    const pump = () => {
-      while (left > 0) {
-        left -= block.length;
-        if (!socket.write(block)) return void socket.once('drain', pump);
-      }
-      socket.end();
-    };
-    pump();
-  });
-}
-
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 const f = (n: number, digits = 1) => n.toFixed(digits).padStart(8);
 
-const echoPort = await listen(createServer((s) => s.pipe(s)));
-const bulkPort = await listen(bulkServer());
+const servers = await startServersProcess();
 const proxy = await startProxyProcess();
+const echoPort = servers.echo;
+const bulkPort = servers.bulk;
 try {
   const echoProxy = await createProxy(proxy.url, 'echo', echoPort);
   const bulkProxy = await createProxy(proxy.url, 'bulk', bulkPort);
@@ -126,12 +135,11 @@ try {
     proxiedRates.push(await bulk(bulkProxy));
   }
   const best = (rates: number[]) => Math.max(...rates);
-  console.log(`bulk transfer (${BULK_BYTES / 1024 / 1024} MiB, best of ${BULK_ROUNDS})       MB/s`);
+  console.log(`bulk transfer (${BULK_BYTES / 1024 / 1024} MiB read by the client, best of ${BULK_ROUNDS})   MB/s`);
   console.log(`  direct                               ${f(best(directRates), 0)}`);
   console.log(`  through the proxy                    ${f(best(proxiedRates), 0)}`);
   console.log(`  ratio proxy / direct                 ${f(best(proxiedRates) / best(directRates), 2)}   (target ≥ 0.80)`);
 } finally {
   proxy.stop();
+  servers.stop();
 }
-// The servers above would keep the process alive.
-process.exit(0);
