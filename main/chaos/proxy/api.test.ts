@@ -105,6 +105,9 @@ describe('fault proxy API', () => {
     expect(bad.status).toBe(400);
     expect(bad.json.error).toMatch(/missing required field: upstream at proxy 2/);
     expect(Object.keys((await call('GET', '/proxies')).json).sort()).toEqual(['a', 'b']);
+    // A listen address that is taken stops it part-way; the answer names what was set up.
+    const partial = await call('POST', '/populate', [proxyBody('c'), { name: 'd', listen: first.a!.listen, upstream: 'h:1' }]);
+    expect(partial.json).toMatchObject({ code: 'chaos.listen-failed', proxies: [{ name: 'c' }] });
   });
 
   it('reset removes every toxic and enables every proxy; version says what it is', async () => {

@@ -117,7 +117,8 @@ async function handle(table: Route[], request: IncomingMessage, response: Server
   } catch (error) {
     const problem = toProblem(error);
     const status = STATUS[problem.code] ?? 500;
-    send(response, status, { error: problem.message, status, code: problem.code, ...(problem.path ? { path: problem.path } : {}) });
+    const proxies = problem.details?.proxies; // set by a /populate that failed part-way
+    send(response, status, { error: problem.message, status, code: problem.code, ...(problem.path ? { path: problem.path } : {}), ...(proxies ? { proxies } : {}) });
   }
 }
 

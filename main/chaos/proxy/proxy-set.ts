@@ -3,7 +3,7 @@
 // enabled), and toxic changes with their conflicts. Errors are StudioErrors with chaos.* codes; the
 // API turns them into Toxiproxy's statuses.
 import { NAME_PATTERN, validateToxic, validateToxicUpdate, type Toxic } from '../../../shared/chaos/toxics';
-import { StudioError } from '../../../shared/errors';
+import { StudioError, toProblem } from '../../../shared/errors';
 import { FaultProxy } from './proxy';
 
 export interface ProxyInput {
@@ -62,14 +62,20 @@ export class ProxySet {
     if (!Array.isArray(body)) throw invalid('populate takes a JSON array of proxies');
     const inputs = body.map((p, i) => checkProxyInput(p, `proxy ${i + 1}: `));
     const done: FaultProxy[] = [];
-    for (const input of inputs) {
-      const existing = this.proxies.get(input.name);
-      if (existing && existing.sameAddresses(input.listen, input.upstream)) {
-        done.push(existing);
-        continue;
+    try {
+      for (const input of inputs) {
+        const existing = this.proxies.get(input.name);
+        if (existing && existing.sameAddresses(input.listen, input.upstream)) {
+          done.push(existing);
+          continue;
+        }
+        if (existing) await this.remove(input.name);
+        done.push(await this.create(input));
       }
-      if (existing) await this.remove(input.name);
-      done.push(await this.create(input));
+    } catch (error) {
+      // As Toxiproxy: the answer names the proxies that were set up before the failure.
+      const problem = toProblem(error);
+      throw new StudioError({ ...problem, details: { ...problem.details, proxies: done.map((p) => p.toJSON()) } });
     }
     return done;
   }
