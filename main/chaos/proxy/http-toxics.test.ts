@@ -112,14 +112,14 @@ describe('HTTP-aware toxics', () => {
 
   it('http_delay: requests under path_prefix wait latency, others do not', async () => {
     const { proxy, port } = await httpProxy();
-    const toxic = await addHttpToxic(proxy, 'http_delay', { path_prefix: '/slow', latency: 300 });
+    const toxic = await addHttpToxic(proxy, 'http_delay', { path_prefix: '/slow', latency: 500 });
     const slow = await call(port, '/slow/x');
     const fast = await call(port, '/fast');
     expect(slow.status).toBe(200);
-    expect(slow.ms).toBeGreaterThanOrEqual(295);
-    expect(fast.ms).toBeLessThan(200);
+    expect(slow.ms).toBeGreaterThanOrEqual(495);
+    expect(fast.ms).toBeLessThan(250);
     await toxic.remove();
-    expect((await call(port, '/slow/x')).ms).toBeLessThan(200);
+    expect((await call(port, '/slow/x')).ms).toBeLessThan(250);
   });
 
   it('HTTP toxics act on requests: a downstream stream is refused with a clear message', async () => {

@@ -36,39 +36,39 @@ async function withToxic<T>(proxy: Proxy, type: string, attributes: object, stre
 describe('Toxiproxy toxics through the real client', () => {
   it('latency: a round trip takes latency longer; removed, it does not', async () => {
     const { proxy, port } = await proxyTo(echo);
-    const toxic = await withToxic(proxy, 'latency', { latency: 200, jitter: 0 });
+    const toxic = await withToxic(proxy, 'latency', { latency: 400, jitter: 0 });
     const slow = await exchange(port, 'ping', { halfClose: true });
     expect(slow.data.toString()).toBe('ping');
-    expect(slow.firstByteMs).toBeGreaterThanOrEqual(195);
-    expect(slow.firstByteMs).toBeLessThan(600);
+    expect(slow.firstByteMs).toBeGreaterThanOrEqual(395);
+    expect(slow.firstByteMs).toBeLessThan(1500);
     await toxic.remove();
     const fast = await exchange(port, 'ping', { halfClose: true });
-    expect(fast.firstByteMs).toBeLessThan(150);
+    expect(fast.firstByteMs).toBeLessThan(200);
   });
 
-  it('bandwidth: 50 KB at 100 KB/s take about 500 ms; removed, at once', async () => {
+  it('bandwidth: 50 KB at 50 KB/s take about a second; removed, at once', async () => {
     const { proxy, port } = await proxyTo(sender);
-    const toxic = await withToxic(proxy, 'bandwidth', { rate: 100 });
+    const toxic = await withToxic(proxy, 'bandwidth', { rate: 50 });
     const slow = await exchange(port);
     expect(slow.data.length).toBe(SENT);
-    expect(slow.doneMs).toBeGreaterThanOrEqual(400);
-    expect(slow.doneMs).toBeLessThan(1500);
+    expect(slow.doneMs).toBeGreaterThanOrEqual(850);
+    expect(slow.doneMs).toBeLessThan(3000);
     await toxic.remove();
     const fast = await exchange(port);
     expect(fast.data.length).toBe(SENT);
-    expect(fast.doneMs).toBeLessThan(300);
+    expect(fast.doneMs).toBeLessThan(400);
   });
 
   it('slow_close: the end arrives delay after the data', async () => {
     const { proxy, port } = await proxyTo(echo);
-    const toxic = await withToxic(proxy, 'slow_close', { delay: 300 });
+    const toxic = await withToxic(proxy, 'slow_close', { delay: 500 });
     const slow = await exchange(port, 'bye', { halfClose: true });
     expect(slow.data.toString()).toBe('bye');
     expect(slow.ended).toBe('end');
-    expect(slow.doneMs - slow.firstByteMs!).toBeGreaterThanOrEqual(250);
+    expect(slow.doneMs - slow.firstByteMs!).toBeGreaterThanOrEqual(450);
     await toxic.remove();
     const fast = await exchange(port, 'bye', { halfClose: true });
-    expect(fast.doneMs).toBeLessThan(200);
+    expect(fast.doneMs).toBeLessThan(250);
   });
 
   it('timeout: no data gets through and the connection closes after timeout', async () => {
@@ -94,7 +94,7 @@ describe('Toxiproxy toxics through the real client', () => {
     const result = await held;
     expect(result.data.length).toBe(0);
     expect(result.ended).toBe('end');
-    expect(result.doneMs).toBeGreaterThanOrEqual(400);
+    expect(result.doneMs).toBeGreaterThanOrEqual(350); // open through the 400 ms wait (timed from connect, a little after)
     const ok = await exchange(port, 'hello', { halfClose: true });
     expect(ok.data.toString()).toBe('hello');
   });
@@ -144,14 +144,16 @@ describe('Toxiproxy toxics through the real client', () => {
     expect((await exchange(port, 'hello', { halfClose: true })).data.toString()).toBe('hello');
   });
 
-  it('toxicity 0.5: about half of 60 connections get the latency', async () => {
+  it('toxicity 0.5: about half of 60 connections get the toxic', async () => {
     const { proxy, port } = await proxyTo(echo);
-    await withToxic(proxy, 'latency', { latency: 300, jitter: 0 }, 'downstream', 0.5);
+    // reset_peer, not a delay: each connection is either reset or echoed, whatever the machine's load.
+    await withToxic(proxy, 'reset_peer', { timeout: 0 }, 'downstream', 0.5);
     const results = await Promise.all(Array.from({ length: 60 }, () => exchange(port, 'x', { halfClose: true })));
-    const delayed = results.filter((r) => r.firstByteMs! >= 250).length;
+    const reset = results.filter((r) => r.errorCode === 'ECONNRESET').length;
+    expect(results.filter((r) => r.data.toString() === 'x').length).toBe(60 - reset);
     // Binomial(60, 0.5): mean 30, sd 3.9; 15..45 is beyond 3.8 sd.
-    expect(delayed).toBeGreaterThanOrEqual(15);
-    expect(delayed).toBeLessThanOrEqual(45);
+    expect(reset).toBeGreaterThanOrEqual(15);
+    expect(reset).toBeLessThanOrEqual(45);
   });
 
   it('upstream stream: latency on client → server delays the request, not only the answer', async () => {
@@ -166,13 +168,13 @@ describe('toxic changes reach open connections', () => {
   it('latency added, updated and removed on one live connection', async () => {
     const { proxy, port } = await proxyTo(echo);
     const live = await openClient(port);
-    expect(await live.roundTrip('a')).toBeLessThan(150);
-    const toxic = await withToxic(proxy, 'latency', { latency: 200, jitter: 0 });
-    expect(await live.roundTrip('b')).toBeGreaterThanOrEqual(195);
-    await toxic.update({ ...toxic.toJson(), attributes: { latency: 400, jitter: 0 } });
-    expect(await live.roundTrip('c')).toBeGreaterThanOrEqual(395);
+    expect(await live.roundTrip('a')).toBeLessThan(250);
+    const toxic = await withToxic(proxy, 'latency', { latency: 300, jitter: 0 });
+    expect(await live.roundTrip('b')).toBeGreaterThanOrEqual(295);
+    await toxic.update({ ...toxic.toJson(), attributes: { latency: 600, jitter: 0 } });
+    expect(await live.roundTrip('c')).toBeGreaterThanOrEqual(595);
     await toxic.remove();
-    expect(await live.roundTrip('d')).toBeLessThan(150);
+    expect(await live.roundTrip('d')).toBeLessThan(250);
     live.close();
   });
 
