@@ -1,6 +1,7 @@
 // One run id, shown everywhere: a test run in the studio on the Docker engine shows its run id; the Traces
 // view's Run id filter with that id finds the system's traces and the runner's own; after a reload the
-// run is still listed in the file's history (read from the store), with the same id. Needs Docker and the
+// run is still listed in the file's history (read from the store), with the same id, and a link to the file
+// and the run (the URL once they are selected) opens them again after a reload. Needs Docker and the
 // images from resources/images/build.sh (skipped loudly without, FAILS under CI=true).
 import { expect, test } from '@playwright/test';
 import { nav, openStudio, openTestFolder, traceRows } from './fixtures/page';
@@ -27,12 +28,22 @@ test('a studio run id finds every trace of the run, and the run stays in the his
   await page.getByRole('textbox', { name: 'Run id' }).fill('0123456789ab');
   await expect(traceRows(page)).toHaveCount(0);
 
-  // The history survives a reload: the run is listed with the same id, and its Traces button filters by it.
-  await page.reload();
+  // The file's source and the run have a URL: selected, they are in the hash.
   await nav(page, 'Tests').click();
+  await item.getByRole('button', { name: 'Source' }).click();
+  await run.getByRole('button', { name: runId, exact: true }).click();
+  await expect(run).toHaveAttribute('aria-current', 'true');
+  await expect.poll(() => new URL(page.url()).hash).toMatch(new RegExp(`^#/tests\\?folder=[^&]*examples&file=[^&]*demo-read-through\\.clnrm\\.toml&test-run=${runId}(&|$)`));
+
+  // The history survives a reload: the link opens the file's source and its run, listed with the same
+  // id and marked; its Traces button filters by it.
+  await page.reload();
   const again = page.getByRole('region', { name: 'Tests' }).getByRole('listitem', { name: 'demo-read-through', exact: true });
-  await again.getByText(/^\d+ earlier runs?$/).click();
+  await expect(again).toHaveAttribute('aria-current', 'true');
+  await expect(again.getByRole('button', { name: 'Source' })).toHaveAttribute('aria-pressed', 'true');
   const stored = again.getByRole('list', { name: 'Run history' }).getByRole('listitem', { name: `Run ${runId}` });
+  await expect(stored).toHaveAttribute('aria-current', 'true');
+  await expect(stored).toBeInViewport();
   await expect(stored).toContainText('passed');
   await expect(stored).toContainText('read_item_twice');
   await stored.getByRole('button', { name: 'Traces' }).click();

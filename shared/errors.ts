@@ -54,6 +54,9 @@ export type ErrorCode =
   | 'ipc.invalid'
   | 'ipc.unavailable'
   | 'studio.path-denied'
+  // performance
+  /** A time-series CSV (`clnrm perf changes`) that is not a header row plus numeric metric columns. */
+  | 'perf.csv'
   // chaos: the fault proxy (main/chaos/proxy) and its Toxiproxy-compatible API
   | 'chaos.invalid-toxic'
   | 'chaos.invalid-proxy'

@@ -11,6 +11,7 @@ describe('routes', () => {
       { view: 'trace', filters: {}, traceId: TRACE, spanId: SPAN, traceMode: 'graph' },
       { view: 'service-map', filters: { runId: 'r1' } },
       { view: 'tests', filters: {}, testFolder: '/tmp/my tests' },
+      { view: 'tests', filters: {}, testFolder: 'examples', testFile: 'examples/a b.clnrm.toml', runId: 'studio-8ea46a11d35a' },
     ];
     for (const route of routes) expect(parseRoute(formatRoute(route))).toEqual(route);
     expect(formatRoute(routes[1]!)).toBe(`#/trace/${TRACE}?span=${SPAN}&mode=graph`);
@@ -24,6 +25,9 @@ describe('routes', () => {
     expect(parseRoute('#/trace/not-an-id?service=api')).toEqual({ view: 'traces', filters: { service: 'api' } });
     expect(parseRoute(`#/trace/${TRACE.toUpperCase()}?span=xyz`)).toEqual({ view: 'trace', filters: {}, traceId: TRACE });
     expect(parseRoute('#/traces?min=-5&max=abc&status=weird&sort=up&attr=novalue')).toEqual({ view: 'traces', filters: {} });
+    // A run id the store could not hold is dropped; a file or run without a folder names nothing.
+    expect(parseRoute('#/tests?folder=x&test-run=..%2Fetc')).toEqual({ view: 'tests', filters: {}, testFolder: 'x' });
+    expect(parseRoute('#/tests?file=a.clnrm.toml&test-run=r1')).toEqual({ view: 'tests', filters: {} });
   });
 
   it('makes a history entry for a new place, not for a new selection or filter', () => {
@@ -33,5 +37,7 @@ describe('routes', () => {
     expect(isNewPlace(trace, { ...trace, spanId: SPAN })).toBe(false);
     expect(isNewPlace(list, { view: 'traces', filters: { service: 'db' } })).toBe(false);
     expect(isNewPlace(trace, { ...trace, traceId: TRACE.replace('0', '1') })).toBe(true);
+    const folder: Route = { view: 'tests', filters: {}, testFolder: 'examples' };
+    expect(isNewPlace(folder, { ...folder, testFile: 'examples/a.clnrm.toml', runId: 'r1' })).toBe(false);
   });
 });

@@ -5,8 +5,9 @@
 //   #/traces?service=api&op=memdb&status=error&sort=longest
 //   #/trace/<32 hex>?span=<16 hex>&mode=graph
 //   #/service-map
-//   #/tests?folder=examples
+//   #/tests?folder=examples&file=examples/a.clnrm.toml&run=<run id>
 import type { TracesQuery } from '../features/traces/store.traces';
+import { RunIdSchema } from '../../shared/run/records';
 import type { ViewName } from './store.ui';
 
 export interface Route {
@@ -17,6 +18,9 @@ export interface Route {
   spanId?: string;
   traceMode?: 'waterfall' | 'graph';
   testFolder?: string;
+  /** In the Tests view: the file whose source is shown, and a run of it that is marked. */
+  testFile?: string;
+  runId?: string;
 }
 
 export type TraceFilters = Pick<TracesQuery, 'service' | 'spanName' | 'runId' | 'minDurationMs' | 'maxDurationMs' | 'sinceUs' | 'untilUs' | 'status' | 'sort' | 'attributes'>;
@@ -57,7 +61,11 @@ export function formatRoute(route: Route): string {
     if (route.spanId !== undefined) params.set('span', route.spanId);
     if (route.traceMode === 'graph') params.set('mode', 'graph');
   }
-  if (route.view === 'tests' && route.testFolder !== undefined) params.set('folder', route.testFolder);
+  if (route.view === 'tests' && route.testFolder !== undefined) {
+    params.set('folder', route.testFolder);
+    if (route.testFile !== undefined) params.set('file', route.testFile);
+    if (route.runId !== undefined) params.set('test-run', route.runId);
+  }
   filterParams(route.filters, params);
   const query = params.toString();
   return `#/${path}${query ? `?${query}` : ''}`;
@@ -105,7 +113,15 @@ export function parseRoute(hash: string): Route {
     return route;
   }
   const folder = params.get('folder');
-  if (view === 'tests' && folder) return { view, filters, testFolder: folder };
+  if (view === 'tests' && folder) {
+    const route: Route = { view, filters, testFolder: folder };
+    const file = params.get('file');
+    if (file) route.testFile = file;
+    const runId = params.get('test-run');
+    // Only an id the store could hold (a hand-edited link cannot name anything else).
+    if (runId !== null && RunIdSchema.safeParse(runId).success) route.runId = runId;
+    return route;
+  }
   return { view, filters };
 }
 

@@ -31,7 +31,11 @@ export function routeOfState(s: StudioStore): Route {
     if (s.traceLoad.status === 'ready' && t?.traceId === route.traceId && s.selected >= 0) route.spanId = t.tree.spans[s.selected]?.spanId;
     if (s.traceMode === 'graph') route.traceMode = 'graph';
   }
-  if (s.view === 'tests' && s.testFolder !== null) route.testFolder = s.testFolder;
+  if (s.view === 'tests' && s.testFolder !== null) {
+    route.testFolder = s.testFolder;
+    if (s.testSelection.file !== null) route.testFile = s.testSelection.file;
+    if (s.testSelection.runId !== null) route.runId = s.testSelection.runId;
+  }
   return route;
 }
 
@@ -50,7 +54,9 @@ export async function applyRoute(api: StudioApi, route: Route): Promise<void> {
     return;
   }
   s.setView(route.view);
-  if (route.view === 'tests' && route.testFolder !== undefined && route.testFolder !== s.testFolder) await s.openTestFolderAt(api, route.testFolder);
+  if (route.view !== 'tests' || route.testFolder === undefined) return;
+  if (route.testFolder !== s.testFolder) await s.openTestFolderAt(api, route.testFolder);
+  useStudio.getState().selectTest({ file: route.testFile ?? null, runId: route.runId ?? null });
 }
 
 /**

@@ -8,6 +8,7 @@ import { registerExport } from './export';
 import { registerImport } from './import';
 import { registerFmt } from './fmt';
 import { registerInit } from './init';
+import { registerPerf } from './perf';
 import { registerStudio } from './studio';
 import { registerRun } from './run';
 import { registerRuns } from './runs';
@@ -23,7 +24,7 @@ const commands: Register[] = [
   registerValidate, registerFmt, registerInit, registerAnalyze,
   registerRun, registerSelfTest, registerRuns,
   registerCollect, registerTraces, registerTrace, registerImport, registerExport,
-  registerStudio,
+  registerPerf, registerStudio,
   registerChaos,
 ];
 

@@ -1,7 +1,8 @@
 // Service map: which service calls which, with call counts, error counts and latency
 // percentiles on the edges, laid out left to right (callers first). For a test run, the services
 // and calls its test file declares are drawn beside the observed ones: a declared service that
-// sent no spans, a declared call never made and an undeclared one each stand out.
+// sent no spans, a declared call never made and an undeclared one each stand out. The map of all
+// services follows the traces list's time range (a lookback chosen here, or a range dragged there).
 import { memo, useEffect, useMemo, useState } from 'react';
 import { Handle, MarkerType, Position } from '@xyflow/react';
 import type { Node, NodeProps } from '@xyflow/react';
@@ -17,6 +18,8 @@ import { useStudio } from '../../app/store';
 import { edgeKey, layoutServices, type ServiceLayout } from './layout';
 import { LaidOutGraph, type RoutedEdge } from './RoutedEdge';
 import { compareWithDeclared, observedOnly, type MapEdge, type MapGraph, type Presence } from './compare';
+import { TimeRangeControl } from './TimeRangeControl';
+import { describeRange } from './time-range';
 import './service-map.css';
 
 const ms = (v: number) => (v >= 100 ? `${v.toFixed(0)} ms` : v >= 10 ? `${v.toFixed(1)} ms` : `${v.toFixed(2)} ms`);
@@ -72,6 +75,12 @@ export function ServiceMapView({ theme }: { theme: 'light' | 'dark' }) {
   const clearMapRun = useStudio((s) => s.clearMapRun);
   const setTracesQuery = useStudio((s) => s.setTracesQuery);
   const setView = useStudio((s) => s.setView);
+  const sinceUs = useStudio((s) => s.tracesQuery.sinceUs);
+  const untilUs = useStudio((s) => s.tracesQuery.untilUs);
+  const chosen = useStudio((s) => s.mapLookback);
+  const lookback = chosen !== null && chosen.sinceUs === sinceUs && untilUs === undefined ? chosen.id : null;
+  // A run's map shows that run whatever the range; the map of all services shows the range.
+  const ranged = !mapRun && (sinceUs !== undefined || untilUs !== undefined);
   const noServices = graph !== null && graph.services.length === 0;
   // The empty map names the receiver's address, which storeStatus knows.
   useEffect(() => {
@@ -98,7 +107,11 @@ export function ServiceMapView({ theme }: { theme: 'light' | 'dark' }) {
       try {
         do {
           again = false;
-          const g = await api.serviceGraph(mapRun ? { executionIds: [...mapRun.executionIds] } : {});
+          const g = await api.serviceGraph(
+            mapRun
+              ? { executionIds: [...mapRun.executionIds] }
+              : { ...(sinceUs !== undefined ? { sinceUs } : {}), ...(untilUs !== undefined ? { untilUs } : {}) },
+          );
           const topology = declared ? await declared : undefined;
           const compared = topology !== undefined && !('code' in topology);
           const mapped = compared ? compareWithDeclared(g.services, g.edges, topology) : observedOnly(g.services, g.edges);
@@ -126,7 +139,7 @@ export function ServiceMapView({ theme }: { theme: 'light' | 'dark' }) {
       alive = false;
       off();
     };
-  }, [api, mapRun]);
+  }, [api, mapRun, sinceUs, untilUs]);
 
   const { nodes, edges } = useMemo(() => {
     if (!graph || !layout) return { nodes: [] as ServiceNode[], edges: [] as RoutedEdge[] };
@@ -169,7 +182,7 @@ export function ServiceMapView({ theme }: { theme: 'light' | 'dark' }) {
   if (api instanceof Error) return <ErrorState title="Not connected" problem={api.problem} />;
   if (problem) return <ErrorState title="The service map could not be built" problem={problem} />;
   if (!graph) return <Loading label="Building the service map…" />;
-  if (graph.services.length === 0 && !mapRun)
+  if (graph.services.length === 0 && !mapRun && !ranged)
     return (
       <EmptyState title="No services yet">
         <p>
@@ -187,12 +200,19 @@ export function ServiceMapView({ theme }: { theme: 'light' | 'dark' }) {
           {mapRun ? `run ${mapRun.runId}${testName ? ` of ${testName}` : ''} · ` : ''}
           {observedCount} service{observedCount === 1 ? '' : 's'} · {graph.edges.filter((e) => e.presence !== 'declared').length} dependencies
         </span>
-        {mapRun && (
+        {mapRun ? (
           <button className="btn btn-small" onClick={clearMapRun}>
             Show all services
           </button>
+        ) : (
+          <TimeRangeControl range={{ sinceUs, untilUs }} lookback={lookback} />
         )}
       </header>
+      {ranged && graph.services.length === 0 && (
+        <p className="svc-range-empty" role="status">
+          No service sent spans in this time range ({describeRange({ sinceUs, untilUs }, lookback)}). Choose a longer one, or Clear range.
+        </p>
+      )}
       {declaredProblem && (
         <p className="svc-compare-problem" role="alert">
           The test file could not be read, so only what the run observed is shown: {declaredProblem.message}

@@ -16,10 +16,19 @@ export function runsOfFile(history: readonly RunHistoryEntry[], file: string): R
   return history.filter((h) => h.run.files.includes(file) || h.executions.some((e) => e.testFile === file));
 }
 
-export function RunHistory({ entries, onShowTraces }: { entries: readonly RunHistoryEntry[]; onShowTraces: (runId: string) => void }) {
+interface Props {
+  entries: readonly RunHistoryEntry[];
+  onShowTraces(runId: string): void;
+  /** The run a link names: marked, and its list opened. */
+  selectedRunId: string | null;
+  onSelect(runId: string): void;
+}
+
+export function RunHistory({ entries, onShowTraces, selectedRunId, onSelect }: Props) {
   if (entries.length === 0) return null;
+  const holdsSelected = entries.some((e) => e.run.id === selectedRunId);
   return (
-    <details className="tests-history">
+    <details className="tests-history" open={holdsSelected || undefined}>
       <summary>
         {entries.length} earlier run{entries.length === 1 ? '' : 's'}
       </summary>
@@ -27,7 +36,7 @@ export function RunHistory({ entries, onShowTraces }: { entries: readonly RunHis
         {entries.map(({ run, executions }) => {
           const verdict = run.verdict ?? (run.endedAt === undefined ? 'running' : 'unknown');
           return (
-            <li key={run.id} aria-label={`Run ${run.id}`}>
+            <li key={run.id} aria-label={`Run ${run.id}`} data-run-id={run.id} aria-current={run.id === selectedRunId ? 'true' : undefined}>
               <div className="tests-run-head">
                 <span className={'chip ' + (verdict === 'passed' ? 'chip-ok' : verdict === 'running' ? '' : 'badge-error')}>{verdict}</span>
                 <span className="muted">
@@ -35,9 +44,7 @@ export function RunHistory({ entries, onShowTraces }: { entries: readonly RunHis
                   {took(run.startedAt, run.endedAt)} · {run.origin}
                   {run.commit ? ` · ${run.commit.slice(0, 8)}` : ''}
                 </span>
-                <span className="faint mono" title="Run id">
-                  {run.id}
-                </span>
+                <RunLink runId={run.id} onSelect={onSelect} />
                 <button className="btn btn-small" onClick={() => onShowTraces(run.id)} title="Every trace of this run in the Traces view">
                   Traces
                 </button>
@@ -60,5 +67,18 @@ export function RunHistory({ entries, onShowTraces }: { entries: readonly RunHis
         })}
       </ul>
     </details>
+  );
+}
+
+/** A run's id as a link to it: the URL then names this run, to bookmark or share. */
+export function RunLink({ runId, onSelect }: { runId: string; onSelect(runId: string): void }) {
+  return (
+    <button
+      className="tests-run-link faint mono"
+      onClick={() => onSelect(runId)}
+      title="Run id: select this run (the URL then links to it). The Traces view's Run id filter and `clnrm traces --run` take it too."
+    >
+      {runId}
+    </button>
   );
 }

@@ -5,6 +5,7 @@
 import { formatProblem } from '../../../shared/errors';
 import type { EvidenceSpan, Verdict } from '../../../shared/ipc/contract';
 import { runEventText } from './run-event-text';
+import { RunLink } from './RunHistory';
 import type { RunState } from './store.tests';
 import { tallyChecks } from './check-tally';
 
@@ -43,6 +44,8 @@ export function RunResult({
   onOpenTrace,
   onShowMap,
   onShowTraces,
+  selected,
+  onSelect,
 }: {
   run: RunState;
   onCancel?: () => void;
@@ -52,13 +55,16 @@ export function RunResult({
   onShowMap?: () => void;
   /** Lists every trace of this run (the runner's and the system's) in the Traces view. */
   onShowTraces?: () => void;
+  /** Marked as the run a link names. */
+  selected?: boolean;
+  onSelect?: () => void;
 }) {
   const done = run.finished;
   const last = run.events.at(-1);
   const verdict = done === null ? null : done.cancelled ? 'cancelled' : done.passed ? 'passed' : 'failed';
   const { failed, passed, summary, reasons } = tallyChecks(done?.verdicts ?? []);
   return (
-    <div className="tests-run" role="group" aria-label={`Run ${run.runId}`}>
+    <div className="tests-run" role="group" aria-label={`Run ${run.runId}`} data-run-id={run.runId} aria-current={selected ? 'true' : undefined}>
       <div className="tests-run-head">
         {verdict === null ? (
           <span className="chip" aria-live="polite">
@@ -74,9 +80,13 @@ export function RunResult({
             {(done.durationMs / 1000).toFixed(1)} s{summary !== undefined && ` · ${summary}`}
           </span>
         )}
-        <span className="faint mono" title="Run id: the Traces view's Run id filter and `clnrm traces --run` find this run's traces with it">
-          {run.runId}
-        </span>
+        {onSelect ? (
+          <RunLink runId={run.runId} onSelect={onSelect} />
+        ) : (
+          <span className="faint mono" title="Run id: the Traces view's Run id filter and `clnrm traces --run` find this run's traces with it">
+            {run.runId}
+          </span>
+        )}
         {verdict === null && onCancel && (
           <button className="btn btn-small tests-cancel" onClick={onCancel}>
             Cancel

@@ -44,7 +44,11 @@ function ConnectedTestsView({ api }: { api: StudioApi }) {
   const openTrace = useStudio((s) => s.openTrace);
   const showRunOnMap = useStudio((s) => s.showRunOnMap);
   const [path, setPath] = useState('');
-  const [sourceOf, setSourceOf] = useState<string | null>(null);
+  const selection = useStudio((s) => s.testSelection);
+  const selectTest = useStudio((s) => s.selectTest);
+  const sourceOf = selection.file;
+  // A link to a file or a run brings it into view once it is listed.
+  useSelectionInView(selection, files.length, runHistory.length);
   const runAllTestFiles = useStudio((s) => s.runAllTestFiles);
   const hostAccessPending = useStudio((s) => s.hostAccessPending);
   const confirmHostAccess = useStudio((s) => s.confirmHostAccess);
@@ -121,7 +125,7 @@ function ConnectedTestsView({ api }: { api: StudioApi }) {
           const earlier = runsOfFile(runHistory, f.path).filter((h) => h.run.id !== latest?.runId);
           const running = latest !== undefined && latest.finished === null;
           return (
-            <li key={f.path} className="tests-item" aria-label={f.name}>
+            <li key={f.path} className="tests-item" aria-label={f.name} data-test-file={f.path} aria-current={sourceOf === f.path ? 'true' : undefined}>
               <div className="tests-item-head">
                 <strong>{f.name}</strong>
                 <span className="faint mono tests-path" title={f.path}>
@@ -132,7 +136,7 @@ function ConnectedTestsView({ api }: { api: StudioApi }) {
                   <button className="btn" onClick={() => void validateTestFile(api, f.path)}>
                     Validate
                   </button>
-                  <button className="btn" aria-pressed={sourceOf === f.path} onClick={() => setSourceOf(sourceOf === f.path ? null : f.path)}>
+                  <button className="btn" aria-pressed={sourceOf === f.path} onClick={() => selectTest({ file: sourceOf === f.path ? null : f.path, runId: null })}>
                     Source
                   </button>
                   <button className="btn" onClick={() => void runTestFile(api, f.path)} disabled={running} aria-busy={running}>
@@ -162,9 +166,16 @@ function ConnectedTestsView({ api }: { api: StudioApi }) {
                   onOpenTrace={(traceId) => void openTrace(api, traceId)}
                   onShowMap={() => latest.finished && showRunOnMap({ runId: latest.runId, file: latest.file, executionIds: latest.finished.executionIds })}
                   onShowTraces={() => showRunTraces(latest.runId)}
+                  selected={selection.runId === latest.runId}
+                  onSelect={() => selectTest({ file: f.path, runId: latest.runId })}
                 />
               )}
-              <RunHistory entries={earlier} onShowTraces={showRunTraces} />
+              <RunHistory
+                entries={earlier}
+                onShowTraces={showRunTraces}
+                selectedRunId={selection.runId}
+                onSelect={(runId) => selectTest({ file: f.path, runId })}
+              />
             </li>
           );
         })}
@@ -179,4 +190,14 @@ function ValidationBadge({ validation: v }: { validation: Validation }) {
   if (!v.ok) return <span className="chip badge-error">{v.problems.length} problem{v.problems.length === 1 ? '' : 's'}</span>;
   if (n > 0) return <span className="chip chip-warn">valid · {n} warning{n === 1 ? '' : 's'}</span>;
   return <span className="chip chip-ok">valid</span>;
+}
+
+/** Scrolls the selected run, else the selected file, into view when either changes or first appears. */
+function useSelectionInView(selection: { file: string | null; runId: string | null }, files: number, runs: number): void {
+  useEffect(() => {
+    const target =
+      (selection.runId !== null ? document.querySelector(`[data-run-id="${CSS.escape(selection.runId)}"]`) : null) ??
+      (selection.file !== null ? document.querySelector(`[data-test-file="${CSS.escape(selection.file)}"]`) : null);
+    target?.scrollIntoView({ block: 'nearest' });
+  }, [selection.file, selection.runId, files, runs]);
 }

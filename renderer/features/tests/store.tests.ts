@@ -39,6 +39,9 @@ export interface TestsSlice {
    * confirmed with their current content (`files`), and every file the Run or Run all asked for (`paths`).
    */
   hostAccessPending: { files: readonly HostAccessRequest[]; paths: readonly string[] } | null;
+  /** The test file whose source is shown (and which a link names), and the run a link names. */
+  testSelection: { file: string | null; runId: string | null };
+  selectTest(selection: { file: string | null; runId: string | null }): void;
   /** "Run anyway": remembers each listed file's content as confirmed and starts the pending runs. */
   confirmHostAccess(api: StudioApi): Promise<void>;
   /** "Cancel": starts none of the pending runs. */
@@ -139,6 +142,8 @@ export const createTestsSlice: StateCreator<StudioStore, [], [], TestsSlice> = (
   runHistory: [],
   testsLoading: false,
   hostAccessPending: null,
+  testSelection: { file: null, runId: null },
+  selectTest: (testSelection) => set({ testSelection }),
   async openTestFolder(api) {
     try {
       const { folder } = await api.openFolder({});
@@ -153,7 +158,7 @@ export const createTestsSlice: StateCreator<StudioStore, [], [], TestsSlice> = (
     try {
       const folder = (await api.openFolder({ path: typed })).folder ?? typed;
       const { files } = await api.listTestFiles({ folder });
-      set({ testFolder: folder, testFiles: files, testsProblem: null, validations: {}, testsLoading: false });
+      set({ testFolder: folder, testFiles: files, testsProblem: null, validations: {}, testsLoading: false, testSelection: { file: null, runId: null } });
       remember(folder);
       void get().validateAllTestFiles(api);
     } catch (error) {

@@ -1,0 +1,13 @@
+// `clnrm perf …`: the performance layer's commands, one file per subcommand.
+import type { Command } from 'commander';
+import type { CliContext } from '../context';
+import { registerPerfBottlenecks } from './perf-bottlenecks';
+import { registerPerfChanges } from './perf-changes';
+import { registerPerfCompare } from './perf-compare';
+
+export function registerPerf(program: Command, ctx: CliContext): void {
+  const perf = program.command('perf').description('Performance: change points in histories, bottlenecks of traces, run comparisons');
+  registerPerfChanges(perf, ctx);
+  registerPerfBottlenecks(perf, ctx);
+  registerPerfCompare(perf, ctx);
+}
