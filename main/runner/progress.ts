@@ -3,7 +3,7 @@
 // with each failure's reasons.
 import { formatProblem } from '../../shared/errors';
 import type { RunEvent } from '../../shared/run';
-import { determinismLine, failureLines } from './reports';
+import { determinismLine, failureLines, healedLines } from './reports';
 import { suiteLines } from './suite-report';
 import type { RunSummary } from './types';
 
@@ -95,6 +95,7 @@ export function summaryLines(summary: RunSummary): string[] {
     lines.push(`${MARK[t.verdict]} ${t.name} (${t.file}) — ${t.verdict}`);
     for (const line of failureLines(t)) lines.push(`    ${line}`);
   }
+  lines.push(...healedLines(summary));
   // The verdict of every [determinism] check, passed ones too: "it was deterministic" is a result.
   const checked = summary.tests.filter((t) => (t.determinism ?? []).length > 0);
   if (checked.length > 0) lines.push('', 'Determinism:');

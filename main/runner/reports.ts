@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, realpath, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { formatProblem } from '../../shared/errors';
+import { describeClassification } from '../../shared/healing';
 import type { TestFile } from '../../shared/spec';
 import { suiteTestsuite } from './suite-report';
 import type { DeterminismResult, RunSummary, ScenarioExecution, TestResult } from './types';
@@ -30,7 +31,24 @@ export function executionFailureLines(execution: ScenarioExecution): string[] {
     if (s.verdict === 'failed' || s.verdict === 'error') lines.push(`step "${s.name}" (${s.target}): ${s.message ?? s.verdict}`);
   }
   for (const e of execution.expectations) if (!e.passed) lines.push(`${e.expectation}: ${e.message}${evidence(execution, e.spans)}`);
+  if (execution.classification) lines.push(`class: ${describeClassification(execution.classification)}`);
+  const retried = execution.healing?.attempts.length ?? 0;
+  if (retried > 0 && !execution.healing!.healed) lines.push(`retried ${retried} time(s), still failing${execution.healing!.stoppedBecause ? `; stopped: ${execution.healing!.stoppedBecause}` : ''}`);
   return lines;
+}
+
+/** Executions a retry healed: what failed first, as which class, and how many retries it took. */
+export function healedLines(summary: RunSummary): string[] {
+  const lines: string[] = [];
+  for (const t of summary.tests) {
+    for (const e of t.executions) {
+      if (!e.healing?.healed) continue;
+      const first = e.healing.attempts[0]!;
+      const n = e.healing.attempts.length;
+      lines.push(`✓ ${t.name} ${e.scenario}${e.iteration > 1 ? ` #${e.iteration}` : ''}: healed by ${n} retr${n === 1 ? 'y' : 'ies'}; attempt 1 ${first.verdict} as ${describeClassification(first.classification)}`);
+    }
+  }
+  return lines.length > 0 ? ['', 'Healed by retry:', ...lines] : [];
 }
 
 /** A determinism check in one line: how many iterations, their hashes, whether and where they differed. */
@@ -52,6 +70,7 @@ export function determinismDifferences(d: DeterminismResult, max = MAX_DIFFS_SHO
 /** Why a test did not pass: its problems, each execution's reasons, determinism differences. */
 export function failureLines(result: TestResult): string[] {
   const lines = result.problems.map((p) => (result.verdict === 'skipped' ? p.message : `error: ${formatProblem(p)}`));
+  if (result.classification) lines.push(`class: ${describeClassification(result.classification)}`);
   const multiple = result.executions.length > 1;
   for (const execution of result.executions) {
     const prefix = multiple || execution.scenario !== 'default' ? `${execution.scenario}${execution.iteration > 1 || multiple ? ` #${execution.iteration}` : ''}: ` : '';
@@ -62,6 +81,7 @@ export function failureLines(result: TestResult): string[] {
     const i = d.differingIteration!;
     lines.push(`determinism: iteration ${i} differs from iteration 1 (normalized trace hash ${d.hashes[i - 1]} vs ${d.hashes[0]}):`);
     for (const line of determinismDifferences(d)) lines.push(`  ${line}`);
+    if (d.classification) lines.push(`class: ${describeClassification(d.classification)}`);
   }
   return lines;
 }

@@ -11,6 +11,7 @@ import type { PluginRegistry } from '../../shared/plugins';
 import { RunIdSchema, type RunEvent, type VerdictValue } from '../../shared/run';
 import { hostAccess, type TestFile } from '../../shared/spec';
 import { connectDocker, newId, reapLeftovers, type DockerEndpoint } from '../docker';
+import { classifyRun, RunHealing, type RunHealingOptions } from '../healing/run-healing';
 import { createReceiver, type Receiver } from '../receiver';
 import { loadTestFile, parseInThread } from '../spec';
 import { openStore, type TraceStore } from '../store';
@@ -70,6 +71,8 @@ export interface RunTestsOptions {
   /** Who started the run, for its history record. Default `cli`. */
   readonly origin?: 'cli' | 'studio';
   readonly maxSpanWaitMs?: number;
+  /** Self-healing: `retries` (`--retries N`) turns retries on for every file; tests seed the jitter. */
+  readonly healing?: RunHealingOptions;
 }
 
 const run = promisify(execFile);
@@ -131,7 +134,7 @@ function sayHostAccess(file: string, tests: readonly TestFile[], env: Readonly<R
 
 function summarise(runId: string, startedMs: number, tests: TestResult[], environmentProblem?: Problem, suites: SuiteVerdict[] = []): RunSummary {
   const count = (v: TestResult['verdict']) => tests.filter((t) => t.verdict === v).length;
-  return {
+  return classifyRun({
     runId,
     startedAt: new Date(startedMs).toISOString(),
     durationMs: Date.now() - startedMs,
@@ -142,7 +145,7 @@ function summarise(runId: string, startedMs: number, tests: TestResult[], enviro
     tests,
     ...(suites.length > 0 ? { suites } : {}),
     ...(environmentProblem ? { environmentProblem } : {}),
-  };
+  });
 }
 
 /** The run-wide plugins, initialised under a `clnrm.plugin.registry` span (as clnrm's runs have). */
@@ -240,6 +243,7 @@ export async function runTests(options: RunTestsOptions): Promise<RunSummary> {
       ...(options.sampleStats ? { sampleStats: true } : {}),
       ...(options.maxSpanWaitMs !== undefined ? { maxSpanWaitMs: options.maxSpanWaitMs } : {}),
       ...(options.interpose ? { interpose: options.interpose } : {}),
+      healing: new RunHealing(options.healing),
     };
     const queue = (tests: readonly QueuedTest[], q: QueueOptions) => runQueue(env, tests, q, options);
     results.push(...(await queue(loaded.tests, { jobs: options.jobs ?? 1, failFast: options.failFast ?? false, signal })));

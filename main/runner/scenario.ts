@@ -13,6 +13,7 @@ import type { ExecutionInfo } from '../../shared/plugins';
 import type { ExecutionPhase } from '../../shared/run';
 import type { ScenarioSpec, TestFile } from '../../shared/spec';
 import { newId, type ContainerEvidence, type ContainerStatsSample, type ServiceEvent } from '../docker';
+import type { RunHealing } from '../healing/run-healing';
 import type { Receiver } from '../receiver';
 import type { TraceStore } from '../store';
 import { cleanupDeferred } from './cleanup-check';
@@ -61,7 +62,8 @@ export interface RunnerEnvironment {
   /** Services of an execution to put behind a proxy (the chaos layer's seam; see interpose.ts). */
   readonly interpose?: (test: TestFile, execution: ExecutionInfo) => readonly InterposeRequest[];
   /** List what the engine still holds after every execution's cleanup, even when the file asks for no leakage check (a suite's container_cleanup_verified). */
-  readonly verifyCleanup?: boolean;
+  readonly verifyCleanup?: boolean;  /** Self-healing: classifies failed executions and retries what its settings allow (main/healing). */
+  readonly healing?: RunHealing;
 }
 
 export interface ScenarioRequest {

@@ -41,16 +41,22 @@ async function runScenarios(env: RunnerEnvironment, req: TestRequest, testSpan: 
   const iterations = test.determinism?.iterations ?? 1;
   const executions: ScenarioExecution[] = [];
   const determinism: DeterminismResult[] = [];
+  const healing = env.healing?.forTest(test, file);
   for (const scenario of test.scenarios) {
     const runs: ScenarioExecution[] = [];
+    const where = { file, test, scenario: scenario.name };
     for (let iteration = 1; iteration <= iterations && !env.signal.aborted; iteration++) {
-      const execution = await runScenario(env, { test, file, scenario, iteration, iterations, testSpan, includeRunnerSpans: req.includeRunnerSpans });
+      const once = () => runScenario(env, { test, file, scenario, iteration, iterations, testSpan, includeRunnerSpans: req.includeRunnerSpans });
+      const execution = healing ? await healing.run(env, where, once) : await once();
       runs.push(execution);
       // An execution that could not run (services did not start) says nothing about determinism.
       if (execution.verdict === 'error') break;
     }
     executions.push(...runs);
-    if (iterations > 1 && runs.length === iterations) determinism.push(determinismOf(runs, (id) => executionSpans(env.store, id)));
+    if (iterations > 1 && runs.length === iterations) {
+      const found = determinismOf(runs, (id) => executionSpans(env.store, id));
+      determinism.push(healing ? await healing.determinism(env, where, found, runs) : found);
+    }
   }
   return { executions, determinism };
 }

@@ -3,6 +3,7 @@
 // reports, the store's run records and later self-healing read.
 import type { Problem } from '../../shared/errors';
 import type { ExpectationResult, TraceDifference } from '../../shared/expect';
+import type { Classification, HealingRecord } from '../../shared/healing';
 import type { StepRecord } from '../../shared/run';
 import type { ContainerEvidence, ContainerStatsSample } from '../docker';
 import type { CleanupRecord } from './cleanup-check';
@@ -40,6 +41,10 @@ export interface ScenarioExecution {
   readonly cleanup?: CleanupRecord;
   /** `[expect.isolation]` inputs and results (`[report] isolation_report`), when the file asks for them. */
   readonly isolation?: { readonly containers: ContainerIsolation[]; readonly results: ExpectationResult[] };
+  /** Why it did not pass, by the self-healing classifier (failed and errored executions). */
+  readonly classification?: Classification;
+  /** The attempts before this one, when self-healing retried the execution. */
+  readonly healing?: HealingRecord;
 }
 
 export interface DeterminismResult {
@@ -49,6 +54,8 @@ export interface DeterminismResult {
   /** Differences between iteration 1 and the first iteration that differed. */
   readonly differences: TraceDifference[];
   readonly differingIteration?: number;
+  /** The failed comparison's class (determinism_violation, or what its executions failed as). */
+  readonly classification?: Classification;
 }
 
 export interface TestResult {
@@ -61,6 +68,8 @@ export interface TestResult {
   readonly determinism?: DeterminismResult[];
   /** File-level problems (parse errors) or the reason the test did not run. */
   readonly problems: Problem[];
+  /** The class of a test that never got to run an execution (a broken file…). */
+  readonly classification?: Classification;
 }
 
 export interface RunSummary {

@@ -7,6 +7,7 @@
 //   its `executionId` tags its containers and its spans (`clnrm.execution_id`). Executions are the unit of
 //   verdicts, evidence and container stats; `runId` groups them.
 import { z } from 'zod';
+import { ClassificationSchema, HealingRecordSchema } from '../healing/schema';
 
 /** A run or execution id (ours are 12 lowercase hex characters): safe in container and network names. */
 export const RunIdSchema = z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,62}$/, 'expected an id of 1-63 characters a-z, 0-9, _ . -');
@@ -78,6 +79,10 @@ export const ExecutionEvidenceSchema = z.object({
   problems: z.array(ProblemRecordSchema),
   traceHash: z.string(),
   spanCount: z.number().int().nonnegative(),
+  /** The self-healing classifier's verdict on a failed execution. */
+  classification: ClassificationSchema.optional(),
+  /** The failed attempts self-healing retried before this one. */
+  healing: HealingRecordSchema.optional(),
 });
 export type ExecutionEvidence = z.infer<typeof ExecutionEvidenceSchema>;
 

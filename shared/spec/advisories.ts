@@ -3,6 +3,7 @@
 // (`spec.service-type`), a `wait_for_span` that can only time out (`spec.self-wait`), and a
 // `parallel_services` list that disagrees with the `run` list it describes.
 import type { Problem } from '../errors';
+import { healingNotActedOn } from '../healing/not-yet';
 import type { Locator } from './locate';
 import { formatPath, type PathSegment } from './path';
 import type { RawTestFile } from './schema/root';
@@ -48,7 +49,8 @@ function notYet(doc: RawTestFile, warn: Warn): void {
   const later = (segments: PathSegment[], what: string, layer: string): void =>
     warn('spec.not-yet', segments, `${what} arrives with ${layer} (not acted on yet): validated, but this run ignores it`);
   if (doc.chaos) later(['chaos'], '[chaos]', 'the chaos layer');
-  if (doc.self_healing) later(['self_healing'], '[self_healing]', 'the self-healing layer');
+  const healing = doc.self_healing ? healingNotActedOn(doc.self_healing) : [];
+  if (healing.length > 0) later(['self_healing', ...healing[0]!], `[self_healing] ${healing.map((p) => formatPath(p)).join(', ')} (classification and retries are acted on)`, 'later parts of the self-healing layer');
   if (doc.intelligence) later(['intelligence'], '[intelligence]', 'the intelligence layer');
   const perf = Object.keys(doc.performance ?? {}).filter((k) => !PERFORMANCE_ACTED_ON.has(k));
   if (perf.length > 0) later(['performance', perf[0]!], `[performance] ${perf.join(', ')} (only stats sampling is acted on)`, 'the performance layer');

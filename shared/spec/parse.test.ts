@@ -44,8 +44,8 @@ describe('parseTestFile: fixtures', () => {
   it('validates the v2 layers', () => {
     const r = parseTestFile(fixture('v2-layers.clnrm.toml'));
     expect(r.errors).toEqual([]);
-    // Validated, and said to be not acted on yet (orchestration and plugins are).
-    expect(r.warnings.map((w) => `${w.code} ${w.path}`)).toEqual(['spec.not-yet chaos', 'spec.not-yet performance.baseline_name', 'spec.not-yet intelligence', 'spec.not-yet self_healing']);
+    // Validated, and said to be not acted on yet (orchestration, plugins and self-healing retries are).
+    expect(r.warnings.map((w) => `${w.code} ${w.path}`)).toEqual(['spec.not-yet chaos', 'spec.not-yet performance.baseline_name', 'spec.not-yet intelligence']);
     expect(r.tests[0]!.chaos).toMatchObject({ enabled: true, network_latency: { latency_ms: 100 } });
     expect(r.tests[0]!.orchestration?.temporal?.constraint).toHaveLength(1);
     expect(r.tests[0]!.plugins?.register?.[0]?.module).toBe('./plugins/latency-probe.js');

@@ -25,6 +25,12 @@ export function parseFormat(value: string): ReportFormat {
   return value;
 }
 
+export function parseRetries(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n > 10) throw new InvalidArgumentError('give a whole number of retries per execution from 0 to 10.');
+  return n;
+}
+
 export interface RunCommandOptions {
   jobs: number;
   failFast?: boolean;
@@ -32,6 +38,8 @@ export interface RunCommandOptions {
   dataDir?: string;
   verbose?: boolean;
   reportDir?: string;
+  /** Self-healing retries per failed execution, for the classes that may be retried. */
+  retries?: number;
 }
 
 /**
@@ -72,6 +80,7 @@ export async function runAndReport(ctx: CliContext, sources: TestSource[], optio
       onEvent: progress.onEvent,
       includeRunnerSpans: options.includeRunnerSpans,
       ...(options.reportDir !== undefined ? { reportDir: options.reportDir } : {}),
+      ...(options.retries !== undefined ? { healing: { retries: options.retries } } : {}),
     });
   } finally {
     await store?.dispose();
@@ -104,6 +113,7 @@ export function registerRun(program: Command, ctx: CliContext): void {
     .option('--format <format>', 'report on stdout: human, json or junit', parseFormat, 'human' as ReportFormat)
     .option('--data-dir <dir>', 'folder of the trace database (default: the app-data folder)')
     .option('--report-dir <dir>', "write each file's [report] paths under DIR (default: the test file's folder; they may not leave it)")
+    .option('--retries <n>', 'retry a failed execution up to N times when its failure class may heal (transient network, startup, timing, infrastructure; [self_healing] can change which)', parseRetries)
     .option('-v, --verbose', 'print each scenario start and every failure reason as it happens')
     .action(async (paths: string[], options: RunCommandOptions) => {
       let files: string[];

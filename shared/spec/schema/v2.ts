@@ -3,7 +3,11 @@
 // parameters, a plugin's config) are tables of the user's own keys.
 import { z } from 'zod';
 import { distributedTracingSchema, temporalSchema } from './expect';
-import { anyMap, bool, nonNegInt, num, shape, str, strArray } from './common';
+import { FAILURE_CLASSES, isFailureClass } from '../../healing/classes';
+import { INDICATOR_TYPES, STATS_METRICS } from '../../healing/patterns';
+import { compileClnrmRegex } from '../regex';
+import { didYouMean } from '../suggest';
+import { anyMap, bool, nonNegInt, num, oneOf, positiveInt, shape, str, strArray } from './common';
 
 const edge = z.tuple([z.string().min(1), z.string().min(1)], shape('an edge like ["db", "api"] (from, to)'));
 
@@ -97,13 +101,122 @@ export const intelligenceSchema = z.object(
   shape('a table [intelligence]'),
 );
 
+// --- self-healing: the seed's `[self_healing]` with `.patterns`, `.retry` (docs/architecture in clnrm)
+const failureClass = (what: string) =>
+  z.string(shape(`${what} like "transient_network_error"`)).refine((v) => isFailureClass(v), {
+    error: (issue) => `must be a failure class (${FAILURE_CLASSES.join(', ')})${typeof issue.input === 'string' ? didYouMean(issue.input, FAILURE_CLASSES) : ''}`,
+  });
+const scalar = z.union([z.string(), z.number(), z.boolean()], shape('a string, number or boolean'));
+const regex = str('a regular expression like "connection_.*"').superRefine((v, ctx) => {
+  const compiled = compileClnrmRegex(v);
+  if (!compiled.ok) ctx.addIssue({ code: 'custom', message: `is not a regular expression: ${compiled.message}` });
+});
+
+/** What each indicator type needs besides `type`. */
+const INDICATOR_NEEDS: Record<(typeof INDICATOR_TYPES)[number], string[][]> = {
+  span_status: [['value']],
+  span_name: [['value']],
+  span_attr: [['key'], ['value', 'value_regex', 'exists']],
+  container_stats: [['metric'], ['threshold']],
+  container_exit_code: [['value', 'value_not']],
+  historical_failure_rate: [['min', 'max']],
+  hash_mismatch: [],
+  failure_not_reproducible: [['value']],
+};
+
+export const indicatorSchema = z
+  .object(
+    {
+      type: oneOf(INDICATOR_TYPES, 'an indicator type'),
+      key: str('an attribute key like "error.type"').optional(),
+      value: scalar.optional(),
+      value_not: scalar.optional(),
+      value_regex: regex.optional(),
+      exists: bool().optional(),
+      metric: oneOf(STATS_METRICS, 'a container stat').optional(),
+      threshold: num().optional(),
+      min: num().min(0, 'must be a rate from 0 to 1').max(1, 'must be a rate from 0 to 1').optional(),
+      max: num().min(0, 'must be a rate from 0 to 1').max(1, 'must be a rate from 0 to 1').optional(),
+      iterations_threshold: nonNegInt().optional(),
+    },
+    shape('an indicator like { type = "span_status", value = "ERROR" }'),
+  )
+  .superRefine((ind, ctx) => {
+    const needs = INDICATOR_NEEDS[ind.type.toLowerCase() as (typeof INDICATOR_TYPES)[number]] ?? [];
+    for (const anyOf of needs) {
+      if (anyOf.some((k) => ind[k as keyof typeof ind] !== undefined)) continue;
+      ctx.addIssue({ code: 'custom', path: [anyOf[0]!], message: `is required for a ${ind.type} indicator (give ${anyOf.join(' or ')})` });
+    }
+  });
+
+export const classifierPatternSchema = z.object(
+  {
+    pattern: failureClass('a failure class'),
+    indicators: z.array(indicatorSchema, shape('an array of indicators like [{ type = "span_status", value = "ERROR" }]')).min(1, 'must list at least one indicator'),
+    confidence: num().min(0, 'must be from 0 to 1').max(1, 'must be from 0 to 1').optional(),
+    remediation: str('a remediation like "retry_with_backoff"').optional(),
+    max_retries: nonNegInt().optional(),
+    resource_multiplier: num().optional(),
+    pull_fresh_image: bool().optional(),
+    retry_before_quarantine: nonNegInt().optional(),
+    strategies: strArray().optional(),
+  },
+  shape('a table [[self_healing.patterns.classifier]] with pattern and indicators'),
+);
+
+export const retryStrategySchema = z.object(
+  {
+    type: oneOf(['exponential_backoff', 'adaptive'], 'a strategy type'),
+    base_delay_ms: nonNegInt().optional(),
+    min_delay_ms: nonNegInt().optional(),
+    max_delay_ms: nonNegInt().optional(),
+    multiplier: num().min(1, 'must be at least 1').optional(),
+    jitter: num().min(0, 'must be a share from 0 to 1').max(1, 'must be a share from 0 to 1').optional(),
+    learning_rate: num().optional(),
+  },
+  shape('a table [[self_healing.retry.strategy]] like { type = "exponential_backoff", base_delay_ms = 100 }'),
+);
+
+export const selfHealingRetrySchema = z.object(
+  {
+    enabled: bool().optional(),
+    max_total_retries: nonNegInt().optional(),
+    learn_from_history: bool().optional(),
+    strategy: z.array(retryStrategySchema, shape('an array of tables [[self_healing.retry.strategy]]')).optional(),
+    conditions: z
+      .object(
+        {
+          retry_on_patterns: z.array(failureClass('a failure class'), shape('an array of failure classes like ["transient_network_error"]')).optional(),
+          never_retry_patterns: z.array(failureClass('a failure class'), shape('an array of failure classes like ["configuration_error"]')).optional(),
+        },
+        shape('a table [self_healing.retry.conditions]'),
+      )
+      .optional(),
+    circuit_breaker: z
+      .object(
+        { enabled: bool().optional(), failure_threshold: positiveInt().optional(), timeout_s: nonNegInt().optional(), half_open_attempts: positiveInt().optional() },
+        shape('a table [self_healing.retry.circuit_breaker]'),
+      )
+      .optional(),
+  },
+  shape('a table [self_healing.retry]'),
+);
+
 export const selfHealingSchema = z.object(
   {
     enabled: bool().optional(),
+    mode: oneOf(['autonomous', 'supervised', 'disabled'], 'a mode').optional(),
     auto_retry: bool().optional(),
     max_retries: nonNegInt().optional(),
     learn_from_failures: bool().optional(),
     auto_tune_resources: bool().optional(),
+    patterns: z
+      .object({ classifier: z.array(classifierPatternSchema, shape('an array of tables [[self_healing.patterns.classifier]]')).optional() }, shape('a table [self_healing.patterns]'))
+      .optional(),
+    retry: selfHealingRetrySchema.optional(),
+    resources: anyMap().optional(),
+    test_repair: anyMap().optional(),
+    learning: anyMap().optional(),
   },
   shape('a table [self_healing]'),
 );

@@ -1,0 +1,99 @@
+// The self-healing layer inside a run: every failed execution is classified (always), and retried when
+// the file's `[self_healing]` or `clnrm run --retries N` turns retries on. One circuit breaker per test
+// file for the run; `max_total_retries` per test. At the end of the run, tests that never ran an
+// execution (a broken file) get their class, and Trunk's rule relabels failures when most of the run
+// failed at once.
+import { applyRunRule, classifyDefinition, healingSettings, type HealingSettings } from '../../shared/healing';
+import type { TestFile } from '../../shared/spec';
+import type { RunnerEnvironment } from '../runner/scenario';
+import type { DeterminismResult, RunSummary, ScenarioExecution, TestResult } from '../runner/types';
+import { classifyExecution, recordClassification, type ExecutionContext } from './classify-execution';
+import { CircuitBreaker, runWithRetries } from './retry';
+
+export interface RunHealingOptions {
+  /** `clnrm run --retries N`: retries on for every file, N per execution. */
+  readonly retries?: number;
+  /** Jitter source (tests pass a seeded one). Default Math.random. */
+  readonly random?: () => number;
+  readonly now?: () => number;
+  readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+}
+
+/** Waits `ms`, or less when the run is cancelled. */
+export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const done = (): void => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+export class RunHealing {
+  private readonly breakers = new Map<string, CircuitBreaker>();
+
+  constructor(private readonly options: RunHealingOptions = {}) {}
+
+  forTest(test: TestFile, file: string): TestHealing {
+    const settings = healingSettings(test.selfHealing, this.options.retries);
+    let breaker = this.breakers.get(file);
+    if (!breaker) this.breakers.set(file, (breaker = new CircuitBreaker(settings.breaker, this.options.now ?? Date.now)));
+    return new TestHealing(settings, breaker, { left: settings.maxTotalRetries }, this.options);
+  }
+}
+
+export class TestHealing {
+  constructor(
+    readonly settings: HealingSettings,
+    private readonly breaker: CircuitBreaker,
+    private readonly budget: { left: number },
+    private readonly options: RunHealingOptions,
+  ) {}
+
+  /** Runs one execution with classification and, when allowed, retries; records the outcome in history. */
+  async run(env: RunnerEnvironment, where: { file: string; test: TestFile; scenario: string }, runOnce: () => Promise<ScenarioExecution>): Promise<ScenarioExecution> {
+    const ctx: ExecutionContext = { store: env.store, file: where.file, testName: where.test.name, scenario: where.scenario };
+    const result = await runWithRetries(
+      {
+        settings: this.settings,
+        breaker: this.breaker,
+        budget: this.budget,
+        runOnce,
+        classify: (execution, earlier, notReproduced) => classifyExecution(ctx, execution, { patterns: this.settings.patterns, exclude: new Set(earlier), notReproduced }),
+      },
+      {
+        random: this.options.random ?? Math.random,
+        sleep: this.options.sleep ?? abortableSleep,
+        signal: env.signal,
+        note: (message) => env.emit({ type: 'log', source: `${where.test.name} [self-healing]`, message }),
+      },
+    );
+    if (result.classification || result.healing) await recordClassification(env.store, result, (message) => env.emit({ type: 'warning', message }));
+    return result;
+  }
+
+  /** The class of a failed determinism comparison, judged on the iteration that differed. */
+  async determinism(env: RunnerEnvironment, where: { file: string; test: TestFile; scenario: string }, d: DeterminismResult, runs: readonly ScenarioExecution[]): Promise<DeterminismResult> {
+    if (d.passed) return d;
+    const differing = runs[(d.differingIteration ?? 1) - 1] ?? runs[runs.length - 1]!;
+    const ctx: ExecutionContext = { store: env.store, file: where.file, testName: where.test.name, scenario: where.scenario };
+    const classification = await classifyExecution(ctx, { ...differing, verdict: 'failed' }, { patterns: this.settings.patterns, determinism: d, exclude: new Set(runs.map((r) => r.runId)) });
+    return { ...d, classification };
+  }
+}
+
+/** Classes for tests that never ran (broken files), and Trunk's rule over the whole run. */
+export function classifyRun(summary: RunSummary): RunSummary {
+  const failedTests = summary.tests.filter((t) => t.verdict === 'failed' || t.verdict === 'error').length;
+  const total = summary.tests.length;
+  const relabel = (e: ScenarioExecution): ScenarioExecution => (e.classification ? { ...e, classification: applyRunRule(e.classification, failedTests, total) } : e);
+  const tests = summary.tests.map((t): TestResult => {
+    const definition = t.verdict === 'error' && t.executions.length === 0 && t.problems.length > 0 && !t.problems.every((p) => p.code === 'runner.cancelled') ? { classification: classifyDefinition(t.problems) } : {};
+    return { ...t, ...definition, executions: t.executions.map(relabel) };
+  });
+  return { ...summary, tests };
+}
