@@ -57,6 +57,13 @@ export type ErrorCode =
   // performance
   /** A time-series CSV (`clnrm perf changes`) that is not a header row plus numeric metric columns. */
   | 'perf.csv'
+  // store host (a running studio serving its data folder to CLI commands)
+  /** The studio that holds the data folder stopped answering (it quit, or hangs) during a command. */
+  | 'host.unreachable'
+  /** The store host refused a request: wrong or missing secret, a Host or Origin that is not loopback. */
+  | 'host.refused'
+  /** A host file that cannot be trusted (another user's, readable by others, malformed). */
+  | 'host.untrusted'
   // chaos: the fault proxy (main/chaos/proxy) and its Toxiproxy-compatible API
   | 'chaos.invalid-toxic'
   | 'chaos.invalid-proxy'

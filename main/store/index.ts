@@ -1,5 +1,5 @@
 // The trace store's public surface.
-export { openStore, TraceStore, DEFAULT_MAX_BYTES, type StoreOptions, type StoreCounts } from './trace-store';
+export { openStore, TraceStore, DEFAULT_MAX_BYTES, type StoreOptions, type StoreCounts, type StoreMirror } from './trace-store';
 export type { ListTracesQuery, TraceFilter, TraceSummary, ServiceEdge, SpanStat, SpanFilter } from './queries';
 export type { RunHistoryEntry } from './history';
 export type { SpanBatch, SpanListener, SubscribeOptions } from './subscriptions';

@@ -36,6 +36,24 @@ export interface StoreOptions {
   writerThread?: URL;
   /** With a writer thread: rows it may have waiting before `writable()` holds the caller back. Default 100,000. */
   maxWriteBacklog?: number;
+  /** Copy every span and history write to this store too (a running studio's, main/host/store-mirror.ts). */
+  mirror?: StoreMirror;
+}
+
+/**
+ * Where a store copies what it takes in: the studio that holds the data folder while `clnrm run` keeps
+ * its own store in memory to judge its executions (see the README's design section, "One store").
+ */
+export interface StoreMirror {
+  /** Queues spans to copy, in order; never throws (the mirror keeps and reports its failure). */
+  spans(spans: readonly Span[]): void;
+  /** Resolves when everything queued so far has been answered (or given up on). */
+  drain(): Promise<void>;
+  recordRun(run: RunRecord): Promise<void>;
+  finishRun(id: string, patch: Partial<RunRecord>): Promise<void>;
+  recordExecution(execution: ExecutionRecord): Promise<void>;
+  finishExecution(id: string, patch: Partial<ExecutionRecord>): Promise<void>;
+  addContainerStats(rows: ContainerStatsRow[]): Promise<void>;
 }
 
 export interface StoreCounts {
@@ -135,6 +153,7 @@ export class TraceStore {
     this.sessionSpans += spans.length;
     this.live.add(spans);
     this.subscriptions.publish(spans);
+    this.options.mirror?.spans(spans);
   }
 
   /** Makes everything ingested so far durable and visible to queries (posted in order before them). */
@@ -258,21 +277,29 @@ export class TraceStore {
   }
 
   // Run history (./history.ts): a run is one `clnrm run` or studio Run, an execution one scenario once.
+  // With a mirror, each write is copied once the local one succeeded (a failed copy rejects).
   async recordRun(run: RunRecord): Promise<void> {
     await (await this.ready()).call('recordRun', run);
+    await this.options.mirror?.recordRun(run);
   }
   /** Merges `patch` into the stored run (its end, verdict and counts); throws `store.not-found` for an unknown id. */
   async finishRun(id: string, patch: Partial<RunRecord>): Promise<RunRecord> {
-    return (await this.ready()).call('finishRun', id, patch);
+    const run = await (await this.ready()).call('finishRun', id, patch);
+    await this.options.mirror?.finishRun(id, patch);
+    return run;
   }
   async recordExecution(execution: ExecutionRecord): Promise<void> {
     await (await this.ready()).call('recordExecution', execution);
+    await this.options.mirror?.recordExecution(execution);
   }
   async finishExecution(id: string, patch: Partial<ExecutionRecord>): Promise<ExecutionRecord> {
-    return (await this.ready()).call('finishExecution', id, patch);
+    const execution = await (await this.ready()).call('finishExecution', id, patch);
+    await this.options.mirror?.finishExecution(id, patch);
+    return execution;
   }
   async addContainerStats(rows: ContainerStatsRow[]): Promise<void> {
     await (await this.ready()).call('addContainerStats', rows);
+    await this.options.mirror?.addContainerStats(rows);
   }
   async containerStats(executionId: string): Promise<ContainerStatsRow[]> {
     return (await this.ready()).call('containerStats', executionId);
@@ -297,6 +324,8 @@ export class TraceStore {
     clearInterval(this.timer);
     this.flush();
     await this.pruning;
+    // Everything copied (or given up on) before the store says it is closed.
+    await this.options.mirror?.drain();
     this.disposed = true;
     this.subscriptions.clear();
     try {

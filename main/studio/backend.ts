@@ -1,9 +1,11 @@
 // The studio back end as one disposable object: the trace store, the OTLP receiver feeding it,
 // the contract handlers, the event hub pushing spans and run progress to every connected UI, and
-// the runner. The Electron shell and `clnrm studio` each own one; `dispose()` stops
-// runs, drains the receiver into the store and closes the store, in that order.
+// the runner, and — with a data folder on disk — the store host that lets CLI commands on that folder
+// use this store (main/host). The Electron shell and `clnrm studio` each own one; `dispose()` stops
+// runs, withdraws the store host, drains the receiver into the store and closes the store, in that order.
 import { StudioError } from '../../shared/errors';
 import type { StudioHandlers } from '../../shared/ipc/contract';
+import { hostStore, type StoreHost } from '../host/store-host';
 import { createReceiver, type AckMode, type Receiver } from '../receiver';
 import { openStore, type TraceStore } from '../store';
 import { loadDemo, type DemoResult } from './demo';
@@ -65,6 +67,8 @@ export class StudioBackend {
     private readonly runner: StudioRunner,
     private readonly stopForwarding: () => void,
     private readonly demo: StudioBackendOptions['demo'],
+    /** Where CLI commands reach this store (absent in memory, or when it could not be published). */
+    readonly storeHost: StoreHost | undefined,
   ) {}
 
   /** True when the store holds no trace (a first start): the UI offers the demo then. */
@@ -119,7 +123,9 @@ export class StudioBackend {
       ...(receiver ? { receiver: receiverUrls(receiver) } : {}),
     });
     const stopForwarding = forwardSpans(store, hub);
-    return new StudioBackend(store, receiver, hub, handlers, paths, runner, stopForwarding, options.demo);
+    // A folder on disk is served to CLI commands; a studio that cannot host it still runs (and says why).
+    const host = options.dataDir !== undefined && !options.inMemory ? await hostStore(store, hub, options.dataDir, onError).catch(onError) : undefined;
+    return new StudioBackend(store, receiver, hub, handlers, paths, runner, stopForwarding, options.demo, host ?? undefined);
   }
 
   /** Idempotent; every caller awaits the same shutdown. */
@@ -127,6 +133,7 @@ export class StudioBackend {
     this.disposed ??= (async () => {
       this.hub.clear();
       try {
+        await this.storeHost?.dispose();
         await this.runner.dispose();
       } finally {
         await this.receiver?.dispose();

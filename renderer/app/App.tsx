@@ -60,6 +60,8 @@ export function App({ api, banner }: AppProps) {
         // The run is in the store's history by now (the runner records it before it answers).
         void loadRunHistory(api);
       }),
+      // A `clnrm run` in a terminal records its run through this studio (main/host).
+      api.on('runsChanged', () => void loadRunHistory(api)),
     ];
     return () => offs.forEach((off) => off());
   }, [api]);

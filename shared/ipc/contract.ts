@@ -278,6 +278,8 @@ export const events = {
     executionIds: z.array(RunIdSchema).max(MAX_RUN_EXECUTIONS).default([]),
     problem: ProblemSchema.optional(),
   }),
+  /** The run history changed outside this page (a `clnrm run` storing through the studio): re-read `listRuns`. */
+  runsChanged: z.object({ runId: RunIdSchema }),
 } as const;
 
 export type CallName = keyof typeof calls;

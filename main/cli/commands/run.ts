@@ -7,7 +7,9 @@ import { formatProblem, toProblem } from '../../../shared/errors';
 import { createProgress, jsonReport, junitReport, runTests, summaryLines, type RunSummary, type TestSource } from '../../runner';
 import { findTestFiles } from '../../spec';
 import { openStore, resolveDataDir, type TraceStore } from '../../store';
+import { HostMirror } from '../../host/store-mirror';
 import { setExit, type CliContext } from '../context';
+import { lookUpStudio } from '../with-store';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from '../exit';
 
 export type ReportFormat = 'human' | 'json' | 'junit';
@@ -42,30 +44,53 @@ export interface RunCommandOptions {
   retries?: number;
 }
 
+export interface RunStore {
+  readonly store: TraceStore;
+  /** Set when a running studio holds the folder: the run's copy to it, and whether it got everything. */
+  readonly mirror?: HostMirror;
+}
+
 /**
- * The store for a run. When the default data folder is held by another Cleanroom Studio process (the
- * studio or `clnrm collect` is open), the run still goes ahead with its traces kept in memory, and
+ * The store for a run. When a running studio holds the data folder, the run judges its executions from
+ * a store in memory (exactly as from its own folder) and copies every span and history write to the
+ * studio's store (main/host), so the run shows in the studio as it happens. When the default folder is
+ * held by a process that does not serve it (`clnrm collect`), the run keeps its traces in memory and
  * says so; an explicit --data-dir that is locked stays an error (the runner reports it).
  */
-export async function openRunStore(ctx: CliContext, dataDir: string | undefined): Promise<TraceStore | undefined> {
+export async function openRunStore(ctx: CliContext, dataDir: string | undefined): Promise<RunStore | undefined> {
   const path = resolveDataDir(dataDir, ctx.cwd, ctx.env);
+  const studio = await lookUpStudio(ctx, 'run', path);
+  if (studio.kind === 'host') {
+    const mirror = new HostMirror(studio.client);
+    return { store: await openStore({ inMemory: true, mirror }), mirror };
+  }
   try {
     const store = await openStore({ dataDir: path });
     if (store.notice !== undefined) ctx.err(`clnrm: note: ${store.notice}`);
-    return store;
+    return { store };
   } catch (error) {
     const problem = toProblem(error);
     if (dataDir !== undefined || !/in use by another process/.test(problem.message)) return undefined;
-    ctx.err(`clnrm: note: ${path} is in use by another Cleanroom Studio process; this run's traces are kept in memory only (pass --data-dir to keep them).`);
-    return openStore({ inMemory: true });
+    ctx.err(`clnrm: note: ${path} is in use by a process that does not share it (\`clnrm collect\`?); this run's traces are kept in memory only (pass --data-dir to keep them).`);
+    return { store: await openStore({ inMemory: true }) };
   }
+}
+
+/** After the run: what the studio did not get, as an error line (exit 2); nothing when it got everything. */
+function reportMirror(ctx: CliContext, mirror: HostMirror | undefined): void {
+  if (!mirror?.failure) return;
+  const { spans, historyWrites } = mirror.lost;
+  ctx.err(`clnrm run: ${formatProblem(toProblem(mirror.failure))}`);
+  ctx.err(`clnrm run: ${spans} span(s) and ${historyWrites} history record(s) of this run did not reach the studio's store; the results above are complete (judged here).`);
+  setExit(ctx, EXIT_USAGE);
 }
 
 /** Runs the sources and reports like `clnrm run` does (shared with `clnrm self-test`). */
 export async function runAndReport(ctx: CliContext, sources: TestSource[], options: RunCommandOptions & { includeRunnerSpans?: boolean }): Promise<RunSummary> {
   // Progress goes to stderr so `--format json|junit` keeps stdout machine-readable.
   const progress = createProgress((line) => ctx.err(line), ctx.isTTY, options.verbose);
-  const store = await openRunStore(ctx, options.dataDir);
+  const opened = await openRunStore(ctx, options.dataDir);
+  const store = opened?.store;
   let summary: RunSummary;
   try {
     summary = await runTests({
@@ -100,6 +125,7 @@ export async function runAndReport(ctx: CliContext, sources: TestSource[], optio
     setExit(ctx, failed ? EXIT_FAILED : EXIT_OK);
   }
   if (ctx.stopSignal.aborted) setExit(ctx, EXIT_FAILED);
+  reportMirror(ctx, opened?.mirror);
   return summary;
 }
 

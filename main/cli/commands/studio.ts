@@ -114,6 +114,7 @@ export function registerStudio(program: Command, ctx: CliContext): void {
       ctx.out(`Cleanroom Studio: ${server.newUrl()}`);
       if (backend.store.notice !== undefined) ctx.err(`studio: note: ${backend.store.notice}`);
       ctx.err(`studio: OTLP receiver on ${receiver.host}:${receiver.http!.port} (HTTP) and ${receiver.host}:${receiver.grpc!.port} (gRPC); traces in ${backend.store.path}`);
+      if (backend.storeHost) ctx.err(`studio: clnrm commands on this data folder (run, traces, runs, import, export…) use this studio's store (${backend.storeHost.file})`);
       ctx.err('studio: the link works once and only for you (do not share it); press Enter for a new link. Stop with Ctrl+C.');
       const stopLinks = printLinksOnEnter(ctx, server);
       const empty = await backend.isEmpty();

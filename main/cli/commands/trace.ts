@@ -5,7 +5,7 @@ import type { Span } from '../../../shared/model';
 import { encodeOtlpJson } from '../../../shared/otlp';
 import { setExit, type CliContext } from '../context';
 import { normaliseTraceIdPrefix, withStore } from '../with-store';
-import type { TraceStore } from '../../store';
+import type { StoreAccess } from '../../host/remote-store';
 import { EXIT_FAILED, EXIT_USAGE } from '../exit';
 import { formatDurationUs } from './traces';
 
@@ -51,7 +51,7 @@ export function traceTreeLines(spans: readonly Span[]): string[] {
 }
 
 /** The one stored trace whose id starts with `given`; says why not (none, or several) and sets the exit code. */
-async function resolveTraceId(ctx: CliContext, store: TraceStore, given: string): Promise<string | undefined> {
+async function resolveTraceId(ctx: CliContext, store: StoreAccess, given: string): Promise<string | undefined> {
   if (given.length === 32) return given;
   const found = await store.tracesWithIdPrefix(given, 6);
   if (found.length === 1) return found[0];

@@ -1,0 +1,59 @@
+// The store as CLI commands (`traces`, `trace`, `runs`, `import`, `export`) use it, in two forms: the
+// local TraceStore on a folder no studio holds, and RemoteStore, the same calls answered by the studio
+// that holds the folder (./host-client.ts). Commands are written against StoreAccess only.
+import { isAbsolute, resolve } from 'node:path';
+import type { Span } from '../../shared/model';
+import type { HostRequest } from '../../shared/ipc/host-api';
+import type { RunQuery } from '../../shared/run/records';
+import type { ImportResult, ListTracesQuery, RunHistoryEntry, TraceStore, TraceSummary } from '../store';
+import type { HostClient } from './host-client';
+
+export type StoreAccess = Pick<TraceStore, 'path' | 'listTraces' | 'getTrace' | 'tracesWithIdPrefix' | 'listRuns' | 'importFile' | 'exportTraces' | 'dispose'>;
+
+/** A Date becomes ISO text on the wire (the store reads both). */
+function wireQuery(query: ListTracesQuery): HostRequest<'listTraces'> {
+  const { since, until, executionIds, ...rest } = query;
+  const bound = (v: number | Date | string | undefined) => (v instanceof Date ? v.toISOString() : v);
+  return {
+    ...rest,
+    ...(executionIds !== undefined ? { executionIds: [...executionIds] } : {}),
+    ...(since !== undefined ? { since: bound(since) } : {}),
+    ...(until !== undefined ? { until: bound(until) } : {}),
+  };
+}
+
+export class RemoteStore implements StoreAccess {
+  constructor(private readonly client: HostClient) {}
+
+  get path(): string {
+    return this.client.path;
+  }
+
+  async listTraces(query: ListTracesQuery = {}): Promise<{ traces: TraceSummary[]; total: number }> {
+    return this.client.call('listTraces', wireQuery(query));
+  }
+
+  async getTrace(traceId: string): Promise<Span[]> {
+    return (await this.client.call('getTrace', { traceId })).spans;
+  }
+
+  async tracesWithIdPrefix(prefix: string, limit = 10): Promise<string[]> {
+    return (await this.client.call('tracesWithIdPrefix', { prefix: prefix.toLowerCase(), limit })).ids;
+  }
+
+  async listRuns(query: RunQuery = {}): Promise<RunHistoryEntry[]> {
+    return (await this.client.call('listRuns', query)).runs;
+  }
+
+  /** The studio reads the file: the path is made absolute here, where it was given. */
+  importFile(path: string): Promise<ImportResult> {
+    return this.client.call('importFile', { path: isAbsolute(path) ? path : resolve(path) });
+  }
+
+  exportTraces(ids: readonly string[] | 'all', format: 'otlp-json' | 'otlp-jsonl' = 'otlp-json'): Promise<{ text: string; spans: number; missing: string[] }> {
+    return this.client.call('exportTraces', { ids: ids === 'all' ? 'all' : [...ids], format });
+  }
+
+  /** Nothing to close: each call is its own request. */
+  async dispose(): Promise<void> {}
+}
