@@ -2,6 +2,7 @@
 //   dist/cli.js                         the CLI (ESM; dependencies stay external in node_modules)
 //   dist/store-worker.js                the trace store's writer thread (`clnrm collect` starts it)
 //   dist/parse-worker.js                the thread test files are parsed in (templates are untrusted)
+//   dist/chaos-proxy.cjs                 `clnrm chaos proxy` alone, self-contained (the cleanroom/chaos-proxy image)
 //   dist/app/main.cjs                   the Electron main process (CJS, as Electron loads it)
 //   dist/app/preload.cjs                the sandboxed preload: ONE self-contained file (a sandboxed
 //                                       preload cannot require anything but electron)
@@ -32,6 +33,12 @@ await timed('dist/store-worker.js', () =>
 // The parse thread (main/spec/parse-thread.ts finds it beside dist/cli.js; the desktop shell names it).
 await timed('dist/parse-worker.js', () =>
   build({ ...common, entryPoints: { 'parse-worker': 'main/spec/parse-worker.ts' }, outdir: 'dist', platform: 'node', format: 'esm', target: 'node20', packages: 'external' }),
+);
+
+// Dependencies bundled in: the fault-proxy image carries this one file and no node_modules.
+await timed('dist/chaos-proxy.cjs', () =>
+  // CommonJS: commander, bundled in, is CommonJS and requires Node built-ins.
+  build({ ...common, entryPoints: ['main/cli/chaos-proxy-main.ts'], outfile: 'dist/chaos-proxy.cjs', platform: 'node', format: 'cjs', target: 'node20' }),
 );
 
 await timed('dist/app/main.cjs', () =>

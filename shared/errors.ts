@@ -64,6 +64,13 @@ export type ErrorCode =
   | 'host.refused'
   /** A host file that cannot be trusted (another user's, readable by others, malformed). */
   | 'host.untrusted'
+  // chaos: the fault proxy (main/chaos/proxy) and its Toxiproxy-compatible API
+  | 'chaos.invalid-toxic'
+  | 'chaos.invalid-proxy'
+  | 'chaos.bad-request'
+  | 'chaos.not-found'
+  | 'chaos.exists'
+  | 'chaos.listen-failed'
   | 'internal';
 
 export interface SourceLocation {

@@ -4,6 +4,7 @@
 #   cleanroom/node:20         the host's node binary + the glibc libs it links + busybox for sh
 #   cleanroom/demo:latest     cleanroom/node:20 + examples/demo + the node_modules it imports
 #   cleanroom/clnrm:latest    cleanroom/node:20 + our CLI (bin + dist) + its runtime node_modules + bash
+#   cleanroom/chaos-proxy:latest  cleanroom/node:20 + dist/chaos-proxy.cjs (`clnrm chaos proxy`, self-contained)
 # Idempotent: each image carries a label with a hash of its inputs and is rebuilt only when that changes.
 # Usage: resources/images/build.sh [--force]   (needs a running Docker engine; run as root for apt)
 set -euo pipefail
@@ -168,6 +169,28 @@ ENTRYPOINT ["/usr/local/bin/clnrm-toolbox"]
 CMD ["clnrm", "--help"]
 EOF
   docker build -q -t cleanroom/clnrm:latest "$ctx" >/dev/null
+fi
+
+# ── cleanroom/chaos-proxy ────────────────────────────────────────────────────────────────────────
+# The fault proxy on a run's network, in front of a service (main/chaos/proxy/interpose.ts): one bundled
+# file, no node_modules. Its API listens on every interface of the container (port 8474).
+[ -f "$repo/dist/chaos-proxy.cjs" ] || die "dist/chaos-proxy.cjs missing: run node scripts/build.mjs before building cleanroom/chaos-proxy"
+ctx="$work/chaos-proxy"
+mkdir -p "$ctx/opt/chaos-proxy"
+cp "$repo/dist/chaos-proxy.cjs" "$ctx/opt/chaos-proxy/"
+proxy_hash="$( (sha256sum "$ctx/opt/chaos-proxy/chaos-proxy.cjs"; echo "$node_hash") | sha256sum | cut -c1-16)"
+if up_to_date cleanroom/chaos-proxy:latest "$proxy_hash" && [ "$(current_hash cleanroom/node:20)" = "$node_hash" ]; then
+  log "cleanroom/chaos-proxy:latest up to date"
+else
+  log "building cleanroom/chaos-proxy:latest"
+  cat >"$ctx/Dockerfile" <<EOF
+FROM cleanroom/node:20
+COPY opt /opt
+LABEL clnrm.input-hash=$proxy_hash clnrm.image=cleanroom/chaos-proxy:latest
+EXPOSE 8474
+ENTRYPOINT ["node", "/opt/chaos-proxy/chaos-proxy.cjs", "chaos", "proxy", "--host", "0.0.0.0"]
+EOF
+  docker build -q -t cleanroom/chaos-proxy:latest "$ctx" >/dev/null
 fi
 
 log "done: $(docker image ls --format '{{.Repository}}:{{.Tag}} {{.Size}}' | grep '^cleanroom/' | tr '\n' ' ')"

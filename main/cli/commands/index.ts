@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context';
 import { registerAnalyze } from './analyze';
+import { registerChaos } from './chaos';
 import { registerCollect } from './collect';
 import { registerExport } from './export';
 import { registerImport } from './import';
@@ -18,12 +19,13 @@ import { registerValidate } from './validate';
 
 type Register = (program: Command, ctx: CliContext) => void;
 
-// Order = order in `clnrm --help`: test files, running, traces, the studio.
+// Order = order in `clnrm --help`: test files, running, traces, the studio, chaos.
 const commands: Register[] = [
   registerValidate, registerFmt, registerInit, registerAnalyze,
   registerRun, registerSelfTest, registerRuns,
   registerCollect, registerTraces, registerTrace, registerImport, registerExport,
   registerPerf, registerStudio,
+  registerChaos,
 ];
 
 export function registerCommands(program: Command, ctx: CliContext): void {
