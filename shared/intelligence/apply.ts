@@ -5,7 +5,7 @@ import type { Problem } from '../errors';
 import { formatPath } from '../spec/path';
 import { insertTable, setKey, unifiedDiff, type EditResult } from '../spec/writer';
 import { parseToml } from '../spec/toml-parse';
-import { againstFile, tableAt } from './filter';
+import { againstFile, keyOf, tableAt } from './filter';
 import type { Suggestion, SuggestionEdit } from './types';
 
 export type ApplyResult =
@@ -26,7 +26,7 @@ function setIn(source: string, root: unknown, table: string, key: string, value:
 function applyOne(source: string, root: unknown, edit: SuggestionEdit, file?: string): EditResult {
   if (edit.type === 'entry') return insertTable(source, edit.table, edit.entries, file, { array: true });
   if (edit.type === 'key') return setIn(source, root, edit.table, edit.key, edit.value, file);
-  const list = tableAt(tableAt(root, edit.table), edit.key);
+  const list = keyOf(tableAt(root, edit.table), edit.key);
   const pairs = Array.isArray(list) ? [...(list as unknown[]), [...edit.pair]] : [[...edit.pair]];
   return setIn(source, root, edit.table, edit.key, pairs, file);
 }

@@ -36,6 +36,11 @@ export function tableAt(root: unknown, table: string): unknown {
   return v;
 }
 
+/** One key of a table (keys may hold dots: "db.query"). */
+export function keyOf(table: unknown, key: string): unknown {
+  return table !== null && typeof table === 'object' && !Array.isArray(table) ? (table as Record<string, unknown>)[key] : undefined;
+}
+
 /** `have` says at least what `want` says (tables: every key covered; lists: every item present). */
 function covers(have: unknown, want: unknown): boolean {
   if (Array.isArray(want)) {
@@ -65,10 +70,10 @@ export function againstFile(edit: SuggestionEdit, root: unknown): ExistingVerdic
   }
   if (edit.type === 'pair') {
     const lists = edit.key === 'must_precede_when_present' ? ['must_precede', edit.key] : [edit.key];
-    const asserted = lists.some((k) => covers(tableAt(table, k), [edit.pair]));
+    const asserted = lists.some((k) => covers(keyOf(table, k), [edit.pair]));
     return asserted ? { state: 'asserted' } : { state: 'new' };
   }
-  const have = tableAt(table, edit.key);
+  const have = keyOf(table, edit.key);
   if (have === undefined) return { state: 'new' };
   if (canonicalJson(have).toUpperCase() === canonicalJson(edit.value).toUpperCase()) return { state: 'asserted' };
   return { state: 'conflict', message: `the file already has ${edit.table}.${JSON.stringify(edit.key)} = ${canonicalJson(have)}; the runs say ${canonicalJson(edit.value)}` };
