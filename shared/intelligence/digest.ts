@@ -148,7 +148,11 @@ export function digestRuns(runs: readonly MiningRun[]): Digest {
       st.durations.push(s.durationUs);
       recordAttributes(st, s, keep);
       const seen = new Set<string>();
-      for (const e of s.events) if (!seen.has(e.name)) (seen.add(e.name), bump(st.events, e.name));
+      for (const e of s.events) {
+        if (seen.has(e.name)) continue;
+        seen.add(e.name);
+        bump(st.events, e.name);
+      }
       if (p >= 0) {
         const ps = spans[p]!;
         if (compareNano(ps.startTimeUnixNano, s.startTimeUnixNano) <= 0 && compareNano(s.endTimeUnixNano, ps.endTimeUnixNano) <= 0) st.withinParent++;

@@ -47,9 +47,8 @@ function structure(c: Context): Invariant | undefined {
 }
 
 function count(c: Context): Invariant {
-  let min = Infinity;
-  let max = 0;
-  for (const n of c.st.counts) (min = Math.min(min, n)), (max = Math.max(max, n));
+  const min = Math.min(...c.st.counts);
+  const max = Math.max(...c.st.counts);
   const exact = min === max;
   const value = exact ? { eq: min } : { ...(min > 0 ? { gte: min } : {}), lte: max };
   const summary = exact ? `${q(c.st.name)} occurs exactly ${min} time(s) per run` : `${q(c.st.name)} occurs ${min}–${max} times per run`;

@@ -15,6 +15,12 @@ const one = (invs: readonly Invariant[], kind: Invariant['kind'], subject: strin
   expect(found, `${kind} ${subject}`).toHaveLength(1);
   return found[0]!;
 };
+/** The entries of an `[[…]]` edit, for reading nested values. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const entriesOf = (edit: Invariant['edit']): any => {
+  if (edit.type !== 'entry') throw new Error(`not an entry: ${JSON.stringify(edit)}`);
+  return edit.entries;
+};
 /** Run ids the suggestions fail on. */
 const failing = (suggestions: readonly Suggestion[], runs: readonly MiningRun[]) => new Set([...failuresOn(configOf(suggestions), runs).values()].flat());
 
@@ -54,10 +60,10 @@ describe('mining a span that every run has once', () => {
     expect(attr('code')).toMatchObject({ entries: { attrs: { all: { code: '200' } } } });
     expect(attr('mode')).toMatchObject({ entries: { attrs: { all: { mode: ['x', 'y'] } } } });
     expect(attr('path')).toMatchObject({ entries: { attrs: { all: { path: { contains: '/a/' } } } } });
-    const size = (attr('size') as { entries: { attrs: { all: { size: { gte: number; lte: number } } } } }).entries.attrs.all.size;
+    const size = entriesOf(attr('size')).attrs.all.size as { gte: number; lte: number };
     expect(size.gte).toBeLessThanOrEqual(100);
     expect(size.lte).toBeGreaterThanOrEqual(190);
-    expect((attr('flag') as { entries: { attrs: { all: { flag: unknown } } } }).entries.attrs.all.flag).toEqual({ exists: true });
+    expect(entriesOf(attr('flag')).attrs.all.flag).toEqual({ exists: true });
   });
   it('events, statuses, windows', () => {
     expect(one(invariants, 'event', 'db connected').edit).toMatchObject({ entries: { name: 'db', events: { all: ['connected'] } } });
@@ -67,8 +73,7 @@ describe('mining a span that every run has once', () => {
     expect(one(invariants, 'window', 'GET /a ⊃ db').edit).toMatchObject({ entries: { outer: 'GET /a', contains: ['db'] } });
   });
   it('duration bounds from quantiles with the buffer both ways, around every value seen', () => {
-    const edit = one(invariants, 'duration', 'db').edit as { entries: { duration_ms: { min: number; max: number } } };
-    const { min, max } = edit.entries.duration_ms;
+    const { min, max } = entriesOf(one(invariants, 'duration', 'db').edit).duration_ms as { min: number; max: number };
     expect(min).toBeLessThanOrEqual(10 / Math.sqrt(1.5));
     expect(max).toBeGreaterThanOrEqual(19 * Math.sqrt(1.5));
     expect(max).toBeLessThan(3 * 10);
@@ -104,8 +109,7 @@ describe('counts that vary, repeated spans', () => {
       table: 'expect.span',
       entries: { name: 'render', attrs: { all: { tpl: { ne: 'a.html' } } }, count: { eq: 0 } },
     });
-    const dur = one(invariants, 'duration', 'render').edit as { entries: { duration_ms: { min: number }; count: unknown } };
-    expect(dur.entries.count).toEqual({ eq: 0 });
+    expect(entriesOf(one(invariants, 'duration', 'render').edit).count).toEqual({ eq: 0 });
     const suggestions = compose(invariants.filter((i) => i.kind === 'attribute' || i.kind === 'duration'));
     expect(failing(suggestions, runs).size).toBe(0);
     const second = runsOf(1, () => [

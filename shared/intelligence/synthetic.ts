@@ -144,7 +144,10 @@ const MUTANTS: Record<MutantKind, (nodes: Node[], random: () => number) => void>
     const c = nodes.findIndex((n) => n.name === 'cache.get');
     const shiftA = nodes[c]!.end - nodes[a]!.end;
     const shiftC = nodes[a]!.start - nodes[c]!.start;
-    for (const i of subtree(nodes, c)) (nodes[i]!.start += shiftC), (nodes[i]!.end += shiftC);
+    for (const i of subtree(nodes, c)) {
+      nodes[i]!.start += shiftC;
+      nodes[i]!.end += shiftC;
+    }
     nodes[a]!.start += shiftA;
     nodes[a]!.end += shiftA;
   },
@@ -157,7 +160,10 @@ const MUTANTS: Record<MutantKind, (nodes: Node[], random: () => number) => void>
     const inside = subtree(nodes, i);
     nodes.forEach((n, j) => {
       if (j === i) n.end += added;
-      else if (!inside.has(j) && n.start > start) (n.start += added), (n.end += added);
+      else if (!inside.has(j) && n.start > start) {
+        n.start += added;
+        n.end += added;
+      }
       else if (!inside.has(j) && n.end >= start) n.end += added;
     });
   },

@@ -8,6 +8,7 @@ import { registerImport } from './import';
 import { registerFmt } from './fmt';
 import { registerInit } from './init';
 import { registerStudio } from './studio';
+import { registerSuggest } from './suggest';
 import { registerRun } from './run';
 import { registerRuns } from './runs';
 import { registerSelfTest } from './self-test';
@@ -19,7 +20,7 @@ type Register = (program: Command, ctx: CliContext) => void;
 
 // Order = order in `clnrm --help`: test files, running, traces, the studio.
 const commands: Register[] = [
-  registerValidate, registerFmt, registerInit, registerAnalyze,
+  registerValidate, registerFmt, registerInit, registerAnalyze, registerSuggest,
   registerRun, registerSelfTest, registerRuns,
   registerCollect, registerTraces, registerTrace, registerImport, registerExport,
   registerStudio,
