@@ -17,7 +17,8 @@ function suggestionLines(s: Suggestion, runs: number): string[] {
 
 export function humanReport(report: SuggestionReport, shown: string, thresholds: { minConfidence: number; minSupport: number }): string[] {
   const out: string[] = [];
-  out.push(`Learned from ${report.runs} run(s), ${report.spans} spans, for ${shown}.`);
+  const given = report.groups.reduce((n, g) => n + g.runs.length, 0);
+  out.push(`Learned from ${report.runs} run(s)${given !== report.runs ? ` of ${given} (one structure group)` : ''}, ${report.spans} spans, for ${shown}.`);
   out.push(`Structures (root operation + span tree): ${report.groups.length}`);
   for (const g of report.groups.slice(0, 10)) out.push(`  ${pct(g.frequency).padStart(4)}  ${g.runs.length} run(s)  ${g.roots.join(', ')}  (${g.spanCount} spans)  ${g.id.slice(0, 8)}`);
   if (report.errorPatterns.length) {

@@ -79,3 +79,20 @@ describe('determinism', () => {
     expect(new Set(a.suggestions.map((s) => s.id)).size).toBe(a.suggestions.length);
   });
 });
+
+describe('--service and --group', () => {
+  const runs = syntheticRuns(40, 9);
+  it('--service mines the spans of one service only', () => {
+    const report = suggestAssertions(runs, { service: 'frontend' });
+    const names = new Set(report.suggestions.flatMap((s) => (s.edit.type === 'entry' && typeof s.edit.entries.name === 'string' ? [s.edit.entries.name] : [])));
+    expect([...names].sort()).toEqual(['GET /item', 'audit.log']);
+  });
+  it('--group mines the runs of one structure group, so the optional path becomes unconditional', () => {
+    const all = suggestAssertions(runs);
+    const miss = all.groups.find((g) => g.spanCount === 10)!;
+    const report = suggestAssertions(runs, { group: miss.id.slice(0, 8) });
+    expect(report.runs).toBe(miss.runs.length);
+    expect(report.suggestions.find((s) => s.kind === 'span' && s.subject === 'db.query')).toMatchObject({ conditional: false });
+    expect(all.suggestions.find((s) => s.kind === 'span' && s.subject === 'db.query')).toMatchObject({ conditional: true });
+  });
+});

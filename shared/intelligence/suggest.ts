@@ -18,8 +18,10 @@ export interface ExistingConflict {
 }
 
 export interface SuggestionReport {
+  /** Runs mined (after --service and --group). */
   readonly runs: number;
   readonly spans: number;
+  /** Structure groups of all runs given (before --group). */
   readonly groups: readonly StructureGroup[];
   readonly errorPatterns: readonly ErrorPattern[];
   readonly suggestions: readonly Suggestion[];
@@ -44,6 +46,12 @@ export function mineInvariants(runs: readonly MiningRun[], bufferFactor = DEFAUL
   return { invariants, names: digest.names.map((n) => n.name) };
 }
 
+/** The runs of the groups whose id starts with `group` (mining one structure: "per group"). */
+function runsOfGroup(runs: readonly MiningRun[], groups: readonly StructureGroup[], group: string): MiningRun[] {
+  const ids = new Set(groups.filter((g) => g.id.startsWith(group.toLowerCase())).flatMap((g) => g.runs));
+  return runs.filter((r) => ids.has(r.id));
+}
+
 function existingConflicts(runs: readonly MiningRun[], config: EvaluationConfig): ExistingConflict[] {
   const byPath = new Map<string, { failedRuns: string[]; message: string }>();
   for (const run of runs) {
@@ -60,7 +68,9 @@ function existingConflicts(runs: readonly MiningRun[], config: EvaluationConfig)
 export function suggestAssertions(allRuns: readonly MiningRun[], options: MiningOptions = {}, existing?: ExistingTest): SuggestionReport {
   const minConfidence = options.minConfidence ?? DEFAULT_MIN_CONFIDENCE;
   const minSupport = options.minSupport ?? DEFAULT_MIN_SUPPORT;
-  const runs = options.service === undefined ? allRuns : allRuns.map((r) => ({ id: r.id, spans: r.spans.filter((s) => s.serviceName === options.service) }));
+  const ofService = options.service === undefined ? allRuns : allRuns.map((r) => ({ id: r.id, spans: r.spans.filter((s) => s.serviceName === options.service) }));
+  const groups = groupByStructure(ofService);
+  const runs = options.group === undefined ? ofService : runsOfGroup(ofService, groups, options.group);
   const { invariants, names } = mineInvariants(runs, options.bufferFactor ?? DEFAULT_BUFFER_FACTOR);
   const kept = invariants.filter((i) => passesThresholds(i, minConfidence, minSupport));
   let suggestions = compose(withoutRedundant(kept, names));
@@ -70,7 +80,7 @@ export function suggestAssertions(allRuns: readonly MiningRun[], options: Mining
   return {
     runs: runs.length,
     spans: runs.reduce((n, r) => n + r.spans.length, 0),
-    groups: groupByStructure(runs),
+    groups,
     errorPatterns: errorPatterns(runs),
     suggestions: suggestions.filter((s) => !failures.has(s.id)),
     belowThreshold: invariants.length - kept.length,

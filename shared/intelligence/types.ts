@@ -71,6 +71,8 @@ export interface MiningOptions {
   readonly bufferFactor?: number;
   /** Only spans of this service (resource service.name). */
   readonly service?: string;
+  /** Only runs of this structure group (an id, or a prefix of one, as the report lists them). */
+  readonly group?: string;
 }
 
 export const DEFAULT_MIN_CONFIDENCE = 0.99;

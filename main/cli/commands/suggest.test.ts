@@ -123,7 +123,18 @@ describe('clnrm suggest refuses bad input', () => {
     expect(missing.stderr).toContain('nope.json');
     const confidence = await runCli(['suggest', 'orders.clnrm.toml', '--traces', traces[0]!, '--min-confidence', '2'], { cwd: dir });
     expect(confidence.code).toBe(2);
+    const group = await runCli(['suggest', 'orders.clnrm.toml', '--traces', traces[0]!, '--group', 'zz'], { cwd: dir });
+    expect(group.code).toBe(2);
     expect(await readFile(join(dir, 'orders.clnrm.toml'), 'utf8')).toBe(TEST);
+  });
+
+  it('--group mines one structure group', async () => {
+    const all = (await suggestJson()) as unknown as { groups: { id: string; runs: string[] }[] };
+    const [first] = all.groups;
+    const one = (await suggestJson('--group', first!.id.slice(0, 8))) as unknown as { runs: number };
+    expect(one.runs).toBe(first!.runs.length);
+    const human = await runCli(['suggest', 'orders.clnrm.toml', '--traces', ...traces, '--group', first!.id.slice(0, 8)], { cwd: dir });
+    expect(human.stdout).toContain(`Learned from ${first!.runs.length} run(s) of 24 (one structure group)`);
   });
 
   it('does not edit a template file', async () => {

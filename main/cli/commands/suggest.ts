@@ -23,6 +23,7 @@ interface SuggestOptions {
   runs?: number;
   dataDir?: string;
   service?: string;
+  group?: string;
   minConfidence: number;
   minSupport: number;
   format: 'human' | 'json' | 'toml';
@@ -34,6 +35,11 @@ function probability(value: string): number {
   const n = Number(value);
   if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1) throw new InvalidArgumentError('give a number from 0 to 1, e.g. 0.99.');
   return n;
+}
+
+function groupId(value: string): string {
+  if (!/^[0-9a-fA-F]{4,16}$/.test(value)) throw new InvalidArgumentError('give 4 to 16 hex digits of a structure group id, as the report lists them.');
+  return value.toLowerCase();
 }
 
 function positive(value: string): number {
@@ -125,7 +131,9 @@ async function suggest(ctx: CliContext, testArg: string, options: SuggestOptions
   const test = loaded.tests[0]!;
   const thresholds = { minConfidence: options.minConfidence, minSupport: options.minSupport };
   const config = { expect: test.expect, temporal: test.orchestration?.temporal, distributed: test.orchestration?.distributed_tracing, knownHosts: Object.keys(test.services) };
-  const report = suggestAssertions(runs.runs, { ...thresholds, ...(options.service ? { service: options.service } : {}) }, { raw: existingTables(loaded, test), config });
+  const filters = { ...(options.service ? { service: options.service } : {}), ...(options.group ? { group: options.group } : {}) };
+  const report = suggestAssertions(runs.runs, { ...thresholds, ...filters }, { raw: existingTables(loaded, test), config });
+  if (report.runs === 0) return usage(`no run belongs to structure group ${options.group ?? ''}; the groups are listed without --group`, 'suggest.no-runs');
 
   let written: Awaited<ReturnType<typeof write>>;
   if (options.write || options.accept) {
@@ -159,6 +167,7 @@ export function registerSuggest(program: Command, ctx: CliContext): void {
     .option('--runs <n>', "learn from the passed executions of this test file's last N stored runs", positive)
     .option('--data-dir <dir>', 'folder of the trace database, with --runs (default: the app-data folder)')
     .option('--service <name>', 'only spans of this service (resource service.name)')
+    .option('--group <id>', 'only runs of this structure group (its id as listed; mines one path)', groupId)
     .option('--min-confidence <c>', 'confidence threshold, 0 to 1', probability, DEFAULT_MIN_CONFIDENCE)
     .option('--min-support <n>', 'fewest runs a suggestion must hold in', positive, DEFAULT_MIN_SUPPORT)
     .addOption(new Option('--format <format>', 'output format').choices(['human', 'json', 'toml']).default('human'))
