@@ -1,15 +1,25 @@
 // Quality and speed of suggested assertions (shared/intelligence) on the seeded synthetic system
-// (shared/intelligence/synthetic.ts): learn from N correct runs, accept every suggestion, then count
-// false alarms on fresh correct runs, the catch rate per mutant kind, and precision (share of accepted
-// suggestions that hold on a large pool of fresh correct runs, beside AGORA's 81.2 % for REST API
-// invariants, Alonso et al., ISSTA 2023); then the time to mine 1,000 runs of ~50 spans.
+// (shared/intelligence/synthetic.ts) and on recorded runs of the demo system (bench/fixtures/
+// suggest-demo, real Docker runs recorded once by bench/suggest-record-demo.ts): learn from N correct
+// runs, accept every suggestion, then count false alarms on fresh correct runs, the catch rate per
+// mutant kind, and precision (share of accepted suggestions that hold on fresh correct runs, beside
+// AGORA's 81.2 % for REST API invariants, Alonso et al., ISSTA 2023); then the time to mine 1,000 runs
+// of ~50 spans.
 // Prints figures; asserts nothing. Run: npm run bench:suggest
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { configOf, failuresOn, mineInvariants, suggestAssertions } from '../shared/intelligence';
-import { MUTANT_KINDS, syntheticRun, syntheticRuns } from '../shared/intelligence/synthetic';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { configOf, failuresOn, mineInvariants, suggestAssertions, type MiningRun } from '../shared/intelligence';
+import { knowledgeOf, mutateRun, MUTANT_KINDS } from '../shared/intelligence/mutate';
+import { syntheticRuns } from '../shared/intelligence/synthetic';
+import { parseTraceFile } from '../shared/otlp';
+import { mulberry32 } from '../shared/random';
+
+const DEMO_FIXTURES = fileURLToPath(new URL('fixtures/suggest-demo', import.meta.url));
+const DEMO_TRAINING = 30;
 
 const FRESH = 20;
-const MUTANTS_PER_KIND = 20;
 const PRECISION_POOL = 300;
 
 function cpuMs<T>(work: () => T): { ms: number; value: T } {
@@ -19,26 +29,48 @@ function cpuMs<T>(work: () => T): { ms: number; value: T } {
   return { ms: (used.user + used.system) / 1000, value };
 }
 
-function quality(trainingRuns: number): void {
-  const report = suggestAssertions(syntheticRuns(trainingRuns, 1));
+/** Learn from `training`, accept everything, judge `fresh`, a precision pool and mutants of `fresh`. */
+function judgeLearning(label: string, training: readonly MiningRun[], fresh: readonly MiningRun[], pool: readonly MiningRun[]): void {
+  const report = suggestAssertions(training);
   const learned = configOf(report.suggestions);
-  const failingRuns = (runs: ReturnType<typeof syntheticRuns>) => new Set([...failuresOn(learned, runs).values()].flat()).size;
-  const falseAlarms = failingRuns(syntheticRuns(FRESH, 2));
-  const pool = failuresOn(learned, syntheticRuns(PRECISION_POOL, 3));
-  const wrong = report.suggestions.filter((s) => pool.has(s.id)).length;
-  const precision = (report.suggestions.length - wrong) / report.suggestions.length;
-  console.log(`\nlearned from ${trainingRuns} correct runs: ${report.suggestions.length} suggestions accepted (${report.belowThreshold} mined below 0.99)`);
-  console.log(`  false alarms: ${falseAlarms} of ${FRESH} fresh correct runs fail (target 0)`);
-  console.log(`  precision: ${(100 * precision).toFixed(1)} % (${wrong} of ${report.suggestions.length} fail on some of ${PRECISION_POOL} fresh correct runs); AGORA: 81.2 %`);
+  const failingRuns = (runs: readonly MiningRun[]) => new Set([...failuresOn(learned, runs).values()].flat()).size;
+  const inPool = failuresOn(learned, pool);
+  const wrong = report.suggestions.filter((s) => inPool.has(s.id));
+  console.log(`\n${label}: learned from ${training.length} correct runs, ${report.suggestions.length} suggestions accepted (${report.belowThreshold} mined below 0.99)`);
+  console.log(`  false alarms: ${failingRuns(fresh)} of ${fresh.length} fresh correct runs fail (target 0)`);
+  console.log(
+    `  precision: ${((100 * (report.suggestions.length - wrong.length)) / report.suggestions.length).toFixed(1)} % ` +
+      `(${wrong.length} of ${report.suggestions.length} fail on some of ${pool.length} fresh correct runs${wrong.length ? `: ${wrong.map((s) => s.id).join(', ')}` : ''}); AGORA: 81.2 %`,
+  );
+  const known = knowledgeOf(training);
+  const random = mulberry32(7);
   let caughtAll = 0;
+  let total = 0;
   for (const kind of MUTANT_KINDS) {
-    const mutants = Array.from({ length: MUTANTS_PER_KIND }, (_, k) => syntheticRun(4, k, {}, kind));
+    const mutants = fresh.map((r) => mutateRun(r, kind, known, random)).filter((m): m is MiningRun => m !== undefined);
     const caught = failingRuns(mutants);
     caughtAll += caught;
-    console.log(`  ${kind.padEnd(18)} caught ${String(caught).padStart(2)} of ${MUTANTS_PER_KIND}`);
+    total += mutants.length;
+    console.log(`  ${kind.padEnd(18)} caught ${String(caught).padStart(2)} of ${mutants.length}`);
   }
-  const total = MUTANT_KINDS.length * MUTANTS_PER_KIND;
   console.log(`  catch rate: ${((100 * caughtAll) / total).toFixed(1)} % of ${total} mutant runs (target 100 %)`);
+}
+
+function syntheticQuality(trainingRuns: number): void {
+  judgeLearning('synthetic system', syntheticRuns(trainingRuns, 1), syntheticRuns(FRESH, 2), syntheticRuns(PRECISION_POOL, 3));
+}
+
+/** The demo system's recorded runs: learn from the first 30, judge the rest and their mutants. */
+function demoQuality(): void {
+  if (!existsSync(DEMO_FIXTURES)) {
+    console.log(`\ndemo system: no recorded runs in ${DEMO_FIXTURES} (see bench/suggest-record-demo.ts)`);
+    return;
+  }
+  const files = readdirSync(DEMO_FIXTURES).filter((f) => f.endsWith('.jsonl')).sort();
+  const runs: MiningRun[] = files.map((f) => ({ id: f, spans: parseTraceFile(readFileSync(join(DEMO_FIXTURES, f), 'utf8'), f).spans }));
+  const spans = runs.reduce((n, r) => n + r.spans.length, 0);
+  const fresh = runs.slice(DEMO_TRAINING);
+  judgeLearning(`demo system (examples/demo-read-through, real runs, ${(spans / runs.length).toFixed(1)} spans each)`, runs.slice(0, DEMO_TRAINING), fresh, fresh);
 }
 
 function speed(): void {
@@ -59,6 +91,7 @@ function speed(): void {
 }
 
 console.log(`bench:suggest  load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}  (node ${process.version})`);
-quality(30);
-quality(60);
+syntheticQuality(30);
+syntheticQuality(60);
+demoQuality();
 speed();

@@ -2,10 +2,10 @@
 // learned from correct runs of the synthetic system.
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../random';
-import { knowledgeOf, mutateRun } from './mutate';
+import { knowledgeOf, mutateRun, MUTANT_KINDS } from './mutate';
 import { suggestAssertions } from './suggest';
 import { configOf, failuresOn } from './verify';
-import { MUTANT_KINDS, syntheticRuns } from './synthetic';
+import { syntheticRuns } from './synthetic';
 
 const training = syntheticRuns(60, 1);
 const known = knowledgeOf(training);

@@ -1,11 +1,13 @@
-// Faults injected into recorded runs, for the quality benchmark on real traces: each returns a copy of
+// Faults injected into correct runs (synthetic or recorded), for the quality benchmark: each returns a copy of
 // a correct run with one fault of its kind, or undefined when the run offers no place for it. What a
 // fault needs to know about correct runs (names every run has, constant attributes, edges never seen)
 // comes from the runs learned from, so a mutant is never just another correct run.
 import { buildSpan, type Span } from '../model';
-import type { MutantKind } from './synthetic';
 import type { MiningRun } from './types';
 import { digestRuns } from './digest';
+
+export type MutantKind = 'dropped-span' | 'swapped-calls' | 'slower-3x' | 'error-status' | 'changed-attribute' | 'forbidden-edge' | 'missing-event';
+export const MUTANT_KINDS: readonly MutantKind[] = ['dropped-span', 'swapped-calls', 'slower-3x', 'error-status', 'changed-attribute', 'forbidden-edge', 'missing-event'];
 
 export interface Knowledge {
   /** Names present in every correct run, exactly once. */

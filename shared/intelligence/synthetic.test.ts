@@ -1,25 +1,22 @@
-// The synthetic system end to end: what is learned from correct runs passes on fresh correct runs and
-// catches every mutant kind (the benchmark reports the same at a larger scale).
+// The synthetic system: what is learned from its correct runs passes on fresh correct runs (its faults
+// are tested in mutate.test.ts; the benchmark reports both at a larger scale).
 import { describe, expect, it } from 'vitest';
 import { suggestAssertions } from './suggest';
 import { configOf, failuresOn } from './verify';
-import { MUTANT_KINDS, syntheticRun, syntheticRuns } from './synthetic';
+import { syntheticRun, syntheticRuns } from './synthetic';
 
 describe('synthetic read-through service', () => {
-  const learned = configOf(suggestAssertions(syntheticRuns(60, 1)).suggestions);
-  const caughtRuns = (runs: ReturnType<typeof syntheticRuns>) => new Set([...failuresOn(learned, runs).values()].flat());
-
   it('no false alarm on 20 fresh correct runs', () => {
-    expect([...caughtRuns(syntheticRuns(20, 2))]).toEqual([]);
+    const learned = configOf(suggestAssertions(syntheticRuns(60, 1)).suggestions);
+    expect([...failuresOn(learned, syntheticRuns(20, 2)).values()].flat()).toEqual([]);
   });
-  it.each(MUTANT_KINDS)('catches every %s mutant', (kind) => {
-    const mutants = Array.from({ length: 5 }, (_, k) => syntheticRun(3, k, {}, kind));
-    expect(caughtRuns(mutants).size).toBe(5);
+  it('is seeded: the same seed gives the same run; about 30 % of runs miss the cache', () => {
+    expect(JSON.stringify(syntheticRun(5, 3))).toBe(JSON.stringify(syntheticRun(5, 3)));
+    const misses = syntheticRuns(200, 6).filter((r) => r.spans.some((s) => s.name === 'db.query')).length;
+    expect(misses).toBeGreaterThan(40);
+    expect(misses).toBeLessThan(80);
   });
-  it('a mutant differs from its correct run only by its fault', () => {
-    const correct = syntheticRun(3, 0);
-    const event = syntheticRun(3, 0, {}, 'missing-event');
-    expect(event.spans.map((s) => s.name)).toEqual(correct.spans.map((s) => s.name));
-    expect(event.spans.find((s) => s.name === 'auth.check')!.events).toEqual([]);
+  it('extraSteps grows a run to a given size', () => {
+    expect(syntheticRun(1, 0, { extraSteps: 41 }).spans.length).toBeGreaterThanOrEqual(49);
   });
 });

@@ -1,6 +1,6 @@
 // A seeded synthetic system for tests and the quality benchmark: a read-through service
 // (frontend → api → cache, and on a cache miss → db) with jittered timings, an optional span, a
-// repeated span and optional extra steps (to reach a given size); plus one mutant per fault kind.
+// repeated span and optional extra steps (to reach a given size). Faults are injected by mutate.ts.
 import { buildSpan, fromPlain, type Resource, type Span, type StatusCode } from '../model';
 import { mulberry32 } from '../random';
 import type { MiningRun } from './types';
@@ -94,93 +94,7 @@ export function syntheticRuns(count: number, seed: number, options: SyntheticOpt
   return Array.from({ length: count }, (_, k) => syntheticRun(seed, k, options));
 }
 
-export function syntheticRun(seed: number, k: number, options: SyntheticOptions = {}, mutant?: MutantKind): MiningRun {
+export function syntheticRun(seed: number, k: number, options: SyntheticOptions = {}): MiningRun {
   const random = mulberry32(seed * 100_003 + k);
-  const nodes = correctNodes(random, options);
-  if (mutant) MUTANTS[mutant](nodes, random);
-  return { id: `run-${seed}-${k}${mutant ? `-${mutant}` : ''}`, spans: toSpans(nodes, seed * 100_003 + k, k * 1000) };
+  return { id: `run-${seed}-${k}`, spans: toSpans(correctNodes(random, options), seed * 100_003 + k, k * 1000) };
 }
-
-export type MutantKind = 'dropped-span' | 'swapped-calls' | 'slower-3x' | 'error-status' | 'changed-attribute' | 'forbidden-edge' | 'missing-event';
-export const MUTANT_KINDS: readonly MutantKind[] = ['dropped-span', 'swapped-calls', 'slower-3x', 'error-status', 'changed-attribute', 'forbidden-edge', 'missing-event'];
-
-/** Spans every correct run has (a dropped optional span can look like a correct run). */
-const REQUIRED = ['api.get_item', 'auth.check', 'cache.get', 'redis GET', 'template.render', 'audit.log'];
-/** Attributes with one value in every correct run. */
-const CONSTANTS: [string, string, string | number][] = [
-  ['GET /item', 'http.method', 'POST'],
-  ['GET /item', 'http.status_code', 500],
-  ['api.get_item', 'rpc.system', 'http'],
-  ['cache.get', 'cache.system', 'memcached'],
-  ['template.render', 'template.name', 'error.html'],
-  ['audit.log', 'audit.level', 'debug'],
-];
-
-const pick = <T>(random: () => number, list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
-
-/** Indices of the node and everything below it. */
-function subtree(nodes: readonly Node[], top: number): Set<number> {
-  const out = new Set([top]);
-  for (let i = top + 1; i < nodes.length; i++) if (out.has(nodes[i]!.parent)) out.add(i);
-  return out;
-}
-
-const MUTANTS: Record<MutantKind, (nodes: Node[], random: () => number) => void> = {
-  'dropped-span': (nodes, random) => {
-    const name = pick(random, REQUIRED);
-    const candidates = nodes.map((n, i) => (n.name === name ? i : -1)).filter((i) => i >= 0);
-    const gone = subtree(nodes, pick(random, candidates));
-    // Re-point parents past removed nodes: rebuild with old → new index.
-    const keep = nodes.map((_, i) => !gone.has(i));
-    const newIndex: number[] = [];
-    let k = 0;
-    keep.forEach((kept, i) => (newIndex[i] = kept ? k++ : -1));
-    const kept = nodes.filter((_, i) => keep[i]).map((n) => ({ ...n, parent: n.parent < 0 ? -1 : newIndex[n.parent]! }));
-    nodes.splice(0, nodes.length, ...kept);
-  },
-  'swapped-calls': (nodes) => {
-    // auth.check and cache.get (with its child) trade places in time.
-    const a = nodes.findIndex((n) => n.name === 'auth.check');
-    const c = nodes.findIndex((n) => n.name === 'cache.get');
-    const shiftA = nodes[c]!.end - nodes[a]!.end;
-    const shiftC = nodes[a]!.start - nodes[c]!.start;
-    for (const i of subtree(nodes, c)) {
-      nodes[i]!.start += shiftC;
-      nodes[i]!.end += shiftC;
-    }
-    nodes[a]!.start += shiftA;
-    nodes[a]!.end += shiftA;
-  },
-  'slower-3x': (nodes, random) => {
-    const name = pick(random, REQUIRED);
-    const i = nodes.findIndex((n) => n.name === name);
-    const added = 2 * (nodes[i]!.end - nodes[i]!.start);
-    // Everything that starts after it moves later, so only this one operation is slower.
-    const start = nodes[i]!.start;
-    const inside = subtree(nodes, i);
-    nodes.forEach((n, j) => {
-      if (j === i) n.end += added;
-      else if (!inside.has(j) && n.start > start) {
-        n.start += added;
-        n.end += added;
-      }
-      else if (!inside.has(j) && n.end >= start) n.end += added;
-    });
-  },
-  'error-status': (nodes, random) => {
-    pick(random, nodes).status = 'error';
-  },
-  'changed-attribute': (nodes, random) => {
-    const [name, key, value] = pick(random, CONSTANTS);
-    const n = nodes.find((x) => x.name === name)!;
-    n.attrs[key] = value;
-  },
-  'forbidden-edge': (nodes) => {
-    // The frontend queries the database directly, bypassing the api.
-    const root = nodes[0]!;
-    nodes.push({ name: 'postgres SELECT', service: 'db', kind: 'server', parent: 0, start: root.start + 0.5, end: root.start + 0.9, attrs: {}, events: [], status: 'ok' });
-  },
-  'missing-event': (nodes) => {
-    nodes.find((n) => n.name === 'auth.check')!.events = [];
-  },
-};

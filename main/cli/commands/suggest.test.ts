@@ -8,6 +8,8 @@ import { diffLines } from 'diff';
 import { parse } from 'smol-toml';
 import { formatTraceFile } from '../../../shared/otlp';
 import { syntheticRun, syntheticRuns } from '../../../shared/intelligence/synthetic';
+import { knowledgeOf, mutateRun } from '../../../shared/intelligence/mutate';
+import { mulberry32 } from '../../../shared/random';
 import type { Span } from '../../../shared/model';
 import type { ExecutionRecord, RunRecord } from '../../../shared/run/records';
 import { openStore } from '../../store';
@@ -93,16 +95,18 @@ describe('clnrm suggest --traces', () => {
     expect(again.suggestions.map((s) => s.id)).not.toContain(ids[0]);
   });
 
-  it('--write writes all, the file validates, fresh runs pass and a mutant fails', async () => {
+  it('--write writes all, the file validates, a fresh run passes and a mutant fails', async () => {
     const before = await suggestJson();
     const w = await suggestJson('--write');
     expect(w.written!.ids).toHaveLength(before.suggestions.length);
     expect((await runCli(['validate', 'orders.clnrm.toml'], { cwd: dir })).code).toBe(0);
     await writeFile(join(dir, 'fresh.json'), formatTraceFile(syntheticRun(99, 0).spans, 'otlp-json'));
-    await writeFile(join(dir, 'slow.json'), formatTraceFile(syntheticRun(99, 1, {}, 'slower-3x').spans, 'otlp-json'));
+    const mutant = mutateRun(syntheticRun(99, 1), 'missing-event', knowledgeOf(syntheticRuns(24, 21)), mulberry32(1))!;
+    await writeFile(join(dir, 'mutant.json'), formatTraceFile(mutant.spans, 'otlp-json'));
     expect((await runCli(['analyze', 'orders.clnrm.toml', '--traces', 'fresh.json'], { cwd: dir })).code).toBe(0);
-    const slow = await runCli(['analyze', 'orders.clnrm.toml', '--traces', 'slow.json'], { cwd: dir });
-    expect(slow.code).toBe(1);
+    const caught = await runCli(['analyze', 'orders.clnrm.toml', '--traces', 'mutant.json'], { cwd: dir });
+    expect(caught.code).toBe(1);
+    expect(caught.stdout).toMatch(/✗ expect\.span\[\d+\] .*token\.verified/);
     expect((await suggestJson('--write')).written!.ids).toEqual([]);
     expect(Object.keys(parse(await readFile(join(dir, 'orders.clnrm.toml'), 'utf8')))).toEqual(['meta', 'scenario', 'expect', 'orchestration']);
   });
