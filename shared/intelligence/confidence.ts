@@ -5,8 +5,10 @@
 //   succession, 1 − 1/(m + 2);
 // - observed bounds without a buffer: a fresh sample exceeds the range of n with probability
 //   2/(n + 1), so (n − 1)/(n + 1);
-// - buffered bounds on positive values (durations): a log-normal fitted robustly (median and MAD
-//   of the logarithms) gives the probability a fresh value falls outside; capped by 1 − 2⁻ⁿ.
+// - buffered bounds on positive values: a log-normal fitted robustly (median and MAD of the
+//   logarithms) gives the probability a fresh value falls outside; capped by 1 − 2⁻ⁿ. A duration's
+//   lower bound instead gets the distribution-free n/(n + 1): recorded runs got faster when the
+//   machine's load fell, which no fit of the slower runs foresees.
 
 export function structural(n: number): number {
   return 1 - 2 ** -n;
@@ -18,6 +20,11 @@ export function closedWorld(opportunities: number): number {
 
 export function observedRange(n: number): number {
   return n < 1 ? 0 : (n - 1) / (n + 1);
+}
+
+/** A fresh sample falls below the smallest of n with probability 1/(n + 1), whatever the distribution. */
+export function aboveObservedMinimum(n: number): number {
+  return n / (n + 1);
 }
 
 /** Standard normal CDF (Abramowitz–Stegun 7.1.26, |error| < 1.5e-7). */
@@ -41,17 +48,24 @@ export function quantile(sorted: readonly number[], p: number): number {
 export interface Bounds {
   readonly lo: number;
   readonly hi: number;
+  /** From the log-normal fit, capped by 1 − 2⁻ⁿ: that a fresh value is not above `hi`… */
+  readonly upperConfidence: number;
+  /** …not below `lo`… */
+  readonly lowerConfidence: number;
+  /** …and within both. */
   readonly confidence: number;
 }
 
 /**
- * Bounds for positive values: the 5th and 95th percentiles widened by `buffer` both ways, and never
- * inside the observed extremes widened by √buffer, so every value seen passes with room to spare.
+ * Bounds for positive values, the buffer applied both ways: below, the smallest value seen divided by
+ * `buffer` (recorded demo runs got faster as the machine's load fell, and the 5th percentile over a
+ * buffer cut them); above, the 95th percentile times `buffer`, never inside the largest value seen
+ * times √buffer, so every value seen passes with room to spare.
  */
 export function bufferedBounds(values: readonly number[], buffer: number): Bounds {
   const sorted = [...values].sort((a, b) => a - b);
   const n = sorted.length;
-  const lo = Math.min(quantile(sorted, 0.05) / buffer, sorted[0]! / Math.sqrt(buffer));
+  const lo = sorted[0]! / buffer;
   const hi = Math.max(quantile(sorted, 0.95) * buffer, sorted[n - 1]! * Math.sqrt(buffer));
   const logs = sorted.map((v) => Math.log(Math.max(v, 1e-9)));
   const mu = quantile(logs, 0.5);
@@ -60,8 +74,10 @@ export function bufferedBounds(values: readonly number[], buffer: number): Bound
     0.5,
   );
   const sigma = 1.4826 * mad;
-  const outside = sigma === 0 ? 0 : normalCdf((Math.log(Math.max(lo, 1e-9)) - mu) / sigma) + (1 - normalCdf((Math.log(hi) - mu) / sigma));
-  return { lo, hi, confidence: Math.min(1 - outside, structural(n)) };
+  const below = sigma === 0 ? 0 : normalCdf((Math.log(Math.max(lo, 1e-9)) - mu) / sigma);
+  const above = sigma === 0 ? 0 : 1 - normalCdf((Math.log(hi) - mu) / sigma);
+  const cap = structural(n);
+  return { lo, hi, upperConfidence: Math.min(1 - above, cap), lowerConfidence: Math.min(1 - below, cap), confidence: Math.min(1 - below - above, cap) };
 }
 
 /** Rounds a bound outward to 3 significant digits, so written numbers stay readable. */

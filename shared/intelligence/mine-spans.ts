@@ -4,7 +4,7 @@
 // (`when_present`, or "no such span" rules with count = 0), so no correct run fails them.
 import type { Digest, NameStats, AttributeStats } from './digest';
 import type { Invariant } from './types';
-import { bufferedBounds, observedRange, roundOut, structural } from './confidence';
+import { aboveObservedMinimum, bufferedBounds, observedRange, roundOut, structural } from './confidence';
 
 const MAX_ENUMERATION = 8;
 const MIN_PREFIX = 3;
@@ -77,22 +77,37 @@ function status(c: Context): Invariant | undefined {
   };
 }
 
-function duration(c: Context): Invariant {
+/**
+ * Upper and lower duration bounds as two invariants merged into one rule: the lower one needs many
+ * runs to reach the threshold (see confidence.ts), the upper one is what catches a slowdown.
+ */
+function durations(c: Context): Invariant[] {
   const b = bufferedBounds(c.st.durations.map((us) => us / 1000), c.buffer);
   const lo = roundOut(b.lo, 'down');
   const hi = roundOut(b.hi, 'up');
   if (!c.single) {
     // "No span of this name lasts hi or longer": a bound on every one of them, and absent-safe.
-    return {
-      ...base(c, 'duration', `no ${q(c.st.name)} lasts ${hi} ms or more`, b.confidence),
-      edit: { type: 'entry', table: 'expect.span', entries: { name: c.st.name, duration_ms: { min: hi }, count: { eq: 0 } } },
-    };
+    return [
+      {
+        ...base(c, 'duration', `no ${q(c.st.name)} lasts ${hi} ms or more`, b.upperConfidence),
+        edit: { type: 'entry', table: 'expect.span', entries: { name: c.st.name, duration_ms: { min: hi }, count: { eq: 0 } } },
+      },
+    ];
   }
-  const bounds = lo > 0 ? { min: lo, max: hi } : { max: hi };
-  return {
-    ...base(c, 'duration', `${q(c.st.name)} lasts ${lo > 0 ? `${lo}–` : 'at most '}${hi} ms`, b.confidence),
-    edit: { type: 'entry', table: 'expect.span', entries: spanEntry(c, { duration_ms: bounds }) },
+  const merge = `duration ${c.st.name}`;
+  const upper: Invariant = {
+    ...base(c, 'duration', `${q(c.st.name)} lasts at most ${hi} ms`, b.upperConfidence),
+    merge,
+    edit: { type: 'entry', table: 'expect.span', entries: spanEntry(c, { duration_ms: { max: hi } }) },
   };
+  if (lo <= 0) return [upper];
+  const lower: Invariant = {
+    ...base(c, 'duration', `${q(c.st.name)} lasts at least ${lo} ms`, aboveObservedMinimum(c.st.total)),
+    subject: `${c.st.name} min`,
+    merge,
+    edit: { type: 'entry', table: 'expect.span', entries: spanEntry(c, { duration_ms: { min: lo } }) },
+  };
+  return [upper, lower];
 }
 
 function commonPrefix(values: Iterable<string>): string {
@@ -187,7 +202,7 @@ export function mineSpans(digest: Digest, buffer: number): Invariant[] {
     out.push(count(c));
     const st2 = status(c);
     if (st2) out.push(st2);
-    out.push(duration(c));
+    out.push(...durations(c));
     out.push(...attributes(c), ...events(c));
   }
   return out;

@@ -72,11 +72,18 @@ describe('mining a span that every run has once', () => {
     expect(one(invariants, 'count', 'errors_total').edit).toMatchObject({ value: { eq: 0 } });
     expect(one(invariants, 'window', 'GET /a ⊃ db').edit).toMatchObject({ entries: { outer: 'GET /a', contains: ['db'] } });
   });
-  it('duration bounds from quantiles with the buffer both ways, around every value seen', () => {
-    const { min, max } = entriesOf(one(invariants, 'duration', 'db').edit).duration_ms as { min: number; max: number };
-    expect(min).toBeLessThanOrEqual(10 / Math.sqrt(1.5));
+  it('duration bounds with the buffer both ways, around every value seen; the lower one distribution-free', () => {
+    const upper = one(invariants, 'duration', 'db');
+    const lower = one(invariants, 'duration', 'db min');
+    const { max } = entriesOf(upper.edit).duration_ms as { max: number };
+    const { min } = entriesOf(lower.edit).duration_ms as { min: number };
+    expect(min).toBeLessThanOrEqual(10 / 1.5);
     expect(max).toBeGreaterThanOrEqual(19 * Math.sqrt(1.5));
     expect(max).toBeLessThan(3 * 10);
+    expect(lower.confidence).toBeCloseTo(10 / 11, 12);
+    expect(upper.confidence).toBeGreaterThan(0.99);
+    const [merged] = compose([upper, lower]);
+    expect(entriesOf(merged!.edit)).toEqual({ name: 'db', duration_ms: { max, min } });
   });
   it('what is mined passes on its runs and catches each kind of fault', () => {
     const suggestions = compose(invariants.filter((i) => i.confidence >= 0.99));
