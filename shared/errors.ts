@@ -71,6 +71,15 @@ export type ErrorCode =
   | 'chaos.not-found'
   | 'chaos.exists'
   | 'chaos.listen-failed'
+  // intelligence (suggested assertions)
+  /** A suggestion would change what the test file already says. */
+  | 'suggest.conflict'
+  /** No runs to learn from (no trace files, no stored runs of the test). */
+  | 'suggest.no-runs'
+  /** `--accept` named an id that is not among the suggestions. */
+  | 'suggest.unknown-id'
+  /** The file cannot be edited safely (templates) or would no longer validate after the edit. */
+  | 'suggest.not-written'
   | 'internal';
 
 export interface SourceLocation {

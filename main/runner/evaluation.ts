@@ -11,7 +11,7 @@ import type { Span } from '../../shared/model';
 import type { ScenarioSpec, TestFile } from '../../shared/spec';
 
 /** Span names the runner itself emits (self-trace.ts, execution-trace.ts). */
-const RUNNER_SPAN_NAME = /"clnrm\.(run|test|step:[^"]*|service\.start|container\.[a-z]+|cleanup|recovery|plugin\.registry)"/;
+export const RUNNER_SPAN_NAME = /"clnrm\.(run|test|step:[^"]*|service\.start|container\.[a-z]+|cleanup|recovery|plugin\.registry)"/;
 
 /** Whether any expectation of the test names one of the runner's own spans. */
 export function expectsRunnerSpans(test: TestFile): boolean {

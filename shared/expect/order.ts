@@ -1,5 +1,6 @@
 // `[expect.order]`: must_precede [a, b] — every span named b has a span named a that precedes it;
-// must_follow [a, b] — every span named a has a span named b that precedes it. "x precedes y" means
+// must_follow [a, b] — every span named a has a span named b that precedes it; our
+// must_precede_when_present [a, b] — as must_precede, but passes when there is no b. "x precedes y" means
 // x ended no later than y started (exact, nanoseconds), OR x is an ancestor of y: clnrm compares only
 // end ≤ start, under which a parent can never precede its own child, which reads wrong for
 // `must_precede = [["clnrm.run", "clnrm.step"]]`. See SEMANTICS.md.
@@ -81,6 +82,13 @@ export function checkPrecedes(index: TraceIndex, first: string, second: string):
 export function evaluateOrder(order: OrderExpectation, index: TraceIndex, out: ExpectationResult[]): void {
   order.must_precede?.forEach(([a, b], i) => {
     out.push({ expectation: `expect.order.must_precede[${i}]`, kind: 'order', ...checkPrecedes(index, a, b) });
+  });
+  // The conditional form: "when b happens, a came before it" — nothing to judge without a b.
+  order.must_precede_when_present?.forEach(([a, b], i) => {
+    const expectation = `expect.order.must_precede_when_present[${i}]`;
+    if (index.matching(b).length === 0) {
+      out.push({ expectation, kind: 'order', passed: true, message: `no span named ${q(b)}: nothing must follow ${q(a)} (when_present)`, spans: [] });
+    } else out.push({ expectation, kind: 'order', ...checkPrecedes(index, a, b) });
   });
   // must_follow [a, b] says a comes after b, i.e. b precedes a.
   order.must_follow?.forEach(([a, b], i) => {

@@ -158,6 +158,9 @@ export function evaluateSpanRule(rule: SpanExpectation, position: number, index:
       }
     }
   }
+  if (rule.when_present === true && candidates.length === 0) {
+    return { expectation, kind: 'span', passed: true, message: `no span named ${q(rule.name)}: the rule applies only when one is present (when_present)`, spans: [] };
+  }
   const what = `span ${q(rule.name)}${checks.length ? ` with ${checks.map((c) => c.label).join(', ')}` : ''}`;
 
   if (rule.count) {

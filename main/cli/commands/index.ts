@@ -10,6 +10,7 @@ import { registerFmt } from './fmt';
 import { registerInit } from './init';
 import { registerPerf } from './perf';
 import { registerStudio } from './studio';
+import { registerSuggest } from './suggest';
 import { registerRun } from './run';
 import { registerRuns } from './runs';
 import { registerSelfTest } from './self-test';
@@ -21,7 +22,7 @@ type Register = (program: Command, ctx: CliContext) => void;
 
 // Order = order in `clnrm --help`: test files, running, traces, the studio, chaos.
 const commands: Register[] = [
-  registerValidate, registerFmt, registerInit, registerAnalyze,
+  registerValidate, registerFmt, registerInit, registerAnalyze, registerSuggest,
   registerRun, registerSelfTest, registerRuns,
   registerCollect, registerTraces, registerTrace, registerImport, registerExport,
   registerPerf, registerStudio,

@@ -71,6 +71,8 @@ export const spanExpectationSchema = z.object(
     status: statusValueSchema.optional(),
     /** Not in clnrm's struct but used by its example files: how many spans must match (default: at least one). */
     count: countBoundSchema.optional(),
+    /** Our extension: the rule passes when no span matches `name` (a conditional invariant: "when X happens, …"). */
+    when_present: z.boolean({ error: 'when_present must be true or false' }).optional(),
     /** Free text for humans; ignored by the engine. */
     description: z.string().optional(),
   },
@@ -136,9 +138,11 @@ export const orderExpectationSchema = z.object(
     must_precede: pairList('must_precede').optional(),
     /** [first, second]: first must happen after second. */
     must_follow: pairList('must_follow').optional(),
+    /** Our extension: like must_precede, but a pair passes when no span matches its second name. */
+    must_precede_when_present: pairList('must_precede_when_present').optional(),
     description: z.string().optional(),
   },
-  { error: '[expect.order] must be a table with must_precede / must_follow lists of pairs' },
+  { error: '[expect.order] must be a table with must_precede / must_follow / must_precede_when_present lists of pairs' },
 );
 
 export const statusExpectationSchema = z.object(

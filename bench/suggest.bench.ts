@@ -1,0 +1,97 @@
+// Quality and speed of suggested assertions (shared/intelligence) on the seeded synthetic system
+// (shared/intelligence/synthetic.ts) and on recorded runs of the demo system (bench/fixtures/
+// suggest-demo, real Docker runs recorded once by bench/suggest-record-demo.ts): learn from N correct
+// runs, accept every suggestion, then count false alarms on fresh correct runs, the catch rate per
+// mutant kind, and precision (share of accepted suggestions that hold on fresh correct runs, beside
+// AGORA's 81.2 % for REST API invariants, Alonso et al., ISSTA 2023); then the time to mine 1,000 runs
+// of ~50 spans.
+// Prints figures; asserts nothing. Run: npm run bench:suggest
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { configOf, failuresOn, mineInvariants, suggestAssertions, type MiningRun } from '../shared/intelligence';
+import { knowledgeOf, mutateRun, MUTANT_KINDS } from '../shared/intelligence/mutate';
+import { syntheticRuns } from '../shared/intelligence/synthetic';
+import { parseTraceFile } from '../shared/otlp';
+import { mulberry32 } from '../shared/random';
+
+const DEMO_FIXTURES = fileURLToPath(new URL('fixtures/suggest-demo', import.meta.url));
+const DEMO_TRAINING = 30;
+
+const FRESH = 20;
+const PRECISION_POOL = 300;
+
+function cpuMs<T>(work: () => T): { ms: number; value: T } {
+  const before = process.cpuUsage();
+  const value = work();
+  const used = process.cpuUsage(before);
+  return { ms: (used.user + used.system) / 1000, value };
+}
+
+/** Learn from `training`, accept everything, judge `fresh`, a precision pool and mutants of `fresh`. */
+function judgeLearning(label: string, training: readonly MiningRun[], fresh: readonly MiningRun[], pool: readonly MiningRun[]): void {
+  const report = suggestAssertions(training);
+  const learned = configOf(report.suggestions);
+  const failingRuns = (runs: readonly MiningRun[]) => new Set([...failuresOn(learned, runs).values()].flat()).size;
+  const inPool = failuresOn(learned, pool);
+  const wrong = report.suggestions.filter((s) => inPool.has(s.id));
+  console.log(`\n${label}: learned from ${training.length} correct runs, ${report.suggestions.length} suggestions accepted (${report.belowThreshold} mined below 0.99)`);
+  console.log(`  false alarms: ${failingRuns(fresh)} of ${fresh.length} fresh correct runs fail (target 0)`);
+  console.log(
+    `  precision: ${((100 * (report.suggestions.length - wrong.length)) / report.suggestions.length).toFixed(1)} % ` +
+      `(${wrong.length} of ${report.suggestions.length} fail on some of ${pool.length} fresh correct runs${wrong.length ? `: ${wrong.map((s) => s.id).join(', ')}` : ''}); AGORA: 81.2 %`,
+  );
+  const known = knowledgeOf(training);
+  const random = mulberry32(7);
+  let caughtAll = 0;
+  let total = 0;
+  for (const kind of MUTANT_KINDS) {
+    const mutants = fresh.map((r) => mutateRun(r, kind, known, random)).filter((m): m is MiningRun => m !== undefined);
+    const caught = failingRuns(mutants);
+    caughtAll += caught;
+    total += mutants.length;
+    console.log(`  ${kind.padEnd(18)} caught ${String(caught).padStart(2)} of ${mutants.length}`);
+  }
+  console.log(`  catch rate: ${((100 * caughtAll) / total).toFixed(1)} % of ${total} mutant runs (target 100 %)`);
+}
+
+function syntheticQuality(trainingRuns: number): void {
+  judgeLearning('synthetic system', syntheticRuns(trainingRuns, 1), syntheticRuns(FRESH, 2), syntheticRuns(PRECISION_POOL, 3));
+}
+
+/** The demo system's recorded runs: learn from the first 30, judge the rest and their mutants. */
+function demoQuality(): void {
+  if (!existsSync(DEMO_FIXTURES)) {
+    console.log(`\ndemo system: no recorded runs in ${DEMO_FIXTURES} (see bench/suggest-record-demo.ts)`);
+    return;
+  }
+  const files = readdirSync(DEMO_FIXTURES).filter((f) => f.endsWith('.jsonl')).sort();
+  const runs: MiningRun[] = files.map((f) => ({ id: f, spans: parseTraceFile(readFileSync(join(DEMO_FIXTURES, f), 'utf8'), f).spans }));
+  const spans = runs.reduce((n, r) => n + r.spans.length, 0);
+  const fresh = runs.slice(DEMO_TRAINING);
+  judgeLearning(`demo system (examples/demo-read-through, real runs, ${(spans / runs.length).toFixed(1)} spans each)`, runs.slice(0, DEMO_TRAINING), fresh, fresh);
+}
+
+function speed(): void {
+  const runs = syntheticRuns(1000, 5, { extraSteps: 41 });
+  const spans = runs.reduce((n, r) => n + r.spans.length, 0);
+  // A first pass warms the JIT; the median of three is reported.
+  mineInvariants(runs);
+  const mine: number[] = [];
+  const whole: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    mine.push(cpuMs(() => mineInvariants(runs)).ms);
+    whole.push(cpuMs(() => suggestAssertions(runs)).ms);
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[1]!;
+  console.log(`\nmining 1,000 runs, ${spans.toLocaleString('en-US')} spans (${(spans / 1000).toFixed(1)} per run):`);
+  console.log(`  mine invariants:          ${median(mine).toFixed(0).padStart(5)} ms CPU (target < 2000)`);
+  console.log(`  whole suggest pipeline:   ${median(whole).toFixed(0).padStart(5)} ms CPU (mine + filter + compose + engine check on every run)`);
+}
+
+console.log(`bench:suggest  load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}  (node ${process.version})`);
+syntheticQuality(30);
+syntheticQuality(60);
+demoQuality();
+speed();

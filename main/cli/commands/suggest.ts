@@ -1,0 +1,189 @@
+// `clnrm suggest TEST (--traces FILE... | --runs N)`: mines the runs for invariants and prints them as
+// suggested assertions grouped by kind, each with its id, support, confidence, evidence span ids and
+// TOML snippet. `--write` inserts every listed suggestion, `--accept ID...` the named ones, through the
+// comment-keeping writer, after checking the result still validates; the write is atomic.
+// Exit 0 on success, 1 when the test file is invalid or the write is refused, 2 for usage errors.
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, resolve } from 'node:path';
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { formatLocation, formatProblem, toProblem, type Problem } from '../../../shared/errors';
+import { applySuggestions, DEFAULT_MIN_CONFIDENCE, DEFAULT_MIN_SUPPORT, suggestAssertions, type Suggestion, type SuggestionReport } from '../../../shared/intelligence';
+import { isTemplate, parseTestFile, type TestFile } from '../../../shared/spec';
+import { parseToml } from '../../../shared/spec/toml-parse';
+import { runsFromFiles, runsFromStore, type LoadedRuns } from '../../intelligence/sources';
+import { expectsRunnerSpans, RUNNER_SPAN_NAME } from '../../runner/evaluation';
+import { humanReport, jsonReport } from '../../intelligence/report';
+import { loadTestFile, writeFileAtomic, type LoadedTestFile } from '../../spec';
+import { displayPath } from '../display-path';
+import { setExit, type CliContext } from '../context';
+import { EXIT_FAILED, EXIT_USAGE } from '../exit';
+import { withStore } from '../with-store';
+
+interface SuggestOptions {
+  traces?: string[];
+  runs?: number;
+  dataDir?: string;
+  service?: string;
+  group?: string;
+  minConfidence: number;
+  minSupport: number;
+  format: 'human' | 'json' | 'toml';
+  write?: boolean;
+  accept?: string[];
+}
+
+function probability(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1) throw new InvalidArgumentError('give a number from 0 to 1, e.g. 0.99.');
+  return n;
+}
+
+function groupId(value: string): string {
+  if (!/^[0-9a-fA-F]{4,16}$/.test(value)) throw new InvalidArgumentError('give 4 to 16 hex digits of a structure group id, as the report lists them.');
+  return value.toLowerCase();
+}
+
+function positive(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 10_000) throw new InvalidArgumentError('give a whole number from 1 to 10000.');
+  return Number(value);
+}
+
+/** The file's tables as written (to skip what it asserts); for a template, its rendered expectations. */
+function existingTables(loaded: LoadedTestFile, test: TestFile): unknown {
+  const raw = parseToml(loaded.source, loaded.path);
+  return raw.ok ? raw.value : { expect: test.expect, orchestration: test.orchestration };
+}
+
+async function loadRuns(ctx: CliContext, options: SuggestOptions, testPath: string): Promise<LoadedRuns | undefined> {
+  if (options.traces) {
+    const files = options.traces.map((f) => ({ path: isAbsolute(f) ? f : resolve(ctx.cwd, f), shown: f }));
+    return runsFromFiles(files);
+  }
+  let loaded: LoadedRuns | undefined;
+  await withStore(ctx, 'suggest', options.dataDir, async (store) => {
+    loaded = await runsFromStore(store, testPath, options.runs!);
+  });
+  return loaded;
+}
+
+/** Writes the chosen suggestions; returns false (having said why) when it refused. */
+async function write(ctx: CliContext, loaded: LoadedTestFile, shown: string, chosen: readonly Suggestion[]): Promise<{ ids: readonly string[]; skipped: readonly string[]; diff: string } | undefined> {
+  const refuse = (p: Problem) => {
+    ctx.err(`clnrm suggest: ${formatProblem(p)}`);
+    setExit(ctx, EXIT_FAILED);
+    return undefined;
+  };
+  if (isTemplate(loaded.source)) {
+    return refuse({ code: 'suggest.not-written', message: 'the file uses templates ({{ }} / {% %}); the writer edits plain TOML only. Add the snippets by hand (--format toml prints them).', file: shown });
+  }
+  const applied = applySuggestions(loaded.source, chosen, shown);
+  if (!applied.ok) return refuse(applied.problem);
+  const check = parseTestFile(applied.text, { file: shown, env: ctx.env });
+  if (check.errors.length) {
+    for (const p of check.errors) ctx.err(`${formatLocation({ file: shown, line: p.line, column: p.column })}: error: ${p.message} [${p.code}]`);
+    return refuse({ code: 'suggest.not-written', message: 'with these suggestions the file would no longer validate; nothing was written', file: shown });
+  }
+  // Never overwrite an edit made while we were mining.
+  const now = await readFile(loaded.path, 'utf8').catch(() => undefined);
+  if (now?.replace(/^\uFEFF/, '') !== loaded.source) return refuse({ code: 'suggest.not-written', message: 'the file changed while suggestions were mined; run the command again', file: shown });
+  if (applied.written.length) await writeFileAtomic(loaded.path, applied.text);
+  return { ids: applied.written, skipped: applied.skipped, diff: applied.diff };
+}
+
+function chosenSuggestions(ctx: CliContext, report: SuggestionReport, options: SuggestOptions): Suggestion[] | undefined {
+  if (options.write) return report.suggestions.filter((s) => !s.conflict);
+  const byId = new Map(report.suggestions.map((s) => [s.id, s]));
+  const unknown = (options.accept ?? []).filter((id) => !byId.has(id));
+  if (unknown.length) {
+    ctx.err(`clnrm suggest: ${formatProblem({ code: 'suggest.unknown-id', message: `no suggestion with id ${unknown.join(', ')} at these thresholds; the ids listed by the same command (same runs, same --min-confidence) are accepted` })}`);
+    setExit(ctx, EXIT_USAGE);
+    return undefined;
+  }
+  return (options.accept ?? []).map((id) => byId.get(id)!);
+}
+
+/**
+ * Stored runs are mined without the runner's own spans (they are no part of the system), so the file's
+ * expectations about `clnrm.*` spans cannot be judged on them: not reported as contradicted.
+ */
+function withoutRunnerConflicts(ctx: CliContext, report: SuggestionReport): SuggestionReport {
+  const conflicts = report.conflicts.filter((c) => !RUNNER_SPAN_NAME.test(c.message));
+  if (conflicts.length < report.conflicts.length) ctx.err(`note: ${report.conflicts.length - conflicts.length} expectation(s) about the runner's own spans (clnrm.*) were not checked: stored runs are mined without them`);
+  return { ...report, conflicts };
+}
+
+async function suggest(ctx: CliContext, testArg: string, options: SuggestOptions): Promise<void> {
+  const usage = (message: string, code: Problem['code'] = 'cli.usage') => {
+    ctx.err(`clnrm suggest: ${formatProblem({ code, message })}`);
+    setExit(ctx, EXIT_USAGE);
+  };
+  if ((options.traces === undefined) === (options.runs === undefined)) return usage('give the runs to learn from: --traces FILE... (one run per file) or --runs N (stored runs of this test file)');
+  if (options.write && options.accept) return usage('--write (every suggestion) and --accept ID... (the named ones) exclude each other');
+  const testPath = isAbsolute(testArg) ? testArg : resolve(ctx.cwd, testArg);
+  const shown = displayPath(ctx.cwd, testPath);
+  const loaded = await loadTestFile(testPath, ctx.env);
+  if (loaded.errors.length) {
+    for (const p of loaded.errors) ctx.err(`${formatLocation({ file: shown, line: p.line, column: p.column })}: error: ${p.message} [${p.code}]`);
+    ctx.err(`clnrm suggest: ${shown} is not a valid test file; run \`clnrm validate ${shown}\` for details`);
+    setExit(ctx, EXIT_FAILED);
+    return;
+  }
+  let runs: LoadedRuns | undefined;
+  try {
+    runs = await loadRuns(ctx, options, testPath);
+  } catch (error) {
+    return usage(formatProblem(toProblem(error)));
+  }
+  if (!runs) return;
+  for (const w of runs.warnings) ctx.err(`warning: ${formatProblem(w)}`);
+  for (const n of runs.notes) ctx.err(`note: ${n}`);
+  if (runs.runs.length === 0) return usage(`no runs to learn from${options.runs ? ` (no passed execution of ${shown} in the last ${options.runs} stored runs)` : ''}`, 'suggest.no-runs');
+
+  const test = loaded.tests[0]!;
+  const thresholds = { minConfidence: options.minConfidence, minSupport: options.minSupport };
+  const config = { expect: test.expect, temporal: test.orchestration?.temporal, distributed: test.orchestration?.distributed_tracing, knownHosts: Object.keys(test.services) };
+  const filters = { ...(options.service ? { service: options.service } : {}), ...(options.group ? { group: options.group } : {}) };
+  const report = suggestAssertions(runs.runs, { ...thresholds, ...filters }, { raw: existingTables(loaded, test), config });
+  if (report.runs === 0) return usage(`no run belongs to structure group ${options.group ?? ''}; the groups are listed without --group`, 'suggest.no-runs');
+  const shownReport = options.runs !== undefined && expectsRunnerSpans(test) ? withoutRunnerConflicts(ctx, report) : report;
+
+  let written: Awaited<ReturnType<typeof write>>;
+  if (options.write || options.accept) {
+    const chosen = chosenSuggestions(ctx, shownReport, options);
+    if (!chosen) return;
+    written = await write(ctx, loaded, shown, chosen);
+    if (!written) return;
+  }
+  if (options.format === 'json') ctx.out(jsonReport(shownReport, shown, written));
+  else if (options.format === 'toml') {
+    const open = shownReport.suggestions.filter((s) => !s.conflict);
+    const rendered = applySuggestions('', open);
+    ctx.out(`# clnrm suggest: ${open.length} suggestion(s) from ${shownReport.runs} run(s) of ${shown}: ${open.map((s) => s.id).join(', ')}`);
+    if (rendered.ok) ctx.out(rendered.text);
+  } else {
+    for (const line of humanReport(shownReport, shown, thresholds)) ctx.out(line);
+  }
+  // JSON carries `written` itself; stdout stays one JSON document.
+  if (written && options.format !== 'json') {
+    if (written.diff) ctx.out(written.diff);
+    ctx.out(`Wrote ${written.ids.length} suggestion(s) to ${shown}${written.skipped.length ? ` (${written.skipped.length} already there)` : ''}.`);
+  }
+}
+
+export function registerSuggest(program: Command, ctx: CliContext): void {
+  program
+    .command('suggest')
+    .description('Suggest assertions for a test file, mined from recorded runs (with support, confidence and evidence)')
+    .argument('<test-file>', 'a .clnrm.toml test file')
+    .option('--traces <files...>', 'trace files to learn from, one run each: OTLP JSON/JSONL, Jaeger JSON or clnrm NDJSON')
+    .option('--runs <n>', "learn from the passed executions of this test file's last N stored runs", positive)
+    .option('--data-dir <dir>', 'folder of the trace database, with --runs (default: the app-data folder)')
+    .option('--service <name>', 'only spans of this service (resource service.name)')
+    .option('--group <id>', 'only runs of this structure group (its id as listed; mines one path)', groupId)
+    .option('--min-confidence <c>', 'confidence threshold, 0 to 1', probability, DEFAULT_MIN_CONFIDENCE)
+    .option('--min-support <n>', 'fewest runs a suggestion must hold in', positive, DEFAULT_MIN_SUPPORT)
+    .addOption(new Option('--format <format>', 'output format').choices(['human', 'json', 'toml']).default('human'))
+    .option('--write', 'insert every listed suggestion into the test file')
+    .option('--accept <ids...>', 'insert the suggestions with these ids into the test file')
+    .action((testArg: string, options: SuggestOptions) => suggest(ctx, testArg, options));
+}

@@ -1,0 +1,89 @@
+// How sure a mined invariant is, as numbers a user can check (README "Suggested assertions"):
+// - structural facts seen in every one of n runs (a span, its parent, a constant, an order):
+//   Daikon's justification, 1 − 2⁻ⁿ — the chance it held n times by a coin flip is 2⁻ⁿ;
+// - a closed-world absence (an edge never seen) over m opportunities: Laplace's rule of
+//   succession, 1 − 1/(m + 2);
+// - observed bounds without a buffer: a fresh sample exceeds the range of n with probability
+//   2/(n + 1), so (n − 1)/(n + 1);
+// - buffered bounds on positive values: a log-normal fitted robustly (median and MAD of the
+//   logarithms) gives the probability a fresh value falls outside; capped by 1 − 2⁻ⁿ. A duration's
+//   lower bound instead gets the distribution-free n/(n + 1): recorded runs got faster when the
+//   machine's load fell, which no fit of the slower runs foresees.
+
+export function structural(n: number): number {
+  return 1 - 2 ** -n;
+}
+
+export function closedWorld(opportunities: number): number {
+  return 1 - 1 / (opportunities + 2);
+}
+
+export function observedRange(n: number): number {
+  return n < 1 ? 0 : (n - 1) / (n + 1);
+}
+
+/** A fresh sample falls below the smallest of n with probability 1/(n + 1), whatever the distribution. */
+export function aboveObservedMinimum(n: number): number {
+  return n / (n + 1);
+}
+
+/** Standard normal CDF (Abramowitz–Stegun 7.1.26, |error| < 1.5e-7). */
+export function normalCdf(z: number): number {
+  const x = Math.abs(z) / Math.SQRT2;
+  const t = 1 / (1 + 0.3275911 * x);
+  const poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
+  const erfc = poly * Math.exp(-x * x);
+  return z >= 0 ? 1 - erfc / 2 : erfc / 2;
+}
+
+/** Sorted copy's value at quantile p (linear interpolation between closest ranks). */
+export function quantile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  const at = (sorted.length - 1) * p;
+  const lo = Math.floor(at);
+  const hi = Math.ceil(at);
+  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (at - lo);
+}
+
+export interface Bounds {
+  readonly lo: number;
+  readonly hi: number;
+  /** From the log-normal fit, capped by 1 − 2⁻ⁿ: that a fresh value is not above `hi`… */
+  readonly upperConfidence: number;
+  /** …not below `lo`… */
+  readonly lowerConfidence: number;
+  /** …and within both. */
+  readonly confidence: number;
+}
+
+/**
+ * Bounds for positive values, the buffer applied both ways: below, the smallest value seen divided by
+ * `buffer` (recorded demo runs got faster as the machine's load fell, and the 5th percentile over a
+ * buffer cut them); above, the 95th percentile times `buffer`, never inside the largest value seen
+ * times √buffer, so every value seen passes with room to spare.
+ */
+export function bufferedBounds(values: readonly number[], buffer: number): Bounds {
+  const sorted = [...values].sort((a, b) => a - b);
+  const n = sorted.length;
+  const lo = sorted[0]! / buffer;
+  const hi = Math.max(quantile(sorted, 0.95) * buffer, sorted[n - 1]! * Math.sqrt(buffer));
+  const logs = sorted.map((v) => Math.log(Math.max(v, 1e-9)));
+  const mu = quantile(logs, 0.5);
+  const mad = quantile(
+    logs.map((l) => Math.abs(l - mu)).sort((a, b) => a - b),
+    0.5,
+  );
+  const sigma = 1.4826 * mad;
+  const below = sigma === 0 ? 0 : normalCdf((Math.log(Math.max(lo, 1e-9)) - mu) / sigma);
+  const above = sigma === 0 ? 0 : 1 - normalCdf((Math.log(hi) - mu) / sigma);
+  const cap = structural(n);
+  return { lo, hi, upperConfidence: Math.min(1 - above, cap), lowerConfidence: Math.min(1 - below, cap), confidence: Math.min(1 - below - above, cap) };
+}
+
+/** Rounds a bound outward to 3 significant digits, so written numbers stay readable. */
+export function roundOut(value: number, direction: 'down' | 'up'): number {
+  if (value <= 0) return 0;
+  const scale = 10 ** (Math.floor(Math.log10(value)) - 2);
+  const r = direction === 'up' ? Math.ceil(value / scale) * scale : Math.floor(value / scale) * scale;
+  return Number(r.toPrecision(3));
+}

@@ -1,0 +1,161 @@
+// Invariants between spans and about whole runs: ordering (must_precede, or its conditional form
+// when the later span is optional), containment windows, run totals and overall status, and the
+// service topology (edges seen in every run; under a closed world, edges never seen are forbidden).
+import { pairKey, type Digest, type NameStats } from './digest';
+import type { Invariant } from './types';
+import { closedWorld, observedRange, structural } from './confidence';
+
+const q = (s: string) => JSON.stringify(s);
+
+interface HeldPair {
+  readonly a: NameStats;
+  readonly b: NameStats;
+  readonly timeOnly: boolean;
+  readonly evidence: readonly string[];
+}
+
+/** Pairs where every `b` of every run with a `b` was preceded by an `a`, at least once by time. */
+function heldPairs(digest: Digest): HeldPair[] {
+  const out: HeldPair[] = [];
+  for (const b of digest.names) {
+    if (b.name.includes('*')) continue;
+    for (const a of digest.names) {
+      if (a === b || a.name.includes('*')) continue;
+      const p = digest.pairs.get(pairKey(a.name, b.name));
+      // Held only through ancestry: containment (parent, window) already says it.
+      if (!p || p.held !== b.runs || !p.viaTime) continue;
+      out.push({ a, b, timeOnly: !p.viaAncestor, evidence: p.evidence });
+    }
+  }
+  return out;
+}
+
+/** The name every span of `st` lies inside (its one parent name), if any. */
+function enclosing(digest: Digest, st: NameStats): NameStats | undefined {
+  if (st.parents.size !== 1 || st.withinParent !== st.total) return undefined;
+  return digest.byName.get(st.parents.keys().next().value!);
+}
+
+/**
+ * a < c is implied, by time, when some m has a < m and m < c (a ends before m starts, m ends before
+ * c starts); when c lies inside m and a < m (c starts after m does); and when a lies inside m and
+ * m < c (a ends before m does). Mutants that break a < c break one of those links.
+ */
+function implied(digest: Digest, timed: ReadonlySet<string>, a: NameStats, c: NameStats): boolean {
+  const isTimed = (x: NameStats, y: NameStats) => timed.has(pairKey(x.name, y.name));
+  const outerC = enclosing(digest, c);
+  if (outerC && outerC !== a && isTimed(a, outerC)) return true;
+  const outerA = enclosing(digest, a);
+  if (outerA && outerA !== c && isTimed(outerA, c)) return true;
+  return digest.names.some((m) => m !== a && m !== c && isTimed(a, m) && isTimed(m, c));
+}
+
+export function mineOrder(digest: Digest): Invariant[] {
+  const pairs = heldPairs(digest);
+  const timed = new Set(pairs.filter((p) => p.timeOnly).map((p) => pairKey(p.a.name, p.b.name)));
+  const out: Invariant[] = [];
+  for (const p of pairs) {
+    if (p.timeOnly && implied(digest, timed, p.a, p.b)) continue;
+    const conditional = p.b.runs < digest.runs;
+    out.push({
+      kind: 'order',
+      subject: `${p.a.name} < ${p.b.name}`,
+      summary: `${conditional ? `when ${q(p.b.name)} happens, ` : ''}${q(p.a.name)} comes before ${conditional ? 'it' : `every ${q(p.b.name)}`}`,
+      support: p.b.runs,
+      confidence: structural(p.b.runs),
+      evidence: p.evidence,
+      conditional,
+      edit: { type: 'pair', table: 'expect.order', key: conditional ? 'must_precede_when_present' : 'must_precede', pair: [p.a.name, p.b.name] },
+    });
+  }
+  return out;
+}
+
+export function mineWindows(digest: Digest): Invariant[] {
+  const out: Invariant[] = [];
+  for (const st of digest.names) {
+    const parent = st.parents.size === 1 ? st.parents.keys().next().value! : '';
+    const outer = digest.byName.get(parent);
+    // The evaluator fails a window when either name is absent: both must be in every run.
+    if (!outer || outer.runs !== digest.runs || st.runs !== digest.runs || st.withinParent !== st.total || st.name.includes('*') || parent.includes('*')) continue;
+    out.push({
+      kind: 'window',
+      subject: `${parent} ⊃ ${st.name}`,
+      summary: `every ${q(st.name)} lies within its ${q(parent)}`,
+      support: st.runs,
+      confidence: structural(st.runs),
+      evidence: st.evidence,
+      conditional: false,
+      merge: `window ${parent}`,
+      edit: { type: 'entry', table: 'expect.window', entries: { outer: parent, contains: [st.name] } },
+    });
+  }
+  return out;
+}
+
+export function mineTotals(digest: Digest): Invariant[] {
+  const n = digest.runs;
+  const spans = digest.totals.map((t) => t.spans);
+  const min = Math.min(...spans);
+  const max = Math.max(...spans);
+  const evidence: string[] = [];
+  const out: Invariant[] = [
+    {
+      kind: 'count',
+      subject: 'spans_total',
+      summary: min === max ? `every run has ${min} spans` : `every run has ${min}–${max} spans`,
+      support: n,
+      confidence: min === max ? structural(n) : observedRange(n),
+      evidence,
+      conditional: false,
+      edit: { type: 'key', table: 'expect.counts', key: 'spans_total', value: min === max ? { eq: min } : { gte: min, lte: max } },
+    },
+  ];
+  if (digest.totals.every((t) => t.errors === 0)) {
+    out.push({ kind: 'count', subject: 'errors_total', summary: 'no span ends in ERROR', support: n, confidence: structural(n), evidence, conditional: false, edit: { type: 'key', table: 'expect.counts', key: 'errors_total', value: { eq: 0 } } });
+  }
+  if (digest.totals.every((t) => t.allOk)) {
+    out.push({ kind: 'status', subject: 'all', summary: 'every span ends with status OK', support: n, confidence: structural(n), evidence, conditional: false, edit: { type: 'key', table: 'expect.status', key: 'all', value: 'OK' } });
+  }
+  return out;
+}
+
+export function mineTopology(digest: Digest): Invariant[] {
+  const services = [...digest.serviceSpans.keys()].sort();
+  if (services.length < 2) return [];
+  const out: Invariant[] = [];
+  for (const from of services) {
+    for (const to of services) {
+      if (from === to) continue;
+      const seen = digest.serviceEdges.get(from)?.get(to) ?? 0;
+      if (seen === digest.runs) {
+        out.push({
+          kind: 'topology',
+          subject: `${from} → ${to}`,
+          summary: `${q(from)} calls ${q(to)} in every run`,
+          support: seen,
+          confidence: structural(seen),
+          evidence: [],
+          conditional: false,
+          merge: 'topology expected',
+          edit: { type: 'entry', table: 'orchestration.distributed_tracing.assertion', entries: { type: 'service_topology', expected_edges: [[from, to]] } },
+        });
+      } else if (seen === 0) {
+        // Closed world: each span of `from` was a chance to call `to`, and none did.
+        const chances = digest.serviceSpans.get(from) ?? 0;
+        out.push({
+          kind: 'topology',
+          subject: `${from} ↛ ${to}`,
+          summary: `${q(from)} never calls ${q(to)} (closed world, ${chances} spans of ${q(from)} seen)`,
+          support: digest.runs,
+          confidence: closedWorld(chances),
+          evidence: [],
+          conditional: false,
+          merge: 'topology forbidden',
+          edit: { type: 'entry', table: 'orchestration.distributed_tracing.assertion', entries: { type: 'service_topology', forbidden_edges: [[from, to]] } },
+        });
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,129 @@
+// Faults injected into correct runs (synthetic or recorded), for the quality benchmark: each returns a copy of
+// a correct run with one fault of its kind, or undefined when the run offers no place for it. What a
+// fault needs to know about correct runs (names every run has, constant attributes, edges never seen)
+// comes from the runs learned from, so a mutant is never just another correct run.
+import { buildSpan, type Span } from '../model';
+import type { MiningRun } from './types';
+import { digestRuns } from './digest';
+
+export type MutantKind = 'dropped-span' | 'swapped-calls' | 'slower-3x' | 'error-status' | 'changed-attribute' | 'forbidden-edge' | 'missing-event';
+export const MUTANT_KINDS: readonly MutantKind[] = ['dropped-span', 'swapped-calls', 'slower-3x', 'error-status', 'changed-attribute', 'forbidden-edge', 'missing-event'];
+
+export interface Knowledge {
+  /** Names present in every correct run, exactly once. */
+  readonly required: readonly string[];
+  /** [name, key, value] constant in every correct run. */
+  readonly constants: readonly (readonly [string, string, string])[];
+  /** [caller, callee] service pairs never seen. */
+  readonly unseenEdges: readonly (readonly [string, string])[];
+}
+
+export function knowledgeOf(runs: readonly MiningRun[]): Knowledge {
+  const d = digestRuns(runs);
+  const required = d.names.filter((n) => n.runs === d.runs && n.counts.every((c) => c === 1)).map((n) => n.name);
+  const constants = d.names.flatMap((n) =>
+    n.runs === d.runs ? [...n.attrs.entries()].filter(([, a]) => a.spans === n.total && a.values.size === 1).map(([k, a]) => [n.name, k, [...a.values.keys()][0]!] as const) : [],
+  );
+  const services = [...d.serviceSpans.keys()];
+  const unseenEdges = services.flatMap((a) => services.filter((b) => b !== a && !d.serviceEdges.get(a)?.has(b)).map((b) => [a, b] as const));
+  return { required, constants, unseenEdges };
+}
+
+const shift = (nano: string, deltaNs: bigint) => (BigInt(nano) + deltaNs).toString();
+
+function rebuild(s: Span, patch: Partial<Pick<Span, 'startTimeUnixNano' | 'endTimeUnixNano' | 'attributes' | 'events' | 'status' | 'parentSpanId' | 'spanId' | 'resource' | 'name'>>): Span {
+  return buildSpan({ ...s, ...patch });
+}
+
+/** Indices of span `top` and everything below it. */
+function subtree(spans: readonly Span[], top: number): Set<number> {
+  const out = new Set([top]);
+  const ids = new Set([spans[top]!.spanId]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    spans.forEach((s, i) => {
+      if (!out.has(i) && s.parentSpanId !== undefined && ids.has(s.parentSpanId)) {
+        out.add(i);
+        ids.add(s.spanId);
+        grew = true;
+      }
+    });
+  }
+  return out;
+}
+
+const pick = <T>(random: () => number, list: readonly T[]): T | undefined => (list.length ? list[Math.floor(random() * list.length)] : undefined);
+
+/** Two siblings where the first ends before the second starts: the pair a swap breaks. */
+function sequentialSiblings(spans: readonly Span[]): [number, number][] {
+  const pairs: [number, number][] = [];
+  spans.forEach((a, i) =>
+    spans.forEach((b, j) => {
+      if (i !== j && a.parentSpanId !== undefined && a.parentSpanId === b.parentSpanId && a.name !== b.name && BigInt(a.endTimeUnixNano) <= BigInt(b.startTimeUnixNano)) pairs.push([i, j]);
+    }),
+  );
+  return pairs;
+}
+
+export function mutateRun(run: MiningRun, kind: MutantKind, known: Knowledge, random: () => number): MiningRun | undefined {
+  const spans = [...run.spans];
+  const at = (name: string) => spans.findIndex((s) => s.name === name);
+  let out: Span[] | undefined;
+  if (kind === 'dropped-span') {
+    const name = pick(random, known.required.filter((n) => spans[at(n)]?.parentSpanId !== undefined));
+    if (name !== undefined) {
+      const gone = subtree(spans, at(name));
+      out = spans.filter((_, i) => !gone.has(i));
+    }
+  } else if (kind === 'swapped-calls') {
+    const pair = pick(random, sequentialSiblings(spans));
+    if (pair) {
+      const [a, b] = pair.map((i) => spans[i]!);
+      // b's subtree moves to where a started; a's to end where b ended.
+      const toA = BigInt(a!.startTimeUnixNano) - BigInt(b!.startTimeUnixNano);
+      const toB = BigInt(b!.endTimeUnixNano) - BigInt(a!.endTimeUnixNano);
+      const movedB = subtree(spans, pair[1]);
+      const movedA = subtree(spans, pair[0]);
+      out = spans.map((s, i) => {
+        const d = movedB.has(i) ? toA : movedA.has(i) ? toB : 0n;
+        return d === 0n ? s : rebuild(s, { startTimeUnixNano: shift(s.startTimeUnixNano, d), endTimeUnixNano: shift(s.endTimeUnixNano, d) });
+      });
+    }
+  } else if (kind === 'slower-3x') {
+    const i = at(pick(random, known.required) ?? '');
+    if (i >= 0) {
+      const s = spans[i]!;
+      const start = BigInt(s.startTimeUnixNano);
+      const added = 2n * (BigInt(s.endTimeUnixNano) - start);
+      const inside = subtree(spans, i);
+      out = spans.map((x, j) => {
+        if (j === i) return rebuild(x, { endTimeUnixNano: shift(x.endTimeUnixNano, added) });
+        if (inside.has(j)) return x;
+        if (BigInt(x.startTimeUnixNano) > start) return rebuild(x, { startTimeUnixNano: shift(x.startTimeUnixNano, added), endTimeUnixNano: shift(x.endTimeUnixNano, added) });
+        if (BigInt(x.endTimeUnixNano) >= start) return rebuild(x, { endTimeUnixNano: shift(x.endTimeUnixNano, added) });
+        return x;
+      });
+    }
+  } else if (kind === 'error-status') {
+    const i = Math.floor(random() * spans.length);
+    out = spans.map((s, j) => (j === i ? rebuild(s, { status: { code: 'error', message: 'injected' } }) : s));
+  } else if (kind === 'changed-attribute') {
+    const c = pick(random, known.constants);
+    const i = c ? at(c[0]) : -1;
+    if (c && i >= 0) out = spans.map((s, j) => (j === i ? rebuild(s, { attributes: s.attributes.map((a) => (a.key === c[1] ? { key: a.key, value: { stringValue: `${c[2]}-changed` } } : a)) }) : s));
+  } else if (kind === 'forbidden-edge') {
+    const here = new Set(spans.map((s) => s.serviceName));
+    const edge = pick(random, known.unseenEdges.filter(([a, b]) => here.has(a) && here.has(b)));
+    const caller = edge ? spans.find((s) => s.serviceName === edge[0]) : undefined;
+    const callee = edge ? spans.find((s) => s.serviceName === edge[1]) : undefined;
+    if (caller && callee) {
+      const call = rebuild(callee, { spanId: 'fa17' + callee.spanId.slice(4), parentSpanId: caller.spanId, startTimeUnixNano: caller.startTimeUnixNano, endTimeUnixNano: caller.startTimeUnixNano });
+      out = [...spans, call];
+    }
+  } else {
+    const withEvents = spans.map((s, i) => (s.events.length ? i : -1)).filter((i) => i >= 0);
+    const i = pick(random, withEvents);
+    if (i !== undefined) out = spans.map((s, j) => (j === i ? rebuild(s, { events: [] }) : s));
+  }
+  return out ? { id: `${run.id}-${kind}`, spans: out } : undefined;
+}
