@@ -7,7 +7,7 @@ import { parseTraceFile } from '../../shared/otlp';
 import type { Problem } from '../../shared/errors';
 import type { Span } from '../../shared/model';
 import type { MiningRun } from '../../shared/intelligence';
-import type { TraceStore } from '../store';
+import type { StoreAccess } from '../host/remote-store';
 import { RUNNER_SCOPE } from '../runner/self-trace';
 
 export interface LoadedRuns {
@@ -48,7 +48,7 @@ function executionTag(span: Span): string | undefined {
 }
 
 /** The passed executions of `testFile` in its last `count` runs, newest run first. */
-export async function runsFromStore(store: TraceStore, testFile: string, count: number): Promise<LoadedRuns> {
+export async function runsFromStore(store: StoreAccess, testFile: string, count: number): Promise<LoadedRuns> {
   const history = await store.listRuns({ testFile, limit: count });
   const runs: MiningRun[] = [];
   const notes: string[] = [];
