@@ -27,17 +27,20 @@ export function limitsFromLabels(labels: Readonly<Record<string, string>> | unde
   return { memory, memorySwap: memory, nanoCpus: Math.round(cpus * 1e9) };
 }
 
-/** Puts `limits` back; "none" becomes the engine's whole memory / all its CPUs. Only touches what differs. */
-export async function restoreLimits(docker: Docker, containerId: string, limits: Limits): Promise<void> {
+/** Puts `limits` back; "none" becomes the engine's whole memory / all its CPUs. Returns whether anything changed. */
+export async function restoreLimits(docker: Docker, containerId: string, limits: Limits): Promise<boolean> {
   const container = docker.getContainer(containerId);
   const now = limitsOf(await container.inspect());
+  const engine = (limits.nanoCpus > 0 && limits.memory > 0 ? undefined : await docker.info()) as { NCPU: number; MemTotal: number } | undefined;
+  const nanoCpus = limits.nanoCpus > 0 ? limits.nanoCpus : engine!.NCPU * 1e9;
+  const memory = limits.memory > 0 ? limits.memory : engine!.MemTotal;
   const update: Record<string, number> = {};
-  if (now.nanoCpus !== limits.nanoCpus) {
-    update.NanoCpus = limits.nanoCpus > 0 ? limits.nanoCpus : ((await docker.info()) as { NCPU: number }).NCPU * 1e9;
-  }
-  if (now.memory !== limits.memory) {
-    update.Memory = limits.memory > 0 ? limits.memory : ((await docker.info()) as { MemTotal: number }).MemTotal;
+  if (now.nanoCpus !== nanoCpus && !(limits.nanoCpus === 0 && now.nanoCpus === 0)) update.NanoCpus = nanoCpus;
+  if (now.memory !== memory && !(limits.memory === 0 && now.memory === 0)) {
+    update.Memory = memory;
     update.MemorySwap = limits.memory > 0 && limits.memorySwap > 0 ? limits.memorySwap : -1;
   }
-  if (Object.keys(update).length > 0) await container.update(update);
+  if (Object.keys(update).length === 0) return false;
+  await container.update(update);
+  return true;
 }

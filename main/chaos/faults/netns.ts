@@ -3,7 +3,7 @@
 // engine's host. Every rule carries `-m comment --comment clnrm:<run>`: a later start that knows only
 // the run finds and deletes them (deleteRunRules).
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import type { FaultTarget, Revert } from './target';
 import { fail, inspect } from './target';
@@ -34,7 +34,7 @@ export async function enterablePid(target: FaultTarget): Promise<number> {
   const info = await inspect(target);
   if (!info.State.Running || info.State.Pid <= 0) fail('chaos.inject-failed', target, `it is ${info.State.Status}, not running`);
   // With the engine in another pid namespace (clnrm in a container with the socket mounted) the pid is not ours.
-  if (!existsSync(`/proc/${info.State.Pid}/ns/net`)) fail('chaos.unavailable', target, `the engine's process ${info.State.Pid} is not visible here (clnrm runs in another pid namespace than the engine)`);
+  if (!ownsPid(info.State.Pid, info.Id)) fail('chaos.unavailable', target, `the engine's process ${info.State.Pid} is not visible here (clnrm runs in another pid namespace or on another machine than the engine)`);
   for (const tool of ['nsenter', 'iptables']) {
     try {
       await run(tool, ['--version'], { timeout: 5000 });
@@ -43,6 +43,15 @@ export async function enterablePid(target: FaultTarget): Promise<number> {
     }
   }
   return info.State.Pid;
+}
+
+/** True when `pid` on this host is the container's process (its cgroup path names the container). */
+function ownsPid(pid: number, containerId: string): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/cgroup`, 'utf8').includes(containerId);
+  } catch {
+    return false;
+  }
 }
 
 function ruleArgs(rule: IptablesRule, runId: string): string[] {
