@@ -27,20 +27,26 @@ export function limitsFromLabels(labels: Readonly<Record<string, string>> | unde
   return { memory, memorySwap: memory, nanoCpus: Math.round(cpus * 1e9) };
 }
 
-/** Puts `limits` back; "none" becomes the engine's whole memory / all its CPUs. Returns whether anything changed. */
-export async function restoreLimits(docker: Docker, containerId: string, limits: Limits): Promise<boolean> {
+/**
+ * Puts `limits` back ("none" becomes the engine's whole memory / all its CPUs); `only` keeps a fault's
+ * revert to its own dimension, so undoing faults out of order cannot undo another's. Returns whether anything changed.
+ */
+export async function restoreLimits(docker: Docker, containerId: string, limits: Limits, only?: 'cpu' | 'memory'): Promise<boolean> {
   const container = docker.getContainer(containerId);
   const now = limitsOf(await container.inspect());
   const engine = (limits.nanoCpus > 0 && limits.memory > 0 ? undefined : await docker.info()) as { NCPU: number; MemTotal: number } | undefined;
   const nanoCpus = limits.nanoCpus > 0 ? limits.nanoCpus : engine!.NCPU * 1e9;
   const memory = limits.memory > 0 ? limits.memory : engine!.MemTotal;
   const update: Record<string, number> = {};
-  if (now.nanoCpus !== nanoCpus && !(limits.nanoCpus === 0 && now.nanoCpus === 0)) update.NanoCpus = nanoCpus;
-  if (now.memory !== memory && !(limits.memory === 0 && now.memory === 0)) {
+  if (only !== 'memory' && now.nanoCpus !== nanoCpus && !(limits.nanoCpus === 0 && now.nanoCpus === 0)) update.NanoCpus = nanoCpus;
+  const unboundedSwap = !(limits.memory > 0 && limits.memorySwap > 0);
+  if (only !== 'cpu' && now.memory !== memory && !(limits.memory === 0 && now.memory === 0)) {
     update.Memory = memory;
-    update.MemorySwap = limits.memory > 0 && limits.memorySwap > 0 ? limits.memorySwap : -1;
+    // cgroup v1 refuses memory above memory+swap in one step with swap -1: bound it first, free it after.
+    update.MemorySwap = unboundedSwap ? memory : limits.memorySwap;
   }
   if (Object.keys(update).length === 0) return false;
   await container.update(update);
+  if (update.Memory !== undefined && unboundedSwap) await container.update({ MemorySwap: -1 });
   return true;
 }

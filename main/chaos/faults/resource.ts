@@ -14,7 +14,7 @@ const cpuLimit: Injector = async (target, params) => {
   await engine(target, `docker update --cpus ${String(params.cpus)}`, () =>
     target.docker.getContainer(target.containerId).update({ NanoCpus: Math.round(Number(params.cpus) * 1e9) }),
   );
-  return async () => void (await restoreLimits(target.docker, target.containerId, original));
+  return async () => void (await restoreLimits(target.docker, target.containerId, original, 'cpu'));
 };
 
 const memoryLimit: Injector = async (target, params) => {
@@ -23,7 +23,7 @@ const memoryLimit: Injector = async (target, params) => {
   await engine(target, `docker update --memory ${String(params.memory_mb)}m`, () =>
     target.docker.getContainer(target.containerId).update({ Memory: bytes, MemorySwap: bytes }),
   );
-  return async () => void (await restoreLimits(target.docker, target.containerId, original));
+  return async () => void (await restoreLimits(target.docker, target.containerId, original, 'memory'));
 };
 
 /** Each worker is a marked busy loop; the marked parent kills them after duration_s. */

@@ -54,12 +54,13 @@ export async function startWorker(target: FaultTarget, script: string, marker: s
 
 /**
  * Kills every process whose command line contains `marker`, and their children (a holder's `dd` is a
- * child of the marked shell). Returns how many were signalled. Uses only sh, grep and kill.
+ * child of the marked shell). Returns how many were signalled. Uses only sh, tr, grep and kill (busybox
+ * grep stops at the NULs between arguments, hence tr).
  */
 export async function killMarked(target: FaultTarget, marker: string): Promise<number> {
   const script = [
-    'set -f; self=$$; hit=""',
-    'for p in /proc/[0-9]*; do n=${p#/proc/}; [ "$n" = "$self" ] && continue; grep -qF -- "$1" "$p/cmdline" 2>/dev/null && hit="$hit $n"; done',
+    'self=$$; hit=""',
+    'for p in /proc/[0-9]*; do n=${p#/proc/}; [ "$n" = "$self" ] && continue; tr "\\0" " " < "$p/cmdline" 2>/dev/null | grep -qF -- "$1" && hit="$hit $n"; done',
     'kids=""; for p in /proc/[0-9]*; do read -r _ _ _ pp _ < "$p/stat" 2>/dev/null || continue; for h in $hit; do [ "$pp" = "$h" ] && kids="$kids ${p#/proc/}"; done; done',
     'n=0; for k in $hit $kids; do kill -9 "$k" 2>/dev/null && n=$((n+1)); done; echo $n',
   ].join('\n');
