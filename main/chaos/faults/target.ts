@@ -62,7 +62,7 @@ export async function killMarked(target: FaultTarget, marker: string): Promise<n
     'self=$$; hit=""',
     'for p in /proc/[0-9]*; do n=${p#/proc/}; [ "$n" = "$self" ] && continue; tr "\\0" " " < "$p/cmdline" 2>/dev/null | grep -qF -- "$1" && hit="$hit $n"; done',
     'kids=""; for p in /proc/[0-9]*; do read -r _ _ _ pp _ < "$p/stat" 2>/dev/null || continue; for h in $hit; do [ "$pp" = "$h" ] && kids="$kids ${p#/proc/}"; done; done',
-    'n=0; for k in $hit $kids; do kill -9 "$k" 2>/dev/null && n=$((n+1)); done; echo $n',
+    'n=0; done=" "; for k in $hit $kids; do case "$done" in *" $k "*) continue;; esac; done="$done$k "; kill -9 "$k" 2>/dev/null && n=$((n+1)); done; echo $n',
   ].join('\n');
   const result = await shell(target, script, [marker]);
   return Number(result.stdout.trim()) || 0;
