@@ -27,7 +27,7 @@ export const CONTAINER_FAULTS: readonly FaultSpec[] = [
     revert: 'starts the container again (a fresh process: in-memory state is lost)',
   },
   {
-    id: 'container_restart', family: 'container', description: 'Restart the container (its restart count goes up)',
+    id: 'container_restart', family: 'container', description: 'Restart the container (a new process: its start time changes, in-memory state is lost)',
     parameters: [grace], needs: ['docker'], revertible: true, injectable: true,
     revert: 'nothing to undo once it runs again; revert starts it if it did not come back',
   },

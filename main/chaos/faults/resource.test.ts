@@ -56,7 +56,7 @@ describe.skipIf(!probe.docker)('resource faults (real engine)', () => {
     expect(await hostLimits(run, 'b')).toEqual({ memory: info.MemTotal, swap: -1, cpus: info.NCPU });
   });
 
-  it('cpu_pressure: docker stats shows the busy loops' CPU use; after revert the workers are gone', async () => {
+  it('cpu_pressure: docker stats shows the CPU use of the busy loops; after revert the workers are gone', async () => {
     const run = await start(idleService('a'));
     const revert = await injectFault(run.target('a'), 'cpu_pressure', { workers: 2, duration_s: 60 });
     const cpu = async () => (await sampleStats(docker, 'a', run.containerId('a')))!.cpuPercent;

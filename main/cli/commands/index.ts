@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context';
 import { registerAnalyze } from './analyze';
+import { registerChaos } from './chaos';
 import { registerCollect } from './collect';
 import { registerExport } from './export';
 import { registerImport } from './import';
@@ -20,7 +21,7 @@ type Register = (program: Command, ctx: CliContext) => void;
 // Order = order in `clnrm --help`: test files, running, traces, the studio.
 const commands: Register[] = [
   registerValidate, registerFmt, registerInit, registerAnalyze,
-  registerRun, registerSelfTest, registerRuns,
+  registerRun, registerSelfTest, registerRuns, registerChaos,
   registerCollect, registerTraces, registerTrace, registerImport, registerExport,
   registerStudio,
 ];
