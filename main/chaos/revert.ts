@@ -6,6 +6,7 @@
 // Kill, stop, restart and OOM leave nothing to find (a stopped container is indistinguishable from one
 // that exited by itself): the reaper removes those containers anyway.
 import type Docker from 'dockerode';
+import { StudioError } from '../../shared/errors';
 import { LABEL_ALIASES, LABEL_EXECUTION_ID, LABEL_RUN_ID, managedFilter } from '../docker/labels';
 import { limitsFromLabels, restoreLimits } from './faults/limits';
 import { deleteRunRules, enterablePid } from './faults/netns';
@@ -50,6 +51,8 @@ async function revertExecution(docker: Docker, executionId: string, options: Rev
       try {
         await action();
       } catch (error) {
+        // No sh in the image, no nsenter/iptables here: then no fault of that kind can have been injected either.
+        if (error instanceof StudioError && error.code === 'chaos.unavailable') return;
         errors.push(`container ${summary.Id.slice(0, 12)}: ${what}: ${(error as Error).message}`);
       }
     };
@@ -89,9 +92,12 @@ async function revertExecution(docker: Docker, executionId: string, options: Rev
   }
 }
 
-/** Fill files only outlive the container on mounts; look there and in /tmp (find -xdev stays on each filesystem). */
+/**
+ * Fill files only outlive the container on mounts; look there and in /tmp, a few levels deep (-xdev stays on
+ * each filesystem; the depth bound keeps a large bind-mounted folder from making the reaper slow).
+ */
 async function removeFillFiles(target: FaultTarget, info: Docker.ContainerInspectInfo): Promise<void> {
   const dirs = new Set(['/tmp', ...(info.Mounts ?? []).map((m) => m.Destination), ...Object.keys((info.HostConfig as { Tmpfs?: Record<string, string> }).Tmpfs ?? {})]);
-  const script = 'pat="$1"; shift; for d in "$@"; do find "$d" -xdev -name "$pat" -type f 2>/dev/null; done | while read -r f; do rm -f "$f"; done';
+  const script = 'pat="$1"; shift; for d in "$@"; do find "$d" -xdev -maxdepth 4 -name "$pat" -type f 2>/dev/null; done | while read -r f; do rm -f "$f"; done';
   await shell(target, script, [`.clnrm-chaos-fill-${target.runId}-*`, ...dirs]);
 }
