@@ -76,6 +76,14 @@ describe.skipIf(!probe.docker)('network faults (real engine)', () => {
     expect(await pingLoss(run, 'b', 'a', 20)).toBe(0);
   });
 
+  it('packet_loss 100 % egress towards peer b only: b gets no answer from a, c still does', async () => {
+    const revert = await injectFault(run.target('a'), 'packet_loss', { loss_percent: 100, direction: 'egress', peer: 'b' });
+    expect(await pingLoss(run, 'b', 'a', 5)).toBe(100);
+    expect(await pingLoss(run, 'c', 'a', 5)).toBe(0);
+    await revert();
+    expect(await pingLoss(run, 'b', 'a', 3)).toBe(0);
+  });
+
   it('dns_failure: a cannot resolve b (IPs still work); after revert it can', async () => {
     const lookup = async () => (await run.sh('a', 'timeout 3 nslookup b >/dev/null 2>&1; echo $?')).stdout.trim();
     expect(await lookup()).toBe('0');
