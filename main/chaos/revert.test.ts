@@ -37,8 +37,9 @@ async function engineActions(docker: Docker, containerId: string, since: number)
 describe.skipIf(!probe.docker)('revert from labels (real engine)', () => {
   const docker = probe.docker!;
   const runs: TestRun[] = [];
+  const disposables: ServiceSet[] = [];
   afterEach(async () => {
-    await Promise.all(runs.splice(0).map((r) => r.set.dispose()));
+    await Promise.all([...runs.splice(0).map((r) => r.set), ...disposables.splice(0)].map((set) => set.dispose()));
   });
 
   it('undoes pause, iptables rules, limits, a disconnect, workers and a fill file with no process state', async () => {
@@ -78,14 +79,16 @@ describe.skipIf(!probe.docker)('revert from labels (real engine)', () => {
   });
 
   it('the reaper reverts a dead execution\'s faults before removing its resources', async () => {
-    // An owner whose process is gone: pid 2^22 - 1 is above Linux's default pid_max range in practice.
-    const owner = { ...newExecutionIdentity(), pid: 4_194_303 };
+    // An owner on another host, reaped only by age (olderThanMs: 0 below): a `clnrm run` in another test
+    // file reaps every dead owner of this host at its start, and must not race us for this execution.
+    const owner = { ...newExecutionIdentity(), host: 'chaos-revert-test.invalid' };
     const set = new ServiceSet(docker, { services: [idleService('p')], owner, stopTimeoutMs: 1000 });
+    disposables.push(set);
     await set.start();
     const containerId = set.service('p').containerId;
     const since = Math.floor(Date.now() / 1000) - 1;
     await injectFault({ docker, containerId, runId: owner.runId, engineIsLocal: true }, 'container_pause', {});
-    const report = await reapLeftovers(docker, { onlyExecutionId: owner.executionId });
+    const report = await reapLeftovers(docker, { onlyExecutionId: owner.executionId, olderThanMs: 0, now: Date.now() + 1 });
     expect(report).toMatchObject({ executions: [owner.executionId], containers: 1, errors: [] });
     expect(await countLabelled(docker, owner.executionId)).toEqual({ containers: 0, networks: 0, volumes: 0 });
     // The engine's own event log shows the order: unpaused by the revert, then removed.
