@@ -85,6 +85,19 @@ parameters = { level = { min = 5, max = 1 }, mode = { type = "enum" }, n = { min
     ]);
   });
 
+  it('points keys that belong to the injection (duration, target) there', () => {
+    const { issues } = applyUserCatalog({
+      fault: [
+        { id: 'container_pause', parameters: { duration_s: { min: 1, max: 60 } } },
+        { id: 'packet_loss', parameters: { target: 'service|container' } },
+      ],
+    });
+    expect(issues.map((i) => i.message)).toEqual([
+      "container_pause.duration_s is not a parameter of the built-in fault container_pause (its parameters: none); an injection's duration_s sets how long a fault lasts",
+      'packet_loss.target is not a parameter of the built-in fault packet_loss (its parameters: loss_percent, direction, peer); an injection\'s target = "service:NAME" says where it applies',
+    ]);
+  });
+
   it('accepts the seed\'s catalog form without errors where it fits ours', () => {
     const file = `${HEAD}
 [[chaos.catalog.fault]]

@@ -43,13 +43,20 @@ export function applyUserCatalog(section: CatalogSection | undefined): { catalog
         continue;
       }
       const ours = builtIn.parameters.find((p) => p.name === name);
-      const problem = ours ? narrowingProblem(ours, own) : `is not a parameter of the built-in fault ${entry.id} (its parameters: ${builtIn.parameters.map((p) => p.name).join(', ') || 'none'}); an injection's duration_s sets how long a fault lasts`;
+      const problem = ours ? narrowingProblem(ours, own) : `is not a parameter of the built-in fault ${entry.id} (its parameters: ${builtIn.parameters.map((p) => p.name).join(', ') || 'none'})${injectionHint(name)}`;
       if (problem) issues.push({ at: where, message: `${entry.id}.${name} ${problem}` });
       else parameters.push(own);
     }
     faults.set(entry.id, builtIn ? narrowed(builtIn, parameters, entry.description) : userFault(entry, parameters));
   }
   return { catalog: new FaultCatalog([...faults.values()]), issues };
+}
+
+/** The seed's catalog puts keys on a fault that belong to the injection using it. */
+function injectionHint(name: string): string {
+  if (/duration/.test(name)) return "; an injection's duration_s sets how long a fault lasts";
+  if (/^(target|source)$/.test(name)) return "; an injection's target = \"service:NAME\" says where it applies";
+  return '';
 }
 
 /** A user's parameter as ours, or why it makes no sense. */
