@@ -80,6 +80,17 @@ export type ErrorCode =
   | 'suggest.unknown-id'
   /** The file cannot be edited safely (templates) or would no longer validate after the edit. */
   | 'suggest.not-written'
+  // chaos faults
+  /** A fault id that is neither built in nor declared in `[chaos.catalog]`. */
+  | 'chaos.unknown-fault'
+  /** A fault's parameter missing, of the wrong type or out of its range. */
+  | 'chaos.param'
+  /** A `[chaos.catalog]` entry that contradicts itself or the built-in fault it narrows. */
+  | 'chaos.catalog'
+  /** The environment cannot inject this fault (remote engine, no nsenter/iptables, no memory limit…). */
+  | 'chaos.unavailable'
+  | 'chaos.inject-failed'
+  | 'chaos.revert-failed'
   | 'internal';
 
 export interface SourceLocation {

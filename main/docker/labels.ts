@@ -18,6 +18,11 @@ export const LABEL_PID_STARTED = 'clnrm.pid_started_at';
 /** Execution start, epoch ms: the age bound of the reaper counts from here. */
 export const LABEL_STARTED = 'clnrm.started_at';
 export const LABEL_HOST = 'clnrm.host';
+/** Limits a service was created with (bytes; CPUs as a decimal; "0" = none): a fault that changes them can be undone from labels alone. */
+export const LABEL_LIMIT_MEMORY = 'clnrm.limits.memory';
+export const LABEL_LIMIT_CPUS = 'clnrm.limits.cpus';
+/** A service's DNS names on the run network, comma-separated: a container disconnected by a fault is reconnected with them. */
+export const LABEL_ALIASES = 'clnrm.aliases';
 
 /** Who owns a set of engine resources: one execution, of one run, in one process. */
 export interface ExecutionIdentity {

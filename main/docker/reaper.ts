@@ -1,10 +1,12 @@
 // Removes what crashed runs left behind: containers, networks and volumes labelled `clnrm.managed=true`
 // whose execution is not live. An execution is live while its owner process (pid + process start time, on
 // this host) is alive; one of another host is only reaped once older than `olderThanMs`. Resources of
-// versions before executions had their own label carry the execution's id as `clnrm.run_id`.
+// versions before executions had their own label carry the execution's id as `clnrm.run_id`. Faults of a
+// dead execution are reverted (main/chaos/revert.ts) before its resources are removed.
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type Docker from 'dockerode';
+import { revertFaultsFromLabels } from '../chaos/revert';
 import { LABEL_EXECUTION_ID, LABEL_HOST, LABEL_PID, LABEL_PID_STARTED, LABEL_RUN_ID, LABEL_STARTED, managedFilter } from './labels';
 import { removeExecutionResources } from './service-set';
 
@@ -65,6 +67,8 @@ export async function reapLeftovers(docker: Docker, options: ReapOptions = {}): 
   for (const [id, owner] of owners) {
     if (id === options.keepExecutionId) continue;
     if (!isDead(owner, here, now, options.olderThanMs)) continue;
+    // Undo its faults first: a paused container or a lowered limit is the engine's state, not the runner's.
+    if (owner.label === LABEL_EXECUTION_ID) report.errors.push(...(await revertFaultsFromLabels(docker, id)).errors);
     const removed = await removeExecutionResources(docker, id, undefined, owner.label);
     report.executions.push(id);
     report.containers += removed.containers;

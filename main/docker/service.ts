@@ -4,7 +4,7 @@
 import type Docker from 'dockerode';
 import { StudioError } from '../../shared/errors';
 import type { ExecutionIdentity } from './labels';
-import { executionLabels } from './labels';
+import { executionLabels, LABEL_ALIASES, LABEL_LIMIT_CPUS, LABEL_LIMIT_MEMORY } from './labels';
 import type { WaitStrategy } from './wait';
 
 export interface VolumeDefinition {
@@ -113,6 +113,8 @@ export function createOptions(
     bindings[`${port}/tcp`] = [{ HostIp: '127.0.0.1', HostPort: '' }];
   }
   const binds = (def.volumes ?? []).map((v, i) => `${v.hostPath ?? volumeNames.get(i)}:${v.containerPath}${v.readOnly ? ':ro' : ''}`);
+  const memory = def.limits?.memoryMb ? Math.round(def.limits.memoryMb * 1024 * 1024) : undefined;
+  const aliases = [def.dnsName ?? def.id, ...(def.aliases ?? [])];
   return {
     name: containerName(owner, def.id),
     Image: def.image,
@@ -124,7 +126,12 @@ export function createOptions(
     Env: Object.entries(def.env ?? {}).map(([k, v]) => `${k}=${v}`),
     WorkingDir: def.workdir,
     ExposedPorts: exposed,
-    Labels: executionLabels(owner, def.id),
+    Labels: {
+      ...executionLabels(owner, def.id),
+      [LABEL_LIMIT_MEMORY]: String(memory ?? 0),
+      [LABEL_LIMIT_CPUS]: String(def.limits?.cpus ?? 0),
+      [LABEL_ALIASES]: aliases.join(','),
+    },
     StopTimeout: Math.ceil((def.stopTimeoutMs ?? stopTimeoutMs) / 1000),
     HostConfig: {
       PortBindings: bindings,
@@ -132,15 +139,15 @@ export function createOptions(
       // Lets containers reach the OTLP receiver on the host: it must listen on an address the bridge
       // can reach (0.0.0.0 or the bridge gateway), not only 127.0.0.1.
       ExtraHosts: ['host.docker.internal:host-gateway'],
-      Memory: def.limits?.memoryMb ? Math.round(def.limits.memoryMb * 1024 * 1024) : undefined,
+      Memory: memory,
       // Swap equal to memory: the limit is hard, so exceeding it is an OOM kill (evidence), not slow swapping.
-      MemorySwap: def.limits?.memoryMb ? Math.round(def.limits.memoryMb * 1024 * 1024) : undefined,
+      MemorySwap: memory,
       NanoCpus: def.limits?.cpus ? Math.round(def.limits.cpus * 1e9) : undefined,
       Init: def.init ?? undefined,
       NetworkMode: network,
     },
     NetworkingConfig: {
-      EndpointsConfig: { [network]: { Aliases: [def.dnsName ?? def.id, ...(def.aliases ?? [])] } },
+      EndpointsConfig: { [network]: { Aliases: aliases } },
     },
   };
 }

@@ -1,6 +1,7 @@
 // Checks that need the whole (schema-valid) document: a test name, something to run, images for
 // container services, commands that split, and references between sections (`depends_on`, a
 // scenario's or step's `service`, dependency-graph nodes) — with the known names and a did-you-mean.
+import { applyUserCatalog } from '../chaos/user-catalog';
 import type { Problem } from '../errors';
 import { planStartOrder } from '../orchestration';
 import type { Locator } from './locate';
@@ -117,5 +118,6 @@ export function checkDocument(doc: RawTestFile, locator: Locator, file?: string,
       at('spec.cycle', [svc.table, first, 'depends_on'], plan.problem.message);
     }
   }
+  if (doc.chaos?.catalog) for (const issue of applyUserCatalog(doc.chaos.catalog).issues) at('chaos.catalog', issue.at, issue.message);
   return problems;
 }

@@ -20,7 +20,7 @@ import { registerValidate } from './validate';
 
 type Register = (program: Command, ctx: CliContext) => void;
 
-// Order = order in `clnrm --help`: test files, running, traces, the studio, chaos.
+// Order = order in `clnrm --help`: test files, running, traces, performance, the studio, chaos.
 const commands: Register[] = [
   registerValidate, registerFmt, registerInit, registerAnalyze, registerSuggest,
   registerRun, registerSelfTest, registerRuns,

@@ -53,10 +53,52 @@ export const faultConfigSchema = z.object(
   shape('a table of fault parameters like { target_service = "api", latency_ms = 100 }'),
 );
 
+/** A `[chaos.catalog]` fault parameter: a range table like { min = 1, max = 50 }, or a string (a|b = a choice). */
+const catalogParameterSchema = z.union(
+  [
+    z.string(),
+    z.object(
+      {
+        type: str('"number", "int", "string", "enum" or "bool"').optional(),
+        min: num().optional(),
+        max: num().optional(),
+        default: z.union([z.string(), z.number(), z.boolean()], shape('a string, number or boolean')).optional(),
+        values: strArray().optional(),
+        unit: str('a unit like "ms"').optional(),
+        description: str().optional(),
+      },
+      shape('a table like { min = 1, max = 50 }'),
+    ),
+  ],
+  shape('a range like { min = 1, max = 50 }, a table like { type = "enum", values = ["a", "b"] } or a string'),
+);
+
+/** `[chaos.catalog]`: the user's own faults, or narrower ranges for built-in ones (shared/chaos/user-catalog.ts). */
+export const chaosCatalogSchema = z.object(
+  {
+    fault: z
+      .array(
+        z.object(
+          {
+            id: str('a fault id like "packet_loss"').min(1),
+            type: str('a family like "network"').optional(),
+            description: str().optional(),
+            parameters: z.record(z.string(), catalogParameterSchema, shape('a table of parameters')).optional(),
+          },
+          shape('a table [[chaos.catalog.fault]]'),
+        ),
+        shape('an array of tables [[chaos.catalog.fault]]'),
+      )
+      .optional(),
+  },
+  shape('a table [chaos.catalog]'),
+);
+
 export const chaosSchema = z
   .object(
     {
       enabled: bool().optional(),
+      catalog: chaosCatalogSchema.optional(),
       experiment: z.union([z.string(), faultConfigSchema], shape('an experiment name or a table [chaos.experiment]')).optional(),
       safety_mode: bool().optional(),
       fault: str('a fault name like "container_kill"').optional(),
