@@ -1,14 +1,15 @@
 // The fault catalog: every fault type the chaos layer knows, assembled from one list per family, and
 // the validator for one fault instance (a fault id plus its parameters). The fault proxy's toxics are a
-// family of their own (shared/chaos/toxics.ts on the proxy's branch): add its list to FAMILY_LISTS.
+// family of their own (./proxy-faults.ts, from the toxic definitions in ./toxics.ts).
 import type { Problem } from '../errors';
 import { closest } from '../spec/suggest';
 import { CONTAINER_FAULTS, PROCESS_FAULTS, RESOURCE_FAULTS } from './container-faults';
 import type { FaultParams, FaultSpec, ParameterSpec, ParameterValue } from './fault-spec';
 import { describeRange } from './fault-spec';
 import { NETWORK_FAULTS } from './network-faults';
+import { PROXY_FAULTS } from './proxy-faults';
 
-const FAMILY_LISTS: readonly (readonly FaultSpec[])[] = [CONTAINER_FAULTS, PROCESS_FAULTS, RESOURCE_FAULTS, NETWORK_FAULTS];
+const FAMILY_LISTS: readonly (readonly FaultSpec[])[] = [CONTAINER_FAULTS, PROCESS_FAULTS, RESOURCE_FAULTS, NETWORK_FAULTS, PROXY_FAULTS];
 
 export const BUILT_IN_FAULTS: readonly FaultSpec[] = FAMILY_LISTS.flat();
 
