@@ -143,13 +143,15 @@ async function tempoTrace(base: URL, id: string, query: RemoteQuery): Promise<{ 
   const url = endpoint(base, `/api/traces/${id}`);
   const shown = shownUrl(url);
   const root = await getJson(url, query);
-  const resourceSpans = isObject(root) ? (root['batches'] ?? root['resourceSpans']) : undefined;
+  const key = isObject(root) && 'batches' in root ? 'batches' : 'resourceSpans';
+  const resourceSpans = isObject(root) ? root[key] : undefined;
   if (!Array.isArray(resourceSpans)) throw fail(`${shown} did not answer a Tempo trace: expected OTLP JSON with "batches" (or "resourceSpans"), found ${describe(root)}`);
   let decoded: ReturnType<typeof decodeOtlpJson>;
   try {
     decoded = decodeOtlpJson({ resourceSpans: resourceSpans.map(withScopeSpans) });
   } catch (error) {
-    throw fail(`${shown}: ${toProblem(error).message.replace('Invalid OTLP/JSON trace request', 'not a valid OTLP JSON trace')}`);
+    const message = toProblem(error).message.replace('Invalid OTLP/JSON trace request', 'not a valid OTLP JSON trace');
+    throw fail(`${shown}: ${message.replace(/\bresourceSpans\[/g, `${key}[`)}`);
   }
   const warning: Problem | undefined = decoded.errorMessage ? { code: 'suggest.source', message: `${shown}: ${decoded.errorMessage}` } : undefined;
   return { id, spans: decoded.spans, ...(warning ? { warning } : {}) };
