@@ -20,7 +20,7 @@ run = "true"
 const RUNS = 24;
 
 let dir: string;
-let traces: Span[][];
+let traces: (readonly Span[])[];
 let server: FakeServer | undefined;
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'clnrm-suggest-remote-'));
@@ -44,7 +44,7 @@ async function suggestJson(...args: string[]): Promise<Report> {
 /** Run ids name their source (a file, a trace); everything learned from them must be the same. */
 const learned = (report: Report) => ({ runs: report.runs, groups: report.groups.map((g) => ({ ...g, runs: g.runs.length })), suggestions: report.suggestions });
 
-async function files(write: (spans: Span[]) => string): Promise<string[]> {
+async function files(write: (spans: readonly Span[]) => string): Promise<string[]> {
   const names = traces.map((_, k) => `trace${k}.json`);
   for (const [k, name] of names.entries()) await writeFile(join(dir, name), write(traces[k]!));
   return names;
