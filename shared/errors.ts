@@ -80,6 +80,8 @@ export type ErrorCode =
   | 'suggest.unknown-id'
   /** The file cannot be edited safely (templates) or would no longer validate after the edit. */
   | 'suggest.not-written'
+  /** A Jaeger or Tempo query API (`--from`) could not be read: bad URL, HTTP error, timeout, too large, wrong shape. */
+  | 'suggest.source'
   // chaos faults
   /** A fault id that is neither built in nor declared in `[chaos.catalog]`. */
   | 'chaos.unknown-fault'

@@ -1,4 +1,4 @@
-// `clnrm suggest TEST (--traces FILE... | --runs N)`: mines the runs for invariants and prints them as
+// `clnrm suggest TEST (--traces FILE... | --runs N | --from jaeger:URL|tempo:URL --service S)`: mines the runs for invariants and prints them as
 // suggested assertions grouped by kind, each with its id, support, confidence, evidence span ids and
 // TOML snippet. `--write` inserts every listed suggestion, `--accept ID...` the named ones, through the
 // comment-keeping writer, after checking the result still validates; the write is atomic.
@@ -11,6 +11,7 @@ import { applySuggestions, DEFAULT_MIN_CONFIDENCE, DEFAULT_MIN_SUPPORT, suggestA
 import { isTemplate, parseTestFile, type TestFile } from '../../../shared/spec';
 import { parseToml } from '../../../shared/spec/toml-parse';
 import { runsFromFiles, runsFromStore, type LoadedRuns } from '../../intelligence/sources';
+import { parseRemoteSource, runsFromRemote, type RemoteSource } from '../../intelligence/remote-sources';
 import { expectsRunnerSpans, RUNNER_SPAN_NAME } from '../../runner/evaluation';
 import { humanReport, jsonReport } from '../../intelligence/report';
 import { loadTestFile, writeFileAtomic, type LoadedTestFile } from '../../spec';
@@ -22,6 +23,8 @@ import { withStore } from '../with-store';
 interface SuggestOptions {
   traces?: string[];
   runs?: number;
+  from?: RemoteSource;
+  limit?: number;
   dataDir?: string;
   service?: string;
   group?: string;
@@ -31,6 +34,8 @@ interface SuggestOptions {
   write?: boolean;
   accept?: string[];
 }
+
+const DEFAULT_REMOTE_LIMIT = 20;
 
 function probability(value: string): number {
   const n = Number(value);
@@ -48,6 +53,14 @@ function positive(value: string): number {
   return Number(value);
 }
 
+function remoteSource(value: string): RemoteSource {
+  try {
+    return parseRemoteSource(value);
+  } catch (error) {
+    throw new InvalidArgumentError(toProblem(error).message);
+  }
+}
+
 /** The file's tables as written (to skip what it asserts); for a template, its rendered expectations. */
 function existingTables(loaded: LoadedTestFile, test: TestFile): unknown {
   const raw = parseToml(loaded.source, loaded.path);
@@ -59,6 +72,7 @@ async function loadRuns(ctx: CliContext, options: SuggestOptions, testPath: stri
     const files = options.traces.map((f) => ({ path: isAbsolute(f) ? f : resolve(ctx.cwd, f), shown: f }));
     return runsFromFiles(files);
   }
+  if (options.from) return runsFromRemote(options.from, { service: options.service!, limit: options.limit ?? DEFAULT_REMOTE_LIMIT });
   let loaded: LoadedRuns | undefined;
   await withStore(ctx, 'suggest', options.dataDir, async (store) => {
     loaded = await runsFromStore(store, testPath, options.runs!);
@@ -117,7 +131,10 @@ async function suggest(ctx: CliContext, testArg: string, options: SuggestOptions
     ctx.err(`clnrm suggest: ${formatProblem({ code, message })}`);
     setExit(ctx, EXIT_USAGE);
   };
-  if ((options.traces === undefined) === (options.runs === undefined)) return usage('give the runs to learn from: --traces FILE... (one run per file) or --runs N (stored runs of this test file)');
+  const sources = [options.traces, options.runs, options.from].filter((s) => s !== undefined).length;
+  if (sources !== 1) return usage('give the runs to learn from, one source: --traces FILE... (one run per file), --runs N (stored runs of this test file) or --from jaeger:URL|tempo:URL --service S (one run per trace)');
+  if (options.from && !options.service) return usage(`--from ${options.from.kind}:URL needs --service S: the service whose traces to fetch (and whose spans to learn from)`);
+  if (options.limit !== undefined && !options.from) return usage('--limit (how many traces to fetch) goes with --from');
   if (options.write && options.accept) return usage('--write (every suggestion) and --accept ID... (the named ones) exclude each other');
   const testPath = isAbsolute(testArg) ? testArg : resolve(ctx.cwd, testArg);
   const shown = displayPath(ctx.cwd, testPath);
@@ -177,8 +194,10 @@ export function registerSuggest(program: Command, ctx: CliContext): void {
     .argument('<test-file>', 'a .clnrm.toml test file')
     .option('--traces <files...>', 'trace files to learn from, one run each: OTLP JSON/JSONL, Jaeger JSON or clnrm NDJSON')
     .option('--runs <n>', "learn from the passed executions of this test file's last N stored runs", positive)
+    .option('--from <source>', 'learn from the traces of a Jaeger query service or Grafana Tempo: jaeger:URL or tempo:URL, with --service (one run per trace)', remoteSource)
+    .option('--limit <n>', `with --from: most traces to fetch (default ${DEFAULT_REMOTE_LIMIT})`, positive)
     .option('--data-dir <dir>', 'folder of the trace database, with --runs (default: the app-data folder)')
-    .option('--service <name>', 'only spans of this service (resource service.name)')
+    .option('--service <name>', 'only spans of this service (resource service.name); with --from, also the service whose traces are fetched')
     .option('--group <id>', 'only runs of this structure group (its id as listed; mines one path)', groupId)
     .option('--min-confidence <c>', 'confidence threshold, 0 to 1', probability, DEFAULT_MIN_CONFIDENCE)
     .option('--min-support <n>', 'fewest runs a suggestion must hold in', positive, DEFAULT_MIN_SUPPORT)
