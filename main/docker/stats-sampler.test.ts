@@ -5,7 +5,8 @@ import type Docker from 'dockerode';
 import { afterEach, describe, expect, it } from 'vitest';
 import { executionLabels, newExecutionIdentity } from './labels';
 import type { ContainerStatsSample } from './stats';
-import { ENGINE_STATS_TICK_MS, startStatsSampler } from './stats-sampler';
+import { ENGINE_STATS_TICK_MS } from '../../shared/spec/schema/v2';
+import { startStatsSampler } from './stats-sampler';
 import { announceDockerSkip, BUSYBOX, eventually, probeDocker } from './test-support';
 
 const probe = await probeDocker();

@@ -6,11 +6,11 @@
 // interval longer than the engine's is met by keeping only frames that far apart.
 import type { Readable } from 'node:stream';
 import type Docker from 'dockerode';
+import { ENGINE_STATS_TICK_MS } from '../../shared/spec/schema/v2';
 import { statsFromRaw, type ContainerStatsSample, type RawStats } from './stats';
 
-/** How often the engine reads a container's counters; intervals below it are raised to it. */
-export const ENGINE_STATS_TICK_MS = 1000;
-export const DEFAULT_SAMPLE_INTERVAL_MS = 1000;
+/** When the file asks for no interval: every read the engine makes. */
+export const DEFAULT_SAMPLE_INTERVAL_MS = ENGINE_STATS_TICK_MS;
 /** Engine reads drift by a few ms; a frame this much early still counts as on time. */
 const EARLY_TOLERANCE_MS = 100;
 
