@@ -43,7 +43,6 @@ export function startStatsSampler(docker: Docker, targets: readonly StatsTarget[
   const deliver = (sample: ContainerStatsSample): void => {
     if (!abort.signal.aborted) onSample(sample);
   };
-  // A stream still being opened when stop comes is closed as soon as it opens (follow checks the signal).
   const followers = targets.map((t) => follow(docker, t, intervalMs, abort.signal, streams, deliver));
   return {
     intervalMs,
@@ -58,9 +57,9 @@ export function startStatsSampler(docker: Docker, targets: readonly StatsTarget[
 async function follow(docker: Docker, target: StatsTarget, intervalMs: number, signal: AbortSignal, streams: Set<Readable>, deliver: (s: ContainerStatsSample) => void): Promise<void> {
   let stream: Readable;
   try {
-    stream = (await docker.getContainer(target.containerId).stats({ stream: true })) as unknown as Readable;
+    stream = (await docker.getContainer(target.containerId).stats({ stream: true, abortSignal: signal })) as unknown as Readable;
   } catch {
-    return; // gone before it could be followed
+    return; // gone before it could be followed, or stopped while connecting
   }
   if (signal.aborted) return void stream.destroy();
   streams.add(stream);
