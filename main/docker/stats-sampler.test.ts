@@ -95,6 +95,9 @@ describe.skipIf(!probe.docker)('stats sampler (real engine)', () => {
     const asked = Date.now();
     await sampler.stop();
     expect(Date.now() - asked).toBeLessThan(500);
+    // Stopped while its stream is still connecting: aborted, nothing delivered.
+    const early = startStatsSampler(docker, [{ service: 'a', containerId: container.id }], 1000, (s) => samples.push(s));
+    await early.stop();
     const count = samples.length;
     await container.stop({ t: 0 });
     expect(samples.length).toBe(count);

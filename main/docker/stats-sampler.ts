@@ -56,8 +56,10 @@ export function startStatsSampler(docker: Docker, targets: readonly StatsTarget[
 
 async function follow(docker: Docker, target: StatsTarget, intervalMs: number, signal: AbortSignal, streams: Set<Readable>, deliver: (s: ContainerStatsSample) => void): Promise<void> {
   let stream: Readable;
+  // dockerode's types omit abortSignal, but docker-modem honours it (and keeps it out of the URL).
+  const options = { stream: true as const, abortSignal: signal };
   try {
-    stream = (await docker.getContainer(target.containerId).stats({ stream: true, abortSignal: signal })) as unknown as Readable;
+    stream = (await docker.getContainer(target.containerId).stats(options)) as unknown as Readable;
   } catch {
     return; // gone before it could be followed, or stopped while connecting
   }
