@@ -93,6 +93,9 @@ export type ErrorCode =
   | 'chaos.unavailable'
   | 'chaos.inject-failed'
   | 'chaos.revert-failed'
+  // stats sampling
+  /** `[performance] sample_stats_ms` below what the engine measures: sampled at the engine's 1 s instead (a warning). */
+  | 'perf.sample-interval'
   | 'internal';
 
 export interface SourceLocation {

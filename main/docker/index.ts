@@ -19,6 +19,7 @@ export { serviceFromSpec } from './from-spec';
 export type { FromSpecOptions } from './from-spec';
 export { installSignalCleanup } from './signals';
 export { sampleStats, statsFromRaw } from './stats';
+export { DEFAULT_SAMPLE_INTERVAL_MS, effectiveInterval, startStatsSampler, type StatsSampler, type StatsTarget } from './stats-sampler';
 export type { ContainerStatsSample } from './stats';
 export type { SignalCleanupOptions } from './signals';
 export { DEFAULT_WAIT_TIMEOUT_MS, describeStrategy, waitUntilReady } from './wait';

@@ -15,7 +15,8 @@ export interface ContainerStatsSample {
   readonly networkTxBytes: number;
 }
 
-interface RawStats {
+/** One frame of the engine's stats API (the fields read here). */
+export interface RawStats {
   read: string;
   cpu_stats?: { cpu_usage?: { total_usage?: number }; system_cpu_usage?: number; online_cpus?: number };
   precpu_stats?: { cpu_usage?: { total_usage?: number }; system_cpu_usage?: number };

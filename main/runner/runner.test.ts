@@ -276,7 +276,7 @@ describe.skipIf(!probe.docker)('runner on the real engine', () => {
     }
   });
 
-  it('samples container stats while steps run when the test has [performance]', { timeout: 60_000 }, async () => {
+  it('samples container stats while steps run when the test has [performance], at its sample_stats_ms', { timeout: 60_000 }, async () => {
     const source = [
       '[meta]',
       'name = "perf"',
@@ -289,15 +289,19 @@ describe.skipIf(!probe.docker)('runner on the real engine', () => {
       'name = "work"',
       'service = "box"',
       // Long enough for a ~1 s engine sample even on a loaded machine.
-      'command = ["sleep", "5"]',
+      'command = ["sleep", "6"]',
       '[performance]',
       'track_all_spans = true',
+      'sample_stats_ms = 2000',
     ].join('\n');
     const execution = (await runTests({ ...base, sources: [{ file: 'perf.clnrm.toml', source }] })).tests[0]!.executions[0]!;
     expect(execution.verdict).toBe('passed');
     expect(execution.stats?.length).toBeGreaterThan(0);
     expect(execution.stats![0]).toMatchObject({ service: 'box' });
     expect(execution.stats![0]!.memoryBytes).toBeGreaterThan(0);
+    const ats = execution.stats!.map((s) => s.at);
+    expect(ats.length).toBeGreaterThanOrEqual(2);
+    for (const [i, at] of ats.slice(1).entries()) expect(at - ats[i]!).toBeGreaterThan(1900);
     // Samples are history rows of their own, not part of the evidence.
     const rows = await store.containerStats(execution.runId);
     expect(rows.length).toBe(execution.stats!.length);

@@ -2,10 +2,11 @@
 // `{ service, command }`, started all at once — then `[[scenario.steps]]`, in order (or all at once with
 // `concurrent = true`), within the scenario's time bound (and `[limits] max_duration_seconds`); a failed
 // step or parallel group skips the rest. Each step is announced to the plugins and as events before and after it runs.
-// Container stats are sampled meanwhile for tests with `[performance]` (or when the run asks).
+// Container stats are sampled meanwhile, at `[performance] sample_stats_ms`, for tests with `[performance]`
+// (or when the run asks).
 import type { ExecutionInfo, StepInfo } from '../../shared/plugins';
 import type { ScenarioSpec, StepSpec, TestFile } from '../../shared/spec';
-import { sampleStats, type ContainerStatsSample } from '../docker';
+import { startStatsSampler, type ContainerStatsSample, type StatsSampler } from '../docker';
 import type { ExecutionTrace } from './execution-trace';
 import type { RunnerEnvironment } from './scenario';
 import { fileOtelEnv, otelEnvironment } from './scenario-services';
@@ -31,21 +32,10 @@ export interface StepsRequest {
 }
 
 
-/**
- * Samples every service's CPU/memory/network back to back while the steps run (the engine measures
- * each sample over ~1 s). Stopping does not wait for a sample in flight: it is dropped.
- */
-function sampleWhileRunning(env: RunnerEnvironment, set: ServiceSetPort, into: ContainerStatsSample[]): { stop(): void } {
-  let running = true;
-  void (async () => {
-    while (running) {
-      const batch = await Promise.all(set.services().map((s) => sampleStats(env.docker, s.id, s.containerId)));
-      if (!running) return;
-      for (const sample of batch) if (sample) into.push(sample);
-      if (batch.length === 0) return;
-    }
-  })();
-  return { stop: () => (running = false) };
+/** Every service's stats at the file's interval until stopped (main/docker/stats-sampler.ts). */
+function sampleWhileRunning(env: RunnerEnvironment, set: ServiceSetPort, test: TestFile, into: ContainerStatsSample[]): StatsSampler {
+  const targets = set.services().map((s) => ({ service: s.id, containerId: s.containerId }));
+  return startStatsSampler(env.docker, targets, test.performance?.sample_stats_ms, (sample) => into.push(sample));
 }
 
 function skipped(step: StepSpec, scenario: ScenarioSpec, after: string): StepResult {
@@ -60,7 +50,7 @@ export async function runSteps(env: RunnerEnvironment, req: StepsRequest): Promi
   const limitDeadline = maxSeconds !== undefined ? (req.startedMs ?? Date.now()) + maxSeconds * 1000 : Infinity;
   const deadline = Math.min(limitDeadline, Date.now() + (scenario.timeoutMs ?? policyMs ?? test.meta.timeoutMs ?? DEFAULT_SCENARIO_TIMEOUT_MS));
   const ctx = { set, scenarioService: scenario.service, env: otelEnvironment(env, req.tags, fileOtelEnv(req.test)), remainingMs: () => deadline - Date.now(), trace: req.trace };
-  const sampler = env.sampleStats || test.performance ? sampleWhileRunning(env, set, req.stats) : undefined;
+  const sampler = env.sampleStats || test.performance ? sampleWhileRunning(env, set, test, req.stats) : undefined;
   const outputs: string[] = [];
   const one = async (step: StepSpec, index: number): Promise<{ result: StepResult; stdout: string }> => {
     const stepInfo: StepInfo = { execution: info, name: step.name, index, target: stepTarget(step, scenario.service), command: step.command };
@@ -104,6 +94,6 @@ export async function runSteps(env: RunnerEnvironment, req: StepsRequest): Promi
     }
     return outputs;
   } finally {
-    sampler?.stop();
+    await sampler?.stop();
   }
 }

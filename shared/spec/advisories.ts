@@ -7,6 +7,7 @@ import { healingNotActedOn } from '../healing/not-yet';
 import type { Locator } from './locate';
 import { formatPath, type PathSegment } from './path';
 import type { RawTestFile } from './schema/root';
+import { ENGINE_STATS_TICK_MS } from './schema/v2';
 import { CLNRM_SERVICE_TYPES, type ServiceSection } from './schema/services';
 import { didYouMean } from './suggest';
 
@@ -31,6 +32,7 @@ export function adviseDocument(doc: RawTestFile, locator: Locator, file?: string
     out.push({ code, message, file, line: loc.line, column: loc.column, path: formatPath(segments) });
   };
   notYet(doc, warn);
+  sampleIntervalAdvice(doc, warn);
   for (const table of ['service', 'services'] as const) {
     for (const [id, svc] of Object.entries(doc[table] ?? {})) serviceAdvice(svc, [table, id], id, warn);
   }
@@ -61,6 +63,12 @@ function notYet(doc: RawTestFile, warn: Warn): void {
   if (doc.cleanup?.artifacts !== undefined) {
     warn('spec.not-yet', ['cleanup', 'artifacts'], '[cleanup] artifacts is not acted on: the runner writes no artifact files besides the [report] outputs, which are always kept');
   }
+}
+
+function sampleIntervalAdvice(doc: RawTestFile, warn: Warn): void {
+  const asked = doc.performance?.sample_stats_ms;
+  if (asked === undefined || asked >= ENGINE_STATS_TICK_MS) return;
+  warn('perf.sample-interval', ['performance', 'sample_stats_ms'], `sample_stats_ms = ${asked} is finer than the engine measures (it reads a container's counters once a second): samples come every ${ENGINE_STATS_TICK_MS} ms`);
 }
 
 function serviceAdvice(svc: ServiceSection, at: PathSegment[], id: string, warn: Warn): void {

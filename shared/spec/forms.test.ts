@@ -165,7 +165,7 @@ zombie_processes = { eq = 0 }
 enabled = true
 
 [performance]
-sample_stats_ms = 500
+sample_stats_ms = 1000
 regression_detection = true
 
 [self_healing]
@@ -197,5 +197,19 @@ describe('type as the plugin', () => {
   it('a service with type = "surrealdb" and no plugin is not a generic container needing an image', () => {
     expect(errorsOf(`${HEAD}[services.db]\ntype = "surrealdb"\nusername = "root"\n`)).toEqual([]);
     expect(errorsOf(`${HEAD}[services.db]\ntype = "generic_container"\n`)).toEqual([expect.stringMatching(/needs an image/)]);
+  });
+});
+
+describe('[performance] sample_stats_ms (the container stats interval)', () => {
+  it('takes 1 to 60000 ms; outside that is an error at its position', () => {
+    expect(errorsOf(`${HEAD}[performance]\nsample_stats_ms = 2000\n`)).toEqual([]);
+    for (const bad of ['0', '60001', '1.5', '"1s"']) {
+      expect(errorsOf(`${HEAD}[performance]\nsample_stats_ms = ${bad}\n`)).toEqual([expect.stringMatching(/^\d+:19 toml.shape `performance.sample_stats_ms` must be an integer interval in milliseconds from 1 to 60000, like 1000/)]);
+    }
+  });
+
+  it('warns that an interval under the engine\'s 1 s tick is sampled every 1000 ms instead', () => {
+    expect(warningsOf(`${HEAD}[performance]\nsample_stats_ms = 250\n`)).toEqual([expect.stringMatching(/^\d+:1 perf.sample-interval sample_stats_ms = 250 is finer than the engine measures .* samples come every 1000 ms/)]);
+    expect(warningsOf(`${HEAD}[performance]\nsample_stats_ms = 1000\n`)).toEqual([]);
   });
 });

@@ -7,7 +7,12 @@ import { FAILURE_CLASSES, isFailureClass } from '../../healing/classes';
 import { INDICATOR_TYPES, STATS_METRICS } from '../../healing/patterns';
 import { compileClnrmRegex } from '../regex';
 import { didYouMean } from '../suggest';
-import { anyMap, bool, nonNegInt, num, oneOf, positiveInt, shape, str, strArray } from './common';
+import { anyMap, bool, int, nonNegInt, num, oneOf, positiveInt, shape, str, strArray } from './common';
+
+/** The longest container-stats interval: at least one sample a minute. */
+export const MAX_SAMPLE_INTERVAL_MS = 60_000;
+/** The engine reads a container's counters once a second: asked intervals below it are raised to it. */
+export const ENGINE_STATS_TICK_MS = 1000;
 
 const edge = z.tuple([z.string().min(1), z.string().min(1)], shape('an edge like ["db", "api"] (from, to)'));
 
@@ -111,6 +116,9 @@ export const chaosSchema = z
   // Further keys name faults: `[chaos.network_latency]`, `[chaos.container_kill]` …
   .catchall(faultConfigSchema);
 
+const SAMPLE_INTERVAL_TEXT = `an integer interval in milliseconds from 1 to ${MAX_SAMPLE_INTERVAL_MS}, like 1000`;
+const sampleInterval = int(SAMPLE_INTERVAL_TEXT).min(1, shape(SAMPLE_INTERVAL_TEXT)).max(MAX_SAMPLE_INTERVAL_MS, shape(SAMPLE_INTERVAL_TEXT));
+
 export const performanceSchema = z.object(
   {
     baseline_name: str().optional(),
@@ -126,7 +134,7 @@ export const performanceSchema = z.object(
         shape('a table [performance.regression]'),
       )
       .optional(),
-    sample_stats_ms: nonNegInt('an integer interval in milliseconds like 1000').optional(),
+    sample_stats_ms: sampleInterval.optional(),
   },
   shape('a table [performance]'),
 );
