@@ -26,9 +26,11 @@ function findElectron() {
 /** Runs a child with our terminal and resolves with its exit code. */
 function runChild(command, childArgs) {
   const child = spawn(command, childArgs, { cwd: root, stdio: 'inherit' });
-  // Ctrl+C reaches the child from the terminal itself (same process group): forwarding it too would
-  // interrupt its clean shutdown. SIGTERM is sent to us alone, so it is passed on.
+  // Ctrl+C and a closed terminal (SIGHUP) reach the child from the terminal itself (same process group).
+  // SIGTERM may be sent to us alone, so it is passed on; when it went to the whole group (`timeout`,
+  // a service manager) the child gets it twice, which clnrm takes calmly (main/cli/index.ts).
   process.on('SIGINT', () => undefined);
+  process.on('SIGHUP', () => undefined);
   process.on('SIGTERM', () => child.exitCode === null && child.kill('SIGTERM'));
   return new Promise((resolve) => {
     child.once('error', (error) => {

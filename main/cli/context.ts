@@ -15,7 +15,7 @@ export interface CliIO {
 export interface CliContext extends CliIO {
   /** The exit code the command asks for; the highest one set wins. */
   exitCode: number;
-  /** Resolves when the user asks to stop (SIGINT/SIGTERM); long-running commands await it. */
+  /** Resolves when the user asks to stop (SIGINT/SIGTERM, or SIGHUP: the terminal closed); long-running commands await it. */
   readonly stopSignal: AbortSignal;
 }
 

@@ -35,12 +35,15 @@ export async function run(argv: string[], io: CliIO, stopSignal?: AbortSignal): 
 export async function main(argv: string[]): Promise<number> {
   const controller = new AbortController();
   const stop = (): void => controller.abort();
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  // A closed terminal (SIGHUP) stops a command as Ctrl-C does: containers removed, faults reverted, the
+  // store closed and a studio's host file withdrawn, instead of dying where it stands. A repeated signal
+  // (a process group's and a parent's forwarded copy arrive together) must not cut that clean-up short,
+  // so the handler stays; only SIGKILL ends a stopping command, and the next start reaps what it left.
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  for (const signal of signals) process.on(signal, stop);
   try {
     return await run(argv, processIO(), controller.signal);
   } finally {
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
+    for (const signal of signals) process.off(signal, stop);
   }
 }

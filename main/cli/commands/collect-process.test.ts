@@ -1,5 +1,5 @@
 // `node bin/clnrm.js collect` as a real child process (after bundling): it listens, stores what it
-// receives, and on SIGTERM stops cleanly with everything flushed.
+// receives, and on SIGTERM — or SIGHUP, its terminal closed — stops cleanly with everything flushed.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,8 +20,14 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('clnrm collect (child process)', () => {
-  it('receives, then stops on SIGTERM with the spans stored', async () => {
-    const child = spawn(process.execPath, ['bin/clnrm.js', 'collect', '--http-port', '0', '--grpc-port', '0', '--data-dir', dir], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  it.each([
+    ['SIGTERM', 1],
+    ['SIGHUP', 1],
+    // A process group's signal and a parent's forwarded copy arrive together: the second must not cut the stop short.
+    ['SIGTERM', 2],
+  ] as const)('receives, then stops on %s (sent %i×) with the spans stored', async (signal, times: number) => {
+    const dataDir = join(dir, `${signal}-${times}`);
+    const child = spawn(process.execPath, ['bin/clnrm.js', 'collect', '--http-port', '0', '--grpc-port', '0', '--data-dir', dataDir], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -35,13 +41,18 @@ describe('clnrm collect (child process)', () => {
     const port = Number(/127\.0\.0\.1:(\d+)\/v1\/traces/.exec(stdout)![1]);
     const spans = sampleSpans();
     expect((await post(port, '/v1/traces', encodeOtlpProtobuf(spans), { 'content-type': 'application/x-protobuf' })).status).toBe(200);
-    child.kill('SIGTERM');
+    child.kill(signal);
+    if (times === 2) {
+      // The second copy while the first one's clean stop is under way.
+      while (!stderr.includes('collect: stopping') && child.exitCode === null) await new Promise((r) => setTimeout(r, 5));
+      child.kill(signal);
+    }
     const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
     const code = await exited;
     clearTimeout(timer);
     expect(code).toBe(0);
     expect(stdout).toMatch(new RegExp(`Stopped\\. ${spans.length} spans`));
-    const store = await openStore({ dataDir: dir });
+    const store = await openStore({ dataDir });
     try {
       expect((await store.getSpans('all')).length).toBe(spans.length);
     } finally {
