@@ -10,6 +10,9 @@
 //   lower bound instead gets the distribution-free n/(n + 1): recorded runs got faster when the
 //   machine's load fell, which no fit of the slower runs foresees.
 
+import normalCdf from '@stdlib/stats-base-dists-normal-cdf';
+import { quantileSorted as quantile } from '../perf/stats';
+
 export function structural(n: number): number {
   return 1 - 2 ** -n;
 }
@@ -25,24 +28,6 @@ export function observedRange(n: number): number {
 /** A fresh sample falls below the smallest of n with probability 1/(n + 1), whatever the distribution. */
 export function aboveObservedMinimum(n: number): number {
   return n / (n + 1);
-}
-
-/** Standard normal CDF (Abramowitz–Stegun 7.1.26, |error| < 1.5e-7). */
-export function normalCdf(z: number): number {
-  const x = Math.abs(z) / Math.SQRT2;
-  const t = 1 / (1 + 0.3275911 * x);
-  const poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
-  const erfc = poly * Math.exp(-x * x);
-  return z >= 0 ? 1 - erfc / 2 : erfc / 2;
-}
-
-/** Sorted copy's value at quantile p (linear interpolation between closest ranks). */
-export function quantile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  const at = (sorted.length - 1) * p;
-  const lo = Math.floor(at);
-  const hi = Math.ceil(at);
-  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (at - lo);
 }
 
 export interface Bounds {
@@ -74,8 +59,8 @@ export function bufferedBounds(values: readonly number[], buffer: number): Bound
     0.5,
   );
   const sigma = 1.4826 * mad;
-  const below = sigma === 0 ? 0 : normalCdf((Math.log(Math.max(lo, 1e-9)) - mu) / sigma);
-  const above = sigma === 0 ? 0 : 1 - normalCdf((Math.log(hi) - mu) / sigma);
+  const below = sigma === 0 ? 0 : normalCdf((Math.log(Math.max(lo, 1e-9)) - mu) / sigma, 0, 1);
+  const above = sigma === 0 ? 0 : 1 - normalCdf((Math.log(hi) - mu) / sigma, 0, 1);
   const cap = structural(n);
   return { lo, hi, upperConfidence: Math.min(1 - above, cap), lowerConfidence: Math.min(1 - below, cap), confidence: Math.min(1 - below - above, cap) };
 }
