@@ -93,6 +93,8 @@ export type ErrorCode =
   | 'chaos.unavailable'
   | 'chaos.inject-failed'
   | 'chaos.revert-failed'
+  /** A `[chaos.experiment]` / `[expect.resilience]` that cannot be planned: a bad target or timing, no fault. */
+  | 'chaos.experiment'
   // stats sampling
   /** `[performance] sample_stats_ms` below what the engine measures: sampled at the engine's 1 s instead (a warning). */
   | 'perf.sample-interval'

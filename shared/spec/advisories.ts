@@ -57,6 +57,7 @@ function notYet(doc: RawTestFile, warn: Warn): void {
   const perf = Object.keys(doc.performance ?? {}).filter((k) => !PERFORMANCE_ACTED_ON.has(k));
   if (perf.length > 0) later(['performance', perf[0]!], `[performance] ${perf.join(', ')} (only stats sampling is acted on)`, 'the performance layer');
   if (doc.expect?.chaos) later(['expect', 'chaos'], '[expect.chaos]', 'the chaos layer');
+  if (doc.expect?.resilience) later(['expect', 'resilience'], '[expect.resilience]', 'the chaos layer\'s experiments');
   (doc.scenario ?? []).forEach((s, i) => {
     if (s.chaos_injection) later(['scenario', i, 'chaos_injection'], `scenario \`${s.name}\` chaos_injection`, 'the chaos layer');
   });

@@ -1,11 +1,12 @@
 // Checks that need the whole (schema-valid) document: a test name, something to run, images for
 // container services, commands that split, and references between sections (`depends_on`, a
 // scenario's or step's `service`, dependency-graph nodes) — with the known names and a did-you-mean.
+import { planExperiment } from '../chaos/experiment-plan';
 import { applyUserCatalog } from '../chaos/user-catalog';
 import type { Problem } from '../errors';
 import { planStartOrder } from '../orchestration';
 import type { Locator } from './locate';
-import { formatPath, type PathSegment } from './path';
+import { formatPath, parsePath, type PathSegment } from './path';
 import type { RawTestFile } from './schema/root';
 import { CONTAINER_PLUGINS } from './schema/services';
 import { splitCommand } from './shell-words';
@@ -118,6 +119,14 @@ export function checkDocument(doc: RawTestFile, locator: Locator, file?: string,
       at('spec.cycle', [svc.table, first, 'depends_on'], plan.problem.message);
     }
   }
-  if (doc.chaos?.catalog) for (const issue of applyUserCatalog(doc.chaos.catalog).issues) at('chaos.catalog', issue.at, issue.message);
+  const { catalog, issues } = applyUserCatalog(doc.chaos?.catalog);
+  for (const issue of issues) at('chaos.catalog', issue.at, issue.message);
+  const experiment = doc.chaos?.experiment;
+  if (experiment !== undefined && typeof experiment !== 'string' && !invalid.has('chaos') && !invalid.has('expect')) {
+    const planned = planExperiment({ experiment, resilience: doc.expect?.resilience, services: known, catalog });
+    for (const p of planned.problems) at(p.code, parsePath(p.path ?? 'chaos.experiment'), p.message);
+  } else if (doc.expect?.resilience !== undefined && !invalid.has('expect')) {
+    at('chaos.experiment', ['expect', 'resilience'], '[expect.resilience] judges a chaos experiment: add [chaos.experiment] with fault and target (e.g. fault = "container_pause", target = "service:db")');
+  }
   return problems;
 }

@@ -3,13 +3,12 @@
 // orchestration-constraints.ts; shared building blocks in expect-common.ts.
 // Shapes follow clnrm's serde structs (crates/clnrm-core/src/config/otel.rs) and accept the extra
 // forms real clnrm files use (documented beside each field). Objects are plain `z.object` on
-// purpose: the test-file parser reports unknown keys by walking `.shape`; unions below are listed in
-// `expectObjectSchemas` so that walk can reach every object. Messages name the expected shape because
-// they reach the user verbatim.
+// purpose: the test-file parser reports unknown keys by walking `.shape` (through unions too, see
+// shared/spec/zod-walk.ts). Messages name the expected shape because they reach the user verbatim.
 import { z } from 'zod';
 import { attributeExpectationSchema, countBoundSchema, msBound, nonEmptyName, pairList, spanKindSchema, statusValueSchema, stringList, attributeValueSchema } from './expect-common';
 import { crossServiceSchema } from './scenario';
-import { happensBeforeSchema, causalOrderingSchema, concurrentOverlapSchema, latencyPercentilesSchema, contextPropagationSchema, distributedTransactionSchema, serviceTopologySchema } from './orchestration-constraints';
+import { resilienceSchema } from './chaos-experiment';
 
 // The building blocks and the v2 constraint schemas live beside this file; re-exported so callers
 // keep one entry point for every expectation schema.
@@ -232,27 +231,15 @@ export const expectSchema = z.object(
     isolation: isolationExpectationSchema.optional(),
     /** Same as `[[scenario.expect.cross_service]]`, judged over every scenario's spans. */
     cross_service: z.array(crossServiceSchema, { error: 'expect.cross_service must be an array of tables [[expect.cross_service]]' }).optional(),
+    /** The chaos layer's short form: judged over an experiment's phases (shared/chaos/experiment-plan.ts). */
+    resilience: z
+      .union([resilienceSchema, z.array(resilienceSchema)], { error: 'expect.resilience must be a table [expect.resilience] or an array of tables [[expect.resilience]]' })
+      .optional(),
     /** Belongs to the chaos layer: accepted with a "not acted on yet" warning. */
     chaos: z.record(z.string(), z.unknown(), { error: '[expect.chaos] must be a table' }).optional(),
   },
   { error: '[expect] must be a table' },
 );
-
-/**
- * Every object schema reachable through a union, keyed by the TOML path it validates, so the
- * test-file parser can check unknown keys without unwrapping unions itself.
- */
-export const expectObjectSchemas = {
-  'expect.span': spanExpectationSchema,
-  'expect.window': windowExpectationSchema,
-  'orchestration.temporal.constraint:happens_before': happensBeforeSchema,
-  'orchestration.temporal.constraint:causal_ordering': causalOrderingSchema,
-  'orchestration.temporal.constraint:concurrent_overlap': concurrentOverlapSchema,
-  'orchestration.temporal.constraint:latency_percentiles': latencyPercentilesSchema,
-  'orchestration.distributed_tracing.assertion:context_propagation': contextPropagationSchema,
-  'orchestration.distributed_tracing.assertion:distributed_transaction': distributedTransactionSchema,
-  'orchestration.distributed_tracing.assertion:service_topology': serviceTopologySchema,
-} as const;
 
 export type ExpectConfig = z.infer<typeof expectSchema>;
 export type SpanExpectation = z.infer<typeof spanExpectationSchema>;

@@ -1,6 +1,6 @@
 // zod schemas for the clnrm v2 constraint layers: `[orchestration.temporal]` and
 // `[orchestration.distributed_tracing]` (checked by shared/expect/temporal.ts and distributed.ts).
-// Plain `z.object`s, for the unknown-key walk (see expect.ts, expectObjectSchemas).
+// Plain `z.object`s, for the unknown-key walk (shared/spec/unknown-keys.ts).
 import { z } from 'zod';
 import { msBound, stringList } from './expect-common';
 

@@ -7,6 +7,7 @@ import { FAILURE_CLASSES, isFailureClass } from '../../healing/classes';
 import { INDICATOR_TYPES, STATS_METRICS } from '../../healing/patterns';
 import { compileClnrmRegex } from '../regex';
 import { didYouMean } from '../suggest';
+import { experimentSchema } from './chaos-experiment';
 import { anyMap, bool, int, nonNegInt, num, oneOf, positiveInt, shape, str, strArray } from './common';
 
 /** The longest container-stats interval: at least one sample a minute. */
@@ -104,7 +105,7 @@ export const chaosSchema = z
     {
       enabled: bool().optional(),
       catalog: chaosCatalogSchema.optional(),
-      experiment: z.union([z.string(), faultConfigSchema], shape('an experiment name or a table [chaos.experiment]')).optional(),
+      experiment: z.union([z.string(), experimentSchema], shape('an experiment name or a table [chaos.experiment]')).optional(),
       safety_mode: bool().optional(),
       fault: str('a fault name like "container_kill"').optional(),
       target: str('a service name').optional(),
