@@ -27,6 +27,7 @@ import { ExecutionTrace } from './execution-trace';
 import type { RunHooks } from './hooks';
 import type { Emit } from './run-events';
 import { runSteps } from './scenario-steps';
+import { chaosResults, startChaos, startsAfterSteps, type ChaosInExecution } from './scenario-chaos';
 import { createServices, startServices } from './scenario-services';
 import type { OpenSpan, SelfTracer } from './self-trace';
 import type { ServiceSetFactory, ServiceSetPort } from './service-port';
@@ -121,6 +122,8 @@ interface Execution {
   deferredSet?: ServiceSetPort;
   /** Networks and mounts of the service containers, for `[expect.isolation]`. */
   inspected: ContainerIsolation[];
+  /** The test's chaos experiment, running beside the steps (scenario-chaos.ts). */
+  chaos?: ChaosInExecution;
 }
 
 export async function runScenario(env: RunnerEnvironment, req: ScenarioRequest): Promise<ScenarioExecution> {
@@ -164,6 +167,7 @@ export async function runScenario(env: RunnerEnvironment, req: ScenarioRequest):
   const expectations = judgement?.expectations ?? [];
   const failure = judgement ? expectFailureResult(scenario, ex.steps) : undefined;
   if (failure) expectations.push(failure);
+  if (judgement && ex.chaos) expectations.push(...chaosResults(ex.chaos, system, judgement.spanNames));
   const engine = await engineChecks(env, req, ex, expectations);
   expectations.push(...(engine?.results ?? []));
   phase('evaluate', 'end');
@@ -231,7 +235,10 @@ function phaser(env: RunnerEnvironment, test: string, executionId: string): Phas
 async function runPhases(env: RunnerEnvironment, req: ScenarioRequest, ex: Execution, onServiceEvent: (e: ServiceEvent) => void, phase: Phaser): Promise<void> {
   const { test, scenario } = req;
   let disposal: Promise<void> | undefined;
-  const cancel = (): void => void ex.set?.dispose();
+  const cancel = (): void => {
+    void ex.chaos?.run.stop();
+    void ex.set?.dispose();
+  };
   env.signal.addEventListener('abort', cancel, { once: true });
   try {
     if (env.signal.aborted) throw new Error('the run was cancelled before this scenario started');
@@ -241,8 +248,13 @@ async function runPhases(env: RunnerEnvironment, req: ScenarioRequest, ex: Execu
     ex.set = planned.set;
     await startServices(env, services, planned);
     phase('services', 'end');
+    const chaosAfterSteps = startsAfterSteps(test);
+    if (!chaosAfterSteps) ex.chaos = startChaos(env, test, ex.set, ex.info.executionId, ex.tags);
     phase('steps', 'start');
     const outputs = await runSteps(env, { test, scenario, info: ex.info, set: ex.set, tags: ex.tags, trace: ex.trace, into: ex.steps, stats: ex.stats, startedMs: ex.startedMs });
+    if (chaosAfterSteps && !env.signal.aborted) ex.chaos = startChaos(env, test, ex.set, ex.info.executionId, ex.tags);
+    // An experiment runs its planned length whatever the steps take; its faults are undone before the stop.
+    await ex.chaos?.run.done();
     phase('steps', 'end');
     if (env.signal.aborted) throw new Error('cancelled');
     phase('collect', 'start');
@@ -266,6 +278,7 @@ async function runPhases(env: RunnerEnvironment, req: ScenarioRequest, ex: Execu
     if (ex.set && ex.containers.length === 0) ex.containers = await ex.set.evidence().catch(() => []);
   } finally {
     env.signal.removeEventListener('abort', cancel);
+    await ex.chaos?.run.stop();
     phase('cleanup', 'start');
     ex.trace.beginCleanup();
     const cleanupProblems: string[] = [];

@@ -6,7 +6,7 @@ import { DEFAULT_FAULT_MS, DEFAULT_RECOVERY_MS, parseTiming, planExperiment } fr
 
 const catalog = new FaultCatalog();
 const plan = (experiment: ExperimentTable, resilience?: Parameters<typeof planExperiment>[0]['resilience']) =>
-  planExperiment({ experiment, resilience, services: ['api', 'db'], catalog });
+  planExperiment({ experiment, resilience, services: ['api', 'db'], portsOf: (id) => (id === 'api' ? [8080] : []), catalog });
 
 describe('timings', () => {
   it('reads after_steady_state with and without an offset, at_N and immediately, in ms, s and m', () => {
@@ -60,6 +60,7 @@ describe('planning the full form', () => {
         { fault: 'container_pause', target: 'service:cache', timing: 'later' },
         { fault: 'container_paws', target: 'db' },
         { fault: 'container_kill', target: 'db', signal: 'SIGNOPE' },
+        { fault: 'latency', target: 'db' },
       ],
     });
     expect(r.plan).toBeUndefined();
@@ -68,7 +69,9 @@ describe('planning the full form', () => {
       ['chaos.experiment', 'chaos.experiment.injection[0].timing'],
       ['chaos.unknown-fault', 'chaos.experiment.injection[1]'],
       ['chaos.param', 'chaos.experiment.injection[2].signal'],
+      ['chaos.experiment', 'chaos.experiment.injection[3].fault'],
     ]);
+    expect(r.problems[4]!.message).toMatch(/^latency is a fault proxy toxic: experiments cannot put the proxy in front of a service yet/);
     expect(r.problems[0]!.message).toBe('target "service:cache" is not a service of this file (its services: api, db)');
     expect(r.problems[2]!.message).toMatch(/did you mean "container_pause"/);
   });
@@ -79,13 +82,31 @@ describe('planning the full form', () => {
   });
 });
 
+describe('the built-in load generator', () => {
+  const fault = { injection: [{ fault: 'container_pause', target: 'db' }] };
+  it('aims at a service\'s published port, with defaults for method, rate and timeout', () => {
+    expect(plan({ ...fault, load: { url: 'http://api:8080/items/1?x=2' } }).plan!.load).toEqual({
+      url: 'http://api:8080/items/1?x=2', service: 'api', port: 8080, path: '/items/1?x=2', method: 'GET', ratePerS: 10, timeoutMs: 2000,
+    });
+    expect(plan({ ...fault, load: { url: 'http://api:8080', method: 'post', rate_per_s: 50, timeout_ms: 500 } }).plan!.load).toMatchObject({ path: '/', method: 'POST', ratePerS: 50, timeoutMs: 500 });
+  });
+
+  it('refuses a URL it cannot reach: not a URL, https, another host, a port the service does not publish', () => {
+    const messages = (url: string) => plan({ ...fault, load: { url } }).problems.map((p) => `${p.path} ${p.message}`);
+    expect(messages('api/items')).toEqual([expect.stringMatching(/^chaos.experiment.load.url "api\/items" is not a URL/)]);
+    expect(messages('https://api:8080/')).toEqual(['chaos.experiment.load.url the load generator speaks plain http, not https']);
+    expect(messages('http://example.com/')).toEqual([expect.stringMatching(/"example.com" in the load URL is not a service of this file/)]);
+    expect(messages('http://db:7002/')).toEqual(['chaos.experiment.load.url service db does not publish port 7002: add ports = [7002] to it so the load generator can reach it']);
+  });
+});
+
 describe('planning the short form with [expect.resilience]', () => {
   it('injects at the timing and turns resilience keys into during-chaos and recovery assertions', () => {
     const p = plan(
       { fault: 'container_pause', target: 'service:db', timing: 'after_steady_state_30s', duration_s: 5 },
       { span_name: 'api.request', max_failover_time_ms: 5000, min_success_rate_during: 0.95, full_recovery_time_ms: 10_000, max_downtime_ms: 2000 },
     ).plan!;
-    expect(p.injections.map((i) => [i.path, i.startMs, i.durationMs])).toEqual([['chaos.experiment', 30_000, 5000]]);
+    expect(p.injections.map((i) => [i.path, i.startMs, i.durationMs])).toEqual([['chaos.experiment.fault', 30_000, 5000]]);
     const [steady, during, recovery] = p.phases;
     expect(steady).toMatchObject({ startMs: 0, endMs: 30_000, assertions: [] });
     expect(during!.assertions.map((a) => [a.type, a.path])).toEqual([
@@ -99,10 +120,11 @@ describe('planning the short form with [expect.resilience]', () => {
 
 describe('validate reports experiments at their line', () => {
   const SERVICES = `[service.db]\nimage = "cleanroom/busybox"\n\n`;
-  it('accepts a plannable experiment (and says the runner does not run it yet)', () => {
+  it('accepts a plannable experiment without a word, and says abort_on_fail does not halt yet', () => {
     const src = `${HEAD}\n${SERVICES}[chaos.experiment]\nname = "e"\n[[chaos.experiment.injection]]\nfault = "container_pause"\ntarget = "service:db"\nduration_s = 5\n[chaos.experiment.recovery]\nduration_s = 10\n[[chaos.experiment.recovery.assertion]]\ntype = "return_to_steady_state"\nmax_recovery_time_ms = 3000\n`;
     expect(errorsOf(src)).toEqual([]);
-    expect(warningsOf(src)).toEqual([expect.stringMatching(/spec.not-yet \[chaos\] arrives/)]);
+    expect(warningsOf(src)).toEqual([]);
+    expect(warningsOf(`${src}abort_on_fail = true\n`)).toEqual([expect.stringMatching(/^23:1 spec.not-yet abort_on_fail is not acted on yet/)]);
   });
 
   it('points at the target that is not a service and at an unknown assertion type', () => {

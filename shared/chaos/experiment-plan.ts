@@ -9,7 +9,7 @@
 // from the first fault's start to the last one's end; recovery follows for its `duration_s`.
 import type { Problem } from '../errors';
 import { closest } from '../spec/suggest';
-import type { ExperimentTable, InjectionTable, PhaseAssertionTable, PhaseAssertionType, ResilienceTable } from '../spec/schema/chaos-experiment';
+import type { ExperimentTable, InjectionTable, LoadTable, PhaseAssertionTable, PhaseAssertionType, ResilienceTable } from '../spec/schema/chaos-experiment';
 import type { FaultCatalog } from './catalog';
 import type { FaultParams } from './fault-spec';
 
@@ -54,8 +54,21 @@ export interface PlannedPhase {
   readonly assertions: readonly PhaseAssertion[];
 }
 
+/** The built-in load generator's requests, aimed at a service's published port. */
+export interface PlannedLoad {
+  readonly url: string;
+  readonly service: string;
+  readonly port: number;
+  /** Path and query, e.g. `/items/1`. */
+  readonly path: string;
+  readonly method: string;
+  readonly ratePerS: number;
+  readonly timeoutMs: number;
+}
+
 export interface ExperimentPlan {
   readonly name: string;
+  readonly load?: PlannedLoad;
   readonly injections: readonly PlannedInjection[];
   readonly phases: readonly PlannedPhase[];
   readonly totalMs: number;
@@ -65,6 +78,8 @@ export interface PlanInput {
   readonly experiment: ExperimentTable;
   readonly resilience?: ResilienceTable | readonly ResilienceTable[];
   readonly services: readonly string[];
+  /** A service's declared container ports (`ports = [8080]`): the load generator reaches only those. */
+  readonly portsOf: (service: string) => readonly number[];
   readonly catalog: FaultCatalog;
 }
 
@@ -86,10 +101,11 @@ export function planExperiment(input: PlanInput): { plan?: ExperimentPlan; probl
   const { experiment: e } = input;
   const problems: Problem[] = [];
   const steadyAnchorMs = (e.steady_state?.duration_s ?? 0) * 1000;
-  const injections = injectionTables(e, problems).flatMap(({ table, path }) => {
-    const planned = planInjection(table, path, steadyAnchorMs, input, problems);
-    return planned ? [planned] : [];
+  const injections = injectionTables(e, problems).flatMap(({ table, keys, id }) => {
+    const planned = planInjection(table, keys, steadyAnchorMs, input, problems);
+    return planned ? [{ ...planned, path: id }] : [];
   });
+  const load = e.load ? planLoad(e.load, input, problems) : undefined;
   if (problems.length > 0) return { problems };
   const firstStart = Math.min(...injections.map((i) => i.startMs));
   const lastEnd = Math.max(...injections.map((i) => i.startMs + i.durationMs));
@@ -100,16 +116,18 @@ export function planExperiment(input: PlanInput): { plan?: ExperimentPlan; probl
     { name: 'during_chaos', startMs: firstStart, endMs: lastEnd, assertions: [...tableAssertions(e.during_chaos?.assertion, `${BASE}.during_chaos`), ...resilience.during] },
     { name: 'recovery', startMs: lastEnd, endMs: recoveryEnd, assertions: [...tableAssertions(e.recovery?.assertion, `${BASE}.recovery`), ...resilience.recovery] },
   ];
-  return { plan: { name: e.name ?? 'experiment', injections, phases, totalMs: recoveryEnd }, problems };
+  return { plan: { name: e.name ?? 'experiment', ...(load ? { load } : {}), injections, phases, totalMs: recoveryEnd }, problems };
 }
 
-function injectionTables(e: ExperimentTable, problems: Problem[]): { table: InjectionTable; path: string }[] {
-  const out = (e.injection ?? []).map((table, i) => ({ table, path: `${BASE}.injection[${i}]` }));
+/** Each fault's table, where its keys are (for problems) and the id its result is reported under. */
+function injectionTables(e: ExperimentTable, problems: Problem[]): { table: InjectionTable; keys: string; id: string }[] {
+  const out = (e.injection ?? []).map((table, i) => ({ table, keys: `${BASE}.injection[${i}]`, id: `${BASE}.injection[${i}]` }));
   if (e.fault !== undefined || e.target !== undefined) {
     if (e.fault === undefined || e.target === undefined) {
       problems.push({ code: 'chaos.experiment', message: 'the short form needs both fault and target, like fault = "container_kill", target = "service:db"', path: BASE });
     } else {
-      out.push({ table: { fault: e.fault, target: e.target, timing: e.timing, duration_s: e.duration_s }, path: BASE });
+      // The short form's keys sit on [chaos.experiment] itself; its result is `chaos.experiment.fault`.
+      out.push({ table: { fault: e.fault, target: e.target, timing: e.timing, duration_s: e.duration_s }, keys: BASE, id: `${BASE}.fault` });
     }
   }
   if (out.length === 0 && problems.length === 0) {
@@ -120,25 +138,52 @@ function injectionTables(e: ExperimentTable, problems: Problem[]): { table: Inje
 
 const INJECTION_KEYS = new Set(['fault', 'target', 'timing', 'duration_s']);
 
-function planInjection(t: InjectionTable, path: string, steadyAnchorMs: number, input: PlanInput, problems: Problem[]): PlannedInjection | undefined {
+function planInjection(t: InjectionTable, keys: string, steadyAnchorMs: number, input: PlanInput, problems: Problem[]): PlannedInjection | undefined {
   const before = problems.length;
   const service = t.target.replace(/^service:/, '');
   if (!input.services.includes(service)) {
     const known = input.services.length > 0 ? input.services.join(', ') : 'none';
     const hint = closest(service, input.services);
-    problems.push({ code: 'chaos.experiment', message: `target "${t.target}" is not a service of this file${hint ? ` — did you mean "${hint}"?` : ''} (its services: ${known})`, path: `${path}.target` });
+    problems.push({ code: 'chaos.experiment', message: `target "${t.target}" is not a service of this file${hint ? ` — did you mean "${hint}"?` : ''} (its services: ${known})`, path: `${keys}.target` });
   }
   const timing = parseTiming(t.timing);
-  if (typeof timing === 'string') problems.push({ code: 'chaos.experiment', message: timing, path: `${path}.timing` });
+  if (typeof timing === 'string') problems.push({ code: 'chaos.experiment', message: timing, path: `${keys}.timing` });
   const own = Object.fromEntries(Object.entries(t).filter(([k]) => !INJECTION_KEYS.has(k)));
-  const checked = input.catalog.validate(t.fault, own, path);
+  const checked = input.catalog.validate(t.fault, own, keys);
   problems.push(...checked.problems);
   const spec = input.catalog.get(t.fault);
-  if (spec && !spec.injectable) problems.push({ code: 'chaos.experiment', message: `${t.fault} is declared in [chaos.catalog] but has no injector: it can be listed, not run`, path: `${path}.fault` });
+  if (spec?.family === 'proxy') problems.push({ code: 'chaos.experiment', message: `${t.fault} is a fault proxy toxic: experiments cannot put the proxy in front of a service yet; use a container, resource or network fault`, path: `${keys}.fault` });
+  else if (spec && !spec.injectable) problems.push({ code: 'chaos.experiment', message: `${t.fault} is declared in [chaos.catalog] but has no injector: it can be listed, not run`, path: `${keys}.fault` });
   if (problems.length > before || typeof timing === 'string' || !checked.params || !spec) return undefined;
   const startMs = (timing.anchor === 'steady' ? steadyAnchorMs : 0) + timing.offsetMs;
   const durationMs = t.duration_s !== undefined ? t.duration_s * 1000 : DEFAULT_FAULT_MS;
-  return { fault: t.fault, service, params: checked.params, startMs, durationMs, revertible: spec.revertible, path };
+  return { fault: t.fault, service, params: checked.params, startMs, durationMs, revertible: spec.revertible, path: keys };
+}
+
+export const DEFAULT_LOAD_RATE = 10;
+export const DEFAULT_LOAD_TIMEOUT_MS = 2000;
+
+function planLoad(t: LoadTable, input: PlanInput, problems: Problem[]): PlannedLoad | undefined {
+  const path = `${BASE}.load.url`;
+  // shared/ has no URL class (no DOM, no Node): the load URL's form is simple enough to read here.
+  const m = /^([a-z][a-z0-9+.-]*):\/\/([A-Za-z0-9_.-]+)(?::(\d{1,5}))?(\/[^#\s]*)?$/.exec(t.url);
+  if (!m) {
+    problems.push({ code: 'chaos.experiment', message: `"${t.url}" is not a URL: write it like "http://api:8080/items/1" (a service of this file and one of its ports)`, path });
+    return undefined;
+  }
+  const [, scheme, service, portText, target] = m as unknown as [string, string, string, string | undefined, string | undefined];
+  if (scheme !== 'http') problems.push({ code: 'chaos.experiment', message: `the load generator speaks plain http, not ${scheme}`, path });
+  if (!input.services.includes(service)) {
+    problems.push({ code: 'chaos.experiment', message: `"${service}" in the load URL is not a service of this file (its services: ${input.services.join(', ') || 'none'})`, path });
+    return undefined;
+  }
+  const port = portText === undefined ? 80 : Number(portText);
+  const declared = input.portsOf(service);
+  if (!declared.includes(port)) {
+    problems.push({ code: 'chaos.experiment', message: `service ${service} does not publish port ${port}: add ports = [${[...declared, port].join(', ')}] to it so the load generator can reach it`, path });
+    return undefined;
+  }
+  return { url: t.url, service, port, path: target ?? '/', method: (t.method ?? 'GET').toUpperCase(), ratePerS: t.rate_per_s ?? DEFAULT_LOAD_RATE, timeoutMs: t.timeout_ms ?? DEFAULT_LOAD_TIMEOUT_MS };
 }
 
 function tableAssertions(tables: readonly PhaseAssertionTable[] | undefined, base: string): PhaseAssertion[] {

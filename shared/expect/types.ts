@@ -28,7 +28,9 @@ export type ExpectationKind =
   /** The scenario's own outcome (`expect_failure`), judged by the runner. */
   | 'scenario'
   /** Checked by the runner against the container engine, not spans (leakage, isolation). */
-  | 'engine';
+  | 'engine'
+  /** A chaos experiment's phase assertions and injections (shared/chaos/experiment-results.ts). */
+  | 'chaos';
 
 export interface EvaluationConfig {
   readonly expect?: ExpectConfig | undefined;

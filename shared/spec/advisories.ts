@@ -50,19 +50,33 @@ type Warn = (code: Problem['code'], segments: PathSegment[], message: string) =>
 function notYet(doc: RawTestFile, warn: Warn): void {
   const later = (segments: PathSegment[], what: string, layer: string): void =>
     warn('spec.not-yet', segments, `${what} arrives with ${layer} (not acted on yet): validated, but this run ignores it`);
-  if (doc.chaos) later(['chaos'], '[chaos]', 'the chaos layer');
+  chaosNotYet(doc, warn, later);
   const healing = doc.self_healing ? healingNotActedOn(doc.self_healing) : [];
   if (healing.length > 0) later(['self_healing', ...healing[0]!], `[self_healing] ${healing.map((p) => formatPath(p)).join(', ')} (classification and retries are acted on)`, 'later parts of the self-healing layer');
   if (doc.intelligence) later(['intelligence'], '[intelligence]', 'the intelligence layer');
   const perf = Object.keys(doc.performance ?? {}).filter((k) => !PERFORMANCE_ACTED_ON.has(k));
   if (perf.length > 0) later(['performance', perf[0]!], `[performance] ${perf.join(', ')} (only stats sampling is acted on)`, 'the performance layer');
   if (doc.expect?.chaos) later(['expect', 'chaos'], '[expect.chaos]', 'the chaos layer');
-  if (doc.expect?.resilience) later(['expect', 'resilience'], '[expect.resilience]', 'the chaos layer\'s experiments');
   (doc.scenario ?? []).forEach((s, i) => {
     if (s.chaos_injection) later(['scenario', i, 'chaos_injection'], `scenario \`${s.name}\` chaos_injection`, 'the chaos layer');
   });
   if (doc.cleanup?.artifacts !== undefined) {
     warn('spec.not-yet', ['cleanup', 'artifacts'], '[cleanup] artifacts is not acted on: the runner writes no artifact files besides the [report] outputs, which are always kept');
+  }
+}
+
+/** What of `[chaos]` the runner does not act on: experiments and the catalog are run and checked. */
+function chaosNotYet(doc: RawTestFile, warn: Warn, later: (segments: PathSegment[], what: string, layer: string) => void): void {
+  const chaos = doc.chaos;
+  if (!chaos) return;
+  const ignored = Object.keys(chaos).filter((k) => k !== 'experiment' && k !== 'catalog' && k !== 'enabled');
+  if (ignored.length > 0) later(['chaos', ignored[0]!], `[chaos] ${ignored.join(', ')} (only [chaos.experiment] and [chaos.catalog] are acted on)`, 'later parts of the chaos layer');
+  if (typeof chaos.experiment === 'string') later(['chaos', 'experiment'], `[chaos] experiment = "${chaos.experiment}" (a name without a table)`, 'later parts of the chaos layer');
+  const e = typeof chaos.experiment === 'object' ? chaos.experiment : undefined;
+  const phases = [['steady_state', e?.steady_state], ['during_chaos', e?.during_chaos], ['recovery', e?.recovery]] as const;
+  for (const [name, phase] of phases) {
+    const i = (phase?.assertion ?? []).findIndex((a) => a.abort_on_fail !== undefined);
+    if (i >= 0) warn('spec.not-yet', ['chaos', 'experiment', name, 'assertion', i, 'abort_on_fail'], 'abort_on_fail is not acted on yet: the assertion is judged when the experiment ends, and the experiment is not halted when it fails');
   }
 }
 

@@ -36,7 +36,7 @@ export function checkDocument(doc: RawTestFile, locator: Locator, file?: string,
   }
 
   // Services from both spellings; an id in both is ambiguous.
-  const services = new Map<string, { table: 'service' | 'services'; plugin: string; image?: string; dependsOn: string[] }>();
+  const services = new Map<string, { table: 'service' | 'services'; plugin: string; image?: string; dependsOn: string[]; ports: number[] }>();
   for (const table of ['service', 'services'] as const) {
     for (const [id, svc] of Object.entries(doc[table] ?? {})) {
       if (services.has(id)) {
@@ -44,7 +44,7 @@ export function checkDocument(doc: RawTestFile, locator: Locator, file?: string,
         continue;
       }
       const plugin = svc.plugin ?? svc.type ?? 'generic_container';
-      services.set(id, { table, plugin, image: svc.image, dependsOn: svc.depends_on ?? [] });
+      services.set(id, { table, plugin, image: svc.image, dependsOn: svc.depends_on ?? [], ports: svc.ports ?? [] });
       if (svc.image === undefined && (CONTAINER_PLUGINS as readonly string[]).includes(plugin)) {
         at('toml.shape', [table, id], `service \`${id}\` runs a container (plugin "${plugin}") and needs an image: add image = "alpine:3.20"`);
       }
@@ -123,7 +123,7 @@ export function checkDocument(doc: RawTestFile, locator: Locator, file?: string,
   for (const issue of issues) at('chaos.catalog', issue.at, issue.message);
   const experiment = doc.chaos?.experiment;
   if (experiment !== undefined && typeof experiment !== 'string' && !invalid.has('chaos') && !invalid.has('expect')) {
-    const planned = planExperiment({ experiment, resilience: doc.expect?.resilience, services: known, catalog });
+    const planned = planExperiment({ experiment, resilience: doc.expect?.resilience, services: known, portsOf: (id) => services.get(id)?.ports ?? [], catalog });
     for (const p of planned.problems) at(p.code, parsePath(p.path ?? 'chaos.experiment'), p.message);
   } else if (doc.expect?.resilience !== undefined && !invalid.has('expect')) {
     at('chaos.experiment', ['expect', 'resilience'], '[expect.resilience] judges a chaos experiment: add [chaos.experiment] with fault and target (e.g. fault = "container_pause", target = "service:db")');

@@ -3,7 +3,7 @@
 // during chaos → recovery, each phase judged by assertions over the spans inside its time window
 // (shared/chaos/experiment-plan.ts turns these tables into a plan; experiment-judge.ts judges it).
 import { z } from 'zod';
-import { bool, nonNegInt, num, oneOf, shape, str, stringMap } from './common';
+import { bool, int, nonNegInt, num, oneOf, shape, str, stringMap } from './common';
 
 /** What a phase assertion measures over the spans of its window. */
 export const PHASE_ASSERTION_TYPES = [
@@ -58,6 +58,17 @@ export const injectionSchema = z
   )
   .catchall(z.unknown());
 
+/** The built-in load generator: steady HTTP requests from the runner to a service's published port. */
+export const loadSchema = z.object(
+  {
+    url: str('a URL of a service of this file like "http://api:8080/items/1"').min(1),
+    method: oneOf(['GET', 'HEAD', 'POST', 'PUT', 'DELETE'], 'an HTTP method').optional(),
+    rate_per_s: num('requests per second from 0.1 to 200, like 10').min(0.1, shape('requests per second from 0.1 to 200, like 10')).max(200, shape('requests per second from 0.1 to 200, like 10')).optional(),
+    timeout_ms: int('a timeout from 1 to 60000 ms, like 2000').min(1, shape('a timeout from 1 to 60000 ms, like 2000')).max(60_000, shape('a timeout from 1 to 60000 ms, like 2000')).optional(),
+  },
+  shape('a table [chaos.experiment.load] like { url = "http://api:8080/items/1", rate_per_s = 10 }'),
+);
+
 /** The full form, or the short one (`fault`, `target`, `timing` on the experiment itself). */
 export const experimentSchema = z.object(
   {
@@ -67,6 +78,7 @@ export const experimentSchema = z.object(
     injection: z.array(injectionSchema, shape('an array of tables [[chaos.experiment.injection]]')).optional(),
     during_chaos: z.object({ assertion: assertions.optional() }, shape('a table [chaos.experiment.during_chaos]')).optional(),
     recovery: timedPhaseSchema('recovery').optional(),
+    load: loadSchema.optional(),
     fault: str('a fault id like "container_kill"').optional(),
     target: str('a service like "service:db"').optional(),
     timing: str('a timing like "after_steady_state_30s"').optional(),
@@ -91,4 +103,5 @@ export const resilienceSchema = z.object(
 export type PhaseAssertionTable = z.infer<typeof phaseAssertionSchema>;
 export type InjectionTable = z.infer<typeof injectionSchema>;
 export type ExperimentTable = z.infer<typeof experimentSchema>;
+export type LoadTable = z.infer<typeof loadSchema>;
 export type ResilienceTable = z.infer<typeof resilienceSchema>;

@@ -1,0 +1,127 @@
+// Running an experiment's plan against an execution's containers: each fault injected at its planned
+// time and undone at its end, the load generator (when the file has one) sending throughout, and
+// everything undone at once on stop — the end of the steps, a failure, or the run's cancellation. A
+// runner that dies leaves its faults to the reaper, which undoes them from the containers' labels
+// (main/chaos/revert.ts).
+import type Docker from 'dockerode';
+import type { FaultCatalog } from '../../shared/chaos/catalog';
+import type { ExperimentPlan, PlannedInjection } from '../../shared/chaos/experiment-plan';
+import type { InjectionOutcome } from '../../shared/chaos/experiment-results';
+import type { Span } from '../../shared/model';
+import { injectFault, type Revert } from './faults';
+import { LoadGenerator } from './load-generator';
+
+export interface ExperimentRunOptions {
+  readonly docker: Docker;
+  readonly plan: ExperimentPlan;
+  readonly catalog: FaultCatalog;
+  /** The execution: fault markers and rules carry it, so the reaper finds them if we die. */
+  readonly executionId: string;
+  readonly engineIsLocal: boolean;
+  readonly containerOf: (service: string) => string | undefined;
+  /** Where the load URL's port is published, when the plan has a load generator. */
+  readonly loadTarget?: { readonly host: string; readonly port: number };
+  readonly tags: Readonly<Record<string, string>>;
+  readonly ingest: (span: Span) => void;
+  readonly log: (message: string) => void;
+}
+
+interface Slot {
+  readonly injection: PlannedInjection;
+  outcome: { -readonly [K in keyof InjectionOutcome]: InjectionOutcome[K] };
+  injecting?: Promise<Revert | undefined>;
+  reverted: boolean;
+}
+
+const nowMs = (): number => performance.timeOrigin + performance.now();
+
+export class ExperimentRun {
+  /** Epoch µs of the experiment's time zero (the judge's axis). */
+  readonly startedAtUs: number;
+  private readonly t0: number;
+  private readonly slots: Slot[];
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly load: LoadGenerator | undefined;
+  private readonly finished: Promise<void>;
+  private finish!: () => void;
+  private stopping: Promise<void> | undefined;
+
+  constructor(private readonly options: ExperimentRunOptions) {
+    this.t0 = nowMs();
+    this.startedAtUs = this.t0 * 1000;
+    const { plan } = options;
+    this.slots = plan.injections.map((injection) => ({ injection, outcome: { path: injection.path, fault: injection.fault, service: injection.service, ...(injection.revertible ? {} : { irreversible: true }) }, reverted: false }));
+    this.finished = new Promise((resolve) => (this.finish = resolve));
+    this.load = plan.load && options.loadTarget ? new LoadGenerator({ load: plan.load, target: options.loadTarget, tags: options.tags, sink: options.ingest }) : undefined;
+    this.load?.start();
+    for (const slot of this.slots) {
+      this.at(slot.injection.startMs, () => void this.inject(slot));
+      this.at(slot.injection.startMs + slot.injection.durationMs, () => void this.revert(slot));
+    }
+    this.at(plan.totalMs, () => void this.stop());
+  }
+
+  /** Resolves when the plan has run its length (or was stopped) and every fault is undone. */
+  done(): Promise<void> {
+    return this.finished;
+  }
+
+  outcomes(): InjectionOutcome[] {
+    return this.slots.map((s) => ({ ...s.outcome }));
+  }
+
+  /** Undoes every fault now and stops the load; safe to call more than once. */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      for (const t of this.timers) clearTimeout(t);
+      this.timers.clear();
+      await Promise.all(this.slots.map((s) => this.revert(s)));
+      await this.load?.stop();
+      this.finish();
+    })();
+    return this.stopping;
+  }
+
+  private at(offsetMs: number, fn: () => void): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      fn();
+    }, Math.max(0, this.t0 + offsetMs - nowMs()));
+    this.timers.add(timer);
+  }
+
+  private inject(slot: Slot): Promise<Revert | undefined> {
+    const { injection } = slot;
+    slot.injecting = (async () => {
+      const containerId = this.options.containerOf(injection.service);
+      try {
+        if (!containerId) throw new Error(`service ${injection.service} has no running container`);
+        const target = { docker: this.options.docker, containerId, runId: this.options.executionId, engineIsLocal: this.options.engineIsLocal };
+        const revert = await injectFault(target, injection.fault, injection.params, this.options.catalog);
+        slot.outcome.startedMs = nowMs() - this.t0;
+        this.options.log(`chaos: ${injection.fault} on ${injection.service} at ${(slot.outcome.startedMs / 1000).toFixed(1)} s`);
+        return revert;
+      } catch (error) {
+        slot.outcome.error = (error as Error).message;
+        this.options.log(`chaos: ${injection.fault} on ${injection.service} could not be injected: ${slot.outcome.error}`);
+        return undefined;
+      }
+    })();
+    return slot.injecting;
+  }
+
+  /** Waits for an injection under way, then undoes it once. A fault never injected has nothing to undo. */
+  private async revert(slot: Slot): Promise<void> {
+    if (slot.reverted) return;
+    slot.reverted = true;
+    const revert = await slot.injecting;
+    if (!revert) return;
+    try {
+      await revert();
+      slot.outcome.endedMs = nowMs() - this.t0;
+    } catch (error) {
+      slot.outcome.revertError = (error as Error).message;
+      this.options.log(`chaos: ${slot.injection.fault} on ${slot.injection.service} could not be undone: ${slot.outcome.revertError} (the reaper retries from labels)`);
+    }
+  }
+}
