@@ -15,8 +15,8 @@ export interface ExperimentRunOptions {
   readonly docker: Docker;
   readonly plan: ExperimentPlan;
   readonly catalog: FaultCatalog;
-  /** The execution: fault markers and rules carry it, so the reaper finds them if we die. */
-  readonly executionId: string;
+  /** The run (the containers' clnrm.run_id): fault markers and rules carry it, so the reaper finds them if we die. */
+  readonly runId: string;
   readonly engineIsLocal: boolean;
   readonly containerOf: (service: string) => string | undefined;
   /** Where the load URL's port is published, when the plan has a load generator. */
@@ -96,7 +96,7 @@ export class ExperimentRun {
       const containerId = this.options.containerOf(injection.service);
       try {
         if (!containerId) throw new Error(`service ${injection.service} has no running container`);
-        const target = { docker: this.options.docker, containerId, runId: this.options.executionId, engineIsLocal: this.options.engineIsLocal };
+        const target = { docker: this.options.docker, containerId, runId: this.options.runId, engineIsLocal: this.options.engineIsLocal };
         const revert = await injectFault(target, injection.fault, injection.params, this.options.catalog);
         slot.outcome.startedMs = nowMs() - this.t0;
         this.options.log(`chaos: ${injection.fault} on ${injection.service} at ${(slot.outcome.startedMs / 1000).toFixed(1)} s`);

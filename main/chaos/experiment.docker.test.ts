@@ -28,18 +28,18 @@ describe.skipIf(!probe.docker)('chaos experiments in clnrm run (real engine, dem
     const result = await runCli(['run', example(name), '--format', 'json', '--data-dir', data]);
     const execution = (JSON.parse(result.stdout) as RunSummary).tests[0]!.executions[0]!;
     const chaos = execution.expectations.filter((e) => e.kind === 'chaos');
-    return { code: result.code, chaos, byPath: new Map(chaos.map((e) => [e.expectation, e])) };
+    return { code: result.code, chaos, executionId: execution.runId, byPath: new Map(chaos.map((e) => [e.expectation, e])) };
   };
 
   it('db paused: api keeps serving from the cache; every phase holds and the pause is undone', { timeout: 120_000 }, async () => {
-    const { code, chaos, byPath } = await chaosResults('db-paused-cache-serves');
+    const { code, chaos, byPath, executionId } = await chaosResults('db-paused-cache-serves');
     expect(chaos.filter((e) => !e.passed).map((e) => `${e.expectation}: ${e.message}`)).toEqual([]);
     expect(code).toBe(0);
     expect(byPath.get('chaos.experiment.injection[0]')!.message).toMatch(/^container_pause on db from 3\.\d s to 6\.\d s, undone$/);
     expect(byPath.get('chaos.experiment')!.message).toMatch(/resilience score 100; 5 of 5 assertions held/);
     // The load's requests were counted in each phase (20/s: about 60 in each 3 s window).
     expect(byPath.get('chaos.experiment.during_chaos.assertion[0]')!.message).toMatch(/^during_chaos: ([4-7]\d) requests \(root spans\): success 100\.0 %/);
-    expect(await countLabelled(probe.docker!)).toEqual({ containers: 0, networks: 0, volumes: 0 });
+    expect(await countLabelled(probe.docker!, executionId)).toEqual({ containers: 0, networks: 0, volumes: 0 });
   });
 
   it('cache paused: fails on purpose, for exactly the during-chaos assertions, and recovers', { timeout: 120_000 }, async () => {

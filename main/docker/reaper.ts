@@ -30,7 +30,17 @@ export interface ReapReport {
   readonly containers: number;
   readonly networks: number;
   readonly volumes: number;
+  /** Faults undone before the removal, summed over the executions (main/chaos/revert.ts). */
+  readonly faults: FaultsUndone;
   readonly errors: string[];
+}
+
+export interface FaultsUndone {
+  unpaused: number;
+  rulesDeleted: number;
+  limitsRestored: number;
+  reconnected: number;
+  workersKilled: number;
 }
 
 interface Owner {
@@ -61,14 +71,19 @@ export async function reapLeftovers(docker: Docker, options: ReapOptions = {}): 
   for (const n of await docker.listNetworks({ filters })) note(n.Labels);
   for (const v of (await docker.listVolumes({ filters })).Volumes ?? []) note(v.Labels ?? undefined);
 
-  const report = { executions: [] as string[], containers: 0, networks: 0, volumes: 0, errors: [] as string[] };
+  const faults: FaultsUndone = { unpaused: 0, rulesDeleted: 0, limitsRestored: 0, reconnected: 0, workersKilled: 0 };
+  const report = { executions: [] as string[], containers: 0, networks: 0, volumes: 0, faults, errors: [] as string[] };
   const now = options.now ?? Date.now();
   const here = hostname();
   for (const [id, owner] of owners) {
     if (id === options.keepExecutionId) continue;
     if (!isDead(owner, here, now, options.olderThanMs)) continue;
     // Undo its faults first: a paused container or a lowered limit is the engine's state, not the runner's.
-    if (owner.label === LABEL_EXECUTION_ID) report.errors.push(...(await revertFaultsFromLabels(docker, id)).errors);
+    if (owner.label === LABEL_EXECUTION_ID) {
+      const { errors, ...undone } = await revertFaultsFromLabels(docker, id);
+      for (const k of Object.keys(faults) as (keyof FaultsUndone)[]) faults[k] += undone[k];
+      report.errors.push(...errors);
+    }
     const removed = await removeExecutionResources(docker, id, undefined, owner.label);
     report.executions.push(id);
     report.containers += removed.containers;

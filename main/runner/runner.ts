@@ -11,6 +11,7 @@ import type { PluginRegistry } from '../../shared/plugins';
 import { RunIdSchema, type RunEvent, type VerdictValue } from '../../shared/run';
 import { hostAccess, type TestFile } from '../../shared/spec';
 import { connectDocker, newId, reapLeftovers, type DockerEndpoint } from '../docker';
+import type { FaultsUndone } from '../docker/reaper';
 import { classifyRun, RunHealing, type RunHealingOptions } from '../healing/run-healing';
 import { createReceiver, type Receiver } from '../receiver';
 import { loadTestFile, parseInThread } from '../spec';
@@ -160,6 +161,14 @@ async function runPlugins(options: RunTestsOptions, runSpan: OpenSpan, emit: Emi
   return new RunHooks(registry ? [registry] : []);
 }
 
+/** "; undid their faults: 1 unpaused, 2 iptables rules deleted" — or nothing when there were none. */
+function faultsText(f: FaultsUndone | undefined): string {
+  if (!f) return '';
+  const parts = [[f.unpaused, 'unpaused'], [f.rulesDeleted, 'iptables rules deleted'], [f.limitsRestored, 'limits restored'], [f.reconnected, 'networks reconnected'], [f.workersKilled, 'workers killed']] as const;
+  const said = parts.filter(([n]) => n > 0).map(([n, what]) => `${n} ${what}`);
+  return said.length > 0 ? `; undid their faults: ${said.join(', ')}` : '';
+}
+
 export async function runTests(options: RunTestsOptions): Promise<RunSummary> {
   const startedMs = Date.now();
   if (options.runId !== undefined && !RunIdSchema.safeParse(options.runId).success) {
@@ -180,8 +189,8 @@ export async function runTests(options: RunTestsOptions): Promise<RunSummary> {
   }
   const { docker } = connection;
   // Leftovers of crashed runs (their owner process is gone) go before we add our own.
-  const reaped = await reapLeftovers(docker).catch((e: unknown) => ({ executions: [], errors: [toProblem(e).message] }));
-  if (reaped.executions.length > 0) emit({ type: 'warning', message: `removed leftovers of ${reaped.executions.length} crashed execution(s): ${reaped.executions.join(', ')}` });
+  const reaped = await reapLeftovers(docker).catch((e: unknown) => ({ executions: [], faults: undefined, errors: [toProblem(e).message] }));
+  if (reaped.executions.length > 0) emit({ type: 'warning', message: `removed leftovers of ${reaped.executions.length} crashed execution(s): ${reaped.executions.join(', ')}${faultsText(reaped.faults)}` });
   for (const e of reaped.errors) emit({ type: 'warning', message: `reaper: ${e}` });
 
   let store: TraceStore | undefined = options.store;

@@ -29,7 +29,7 @@ export function planFor(test: TestFile): { plan: ExperimentPlan; catalog: Return
   return { plan: planned.plan, catalog };
 }
 
-export function startChaos(env: RunnerEnvironment, test: TestFile, set: ServiceSetPort, executionId: string, tags: Readonly<Record<string, string>>): ChaosInExecution | undefined {
+export function startChaos(env: RunnerEnvironment, test: TestFile, set: ServiceSetPort, tags: Readonly<Record<string, string>>): ChaosInExecution | undefined {
   const planned = planFor(test);
   if (!planned) return undefined;
   const { plan, catalog } = planned;
@@ -40,7 +40,7 @@ export function startChaos(env: RunnerEnvironment, test: TestFile, set: ServiceS
     docker: env.docker,
     plan,
     catalog,
-    executionId,
+    runId: env.runId,
     engineIsLocal: env.hostAddress === undefined,
     containerOf: (id) => set.services().find((s) => s.id === id)?.containerId,
     ...(published !== undefined ? { loadTarget: { host: env.hostAddress ?? '127.0.0.1', port: published } } : {}),

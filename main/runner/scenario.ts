@@ -249,10 +249,10 @@ async function runPhases(env: RunnerEnvironment, req: ScenarioRequest, ex: Execu
     await startServices(env, services, planned);
     phase('services', 'end');
     const chaosAfterSteps = startsAfterSteps(test);
-    if (!chaosAfterSteps) ex.chaos = startChaos(env, test, ex.set, ex.info.executionId, ex.tags);
+    if (!chaosAfterSteps) ex.chaos = startChaos(env, test, ex.set, ex.tags);
     phase('steps', 'start');
     const outputs = await runSteps(env, { test, scenario, info: ex.info, set: ex.set, tags: ex.tags, trace: ex.trace, into: ex.steps, stats: ex.stats, startedMs: ex.startedMs });
-    if (chaosAfterSteps && !env.signal.aborted) ex.chaos = startChaos(env, test, ex.set, ex.info.executionId, ex.tags);
+    if (chaosAfterSteps && !env.signal.aborted) ex.chaos = startChaos(env, test, ex.set, ex.tags);
     // An experiment runs its planned length whatever the steps take; its faults are undone before the stop.
     await ex.chaos?.run.done();
     phase('steps', 'end');

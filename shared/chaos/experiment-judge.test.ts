@@ -7,7 +7,7 @@ import { planExperiment, type ExperimentPlan } from './experiment-plan';
 import type { ExperimentTable } from '../spec/schema/chaos-experiment';
 
 const catalog = new FaultCatalog();
-const planOf = (experiment: ExperimentTable): ExperimentPlan => planExperiment({ experiment, services: ['api', 'db'], catalog }).plan!;
+const planOf = (experiment: ExperimentTable): ExperimentPlan => planExperiment({ experiment, services: ['api', 'db'], portsOf: () => [], catalog }).plan!;
 
 /** A request every 100 ms from `fromMs` to `toMs`, shaped by `f(t)`. */
 function traffic(fromMs: number, toMs: number, f: (t: number) => { ok?: boolean; ms?: number; attrs?: Record<string, string> } = () => ({})): Request[] {
