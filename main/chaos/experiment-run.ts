@@ -8,7 +8,9 @@ import type { FaultCatalog } from '../../shared/chaos/catalog';
 import type { ExperimentPlan, PlannedInjection } from '../../shared/chaos/experiment-plan';
 import type { InjectionOutcome } from '../../shared/chaos/experiment-results';
 import type { Span } from '../../shared/model';
+import { proxiedServices } from '../../shared/chaos/experiment-plan';
 import { injectFault, type Revert } from './faults';
+import { heartbeat, injectProxyFault, type ProxyTarget } from './proxy-injector';
 import { LoadGenerator } from './load-generator';
 
 export interface ExperimentRunOptions {
@@ -19,6 +21,8 @@ export interface ExperimentRunOptions {
   readonly runId: string;
   readonly engineIsLocal: boolean;
   readonly containerOf: (service: string) => string | undefined;
+  /** The fault proxy in front of a service (for `proxy` faults), when the runner put one there. */
+  readonly proxyOf?: (service: string) => ProxyTarget | undefined;
   /** Where the load URL's port is published, when the plan has a load generator. */
   readonly loadTarget?: { readonly host: string; readonly port: number };
   readonly tags: Readonly<Record<string, string>>;
@@ -33,6 +37,9 @@ interface Slot {
   reverted: boolean;
 }
 
+/** The proxies' dead-man timer: toxics are dropped this long after the runner's last heartbeat. */
+export const PROXY_DEAD_MAN_MS = 10_000;
+
 const nowMs = (): number => performance.timeOrigin + performance.now();
 
 export class ExperimentRun {
@@ -45,6 +52,7 @@ export class ExperimentRun {
   private readonly finished: Promise<void>;
   private finish!: () => void;
   private stopping: Promise<void> | undefined;
+  private beating: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: ExperimentRunOptions) {
     this.t0 = nowMs();
@@ -59,6 +67,18 @@ export class ExperimentRun {
       this.at(slot.injection.startMs + slot.injection.durationMs, () => void this.revert(slot));
     }
     this.at(plan.totalMs, () => void this.stop());
+    this.heartbeat();
+  }
+
+  /** Keeps the proxies' dead-man timers from firing while we live (if we die, they drop their toxics). */
+  private heartbeat(): void {
+    const apis = [...new Set(proxiedServices(this.options.plan).flatMap((s) => this.options.proxyOf?.(s)?.api ?? []))];
+    if (apis.length === 0) return;
+    const beat = (): void => {
+      for (const api of apis) heartbeat(api).catch((e: unknown) => this.options.log(`chaos: fault proxy heartbeat: ${(e as Error).message}`));
+    };
+    beat();
+    this.beating = setInterval(beat, PROXY_DEAD_MAN_MS / 4);
   }
 
   /** Resolves when the plan has run its length (or was stopped) and every fault is undone. */
@@ -75,6 +95,7 @@ export class ExperimentRun {
     this.stopping ??= (async () => {
       for (const t of this.timers) clearTimeout(t);
       this.timers.clear();
+      clearInterval(this.beating);
       await Promise.all(this.slots.map((s) => this.revert(s)));
       await this.load?.stop();
       this.finish();
@@ -96,8 +117,7 @@ export class ExperimentRun {
       const containerId = this.options.containerOf(injection.service);
       try {
         if (!containerId) throw new Error(`service ${injection.service} has no running container`);
-        const target = { docker: this.options.docker, containerId, runId: this.options.runId, engineIsLocal: this.options.engineIsLocal };
-        const revert = await injectFault(target, injection.fault, injection.params, this.options.catalog);
+        const revert = injection.family === 'proxy' ? await this.injectThroughProxy(slot) : await injectFault({ docker: this.options.docker, containerId, runId: this.options.runId, engineIsLocal: this.options.engineIsLocal }, injection.fault, injection.params, this.options.catalog);
         slot.outcome.startedMs = nowMs() - this.t0;
         this.options.log(`chaos: ${injection.fault} on ${injection.service} at ${(slot.outcome.startedMs / 1000).toFixed(1)} s`);
         return revert;
@@ -108,6 +128,13 @@ export class ExperimentRun {
       }
     })();
     return slot.injecting;
+  }
+
+  private injectThroughProxy(slot: Slot): Promise<Revert> {
+    const { injection } = slot;
+    const proxy = this.options.proxyOf?.(injection.service);
+    if (!proxy) throw new Error(`no fault proxy stands in front of ${injection.service}`);
+    return injectProxyFault(proxy, injection.fault, injection.params, `clnrm-${this.slots.indexOf(slot)}`);
   }
 
   /** Waits for an injection under way, then undoes it once. A fault never injected has nothing to undo. */

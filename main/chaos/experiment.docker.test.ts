@@ -1,7 +1,7 @@
 // Chaos experiments through `clnrm run` on the real engine with the demo system (examples/chaos): the
 // load generator's requests judged per phase, the fault injected at its time and undone, the failing
 // example failing for exactly its documented reasons. Skips loudly without Docker (fails under CI=true).
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,7 +10,7 @@ import { runCli } from '../cli/testing';
 import { announceDockerSkip, countLabelled, probeDocker } from '../docker/test-support';
 import type { RunSummary } from '../runner/types';
 
-const probe = await probeDocker(['cleanroom/demo:latest']);
+const probe = await probeDocker(['cleanroom/demo:latest', 'cleanroom/chaos-proxy:latest']);
 announceDockerSkip('chaos experiments', probe);
 const example = (name: string): string => fileURLToPath(new URL(`../../examples/chaos/${name}.clnrm.toml`, import.meta.url));
 
@@ -24,8 +24,8 @@ describe.skipIf(!probe.docker)('chaos experiments in clnrm run (real engine, dem
   const data = mkdtempSync(join(tmpdir(), 'clnrm-chaos-run-'));
   afterAll(() => rmSync(data, { recursive: true, force: true }));
 
-  const chaosResults = async (name: string) => {
-    const result = await runCli(['run', example(name), '--format', 'json', '--data-dir', data]);
+  const chaosResults = async (file: string) => {
+    const result = await runCli(['run', file.includes('/') ? file : example(file), '--format', 'json', '--data-dir', data]);
     const execution = (JSON.parse(result.stdout) as RunSummary).tests[0]!.executions[0]!;
     const chaos = execution.expectations.filter((e) => e.kind === 'chaos');
     return { code: result.code, chaos, executionId: execution.runId, byPath: new Map(chaos.map((e) => [e.expectation, e])) };
@@ -51,4 +51,60 @@ describe.skipIf(!probe.docker)('chaos experiments in clnrm run (real engine, dem
     expect(byPath.get('chaos.experiment')!.passed).toBe(false);
     expect(byPath.get('chaos.experiment.fault')!).toMatchObject({ passed: true, message: expect.stringMatching(/^container_pause on cache from 3\.\d s to 6\.\d s, undone$/) });
   });
+
+  it('a proxy toxic: db behind the fault proxy gets 1.5 s of latency for 2 s, measured from outside and gone after', { timeout: 120_000 }, async () => {
+    const file = join(data, 'db-latency.clnrm.toml');
+    writeFileSync(file, DB_LATENCY);
+    const { code, byPath, executionId } = await chaosResults(file);
+    expect(code).toBe(1);
+    const verdicts = ['steady_state', 'during_chaos', 'recovery'].map((p) => byPath.get(`chaos.experiment.${p}.assertion[0]`)!);
+    expect(verdicts.map((v) => v.passed)).toEqual([true, false, true]);
+    const p95 = Number(/p95 (\d+) ms >/.exec(verdicts[1]!.message)![1]);
+    expect(p95).toBeGreaterThanOrEqual(1500);
+    expect(byPath.get('chaos.experiment.injection[0]')!.message).toMatch(/^latency on db from 2\.\d s to 4\.\d s, undone$/);
+    expect(await countLabelled(probe.docker!, executionId)).toEqual({ containers: 0, networks: 0, volumes: 0 });
+  });
 });
+
+const DB_LATENCY = `[meta]
+name = "db_latency_through_the_proxy"
+version = "1"
+
+[services.db]
+image = "cleanroom/demo:latest"
+args = ["db"]
+ports = [7002]
+health_check = { cmd = ["wget", "-qO-", "http://127.0.0.1:7002/health"], interval = 1, retries = 30 }
+
+[[scenario]]
+name = "read"
+service = "db"
+run = "wget -qO- http://db:7002/tables/items/1"
+
+[chaos.experiment.load]
+url = "http://db:7002/tables/items/1"
+rate_per_s = 20
+timeout_ms = 3000
+
+[chaos.experiment.steady_state]
+duration_s = 2
+[[chaos.experiment.steady_state.assertion]]
+type = "latency"
+p95_max_ms = 1000
+
+[[chaos.experiment.injection]]
+fault = "latency"
+target = "service:db"
+latency = 1500
+duration_s = 2
+
+[[chaos.experiment.during_chaos.assertion]]
+type = "latency"
+p95_max_ms = 1000
+
+[chaos.experiment.recovery]
+duration_s = 2
+[[chaos.experiment.recovery.assertion]]
+type = "latency"
+p95_max_ms = 1000
+`;

@@ -2,14 +2,17 @@
 // are ready and runs beside the steps for its planned length; its faults are undone before the services
 // stop; its verdict (phases judged by the execution's spans) joins the expectations.
 import { judgeExperiment, toRequests } from '../../shared/chaos/experiment-judge';
-import { planExperiment, type ExperimentPlan } from '../../shared/chaos/experiment-plan';
+import { planExperiment, proxiedServices, type ExperimentPlan } from '../../shared/chaos/experiment-plan';
 import { asRun, experimentResults } from '../../shared/chaos/experiment-results';
 import { applyUserCatalog } from '../../shared/chaos/user-catalog';
 import { StudioError } from '../../shared/errors';
 import type { ExpectationResult } from '../../shared/expect';
 import type { Span } from '../../shared/model';
 import type { TestFile } from '../../shared/spec';
-import { ExperimentRun } from '../chaos/experiment-run';
+import { ExperimentRun, PROXY_DEAD_MAN_MS } from '../chaos/experiment-run';
+import { FAULT_PROXY_API_PORT, faultProxyId, faultProxyInFront } from '../chaos/proxy/interpose';
+import type { ProxyTarget } from '../chaos/proxy-injector';
+import type { InterposeRequest } from './interpose';
 import type { RunnerEnvironment } from './scenario';
 import type { ServiceSetPort } from './service-port';
 
@@ -29,11 +32,27 @@ export function planFor(test: TestFile): { plan: ExperimentPlan; catalog: Return
   return { plan: planned.plan, catalog };
 }
 
+/** The fault proxy in front of every service the experiment's proxy faults name (its dead-man timer armed). */
+export function chaosInterpose(test: TestFile): InterposeRequest[] {
+  const planned = planFor(test);
+  return planned ? proxiedServices(planned.plan).map((service) => faultProxyInFront(service, { deadManMs: PROXY_DEAD_MAN_MS })) : [];
+}
+
+/** Where a service's fault proxy API is reachable from here, when the proxy is in front of it. */
+function proxyOf(env: RunnerEnvironment, test: TestFile, set: ServiceSetPort, service: string): ProxyTarget | undefined {
+  const proxy = set.services().find((s) => s.id === faultProxyId(service));
+  const port = proxy?.ports.get(FAULT_PROXY_API_PORT);
+  if (port === undefined) return undefined;
+  return { api: `http://${env.hostAddress ?? '127.0.0.1'}:${port}`, service, ports: test.services[service]?.ports ?? [] };
+}
+
 export function startChaos(env: RunnerEnvironment, test: TestFile, set: ServiceSetPort, tags: Readonly<Record<string, string>>): ChaosInExecution | undefined {
   const planned = planFor(test);
   if (!planned) return undefined;
   const { plan, catalog } = planned;
-  const published = plan.load ? set.service(plan.load.service).ports.get(plan.load.port) : undefined;
+  // The load goes where the service's name leads on the run network: to its fault proxy when it has one.
+  const front = plan.load && proxiedServices(plan).includes(plan.load.service) ? faultProxyId(plan.load.service) : plan.load?.service;
+  const published = plan.load && front ? set.service(front).ports.get(plan.load.port) : undefined;
   const log = (message: string): void => env.emit({ type: 'log', source: test.name, message });
   if (plan.load && published === undefined) log(`chaos: port ${plan.load.port} of ${plan.load.service} is not published: no load is sent`);
   const run = new ExperimentRun({
@@ -43,6 +62,7 @@ export function startChaos(env: RunnerEnvironment, test: TestFile, set: ServiceS
     runId: env.runId,
     engineIsLocal: env.hostAddress === undefined,
     containerOf: (id) => set.services().find((s) => s.id === id)?.containerId,
+    proxyOf: (service) => proxyOf(env, test, set, service),
     ...(published !== undefined ? { loadTarget: { host: env.hostAddress ?? '127.0.0.1', port: published } } : {}),
     tags,
     ingest: (span) => env.store.ingest([span]),

@@ -11,6 +11,7 @@ import type { RunnerEnvironment } from './scenario';
 import { withFileResources } from './otel-resources';
 import { resourceAttributes } from './scenario';
 import { interposeProxies } from './interpose';
+import { chaosInterpose } from './scenario-chaos';
 import { containerCount } from './scenario-commands';
 import { serviceFromSpecWithLimits } from './services';
 import type { ServiceSetPort } from './service-port';
@@ -53,7 +54,7 @@ export function createServices(env: RunnerEnvironment, req: ServicesRequest): { 
   for (const s of services) if (s.note) env.emit({ type: 'log', source: test.name, message: s.note });
   const defs = interposeProxies(
     services.map((s) => s.definition),
-    env.interpose?.(test, req.info) ?? [],
+    [...(env.interpose?.(test, req.info) ?? []), ...chaosInterpose(test)],
   );
   const extraEdges = (test.orchestration?.dependency_graph?.edges ?? []).map(([from, to]) => ({ dependency: from, dependent: to }));
   const set = env.services({

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { errorsOf, HEAD, warningsOf } from '../spec/test-helpers';
 import type { ExperimentTable } from '../spec/schema/chaos-experiment';
 import { FaultCatalog } from './catalog';
-import { DEFAULT_FAULT_MS, DEFAULT_RECOVERY_MS, parseTiming, planExperiment } from './experiment-plan';
+import { DEFAULT_FAULT_MS, DEFAULT_RECOVERY_MS, parseTiming, planExperiment, proxiedServices } from './experiment-plan';
 
 const catalog = new FaultCatalog();
 const plan = (experiment: ExperimentTable, resilience?: Parameters<typeof planExperiment>[0]['resilience']) =>
@@ -69,9 +69,9 @@ describe('planning the full form', () => {
       ['chaos.experiment', 'chaos.experiment.injection[0].timing'],
       ['chaos.unknown-fault', 'chaos.experiment.injection[1]'],
       ['chaos.param', 'chaos.experiment.injection[2].signal'],
-      ['chaos.experiment', 'chaos.experiment.injection[3].fault'],
+      ['chaos.experiment', 'chaos.experiment.injection[3].target'],
     ]);
-    expect(r.problems[4]!.message).toMatch(/^latency is a fault proxy toxic: experiments cannot put the proxy in front of a service yet/);
+    expect(r.problems[4]!.message).toBe('latency goes through the fault proxy, which forwards a service\'s declared ports: add ports = [...] to service db');
     expect(r.problems[0]!.message).toBe('target "service:cache" is not a service of this file (its services: api, db)');
     expect(r.problems[2]!.message).toMatch(/did you mean "container_pause"/);
   });
@@ -79,6 +79,18 @@ describe('planning the full form', () => {
   it('needs a fault', () => {
     expect(plan({ name: 'x' }).problems.map((p) => p.message)).toEqual([expect.stringMatching(/an experiment needs a fault/)]);
     expect(plan({ fault: 'container_kill' }).problems.map((p) => p.message)).toEqual([expect.stringMatching(/short form needs both fault and target/)]);
+  });
+});
+
+describe('proxy faults', () => {
+  it('are planned as the proxy family, and name the services the proxy must stand in front of', () => {
+    const p = plan({ injection: [{ fault: 'latency', target: 'api', latency: 300, duration_s: 2 }, { fault: 'down', target: 'api', timing: 'at_5s' }, { fault: 'container_pause', target: 'db' }] }).plan!;
+    expect(p.injections.map((i) => [i.fault, i.family, i.params])).toEqual([
+      ['latency', 'proxy', { latency: 300, jitter: 0, stream: 'downstream', toxicity: 1 }],
+      ['down', 'proxy', {}],
+      ['container_pause', 'container', {}],
+    ]);
+    expect(proxiedServices(p)).toEqual(['api']);
   });
 });
 

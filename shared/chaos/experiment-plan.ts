@@ -11,7 +11,12 @@ import type { Problem } from '../errors';
 import { closest } from '../spec/suggest';
 import type { ExperimentTable, InjectionTable, LoadTable, PhaseAssertionTable, PhaseAssertionType, ResilienceTable } from '../spec/schema/chaos-experiment';
 import type { FaultCatalog } from './catalog';
-import type { FaultParams } from './fault-spec';
+import type { FaultFamily, FaultParams } from './fault-spec';
+
+/** The services an experiment's proxy faults need the fault proxy in front of. */
+export function proxiedServices(plan: ExperimentPlan): string[] {
+  return [...new Set(plan.injections.filter((i) => i.family === 'proxy').map((i) => i.service))];
+}
 
 /** A fault's window when the file gives no `duration_s`, and recovery's when it gives no table. */
 export const DEFAULT_FAULT_MS = 10_000;
@@ -21,6 +26,8 @@ export type PhaseName = 'steady_state' | 'during_chaos' | 'recovery';
 
 export interface PlannedInjection {
   readonly fault: string;
+  /** `proxy`: injected through the fault proxy the runner puts in front of the service. */
+  readonly family: FaultFamily;
   readonly service: string;
   readonly params: FaultParams;
   readonly startMs: number;
@@ -152,12 +159,13 @@ function planInjection(t: InjectionTable, keys: string, steadyAnchorMs: number, 
   const checked = input.catalog.validate(t.fault, own, keys);
   problems.push(...checked.problems);
   const spec = input.catalog.get(t.fault);
-  if (spec?.family === 'proxy') problems.push({ code: 'chaos.experiment', message: `${t.fault} is a fault proxy toxic: experiments cannot put the proxy in front of a service yet; use a container, resource or network fault`, path: `${keys}.fault` });
-  else if (spec && !spec.injectable) problems.push({ code: 'chaos.experiment', message: `${t.fault} is declared in [chaos.catalog] but has no injector: it can be listed, not run`, path: `${keys}.fault` });
+  if (spec?.family === 'proxy' && input.services.includes(service) && input.portsOf(service).length === 0) {
+    problems.push({ code: 'chaos.experiment', message: `${t.fault} goes through the fault proxy, which forwards a service's declared ports: add ports = [...] to service ${service}`, path: `${keys}.target` });
+  } else if (spec && !spec.injectable) problems.push({ code: 'chaos.experiment', message: `${t.fault} is declared in [chaos.catalog] but has no injector: it can be listed, not run`, path: `${keys}.fault` });
   if (problems.length > before || typeof timing === 'string' || !checked.params || !spec) return undefined;
   const startMs = (timing.anchor === 'steady' ? steadyAnchorMs : 0) + timing.offsetMs;
   const durationMs = t.duration_s !== undefined ? t.duration_s * 1000 : DEFAULT_FAULT_MS;
-  return { fault: t.fault, service, params: checked.params, startMs, durationMs, revertible: spec.revertible, path: keys };
+  return { fault: t.fault, family: spec.family, service, params: checked.params, startMs, durationMs, revertible: spec.revertible, path: keys };
 }
 
 export const DEFAULT_LOAD_RATE = 10;

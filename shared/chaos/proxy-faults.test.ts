@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BUILT_IN_FAULTS, FaultCatalog } from './catalog';
-import { PROXY_FAULT_TOXICS, PROXY_FAULTS } from './proxy-faults';
+import { PROXY_FAULT_TOXICS, PROXY_FAULTS, proxyAction } from './proxy-faults';
 import { validateToxic } from './toxics';
 
 describe('the proxy faults in the catalog', () => {
@@ -20,5 +20,13 @@ describe('the proxy faults in the catalog', () => {
     expect(catalog.validate('bandwidth', {}).problems.map((p) => p.message)).toEqual([expect.stringMatching(/^bandwidth needs rate/)]);
     expect(catalog.validate('http_status', { code: 700 }).problems[0]?.message).toBe('http_status.code must be in 100–599 HTTP status (whole), not 700');
     expect(catalog.validate('reset_peer', { toxicity: 1.5 }).problems[0]?.path).toBe('chaos.toxicity');
+  });
+});
+
+describe('proxyAction', () => {
+  it('turns a checked proxy fault into the toxic the API takes, or the proxy switched off', () => {
+    expect(proxyAction('latency', { latency: 300, jitter: 10, stream: 'upstream', toxicity: 0.5 })).toEqual({ kind: 'toxic', toxic: { type: 'latency', stream: 'upstream', toxicity: 0.5, attributes: { latency: 300, jitter: 10 } } });
+    expect(proxyAction('down', {})).toEqual({ kind: 'down' });
+    expect(() => proxyAction('container_pause', {})).toThrow('container_pause is not a proxy fault');
   });
 });

@@ -58,3 +58,18 @@ export const PROXY_FAULTS: readonly FaultSpec[] = Object.entries(PROXY_FAULT_TOX
     injectable: true,
   };
 });
+
+/** A proxy fault as what the proxy's API takes: a toxic to add, or the proxy switched off (`down`). */
+export type ProxyAction =
+  | { readonly kind: 'toxic'; readonly toxic: { readonly type: ToxicType; readonly stream?: string; readonly toxicity: number; readonly attributes: Readonly<Record<string, number | string>> } }
+  | { readonly kind: 'down' };
+
+/** The API request for a checked proxy fault (parameters already validated against the catalog). */
+export function proxyAction(faultId: string, params: Readonly<Record<string, number | string | boolean>>): ProxyAction {
+  const type = PROXY_FAULT_TOXICS[faultId];
+  if (type === undefined) throw new Error(`${faultId} is not a proxy fault`);
+  if (type === 'down') return { kind: 'down' };
+  const { stream, toxicity, ...rest } = params;
+  const attributes = Object.fromEntries(Object.entries(rest).map(([k, v]) => [k, typeof v === 'boolean' ? String(v) : v]));
+  return { kind: 'toxic', toxic: { type, ...(typeof stream === 'string' ? { stream } : {}), toxicity: typeof toxicity === 'number' ? toxicity : 1, attributes } };
+}
