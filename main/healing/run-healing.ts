@@ -3,12 +3,16 @@
 // file for the run; `max_total_retries` per test. At the end of the run, tests that never ran an
 // execution (a broken file) get their class, and Trunk's rule relabels failures when most of the run
 // failed at once.
-import { applyRunRule, classifyDefinition, healingSettings, type HealingSettings } from '../../shared/healing';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { applyRunRule, classifyDefinition, healingSettings, quarantineSettings, type HealingSettings, type QuarantineSettings } from '../../shared/healing';
 import type { TestFile } from '../../shared/spec';
 import type { RunnerEnvironment } from '../runner/scenario';
 import type { DeterminismResult, RunSummary, ScenarioExecution, TestResult } from '../runner/types';
 import { classifyExecution, recordClassification, type ExecutionContext } from './classify-execution';
+import { KnowledgeStore } from './knowledge-store';
 import { CircuitBreaker, runWithRetries } from './retry';
+import { settleRun, testKey } from './run-knowledge';
 
 export interface RunHealingOptions {
   /** `clnrm run --retries N`: retries on for every file, N per execution. */
@@ -17,6 +21,10 @@ export interface RunHealingOptions {
   readonly random?: () => number;
   readonly now?: () => number;
   readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** The knowledge store's folder (`clnrm run` passes `.clnrm/`): quarantine and learning on. Absent: neither. */
+  readonly knowledgeDir?: string;
+  /** Where relative test files resolve. */
+  readonly cwd?: string;
 }
 
 /** Waits `ms`, or less when the run is cancelled. */
@@ -35,14 +43,25 @@ export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
 
 export class RunHealing {
   private readonly breakers = new Map<string, CircuitBreaker>();
+  private readonly quarantine = new Map<string, QuarantineSettings>();
 
   constructor(private readonly options: RunHealingOptions = {}) {}
 
   forTest(test: TestFile, file: string): TestHealing {
     const settings = healingSettings(test.selfHealing, this.options.retries);
+    if (test.selfHealing) this.quarantine.set(testKey(resolve(this.options.cwd ?? '.', file), test.name), quarantineSettings(test.selfHealing));
     let breaker = this.breakers.get(file);
     if (!breaker) this.breakers.set(file, (breaker = new CircuitBreaker(settings.breaker, this.options.now ?? Date.now)));
     return new TestHealing(settings, breaker, { left: settings.maxTotalRetries }, this.options);
+  }
+
+  /** After the run: quarantine notes on its tests, and what it taught recorded in the knowledge store. */
+  async settle(store: RunnerEnvironment['store'], results: TestResult[], warn: (message: string) => void): Promise<TestResult[]> {
+    const dir = this.options.knowledgeDir;
+    // Self-healing learns only where asked: a file with [self_healing], or a project that keeps a knowledge folder.
+    if (dir === undefined || (this.quarantine.size === 0 && !existsSync(dir))) return results;
+    const knowledge = new KnowledgeStore(dir);
+    return settleRun({ knowledge, store, cwd: this.options.cwd ?? process.cwd(), settings: this.quarantine, warn, now: new Date(this.options.now?.() ?? Date.now()) }, results);
   }
 }
 
