@@ -101,6 +101,8 @@ export class TestHealing {
     const differing = runs[(d.differingIteration ?? 1) - 1] ?? runs[runs.length - 1]!;
     const ctx: ExecutionContext = { store: env.store, file: where.file, testName: where.test.name, scenario: where.scenario };
     const classification = await classifyExecution(ctx, { ...differing, verdict: 'failed' }, { patterns: this.settings.patterns, determinism: d, exclude: new Set(runs.map((r) => r.runId)) });
+    // Kept with the differing execution's record (its own verdict stays), so `clnrm heal` finds it later.
+    await recordClassification(env.store, { ...differing, classification }, (message) => env.emit({ type: 'warning', message }));
     return { ...d, classification };
   }
 }
