@@ -5,7 +5,7 @@
 // reader sees the old or the new file, never half of one. Two processes writing the same file at once:
 // the last rename wins (no lock; a run writes its files once, at its end).
 import { mkdir, readFile } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import { StudioError } from '../../shared/errors';
 import { KNOWLEDGE_FILES, type KnowledgeKind, type KnowledgeOf } from '../../shared/healing/knowledge';
 import { writeFileAtomic } from '../spec/write';
@@ -24,6 +24,11 @@ export class KnowledgeStore {
   /** A test file as the knowledge files name it: relative to the folder holding `.clnrm/`, `/`-separated. */
   testFile(absolute: string): string {
     return relative(join(this.dir, '..'), absolute).split(sep).join('/');
+  }
+
+  /** The absolute path of a test file named as `testFile` names it. */
+  absolute(testFile: string): string {
+    return resolve(this.dir, '..', testFile);
   }
 
   path(kind: KnowledgeKind): string {

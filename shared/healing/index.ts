@@ -5,5 +5,6 @@ export * from './classify';
 export * from './history';
 export * from './patterns';
 export * from './quarantine';
+export * from './repairs';
 export * from './settings';
 export { spanErrors, type SpanError } from './signals';

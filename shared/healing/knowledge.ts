@@ -52,7 +52,7 @@ export const ProposalSchema = z.object({
   classification: ClassificationSchema,
   verified: z.boolean(),
   /** Reruns with the patch applied to a copy, and how many passed. */
-  verification: z.object({ runs: z.number().int().nonnegative(), passed: z.number().int().nonnegative() }),
+  verification: z.object({ runs: z.number().int().nonnegative(), passed: z.number().int().nonnegative(), note: z.string().optional() }),
   runId: z.string(),
   createdAt: z.string(),
 });
