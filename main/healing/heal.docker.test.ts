@@ -1,8 +1,10 @@
 // `clnrm heal` on the real engine, end to end: the corpus's nondeterministic test fails its
 // [determinism] check; heal proposes excluding the differing attribute, verifies it by rerunning a
 // patched copy (the file untouched), applies it (only those lines change), the test then passes, and
-// undo gives back the original bytes. Skips loudly without Docker; fails under CI=true.
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+// undo gives back the original bytes. And quarantine: the corpus's coin flip under mode = "autonomous"
+// is quarantined at its flaky failure, which then does not fail the run. Skips loudly without Docker;
+// fails under CI=true.
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +17,7 @@ import type { HealedFailure } from './heal';
 const probe = await probeDocker(['cleanroom/busybox:latest']);
 announceDockerSkip('clnrm heal', probe);
 const fixture = fileURLToPath(new URL('./fixtures/nondeterministic.clnrm.toml', import.meta.url));
+const coinFlip = fileURLToPath(new URL('./fixtures/coin-flip.clnrm.toml', import.meta.url));
 
 describe('Docker availability', () => {
   it.skipIf(!probe.docker && process.env.CI !== 'true')('has a Docker engine with the images (required when CI=true)', () => {
@@ -63,5 +66,27 @@ describe.skipIf(!probe.docker)('clnrm heal (real engine)', () => {
     const undone = await runCli(['heal', '--undo', patch.id, '--data-dir', 'db'], { cwd });
     expect(undone.code).toBe(0);
     expect(readFileSync(file, 'utf8')).toBe(original);
+  });
+
+  it('autonomous mode quarantines the coin flip at its flaky failure: reported, not failing the run', { timeout: 180_000 }, async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'clnrm-quarantine-'));
+    dirs.push(cwd);
+    const state = join(cwd, 'state');
+    mkdirSync(state);
+    const file = join(cwd, 'coin.clnrm.toml');
+    writeFileSync(file, readFileSync(coinFlip, 'utf8').replace('[self_healing]\nenabled = true\n', '[self_healing]\nenabled = true\nmode = "autonomous"\n'));
+    const env = { CLNRM_HEAL_STATE: state };
+    // tails (fail), heads (pass): a history; the next tails is flaky.
+    expect((await runCli(['run', file, '--data-dir', 'db'], { cwd, env })).code).toBe(1);
+    expect((await runCli(['run', file, '--data-dir', 'db'], { cwd, env })).code).toBe(0);
+    const third = await runCli(['run', file, '--data-dir', 'db', '--format', 'json'], { cwd, env });
+    const summary = JSON.parse(third.stdout) as RunSummary;
+    expect(summary.tests[0]).toMatchObject({ verdict: 'failed', quarantine: { state: 'quarantined', consecutivePasses: 0, releaseAfterPasses: 3 } });
+    expect(summary).toMatchObject({ failed: 0, quarantined: 1 });
+    expect(third.code).toBe(0);
+    expect(third.stderr).toMatch(/heal_coin_flip: quarantined, does not fail the run/);
+    expect(JSON.parse(readFileSync(join(cwd, 'db', '.clnrm', 'quarantine.json'), 'utf8'))).toMatchObject({ tests: [{ file: '../coin.clnrm.toml', test: 'heal_coin_flip' }] });
+    const flaky = await runCli(['flaky', '--data-dir', 'db'], { cwd });
+    expect(flaky.stdout).toMatch(/^1\.00 +FPF +heal_coin_flip › toss .*QUARANTINED/m);
   });
 });
