@@ -5,7 +5,8 @@
 // failed at once.
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { applyRunRule, classifyDefinition, healingSettings, quarantineSettings, type HealingSettings, type QuarantineSettings } from '../../shared/healing';
+import { formatProblem, toProblem } from '../../shared/errors';
+import { applyRunRule, classifyDefinition, healingSettings, quarantineSettings, type FailureClass, type HealingSettings, type QuarantineSettings } from '../../shared/healing';
 import type { TestFile } from '../../shared/spec';
 import type { RunnerEnvironment } from '../runner/scenario';
 import type { DeterminismResult, RunSummary, ScenarioExecution, TestResult } from '../runner/types';
@@ -45,14 +46,31 @@ export class RunHealing {
   private readonly breakers = new Map<string, CircuitBreaker>();
   private readonly quarantine = new Map<string, QuarantineSettings>();
 
+  private learned?: Promise<ReadonlyMap<FailureClass, number>>;
+
   constructor(private readonly options: RunHealingOptions = {}) {}
+
+  /** The `adaptive` strategy's learned delays, read once per run (none without a knowledge folder or when its file is broken). */
+  learnedDelays(warn: (message: string) => void): Promise<ReadonlyMap<FailureClass, number>> {
+    const dir = this.options.knowledgeDir;
+    this.learned ??= dir === undefined
+      ? Promise.resolve(new Map())
+      : new KnowledgeStore(dir).read('retryDelays').then(
+          (file) => new Map(file.classes.map((c) => [c.class, c.delayMs])),
+          (error: unknown) => {
+            warn(`self-healing: ${formatProblem(toProblem(error))} (adaptive delays not used)`);
+            return new Map();
+          },
+        );
+    return this.learned;
+  }
 
   forTest(test: TestFile, file: string): TestHealing {
     const settings = healingSettings(test.selfHealing, this.options.retries);
     if (test.selfHealing) this.quarantine.set(testKey(resolve(this.options.cwd ?? '.', file), test.name), quarantineSettings(test.selfHealing));
     let breaker = this.breakers.get(file);
     if (!breaker) this.breakers.set(file, (breaker = new CircuitBreaker(settings.breaker, this.options.now ?? Date.now)));
-    return new TestHealing(settings, breaker, { left: settings.maxTotalRetries }, this.options);
+    return new TestHealing(settings, breaker, { left: settings.maxTotalRetries }, this.options, (warn) => this.learnedDelays(warn));
   }
 
   /** After the run: quarantine notes on its tests, and what it taught recorded in the knowledge store. */
@@ -71,11 +89,13 @@ export class TestHealing {
     private readonly breaker: CircuitBreaker,
     private readonly budget: { left: number },
     private readonly options: RunHealingOptions,
+    private readonly learnedDelays: RunHealing['learnedDelays'],
   ) {}
 
   /** Runs one execution with classification and, when allowed, retries; records the outcome in history. */
   async run(env: RunnerEnvironment, where: { file: string; test: TestFile; scenario: string }, runOnce: () => Promise<ScenarioExecution>): Promise<ScenarioExecution> {
     const ctx: ExecutionContext = { store: env.store, file: where.file, testName: where.test.name, scenario: where.scenario };
+    const learned = this.settings.adaptive ? await this.learnedDelays((message) => env.emit({ type: 'warning', message })) : new Map<FailureClass, number>();
     const result = await runWithRetries(
       {
         settings: this.settings,
@@ -83,6 +103,7 @@ export class TestHealing {
         budget: this.budget,
         runOnce,
         classify: (execution, earlier, notReproduced) => classifyExecution(ctx, execution, { patterns: this.settings.patterns, exclude: new Set(earlier), notReproduced }),
+        learnedDelay: (cls) => learned.get(cls),
       },
       {
         random: this.options.random ?? Math.random,

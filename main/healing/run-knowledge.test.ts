@@ -49,6 +49,14 @@ describe('settleRun: quarantine and learning at the end of a run', () => {
     expect((await ctx.knowledge.read('quarantine')).tests).toEqual([]);
   });
 
+  it('learns the adaptive first delay per class from the run’s retries', async () => {
+    const ctx = context('supervised');
+    const net: Classification = { class: 'transient_network_error', confidence: 0.85, evidence: [] };
+    const healed = { ...result('passed'), executions: [{ scenario: 'toss', verdict: 'passed', healing: { healed: true, attempts: [{ executionId: 'a', verdict: 'failed', classification: net, delayMs: 1000 }] } } as unknown as ScenarioExecution] };
+    await settleRun(ctx, [healed]);
+    expect((await ctx.knowledge.read('retryDelays')).classes).toEqual([{ class: 'transient_network_error', delayMs: 975, healed: 1, notHealed: 0 }]);
+  });
+
   it('a broken knowledge file is a warning; the run is settled without it', async () => {
     const ctx = context('autonomous');
     await ctx.knowledge.write('quarantine', { version: 1, tests: [] });

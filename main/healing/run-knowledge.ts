@@ -4,7 +4,19 @@
 // broken knowledge file is reported as a warning and that part skipped, never a crashed run.
 import { resolve } from 'node:path';
 import { formatProblem, toProblem } from '../../shared/errors';
-import { flakinessOf, HISTORY_WINDOW, outcomeOf, quarantineSettings, quarantineStep, type Classification, type QuarantineEntry, type QuarantineSettings } from '../../shared/healing';
+import {
+  DEFAULT_ADAPTIVE,
+  flakinessOf,
+  HISTORY_WINDOW,
+  learnDelay,
+  outcomeOf,
+  quarantineSettings,
+  quarantineStep,
+  retryLessons,
+  type Classification,
+  type QuarantineEntry,
+  type QuarantineSettings,
+} from '../../shared/healing';
 import type { KnowledgeOf } from '../../shared/healing/knowledge';
 import type { TraceStore } from '../store';
 import type { TestResult } from '../runner/types';
@@ -35,7 +47,9 @@ async function failuresInWindow(ctx: SettleContext, file: string, test: string):
 }
 
 /** Reads a knowledge file; a broken one is a warning and `undefined` (that part of the store is skipped). */
-async function readOrWarn<K extends 'quarantine' | 'flakiness' | 'patterns'>(ctx: SettleContext, kind: K): Promise<KnowledgeOf<K> | undefined> {
+type RunKnowledge = 'quarantine' | 'flakiness' | 'patterns' | 'retryDelays';
+
+async function readOrWarn<K extends RunKnowledge>(ctx: SettleContext, kind: K): Promise<KnowledgeOf<K> | undefined> {
   try {
     return await ctx.knowledge.read(kind);
   } catch (error) {
@@ -44,7 +58,7 @@ async function readOrWarn<K extends 'quarantine' | 'flakiness' | 'patterns'>(ctx
   }
 }
 
-async function writeOrWarn<K extends 'quarantine' | 'flakiness' | 'patterns'>(ctx: SettleContext, kind: K, value: KnowledgeOf<K>): Promise<void> {
+async function writeOrWarn<K extends RunKnowledge>(ctx: SettleContext, kind: K, value: KnowledgeOf<K>): Promise<void> {
   await ctx.knowledge.write(kind, value).catch((error: unknown) => ctx.warn(`self-healing: ${formatProblem(toProblem(error))}`));
 }
 
@@ -105,10 +119,22 @@ async function recordPatterns(ctx: SettleContext, results: readonly TestResult[]
   await writeOrWarn(ctx, 'patterns', { version: 1, patterns: [...rows.values()] });
 }
 
+/** What the run's retries teach the `adaptive` strategy: per class, the delay that heals. */
+async function recordRetryDelays(ctx: SettleContext, results: readonly TestResult[]): Promise<void> {
+  const lessons = results.flatMap((t) => t.executions.flatMap((e) => (e.healing ? retryLessons(e.healing) : [])));
+  if (lessons.length === 0) return;
+  const file = await readOrWarn(ctx, 'retryDelays');
+  if (!file) return;
+  const learned = new Map(file.classes.map((c) => [c.class, c]));
+  for (const lesson of lessons) learned.set(lesson.class, learnDelay(learned.get(lesson.class), lesson, DEFAULT_ADAPTIVE));
+  await writeOrWarn(ctx, 'retryDelays', { version: 1, classes: [...learned.values()] });
+}
+
 /** Quarantine notes on the run's tests, and the run recorded into the knowledge store. */
 export async function settleRun(ctx: SettleContext, results: TestResult[]): Promise<TestResult[]> {
   const settled = await settleQuarantine(ctx, results);
   await recordFlakiness(ctx, settled);
   await recordPatterns(ctx, settled);
+  await recordRetryDelays(ctx, settled);
   return settled;
 }

@@ -1,5 +1,6 @@
 // The self-healing layer's pure part: failure classes, the classifier (built-in rules and the user's
 // `[self_healing.patterns]`), flakiness from history, quarantine, and a file's healing settings.
+export * from './adaptive';
 export * from './classes';
 export * from './classify';
 export * from './history';
