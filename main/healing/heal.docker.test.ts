@@ -42,6 +42,11 @@ describe.skipIf(!probe.docker)('clnrm heal (real engine)', () => {
     expect(failed.code).toBe(1);
     expect((JSON.parse(failed.stdout) as RunSummary).tests[0]!.determinism![0]!.classification?.class).toBe('determinism_violation');
 
+    const human = await runCli(['heal', '--last', '--data-dir', 'db', '--verify', '0'], { cwd });
+    expect(human.stdout).toMatch(/^ {2}class: determinism_violation \(90 %\)/m);
+    expect(human.stdout).toMatch(/^ {2}patch [0-9a-f]{8}: exclude `order\.token` from the determinism hash .* — not verified \(--verify 0\)$/m);
+    expect(human.stdout).toMatch(/^ {4}\+exclude_fields = \["order\.token"\]$/m);
+
     const healed = await runCli(['heal', '--last', '--data-dir', 'db', '--format', 'json', '--verify', '2'], { cwd });
     expect(healed.stderr).not.toMatch(/error/i);
     const { failures } = JSON.parse(healed.stdout) as { failures: HealedFailure[] };
