@@ -98,6 +98,15 @@ export type ErrorCode =
   // stats sampling
   /** `[performance] sample_stats_ms` below what the engine measures: sampled at the engine's 1 s instead (a warning). */
   | 'perf.sample-interval'
+  // healing
+  /** A knowledge-store file (`.clnrm/*.json`) that is not valid JSON or not of its shape. */
+  | 'healing.knowledge'
+  /** `clnrm heal RUN_ID` / `--last`: no such run, or no run yet. */
+  | 'healing.no-run'
+  /** `clnrm heal --apply|--reject|--undo ID`: no proposal with that id. */
+  | 'healing.no-proposal'
+  /** A proposal's diff no longer applies to the file (the file changed since). */
+  | 'healing.patch-stale'
   | 'internal';
 
 export interface SourceLocation {

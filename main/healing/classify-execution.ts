@@ -16,15 +16,25 @@ export interface ExecutionContext {
   readonly scenario: string;
 }
 
-/** Verdicts of earlier executions of this test file, test and scenario, oldest first (not `exclude`). */
-export async function testHistory(ctx: ExecutionContext, exclude: ReadonlySet<string>): Promise<VerdictValue[]> {
+export interface TestHistory {
+  /** Verdicts, oldest first. */
+  readonly verdicts: VerdictValue[];
+  /** The expectation results of the same executions. */
+  readonly expectations: { expectation: string; passed: boolean }[][];
+}
+
+/** Earlier executions of this test file, test and scenario, oldest first (not `exclude`). */
+export async function testHistory(ctx: ExecutionContext, exclude: ReadonlySet<string>): Promise<TestHistory> {
   const runs = await ctx.store.listRuns({ testFile: ctx.file, testName: ctx.testName, limit: HISTORY_WINDOW });
-  return runs
+  const executions = runs
     .flatMap((r) => r.executions)
     .filter((e) => e.testName === ctx.testName && e.scenario === ctx.scenario && !exclude.has(e.id) && e.verdict !== undefined)
     .sort((a, b) => a.startedAt - b.startedAt)
-    .slice(-HISTORY_WINDOW)
-    .map((e) => e.verdict!);
+    .slice(-HISTORY_WINDOW);
+  return {
+    verdicts: executions.map((e) => e.verdict!),
+    expectations: executions.map((e) => (e.evidence?.expectations ?? []).map((x) => ({ expectation: x.expectation, passed: x.passed }))),
+  };
 }
 
 export interface ClassifyOptions {
@@ -43,7 +53,7 @@ export async function classifyExecution(ctx: ExecutionContext, execution: Scenar
     spans: executionSpans(ctx.store, execution.runId),
     stats: statsRows(execution.runId, execution.stats ?? []),
     patterns: options.patterns,
-    ...(history ? { history } : {}),
+    ...(history ? { history: history.verdicts, expectationHistory: history.expectations } : {}),
     ...(options.determinism ? { determinism: options.determinism } : {}),
     ...(options.notReproduced ? { notReproduced: true } : {}),
   });

@@ -2,10 +2,11 @@
 // healed by retry, the others not retried. Skips loudly without Docker; fails under CI=true.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { announceDockerSkip, probeDocker } from '../docker/test-support';
+import { FAULT_PROXY_IMAGE } from '../chaos/proxy/interpose';
 import { openStore, type TraceStore } from '../store';
 import { CORPUS, runCase } from './corpus';
 
-const probe = await probeDocker(['cleanroom/busybox:latest']);
+const probe = await probeDocker(['cleanroom/busybox:latest', FAULT_PROXY_IMAGE]);
 announceDockerSkip('self-healing corpus', probe);
 
 describe('Docker availability', () => {

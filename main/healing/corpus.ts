@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Classification, FailureClass } from '../../shared/healing';
 import { mulberry32 } from '../../shared/random';
+import { faultProxyInFront } from '../chaos/proxy/interpose';
 import { runTests } from '../runner/runner';
 import type { TestResult } from '../runner/types';
 import type { TraceStore } from '../store';
@@ -19,6 +20,8 @@ export interface CorpusCase {
   readonly transient: boolean;
   /** Runs without retries before the measured one, to give the test a history (the coin's flips). */
   readonly historyRuns?: number;
+  /** Services the run puts behind the chaos layer's fault proxy (the file does not say so). */
+  readonly faultProxyFor?: readonly string[];
 }
 
 const fixture = (name: string): string => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
@@ -29,6 +32,7 @@ export const CORPUS: readonly CorpusCase[] = [
   { file: fixture('missing-image.clnrm.toml'), label: 'configuration_error', transient: false },
   { file: fixture('wait-timeout.clnrm.toml'), label: 'timing_sensitivity', transient: true },
   { file: fixture('late-service.clnrm.toml'), label: 'transient_network_error', transient: true },
+  { file: fixture('reset-by-proxy.clnrm.toml'), label: 'transient_network_error', transient: true, faultProxyFor: ['db'] },
   { file: fixture('nondeterministic.clnrm.toml'), label: 'determinism_violation', transient: false },
   { file: fixture('coin-flip.clnrm.toml'), label: 'flaky_test', transient: true, historyRuns: 2 },
   { file: fixture('assertion.clnrm.toml'), label: 'assertion_failure', transient: false },
@@ -66,7 +70,8 @@ export interface CorpusOptions {
 export async function runCase(c: CorpusCase, options: CorpusOptions): Promise<CaseOutcome> {
   const state = mkdtempSync(join(tmpdir(), 'clnrm-heal-'));
   const env = { ...process.env, CLNRM_HEAL_STATE: state };
-  const base = { sources: [{ file: c.file }], cwd: state, env, store: options.store, writeReports: false, quietMs: 30 } as const;
+  const interpose = c.faultProxyFor ? { interpose: () => c.faultProxyFor!.map((service) => faultProxyInFront(service)) } : {};
+  const base = { sources: [{ file: c.file }], cwd: state, env, store: options.store, writeReports: false, quietMs: 30, ...interpose } as const;
   try {
     for (let i = 0; i < (c.historyRuns ?? 0); i++) await runTests(base);
     const summary = await runTests({ ...base, healing: { retries: options.retries, random: mulberry32(options.seed ?? 1) } });

@@ -69,6 +69,17 @@ describe('runWithRetries', () => {
     expect(p.runs).toBe(3);
   });
 
+  it('adaptive: the first delay is the learned one for the class, later ones grow from it', async () => {
+    const settings = { ...healingSettings(undefined, 3), backoff: { baseDelayMs: 100, maxDelayMs: 10_000, multiplier: 2, jitter: 0 }, adaptive: { minDelayMs: 50, maxDelayMs: 30_000, learningRate: 0.1 } };
+    const p = { ...plan(['failed', 'failed', 'passed'], 'transient_network_error', settings), learnedDelay: (cls: FailureClass) => (cls === 'transient_network_error' ? 700 : undefined) };
+    await runWithRetries(p, deps(p));
+    expect(p.slept).toEqual([700, 1400]);
+    // Without the strategy a learned delay is not used.
+    const plain = { ...plan(['failed', 'passed'], 'transient_network_error', { ...settings, adaptive: undefined }), learnedDelay: () => 700 };
+    await runWithRetries(plain, deps(plain));
+    expect(plain.slept).toEqual([100]);
+  });
+
   it('does not retry a class that is not retryable, and says why', async () => {
     const p = plan(['failed', 'passed'], 'assertion_failure');
     const result = await runWithRetries(p, deps(p));

@@ -74,6 +74,14 @@ export interface RetryPlan {
   readonly runOnce: () => Promise<ScenarioExecution>;
   /** `earlier`: ids of this execution's other attempts (not history); `notReproduced`: a later attempt passed. */
   readonly classify: (execution: ScenarioExecution, earlier: readonly string[], notReproduced: boolean) => Promise<Classification>;
+  /** The `adaptive` strategy's learned first delay for a class (knowledge store), when it has one. */
+  readonly learnedDelay?: (cls: Classification['class']) => number | undefined;
+}
+
+/** The backoff for this class: the learned first delay in place of `base_delay_ms` under `adaptive`. */
+function backoffFor(plan: RetryPlan, c: Classification): Backoff {
+  const learned = plan.settings.adaptive ? plan.learnedDelay?.(c.class) : undefined;
+  return learned === undefined ? plan.settings.backoff : { ...plan.settings.backoff, baseDelayMs: learned, maxDelayMs: plan.settings.adaptive!.maxDelayMs };
 }
 
 const failedVerdict = (e: ScenarioExecution): e is ScenarioExecution & { verdict: 'failed' | 'error' } => e.verdict === 'failed' || e.verdict === 'error';
@@ -109,7 +117,7 @@ export async function runWithRetries(plan: RetryPlan, deps: RetryDeps): Promise<
     plan.breaker.record(false);
     stoppedBecause = stopReason(plan, classification, failed.length);
     if (stoppedBecause !== undefined) break;
-    const delayMs = backoffDelay(failed.length + 1, plan.settings.backoff, deps.random);
+    const delayMs = backoffDelay(failed.length + 1, backoffFor(plan, classification), deps.random);
     failed.push(execution);
     delays.push(delayMs);
     plan.budget.left--;

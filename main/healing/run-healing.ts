@@ -3,12 +3,17 @@
 // file for the run; `max_total_retries` per test. At the end of the run, tests that never ran an
 // execution (a broken file) get their class, and Trunk's rule relabels failures when most of the run
 // failed at once.
-import { applyRunRule, classifyDefinition, healingSettings, type HealingSettings } from '../../shared/healing';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { formatProblem, toProblem } from '../../shared/errors';
+import { applyRunRule, classifyDefinition, healingSettings, quarantineSettings, type FailureClass, type HealingSettings, type QuarantineSettings } from '../../shared/healing';
 import type { TestFile } from '../../shared/spec';
 import type { RunnerEnvironment } from '../runner/scenario';
 import type { DeterminismResult, RunSummary, ScenarioExecution, TestResult } from '../runner/types';
 import { classifyExecution, recordClassification, type ExecutionContext } from './classify-execution';
+import { KnowledgeStore } from './knowledge-store';
 import { CircuitBreaker, runWithRetries } from './retry';
+import { settleRun, testKey } from './run-knowledge';
 
 export interface RunHealingOptions {
   /** `clnrm run --retries N`: retries on for every file, N per execution. */
@@ -17,6 +22,10 @@ export interface RunHealingOptions {
   readonly random?: () => number;
   readonly now?: () => number;
   readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** The knowledge store's folder (`clnrm run` passes `.clnrm/`): quarantine and learning on. Absent: neither. */
+  readonly knowledgeDir?: string;
+  /** Where relative test files resolve. */
+  readonly cwd?: string;
 }
 
 /** Waits `ms`, or less when the run is cancelled. */
@@ -35,14 +44,42 @@ export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
 
 export class RunHealing {
   private readonly breakers = new Map<string, CircuitBreaker>();
+  private readonly quarantine = new Map<string, QuarantineSettings>();
+
+  private learned?: Promise<ReadonlyMap<FailureClass, number>>;
 
   constructor(private readonly options: RunHealingOptions = {}) {}
 
+  /** The `adaptive` strategy's learned delays, read once per run (none without a knowledge folder or when its file is broken). */
+  learnedDelays(warn: (message: string) => void): Promise<ReadonlyMap<FailureClass, number>> {
+    const dir = this.options.knowledgeDir;
+    this.learned ??= dir === undefined
+      ? Promise.resolve(new Map())
+      : new KnowledgeStore(dir).read('retryDelays').then(
+          (file) => new Map(file.classes.map((c) => [c.class, c.delayMs])),
+          (error: unknown) => {
+            warn(`self-healing: ${formatProblem(toProblem(error))} (adaptive delays not used)`);
+            return new Map();
+          },
+        );
+    return this.learned;
+  }
+
   forTest(test: TestFile, file: string): TestHealing {
     const settings = healingSettings(test.selfHealing, this.options.retries);
+    if (test.selfHealing) this.quarantine.set(testKey(resolve(this.options.cwd ?? '.', file), test.name), quarantineSettings(test.selfHealing));
     let breaker = this.breakers.get(file);
     if (!breaker) this.breakers.set(file, (breaker = new CircuitBreaker(settings.breaker, this.options.now ?? Date.now)));
-    return new TestHealing(settings, breaker, { left: settings.maxTotalRetries }, this.options);
+    return new TestHealing(settings, breaker, { left: settings.maxTotalRetries }, this.options, (warn) => this.learnedDelays(warn));
+  }
+
+  /** After the run: quarantine notes on its tests, and what it taught recorded in the knowledge store. */
+  async settle(store: RunnerEnvironment['store'], results: TestResult[], warn: (message: string) => void): Promise<TestResult[]> {
+    const dir = this.options.knowledgeDir;
+    // Self-healing learns only where asked: a file with [self_healing], or a project that keeps a knowledge folder.
+    if (dir === undefined || (this.quarantine.size === 0 && !existsSync(dir))) return results;
+    const knowledge = new KnowledgeStore(dir);
+    return settleRun({ knowledge, store, cwd: this.options.cwd ?? process.cwd(), settings: this.quarantine, warn, now: new Date(this.options.now?.() ?? Date.now()) }, results);
   }
 }
 
@@ -52,11 +89,13 @@ export class TestHealing {
     private readonly breaker: CircuitBreaker,
     private readonly budget: { left: number },
     private readonly options: RunHealingOptions,
+    private readonly learnedDelays: RunHealing['learnedDelays'],
   ) {}
 
   /** Runs one execution with classification and, when allowed, retries; records the outcome in history. */
   async run(env: RunnerEnvironment, where: { file: string; test: TestFile; scenario: string }, runOnce: () => Promise<ScenarioExecution>): Promise<ScenarioExecution> {
     const ctx: ExecutionContext = { store: env.store, file: where.file, testName: where.test.name, scenario: where.scenario };
+    const learned = this.settings.adaptive ? await this.learnedDelays((message) => env.emit({ type: 'warning', message })) : new Map<FailureClass, number>();
     const result = await runWithRetries(
       {
         settings: this.settings,
@@ -64,6 +103,7 @@ export class TestHealing {
         budget: this.budget,
         runOnce,
         classify: (execution, earlier, notReproduced) => classifyExecution(ctx, execution, { patterns: this.settings.patterns, exclude: new Set(earlier), notReproduced }),
+        learnedDelay: (cls) => learned.get(cls),
       },
       {
         random: this.options.random ?? Math.random,
@@ -82,6 +122,8 @@ export class TestHealing {
     const differing = runs[(d.differingIteration ?? 1) - 1] ?? runs[runs.length - 1]!;
     const ctx: ExecutionContext = { store: env.store, file: where.file, testName: where.test.name, scenario: where.scenario };
     const classification = await classifyExecution(ctx, { ...differing, verdict: 'failed' }, { patterns: this.settings.patterns, determinism: d, exclude: new Set(runs.map((r) => r.runId)) });
+    // Kept with the differing execution's record (its own verdict stays), so `clnrm heal` finds it later.
+    await recordClassification(env.store, { ...differing, classification }, (message) => env.emit({ type: 'warning', message }));
     return { ...d, classification };
   }
 }

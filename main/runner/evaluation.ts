@@ -53,6 +53,7 @@ export function judge(test: TestFile, system: readonly Span[], runner: () => Spa
   const spanNames: Record<string, string> = {};
   for (const r of expectations) for (const id of r.spans) if (names.has(id)) spanNames[id] = names.get(id)!;
   // Without the runner's spans the judged spans are the hashed ones: one index serves both.
-  const traceHash = withRunnerSpans ? normalizedTraceHash([...system]) : normalizedTraceHashOfIndex(index);
+  const normalize = { excludeAttributes: test.determinism?.exclude_fields };
+  const traceHash = withRunnerSpans ? normalizedTraceHash([...system], normalize) : normalizedTraceHashOfIndex(index, normalize);
   return { expectations, spanNames, traceHash, withRunnerSpans };
 }

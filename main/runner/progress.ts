@@ -3,6 +3,7 @@
 // with each failure's reasons.
 import { formatProblem } from '../../shared/errors';
 import type { RunEvent } from '../../shared/run';
+import { describeQuarantine } from '../../shared/healing';
 import { determinismLine, failureLines, healedLines } from './reports';
 import { suiteLines } from './suite-report';
 import type { RunSummary } from './types';
@@ -92,17 +93,20 @@ export function summaryLines(summary: RunSummary): string[] {
   const notPassed = summary.tests.filter((t) => t.verdict !== 'passed');
   if (notPassed.length > 0) lines.push('', 'Failures:');
   for (const t of notPassed) {
-    lines.push(`${MARK[t.verdict]} ${t.name} (${t.file}) — ${t.verdict}`);
+    lines.push(`${MARK[t.verdict]} ${t.name} (${t.file}) — ${t.verdict}${t.quarantine?.state === 'quarantined' ? ' (quarantined)' : ''}`);
     for (const line of failureLines(t)) lines.push(`    ${line}`);
   }
   lines.push(...healedLines(summary));
+  const noted = summary.tests.filter((t) => t.quarantine);
+  if (noted.length > 0) lines.push('', 'Quarantine:');
+  for (const t of noted) lines.push(`${t.name}: ${describeQuarantine(t.quarantine!)}`);
   // The verdict of every [determinism] check, passed ones too: "it was deterministic" is a result.
   const checked = summary.tests.filter((t) => (t.determinism ?? []).length > 0);
   if (checked.length > 0) lines.push('', 'Determinism:');
   for (const t of checked) for (const d of t.determinism!) lines.push(`${d.passed ? MARK.passed : MARK.failed} ${t.name}: ${determinismLine(d)}`);
   lines.push(
     '',
-    `${summary.tests.length} test(s): ${summary.passed} passed, ${summary.failed} failed, ${summary.errors} errors, ${summary.skipped} skipped in ${secs(summary.durationMs)}`,
+    `${summary.tests.length} test(s): ${summary.passed} passed, ${summary.failed} failed, ${summary.errors} errors, ${summary.skipped} skipped${summary.quarantined ? `, ${summary.quarantined} quarantined` : ''} in ${secs(summary.durationMs)}`,
   );
   // The release verdict comes last: it is what a release pipeline reads.
   for (const suite of summary.suites ?? []) lines.push(...suiteLines(suite, suite.show));

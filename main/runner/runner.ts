@@ -134,7 +134,10 @@ function sayHostAccess(file: string, tests: readonly TestFile[], env: Readonly<R
 }
 
 function summarise(runId: string, startedMs: number, tests: TestResult[], environmentProblem?: Problem, suites: SuiteVerdict[] = []): RunSummary {
-  const count = (v: TestResult['verdict']) => tests.filter((t) => t.verdict === v).length;
+  // A quarantined test that did not pass is counted apart: it does not fail the run.
+  const excused = (t: TestResult): boolean => t.quarantine?.state === 'quarantined' && t.verdict !== 'passed' && t.verdict !== 'skipped';
+  const count = (v: TestResult['verdict']) => tests.filter((t) => t.verdict === v && !excused(t)).length;
+  const quarantined = tests.filter(excused).length;
   return classifyRun({
     runId,
     startedAt: new Date(startedMs).toISOString(),
@@ -143,6 +146,7 @@ function summarise(runId: string, startedMs: number, tests: TestResult[], enviro
     failed: count('failed'),
     errors: count('error'),
     skipped: count('skipped'),
+    ...(quarantined > 0 ? { quarantined } : {}),
     tests,
     ...(suites.length > 0 ? { suites } : {}),
     ...(environmentProblem ? { environmentProblem } : {}),
@@ -234,6 +238,7 @@ export async function runTests(options: RunTestsOptions): Promise<RunSummary> {
     hooks = await runPlugins(options, runSpan, emit);
     const files = options.sources.map((s) => s.file);
     await hooks.call('onRunStart', { runId, files, startedAt: startedMs });
+    const healing = new RunHealing({ cwd: options.cwd, ...options.healing });
     const env: RunnerEnvironment = {
       docker,
       store,
@@ -252,7 +257,7 @@ export async function runTests(options: RunTestsOptions): Promise<RunSummary> {
       ...(options.sampleStats ? { sampleStats: true } : {}),
       ...(options.maxSpanWaitMs !== undefined ? { maxSpanWaitMs: options.maxSpanWaitMs } : {}),
       ...(options.interpose ? { interpose: options.interpose } : {}),
-      healing: new RunHealing(options.healing),
+      healing,
     };
     const queue = (tests: readonly QueuedTest[], q: QueueOptions) => runQueue(env, tests, q, options);
     results.push(...(await queue(loaded.tests, { jobs: options.jobs ?? 1, failFast: options.failFast ?? false, signal })));
@@ -261,7 +266,9 @@ export async function runTests(options: RunTestsOptions): Promise<RunSummary> {
       results.push(...suite.results);
       verdicts.push(suite.verdict);
     }
-    const failing = results.filter((r) => r.verdict !== 'passed' && r.verdict !== 'skipped').length + verdicts.filter((v) => v.verdict === 'block').length;
+    // Quarantine and the knowledge store see the whole run before its verdict is taken.
+    results.splice(0, results.length, ...(await healing.settle(target, results, warn)));
+    const failing = results.filter((r) => r.verdict !== 'passed' && r.verdict !== 'skipped' && r.quarantine?.state !== 'quarantined').length + verdicts.filter((v) => v.verdict === 'block').length;
     const summary = summarise(runId, startedMs, results, undefined, verdicts);
     const verdict = runVerdict(summary);
     runSpan.end({ result: verdict === 'passed' ? 'pass' : 'fail', 'clnrm.failed': failing }, failing === 0 ? { code: 'ok' } : errorStatus(`${failing} test(s) did not pass`));

@@ -20,11 +20,11 @@ export interface TestRequest {
   readonly cwd?: string;
 }
 
-function determinismOf(executions: ScenarioExecution[], spansOf: (executionId: string) => Span[]): DeterminismResult {
+function determinismOf(executions: ScenarioExecution[], spansOf: (executionId: string) => Span[], excludeAttributes: readonly string[] | undefined): DeterminismResult {
   const hashes = executions.map((e) => e.traceHash);
   const differing = executions.findIndex((e) => e.traceHash !== hashes[0]);
   if (differing < 0) return { iterations: executions.length, hashes, passed: true, differences: [] };
-  const differences = diffTraces(spansOf(executions[0]!.runId), spansOf(executions[differing]!.runId));
+  const differences = diffTraces(spansOf(executions[0]!.runId), spansOf(executions[differing]!.runId), { excludeAttributes });
   return { iterations: executions.length, hashes, passed: false, differences, differingIteration: differing + 1 };
 }
 
@@ -54,7 +54,7 @@ async function runScenarios(env: RunnerEnvironment, req: TestRequest, testSpan: 
     }
     executions.push(...runs);
     if (iterations > 1 && runs.length === iterations) {
-      const found = determinismOf(runs, (id) => executionSpans(env.store, id));
+      const found = determinismOf(runs, (id) => executionSpans(env.store, id), test.determinism?.exclude_fields);
       determinism.push(healing ? await healing.determinism(env, where, found, runs) : found);
     }
   }

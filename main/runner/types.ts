@@ -3,7 +3,7 @@
 // reports, the store's run records and later self-healing read.
 import type { Problem } from '../../shared/errors';
 import type { ExpectationResult, TraceDifference } from '../../shared/expect';
-import type { Classification, HealingRecord } from '../../shared/healing';
+import type { Classification, HealingRecord, QuarantineNote } from '../../shared/healing';
 import type { StepRecord } from '../../shared/run';
 import type { ContainerEvidence, ContainerStatsSample } from '../docker';
 import type { CleanupRecord } from './cleanup-check';
@@ -70,6 +70,8 @@ export interface TestResult {
   readonly problems: Problem[];
   /** The class of a test that never got to run an execution (a broken file…). */
   readonly classification?: Classification;
+  /** Self-healing's quarantine: a `quarantined` test's failure does not fail the run. */
+  readonly quarantine?: QuarantineNote;
 }
 
 export interface RunSummary {
@@ -80,6 +82,8 @@ export interface RunSummary {
   readonly failed: number;
   readonly errors: number;
   readonly skipped: number;
+  /** Tests that did not pass but are quarantined (not counted in failed or errors). */
+  readonly quarantined?: number;
   readonly tests: TestResult[];
   /** The verdict of each suite file in the run (its scenario files' results are among `tests`). */
   readonly suites?: SuiteVerdict[];

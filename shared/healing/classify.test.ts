@@ -59,9 +59,21 @@ describe('classify: each class from the evidence that decides it', () => {
 
   it('flaky_test from history that went fail → pass → fail, not from a regression', () => {
     const failing = { steps: [step()] };
-    expect(failed(failing, { history: ['failed', 'passed'] })).toMatchObject({ class: 'flaky_test', evidence: [{ kind: 'history', detail: '2 of the last 3 executions failed (67 %), 2 changes between pass and fail' }] });
+    expect(failed(failing, { history: ['failed', 'passed'] })).toMatchObject({ class: 'flaky_test', evidence: [{ kind: 'history', detail: '2 of the last 3 executions failed (67 %), 2 changes between pass and fail (flakiness 1.00)' }], confidence: 0.9 });
     expect(failed(failing, { history: ['passed', 'passed', 'failed'] }).class).toBe('assertion_failure');
     expect(failed(failing, { notReproduced: true }).class).toBe('flaky_test');
+  });
+
+  it('flaky_test from one expectation that flips while the test as a whole kept failing', () => {
+    const result = (passed: boolean) => [{ expectation: 'span.GET', passed }, { expectation: 'graph', passed: false }];
+    const expectations = [
+      { expectation: 'span.GET', kind: 'span', passed: false, message: 'no span named GET', spans: [] },
+      { expectation: 'graph', kind: 'graph', passed: false, message: 'edge missing', spans: [] },
+    ];
+    const c = failed({ expectations }, { history: ['failed', 'failed'], expectationHistory: [result(false), result(true)] });
+    expect(c.class).toBe('flaky_test');
+    expect(c.evidence[1]).toEqual({ kind: 'history', ref: 'span.GET', detail: 'expectation: 2 of the last 3 executions failed (67 %), 2 changes between pass and fail (flakiness 1.00)' });
+    expect(c.evidence.some((e) => e.ref === 'graph')).toBe(false);
   });
 
   it('assertion_failure from a failed expectation, surer when it failed every recent time', () => {

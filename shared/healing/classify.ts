@@ -6,7 +6,7 @@
 import type { Span } from '../model';
 import type { ContainerStatsRow, ExecutionEvidence, VerdictValue } from '../run/records';
 import type { Classification, EvidenceItem, FailureClass } from './classes';
-import { describeFlakiness, flakiness, isFlaky } from './history';
+import { describeFlakiness, expectationFlakiness, flakiness, isFlaky } from './history';
 import { matchPatterns, type ClassifierPattern } from './patterns';
 import { COMMAND_SIGNATURE, ENGINE_SIGNATURE, MEMORY_SIGNATURE, NETWORK_SIGNATURE, clip, failureTexts, matching, spanErrors, type FailureText } from './signals';
 
@@ -25,6 +25,8 @@ export interface ClassifyInput {
   readonly determinism?: DeterminismFinding;
   /** Verdicts of earlier executions of the same test and scenario, oldest first. */
   readonly history?: readonly VerdictValue[];
+  /** The expectation results of those executions, oldest first (flakiness per expectation). */
+  readonly expectationHistory?: readonly (readonly { readonly expectation: string; readonly passed: boolean }[])[];
   /** A retry of this very execution passed with nothing changed. */
   readonly notReproduced?: boolean;
   readonly stats?: readonly ContainerStatsRow[];
@@ -104,12 +106,24 @@ const determinism: Rule = (f) => {
   return decided('determinism_violation', 0.9, [head, ...first]);
 };
 
+/** Failed expectations of this execution that flip in their own history (a test can flip through one of them). */
+function flakyExpectations(f: Facts): EvidenceItem[] {
+  const failed = new Set(f.input.evidence.expectations.filter((e) => !e.passed).map((e) => e.expectation));
+  if (failed.size === 0 || !f.input.expectationHistory) return [];
+  return expectationFlakiness([...f.input.expectationHistory, f.input.evidence.expectations])
+    .filter((e) => failed.has(e.expectation) && isFlaky(e))
+    .map((e): EvidenceItem => ({ kind: 'history', detail: `expectation: ${describeFlakiness(e)}`, ref: e.expectation }));
+}
+
 const flaky: Rule = (f) => {
   if (f.input.notReproduced) return { class: 'flaky_test', confidence: 0.85, evidence: [{ kind: 'retry', detail: 'a retry of the same execution passed with nothing changed: the failure did not reproduce' }] };
   if (!f.input.history) return undefined;
   const seen = flakiness(f.input.history, f.input.verdict);
-  if (!isFlaky(seen)) return undefined;
-  return { class: 'flaky_test', confidence: Math.min(0.9, 0.6 + 0.05 * seen.flips), evidence: [{ kind: 'history', detail: describeFlakiness(seen) }] };
+  const expectations = flakyExpectations(f);
+  if (!isFlaky(seen) && expectations.length === 0) return undefined;
+  // The flip rate decides how sure: a test alternating every time (score 1) is surely flaky.
+  const confidence = Math.round(Math.min(0.9, 0.6 + 0.3 * Math.max(seen.score, expectations.length > 0 ? 0.5 : 0)) * 100) / 100;
+  return { class: 'flaky_test', confidence, evidence: [{ kind: 'history', detail: describeFlakiness(seen) }, ...expectations] };
 };
 
 const assertion: Rule = (f) => {

@@ -123,12 +123,12 @@ describe('schema errors say what to write', () => {
 });
 
 describe('what is not acted on yet is said', () => {
-  it('names resource tuning, repairs, learning and adaptive delays where they are', () => {
-    const source = `${HEAD}\n[self_healing]\nlearn_from_failures = true\n[[self_healing.patterns.classifier]]\npattern = "resource_exhaustion"\nindicators = [{ type = "container_exit_code", value = 137 }]\nresource_multiplier = 1.5\n[[self_healing.retry.strategy]]\ntype = "adaptive"\n`;
+  it('names resource tuning and learning switches where they are; adaptive delays and resource_multiplier are acted on', () => {
+    const source = `${HEAD}\n[self_healing]\nlearn_from_failures = true\n[[self_healing.patterns.classifier]]\npattern = "resource_exhaustion"\nindicators = [{ type = "container_exit_code", value = 137 }]\nresource_multiplier = 1.5\npull_fresh_image = true\n[[self_healing.retry.strategy]]\ntype = "adaptive"\n`;
     const warnings = parseTestFile(source, { file: 't.clnrm.toml' }).warnings;
     expect(warnings.map((w) => `${w.code} ${w.path}`)).toEqual(['spec.not-yet self_healing.learn_from_failures']);
     expect(warnings[0]!.message).toBe(
-      '[self_healing] learn_from_failures, retry.strategy[0].type, patterns.classifier[0].resource_multiplier (classification and retries are acted on) arrives with later parts of the self-healing layer (not acted on yet): validated, but this run ignores it',
+      '[self_healing] learn_from_failures, patterns.classifier[0].pull_fresh_image (classification, retries, quarantine and repairs are acted on) arrives with later parts of the self-healing layer (not acted on yet): validated, but this run ignores it',
     );
   });
 });

@@ -4,6 +4,7 @@
 import type { SelfHealingSection } from '../spec/schema/v2';
 import { compileClnrmRegex } from '../spec/regex';
 import { RETRYABLE_BY_DEFAULT, isFailureClass, type FailureClass } from './classes';
+import { DEFAULT_ADAPTIVE, type AdaptiveSettings } from './adaptive';
 import type { ClassifierPattern, Indicator, ScalarValue, StatsMetric } from './patterns';
 
 export interface Backoff {
@@ -34,6 +35,8 @@ export interface HealingSettings {
   readonly neverRetry: ReadonlySet<FailureClass>;
   readonly breaker: CircuitBreakerSettings;
   readonly patterns: readonly ClassifierPattern[];
+  /** `[[self_healing.retry.strategy]] type = "adaptive"`: the first delay learned per class (knowledge store). */
+  readonly adaptive?: AdaptiveSettings;
 }
 
 export const DEFAULT_BACKOFF: Backoff = { baseDelayMs: 100, maxDelayMs: 10_000, multiplier: 2, jitter: 0.1 };
@@ -87,6 +90,7 @@ export function healingSettings(section: SelfHealingSection | undefined, cliRetr
   const disabled = section?.enabled === false || section?.mode?.toLowerCase() === 'disabled';
   const on = !disabled && (cliRetries !== undefined || retriesWanted(section));
   const exponential = section?.retry?.strategy?.find((s) => s.type.toLowerCase() === 'exponential_backoff');
+  const adaptive = section?.retry?.strategy?.find((s) => s.type.toLowerCase() === 'adaptive');
   const conditions = section?.retry?.conditions;
   const cb = section?.retry?.circuit_breaker;
   const classes = (names: readonly string[] | undefined, fallback: readonly FailureClass[]): ReadonlySet<FailureClass> => new Set(names ? names.filter(isFailureClass) : fallback);
@@ -108,6 +112,9 @@ export function healingSettings(section: SelfHealingSection | undefined, cliRetr
       halfOpenAttempts: cb?.half_open_attempts ?? DEFAULT_BREAKER.halfOpenAttempts,
     },
     patterns: patternsOf(section),
+    ...(adaptive
+      ? { adaptive: { minDelayMs: adaptive.min_delay_ms ?? DEFAULT_ADAPTIVE.minDelayMs, maxDelayMs: adaptive.max_delay_ms ?? DEFAULT_ADAPTIVE.maxDelayMs, learningRate: adaptive.learning_rate ?? DEFAULT_ADAPTIVE.learningRate } }
+      : {}),
   };
 }
 

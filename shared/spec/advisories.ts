@@ -52,7 +52,7 @@ function notYet(doc: RawTestFile, warn: Warn): void {
     warn('spec.not-yet', segments, `${what} arrives with ${layer} (not acted on yet): validated, but this run ignores it`);
   chaosNotYet(doc, warn, later);
   const healing = doc.self_healing ? healingNotActedOn(doc.self_healing) : [];
-  if (healing.length > 0) later(['self_healing', ...healing[0]!], `[self_healing] ${healing.map((p) => formatPath(p)).join(', ')} (classification and retries are acted on)`, 'later parts of the self-healing layer');
+  if (healing.length > 0) later(['self_healing', ...healing[0]!], `[self_healing] ${healing.map((p) => formatPath(p)).join(', ')} (classification, retries, quarantine and repairs are acted on)`, 'later parts of the self-healing layer');
   if (doc.intelligence) later(['intelligence'], '[intelligence]', 'the intelligence layer');
   const perf = Object.keys(doc.performance ?? {}).filter((k) => !PERFORMANCE_ACTED_ON.has(k));
   if (perf.length > 0) later(['performance', perf[0]!], `[performance] ${perf.join(', ')} (only stats sampling is acted on)`, 'the performance layer');

@@ -6,7 +6,9 @@ import { registerChaos } from './chaos';
 import { registerCollect } from './collect';
 import { registerExport } from './export';
 import { registerImport } from './import';
+import { registerFlaky } from './flaky';
 import { registerFmt } from './fmt';
+import { registerHeal } from './heal';
 import { registerInit } from './init';
 import { registerPerf } from './perf';
 import { registerStudio } from './studio';
@@ -23,7 +25,7 @@ type Register = (program: Command, ctx: CliContext) => void;
 // Order = order in `clnrm --help`: test files, running, traces, performance, the studio, chaos.
 const commands: Register[] = [
   registerValidate, registerFmt, registerInit, registerAnalyze, registerSuggest,
-  registerRun, registerSelfTest, registerRuns,
+  registerRun, registerSelfTest, registerRuns, registerFlaky, registerHeal,
   registerCollect, registerTraces, registerTrace, registerImport, registerExport,
   registerPerf, registerStudio,
   registerChaos,

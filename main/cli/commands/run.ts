@@ -10,6 +10,7 @@ import { openStore, resolveDataDir, type TraceStore } from '../../store';
 import { HostMirror } from '../../host/store-mirror';
 import { setExit, type CliContext } from '../context';
 import { lookUpStudio } from '../with-store';
+import { knowledgeDir } from '../../healing/knowledge-store';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from '../exit';
 
 export type ReportFormat = 'human' | 'json' | 'junit';
@@ -105,7 +106,7 @@ export async function runAndReport(ctx: CliContext, sources: TestSource[], optio
       onEvent: progress.onEvent,
       includeRunnerSpans: options.includeRunnerSpans,
       ...(options.reportDir !== undefined ? { reportDir: options.reportDir } : {}),
-      ...(options.retries !== undefined ? { healing: { retries: options.retries } } : {}),
+      healing: { knowledgeDir: knowledgeDir(options.dataDir, ctx.cwd), cwd: ctx.cwd, ...(options.retries !== undefined ? { retries: options.retries } : {}) },
     });
   } finally {
     await store?.dispose();
@@ -121,7 +122,7 @@ export async function runAndReport(ctx: CliContext, sources: TestSource[], optio
   if (summary.environmentProblem || environmental) setExit(ctx, EXIT_USAGE);
   else {
     // A suite that BLOCKs fails the run even when each of its scenarios passed (a release criterion).
-    const failed = summary.tests.some((t) => t.verdict === 'failed' || t.verdict === 'error') || (summary.suites ?? []).some((v) => v.verdict === 'block');
+    const failed = summary.tests.some((t) => (t.verdict === 'failed' || t.verdict === 'error') && t.quarantine?.state !== 'quarantined') || (summary.suites ?? []).some((v) => v.verdict === 'block');
     setExit(ctx, failed ? EXIT_FAILED : EXIT_OK);
   }
   if (ctx.stopSignal.aborted) setExit(ctx, EXIT_FAILED);

@@ -21,6 +21,8 @@ export const determinismSchema = z.object(
       .optional(),
     /** Ours, not clnrm's: run each scenario this many times and compare trace hashes (absent: once). */
     iterations: positiveInt('a positive integer like 3').optional(),
+    /** clnrm's (the v1.0.1 Rosetta files): attribute keys (or `*` globs) the trace hash and diff ignore, besides the built-in ids and times. */
+    exclude_fields: strArray('an array of attribute keys like ["order.token", "*.uuid"]').optional(),
   },
   shape('a table like { seed = 42, freeze_clock = "2025-01-01T00:00:00Z" }'),
 );

@@ -265,6 +265,8 @@ export const selfHealingSchema = z.object(
       .object({ classifier: z.array(classifierPatternSchema, shape('an array of tables [[self_healing.patterns.classifier]]')).optional() }, shape('a table [self_healing.patterns]'))
       .optional(),
     retry: selfHealingRetrySchema.optional(),
+    /** Ours, not the seed's: consecutive passes that release a quarantined test (default 3). */
+    quarantine_release_after: positiveInt().optional(),
     resources: anyMap().optional(),
     test_repair: anyMap().optional(),
     learning: anyMap().optional(),
