@@ -28,7 +28,9 @@ export type ExpectationKind =
   /** The scenario's own outcome (`expect_failure`), judged by the runner. */
   | 'scenario'
   /** Checked by the runner against the container engine, not spans (leakage, isolation). */
-  | 'engine';
+  | 'engine'
+  /** `[[expect.performance]]` and `[[expect.regression]]`, judged by the runner (shared/perf, main/perf). */
+  | 'performance';
 
 export interface EvaluationConfig {
   readonly expect?: ExpectConfig | undefined;

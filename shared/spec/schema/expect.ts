@@ -10,11 +10,13 @@ import { z } from 'zod';
 import { attributeExpectationSchema, countBoundSchema, msBound, nonEmptyName, pairList, spanKindSchema, statusValueSchema, stringList, attributeValueSchema } from './expect-common';
 import { crossServiceSchema } from './scenario';
 import { happensBeforeSchema, causalOrderingSchema, concurrentOverlapSchema, latencyPercentilesSchema, contextPropagationSchema, distributedTransactionSchema, serviceTopologySchema } from './orchestration-constraints';
+import { performanceExpectationSchema, regressionExpectationSchema } from './performance-expect';
 
 // The building blocks and the v2 constraint schemas live beside this file; re-exported so callers
 // keep one entry point for every expectation schema.
 export * from './expect-common';
 export * from './orchestration-constraints';
+export * from './performance-expect';
 
 // ---------------------------------------------------------------------------------------------
 // [[expect.span]]
@@ -232,6 +234,9 @@ export const expectSchema = z.object(
     isolation: isolationExpectationSchema.optional(),
     /** Same as `[[scenario.expect.cross_service]]`, judged over every scenario's spans. */
     cross_service: z.array(crossServiceSchema, { error: 'expect.cross_service must be an array of tables [[expect.cross_service]]' }).optional(),
+    /** The performance layer's (./performance-expect.ts), judged by the runner (main/perf/run-checks.ts). */
+    performance: z.array(performanceExpectationSchema, { error: 'expect.performance must be an array of tables [[expect.performance]]' }).optional(),
+    regression: z.array(regressionExpectationSchema, { error: 'expect.regression must be an array of tables [[expect.regression]]' }).optional(),
     /** Belongs to the chaos layer: accepted with a "not acted on yet" warning. */
     chaos: z.record(z.string(), z.unknown(), { error: '[expect.chaos] must be a table' }).optional(),
   },
