@@ -96,6 +96,11 @@ export type ErrorCode =
   // stats sampling
   /** `[performance] sample_stats_ms` below what the engine measures: sampled at the engine's 1 s instead (a warning). */
   | 'perf.sample-interval'
+  // perf: baselines (`clnrm perf baseline`)
+  /** No stored baseline with that id, or no stored run of the test to save one from. */
+  | 'perf.baseline-not-found'
+  /** Baselines live in the local store: a running studio holds the data folder and does not serve them. */
+  | 'perf.baseline-unavailable'
   | 'internal';
 
 export interface SourceLocation {

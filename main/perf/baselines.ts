@@ -41,12 +41,14 @@ export interface CaptureRequest {
   readonly environment: RunEnvironment;
   readonly mode: 'auto' | 'manual';
   readonly name?: string;
+  /** The commit to record (a stored run's); default: HEAD of the test file's repository now. */
+  readonly commit?: string;
 }
 
 /** Saves a baseline of the spans; undefined (nothing saved) when there are none. */
 export async function captureBaseline(store: BaselineStore, req: CaptureRequest): Promise<BaselineRecord | undefined> {
   if (req.spans.length === 0) return undefined;
-  const commit = await fileCommit(req.testFile);
+  const commit = req.commit ?? (await fileCommit(req.testFile));
   const baseline: BaselineRecord = {
     id: randomBytes(6).toString('hex'),
     ...(req.name !== undefined ? { name: req.name } : {}),

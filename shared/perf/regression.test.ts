@@ -96,8 +96,12 @@ describe('[[expect.regression]]', () => {
     expect(r.result.message).toContain('not enough samples for the Mann-Whitney test (30 now, 30 in the baseline)');
   });
 
-  it('fails clearly without a baseline, or when the span is missing on either side', () => {
-    expect(evaluateRegression({}, 0, spans('db.query', 3, 20), undefined, 'no baseline named "v2" for test t').result.message).toMatch(/^no baseline to compare with: no baseline named "v2" for test t\. Save one/);
+  it('fails clearly without the named baseline, or when the span is missing on either side', () => {
+    const named = evaluateRegression({ compare_to_baseline: 'v2' }, 0, spans('db.query', 3, 20), undefined, 'no baseline named "v2" for test t');
+    expect(named.result).toMatchObject({ passed: false, message: expect.stringMatching(/^no baseline to compare with: no baseline named "v2" for test t; save one/) });
+    // The first run of a test: nothing to compare with yet, which is not a failure.
+    const first = evaluateRegression({}, 0, spans('db.query', 3, 20), undefined, 'no baseline for test "t"');
+    expect(first.result).toMatchObject({ passed: true, message: expect.stringMatching(/^not compared: no baseline for test "t" yet \(save one/) });
     expect(evaluateRegression({ span_name: 'cache.get' }, 0, spans('db.query', 3, 20), base, '').result.message).toBe('baseline b0000000001a ("v1") of commit 0123456789 has no spans named "cache.get"');
     expect(evaluateRegression({ span_name: 'db.query' }, 0, spans('other', 3, 20), base, '').result.message).toMatch(/^no span named "db.query" in this execution/);
   });

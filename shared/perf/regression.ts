@@ -84,14 +84,21 @@ function findingText(f: RegressionFinding): string {
   return `${q(f.spanName)} ${f.metric} ${ms(f.baselineMs)} → ${ms(f.currentMs)} (${pct(f.changePercent)}, limit +${f.limitPercent} %${stat}${data})`;
 }
 
+/** Whether the entry names one baseline (rather than the newest). */
+const named = (e: RegressionExpectation): boolean => e.compare_to_baseline !== undefined && e.compare_to_baseline.toLowerCase() !== 'latest';
+
 /**
  * Judges one `[[expect.regression]]` entry: `baseline` is the one it names (or the newest of the test and
- * scenario); undefined with `missing` saying what was looked for.
+ * scenario); undefined with `missing` saying what was looked for. A named baseline that is missing fails;
+ * no baseline at all passes, saying it was not compared.
  */
 export function evaluateRegression(e: RegressionExpectation, index: number, spans: readonly Span[], baseline: BaselineRecord | undefined, missing: string): RegressionOutcome {
   const expectation = `expect.regression[${index}]`;
   const fail = (message: string): RegressionOutcome => ({ result: { expectation, kind: 'performance', passed: false, message, spans: [] }, findings: [] });
-  if (!baseline) return fail(`no baseline to compare with: ${missing}. Save one from a good run with \`clnrm perf baseline save\`, or set [performance.baseline.capture] mode = "auto"`);
+  const save = 'save one from a good run with `clnrm perf baseline save`, or set [performance.baseline.capture] mode = "auto"';
+  if (!baseline && named(e)) return fail(`no baseline to compare with: ${missing}; ${save}`);
+  // The first run of a test has nothing to compare with (and, with auto capture, becomes the baseline).
+  if (!baseline) return { result: { expectation, kind: 'performance', passed: true, message: `not compared: ${missing} yet (${save})`, spans: [] }, findings: [] };
   const current = latenciesByName(spans);
   const names = e.span_name !== undefined ? [e.span_name] : Object.keys(baseline.spans).filter((n) => current.has(n)).sort();
   if (e.span_name !== undefined && !baseline.spans[e.span_name]) return fail(`${describeBaseline(baseline)} has no spans named ${q(e.span_name)}`);
