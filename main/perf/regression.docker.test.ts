@@ -1,8 +1,8 @@
 // The injected-delay regression on the real demo system (examples/demo, cleanroom/demo): a test file with
 // `[[expect.regression]]` and auto baseline capture runs three times against one store. Run 1 has no
 // baseline (not compared) and becomes one; run 2, unchanged, passes against it; run 3, whose db answers
-// DEMO_DB_DELAY_MS later, fails with a message naming db.query's p95 change and the baseline, writes its
-// JSON regression report, and is not captured (the baseline stays the good one).
+// DEMO_DB_DELAY_MS = 400 (instead of 20) ms later, fails with a message naming db.query's p95 change and the
+// baseline, writes its JSON regression report, and is not captured (the baseline stays the good one).
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -121,6 +121,8 @@ describe.skipIf(!probe.docker)('[[expect.regression]] on the demo with an inject
     expect(baselines).toHaveLength(2);
 
     const slow = await runWithDelay(400);
+    // The figures the README quotes.
+    console.log(`[regression on the demo] run 2: ${second.regression.message}\n[regression on the demo] run 3: ${slow.regression.message}`);
     expect(slow.test.verdict).toBe('failed');
     expect(slow.regression.passed).toBe(false);
     expect(slow.regression.message).toMatch(new RegExp(`^regression against baseline ${baselines[0]!.id} \\("demo-good"\\)`));
