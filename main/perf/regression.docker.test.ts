@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { detectChangePoints } from '../../shared/perf/change-points';
 import { announceDockerSkip, probeDocker } from '../docker/test-support';
 import { runTests } from '../runner/runner';
 import { openStore, type TraceStore } from '../store';
@@ -136,5 +137,16 @@ describe.skipIf(!probe.docker)('[[expect.regression]] on the demo with an inject
     expect(report.entries[0]!.findings[0]).toMatchObject({ spanName: 'db.query', metric: 'p95', verdict: 'regressed' });
     expect(report.entries[0]!.findings[0]!.changePercent).toBeGreaterThan(100);
     expect(report.entries[0]!.findings[0]!.confidence).toBeGreaterThan(0.99);
+
+    // The same real runs as a history for the change-point detector (each request's db.query one point):
+    // runs 2 then 3 hold the injected shift at point 20; runs 1 then 2 hold none (printed, not asserted:
+    // the machine's load may itself shift between two runs).
+    const dbQueries = (executionId: string) => store.live.spans({ executionId }).filter((x) => x.name === 'db.query').sort((a, b) => a.startUs - b.startUs).map((x) => x.durationUs / 1000);
+    const shifted = [...dbQueries(second.execution.runId), ...dbQueries(slow.execution.runId)];
+    const flat = [...dbQueries(first.execution.runId), ...dbQueries(second.execution.runId)];
+    expect(shifted).toHaveLength(40);
+    const found = detectChangePoints(shifted);
+    expect(found.some((c) => Math.abs(c.index - 20) <= 3)).toBe(true);
+    console.log(`[regression on the demo] change points: shifted history ${JSON.stringify(found.map((c) => c.index))}, flat history ${JSON.stringify(detectChangePoints(flat).map((c) => c.index))}`);
   });
 });
