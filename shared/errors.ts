@@ -107,6 +107,11 @@ export type ErrorCode =
   | 'healing.no-proposal'
   /** A proposal's diff no longer applies to the file (the file changed since). */
   | 'healing.patch-stale'
+  // perf: baselines (`clnrm perf baseline`)
+  /** No stored baseline with that id, or no stored run of the test to save one from. */
+  | 'perf.baseline-not-found'
+  /** Baselines live in the local store: a running studio holds the data folder and does not serve them. */
+  | 'perf.baseline-unavailable'
   | 'internal';
 
 export interface SourceLocation {

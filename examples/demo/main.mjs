@@ -23,7 +23,15 @@ if (!Number.isInteger(port) || port <= 0 || port > 65535) {
 }
 
 const tracer = startTracing(name);
-const server = createServer(tracer, name, service.routes(tracer, process.env));
+let routes;
+try {
+  routes = service.routes(tracer, process.env);
+} catch (error) {
+  // A bad setting (DEMO_DB_DELAY_MS=abc): say which, and do not start.
+  console.error(`demo ${name}: ${error.message}`);
+  process.exit(2);
+}
+const server = createServer(tracer, name, routes);
 server.on('error', (error) => {
   console.error(`demo ${name}: ${error.message}`);
   process.exit(1);

@@ -8,6 +8,7 @@ import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { formatProblem } from '../../shared/errors';
 import { describeClassification } from '../../shared/healing';
 import type { TestFile } from '../../shared/spec';
+import { regressionReports } from '../perf/regression-report';
 import { suiteTestsuite } from './suite-report';
 import type { DeterminismResult, RunSummary, ScenarioExecution, TestResult } from './types';
 
@@ -197,7 +198,8 @@ export async function writeFileReports(
   const problems: string[] = [];
   const done = new Set<string>();
   for (const { test, file } of tests) {
-    if (!test.report || done.has(file)) continue;
+    const regression = test.expect?.regression?.some((e) => e.report_path !== undefined) ?? false;
+    if ((!test.report && !regression) || done.has(file)) continue;
     done.add(file);
     const mine = results.filter((r) => r.file === file);
     const count = (v: TestResult['verdict']) => mine.filter((t) => t.verdict === v).length;
@@ -212,11 +214,12 @@ export async function writeFileReports(
       tests: mine,
     };
     const outputs: [string | undefined, string][] = [
-      [test.report.json, jsonReport(summary)],
-      [test.report.junit, junitReport(summary)],
-      [test.report.digest, `${traceDigest(mine)}\n`],
-      [test.report.cleanup_verification, engineReport(mine, 'cleanup')],
-      [test.report.isolation_report, engineReport(mine, 'isolation')],
+      [test.report?.json, jsonReport(summary)],
+      [test.report?.junit, junitReport(summary)],
+      [test.report?.digest, `${traceDigest(mine)}\n`],
+      [test.report?.cleanup_verification, engineReport(mine, 'cleanup')],
+      [test.report?.isolation_report, engineReport(mine, 'isolation')],
+      ...regressionReports(mine),
     ];
     const base = reportDir !== undefined ? resolve(cwd, reportDir) : dirname(resolve(cwd, file));
     for (const [path, text] of outputs) {

@@ -2,11 +2,12 @@
 // `{ service, command }`, started all at once — then `[[scenario.steps]]`, in order (or all at once with
 // `concurrent = true`), within the scenario's time bound (and `[limits] max_duration_seconds`); a failed
 // step or parallel group skips the rest. Each step is announced to the plugins and as events before and after it runs.
-// Container stats are sampled meanwhile, at `[performance] sample_stats_ms`, for tests with `[performance]`
-// (or when the run asks).
+// Container stats are sampled meanwhile, at `[performance] sample_stats_ms`, for tests with `[performance]` or a
+// `resource_limits` bound (or when the run asks).
 import type { ExecutionInfo, StepInfo } from '../../shared/plugins';
 import type { ScenarioSpec, StepSpec, TestFile } from '../../shared/spec';
 import { startStatsSampler, type ContainerStatsSample, type StatsSampler } from '../docker';
+import { wantsResourceSamples } from '../perf/run-checks';
 import type { ExecutionTrace } from './execution-trace';
 import type { RunnerEnvironment } from './scenario';
 import { fileOtelEnv, otelEnvironment } from './scenario-services';
@@ -50,7 +51,7 @@ export async function runSteps(env: RunnerEnvironment, req: StepsRequest): Promi
   const limitDeadline = maxSeconds !== undefined ? (req.startedMs ?? Date.now()) + maxSeconds * 1000 : Infinity;
   const deadline = Math.min(limitDeadline, Date.now() + (scenario.timeoutMs ?? policyMs ?? test.meta.timeoutMs ?? DEFAULT_SCENARIO_TIMEOUT_MS));
   const ctx = { set, scenarioService: scenario.service, env: otelEnvironment(env, req.tags, fileOtelEnv(req.test)), remainingMs: () => deadline - Date.now(), trace: req.trace };
-  const sampler = env.sampleStats || test.performance ? sampleWhileRunning(env, set, test, req.stats) : undefined;
+  const sampler = env.sampleStats || test.performance || wantsResourceSamples(test) ? sampleWhileRunning(env, set, test, req.stats) : undefined;
   const outputs: string[] = [];
   const one = async (step: StepSpec, index: number): Promise<{ result: StepResult; stdout: string }> => {
     const stepInfo: StepInfo = { execution: info, name: step.name, index, target: stepTarget(step, scenario.service), command: step.command };

@@ -14,6 +14,7 @@ import type { ExecutionPhase } from '../../shared/run';
 import type { ScenarioSpec, TestFile } from '../../shared/spec';
 import { newId, type ContainerEvidence, type ContainerStatsSample, type ServiceEvent } from '../docker';
 import type { RunHealing } from '../healing/run-healing';
+import { judgePerformance, wantsPerformanceChecks } from '../perf/run-checks';
 import type { Receiver } from '../receiver';
 import type { TraceStore } from '../store';
 import { cleanupDeferred } from './cleanup-check';
@@ -170,6 +171,8 @@ export async function runScenario(env: RunnerEnvironment, req: ScenarioRequest):
   if (judgement && ex.chaos) expectations.push(...chaosResults(ex.chaos, system, judgement.spanNames));
   const engine = await engineChecks(env, req, ex, expectations);
   expectations.push(...(engine?.results ?? []));
+  const perf = judgement && wantsPerformanceChecks(test) ? await judgePerformance(env.store, test, scenario.name, system, ex.stats) : undefined;
+  expectations.push(...(perf?.results ?? []));
   phase('evaluate', 'end');
   feed.close([...system, ...ex.trace.spans]);
   for (const e of expectations) env.emit({ type: 'verdict', test: test.name, executionId, expectation: e.expectation, kind: e.kind, passed: e.passed, message: e.message });
@@ -192,6 +195,7 @@ export async function runScenario(env: RunnerEnvironment, req: ScenarioRequest):
     ...(ex.stats.length > 0 ? { stats: [...ex.stats] } : {}),
     ...(engine?.cleanup ? { cleanup: engine.cleanup } : {}),
     ...(engine?.isolation ? { isolation: engine.isolation } : {}),
+    ...(perf && perf.regressions.length > 0 ? { regressions: perf.regressions } : {}),
   };
   await finish(env, test.name, execution, info);
   return execution;

@@ -96,7 +96,7 @@ const CHECKS: Record<string, Check> = {
     return outcome(n <= expected, `${n} error(s) (executions that could not run), at most ${expected} allowed`);
   },
   zero_hermetic_violations: whenTrue((ctx) => allResults(ctx, (kind) => kind === 'hermeticity' || kind === 'engine', 'no scenario file checks hermeticity or isolation')),
-  span_validations_pass: whenTrue((ctx) => allResults(ctx, (kind) => kind !== 'engine' && kind !== 'scenario', 'no scenario file has span expectations')),
+  span_validations_pass: whenTrue((ctx) => allResults(ctx, (kind) => kind !== 'engine' && kind !== 'scenario' && kind !== 'performance', 'no scenario file has span expectations')),
   graph_acyclic: whenTrue((ctx) => allResults(ctx, (_, expectation) => expectation === 'expect.graph.acyclic', 'no scenario file sets [expect.graph] acyclic')),
   determinism_hash_match: determinismHashMatch,
   container_cleanup_verified: whenTrue(cleanupVerified),

@@ -5,6 +5,7 @@ import { diffTraces } from '../../shared/expect';
 import type { Span } from '../../shared/model';
 import type { TestInfo } from '../../shared/plugins';
 import type { TestFile } from '../../shared/spec';
+import { autoCaptureBaseline } from '../perf/baselines';
 import { loadTestPlugins } from './plugins';
 import { runScenario, type RunnerEnvironment } from './scenario';
 import { errorStatus, type OpenSpan } from './self-trace';
@@ -53,12 +54,26 @@ async function runScenarios(env: RunnerEnvironment, req: TestRequest, testSpan: 
       if (execution.verdict === 'error') break;
     }
     executions.push(...runs);
+    let deterministic: boolean | undefined;
     if (iterations > 1 && runs.length === iterations) {
       const found = determinismOf(runs, (id) => executionSpans(env.store, id), test.determinism?.exclude_fields);
       determinism.push(healing ? await healing.determinism(env, where, found, runs) : found);
+      deterministic = determinism.at(-1)!.passed;
     }
+    await captureQuietly(env, req, scenario.name, runs, deterministic);
   }
   return { executions, determinism };
+}
+
+/** `[performance.baseline.capture]` auto after a scenario's executions; a failure is a warning, never a verdict. */
+async function captureQuietly(env: RunnerEnvironment, req: TestRequest, scenario: string, runs: ScenarioExecution[], deterministic: boolean | undefined): Promise<void> {
+  try {
+    const executions = runs.map((e) => ({ id: e.runId, verdict: e.verdict, spans: executionSpans(env.store, e.runId) }));
+    const note = await autoCaptureBaseline({ store: env.store, test: req.test, file: req.file, scenario, runId: env.runId, executions, deterministic });
+    if (note !== undefined) env.emit({ type: 'log', source: req.test.name, message: note });
+  } catch (error) {
+    env.emit({ type: 'warning', message: `${req.file}: could not capture a baseline for ${req.test.name} / ${scenario}: ${toProblem(error).message}` });
+  }
 }
 
 export async function runTest(env: RunnerEnvironment, req: TestRequest): Promise<TestResult> {

@@ -6,6 +6,7 @@ import type { ExpectationResult, TraceDifference } from '../../shared/expect';
 import type { Classification, HealingRecord, QuarantineNote } from '../../shared/healing';
 import type { StepRecord } from '../../shared/run';
 import type { ContainerEvidence, ContainerStatsSample } from '../docker';
+import type { RegressionCheck } from '../perf/run-checks';
 import type { CleanupRecord } from './cleanup-check';
 import type { ContainerIsolation } from './isolation';
 import type { SuiteVerdict } from './suite-verdict';
@@ -41,6 +42,8 @@ export interface ScenarioExecution {
   readonly cleanup?: CleanupRecord;
   /** `[expect.isolation]` inputs and results (`[report] isolation_report`), when the file asks for them. */
   readonly isolation?: { readonly containers: ContainerIsolation[]; readonly results: ExpectationResult[] };
+  /** `[[expect.regression]]` entries judged against their baselines (`report_path` files). */
+  readonly regressions?: RegressionCheck[];
   /** Why it did not pass, by the self-healing classifier (failed and errored executions). */
   readonly classification?: Classification;
   /** The attempts before this one, when self-healing retried the execution. */

@@ -2,6 +2,7 @@
 export { openStore, TraceStore, DEFAULT_MAX_BYTES, type StoreOptions, type StoreCounts, type StoreMirror } from './trace-store';
 export type { ListTracesQuery, TraceFilter, TraceSummary, ServiceEdge, SpanStat, SpanFilter } from './queries';
 export type { RunHistoryEntry } from './history';
+export type { BaselineQuery } from './baselines';
 export type { SpanBatch, SpanListener, SubscribeOptions } from './subscriptions';
 export type { LiveQuery } from './live-index';
 export { defaultDataDir, resolveDataDir } from './data-dir';

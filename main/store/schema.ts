@@ -7,14 +7,16 @@ import type { DuckDBValue } from '@duckdb/node-api';
 import { blobValue } from '@duckdb/node-api';
 import { findAttribute, serviceNameOf, toText, type AnyValue, type InstrumentationScope, type Resource, type Span } from '../../shared/model';
 import { decodeSpanMessage, encodeSpanAttributeField } from '../../shared/otlp';
+import { BASELINE_TABLES } from './baselines';
 import { HISTORY_TABLES } from './history';
 
 /**
  * Version 2: span bodies are OTLP protobuf BLOBs, resource + scope pairs live in `origins`.
  * Version 3: `runs` are runs (one `clnrm run`), `executions` and `container_stats` hold what a run did,
  * spans carry `execution_id` beside `run_id` (see ./upgrade-v3.ts).
+ * Version 4: `baselines` (./baselines.ts), a new table: opening a schema-3 database creates it.
  */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 // `execution_id` is last: schema 3 added it to existing tables with ALTER TABLE, which appends, and the
 // span appender writes columns in table order.
@@ -40,7 +42,7 @@ CREATE TABLE IF NOT EXISTS spans (
   execution_id VARCHAR
 );
 CREATE TABLE IF NOT EXISTS origins (id INTEGER PRIMARY KEY, resource VARCHAR, scope VARCHAR);
-${HISTORY_TABLES}`;
+${HISTORY_TABLES}${BASELINE_TABLES}`;
 
 /** The text forms an attribute filter's value can stand for: string, and int/double/bool when it parses as one. */
 function typedReadings(value: string): AnyValue[] {

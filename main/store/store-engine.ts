@@ -12,6 +12,7 @@ import { listTraces, serviceGraph, spanStats } from './queries';
 import { rowBytes, toRowBatch, type RowBatch } from './row-batch';
 import { OriginRegistry } from './origins';
 import * as history from './history';
+import * as baselines from './baselines';
 import { upgradeToV3 } from './upgrade-v3';
 import { copyV1Database } from './migrate-v1';
 import { CREATE_TABLES, SCHEMA_VERSION, SPAN_ROW_FROM, SPAN_ROW_SELECT, originKey, originTags, spansFromRows, type OriginTags, type SpanRow } from './schema';
@@ -211,6 +212,9 @@ export class StoreEngine {
   containerStats = (executionId: string) => history.containerStats(this.reader, executionId);
   getRun = (id: string) => history.getRun(this.reader, id);
   listRuns = (q?: Parameters<typeof history.listRuns>[1]) => history.listRuns(this.reader, q);
+  saveBaseline = (b: Parameters<typeof baselines.saveBaseline>[1]) => baselines.saveBaseline(this.reader, b);
+  listBaselines = (q?: Parameters<typeof baselines.listBaselines>[1]) => baselines.listBaselines(this.reader, q);
+  deleteBaseline = (id: string) => baselines.deleteBaseline(this.reader, id);
 
   async getTrace(traceId: string): Promise<Span[]> {
     const rows = (await this.reader.runAndReadAll(`SELECT ${SPAN_ROW_SELECT} FROM ${SPAN_ROW_FROM} WHERE s.trace_id = ? ORDER BY s.start_us, s.seq`, [traceId])).getRowObjectsJS();
@@ -320,6 +324,9 @@ export const ENGINE_CALLS = [
   'containerStats',
   'getRun',
   'listRuns',
+  'saveBaseline',
+  'listBaselines',
+  'deleteBaseline',
   'getTrace',
   'getSpans',
   'storedSpanKeys',

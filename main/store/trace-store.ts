@@ -11,6 +11,8 @@ import type { ListTracesQuery, ServiceEdge, SpanFilter, SpanStat, TraceSummary }
 import { toRowBatch } from './row-batch';
 import type { ContainerStatsRow, ExecutionRecord, RunQuery, RunRecord } from '../../shared/run/records';
 import type { RunHistoryEntry } from './history';
+import type { BaselineRecord } from '../../shared/perf/baseline';
+import type { BaselineQuery } from './baselines';
 import { OriginRegistry } from './origins';
 import type { SpanWire } from '../../shared/otlp';
 import { exportTraces, importFile, importText, type ImportResult } from './import-export';
@@ -310,6 +312,18 @@ export class TraceStore {
   }
   async getRun(id: string): Promise<RunHistoryEntry | undefined> {
     return (await this.ready()).call('getRun', id);
+  }
+
+  // Latency baselines (./baselines.ts). Not mirrored: a run whose studio holds the folder keeps them in memory.
+  async saveBaseline(baseline: BaselineRecord): Promise<void> {
+    await (await this.ready()).call('saveBaseline', baseline);
+  }
+  /** Newest first; every query field narrows. */
+  async listBaselines(query: BaselineQuery = {}): Promise<BaselineRecord[]> {
+    return (await this.ready()).call('listBaselines', query);
+  }
+  async deleteBaseline(id: string): Promise<boolean> {
+    return (await this.ready()).call('deleteBaseline', id);
   }
 
   /** Removes every stored span (runs and executions are kept: they are history). */

@@ -30,7 +30,9 @@ export type ExpectationKind =
   /** Checked by the runner against the container engine, not spans (leakage, isolation). */
   | 'engine'
   /** A chaos experiment's phase assertions and injections (shared/chaos/experiment-results.ts). */
-  | 'chaos';
+  | 'chaos'
+  /** `[[expect.performance]]` and `[[expect.regression]]`, judged by the runner (shared/perf, main/perf). */
+  | 'performance';
 
 export interface EvaluationConfig {
   readonly expect?: ExpectConfig | undefined;

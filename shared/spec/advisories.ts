@@ -11,8 +11,8 @@ import { ENGINE_STATS_TICK_MS } from './schema/v2';
 import { CLNRM_SERVICE_TYPES, type ServiceSection } from './schema/services';
 import { didYouMean } from './suggest';
 
-/** `[performance]` keys the runner acts on (stats sampling); the rest wait for the performance layer. */
-const PERFORMANCE_ACTED_ON = new Set(['sample_stats_ms']);
+/** `[performance]` keys the runner acts on (stats sampling, baselines); the rest wait for the performance layer. */
+const PERFORMANCE_ACTED_ON = new Set(['sample_stats_ms', 'baseline', 'baseline_name']);
 
 /**
  * A wait that can only time out: spans named `clnrm.*` come from a clnrm process, and unless the
@@ -55,7 +55,7 @@ function notYet(doc: RawTestFile, warn: Warn): void {
   if (healing.length > 0) later(['self_healing', ...healing[0]!], `[self_healing] ${healing.map((p) => formatPath(p)).join(', ')} (classification, retries, quarantine and repairs are acted on)`, 'later parts of the self-healing layer');
   if (doc.intelligence) later(['intelligence'], '[intelligence]', 'the intelligence layer');
   const perf = Object.keys(doc.performance ?? {}).filter((k) => !PERFORMANCE_ACTED_ON.has(k));
-  if (perf.length > 0) later(['performance', perf[0]!], `[performance] ${perf.join(', ')} (only stats sampling is acted on)`, 'the performance layer');
+  if (perf.length > 0) later(['performance', perf[0]!], `[performance] ${perf.join(', ')} (only stats sampling and baselines are acted on)`, 'the performance layer');
   if (doc.expect?.chaos) later(['expect', 'chaos'], '[expect.chaos]', 'the chaos layer');
   (doc.scenario ?? []).forEach((s, i) => {
     if (s.chaos_injection) later(['scenario', i, 'chaos_injection'], `scenario \`${s.name}\` chaos_injection`, 'the chaos layer');

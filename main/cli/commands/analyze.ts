@@ -82,6 +82,9 @@ export function registerAnalyze(program: Command, ctx: CliContext): void {
       }
 
       const results: AnalyzeReport['results'] = [];
+      if (tests.some((t) => t.expect?.performance || t.expect?.regression)) {
+        ctx.err('note: [[expect.performance]] and [[expect.regression]] are judged by `clnrm run` only (they need container stats and stored baselines)');
+      }
       for (const test of tests) {
         const own = evaluateExpectations(spans, {
           expect: test.expect,

@@ -1,13 +1,15 @@
 // `clnrm perf …`: the performance layer's commands, one file per subcommand.
 import type { Command } from 'commander';
 import type { CliContext } from '../context';
+import { registerPerfBaseline } from './perf-baseline';
 import { registerPerfBottlenecks } from './perf-bottlenecks';
 import { registerPerfChanges } from './perf-changes';
 import { registerPerfCompare } from './perf-compare';
 
 export function registerPerf(program: Command, ctx: CliContext): void {
-  const perf = program.command('perf').description('Performance: change points in histories, bottlenecks of traces, run comparisons');
+  const perf = program.command('perf').description('Performance: change points in histories, bottlenecks of traces, run comparisons, latency baselines');
   registerPerfChanges(perf, ctx);
   registerPerfBottlenecks(perf, ctx);
   registerPerfCompare(perf, ctx);
+  registerPerfBaseline(perf, ctx);
 }

@@ -9,11 +9,13 @@ import { z } from 'zod';
 import { attributeExpectationSchema, countBoundSchema, msBound, nonEmptyName, pairList, spanKindSchema, statusValueSchema, stringList, attributeValueSchema } from './expect-common';
 import { crossServiceSchema } from './scenario';
 import { resilienceSchema } from './chaos-experiment';
+import { performanceExpectationSchema, regressionExpectationSchema } from './performance-expect';
 
 // The building blocks and the v2 constraint schemas live beside this file; re-exported so callers
 // keep one entry point for every expectation schema.
 export * from './expect-common';
 export * from './orchestration-constraints';
+export * from './performance-expect';
 
 // ---------------------------------------------------------------------------------------------
 // [[expect.span]]
@@ -235,6 +237,9 @@ export const expectSchema = z.object(
     resilience: z
       .union([resilienceSchema, z.array(resilienceSchema)], { error: 'expect.resilience must be a table [expect.resilience] or an array of tables [[expect.resilience]]' })
       .optional(),
+    /** The performance layer's (./performance-expect.ts), judged by the runner (main/perf/run-checks.ts). */
+    performance: z.array(performanceExpectationSchema, { error: 'expect.performance must be an array of tables [[expect.performance]]' }).optional(),
+    regression: z.array(regressionExpectationSchema, { error: 'expect.regression must be an array of tables [[expect.regression]]' }).optional(),
     /** Belongs to the chaos layer: accepted with a "not acted on yet" warning. */
     chaos: z.record(z.string(), z.unknown(), { error: '[expect.chaos] must be a table' }).optional(),
   },

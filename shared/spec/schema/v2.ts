@@ -136,6 +136,25 @@ export const performanceSchema = z.object(
       )
       .optional(),
     sample_stats_ms: sampleInterval.optional(),
+    /** Baselines (main/perf/baselines.ts): `auto` saves one from each passing run of the test. */
+    baseline: z
+      .object(
+        {
+          capture: z
+            .object(
+              {
+                mode: oneOf(['auto', 'manual'], 'how baselines are captured').optional(),
+                auto_capture_on_success: bool().optional(),
+                /** Only from runs whose `[determinism] iterations` gave identical traces. */
+                require_determinism: bool().optional(),
+              },
+              shape('a table [performance.baseline.capture] like { mode = "auto" }'),
+            )
+            .optional(),
+        },
+        shape('a table [performance.baseline]'),
+      )
+      .optional(),
   },
   shape('a table [performance]'),
 );

@@ -1,0 +1,61 @@
+// The runner's performance judgement of one execution: `[[expect.performance]]` over its spans and
+// container stats, `[[expect.regression]]` against the baseline each entry names (looked up in the store).
+// Each regression entry also gives a report row (what `report_path` files hold).
+import { toProblem } from '../../shared/errors';
+import type { ExpectationResult } from '../../shared/expect';
+import type { Span } from '../../shared/model';
+import { evaluatePerformance, type StatsSample } from '../../shared/perf/performance-checks';
+import { evaluateRegression, type RegressionFinding } from '../../shared/perf/regression';
+import type { TestFile } from '../../shared/spec';
+import { findBaseline, type BaselineStore } from './baselines';
+
+/** One `[[expect.regression]]` entry judged for one execution. */
+export interface RegressionCheck {
+  /** Index of the entry in the file's `[[expect.regression]]`. */
+  readonly index: number;
+  readonly reportPath?: string;
+  readonly baseline?: { readonly id: string; readonly name?: string; readonly commit?: string; readonly capturedAt: number; readonly runId: string };
+  readonly passed: boolean;
+  readonly message: string;
+  readonly findings: RegressionFinding[];
+}
+
+export interface PerformanceJudgement {
+  readonly results: ExpectationResult[];
+  readonly regressions: RegressionCheck[];
+}
+
+/** Whether the file asks for anything the performance layer judges. */
+export function wantsPerformanceChecks(test: TestFile): boolean {
+  return (test.expect?.performance?.length ?? 0) > 0 || (test.expect?.regression?.length ?? 0) > 0;
+}
+
+/** Whether a `resource_limits` bound needs container stats sampled during the steps. */
+export function wantsResourceSamples(test: TestFile): boolean {
+  return (test.expect?.performance ?? []).some((e) => e.type.toLowerCase() === 'resource_limits');
+}
+
+export async function judgePerformance(store: BaselineStore, test: TestFile, scenario: string, spans: readonly Span[], stats: readonly StatsSample[]): Promise<PerformanceJudgement> {
+  const results = evaluatePerformance(test.expect?.performance ?? [], { spans, stats });
+  const regressions: RegressionCheck[] = [];
+  for (const [index, e] of (test.expect?.regression ?? []).entries()) {
+    let found: Awaited<ReturnType<typeof findBaseline>>;
+    try {
+      found = await findBaseline(store, test.name, scenario, e.compare_to_baseline);
+    } catch (error) {
+      found = { missing: `the baselines could not be read (${toProblem(error).message})` };
+    }
+    const { result, findings } = evaluateRegression(e, index, spans, found.baseline, found.missing);
+    results.push(result);
+    const b = found.baseline;
+    regressions.push({
+      index,
+      ...(e.report_path !== undefined ? { reportPath: e.report_path } : {}),
+      ...(b ? { baseline: { id: b.id, ...(b.name ? { name: b.name } : {}), ...(b.commit ? { commit: b.commit } : {}), capturedAt: b.capturedAt, runId: b.runId } } : {}),
+      passed: result.passed,
+      message: result.message,
+      findings,
+    });
+  }
+  return { results, regressions };
+}
