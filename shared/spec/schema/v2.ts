@@ -8,6 +8,10 @@ import { INDICATOR_TYPES, STATS_METRICS } from '../../healing/patterns';
 import { compileClnrmRegex } from '../regex';
 import { didYouMean } from '../suggest';
 import { anyMap, bool, int, nonNegInt, num, oneOf, positiveInt, shape, str, strArray } from './common';
+import { intelligenceSchema } from './intelligence';
+
+/** `[intelligence]` has its own file (it is the largest layer section). */
+export { intelligenceSchema };
 
 /** The longest container-stats interval: at least one sample a minute. */
 export const MAX_SAMPLE_INTERVAL_MS = 60_000;
@@ -137,18 +141,6 @@ export const performanceSchema = z.object(
     sample_stats_ms: sampleInterval.optional(),
   },
   shape('a table [performance]'),
-);
-
-export const intelligenceSchema = z.object(
-  {
-    enabled: bool().optional(),
-    learn_patterns: bool().optional(),
-    generate_tests: bool().optional(),
-    trace_analysis: anyMap().optional(),
-    generation: anyMap().optional(),
-    feedback_loop: anyMap().optional(),
-  },
-  shape('a table [intelligence]'),
 );
 
 // --- self-healing: the seed's `[self_healing]` with `.patterns`, `.retry` (docs/architecture in clnrm)
@@ -304,7 +296,7 @@ export const layersSchema = z.object(
 export type OrchestrationSection = z.infer<typeof orchestrationSchema>;
 export type ChaosSection = z.infer<typeof chaosSchema>;
 export type PerformanceSection = z.infer<typeof performanceSchema>;
-export type IntelligenceSection = z.infer<typeof intelligenceSchema>;
+export type { IntelligenceSection } from './intelligence';
 export type SelfHealingSection = z.infer<typeof selfHealingSchema>;
 export type PluginsSection = z.infer<typeof pluginsSchema>;
 export type LayersSection = z.infer<typeof layersSchema>;
