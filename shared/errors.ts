@@ -96,6 +96,13 @@ export type ErrorCode =
   // stats sampling
   /** `[performance] sample_stats_ms` below what the engine measures: sampled at the engine's 1 s instead (a warning). */
   | 'perf.sample-interval'
+  // intelligence: test generation and live collection windows
+  /** `clnrm generate` would overwrite an existing file (without --force). */
+  | 'generate.exists'
+  /** No common path or error pattern gave a test file that validates and passes on its runs. */
+  | 'generate.nothing'
+  /** A live collection window (`--live`) received no spans, or its receiver could not start. */
+  | 'suggest.live'
   | 'internal';
 
 export interface SourceLocation {

@@ -7,6 +7,7 @@ import { registerCollect } from './collect';
 import { registerExport } from './export';
 import { registerImport } from './import';
 import { registerFmt } from './fmt';
+import { registerGenerate } from './generate';
 import { registerInit } from './init';
 import { registerPerf } from './perf';
 import { registerStudio } from './studio';
@@ -22,7 +23,7 @@ type Register = (program: Command, ctx: CliContext) => void;
 
 // Order = order in `clnrm --help`: test files, running, traces, performance, the studio, chaos.
 const commands: Register[] = [
-  registerValidate, registerFmt, registerInit, registerAnalyze, registerSuggest,
+  registerValidate, registerFmt, registerInit, registerAnalyze, registerSuggest, registerGenerate,
   registerRun, registerSelfTest, registerRuns,
   registerCollect, registerTraces, registerTrace, registerImport, registerExport,
   registerPerf, registerStudio,
