@@ -97,7 +97,7 @@ directory = "tests/generated"
     expect(r.stdout).toMatch(/skipped path [0-9a-f]{8} \(GET \/item\): [\d.]+ % of the runs, under the minimum frequency 0.5/);
     const files = await generated('tests/generated');
     expect(files.size).toBe(1);
-    const [[name, text]] = [...files];
+    const [name, text] = [...files][0]!;
     expect(name).toMatch(/^path-/);
     expect(text).not.toContain('duration_ms');
   });
