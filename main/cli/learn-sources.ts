@@ -1,13 +1,17 @@
 // Where `clnrm suggest` and `clnrm generate` get the runs they learn from, as one list of sources:
 // trace files (one run each), a Jaeger or Tempo query API (one run per trace), the passed executions of
-// a test file's stored runs, or a test file's `[intelligence.trace_analysis] sources` (file paths and
-// globs relative to that file). Each source's runs are loaded in turn and put together.
+// a test file's stored runs, a live collection window (the receiver on loopback), or a test file's
+// `[intelligence.trace_analysis] sources` (file paths and globs relative to that file). Each source's
+// runs are loaded in turn and put together.
 import { dirname, isAbsolute, resolve } from 'node:path';
+import { InvalidArgumentError, type Command } from 'commander';
 import { glob } from 'tinyglobby';
-import { StudioError } from '../../shared/errors';
+import { formatProblem, StudioError, toProblem } from '../../shared/errors';
 import type { TraceSourceSetting } from '../../shared/intelligence/settings';
 import { parseRemoteSource, runsFromRemote, type RemoteSource } from '../intelligence/remote-sources';
 import { runsFromFiles, runsFromStore, type LoadedRuns } from '../intelligence/sources';
+import { collectLive, type LiveWindow } from '../intelligence/live-window';
+import { DEFAULT_GRPC_PORT, DEFAULT_HTTP_PORT } from '../receiver';
 import type { CliContext } from './context';
 import { displayPath } from './display-path';
 import { withStore } from './with-store';
@@ -15,9 +19,40 @@ import { withStore } from './with-store';
 export type LearnSource =
   | { readonly kind: 'files'; readonly files: readonly { path: string; shown: string }[] }
   | { readonly kind: 'remote'; readonly remote: RemoteSource; readonly service: string; readonly limit: number }
-  | { readonly kind: 'store'; readonly testFile: string; readonly runs: number; readonly dataDir?: string };
+  | { readonly kind: 'store'; readonly testFile: string; readonly runs: number; readonly dataDir?: string }
+  | ({ readonly kind: 'live' } & LiveWindow);
 
 export const DEFAULT_REMOTE_LIMIT = 20;
+const MAX_LIVE_SECONDS = 3600;
+
+export interface LiveOptions {
+  live?: number;
+  httpPort: number;
+  grpcPort: number;
+}
+
+function seconds(value: string): number {
+  const n = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value) || n <= 0 || n > MAX_LIVE_SECONDS) throw new InvalidArgumentError(`give the window in seconds, more than 0 and at most ${MAX_LIVE_SECONDS}.`);
+  return n;
+}
+
+function port(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) > 65535) throw new InvalidArgumentError('a port is a whole number from 0 to 65535 (0 = any free port).');
+  return Number(value);
+}
+
+/** `--live SECONDS [--http-port P] [--grpc-port Q]`, the same on suggest and generate. */
+export function addLiveOptions(command: Command): Command {
+  return command
+    .option('--live <seconds>', 'learn from spans received during a live window of this many seconds (OTLP on 127.0.0.1; Ctrl-C ends it early); one run per clnrm.run_id, else per trace', seconds)
+    .option('--http-port <port>', `with --live: OTLP/HTTP port (0 = any free port)`, port, DEFAULT_HTTP_PORT)
+    .option('--grpc-port <port>', `with --live: OTLP/gRPC port (0 = any free port)`, port, DEFAULT_GRPC_PORT);
+}
+
+export function liveSource(options: LiveOptions): LearnSource {
+  return { kind: 'live', seconds: options.live!, httpPort: options.httpPort, grpcPort: options.grpcPort };
+}
 
 const sourceError = (message: string, file?: string) => new StudioError({ code: 'suggest.source', message, ...(file ? { file } : {}) });
 
@@ -66,7 +101,13 @@ export async function loadLearnSources(ctx: CliContext, command: string, sources
     let loaded: LoadedRuns | undefined;
     if (source.kind === 'files') loaded = await runsFromFiles(source.files);
     else if (source.kind === 'remote') loaded = await runsFromRemote(source.remote, { service: source.service, limit: source.limit });
-    else {
+    else if (source.kind === 'live') {
+      loaded = await collectLive(source, {
+        onListening: (http, grpc) => ctx.err(`clnrm ${command}: collecting spans for ${source.seconds} s: OTLP/HTTP ${http}, OTLP/gRPC ${grpc} (Ctrl-C ends the window early)`),
+        stopSignal: ctx.stopSignal,
+        onError: (e) => ctx.err(`clnrm ${command}: ${formatProblem(toProblem(e))}`),
+      });
+    } else {
       await withStore(ctx, command, source.dataDir, async (store) => {
         loaded = await runsFromStore(store, source.testFile, source.runs);
       });

@@ -15,9 +15,9 @@ import { loadTestFile, writeFileAtomic } from '../../spec';
 import { setExit, type CliContext } from '../context';
 import { displayPath } from '../display-path';
 import { EXIT_FAILED, EXIT_USAGE } from '../exit';
-import { configuredSources, DEFAULT_REMOTE_LIMIT, fileSource, loadLearnSources, type LearnSource } from '../learn-sources';
+import { addLiveOptions, configuredSources, DEFAULT_REMOTE_LIMIT, fileSource, liveSource, loadLearnSources, type LearnSource, type LiveOptions } from '../learn-sources';
 
-interface GenerateOptions {
+interface GenerateOptions extends LiveOptions {
   from?: string[];
   out?: string;
   config?: string;
@@ -61,6 +61,7 @@ function sourcesOf(ctx: CliContext, given: readonly string[], options: GenerateO
 }
 
 function usageProblem(options: GenerateOptions): string | undefined {
+  if (options.live !== undefined && options.from) return '--live SECONDS and --from exclude each other: give one source of runs';
   const remote = (options.from ?? []).find((g) => /^(jaeger|tempo):/.test(g));
   if (remote && !options.service) return `--from ${remote.split(':')[0]}:URL needs --service S: the service whose traces to fetch`;
   if (options.limit !== undefined && !remote) return '--limit (how many traces to fetch) goes with --from jaeger:URL or tempo:URL';
@@ -118,11 +119,13 @@ async function generate(ctx: CliContext, options: GenerateOptions): Promise<void
   const base = config.path ? dirname(config.path) : ctx.cwd;
   const outDir = options.out ? resolve(ctx.cwd, options.out) : settings.generation.outDir ? resolve(base, settings.generation.outDir) : undefined;
   if (!outDir) return usage('give --out DIR (the folder for the new test files), or output_dir in the --config file\'s [intelligence.generation]');
-  if (!options.from && settings.sources.length === 0) return usage('give the runs to learn from: --from FILE... | jaeger:URL | tempo:URL (with --service) | runs:TEST, or --config TEST with [intelligence.trace_analysis] sources');
+  if (!options.from && options.live === undefined && settings.sources.length === 0) {
+    return usage('give the runs to learn from: --from FILE... | jaeger:URL | tempo:URL (with --service) | runs:TEST, --live SECONDS, or --config TEST with [intelligence.trace_analysis] sources');
+  }
 
   let report: GenerationReport;
   try {
-    const sources = options.from ? sourcesOf(ctx, options.from, options) : await configuredSources(ctx, settings.sources, config.path!, options.service, options.dataDir);
+    const sources = options.live !== undefined ? [liveSource(options)] : options.from ? sourcesOf(ctx, options.from, options) : await configuredSources(ctx, settings.sources, config.path!, options.service, options.dataDir);
     const loaded = await loadLearnSources(ctx, 'generate', sources);
     if (!loaded) return;
     for (const w of loaded.warnings) ctx.err(`warning: ${formatProblem(w)}`);
@@ -161,7 +164,7 @@ async function generate(ctx: CliContext, options: GenerateOptions): Promise<void
 }
 
 export function registerGenerate(program: Command, ctx: CliContext): void {
-  program
+  const command = program
     .command('generate')
     .description('Generate test files from runs: one per common path and per error pattern, with a performance baseline, each passing on its runs')
     .option('--from <sources...>', 'trace files (one run each), jaeger:URL or tempo:URL (with --service; one run per trace), runs:TEST (passed stored executions of a test file)')
@@ -175,6 +178,6 @@ export function registerGenerate(program: Command, ctx: CliContext): void {
     .option('--min-confidence <c>', 'confidence an expectation needs (default 0.99)', share)
     .option('--min-support <n>', 'fewest runs an expectation must hold in (default 2)', positive)
     .option('--force', 'replace files of the same name')
-    .addOption(new Option('--format <format>', 'output format').choices(['human', 'json']).default('human'))
-    .action((options: GenerateOptions) => generate(ctx, options));
+    .addOption(new Option('--format <format>', 'output format').choices(['human', 'json']).default('human'));
+  addLiveOptions(command).action((options: GenerateOptions) => generate(ctx, options));
 }

@@ -20,9 +20,9 @@ import { loadTestFile, writeFileAtomic, type LoadedTestFile } from '../../spec';
 import { displayPath } from '../display-path';
 import { setExit, type CliContext } from '../context';
 import { EXIT_FAILED, EXIT_USAGE } from '../exit';
-import { configuredSources, DEFAULT_REMOTE_LIMIT, fileSource, loadLearnSources, type LearnSource } from '../learn-sources';
+import { addLiveOptions, configuredSources, DEFAULT_REMOTE_LIMIT, fileSource, liveSource, loadLearnSources, type LearnSource, type LiveOptions } from '../learn-sources';
 
-interface SuggestOptions {
+interface SuggestOptions extends LiveOptions {
   traces?: string[];
   runs?: number;
   from?: RemoteSource;
@@ -71,6 +71,7 @@ function existingTables(loaded: LoadedTestFile, test: TestFile): unknown {
 async function learnSources(ctx: CliContext, options: SuggestOptions, testPath: string, settings: IntelligenceSettings): Promise<LearnSource[]> {
   if (options.traces) return [fileSource(ctx, options.traces)];
   if (options.from) return [{ kind: 'remote', remote: options.from, service: options.service!, limit: options.limit ?? DEFAULT_REMOTE_LIMIT }];
+  if (options.live !== undefined) return [liveSource(options)];
   if (options.runs !== undefined) return [{ kind: 'store', testFile: testPath, runs: options.runs, ...(options.dataDir ? { dataDir: options.dataDir } : {}) }];
   return configuredSources(ctx, settings.sources, testPath, options.service, options.dataDir);
 }
@@ -126,8 +127,8 @@ async function suggest(ctx: CliContext, testArg: string, options: SuggestOptions
     ctx.err(`clnrm suggest: ${formatProblem({ code, message })}`);
     setExit(ctx, EXIT_USAGE);
   };
-  const sources = [options.traces, options.runs, options.from].filter((s) => s !== undefined).length;
-  if (sources > 1) return usage('give one source of runs: --traces FILE... (one run per file), --runs N (stored runs of this test file) or --from jaeger:URL|tempo:URL --service S (one run per trace)');
+  const sources = [options.traces, options.runs, options.from, options.live].filter((s) => s !== undefined).length;
+  if (sources > 1) return usage('give one source of runs: --traces FILE... (one run per file), --runs N (stored runs of this test file), --from jaeger:URL|tempo:URL --service S (one run per trace) or --live SECONDS');
   if (options.from && !options.service) return usage(`--from ${options.from.kind}:URL needs --service S: the service whose traces to fetch (and whose spans to learn from)`);
   if (options.limit !== undefined && !options.from) return usage('--limit (how many traces to fetch) goes with --from');
   if (options.write && options.accept) return usage('--write (every suggestion) and --accept ID... (the named ones) exclude each other');
@@ -190,7 +191,7 @@ async function suggest(ctx: CliContext, testArg: string, options: SuggestOptions
 }
 
 export function registerSuggest(program: Command, ctx: CliContext): void {
-  program
+  const command = program
     .command('suggest')
     .description('Suggest assertions for a test file, mined from recorded runs (with support, confidence and evidence)')
     .argument('<test-file>', 'a .clnrm.toml test file')
@@ -205,6 +206,6 @@ export function registerSuggest(program: Command, ctx: CliContext): void {
     .option('--min-support <n>', `fewest runs a suggestion must hold in (default: [intelligence.assertions] min_support, else ${DEFAULT_MIN_SUPPORT})`, positive)
     .addOption(new Option('--format <format>', 'output format').choices(['human', 'json', 'toml']).default('human'))
     .option('--write', 'insert every listed suggestion into the test file')
-    .option('--accept <ids...>', 'insert the suggestions with these ids into the test file')
-    .action((testArg: string, options: SuggestOptions) => suggest(ctx, testArg, options));
+    .option('--accept <ids...>', 'insert the suggestions with these ids into the test file');
+  addLiveOptions(command).action((testArg: string, options: SuggestOptions) => suggest(ctx, testArg, options));
 }
