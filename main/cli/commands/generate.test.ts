@@ -7,6 +7,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'smol-toml';
 import { formatTraceFile } from '../../../shared/otlp';
 import { syntheticRuns } from '../../../shared/intelligence/synthetic';
+import type { ExecutionRecord, RunRecord } from '../../../shared/run/records';
+import { openStore } from '../../store';
 import { runCli } from '../testing';
 
 let dir: string;
@@ -100,6 +102,30 @@ directory = "tests/generated"
     const [name, text] = [...files][0]!;
     expect(name).toMatch(/^path-/);
     expect(text).not.toContain('duration_ms');
+  });
+
+  it('learns from the stored runs of a test file (runs:TEST): source_traces are the execution ids', async () => {
+    const store = await openStore({ dataDir: join(dir, 'db') });
+    const file = join(dir, 'orders.clnrm.toml');
+    await writeFile(file, '[meta]\nname = "orders"\n\n[[scenario]]\nname = "read"\nrun = "true"\n');
+    const environment = { host: 'h', platform: 'linux', engine: 'unix:///var/run/docker.sock', clnrmVersion: '0.1.0', ci: false };
+    // Every run takes the cache-hit path: one common path of 9 executions.
+    const runs = syntheticRuns(40, 7).filter((r) => !r.spans.some((x) => x.name === 'db.query')).slice(0, 9);
+    for (const [k, run] of runs.entries()) {
+      const [runId, execId] = [`r${k}`.padEnd(12, '0'), `e${k}`.padEnd(12, '0')];
+      const record: RunRecord = { id: runId, origin: 'cli', startedAt: 1_000 + k, endedAt: 2_000 + k, environment, files: [file], passed: 1, failed: 0, errors: 0, skipped: 0 };
+      await store.recordRun(record);
+      const exec: ExecutionRecord = { id: execId, runId, testFile: file, testFileHash: '', testName: 'orders', scenario: 'read', iteration: 1, startedAt: 1_000 + k, verdict: 'passed', failedExpectations: 0, failedSteps: 0 };
+      await store.recordExecution(exec);
+      store.ingest(run.spans.map((x) => ({ ...x, resource: { attributes: [...x.resource.attributes, { key: 'clnrm.execution_id', value: { stringValue: execId } }] } })));
+    }
+    await store.dispose();
+    const r = await runCli(['generate', '--from', 'runs:orders.clnrm.toml', '--runs', '9', '--data-dir', 'db', '--out', 'gen'], { cwd: dir });
+    expect(r.code).toBe(0);
+    const files = await generated('gen');
+    expect(files.size).toBe(1);
+    const meta = (parse([...files.values()][0]!) as { meta: { source_traces: string[] } }).meta;
+    expect([...meta.source_traces].sort()).toEqual(runs.map((_, k) => `e${k}`.padEnd(12, '0')));
   });
 
   it('refuses bad input', async () => {

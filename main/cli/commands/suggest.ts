@@ -128,7 +128,7 @@ async function suggest(ctx: CliContext, testArg: string, options: SuggestOptions
     setExit(ctx, EXIT_USAGE);
   };
   const sources = [options.traces, options.runs, options.from, options.live].filter((s) => s !== undefined).length;
-  if (sources > 1) return usage('give one source of runs: --traces FILE... (one run per file), --runs N (stored runs of this test file), --from jaeger:URL|tempo:URL --service S (one run per trace) or --live SECONDS');
+  if (sources > 1) return usage('give the runs to learn from, one source: --traces FILE... (one run per file), --runs N (stored runs of this test file), --from jaeger:URL|tempo:URL --service S (one run per trace) or --live SECONDS');
   if (options.from && !options.service) return usage(`--from ${options.from.kind}:URL needs --service S: the service whose traces to fetch (and whose spans to learn from)`);
   if (options.limit !== undefined && !options.from) return usage('--limit (how many traces to fetch) goes with --from');
   if (options.write && options.accept) return usage('--write (every suggestion) and --accept ID... (the named ones) exclude each other');
