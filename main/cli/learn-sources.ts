@@ -27,8 +27,8 @@ const MAX_LIVE_SECONDS = 3600;
 
 export interface LiveOptions {
   live?: number;
-  httpPort: number;
-  grpcPort: number;
+  httpPort?: number;
+  grpcPort?: number;
 }
 
 function seconds(value: string): number {
@@ -46,12 +46,18 @@ function port(value: string): number {
 export function addLiveOptions(command: Command): Command {
   return command
     .option('--live <seconds>', 'learn from spans received during a live window of this many seconds (OTLP on 127.0.0.1; Ctrl-C ends it early); one run per clnrm.run_id, else per trace', seconds)
-    .option('--http-port <port>', `with --live: OTLP/HTTP port (0 = any free port)`, port, DEFAULT_HTTP_PORT)
-    .option('--grpc-port <port>', `with --live: OTLP/gRPC port (0 = any free port)`, port, DEFAULT_GRPC_PORT);
+    .option('--http-port <port>', `with --live: OTLP/HTTP port (default ${DEFAULT_HTTP_PORT}; 0 = any free port)`, port)
+    .option('--grpc-port <port>', `with --live: OTLP/gRPC port (default ${DEFAULT_GRPC_PORT}; 0 = any free port)`, port);
+}
+
+/** A usage problem with the live options, if any: ports only mean something with a window. */
+export function liveUsageProblem(options: LiveOptions): string | undefined {
+  if (options.live === undefined && (options.httpPort !== undefined || options.grpcPort !== undefined)) return '--http-port/--grpc-port go with --live SECONDS (the receiver of a live window)';
+  return undefined;
 }
 
 export function liveSource(options: LiveOptions): LearnSource {
-  return { kind: 'live', seconds: options.live!, httpPort: options.httpPort, grpcPort: options.grpcPort };
+  return { kind: 'live', seconds: options.live!, httpPort: options.httpPort ?? DEFAULT_HTTP_PORT, grpcPort: options.grpcPort ?? DEFAULT_GRPC_PORT };
 }
 
 const sourceError = (message: string, file?: string) => new StudioError({ code: 'suggest.source', message, ...(file ? { file } : {}) });

@@ -15,7 +15,7 @@ import { loadTestFile, writeFileAtomic } from '../../spec';
 import { setExit, type CliContext } from '../context';
 import { displayPath } from '../display-path';
 import { EXIT_FAILED, EXIT_USAGE } from '../exit';
-import { addLiveOptions, configuredSources, DEFAULT_REMOTE_LIMIT, fileSource, liveSource, loadLearnSources, type LearnSource, type LiveOptions } from '../learn-sources';
+import { addLiveOptions, configuredSources, DEFAULT_REMOTE_LIMIT, fileSource, liveSource, liveUsageProblem, loadLearnSources, type LearnSource, type LiveOptions } from '../learn-sources';
 
 interface GenerateOptions extends LiveOptions {
   from?: string[];
@@ -62,6 +62,8 @@ function sourcesOf(ctx: CliContext, given: readonly string[], options: GenerateO
 
 function usageProblem(options: GenerateOptions): string | undefined {
   if (options.live !== undefined && options.from) return '--live SECONDS and --from exclude each other: give one source of runs';
+  const live = liveUsageProblem(options);
+  if (live) return live;
   const remote = (options.from ?? []).find((g) => /^(jaeger|tempo):/.test(g));
   if (remote && !options.service) return `--from ${remote.split(':')[0]}:URL needs --service S: the service whose traces to fetch`;
   if (options.limit !== undefined && !remote) return '--limit (how many traces to fetch) goes with --from jaeger:URL or tempo:URL';

@@ -13,6 +13,7 @@ import { BasicTracerProvider, SimpleSpanProcessor, type SpanExporter } from '@op
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'smol-toml';
 import { run } from '../index';
+import { runCli } from '../testing';
 
 let dir: string;
 beforeEach(async () => {
@@ -101,5 +102,17 @@ describe('--live collection window', () => {
     const r = await live.done;
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/no spans arrived during the live window \(0.3 s\).*\[suggest\.live\]/);
+  });
+
+  it('refuses ports without a window, and a window with another source', async () => {
+    const ports = await runCli(['suggest', 'orders.clnrm.toml', '--traces', 'x.json', '--http-port', '0'], { cwd: dir });
+    expect(ports.code).toBe(2);
+    expect(ports.stderr).toContain('--http-port/--grpc-port go with --live SECONDS');
+    const both = await runCli(['generate', '--live', '5', '--from', 'x.json', '--out', 'gen'], { cwd: dir });
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('--live SECONDS and --from exclude each other');
+    const zero = await runCli(['suggest', 'orders.clnrm.toml', '--live', '0'], { cwd: dir });
+    expect(zero.code).toBe(2);
+    expect(zero.stderr).toContain('give the window in seconds');
   });
 });

@@ -67,6 +67,13 @@ describe('clnrm suggest with [intelligence] settings', () => {
     for (const [name, max] of b) expect(max / a.get(name)!).toBeGreaterThan(1.4);
   });
 
+  it('lists only the structures at or above pattern_min_frequency, counting the rarer ones', async () => {
+    await writeFile(join(dir, 'tests', 'orders.clnrm.toml'), `${HEAD}\n${SOURCES}\n[intelligence.trace_analysis.config]\npattern_min_frequency = 0.5\n`);
+    const r = await runCli(['suggest', 'tests/orders.clnrm.toml'], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Structures \(root operation \+ span tree\): 2\n {2}\s*\d+% {2}\d+ run\(s\) {2}GET \/item .*\n {2}\(1 rarer than pattern_min_frequency 0.5 not listed\)$/m);
+  });
+
   it('--traces wins over configured sources; a glob that matches nothing and an otlp source are refused', async () => {
     const one = await suggest(SOURCES, '--traces', 'tests/traces/run0.json', 'tests/traces/run1.json');
     expect(one.runs).toBe(2);

@@ -20,7 +20,7 @@ import { loadTestFile, writeFileAtomic, type LoadedTestFile } from '../../spec';
 import { displayPath } from '../display-path';
 import { setExit, type CliContext } from '../context';
 import { EXIT_FAILED, EXIT_USAGE } from '../exit';
-import { addLiveOptions, configuredSources, DEFAULT_REMOTE_LIMIT, fileSource, liveSource, loadLearnSources, type LearnSource, type LiveOptions } from '../learn-sources';
+import { addLiveOptions, configuredSources, DEFAULT_REMOTE_LIMIT, fileSource, liveSource, liveUsageProblem, loadLearnSources, type LearnSource, type LiveOptions } from '../learn-sources';
 
 interface SuggestOptions extends LiveOptions {
   traces?: string[];
@@ -131,6 +131,8 @@ async function suggest(ctx: CliContext, testArg: string, options: SuggestOptions
   if (sources > 1) return usage('give the runs to learn from, one source: --traces FILE... (one run per file), --runs N (stored runs of this test file), --from jaeger:URL|tempo:URL --service S (one run per trace) or --live SECONDS');
   if (options.from && !options.service) return usage(`--from ${options.from.kind}:URL needs --service S: the service whose traces to fetch (and whose spans to learn from)`);
   if (options.limit !== undefined && !options.from) return usage('--limit (how many traces to fetch) goes with --from');
+  const live = liveUsageProblem(options);
+  if (live) return usage(live);
   if (options.write && options.accept) return usage('--write (every suggestion) and --accept ID... (the named ones) exclude each other');
   const testPath = isAbsolute(testArg) ? testArg : resolve(ctx.cwd, testArg);
   const shown = displayPath(ctx.cwd, testPath);
