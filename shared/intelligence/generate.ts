@@ -116,6 +116,7 @@ function skeleton(p: Pattern, confidence: number): string {
     '# Every expectation below held in each run it was learned from (`clnrm analyze THIS --traces RUN` shows it).',
     `# To run it against containers: declare the services that emitted these spans (${services.join(', ') || 'none named'})`,
     '# as [service.<name>] tables with their images, and replace the scenario command with one that drives this path.',
+    '',
     '[meta]',
     ...meta.map(([k, v]) => `${tomlKey(k)} = ${tomlValue(v)}`),
     '',

@@ -51,6 +51,8 @@ describe('clnrm generate', () => {
     for (const [name, text] of files) {
       const v = await runCli(['validate', join('gen', name)], { cwd: dir });
       expect(v.stdout).toContain('1 valid, 0 invalid (0 errors, 0 warnings)');
+      // Already in the canonical layout `clnrm fmt` writes.
+      expect((await runCli(['fmt', '--check', join('gen', name)], { cwd: dir })).code).toBe(0);
       const meta = (parse(text) as { meta: { generated_by: string; source_traces: string[]; confidence: number } }).meta;
       expect(meta.generated_by).toBe('clnrm generate');
       expect(meta.confidence).toBeGreaterThanOrEqual(0.99);
