@@ -112,6 +112,13 @@ export type ErrorCode =
   | 'perf.baseline-not-found'
   /** Baselines live in the local store: a running studio holds the data folder and does not serve them. */
   | 'perf.baseline-unavailable'
+  // intelligence: test generation and live collection windows
+  /** `clnrm generate` would overwrite an existing file (without --force). */
+  | 'generate.exists'
+  /** No common path or error pattern gave a test file that validates and passes on its runs. */
+  | 'generate.nothing'
+  /** A live collection window (`--live`) received no spans, or its receiver could not start. */
+  | 'suggest.live'
   | 'internal';
 
 export interface SourceLocation {

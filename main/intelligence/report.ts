@@ -15,12 +15,15 @@ function suggestionLines(s: Suggestion, runs: number): string[] {
   return lines;
 }
 
-export function humanReport(report: SuggestionReport, shown: string, thresholds: { minConfidence: number; minSupport: number }): string[] {
+/** `minFrequency`: structures rarer than this share of runs are counted, not listed (pattern_min_frequency). */
+export function humanReport(report: SuggestionReport, shown: string, thresholds: { minConfidence: number; minSupport: number; minFrequency: number }): string[] {
   const out: string[] = [];
   const given = report.groups.reduce((n, g) => n + g.runs.length, 0);
   out.push(`Learned from ${report.runs} run(s)${given !== report.runs ? ` of ${given} (one structure group)` : ''}, ${report.spans} spans, for ${shown}.`);
   out.push(`Structures (root operation + span tree): ${report.groups.length}`);
-  for (const g of report.groups.slice(0, 10)) out.push(`  ${pct(g.frequency).padStart(4)}  ${g.runs.length} run(s)  ${g.roots.join(', ')}  (${g.spanCount} spans)  ${g.id.slice(0, 8)}`);
+  const common = report.groups.filter((g) => g.frequency >= thresholds.minFrequency);
+  for (const g of common.slice(0, 10)) out.push(`  ${pct(g.frequency).padStart(4)}  ${g.runs.length} run(s)  ${g.roots.join(', ')}  (${g.spanCount} spans)  ${g.id.slice(0, 8)}`);
+  if (common.length < report.groups.length) out.push(`  (${report.groups.length - common.length} rarer than pattern_min_frequency ${thresholds.minFrequency} not listed)`);
   if (report.errorPatterns.length) {
     out.push(`Error patterns: ${report.errorPatterns.length}`);
     for (const p of report.errorPatterns.slice(0, 10)) out.push(`  ${pct(p.frequency).padStart(4)}  ${p.runs.length} run(s)  ${p.errors.join('; ')}  [${p.evidence.slice(0, 3).join(', ')}]`);

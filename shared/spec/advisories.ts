@@ -4,6 +4,7 @@
 // `parallel_services` list that disagrees with the `run` list it describes.
 import type { Problem } from '../errors';
 import { healingNotActedOn } from '../healing/not-yet';
+import { intelligenceNotActedOn } from '../intelligence/not-yet';
 import type { Locator } from './locate';
 import { formatPath, type PathSegment } from './path';
 import type { RawTestFile } from './schema/root';
@@ -53,7 +54,8 @@ function notYet(doc: RawTestFile, warn: Warn): void {
   chaosNotYet(doc, warn, later);
   const healing = doc.self_healing ? healingNotActedOn(doc.self_healing) : [];
   if (healing.length > 0) later(['self_healing', ...healing[0]!], `[self_healing] ${healing.map((p) => formatPath(p)).join(', ')} (classification, retries, quarantine and repairs are acted on)`, 'later parts of the self-healing layer');
-  if (doc.intelligence) later(['intelligence'], '[intelligence]', 'the intelligence layer');
+  const intelligence = doc.intelligence ? intelligenceNotActedOn(doc.intelligence) : [];
+  if (intelligence.length > 0) later(['intelligence', ...intelligence[0]!], `[intelligence] ${intelligence.map((p) => formatPath(p)).join(', ')} (sources, thresholds, buffer factor and generation rules are acted on by suggest and generate)`, 'later parts of the intelligence layer');
   const perf = Object.keys(doc.performance ?? {}).filter((k) => !PERFORMANCE_ACTED_ON.has(k));
   if (perf.length > 0) later(['performance', perf[0]!], `[performance] ${perf.join(', ')} (only stats sampling and baselines are acted on)`, 'the performance layer');
   if (doc.expect?.chaos) later(['expect', 'chaos'], '[expect.chaos]', 'the chaos layer');

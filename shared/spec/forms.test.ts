@@ -174,7 +174,7 @@ enabled = true
 learn_from_failures = true
 
 [intelligence]
-enabled = true
+learn_patterns = true
 `);
     expect(w.map((x) => x.replace(/^\d+:\d+ /, ''))).toEqual([
       expect.stringMatching(/^spec.not-yet scenario `s` chaos_injection arrives with the chaos layer/),

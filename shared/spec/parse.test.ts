@@ -45,7 +45,7 @@ describe('parseTestFile: fixtures', () => {
     const r = parseTestFile(fixture('v2-layers.clnrm.toml'));
     expect(r.errors).toEqual([]);
     // Validated, and said to be not acted on yet (orchestration, plugins and self-healing retries are).
-    expect(r.warnings.map((w) => `${w.code} ${w.path}`)).toEqual(['spec.not-yet chaos.experiment', 'spec.not-yet chaos.network_latency', 'spec.not-yet performance.regression_detection', 'spec.not-yet intelligence']);
+    expect(r.warnings.map((w) => `${w.code} ${w.path}`)).toEqual(['spec.not-yet chaos.experiment', 'spec.not-yet chaos.network_latency', 'spec.not-yet performance.regression_detection', 'spec.not-yet intelligence.learn_patterns']);
     expect(r.tests[0]!.chaos).toMatchObject({ enabled: true, network_latency: { latency_ms: 100 } });
     expect(r.tests[0]!.orchestration?.temporal?.constraint).toHaveLength(1);
     expect(r.tests[0]!.plugins?.register?.[0]?.module).toBe('./plugins/latency-probe.js');

@@ -9,6 +9,7 @@ import { registerImport } from './import';
 import { registerFlaky } from './flaky';
 import { registerFmt } from './fmt';
 import { registerHeal } from './heal';
+import { registerGenerate } from './generate';
 import { registerInit } from './init';
 import { registerPerf } from './perf';
 import { registerStudio } from './studio';
@@ -24,7 +25,7 @@ type Register = (program: Command, ctx: CliContext) => void;
 
 // Order = order in `clnrm --help`: test files, running, traces, performance, the studio, chaos.
 const commands: Register[] = [
-  registerValidate, registerFmt, registerInit, registerAnalyze, registerSuggest,
+  registerValidate, registerFmt, registerInit, registerAnalyze, registerSuggest, registerGenerate,
   registerRun, registerSelfTest, registerRuns, registerFlaky, registerHeal,
   registerCollect, registerTraces, registerTrace, registerImport, registerExport,
   registerPerf, registerStudio,

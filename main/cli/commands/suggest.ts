@@ -1,26 +1,28 @@
 // `clnrm suggest TEST (--traces FILE... | --runs N | --from jaeger:URL|tempo:URL --service S)`: mines the runs for invariants and prints them as
 // suggested assertions grouped by kind, each with its id, support, confidence, evidence span ids and
-// TOML snippet. `--write` inserts every listed suggestion, `--accept ID...` the named ones, through the
+// TOML snippet. Without a source flag the file's `[intelligence.trace_analysis] sources` are read; its
+// `[intelligence]` thresholds and buffer factor apply unless a flag overrides them. `--write` inserts every listed suggestion, `--accept ID...` the named ones, through the
 // comment-keeping writer, after checking the result still validates; the write is atomic.
 // Exit 0 on success, 1 when the test file is invalid or the write is refused, 2 for usage errors.
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { formatLocation, formatProblem, toProblem, type Problem } from '../../../shared/errors';
-import { applySuggestions, DEFAULT_MIN_CONFIDENCE, DEFAULT_MIN_SUPPORT, suggestAssertions, type Suggestion, type SuggestionReport } from '../../../shared/intelligence';
+import { applySuggestions, DEFAULT_MIN_CONFIDENCE, DEFAULT_MIN_SUPPORT, DEFAULT_BUFFER_FACTOR, suggestAssertions, type Suggestion, type SuggestionReport } from '../../../shared/intelligence';
 import { isTemplate, parseTestFile, type TestFile } from '../../../shared/spec';
 import { parseToml } from '../../../shared/spec/toml-parse';
-import { runsFromFiles, runsFromStore, type LoadedRuns } from '../../intelligence/sources';
-import { parseRemoteSource, runsFromRemote, type RemoteSource } from '../../intelligence/remote-sources';
+import { intelligenceSettings, type IntelligenceSettings } from '../../../shared/intelligence/settings';
+import type { LoadedRuns } from '../../intelligence/sources';
+import { parseRemoteSource, type RemoteSource } from '../../intelligence/remote-sources';
 import { expectsRunnerSpans, RUNNER_SPAN_NAME } from '../../runner/evaluation';
 import { humanReport, jsonReport } from '../../intelligence/report';
 import { loadTestFile, writeFileAtomic, type LoadedTestFile } from '../../spec';
 import { displayPath } from '../display-path';
 import { setExit, type CliContext } from '../context';
 import { EXIT_FAILED, EXIT_USAGE } from '../exit';
-import { withStore } from '../with-store';
+import { addLiveOptions, configuredSources, DEFAULT_REMOTE_LIMIT, fileSource, liveSource, liveUsageProblem, loadLearnSources, type LearnSource, type LiveOptions } from '../learn-sources';
 
-interface SuggestOptions {
+interface SuggestOptions extends LiveOptions {
   traces?: string[];
   runs?: number;
   from?: RemoteSource;
@@ -28,14 +30,12 @@ interface SuggestOptions {
   dataDir?: string;
   service?: string;
   group?: string;
-  minConfidence: number;
-  minSupport: number;
+  minConfidence?: number;
+  minSupport?: number;
   format: 'human' | 'json' | 'toml';
   write?: boolean;
   accept?: string[];
 }
-
-const DEFAULT_REMOTE_LIMIT = 20;
 
 function probability(value: string): number {
   const n = Number(value);
@@ -67,17 +67,13 @@ function existingTables(loaded: LoadedTestFile, test: TestFile): unknown {
   return raw.ok ? raw.value : { expect: test.expect, orchestration: test.orchestration };
 }
 
-async function loadRuns(ctx: CliContext, options: SuggestOptions, testPath: string): Promise<LoadedRuns | undefined> {
-  if (options.traces) {
-    const files = options.traces.map((f) => ({ path: isAbsolute(f) ? f : resolve(ctx.cwd, f), shown: f }));
-    return runsFromFiles(files);
-  }
-  if (options.from) return runsFromRemote(options.from, { service: options.service!, limit: options.limit ?? DEFAULT_REMOTE_LIMIT });
-  let loaded: LoadedRuns | undefined;
-  await withStore(ctx, 'suggest', options.dataDir, async (store) => {
-    loaded = await runsFromStore(store, testPath, options.runs!);
-  });
-  return loaded;
+/** The flag's source, else the file's configured ones. */
+async function learnSources(ctx: CliContext, options: SuggestOptions, testPath: string, settings: IntelligenceSettings): Promise<LearnSource[]> {
+  if (options.traces) return [fileSource(ctx, options.traces)];
+  if (options.from) return [{ kind: 'remote', remote: options.from, service: options.service!, limit: options.limit ?? DEFAULT_REMOTE_LIMIT }];
+  if (options.live !== undefined) return [liveSource(options)];
+  if (options.runs !== undefined) return [{ kind: 'store', testFile: testPath, runs: options.runs, ...(options.dataDir ? { dataDir: options.dataDir } : {}) }];
+  return configuredSources(ctx, settings.sources, testPath, options.service, options.dataDir);
 }
 
 /** Writes the chosen suggestions; returns false (having said why) when it refused. */
@@ -131,10 +127,12 @@ async function suggest(ctx: CliContext, testArg: string, options: SuggestOptions
     ctx.err(`clnrm suggest: ${formatProblem({ code, message })}`);
     setExit(ctx, EXIT_USAGE);
   };
-  const sources = [options.traces, options.runs, options.from].filter((s) => s !== undefined).length;
-  if (sources !== 1) return usage('give the runs to learn from, one source: --traces FILE... (one run per file), --runs N (stored runs of this test file) or --from jaeger:URL|tempo:URL --service S (one run per trace)');
+  const sources = [options.traces, options.runs, options.from, options.live].filter((s) => s !== undefined).length;
+  if (sources > 1) return usage('give the runs to learn from, one source: --traces FILE... (one run per file), --runs N (stored runs of this test file), --from jaeger:URL|tempo:URL --service S (one run per trace) or --live SECONDS');
   if (options.from && !options.service) return usage(`--from ${options.from.kind}:URL needs --service S: the service whose traces to fetch (and whose spans to learn from)`);
   if (options.limit !== undefined && !options.from) return usage('--limit (how many traces to fetch) goes with --from');
+  const live = liveUsageProblem(options);
+  if (live) return usage(live);
   if (options.write && options.accept) return usage('--write (every suggestion) and --accept ID... (the named ones) exclude each other');
   const testPath = isAbsolute(testArg) ? testArg : resolve(ctx.cwd, testArg);
   const shown = displayPath(ctx.cwd, testPath);
@@ -145,9 +143,17 @@ async function suggest(ctx: CliContext, testArg: string, options: SuggestOptions
     setExit(ctx, EXIT_FAILED);
     return;
   }
+  const test = loaded.tests[0]!;
+  const settings = intelligenceSettings(test.intelligence);
+  if (sources === 0 && settings.sources.length === 0) {
+    return usage(`give the runs to learn from: --traces FILE... (one run per file), --runs N (stored runs of this test file), --from jaeger:URL|tempo:URL --service S (one run per trace), or sources in ${shown}'s [intelligence.trace_analysis]`);
+  }
   let runs: LoadedRuns | undefined;
+  let fromStore = false;
   try {
-    runs = await loadRuns(ctx, options, testPath);
+    const list = await learnSources(ctx, options, testPath, settings);
+    fromStore = list.some((s) => s.kind === 'store');
+    runs = await loadLearnSources(ctx, 'suggest', list);
   } catch (error) {
     return usage(formatProblem(toProblem(error)));
   }
@@ -156,13 +162,12 @@ async function suggest(ctx: CliContext, testArg: string, options: SuggestOptions
   for (const n of runs.notes) ctx.err(`note: ${n}`);
   if (runs.runs.length === 0) return usage(`no runs to learn from${options.runs ? ` (no passed execution of ${shown} in the last ${options.runs} stored runs)` : ''}`, 'suggest.no-runs');
 
-  const test = loaded.tests[0]!;
-  const thresholds = { minConfidence: options.minConfidence, minSupport: options.minSupport };
+  const thresholds = { minConfidence: options.minConfidence ?? settings.minConfidence ?? DEFAULT_MIN_CONFIDENCE, minSupport: options.minSupport ?? settings.minSupport ?? DEFAULT_MIN_SUPPORT };
   const config = { expect: test.expect, temporal: test.orchestration?.temporal, distributed: test.orchestration?.distributed_tracing, knownHosts: Object.keys(test.services) };
   const filters = { ...(options.service ? { service: options.service } : {}), ...(options.group ? { group: options.group } : {}) };
-  const report = suggestAssertions(runs.runs, { ...thresholds, ...filters }, { raw: existingTables(loaded, test), config });
+  const report = suggestAssertions(runs.runs, { ...thresholds, bufferFactor: settings.bufferFactor ?? DEFAULT_BUFFER_FACTOR, ...filters }, { raw: existingTables(loaded, test), config });
   if (report.runs === 0) return usage(`no run belongs to structure group ${options.group ?? ''}; the groups are listed without --group`, 'suggest.no-runs');
-  const shownReport = options.runs !== undefined && expectsRunnerSpans(test) ? withoutRunnerConflicts(ctx, report) : report;
+  const shownReport = fromStore && expectsRunnerSpans(test) ? withoutRunnerConflicts(ctx, report) : report;
 
   let written: Awaited<ReturnType<typeof write>>;
   if (options.write || options.accept) {
@@ -178,7 +183,7 @@ async function suggest(ctx: CliContext, testArg: string, options: SuggestOptions
     ctx.out(`# clnrm suggest: ${open.length} suggestion(s) from ${shownReport.runs} run(s) of ${shown}: ${open.map((s) => s.id).join(', ')}`);
     if (rendered.ok) ctx.out(rendered.text);
   } else {
-    for (const line of humanReport(shownReport, shown, thresholds)) ctx.out(line);
+    for (const line of humanReport(shownReport, shown, { ...thresholds, minFrequency: settings.patternMinFrequency ?? 0 })) ctx.out(line);
   }
   // JSON carries `written` itself; stdout stays one JSON document.
   if (written && options.format !== 'json') {
@@ -188,7 +193,7 @@ async function suggest(ctx: CliContext, testArg: string, options: SuggestOptions
 }
 
 export function registerSuggest(program: Command, ctx: CliContext): void {
-  program
+  const command = program
     .command('suggest')
     .description('Suggest assertions for a test file, mined from recorded runs (with support, confidence and evidence)')
     .argument('<test-file>', 'a .clnrm.toml test file')
@@ -199,10 +204,10 @@ export function registerSuggest(program: Command, ctx: CliContext): void {
     .option('--data-dir <dir>', 'folder of the trace database, with --runs (default: the app-data folder)')
     .option('--service <name>', 'only spans of this service (resource service.name); with --from, also the service whose traces are fetched')
     .option('--group <id>', 'only runs of this structure group (its id as listed; mines one path)', groupId)
-    .option('--min-confidence <c>', 'confidence threshold, 0 to 1', probability, DEFAULT_MIN_CONFIDENCE)
-    .option('--min-support <n>', 'fewest runs a suggestion must hold in', positive, DEFAULT_MIN_SUPPORT)
+    .option('--min-confidence <c>', `confidence threshold, 0 to 1 (default: the file's [intelligence.assertions] confidence_threshold, else ${DEFAULT_MIN_CONFIDENCE})`, probability)
+    .option('--min-support <n>', `fewest runs a suggestion must hold in (default: [intelligence.assertions] min_support, else ${DEFAULT_MIN_SUPPORT})`, positive)
     .addOption(new Option('--format <format>', 'output format').choices(['human', 'json', 'toml']).default('human'))
     .option('--write', 'insert every listed suggestion into the test file')
-    .option('--accept <ids...>', 'insert the suggestions with these ids into the test file')
-    .action((testArg: string, options: SuggestOptions) => suggest(ctx, testArg, options));
+    .option('--accept <ids...>', 'insert the suggestions with these ids into the test file');
+  addLiveOptions(command).action((testArg: string, options: SuggestOptions) => suggest(ctx, testArg, options));
 }

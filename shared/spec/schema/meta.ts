@@ -1,6 +1,6 @@
 // `[meta]` (v1) and the legacy `[test.metadata]` that older clnrm files use instead.
 import { z } from 'zod';
-import { shape, str, strArray } from './common';
+import { num, shape, str, strArray } from './common';
 
 export const metaSchema = z.object(
   {
@@ -9,6 +9,10 @@ export const metaSchema = z.object(
     description: str('a description string').optional(),
     author: str('an author like "clnrm core team"').optional(),
     tags: strArray('an array of tags like ["chaos", "otel"]').optional(),
+    // A generated test's provenance (the seed's keys; `clnrm generate` writes them).
+    generated_by: str('a generator like "clnrm generate"').optional(),
+    source_traces: z.union([z.string(), z.array(z.string())], shape('a trace file name or an array of run ids')).optional(),
+    confidence: num('a confidence from 0 to 1, like 0.99').min(0, 'must be a confidence from 0 to 1').max(1, 'must be a confidence from 0 to 1').optional(),
   },
   shape('a table [meta] with name = "..."'),
 );

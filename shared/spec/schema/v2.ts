@@ -9,6 +9,10 @@ import { compileClnrmRegex } from '../regex';
 import { didYouMean } from '../suggest';
 import { experimentSchema } from './chaos-experiment';
 import { anyMap, bool, int, nonNegInt, num, oneOf, positiveInt, shape, str, strArray } from './common';
+import { intelligenceSchema } from './intelligence';
+
+/** `[intelligence]` has its own file (it is the largest layer section). */
+export { intelligenceSchema };
 
 /** The longest container-stats interval: at least one sample a minute. */
 export const MAX_SAMPLE_INTERVAL_MS = 60_000;
@@ -157,18 +161,6 @@ export const performanceSchema = z.object(
       .optional(),
   },
   shape('a table [performance]'),
-);
-
-export const intelligenceSchema = z.object(
-  {
-    enabled: bool().optional(),
-    learn_patterns: bool().optional(),
-    generate_tests: bool().optional(),
-    trace_analysis: anyMap().optional(),
-    generation: anyMap().optional(),
-    feedback_loop: anyMap().optional(),
-  },
-  shape('a table [intelligence]'),
 );
 
 // --- self-healing: the seed's `[self_healing]` with `.patterns`, `.retry` (docs/architecture in clnrm)
@@ -326,7 +318,7 @@ export const layersSchema = z.object(
 export type OrchestrationSection = z.infer<typeof orchestrationSchema>;
 export type ChaosSection = z.infer<typeof chaosSchema>;
 export type PerformanceSection = z.infer<typeof performanceSchema>;
-export type IntelligenceSection = z.infer<typeof intelligenceSchema>;
+export type { IntelligenceSection } from './intelligence';
 export type SelfHealingSection = z.infer<typeof selfHealingSchema>;
 export type PluginsSection = z.infer<typeof pluginsSchema>;
 export type LayersSection = z.infer<typeof layersSchema>;
