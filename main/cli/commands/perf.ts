@@ -4,10 +4,12 @@ import type { CliContext } from '../context';
 import { registerPerfBottlenecks } from './perf-bottlenecks';
 import { registerPerfChanges } from './perf-changes';
 import { registerPerfCompare } from './perf-compare';
+import { registerPerfHistory } from './perf-history';
 
 export function registerPerf(program: Command, ctx: CliContext): void {
-  const perf = program.command('perf').description('Performance: change points in histories, bottlenecks of traces, run comparisons');
+  const perf = program.command('perf').description('Performance: change points in histories, bottlenecks of traces, run comparisons, test histories');
   registerPerfChanges(perf, ctx);
   registerPerfBottlenecks(perf, ctx);
   registerPerfCompare(perf, ctx);
+  registerPerfHistory(perf, ctx);
 }
