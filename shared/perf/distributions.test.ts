@@ -7,7 +7,7 @@ function spans(name: string, durationsMs: readonly number[]): Span[] {
     buildSpan({
       traceId: '1'.padStart(32, '0'), spanId: (i + 1).toString(16).padStart(16, '0'), name, kind: 'internal',
       startTimeUnixNano: '1000000000', endTimeUnixNano: String(1_000_000_000 + ms * 1e6),
-      attributes: [], resource: { attributes: [{ key: 'service.name', value: { stringValue: 'api' } }] },
+      attributes: [], resource: { attributes: [{ key: 'service.name', value: { stringValue: 'api' } }] }, scope: { name: 'test' },
     }),
   );
 }
