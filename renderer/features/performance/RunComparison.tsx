@@ -28,6 +28,9 @@ function OperationRow({ op }: { op: Operation }) {
     <tr aria-label={`${op.service} ${op.name}`}>
       <th scope="row">
         {op.name} <span className="faint">({op.service})</span>
+        <div className="faint">
+          bins {formatDuration(op.edges[0]!)} – {formatDuration(op.edges[op.edges.length - 1]!)}
+        </div>
       </th>
       <td>
         <Histogram counts={op.beforeCounts} peak={peak} side="before" />
