@@ -45,7 +45,7 @@ test('a trend with the change point marked, and a click on it compares the run b
   expect(new Set([...fast, ...slow]).size).toBe(2 * PER_LEVEL);
 
   const errors = await openStudio(page, studio);
-  await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: /Performance/ }).click();
+  await nav(page, 'Performance').click();
   const view = page.getByRole('region', { name: 'Performance' });
   await view.getByRole('combobox', { name: 'Test file' }).selectOption({ value: FILE });
   await view.getByRole('combobox', { name: 'Span' }).selectOption({ value: 'clnrm.step:work' });
