@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { nav, openStudio, SHOTS } from './fixtures/page';
+import { nav, openStudio, selectedSpanRow, SHOTS } from './fixtures/page';
 import { useDockerStudio } from './fixtures/docker-studio';
 import { ROOT } from './fixtures/studio';
 
@@ -73,6 +73,17 @@ test('a trend with the change point marked, and a click on it compares the run b
 
   // The deep link reopens the same place after a reload.
   await page.reload();
-  await expect(page.getByRole('region', { name: 'Performance' }).getByRole('img', { name: /^p95 of clnrm\.step:work over 10 runs; 1 change point$/ })).toBeVisible();
+  await expect(trend).toBeVisible();
+
+  // The newest run (a slow one) is picked: its container's CPU and memory, sampled while its step slept,
+  // and its bottlenecks, whose spans open in the waterfall, selected.
+  const run = view.getByRole('region', { name: /^Run [a-z0-9]{12}$/ });
+  expect(slow).toContain((await run.getAttribute('aria-label'))!.slice('Run '.length));
+  await expect(run.getByRole('img', { name: 'CPU (% of one core) of box over the run' })).toBeVisible();
+  await expect(run.getByRole('img', { name: 'Memory of box over the run' })).toBeVisible();
+  const first = run.getByRole('list', { name: 'Slowest operations' }).getByRole('button').first();
+  const operation = (await first.textContent())!.replace(/ \(.*$/, '');
+  await first.click();
+  await expect(selectedSpanRow(page)).toContainText(operation);
   expect(errors).toEqual([]);
 });
