@@ -68,7 +68,7 @@ function ConnectedPerformanceView({ api }: { api: StudioApi }) {
         )}
         {history.status === 'loading' && <Loading label="Reading the test's runs…" />}
         {history.status === 'error' && <ErrorState title="Could not read the history" problem={history.problem} />}
-        {history.status === 'ready' && file !== null && <HistoryPanel api={api} history={history.value} file={file} span={span} metric={metric} />}
+        {history.status === 'ready' && file !== null && <HistoryPanel key={`${file}|${span ?? ''}`} api={api} history={history.value} file={file} span={span} metric={metric} />}
       </div>
     </section>
   );
