@@ -6,6 +6,7 @@ import { StudioError } from '../../shared/errors';
 import type { CallArgs, CallResponse, StudioHandlers } from '../../shared/ipc/contract';
 import type { TraceStore } from '../store';
 import { loadDemo } from './demo';
+import { compareStoredRuns, runResources, testHistory, traceBottlenecks } from './perf-queries';
 import { listTestFiles, openFolder, readTestFile, testTopology, validateFile, type FolderPicker } from './test-files';
 import { exportTraces, importTraceFiles } from './trace-files';
 import { clearAll, getTrace, listRuns, listTraces, serviceGraph } from './trace-queries';
@@ -61,5 +62,9 @@ export function createStudioHandlers(deps: HandlerDeps): StudioHandlers {
     runTest: async (q) => deps.runner.start({ ...q, path: await paths.check(q.path, 'The test file') }),
     cancelRun: async ({ runId }) => ({ cancelled: await deps.runner.cancel(runId) }),
     listRuns: (q) => listRuns(store, q),
+    perfHistory: (q) => testHistory(store, q),
+    compareRuns: (q) => compareStoredRuns(store, q),
+    runResources: (q) => runResources(store, q),
+    traceBottlenecks: (q) => traceBottlenecks(store, q),
   };
 }

@@ -11,6 +11,7 @@ import { Sidebar, VIEW_KEYS } from './Sidebar';
 import { TraceView } from '../features/waterfall/TraceView';
 import { TracesView } from '../features/traces/TracesView';
 import { TestsView } from '../features/tests/TestsView';
+import { PerformanceView } from '../features/performance/PerformanceView';
 import { Loading } from './States';
 import { CommandPalette } from './CommandPalette';
 import './styles.css';
@@ -97,6 +98,7 @@ export function App({ api, banner }: AppProps) {
             </Suspense>
           )}
           {view === 'tests' && <TestsView />}
+          {view === 'performance' && <PerformanceView />}
         </main>
       </div>
       <CommandPalette />

@@ -12,6 +12,8 @@ describe('routes', () => {
       { view: 'service-map', filters: { runId: 'r1' } },
       { view: 'tests', filters: {}, testFolder: '/tmp/my tests' },
       { view: 'tests', filters: {}, testFolder: 'examples', testFile: 'examples/a b.clnrm.toml', runId: 'studio-8ea46a11d35a' },
+      { view: 'performance', filters: {}, perfFile: '/w/slow db.clnrm.toml', perfSpan: 'GET /items/:id' },
+      { view: 'performance', filters: {} },
     ];
     for (const route of routes) expect(parseRoute(formatRoute(route))).toEqual(route);
     expect(formatRoute(routes[1]!)).toBe(`#/trace/${TRACE}?span=${SPAN}&mode=graph`);
@@ -28,6 +30,8 @@ describe('routes', () => {
     // A run id the store could not hold is dropped; a file or run without a folder names nothing.
     expect(parseRoute('#/tests?folder=x&test-run=..%2Fetc')).toEqual({ view: 'tests', filters: {}, testFolder: 'x' });
     expect(parseRoute('#/tests?file=a.clnrm.toml&test-run=r1')).toEqual({ view: 'tests', filters: {} });
+    // A span without a file names nothing.
+    expect(parseRoute('#/performance?span=db.query')).toEqual({ view: 'performance', filters: {} });
   });
 
   it('makes a history entry for a new place, not for a new selection or filter', () => {
@@ -39,5 +43,8 @@ describe('routes', () => {
     expect(isNewPlace(trace, { ...trace, traceId: TRACE.replace('0', '1') })).toBe(true);
     const folder: Route = { view: 'tests', filters: {}, testFolder: 'examples' };
     expect(isNewPlace(folder, { ...folder, testFile: 'examples/a.clnrm.toml', runId: 'r1' })).toBe(false);
+    const perf: Route = { view: 'performance', filters: {}, perfFile: '/a.clnrm.toml' };
+    expect(isNewPlace(perf, { ...perf, perfSpan: 'db.query' })).toBe(false);
+    expect(isNewPlace(perf, { ...perf, perfFile: '/b.clnrm.toml' })).toBe(true);
   });
 });

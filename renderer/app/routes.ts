@@ -6,6 +6,7 @@
 //   #/trace/<32 hex>?span=<16 hex>&mode=graph
 //   #/service-map
 //   #/tests?folder=examples&file=examples/a.clnrm.toml&run=<run id>
+//   #/performance?file=/abs/a.clnrm.toml&span=db.query
 import type { TracesQuery } from '../features/traces/store.traces';
 import { RunIdSchema } from '../../shared/run/records';
 import type { ViewName } from './store.ui';
@@ -21,11 +22,14 @@ export interface Route {
   /** In the Tests view: the file whose source is shown, and a run of it that is marked. */
   testFile?: string;
   runId?: string;
+  /** In the Performance view: the test file whose history is shown, and its span name. */
+  perfFile?: string;
+  perfSpan?: string;
 }
 
 export type TraceFilters = Pick<TracesQuery, 'service' | 'spanName' | 'runId' | 'minDurationMs' | 'maxDurationMs' | 'sinceUs' | 'untilUs' | 'status' | 'sort' | 'attributes'>;
 
-const VIEWS: Record<string, ViewName> = { traces: 'traces', trace: 'trace', 'service-map': 'service-map', tests: 'tests' };
+const VIEWS: Record<string, ViewName> = { traces: 'traces', trace: 'trace', 'service-map': 'service-map', tests: 'tests', performance: 'performance' };
 const STATUSES = new Set(['any', 'error', 'no-errors']);
 const SORTS = new Set(['newest', 'oldest', 'longest', 'shortest', 'most-spans']);
 const TRACE_ID = /^[0-9a-f]{32}$/;
@@ -65,6 +69,10 @@ export function formatRoute(route: Route): string {
     params.set('folder', route.testFolder);
     if (route.testFile !== undefined) params.set('file', route.testFile);
     if (route.runId !== undefined) params.set('test-run', route.runId);
+  }
+  if (route.view === 'performance' && route.perfFile !== undefined) {
+    params.set('file', route.perfFile);
+    if (route.perfSpan !== undefined) params.set('span', route.perfSpan);
   }
   filterParams(route.filters, params);
   const query = params.toString();
@@ -122,10 +130,15 @@ export function parseRoute(hash: string): Route {
     if (runId !== null && RunIdSchema.safeParse(runId).success) route.runId = runId;
     return route;
   }
+  const file = params.get('file');
+  if (view === 'performance' && file) {
+    const span = params.get('span');
+    return { view, filters, perfFile: file, ...(span ? { perfSpan: span } : {}) };
+  }
   return { view, filters };
 }
 
 /** Whether going from `a` to `b` is a step worth a history entry (else the entry is replaced). */
 export function isNewPlace(a: Route, b: Route): boolean {
-  return a.view !== b.view || a.traceId !== b.traceId || a.testFolder !== b.testFolder || a.traceMode !== b.traceMode;
+  return a.view !== b.view || a.traceId !== b.traceId || a.testFolder !== b.testFolder || a.traceMode !== b.traceMode || a.perfFile !== b.perfFile;
 }

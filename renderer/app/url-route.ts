@@ -36,6 +36,10 @@ export function routeOfState(s: StudioStore): Route {
     if (s.testSelection.file !== null) route.testFile = s.testSelection.file;
     if (s.testSelection.runId !== null) route.runId = s.testSelection.runId;
   }
+  if (s.view === 'performance' && s.perfSelection.file !== null) {
+    route.perfFile = s.perfSelection.file;
+    if (s.perfSelection.span !== null) route.perfSpan = s.perfSelection.span;
+  }
   return route;
 }
 
@@ -54,6 +58,7 @@ export async function applyRoute(api: StudioApi, route: Route): Promise<void> {
     return;
   }
   s.setView(route.view);
+  if (route.view === 'performance') s.selectPerf({ file: route.perfFile ?? null, span: route.perfSpan ?? null });
   if (route.view !== 'tests' || route.testFolder === undefined) return;
   if (route.testFolder !== s.testFolder) await s.openTestFolderAt(api, route.testFolder);
   useStudio.getState().selectTest({ file: route.testFile ?? null, runId: route.runId ?? null });

@@ -51,6 +51,10 @@ export function createDemoApi(traces: readonly (readonly Span[])[]) {
     cancelRun: unavailable,
     // The harness runs nothing, so its history is empty.
     listRuns: () => ({ runs: [] }),
+    perfHistory: ({ path }) => ({ testFile: path, runs: 0, spanNames: [], series: [] }),
+    compareRuns: unavailable,
+    runResources: unavailable,
+    traceBottlenecks: unavailable,
   };
 
   return createStudioClient(

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { ErrorCode } from '../errors';
 import { RunEventSchema } from '../run/events';
 import { ExecutionRecordSchema, RunIdSchema, RunQuerySchema, RunRecordSchema } from '../run/records';
+import { perfCalls } from './perf-schema';
 import { SpanIdSchema, SpanSchema, TraceIdSchema } from './span-schema';
 
 const ErrorCodeSchema = z.custom<ErrorCode>(
@@ -257,6 +258,7 @@ export const calls = {
     request: RunQuerySchema.extend({ limit: z.number().int().positive().max(MAX_LISTED_RUNS).default(50) }),
     response: z.object({ runs: z.array(z.object({ run: RunRecordSchema, executions: z.array(ExecutionRecordSchema).max(MAX_RUN_EXECUTIONS) })) }),
   },
+  ...perfCalls,
 } as const;
 
 /** Every event the back end pushes to the UI. */

@@ -27,7 +27,8 @@ export interface RunComparison {
 const key = (s: Span): string => `${s.serviceName}\u0000${s.name}`;
 const label = (k: string): string => k.replace('\u0000', ' › ');
 
-function durationsByOperation(spans: readonly Span[]): Map<string, number[]> {
+/** Durations (µs) per operation, keyed `service\u0000name`. */
+export function durationsByOperation(spans: readonly Span[]): Map<string, number[]> {
   const out = new Map<string, number[]>();
   for (const s of spans) {
     let list = out.get(key(s));

@@ -5,13 +5,12 @@ import { InvalidArgumentError, type Command } from 'commander';
 import type { Span } from '../../../shared/model';
 import { analyseBottlenecks, type BottleneckReport, type OperationStat, type TraceBottlenecks } from '../../../shared/perf/bottlenecks';
 import type { StoreAccess } from '../../host/remote-store';
+import { spansOfRun } from '../../perf/run-spans';
 import { setExit, type CliContext } from '../context';
 import { EXIT_FAILED, EXIT_USAGE } from '../exit';
 import { normaliseTraceIdPrefix, withStore } from '../with-store';
 import { formatDurationUs as duration } from './traces';
 
-/** Most traces read for one run (a run of a test file stores a handful; a load test may store many). */
-const MAX_RUN_TRACES = 10_000;
 /** Spans listed per trace in the human output's slack list. */
 const SLACK_SHOWN = 5;
 
@@ -24,8 +23,8 @@ interface Target {
 async function resolveTarget(ctx: CliContext, store: StoreAccess, given: string): Promise<Target | undefined> {
   const run = await store.getRun(given);
   if (run) {
-    const { traces } = await store.listTraces({ runId: run.run.id, limit: MAX_RUN_TRACES });
-    return { label: `run ${run.run.id} (${traces.length} traces)`, spans: await store.getSpans(traces.map((t) => t.traceId)) };
+    const spans = await spansOfRun(store, run.run.id);
+    return { label: `run ${run.run.id} (${new Set(spans.map((s) => s.traceId)).size} traces)`, spans };
   }
   const id = normaliseTraceIdPrefix(given);
   const found = id === undefined ? [] : id.length === 32 ? [id] : await store.tracesWithIdPrefix(id, 6);

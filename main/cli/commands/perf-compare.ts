@@ -4,14 +4,12 @@ import { InvalidArgumentError, type Command } from 'commander';
 import type { Span } from '../../../shared/model';
 import { compareRuns, type OperationComparison } from '../../../shared/perf/compare';
 import { RunIdSchema } from '../../../shared/run/records';
+import { spansOfRun } from '../../perf/run-spans';
 import type { StoreAccess } from '../../host/remote-store';
 import { setExit, type CliContext } from '../context';
 import { EXIT_FAILED } from '../exit';
 import { withStore } from '../with-store';
 import { formatDurationUs as duration } from './traces';
-
-/** Most traces read per run. */
-const MAX_RUN_TRACES = 10_000;
 
 async function runSpans(ctx: CliContext, store: StoreAccess, id: string): Promise<Span[] | undefined> {
   const run = await store.getRun(id);
@@ -20,8 +18,7 @@ async function runSpans(ctx: CliContext, store: StoreAccess, id: string): Promis
     setExit(ctx, EXIT_FAILED);
     return undefined;
   }
-  const { traces } = await store.listTraces({ runId: run.run.id, limit: MAX_RUN_TRACES });
-  return store.getSpans(traces.map((t) => t.traceId));
+  return spansOfRun(store, run.run.id);
 }
 
 const change = (p: number | null): string => (p === null ? 'n/a' : `${p >= 0 ? '+' : ''}${p.toFixed(1)} %`);

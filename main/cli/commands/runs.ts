@@ -47,7 +47,7 @@ function choice<T extends string>(allowed: readonly T[]): (value: string) => T {
 }
 
 /** `--test` names a test file when it looks like a path, else a test (`[meta] name`). */
-function testFilter(value: string, cwd: string): Pick<RunQuery, 'testFile' | 'testName'> {
+export function testFilter(value: string, cwd: string): Pick<RunQuery, 'testFile' | 'testName'> {
   const looksLikePath = value.includes('/') || value.includes('\\') || value.endsWith('.toml');
   return looksLikePath ? { testFile: isAbsolute(value) ? value : resolve(cwd, value) } : { testName: value };
 }
