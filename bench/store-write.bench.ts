@@ -57,7 +57,7 @@ try {
     const rows: RowBatch = toRowBatch(batch, decoded.wire, seq, () => 1);
     seq += batch.length;
     t.build += lap();
-    index.add(batch);
+    index.add(batch, { bytes: rows.data.slice(), ranges: rows.ranges.slice() });
     t.live += lap();
     const crossed = structuredClone(rows, { transfer: [rows.data.buffer, rows.ranges.buffer, rows.origins.buffer] as ArrayBuffer[] });
     t.clone += lap();

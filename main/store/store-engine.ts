@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
 import { StudioError } from '../../shared/errors';
 import type { Span } from '../../shared/model';
-import { SpanScanner } from '../../shared/otlp';
 import { defaultDataDir } from './data-dir';
 import { listTraces, serviceGraph, spanStats } from './queries';
-import { rowBytes, toRowBatch, type RowBatch } from './row-batch';
+import { toRowBatch, type RowBatch } from './row-batch';
+import { SpanChunkWriter } from './span-chunk';
 import { OriginRegistry } from './origins';
 import * as history from './history';
 import * as baselines from './baselines';
@@ -42,6 +42,7 @@ export class StoreEngine {
   private lostAtSync = 0;
   /** Origin id → the columns it gives its spans. */
   private readonly tags = new Map<number, OriginTags>();
+  private readonly chunks: SpanChunkWriter;
 
   private constructor(
     public init: EngineInit,
@@ -51,7 +52,9 @@ export class StoreEngine {
     private readonly appender: DuckDBAppender,
     private readonly originAppender: DuckDBAppender,
     private readonly onPersistError: PersistErrorHandler,
-  ) {}
+  ) {
+    this.chunks = new SpanChunkWriter(appender, (origin) => this.tags.get(origin));
+  }
 
   static async open(options: EngineOpenOptions, onPersistError: PersistErrorHandler): Promise<StoreEngine> {
     let path = ':memory:';
@@ -129,46 +132,9 @@ export class StoreEngine {
   }
 
   appendRows(b: RowBatch): void {
-    const a = this.appender;
-    const scan = new SpanScanner(b.data);
-    for (let i = 0; i < b.count; i++) {
-      try {
-        const start = b.ranges[2 * i]!;
-        const end = b.ranges[2 * i + 1]!;
-        scan.scan(start, end);
-        const origin = b.origins[i]!;
-        const tags = this.tags.get(origin);
-        if (tags === undefined) throw new Error(`span row refers to unknown origin ${origin}`);
-        a.appendBigInt(BigInt(b.firstSeq + i));
-        a.appendVarchar(scan.traceId);
-        a.appendVarchar(scan.spanId);
-        if (scan.parentSpanId !== '') a.appendVarchar(scan.parentSpanId);
-        else a.appendNull();
-        a.appendVarchar(scan.name);
-        a.appendVarchar(scan.kind);
-        a.appendVarchar(scan.statusCode);
-        a.appendVarchar(tags.service);
-        const startUs = scan.startUs;
-        const durationUs = scan.endUs > startUs ? scan.endUs - startUs : 0;
-        a.appendDouble(startUs);
-        a.appendDouble(startUs + durationUs);
-        a.appendDouble(durationUs);
-        if (tags.runId !== null) a.appendVarchar(tags.runId);
-        else a.appendNull();
-        if (tags.scenario !== null) a.appendVarchar(tags.scenario);
-        else a.appendNull();
-        a.appendInteger(origin);
-        a.appendBlob(b.data.subarray(start, end));
-        a.appendInteger(rowBytes(scan.name, tags.service, end - start));
-        if (tags.executionId !== null) a.appendVarchar(tags.executionId);
-        else a.appendNull();
-        a.endRow();
-        this.pendingRows++;
-      } catch (error) {
-        this.persistFailed(1, error);
-        this.resetAppender();
-      }
-    }
+    const { appended, failed } = this.chunks.append(b);
+    this.pendingRows += appended;
+    for (const f of failed) this.persistFailed(f.rows, f.error);
   }
 
   /** Makes every appended row durable and visible to queries. */

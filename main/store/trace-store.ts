@@ -134,8 +134,11 @@ export class TraceStore {
   ingest(spans: readonly Span[], wire?: SpanWire): void {
     if (this.disposed) throw new StudioError({ code: 'store.failed', message: 'The trace store is closed.' });
     if (spans.length === 0) return;
+    let kept: SpanWire | undefined;
     try {
       const batch = toRowBatch(spans, wire, this.seq + 1, (span) => this.origins.idOf(span.resource, span.scope));
+      // The live index keeps its own copy of the messages: the batch's buffers move to the writer thread.
+      kept = { bytes: batch.data.slice(), ranges: batch.ranges.slice() };
       this.backend.appendRows(batch);
       this.seq += spans.length;
       this.storedBytes += batch.bytes;
@@ -153,7 +156,8 @@ export class TraceStore {
       }
     }
     this.sessionSpans += spans.length;
-    this.live.add(spans);
+    // Spans whose messages could not even be built are neither stored nor indexed.
+    if (kept) this.live.add(spans, kept);
     this.subscriptions.publish(spans);
     this.options.mirror?.spans(spans);
   }
