@@ -107,6 +107,11 @@ export type ErrorCode =
   | 'healing.no-proposal'
   /** A proposal's diff no longer applies to the file (the file changed since). */
   | 'healing.patch-stale'
+  // suggestions panel (studio)
+  /** An edited snippet is not valid TOML or no longer says one suggestion of its kind. */
+  | 'suggest.edit-invalid'
+  /** An undo token that is unknown (used already, or from before the studio restarted) or whose file changed since. */
+  | 'suggest.undo-unavailable'
   | 'internal';
 
 export interface SourceLocation {

@@ -51,6 +51,10 @@ export function createDemoApi(traces: readonly (readonly Span[])[]) {
     cancelRun: unavailable,
     // The harness runs nothing, so its history is empty.
     listRuns: () => ({ runs: [] }),
+    suggestionsForFile: unavailable,
+    acceptSuggestions: unavailable,
+    undoAccept: unavailable,
+    rejectSuggestion: unavailable,
   };
 
   return createStudioClient(
