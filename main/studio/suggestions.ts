@@ -114,6 +114,7 @@ export class StudioSuggestions {
     const judged = open && open.run.spans.length > 0 ? [...stored, open.run] : stored;
     const fails = failuresOn(configOf(m.suggestions), judged);
     const evidence = evidenceOf(m.learned);
+    const acceptedFails = failuresOn(configOf(m.memory.accepted.map((a) => a.suggestion)), stored);
     const suggestions: SuggestionView[] = m.suggestions.map((s) => {
       const failed = fails.get(s.id) ?? [];
       return {
@@ -138,7 +139,7 @@ export class StudioSuggestions {
       notes: notesOf(m.executions, m.learned.length, request.runs),
       suggestions,
       rejected: m.memory.rejected,
-      accepted: m.memory.accepted.map((a) => ({ id: a.id, kind: a.suggestion.kind, summary: a.suggestion.summary, snippet: a.suggestion.snippet, acceptedAt: a.acceptedAt })),
+      accepted: m.memory.accepted.map((a) => ({ id: a.id, kind: a.suggestion.kind, summary: a.suggestion.summary, snippet: a.suggestion.snippet, acceptedAt: a.acceptedAt, failsOn: acceptedFails.get(a.id) ?? [] })),
       failures: this.failures(m.executions, m.suggestions, m.memory.accepted),
       ...(open ? { openTrace: open.view } : {}),
     };

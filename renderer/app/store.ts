@@ -12,8 +12,10 @@ import { createFirstRunSlice } from '../features/traces/store.first-run';
 import type { FirstRunSlice } from '../features/traces/store.first-run';
 import { createTestsSlice } from '../features/tests/store.tests';
 import type { TestsSlice } from '../features/tests/store.tests';
+import { createSuggestionsSlice } from '../features/suggestions/store.suggestions';
+import type { SuggestionsSlice } from '../features/suggestions/store.suggestions';
 
-export type StudioStore = UiSlice & WaterfallSlice & TracesSlice & FirstRunSlice & TestsSlice;
+export type StudioStore = UiSlice & WaterfallSlice & TracesSlice & FirstRunSlice & TestsSlice & SuggestionsSlice;
 
 export const useStudio = create<StudioStore>()((...a) => ({
   ...createUiSlice(...a),
@@ -21,4 +23,5 @@ export const useStudio = create<StudioStore>()((...a) => ({
   ...createTracesSlice(...a),
   ...createFirstRunSlice(...a),
   ...createTestsSlice(...a),
+  ...createSuggestionsSlice(...a),
 }));

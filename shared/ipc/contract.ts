@@ -186,7 +186,7 @@ const SuggestionsResponseSchema = z.object({
   /** Ids rejected for this file (remembered in the data folder; not offered again). */
   rejected: z.array(z.string()),
   /** Suggestions accepted into this file through the panel, newest last. */
-  accepted: z.array(z.object({ id: z.string(), kind: z.string(), summary: z.string(), snippet: z.string(), acceptedAt: z.number() })),
+  accepted: z.array(z.object({ id: z.string(), kind: z.string(), summary: z.string(), snippet: z.string(), acceptedAt: z.number(), failsOn: z.array(RunIdSchema) })),
   /** Each failed execution: the accepted suggestions that caught it and the available ones that would have. */
   failures: z.array(z.object({ executionId: RunIdSchema, runId: RunIdSchema, caughtBy: z.array(z.string()), wouldCatch: z.array(z.string()) })),
   /** The open trace the preview judged (its whole execution when it carries one). */
