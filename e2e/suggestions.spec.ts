@@ -97,12 +97,16 @@ test('suggestions mined from stored runs: evidence in the waterfall, accept two 
   const accepted = panel.getByRole('region', { name: 'Accepted suggestions' });
   await expect(accepted.getByRole('listitem')).toHaveCount(2);
   await expect(accepted.getByRole('group', { name: 'Preview on stored runs: passes on 3 of 3' })).toHaveCount(2);
+  await expect(panel.getByRole('listitem', { name: countId })).toHaveCount(0);
+  await diff.scrollIntoViewIfNeeded();
   await page.screenshot({ path: `${SHOTS}/suggestions.png` });
 
   // Undo the edited one: the file keeps the span suggestion only.
   await diff.getByRole('button', { name: 'Undo' }).click();
   await expect(panel.getByRole('region', { name: 'Undone' })).toBeVisible();
   await expect(accepted.getByRole('listitem')).toHaveCount(1);
+  // Undone, it is offered again.
+  await expect(panel.getByRole('listitem', { name: countId })).toHaveCount(1);
   await expect(item.getByRole('region', { name: /^Source of / })).not.toContainText(countLine);
   const text = readFileSync(file, 'utf8');
   expect(text).toContain(`name = "${spanName}"`);

@@ -69,8 +69,10 @@ async function mine(deps: SuggestionsDeps, request: { path: string; minConfidenc
   const learned: MiningRun[] = executions.filter((e) => e.verdict === 'passed' && e.spans.length > 0).map((e) => ({ id: e.executionId, spans: e.spans }));
   const memory = await deps.memory.of(file);
   const report = learned.length > 0 ? suggestAssertions(learned, { minConfidence: request.minConfidence }, existingOf(loaded, test)) : undefined;
-  const rejected = new Set(memory.rejected);
-  const suggestions = (report?.suggestions ?? []).filter((s) => !rejected.has(s.id));
+  // Rejected ones are not offered again; accepted ones are listed as such (an edited one would otherwise
+  // come back as a conflict with its own edit).
+  const hidden = new Set([...memory.rejected, ...memory.accepted.map((a) => a.id)]);
+  const suggestions = (report?.suggestions ?? []).filter((s) => !hidden.has(s.id));
   return { file, loaded, executions, learned, report, suggestions, memory };
 }
 
