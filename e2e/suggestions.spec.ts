@@ -74,7 +74,7 @@ test('suggestions mined from stored runs: evidence in the waterfall, accept two 
   await expect(firstOf(panel, 'span').getByLabel('On the open trace: passes')).toBeVisible();
 
   // Accept the span suggestion as it is.
-  await panel.getByRole('listitem', { name: spanId }).getByRole('button', { name: 'Accept', exact: true }).click();
+  await panel.getByRole('listitem', { name: spanId, exact: true }).getByRole('button', { name: 'Accept', exact: true }).click();
   const diff = panel.getByRole('region', { name: 'Accepted suggestions diff' });
   await expect(diff).toContainText(`+name = "${spanName}"`);
   await expect(item.getByRole('region', { name: /^Source of / })).toContainText(`name = "${spanName}"`);
@@ -97,7 +97,7 @@ test('suggestions mined from stored runs: evidence in the waterfall, accept two 
   const accepted = panel.getByRole('region', { name: 'Accepted suggestions' });
   await expect(accepted.getByRole('listitem')).toHaveCount(2);
   await expect(accepted.getByRole('group', { name: 'Preview on stored runs: passes on 3 of 3' })).toHaveCount(2);
-  await expect(panel.getByRole('listitem', { name: countId })).toHaveCount(0);
+  await expect(panel.getByRole('listitem', { name: countId, exact: true })).toHaveCount(0);
   await diff.scrollIntoViewIfNeeded();
   await page.screenshot({ path: `${SHOTS}/suggestions.png` });
 
@@ -106,7 +106,7 @@ test('suggestions mined from stored runs: evidence in the waterfall, accept two 
   await expect(panel.getByRole('region', { name: 'Undone' })).toBeVisible();
   await expect(accepted.getByRole('listitem')).toHaveCount(1);
   // Undone, it is offered again.
-  await expect(panel.getByRole('listitem', { name: countId })).toHaveCount(1);
+  await expect(panel.getByRole('listitem', { name: countId, exact: true })).toHaveCount(1);
   await expect(item.getByRole('region', { name: /^Source of / })).not.toContainText(countLine);
   const text = readFileSync(file, 'utf8');
   expect(text).toContain(`name = "${spanName}"`);
