@@ -3,7 +3,7 @@
 // preview on every stored execution and on the open trace, a failed execution's catchers, accepting
 // (plain and edited) with the file's other bytes kept, undo, rejections surviving a restart, and
 // every refusal with its code.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -181,6 +181,17 @@ describe('the Suggestions panel calls', () => {
     expect(again.suggestions.map((s) => s.id)).not.toContain(gone);
     expect(again.suggestions.length).toBe(first.suggestions.length - 1);
     expect(await api.code('acceptSuggestions', { path: file, minConfidence: 0.9, ids: [gone] })).toBe('suggest.unknown-id');
+  });
+
+  it('sets a damaged memory file aside and starts afresh', async () => {
+    mkdirSync(join(dir, 'data'), { recursive: true });
+    writeFileSync(join(dir, 'data', 'suggestions.json'), '{"version": 1, "files": {"x": {"rejected": 5}}}');
+    const api = await open();
+    for (let k = 0; k < 3; k++) await storeExecution(k);
+    expect((await api.ok('suggestionsForFile', { path: file, minConfidence: 0.8 })).rejected).toEqual([]);
+    expect(readdirSync(join(dir, 'data')).some((f) => f.startsWith('suggestions.json.damaged-'))).toBe(true);
+    expect((await api.ok('rejectSuggestion', { path: file, id: 'span-00000001' })).rejected).toEqual(['span-00000001']);
+    expect(JSON.parse(readFileSync(join(dir, 'data', 'suggestions.json'), 'utf8'))).toMatchObject({ version: 1, files: { [file]: { rejected: ['span-00000001'] } } });
   });
 
   it('says there is nothing to learn from when the file has no stored runs', async () => {
