@@ -119,6 +119,11 @@ export type ErrorCode =
   | 'generate.nothing'
   /** A live collection window (`--live`) received no spans, or its receiver could not start. */
   | 'suggest.live'
+  // suggestions panel (studio)
+  /** An edited snippet is not valid TOML or no longer says one suggestion of its kind. */
+  | 'suggest.edit-invalid'
+  /** An undo token that is unknown (used already, or from before the studio restarted) or whose file changed since. */
+  | 'suggest.undo-unavailable'
   | 'internal';
 
 export interface SourceLocation {

@@ -42,9 +42,15 @@ export async function runsFromFiles(files: readonly { path: string; shown: strin
 
 const MAX_TRACES_PER_EXECUTION = 10_000;
 
-function executionTag(span: Span): string | undefined {
+export function executionTag(span: Span): string | undefined {
   for (const a of span.resource.attributes) if (a.key === 'clnrm.execution_id' && 'stringValue' in a.value) return a.value.stringValue;
   return undefined;
+}
+
+/** The system's spans of one stored execution (the runner's own left out). */
+export async function executionSpans(store: StoreAccess, executionId: string): Promise<Span[]> {
+  const { traces } = await store.listTraces({ executionId, limit: MAX_TRACES_PER_EXECUTION });
+  return (await store.getSpans(traces.map((t) => t.traceId))).filter((s) => s.scope.name !== RUNNER_SCOPE && (executionTag(s) ?? executionId) === executionId);
 }
 
 /** The passed executions of `testFile` in its last `count` runs, newest run first. */
@@ -61,8 +67,7 @@ export async function runsFromStore(store: StoreAccess, testFile: string, count:
         failed++;
         continue;
       }
-      const { traces } = await store.listTraces({ executionId: e.id, limit: MAX_TRACES_PER_EXECUTION });
-      const spans = (await store.getSpans(traces.map((t) => t.traceId))).filter((s) => s.scope.name !== RUNNER_SCOPE && (executionTag(s) ?? e.id) === e.id);
+      const spans = await executionSpans(store, e.id);
       if (spans.length === 0) notes.push(`execution ${e.id} has no stored spans of the system; left out`);
       else runs.push({ id: e.id, spans });
     }

@@ -2,6 +2,7 @@
 // by both transports: the Electron shell and the browser-mode WebSocket both go through
 // `handleCall` (shared/ipc/validate.ts), which validates the request before a handler runs and
 // the response before it leaves; errors leave as `{ code, message, details }`.
+import { dirname, join } from 'node:path';
 import { StudioError } from '../../shared/errors';
 import type { CallArgs, CallResponse, StudioHandlers } from '../../shared/ipc/contract';
 import type { TraceStore } from '../store';
@@ -10,6 +11,8 @@ import { compareStoredRuns, runResources, testHistory, traceBottlenecks } from '
 import { listTestFiles, openFolder, readTestFile, testTopology, validateFile, type FolderPicker } from './test-files';
 import { exportTraces, importTraceFiles } from './trace-files';
 import { clearAll, getTrace, listRuns, listTraces, serviceGraph } from './trace-queries';
+import { MEMORY_FILE, SuggestionMemory } from './suggestion-memory';
+import { StudioSuggestions } from './suggestions';
 import type { UserPaths } from './user-paths';
 
 /** What the studio needs from the test runner (main/runner), kept narrow so it can be swapped in tests. */
@@ -38,6 +41,9 @@ export interface HandlerDeps {
 
 export function createStudioHandlers(deps: HandlerDeps): StudioHandlers {
   const { store, paths, env } = deps;
+  // Rejected and accepted suggestions live beside the trace database (in memory with a store in memory).
+  const memory = new SuggestionMemory(store.path === ':memory:' ? undefined : join(dirname(store.path), MEMORY_FILE));
+  const suggestions = new StudioSuggestions({ store, paths, env, memory });
   return {
     listTraces: (q) => listTraces(store, q),
     getTrace: (q) => getTrace(store, q),
@@ -66,5 +72,9 @@ export function createStudioHandlers(deps: HandlerDeps): StudioHandlers {
     compareRuns: (q) => compareStoredRuns(store, q),
     runResources: (q) => runResources(store, q),
     traceBottlenecks: (q) => traceBottlenecks(store, q),
+    suggestionsForFile: (q) => suggestions.forFile(q),
+    acceptSuggestions: (q) => suggestions.accept(q),
+    undoAccept: (q) => suggestions.undo(q),
+    rejectSuggestion: (q) => suggestions.reject(q),
   };
 }

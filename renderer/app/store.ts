@@ -14,8 +14,10 @@ import { createTestsSlice } from '../features/tests/store.tests';
 import type { TestsSlice } from '../features/tests/store.tests';
 import { createPerformanceSlice } from '../features/performance/store.performance';
 import type { PerformanceSlice } from '../features/performance/store.performance';
+import { createSuggestionsSlice } from '../features/suggestions/store.suggestions';
+import type { SuggestionsSlice } from '../features/suggestions/store.suggestions';
 
-export type StudioStore = UiSlice & WaterfallSlice & TracesSlice & FirstRunSlice & TestsSlice & PerformanceSlice;
+export type StudioStore = UiSlice & WaterfallSlice & TracesSlice & FirstRunSlice & TestsSlice & PerformanceSlice & SuggestionsSlice;
 
 export const useStudio = create<StudioStore>()((...a) => ({
   ...createUiSlice(...a),
@@ -24,4 +26,5 @@ export const useStudio = create<StudioStore>()((...a) => ({
   ...createFirstRunSlice(...a),
   ...createTestsSlice(...a),
   ...createPerformanceSlice(...a),
+  ...createSuggestionsSlice(...a),
 }));

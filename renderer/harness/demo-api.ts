@@ -55,6 +55,10 @@ export function createDemoApi(traces: readonly (readonly Span[])[]) {
     compareRuns: unavailable,
     runResources: unavailable,
     traceBottlenecks: unavailable,
+    suggestionsForFile: unavailable,
+    acceptSuggestions: unavailable,
+    undoAccept: unavailable,
+    rejectSuggestion: unavailable,
   };
 
   return createStudioClient(

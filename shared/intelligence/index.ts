@@ -5,3 +5,4 @@ export { suggestAssertions, mineInvariants, type SuggestionReport, type Existing
 export { groupByStructure, errorPatterns, structureSignature, type StructureGroup, type ErrorPattern } from './grouping';
 export { configOf, failuresOn, ownerOf, type SuggestedConfig } from './verify';
 export { applySuggestions, type ApplyResult } from './apply';
+export { editedSuggestion } from './edited';

@@ -4,19 +4,17 @@
 // `[intelligence]` thresholds and buffer factor apply unless a flag overrides them. `--write` inserts every listed suggestion, `--accept ID...` the named ones, through the
 // comment-keeping writer, after checking the result still validates; the write is atomic.
 // Exit 0 on success, 1 when the test file is invalid or the write is refused, 2 for usage errors.
-import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { formatLocation, formatProblem, toProblem, type Problem } from '../../../shared/errors';
 import { applySuggestions, DEFAULT_MIN_CONFIDENCE, DEFAULT_MIN_SUPPORT, DEFAULT_BUFFER_FACTOR, suggestAssertions, type Suggestion, type SuggestionReport } from '../../../shared/intelligence';
-import { isTemplate, parseTestFile, type TestFile } from '../../../shared/spec';
-import { parseToml } from '../../../shared/spec/toml-parse';
 import { intelligenceSettings, type IntelligenceSettings } from '../../../shared/intelligence/settings';
 import type { LoadedRuns } from '../../intelligence/sources';
 import { parseRemoteSource, type RemoteSource } from '../../intelligence/remote-sources';
 import { expectsRunnerSpans, RUNNER_SPAN_NAME } from '../../runner/evaluation';
 import { humanReport, jsonReport } from '../../intelligence/report';
-import { loadTestFile, writeFileAtomic, type LoadedTestFile } from '../../spec';
+import { existingOf, writeSuggestions } from '../../intelligence/file-suggestions';
+import { loadTestFile, type LoadedTestFile } from '../../spec';
 import { displayPath } from '../display-path';
 import { setExit, type CliContext } from '../context';
 import { EXIT_FAILED, EXIT_USAGE } from '../exit';
@@ -61,12 +59,6 @@ function remoteSource(value: string): RemoteSource {
   }
 }
 
-/** The file's tables as written (to skip what it asserts); for a template, its rendered expectations. */
-function existingTables(loaded: LoadedTestFile, test: TestFile): unknown {
-  const raw = parseToml(loaded.source, loaded.path);
-  return raw.ok ? raw.value : { expect: test.expect, orchestration: test.orchestration };
-}
-
 /** The flag's source, else the file's configured ones. */
 async function learnSources(ctx: CliContext, options: SuggestOptions, testPath: string, settings: IntelligenceSettings): Promise<LearnSource[]> {
   if (options.traces) return [fileSource(ctx, options.traces)];
@@ -76,28 +68,14 @@ async function learnSources(ctx: CliContext, options: SuggestOptions, testPath: 
   return configuredSources(ctx, settings.sources, testPath, options.service, options.dataDir);
 }
 
-/** Writes the chosen suggestions; returns false (having said why) when it refused. */
+/** Writes the chosen suggestions; returns undefined (having said why) when it refused. */
 async function write(ctx: CliContext, loaded: LoadedTestFile, shown: string, chosen: readonly Suggestion[]): Promise<{ ids: readonly string[]; skipped: readonly string[]; diff: string } | undefined> {
-  const refuse = (p: Problem) => {
-    ctx.err(`clnrm suggest: ${formatProblem(p)}`);
-    setExit(ctx, EXIT_FAILED);
-    return undefined;
-  };
-  if (isTemplate(loaded.source)) {
-    return refuse({ code: 'suggest.not-written', message: 'the file uses templates ({{ }} / {% %}); the writer edits plain TOML only. Add the snippets by hand (--format toml prints them).', file: shown });
-  }
-  const applied = applySuggestions(loaded.source, chosen, shown);
-  if (!applied.ok) return refuse(applied.problem);
-  const check = parseTestFile(applied.text, { file: shown, env: ctx.env });
-  if (check.errors.length) {
-    for (const p of check.errors) ctx.err(`${formatLocation({ file: shown, line: p.line, column: p.column })}: error: ${p.message} [${p.code}]`);
-    return refuse({ code: 'suggest.not-written', message: 'with these suggestions the file would no longer validate; nothing was written', file: shown });
-  }
-  // Never overwrite an edit made while we were mining.
-  const now = await readFile(loaded.path, 'utf8').catch(() => undefined);
-  if (now?.replace(/^\uFEFF/, '') !== loaded.source) return refuse({ code: 'suggest.not-written', message: 'the file changed while suggestions were mined; run the command again', file: shown });
-  if (applied.written.length) await writeFileAtomic(loaded.path, applied.text);
-  return { ids: applied.written, skipped: applied.skipped, diff: applied.diff };
+  const outcome = await writeSuggestions(loaded, shown, chosen, ctx.env);
+  if (outcome.ok) return { ids: outcome.ids, skipped: outcome.skipped, diff: outcome.diff };
+  for (const p of outcome.problems) ctx.err(`${formatLocation({ file: shown, line: p.line, column: p.column })}: error: ${p.message} [${p.code}]`);
+  ctx.err(`clnrm suggest: ${formatProblem(outcome.problem)}`);
+  setExit(ctx, EXIT_FAILED);
+  return undefined;
 }
 
 function chosenSuggestions(ctx: CliContext, report: SuggestionReport, options: SuggestOptions): Suggestion[] | undefined {
@@ -163,9 +141,8 @@ async function suggest(ctx: CliContext, testArg: string, options: SuggestOptions
   if (runs.runs.length === 0) return usage(`no runs to learn from${options.runs ? ` (no passed execution of ${shown} in the last ${options.runs} stored runs)` : ''}`, 'suggest.no-runs');
 
   const thresholds = { minConfidence: options.minConfidence ?? settings.minConfidence ?? DEFAULT_MIN_CONFIDENCE, minSupport: options.minSupport ?? settings.minSupport ?? DEFAULT_MIN_SUPPORT };
-  const config = { expect: test.expect, temporal: test.orchestration?.temporal, distributed: test.orchestration?.distributed_tracing, knownHosts: Object.keys(test.services) };
   const filters = { ...(options.service ? { service: options.service } : {}), ...(options.group ? { group: options.group } : {}) };
-  const report = suggestAssertions(runs.runs, { ...thresholds, bufferFactor: settings.bufferFactor ?? DEFAULT_BUFFER_FACTOR, ...filters }, { raw: existingTables(loaded, test), config });
+  const report = suggestAssertions(runs.runs, { ...thresholds, bufferFactor: settings.bufferFactor ?? DEFAULT_BUFFER_FACTOR, ...filters }, existingOf(loaded, test));
   if (report.runs === 0) return usage(`no run belongs to structure group ${options.group ?? ''}; the groups are listed without --group`, 'suggest.no-runs');
   const shownReport = fromStore && expectsRunnerSpans(test) ? withoutRunnerConflicts(ctx, report) : report;
 

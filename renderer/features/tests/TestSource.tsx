@@ -19,7 +19,8 @@ function byLine(validation: Validation | undefined): { lines: Map<number, Marked
   return { lines, unplaced };
 }
 
-export function TestSource({ api, path, validation }: { api: StudioApi; path: string; validation: Validation | undefined }) {
+/** `version` changes when the studio wrote the file (an accepted suggestion): the text is read again. */
+export function TestSource({ api, path, validation, version = 0 }: { api: StudioApi; path: string; validation: Validation | undefined; version?: number }) {
   const [source, setSource] = useState<{ text: string } | { problem: Problem } | null>(null);
   useEffect(() => {
     let current = true;
@@ -30,7 +31,7 @@ export function TestSource({ api, path, validation }: { api: StudioApi; path: st
     return () => {
       current = false;
     };
-  }, [api, path]);
+  }, [api, path, version]);
   if (source === null) return <p className="faint tests-source-note">Reading the file…</p>;
   if ('problem' in source) return <p className="tests-run-problem mono">{formatProblem(source.problem)}</p>;
   const { lines, unplaced } = byLine(validation);

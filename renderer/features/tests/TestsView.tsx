@@ -13,6 +13,7 @@ import { HostAccessDialog } from './HostAccessDialog';
 import { RunHistory, runsOfFile } from './RunHistory';
 import { RunResult } from './RunResult';
 import { TestSource } from './TestSource';
+import { SuggestionsPanel } from '../suggestions/SuggestionsPanel';
 import type { Validation } from './store.tests';
 import './tests.css';
 
@@ -53,6 +54,9 @@ function ConnectedTestsView({ api }: { api: StudioApi }) {
   const hostAccessPending = useStudio((s) => s.hostAccessPending);
   const confirmHostAccess = useStudio((s) => s.confirmHostAccess);
   const cancelHostAccess = useStudio((s) => s.cancelHostAccess);
+  const suggestionsOf = useStudio((s) => s.suggestionsFile);
+  const showSuggestions = useStudio((s) => s.showSuggestions);
+  const writtenVersion = useStudio((s) => s.writtenVersion);
   useEffect(() => {
     void restoreTestFolder(api);
     void loadRunHistory(api);
@@ -139,6 +143,14 @@ function ConnectedTestsView({ api }: { api: StudioApi }) {
                   <button className="btn" aria-pressed={sourceOf === f.path} onClick={() => selectTest({ file: sourceOf === f.path ? null : f.path, runId: null })}>
                     Source
                   </button>
+                  <button
+                    className="btn"
+                    aria-pressed={suggestionsOf === f.path}
+                    onClick={() => showSuggestions(suggestionsOf === f.path ? null : f.path)}
+                    title="Assertions mined from this file's stored runs"
+                  >
+                    Suggestions
+                  </button>
                   <button className="btn" onClick={() => void runTestFile(api, f.path)} disabled={running} aria-busy={running}>
                     {running ? 'Running…' : 'Run'}
                   </button>
@@ -156,7 +168,8 @@ function ConnectedTestsView({ api }: { api: StudioApi }) {
                   ))}
                 </ul>
               )}
-              {sourceOf === f.path && <TestSource api={api} path={f.path} validation={v} />}
+              {sourceOf === f.path && <TestSource api={api} path={f.path} validation={v} version={writtenVersion} />}
+              {suggestionsOf === f.path && <SuggestionsPanel api={api} path={f.path} name={f.name} />}
               {latest && (
                 <RunResult
                   key={latest.runId}
