@@ -47,7 +47,7 @@ export function toRowBatch(spans: readonly Span[], wire: SpanWire | undefined, f
       hi = Math.max(hi, source.ranges[2 * i + 1]!);
     }
     if (n === 0) lo = hi = 0;
-    data = source.bytes.slice(lo, hi);
+    data = ownedCopy(source.bytes, lo, hi);
     ranges = new Int32Array(2 * n);
     for (let i = 0; i < 2 * n; i++) ranges[i] = source.ranges[i]! - lo;
   }
@@ -59,4 +59,14 @@ export function toRowBatch(spans: readonly Span[], wire: SpanWire | undefined, f
     bytes += rowBytes(span.name, span.serviceName, ranges[2 * i + 1]! - ranges[2 * i]!);
   }
   return { firstSeq, count: n, data, ranges, origins, bytes };
+}
+
+/**
+ * A copy of bytes[lo, hi) in an ArrayBuffer of its own, whatever `bytes` is: a Node Buffer's `slice`
+ * is a view of the same memory, and transferring (detaching) that would take the caller's bytes too.
+ */
+export function ownedCopy(bytes: Uint8Array, lo = 0, hi = bytes.length): Uint8Array {
+  const out = new Uint8Array(hi - lo);
+  out.set(bytes.subarray(lo, hi));
+  return out;
 }

@@ -8,7 +8,7 @@ import { StudioError } from '../../shared/errors';
 import { openDirectBackend, openThreadBackend, type StoreBackend } from './engine-backend';
 import { LiveIndex, type LiveQuery } from './live-index';
 import type { ListTracesQuery, ServiceEdge, SpanFilter, SpanStat, TraceSummary } from './queries';
-import { toRowBatch } from './row-batch';
+import { ownedCopy, toRowBatch } from './row-batch';
 import type { ContainerStatsRow, ExecutionRecord, RunQuery, RunRecord } from '../../shared/run/records';
 import type { RunHistoryEntry } from './history';
 import type { BaselineRecord } from '../../shared/perf/baseline';
@@ -138,7 +138,7 @@ export class TraceStore {
     try {
       const batch = toRowBatch(spans, wire, this.seq + 1, (span) => this.origins.idOf(span.resource, span.scope));
       // The live index keeps its own copy of the messages: the batch's buffers move to the writer thread.
-      kept = { bytes: batch.data.slice(), ranges: batch.ranges.slice() };
+      kept = { bytes: ownedCopy(batch.data), ranges: batch.ranges.slice() };
       this.backend.appendRows(batch);
       this.seq += spans.length;
       this.storedBytes += batch.bytes;

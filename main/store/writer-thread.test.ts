@@ -4,6 +4,7 @@ import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { decodeOtlpProtobuf, encodeOtlpProtobuf } from '../../shared/otlp';
 import { openStore } from './index';
 import { makeTraces, resourceFor } from './test-spans';
 import { writerThreadEntry } from './writer-thread';
@@ -51,5 +52,27 @@ describe('trace store writer thread', () => {
       await store.dispose();
     }
     await expect(store.listTraces()).rejects.toMatchObject({ code: 'store.failed' });
+  });
+
+  it('keeps live spans readable after their rows moved to the thread, for requests held in Node Buffers', async () => {
+    const store = await openStore({ inMemory: true, writerThread: writerThreadEntry() });
+    try {
+      const spans = makeTraces(2, 3, resourceFor('svc'));
+      // As the receiver gets them: a request body in a Buffer (whose slice() is a view, not a copy),
+      // decoded with the spans' wire bytes; and spans without wire bytes (OTLP/JSON, imports).
+      const encoded = encodeOtlpProtobuf(spans.slice(0, 3));
+      const body = Buffer.alloc(encoded.length); // not from Node's shared pool: transferable, as a large request's is
+      body.set(encoded);
+      const decoded = decodeOtlpProtobuf(body);
+      store.ingest(decoded.spans, decoded.wire);
+      store.ingest(spans.slice(3));
+      await store.writable();
+      for (const traceId of new Set(spans.map((s) => s.traceId))) {
+        expect(store.liveSpans({ traceId }).map((s) => s.spanId)).toEqual(spans.filter((s) => s.traceId === traceId).map((s) => s.spanId));
+      }
+      expect(body.byteLength).toBeGreaterThan(0);
+    } finally {
+      await store.dispose();
+    }
   });
 });
