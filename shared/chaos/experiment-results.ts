@@ -46,7 +46,7 @@ export function experimentResults(plan: ExperimentPlan, outcomes: readonly Injec
     expectation: 'chaos.experiment',
     kind: 'chaos',
     passed: failed === 0,
-    message: `experiment "${plan.name}": ${score}; ${assertions.length - assertions.filter((r) => !r.passed).length} of ${assertions.length} assertions held, ${faults.filter((r) => r.passed).length} of ${faults.length} faults injected and undone`,
+    message: `experiment "${plan.name}": ${score}; ${assertions.length - assertions.filter((r) => !r.passed).length} of ${assertions.length} assertions held, ${faults.filter((r) => r.passed).length} of ${faults.length} faults injected and undone; ${timeline(verdict)}`,
     spans: [],
   };
   return [summary, ...faults, ...assertions];
@@ -59,6 +59,12 @@ function injectionResult(o: InjectionOutcome): ExpectationResult {
   if (o.revertError !== undefined) return { ...base, passed: false, message: `${what} was injected but not undone: ${o.revertError}` };
   const window = `from ${sec(o.startedMs)} to ${sec(o.endedMs)}`;
   return { ...base, passed: true, message: `${what} ${window}${o.irreversible ? ' (cannot be undone: a kill)' : ', undone'}` };
+}
+
+/** The phases as judged, e.g. "steady_state 0.0–3.2 s, during_chaos 3.2–6.4 s, recovery 6.4–10.0 s". */
+function timeline(verdict: ExperimentVerdict): string {
+  if (verdict.phases.length === 0) return 'no phase judged';
+  return `phases ${verdict.phases.map((p) => `${p.name} ${(p.startMs / 1000).toFixed(1)}–${sec(p.endMs)}`).join(', ')}`;
 }
 
 const sec = (ms: number | undefined): string => (ms === undefined ? '?' : `${(ms / 1000).toFixed(1)} s`);
