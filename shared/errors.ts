@@ -95,6 +95,8 @@ export type ErrorCode =
   | 'chaos.revert-failed'
   /** A `[chaos.experiment]` / `[expect.resilience]` that cannot be planned: a bad target or timing, no fault. */
   | 'chaos.experiment'
+  /** `abort_on_fail` on an assertion only its whole phase decides (recovery, failover): judged at the end, never halts (a warning). */
+  | 'chaos.cannot-halt'
   // stats sampling
   /** `[performance] sample_stats_ms` below what the engine measures: sampled at the engine's 1 s instead (a warning). */
   | 'perf.sample-interval'

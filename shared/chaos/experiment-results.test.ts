@@ -66,4 +66,11 @@ describe('results', () => {
       [false, 'container_kill on api was injected but not undone: engine gone'],
     ]);
   });
+
+  it('fails a halted experiment and says when, by which assertion and why', () => {
+    const ok: ExperimentVerdict = { ...verdict, passed: true, phases: [] };
+    const halt = { atMs: 5200, phase: 'during_chaos' as const, verdict: { path: 'p1', type: 'success_rate' as const, passed: false, message: 'success rate 40.0 % < 90.0 %', measured: { requests: 20 }, evidence: [], abortOnFail: true } };
+    const [summary] = experimentResults(plan, [], ok, halt);
+    expect(summary).toMatchObject({ passed: false, message: expect.stringMatching(/^experiment "e": halted at 5\.2 s: p1 failed in during_chaos \(success rate 40\.0 % < 90\.0 %\), every fault undone then; /) });
+  });
 });

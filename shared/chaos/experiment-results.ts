@@ -2,6 +2,7 @@
 // verdict like any other expectation: one result per fault (injected and reverted, or why not), one per
 // phase assertion (with its evidence spans), and a summary with the resilience score.
 import type { ExpectationResult } from '../expect';
+import type { Halt } from './experiment-halt';
 import type { ExperimentVerdict } from './experiment-judge';
 import type { ExperimentPlan } from './experiment-plan';
 
@@ -35,18 +36,19 @@ export function asRun(plan: ExperimentPlan, outcomes: readonly InjectionOutcome[
   return { ...plan, phases: plan.phases.map((p) => ({ ...p, startMs: bounds[p.name]![0], endMs: bounds[p.name]![1] })) };
 }
 
-export function experimentResults(plan: ExperimentPlan, outcomes: readonly InjectionOutcome[], verdict: ExperimentVerdict): ExpectationResult[] {
+export function experimentResults(plan: ExperimentPlan, outcomes: readonly InjectionOutcome[], verdict: ExperimentVerdict, halt?: Halt): ExpectationResult[] {
   const faults = outcomes.map(injectionResult);
   const assertions = verdict.phases.flatMap((phase) =>
     phase.verdicts.map((v): ExpectationResult => ({ expectation: v.path, kind: 'chaos', passed: v.passed, message: `${phase.name}: ${v.message}`, spans: [...v.evidence] })),
   );
   const failed = [...faults, ...assertions].filter((r) => !r.passed).length;
   const score = verdict.score !== undefined ? `resilience score ${verdict.score}` : 'no assertions to score';
+  const halted = halt ? `halted at ${sec(halt.atMs)}: ${halt.verdict.path} failed in ${halt.phase} (${halt.verdict.message}), every fault undone then; ` : '';
   const summary: ExpectationResult = {
     expectation: 'chaos.experiment',
     kind: 'chaos',
-    passed: failed === 0,
-    message: `experiment "${plan.name}": ${score}; ${assertions.length - assertions.filter((r) => !r.passed).length} of ${assertions.length} assertions held, ${faults.filter((r) => r.passed).length} of ${faults.length} faults injected and undone; ${timeline(verdict)}`,
+    passed: failed === 0 && !halt,
+    message: `experiment "${plan.name}": ${halted}${score}; ${assertions.length - assertions.filter((r) => !r.passed).length} of ${assertions.length} assertions held, ${faults.filter((r) => r.passed).length} of ${faults.length} faults injected and undone; ${timeline(verdict)}`,
     spans: [],
   };
   return [summary, ...faults, ...assertions];

@@ -3,6 +3,7 @@
 // (`spec.service-type`), a `wait_for_span` that can only time out (`spec.self-wait`), and a
 // `parallel_services` list that disagrees with the `run` list it describes.
 import type { Problem } from '../errors';
+import { HALTING_TYPES } from '../chaos/experiment-halt';
 import { healingNotActedOn } from '../healing/not-yet';
 import { intelligenceNotActedOn } from '../intelligence/not-yet';
 import type { Locator } from './locate';
@@ -77,8 +78,10 @@ function chaosNotYet(doc: RawTestFile, warn: Warn, later: (segments: PathSegment
   const e = typeof chaos.experiment === 'object' ? chaos.experiment : undefined;
   const phases = [['steady_state', e?.steady_state], ['during_chaos', e?.during_chaos], ['recovery', e?.recovery]] as const;
   for (const [name, phase] of phases) {
-    const i = (phase?.assertion ?? []).findIndex((a) => a.abort_on_fail !== undefined);
-    if (i >= 0) warn('spec.not-yet', ['chaos', 'experiment', name, 'assertion', i, 'abort_on_fail'], 'abort_on_fail is not acted on yet: the assertion is judged when the experiment ends, and the experiment is not halted when it fails');
+    (phase?.assertion ?? []).forEach((a, i) => {
+      if (a.abort_on_fail !== true || (HALTING_TYPES as readonly string[]).includes(a.type)) return;
+      warn('chaos.cannot-halt', ['chaos', 'experiment', name, 'assertion', i, 'abort_on_fail'], `abort_on_fail cannot halt a ${a.type} assertion: only its whole phase decides it, so it is judged when the experiment ends (success_rate, latency, degraded_performance and max_downtime halt the experiment the moment they fail)`);
+    });
   }
 }
 
