@@ -143,6 +143,13 @@ describe('validate reports experiments at their line', () => {
     expect(warningsOf(halting)).toEqual([]);
   });
 
+  it('takes the load method in either case, as written in HTTP or in lower case', () => {
+    const src = (method: string) => `${HEAD}\n${SERVICES.replace('\n\n', '\nports = [7002]\n\n')}[chaos.experiment]\nfault = "container_pause"\ntarget = "db"\n[chaos.experiment.load]\nurl = "http://db:7002/x"\nmethod = "${method}"\n`;
+    expect(errorsOf(src('POST'))).toEqual([]);
+    expect(errorsOf(src('head'))).toEqual([]);
+    expect(errorsOf(src("PATCH"))).toEqual([expect.stringMatching(/^18:10 toml.shape `chaos.experiment.load.method` must be one of "GET", "HEAD", "POST", "PUT", "DELETE"/)]);
+  });
+
   it('points at the target that is not a service and at an unknown assertion type', () => {
     const src = `${HEAD}\n${SERVICES}[chaos.experiment]\nfault = "container_pause"\ntarget = "service:dB"\n`;
     expect(errorsOf(src)).toEqual([expect.stringMatching(/^14:1 chaos.experiment target "service:dB" is not a service of this file — did you mean "db"\? \(its services: db\)/)]);
