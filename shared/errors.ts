@@ -97,6 +97,8 @@ export type ErrorCode =
   | 'chaos.experiment'
   /** `abort_on_fail` on an assertion only its whole phase decides (recovery, failover): judged at the end, never halts (a warning). */
   | 'chaos.cannot-halt'
+  /** A Chaos Toolkit experiment that cannot be read, or of which nothing maps to our faults. */
+  | 'chaos.import'
   // stats sampling
   /** `[performance] sample_stats_ms` below what the engine measures: sampled at the engine's 1 s instead (a warning). */
   | 'perf.sample-interval'
