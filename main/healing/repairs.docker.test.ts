@@ -1,7 +1,9 @@
 // The timing repair on the real engine, end to end: a service that always listens 12 s late refuses the
 // step; `clnrm heal` proposes a health check on the port it was called on, verifies it by rerunning a
 // patched copy (the file untouched), applies it (only that line added), the test then passes, and undo
-// gives back the original bytes. Skips loudly without Docker; fails under CI=true.
+// gives back the original bytes. And the concurrency repair: two steps that need the container to
+// themselves, declared concurrent, fail together; `concurrent = false` is proposed and verified.
+// Skips loudly without Docker; fails under CI=true.
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +17,7 @@ import type { HealedFailure } from './heal';
 const probe = await probeDocker(['cleanroom/busybox:latest']);
 announceDockerSkip('clnrm heal repairs', probe);
 const fixture = fileURLToPath(new URL('./fixtures/late-listener.clnrm.toml', import.meta.url));
+const exclusive = fileURLToPath(new URL('./fixtures/exclusive-steps.clnrm.toml', import.meta.url));
 const WAIT_LINE = 'health_check = { cmd = ["sh", "-c", "nc -w 1 127.0.0.1 8080 </dev/null"], interval = 1, retries = 30 }';
 
 describe('Docker availability', () => {
@@ -67,6 +70,28 @@ describe.skipIf(!probe.docker)('clnrm heal repairs (real engine)', () => {
 
     const undone = await runCli(['heal', '--undo', patch.id, '--data-dir', 'db'], { cwd });
     expect(undone.code).toBe(0);
+    expect(readFileSync(file, 'utf8')).toBe(original);
+  });
+
+  it('concurrent steps that fail together get a verified proposal to run in sequence', { timeout: 180_000 }, async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'clnrm-heal-sequence-'));
+    dirs.push(cwd);
+    const file = join(cwd, 'exclusive-steps.clnrm.toml');
+    copyFileSync(exclusive, file);
+    const original = readFileSync(file, 'utf8');
+
+    const failed = await runCli(['run', file, '--data-dir', 'db', '--format', 'json'], { cwd });
+    expect(failed.code).toBe(1);
+    const steps = (JSON.parse(failed.stdout) as RunSummary).tests[0]!.executions[0]!.steps;
+    expect(steps.map((s) => s.verdict)).toEqual(['failed', 'failed']);
+
+    const healed = await runCli(['heal', '--last', '--data-dir', 'db', '--format', 'json', '--verify', '2'], { cwd });
+    expect(healed.code, healed.stderr).toBe(0);
+    const { failures } = JSON.parse(healed.stdout) as { failures: HealedFailure[] };
+    const patch = failures[0]!.patches.find((p) => p.kind === 'run-steps-in-sequence')!;
+    expect(patch, JSON.stringify(failures[0])).toMatchObject({ verified: true, verification: { runs: 2, passed: 2 } });
+    expect(patch.evidence).toContain('2 of them failed in the same execution: `first`, `second`');
+    expect(patch.diff).toMatch(/^-concurrent = true\n\+concurrent = false$/m);
     expect(readFileSync(file, 'utf8')).toBe(original);
   });
 });
