@@ -2,9 +2,11 @@
 // step; `clnrm heal` proposes a health check on the port it was called on, verifies it by rerunning a
 // patched copy (the file untouched), applies it (only that line added), the test then passes, and undo
 // gives back the original bytes. And the concurrency repair: two steps that need the container to
-// themselves, declared concurrent, fail together; `concurrent = false` is proposed and verified.
+// themselves, declared concurrent, fail together; `concurrent = false` is proposed and verified. And the
+// duration bound: a span alternating 90/110 ms against a 100 ms bound flips the test; after four runs the
+// bound is widened to the observed p99 × 1.2, verified by reruns.
 // Skips loudly without Docker; fails under CI=true.
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +20,7 @@ const probe = await probeDocker(['cleanroom/busybox:latest']);
 announceDockerSkip('clnrm heal repairs', probe);
 const fixture = fileURLToPath(new URL('./fixtures/late-listener.clnrm.toml', import.meta.url));
 const exclusive = fileURLToPath(new URL('./fixtures/exclusive-steps.clnrm.toml', import.meta.url));
+const tightBound = fileURLToPath(new URL('./fixtures/tight-bound.clnrm.toml', import.meta.url));
 const WAIT_LINE = 'health_check = { cmd = ["sh", "-c", "nc -w 1 127.0.0.1 8080 </dev/null"], interval = 1, retries = 30 }';
 
 describe('Docker availability', () => {
@@ -93,5 +96,30 @@ describe.skipIf(!probe.docker)('clnrm heal repairs (real engine)', () => {
     expect(patch.evidence).toContain('2 of them failed in the same execution: `first`, `second`');
     expect(patch.diff).toMatch(/^-concurrent = true\n\+concurrent = false$/m);
     expect(readFileSync(file, 'utf8')).toBe(original);
+  });
+
+  it('a duration bound the span keeps crossing is widened to the observed distribution, verified by reruns', { timeout: 240_000 }, async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'clnrm-heal-bound-'));
+    dirs.push(cwd);
+    const state = join(cwd, 'state');
+    mkdirSync(state);
+    const env = { CLNRM_HEAL_STATE: state };
+    const file = join(cwd, 'tight-bound.clnrm.toml');
+    copyFileSync(tightBound, file);
+    // 90 ms (pass), 110 ms (fail), 90, 110: a history that flips.
+    const codes: number[] = [];
+    for (let i = 0; i < 3; i++) codes.push((await runCli(['run', file, '--data-dir', 'db'], { cwd, env })).code);
+    const last = await runCli(['run', file, '--data-dir', 'db', '--format', 'json'], { cwd, env });
+    expect([...codes, last.code]).toEqual([0, 1, 0, 1]);
+    expect((JSON.parse(last.stdout) as RunSummary).tests[0]!.executions[0]!.classification).toMatchObject({ class: 'flaky_test' });
+
+    const healed = await runCli(['heal', '--last', '--data-dir', 'db', '--format', 'json', '--verify', '2'], { cwd, env });
+    expect(healed.code, healed.stderr).toBe(0);
+    const { failures } = JSON.parse(healed.stdout) as { failures: HealedFailure[] };
+    const patch = failures[0]!.patches.find((p) => p.kind === 'widen-duration-bound')!;
+    expect(patch, JSON.stringify(failures[0])).toMatchObject({ verified: true, verification: { runs: 2, passed: 2 } });
+    expect(patch.description).toBe('widen expect.span[0] `db.query` duration_ms.max from 100 to 140 ms (observed p99 110 ms × 1.2)');
+    expect(patch.evidence[0]).toBe('`db.query` over the last 4 executions (4 spans): p50 100 ms, p95 110 ms, p99 110 ms, max 110 ms');
+    expect(patch.diff).toMatch(/^-duration_ms = \{ max = 100 \}\n\+duration_ms = \{ max = 140 \}$/m);
   });
 });
