@@ -69,7 +69,7 @@ export function tables(value: TomlTable, key: string): { path: string; value: To
 }
 
 /** The class and its confidence, as a repair's reason. */
-export const reasonOf = (c: Classification): string => `${c.class} (${Math.round(c.confidence * 100)} %)`;
+const reasonOf = (c: Classification): string => `${c.class} (${Math.round(c.confidence * 100)} %)`;
 
 export function edited(kind: RepairKind, input: RepairInput, text: string, description: string, evidence: readonly string[]): Repair | undefined {
   if (text === input.source) return undefined;
