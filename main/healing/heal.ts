@@ -6,10 +6,10 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { applyPatch, parsePatch, reversePatch } from 'diff';
 import { StudioError } from '../../shared/errors';
-import { proposeRepairs, type Classification } from '../../shared/healing';
+import { proposeRepairs, type Classification, type ObservedDurations } from '../../shared/healing';
 import type { Proposal } from '../../shared/healing/knowledge';
 import type { ExecutionRecord } from '../../shared/run/records';
-import { parseTestFile } from '../../shared/spec';
+import { parseTestFile, type TestFile } from '../../shared/spec';
 import type { RunHistoryEntry } from '../store';
 import { writeFileAtomic } from '../spec/write';
 import type { KnowledgeStore } from './knowledge-store';
@@ -33,6 +33,8 @@ export interface HealDeps {
   /** Reruns the test from the patched text (0 runs: not verified). */
   readonly verify: (file: string, text: string) => Promise<Verification>;
   readonly now: Date;
+  /** Span durations of recent executions, for failed duration bounds (observed-durations.ts). */
+  readonly observe?: (execution: ExecutionRecord, test: TestFile | undefined) => Promise<ObservedDurations[]>;
 }
 
 /** A proposal's id: the same diff of the same file is the same proposal (so a rejection sticks). */
@@ -60,7 +62,13 @@ async function healOne(deps: HealDeps, runId: string, e: ExecutionRecord & { cla
   const parsed = parseTestFile(source, { file: e.testFile, env: { ...deps.env } });
   const test = parsed.tests.find((t) => t.name === e.testName) ?? parsed.tests[0];
   const multiplier = test?.selfHealing?.patterns?.classifier?.find((c) => c.pattern === 'resource_exhaustion')?.resource_multiplier;
-  const repairs = proposeRepairs({ file, source, classification: e.classification, warnings: parsed.warnings, ...(multiplier !== undefined ? { resourceMultiplier: multiplier } : {}) });
+  const repairs = proposeRepairs({
+    file, source, classification: e.classification, warnings: parsed.warnings, ...(multiplier !== undefined ? { resourceMultiplier: multiplier } : {}),
+    scenario: e.scenario,
+    failedSteps: (e.evidence?.steps ?? []).filter((s) => s.verdict === 'failed' || s.verdict === 'error').map((s) => s.name),
+    failedExpectations: (e.evidence?.expectations ?? []).filter((x) => !x.passed).map((x) => x.expectation),
+    observedDurations: deps.observe ? await deps.observe(e, test) : [],
+  });
   const patches: Proposal[] = [];
   for (const r of repairs) {
     const id = proposalId(file, r.kind, r.diff);
