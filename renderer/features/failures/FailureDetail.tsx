@@ -81,7 +81,7 @@ export function FailureDetail({ api, failure: f }: Props) {
             const span = e.ref !== undefined ? spanOf.get(e.ref) : undefined;
             return (
               <li key={i}>
-                <span className="chip">{e.kind}</span> {e.detail}
+                <span className="chip">{e.kind}</span> {e.detail}{' '}
                 {span && (
                   <button className="tests-check" onClick={() => void openEvidence(api, label, [span, ...f.evidenceSpans.filter((s) => s !== span)])} title="Open the trace with the evidence spans marked">
                     <strong>span {span.name}</strong>
@@ -93,7 +93,7 @@ export function FailureDetail({ api, failure: f }: Props) {
           })}
         </ul>
         {f.evidenceSpans.length > 0 && (
-          <button className="btn btn-small" onClick={() => void openEvidence(api, label, f.evidenceSpans)}>
+          <button className="btn btn-small fail-evidence-all" onClick={() => void openEvidence(api, label, f.evidenceSpans)}>
             Open {f.evidenceSpans.length} evidence span{f.evidenceSpans.length === 1 ? '' : 's'} in the waterfall
           </button>
         )}
