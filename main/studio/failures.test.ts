@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Classification } from '../../shared/healing';
+import type { CallResponse } from '../../shared/ipc/contract';
 import { handleCall } from '../../shared/ipc/validate';
 import type { ExecutionRecord } from '../../shared/run/records';
 import { KnowledgeStore } from '../healing/knowledge-store';
@@ -81,8 +82,9 @@ describe('Failures view back end', () => {
     const handlers = createStudioHandlers({ store, paths, env: {}, runner: { start: async () => ({ runId: 'x' }), cancel: async () => false, dispose: async () => undefined } });
     const reply = await handleCall(handlers, 'listFailures', {});
     if (!reply.ok) throw new Error(reply.error.message);
-    expect(reply.value.failures).toHaveLength(1);
-    expect(reply.value.failures[0]).toMatchObject({
+    const { failures: listed } = reply.value as CallResponse<'listFailures'>;
+    expect(listed).toHaveLength(1);
+    expect(listed[0]).toMatchObject({
       executionId: 'exec00000001',
       path: file,
       classification: { class: 'determinism_violation', confidence: 0.9 },
