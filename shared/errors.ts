@@ -128,6 +128,9 @@ export type ErrorCode =
   | 'suggest.edit-invalid'
   /** An undo token that is unknown (used already, or from before the studio restarted) or whose file changed since. */
   | 'suggest.undo-unavailable'
+  // failures view (studio)
+  /** Applying a proposal with a hunk choice that names no hunk of its diff, or none at all. */
+  | 'healing.hunks'
   | 'internal';
 
 export interface SourceLocation {

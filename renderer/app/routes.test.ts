@@ -14,6 +14,7 @@ describe('routes', () => {
       { view: 'tests', filters: {}, testFolder: 'examples', testFile: 'examples/a b.clnrm.toml', runId: 'studio-8ea46a11d35a' },
       { view: 'performance', filters: {}, perfFile: '/w/slow db.clnrm.toml', perfSpan: 'GET /items/:id' },
       { view: 'performance', filters: {} },
+      { view: 'failures', filters: {} },
     ];
     for (const route of routes) expect(parseRoute(formatRoute(route))).toEqual(route);
     expect(formatRoute(routes[1]!)).toBe(`#/trace/${TRACE}?span=${SPAN}&mode=graph`);
