@@ -2,8 +2,8 @@
 // makes READS requests through api that each miss the cache and ask db (one db.query span per request), with
 // the db answering DEMO_DB_DELAY_MS later; per run it keeps only the p50/p95 of db.query and of the request's
 // root span (GET /items/:id), so the fixture stays a few KB. Delays are interleaved round by round (0, d1, 0,
-// d2, …) so a change in the machine's load falls on every delay alike. `--append` adds to the runs already
-// in the fixture (more delay-0 runs, other delays). Needs Docker and the cleanroom/demo image.
+// d2, …) so a change in the machine's load falls on every delay alike. `--append` adds a session to the runs
+// already in the fixture (its delays are compared with its own delay-0 runs). Needs Docker and the cleanroom/demo image.
 // Run: npx tsx bench/perf-record-demo.ts ROUNDS DELAYS_MS [--append]   (DELAYS_MS comma-separated, like 1,3,10)
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -62,7 +62,7 @@ function p50p95(ms: number[]): { p50: number; p95: number } {
   return { p50: round3(p50), p95: round3(p95) };
 }
 
-async function recordRun(store: TraceStore, dir: string, delayMs: number): Promise<DemoRunRecord> {
+async function recordRun(store: TraceStore, dir: string, session: number, delayMs: number): Promise<DemoRunRecord> {
   const file = join(dir, 'demo-delay.clnrm.toml');
   writeFileSync(file, testFile(delayMs));
   const summary = await runTests({ sources: [{ file }], cwd: dir, env: process.env, store });
@@ -73,7 +73,7 @@ async function recordRun(store: TraceStore, dir: string, delayMs: number): Promi
   const db = durations('db.query');
   const root = durations('GET /items/:id');
   if (db.length !== READS || root.length !== READS) throw new Error(`expected ${READS} db.query and root spans, got ${db.length} and ${root.length}`);
-  return { delayMs, dbQuery: p50p95(db), root: p50p95(root) };
+  return { session, delayMs, dbQuery: p50p95(db), root: p50p95(root) };
 }
 
 async function main(): Promise<void> {
@@ -83,6 +83,7 @@ async function main(): Promise<void> {
   const earlier = process.argv[4] === '--append' && existsSync(FIXTURE) ? DemoRecordingSchema.parse(JSON.parse(readFileSync(FIXTURE, 'utf8'))) : undefined;
   const dir = mkdtempSync(join(tmpdir(), 'clnrm-perf-record-'));
   const runs: DemoRunRecord[] = [...(earlier?.runs ?? [])];
+  const session = Math.max(0, ...runs.map((r) => r.session)) + 1;
   const loads: number[] = earlier ? [earlier.loadAverage.min, earlier.loadAverage.max] : [];
   const allDelays = [...new Set([...(earlier?.delaysMs ?? []), ...delays])].sort((a, b) => a - b);
   try {
@@ -91,7 +92,7 @@ async function main(): Promise<void> {
         // A fresh store per run: the live index would otherwise hold every earlier run's spans.
         const store = await openStore({ inMemory: true });
         try {
-          runs.push(await recordRun(store, dir, delay));
+          runs.push(await recordRun(store, dir, session, delay));
         } finally {
           await store.dispose();
         }

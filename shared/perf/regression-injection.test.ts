@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { detectChangePoints, DEFAULT_CHANGE_POINT_OPTIONS } from './change-points';
 import recorded from './fixtures/demo-runs.json';
 import { DEMO_METRICS, DemoRecordingSchema, demoPool, measuredShift, resampledHistory, type DemoMetric } from './recorded-series';
+import { mean, quantileSorted, sortedCopy, variance } from './stats';
 import { NOISE_KINDS, syntheticSeries } from './synthetic-series';
 
 const LENGTH = 160;
@@ -89,12 +90,13 @@ function runRealSuite(metric: DemoMetric): RealFigures {
   const flatPool = demoPool(recording, 0, metric);
   let seed = 10_000;
   const byDelay = recording.delaysMs.map((delayMs) => {
+    const before = demoPool(recording, 0, metric, delayMs);
     const after = demoPool(recording, delayMs, metric);
     let found = 0;
     for (let k = 0; k < REAL_SERIES; k++) {
       seed++;
       const index = 12 + ((seed * 37) % 36);
-      const cps = detectChangePoints(resampledHistory(flatPool, after, REAL_LENGTH, index, seed));
+      const cps = detectChangePoints(resampledHistory(before, after, REAL_LENGTH, index, seed));
       if (cps.some((c) => Math.abs(c.index - index) <= TOLERANCE)) found++;
     }
     return { delayMs, shift: measuredShift(recording, delayMs, metric), found, series: REAL_SERIES };
@@ -120,6 +122,8 @@ describe('regression-injection suite on real demo runs (DEMO_DB_DELAY_MS, fixtur
         }
         lines.push(`  ${f.metric} +${d.delayMs} ms (measured shift ${(100 * d.shift).toFixed(1)} %${counts ? '' : ', under 10 %: not counted'}): found within ${TOLERANCE} points ${d.found}/${d.series} (${pct(d.found, d.series)})`);
       }
+      const flat = demoPool(recording, 0, f.metric);
+      lines.push(`  ${f.metric} delay-0 runs: ${flat.length}, median ${quantileSorted(sortedCopy(flat), 0.5).toFixed(1)} ms, run-to-run variation ${pct(Math.sqrt(variance(flat)), mean(flat))} (sd / mean)`);
       lines.push(`  ${f.metric} flat histories alerted: ${f.flatAlerted}/${REAL_SERIES} (${pct(f.flatAlerted, REAL_SERIES)})  [Perfherder: 12.5 % false alert groups]`);
     }
     if (targetShifts > 0) lines.push(`  shifts ≥ 10 % found within ${TOLERANCE} points: ${targetFound}/${targetShifts} (${pct(targetFound, targetShifts)}), missed ${pct(targetShifts - targetFound, targetShifts)}  [target ≥ 95 %; Perfherder: 6.8 % missed]`);
