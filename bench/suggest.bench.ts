@@ -11,7 +11,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { configOf, failuresOn, mineInvariants, suggestAssertions, type MiningRun } from '../shared/intelligence';
-import { knowledgeOf, mutateRun, MUTANT_KINDS } from '../shared/intelligence/mutate';
+import { knowledgeOf, mutateRun, MUTANT_KINDS, NO_PLACE } from '../shared/intelligence/mutate';
 import { syntheticRuns } from '../shared/intelligence/synthetic';
 import { parseTraceFile } from '../shared/otlp';
 import { mulberry32 } from '../shared/random';
@@ -51,7 +51,10 @@ function judgeLearning(label: string, training: readonly MiningRun[], fresh: rea
     const caught = failingRuns(mutants);
     caughtAll += caught;
     total += mutants.length;
-    console.log(`  ${kind.padEnd(18)} caught ${String(caught).padStart(2)} of ${mutants.length}`);
+    // A run with no place for this fault is not a mutant; said so, with why, rather than "0 of 0".
+    const none = fresh.length - mutants.length;
+    const na = none === 0 ? '' : `${mutants.length ? ';' : ''} n/a in ${none} run(s): ${NO_PLACE[kind]}`;
+    console.log(`  ${kind.padEnd(18)} ${mutants.length ? `caught ${String(caught).padStart(2)} of ${mutants.length}` : ''}${na}`);
   }
   console.log(`  catch rate: ${((100 * caughtAll) / total).toFixed(1)} % of ${total} mutant runs (target 100 %)`);
 }

@@ -45,7 +45,7 @@ describe('[[expect.span]] self_ms', () => {
     const file = (body: string) => `[meta]\nname = "t"\n\n[[scenario]]\nname = "s"\nrun = "true"\n\n${body}`;
     const ok = parseTestFile(file('[[expect.span]]\nname = "api.get_item"\nself_ms = { max = 3 }\n'));
     expect(ok.errors).toEqual([]);
-    expect(ok.tests[0]!.expect?.span?.[0]?.self_ms).toEqual({ max: 3 });
+    expect(JSON.stringify(ok.tests[0]!.expect?.span)).toContain('"self_ms":{"max":3}');
     expect(parseTestFile(file('[[expect.span]]\nname = "x"\nself_ms = 3\n')).errors[0]!.message).toContain('self_ms must be a table');
   });
 });

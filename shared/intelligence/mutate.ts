@@ -1,7 +1,8 @@
 // Faults injected into correct runs (synthetic or recorded), for the quality benchmark: each returns a copy of
 // a correct run with one fault of its kind, or undefined when the run offers no place for it. What a
 // fault needs to know about correct runs (names every run has, constant attributes, edges never seen)
-// comes from the runs learned from, so a mutant is never just another correct run.
+// comes from the runs learned from, so a mutant is never just another correct run — a slowdown too: a
+// span is slowed only where 3× its duration lies beyond what the correct runs showed.
 import { buildSpan, type Span } from '../model';
 import type { MiningRun } from './types';
 import { digestRuns } from './digest';
@@ -16,7 +17,20 @@ export interface Knowledge {
   readonly constants: readonly (readonly [string, string, string])[];
   /** [caller, callee] service pairs never seen. */
   readonly unseenEdges: readonly (readonly [string, string])[];
+  /** Per required name, the longest it lasted in a correct run (µs): a slowdown within it is not measurable. */
+  readonly longestUs: ReadonlyMap<string, number>;
 }
+
+/** Why a run offers no place for a fault of a kind (the benchmark prints it as n/a). */
+export const NO_PLACE: Record<MutantKind, string> = {
+  'dropped-span': 'no span below the root is in every correct run',
+  'swapped-calls': 'no two sibling calls run one after the other',
+  'slower-3x': 'no span, 3× slower, would last longer than it ever did in a correct run (not measurable in one run)',
+  'error-status': 'no span',
+  'changed-attribute': 'no attribute is constant in the correct runs',
+  'forbidden-edge': 'no pair of services here was never seen calling each other',
+  'missing-event': 'no span records an event',
+};
 
 export function knowledgeOf(runs: readonly MiningRun[]): Knowledge {
   const d = digestRuns(runs);
@@ -26,7 +40,8 @@ export function knowledgeOf(runs: readonly MiningRun[]): Knowledge {
   );
   const services = [...d.serviceSpans.keys()];
   const unseenEdges = services.flatMap((a) => services.filter((b) => b !== a && !d.serviceEdges.get(a)?.has(b)).map((b) => [a, b] as const));
-  return { required, constants, unseenEdges };
+  const longestUs = new Map(required.map((n) => [n, Math.max(...d.byName.get(n)!.durations)]));
+  return { required, constants, unseenEdges, longestUs };
 }
 
 const shift = (nano: string, deltaNs: bigint) => (BigInt(nano) + deltaNs).toString();
@@ -90,7 +105,9 @@ export function mutateRun(run: MiningRun, kind: MutantKind, known: Knowledge, ra
       });
     }
   } else if (kind === 'slower-3x') {
-    const i = at(pick(random, known.required) ?? '');
+    // Measurable: tripled, the span lasts longer than any correct run had it; within that range a
+    // slower span is one correct runs also show, which no judge of one run can call a fault.
+    const i = at(pick(random, known.required.filter((n) => 3 * (spans[at(n)]?.durationUs ?? 0) > (known.longestUs.get(n) ?? Infinity))) ?? '');
     if (i >= 0) {
       const s = spans[i]!;
       const start = BigInt(s.startTimeUnixNano);
