@@ -113,14 +113,15 @@ function durations(c: Context): Invariant[] {
 
 /**
  * An upper bound on self time (duration minus what the children cover), for a span with children when
- * it is tighter than the duration's: a span whose duration is bimodal (a cache hit, or a miss that adds
+ * it is clearly tighter than the duration's: a span whose duration is bimodal (a cache hit, or a miss that adds
  * a db call) has a unimodal self time, so its own slowdown shows where the duration's bound hides it.
  */
 function selfTime(c: Context, durationHi: number): Invariant[] {
   if (!c.st.hasChildren) return [];
   const b = bufferedBounds(c.st.selfTimes.map((us) => us / 1000), c.buffer);
   const hi = roundOut(b.hi, 'up');
-  if (hi <= 0 || hi >= durationHi) return [];
+  // Tighter only by less than the buffer's own slack, it would repeat the duration's bound.
+  if (hi <= 0 || hi > durationHi / Math.sqrt(c.buffer)) return [];
   const subject = `${c.st.name} self`;
   if (!c.single) {
     return [

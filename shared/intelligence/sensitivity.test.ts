@@ -46,8 +46,14 @@ describe('self time', () => {
     expect(self!.confidence).toBeGreaterThanOrEqual(0.99);
     expect(selfRule().snippet).toMatch(/^\[\[expect\.span\]\]\nname = "api"\nself_ms = \{ max = [\d.]+ \}$/);
   });
-  it('is left out for leaves (self time is the duration)', () => {
+  it('is left out for leaves (self time is the duration) and where it is not clearly tighter than the duration', () => {
     expect(of(invariants, 'duration', 'cache.get self')).toEqual([]);
+    const thinChild = runsOf(16, (k) => [
+      { id: 'p', name: 'p', startMs: 0, endMs: 10 + (k % 4) },
+      { id: 'c', name: 'c', parent: 'p', startMs: 1, endMs: 1.01 },
+    ]);
+    expect(of(mineInvariants(thinChild).invariants, 'duration', 'p')).toHaveLength(1);
+    expect(of(mineInvariants(thinChild).invariants, 'duration', 'p self')).toEqual([]);
   });
   it('catches a hit whose own work got 3× slower, though a miss lasts longer', () => {
     const slowHit = runsOf(1, () => readThrough(0, { apiExtraMs: 12.4 }));
