@@ -10,8 +10,9 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { configOf, failuresOn, mineInvariants, suggestAssertions, type MiningRun } from '../shared/intelligence';
-import { knowledgeOf, mutateRun, MUTANT_KINDS } from '../shared/intelligence/mutate';
+import { configOf, failuresOn, mineInvariants, suggestAssertions, type Invariant, type MiningRun } from '../shared/intelligence';
+import { compose } from '../shared/intelligence/compose';
+import { knowledgeOf, mutateRun, MUTANT_KINDS, NO_PLACE, type Mutant, type MutantKind } from '../shared/intelligence/mutate';
 import { syntheticRuns } from '../shared/intelligence/synthetic';
 import { parseTraceFile } from '../shared/otlp';
 import { mulberry32 } from '../shared/random';
@@ -29,6 +30,27 @@ function cpuMs<T>(work: () => T): { ms: number; value: T } {
   return { ms: (used.user + used.system) / 1000, value };
 }
 
+/** The invariant kind that speaks to each fault, for saying what a missed mutant was judged by. */
+const JUDGED_BY: Record<MutantKind, Invariant['kind']> = {
+  'dropped-span': 'span',
+  'swapped-calls': 'order',
+  'slower-3x': 'duration',
+  'error-status': 'status',
+  'changed-attribute': 'attribute',
+  'forbidden-edge': 'topology',
+  'missing-event': 'event',
+};
+
+/** Why a mutant was missed: the surest mined invariant about what it touched that would fail it, else what judged it. */
+function nearest(kind: MutantKind, mutant: Mutant, mined: readonly Invariant[]): string {
+  const about = mined.filter((i) => mutant.names.some((n) => i.subject.includes(n))).sort((a, b) => b.confidence - a.confidence);
+  const near = about.find((i) => failuresOn(configOf(compose([i])), [mutant]).size > 0);
+  const why = (i: Invariant) => `${i.summary} (confidence ${i.confidence.toFixed(4)}, support ${i.support}${i.confidence < 0.99 ? ': below 0.99' : ''})`;
+  if (near) return `would fail: ${why(near)}`;
+  const judged = about.find((i) => i.kind === JUDGED_BY[kind]);
+  return `nothing mined about ${mutant.names.join(', ')} fails it${judged ? `; it passes ${why(judged)}` : ''}`;
+}
+
 /** Learn from `training`, accept everything, judge `fresh`, a precision pool and mutants of `fresh`. */
 function judgeLearning(label: string, training: readonly MiningRun[], fresh: readonly MiningRun[], pool: readonly MiningRun[]): void {
   const report = suggestAssertions(training);
@@ -43,15 +65,21 @@ function judgeLearning(label: string, training: readonly MiningRun[], fresh: rea
       `(${wrong.length} of ${report.suggestions.length} fail on some of ${pool.length} fresh correct runs${wrong.length ? `: ${wrong.map((s) => s.id).join(', ')}` : ''}); AGORA: 81.2 %`,
   );
   const known = knowledgeOf(training);
+  const mined = mineInvariants(training).invariants;
   const random = mulberry32(7);
   let caughtAll = 0;
   let total = 0;
   for (const kind of MUTANT_KINDS) {
-    const mutants = fresh.map((r) => mutateRun(r, kind, known, random)).filter((m): m is MiningRun => m !== undefined);
-    const caught = failingRuns(mutants);
+    const mutants = fresh.map((r) => mutateRun(r, kind, known, random)).filter((m): m is Mutant => m !== undefined);
+    const failed = new Set([...failuresOn(learned, mutants).values()].flat());
+    const caught = failed.size;
     caughtAll += caught;
     total += mutants.length;
-    console.log(`  ${kind.padEnd(18)} caught ${String(caught).padStart(2)} of ${mutants.length}`);
+    // A run with no place for this fault is not a mutant; said so, with why, rather than "0 of 0".
+    const none = fresh.length - mutants.length;
+    const na = none === 0 ? '' : `${mutants.length ? ';' : ''} n/a in ${none} run(s): ${NO_PLACE[kind]}`;
+    console.log(`  ${kind.padEnd(18)} ${mutants.length ? `caught ${String(caught).padStart(2)} of ${mutants.length}` : ''}${na}`);
+    for (const m of mutants.filter((x) => !failed.has(x.id))) console.log(`    missed ${m.id}: ${m.fault}; ${nearest(kind, m, mined)}`);
   }
   console.log(`  catch rate: ${((100 * caughtAll) / total).toFixed(1)} % of ${total} mutant runs (target 100 %)`);
 }

@@ -40,6 +40,23 @@ describe('must_precede_when_present', () => {
   });
 });
 
+describe('must_precede_when_both_present', () => {
+  const order = { must_precede_when_both_present: [['db.query', 'template.render']] as [string, string][] };
+  const render = (startMs: number) => spans([{ id: 'r', name: 'template.render', parent: 'req', startMs, endMs: startMs + 1 }]);
+  it('passes when either span is absent', () => {
+    const [r] = evaluateExpectations([...hit(), ...render(3)], { expect: { order } });
+    expect(r).toMatchObject({ expectation: 'expect.order.must_precede_when_both_present[0]', passed: true, spans: [] });
+    expect(r!.message).toContain('only when both are present');
+    expect(evaluateExpectations(miss(), { expect: { order } })[0]!.passed).toBe(true);
+  });
+  it('judges the order when both are present', () => {
+    expect(evaluateExpectations([...miss(), ...render(8)], { expect: { order } })[0]!.passed).toBe(true);
+    const [late] = evaluateExpectations([...miss(), ...render(3)], { expect: { order } });
+    expect(late!.passed).toBe(false);
+    expect(late!.spans).toContain(sid('r'));
+  });
+});
+
 describe('[[expect.span]] when_present', () => {
   const rule = { name: 'db.query', kind: 'client', parent: 'GET /item', attrs: { all: { 'db.system': 'postgresql' } }, when_present: true };
   it('passes when no span has the name', () => {
@@ -60,10 +77,11 @@ describe('[[expect.span]] when_present', () => {
 describe('the schema accepts both keys and rejects wrong types', () => {
   const file = (body: string) => `[meta]\nname = "t"\n\n[[scenario]]\nname = "s"\nrun = "true"\n\n${body}`;
   it('accepts them', () => {
-    const r = parseTestFile(file('[[expect.span]]\nname = "db.query"\nwhen_present = true\n\n[expect.order]\nmust_precede_when_present = [["cache.get", "db.query"]]\n'));
+    const r = parseTestFile(file('[[expect.span]]\nname = "db.query"\nwhen_present = true\n\n[expect.order]\nmust_precede_when_present = [["cache.get", "db.query"]]\nmust_precede_when_both_present = [["db.query", "x"]]\n'));
     expect(r.errors).toEqual([]);
     expect(r.warnings.filter((w) => w.code === 'toml.unknown-key')).toEqual([]);
     expect(r.tests[0]!.expect?.order?.must_precede_when_present).toEqual([['cache.get', 'db.query']]);
+    expect(r.tests[0]!.expect?.order?.must_precede_when_both_present).toEqual([['db.query', 'x']]);
   });
   it('rejects a non-boolean when_present and a malformed pair', () => {
     expect(parseTestFile(file('[[expect.span]]\nname = "x"\nwhen_present = "yes"\n')).errors[0]!.message).toContain('when_present must be true or false');

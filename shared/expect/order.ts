@@ -1,6 +1,7 @@
 // `[expect.order]`: must_precede [a, b] — every span named b has a span named a that precedes it;
 // must_follow [a, b] — every span named a has a span named b that precedes it; our
-// must_precede_when_present [a, b] — as must_precede, but passes when there is no b. "x precedes y" means
+// must_precede_when_present [a, b] — as must_precede, but passes when there is no b; our
+// must_precede_when_both_present [a, b] — passes when either is absent. "x precedes y" means
 // x ended no later than y started (exact, nanoseconds), OR x is an ancestor of y: clnrm compares only
 // end ≤ start, under which a parent can never precede its own child, which reads wrong for
 // `must_precede = [["clnrm.run", "clnrm.step"]]`. See SEMANTICS.md.
@@ -88,6 +89,14 @@ export function evaluateOrder(order: OrderExpectation, index: TraceIndex, out: E
     const expectation = `expect.order.must_precede_when_present[${i}]`;
     if (index.matching(b).length === 0) {
       out.push({ expectation, kind: 'order', passed: true, message: `no span named ${q(b)}: nothing must follow ${q(a)} (when_present)`, spans: [] });
+    } else out.push({ expectation, kind: 'order', ...checkPrecedes(index, a, b) });
+  });
+  // "When both happen, a came before every b": for an optional first span (a db query only on a miss).
+  order.must_precede_when_both_present?.forEach(([a, b], i) => {
+    const expectation = `expect.order.must_precede_when_both_present[${i}]`;
+    const absent = [a, b].find((n) => index.matching(n).length === 0);
+    if (absent !== undefined) {
+      out.push({ expectation, kind: 'order', passed: true, message: `no span named ${q(absent)}: ${q(a)} before ${q(b)} applies only when both are present`, spans: [] });
     } else out.push({ expectation, kind: 'order', ...checkPrecedes(index, a, b) });
   });
   // must_follow [a, b] says a comes after b, i.e. b precedes a.

@@ -5,6 +5,7 @@ import { toText } from '../model';
 import type { AnyValue, Span } from '../model';
 import type { AttributeExpectation, SpanExpectation } from '../spec/schema/expect';
 import { compileAttributeExpectation, describeAttributeExpectation } from './attribute-match';
+import { selfTimeUs } from './self-time';
 import type { ExpectationResult } from './types';
 import type { TraceIndex } from './trace-index';
 import { isGlob, kindNumber, statusNumber } from './trace-index';
@@ -40,6 +41,22 @@ function normalizeKind(kind: string): string {
   return kind.toLowerCase().replace(/^span_kind_/, '');
 }
 
+/** Self time of span i in µs (children from the index, clipped to the span). */
+function selfUs(index: TraceIndex, i: number): number {
+  const { childStart, childList } = index.children();
+  const kids: [number, number][] = [];
+  for (let k = childStart[i]!; k < childStart[i + 1]!; k++) kids.push([index.startUs[childList[k]!]!, index.endUs[childList[k]!]!]);
+  return selfTimeUs(index.startUs[i]!, index.endUs[i]!, kids);
+}
+
+function selfChecks(bound: NonNullable<SpanExpectation['self_ms']>, index: TraceIndex): Check[] {
+  const actual = (i: number) => `self time is ${ms(selfUs(index, i))}`;
+  const out: Check[] = [];
+  if (bound.min !== undefined) out.push({ label: `self time >= ${bound.min} ms`, test: (i) => selfUs(index, i) >= bound.min! * 1000, actual });
+  if (bound.max !== undefined) out.push({ label: `self time <= ${bound.max} ms`, test: (i) => selfUs(index, i) <= bound.max! * 1000, actual });
+  return out;
+}
+
 function buildChecks(rule: SpanExpectation, index: TraceIndex): Check[] {
   const { spans } = index;
   const checks: Check[] = [];
@@ -65,6 +82,7 @@ function buildChecks(rule: SpanExpectation, index: TraceIndex): Check[] {
     const maxUs = d.max * 1000;
     checks.push({ label: `duration <= ${d.max} ms`, test: (i) => endUs[i]! - startUs[i]! <= maxUs });
   }
+  if (rule.self_ms !== undefined) checks.push(...selfChecks(rule.self_ms, index));
   if (rule.parent !== undefined) {
     const isParent = index.nameMask(rule.parent);
     const { parent, nameId } = index;

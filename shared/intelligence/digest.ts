@@ -4,6 +4,7 @@
 import { toText, type Span, type SpanKind, type StatusCode } from '../model';
 import { keepAttribute } from '../expect/determinism';
 import { compareNano } from '../expect/util';
+import { selfTimeUs } from '../expect/self-time';
 import type { MiningRun } from './types';
 
 const EVIDENCE = 5;
@@ -32,6 +33,10 @@ export interface NameStats {
   statuses: Map<StatusCode, number>;
   /** Microseconds, one per span. */
   durations: number[];
+  /** Self time (duration minus what the children cover) in microseconds, one per span. */
+  selfTimes: number[];
+  /** Some span of this name had a child (else self time is the duration). */
+  hasChildren: boolean;
   attrs: Map<string, AttributeStats>;
   /** Event name → spans of this name that have it. */
   events: Map<string, number>;
@@ -62,6 +67,8 @@ export interface Digest {
   readonly serviceEdges: Map<string, Map<string, number>>;
   /** Service → spans of it (each is a chance to call another service). */
   readonly serviceSpans: Map<string, number>;
+  /** Service → runs in which another service called it. */
+  readonly serviceEntered: Map<string, number>;
 }
 
 export const pairKey = (first: string, second: string) => `${first}\u0000${second}`;
@@ -76,6 +83,8 @@ function newStats(name: string, runCount: number): NameStats {
     parents: new Map(),
     statuses: new Map(),
     durations: [],
+    selfTimes: [],
+    hasChildren: false,
     attrs: new Map(),
     events: new Map(),
     withinParent: 0,
@@ -116,6 +125,7 @@ export function digestRuns(runs: readonly MiningRun[]): Digest {
   const totals: Digest['totals'] = [];
   const serviceEdges = new Map<string, Map<string, number>>();
   const serviceSpans = new Map<string, number>();
+  const serviceEntered = new Map<string, number>();
   const keep = keepAttribute();
   runs.forEach((run, r) => {
     const spans = run.spans;
@@ -134,6 +144,7 @@ export function digestRuns(runs: readonly MiningRun[]): Digest {
     let errors = 0;
     let allOk = true;
     const edgesHere = new Set<string>();
+    const kids = childIntervals(spans, parent);
     spans.forEach((s, i) => {
       const st = statsOf[i]!;
       if (st.counts[r] === 0) st.runs++;
@@ -146,6 +157,8 @@ export function digestRuns(runs: readonly MiningRun[]): Digest {
       if (s.status.code === 'error') errors++;
       if (s.status.code !== 'ok') allOk = false;
       st.durations.push(s.durationUs);
+      st.selfTimes.push(selfTimeUs(s.startUs, s.startUs + s.durationUs, kids[i] ?? []));
+      if (kids[i]) st.hasChildren = true;
       recordAttributes(st, s, keep);
       const seen = new Set<string>();
       for (const e of s.events) {
@@ -161,17 +174,30 @@ export function digestRuns(runs: readonly MiningRun[]): Digest {
       bump(serviceSpans, s.serviceName);
       if (st.evidence.length < EVIDENCE) st.evidence.push(s.spanId);
     });
+    const enteredHere = new Set<string>();
     for (const e of edgesHere) {
       const [from, to] = e.split('\u0000') as [string, string];
       if (!serviceEdges.has(from)) serviceEdges.set(from, new Map());
       bump(serviceEdges.get(from)!, to);
+      enteredHere.add(to);
     }
+    for (const to of enteredHere) bump(serviceEntered, to);
     totals.push({ spans: spans.length, errors, allOk });
     recordPrecedence(spans, parent, statsOf, pairs);
   });
   // By name, so the order runs come in does not change what is suggested or in which order.
   names.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  return { runs: runs.length, names, byName, pairs, totals, serviceEdges, serviceSpans };
+  return { runs: runs.length, names, byName, pairs, totals, serviceEdges, serviceSpans, serviceEntered };
+}
+
+/** Per span index, its children's [start, end] in µs (undefined for a leaf). */
+function childIntervals(spans: readonly Span[], parent: readonly number[]): ([number, number][] | undefined)[] {
+  const kids: ([number, number][] | undefined)[] = new Array(spans.length);
+  spans.forEach((s, i) => {
+    const p = parent[i]!;
+    if (p >= 0) (kids[p] ??= []).push([s.startUs, s.startUs + s.durationUs]);
+  });
+  return kids;
 }
 
 /**

@@ -69,7 +69,9 @@ export function againstFile(edit: SuggestionEdit, root: unknown): ExistingVerdic
     return list.some((e) => covers(e, edit.entries)) ? { state: 'asserted' } : { state: 'new' };
   }
   if (edit.type === 'pair') {
-    const lists = edit.key === 'must_precede_when_present' ? ['must_precede', edit.key] : [edit.key];
+    // A stronger form of the same pair already says it: plain, then "when b happens", then "when both".
+    const stronger: Record<string, string[]> = { must_precede_when_present: ['must_precede'], must_precede_when_both_present: ['must_precede', 'must_precede_when_present'] };
+    const lists = [...(stronger[edit.key] ?? []), edit.key];
     const asserted = lists.some((k) => covers(keyOf(table, k), [edit.pair]));
     return asserted ? { state: 'asserted' } : { state: 'new' };
   }

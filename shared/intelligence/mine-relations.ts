@@ -1,6 +1,7 @@
-// Invariants between spans and about whole runs: ordering (must_precede, or its conditional form
-// when the later span is optional), containment windows, run totals and overall status, and the
-// service topology (edges seen in every run; under a closed world, edges never seen are forbidden).
+// Invariants between spans and about whole runs: ordering (must_precede, or its conditional forms
+// when the later or the earlier span is optional), containment windows, run totals and overall status, and the
+// service topology (edges seen in every run; edges never seen are forbidden, judged from the caller's
+// side as a closed world and from the callee's as a constant set of callers).
 import { pairKey, type Digest, type NameStats } from './digest';
 import type { Invariant } from './types';
 import { closedWorld, observedRange, structural } from './confidence';
@@ -50,10 +51,55 @@ function implied(digest: Digest, timed: ReadonlySet<string>, a: NameStats, c: Na
   return digest.names.some((m) => m !== a && m !== c && isTimed(a, m) && isTimed(m, c));
 }
 
+/** Runs in which both names occur. */
+function together(a: NameStats, b: NameStats): number {
+  let n = 0;
+  for (let r = 0; r < a.counts.length; r++) if (a.counts[r]! > 0 && b.counts[r]! > 0) n++;
+  return n;
+}
+
+/**
+ * Pairs with an optional first span where every `b` was preceded by an `a` in every run that had both
+ * (a db query, only on a miss, before every template.render), at least once by time; none implied:
+ * `a` inside a span that precedes `b` (either form), or a link through a span every run has.
+ */
+function bothPresentPairs(digest: Digest, timed: ReadonlySet<string>): HeldPair[] {
+  const candidates: HeldPair[] = [];
+  for (const b of digest.names) {
+    if (b.name.includes('*')) continue;
+    for (const a of digest.names) {
+      if (a === b || a.runs === digest.runs || a.name.includes('*')) continue;
+      const p = digest.pairs.get(pairKey(a.name, b.name));
+      if (!p || p.held === b.runs || !p.viaTime || p.held !== together(a, b)) continue;
+      candidates.push({ a, b, timeOnly: !p.viaAncestor, evidence: p.evidence });
+    }
+  }
+  const both = new Set(candidates.filter((p) => p.timeOnly).map((p) => pairKey(p.a.name, p.b.name)));
+  const linked = (x: NameStats, y: NameStats) => timed.has(pairKey(x.name, y.name)) || both.has(pairKey(x.name, y.name));
+  return candidates.filter(({ a, b }) => {
+    const outerA = enclosing(digest, a);
+    if (outerA && outerA !== b && linked(outerA, b)) return false;
+    return !digest.names.some((m) => m !== a && m !== b && m.runs === digest.runs && linked(a, m) && linked(m, b));
+  });
+}
+
+function bothPresentOrder(p: HeldPair, support: number): Invariant {
+  return {
+    kind: 'order',
+    subject: `${p.a.name} < ${p.b.name}`,
+    summary: `when both happen, ${q(p.a.name)} comes before every ${q(p.b.name)}`,
+    support,
+    confidence: structural(support),
+    evidence: p.evidence,
+    conditional: true,
+    edit: { type: 'pair', table: 'expect.order', key: 'must_precede_when_both_present', pair: [p.a.name, p.b.name] },
+  };
+}
+
 export function mineOrder(digest: Digest): Invariant[] {
   const pairs = heldPairs(digest);
   const timed = new Set(pairs.filter((p) => p.timeOnly).map((p) => pairKey(p.a.name, p.b.name)));
-  const out: Invariant[] = [];
+  const out: Invariant[] = bothPresentPairs(digest, timed).map((p) => bothPresentOrder(p, together(p.a, p.b)));
   for (const p of pairs) {
     if (p.timeOnly && implied(digest, timed, p.a, p.b)) continue;
     const conditional = p.b.runs < digest.runs;
@@ -120,6 +166,24 @@ export function mineTotals(digest: Digest): Invariant[] {
   return out;
 }
 
+/**
+ * How sure "from never calls to" is, from two sides, the stronger one counting. The caller's: a closed
+ * world where each span of `from` was a chance to call `to` and none did (Laplace). The callee's: in
+ * every run where another service called `to`, its callers were the same set — a constant, like a
+ * constant attribute (1 − 2⁻ⁿ over those runs); a new caller breaks it.
+ */
+function forbiddenEdge(digest: Digest, services: readonly string[], from: string, to: string): { confidence: number; why: string } {
+  const chances = digest.serviceSpans.get(from) ?? 0;
+  const callerSide = closedWorld(chances);
+  const entered = digest.serviceEntered.get(to) ?? 0;
+  const callers = services.filter((s) => (digest.serviceEdges.get(s)?.get(to) ?? 0) > 0);
+  // Constant only when every run that entered `to` had exactly these callers.
+  const constant = entered > 0 && callers.every((s) => digest.serviceEdges.get(s)!.get(to) === entered);
+  const calleeSide = constant ? structural(entered) : 0;
+  if (calleeSide > callerSide) return { confidence: calleeSide, why: `${q(to)} was called only by ${callers.map(q).join(', ')}, in each of ${entered} runs` };
+  return { confidence: callerSide, why: `closed world, ${chances} spans of ${q(from)} seen` };
+}
+
 export function mineTopology(digest: Digest): Invariant[] {
   const services = [...digest.serviceSpans.keys()].sort();
   if (services.length < 2) return [];
@@ -141,14 +205,13 @@ export function mineTopology(digest: Digest): Invariant[] {
           edit: { type: 'entry', table: 'orchestration.distributed_tracing.assertion', entries: { type: 'service_topology', expected_edges: [[from, to]] } },
         });
       } else if (seen === 0) {
-        // Closed world: each span of `from` was a chance to call `to`, and none did.
-        const chances = digest.serviceSpans.get(from) ?? 0;
+        const { confidence, why } = forbiddenEdge(digest, services, from, to);
         out.push({
           kind: 'topology',
           subject: `${from} ↛ ${to}`,
-          summary: `${q(from)} never calls ${q(to)} (closed world, ${chances} spans of ${q(from)} seen)`,
+          summary: `${q(from)} never calls ${q(to)} (${why})`,
           support: digest.runs,
-          confidence: closedWorld(chances),
+          confidence,
           evidence: [],
           conditional: false,
           merge: 'topology forbidden',

@@ -1,5 +1,5 @@
 // Invariants about the spans of one name: presence with kind and parent, counts, status, duration
-// bounds, attribute constants / enumerations / ranges / formats, and events. A name seen in every
+// and self-time bounds, attribute constants / enumerations / ranges / formats, and events. A name seen in every
 // run gets the plain forms; one seen only in some runs gets forms that pass where it is absent
 // (`when_present`, or "no such span" rules with count = 0), so no correct run fails them.
 import type { Digest, NameStats, AttributeStats } from './digest';
@@ -92,6 +92,7 @@ function durations(c: Context): Invariant[] {
         ...base(c, 'duration', `no ${q(c.st.name)} lasts ${hi} ms or more`, b.upperConfidence),
         edit: { type: 'entry', table: 'expect.span', entries: { name: c.st.name, duration_ms: { min: hi }, count: { eq: 0 } } },
       },
+      ...selfTime(c, hi),
     ];
   }
   const merge = `duration ${c.st.name}`;
@@ -100,14 +101,45 @@ function durations(c: Context): Invariant[] {
     merge,
     edit: { type: 'entry', table: 'expect.span', entries: spanEntry(c, { duration_ms: { max: hi } }) },
   };
-  if (lo <= 0) return [upper];
+  if (lo <= 0) return [upper, ...selfTime(c, hi)];
   const lower: Invariant = {
     ...base(c, 'duration', `${q(c.st.name)} lasts at least ${lo} ms`, aboveObservedMinimum(c.st.total)),
     subject: `${c.st.name} min`,
     merge,
     edit: { type: 'entry', table: 'expect.span', entries: spanEntry(c, { duration_ms: { min: lo } }) },
   };
-  return [upper, lower];
+  return [upper, lower, ...selfTime(c, hi)];
+}
+
+/**
+ * An upper bound on self time (duration minus what the children cover), for a span with children when
+ * it is clearly tighter than the duration's: a span whose duration is bimodal (a cache hit, or a miss that adds
+ * a db call) has a unimodal self time, so its own slowdown shows where the duration's bound hides it.
+ */
+function selfTime(c: Context, durationHi: number): Invariant[] {
+  if (!c.st.hasChildren) return [];
+  const b = bufferedBounds(c.st.selfTimes.map((us) => us / 1000), c.buffer);
+  const hi = roundOut(b.hi, 'up');
+  // Tighter only by less than the buffer's own slack, it would repeat the duration's bound.
+  if (hi <= 0 || hi > durationHi / Math.sqrt(c.buffer)) return [];
+  const subject = `${c.st.name} self`;
+  if (!c.single) {
+    return [
+      {
+        ...base(c, 'duration', `no ${q(c.st.name)} spends ${hi} ms or more on its own (children excluded)`, b.upperConfidence),
+        subject,
+        edit: { type: 'entry', table: 'expect.span', entries: { name: c.st.name, self_ms: { min: hi }, count: { eq: 0 } } },
+      },
+    ];
+  }
+  return [
+    {
+      ...base(c, 'duration', `${q(c.st.name)} spends at most ${hi} ms on its own (children excluded)`, b.upperConfidence),
+      subject,
+      merge: `duration ${c.st.name}`,
+      edit: { type: 'entry', table: 'expect.span', entries: spanEntry(c, { self_ms: { max: hi } }) },
+    },
+  ];
 }
 
 function commonPrefix(values: Iterable<string>): string {

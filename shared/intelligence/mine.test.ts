@@ -175,10 +175,14 @@ describe('service topology', () => {
     { id: 'd', name: 'db', service: 'db', parent: 'a', startMs: 2, endMs: 8 },
   ]);
   const { invariants } = mineInvariants(runs);
-  it('edges seen in every run are expected; edges never seen are forbidden with a closed-world confidence', () => {
+  it('edges seen in every run are expected; edges never seen are forbidden, from the caller\'s or the callee\'s side', () => {
     expect(one(invariants, 'topology', 'frontend → api')).toMatchObject({ confidence: structural(10) });
+    // frontend is never called: only the caller's closed world (10 api spans, none calling it) speaks.
+    expect(one(invariants, 'topology', 'api ↛ frontend').confidence).toBeCloseTo(closedWorld(10), 12);
+    // db was called by api alone in each of 10 runs: a constant set of callers, stronger here.
     const forbidden = one(invariants, 'topology', 'frontend ↛ db');
-    expect(forbidden.confidence).toBeCloseTo(closedWorld(10), 12);
+    expect(forbidden.confidence).toBe(structural(10));
+    expect(forbidden.summary).toContain('"db" was called only by "api", in each of 10 runs');
     expect(forbidden.edit).toMatchObject({ entries: { type: 'service_topology', forbidden_edges: [['frontend', 'db']] } });
     const composed = compose(invariants.filter((i) => i.kind === 'topology'));
     expect(composed).toHaveLength(2);

@@ -58,6 +58,11 @@ export const durationBoundSchema = z.object(
   { error: 'duration_ms must be a table like { min = 10, max = 5000 } (milliseconds)' },
 );
 
+const selfBoundSchema = z.object(
+  { min: msBound.optional(), max: msBound.optional() },
+  { error: 'self_ms must be a table like { max = 5 } (milliseconds of the span\'s own time, children excluded)' },
+);
+
 export const spanExpectationSchema = z.object(
   {
     /** Exact span name, or a glob when it contains `*`. */
@@ -68,6 +73,8 @@ export const spanExpectationSchema = z.object(
     attrs: spanAttrsSchema.optional(),
     events: spanEventsSchema.optional(),
     duration_ms: durationBoundSchema.optional(),
+    /** Our extension: bounds on the span's self time (its duration minus the time its children cover). */
+    self_ms: selfBoundSchema.optional(),
     /** Not in clnrm's struct but used by its example files: status of the matching span. */
     status: statusValueSchema.optional(),
     /** Not in clnrm's struct but used by its example files: how many spans must match (default: at least one). */
@@ -141,9 +148,11 @@ export const orderExpectationSchema = z.object(
     must_follow: pairList('must_follow').optional(),
     /** Our extension: like must_precede, but a pair passes when no span matches its second name. */
     must_precede_when_present: pairList('must_precede_when_present').optional(),
+    /** Our extension: like must_precede, but a pair passes when no span matches either name. */
+    must_precede_when_both_present: pairList('must_precede_when_both_present').optional(),
     description: z.string().optional(),
   },
-  { error: '[expect.order] must be a table with must_precede / must_follow / must_precede_when_present lists of pairs' },
+  { error: '[expect.order] must be a table with must_precede / must_follow / must_precede_when_present / must_precede_when_both_present lists of pairs' },
 );
 
 export const statusExpectationSchema = z.object(

@@ -1,0 +1,125 @@
+// The invariants that make suggestions catch the faults plain bounds miss (README "Suggested
+// assertions"): self time for a span whose duration is bimodal, an order about an optional first span,
+// a forbidden edge known from the callee's side; and the benchmark's measurable slowdown.
+import { describe, expect, it } from 'vitest';
+import { mulberry32 } from '../random';
+import { againstFile } from './filter';
+import { configOf, failuresOn } from './verify';
+import { mineInvariants, suggestAssertions } from './suggest';
+import { knowledgeOf, mutateRun } from './mutate';
+import { structural } from './confidence';
+import { runsOf } from './test-runs';
+import type { Invariant, MiningRun, Suggestion } from './types';
+import type { SpanSpec } from '../expect/testing';
+
+const failing = (suggestions: readonly Suggestion[], runs: readonly MiningRun[]) => new Set([...failuresOn(configOf(suggestions), runs).values()].flat());
+const of = (invs: readonly Invariant[], kind: Invariant['kind'], subject: string) => invs.filter((i) => i.kind === kind && i.subject === subject);
+
+/** A read-through: cache.get, on a miss (odd k) db.query, then two renders; `apiExtraMs` slows the api's own work. */
+function readThrough(k: number, o: { apiExtraMs?: number; swap?: boolean } = {}): SpanSpec[] {
+  const miss = k % 2 === 1;
+  const j = (k % 5) * 0.05;
+  const db = miss ? 8 : 0;
+  const extra = o.apiExtraMs ?? 0;
+  const render = (id: string, at: number): SpanSpec => ({ id, name: 'render', parent: 'api', startMs: at, endMs: at + 1 + j });
+  const renders = o.swap ? [render('t1', 3.2), render('t2', 3.2 + db + 1.4)] : [render('t1', 3.2 + db), render('t2', 4.6 + db)];
+  return [
+    { id: 'api', name: 'api', startMs: 0, endMs: 6.2 + db + j + extra },
+    { id: 'c', name: 'cache.get', parent: 'api', startMs: 1, endMs: 3 },
+    ...(miss ? [{ id: 'q', name: 'db.query', parent: 'api', startMs: o.swap ? 4.4 : 3.1, endMs: (o.swap ? 4.4 : 3.1) + 7.9 }] : []),
+    ...renders,
+  ];
+}
+
+describe('self time', () => {
+  const runs = runsOf(16, (k) => readThrough(k));
+  const { invariants } = mineInvariants(runs);
+  const report = suggestAssertions(runs);
+  const selfRule = () => report.suggestions.find((s) => s.edit.type === 'entry' && s.edit.entries.name === 'api' && 'self_ms' in s.edit.entries)!;
+  it('bounds a span with children on its own time, merged with its duration rule', () => {
+    const [self] = of(invariants, 'duration', 'api self');
+    expect(self).toMatchObject({ merge: 'duration api', edit: { entries: { name: 'api', self_ms: { max: expect.any(Number) } } } });
+    expect(self!.summary).toContain('children excluded');
+    // The whole duration is bimodal (hit or miss): its bound is unsure; the self time's is not.
+    const [duration] = of(invariants, 'duration', 'api');
+    expect(duration!.confidence).toBeLessThan(0.99);
+    expect(self!.confidence).toBeGreaterThanOrEqual(0.99);
+    expect(selfRule().snippet).toMatch(/^\[\[expect\.span\]\]\nname = "api"\nself_ms = \{ max = [\d.]+ \}$/);
+  });
+  it('is left out for leaves (self time is the duration) and where it is not clearly tighter than the duration', () => {
+    expect(of(invariants, 'duration', 'cache.get self')).toEqual([]);
+    const thinChild = runsOf(16, (k) => [
+      { id: 'p', name: 'p', startMs: 0, endMs: 10 + (k % 4) },
+      { id: 'c', name: 'c', parent: 'p', startMs: 1, endMs: 1.01 },
+    ]);
+    expect(of(mineInvariants(thinChild).invariants, 'duration', 'p')).toHaveLength(1);
+    expect(of(mineInvariants(thinChild).invariants, 'duration', 'p self')).toEqual([]);
+  });
+  it('catches a hit whose own work got 3× slower, though a miss lasts longer', () => {
+    const slowHit = runsOf(1, () => readThrough(0, { apiExtraMs: 12.4 }));
+    const longestMiss = Math.max(...runs.map((r) => r.spans[0]!.durationUs));
+    expect(slowHit[0]!.spans[0]!.durationUs).toBeLessThan(longestMiss * 1.5);
+    expect([...failuresOn(configOf(report.suggestions), slowHit).keys()]).toContain(selfRule().id);
+    expect(failing(report.suggestions, runsOf(6, (k) => readThrough(k + 40))).size).toBe(0);
+  });
+});
+
+describe('order when both are present', () => {
+  const runs = runsOf(16, (k) => readThrough(k));
+  it('says an optional first span precedes every later one, with the runs that had both as support', () => {
+    const [order] = of(mineInvariants(runs).invariants, 'order', 'db.query < render');
+    expect(order).toMatchObject({ conditional: true, support: 8, confidence: structural(8), edit: { key: 'must_precede_when_both_present', pair: ['db.query', 'render'] } });
+    const report = suggestAssertions(runs);
+    const swapped = runsOf(1, () => readThrough(1, { swap: true }));
+    expect([...failuresOn(configOf(report.suggestions), swapped).keys()]).toContain(report.suggestions.find((s) => s.subject === 'db.query < render')!.id);
+    expect(failing(report.suggestions, runsOf(6, (k) => readThrough(k + 40))).size).toBe(0);
+  });
+  it('leaves out what a containing span already orders', () => {
+    const withChild = runsOf(16, (k) => [...readThrough(k), ...(k % 2 ? [{ id: 'pg', name: 'pg', parent: 'q', startMs: 3.5, endMs: 10.5 }] : [])]);
+    const orders = mineInvariants(withChild).invariants.filter((i) => i.kind === 'order').map((i) => i.subject);
+    expect(orders).toContain('db.query < render');
+    expect(orders).not.toContain('pg < render');
+  });
+  it('is already asserted by the plain and the "when present" forms of the same pair', () => {
+    const edit = { type: 'pair', table: 'expect.order', key: 'must_precede_when_both_present', pair: ['a', 'b'] } as const;
+    expect(againstFile(edit, { expect: { order: { must_precede: [['a', 'b']] } } })).toEqual({ state: 'asserted' });
+    expect(againstFile(edit, { expect: { order: { must_precede_when_present: [['a', 'b']] } } })).toEqual({ state: 'asserted' });
+    expect(againstFile(edit, { expect: { order: { must_precede: [['b', 'a']] } } })).toEqual({ state: 'new' });
+  });
+});
+
+describe('forbidden edges from the callee\'s side', () => {
+  const call = (k: number, extraCaller: boolean): SpanSpec[] => [
+    { id: 'f', name: 'GET /', service: 'frontend', startMs: 0, endMs: 10 },
+    { id: 'a', name: 'api', service: 'api', parent: 'f', startMs: 1, endMs: 9 },
+    ...(k % 3 === 0 ? [{ id: 'd', name: 'db', service: 'db', parent: 'a', startMs: 2, endMs: 8 }] : []),
+    ...(extraCaller && k % 6 === 0 ? [{ id: 'x', name: 'db', service: 'db', parent: 'f', startMs: 9, endMs: 9.5 }] : []),
+  ];
+  it('a constant set of callers, in the runs that called the service, is the evidence', () => {
+    const forbidden = of(mineInvariants(runsOf(24, (k) => call(k, false))).invariants, 'topology', 'frontend ↛ db')[0]!;
+    expect(forbidden.confidence).toBe(structural(8));
+  });
+  it('callers that vary between runs are no constant: only the closed world speaks', () => {
+    const { invariants } = mineInvariants(runsOf(24, (k) => call(k, true)));
+    expect(of(invariants, 'topology', 'frontend ↛ db')).toEqual([]);
+    expect(of(invariants, 'topology', 'api ↛ frontend')[0]!.summary).toContain('closed world');
+  });
+});
+
+describe('a measurable slowdown', () => {
+  it('slows only a span that, tripled, outlasts every correct run; else the run has no place for it', () => {
+    const runs = runsOf(10, (k) => [
+      { id: 'r', name: 'root', startMs: 0, endMs: 40 },
+      // k = 9 lasts 30 ms: a 3× slower k = 0..8 (3–11 ms) would look like it.
+      { id: 'a', name: 'a', parent: 'r', startMs: 1, endMs: 2 + (k === 9 ? 29 : k) },
+      { id: 'b', name: 'b', parent: 'r', startMs: 32, endMs: 34 },
+    ]);
+    const known = knowledgeOf(runs);
+    expect(known.longestUs.get('a')).toBe(30_000);
+    const aOrB = { ...known, required: ['a', 'b'] };
+    const mutant = mutateRun(runs[0]!, 'slower-3x', aOrB, mulberry32(1))!;
+    expect(mutant.spans.find((s) => s.name === 'b')!.durationUs).toBe(6000);
+    const onlyA = { ...known, required: ['a'] };
+    expect(mutateRun(runs[0]!, 'slower-3x', onlyA, mulberry32(1))).toBeUndefined();
+  });
+});
