@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import { StudioError } from '../../shared/errors';
 import type { CallArgs, CallResponse, StudioHandlers } from '../../shared/ipc/contract';
 import type { TraceStore } from '../store';
+import { StudioChaos } from './chaos-experiments';
 import { loadDemo } from './demo';
 import { compareStoredRuns, runResources, testHistory, traceBottlenecks } from './perf-queries';
 import { listTestFiles, openFolder, readTestFile, testTopology, validateFile, type FolderPicker } from './test-files';
@@ -44,6 +45,7 @@ export function createStudioHandlers(deps: HandlerDeps): StudioHandlers {
   // Rejected and accepted suggestions live beside the trace database (in memory with a store in memory).
   const memory = new SuggestionMemory(store.path === ':memory:' ? undefined : join(dirname(store.path), MEMORY_FILE));
   const suggestions = new StudioSuggestions({ store, paths, env, memory });
+  const chaos = new StudioChaos({ paths, env });
   return {
     listTraces: (q) => listTraces(store, q),
     getTrace: (q) => getTrace(store, q),
@@ -76,5 +78,10 @@ export function createStudioHandlers(deps: HandlerDeps): StudioHandlers {
     acceptSuggestions: (q) => suggestions.accept(q),
     undoAccept: (q) => suggestions.undo(q),
     rejectSuggestion: (q) => suggestions.reject(q),
+    // chaos view
+    chaosExperiment: (q) => chaos.experiment(q),
+    chaosPreview: (q) => chaos.preview(q),
+    chaosSave: (q) => chaos.save(q),
+    chaosUndo: (q) => chaos.undo(q),
   };
 }

@@ -59,6 +59,10 @@ export function createDemoApi(traces: readonly (readonly Span[])[]) {
     acceptSuggestions: unavailable,
     undoAccept: unavailable,
     rejectSuggestion: unavailable,
+    chaosExperiment: unavailable,
+    chaosPreview: unavailable,
+    chaosSave: unavailable,
+    chaosUndo: unavailable,
   };
 
   return createStudioClient(
