@@ -1,4 +1,4 @@
-// Left navigation: the five views, the theme switch, keyboard hints.
+// Left navigation: the views, the theme switch, keyboard hints.
 import { useStudio } from './store';
 import type { ThemePreference, ViewName } from './store.ui';
 
@@ -8,6 +8,7 @@ const ITEMS: { view: ViewName; label: string; icon: string; key: string }[] = [
   { view: 'service-map', label: 'Service map', icon: '⬡', key: '3' },
   { view: 'tests', label: 'Tests', icon: '✓', key: '4' },
   { view: 'performance', label: 'Performance', icon: '↗', key: '5' },
+  { view: 'chaos', label: 'Chaos', icon: '⚡', key: '6' },
 ];
 
 export const VIEW_KEYS: Record<string, ViewName> = Object.fromEntries(ITEMS.map((i) => [i.key, i.view]));
