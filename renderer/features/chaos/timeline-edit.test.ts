@@ -63,9 +63,9 @@ describe('a run on the timeline', () => {
       traceIds: [],
       executionIds: [],
       verdicts: [
-        { name: 'chaos.experiment', kind: 'expectation' as const, passed: false, message: 'experiment "e": resilience score 50', evidence: [] },
-        { name: 'chaos.experiment.steady_state.assertion[0]', kind: 'expectation' as const, passed: true, message: 'steady_state: 60 requests, 100% ok', evidence: [] },
-        { name: 'expect.span[0]', kind: 'expectation' as const, passed: true, message: 'steady_state: not mine', evidence: [] },
+        { name: 'warm_the_cache › chaos.experiment', kind: 'expectation' as const, passed: false, message: 'experiment "e": resilience score 50', evidence: [] },
+        { name: 'warm_the_cache › chaos.experiment.steady_state.assertion[0]', kind: 'expectation' as const, passed: true, message: 'steady_state: 60 requests, 100% ok', evidence: [] },
+        { name: 'warm_the_cache › expect.span[0]', kind: 'expectation' as const, passed: true, message: 'steady_state: not mine', evidence: [] },
       ],
     };
     expect(liveRun([], finished).verdicts).toEqual([

@@ -119,9 +119,12 @@ export function liveRun(events: readonly RunEvent[], finished: EventPayload<'run
     else if (e.state === 'failed') windows.push({ fault: e.fault, service: e.target, startMs: e.offsetMs, endMs: e.offsetMs, failed: e.detail ?? 'failed' });
   }
   const verdicts = (finished?.verdicts ?? []).flatMap((v): PhaseVerdict[] => {
-    if (!v.name.startsWith('chaos.experiment') && !v.name.startsWith('expect.resilience')) return [];
+    // Expectation verdicts are named `<scenario> › <expectation path>` (main/studio/runner-adapter.ts).
+    const at = v.name.lastIndexOf(' › ');
+    const path = at < 0 ? v.name : v.name.slice(at + ' › '.length);
+    if (v.kind !== 'expectation' || (!path.startsWith('chaos.experiment') && !path.startsWith('expect.resilience'))) return [];
     const m = /^(steady_state|during_chaos|recovery): (.*)$/s.exec(v.message);
-    return [{ phase: m ? (m[1] as PhaseName) : 'experiment', name: v.name, passed: v.passed, message: m ? m[2]! : v.message }];
+    return [{ phase: m ? (m[1] as PhaseName) : 'experiment', name: path, passed: v.passed, message: m ? m[2]! : v.message }];
   });
   return { ...(t0 !== undefined ? { t0 } : {}), windows, verdicts };
 }
