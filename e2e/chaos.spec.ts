@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { SHOTS, nav, openStudio, openTestFolder } from './fixtures/page';
 import { useDockerStudio } from './fixtures/docker-studio';
-import { ROOT } from './fixtures/studio';
+import { ROOT, startStudio } from './fixtures/studio';
 
 const docker = useDockerStudio('e2e chaos view');
 const PX_PER_S = 40;
@@ -25,6 +25,47 @@ test.beforeAll(() => {
   original = readFileSync(file, 'utf8');
 });
 test.afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+test('keyboard editing and the inspector checking parameters against the catalog (no Docker needed)', async ({ page }) => {
+  const studio = await startStudio();
+  try {
+    const errors = await openStudio(page, studio);
+    await openTestFolder(page, folder);
+    await page.keyboard.press('Alt+6');
+    const view = page.getByRole('region', { name: 'Chaos' });
+    await view.getByRole('combobox', { name: 'Test file' }).selectOption({ label: 'chaos-db.clnrm.toml' });
+    const timeline = view.getByRole('group', { name: 'Experiment timeline' });
+    // Tab to the block: arrows move it a snap step, Shift+arrows resize it, Alt+Down moves it a lane down.
+    const block = timeline.getByRole('button', { name: /^container_pause on db/ });
+    await block.focus();
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('Shift+ArrowRight');
+    await page.keyboard.press('Shift+ArrowRight');
+    await page.keyboard.press('Alt+ArrowDown');
+    const moved = timeline.getByRole('group', { name: 'Lane cache' }).getByRole('button', { name: 'container_pause on cache, 3.5 s to 7.5 s' });
+    await expect(moved).toBeFocused();
+    await expect(view.getByRole('button', { name: 'Save…' })).toBeEnabled();
+    // A fault added from the palette with the keyboard; a parameter out of its catalog range is refused beside its field.
+    await view.getByRole('complementary', { name: 'Fault palette' }).getByRole('button', { name: 'Add cpu_pressure to cache' }).press('Enter');
+    const inspector = view.getByRole('complementary', { name: 'Fault inspector' });
+    await expect(inspector.getByRole('heading')).toHaveText('cpu_pressure');
+    const workers = inspector.getByRole('textbox', { name: /^workers/ });
+    await workers.fill('100');
+    await expect(inspector.getByRole('alert')).toHaveText('must be in 1–64 workers (whole), not 100');
+    await expect(view.getByRole('button', { name: 'Save…' })).toBeDisabled();
+    await workers.fill('4');
+    await expect(inspector.getByRole('alert')).toHaveCount(0);
+    await expect(view.getByRole('button', { name: 'Save…' })).toBeEnabled();
+    await timeline.getByRole('button', { name: /^cpu_pressure on cache/ }).press('Delete');
+    await expect(timeline.getByRole('button', { name: /^cpu_pressure/ })).toHaveCount(0);
+    await view.getByRole('button', { name: 'Discard changes' }).click();
+    await expect(timeline.getByRole('group', { name: 'Lane db' }).getByRole('button', { name: 'container_pause on db, 3 s to 6 s' })).toBeVisible();
+    expect(readFileSync(file, 'utf8')).toBe(original);
+    expect(errors).toEqual([]);
+  } finally {
+    await studio.stop();
+  }
+});
 
 test('drag a fault onto a lane, resize it, save only the experiment, run it: fault bands and phase verdicts', async ({ page }) => {
   const studio = docker.require();

@@ -1,7 +1,7 @@
 // The Chaos timeline: one lane per service of the file, the phase bands across them, the experiment's
 // faults as blocks (pointer: drag to move, the right edge to resize; keyboard: see timeline-edit.ts),
 // palette faults dropped onto a lane, and during a run the fault windows as they happened and a now-marker.
-import { useRef, type Dispatch, type DragEvent, type KeyboardEvent, type PointerEvent } from 'react';
+import { useEffect, useRef, type Dispatch, type DragEvent, type KeyboardEvent, type PointerEvent } from 'react';
 import { phaseBands, timelineEndMs, type TimelineBlock } from '../../../shared/chaos/timeline';
 import { keyAction, type EditAction, type EditState, type LiveRun } from './timeline-edit';
 
@@ -100,6 +100,12 @@ interface Drag {
 
 function FaultBlock({ block, selected, stepMs, services, dispatch }: { block: TimelineBlock; selected: boolean; stepMs: number; services: readonly string[]; dispatch: Dispatch<EditAction> }) {
   const drag = useRef<Drag | null>(null);
+  const element = useRef<HTMLDivElement>(null);
+  // Alt+Up/Down moves the block to another lane, which mounts it anew: keep the keyboard on it.
+  useEffect(() => {
+    const active = document.activeElement;
+    if (selected && (active === null || active === document.body)) element.current?.focus();
+  }, [selected]);
   const onPointerDown = (e: PointerEvent<HTMLDivElement>) => {
     if (e.button !== 0) return;
     const mode = (e.target as HTMLElement).classList.contains('chaos-resize') ? 'resize' : 'move';
@@ -123,6 +129,7 @@ function FaultBlock({ block, selected, stepMs, services, dispatch }: { block: Ti
   };
   return (
     <div
+      ref={element}
       className="chaos-block"
       role="button"
       tabIndex={0}
