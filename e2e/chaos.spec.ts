@@ -31,7 +31,7 @@ test('keyboard editing and the inspector checking parameters against the catalog
   try {
     const errors = await openStudio(page, studio);
     await openTestFolder(page, folder);
-    await page.keyboard.press('Alt+6');
+    await page.keyboard.press('Alt+7');
     const view = page.getByRole('region', { name: 'Chaos' });
     await view.getByRole('combobox', { name: 'Test file' }).selectOption({ label: 'chaos-db.clnrm.toml' });
     const timeline = view.getByRole('group', { name: 'Experiment timeline' });

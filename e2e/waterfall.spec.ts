@@ -131,6 +131,9 @@ test('zooms with the ruler, highlights the critical path, dark theme', async ({ 
   await expect(page.getByRole('button', { name: 'Critical path' })).toHaveAttribute('aria-pressed', 'true');
   expect(await grid(page).locator('.wf-critical').count()).toBeGreaterThan(0);
   expect(await grid(page).locator('.wf-row.is-dimmed').count()).toBeGreaterThan(0);
+  // Spans off the path show their slack after their bar; the selected root has none.
+  expect(await grid(page).locator('.wf-slack').count()).toBeGreaterThan(0);
+  await expect(page.getByTestId('detail-slack')).toHaveText('none (critical path)');
   await page.screenshot({ path: `${shots}/waterfall-dark-zoomed-critical.png` });
   // Reset through the command palette.
   await page.keyboard.press('Control+k');

@@ -95,6 +95,10 @@ export type ErrorCode =
   | 'chaos.revert-failed'
   /** A `[chaos.experiment]` / `[expect.resilience]` that cannot be planned: a bad target or timing, no fault. */
   | 'chaos.experiment'
+  /** `abort_on_fail` on an assertion only its whole phase decides (recovery, failover): judged at the end, never halts (a warning). */
+  | 'chaos.cannot-halt'
+  /** A Chaos Toolkit experiment that cannot be read, or of which nothing maps to our faults. */
+  | 'chaos.import'
   // stats sampling
   /** `[performance] sample_stats_ms` below what the engine measures: sampled at the engine's 1 s instead (a warning). */
   | 'perf.sample-interval'
@@ -110,7 +114,7 @@ export type ErrorCode =
   // perf: baselines (`clnrm perf baseline`)
   /** No stored baseline with that id, or no stored run of the test to save one from. */
   | 'perf.baseline-not-found'
-  /** Baselines live in the local store: a running studio holds the data folder and does not serve them. */
+  /** `clnrm perf baseline` needs the data folder itself: a running studio lends baselines to runs and history only. */
   | 'perf.baseline-unavailable'
   // intelligence: test generation and live collection windows
   /** `clnrm generate` would overwrite an existing file (without --force). */
@@ -124,6 +128,9 @@ export type ErrorCode =
   | 'suggest.edit-invalid'
   /** An undo token that is unknown (used already, or from before the studio restarted) or whose file changed since. */
   | 'suggest.undo-unavailable'
+  // failures view (studio)
+  /** Applying a proposal with a hunk choice that names no hunk of its diff, or none at all. */
+  | 'healing.hunks'
   // chaos view (studio)
   /** A timeline's save refused: a template, the edited file would not validate, or the file changed since its diff was shown. */
   | 'chaos.not-saved'

@@ -6,6 +6,7 @@
 import type Docker from 'dockerode';
 import type { FaultCatalog } from '../../shared/chaos/catalog';
 import type { ExperimentPlan, PlannedInjection } from '../../shared/chaos/experiment-plan';
+import type { Halt } from '../../shared/chaos/experiment-halt';
 import type { InjectionOutcome } from '../../shared/chaos/experiment-results';
 import type { Span } from '../../shared/model';
 import { proxiedServices } from '../../shared/chaos/experiment-plan';
@@ -28,8 +29,18 @@ export interface ExperimentRunOptions {
   readonly tags: Readonly<Record<string, string>>;
   readonly ingest: (span: Span) => void;
   readonly log: (message: string) => void;
+  /** Asked every HALT_CHECK_MS while the experiment runs: a halt it returns stops the experiment at once. */
+  readonly haltCheck?: (now: HaltCheckInput) => Halt | undefined;
   /** A fault put in, taken out, or failing either way, at `offsetMs` from the experiment's start (the studio's live timeline). */
   readonly onFault?: (injection: PlannedInjection, state: 'injected' | 'reverted' | 'failed', offsetMs: number, detail?: string) => void;
+}
+
+export interface HaltCheckInput {
+  /** ms since the experiment's start. */
+  readonly elapsedMs: number;
+  /** Epoch µs of the start (the judge's axis). */
+  readonly startedAtUs: number;
+  readonly outcomes: readonly InjectionOutcome[];
 }
 
 interface Slot {
@@ -41,6 +52,8 @@ interface Slot {
 
 /** The proxies' dead-man timer: toxics are dropped this long after the runner's last heartbeat. */
 export const PROXY_DEAD_MAN_MS = 10_000;
+/** How often `abort_on_fail` assertions are judged while the experiment runs. */
+export const HALT_CHECK_MS = 500;
 
 const nowMs = (): number => performance.timeOrigin + performance.now();
 
@@ -55,6 +68,8 @@ export class ExperimentRun {
   private finish!: () => void;
   private stopping: Promise<void> | undefined;
   private beating: NodeJS.Timeout | undefined;
+  private watching: NodeJS.Timeout | undefined;
+  private halt: Halt | undefined;
 
   constructor(private readonly options: ExperimentRunOptions) {
     this.t0 = nowMs();
@@ -70,6 +85,26 @@ export class ExperimentRun {
     }
     this.at(plan.totalMs, () => void this.stop());
     this.heartbeat();
+    this.watch();
+  }
+
+  /** Halts the experiment when an `abort_on_fail` assertion fails (the check is the caller's: spans live there). */
+  private watch(): void {
+    const check = this.options.haltCheck;
+    if (!check) return;
+    this.watching = setInterval(() => {
+      if (this.stopping) return;
+      const halt = check({ elapsedMs: nowMs() - this.t0, startedAtUs: this.startedAtUs, outcomes: this.outcomes() });
+      if (!halt) return;
+      this.halt = halt;
+      this.options.log(`chaos: experiment halted at ${(halt.atMs / 1000).toFixed(1)} s: ${halt.verdict.path} failed in ${halt.phase}: ${halt.verdict.message}; undoing every fault`);
+      void this.stop();
+    }, HALT_CHECK_MS);
+  }
+
+  /** What halted the experiment, if an `abort_on_fail` assertion did. */
+  haltedBy(): Halt | undefined {
+    return this.halt;
   }
 
   /** Keeps the proxies' dead-man timers from firing while we live (if we die, they drop their toxics). */
@@ -98,6 +133,7 @@ export class ExperimentRun {
       for (const t of this.timers) clearTimeout(t);
       this.timers.clear();
       clearInterval(this.beating);
+      clearInterval(this.watching);
       await Promise.all(this.slots.map((s) => this.revert(s)));
       await this.load?.stop();
       this.finish();

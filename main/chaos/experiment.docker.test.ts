@@ -64,7 +64,68 @@ describe.skipIf(!probe.docker)('chaos experiments in clnrm run (real engine, dem
     expect(byPath.get('chaos.experiment.injection[0]')!.message).toMatch(/^latency on db from 2\.\d s to 4\.\d s, undone$/);
     expect(await countLabelled(probe.docker!, executionId)).toEqual({ containers: 0, networks: 0, volumes: 0 });
   });
+
+  it('abort_on_fail halts the experiment the moment its assertion fails: every fault undone long before the planned end', { timeout: 120_000 }, async () => {
+    const file = join(data, 'db-paused-halts.clnrm.toml');
+    writeFileSync(file, DB_PAUSED_HALTS);
+    const { code, chaos, byPath, executionId } = await chaosResults(file);
+    expect(code).toBe(1);
+    // Planned: 2 s steady, 30 s paused, 2 s recovery. Halted within a few seconds of the pause.
+    const summary = byPath.get('chaos.experiment')!.message;
+    expect(summary).toMatch(/^experiment "db_paused_halts": halted at (\d+\.\d) s: chaos\.experiment\.during_chaos\.assertion\[0\] failed in during_chaos \(success rate [\d.]+ % < 90\.0 %/);
+    const haltedAt = Number(/halted at (\d+\.\d) s/.exec(summary)![1]);
+    expect(haltedAt).toBeGreaterThan(3);
+    expect(haltedAt).toBeLessThan(10);
+    const fault = /^container_pause on db from (\d+\.\d) s to (\d+\.\d) s, undone$/.exec(byPath.get('chaos.experiment.injection[0]')!.message)!;
+    expect(Number(fault[2])).toBeLessThan(haltedAt + 2);
+    // The recovery phase was never reached, so it is not judged.
+    expect(chaos.map((e) => e.expectation)).not.toContain('chaos.experiment.recovery.assertion[0]');
+    expect(await countLabelled(probe.docker!, executionId)).toEqual({ containers: 0, networks: 0, volumes: 0 });
+  });
 });
+
+const DB_PAUSED_HALTS = `[meta]
+name = "db_paused_halts"
+version = "1"
+
+[services.db]
+image = "cleanroom/demo:latest"
+args = ["db"]
+ports = [7002]
+health_check = { cmd = ["wget", "-qO-", "http://127.0.0.1:7002/health"], interval = 1, retries = 30 }
+
+[[scenario]]
+name = "read"
+service = "db"
+run = "wget -qO- http://db:7002/tables/items/1"
+
+[chaos.experiment]
+name = "db_paused_halts"
+
+[chaos.experiment.load]
+url = "http://db:7002/tables/items/1"
+rate_per_s = 20
+timeout_ms = 500
+
+[chaos.experiment.steady_state]
+duration_s = 2
+
+[[chaos.experiment.injection]]
+fault = "container_pause"
+target = "service:db"
+duration_s = 30
+
+[[chaos.experiment.during_chaos.assertion]]
+type = "success_rate"
+min_success_rate = 0.9
+abort_on_fail = true
+
+[chaos.experiment.recovery]
+duration_s = 2
+[[chaos.experiment.recovery.assertion]]
+type = "success_rate"
+min_success_rate = 0.9
+`;
 
 const DB_LATENCY = `[meta]
 name = "db_latency_through_the_proxy"

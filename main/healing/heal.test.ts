@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Classification } from '../../shared/healing';
+import { unifiedDiff } from '../../shared/spec';
 import type { RunHistoryEntry } from '../store';
 import { applyProposal, healRun, proposalId, rejectProposal, undoProposal, type HealDeps } from './heal';
 import { KnowledgeStore } from './knowledge-store';
@@ -83,5 +84,27 @@ describe('heal', () => {
   it('a patch that fails a rerun is not verified', async () => {
     const [failure] = await healRun({ ...deps, verify: async () => ({ runs: 1, passed: 0, note: 'rerun 1 failed' }) }, run());
     expect(failure!.patches[0]).toMatchObject({ verified: false, verification: { runs: 1, passed: 0, note: 'rerun 1 failed' } });
+  });
+
+  it('applies only the chosen hunks, undoes exactly those, and refuses a choice naming no hunk', async () => {
+    const lines = Array.from({ length: 20 }, (_, i) => `# line ${i + 1}`);
+    const text = `${lines.join('\n')}\n${FILE}`;
+    await writeFile(file, text);
+    const both = text.replace('# line 2\n', '# line 2 changed\n').replace('iterations = 2   # two runs\n', 'iterations = 2   # two runs\nexclude_fields = ["x"]\n');
+    const diff = unifiedDiff(text, both, 'nd.clnrm.toml');
+    const base = { file: 'nd.clnrm.toml', test: 'nd', kind: 'k', description: 'd', reason: 'r', evidence: [], classification: determinism, verified: false, verification: { runs: 0, passed: 0 }, runId: 'r1', createdAt: '' };
+    await deps.knowledge.write('proposals', { version: 1, proposals: [{ ...base, id: 'abcdef01', diff }] });
+
+    await expect(applyProposal(deps.knowledge, 'abcdef01', deps.now, [])).rejects.toMatchObject({ problem: { code: 'healing.hunks' } });
+    await expect(applyProposal(deps.knowledge, 'abcdef01', deps.now, [2])).rejects.toMatchObject({ problem: { code: 'healing.hunks' } });
+    expect(await readFile(file, 'utf8')).toBe(text);
+
+    // The second hunk alone: the first one's line stays as it was.
+    const applied = await applyProposal(deps.knowledge, 'abcdef01', deps.now, [1]);
+    expect(await readFile(file, 'utf8')).toBe(text.replace('iterations = 2   # two runs\n', 'iterations = 2   # two runs\nexclude_fields = ["x"]\n'));
+    expect(applied.applied).not.toContain('line 2 changed');
+    expect((await deps.knowledge.read('decisions')).applied).toMatchObject([{ id: 'abcdef01', diff: applied.applied }]);
+    await undoProposal(deps.knowledge, 'abcdef01');
+    expect(await readFile(file, 'utf8')).toBe(text);
   });
 });

@@ -4,12 +4,12 @@
 // proposals are kept in the knowledge store, so `--apply ID` applies exactly what was shown.
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { applyPatch, parsePatch, reversePatch } from 'diff';
+import { applyPatch, parsePatch, reversePatch, type StructuredPatch } from 'diff';
 import { StudioError } from '../../shared/errors';
-import { proposeRepairs, type Classification } from '../../shared/healing';
+import { proposeRepairs, type Classification, type ObservedDurations } from '../../shared/healing';
 import type { Proposal } from '../../shared/healing/knowledge';
 import type { ExecutionRecord } from '../../shared/run/records';
-import { parseTestFile } from '../../shared/spec';
+import { parseTestFile, unifiedDiff, type TestFile } from '../../shared/spec';
 import type { RunHistoryEntry } from '../store';
 import { writeFileAtomic } from '../spec/write';
 import type { KnowledgeStore } from './knowledge-store';
@@ -33,6 +33,8 @@ export interface HealDeps {
   /** Reruns the test from the patched text (0 runs: not verified). */
   readonly verify: (file: string, text: string) => Promise<Verification>;
   readonly now: Date;
+  /** Span durations of recent executions, for failed duration bounds (observed-durations.ts). */
+  readonly observe?: (execution: ExecutionRecord, test: TestFile | undefined) => Promise<ObservedDurations[]>;
 }
 
 /** A proposal's id: the same diff of the same file is the same proposal (so a rejection sticks). */
@@ -41,7 +43,7 @@ export function proposalId(file: string, kind: string, diff: string): string {
 }
 
 /** The run's classified executions, one per test, scenario and class (the last one). */
-function classified(entry: RunHistoryEntry): (ExecutionRecord & { classification: Classification })[] {
+export function classifiedExecutions(entry: RunHistoryEntry): (ExecutionRecord & { classification: Classification })[] {
   const byKey = new Map<string, ExecutionRecord & { classification: Classification }>();
   for (const e of [...entry.executions].sort((a, b) => a.startedAt - b.startedAt)) {
     const c = e.evidence?.classification;
@@ -60,7 +62,13 @@ async function healOne(deps: HealDeps, runId: string, e: ExecutionRecord & { cla
   const parsed = parseTestFile(source, { file: e.testFile, env: { ...deps.env } });
   const test = parsed.tests.find((t) => t.name === e.testName) ?? parsed.tests[0];
   const multiplier = test?.selfHealing?.patterns?.classifier?.find((c) => c.pattern === 'resource_exhaustion')?.resource_multiplier;
-  const repairs = proposeRepairs({ file, source, classification: e.classification, warnings: parsed.warnings, ...(multiplier !== undefined ? { resourceMultiplier: multiplier } : {}) });
+  const repairs = proposeRepairs({
+    file, source, classification: e.classification, warnings: parsed.warnings, ...(multiplier !== undefined ? { resourceMultiplier: multiplier } : {}),
+    scenario: e.scenario,
+    failedSteps: (e.evidence?.steps ?? []).filter((s) => s.verdict === 'failed' || s.verdict === 'error').map((s) => s.name),
+    failedExpectations: (e.evidence?.expectations ?? []).filter((x) => !x.passed).map((x) => x.expectation),
+    observedDurations: deps.observe ? await deps.observe(e, test) : [],
+  });
   const patches: Proposal[] = [];
   for (const r of repairs) {
     const id = proposalId(file, r.kind, r.diff);
@@ -80,7 +88,7 @@ export async function healRun(deps: HealDeps, entry: RunHistoryEntry): Promise<H
   const decisions = await deps.knowledge.read('decisions');
   const rejected = new Set(decisions.rejected.map((r) => r.id));
   const failures: HealedFailure[] = [];
-  for (const e of classified(entry)) failures.push(await healOne(deps, entry.run.id, e, rejected));
+  for (const e of classifiedExecutions(entry)) failures.push(await healOne(deps, entry.run.id, e, rejected));
   const made = failures.flatMap((f) => f.patches);
   if (made.length > 0) {
     const saved = await deps.knowledge.read('proposals');
@@ -96,39 +104,64 @@ async function proposal(knowledge: KnowledgeStore, id: string): Promise<Proposal
   return found;
 }
 
-/** The file's text with the proposal's diff applied (or undone); an error when it no longer applies. */
-async function patched(knowledge: KnowledgeStore, p: Proposal, direction: 'apply' | 'undo'): Promise<{ path: string; before: string; after: string }> {
-  const path = knowledge.absolute(p.file);
-  const before = await readFile(path, 'utf8');
+/**
+ * The proposal's diff with only the chosen hunks (0-based, in the diff's order; all when absent): the
+ * user may untick hunks in review. jsdiff places each kept hunk by its old line numbers, so a skipped
+ * hunk does not shift the ones after it.
+ */
+function chosenHunks(p: Proposal, hunks: readonly number[] | undefined): StructuredPatch {
   const [parsed] = parsePatch(p.diff);
-  const after = applyPatch(before, direction === 'apply' ? parsed! : reversePatch(parsed!));
-  if (after === false) {
-    throw new StudioError({ code: 'healing.patch-stale', message: `proposal ${p.id} no longer ${direction === 'apply' ? 'applies to' : 'undoes cleanly on'} ${path}: the lines it changes were edited since. Run \`clnrm heal\` again for a fresh proposal.`, file: path });
+  if (hunks === undefined) return parsed!;
+  const unknown = hunks.filter((h) => !Number.isInteger(h) || h < 0 || h >= parsed!.hunks.length);
+  if (unknown.length > 0 || hunks.length === 0) {
+    throw new StudioError({ code: 'healing.hunks', message: `proposal ${p.id} has ${parsed!.hunks.length} hunk(s) (0 to ${parsed!.hunks.length - 1}); ${hunks.length === 0 ? 'choose at least one' : `there is no hunk ${unknown.join(', ')}`}.` });
   }
-  return { path, before, after };
+  return { ...parsed!, hunks: parsed!.hunks.filter((_, i) => hunks.includes(i)) };
 }
 
-/** The patched text, for verification before `applyProposal` writes it. */
-export async function proposalText(knowledge: KnowledgeStore, id: string): Promise<{ proposal: Proposal; path: string; text: string }> {
+/** `text` with `patch` applied; an error naming the proposal when its lines were edited since. */
+function patchedText(path: string, id: string, text: string, patch: StructuredPatch, direction: 'apply' | 'undo'): string {
+  const after = applyPatch(text, patch);
+  if (after === false) {
+    throw new StudioError({ code: 'healing.patch-stale', message: `proposal ${id} no longer ${direction === 'apply' ? 'applies to' : 'undoes cleanly on'} ${path}: the lines it changes were edited since. Run \`clnrm heal\` again for a fresh proposal.`, file: path });
+  }
+  return after;
+}
+
+/** The file's text with the proposal's chosen hunks applied. */
+async function patched(knowledge: KnowledgeStore, p: Proposal, hunks: readonly number[] | undefined): Promise<{ path: string; before: string; after: string }> {
+  const path = knowledge.absolute(p.file);
+  const patch = chosenHunks(p, hunks);
+  const before = await readFile(path, 'utf8');
+  return { path, before, after: patchedText(path, p.id, before, patch, 'apply') };
+}
+
+/** The patched text (only the chosen hunks), for verification before `applyProposal` writes it. */
+export async function proposalText(knowledge: KnowledgeStore, id: string, hunks?: readonly number[]): Promise<{ proposal: Proposal; path: string; text: string }> {
   const p = await proposal(knowledge, id);
-  const { path, after } = await patched(knowledge, p, 'apply');
+  const { path, after } = await patched(knowledge, p, hunks);
   return { proposal: p, path, text: after };
 }
 
-export async function applyProposal(knowledge: KnowledgeStore, id: string, now: Date): Promise<Proposal> {
+/** Writes the proposal (only the chosen hunks) into its file; the diff written is kept for undo. */
+export async function applyProposal(knowledge: KnowledgeStore, id: string, now: Date, hunks?: readonly number[]): Promise<Proposal & { applied: string }> {
   const p = await proposal(knowledge, id);
-  const { path, after } = await patched(knowledge, p, 'apply');
+  const { path, before, after } = await patched(knowledge, p, hunks);
   await writeFileAtomic(path, after);
+  const applied = unifiedDiff(before, after, p.file);
   const decisions = await knowledge.read('decisions');
-  await knowledge.write('decisions', { ...decisions, applied: [...decisions.applied.filter((a) => a.id !== id), { id, file: p.file, test: p.test, diff: p.diff, at: now.toISOString() }] });
-  return p;
+  await knowledge.write('decisions', { ...decisions, applied: [...decisions.applied.filter((a) => a.id !== id), { id, file: p.file, test: p.test, diff: applied, at: now.toISOString() }] });
+  return { ...p, applied };
 }
 
+/** Takes back what `applyProposal` wrote (the hunks that were chosen then). */
 export async function undoProposal(knowledge: KnowledgeStore, id: string): Promise<Proposal> {
   const decisions = await knowledge.read('decisions');
-  if (!decisions.applied.some((a) => a.id === id)) throw new StudioError({ code: 'healing.no-proposal', message: `proposal ${id} was not applied (${knowledge.path('decisions')} lists the applied ones).` });
+  const applied = decisions.applied.find((a) => a.id === id);
+  if (!applied) throw new StudioError({ code: 'healing.no-proposal', message: `proposal ${id} was not applied (${knowledge.path('decisions')} lists the applied ones).` });
   const p = await proposal(knowledge, id);
-  const { path, after } = await patched(knowledge, p, 'undo');
+  const path = knowledge.absolute(p.file);
+  const after = patchedText(path, id, await readFile(path, 'utf8'), reversePatch(parsePatch(applied.diff)[0]!), 'undo');
   await writeFileAtomic(path, after);
   await knowledge.write('decisions', { ...decisions, applied: decisions.applied.filter((a) => a.id !== id) });
   return p;

@@ -53,5 +53,10 @@ export function createHostHandlers(store: TraceStore, hub: EventHub, dataDir: st
       await store.addContainerStats(rows);
       return {};
     },
+    saveBaseline: async (baseline) => {
+      await store.saveBaseline(baseline);
+      return {};
+    },
+    listBaselines: async (query) => ({ baselines: await store.listBaselines(query) }),
   };
 }

@@ -6,12 +6,13 @@ import { StudioError } from '../../shared/errors';
 import type { Span } from '../../shared/model';
 import type { HostRequest } from '../../shared/ipc/host-api';
 import type { RunQuery } from '../../shared/run/records';
-import type { ImportResult, ListTracesQuery, RunHistoryEntry, TraceStore, TraceSummary } from '../store';
+import type { BaselineRecord } from '../../shared/perf/baseline';
+import type { BaselineQuery, ImportResult, ListTracesQuery, RunHistoryEntry, TraceStore, TraceSummary } from '../store';
 import type { HostClient } from './host-client';
 
 export type StoreAccess = Pick<
   TraceStore,
-  'path' | 'listTraces' | 'getTrace' | 'getSpans' | 'tracesWithIdPrefix' | 'listRuns' | 'getRun' | 'importFile' | 'exportTraces' | 'dispose'
+  'path' | 'listTraces' | 'getTrace' | 'getSpans' | 'tracesWithIdPrefix' | 'listRuns' | 'getRun' | 'importFile' | 'exportTraces' | 'listBaselines' | 'dispose'
 >;
 
 /** A Date becomes ISO text on the wire (the store reads both). */
@@ -57,6 +58,11 @@ export class RemoteStore implements StoreAccess {
 
   async listRuns(query: RunQuery = {}): Promise<RunHistoryEntry[]> {
     return (await this.client.call('listRuns', query)).runs;
+  }
+
+  /** Newest first, from the studio's store (`clnrm perf history`'s baseline band). */
+  async listBaselines(query: BaselineQuery = {}): Promise<BaselineRecord[]> {
+    return (await this.client.call('listBaselines', query)).baselines;
   }
 
   /** The studio reads the file: the path is made absolute here, where it was given. */

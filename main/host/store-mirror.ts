@@ -1,12 +1,14 @@
-// Copies a `clnrm run`'s spans and history to the studio that holds the data folder, through its store
+// Copies a `clnrm run`'s spans, history and baselines to the studio that holds the data folder, through its store
 // host, as they happen: one ordered queue (a history write goes after every span queued before it), span
 // batches coalesced while a call is in flight and sent in pieces the API accepts. The first failure
 // (the studio quit or hung past the call's deadline) stops the copying: later spans are counted as
 // lost at once, history writes reject with that failure, and `failure` / `lost` say so at the end.
+// Baselines are read from the studio's store too: it keeps them, the run's store in memory does not.
 import type { Span } from '../../shared/model';
+import type { BaselineRecord } from '../../shared/perf/baseline';
 import { MAX_INGEST_SPANS } from '../../shared/ipc/host-api';
 import type { ContainerStatsRow, ExecutionRecord, RunRecord } from '../../shared/run/records';
-import type { StoreMirror } from '../store';
+import type { BaselineQuery, StoreMirror } from '../store';
 import type { HostClient } from './host-client';
 
 export class HostMirror implements StoreMirror {
@@ -70,10 +72,25 @@ export class HostMirror implements StoreMirror {
     return this.write(() => this.client.call('addContainerStats', { rows }));
   }
 
-  private enqueue(task: () => Promise<void>): Promise<void> {
+  saveBaseline(baseline: BaselineRecord): Promise<void> {
+    return this.write(() => this.client.call('saveBaseline', baseline));
+  }
+
+  /** In the queue's order, so a baseline saved just before is found; after a failure, that failure. */
+  listBaselines(query: BaselineQuery): Promise<BaselineRecord[]> {
+    return this.enqueue(async () => {
+      if (this.error) throw this.error;
+      return (await this.client.call('listBaselines', query)).baselines;
+    });
+  }
+
+  private enqueue<T>(task: () => Promise<T>): Promise<T> {
     const run = this.chain.then(task);
     // The chain itself never rejects: a failure is kept in `error` and the task's own promise.
-    this.chain = run.catch(() => undefined);
+    this.chain = run.then(
+      () => undefined,
+      () => undefined,
+    );
     return run;
   }
 

@@ -1,5 +1,6 @@
 // Auto capture (which scenarios become baselines), the file's own commit, finding the baseline an
-// `[[expect.regression]]` names, and the runner's judgement when the baselines cannot be read.
+// `[[expect.regression]]` names, the runner's judgement when the baselines cannot be read, and
+// `[performance.regression.thresholds]` judged against the baseline `[performance] baseline_name` names.
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -74,5 +75,24 @@ describe('finding the baseline to compare with', () => {
     const test = testFile('[[expect.regression]]\ncompare_to_baseline = "v1"\n');
     const { results } = await judgePerformance(broken, test, 's', spans, []);
     expect(results).toEqual([expect.objectContaining({ expectation: 'expect.regression[0]', passed: false, message: expect.stringMatching(/^no baseline to compare with: the baselines could not be read \(disk gone\)/) })]);
+  });
+});
+
+describe('[performance.regression.thresholds] in the runner', () => {
+  const THRESHOLDS = '[performance]\nbaseline_name = "good"\n[performance.regression.thresholds]\np95_latency_increase_max_percent = 15\nthroughput_decrease_max_percent = 10\n';
+  const slower = [1, 2, 3].map((i) => makeSpan({ trace: i, span: i, name: 'db.query', durationMs: 20 * i, resource: resourceFor('api') }));
+
+  it('is not compared before a baseline exists, then fails against it naming metric, percent and baseline', async () => {
+    const test = testFile(THRESHOLDS);
+    const first = await judgePerformance(store, test, 's', spans, []);
+    expect(first.results).toEqual([expect.objectContaining({ expectation: 'performance.regression.thresholds', passed: true, message: expect.stringMatching(/^not compared: no baseline named or with id "good" for test "t", scenario "s"/) })]);
+    await autoCaptureBaseline({ store, test: testFile(`${THRESHOLDS}[performance.baseline.capture]\nmode = "auto"\n`), file: HERE, scenario: 's', runId: 'r00000000001', executions: passed, deterministic: undefined });
+    const [b] = await store.listBaselines();
+    const { results, regressions } = await judgePerformance(store, test, 's', slower, []);
+    expect(results).toHaveLength(1);
+    expect(results[0]!.passed).toBe(false);
+    expect(results[0]!.message).toMatch(new RegExp(`^regression against baseline ${b!.id} \\("good"\\) of commit [0-9a-f]{10}: "db.query" p95 29.0 ms → 58.0 ms \\(\\+100.0 %, limit \\+15 %\\)$`));
+    // The thresholds table writes no report of its own ([[expect.regression]] report_path does).
+    expect(regressions).toEqual([]);
   });
 });

@@ -51,7 +51,7 @@ export async function readRunDurations(store: HistoryStore, q: HistoryQuery): Pr
   return out;
 }
 
-/** The newest baseline of the test (and scenario), when this store keeps baselines (a studio's remote store does not). */
+/** The newest baseline of the test (and scenario), when this store keeps baselines (a local one, or a running studio's). */
 async function newestBaseline(store: HistoryStore, q: HistoryQuery): Promise<BaselineRecord | undefined> {
   if (!('listBaselines' in store)) return undefined;
   const list = await (store as HistoryStore & BaselineStore).listBaselines({ ...(q.testName !== undefined ? { testName: q.testName } : {}), ...(q.scenario !== undefined ? { scenario: q.scenario } : {}), limit: 100 });

@@ -1,11 +1,13 @@
 // The runner's performance judgement of one execution: `[[expect.performance]]` over its spans and
-// container stats, `[[expect.regression]]` against the baseline each entry names (looked up in the store).
+// container stats, `[[expect.regression]]` against the baseline each entry names (looked up in the store),
+// and `[performance.regression.thresholds]` against `[performance] baseline_name` (or the newest baseline).
 // Each regression entry also gives a report row (what `report_path` files hold).
 import { toProblem } from '../../shared/errors';
 import type { ExpectationResult } from '../../shared/expect';
 import type { Span } from '../../shared/model';
 import { evaluatePerformance, type StatsSample } from '../../shared/perf/performance-checks';
 import { evaluateRegression, type RegressionFinding } from '../../shared/perf/regression';
+import { evaluateThresholds } from '../../shared/perf/regression-thresholds';
 import type { TestFile } from '../../shared/spec';
 import { findBaseline, type BaselineStore } from './baselines';
 
@@ -27,7 +29,7 @@ export interface PerformanceJudgement {
 
 /** Whether the file asks for anything the performance layer judges. */
 export function wantsPerformanceChecks(test: TestFile): boolean {
-  return (test.expect?.performance?.length ?? 0) > 0 || (test.expect?.regression?.length ?? 0) > 0;
+  return (test.expect?.performance?.length ?? 0) > 0 || (test.expect?.regression?.length ?? 0) > 0 || test.performance?.regression?.thresholds !== undefined;
 }
 
 /** Whether a `resource_limits` bound needs container stats sampled during the steps. */
@@ -37,14 +39,22 @@ export function wantsResourceSamples(test: TestFile): boolean {
 
 export async function judgePerformance(store: BaselineStore, test: TestFile, scenario: string, spans: readonly Span[], stats: readonly StatsSample[]): Promise<PerformanceJudgement> {
   const results = evaluatePerformance(test.expect?.performance ?? [], { spans, stats });
+  const lookUp = async (compareTo: string | undefined): Promise<Awaited<ReturnType<typeof findBaseline>>> => {
+    try {
+      return await findBaseline(store, test.name, scenario, compareTo);
+    } catch (error) {
+      return { missing: `the baselines could not be read (${toProblem(error).message})` };
+    }
+  };
+  const thresholds = test.performance?.regression?.thresholds;
+  if (thresholds) {
+    const found = await lookUp(test.performance?.baseline_name);
+    const outcome = evaluateThresholds(thresholds, spans, found.baseline, found.missing);
+    if (outcome) results.push(outcome.result);
+  }
   const regressions: RegressionCheck[] = [];
   for (const [index, e] of (test.expect?.regression ?? []).entries()) {
-    let found: Awaited<ReturnType<typeof findBaseline>>;
-    try {
-      found = await findBaseline(store, test.name, scenario, e.compare_to_baseline);
-    } catch (error) {
-      found = { missing: `the baselines could not be read (${toProblem(error).message})` };
-    }
+    const found = await lookUp(e.compare_to_baseline);
     const { result, findings } = evaluateRegression(e, index, spans, found.baseline, found.missing);
     results.push(result);
     const b = found.baseline;

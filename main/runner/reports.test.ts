@@ -91,6 +91,27 @@ describe('JUnit and JSON reports', () => {
     expect(xml).toContain('<skipped message="not run: the run was cancelled">');
   });
 
+  it("keeps a chaos experiment's timeline in <system-out>, for a passed test too", () => {
+    const chaos: TestResult = {
+      ...passing,
+      name: 'db paused',
+      executions: [
+        execution({
+          expectations: [
+            { expectation: 'chaos.experiment', kind: 'chaos', passed: true, message: 'experiment "e": resilience score 100; phases steady_state 0.0–3.0 s, during_chaos 3.0–6.0 s, recovery 6.0–10.0 s', spans: [] },
+            { expectation: 'chaos.experiment.injection[0]', kind: 'chaos', passed: true, message: 'container_pause on db from 3.0 s to 6.0 s, undone', spans: [] },
+            { expectation: 'expect.span[0]', kind: 'span', passed: true, message: 'ok', spans: [] },
+          ],
+        }),
+      ],
+    };
+    const xml = junitReport({ ...summary, tests: [chaos], passed: 1, failed: 0 });
+    expect(xml).toContain(
+      '<testcase classname="a &amp; b.clnrm.toml" name="db paused" time="2.500">\n      <system-out>main:\n  ok chaos.experiment: experiment &quot;e&quot;: resilience score 100; phases steady_state 0.0–3.0 s, during_chaos 3.0–6.0 s, recovery 6.0–10.0 s\n  ok chaos.experiment.injection[0]: container_pause on db from 3.0 s to 6.0 s, undone</system-out>\n    </testcase>',
+    );
+    expect(xml).not.toContain('expect.span[0]');
+  });
+
   it('JSON round-trips the summary', () => {
     const parsed = JSON.parse(jsonReport(summary)) as RunSummary & { format: string };
     expect(parsed.format).toBe('clnrm-studio-report');

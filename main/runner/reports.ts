@@ -98,13 +98,27 @@ export function xml(text: string): string {
 
 const seconds = (ms: number) => (ms / 1000).toFixed(3);
 
+/**
+ * A chaos experiment's timeline, passed or not: its phases, each fault's window and each assertion's verdict,
+ * per execution (CI keeps a green experiment's record too).
+ */
+function chaosTimeline(result: TestResult): string[] {
+  return result.executions.flatMap((e) => {
+    const chaos = e.expectations.filter((x) => x.kind === 'chaos');
+    if (chaos.length === 0) return [];
+    return [`${e.scenario}${e.iteration > 1 ? ` #${e.iteration}` : ''}:`, ...chaos.map((x) => `  ${x.passed ? 'ok' : 'FAILED'} ${x.expectation}: ${x.message}${evidence(e, x.spans)}`)];
+  });
+}
+
 function testcase(result: TestResult): string {
   const lines = failureLines(result);
   const head = `    <testcase classname="${xml(result.file)}" name="${xml(result.name)}" time="${seconds(result.durationMs)}"`;
-  if (result.verdict === 'passed') return `${head}/>`;
+  const timeline = chaosTimeline(result);
+  const out = timeline.length > 0 ? `\n      <system-out>${xml(timeline.join('\n'))}</system-out>` : '';
+  if (result.verdict === 'passed') return out === '' ? `${head}/>` : `${head}>${out}\n    </testcase>`;
   const tag = result.verdict === 'skipped' ? 'skipped' : result.verdict === 'error' ? 'error' : 'failure';
   const first = lines[0] ?? result.verdict;
-  return `${head}>\n      <${tag} message="${xml(first.slice(0, 500))}">${xml(lines.join('\n'))}</${tag}>\n    </testcase>`;
+  return `${head}>\n      <${tag} message="${xml(first.slice(0, 500))}">${xml(lines.join('\n'))}</${tag}>${out}\n    </testcase>`;
 }
 
 export function junitReport(summary: RunSummary): string {

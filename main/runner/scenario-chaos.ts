@@ -3,18 +3,20 @@
 // stop; its verdict (phases judged by the execution's spans) joins the expectations.
 import { judgeExperiment, toRequests } from '../../shared/chaos/experiment-judge';
 import { planExperiment, proxiedServices, type ExperimentPlan } from '../../shared/chaos/experiment-plan';
+import { canHalt, haltCheck, truncateAt } from '../../shared/chaos/experiment-halt';
 import { asRun, experimentResults } from '../../shared/chaos/experiment-results';
 import { applyUserCatalog } from '../../shared/chaos/user-catalog';
 import { StudioError } from '../../shared/errors';
 import type { ExpectationResult } from '../../shared/expect';
 import type { Span } from '../../shared/model';
 import type { TestFile } from '../../shared/spec';
-import { ExperimentRun, PROXY_DEAD_MAN_MS } from '../chaos/experiment-run';
+import { ExperimentRun, PROXY_DEAD_MAN_MS, type ExperimentRunOptions } from '../chaos/experiment-run';
 import { FAULT_PROXY_API_PORT, faultProxyId, faultProxyInFront } from '../chaos/proxy/interpose';
 import type { ProxyTarget } from '../chaos/proxy-injector';
 import type { InterposeRequest } from './interpose';
 import type { RunnerEnvironment } from './scenario';
 import type { ServiceSetPort } from './service-port';
+import { executionSpans } from './span-wait';
 
 export interface ChaosInExecution {
   readonly plan: ExperimentPlan;
@@ -67,6 +69,7 @@ export function startChaos(env: RunnerEnvironment, test: TestFile, set: ServiceS
     tags,
     ingest: (span) => env.store.ingest([span]),
     log,
+    ...haltWatch(env, plan, tags['clnrm.execution_id']),
     onFault: (injection, state, offsetMs, detail) =>
       env.emit({ type: 'fault', test: test.name, executionId: tags['clnrm.execution_id']!, fault: injection.fault, target: injection.service, state, offsetMs, ...(detail !== undefined ? { detail } : {}) }),
   });
@@ -74,11 +77,22 @@ export function startChaos(env: RunnerEnvironment, test: TestFile, set: ServiceS
   return { plan, run };
 }
 
-/** The experiment's verdict over the execution's spans, as expectation results; evidence spans get their names in `spanNames`. */
+/** `abort_on_fail` assertions judged over the execution's spans so far, when the plan has any that can halt it. */
+function haltWatch(env: RunnerEnvironment, plan: ExperimentPlan, executionId: string | undefined): Pick<ExperimentRunOptions, 'haltCheck'> {
+  if (!canHalt(plan) || executionId === undefined) return {};
+  return { haltCheck: (now) => haltCheck(asRun(plan, now.outcomes), toRequests(executionSpans(env.store, executionId), now.startedAtUs), now.elapsedMs) };
+}
+
+/**
+ * The experiment's verdict over the execution's spans, as expectation results; evidence spans get their names
+ * in `spanNames`. A halted experiment is judged as far as it got.
+ */
 export function chaosResults(chaos: ChaosInExecution, system: readonly Span[], spanNames: Record<string, string>): ExpectationResult[] {
   const outcomes = chaos.run.outcomes();
-  const verdict = judgeExperiment(asRun(chaos.plan, outcomes), toRequests(system, chaos.run.startedAtUs));
-  const results = experimentResults(chaos.plan, outcomes, verdict);
+  const halt = chaos.run.haltedBy();
+  const ran = asRun(chaos.plan, outcomes);
+  const verdict = judgeExperiment(halt ? truncateAt(ran, halt.atMs) : ran, toRequests(system, chaos.run.startedAtUs));
+  const results = experimentResults(chaos.plan, outcomes, verdict, halt);
   const evidence = new Set(results.flatMap((r) => r.spans));
   for (const s of system) if (evidence.has(s.spanId)) spanNames[s.spanId] = s.name;
   return results;

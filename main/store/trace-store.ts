@@ -56,6 +56,9 @@ export interface StoreMirror {
   recordExecution(execution: ExecutionRecord): Promise<void>;
   finishExecution(id: string, patch: Partial<ExecutionRecord>): Promise<void>;
   addContainerStats(rows: ContainerStatsRow[]): Promise<void>;
+  /** Baselines live in the mirror's store: saved there (after the local save) and read from there. */
+  saveBaseline(baseline: BaselineRecord): Promise<void>;
+  listBaselines(query: BaselineQuery): Promise<BaselineRecord[]>;
 }
 
 export interface StoreCounts {
@@ -318,12 +321,15 @@ export class TraceStore {
     return (await this.ready()).call('getRun', id);
   }
 
-  // Latency baselines (./baselines.ts). Not mirrored: a run whose studio holds the folder keeps them in memory.
+  // Latency baselines (./baselines.ts). With a mirror (a run whose studio holds the folder), the studio's
+  // store is the one that keeps them: saved to both, read from the studio's.
   async saveBaseline(baseline: BaselineRecord): Promise<void> {
     await (await this.ready()).call('saveBaseline', baseline);
+    await this.options.mirror?.saveBaseline(baseline);
   }
   /** Newest first; every query field narrows. */
   async listBaselines(query: BaselineQuery = {}): Promise<BaselineRecord[]> {
+    if (this.options.mirror) return this.options.mirror.listBaselines(query);
     return (await this.ready()).call('listBaselines', query);
   }
   async deleteBaseline(id: string): Promise<boolean> {

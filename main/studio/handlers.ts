@@ -5,9 +5,12 @@
 import { dirname, join } from 'node:path';
 import { StudioError } from '../../shared/errors';
 import type { CallArgs, CallResponse, StudioHandlers } from '../../shared/ipc/contract';
+import { KNOWLEDGE_DIR, KnowledgeStore } from '../healing/knowledge-store';
+import { verifyByRerun } from '../healing/verify';
 import type { TraceStore } from '../store';
 import { StudioChaos } from './chaos-experiments';
 import { loadDemo } from './demo';
+import { StudioFailures } from './failures';
 import { compareStoredRuns, runResources, testHistory, traceBottlenecks } from './perf-queries';
 import { listTestFiles, openFolder, readTestFile, testTopology, validateFile, type FolderPicker } from './test-files';
 import { exportTraces, importTraceFiles } from './trace-files';
@@ -45,6 +48,11 @@ export function createStudioHandlers(deps: HandlerDeps): StudioHandlers {
   // Rejected and accepted suggestions live beside the trace database (in memory with a store in memory).
   const memory = new SuggestionMemory(store.path === ':memory:' ? undefined : join(dirname(store.path), MEMORY_FILE));
   const suggestions = new StudioSuggestions({ store, paths, env, memory });
+  // The knowledge store `clnrm heal --data-dir` uses for this data folder (the studio's folder in memory).
+  const knowledge = new KnowledgeStore(join(store.path === ':memory:' ? paths.resolve('.') : dirname(store.path), KNOWLEDGE_DIR));
+  // Verification reruns are not cancellable from the page; the studio's quit waits for none of them.
+  const verify = (file: string, text: string, runs: number) => verifyByRerun(file, text, runs, { env, signal: new AbortController().signal });
+  const failures = new StudioFailures({ store, paths, knowledge, env, verify });
   const chaos = new StudioChaos({ paths, env });
   return {
     listTraces: (q) => listTraces(store, q),
@@ -78,6 +86,13 @@ export function createStudioHandlers(deps: HandlerDeps): StudioHandlers {
     acceptSuggestions: (q) => suggestions.accept(q),
     undoAccept: (q) => suggestions.undo(q),
     rejectSuggestion: (q) => suggestions.reject(q),
+    // failures view
+    listFailures: (q) => failures.list(q),
+    runRepairs: (q) => failures.repairs(q),
+    applyRepair: (q) => failures.apply(q),
+    undoRepair: (q) => failures.undo(q),
+    rejectRepair: (q) => failures.reject(q),
+    quarantineList: () => failures.quarantine(),
     // chaos view
     chaosExperiment: (q) => chaos.experiment(q),
     chaosPreview: (q) => chaos.preview(q),

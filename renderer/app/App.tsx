@@ -12,6 +12,7 @@ import { TraceView } from '../features/waterfall/TraceView';
 import { TracesView } from '../features/traces/TracesView';
 import { TestsView } from '../features/tests/TestsView';
 import { PerformanceView } from '../features/performance/PerformanceView';
+import { FailuresView } from '../features/failures/FailuresView';
 import { ChaosView } from '../features/chaos/ChaosView';
 import { Loading } from './States';
 import { CommandPalette } from './CommandPalette';
@@ -100,6 +101,7 @@ export function App({ api, banner }: AppProps) {
           )}
           {view === 'tests' && <TestsView />}
           {view === 'performance' && <PerformanceView />}
+          {view === 'failures' && <FailuresView />}
           {view === 'chaos' && <ChaosView />}
         </main>
       </div>

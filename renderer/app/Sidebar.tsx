@@ -8,7 +8,8 @@ const ITEMS: { view: ViewName; label: string; icon: string; key: string }[] = [
   { view: 'service-map', label: 'Service map', icon: '⬡', key: '3' },
   { view: 'tests', label: 'Tests', icon: '✓', key: '4' },
   { view: 'performance', label: 'Performance', icon: '↗', key: '5' },
-  { view: 'chaos', label: 'Chaos', icon: '⚡', key: '6' },
+  { view: 'failures', label: 'Failures', icon: '✗', key: '6' },
+  { view: 'chaos', label: 'Chaos', icon: '⚡', key: '7' },
 ];
 
 export const VIEW_KEYS: Record<string, ViewName> = Object.fromEntries(ITEMS.map((i) => [i.key, i.view]));

@@ -14,6 +14,7 @@ describe('routes', () => {
       { view: 'tests', filters: {}, testFolder: 'examples', testFile: 'examples/a b.clnrm.toml', runId: 'studio-8ea46a11d35a' },
       { view: 'performance', filters: {}, perfFile: '/w/slow db.clnrm.toml', perfSpan: 'GET /items/:id' },
       { view: 'performance', filters: {} },
+      { view: 'failures', filters: {} },
       { view: 'chaos', filters: {}, chaosFile: '/w/db paused.clnrm.toml' },
       { view: 'chaos', filters: {} },
     ];

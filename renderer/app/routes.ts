@@ -7,6 +7,7 @@
 //   #/service-map
 //   #/tests?folder=examples&file=examples/a.clnrm.toml&run=<run id>
 //   #/performance?file=/abs/a.clnrm.toml&span=db.query
+//   #/failures
 //   #/chaos?file=/abs/a.clnrm.toml
 import type { TracesQuery } from '../features/traces/store.traces';
 import { RunIdSchema } from '../../shared/run/records';
@@ -32,7 +33,7 @@ export interface Route {
 
 export type TraceFilters = Pick<TracesQuery, 'service' | 'spanName' | 'runId' | 'minDurationMs' | 'maxDurationMs' | 'sinceUs' | 'untilUs' | 'status' | 'sort' | 'attributes'>;
 
-const VIEWS: Record<string, ViewName> = { traces: 'traces', trace: 'trace', 'service-map': 'service-map', tests: 'tests', performance: 'performance', chaos: 'chaos' };
+const VIEWS: Record<string, ViewName> = { traces: 'traces', trace: 'trace', 'service-map': 'service-map', tests: 'tests', performance: 'performance', failures: 'failures', chaos: 'chaos' };
 const STATUSES = new Set(['any', 'error', 'no-errors']);
 const SORTS = new Set(['newest', 'oldest', 'longest', 'shortest', 'most-spans']);
 const TRACE_ID = /^[0-9a-f]{32}$/;

@@ -59,6 +59,13 @@ export function createDemoApi(traces: readonly (readonly Span[])[]) {
     acceptSuggestions: unavailable,
     undoAccept: unavailable,
     rejectSuggestion: unavailable,
+    // failures view
+    listFailures: unavailable,
+    runRepairs: unavailable,
+    applyRepair: unavailable,
+    undoRepair: unavailable,
+    rejectRepair: unavailable,
+    quarantineList: unavailable,
     chaosExperiment: unavailable,
     chaosPreview: unavailable,
     chaosSave: unavailable,

@@ -89,7 +89,7 @@ function selected(a: PhaseAssertion, requests: readonly Request[], fromMs: numbe
     .sort((x, y) => x.startMs - y.startMs);
 }
 
-function judgeAssertion(a: PhaseAssertion, phase: PlannedPhase, requests: readonly Request[]): AssertionVerdict {
+export function judgeAssertion(a: PhaseAssertion, phase: PlannedPhase, requests: readonly Request[]): AssertionVerdict {
   const inWindow = selected(a, requests, phase.startMs, phase.endMs);
   const what = a.spanName !== undefined ? `"${a.spanName}" spans` : 'requests (root spans)';
   const base = { path: a.path, type: a.type, abortOnFail: a.abortOnFail };

@@ -132,11 +132,22 @@ describe('planning the short form with [expect.resilience]', () => {
 
 describe('validate reports experiments at their line', () => {
   const SERVICES = `[service.db]\nimage = "cleanroom/busybox"\n\n`;
-  it('accepts a plannable experiment without a word, and says abort_on_fail does not halt yet', () => {
+  it('accepts a plannable experiment without a word, and says abort_on_fail cannot halt a recovery assertion', () => {
     const src = `${HEAD}\n${SERVICES}[chaos.experiment]\nname = "e"\n[[chaos.experiment.injection]]\nfault = "container_pause"\ntarget = "service:db"\nduration_s = 5\n[chaos.experiment.recovery]\nduration_s = 10\n[[chaos.experiment.recovery.assertion]]\ntype = "return_to_steady_state"\nmax_recovery_time_ms = 3000\n`;
     expect(errorsOf(src)).toEqual([]);
     expect(warningsOf(src)).toEqual([]);
-    expect(warningsOf(`${src}abort_on_fail = true\n`)).toEqual([expect.stringMatching(/^23:1 spec.not-yet abort_on_fail is not acted on yet/)]);
+    expect(warningsOf(`${src}abort_on_fail = true\n`)).toEqual([expect.stringMatching(/^23:1 chaos.cannot-halt abort_on_fail cannot halt a return_to_steady_state assertion/)]);
+    const halting = src.replace('type = "return_to_steady_state"\nmax_recovery_time_ms = 3000\n', 'type = "success_rate"\nmin_success_rate = 0.9\nabort_on_fail = true\n');
+    expect(halting).toContain('type = "success_rate"\nmin_success_rate = 0.9\nabort_on_fail = true');
+    expect(errorsOf(halting)).toEqual([]);
+    expect(warningsOf(halting)).toEqual([]);
+  });
+
+  it('takes the load method in either case, as written in HTTP or in lower case', () => {
+    const src = (method: string) => `${HEAD}\n${SERVICES.replace('\n\n', '\nports = [7002]\n\n')}[chaos.experiment]\nfault = "container_pause"\ntarget = "db"\n[chaos.experiment.load]\nurl = "http://db:7002/x"\nmethod = "${method}"\n`;
+    expect(errorsOf(src('POST'))).toEqual([]);
+    expect(errorsOf(src('head'))).toEqual([]);
+    expect(errorsOf(src("PATCH"))).toEqual([expect.stringMatching(/^18:10 toml.shape `chaos.experiment.load.method` must be one of "GET", "HEAD", "POST", "PUT", "DELETE"/)]);
   });
 
   it('points at the target that is not a service and at an unknown assertion type', () => {

@@ -46,7 +46,7 @@ describe('results', () => {
       { path: 'chaos.experiment.injection[1]', fault: 'container_kill', service: 'api', startedMs: 4000, endedMs: 4000, irreversible: true },
     ], verdict);
     expect(results.map((r) => [r.expectation, r.kind, r.passed, r.message, r.spans])).toEqual([
-      ['chaos.experiment', 'chaos', false, 'experiment "e": resilience score 66.7; 1 of 2 assertions held, 2 of 2 faults injected and undone', []],
+      ['chaos.experiment', 'chaos', false, 'experiment "e": resilience score 66.7; 1 of 2 assertions held, 2 of 2 faults injected and undone; phases steady_state 0.0–3.0 s, during_chaos 3.0–6.0 s, recovery 6.0–10.0 s', []],
       ['chaos.experiment.injection[0]', 'chaos', true, 'container_pause on db from 3.0 s to 6.0 s, undone', []],
       ['chaos.experiment.injection[1]', 'chaos', true, 'container_kill on api from 4.0 s to 4.0 s (cannot be undone: a kill)', []],
       ['p0', 'chaos', true, 'steady_state: ok', []],
@@ -61,9 +61,16 @@ describe('results', () => {
       { path: 'b', fault: 'container_kill', service: 'api', startedMs: 1, revertError: 'engine gone' },
     ], ok);
     expect(results.map((r) => [r.passed, r.message])).toEqual([
-      [false, 'experiment "e": resilience score 66.7; 0 of 0 assertions held, 0 of 2 faults injected and undone'],
+      [false, 'experiment "e": resilience score 66.7; 0 of 0 assertions held, 0 of 2 faults injected and undone; no phase judged'],
       [false, 'container_pause on db could not be injected: service db has no running container'],
       [false, 'container_kill on api was injected but not undone: engine gone'],
     ]);
+  });
+
+  it('fails a halted experiment and says when, by which assertion and why', () => {
+    const ok: ExperimentVerdict = { ...verdict, passed: true, phases: [] };
+    const halt = { atMs: 5200, phase: 'during_chaos' as const, verdict: { path: 'p1', type: 'success_rate' as const, passed: false, message: 'success rate 40.0 % < 90.0 %', measured: { requests: 20 }, evidence: [], abortOnFail: true } };
+    const [summary] = experimentResults(plan, [], ok, halt);
+    expect(summary).toMatchObject({ passed: false, message: expect.stringMatching(/^experiment "e": halted at 5\.2 s: p1 failed in during_chaos \(success rate 40\.0 % < 90\.0 %\), every fault undone then; /) });
   });
 });

@@ -2,6 +2,7 @@
 // verdict like any other expectation: one result per fault (injected and reverted, or why not), one per
 // phase assertion (with its evidence spans), and a summary with the resilience score.
 import type { ExpectationResult } from '../expect';
+import type { Halt } from './experiment-halt';
 import type { ExperimentVerdict } from './experiment-judge';
 import type { ExperimentPlan } from './experiment-plan';
 
@@ -35,18 +36,19 @@ export function asRun(plan: ExperimentPlan, outcomes: readonly InjectionOutcome[
   return { ...plan, phases: plan.phases.map((p) => ({ ...p, startMs: bounds[p.name]![0], endMs: bounds[p.name]![1] })) };
 }
 
-export function experimentResults(plan: ExperimentPlan, outcomes: readonly InjectionOutcome[], verdict: ExperimentVerdict): ExpectationResult[] {
+export function experimentResults(plan: ExperimentPlan, outcomes: readonly InjectionOutcome[], verdict: ExperimentVerdict, halt?: Halt): ExpectationResult[] {
   const faults = outcomes.map(injectionResult);
   const assertions = verdict.phases.flatMap((phase) =>
     phase.verdicts.map((v): ExpectationResult => ({ expectation: v.path, kind: 'chaos', passed: v.passed, message: `${phase.name}: ${v.message}`, spans: [...v.evidence] })),
   );
   const failed = [...faults, ...assertions].filter((r) => !r.passed).length;
   const score = verdict.score !== undefined ? `resilience score ${verdict.score}` : 'no assertions to score';
+  const halted = halt ? `halted at ${sec(halt.atMs)}: ${halt.verdict.path} failed in ${halt.phase} (${halt.verdict.message}), every fault undone then; ` : '';
   const summary: ExpectationResult = {
     expectation: 'chaos.experiment',
     kind: 'chaos',
-    passed: failed === 0,
-    message: `experiment "${plan.name}": ${score}; ${assertions.length - assertions.filter((r) => !r.passed).length} of ${assertions.length} assertions held, ${faults.filter((r) => r.passed).length} of ${faults.length} faults injected and undone`,
+    passed: failed === 0 && !halt,
+    message: `experiment "${plan.name}": ${halted}${score}; ${assertions.length - assertions.filter((r) => !r.passed).length} of ${assertions.length} assertions held, ${faults.filter((r) => r.passed).length} of ${faults.length} faults injected and undone; ${timeline(verdict)}`,
     spans: [],
   };
   return [summary, ...faults, ...assertions];
@@ -59,6 +61,12 @@ function injectionResult(o: InjectionOutcome): ExpectationResult {
   if (o.revertError !== undefined) return { ...base, passed: false, message: `${what} was injected but not undone: ${o.revertError}` };
   const window = `from ${sec(o.startedMs)} to ${sec(o.endedMs)}`;
   return { ...base, passed: true, message: `${what} ${window}${o.irreversible ? ' (cannot be undone: a kill)' : ', undone'}` };
+}
+
+/** The phases as judged, e.g. "steady_state 0.0–3.2 s, during_chaos 3.2–6.4 s, recovery 6.4–10.0 s". */
+function timeline(verdict: ExperimentVerdict): string {
+  if (verdict.phases.length === 0) return 'no phase judged';
+  return `phases ${verdict.phases.map((p) => `${p.name} ${(p.startMs / 1000).toFixed(1)}–${sec(p.endMs)}`).join(', ')}`;
 }
 
 const sec = (ms: number | undefined): string => (ms === undefined ? '?' : `${(ms / 1000).toFixed(1)} s`);

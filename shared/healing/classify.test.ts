@@ -53,8 +53,9 @@ describe('classify: each class from the evidence that decides it', () => {
   });
 
   it('determinism_violation from the diff, when nothing else failed', () => {
-    const c = classify({ verdict: 'failed', evidence: empty, determinism: { passed: false, differingIteration: 2, differences: [{ path: 'work', message: 'attribute request.id differs' }] } });
-    expect(c).toMatchObject({ class: 'determinism_violation', evidence: [{ detail: 'iteration 2 differs from iteration 1 (1 differences)' }, { detail: 'work: attribute request.id differs' }] });
+    const c = classify({ verdict: 'failed', evidence: empty, determinism: { passed: false, differingIteration: 2, differences: [{ path: 'work', message: 'attribute request.id differs', spanA: 'aaaaaaaaaaaaaaaa', spanB: 'bbbbbbbbbbbbbbbb' }] } });
+    // The differing iteration's span is the one referred to: the class is written into that execution.
+    expect(c).toMatchObject({ class: 'determinism_violation', evidence: [{ detail: 'iteration 2 differs from iteration 1 (1 differences)' }, { detail: 'work: attribute request.id differs', ref: 'bbbbbbbbbbbbbbbb' }] });
   });
 
   it('flaky_test from history that went fail → pass → fail, not from a regression', () => {

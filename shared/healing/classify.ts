@@ -12,7 +12,8 @@ import { COMMAND_SIGNATURE, ENGINE_SIGNATURE, MEMORY_SIGNATURE, NETWORK_SIGNATUR
 
 export interface DeterminismFinding {
   readonly passed: boolean;
-  readonly differences: readonly { readonly path: string; readonly message: string }[];
+  /** `spanA`/`spanB`: the differing span in iteration 1 / the differing iteration, when it exists there. */
+  readonly differences: readonly { readonly path: string; readonly message: string; readonly spanA?: string; readonly spanB?: string }[];
   readonly differingIteration?: number;
 }
 
@@ -101,7 +102,11 @@ const network: Rule = (f) => {
 const determinism: Rule = (f) => {
   const d = f.input.determinism;
   if (!d || d.passed) return undefined;
-  const first = d.differences.slice(0, 3).map((x): EvidenceItem => ({ kind: 'determinism', detail: clip(`${x.path}: ${x.message}`) }));
+  // The ref is the span in the differing iteration (the execution this class is written into), so the studio can mark it.
+  const first = d.differences.slice(0, 3).map((x): EvidenceItem => {
+    const ref = x.spanB ?? x.spanA;
+    return { kind: 'determinism', detail: clip(`${x.path}: ${x.message}`), ...(ref !== undefined ? { ref } : {}) };
+  });
   const head: EvidenceItem = { kind: 'determinism', detail: `iteration ${d.differingIteration ?? '?'} differs from iteration 1 (${d.differences.length} differences)` };
   return decided('determinism_violation', 0.9, [head, ...first]);
 };

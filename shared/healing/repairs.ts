@@ -2,34 +2,15 @@
 // changes, why (the class and the evidence that led to it), the new text and a unified diff. Only the
 // edited lines change (shared/spec/writer keeps every other byte). Pure: main/healing verifies each
 // by rerunning the test with it applied to a copy before it is offered as verified.
-import type { Problem } from '../errors';
 import { parseToml } from '../spec/toml-parse';
-import { setKey, unifiedDiff } from '../spec/writer';
+import { setKey } from '../spec/writer';
 import type { Classification } from './classes';
+import { widenDurationBounds } from './repair-duration';
+import { edited, table, type Repair, type RepairInput } from './repair-kit';
+import { runInSequence } from './repair-sequence';
+import { raiseHealthRetries, waitForRefusedPort } from './repair-wait';
 
-export const REPAIR_KINDS = ['exclude-nondeterministic-attributes', 'raise-memory-limit', 'fix-unknown-key'] as const;
-export type RepairKind = (typeof REPAIR_KINDS)[number];
-
-export interface Repair {
-  readonly kind: RepairKind;
-  readonly description: string;
-  readonly reason: string;
-  readonly evidence: readonly string[];
-  readonly text: string;
-  readonly diff: string;
-}
-
-export interface RepairInput {
-  /** The file's name as diffs show it. */
-  readonly file: string;
-  /** The test file's text now. */
-  readonly source: string;
-  readonly classification: Classification;
-  /** The validator's warnings on the file (unknown keys with "did you mean"). */
-  readonly warnings?: readonly Problem[];
-  /** `resource_multiplier` of the file's resource_exhaustion classifier, if any. */
-  readonly resourceMultiplier?: number;
-}
+export { REPAIR_KINDS, type ObservedDurations, type Repair, type RepairInput, type RepairKind } from './repair-kit';
 
 /** Default growth of a memory limit after an OOM kill (the seed's example multiplier). */
 export const DEFAULT_RESOURCE_MULTIPLIER = 1.5;
@@ -44,17 +25,6 @@ export function differingAttributes(c: Classification): string[] {
     for (const m of e.detail.matchAll(ATTRIBUTE_IN_DIFF)) keys.add((m[1] ?? m[2])!);
   }
   return [...keys];
-}
-
-const table = (value: Record<string, unknown>, key: string): Record<string, unknown> | undefined => {
-  const t = value[key];
-  return t !== null && typeof t === 'object' && !Array.isArray(t) ? (t as Record<string, unknown>) : undefined;
-};
-
-function edited(kind: RepairKind, input: RepairInput, text: string, description: string, evidence: readonly string[]): Repair | undefined {
-  if (text === input.source) return undefined;
-  const reason = `${input.classification.class} (${Math.round(input.classification.confidence * 100)} %)`;
-  return { kind, description, reason, evidence, text, diff: unifiedDiff(input.source, text, input.file) };
 }
 
 function excludeAttributes(input: RepairInput, parsed: Record<string, unknown>): Repair | undefined {
@@ -107,6 +77,8 @@ export function proposeRepairs(input: RepairInput): Repair[] {
   const found: (Repair | undefined)[] = [];
   if (input.classification.class === 'determinism_violation') found.push(excludeAttributes(input, parsed.value));
   if (input.classification.class === 'resource_exhaustion') found.push(raiseMemory(input, parsed.value));
+  found.push(...waitForRefusedPort(input, parsed.value), ...raiseHealthRetries(input, parsed.value));
+  found.push(...widenDurationBounds(input, parsed.value), runInSequence(input, parsed.value));
   // A misspelt key can be behind any failure (an expectation that never applied, a limit never set).
   found.push(...fixUnknownKeys(input));
   return found.filter((r): r is Repair => r !== undefined);

@@ -8,6 +8,7 @@ import type { ErrorCode } from '../errors';
 import { SUGGESTION_KINDS, type SuggestionKind } from '../intelligence/types';
 import { RunEventSchema } from '../run/events';
 import { ExecutionRecordSchema, RunIdSchema, RunQuerySchema, RunRecordSchema } from '../run/records';
+import { failuresCalls } from './failures-schema';
 import { perfCalls } from './perf-schema';
 import { chaosCalls } from './chaos-schema';
 import { SpanIdSchema, SpanSchema, TraceIdSchema } from './span-schema';
@@ -336,6 +337,8 @@ export const calls = {
     request: z.object({ path: z.string().min(1), id: SuggestionIdSchema }),
     response: z.object({ rejected: z.array(z.string()) }),
   },
+  // failures view: self-healing's failures, repairs and quarantine (./failures-schema.ts)
+  ...failuresCalls,
 } as const;
 
 /** Every event the back end pushes to the UI. */

@@ -10,6 +10,7 @@ import { IpcErrorSchema, ProblemSchema, TraceSummarySchema } from './contract';
 import type { Span } from '../model';
 import type { SpanWire } from '../otlp';
 import { SpanSchema, TraceIdSchema } from './span-schema';
+import { BaselineRecordSchema } from '../perf/baseline';
 
 /** Bumped when a call changes shape: a CLI and a studio of different versions refuse to talk. */
 export const HOST_API_VERSION = 1;
@@ -61,6 +62,11 @@ export const ImportResultSchema = z.object({
 
 const empty = z.object({}).strict();
 
+/** The store's baseline query (main/store/baselines.ts BaselineQuery). */
+const BaselineQuerySchema = z
+  .object({ testName: z.string().min(1).optional(), scenario: z.string().optional(), nameOrId: z.string().min(1).max(200).optional(), limit: z.number().int().min(1).max(1000).optional() })
+  .strict();
+
 export const hostCalls = {
   /** Who answers: the CLI checks the pid and folder against the host file before it trusts the store. */
   hello: { request: empty, response: z.object({ version: z.number().int(), pid: z.number().int().positive(), dataDir: z.string(), path: z.string() }) },
@@ -97,6 +103,9 @@ export const hostCalls = {
   recordExecution: { request: ExecutionRecordSchema.strict(), response: empty },
   finishExecution: { request: z.object({ id: RunIdSchema, patch: ExecutionRecordSchema.partial().strict() }).strict(), response: ExecutionRecordSchema },
   addContainerStats: { request: z.object({ rows: z.array(ContainerStatsRowSchema).max(100_000) }).strict(), response: empty },
+  // perf: latency baselines kept in the studio's store (a run's `[[expect.regression]]`, auto capture)
+  saveBaseline: { request: BaselineRecordSchema.strict(), response: empty },
+  listBaselines: { request: BaselineQuerySchema, response: z.object({ baselines: z.array(BaselineRecordSchema) }) },
 } as const;
 
 export type HostCallName = keyof typeof hostCalls;

@@ -16,12 +16,15 @@ const DEFAULT_MIN_SAMPLES = 10;
 const DEFAULT_CONFIDENCE = 0.95;
 const MAX_EVIDENCE = 10;
 
+/** The latency figures a baseline keeps and a limit can name. */
+export type RegressionMetric = 'p50' | 'p95' | 'p99' | 'mean';
+
 export type RegressionVerdict = 'regressed' | 'within-limit' | 'not-significant' | 'not-enough-data';
 
 /** One metric of one span name against the baseline: a row of the regression report. */
 export interface RegressionFinding {
   readonly spanName: string;
-  readonly metric: 'p50' | 'p95';
+  readonly metric: RegressionMetric;
   readonly baselineMs: number;
   readonly currentMs: number;
   /** (current − baseline) / baseline × 100; null when the baseline is 0. */
@@ -62,7 +65,7 @@ function slowerPValue(test: 'mann_whitney' | 'welch', baseline: LatencySummary, 
   return slower ? r.pValue / 2 : 1 - r.pValue / 2;
 }
 
-function judgeMetric(e: RegressionExpectation, spanName: string, metric: 'p50' | 'p95', limit: number, base: LatencySummary, current: readonly number[]): RegressionFinding {
+function judgeMetric(e: RegressionExpectation, spanName: string, metric: RegressionMetric, limit: number, base: LatencySummary, current: readonly number[]): RegressionFinding {
   const now = summariseLatencies(current)!;
   const changePercent = base[metric] > 0 ? ((now[metric] - base[metric]) / base[metric]) * 100 : null;
   const over = changePercent === null ? now[metric] > 0 : changePercent > limit;
@@ -93,7 +96,18 @@ const named = (e: RegressionExpectation): boolean => e.compare_to_baseline !== u
  * no baseline at all passes, saying it was not compared.
  */
 export function evaluateRegression(e: RegressionExpectation, index: number, spans: readonly Span[], baseline: BaselineRecord | undefined, missing: string): RegressionOutcome {
-  const expectation = `expect.regression[${index}]`;
+  const limits: Array<[RegressionMetric, number]> = [];
+  if (e.max_p50_increase_percent !== undefined) limits.push(['p50', e.max_p50_increase_percent]);
+  // p95 is the seed's default metric: a 15 % limit when the file gives none.
+  if (e.max_p95_increase_percent !== undefined || limits.length === 0) limits.push(['p95', e.max_p95_increase_percent ?? 15]);
+  return compareWithBaseline(`expect.regression[${index}]`, e, limits, spans, baseline, missing);
+}
+
+/**
+ * The judgement itself, shared with `[performance.regression.thresholds]` (./regression-thresholds.ts):
+ * every span name (or `e.span_name`) against `baseline` for each metric's percent limit.
+ */
+export function compareWithBaseline(expectation: string, e: RegressionExpectation, limits: ReadonlyArray<readonly [RegressionMetric, number]>, spans: readonly Span[], baseline: BaselineRecord | undefined, missing: string): RegressionOutcome {
   const fail = (message: string): RegressionOutcome => ({ result: { expectation, kind: 'performance', passed: false, message, spans: [] }, findings: [] });
   const save = 'save one from a good run with `clnrm perf baseline save`, or set [performance.baseline.capture] mode = "auto"';
   if (!baseline && named(e)) return fail(`no baseline to compare with: ${missing}; ${save}`);
@@ -104,10 +118,6 @@ export function evaluateRegression(e: RegressionExpectation, index: number, span
   if (e.span_name !== undefined && !baseline.spans[e.span_name]) return fail(`${describeBaseline(baseline)} has no spans named ${q(e.span_name)}`);
   if (e.span_name !== undefined && !current.has(e.span_name)) return fail(`no span named ${q(e.span_name)} in this execution to compare with ${describeBaseline(baseline)}`);
   if (names.length === 0) return fail(`this execution has no span name in common with ${describeBaseline(baseline)}`);
-  const limits: Array<['p50' | 'p95', number]> = [];
-  if (e.max_p50_increase_percent !== undefined) limits.push(['p50', e.max_p50_increase_percent]);
-  // p95 is the seed's default metric: a 15 % limit when the file gives none.
-  if (e.max_p95_increase_percent !== undefined || limits.length === 0) limits.push(['p95', e.max_p95_increase_percent ?? 15]);
   const findings = names.flatMap((name) => limits.map(([metric, limit]) => judgeMetric(e, name, metric, limit, baseline.spans[name]!, current.get(name)!)));
   const regressed = findings.filter((f) => f.verdict === 'regressed');
   const failOn = e.fail_on_regression ?? true;

@@ -3,7 +3,9 @@
 // (`spec.service-type`), a `wait_for_span` that can only time out (`spec.self-wait`), and a
 // `parallel_services` list that disagrees with the `run` list it describes.
 import type { Problem } from '../errors';
+import { HALTING_TYPES } from '../chaos/experiment-halt';
 import { healingNotActedOn } from '../healing/not-yet';
+import { thresholdRules } from '../perf/regression-thresholds';
 import { intelligenceNotActedOn } from '../intelligence/not-yet';
 import type { Locator } from './locate';
 import { formatPath, type PathSegment } from './path';
@@ -12,8 +14,8 @@ import { ENGINE_STATS_TICK_MS } from './schema/v2';
 import { CLNRM_SERVICE_TYPES, type ServiceSection } from './schema/services';
 import { didYouMean } from './suggest';
 
-/** `[performance]` keys the runner acts on (stats sampling, baselines); the rest wait for the performance layer. */
-const PERFORMANCE_ACTED_ON = new Set(['sample_stats_ms', 'baseline', 'baseline_name']);
+/** `[performance]` keys the runner acts on (stats sampling, baselines, regression thresholds); the rest wait for the performance layer. */
+const PERFORMANCE_ACTED_ON = new Set(['sample_stats_ms', 'baseline', 'baseline_name', 'regression']);
 
 /**
  * A wait that can only time out: spans named `clnrm.*` come from a clnrm process, and unless the
@@ -34,6 +36,7 @@ export function adviseDocument(doc: RawTestFile, locator: Locator, file?: string
   };
   notYet(doc, warn);
   sampleIntervalAdvice(doc, warn);
+  thresholdsAdvice(doc, warn);
   for (const table of ['service', 'services'] as const) {
     for (const [id, svc] of Object.entries(doc[table] ?? {})) serviceAdvice(svc, [table, id], id, warn);
   }
@@ -57,7 +60,7 @@ function notYet(doc: RawTestFile, warn: Warn): void {
   const intelligence = doc.intelligence ? intelligenceNotActedOn(doc.intelligence) : [];
   if (intelligence.length > 0) later(['intelligence', ...intelligence[0]!], `[intelligence] ${intelligence.map((p) => formatPath(p)).join(', ')} (sources, thresholds, buffer factor and generation rules are acted on by suggest and generate)`, 'later parts of the intelligence layer');
   const perf = Object.keys(doc.performance ?? {}).filter((k) => !PERFORMANCE_ACTED_ON.has(k));
-  if (perf.length > 0) later(['performance', perf[0]!], `[performance] ${perf.join(', ')} (only stats sampling and baselines are acted on)`, 'the performance layer');
+  if (perf.length > 0) later(['performance', perf[0]!], `[performance] ${perf.join(', ')} (only stats sampling, baselines and regression thresholds are acted on)`, 'the performance layer');
   if (doc.expect?.chaos) later(['expect', 'chaos'], '[expect.chaos]', 'the chaos layer');
   (doc.scenario ?? []).forEach((s, i) => {
     if (s.chaos_injection) later(['scenario', i, 'chaos_injection'], `scenario \`${s.name}\` chaos_injection`, 'the chaos layer');
@@ -77,8 +80,10 @@ function chaosNotYet(doc: RawTestFile, warn: Warn, later: (segments: PathSegment
   const e = typeof chaos.experiment === 'object' ? chaos.experiment : undefined;
   const phases = [['steady_state', e?.steady_state], ['during_chaos', e?.during_chaos], ['recovery', e?.recovery]] as const;
   for (const [name, phase] of phases) {
-    const i = (phase?.assertion ?? []).findIndex((a) => a.abort_on_fail !== undefined);
-    if (i >= 0) warn('spec.not-yet', ['chaos', 'experiment', name, 'assertion', i, 'abort_on_fail'], 'abort_on_fail is not acted on yet: the assertion is judged when the experiment ends, and the experiment is not halted when it fails');
+    (phase?.assertion ?? []).forEach((a, i) => {
+      if (a.abort_on_fail !== true || (HALTING_TYPES as readonly string[]).includes(a.type)) return;
+      warn('chaos.cannot-halt', ['chaos', 'experiment', name, 'assertion', i, 'abort_on_fail'], `abort_on_fail cannot halt a ${a.type} assertion: only its whole phase decides it, so it is judged when the experiment ends (success_rate, latency, degraded_performance and max_downtime halt the experiment the moment they fail)`);
+    });
   }
 }
 
@@ -86,6 +91,15 @@ function sampleIntervalAdvice(doc: RawTestFile, warn: Warn): void {
   const asked = doc.performance?.sample_stats_ms;
   if (asked === undefined || asked >= ENGINE_STATS_TICK_MS) return;
   warn('perf.sample-interval', ['performance', 'sample_stats_ms'], `sample_stats_ms = ${asked} is finer than the engine measures (it reads a container's counters once a second): samples come every ${ENGINE_STATS_TICK_MS} ms`);
+}
+
+/** `[performance.regression.thresholds]` keys that set no limit the runner checks. */
+function thresholdsAdvice(doc: RawTestFile, warn: Warn): void {
+  const table = doc.performance?.regression?.thresholds;
+  if (!table) return;
+  for (const { key, known, why } of thresholdRules(table).ignored) {
+    warn(known ? 'spec.not-yet' : 'toml.unknown-key', ['performance', 'regression', 'thresholds', key], `[performance.regression.thresholds] ${key} ${why}`);
+  }
 }
 
 function serviceAdvice(svc: ServiceSection, at: PathSegment[], id: string, warn: Warn): void {

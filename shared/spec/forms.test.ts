@@ -180,7 +180,7 @@ learn_patterns = true
       expect.stringMatching(/^spec.not-yet scenario `s` chaos_injection arrives with the chaos layer/),
       expect.stringMatching(/^spec.not-yet \[expect.chaos\] arrives with the chaos layer/),
       expect.stringMatching(/^spec.not-yet \[chaos\] seed \(only \[chaos.experiment\] and \[chaos.catalog\] are acted on\) arrives with later parts of the chaos layer/),
-      expect.stringMatching(/^spec.not-yet \[performance\] regression_detection \(only stats sampling and baselines are acted on\)/),
+      expect.stringMatching(/^spec.not-yet \[performance\] regression_detection \(only stats sampling, baselines and regression thresholds are acted on\)/),
       expect.stringMatching(/^spec.not-yet \[self_healing\] learn_from_failures \(classification, retries, quarantine and repairs are acted on\)/),
       expect.stringMatching(/^spec.not-yet \[intelligence\]/),
     ]);

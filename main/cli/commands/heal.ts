@@ -7,6 +7,7 @@ import { describeClassification } from '../../../shared/healing';
 import type { Proposal } from '../../../shared/healing/knowledge';
 import { applyProposal, healRun, proposalText, rejectProposal, undoProposal, type HealedFailure } from '../../healing/heal';
 import { KnowledgeStore, knowledgeDir } from '../../healing/knowledge-store';
+import { observedDurations } from '../../healing/observed-durations';
 import { verifyByRerun } from '../../healing/verify';
 import { setExit, type CliContext } from '../context';
 import { EXIT_FAILED, EXIT_USAGE } from '../exit';
@@ -110,7 +111,7 @@ export function registerHeal(program: Command, ctx: CliContext): void {
           setExit(ctx, EXIT_USAGE);
           return;
         }
-        const failures = await healRun({ knowledge, env: ctx.env, now: new Date(), verify: (file, text) => verifyByRerun(file, text, options.verify, { env: ctx.env, signal: ctx.stopSignal }) }, entry);
+        const failures = await healRun({ knowledge, env: ctx.env, now: new Date(), observe: (e, test) => observedDurations(store, e, test), verify: (file, text) => verifyByRerun(file, text, options.verify, { env: ctx.env, signal: ctx.stopSignal }) }, entry);
         if (options.format === 'json') ctx.out(JSON.stringify({ runId: entry.run.id, failures }, null, 2));
         else if (failures.length === 0) ctx.out(`Run ${entry.run.id}: no classified failures.`);
         else {

@@ -33,10 +33,10 @@ function fail(ctx: CliContext, problem: Problem, exit = EXIT_FAILED): void {
   setExit(ctx, exit);
 }
 
-/** Baselines need the local TraceStore (a running studio does not lend them yet). */
+/** `save|list|show|delete` need the local TraceStore (a running studio lends baselines to runs and history only). */
 function localStore(ctx: CliContext, store: StoreAccess): TraceStore | undefined {
   if ('saveBaseline' in store) return store as TraceStore;
-  fail(ctx, { code: 'perf.baseline-unavailable', message: `the running studio holds ${store.path} and does not serve baselines: close the studio, or pass another --data-dir` }, EXIT_USAGE);
+  fail(ctx, { code: 'perf.baseline-unavailable', message: `the running studio holds ${store.path}: \`clnrm perf baseline\` needs the folder itself (a \`clnrm run\` through the studio does save and compare baselines there): close the studio, or pass another --data-dir` }, EXIT_USAGE);
   return undefined;
 }
 

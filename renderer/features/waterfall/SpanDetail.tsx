@@ -6,7 +6,7 @@ import { CopyButton } from '../../app/CopyButton';
 import { nanoToMicros, toText } from '../../../shared/model';
 import type { KeyValue } from '../../../shared/model';
 import { CYCLE, ORPHAN } from '../../../shared/trace';
-import { getLoadedTrace } from './trace-holder';
+import { getLoadedTrace, getSlack } from './trace-holder';
 import { formatDuration } from './format';
 
 function Attributes({ list, label }: { list: readonly KeyValue[]; label: string }) {
@@ -45,6 +45,16 @@ function Section({ title, count, children, open = true }: { title: string; count
   );
 }
 
+/** The span's slack among the header facts (from shared/perf's computation, via the trace holder). */
+export function SlackFact({ slackUs }: { slackUs: number }) {
+  return (
+    <div title="How much later this span could end without delaying the trace (0 on the critical path)">
+      <dt>Slack</dt>
+      <dd data-testid="detail-slack">{slackUs > 0 ? formatDuration(slackUs) : 'none (critical path)'}</dd>
+    </div>
+  );
+}
+
 export function SpanDetail({ theme }: { theme: 'light' | 'dark' }) {
   const selected = useStudio((s) => s.selected);
   const openSpan = useStudio((s) => s.openSpan);
@@ -63,6 +73,7 @@ export function SpanDetail({ theme }: { theme: 'light' | 'dark' }) {
   const flags = trace.tree.flags[selected]!;
   const color = trace.colors.get(s.serviceName);
   const offset = s.startUs - trace.tree.traceStartUs;
+  const slackUs = getSlack()?.[selected] ?? 0;
   return (
     <aside className="detail" aria-label="Span details" data-testid="span-detail">
       <header className="detail-head">
@@ -84,6 +95,7 @@ export function SpanDetail({ theme }: { theme: 'light' | 'dark' }) {
             <dt>Starts at</dt>
             <dd>+{formatDuration(offset)}</dd>
           </div>
+          <SlackFact slackUs={slackUs} />
           <div>
             <dt>Level</dt>
             <dd>{(trace.tree.depth[selected]! + 1).toLocaleString()}</dd>

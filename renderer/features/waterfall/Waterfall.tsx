@@ -8,7 +8,7 @@ import { useStudio } from '../../app/store';
 import { frameStats } from '../../app/frame-stats';
 import { parseFindQuery, rowOf } from '../../../shared/trace';
 import type { CriticalSection } from '../../../shared/trace';
-import { getCriticalPath, getEvidenceMarks, getFindResult, getLoadedTrace, getRows } from './trace-holder';
+import { getCriticalPath, getEvidenceMarks, getFindResult, getLoadedTrace, getRows, getSlack } from './trace-holder';
 import { ROW_H, scrollTopFor, windowFor } from './geometry';
 import { WaterfallRow } from './WaterfallRow';
 import { ticks } from './format';
@@ -50,7 +50,7 @@ export function Waterfall({ theme }: { theme: 'light' | 'dark' }) {
       if (list) list.push(c);
       else map.set(c.span, [c]);
     }
-    return { map, onPath: cp?.onPath ?? new Uint8Array(0) };
+    return { map, onPath: cp?.onPath ?? new Uint8Array(0), slack: getSlack() };
   }, [criticalPathOn, traceVersion]);
   const q = parseFindQuery(findQuery);
   const highlight = q?.text ?? '';
@@ -212,6 +212,7 @@ export function Waterfall({ theme }: { theme: 'light' | 'dark' }) {
         collapsed={trace.collapsed[span] === 1}
         dimmed={sectionsBySpan !== null && sectionsBySpan.onPath[span] !== 1}
         sections={sectionsBySpan?.map.get(span)}
+        slackUs={sectionsBySpan?.slack?.[span]}
         zoomFrom={zoom[0]}
         zoomTo={zoom[1]}
         highlight={highlight}

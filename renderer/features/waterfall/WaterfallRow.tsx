@@ -1,5 +1,5 @@
 // One row of the waterfall: the tree cell (indent, toggle, service, operation, marks) and the
-// timeline cell (bar, duration, event ticks, critical path sections). Memoized: while scrolling
+// timeline cell (bar, duration, event ticks, critical path sections and slack). Memoized: while scrolling
 // only the rows whose content changed re-render.
 import { memo } from 'react';
 import type { ReactNode } from 'react';
@@ -27,6 +27,8 @@ export interface WaterfallRowProps {
   collapsed: boolean;
   dimmed: boolean;
   sections: readonly CriticalSection[] | undefined;
+  /** Critical-path mode: how much later (µs) this span could end without delaying the trace. */
+  slackUs: number | undefined;
   zoomFrom: number;
   zoomTo: number;
   highlight: string;
@@ -127,6 +129,14 @@ export const WaterfallRow = memo(function WaterfallRow(p: WaterfallRowProps) {
             <span key={k} className="wf-critical" style={{ left: `${((c.startUs - tree.startUs[p.span]!) / Math.max(tree.endUs[p.span]! - tree.startUs[p.span]!, 1e-9)) * 100}%`, width: `${((c.endUs - c.startUs) / Math.max(tree.endUs[p.span]! - tree.startUs[p.span]!, 1e-9)) * 100}%` }} />
           ))}
         </div>
+        {p.slackUs !== undefined && p.slackUs > 0 && (
+          <span
+            className="wf-slack"
+            data-testid="wf-slack"
+            style={{ left: `${right}%`, width: `${x(tree.endUs[p.span]! + p.slackUs) - right}%` }}
+            title={`slack ${formatDuration(p.slackUs)}: could end this much later without delaying the trace`}
+          />
+        )}
         {s.events.slice(0, 32).map((e, k) => (
           <span key={k} className={'wf-event' + (e.name === 'exception' ? ' is-exception' : '')} style={{ left: `${x(nanoToMicros(e.timeUnixNano))}%` }} title={e.name} />
         ))}

@@ -2,6 +2,7 @@
 // copied, diffed or frozen by the store. The waterfall slice keeps only small values (version
 // counters, selection, query) and bumps a counter when this object changes.
 import type { Span } from '../../../shared/model';
+import { spanSlack } from '../../../shared/perf/bottlenecks';
 import { assignServiceColors, buildTraceTree, criticalPath, findInTrace, visibleRows } from '../../../shared/trace';
 import type { CriticalPath, ServiceColor, TraceTree } from '../../../shared/trace';
 
@@ -18,6 +19,7 @@ export interface LoadedTrace {
 let loaded: LoadedTrace | null = null;
 let rowsCache: { version: number; rows: Int32Array } | null = null;
 let pathCache: CriticalPath | null = null;
+let slackCache: Float64Array | null = null;
 let findCache: { query: string; matches: Int32Array; isMatch: Uint8Array } | null = null;
 let evidenceCache: { spanIds: readonly string[]; isEvidence: Uint8Array; indices: Int32Array } | null = null;
 
@@ -38,6 +40,7 @@ export function setLoadedTrace(traceId: string, spans: readonly Span[]): LoadedT
   loaded = { traceId, tree, collapsed: new Uint8Array(tree.size), colors: assignServiceColors(names), services: names, errorCount };
   rowsCache = null;
   pathCache = null;
+  slackCache = null;
   findCache = null;
   evidenceCache = null;
   return loaded;
@@ -47,6 +50,7 @@ export function clearLoadedTrace(): void {
   loaded = null;
   rowsCache = null;
   pathCache = null;
+  slackCache = null;
   findCache = null;
   evidenceCache = null;
 }
@@ -67,6 +71,14 @@ export function getCriticalPath(): CriticalPath | null {
   if (!loaded) return null;
   pathCache ??= criticalPath(loaded.tree);
   return pathCache;
+}
+
+/** Each span's slack (µs, by span index; 0 on the critical path): how much later it could end without delaying the trace. */
+export function getSlack(): Float64Array | null {
+  const path = getCriticalPath();
+  if (!loaded || !path) return null;
+  slackCache ??= spanSlack(loaded.tree, path.onPath);
+  return slackCache;
 }
 
 export function getFindResult(query: string): { matches: Int32Array; isMatch: Uint8Array } {

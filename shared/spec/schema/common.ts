@@ -54,7 +54,9 @@ export const anyMap = (text = 'a table like { key = "value" }') => z.record(z.st
 /** A case-insensitive choice among `values`; keeps the spelling the user wrote. */
 export function oneOf(values: readonly string[], what: string) {
   const text = `one of ${values.map((v) => `"${v}"`).join(', ')}`;
-  return z.string(shape(`${what} (${text})`)).refine((v) => values.includes(v.toLowerCase()), {
+  // Either case is accepted, whichever case the listed values are in ("get" and "GET" alike).
+  const known = new Set(values.map((v) => v.toLowerCase()));
+  return z.string(shape(`${what} (${text})`)).refine((v) => known.has(v.toLowerCase()), {
     message: `must be ${text}`,
   });
 }

@@ -134,7 +134,16 @@ export const performanceSchema = z.object(
     regression: z
       .object(
         {
-          thresholds: z.record(z.string(), z.union([z.number(), z.boolean()]), shape('a table like { p95_latency_increase_max_percent = 15 }')).optional(),
+          /** Percent limits per metric (`*_max_percent`) and `fail_on_regression`: shared/perf/regression-thresholds.ts. */
+          thresholds: z
+            .record(z.string(), z.union([z.number(), z.boolean()]), shape('a table like { p95_latency_increase_max_percent = 15 }'))
+            .superRefine((table, ctx) => {
+              for (const [key, value] of Object.entries(table)) {
+                if (key.endsWith('_max_percent') && !(typeof value === 'number' && value >= 0)) ctx.addIssue({ code: 'custom', path: [key], message: `must be a percent ≥ 0 like 15, got ${JSON.stringify(value)}` });
+                if (key === 'fail_on_regression' && typeof value !== 'boolean') ctx.addIssue({ code: 'custom', path: [key], message: 'must be true or false' });
+              }
+            })
+            .optional(),
         },
         shape('a table [performance.regression]'),
       )
