@@ -131,6 +131,11 @@ export type ErrorCode =
   // failures view (studio)
   /** Applying a proposal with a hunk choice that names no hunk of its diff, or none at all. */
   | 'healing.hunks'
+  // chaos view (studio)
+  /** A timeline's save refused: a template, the edited file would not validate, or the file changed since its diff was shown. */
+  | 'chaos.not-saved'
+  /** An undo token that is unknown (used already, or from before the studio restarted) or whose file changed since. */
+  | 'chaos.undo-unavailable'
   | 'internal';
 
 export interface SourceLocation {

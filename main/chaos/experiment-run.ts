@@ -31,6 +31,8 @@ export interface ExperimentRunOptions {
   readonly log: (message: string) => void;
   /** Asked every HALT_CHECK_MS while the experiment runs: a halt it returns stops the experiment at once. */
   readonly haltCheck?: (now: HaltCheckInput) => Halt | undefined;
+  /** A fault put in, taken out, or failing either way, at `offsetMs` from the experiment's start (the studio's live timeline). */
+  readonly onFault?: (injection: PlannedInjection, state: 'injected' | 'reverted' | 'failed', offsetMs: number, detail?: string) => void;
 }
 
 export interface HaltCheckInput {
@@ -156,10 +158,12 @@ export class ExperimentRun {
         const revert = injection.family === 'proxy' ? await this.injectThroughProxy(slot) : await injectFault({ docker: this.options.docker, containerId, runId: this.options.runId, engineIsLocal: this.options.engineIsLocal }, injection.fault, injection.params, this.options.catalog);
         slot.outcome.startedMs = nowMs() - this.t0;
         this.options.log(`chaos: ${injection.fault} on ${injection.service} at ${(slot.outcome.startedMs / 1000).toFixed(1)} s`);
+        this.options.onFault?.(injection, 'injected', slot.outcome.startedMs);
         return revert;
       } catch (error) {
         slot.outcome.error = (error as Error).message;
         this.options.log(`chaos: ${injection.fault} on ${injection.service} could not be injected: ${slot.outcome.error}`);
+        this.options.onFault?.(injection, 'failed', nowMs() - this.t0, slot.outcome.error);
         return undefined;
       }
     })();
@@ -182,9 +186,11 @@ export class ExperimentRun {
     try {
       await revert();
       slot.outcome.endedMs = nowMs() - this.t0;
+      this.options.onFault?.(slot.injection, 'reverted', slot.outcome.endedMs);
     } catch (error) {
       slot.outcome.revertError = (error as Error).message;
       this.options.log(`chaos: ${slot.injection.fault} on ${slot.injection.service} could not be undone: ${slot.outcome.revertError} (the reaper retries from labels)`);
+      this.options.onFault?.(slot.injection, 'failed', nowMs() - this.t0, `not undone: ${slot.outcome.revertError}`);
     }
   }
 }

@@ -70,6 +70,8 @@ export function startChaos(env: RunnerEnvironment, test: TestFile, set: ServiceS
     ingest: (span) => env.store.ingest([span]),
     log,
     ...haltWatch(env, plan, tags['clnrm.execution_id']),
+    onFault: (injection, state, offsetMs, detail) =>
+      env.emit({ type: 'fault', test: test.name, executionId: tags['clnrm.execution_id']!, fault: injection.fault, target: injection.service, state, offsetMs, ...(detail !== undefined ? { detail } : {}) }),
   });
   log(`chaos: experiment "${plan.name}" started (${(plan.totalMs / 1000).toFixed(1)} s, ${plan.injections.length} fault${plan.injections.length === 1 ? '' : 's'})`);
   return { plan, run };

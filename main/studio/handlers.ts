@@ -8,6 +8,7 @@ import type { CallArgs, CallResponse, StudioHandlers } from '../../shared/ipc/co
 import { KNOWLEDGE_DIR, KnowledgeStore } from '../healing/knowledge-store';
 import { verifyByRerun } from '../healing/verify';
 import type { TraceStore } from '../store';
+import { StudioChaos } from './chaos-experiments';
 import { loadDemo } from './demo';
 import { StudioFailures } from './failures';
 import { compareStoredRuns, runResources, testHistory, traceBottlenecks } from './perf-queries';
@@ -52,6 +53,7 @@ export function createStudioHandlers(deps: HandlerDeps): StudioHandlers {
   // Verification reruns are not cancellable from the page; the studio's quit waits for none of them.
   const verify = (file: string, text: string, runs: number) => verifyByRerun(file, text, runs, { env, signal: new AbortController().signal });
   const failures = new StudioFailures({ store, paths, knowledge, env, verify });
+  const chaos = new StudioChaos({ paths, env });
   return {
     listTraces: (q) => listTraces(store, q),
     getTrace: (q) => getTrace(store, q),
@@ -91,5 +93,10 @@ export function createStudioHandlers(deps: HandlerDeps): StudioHandlers {
     undoRepair: (q) => failures.undo(q),
     rejectRepair: (q) => failures.reject(q),
     quarantineList: () => failures.quarantine(),
+    // chaos view
+    chaosExperiment: (q) => chaos.experiment(q),
+    chaosPreview: (q) => chaos.preview(q),
+    chaosSave: (q) => chaos.save(q),
+    chaosUndo: (q) => chaos.undo(q),
   };
 }

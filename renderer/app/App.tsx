@@ -13,6 +13,7 @@ import { TracesView } from '../features/traces/TracesView';
 import { TestsView } from '../features/tests/TestsView';
 import { PerformanceView } from '../features/performance/PerformanceView';
 import { FailuresView } from '../features/failures/FailuresView';
+import { ChaosView } from '../features/chaos/ChaosView';
 import { Loading } from './States';
 import { CommandPalette } from './CommandPalette';
 import './styles.css';
@@ -101,6 +102,7 @@ export function App({ api, banner }: AppProps) {
           {view === 'tests' && <TestsView />}
           {view === 'performance' && <PerformanceView />}
           {view === 'failures' && <FailuresView />}
+          {view === 'chaos' && <ChaosView />}
         </main>
       </div>
       <CommandPalette />

@@ -20,6 +20,7 @@ const COMMANDS: Command[] = [
   { id: 'view.tests', label: 'Go to Tests', shortcut: 'Alt+4', enabled: () => true, run: (s) => s.setView('tests') },
   { id: 'view.performance', label: 'Go to Performance', shortcut: 'Alt+5', enabled: () => true, run: (s) => s.setView('performance') },
   { id: 'view.failures', label: 'Go to Failures', shortcut: 'Alt+6', enabled: () => true, run: (s) => s.setView('failures') },
+  { id: 'view.chaos', label: 'Go to Chaos', shortcut: 'Alt+7', enabled: () => true, run: (s) => s.setView('chaos') },
   { id: 'trace.expand', label: 'Trace: expand all spans', enabled: hasTrace, run: (s) => s.expandAll() },
   { id: 'trace.collapse', label: 'Trace: collapse all spans', enabled: hasTrace, run: (s) => s.collapseAll() },
   { id: 'trace.critical', label: 'Trace: toggle critical path', shortcut: 'C', enabled: hasTrace, run: (s) => s.toggleCriticalPath() },

@@ -1,4 +1,4 @@
-// Left navigation: the six views, the theme switch, keyboard hints.
+// Left navigation: the views, the theme switch, keyboard hints.
 import { useStudio } from './store';
 import type { ThemePreference, ViewName } from './store.ui';
 
@@ -9,6 +9,7 @@ const ITEMS: { view: ViewName; label: string; icon: string; key: string }[] = [
   { view: 'tests', label: 'Tests', icon: '✓', key: '4' },
   { view: 'performance', label: 'Performance', icon: '↗', key: '5' },
   { view: 'failures', label: 'Failures', icon: '✗', key: '6' },
+  { view: 'chaos', label: 'Chaos', icon: '⚡', key: '7' },
 ];
 
 export const VIEW_KEYS: Record<string, ViewName> = Object.fromEntries(ITEMS.map((i) => [i.key, i.view]));

@@ -12,7 +12,7 @@ describe('paletteJumps', () => {
   it('offers the traces the store found for a short id, services, test files, in that order', () => {
     useStudio.setState({ traces: [summary(['api', 'worker']), summary(['worker', 'db'])], testFiles: [{ path: '/t/worker-jobs.clnrm.toml', name: 'worker-jobs', sizeBytes: 1, modifiedMs: 0 }] });
     const labels = paletteJumps(useStudio.getState(), api, 'work', []).map((j) => j.label);
-    expect(labels).toEqual(['Traces of service worker', 'Test file worker-jobs']);
+    expect(labels).toEqual(['Traces of service worker', 'Test file worker-jobs', 'Chaos timeline of worker-jobs']);
     const ids = ['0af7651916cd43dd8448eb211c80319c'];
     expect(paletteJumps(useStudio.getState(), api, '0af76519', ids).map((j) => j.label)[0]).toBe(`Open trace ${ids[0]}`);
   });
@@ -21,6 +21,12 @@ describe('paletteJumps', () => {
     useStudio.setState({ traces: [summary(['api'])], view: 'service-map' });
     paletteJumps(useStudio.getState(), api, 'api', [])[0]!.run(useStudio.getState());
     expect(useStudio.getState()).toMatchObject({ view: 'traces', tracesQuery: { service: 'api' } });
+  });
+
+  it('opens a test file on the Chaos timeline', () => {
+    useStudio.setState({ testFiles: [{ path: '/t/db.clnrm.toml', name: 'db', sizeBytes: 1, modifiedMs: 0 }], view: 'traces' });
+    paletteJumps(useStudio.getState(), api, 'db', []).find((j) => j.id === 'chaos:/t/db.clnrm.toml')!.run(useStudio.getState());
+    expect(useStudio.getState()).toMatchObject({ view: 'chaos', chaosFile: '/t/db.clnrm.toml' });
   });
 
   it('offers an operation search only when nothing else matched', () => {

@@ -60,6 +60,7 @@ export function paletteJumps(s: StudioStore, api: StudioApi | null, query: strin
   }
   for (const file of s.testFiles.filter((f) => f.name.toLowerCase().includes(needle)).slice(0, MAX_EACH)) {
     jumps.push({ id: `test:${file.path}`, label: `Test file ${file.name}`, run: (st) => (st.setView('tests'), focusTestFile(file.name)) });
+    jumps.push({ id: `chaos:${file.path}`, label: `Chaos timeline of ${file.name}`, run: (st) => st.openChaos(file.path) });
   }
   return jumps;
 }

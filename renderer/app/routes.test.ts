@@ -15,6 +15,8 @@ describe('routes', () => {
       { view: 'performance', filters: {}, perfFile: '/w/slow db.clnrm.toml', perfSpan: 'GET /items/:id' },
       { view: 'performance', filters: {} },
       { view: 'failures', filters: {} },
+      { view: 'chaos', filters: {}, chaosFile: '/w/db paused.clnrm.toml' },
+      { view: 'chaos', filters: {} },
     ];
     for (const route of routes) expect(parseRoute(formatRoute(route))).toEqual(route);
     expect(formatRoute(routes[1]!)).toBe(`#/trace/${TRACE}?span=${SPAN}&mode=graph`);
@@ -47,5 +49,6 @@ describe('routes', () => {
     const perf: Route = { view: 'performance', filters: {}, perfFile: '/a.clnrm.toml' };
     expect(isNewPlace(perf, { ...perf, perfSpan: 'db.query' })).toBe(false);
     expect(isNewPlace(perf, { ...perf, perfFile: '/b.clnrm.toml' })).toBe(true);
+    expect(isNewPlace({ view: 'chaos', filters: {}, chaosFile: '/a.clnrm.toml' }, { view: 'chaos', filters: {}, chaosFile: '/b.clnrm.toml' })).toBe(true);
   });
 });

@@ -8,6 +8,7 @@
 //   #/tests?folder=examples&file=examples/a.clnrm.toml&run=<run id>
 //   #/performance?file=/abs/a.clnrm.toml&span=db.query
 //   #/failures
+//   #/chaos?file=/abs/a.clnrm.toml
 import type { TracesQuery } from '../features/traces/store.traces';
 import { RunIdSchema } from '../../shared/run/records';
 import type { ViewName } from './store.ui';
@@ -26,11 +27,13 @@ export interface Route {
   /** In the Performance view: the test file whose history is shown, and its span name. */
   perfFile?: string;
   perfSpan?: string;
+  /** In the Chaos view: the test file whose experiment is on the timeline. */
+  chaosFile?: string;
 }
 
 export type TraceFilters = Pick<TracesQuery, 'service' | 'spanName' | 'runId' | 'minDurationMs' | 'maxDurationMs' | 'sinceUs' | 'untilUs' | 'status' | 'sort' | 'attributes'>;
 
-const VIEWS: Record<string, ViewName> = { traces: 'traces', trace: 'trace', 'service-map': 'service-map', tests: 'tests', performance: 'performance', failures: 'failures' };
+const VIEWS: Record<string, ViewName> = { traces: 'traces', trace: 'trace', 'service-map': 'service-map', tests: 'tests', performance: 'performance', failures: 'failures', chaos: 'chaos' };
 const STATUSES = new Set(['any', 'error', 'no-errors']);
 const SORTS = new Set(['newest', 'oldest', 'longest', 'shortest', 'most-spans']);
 const TRACE_ID = /^[0-9a-f]{32}$/;
@@ -75,6 +78,7 @@ export function formatRoute(route: Route): string {
     params.set('file', route.perfFile);
     if (route.perfSpan !== undefined) params.set('span', route.perfSpan);
   }
+  if (route.view === 'chaos' && route.chaosFile !== undefined) params.set('file', route.chaosFile);
   filterParams(route.filters, params);
   const query = params.toString();
   return `#/${path}${query ? `?${query}` : ''}`;
@@ -136,10 +140,11 @@ export function parseRoute(hash: string): Route {
     const span = params.get('span');
     return { view, filters, perfFile: file, ...(span ? { perfSpan: span } : {}) };
   }
+  if (view === 'chaos' && file) return { view, filters, chaosFile: file };
   return { view, filters };
 }
 
 /** Whether going from `a` to `b` is a step worth a history entry (else the entry is replaced). */
 export function isNewPlace(a: Route, b: Route): boolean {
-  return a.view !== b.view || a.traceId !== b.traceId || a.testFolder !== b.testFolder || a.traceMode !== b.traceMode || a.perfFile !== b.perfFile;
+  return a.view !== b.view || a.traceId !== b.traceId || a.testFolder !== b.testFolder || a.traceMode !== b.traceMode || a.perfFile !== b.perfFile || a.chaosFile !== b.chaosFile;
 }

@@ -16,8 +16,10 @@ import { createPerformanceSlice } from '../features/performance/store.performanc
 import type { PerformanceSlice } from '../features/performance/store.performance';
 import { createSuggestionsSlice } from '../features/suggestions/store.suggestions';
 import type { SuggestionsSlice } from '../features/suggestions/store.suggestions';
+import { createChaosSlice } from '../features/chaos/store.chaos';
+import type { ChaosSlice } from '../features/chaos/store.chaos';
 
-export type StudioStore = UiSlice & WaterfallSlice & TracesSlice & FirstRunSlice & TestsSlice & PerformanceSlice & SuggestionsSlice;
+export type StudioStore = UiSlice & WaterfallSlice & TracesSlice & FirstRunSlice & TestsSlice & PerformanceSlice & SuggestionsSlice & ChaosSlice;
 
 export const useStudio = create<StudioStore>()((...a) => ({
   ...createUiSlice(...a),
@@ -27,4 +29,5 @@ export const useStudio = create<StudioStore>()((...a) => ({
   ...createTestsSlice(...a),
   ...createPerformanceSlice(...a),
   ...createSuggestionsSlice(...a),
+  ...createChaosSlice(...a),
 }));

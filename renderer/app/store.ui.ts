@@ -3,7 +3,7 @@ import type { StateCreator } from 'zustand';
 import type { StudioStore } from './store';
 import type { LookbackId } from '../features/service-map/time-range';
 
-export type ViewName = 'traces' | 'trace' | 'service-map' | 'tests' | 'performance' | 'failures';
+export type ViewName = 'traces' | 'trace' | 'service-map' | 'tests' | 'performance' | 'failures' | 'chaos';
 export type ThemePreference = 'system' | 'light' | 'dark';
 
 /** A finished test run the service map compares with its test file. */

@@ -40,6 +40,7 @@ export function routeOfState(s: StudioStore): Route {
     route.perfFile = s.perfSelection.file;
     if (s.perfSelection.span !== null) route.perfSpan = s.perfSelection.span;
   }
+  if (s.view === 'chaos' && s.chaosFile !== null) route.chaosFile = s.chaosFile;
   return route;
 }
 
@@ -59,6 +60,7 @@ export async function applyRoute(api: StudioApi, route: Route): Promise<void> {
   }
   s.setView(route.view);
   if (route.view === 'performance') s.selectPerf({ file: route.perfFile ?? null, span: route.perfSpan ?? null });
+  if (route.view === 'chaos') s.openChaos(route.chaosFile ?? null);
   if (route.view !== 'tests' || route.testFolder === undefined) return;
   if (route.testFolder !== s.testFolder) await s.openTestFolderAt(api, route.testFolder);
   useStudio.getState().selectTest({ file: route.testFile ?? null, runId: route.runId ?? null });

@@ -66,6 +66,10 @@ export function createDemoApi(traces: readonly (readonly Span[])[]) {
     undoRepair: unavailable,
     rejectRepair: unavailable,
     quarantineList: unavailable,
+    chaosExperiment: unavailable,
+    chaosPreview: unavailable,
+    chaosSave: unavailable,
+    chaosUndo: unavailable,
   };
 
   return createStudioClient(

@@ -10,6 +10,7 @@ import { RunEventSchema } from '../run/events';
 import { ExecutionRecordSchema, RunIdSchema, RunQuerySchema, RunRecordSchema } from '../run/records';
 import { failuresCalls } from './failures-schema';
 import { perfCalls } from './perf-schema';
+import { chaosCalls } from './chaos-schema';
 import { SpanIdSchema, SpanSchema, TraceIdSchema } from './span-schema';
 
 const ErrorCodeSchema = z.custom<ErrorCode>(
@@ -310,6 +311,8 @@ export const calls = {
     response: z.object({ runs: z.array(z.object({ run: RunRecordSchema, executions: z.array(ExecutionRecordSchema).max(MAX_RUN_EXECUTIONS) })) }),
   },
   ...perfCalls,
+  // chaos view
+  ...chaosCalls,
   /** Suggested assertions for a test file, mined from its stored runs, each previewed on every run and on the open trace. */
   suggestionsForFile: {
     request: SuggestionSourceSchema.extend({ traceId: TraceIdSchema.optional() }),

@@ -54,7 +54,7 @@ export const RunEventSchema = z.discriminatedUnion('type', [
     problems: z.array(z.string()).default([]),
   }),
   /** A fault put in or taken out (the chaos layer emits these). */
-  z.object({ type: z.literal('fault'), ...inExecution, fault: z.string(), target: z.string(), state: z.enum(['injected', 'reverted', 'failed']), detail: z.string().optional() }),
+  z.object({ type: z.literal('fault'), ...inExecution, fault: z.string(), target: z.string(), state: z.enum(['injected', 'reverted', 'failed']), detail: z.string().optional(), offsetMs: z.number().nonnegative().optional() }),
   z.object({ type: z.literal('warning'), ...base, message: z.string() }),
   z.object({ type: z.literal('log'), ...base, source: z.string(), message: z.string() }),
 ]);
