@@ -13,7 +13,8 @@ import { isTemplate, parseTestFile } from '../../shared/spec';
 import type { ExperimentTable } from '../../shared/spec/schema/chaos-experiment';
 import { parseToml } from '../../shared/spec/toml-parse';
 import { unifiedDiff } from '../../shared/spec/writer';
-import { loadTestFile, writeFileAtomic, type WriteHandle } from '../spec';
+import { writeFileAtomic, type WriteHandle } from '../spec';
+import { loadOpenedTestFile } from './test-files';
 import type { UserPaths } from './user-paths';
 
 export interface ChaosDeps {
@@ -24,15 +25,8 @@ export interface ChaosDeps {
 /** Undo handles kept (the newest); an older token answers `chaos.undo-unavailable`. */
 const MAX_UNDOS = 100;
 
-async function load(deps: ChaosDeps, path: string) {
-  const file = await deps.paths.check(path, 'The test file');
-  if (!file.endsWith('.toml')) throw new StudioError({ code: 'io.read', message: `${file} is not a .toml test file.`, file });
-  const loaded = await loadTestFile(file, deps.env);
-  const test = loaded.tests[0];
-  if (loaded.errors.length > 0 || test === undefined) {
-    throw new StudioError(loaded.errors[0] ?? { code: 'toml.shape', message: `${file} declares no test.`, file });
-  }
-  return { file, loaded, test };
+function load(deps: ChaosDeps, path: string) {
+  return loadOpenedTestFile(deps.paths, deps.env, path);
 }
 
 /** The experiment as written (the raw table: the timeline keeps the file's own timing texts and parameters). */

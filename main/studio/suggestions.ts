@@ -15,8 +15,9 @@ import type { StoreAccess } from '../host/remote-store';
 import { existingOf, writeSuggestions } from '../intelligence/file-suggestions';
 import { executionSpans, executionTag } from '../intelligence/sources';
 import { RUNNER_SCOPE } from '../runner/self-trace';
-import { loadTestFile, writeFileAtomic } from '../spec';
+import { writeFileAtomic } from '../spec';
 import type { SuggestionMemory } from './suggestion-memory';
+import { loadOpenedTestFile } from './test-files';
 import type { UserPaths } from './user-paths';
 
 export interface SuggestionsDeps {
@@ -38,15 +39,8 @@ interface StoredExecution {
 const MAX_UNDOS = 100;
 const OPEN_TRACE_RUN = 'open-trace';
 
-async function loadFile(deps: SuggestionsDeps, path: string) {
-  const file = await deps.paths.check(path, 'The test file');
-  if (!file.endsWith('.toml')) throw new StudioError({ code: 'io.read', message: `${file} is not a .toml test file.`, file });
-  const loaded = await loadTestFile(file, deps.env);
-  const test = loaded.tests[0];
-  if (loaded.errors.length > 0 || test === undefined) {
-    throw new StudioError(loaded.errors[0] ?? { code: 'toml.shape', message: `${file} declares no test.`, file });
-  }
-  return { file, loaded, test };
+function loadFile(deps: SuggestionsDeps, path: string) {
+  return loadOpenedTestFile(deps.paths, deps.env, path);
 }
 
 /** Finished executions of `file` in its last `count` stored runs, newest first, with the system's spans. */

@@ -84,3 +84,18 @@ export async function testTopology({ path }: CallArgs<'testTopology'>, paths: Us
   }
   return { testName: test.name, ...declaredTopology(test) };
 }
+
+/**
+ * One test file the studio was asked to work on (suggestions, the chaos view): inside an opened folder, a
+ * `.toml`, parsed and valid, with its first test.
+ */
+export async function loadOpenedTestFile(paths: UserPaths, env: Record<string, string | undefined>, path: string) {
+  const file = await paths.check(path, 'The test file');
+  if (!file.endsWith('.toml')) throw new StudioError({ code: 'io.read', message: `${file} is not a .toml test file.`, file });
+  const loaded = await loadTestFile(file, env);
+  const test = loaded.tests[0];
+  if (loaded.errors.length > 0 || test === undefined) {
+    throw new StudioError(loaded.errors[0] ?? { code: 'toml.shape', message: `${file} declares no test.`, file });
+  }
+  return { file, loaded, test };
+}
