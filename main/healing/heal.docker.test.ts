@@ -2,8 +2,8 @@
 // [determinism] check; heal proposes excluding the differing attribute, verifies it by rerunning a
 // patched copy (the file untouched), applies it (only those lines change), the test then passes, and
 // undo gives back the original bytes. And quarantine: the corpus's coin flip under mode = "autonomous"
-// is quarantined at its flaky failure, which then does not fail the run. Skips loudly without Docker;
-// fails under CI=true.
+// is quarantined at its flaky failure, which then does not fail the run. And an OOM kill retried with
+// more memory until the step fits. Skips loudly without Docker; fails under CI=true.
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +18,7 @@ const probe = await probeDocker(['cleanroom/busybox:latest']);
 announceDockerSkip('clnrm heal', probe);
 const fixture = fileURLToPath(new URL('./fixtures/nondeterministic.clnrm.toml', import.meta.url));
 const coinFlip = fileURLToPath(new URL('./fixtures/coin-flip.clnrm.toml', import.meta.url));
+const oomRetry = fileURLToPath(new URL('./fixtures/oom-retry.clnrm.toml', import.meta.url));
 
 describe('Docker availability', () => {
   it.skipIf(!probe.docker && process.env.CI !== 'true')('has a Docker engine with the images (required when CI=true)', () => {
@@ -70,6 +71,23 @@ describe.skipIf(!probe.docker)('clnrm heal (real engine)', () => {
 
     const undone = await runCli(['heal', '--undo', patch.id, '--data-dir', 'db'], { cwd });
     expect(undone.code).toBe(0);
+    expect(readFileSync(file, 'utf8')).toBe(original);
+  });
+
+  it('an OOM kill is retried with more memory (× 1.5 each time) until the step fits; the file is not changed', { timeout: 180_000 }, async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'clnrm-heal-oom-'));
+    dirs.push(cwd);
+    const file = join(cwd, 'oom-retry.clnrm.toml');
+    copyFileSync(oomRetry, file);
+    const original = readFileSync(file, 'utf8');
+    const run = await runCli(['run', file, '--data-dir', 'db', '--format', 'json'], { cwd });
+    const execution = (JSON.parse(run.stdout) as RunSummary).tests[0]!.executions[0]!;
+    expect(run.code, run.stderr).toBe(0);
+    expect(execution.healing).toMatchObject({ healed: true });
+    expect(execution.healing!.attempts.map((a) => [a.classification.class, a.retriedWith])).toEqual([
+      ['resource_exhaustion', 'memory limit × 1.5 after the OOM kill: hog 24 → 36 MB'],
+      ['resource_exhaustion', 'memory limit × 1.5 after the OOM kill: hog 36 → 54 MB'],
+    ]);
     expect(readFileSync(file, 'utf8')).toBe(original);
   });
 

@@ -69,6 +69,30 @@ describe('runWithRetries', () => {
     expect(p.runs).toBe(3);
   });
 
+  it('runs the retry of an OOM kill with what adjust gives, growing from the last adjustment, and records it', async () => {
+    const settings = { ...healingSettings(undefined, 3), retryOn: new Set<FailureClass>(['resource_exhaustion']) };
+    const p = plan(['failed', 'failed', 'passed'], 'resource_exhaustion', settings);
+    const ran: (number | undefined)[] = [];
+    const seen: (number | undefined)[] = [];
+    const adjusted = {
+      ...p,
+      runOnce: async (adjust?: { memoryMb: Readonly<Record<string, number>> }) => {
+        ran.push(adjust?.memoryMb.api);
+        return p.runOnce();
+      },
+      adjust: (_e: ScenarioExecution, _c: Classification, previous: { memoryMb: Readonly<Record<string, number>> } | undefined) => {
+        seen.push(previous?.memoryMb.api);
+        const api = (previous?.memoryMb.api ?? 24) * 2;
+        return { memoryMb: { api }, note: `api → ${api} MB` };
+      },
+    };
+    const result = await runWithRetries(adjusted, deps(p));
+    expect(result.verdict).toBe('passed');
+    expect(ran).toEqual([undefined, 48, 96]);
+    expect(seen).toEqual([undefined, 48]);
+    expect(result.healing!.attempts.map((a) => a.retriedWith)).toEqual(['api → 48 MB', 'api → 96 MB']);
+  });
+
   it('adaptive: the first delay is the learned one for the class, later ones grow from it', async () => {
     const settings = { ...healingSettings(undefined, 3), backoff: { baseDelayMs: 100, maxDelayMs: 10_000, multiplier: 2, jitter: 0 }, adaptive: { minDelayMs: 50, maxDelayMs: 30_000, learningRate: 0.1 } };
     const p = { ...plan(['failed', 'failed', 'passed'], 'transient_network_error', settings), learnedDelay: (cls: FailureClass) => (cls === 'transient_network_error' ? 700 : undefined) };

@@ -3,7 +3,7 @@
 // retrying after `failure_threshold` consecutive failed attempts until `timeout_s` has passed. Each
 // retry is a fresh execution (new containers, new id); the attempts before the last are kept in its
 // `healing` record. Clock, sleep and randomness are injected so tests are exact.
-import { isRetryable, type Backoff, type CircuitBreakerSettings, type Classification, type HealingSettings, type RetryAttempt } from '../../shared/healing';
+import { isRetryable, type Backoff, type CircuitBreakerSettings, type Classification, type HealingSettings, type MemoryAdjustment, type RetryAttempt } from '../../shared/healing';
 import type { ScenarioExecution } from '../runner/types';
 
 /** Delay before retry `attempt` (1-based): base × multiplier^(attempt-1), capped, then ± jitter. */
@@ -71,7 +71,10 @@ export interface RetryPlan {
   readonly breaker: CircuitBreaker;
   /** Retries left for the whole test (`max_total_retries`), shared by its executions. */
   readonly budget: { left: number };
-  readonly runOnce: () => Promise<ScenarioExecution>;
+  /** Runs one attempt; a retry after an OOM kill passes the memory it runs with. */
+  readonly runOnce: (adjust?: MemoryAdjustment) => Promise<ScenarioExecution>;
+  /** What the next attempt changes after this failure (more memory after an OOM kill), if anything. */
+  readonly adjust?: (execution: ScenarioExecution, classification: Classification, previous: MemoryAdjustment | undefined) => MemoryAdjustment | undefined;
   /** `earlier`: ids of this execution's other attempts (not history); `notReproduced`: a later attempt passed. */
   readonly classify: (execution: ScenarioExecution, earlier: readonly string[], notReproduced: boolean) => Promise<Classification>;
   /** The `adaptive` strategy's learned first delay for a class (knowledge store), when it has one. */
@@ -108,6 +111,8 @@ function stopReason(plan: RetryPlan, c: Classification, retriesSoFar: number): s
 export async function runWithRetries(plan: RetryPlan, deps: RetryDeps): Promise<ScenarioExecution> {
   const failed: ScenarioExecution[] = [];
   const delays: number[] = [];
+  const changes: (string | undefined)[] = [];
+  let adjustment: MemoryAdjustment | undefined;
   let execution = await plan.runOnce();
   let stoppedBecause: string | undefined;
   while (failedVerdict(execution) && !cancelled(execution) && !deps.signal.aborted) {
@@ -118,19 +123,22 @@ export async function runWithRetries(plan: RetryPlan, deps: RetryDeps): Promise<
     stoppedBecause = stopReason(plan, classification, failed.length);
     if (stoppedBecause !== undefined) break;
     const delayMs = backoffDelay(failed.length + 1, backoffFor(plan, classification), deps.random);
+    adjustment = plan.adjust?.(execution, classification, adjustment) ?? adjustment;
     failed.push(execution);
     delays.push(delayMs);
+    changes.push(adjustment?.note);
     plan.budget.left--;
-    deps.note(`${execution.scenario}: attempt ${failed.length} ${execution.verdict} as ${classification.class}; retry ${failed.length} in ${delayMs} ms`);
+    deps.note(`${execution.scenario}: attempt ${failed.length} ${execution.verdict} as ${classification.class}; retry ${failed.length} in ${delayMs} ms${adjustment ? ` with ${adjustment.note}` : ''}`);
     await deps.sleep(delayMs, deps.signal);
-    execution = await plan.runOnce();
+    execution = await plan.runOnce(adjustment);
   }
   const healed = execution.verdict === 'passed' && failed.length > 0;
   if (healed) plan.breaker.record(true);
   const attempts: RetryAttempt[] = [];
   for (const [i, a] of failed.entries()) {
     const classification = healed ? await plan.classify(a, [...failed.filter((x) => x !== a).map((x) => x.runId), execution.runId], true) : a.classification!;
-    attempts.push({ executionId: a.runId, verdict: a.verdict === 'error' ? 'error' : 'failed', classification, delayMs: delays[i]! });
+    const retriedWith = changes[i];
+    attempts.push({ executionId: a.runId, verdict: a.verdict === 'error' ? 'error' : 'failed', classification, delayMs: delays[i]!, ...(retriedWith !== undefined ? { retriedWith } : {}) });
   }
   if (attempts.length === 0 && stoppedBecause === undefined) return execution;
   return { ...execution, healing: { attempts, healed, ...(stoppedBecause !== undefined ? { stoppedBecause } : {}) } };

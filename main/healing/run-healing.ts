@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { formatProblem, toProblem } from '../../shared/errors';
-import { applyRunRule, classifyDefinition, healingSettings, quarantineSettings, type FailureClass, type HealingSettings, type QuarantineSettings } from '../../shared/healing';
+import { applyRunRule, classifyDefinition, healingSettings, memoryRetry, quarantineSettings, type FailureClass, type HealingSettings, type MemoryAdjustment, type QuarantineSettings } from '../../shared/healing';
 import type { TestFile } from '../../shared/spec';
 import type { RunnerEnvironment } from '../runner/scenario';
 import type { DeterminismResult, RunSummary, ScenarioExecution, TestResult } from '../runner/types';
@@ -83,6 +83,26 @@ export class RunHealing {
   }
 }
 
+/** The next attempt's memory after an OOM kill: the file's resource_exhaustion classifier's multiplier, or 1.5. */
+function moreMemory(test: TestFile, execution: ScenarioExecution, previous: MemoryAdjustment | undefined): MemoryAdjustment | undefined {
+  const multiplier = test.selfHealing?.patterns?.classifier?.find((c) => c.pattern === 'resource_exhaustion')?.resource_multiplier;
+  return memoryRetry({
+    oomKilled: execution.containers.filter((c) => c.oomKilled).map((c) => c.service),
+    limitOf: (service) => test.services[service]?.limits?.memoryMb ?? test.limits?.memory_mb,
+    ...(previous ? { previous } : {}),
+    ...(multiplier !== undefined ? { multiplier } : {}),
+  });
+}
+
+/** The test with the memory limits of a retry after an OOM kill. */
+export function withMemory(test: TestFile, adjust: MemoryAdjustment | undefined): TestFile {
+  if (!adjust) return test;
+  const services = Object.fromEntries(
+    Object.entries(test.services).map(([id, spec]) => [id, adjust.memoryMb[id] !== undefined ? { ...spec, limits: { ...spec.limits, memoryMb: adjust.memoryMb[id] } } : spec]),
+  );
+  return { ...test, services };
+}
+
 export class TestHealing {
   constructor(
     readonly settings: HealingSettings,
@@ -93,7 +113,7 @@ export class TestHealing {
   ) {}
 
   /** Runs one execution with classification and, when allowed, retries; records the outcome in history. */
-  async run(env: RunnerEnvironment, where: { file: string; test: TestFile; scenario: string }, runOnce: () => Promise<ScenarioExecution>): Promise<ScenarioExecution> {
+  async run(env: RunnerEnvironment, where: { file: string; test: TestFile; scenario: string }, runOnce: (adjust?: MemoryAdjustment) => Promise<ScenarioExecution>): Promise<ScenarioExecution> {
     const ctx: ExecutionContext = { store: env.store, file: where.file, testName: where.test.name, scenario: where.scenario };
     const learned = this.settings.adaptive ? await this.learnedDelays((message) => env.emit({ type: 'warning', message })) : new Map<FailureClass, number>();
     const result = await runWithRetries(
@@ -102,6 +122,7 @@ export class TestHealing {
         breaker: this.breaker,
         budget: this.budget,
         runOnce,
+        adjust: (execution, classification, previous) => (classification.class === 'resource_exhaustion' ? moreMemory(where.test, execution, previous) : undefined),
         classify: (execution, earlier, notReproduced) => classifyExecution(ctx, execution, { patterns: this.settings.patterns, exclude: new Set(earlier), notReproduced }),
         learnedDelay: (cls) => learned.get(cls),
       },

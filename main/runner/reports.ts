@@ -46,7 +46,8 @@ export function healedLines(summary: RunSummary): string[] {
       if (!e.healing?.healed) continue;
       const first = e.healing.attempts[0]!;
       const n = e.healing.attempts.length;
-      lines.push(`✓ ${t.name} ${e.scenario}${e.iteration > 1 ? ` #${e.iteration}` : ''}: healed by ${n} retr${n === 1 ? 'y' : 'ies'}; attempt 1 ${first.verdict} as ${describeClassification(first.classification)}`);
+      const changed = e.healing.attempts.at(-1)!.retriedWith;
+      lines.push(`✓ ${t.name} ${e.scenario}${e.iteration > 1 ? ` #${e.iteration}` : ''}: healed by ${n} retr${n === 1 ? 'y' : 'ies'}; attempt 1 ${first.verdict} as ${describeClassification(first.classification)}${changed ? `; the last retry ran with ${changed}` : ''}`);
     }
   }
   return lines.length > 0 ? ['', 'Healed by retry:', ...lines] : [];

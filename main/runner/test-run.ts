@@ -5,6 +5,8 @@ import { diffTraces } from '../../shared/expect';
 import type { Span } from '../../shared/model';
 import type { TestInfo } from '../../shared/plugins';
 import type { TestFile } from '../../shared/spec';
+import type { MemoryAdjustment } from '../../shared/healing';
+import { withMemory } from '../healing/run-healing';
 import { autoCaptureBaseline } from '../perf/baselines';
 import { loadTestPlugins } from './plugins';
 import { runScenario, type RunnerEnvironment } from './scenario';
@@ -47,7 +49,8 @@ async function runScenarios(env: RunnerEnvironment, req: TestRequest, testSpan: 
     const runs: ScenarioExecution[] = [];
     const where = { file, test, scenario: scenario.name };
     for (let iteration = 1; iteration <= iterations && !env.signal.aborted; iteration++) {
-      const once = () => runScenario(env, { test, file, scenario, iteration, iterations, testSpan, includeRunnerSpans: req.includeRunnerSpans });
+      // A retry after an OOM kill runs with more memory (main/healing/run-healing.ts), the file unchanged.
+      const once = (adjust?: MemoryAdjustment) => runScenario(env, { test: withMemory(test, adjust), file, scenario, iteration, iterations, testSpan, includeRunnerSpans: req.includeRunnerSpans });
       const execution = healing ? await healing.run(env, where, once) : await once();
       runs.push(execution);
       // An execution that could not run (services did not start) says nothing about determinism.

@@ -51,6 +51,8 @@ export interface RetryAttempt {
   readonly classification: Classification;
   /** The backoff waited after it, before the next attempt. */
   readonly delayMs: number;
+  /** What the next attempt ran with instead, e.g. more memory after an OOM kill. */
+  readonly retriedWith?: string;
 }
 
 export interface HealingRecord {

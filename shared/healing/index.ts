@@ -6,6 +6,7 @@ export * from './classify';
 export * from './history';
 export * from './patterns';
 export * from './quarantine';
+export * from './memory-retry';
 export * from './repairs';
 export * from './settings';
 export { spanErrors, type SpanError } from './signals';

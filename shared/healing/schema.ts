@@ -11,7 +11,7 @@ export const ClassificationSchema = z.object({
 });
 
 export const HealingRecordSchema = z.object({
-  attempts: z.array(z.object({ executionId: z.string(), verdict: z.enum(['failed', 'error']), classification: ClassificationSchema, delayMs: z.number().nonnegative() })).readonly(),
+  attempts: z.array(z.object({ executionId: z.string(), verdict: z.enum(['failed', 'error']), classification: ClassificationSchema, delayMs: z.number().nonnegative(), retriedWith: z.string().optional() })).readonly(),
   healed: z.boolean(),
   stoppedBecause: z.string().optional(),
 });
