@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { memoryRetry } from './memory-retry';
+import { MAX_RETRY_MEMORY_MB, memoryRetry } from './memory-retry';
 
 describe('memory for a retry after an OOM kill', () => {
   const limits: Record<string, number> = { api: 64, db: 256 };
@@ -10,6 +10,12 @@ describe('memory for a retry after an OOM kill', () => {
     expect(first).toEqual({ memoryMb: { api: 96 }, note: 'memory limit × 1.5 after the OOM kill: api 64 → 96 MB' });
     const second = memoryRetry({ oomKilled: ['api', 'db'], limitOf, previous: first, multiplier: 2 });
     expect(second).toEqual({ memoryMb: { api: 192, db: 512 }, note: 'memory limit × 2 after the OOM kill: api 96 → 192 MB, db 256 → 512 MB' });
+  });
+
+  it('stops at the maximum: grows up to it, then leaves the service as it is', () => {
+    const near = memoryRetry({ oomKilled: ['db'], limitOf: () => 6000 });
+    expect(near?.memoryMb).toEqual({ db: MAX_RETRY_MEMORY_MB });
+    expect(memoryRetry({ oomKilled: ['db'], limitOf: () => 6000, previous: near })).toBeUndefined();
   });
 
   it('changes nothing for a service without a limit, nothing killed, or a multiplier that does not grow', () => {

@@ -1,9 +1,12 @@
 // Retrying an OOM-killed execution with more memory (the seed's `remediation = "increase_resources"`,
 // `resource_multiplier`): each service the kernel killed for memory gets its limit × the multiplier for the
-// next attempt, from the limit it last ran with. Only services that ran under a limit grow (without one the
+// next attempt, from the limit it last ran with, up to MAX_RETRY_MEMORY_MB. Only services that ran under a limit grow (without one the
 // kill came from the host, which more limit cannot help). The file itself is not changed: `clnrm heal`
 // proposes the change, verified, for review.
 import { DEFAULT_RESOURCE_MULTIPLIER } from './repairs';
+
+/** The most memory a retry gives a service (the seed's `max_memory_mb` for its `oom_killed` rule). */
+export const MAX_RETRY_MEMORY_MB = 8192;
 
 /** What a retry changes: a memory limit per service, in MB. */
 export interface MemoryAdjustment {
@@ -29,8 +32,8 @@ export function memoryRetry(input: MemoryRetryInput): MemoryAdjustment | undefin
   const grown: string[] = [];
   for (const service of [...new Set(input.oomKilled)].sort()) {
     const current = input.previous?.memoryMb[service] ?? input.limitOf(service);
-    if (current === undefined || current <= 0) continue;
-    memoryMb[service] = Math.ceil(current * multiplier);
+    if (current === undefined || current <= 0 || current >= MAX_RETRY_MEMORY_MB) continue;
+    memoryMb[service] = Math.min(MAX_RETRY_MEMORY_MB, Math.ceil(current * multiplier));
     grown.push(`${service} ${current} → ${memoryMb[service]} MB`);
   }
   if (grown.length === 0) return undefined;
