@@ -25,10 +25,6 @@ export interface ChaosDeps {
 /** Undo handles kept (the newest); an older token answers `chaos.undo-unavailable`. */
 const MAX_UNDOS = 100;
 
-function load(deps: ChaosDeps, path: string) {
-  return loadOpenedTestFile(deps.paths, deps.env, path);
-}
-
 /** The experiment as written (the raw table: the timeline keeps the file's own timing texts and parameters). */
 function writtenExperiment(source: string, file: string): ExperimentTable | undefined {
   const raw = parseToml(source, file);
@@ -48,7 +44,7 @@ export class StudioChaos {
   constructor(private readonly deps: ChaosDeps) {}
 
   async experiment({ path }: CallArgs<'chaosExperiment'>): Promise<CallResponse<'chaosExperiment'>> {
-    const { file, loaded, test } = await load(this.deps, path);
+    const { file, loaded, test } = await loadOpenedTestFile(this.deps.paths, this.deps.env, path);
     const { catalog } = applyUserCatalog(test.chaos?.catalog);
     const template = isTemplate(loaded.source);
     const rendered = typeof test.chaos?.experiment === 'object' ? test.chaos.experiment : undefined;
@@ -67,7 +63,7 @@ export class StudioChaos {
 
   /** The edited text and its diff, checked with the validator; nothing written. */
   private async edited(path: string, timeline: Timeline) {
-    const { file, loaded } = await load(this.deps, path);
+    const { file, loaded } = await loadOpenedTestFile(this.deps.paths, this.deps.env, path);
     if (isTemplate(loaded.source)) throw refusal('the file uses templates ({{ }} / {% %}); the timeline saves plain TOML only', file);
     const edit = writeExperimentFaults(loaded.source, timeline, file);
     if (!edit.ok) throw refusal(`the timeline cannot be written: ${edit.problem.message}`, file);

@@ -39,10 +39,6 @@ interface StoredExecution {
 const MAX_UNDOS = 100;
 const OPEN_TRACE_RUN = 'open-trace';
 
-function loadFile(deps: SuggestionsDeps, path: string) {
-  return loadOpenedTestFile(deps.paths, deps.env, path);
-}
-
 /** Finished executions of `file` in its last `count` stored runs, newest first, with the system's spans. */
 async function storedExecutions(store: StoreAccess, file: string, count: number): Promise<StoredExecution[]> {
   const out: StoredExecution[] = [];
@@ -57,7 +53,7 @@ async function storedExecutions(store: StoreAccess, file: string, count: number)
 }
 
 async function mine(deps: SuggestionsDeps, request: { path: string; minConfidence: number; runs: number }) {
-  const { file, loaded, test } = await loadFile(deps, request.path);
+  const { file, loaded, test } = await loadOpenedTestFile(deps.paths, deps.env, request.path);
   const executions = await storedExecutions(deps.store, file, request.runs);
   // A failed execution shows what the test is against: learning from it would teach the failure.
   const learned: MiningRun[] = executions.filter((e) => e.verdict === 'passed' && e.spans.length > 0).map((e) => ({ id: e.executionId, spans: e.spans }));
