@@ -95,6 +95,8 @@ export type ErrorCode =
   | 'chaos.revert-failed'
   /** A `[chaos.experiment]` / `[expect.resilience]` that cannot be planned: a bad target or timing, no fault. */
   | 'chaos.experiment'
+  /** A warning: `delay_ms` in a scenario's chaos_injection is when the fault starts, not added latency. */
+  | 'chaos.delay-meaning'
   /** `abort_on_fail` on an assertion only its whole phase decides (recovery, failover): judged at the end, never halts (a warning). */
   | 'chaos.cannot-halt'
   /** A Chaos Toolkit experiment that cannot be read, or of which nothing maps to our faults. */

@@ -5,11 +5,12 @@ import { judgeExperiment, toRequests } from '../../shared/chaos/experiment-judge
 import { planExperiment, proxiedServices, type ExperimentPlan } from '../../shared/chaos/experiment-plan';
 import { canHalt, haltCheck, truncateAt } from '../../shared/chaos/experiment-halt';
 import { asRun, experimentResults } from '../../shared/chaos/experiment-results';
+import { planScenarioInjection } from '../../shared/chaos/scenario-injection';
 import { applyUserCatalog } from '../../shared/chaos/user-catalog';
 import { StudioError } from '../../shared/errors';
 import type { ExpectationResult } from '../../shared/expect';
 import type { Span } from '../../shared/model';
-import type { TestFile } from '../../shared/spec';
+import type { ScenarioSpec, TestFile } from '../../shared/spec';
 import { ExperimentRun, PROXY_DEAD_MAN_MS, type ExperimentRunOptions } from '../chaos/experiment-run';
 import { FAULT_PROXY_API_PORT, faultProxyId, faultProxyInFront } from '../chaos/proxy/interpose';
 import type { ProxyTarget } from '../chaos/proxy-injector';
@@ -21,22 +22,41 @@ import { executionSpans } from './span-wait';
 export interface ChaosInExecution {
   readonly plan: ExperimentPlan;
   readonly run: ExperimentRun;
+  /** The scenario's `chaos_injection` (reported as its fault alone) rather than a `[chaos.experiment]`. */
+  readonly fromScenario: boolean;
+  /** A `chaos_injection` without `duration_ms`: its fault lasts until the steps end. */
+  readonly untilStepsEnd: boolean;
+  /** When the steps ended, in ms from the experiment's start (set by `endWithSteps`). */
+  stoppedAtMs?: number;
 }
 
-/** The test's experiment, planned; undefined when it has none. Throws what `validate` would have said. */
-export function planFor(test: TestFile): { plan: ExperimentPlan; catalog: ReturnType<typeof applyUserCatalog>['catalog'] } | undefined {
+type Catalog = ReturnType<typeof applyUserCatalog>['catalog'];
+
+/**
+ * The scenario's experiment, planned: its own `chaos_injection` when it has one (a fault that may last until
+ * its steps end), else the file's `[chaos.experiment]`; undefined when neither. Throws what `validate` would have said.
+ */
+export function planFor(test: TestFile, scenario?: ScenarioSpec): { plan: ExperimentPlan; catalog: Catalog; fromScenario?: boolean; untilStepsEnd?: boolean } | undefined {
+  const { catalog } = applyUserCatalog(test.chaos?.catalog);
+  const services = Object.values(test.services).map((s) => s.id);
+  const portsOf = (id: string): number[] => test.services[id]?.ports ?? [];
+  if (scenario?.chaosInjection) {
+    const index = Math.max(0, test.scenarios.indexOf(scenario));
+    const input = { scenario: scenario.name, index, table: scenario.chaosInjection, services, portsOf, catalog, ...(scenario.service !== undefined ? { scenarioService: scenario.service } : {}) };
+    const { planned, problems } = planScenarioInjection(input);
+    if (!planned) throw new StudioError(problems[0]!);
+    return { plan: planned.plan, catalog, fromScenario: true, untilStepsEnd: planned.untilStepsEnd };
+  }
   const experiment = test.chaos?.experiment;
   if (experiment === undefined || typeof experiment === 'string') return undefined;
-  const { catalog } = applyUserCatalog(test.chaos?.catalog);
-  const services = Object.values(test.services);
-  const planned = planExperiment({ experiment, resilience: test.expect?.resilience, services: services.map((s) => s.id), portsOf: (id) => test.services[id]?.ports ?? [], catalog });
+  const planned = planExperiment({ experiment, resilience: test.expect?.resilience, services, portsOf, catalog });
   if (!planned.plan) throw new StudioError(planned.problems[0]!);
   return { plan: planned.plan, catalog };
 }
 
 /** The fault proxy in front of every service the experiment's proxy faults name (its dead-man timer armed). */
-export function chaosInterpose(test: TestFile): InterposeRequest[] {
-  const planned = planFor(test);
+export function chaosInterpose(test: TestFile, scenario?: ScenarioSpec): InterposeRequest[] {
+  const planned = planFor(test, scenario);
   return planned ? proxiedServices(planned.plan).map((service) => faultProxyInFront(service, { deadManMs: PROXY_DEAD_MAN_MS })) : [];
 }
 
@@ -48,8 +68,8 @@ function proxyOf(env: RunnerEnvironment, test: TestFile, set: ServiceSetPort, se
   return { api: `http://${env.hostAddress ?? '127.0.0.1'}:${port}`, service, ports: test.services[service]?.ports ?? [] };
 }
 
-export function startChaos(env: RunnerEnvironment, test: TestFile, set: ServiceSetPort, tags: Readonly<Record<string, string>>): ChaosInExecution | undefined {
-  const planned = planFor(test);
+export function startChaos(env: RunnerEnvironment, test: TestFile, scenario: ScenarioSpec, set: ServiceSetPort, tags: Readonly<Record<string, string>>): ChaosInExecution | undefined {
+  const planned = planFor(test, scenario);
   if (!planned) return undefined;
   const { plan, catalog } = planned;
   // The load goes where the service's name leads on the run network: to its fault proxy when it has one.
@@ -73,8 +93,17 @@ export function startChaos(env: RunnerEnvironment, test: TestFile, set: ServiceS
     onFault: (injection, state, offsetMs, detail) =>
       env.emit({ type: 'fault', test: test.name, executionId: tags['clnrm.execution_id']!, fault: injection.fault, target: injection.service, state, offsetMs, ...(detail !== undefined ? { detail } : {}) }),
   });
+  const untilStepsEnd = planned.untilStepsEnd === true;
   log(`chaos: experiment "${plan.name}" started (${(plan.totalMs / 1000).toFixed(1)} s, ${plan.injections.length} fault${plan.injections.length === 1 ? '' : 's'})`);
-  return { plan, run };
+  return { plan, run, untilStepsEnd, fromScenario: planned.fromScenario === true };
+}
+
+/** Ends the experiment where the scenario's steps end: a `chaos_injection` without `duration_ms` stops now, others run their length. */
+export async function endWithSteps(chaos: ChaosInExecution | undefined): Promise<void> {
+  if (!chaos) return;
+  if (!chaos.untilStepsEnd) return chaos.run.done();
+  chaos.stoppedAtMs ??= Date.now() - chaos.run.startedAtUs / 1000;
+  return chaos.run.stop();
 }
 
 /** `abort_on_fail` assertions judged over the execution's spans so far, when the plan has any that can halt it. */
@@ -91,8 +120,11 @@ export function chaosResults(chaos: ChaosInExecution, system: readonly Span[], s
   const outcomes = chaos.run.outcomes();
   const halt = chaos.run.haltedBy();
   const ran = asRun(chaos.plan, outcomes);
-  const verdict = judgeExperiment(halt ? truncateAt(ran, halt.atMs) : ran, toRequests(system, chaos.run.startedAtUs));
-  const results = experimentResults(chaos.plan, outcomes, verdict, halt);
+  const endMs = halt?.atMs ?? chaos.stoppedAtMs;
+  const verdict = judgeExperiment(endMs !== undefined ? truncateAt(ran, endMs) : ran, toRequests(system, chaos.run.startedAtUs));
+  const all = experimentResults(chaos.plan, outcomes, verdict, halt);
+  // A chaos_injection has no phases to judge: its result is its fault's (injected when, undone or not).
+  const results = chaos.fromScenario ? all.filter((r) => r.expectation !== 'chaos.experiment') : all;
   const evidence = new Set(results.flatMap((r) => r.spans));
   for (const s of system) if (evidence.has(s.spanId)) spanNames[s.spanId] = s.name;
   return results;

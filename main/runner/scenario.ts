@@ -28,7 +28,7 @@ import { ExecutionTrace } from './execution-trace';
 import type { RunHooks } from './hooks';
 import type { Emit } from './run-events';
 import { runSteps } from './scenario-steps';
-import { chaosResults, startChaos, startsAfterSteps, type ChaosInExecution } from './scenario-chaos';
+import { chaosResults, endWithSteps, startChaos, startsAfterSteps, type ChaosInExecution } from './scenario-chaos';
 import { createServices, startServices } from './scenario-services';
 import type { OpenSpan, SelfTracer } from './self-trace';
 import type { ServiceSetFactory, ServiceSetPort } from './service-port';
@@ -253,12 +253,13 @@ async function runPhases(env: RunnerEnvironment, req: ScenarioRequest, ex: Execu
     await startServices(env, services, planned);
     phase('services', 'end');
     const chaosAfterSteps = startsAfterSteps(test);
-    if (!chaosAfterSteps) ex.chaos = startChaos(env, test, ex.set, ex.tags);
+    if (!chaosAfterSteps) ex.chaos = startChaos(env, test, scenario, ex.set, ex.tags);
     phase('steps', 'start');
     const outputs = await runSteps(env, { test, scenario, info: ex.info, set: ex.set, tags: ex.tags, trace: ex.trace, into: ex.steps, stats: ex.stats, startedMs: ex.startedMs });
-    if (chaosAfterSteps && !env.signal.aborted) ex.chaos = startChaos(env, test, ex.set, ex.tags);
-    // An experiment runs its planned length whatever the steps take; its faults are undone before the stop.
-    await ex.chaos?.run.done();
+    if (chaosAfterSteps && !env.signal.aborted) ex.chaos = startChaos(env, test, scenario, ex.set, ex.tags);
+    // An experiment runs its planned length whatever the steps take (a chaos_injection without duration_ms
+    // ends with them); its faults are undone before the stop.
+    await endWithSteps(ex.chaos);
     phase('steps', 'end');
     if (env.signal.aborted) throw new Error('cancelled');
     phase('collect', 'start');

@@ -4,6 +4,7 @@
 // `parallel_services` list that disagrees with the `run` list it describes.
 import type { Problem } from '../errors';
 import { HALTING_TYPES } from '../chaos/experiment-halt';
+import { DELAY_MS_MEANING } from '../chaos/scenario-injection';
 import { healingNotActedOn } from '../healing/not-yet';
 import { thresholdRules } from '../perf/regression-thresholds';
 import { intelligenceNotActedOn } from '../intelligence/not-yet';
@@ -63,7 +64,7 @@ function notYet(doc: RawTestFile, warn: Warn): void {
   if (perf.length > 0) later(['performance', perf[0]!], `[performance] ${perf.join(', ')} (only stats sampling, baselines and regression thresholds are acted on)`, 'the performance layer');
   if (doc.expect?.chaos) later(['expect', 'chaos'], '[expect.chaos]', 'the chaos layer');
   (doc.scenario ?? []).forEach((s, i) => {
-    if (s.chaos_injection) later(['scenario', i, 'chaos_injection'], `scenario \`${s.name}\` chaos_injection`, 'the chaos layer');
+    if (s.chaos_injection?.delay_ms !== undefined) warn('chaos.delay-meaning', ['scenario', i, 'chaos_injection', 'delay_ms'], DELAY_MS_MEANING);
   });
   if (doc.cleanup?.artifacts !== undefined) {
     warn('spec.not-yet', ['cleanup', 'artifacts'], '[cleanup] artifacts is not acted on: the runner writes no artifact files besides the [report] outputs, which are always kept');

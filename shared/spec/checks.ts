@@ -2,6 +2,7 @@
 // container services, commands that split, and references between sections (`depends_on`, a
 // scenario's or step's `service`, dependency-graph nodes) — with the known names and a did-you-mean.
 import { planExperiment } from '../chaos/experiment-plan';
+import { planScenarioInjection } from '../chaos/scenario-injection';
 import { applyUserCatalog } from '../chaos/user-catalog';
 import type { Problem } from '../errors';
 import { planStartOrder } from '../orchestration';
@@ -127,6 +128,13 @@ export function checkDocument(doc: RawTestFile, locator: Locator, file?: string,
     for (const p of planned.problems) at(p.code, parsePath(p.path ?? 'chaos.experiment'), p.message);
   } else if (doc.expect?.resilience !== undefined && !invalid.has('expect')) {
     at('chaos.experiment', ['expect', 'resilience'], '[expect.resilience] judges a chaos experiment: add [chaos.experiment] with fault and target (e.g. fault = "container_pause", target = "service:db")');
+  }
+  if (!invalid.has('scenario')) {
+    (doc.scenario ?? []).forEach((s, index) => {
+      if (!s.chaos_injection) return;
+      const input = { scenario: s.name, index, table: s.chaos_injection, scenarioService: s.service, services: known, portsOf: (id: string) => services.get(id)?.ports ?? [], catalog };
+      for (const p of planScenarioInjection(input).problems) at(p.code, parsePath(p.path ?? `scenario[${index}].chaos_injection`), p.message);
+    });
   }
   return problems;
 }

@@ -102,7 +102,7 @@ export interface ScenarioSpec {
   /** Services declared in the scenario (`[scenario.services]`), started for it beside the file's. */
   services: ServiceSpec[];
   crossService: CrossServiceExpectation[];
-  /** Chaos layer input, not acted on yet (a warning says so). */
+  /** clnrm's `chaos_injection`: one fault during this scenario's steps (shared/chaos/scenario-injection.ts). */
   chaosInjection?: Record<string, unknown>;
   service?: string;
   steps: StepSpec[];

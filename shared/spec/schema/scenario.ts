@@ -127,7 +127,7 @@ export const scenarioSchema = z
       parallel_services: strArray('an array of service names like ["node_a", "node_b"]').optional(),
       services: scenarioServicesSchema.optional(),
       expect: scenarioExpectSchema.optional(),
-      /** Belongs to the chaos layer: accepted with a "not acted on yet" warning. */
+      /** clnrm's one-fault form (shared/chaos/scenario-injection.ts): its delay_ms is when the fault starts. */
       chaos_injection: anyMap('a table like { type = "kill_container", delay_ms = 500 }').optional(),
     },
     shape('a table like [[scenario]] with name and run or steps'),
