@@ -1,6 +1,7 @@
 // clnrm's scenario-level `chaos_injection` through `clnrm run` on the real engine: the fault lands at
 // `delay_ms` after the steps begin, on the scenario's service (or its `target`), and is undone when
-// `duration_ms` ends or with the steps. Skips loudly without Docker (fails under CI=true).
+// `duration_ms` ends or with the steps; `[expect.chaos]` judges the execution afterwards. Skips loudly
+// without Docker (fails under CI=true).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -47,6 +48,13 @@ service = "victim"
 run = "sh -c 'echo started; sleep 20; echo should-not-print'"
 expect_failure = true
 chaos_injection = { type = "kill_container", delay_ms = 700, signal = "SIGKILL" }
+
+[expect.chaos]
+recovery_verified = true
+cleanup_spans_match_failures = true
+no_crashes = true
+zombie_processes = { eq = 0 }
+resource_cleanup = "complete"
 `);
     expect(fault).toMatchObject({ kind: 'chaos', passed: true });
     expect(fault!.message).toMatch(/^container_kill on victim from (0\.[7-9]|[12]\.\d) s to .* \(cannot be undone: a kill\)$/);
@@ -56,6 +64,8 @@ chaos_injection = { type = "kill_container", delay_ms = 700, signal = "SIGKILL" 
     // The kill ended the 20 s step early.
     expect(step.durationMs).toBeLessThan(10_000);
     expect(execution.expectations.filter((e) => !e.passed)).toEqual([]);
+    const judged = execution.expectations.filter((e) => e.expectation.startsWith('expect.chaos.')).map((e) => e.expectation);
+    expect(judged).toEqual(['recovery_verified', 'cleanup_spans_match_failures', 'no_crashes', 'zombie_processes', 'resource_cleanup'].map((k) => `expect.chaos.${k}`));
     expect(code).toBe(0);
     expect(execution.expectations.some((e) => e.expectation === 'chaos.experiment')).toBe(false);
   });
@@ -75,13 +85,17 @@ chaos_injection = { type = "pause_container", target = "bystander", delay_ms = 2
   });
 
   it('a fault whose time never comes fails, saying so', { timeout: 120_000 }, async () => {
-    const { code, fault } = await run('late', `[[scenario]]
+    const { code, fault, execution } = await run('late', `[[scenario]]
 name = "too_late"
 service = "victim"
 run = "true"
 chaos_injection = { type = "pause_container", delay_ms = 30000 }
+
+[expect.chaos]
+recovery_successful = true
 `);
     expect(fault).toMatchObject({ passed: false, message: 'container_pause on victim was never injected: the experiment ended before its time' });
+    expect(execution.expectations.find((e) => e.expectation === 'expect.chaos.recovery_successful')).toMatchObject({ passed: false, message: 'no fault was injected in this execution: there is nothing it recovered from' });
     expect(code).toBe(1);
   });
 });

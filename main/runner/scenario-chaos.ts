@@ -5,6 +5,7 @@ import { judgeExperiment, toRequests } from '../../shared/chaos/experiment-judge
 import { planExperiment, proxiedServices, type ExperimentPlan } from '../../shared/chaos/experiment-plan';
 import { canHalt, haltCheck, truncateAt } from '../../shared/chaos/experiment-halt';
 import { asRun, experimentResults } from '../../shared/chaos/experiment-results';
+import { judgeExpectChaos, type FaultWindow } from '../../shared/chaos/expect-chaos';
 import { planScenarioInjection } from '../../shared/chaos/scenario-injection';
 import { applyUserCatalog } from '../../shared/chaos/user-catalog';
 import { StudioError } from '../../shared/errors';
@@ -14,7 +15,11 @@ import type { ScenarioSpec, TestFile } from '../../shared/spec';
 import { ExperimentRun, PROXY_DEAD_MAN_MS, type ExperimentRunOptions } from '../chaos/experiment-run';
 import { FAULT_PROXY_API_PORT, faultProxyId, faultProxyInFront } from '../chaos/proxy/interpose';
 import type { ProxyTarget } from '../chaos/proxy-injector';
+import type Docker from 'dockerode';
+import type { ContainerEvidence } from '../docker';
+import { listLeftovers } from './cleanup-check';
 import type { InterposeRequest } from './interpose';
+import type { StepResult } from './types';
 import type { RunnerEnvironment } from './scenario';
 import type { ServiceSetPort } from './service-port';
 import { executionSpans } from './span-wait';
@@ -137,4 +142,41 @@ export function chaosResults(chaos: ChaosInExecution, system: readonly Span[], s
 export function startsAfterSteps(test: TestFile): boolean {
   const experiment = test.chaos?.experiment;
   return typeof experiment === 'object' && experiment.load !== undefined;
+}
+
+/** What `[expect.chaos]` is judged from: the execution as it ended. */
+export interface ChaosExecutionEvidence {
+  readonly executionId: string;
+  readonly chaos?: ChaosInExecution;
+  readonly steps: readonly StepResult[];
+  readonly containers: readonly ContainerEvidence[];
+  readonly stoppingAtMs?: number;
+  readonly trace: { readonly spans: readonly Span[] };
+  readonly system: readonly Span[];
+}
+
+/** The faults as they ran, on the spans' clock (epoch µs). */
+function faultWindows(chaos: ChaosInExecution | undefined): FaultWindow[] {
+  if (!chaos) return [];
+  const at = (ms: number | undefined): number | undefined => (ms === undefined ? undefined : chaos.run.startedAtUs + ms * 1000);
+  return chaos.run.outcomes().flatMap((o, i) => {
+    const injection = chaos.plan.injections[i]!;
+    if (o.startedMs === undefined && o.error === undefined) return [];
+    const endUs = at(o.endedMs);
+    const ends = !injection.revertible || injection.fault === 'container_stop' || injection.fault === 'container_restart';
+    return [{ fault: o.fault, family: injection.family, service: o.service, startUs: at(o.startedMs) ?? 0, ...(endUs !== undefined ? { endUs } : {}), ends, undone: o.endedMs !== undefined && o.revertError === undefined, ...(o.error !== undefined ? { error: o.error } : {}) }];
+  });
+}
+
+/** `[expect.chaos]` judged once the execution's resources are gone (or kept by its cleanup policy). */
+export async function expectChaosResults(docker: Docker, table: Readonly<Record<string, unknown>>, ex: ChaosExecutionEvidence): Promise<ExpectationResult[]> {
+  const leftovers = await listLeftovers(docker, ex.executionId).catch(() => undefined);
+  const containers = ex.containers.map((c) => ({
+    service: c.service,
+    // Without a stop (the execution failed first), a container not running had ended on its own.
+    endedBeforeStop: ex.stoppingAtMs !== undefined ? c.finishedAt !== null && Date.parse(c.finishedAt) < ex.stoppingAtMs : !c.running,
+    restarts: c.restartCount,
+    exitCode: c.exitCode,
+  }));
+  return judgeExpectChaos(table, { faults: faultWindows(ex.chaos), steps: ex.steps, containers, ...(leftovers ? { leftovers } : {}), runnerSpans: ex.trace.spans, system: ex.system });
 }

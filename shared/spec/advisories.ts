@@ -4,6 +4,7 @@
 // `parallel_services` list that disagrees with the `run` list it describes.
 import type { Problem } from '../errors';
 import { HALTING_TYPES } from '../chaos/experiment-halt';
+import { checkExpectChaos, JUDGED_CHAOS_KEYS } from '../chaos/expect-chaos';
 import { DELAY_MS_MEANING } from '../chaos/scenario-injection';
 import { healingNotActedOn } from '../healing/not-yet';
 import { thresholdRules } from '../perf/regression-thresholds';
@@ -62,7 +63,10 @@ function notYet(doc: RawTestFile, warn: Warn): void {
   if (intelligence.length > 0) later(['intelligence', ...intelligence[0]!], `[intelligence] ${intelligence.map((p) => formatPath(p)).join(', ')} (sources, thresholds, buffer factor and generation rules are acted on by suggest and generate)`, 'later parts of the intelligence layer');
   const perf = Object.keys(doc.performance ?? {}).filter((k) => !PERFORMANCE_ACTED_ON.has(k));
   if (perf.length > 0) later(['performance', perf[0]!], `[performance] ${perf.join(', ')} (only stats sampling, baselines and regression thresholds are acted on)`, 'the performance layer');
-  if (doc.expect?.chaos) later(['expect', 'chaos'], '[expect.chaos]', 'the chaos layer');
+  const unjudged = doc.expect?.chaos ? checkExpectChaos(doc.expect.chaos).unjudged : [];
+  if (unjudged.length > 0) {
+    warn('spec.not-yet', ['expect', 'chaos', unjudged[0]!], `[expect.chaos] ${unjudged.join(', ')}: no check of ours gives ${unjudged.length === 1 ? 'it' : 'them'} a meaning, so ${unjudged.length === 1 ? 'it is' : 'they are'} not judged (judged: ${JUDGED_CHAOS_KEYS.join(', ')})`);
+  }
   (doc.scenario ?? []).forEach((s, i) => {
     if (s.chaos_injection?.delay_ms !== undefined) warn('chaos.delay-meaning', ['scenario', i, 'chaos_injection', 'delay_ms'], DELAY_MS_MEANING);
   });

@@ -2,6 +2,7 @@
 // container services, commands that split, and references between sections (`depends_on`, a
 // scenario's or step's `service`, dependency-graph nodes) — with the known names and a did-you-mean.
 import { planExperiment } from '../chaos/experiment-plan';
+import { checkExpectChaos } from '../chaos/expect-chaos';
 import { planScenarioInjection } from '../chaos/scenario-injection';
 import { applyUserCatalog } from '../chaos/user-catalog';
 import type { Problem } from '../errors';
@@ -128,6 +129,9 @@ export function checkDocument(doc: RawTestFile, locator: Locator, file?: string,
     for (const p of planned.problems) at(p.code, parsePath(p.path ?? 'chaos.experiment'), p.message);
   } else if (doc.expect?.resilience !== undefined && !invalid.has('expect')) {
     at('chaos.experiment', ['expect', 'resilience'], '[expect.resilience] judges a chaos experiment: add [chaos.experiment] with fault and target (e.g. fault = "container_pause", target = "service:db")');
+  }
+  if (doc.expect?.chaos && !invalid.has('expect')) {
+    for (const p of checkExpectChaos(doc.expect.chaos).errors) at(p.code, parsePath(p.path ?? 'expect.chaos'), p.message);
   }
   if (!invalid.has('scenario')) {
     (doc.scenario ?? []).forEach((s, index) => {
