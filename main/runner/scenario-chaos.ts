@@ -7,6 +7,7 @@ import { canHalt, haltCheck, truncateAt } from '../../shared/chaos/experiment-ha
 import { asRun, experimentResults } from '../../shared/chaos/experiment-results';
 import { judgeExpectChaos, type FaultWindow } from '../../shared/chaos/expect-chaos';
 import { planScenarioInjection } from '../../shared/chaos/scenario-injection';
+import { planScenarioPhases } from '../../shared/chaos/scenario-phases';
 import { applyUserCatalog } from '../../shared/chaos/user-catalog';
 import { StudioError } from '../../shared/errors';
 import type { ExpectationResult } from '../../shared/expect';
@@ -27,8 +28,8 @@ import { executionSpans } from './span-wait';
 export interface ChaosInExecution {
   readonly plan: ExperimentPlan;
   readonly run: ExperimentRun;
-  /** The scenario's `chaos_injection` (reported as its fault alone) rather than a `[chaos.experiment]`. */
-  readonly fromScenario: boolean;
+  /** Where the experiment's summary result goes; none for a `chaos_injection` (its fault's result says it all). */
+  readonly summaryPath?: string;
   /** A `chaos_injection` without `duration_ms`: its fault lasts until the steps end. */
   readonly untilStepsEnd: boolean;
   /** When the steps ended, in ms from the experiment's start (set by `endWithSteps`). */
@@ -37,26 +38,40 @@ export interface ChaosInExecution {
 
 type Catalog = ReturnType<typeof applyUserCatalog>['catalog'];
 
+/** What a scenario's chaos is planned from, and where its summary result is reported (none for a chaos_injection). */
+interface PlannedChaos {
+  readonly plan: ExperimentPlan;
+  readonly catalog: Catalog;
+  readonly summaryPath?: string;
+  readonly untilStepsEnd?: boolean;
+}
+
 /**
- * The scenario's experiment, planned: its own `chaos_injection` when it has one (a fault that may last until
- * its steps end), else the file's `[chaos.experiment]`; undefined when neither. Throws what `validate` would have said.
+ * The scenario's experiment, planned: its own `[[scenario.phase]]` or `chaos_injection` when it has one (a
+ * scenario's chaos replaces the file's for that scenario), else the file's `[chaos.experiment]`; undefined when
+ * none. Throws what `validate` would have said.
  */
-export function planFor(test: TestFile, scenario?: ScenarioSpec): { plan: ExperimentPlan; catalog: Catalog; fromScenario?: boolean; untilStepsEnd?: boolean } | undefined {
+export function planFor(test: TestFile, scenario?: ScenarioSpec): PlannedChaos | undefined {
   const { catalog } = applyUserCatalog(test.chaos?.catalog);
   const services = Object.values(test.services).map((s) => s.id);
   const portsOf = (id: string): number[] => test.services[id]?.ports ?? [];
+  const index = scenario ? Math.max(0, test.scenarios.indexOf(scenario)) : 0;
+  if (scenario?.phases) {
+    const { plan, problems } = planScenarioPhases({ scenario: scenario.name, index, phases: scenario.phases, services, portsOf, catalog });
+    if (!plan) throw new StudioError(problems[0]!);
+    return { plan, catalog, summaryPath: `scenario[${index}].phase` };
+  }
   if (scenario?.chaosInjection) {
-    const index = Math.max(0, test.scenarios.indexOf(scenario));
     const input = { scenario: scenario.name, index, table: scenario.chaosInjection, services, portsOf, catalog, ...(scenario.service !== undefined ? { scenarioService: scenario.service } : {}) };
     const { planned, problems } = planScenarioInjection(input);
     if (!planned) throw new StudioError(problems[0]!);
-    return { plan: planned.plan, catalog, fromScenario: true, untilStepsEnd: planned.untilStepsEnd };
+    return { plan: planned.plan, catalog, untilStepsEnd: planned.untilStepsEnd };
   }
   const experiment = test.chaos?.experiment;
   if (experiment === undefined || typeof experiment === 'string') return undefined;
   const planned = planExperiment({ experiment, resilience: test.expect?.resilience, services, portsOf, catalog });
   if (!planned.plan) throw new StudioError(planned.problems[0]!);
-  return { plan: planned.plan, catalog };
+  return { plan: planned.plan, catalog, summaryPath: 'chaos.experiment' };
 }
 
 /** The fault proxy in front of every service the experiment's proxy faults name (its dead-man timer armed). */
@@ -100,7 +115,7 @@ export function startChaos(env: RunnerEnvironment, test: TestFile, scenario: Sce
   });
   const untilStepsEnd = planned.untilStepsEnd === true;
   log(`chaos: experiment "${plan.name}" started (${(plan.totalMs / 1000).toFixed(1)} s, ${plan.injections.length} fault${plan.injections.length === 1 ? '' : 's'})`);
-  return { plan, run, untilStepsEnd, fromScenario: planned.fromScenario === true };
+  return { plan, run, untilStepsEnd, ...(planned.summaryPath !== undefined ? { summaryPath: planned.summaryPath } : {}) };
 }
 
 /** Ends the experiment where the scenario's steps end: a `chaos_injection` without `duration_ms` stops now, others run their length. */
@@ -127,9 +142,8 @@ export function chaosResults(chaos: ChaosInExecution, system: readonly Span[], s
   const ran = asRun(chaos.plan, outcomes);
   const endMs = halt?.atMs ?? chaos.stoppedAtMs;
   const verdict = judgeExperiment(endMs !== undefined ? truncateAt(ran, endMs) : ran, toRequests(system, chaos.run.startedAtUs));
-  const all = experimentResults(chaos.plan, outcomes, verdict, halt);
-  // A chaos_injection has no phases to judge: its result is its fault's (injected when, undone or not).
-  const results = chaos.fromScenario ? all.filter((r) => r.expectation !== 'chaos.experiment') : all;
+  const [summary, ...rest] = experimentResults(chaos.plan, outcomes, verdict, halt);
+  const results = chaos.summaryPath !== undefined ? [{ ...summary!, expectation: chaos.summaryPath }, ...rest] : rest;
   const evidence = new Set(results.flatMap((r) => r.spans));
   for (const s of system) if (evidence.has(s.spanId)) spanNames[s.spanId] = s.name;
   return results;

@@ -12,6 +12,7 @@ import { intelligenceNotActedOn } from '../intelligence/not-yet';
 import type { Locator } from './locate';
 import { formatPath, type PathSegment } from './path';
 import type { RawTestFile } from './schema/root';
+import { UNJUDGED_PHASE_KEYS } from './schema/scenario-phase';
 import { ENGINE_STATS_TICK_MS } from './schema/v2';
 import { CLNRM_SERVICE_TYPES, type ServiceSection } from './schema/services';
 import { didYouMean } from './suggest';
@@ -69,6 +70,13 @@ function notYet(doc: RawTestFile, warn: Warn): void {
   }
   (doc.scenario ?? []).forEach((s, i) => {
     if (s.chaos_injection?.delay_ms !== undefined) warn('chaos.delay-meaning', ['scenario', i, 'chaos_injection', 'delay_ms'], DELAY_MS_MEANING);
+    if (s.chaos_enabled === false && (s.phase || s.chaos_injection)) warn('spec.not-yet', ['scenario', i, 'chaos_enabled'], `chaos_enabled = false: scenario \`${s.name}\` runs without its ${s.phase ? 'phases' : 'chaos_injection'} (nothing of it is injected or judged)`);
+    (s.phase ?? []).forEach((p, j) =>
+      (p.expect ?? []).forEach((e, k) => {
+        const keys = UNJUDGED_PHASE_KEYS.filter((key) => e[key] !== undefined);
+        if (keys.length > 0) warn('spec.not-yet', ['scenario', i, 'phase', j, 'expect', k, keys[0]!], `phase \`${p.name}\` ${keys.join(', ')}: no check of ours gives ${keys.length === 1 ? 'it' : 'them'} a meaning, so ${keys.length === 1 ? 'it is' : 'they are'} not judged`);
+      }),
+    );
   });
   if (doc.cleanup?.artifacts !== undefined) {
     warn('spec.not-yet', ['cleanup', 'artifacts'], '[cleanup] artifacts is not acted on: the runner writes no artifact files besides the [report] outputs, which are always kept');

@@ -4,6 +4,7 @@
 import { planExperiment } from '../chaos/experiment-plan';
 import { checkExpectChaos } from '../chaos/expect-chaos';
 import { planScenarioInjection } from '../chaos/scenario-injection';
+import { planScenarioPhases } from '../chaos/scenario-phases';
 import { applyUserCatalog } from '../chaos/user-catalog';
 import type { Problem } from '../errors';
 import { planStartOrder } from '../orchestration';
@@ -135,8 +136,11 @@ export function checkDocument(doc: RawTestFile, locator: Locator, file?: string,
   }
   if (!invalid.has('scenario')) {
     (doc.scenario ?? []).forEach((s, index) => {
-      if (!s.chaos_injection) return;
-      const input = { scenario: s.name, index, table: s.chaos_injection, scenarioService: s.service, services: known, portsOf: (id: string) => services.get(id)?.ports ?? [], catalog };
+      const portsOf = (id: string): number[] => services.get(id)?.ports ?? [];
+      if (s.phase && s.chaos_injection) at('chaos.experiment', ['scenario', index, 'chaos_injection'], 'a scenario takes [[scenario.phase]] or chaos_injection, not both: put the fault in the chaos phase');
+      else if (s.phase) for (const p of planScenarioPhases({ scenario: s.name, index, phases: s.phase, services: known, portsOf, catalog }).problems) at(p.code, parsePath(p.path ?? `scenario[${index}].phase`), p.message);
+      if (!s.chaos_injection || s.phase) return;
+      const input = { scenario: s.name, index, table: s.chaos_injection, scenarioService: s.service, services: known, portsOf, catalog };
       for (const p of planScenarioInjection(input).problems) at(p.code, parsePath(p.path ?? `scenario[${index}].chaos_injection`), p.message);
     });
   }
