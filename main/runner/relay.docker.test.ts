@@ -31,6 +31,28 @@ function ourListeners(): string[] {
   return lines.filter((l) => l.includes(`pid=${process.pid},`)).map((l) => l.trim().split(/\s+/)[3]!);
 }
 
+/** One OTLP/JSON span posted with busybox wget to wherever the runner says spans go. */
+const POST_ONE_SPAN = `[meta]
+name = "post_one_span"
+
+[services.box]
+image = "${BUSYBOX}"
+args = ["sh", "-c", "trap 'exit 0' TERM; while true; do sleep 1; done"]
+
+[[scenario]]
+name = "post"
+service = "box"
+run = ["sh", "-c", '''
+EXECUTION=\${OTEL_RESOURCE_ATTRIBUTES#*clnrm.execution_id=}
+EXECUTION=\${EXECUTION%%,*}
+BODY='{"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"box"}},{"key":"clnrm.execution_id","value":{"stringValue":"'\$EXECUTION'"}}]},"scopeSpans":[{"spans":[{"traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b174","name":"box.posted","kind":1,"startTimeUnixNano":"1700000000000000000","endTimeUnixNano":"1700000000000000000"}]}]}]}'
+wget -qO- --header 'content-type: application/json' --post-data "\$BODY" "\$OTEL_EXPORTER_OTLP_ENDPOINT/v1/traces" || true
+''']
+
+[expect.counts]
+spans_total = { eq = 1 }
+`;
+
 const failures = (t: TestResult): string => JSON.stringify([t.problems, t.executions.map((e) => [e.problems, e.steps.filter((s) => s.verdict !== 'passed'), e.expectations.filter((x) => !x.passed)])]);
 
 describe.runIf(probe.docker || process.env.CI === 'true')('span relay', () => {
@@ -85,6 +107,23 @@ describe.runIf(probe.docker || process.env.CI === 'true')('span relay', () => {
       }
       // Nothing of the run is left on the remote engine.
       expect(await countLabelled(engine!.docker)).toEqual({ containers: 0, networks: 0, volumes: 0 });
+    });
+
+    it('without the relay (CLNRM_RELAY=never) nothing comes home: the loopback receiver is out of reach', { timeout: 60_000 }, async () => {
+      const env = { ...process.env, DOCKER_HOST: engine!.host, CLNRM_RECEIVER_HOST: undefined, CLNRM_RELAY: 'never' };
+      const test = (await runTests({ ...base, env, sources: [{ file: 'post.clnrm.toml', source: POST_ONE_SPAN }] })).tests[0]!;
+      expect(test.verdict).toBe('failed');
+      expect(test.executions[0]!.spanCount).toBe(0);
+      const relayed = (await runTests({ ...base, env: { ...env, CLNRM_RELAY: undefined }, sources: [{ file: 'post.clnrm.toml', source: POST_ONE_SPAN }] })).tests[0]!;
+      expect(relayed.verdict, failures(relayed)).toBe('passed');
+    });
+
+    it('a relay image missing on the engine is docker.image-missing naming it', { timeout: 60_000 }, async () => {
+      await engine!.docker.getImage(RELAY_IMAGE).remove();
+      const env = { ...process.env, DOCKER_HOST: engine!.host, CLNRM_RECEIVER_HOST: undefined, CLNRM_RELAY: undefined };
+      const test = (await runTests({ ...base, env, sources: [{ file: 'post.clnrm.toml', source: POST_ONE_SPAN }] })).tests[0]!;
+      expect(test.verdict).toBe('error');
+      expect(test.executions[0]!.problems[0]).toMatchObject({ code: 'docker.image-missing', message: expect.stringContaining(`"${RELAY_IMAGE}"`) });
     });
   });
 
