@@ -19,7 +19,8 @@ import { runTests, type RunTestsOptions } from './runner';
 import type { TestResult } from './types';
 
 const DEMO = 'cleanroom/demo:latest';
-const probe = await probeDocker([BUSYBOX, DEMO, RELAY_IMAGE]);
+const NODE = 'cleanroom/node:20';
+const probe = await probeDocker([BUSYBOX, DEMO, NODE, RELAY_IMAGE]);
 announceDockerSkip('span relay', probe);
 
 const demoFile = fileURLToPath(new URL('../../examples/demo-read-through.clnrm.toml', import.meta.url));
@@ -51,6 +52,32 @@ wget -qO- --header 'content-type: application/json' --post-data "\$BODY" "\$OTEL
 
 [expect.counts]
 spans_total = { eq = 1 }
+`;
+
+const BIG_SPANS = 3000;
+/** One OTLP/JSON request of BIG_SPANS spans from a node step (~0.5 MB as a relay record). */
+const SEND_BIG = `
+const attrs = process.env.OTEL_RESOURCE_ATTRIBUTES.split(',').map((p) => ({ key: p.split('=')[0], value: { stringValue: decodeURIComponent(p.split('=')[1]) } }));
+const hex = (i, n) => i.toString(16).padStart(n, '0');
+const spans = Array.from({ length: ${BIG_SPANS} }, (_, i) => ({ traceId: hex(i + 1, 32), spanId: hex(i + 1, 16), name: 'big.' + (i % 7), kind: 1, startTimeUnixNano: '1700000000000000000', endTimeUnixNano: '1700000000000001000', attributes: [{ key: 'i', value: { intValue: String(i) } }] }));
+const body = JSON.stringify({ resourceSpans: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'big' } }, ...attrs] }, scopeSpans: [{ spans }] }] });
+fetch(process.env.OTEL_EXPORTER_OTLP_ENDPOINT + '/v1/traces', { method: 'POST', headers: { 'content-type': 'application/json' }, body }).then((r) => console.log('status', r.status));
+`;
+const BIG_REQUEST = `[meta]
+name = "big_request"
+
+[services.sender]
+image = "${NODE}"
+args = ["node", "-e", "process.on('SIGTERM', () => process.exit(0)); setInterval(() => undefined, 1 << 30)"]
+
+[[scenario]]
+name = "send"
+service = "sender"
+run = ["node", "-e", ${JSON.stringify(SEND_BIG)}]
+expected_output_regex = "status 200"
+
+[expect.counts]
+spans_total = { eq = ${BIG_SPANS} }
 `;
 
 const failures = (t: TestResult): string => JSON.stringify([t.problems, t.executions.map((e) => [e.problems, e.steps.filter((s) => s.verdict !== 'passed'), e.expectations.filter((x) => !x.passed)])]);
@@ -148,6 +175,13 @@ describe.runIf(probe.docker || process.env.CI === 'true')('span relay', () => {
       expect(lost.tests[0]!.verdict).toBe('error');
       expect(execution.problems[0]).toMatchObject({ code: 'relay.lost', message: expect.stringMatching(new RegExp(`relay of execution ${execution.runId} stopped without its end marker`)) });
       expect(await countLabelled(docker, execution.runId)).toEqual({ containers: 0, networks: 0, volumes: 0 });
+    });
+
+    it('carries a large request whole (one record far beyond the 16 KiB line of the log driver)', { timeout: 60_000 }, async () => {
+      const env = { ...process.env, CLNRM_RELAY: 'always' };
+      const test = (await runTests({ ...base, env, docker: await connectDocker(process.env), sources: [{ file: 'big.clnrm.toml', source: BIG_REQUEST }] })).tests[0]!;
+      expect(test.verdict, failures(test)).toBe('passed');
+      expect(test.executions[0]!.spanCount).toBe(BIG_SPANS);
     });
 
     it('refuses an unknown CLNRM_RELAY with relay.mode', async () => {
