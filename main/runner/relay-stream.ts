@@ -44,10 +44,17 @@ export class RelayFollower {
     this.ended = new Promise((resolve) => (this.markEnded = resolve));
   }
 
-  /** Starts reading the container's output from its beginning (so nothing written before is missed). */
+  /** Starts reading the container's output from its beginning (so nothing written before is missed); never rejects: a failure is the settle's error. */
   async follow(): Promise<void> {
     const container = this.options.docker.getContainer(this.options.containerId);
-    const stream = (await container.logs({ follow: true, stdout: true, stderr: true })) as NodeJS.ReadableStream;
+    let stream: NodeJS.ReadableStream;
+    try {
+      stream = (await container.logs({ follow: true, stdout: true, stderr: true })) as NodeJS.ReadableStream;
+    } catch (error) {
+      this.damage ??= `its output could not be read over the engine API: ${(error as Error).message}`;
+      this.markEnded();
+      return;
+    }
     this.stream = stream;
     const stdout = new PassThrough();
     stdout.on('data', (chunk: Buffer) => this.onText(chunk.toString('utf8')));
@@ -77,7 +84,7 @@ export class RelayFollower {
     const where = `the OTLP relay of execution ${this.options.executionId}`;
     const said = this.stderr.text().trim().split('\n').slice(-3).join(' | ');
     const log = said ? ` Its last messages: ${said}` : '';
-    if (this.damage) throw lost(`${where} sent a damaged record (${this.damage}); spans may be missing.${log}`, this.tally);
+    if (this.damage) throw lost(`${where}: ${this.damage}; spans may be missing.${log}`, this.tally);
     if (!ended) throw lost(`${where} did not finish within ${timeoutMs} ms of its stop: the engine connection may be down.${log}`, this.tally);
     if (this.accepted === undefined) throw lost(`${where} stopped without its end marker (it died or was killed): ${this.delivered} spans came home, others may be lost.${log}`, this.tally);
     if (this.delivered < this.accepted) throw lost(`${where} accepted ${this.accepted} spans but only ${this.delivered} came home.${log}`, this.tally);
@@ -99,7 +106,7 @@ export class RelayFollower {
     try {
       record = parseRelayLine(line);
     } catch (error) {
-      this.damage ??= (error as Error).message;
+      this.damage ??= `it sent a damaged record (${(error as Error).message})`;
       return;
     }
     if (record?.kind === 'end') this.accepted = record.accepted;
@@ -122,7 +129,7 @@ export class RelayFollower {
           });
       }
     } catch (error) {
-      this.damage ??= (error as Error).message;
+      this.damage ??= `it sent a damaged record (${(error as Error).message})`;
     }
   }
 }
