@@ -138,6 +138,11 @@ export type ErrorCode =
   | 'chaos.not-saved'
   /** An undo token that is unknown (used already, or from before the studio restarted) or whose file changed since. */
   | 'chaos.undo-unavailable'
+  // runner: span relay for remote engines
+  /** `CLNRM_RELAY` is not always, never or auto. */
+  | 'relay.mode'
+  /** A relay's spans did not all come home: it died, its end marker was short, a record was damaged, or the engine connection broke. */
+  | 'relay.lost'
   | 'internal';
 
 export interface SourceLocation {

@@ -17,6 +17,7 @@ import { createReceiver, type Receiver } from '../receiver';
 import { loadTestFile, parseInThread } from '../spec';
 import { openStore, type TraceStore } from '../store';
 import { chooseReceiverBinding } from './receiver-host';
+import { spanRoute } from './relay';
 import { writeFileReports } from './reports';
 import type { RunnerEnvironment } from './scenario';
 import { recordQuietly, runEnvironment, runOutcome } from './history';
@@ -209,6 +210,8 @@ export async function runTests(options: RunTestsOptions): Promise<RunSummary> {
     const binding = await chooseReceiverBinding(docker, connection.endpoint, options.env);
     // A span the run's receiver acknowledges is a stored span, as in `clnrm collect` and the studio.
     receiver = await createReceiver({ sink: (spans, wire) => target.ingest(spans, wire), commit: target.commit, host: binding.host, httpPort: 0, grpcPort: false });
+    // Remote engines: a relay per execution, read back over the engine's API (relay.ts).
+    const route = spanRoute(docker, connection.endpoint, target, options.env, { otlpEndpoint: `http://host.docker.internal:${receiver.http!.port}`, services: dockerServiceSets(docker) });
     const commit = await gitCommit(options.cwd);
     const warn = (message: string): void => emit({ type: 'warning', message });
     const record = {
@@ -234,7 +237,7 @@ export async function runTests(options: RunTestsOptions): Promise<RunSummary> {
       'clnrm.jobs': options.jobs ?? 1,
       'clnrm.receiver': `${binding.host}:${receiver.http!.port}`,
     });
-    emit({ type: 'run-started', files: options.sources.length, tests: loaded.tests.length + suiteTests, receiver: `${binding.host}:${receiver.http!.port} (${binding.reason})` });
+    emit({ type: 'run-started', files: options.sources.length, tests: loaded.tests.length + suiteTests, receiver: `${binding.host}:${receiver.http!.port} (${binding.reason}); ${route.description}` });
     hooks = await runPlugins(options, runSpan, emit);
     const files = options.sources.map((s) => s.file);
     await hooks.call('onRunStart', { runId, files, startedAt: startedMs });
@@ -243,7 +246,7 @@ export async function runTests(options: RunTestsOptions): Promise<RunSummary> {
       docker,
       store,
       receiver,
-      otlpEndpoint: `http://host.docker.internal:${receiver.http!.port}`,
+      otlpEndpoint: route.otlpEndpoint,
       tracer,
       runSpan,
       runId,
@@ -252,7 +255,7 @@ export async function runTests(options: RunTestsOptions): Promise<RunSummary> {
       signal,
       emit,
       hooks,
-      services: dockerServiceSets(docker),
+      services: route.services,
       ...(options.quietMs !== undefined ? { quietMs: options.quietMs } : {}),
       ...(options.sampleStats ? { sampleStats: true } : {}),
       ...(options.maxSpanWaitMs !== undefined ? { maxSpanWaitMs: options.maxSpanWaitMs } : {}),
