@@ -172,48 +172,40 @@ EOF
   docker build -q -t cleanroom/clnrm:latest "$ctx" >/dev/null
 fi
 
-# ── cleanroom/chaos-proxy ────────────────────────────────────────────────────────────────────────
-# The fault proxy on a run's network, in front of a service (main/chaos/proxy/interpose.ts): one bundled
-# file, no node_modules. Its API listens on every interface of the container (port 8474).
-[ -f "$repo/dist/chaos-proxy.cjs" ] || die "dist/chaos-proxy.cjs missing: run node scripts/build.mjs before building cleanroom/chaos-proxy"
-ctx="$work/chaos-proxy"
-mkdir -p "$ctx/opt/chaos-proxy"
-cp "$repo/dist/chaos-proxy.cjs" "$ctx/opt/chaos-proxy/"
-proxy_hash="$( (sha256sum "$ctx/opt/chaos-proxy/chaos-proxy.cjs"; echo "$node_hash") | sha256sum | cut -c1-16)"
-if up_to_date cleanroom/chaos-proxy:latest "$proxy_hash" && [ "$(current_hash cleanroom/node:20)" = "$node_hash" ]; then
-  log "cleanroom/chaos-proxy:latest up to date"
-else
-  log "building cleanroom/chaos-proxy:latest"
+# One bundled file (dist/<name>.cjs, no node_modules) on cleanroom/node:20, run as the image's entrypoint.
+#   build_bundle_image <name> <port> [entrypoint args after the bundle's path…]
+build_bundle_image() {
+  local name="$1" port="$2"
+  shift 2
+  [ -f "$repo/dist/$name.cjs" ] || die "dist/$name.cjs missing: run node scripts/build.mjs before building cleanroom/$name"
+  local ctx="$work/$name" args="" arg hash
+  mkdir -p "$ctx/opt/$name"
+  cp "$repo/dist/$name.cjs" "$ctx/opt/$name/"
+  hash="$( (sha256sum "$ctx/opt/$name/$name.cjs"; echo "$node_hash") | sha256sum | cut -c1-16)"
+  if up_to_date "cleanroom/$name:latest" "$hash" && [ "$(current_hash cleanroom/node:20)" = "$node_hash" ]; then
+    log "cleanroom/$name:latest up to date"
+    return
+  fi
+  log "building cleanroom/$name:latest"
+  for arg in "$@"; do args="$args, \"$arg\""; done
   cat >"$ctx/Dockerfile" <<EOF
 FROM cleanroom/node:20
 COPY opt /opt
-LABEL clnrm.input-hash=$proxy_hash clnrm.image=cleanroom/chaos-proxy:latest
-EXPOSE 8474
-ENTRYPOINT ["node", "/opt/chaos-proxy/chaos-proxy.cjs", "chaos", "proxy", "--host", "0.0.0.0"]
+LABEL clnrm.input-hash=$hash clnrm.image=cleanroom/$name:latest
+EXPOSE $port
+ENTRYPOINT ["node", "/opt/$name/$name.cjs"$args]
 EOF
-  docker build -q -t cleanroom/chaos-proxy:latest "$ctx" >/dev/null
-fi
+  docker build -q -t "cleanroom/$name:latest" "$ctx" >/dev/null
+}
+
+# ── cleanroom/chaos-proxy ────────────────────────────────────────────────────────────────────────
+# The fault proxy on a run's network, in front of a service (main/chaos/proxy/interpose.ts). Its API listens
+# on every interface of the container (port 8474).
+build_bundle_image chaos-proxy 8474 chaos proxy --host 0.0.0.0
 
 # ── cleanroom/otlp-relay ─────────────────────────────────────────────────────────────────────────
 # The span relay on a remote engine's run network (main/relay, main/runner/relay.ts): OTLP/HTTP on 4318 of
-# its container; spans leave as records on stdout, read back over the engine's API. One bundled file.
-[ -f "$repo/dist/otlp-relay.cjs" ] || die "dist/otlp-relay.cjs missing: run node scripts/build.mjs before building cleanroom/otlp-relay"
-ctx="$work/otlp-relay"
-mkdir -p "$ctx/opt/otlp-relay"
-cp "$repo/dist/otlp-relay.cjs" "$ctx/opt/otlp-relay/"
-relay_hash="$( (sha256sum "$ctx/opt/otlp-relay/otlp-relay.cjs"; echo "$node_hash") | sha256sum | cut -c1-16)"
-if up_to_date cleanroom/otlp-relay:latest "$relay_hash" && [ "$(current_hash cleanroom/node:20)" = "$node_hash" ]; then
-  log "cleanroom/otlp-relay:latest up to date"
-else
-  log "building cleanroom/otlp-relay:latest"
-  cat >"$ctx/Dockerfile" <<EOF
-FROM cleanroom/node:20
-COPY opt /opt
-LABEL clnrm.input-hash=$relay_hash clnrm.image=cleanroom/otlp-relay:latest
-EXPOSE 4318
-ENTRYPOINT ["node", "/opt/otlp-relay/otlp-relay.cjs"]
-EOF
-  docker build -q -t cleanroom/otlp-relay:latest "$ctx" >/dev/null
-fi
+# its container; spans leave as records on stdout, read back over the engine's API.
+build_bundle_image otlp-relay 4318
 
 log "done: $(docker image ls --format '{{.Repository}}:{{.Tag}} {{.Size}}' | grep '^cleanroom/' | tr '\n' ' ')"

@@ -16,8 +16,8 @@ export const PHASE_ASSERTION_TYPES = [
 ] as const;
 export type PhaseAssertionType = (typeof PHASE_ASSERTION_TYPES)[number];
 
-const rate = (what: string) => num(`${what}: a fraction from 0 to 1 like 0.99`).min(0).max(1);
-const ms = (what: string) => nonNegInt(`${what}: whole milliseconds like 500`);
+export const rate = (what: string) => num(`${what}: a fraction from 0 to 1 like 0.99`).min(0).max(1);
+export const ms = (what: string) => nonNegInt(`${what}: whole milliseconds like 500`);
 const seconds = (what: string) => num(`${what}: seconds like 30`).min(0, shape(`${what}: seconds ≥ 0 like 30`));
 
 export const phaseAssertionSchema = z.object(

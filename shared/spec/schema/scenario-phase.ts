@@ -2,10 +2,8 @@
 // with `[[scenario.phase.chaos]]` faults, a recovery — each judged by its `[[scenario.phase.expect]]`
 // tables over the spans inside its window. shared/chaos/scenario-phases.ts plans them as an experiment.
 import { z } from 'zod';
-import { anyMap, bool, nonNegInt, num, shape, str } from './common';
-
-const rate = (what: string) => num(`${what}: a fraction from 0 to 1 like 0.99`).min(0).max(1);
-const ms = (what: string) => nonNegInt(`${what}: whole milliseconds like 500`);
+import { ms, rate } from './chaos-experiment';
+import { anyMap, bool, num, shape, str } from './common';
 
 export const phaseExpectSchema = z.object(
   {
