@@ -136,6 +136,11 @@ export type ErrorCode =
   | 'chaos.not-saved'
   /** An undo token that is unknown (used already, or from before the studio restarted) or whose file changed since. */
   | 'chaos.undo-unavailable'
+  // engine pool (`clnrm run --engine`, CLNRM_ENGINES)
+  /** An --engine / CLNRM_ENGINES entry that is not an engine address (unix://, tcp://, ssh://, npipe://). */
+  | 'runner.engine-address'
+  /** An engine of the run's pool stopped answering mid-run: its running tests fail with this, naming it. */
+  | 'runner.engine-lost'
   | 'internal';
 
 export interface SourceLocation {
