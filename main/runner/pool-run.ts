@@ -2,6 +2,8 @@
 // where its published ports are, where its containers send spans) and `jobs` workers that take the next test
 // it holds the images for. An engine that goes away takes no more tests (the rest go to the others); its
 // running tests end as errors carrying `runner.engine-lost`, within a bound even if its calls never return.
+// Its loss does not abort them: their Docker calls fail on their own, and self-healing classifies a failed
+// execution only when the run was not cancelled (a lost engine is an infrastructure_failure, not a cancel).
 import type { Problem } from '../../shared/errors';
 import type { TestFile } from '../../shared/spec';
 import type { EnginePool, PoolEngine } from './engine-pool';
@@ -121,7 +123,7 @@ export async function runOnPool(pool: EnginePool, base: RunnerEnvironment, tests
     }
   };
   const jobs = Math.max(1, Math.min(q.jobs, tests.length));
-  const engines = pool.live().map((engine) => ({ engine, env: { ...engineEnvironment(base, engine, pool), signal: pool.several ? AbortSignal.any([q.signal, engine.lost]) : q.signal, ...(q.verifyCleanup ? { verifyCleanup: true } : {}) } }));
+  const engines = pool.live().map((engine) => ({ engine, env: { ...engineEnvironment(base, engine, pool), signal: q.signal, ...(q.verifyCleanup ? { verifyCleanup: true } : {}) } }));
   // Workers start engine by engine in turn (each takes its first test at once), so the first tests spread over the pool.
   const workers = Array.from({ length: jobs }, () => engines.map(({ engine, env }) => worker(engine, env))).flat();
   await Promise.all(workers);
