@@ -103,7 +103,7 @@ describe.runIf(probe.docker || process.env.CI === 'true')('clnrm run over a pool
     expect(new Set(engines)).toEqual(new Set([mainAddress, second!.host]));
     // Spans came home from both engines, and the history names each execution's engine.
     for (const t of summary.tests) for (const e of t.executions) expect(e.spanCount, `${t.name} on ${t.engine}`).toBeGreaterThan(0);
-    const history = await store.getRun(summary.runId);
+    const history = (await store.getRun(summary.runId))!;
     expect(new Set(history.executions.map((e) => e.evidence?.engine))).toEqual(new Set([mainAddress, second!.host]));
     expect(history.run.environment.engine).toBe(`${mainAddress},${second!.host}`);
   });
