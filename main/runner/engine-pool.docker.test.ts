@@ -21,7 +21,8 @@ import type { RunSummary } from './types';
 
 const DEMO = 'cleanroom/demo:latest';
 const BUSYBOX = 'cleanroom/busybox:latest';
-const probe = await probeDocker([BUSYBOX, DEMO]);
+const NODE = 'cleanroom/node:20';
+const probe = await probeDocker([BUSYBOX, DEMO, NODE]);
 announceDockerSkip('engine pool', probe);
 const mainAddress = dockerOptionsFromEnv(process.env).endpoint.address;
 const env = { ...process.env, CLNRM_RECEIVER_HOST: '0.0.0.0' };
@@ -106,6 +107,21 @@ describe.runIf(probe.docker || process.env.CI === 'true')('clnrm run over a pool
     const history = (await store.getRun(summary.runId))!;
     expect(new Set(history.executions.map((e) => e.evidence?.engine))).toEqual(new Set([mainAddress, second!.host]));
     expect(history.run.environment.engine).toBe(`${mainAddress},${second!.host}`);
+  });
+
+  it('gives a test only to an engine holding its images; an image no engine holds is the usual docker.image-missing', { timeout: 120_000 }, async () => {
+    // cleanroom/node:20 was not copied to the second engine: with placement by images both node tests go to this machine's.
+    const onlyHere = (name: string) => sleeper(name, 1).replace(`image = "${BUSYBOX}"`, `image = "${NODE}"`).replace(`args = ["sh", "-c", "trap 'exit 0' TERM; while true; do sleep 1; done"]`, `args = ["node", "-e", "process.on('SIGTERM', () => process.exit(0)); setInterval(() => {}, 1000)"]`);
+    const sources = [
+      { file: 'n1.clnrm.toml', source: onlyHere('node_one') },
+      { file: 'n2.clnrm.toml', source: onlyHere('node_two') },
+      { file: 'none.clnrm.toml', source: sleeper('no_such_image', 1).replace(`image = "${BUSYBOX}"`, 'image = "cleanroom/not-built:latest"') },
+    ];
+    const summary = await runTests({ sources, cwd: dir, env, store, engines: [mainAddress, second!.host], jobs: 1, writeReports: false, quietMs: 300 });
+    const [one, two, none] = summary.tests;
+    expect([one!.verdict, one!.engine, two!.verdict, two!.engine]).toEqual(['passed', mainAddress, 'passed', mainAddress]);
+    expect(none!.verdict).toBe('error');
+    expect(none!.executions[0]!.problems[0]!.code).toBe('docker.image-missing');
   });
 
   it('an engine killed mid-run fails its running test naming it; the other engine takes the rest and passes', { timeout: 180_000 }, async () => {
