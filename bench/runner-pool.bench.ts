@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { connectDocker } from '../main/docker/connect';
 import { imageExists } from '../main/docker/images';
 import { startSecondEngine } from '../main/docker/second-engine';
+import { RELAY_IMAGE } from '../main/runner/relay';
 import { runTests } from '../main/runner/runner';
 import { openStore } from '../main/store';
 
@@ -40,8 +41,8 @@ async function timedRun(engines: string[]): Promise<{ ms: number; byEngine: Map<
   try {
     const started = performance.now();
     const sources = Array.from({ length: TESTS }, (_, i) => ({ file: `pool-bench-${i}.clnrm.toml`, source: test(i) }));
-    // The second engine's containers reach the receiver only on an address of theirs (the span relay will change this).
-    const summary = await runTests({ sources, cwd: process.cwd(), env: { ...process.env, CLNRM_RECEIVER_HOST: '0.0.0.0' }, store, engines, jobs: JOBS, writeReports: false, quietMs: 100 });
+    // The second engine is a tcp:// engine: its executions' spans come home through the span relay.
+    const summary = await runTests({ sources, cwd: process.cwd(), env: process.env, store, engines, jobs: JOBS, writeReports: false, quietMs: 100 });
     const ms = performance.now() - started;
     const bad = summary.tests.filter((t) => t.verdict !== 'passed');
     if (bad.length > 0 || summary.environmentProblem) throw new Error(`bench run did not pass: ${summary.environmentProblem?.message ?? bad.map((t) => `${t.name}: ${t.problems[0]?.message ?? t.verdict}`).join('; ')}`);
@@ -62,7 +63,7 @@ async function main(): Promise<void> {
     console.error(`bench:runner (pool) needs ${IMAGE}: run resources/images/build.sh`);
     process.exit(2);
   }
-  const started = await startSecondEngine({ name: 'poolbench', port: 23771, bridgeCidr: '172.29.21.1/24', images: [IMAGE], source: docker });
+  const started = await startSecondEngine({ name: 'poolbench', port: 23771, bridgeCidr: '172.29.21.1/24', images: [IMAGE, RELAY_IMAGE], source: docker });
   if (!started.engine) {
     console.log(`\nbench:runner (pool) skipped: ${started.reason}`);
     return;

@@ -3,6 +3,7 @@
 //   dist/store-worker.js                the trace store's writer thread (`clnrm collect` starts it)
 //   dist/parse-worker.js                the thread test files are parsed in (templates are untrusted)
 //   dist/chaos-proxy.cjs                 `clnrm chaos proxy` alone, self-contained (the cleanroom/chaos-proxy image)
+//   dist/otlp-relay.cjs                  the OTLP relay for remote engines, self-contained (the cleanroom/otlp-relay image)
 //   dist/app/main.cjs                   the Electron main process (CJS, as Electron loads it)
 //   dist/app/preload.cjs                the sandboxed preload: ONE self-contained file (a sandboxed
 //                                       preload cannot require anything but electron)
@@ -39,6 +40,11 @@ await timed('dist/parse-worker.js', () =>
 await timed('dist/chaos-proxy.cjs', () =>
   // CommonJS: commander, bundled in, is CommonJS and requires Node built-ins.
   build({ ...common, entryPoints: ['main/cli/chaos-proxy-main.ts'], outfile: 'dist/chaos-proxy.cjs', platform: 'node', format: 'cjs', target: 'node20' }),
+);
+
+// The relay a remote engine's executions send spans to (main/relay): one file, as the image carries no node_modules.
+await timed('dist/otlp-relay.cjs', () =>
+  build({ ...common, entryPoints: ['main/relay/relay-main.ts'], outfile: 'dist/otlp-relay.cjs', platform: 'node', format: 'cjs', target: 'node20' }),
 );
 
 await timed('dist/app/main.cjs', () =>

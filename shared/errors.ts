@@ -95,6 +95,8 @@ export type ErrorCode =
   | 'chaos.revert-failed'
   /** A `[chaos.experiment]` / `[expect.resilience]` that cannot be planned: a bad target or timing, no fault. */
   | 'chaos.experiment'
+  /** A warning: `delay_ms` in a scenario's chaos_injection is when the fault starts, not added latency. */
+  | 'chaos.delay-meaning'
   /** `abort_on_fail` on an assertion only its whole phase decides (recovery, failover): judged at the end, never halts (a warning). */
   | 'chaos.cannot-halt'
   /** A Chaos Toolkit experiment that cannot be read, or of which nothing maps to our faults. */
@@ -136,6 +138,11 @@ export type ErrorCode =
   | 'chaos.not-saved'
   /** An undo token that is unknown (used already, or from before the studio restarted) or whose file changed since. */
   | 'chaos.undo-unavailable'
+  // runner: span relay for remote engines
+  /** `CLNRM_RELAY` is not always, never or auto. */
+  | 'relay.mode'
+  /** A relay's spans did not all come home: it died, its end marker was short, a record was damaged, or the engine connection broke. */
+  | 'relay.lost'
   // engine pool (`clnrm run --engine`, CLNRM_ENGINES)
   /** An --engine / CLNRM_ENGINES entry that is not an engine address (unix://, tcp://, ssh://, npipe://). */
   | 'runner.engine-address'

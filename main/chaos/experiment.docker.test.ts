@@ -42,6 +42,27 @@ describe.skipIf(!probe.docker)('chaos experiments in clnrm run (real engine, dem
     expect(await countLabelled(probe.docker!, executionId)).toEqual({ containers: 0, networks: 0, volumes: 0 });
   });
 
+  it("clnrm's forms: a chaos_injection pauses db during the step's reads, and [expect.chaos] sees api answer throughout", { timeout: 120_000 }, async () => {
+    const { code, chaos, byPath, executionId } = await chaosResults('clnrm-injection-db-paused');
+    expect(chaos.filter((e) => !e.passed).map((e) => `${e.expectation}: ${e.message}`)).toEqual([]);
+    expect(code).toBe(0);
+    expect(byPath.get('scenario[0].chaos_injection')!.message).toMatch(/^container_pause on db from 1\.\d s to [3-4]\.\d s, undone$/);
+    expect(byPath.get('expect.chaos.graceful_degradation')!.message).toMatch(/^the system kept answering during every fault \(\d+ request\(s\) answered without error\)/);
+    expect(byPath.get('expect.chaos.graceful_degradation')!.spans.length).toBeGreaterThan(0);
+    expect([...byPath.keys()].filter((k) => k.startsWith('expect.chaos.'))).toEqual(['expect.chaos.graceful_degradation', 'expect.chaos.recovery_verified', 'expect.chaos.no_crashes', 'expect.chaos.resource_cleanup']);
+    expect(await countLabelled(probe.docker!, executionId)).toEqual({ containers: 0, networks: 0, volumes: 0 });
+  });
+
+  it('[[scenario.phase]]: baseline, db paused, recovery, each phase judged by its own expect keys', { timeout: 120_000 }, async () => {
+    const { code, chaos, byPath } = await chaosResults('phases-db-paused');
+    expect(chaos.filter((e) => !e.passed).map((e) => `${e.expectation}: ${e.message}`)).toEqual([]);
+    expect(code).toBe(0);
+    expect(byPath.get('scenario[0].phase')!.message).toMatch(/resilience score 100; 6 of 6 assertions held, 1 of 1 faults injected and undone; phases steady_state 0\.0–2\.\d s, during_chaos 2\.\d–4\.\d s, recovery 4\.\d–6\.0 s$/);
+    expect(byPath.get('scenario[0].phase[1].chaos[0]')!.message).toMatch(/^container_pause on db from 2\.\d s to 4\.\d s, undone$/);
+    expect(byPath.get('scenario[0].phase[1].expect[0].max_downtime_ms')!.message).toMatch(/^during_chaos: longest time without a successful request: \d+ ms \(limit 500 ms\)$/);
+    expect(byPath.get('scenario[0].phase[0].expect[0].success_rate')!.message).toMatch(/^steady_state: \d+ requests \(root spans\): success 100\.0 %/);
+  });
+
   it('cache paused: fails on purpose, for exactly the during-chaos assertions, and recovers', { timeout: 120_000 }, async () => {
     const { code, chaos, byPath } = await chaosResults('cache-paused-fails-on-purpose');
     expect(code).toBe(1);

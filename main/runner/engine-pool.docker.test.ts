@@ -1,10 +1,8 @@
 // The engine pool against two real engines: this machine's and a second dockerd (own bridge, TCP on
 // 127.0.0.1). The examples spread over both with -j 2 and pass (spans from each engine reach the receiver);
 // an engine killed mid-run fails only its own test, naming it, while the other engine's tests pass; after a
-// crashed run left containers on both engines, the next pool run reaps them on both.
-// Spans from the second engine: until the span relay lands, its containers reach this machine's receiver
-// only when it listens on an address of theirs, so these runs set CLNRM_RECEIVER_HOST=0.0.0.0 (loopback
-// bridges only on this machine; the lead switches it to the relay).
+// crashed run left containers on both engines, the next pool run reaps them on both. The second engine is a
+// `tcp://` engine, so its spans come home through the span relay (relay.ts), the receiver staying on docker0.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,16 +14,17 @@ import { dockerOptionsFromEnv } from '../docker';
 import { startSecondEngine, type SecondEngine } from '../docker/second-engine';
 import { announceDockerSkip, countLabelled, eventually, probeDocker } from '../docker/test-support';
 import { openStore, type TraceStore } from '../store';
+import { RELAY_IMAGE } from './relay';
 import { runTests } from './runner';
 import type { RunSummary } from './types';
 
 const DEMO = 'cleanroom/demo:latest';
 const BUSYBOX = 'cleanroom/busybox:latest';
 const NODE = 'cleanroom/node:20';
-const probe = await probeDocker([BUSYBOX, DEMO, NODE]);
+const probe = await probeDocker([BUSYBOX, DEMO, NODE, RELAY_IMAGE]);
 announceDockerSkip('engine pool', probe);
 const mainAddress = dockerOptionsFromEnv(process.env).endpoint.address;
-const env = { ...process.env, CLNRM_RECEIVER_HOST: '0.0.0.0' };
+const env = { ...process.env };
 const example = (name: string) => fileURLToPath(new URL(`../../examples/${name}.clnrm.toml`, import.meta.url));
 const fixture = fileURLToPath(new URL('./fixtures/run-cli.ts', import.meta.url));
 
@@ -52,7 +51,7 @@ const dir = mkdtempSync(join(tmpdir(), 'clnrm-pool-'));
 
 beforeAll(async () => {
   if (!probe.docker) return;
-  const started = await startSecondEngine({ name: 'pool', port: 23770, bridgeCidr: '172.29.20.1/24', images: [DEMO, BUSYBOX], source: probe.docker });
+  const started = await startSecondEngine({ name: 'pool', port: 23770, bridgeCidr: '172.29.20.1/24', images: [DEMO, BUSYBOX, RELAY_IMAGE], source: probe.docker });
   second = started.engine;
   reason = started.reason;
 }, 180_000);

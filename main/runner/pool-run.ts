@@ -7,7 +7,9 @@
 import type { Problem } from '../../shared/errors';
 import type { TestFile } from '../../shared/spec';
 import type { EnginePool, PoolEngine } from './engine-pool';
+import type { TraceStore } from '../store';
 import { chooseReceiverBinding, type ReceiverBinding } from './receiver-host';
+import { relayMode, spanRoute, wantsRelay, type SpanRoute } from './relay';
 import type { Emit } from './run-events';
 import { abortProblem, type RunnerEnvironment } from './scenario';
 import { dockerServiceSets } from './service-port';
@@ -28,25 +30,43 @@ function remoteHost(address: string): string | undefined {
   }
 }
 
-/** One receiver for every engine: where each engine's containers reach it must be one address, else every address. */
-export async function poolReceiverBinding(pool: EnginePool, env: Readonly<Record<string, string | undefined>>): Promise<ReceiverBinding> {
-  const each = await Promise.all(pool.engines.map((e) => chooseReceiverBinding(e.docker, e.endpoint, env)));
+type Env = Readonly<Record<string, string | undefined>>;
+
+/**
+ * One receiver for every engine. Engines whose containers send through a relay need nothing of it; the
+ * others must reach it on one address, else it listens on every address (said).
+ */
+export async function poolReceiverBinding(pool: EnginePool, env: Env): Promise<ReceiverBinding> {
+  const mode = relayMode(env);
+  const direct = pool.engines.filter((e) => !wantsRelay(mode, e.endpoint));
+  const each = await Promise.all((direct.length > 0 ? direct : pool.engines.slice(0, 1)).map((e) => chooseReceiverBinding(e.docker, e.endpoint, env)));
   if (each.every((b) => b.host === each[0]!.host)) return each[0]!;
   return { host: '0.0.0.0', reason: `the pool's engines reach this machine on different addresses (${each.map((b) => b.host).join(', ')})` };
 }
 
+/** How each engine's spans come home: straight to `otlpEndpoint`, or through a relay per execution (relay.ts). */
+export function engineRoutes(pool: EnginePool, store: TraceStore, env: Env, otlpEndpoint: string): Map<PoolEngine, SpanRoute> {
+  return new Map(pool.engines.map((e) => [e, spanRoute(e.docker, e.endpoint, store, env, { otlpEndpoint, services: dockerServiceSets(e.docker) })]));
+}
+
+/** The routes for the run's start line (per engine when there are several). */
+export function routesText(pool: EnginePool, routes: Map<PoolEngine, SpanRoute>): string {
+  if (!pool.several) return routes.get(pool.engines[0]!)!.description;
+  return pool.engines.map((e) => `${e.address}: ${routes.get(e)!.description}`).join('; ');
+}
+
 /**
- * The environment of one engine's tests. The per-engine fields are the seam a span relay (remote engines) or
- * another backend hooks into: `otlpEndpoint` is where this engine's containers send spans.
+ * The environment of one engine's tests: its Docker, where its published ports are, and its span route
+ * (where its containers send spans, and the service sets that put a relay in front for a remote engine).
  */
-export function engineEnvironment(base: RunnerEnvironment, engine: PoolEngine, pool: EnginePool): RunnerEnvironment {
+export function engineEnvironment(base: RunnerEnvironment, engine: PoolEngine, pool: EnginePool, route: SpanRoute): RunnerEnvironment {
   const host = engine.endpoint.local ? undefined : remoteHost(engine.address);
   const { hostAddress: _ignored, ...rest } = base;
   return {
     ...rest,
     docker: engine.docker,
-    services: dockerServiceSets(engine.docker),
-    otlpEndpoint: base.otlpEndpoint,
+    services: route.services,
+    otlpEndpoint: route.otlpEndpoint,
     ...(host !== undefined ? { hostAddress: host } : {}),
     // Several engines: results name theirs, and a phase that throws asks whether the engine is still there.
     ...(pool.several ? { engine: engine.address, checkEngine: () => engine.check() } : {}),
@@ -106,7 +126,7 @@ function notRun(next: QueuedTest, q: QueueOptions, stoppedTaking: boolean, pool:
 }
 
 /** Tests `jobs` at a time on each engine; with `failFast`, none starts after one that did not pass. */
-export async function runOnPool(pool: EnginePool, base: RunnerEnvironment, tests: readonly QueuedTest[], q: QueueOptions, runOne: (env: RunnerEnvironment, next: QueuedTest) => Promise<TestResult>): Promise<TestResult[]> {
+export async function runOnPool(pool: EnginePool, base: RunnerEnvironment, routes: Map<PoolEngine, SpanRoute>, tests: readonly QueuedTest[], q: QueueOptions, runOne: (env: RunnerEnvironment, next: QueuedTest) => Promise<TestResult>): Promise<TestResult[]> {
   const queue = [...tests];
   const byTest = new Map<TestFile, TestResult>();
   const may = await pool.placement(tests.map((t) => t.test));
@@ -123,7 +143,7 @@ export async function runOnPool(pool: EnginePool, base: RunnerEnvironment, tests
     }
   };
   const jobs = Math.max(1, Math.min(q.jobs, tests.length));
-  const engines = pool.live().map((engine) => ({ engine, env: { ...engineEnvironment(base, engine, pool), signal: q.signal, ...(q.verifyCleanup ? { verifyCleanup: true } : {}) } }));
+  const engines = pool.live().map((engine) => ({ engine, env: { ...engineEnvironment(base, engine, pool, routes.get(engine)!), signal: q.signal, ...(q.verifyCleanup ? { verifyCleanup: true } : {}) } }));
   // Workers start engine by engine in turn (each takes its first test at once), so the first tests spread over the pool.
   const workers = Array.from({ length: jobs }, () => engines.map(({ engine, env }) => worker(engine, env))).flat();
   await Promise.all(workers);

@@ -2,8 +2,10 @@
 // Containers resolve that name to the engine's host-gateway address, which on Linux is the default
 // bridge's gateway (docker0, e.g. 172.17.0.1). Binding exactly there keeps the receiver off every
 // other network (loopback alone is not reachable from containers; 0.0.0.0 would expose it to the LAN).
-// When that address is not on this machine (Docker Desktop's VM, a remote DOCKER_HOST) the engine's
-// gateway is not ours, so we fall back to 0.0.0.0 and say why.
+// A remote engine (DOCKER_HOST=tcp://…, ssh://…) cannot reach us at all without opening the receiver to
+// the whole network, so it stays on 127.0.0.1: those containers send to a relay on their own network and
+// the spans come home over the engine's API (relay.ts). When the gateway is not on this machine but the
+// engine is (Docker Desktop's VM) we fall back to 0.0.0.0 and say why.
 import { createServer } from 'node:net';
 import type Docker from 'dockerode';
 import type { DockerEndpoint } from '../docker';
@@ -38,7 +40,7 @@ export async function chooseReceiverBinding(docker: Docker, endpoint: DockerEndp
   const forced = env.CLNRM_RECEIVER_HOST?.trim();
   if (forced) return { host: forced, reason: 'CLNRM_RECEIVER_HOST' };
   if (!endpoint.local) {
-    return { host: '0.0.0.0', reason: `remote engine ${endpoint.address}: its containers must reach this machine over the network` };
+    return { host: '127.0.0.1', reason: `remote engine ${endpoint.address}: its containers' spans come through a relay over the engine's API, nothing listens beyond loopback` };
   }
   let gateway: string | undefined;
   try {

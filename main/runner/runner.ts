@@ -22,9 +22,8 @@ import { recordQuietly, runEnvironment, runOutcome } from './history';
 import { RunHooks } from './hooks';
 import { eventEmitter, type Emit } from './run-events';
 import { CLNRM_VERSION, SelfTracer, errorStatus, type OpenSpan } from './self-trace';
-import { dockerServiceSets } from './service-port';
 import { EnginePool, engineAddresses } from './engine-pool';
-import { poolReceiverBinding, runOnPool, sayWhenLost, WATCH_INTERVAL_MS } from './pool-run';
+import { engineRoutes, poolReceiverBinding, routesText, runOnPool, sayWhenLost, WATCH_INTERVAL_MS } from './pool-run';
 import { claimedFiles, planSuite, runSuite, type QueueOptions, type QueuedTest, type SuitePlan } from './suite-run';
 import { writeSuiteReports } from './suite-report';
 import type { SuiteVerdict } from './suite-verdict';
@@ -206,6 +205,10 @@ export async function runTests(options: RunTestsOptions): Promise<RunSummary> {
     const binding = await poolReceiverBinding(pool, options.env);
     // A span the run's receiver acknowledges is a stored span, as in `clnrm collect` and the studio.
     receiver = await createReceiver({ sink: (spans, wire) => target.ingest(spans, wire), commit: target.commit, host: binding.host, httpPort: 0, grpcPort: false });
+    // Remote engines: a relay per execution, read back over the engine's API (relay.ts).
+    // Remote engines: a relay per execution, read back over the engine's API (relay.ts); decided per engine.
+    const routes = engineRoutes(pool, target, options.env, `http://host.docker.internal:${receiver.http!.port}`);
+    const route = routes.get(pool.engines[0]!)!;
     const commit = await gitCommit(options.cwd);
     const warn = (message: string): void => emit({ type: 'warning', message });
     const record = {
@@ -232,7 +235,7 @@ export async function runTests(options: RunTestsOptions): Promise<RunSummary> {
       'clnrm.engines': pool.engines.length,
       'clnrm.receiver': `${binding.host}:${receiver.http!.port}`,
     });
-    emit({ type: 'run-started', files: options.sources.length, tests: loaded.tests.length + suiteTests, receiver: `${binding.host}:${receiver.http!.port} (${binding.reason})` });
+    emit({ type: 'run-started', files: options.sources.length, tests: loaded.tests.length + suiteTests, receiver: `${binding.host}:${receiver.http!.port} (${binding.reason}); ${routesText(pool, routes)}` });
     hooks = await runPlugins(options, runSpan, emit);
     const files = options.sources.map((s) => s.file);
     await hooks.call('onRunStart', { runId, files, startedAt: startedMs });
@@ -241,7 +244,7 @@ export async function runTests(options: RunTestsOptions): Promise<RunSummary> {
       docker,
       store,
       receiver,
-      otlpEndpoint: `http://host.docker.internal:${receiver.http!.port}`,
+      otlpEndpoint: route.otlpEndpoint,
       tracer,
       runSpan,
       runId,
@@ -249,14 +252,14 @@ export async function runTests(options: RunTestsOptions): Promise<RunSummary> {
       signal,
       emit,
       hooks,
-      services: dockerServiceSets(docker),
+      services: route.services,
       ...(options.quietMs !== undefined ? { quietMs: options.quietMs } : {}),
       ...(options.sampleStats ? { sampleStats: true } : {}),
       ...(options.maxSpanWaitMs !== undefined ? { maxSpanWaitMs: options.maxSpanWaitMs } : {}),
       ...(options.interpose ? { interpose: options.interpose } : {}),
       healing,
     };
-    const queue = (tests: readonly QueuedTest[], q: QueueOptions) => runOnPool(pool, env, tests, q, (scoped, next) => boundedTest(scoped, next, options));
+    const queue = (tests: readonly QueuedTest[], q: QueueOptions) => runOnPool(pool, env, routes, tests, q, (scoped, next) => boundedTest(scoped, next, options));
     results.push(...(await queue(loaded.tests, { jobs: options.jobs ?? 1, failFast: options.failFast ?? false, signal })));
     for (const plan of loaded.suites) {
       const suite = await runSuite(plan, queue, signal, (message) => emit({ type: 'log', source: plan.suite.name, message }));

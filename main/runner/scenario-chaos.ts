@@ -5,15 +5,22 @@ import { judgeExperiment, toRequests } from '../../shared/chaos/experiment-judge
 import { planExperiment, proxiedServices, type ExperimentPlan } from '../../shared/chaos/experiment-plan';
 import { canHalt, haltCheck, truncateAt } from '../../shared/chaos/experiment-halt';
 import { asRun, experimentResults } from '../../shared/chaos/experiment-results';
+import { judgeExpectChaos, type FaultWindow } from '../../shared/chaos/expect-chaos';
+import { planScenarioInjection } from '../../shared/chaos/scenario-injection';
+import { planScenarioPhases } from '../../shared/chaos/scenario-phases';
 import { applyUserCatalog } from '../../shared/chaos/user-catalog';
 import { StudioError } from '../../shared/errors';
 import type { ExpectationResult } from '../../shared/expect';
 import type { Span } from '../../shared/model';
-import type { TestFile } from '../../shared/spec';
+import type { ScenarioSpec, TestFile } from '../../shared/spec';
 import { ExperimentRun, PROXY_DEAD_MAN_MS, type ExperimentRunOptions } from '../chaos/experiment-run';
 import { FAULT_PROXY_API_PORT, faultProxyId, faultProxyInFront } from '../chaos/proxy/interpose';
 import type { ProxyTarget } from '../chaos/proxy-injector';
+import type Docker from 'dockerode';
+import type { ContainerEvidence } from '../docker';
+import { listLeftovers } from './cleanup-check';
 import type { InterposeRequest } from './interpose';
+import type { StepResult } from './types';
 import type { RunnerEnvironment } from './scenario';
 import type { ServiceSetPort } from './service-port';
 import { executionSpans } from './span-wait';
@@ -21,22 +28,55 @@ import { executionSpans } from './span-wait';
 export interface ChaosInExecution {
   readonly plan: ExperimentPlan;
   readonly run: ExperimentRun;
+  /** Where the experiment's summary result goes; none for a `chaos_injection` (its fault's result says it all). */
+  readonly summaryPath?: string;
+  /** A `chaos_injection` without `duration_ms`: its fault lasts until the steps end. */
+  readonly untilStepsEnd: boolean;
+  /** When the steps ended, in ms from the experiment's start (set by `endWithSteps`). */
+  stoppedAtMs?: number;
 }
 
-/** The test's experiment, planned; undefined when it has none. Throws what `validate` would have said. */
-export function planFor(test: TestFile): { plan: ExperimentPlan; catalog: ReturnType<typeof applyUserCatalog>['catalog'] } | undefined {
+type Catalog = ReturnType<typeof applyUserCatalog>['catalog'];
+
+/** What a scenario's chaos is planned from, and where its summary result is reported (none for a chaos_injection). */
+interface PlannedChaos {
+  readonly plan: ExperimentPlan;
+  readonly catalog: Catalog;
+  readonly summaryPath?: string;
+  readonly untilStepsEnd?: boolean;
+}
+
+/**
+ * The scenario's experiment, planned: its own `[[scenario.phase]]` or `chaos_injection` when it has one (a
+ * scenario's chaos replaces the file's for that scenario), else the file's `[chaos.experiment]`; undefined when
+ * none. Throws what `validate` would have said.
+ */
+export function planFor(test: TestFile, scenario?: ScenarioSpec): PlannedChaos | undefined {
+  const { catalog } = applyUserCatalog(test.chaos?.catalog);
+  const services = Object.values(test.services).map((s) => s.id);
+  const portsOf = (id: string): number[] => test.services[id]?.ports ?? [];
+  const index = scenario ? Math.max(0, test.scenarios.indexOf(scenario)) : 0;
+  if (scenario?.phases) {
+    const { plan, problems } = planScenarioPhases({ scenario: scenario.name, index, phases: scenario.phases, services, portsOf, catalog });
+    if (!plan) throw new StudioError(problems[0]!);
+    return { plan, catalog, summaryPath: `scenario[${index}].phase` };
+  }
+  if (scenario?.chaosInjection) {
+    const input = { scenario: scenario.name, index, table: scenario.chaosInjection, services, portsOf, catalog, ...(scenario.service !== undefined ? { scenarioService: scenario.service } : {}) };
+    const { planned, problems } = planScenarioInjection(input);
+    if (!planned) throw new StudioError(problems[0]!);
+    return { plan: planned.plan, catalog, untilStepsEnd: planned.untilStepsEnd };
+  }
   const experiment = test.chaos?.experiment;
   if (experiment === undefined || typeof experiment === 'string') return undefined;
-  const { catalog } = applyUserCatalog(test.chaos?.catalog);
-  const services = Object.values(test.services);
-  const planned = planExperiment({ experiment, resilience: test.expect?.resilience, services: services.map((s) => s.id), portsOf: (id) => test.services[id]?.ports ?? [], catalog });
+  const planned = planExperiment({ experiment, resilience: test.expect?.resilience, services, portsOf, catalog });
   if (!planned.plan) throw new StudioError(planned.problems[0]!);
-  return { plan: planned.plan, catalog };
+  return { plan: planned.plan, catalog, summaryPath: 'chaos.experiment' };
 }
 
 /** The fault proxy in front of every service the experiment's proxy faults name (its dead-man timer armed). */
-export function chaosInterpose(test: TestFile): InterposeRequest[] {
-  const planned = planFor(test);
+export function chaosInterpose(test: TestFile, scenario?: ScenarioSpec): InterposeRequest[] {
+  const planned = planFor(test, scenario);
   return planned ? proxiedServices(planned.plan).map((service) => faultProxyInFront(service, { deadManMs: PROXY_DEAD_MAN_MS })) : [];
 }
 
@@ -48,8 +88,8 @@ function proxyOf(env: RunnerEnvironment, test: TestFile, set: ServiceSetPort, se
   return { api: `http://${env.hostAddress ?? '127.0.0.1'}:${port}`, service, ports: test.services[service]?.ports ?? [] };
 }
 
-export function startChaos(env: RunnerEnvironment, test: TestFile, set: ServiceSetPort, tags: Readonly<Record<string, string>>): ChaosInExecution | undefined {
-  const planned = planFor(test);
+export function startChaos(env: RunnerEnvironment, test: TestFile, scenario: ScenarioSpec, set: ServiceSetPort, tags: Readonly<Record<string, string>>): ChaosInExecution | undefined {
+  const planned = planFor(test, scenario);
   if (!planned) return undefined;
   const { plan, catalog } = planned;
   // The load goes where the service's name leads on the run network: to its fault proxy when it has one.
@@ -73,8 +113,17 @@ export function startChaos(env: RunnerEnvironment, test: TestFile, set: ServiceS
     onFault: (injection, state, offsetMs, detail) =>
       env.emit({ type: 'fault', test: test.name, executionId: tags['clnrm.execution_id']!, fault: injection.fault, target: injection.service, state, offsetMs, ...(detail !== undefined ? { detail } : {}) }),
   });
+  const untilStepsEnd = planned.untilStepsEnd === true;
   log(`chaos: experiment "${plan.name}" started (${(plan.totalMs / 1000).toFixed(1)} s, ${plan.injections.length} fault${plan.injections.length === 1 ? '' : 's'})`);
-  return { plan, run };
+  return { plan, run, untilStepsEnd, ...(planned.summaryPath !== undefined ? { summaryPath: planned.summaryPath } : {}) };
+}
+
+/** Ends the experiment where the scenario's steps end: a `chaos_injection` without `duration_ms` stops now, others run their length. */
+export async function endWithSteps(chaos: ChaosInExecution | undefined): Promise<void> {
+  if (!chaos) return;
+  if (!chaos.untilStepsEnd) return chaos.run.done();
+  chaos.stoppedAtMs ??= Date.now() - chaos.run.startedAtUs / 1000;
+  return chaos.run.stop();
 }
 
 /** `abort_on_fail` assertions judged over the execution's spans so far, when the plan has any that can halt it. */
@@ -91,8 +140,10 @@ export function chaosResults(chaos: ChaosInExecution, system: readonly Span[], s
   const outcomes = chaos.run.outcomes();
   const halt = chaos.run.haltedBy();
   const ran = asRun(chaos.plan, outcomes);
-  const verdict = judgeExperiment(halt ? truncateAt(ran, halt.atMs) : ran, toRequests(system, chaos.run.startedAtUs));
-  const results = experimentResults(chaos.plan, outcomes, verdict, halt);
+  const endMs = halt?.atMs ?? chaos.stoppedAtMs;
+  const verdict = judgeExperiment(endMs !== undefined ? truncateAt(ran, endMs) : ran, toRequests(system, chaos.run.startedAtUs));
+  const [summary, ...rest] = experimentResults(chaos.plan, outcomes, verdict, halt);
+  const results = chaos.summaryPath !== undefined ? [{ ...summary!, expectation: chaos.summaryPath }, ...rest] : rest;
   const evidence = new Set(results.flatMap((r) => r.spans));
   for (const s of system) if (evidence.has(s.spanId)) spanNames[s.spanId] = s.name;
   return results;
@@ -105,4 +156,41 @@ export function chaosResults(chaos: ChaosInExecution, system: readonly Span[], s
 export function startsAfterSteps(test: TestFile): boolean {
   const experiment = test.chaos?.experiment;
   return typeof experiment === 'object' && experiment.load !== undefined;
+}
+
+/** What `[expect.chaos]` is judged from: the execution as it ended. */
+export interface ChaosExecutionEvidence {
+  readonly executionId: string;
+  readonly chaos?: ChaosInExecution;
+  readonly steps: readonly StepResult[];
+  readonly containers: readonly ContainerEvidence[];
+  readonly stoppingAtMs?: number;
+  readonly trace: { readonly spans: readonly Span[] };
+  readonly system: readonly Span[];
+}
+
+/** The faults as they ran, on the spans' clock (epoch µs). */
+function faultWindows(chaos: ChaosInExecution | undefined): FaultWindow[] {
+  if (!chaos) return [];
+  const at = (ms: number | undefined): number | undefined => (ms === undefined ? undefined : chaos.run.startedAtUs + ms * 1000);
+  return chaos.run.outcomes().flatMap((o, i) => {
+    const injection = chaos.plan.injections[i]!;
+    if (o.startedMs === undefined && o.error === undefined) return [];
+    const endUs = at(o.endedMs);
+    const ends = !injection.revertible || injection.fault === 'container_stop' || injection.fault === 'container_restart';
+    return [{ fault: o.fault, family: injection.family, service: o.service, startUs: at(o.startedMs) ?? 0, ...(endUs !== undefined ? { endUs } : {}), ends, undone: o.endedMs !== undefined && o.revertError === undefined, ...(o.error !== undefined ? { error: o.error } : {}) }];
+  });
+}
+
+/** `[expect.chaos]` judged once the execution's resources are gone (or kept by its cleanup policy). */
+export async function expectChaosResults(docker: Docker, table: Readonly<Record<string, unknown>>, ex: ChaosExecutionEvidence): Promise<ExpectationResult[]> {
+  const leftovers = await listLeftovers(docker, ex.executionId).catch(() => undefined);
+  const containers = ex.containers.map((c) => ({
+    service: c.service,
+    // Without a stop (the execution failed first), a container not running had ended on its own.
+    endedBeforeStop: ex.stoppingAtMs !== undefined ? c.finishedAt !== null && Date.parse(c.finishedAt) < ex.stoppingAtMs : !c.running,
+    restarts: c.restartCount,
+    exitCode: c.exitCode,
+  }));
+  return judgeExpectChaos(table, { faults: faultWindows(ex.chaos), steps: ex.steps, containers, ...(leftovers ? { leftovers } : {}), runnerSpans: ex.trace.spans, system: ex.system });
 }

@@ -54,7 +54,7 @@ export function createServices(env: RunnerEnvironment, req: ServicesRequest): { 
   for (const s of services) if (s.note) env.emit({ type: 'log', source: test.name, message: s.note });
   const defs = interposeProxies(
     services.map((s) => s.definition),
-    [...(env.interpose?.(test, req.info) ?? []), ...chaosInterpose(test)],
+    [...(env.interpose?.(test, req.info) ?? []), ...chaosInterpose(test, req.scenario)],
   );
   const extraEdges = (test.orchestration?.dependency_graph?.edges ?? []).map(([from, to]) => ({ dependency: from, dependent: to }));
   const set = env.services({

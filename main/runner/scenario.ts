@@ -28,7 +28,7 @@ import { ExecutionTrace } from './execution-trace';
 import type { RunHooks } from './hooks';
 import type { Emit } from './run-events';
 import { runSteps } from './scenario-steps';
-import { chaosResults, startChaos, startsAfterSteps, type ChaosInExecution } from './scenario-chaos';
+import { chaosResults, endWithSteps, expectChaosResults, startChaos, startsAfterSteps, type ChaosInExecution } from './scenario-chaos';
 import { createServices, startServices } from './scenario-services';
 import type { OpenSpan, SelfTracer } from './self-trace';
 import type { ServiceSetFactory, ServiceSetPort } from './service-port';
@@ -130,6 +130,8 @@ interface Execution {
   inspected: ContainerIsolation[];
   /** The test's chaos experiment, running beside the steps (scenario-chaos.ts). */
   chaos?: ChaosInExecution;
+  /** When the runner began stopping the services (a container that ended before had ended on its own). */
+  stoppingAtMs?: number;
 }
 
 export async function runScenario(env: RunnerEnvironment, req: ScenarioRequest): Promise<ScenarioExecution> {
@@ -176,6 +178,7 @@ export async function runScenario(env: RunnerEnvironment, req: ScenarioRequest):
   if (judgement && ex.chaos) expectations.push(...chaosResults(ex.chaos, system, judgement.spanNames));
   const engine = await engineChecks(env, req, ex, expectations);
   expectations.push(...(engine?.results ?? []));
+  if (judgement && test.expect?.chaos) expectations.push(...(await expectChaosResults(env.docker, test.expect.chaos, { ...ex, executionId, system })));
   const perf = judgement && wantsPerformanceChecks(test) ? await judgePerformance(env.store, test, scenario.name, system, ex.stats) : undefined;
   expectations.push(...(perf?.results ?? []));
   phase('evaluate', 'end');
@@ -259,12 +262,13 @@ async function runPhases(env: RunnerEnvironment, req: ScenarioRequest, ex: Execu
     await startServices(env, services, planned);
     phase('services', 'end');
     const chaosAfterSteps = startsAfterSteps(test);
-    if (!chaosAfterSteps) ex.chaos = startChaos(env, test, ex.set, ex.tags);
+    if (!chaosAfterSteps) ex.chaos = startChaos(env, test, scenario, ex.set, ex.tags);
     phase('steps', 'start');
     const outputs = await runSteps(env, { test, scenario, info: ex.info, set: ex.set, tags: ex.tags, trace: ex.trace, into: ex.steps, stats: ex.stats, startedMs: ex.startedMs });
-    if (chaosAfterSteps && !env.signal.aborted) ex.chaos = startChaos(env, test, ex.set, ex.tags);
-    // An experiment runs its planned length whatever the steps take; its faults are undone before the stop.
-    await ex.chaos?.run.done();
+    if (chaosAfterSteps && !env.signal.aborted) ex.chaos = startChaos(env, test, scenario, ex.set, ex.tags);
+    // An experiment runs its planned length whatever the steps take (a chaos_injection without duration_ms
+    // ends with them); its faults are undone before the stop.
+    await endWithSteps(ex.chaos);
     phase('steps', 'end');
     if (env.signal.aborted) throw new Error('cancelled');
     phase('collect', 'start');
@@ -275,6 +279,7 @@ async function runPhases(env: RunnerEnvironment, req: ScenarioRequest, ex: Execu
     // Stop first: SDKs flush their last spans on SIGTERM; then wait until nothing more arrives.
     ex.trace.beginCleanup();
     const started = ex.set.services().map((s) => ({ id: s.id, containerId: s.containerId }));
+    ex.stoppingAtMs = Date.now();
     ex.containers = await ex.set.stop();
     if (wantsIsolation(test)) ex.inspected = await inspectIsolation(env.docker, started);
     // Removing the stopped containers overlaps the wait for the last spans (their senders are gone),

@@ -5,6 +5,7 @@
 #   cleanroom/demo:latest     cleanroom/node:20 + examples/demo + the node_modules it imports
 #   cleanroom/clnrm:latest    cleanroom/node:20 + our CLI (bin + dist) + its runtime node_modules + bash
 #   cleanroom/chaos-proxy:latest  cleanroom/node:20 + dist/chaos-proxy.cjs (`clnrm chaos proxy`, self-contained)
+#   cleanroom/otlp-relay:latest   cleanroom/node:20 + dist/otlp-relay.cjs (the span relay for remote engines)
 # Idempotent: each image carries a label with a hash of its inputs and is rebuilt only when that changes.
 # Usage: resources/images/build.sh [--force]   (needs a running Docker engine; run as root for apt)
 set -euo pipefail
@@ -191,6 +192,28 @@ EXPOSE 8474
 ENTRYPOINT ["node", "/opt/chaos-proxy/chaos-proxy.cjs", "chaos", "proxy", "--host", "0.0.0.0"]
 EOF
   docker build -q -t cleanroom/chaos-proxy:latest "$ctx" >/dev/null
+fi
+
+# ── cleanroom/otlp-relay ─────────────────────────────────────────────────────────────────────────
+# The span relay on a remote engine's run network (main/relay, main/runner/relay.ts): OTLP/HTTP on 4318 of
+# its container; spans leave as records on stdout, read back over the engine's API. One bundled file.
+[ -f "$repo/dist/otlp-relay.cjs" ] || die "dist/otlp-relay.cjs missing: run node scripts/build.mjs before building cleanroom/otlp-relay"
+ctx="$work/otlp-relay"
+mkdir -p "$ctx/opt/otlp-relay"
+cp "$repo/dist/otlp-relay.cjs" "$ctx/opt/otlp-relay/"
+relay_hash="$( (sha256sum "$ctx/opt/otlp-relay/otlp-relay.cjs"; echo "$node_hash") | sha256sum | cut -c1-16)"
+if up_to_date cleanroom/otlp-relay:latest "$relay_hash" && [ "$(current_hash cleanroom/node:20)" = "$node_hash" ]; then
+  log "cleanroom/otlp-relay:latest up to date"
+else
+  log "building cleanroom/otlp-relay:latest"
+  cat >"$ctx/Dockerfile" <<EOF
+FROM cleanroom/node:20
+COPY opt /opt
+LABEL clnrm.input-hash=$relay_hash clnrm.image=cleanroom/otlp-relay:latest
+EXPOSE 4318
+ENTRYPOINT ["node", "/opt/otlp-relay/otlp-relay.cjs"]
+EOF
+  docker build -q -t cleanroom/otlp-relay:latest "$ctx" >/dev/null
 fi
 
 log "done: $(docker image ls --format '{{.Repository}}:{{.Tag}} {{.Size}}' | grep '^cleanroom/' | tr '\n' ' ')"

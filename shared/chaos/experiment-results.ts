@@ -59,6 +59,7 @@ function injectionResult(o: InjectionOutcome): ExpectationResult {
   const base = { expectation: o.path, kind: 'chaos' as const, spans: [] };
   if (o.error !== undefined) return { ...base, passed: false, message: `${what} could not be injected: ${o.error}` };
   if (o.revertError !== undefined) return { ...base, passed: false, message: `${what} was injected but not undone: ${o.revertError}` };
+  if (o.startedMs === undefined) return { ...base, passed: false, message: `${what} was never injected: the experiment ended before its time` };
   const window = `from ${sec(o.startedMs)} to ${sec(o.endedMs)}`;
   return { ...base, passed: true, message: `${what} ${window}${o.irreversible ? ' (cannot be undone: a kill)' : ', undone'}` };
 }

@@ -4,12 +4,15 @@
 // `parallel_services` list that disagrees with the `run` list it describes.
 import type { Problem } from '../errors';
 import { HALTING_TYPES } from '../chaos/experiment-halt';
+import { checkExpectChaos, JUDGED_CHAOS_KEYS } from '../chaos/expect-chaos';
+import { DELAY_MS_MEANING } from '../chaos/scenario-injection';
 import { healingNotActedOn } from '../healing/not-yet';
 import { thresholdRules } from '../perf/regression-thresholds';
 import { intelligenceNotActedOn } from '../intelligence/not-yet';
 import type { Locator } from './locate';
 import { formatPath, type PathSegment } from './path';
 import type { RawTestFile } from './schema/root';
+import { UNJUDGED_PHASE_KEYS } from './schema/scenario-phase';
 import { ENGINE_STATS_TICK_MS } from './schema/v2';
 import { CLNRM_SERVICE_TYPES, type ServiceSection } from './schema/services';
 import { didYouMean } from './suggest';
@@ -61,9 +64,19 @@ function notYet(doc: RawTestFile, warn: Warn): void {
   if (intelligence.length > 0) later(['intelligence', ...intelligence[0]!], `[intelligence] ${intelligence.map((p) => formatPath(p)).join(', ')} (sources, thresholds, buffer factor and generation rules are acted on by suggest and generate)`, 'later parts of the intelligence layer');
   const perf = Object.keys(doc.performance ?? {}).filter((k) => !PERFORMANCE_ACTED_ON.has(k));
   if (perf.length > 0) later(['performance', perf[0]!], `[performance] ${perf.join(', ')} (only stats sampling, baselines and regression thresholds are acted on)`, 'the performance layer');
-  if (doc.expect?.chaos) later(['expect', 'chaos'], '[expect.chaos]', 'the chaos layer');
+  const unjudged = doc.expect?.chaos ? checkExpectChaos(doc.expect.chaos).unjudged : [];
+  if (unjudged.length > 0) {
+    warn('spec.not-yet', ['expect', 'chaos', unjudged[0]!], `[expect.chaos] ${unjudged.join(', ')}: no check of ours gives ${unjudged.length === 1 ? 'it' : 'them'} a meaning, so ${unjudged.length === 1 ? 'it is' : 'they are'} not judged (judged: ${JUDGED_CHAOS_KEYS.join(', ')})`);
+  }
   (doc.scenario ?? []).forEach((s, i) => {
-    if (s.chaos_injection) later(['scenario', i, 'chaos_injection'], `scenario \`${s.name}\` chaos_injection`, 'the chaos layer');
+    if (s.chaos_injection?.delay_ms !== undefined) warn('chaos.delay-meaning', ['scenario', i, 'chaos_injection', 'delay_ms'], DELAY_MS_MEANING);
+    if (s.chaos_enabled === false && (s.phase || s.chaos_injection)) warn('spec.not-yet', ['scenario', i, 'chaos_enabled'], `chaos_enabled = false: scenario \`${s.name}\` runs without its ${s.phase ? 'phases' : 'chaos_injection'} (nothing of it is injected or judged)`);
+    (s.phase ?? []).forEach((p, j) =>
+      (p.expect ?? []).forEach((e, k) => {
+        const keys = UNJUDGED_PHASE_KEYS.filter((key) => e[key] !== undefined);
+        if (keys.length > 0) warn('spec.not-yet', ['scenario', i, 'phase', j, 'expect', k, keys[0]!], `phase \`${p.name}\` ${keys.join(', ')}: no check of ours gives ${keys.length === 1 ? 'it' : 'them'} a meaning, so ${keys.length === 1 ? 'it is' : 'they are'} not judged`);
+      }),
+    );
   });
   if (doc.cleanup?.artifacts !== undefined) {
     warn('spec.not-yet', ['cleanup', 'artifacts'], '[cleanup] artifacts is not acted on: the runner writes no artifact files besides the [report] outputs, which are always kept');

@@ -2,6 +2,9 @@
 // container services, commands that split, and references between sections (`depends_on`, a
 // scenario's or step's `service`, dependency-graph nodes) — with the known names and a did-you-mean.
 import { planExperiment } from '../chaos/experiment-plan';
+import { checkExpectChaos } from '../chaos/expect-chaos';
+import { planScenarioInjection } from '../chaos/scenario-injection';
+import { planScenarioPhases } from '../chaos/scenario-phases';
 import { applyUserCatalog } from '../chaos/user-catalog';
 import type { Problem } from '../errors';
 import { planStartOrder } from '../orchestration';
@@ -127,6 +130,19 @@ export function checkDocument(doc: RawTestFile, locator: Locator, file?: string,
     for (const p of planned.problems) at(p.code, parsePath(p.path ?? 'chaos.experiment'), p.message);
   } else if (doc.expect?.resilience !== undefined && !invalid.has('expect')) {
     at('chaos.experiment', ['expect', 'resilience'], '[expect.resilience] judges a chaos experiment: add [chaos.experiment] with fault and target (e.g. fault = "container_pause", target = "service:db")');
+  }
+  if (doc.expect?.chaos && !invalid.has('expect')) {
+    for (const p of checkExpectChaos(doc.expect.chaos).errors) at(p.code, parsePath(p.path ?? 'expect.chaos'), p.message);
+  }
+  if (!invalid.has('scenario')) {
+    (doc.scenario ?? []).forEach((s, index) => {
+      const portsOf = (id: string): number[] => services.get(id)?.ports ?? [];
+      if (s.phase && s.chaos_injection) at('chaos.experiment', ['scenario', index, 'chaos_injection'], 'a scenario takes [[scenario.phase]] or chaos_injection, not both: put the fault in the chaos phase');
+      else if (s.phase) for (const p of planScenarioPhases({ scenario: s.name, index, phases: s.phase, services: known, portsOf, catalog }).problems) at(p.code, parsePath(p.path ?? `scenario[${index}].phase`), p.message);
+      if (!s.chaos_injection || s.phase) return;
+      const input = { scenario: s.name, index, table: s.chaos_injection, scenarioService: s.service, services: known, portsOf, catalog };
+      for (const p of planScenarioInjection(input).problems) at(p.code, parsePath(p.path ?? `scenario[${index}].chaos_injection`), p.message);
+    });
   }
   return problems;
 }

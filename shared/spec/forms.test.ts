@@ -155,11 +155,12 @@ on_failure = "cleanup_and_report"
 });
 
 describe('what is not acted on yet is said, never silent', () => {
-  it('warns for chaos, self-healing, intelligence, performance beyond sampling, chaos_injection and [expect.chaos]', () => {
+  it('warns for chaos, self-healing, intelligence, performance beyond sampling, the meaning of chaos_injection delay_ms and [expect.chaos]', () => {
     const w = warningsOf(`${HEAD}chaos_injection = { type = "kill_container", delay_ms = 500 }
 
 [expect.chaos]
 zombie_processes = { eq = 0 }
+cascading_failures_detected = true
 
 [chaos]
 enabled = true
@@ -177,8 +178,8 @@ learn_from_failures = true
 learn_patterns = true
 `);
     expect(w.map((x) => x.replace(/^\d+:\d+ /, ''))).toEqual([
-      expect.stringMatching(/^spec.not-yet scenario `s` chaos_injection arrives with the chaos layer/),
-      expect.stringMatching(/^spec.not-yet \[expect.chaos\] arrives with the chaos layer/),
+      expect.stringMatching(/^chaos.delay-meaning delay_ms here is when the fault starts \(ms after the scenario.s steps begin/),
+      expect.stringMatching(/^spec.not-yet \[expect.chaos\] cascading_failures_detected: no check of ours gives it a meaning, so it is not judged/),
       expect.stringMatching(/^spec.not-yet \[chaos\] seed \(only \[chaos.experiment\] and \[chaos.catalog\] are acted on\) arrives with later parts of the chaos layer/),
       expect.stringMatching(/^spec.not-yet \[performance\] regression_detection \(only stats sampling, baselines and regression thresholds are acted on\)/),
       expect.stringMatching(/^spec.not-yet \[self_healing\] learn_from_failures \(classification, retries, quarantine and repairs are acted on\)/),

@@ -6,6 +6,7 @@ import type { SuiteFile } from './suite';
 import type { RawTestFile } from './schema/root';
 import type { CleanupSection, DeterminismSection, LimitsSection, ReportSection } from './schema/run-config';
 import type { CrossServiceExpectation } from './schema/scenario';
+import type { PhaseSection } from './schema/scenario-phase';
 import type { CleanupPolicy } from './schema/services';
 import type { OtelSection } from './schema/otel';
 import type {
@@ -102,8 +103,10 @@ export interface ScenarioSpec {
   /** Services declared in the scenario (`[scenario.services]`), started for it beside the file's. */
   services: ServiceSpec[];
   crossService: CrossServiceExpectation[];
-  /** Chaos layer input, not acted on yet (a warning says so). */
+  /** clnrm's `chaos_injection`: one fault during this scenario's steps (shared/chaos/scenario-injection.ts). */
   chaosInjection?: Record<string, unknown>;
+  /** `[[scenario.phase]]`: baseline → chaos → recovery, planned by shared/chaos/scenario-phases.ts. */
+  phases?: PhaseSection[];
   service?: string;
   steps: StepSpec[];
   concurrent: boolean;

@@ -249,7 +249,7 @@ export const expectSchema = z.object(
     /** The performance layer's (./performance-expect.ts), judged by the runner (main/perf/run-checks.ts). */
     performance: z.array(performanceExpectationSchema, { error: 'expect.performance must be an array of tables [[expect.performance]]' }).optional(),
     regression: z.array(regressionExpectationSchema, { error: 'expect.regression must be an array of tables [[expect.regression]]' }).optional(),
-    /** Belongs to the chaos layer: accepted with a "not acted on yet" warning. */
+    /** clnrm's after-chaos checks (shared/chaos/expect-chaos.ts); keys without a check are named by validate. */
     chaos: z.record(z.string(), z.unknown(), { error: '[expect.chaos] must be a table' }).optional(),
   },
   { error: '[expect] must be a table' },

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { compileClnrmRegex } from '../regex';
 import { anyMap, bool, int, nonNegInt, num, oneOf, shape, str, stringMap, strArray } from './common';
+import { phaseSchema } from './scenario-phase';
 import { serviceSchema } from './services';
 
 const commandText = 'a command: an array like ["curl", "-f", "http://api:8080"] or a string like "curl -f http://api:8080"';
@@ -127,8 +128,12 @@ export const scenarioSchema = z
       parallel_services: strArray('an array of service names like ["node_a", "node_b"]').optional(),
       services: scenarioServicesSchema.optional(),
       expect: scenarioExpectSchema.optional(),
-      /** Belongs to the chaos layer: accepted with a "not acted on yet" warning. */
+      /** clnrm's one-fault form (shared/chaos/scenario-injection.ts): its delay_ms is when the fault starts. */
       chaos_injection: anyMap('a table like { type = "kill_container", delay_ms = 500 }').optional(),
+      /** `false` turns off this scenario's faults (its phases' chaos and its chaos_injection). */
+      chaos_enabled: bool().optional(),
+      /** Phases in order, a chaos phase among them (./scenario-phase.ts). */
+      phase: z.array(phaseSchema, shape('tables [[scenario.phase]] with name')).optional(),
     },
     shape('a table like [[scenario]] with name and run or steps'),
   )
