@@ -143,6 +143,11 @@ export type ErrorCode =
   | 'relay.mode'
   /** A relay's spans did not all come home: it died, its end marker was short, a record was damaged, or the engine connection broke. */
   | 'relay.lost'
+  // engine pool (`clnrm run --engine`, CLNRM_ENGINES)
+  /** An --engine / CLNRM_ENGINES entry that is not an engine address (unix://, tcp://, ssh://, npipe://). */
+  | 'runner.engine-address'
+  /** An engine of the run's pool stopped answering mid-run: its running tests fail with this, naming it. */
+  | 'runner.engine-lost'
   | 'internal';
 
 export interface SourceLocation {

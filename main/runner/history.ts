@@ -11,7 +11,6 @@ import { CLNRM_VERSION } from './self-trace';
 import type { RunSummary, ScenarioExecution, StepResult } from './types';
 import { runVerdict } from './runner';
 
-
 export function runEnvironment(endpoint: DockerEndpoint | undefined, env: Readonly<Record<string, string | undefined>>): RunEnvironment {
   return {
     host: hostname(),
@@ -50,6 +49,7 @@ export function executionOutcome(execution: ScenarioExecution): Partial<Executio
       problems: execution.problems.map((p) => ({ ...p, ...(p.details ? { details: { ...p.details } } : {}) })),
       traceHash: execution.traceHash,
       spanCount: execution.spanCount,
+      ...(execution.engine !== undefined ? { engine: execution.engine } : {}),
     },
   };
 }

@@ -19,6 +19,12 @@ describe('createProgress', () => {
     expect(lines).toEqual(['▶ orders  (a.clnrm.toml)', '  orders: ✗ step buy [api] 0.3s — exited 3, expected 0', '✓ orders passed in 1.5s']);
   });
 
+  it('names the engine a test ran on when the run has a pool of several', () => {
+    const lines: string[] = [];
+    createProgress((l) => lines.push(l), false).onEvent({ ...testFinished, engine: 'tcp://10.0.0.5:2375' });
+    expect(lines).toEqual(['✓ orders passed in 1.5s on tcp://10.0.0.5:2375']);
+  });
+
   it('on a terminal keeps a "running" status line at the bottom and replaces it with the next event', () => {
     const lines: string[] = [];
     const progress = createProgress((l) => lines.push(l), true);

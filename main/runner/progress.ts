@@ -71,7 +71,7 @@ export function describeEvent(event: RunEvent, verbose: boolean): string | undef
     case 'execution-finished':
       return `  ${event.test}: ${MARK[event.verdict]} scenario ${event.scenario}${event.iteration > 1 ? ` #${event.iteration}` : ''}: ${event.spanCount} spans, ${event.expectations - event.failedExpectations}/${event.expectations} expectations passed`;
     case 'test-finished':
-      return `${MARK[event.verdict]} ${event.test} ${event.verdict} in ${secs(event.durationMs)}`;
+      return `${MARK[event.verdict]} ${event.test} ${event.verdict} in ${secs(event.durationMs)}${event.engine !== undefined ? ` on ${event.engine}` : ''}`;
     case 'fault':
       return `  ${event.test}: fault ${event.fault} on ${event.target} ${event.state}${event.detail ? ` (${event.detail})` : ''}`;
     case 'warning':

@@ -10,22 +10,20 @@ import { StudioError, toProblem, type Problem } from '../../shared/errors';
 import type { PluginRegistry } from '../../shared/plugins';
 import { RunIdSchema, type RunEvent, type VerdictValue } from '../../shared/run';
 import { hostAccess, type TestFile } from '../../shared/spec';
-import { connectDocker, newId, reapLeftovers, type DockerEndpoint } from '../docker';
+import { newId, type DockerEndpoint } from '../docker';
 import type { FaultsUndone } from '../docker/reaper';
 import { classifyRun, RunHealing, type RunHealingOptions } from '../healing/run-healing';
 import { createReceiver, type Receiver } from '../receiver';
 import { loadTestFile, parseInThread } from '../spec';
 import { openStore, type TraceStore } from '../store';
-import { chooseReceiverBinding } from './receiver-host';
-import { spanRoute } from './relay';
 import { writeFileReports } from './reports';
 import type { RunnerEnvironment } from './scenario';
 import { recordQuietly, runEnvironment, runOutcome } from './history';
 import { RunHooks } from './hooks';
 import { eventEmitter, type Emit } from './run-events';
 import { CLNRM_VERSION, SelfTracer, errorStatus, type OpenSpan } from './self-trace';
-import { dockerServiceSets } from './service-port';
-import { abortProblem } from './scenario';
+import { EnginePool, engineAddresses } from './engine-pool';
+import { engineRoutes, poolReceiverBinding, routesText, runOnPool, sayWhenLost, WATCH_INTERVAL_MS } from './pool-run';
 import { claimedFiles, planSuite, runSuite, type QueueOptions, type QueuedTest, type SuitePlan } from './suite-run';
 import { writeSuiteReports } from './suite-report';
 import type { SuiteVerdict } from './suite-verdict';
@@ -50,8 +48,10 @@ export interface RunTestsOptions {
   /** Use this store (else one is opened in `dataDir` and closed at the end). */
   readonly store?: TraceStore;
   readonly dataDir?: string;
-  /** Use this engine (else `connectDocker(env)`). */
+  /** Use this engine (else the pool of `engines`, else `connectDocker(env)`). */
   readonly docker?: { docker: Docker; endpoint: DockerEndpoint };
+  /** Spread the tests over these engines (addresses as DOCKER_HOST takes them; `jobs` per engine); else CLNRM_ENGINES' list. */
+  readonly engines?: readonly string[];
   readonly signal?: AbortSignal;
   readonly onEvent?: (event: RunEvent) => void;
   /** Run-wide plugins (the studio's v2 layers): initialised here, given every live hook, disposed at the end. */
@@ -83,15 +83,6 @@ async function gitCommit(cwd: string): Promise<string | undefined> {
   try {
     const { stdout } = await run('git', ['rev-parse', 'HEAD'], { cwd, timeout: 3000 });
     return stdout.trim() || undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** The host of a remote engine (`tcp://10.0.0.5:2375`, `ssh://me@box`): where its published ports are. */
-function remoteHost(address: string): string | undefined {
-  try {
-    return new URL(address).hostname || undefined;
   } catch {
     return undefined;
   }
@@ -186,17 +177,21 @@ export async function runTests(options: RunTestsOptions): Promise<RunSummary> {
   const suiteTests = loaded.suites.reduce((n, p) => n + p.scenarios.reduce((k, s) => k + s.tests.length, 0), 0);
   if (loaded.tests.length + suiteTests === 0) return summarise(runId, startedMs, [...loaded.failed, ...loaded.suites.flatMap((p) => p.scenarios.flatMap((s) => (s.failed ? [s.failed] : [])))]);
 
-  let connection: { docker: Docker; endpoint: DockerEndpoint };
+  let pool: EnginePool;
   try {
-    connection = options.docker ?? (await connectDocker(options.env));
+    pool = options.docker ? EnginePool.of(options.docker) : await EnginePool.connect(engineAddresses(options.engines, options.env), options.env, (message) => emit({ type: 'warning', message }));
   } catch (error) {
     return summarise(runId, startedMs, loaded.failed, toProblem(error));
   }
-  const { docker } = connection;
-  // Leftovers of crashed runs (their owner process is gone) go before we add our own.
-  const reaped = await reapLeftovers(docker).catch((e: unknown) => ({ executions: [], faults: undefined, errors: [toProblem(e).message] }));
-  if (reaped.executions.length > 0) emit({ type: 'warning', message: `removed leftovers of ${reaped.executions.length} crashed execution(s): ${reaped.executions.join(', ')}${faultsText(reaped.faults)}` });
-  for (const e of reaped.errors) emit({ type: 'warning', message: `reaper: ${e}` });
+  const docker = pool.engines[0]!.docker;
+  // Leftovers of crashed runs (their owner process is gone) go before we add our own, on every engine.
+  for (const { engine, report: reaped } of await pool.reap()) {
+    const on = pool.several ? ` on ${engine.address}` : '';
+    if (reaped.executions.length > 0) emit({ type: 'warning', message: `removed leftovers of ${reaped.executions.length} crashed execution(s)${on}: ${reaped.executions.join(', ')}${faultsText(reaped.faults)}` });
+    for (const e of reaped.errors) emit({ type: 'warning', message: `reaper${on}: ${e}` });
+  }
+  sayWhenLost(pool, emit);
+  const stopWatching = pool.watch(WATCH_INTERVAL_MS);
 
   let store: TraceStore | undefined = options.store;
   let receiver: Receiver | undefined;
@@ -207,11 +202,13 @@ export async function runTests(options: RunTestsOptions): Promise<RunSummary> {
   try {
     store ??= await openStore({ dataDir: options.dataDir });
     const target = store;
-    const binding = await chooseReceiverBinding(docker, connection.endpoint, options.env);
+    const binding = await poolReceiverBinding(pool, options.env);
     // A span the run's receiver acknowledges is a stored span, as in `clnrm collect` and the studio.
     receiver = await createReceiver({ sink: (spans, wire) => target.ingest(spans, wire), commit: target.commit, host: binding.host, httpPort: 0, grpcPort: false });
     // Remote engines: a relay per execution, read back over the engine's API (relay.ts).
-    const route = spanRoute(docker, connection.endpoint, target, options.env, { otlpEndpoint: `http://host.docker.internal:${receiver.http!.port}`, services: dockerServiceSets(docker) });
+    // Remote engines: a relay per execution, read back over the engine's API (relay.ts); decided per engine.
+    const routes = engineRoutes(pool, target, options.env, `http://host.docker.internal:${receiver.http!.port}`);
+    const route = routes.get(pool.engines[0]!)!;
     const commit = await gitCommit(options.cwd);
     const warn = (message: string): void => emit({ type: 'warning', message });
     const record = {
@@ -219,7 +216,7 @@ export async function runTests(options: RunTestsOptions): Promise<RunSummary> {
       origin: options.origin ?? 'cli',
       startedAt: startedMs,
       ...(commit !== undefined ? { commit } : {}),
-      environment: runEnvironment(connection.endpoint, options.env),
+      environment: runEnvironment(pool.endpoint, options.env),
       files: options.sources.map((s) => s.file),
       passed: 0,
       failed: 0,
@@ -235,9 +232,10 @@ export async function runTests(options: RunTestsOptions): Promise<RunSummary> {
       component: 'runner',
       'clnrm.run_id': runId,
       'clnrm.jobs': options.jobs ?? 1,
+      'clnrm.engines': pool.engines.length,
       'clnrm.receiver': `${binding.host}:${receiver.http!.port}`,
     });
-    emit({ type: 'run-started', files: options.sources.length, tests: loaded.tests.length + suiteTests, receiver: `${binding.host}:${receiver.http!.port} (${binding.reason}); ${route.description}` });
+    emit({ type: 'run-started', files: options.sources.length, tests: loaded.tests.length + suiteTests, receiver: `${binding.host}:${receiver.http!.port} (${binding.reason}); ${routesText(pool, routes)}` });
     hooks = await runPlugins(options, runSpan, emit);
     const files = options.sources.map((s) => s.file);
     await hooks.call('onRunStart', { runId, files, startedAt: startedMs });
@@ -251,7 +249,6 @@ export async function runTests(options: RunTestsOptions): Promise<RunSummary> {
       runSpan,
       runId,
       ...(commit !== undefined ? { commit } : {}),
-      ...(connection.endpoint.local ? {} : { hostAddress: remoteHost(connection.endpoint.address) }),
       signal,
       emit,
       hooks,
@@ -262,7 +259,7 @@ export async function runTests(options: RunTestsOptions): Promise<RunSummary> {
       ...(options.interpose ? { interpose: options.interpose } : {}),
       healing,
     };
-    const queue = (tests: readonly QueuedTest[], q: QueueOptions) => runQueue(env, tests, q, options);
+    const queue = (tests: readonly QueuedTest[], q: QueueOptions) => runOnPool(pool, env, routes, tests, q, (scoped, next) => boundedTest(scoped, next, options));
     results.push(...(await queue(loaded.tests, { jobs: options.jobs ?? 1, failFast: options.failFast ?? false, signal })));
     for (const plan of loaded.suites) {
       const suite = await runSuite(plan, queue, signal, (message) => emit({ type: 'log', source: plan.suite.name, message }));
@@ -286,6 +283,7 @@ export async function runTests(options: RunTestsOptions): Promise<RunSummary> {
   } catch (error) {
     environmentProblem = toProblem(error);
   } finally {
+    stopWatching();
     await options.plugins?.dispose();
     await receiver?.dispose().catch(() => undefined);
   }
@@ -302,32 +300,6 @@ export function runVerdict(summary: Pick<RunSummary, 'passed' | 'failed' | 'erro
   // A suite can BLOCK on a release criterion while every scenario passed.
   if (summary.failed > 0 || summary.suites?.some((s) => s.verdict === 'block')) return 'failed';
   return summary.passed === 0 && summary.skipped > 0 ? 'skipped' : 'passed';
-}
-
-/** Tests `jobs` at a time; with `failFast`, none starts after one that did not pass; each within its own bound. */
-async function runQueue(env: RunnerEnvironment, tests: readonly QueuedTest[], q: QueueOptions, options: RunTestsOptions): Promise<TestResult[]> {
-  const queue = [...tests];
-  const byTest = new Map<TestFile, TestResult>();
-  const scoped: RunnerEnvironment = { ...env, signal: q.signal, ...(q.verifyCleanup ? { verifyCleanup: true } : {}) };
-  let stopTaking = false;
-  const worker = async (): Promise<void> => {
-    for (;;) {
-      if (stopTaking || q.signal.aborted) return;
-      const next = queue.shift();
-      if (!next) return;
-      const result = await boundedTest(scoped, next, options);
-      byTest.set(next.test, result);
-      if (q.failFast && result.verdict !== 'passed') stopTaking = true;
-    }
-  };
-  const jobs = Math.max(1, Math.min(q.jobs, tests.length));
-  await Promise.all(Array.from({ length: jobs }, () => worker()));
-  return tests.map(({ test, file }) => {
-    const done = byTest.get(test);
-    if (done) return done;
-    const problem = q.signal.aborted ? abortProblem(q.signal, 'not run: the run was cancelled') : { code: 'runner.skipped' as const, message: 'not run: --fail-fast after an earlier failure' };
-    return { file, name: test.name, verdict: 'skipped', startedAt: new Date().toISOString(), durationMs: 0, executions: [], problems: [problem] };
-  });
 }
 
 /** One test, aborted (its containers removed) when its suite scenario's timeout passes: then an error. */

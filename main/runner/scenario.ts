@@ -64,7 +64,12 @@ export interface RunnerEnvironment {
   /** Services of an execution to put behind a proxy (the chaos layer's seam; see interpose.ts). */
   readonly interpose?: (test: TestFile, execution: ExecutionInfo) => readonly InterposeRequest[];
   /** List what the engine still holds after every execution's cleanup, even when the file asks for no leakage check (a suite's container_cleanup_verified). */
-  readonly verifyCleanup?: boolean;  /** Self-healing: classifies failed executions and retries what its settings allow (main/healing). */
+  readonly verifyCleanup?: boolean;
+  /** The engine's address, when the run has a pool of several (recorded per execution; engine-pool.ts). */
+  readonly engine?: string;
+  /** After a phase threw: is the engine still there? A lost engine's problem names it (pool-run.ts). */
+  readonly checkEngine?: () => Promise<Problem | undefined>;
+  /** Self-healing: classifies failed executions and retries what its settings allow (main/healing). */
   readonly healing?: RunHealing;
 }
 
@@ -199,6 +204,7 @@ export async function runScenario(env: RunnerEnvironment, req: ScenarioRequest):
     ...(engine?.cleanup ? { cleanup: engine.cleanup } : {}),
     ...(engine?.isolation ? { isolation: engine.isolation } : {}),
     ...(perf && perf.regressions.length > 0 ? { regressions: perf.regressions } : {}),
+    ...(env.engine !== undefined ? { engine: env.engine } : {}),
   };
   await finish(env, test.name, execution, info);
   return execution;
@@ -283,6 +289,9 @@ async function runPhases(env: RunnerEnvironment, req: ScenarioRequest, ex: Execu
     await waitForQuiet(env.store, env.receiver, ex.info.executionId, { quietMs: env.quietMs, maxWaitMs: env.maxSpanWaitMs, signal: env.signal });
     phase('collect', 'end');
   } catch (error) {
+    // An engine that went away explains the error it caused, so it comes first.
+    const lost = env.signal.aborted ? undefined : await env.checkEngine?.();
+    if (lost) ex.problems.push(lost);
     ex.problems.push(env.signal.aborted ? abortProblem(env.signal, 'the run was cancelled (SIGINT/SIGTERM); its containers were removed') : toProblem(error));
     if (ex.set && ex.containers.length === 0) ex.containers = await ex.set.evidence().catch(() => []);
   } finally {

@@ -122,6 +122,6 @@ export async function runTest(env: RunnerEnvironment, req: TestRequest): Promise
     ...(determinism.length > 0 ? { determinism } : {}),
     problems,
   };
-  env.emit({ type: 'test-finished', test: test.name, file, verdict, durationMs, ...(problems[0] ? { reason: problems[0].message } : {}) });
+  env.emit({ type: 'test-finished', test: test.name, file, verdict, durationMs, ...(problems[0] ? { reason: problems[0].message } : {}), ...(env.engine !== undefined ? { engine: env.engine } : {}) });
   return result;
 }

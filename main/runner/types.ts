@@ -48,6 +48,8 @@ export interface ScenarioExecution {
   readonly classification?: Classification;
   /** The attempts before this one, when self-healing retried the execution. */
   readonly healing?: HealingRecord;
+  /** The engine it ran on, when the run had a pool of several (`--engine`, CLNRM_ENGINES). */
+  readonly engine?: string;
 }
 
 export interface DeterminismResult {
@@ -75,6 +77,8 @@ export interface TestResult {
   readonly classification?: Classification;
   /** Self-healing's quarantine: a `quarantined` test's failure does not fail the run. */
   readonly quarantine?: QuarantineNote;
+  /** The engine it ran on, when the run had a pool of several. */
+  readonly engine?: string;
 }
 
 export interface RunSummary {

@@ -27,7 +27,7 @@ export const RunEventSchema = z.discriminatedUnion('type', [
     durationMs: z.number(),
   }),
   z.object({ type: z.literal('test-started'), ...base, test: z.string(), file: z.string() }),
-  z.object({ type: z.literal('test-finished'), ...base, test: z.string(), file: z.string(), verdict: VerdictValueSchema, durationMs: z.number(), reason: z.string().optional() }),
+  z.object({ type: z.literal('test-finished'), ...base, test: z.string(), file: z.string(), verdict: VerdictValueSchema, durationMs: z.number(), reason: z.string().optional(), engine: z.string().optional() }),
   z.object({
     type: z.literal('execution-started'),
     ...inExecution,

@@ -83,6 +83,8 @@ export const ExecutionEvidenceSchema = z.object({
   classification: ClassificationSchema.optional(),
   /** The failed attempts self-healing retried before this one. */
   healing: HealingRecordSchema.optional(),
+  /** The engine's address, when the run spread its tests over a pool of several (`clnrm run --engine`). */
+  engine: z.string().optional(),
 });
 export type ExecutionEvidence = z.infer<typeof ExecutionEvidenceSchema>;
 

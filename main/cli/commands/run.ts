@@ -12,6 +12,7 @@ import { setExit, type CliContext } from '../context';
 import { lookUpStudio } from '../with-store';
 import { knowledgeDir } from '../../healing/knowledge-store';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from '../exit';
+import { checkEngineAddress } from '../../runner/engine-pool';
 
 export type ReportFormat = 'human' | 'json' | 'junit';
 
@@ -34,8 +35,19 @@ export function parseRetries(value: string): number {
   return n;
 }
 
+/** `--engine URL`, repeatable: the engines of the run's pool. */
+export function collectEngine(value: string, previous: string[] = []): string[] {
+  try {
+    return [...previous, checkEngineAddress(value, '--engine')];
+  } catch (error) {
+    throw new InvalidArgumentError(toProblem(error).message);
+  }
+}
+
 export interface RunCommandOptions {
   jobs: number;
+  /** Engines of the pool (`--engine`, repeatable); else CLNRM_ENGINES, else DOCKER_HOST's engine. */
+  engine?: string[];
   failFast?: boolean;
   format: ReportFormat;
   dataDir?: string;
@@ -100,6 +112,7 @@ export async function runAndReport(ctx: CliContext, sources: TestSource[], optio
       cwd: ctx.cwd,
       env: ctx.env,
       jobs: options.jobs,
+      ...(options.engine ? { engines: options.engine } : {}),
       failFast: options.failFast,
       dataDir: resolveDataDir(options.dataDir, ctx.cwd, ctx.env),
       signal: ctx.stopSignal,
@@ -135,7 +148,8 @@ export function registerRun(program: Command, ctx: CliContext): void {
     .command('run')
     .description('Run .clnrm.toml tests hermetically on Docker and check their traces')
     .argument('[paths...]', 'test files or folders searched for *.clnrm.toml', ['.'])
-    .option('-j, --jobs <n>', 'tests run in parallel', parseJobs, 1)
+    .option('-j, --jobs <n>', 'tests run in parallel (on each engine)', parseJobs, 1)
+    .option('--engine <url>', 'spread tests over this Docker engine too (repeatable; unix://, tcp://, ssh://; default: CLNRM_ENGINES, else DOCKER_HOST)', collectEngine)
     .option('--fail-fast', 'start no new test after the first failure')
     .option('--format <format>', 'report on stdout: human, json or junit', parseFormat, 'human' as ReportFormat)
     .option('--data-dir <dir>', 'folder of the trace database (default: the app-data folder)')

@@ -1,5 +1,6 @@
 // The stored runs of one test file, newest first: each run's id (the one the Traces view's Run id filter
-// and `clnrm traces --run` take), when it started, its verdict, counts and commit, and each execution.
+// and `clnrm traces --run` take), when it started, its verdict, counts and commit, and each execution (with
+// the engine it ran on when the run spread its tests over a pool of engines).
 // Read from the store's history (`listRuns`), so it survives a reload or a restart of the studio.
 import type { RunHistoryEntry } from './store.tests';
 
@@ -58,6 +59,7 @@ export function RunHistory({ entries, onShowTraces, selectedRunId, onSelect }: P
                       {e.iteration > 1 ? ` #${e.iteration}` : ''} · {e.verdict ?? 'running'}
                       {e.failedExpectations > 0 ? ` · ${e.failedExpectations} failed check${e.failedExpectations === 1 ? '' : 's'}` : ''}
                       {e.failedSteps > 0 ? ` · ${e.failedSteps} failed step${e.failedSteps === 1 ? '' : 's'}` : ''}
+                      {e.evidence?.engine !== undefined ? ` · on ${e.evidence.engine}` : ''}
                     </span>
                   </li>
                 ))}

@@ -13,7 +13,7 @@ export function runEventText(e: RunEvent): string {
     case 'test-started':
       return `test ${e.test}`;
     case 'test-finished':
-      return `test ${e.test}: ${e.verdict}${e.reason ? ` (${e.reason})` : ''}`;
+      return `test ${e.test}: ${e.verdict}${e.engine !== undefined ? ` on ${e.engine}` : ''}${e.reason ? ` (${e.reason})` : ''}`;
     case 'execution-started':
       return `scenario ${e.scenario}${e.iterations > 1 ? ` (iteration ${e.iteration}/${e.iterations})` : ''}: starting services`;
     case 'phase':
