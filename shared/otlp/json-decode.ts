@@ -67,7 +67,7 @@ export function decodeRequestInto(root: JsonObject, path: string, spans: Span[],
   }
 }
 
-function decodeResource(rs: JsonObject, path: string): Resource {
+export function decodeResource(rs: JsonObject, path: string): Resource {
   const obj = readObject(OTLP_JSON, rs['resource'], `${path}.resource`) ?? {};
   const resource: { attributes: KeyValue[]; droppedAttributesCount?: number; schemaUrl?: string } = {
     attributes: decodeAttributes(obj['attributes'], `${path}.resource.attributes`),
@@ -79,7 +79,7 @@ function decodeResource(rs: JsonObject, path: string): Resource {
   return resource;
 }
 
-function decodeScope(ss: JsonObject, path: string): InstrumentationScope {
+export function decodeScope(ss: JsonObject, path: string): InstrumentationScope {
   const obj = readObject(OTLP_JSON, ss['scope'], `${path}.scope`) ?? {};
   const scope: { name: string; version?: string; attributes?: KeyValue[]; droppedAttributesCount?: number; schemaUrl?: string } = {
     name: readString(OTLP_JSON, obj['name'], `${path}.scope.name`),
@@ -116,7 +116,7 @@ function notHexId(raw: unknown, what: string, bytes: number, read: Uint8Array): 
   return `has a ${what} ${shown} that is not hex (${bytes * 2} digits 0-9, a-f) nor base64 of ${bytes} bytes`;
 }
 
-function decodeSpan(value: unknown, path: string, resource: Resource, scope: InstrumentationScope, rejections: Rejections): Span | undefined {
+export function decodeSpan(value: unknown, path: string, resource: Resource, scope: InstrumentationScope, rejections: Rejections): Span | undefined {
   const obj = readObject(OTLP_JSON, value, path) ?? {};
   const name = readString(OTLP_JSON, obj['name'], `${path}.name`);
   const rawIds = [pick(obj, 'traceId', 'trace_id'), pick(obj, 'spanId', 'span_id'), pick(obj, 'parentSpanId', 'parent_span_id')] as const;
