@@ -240,9 +240,10 @@ export function decodeAttributes(value: unknown, path: string, depth = 0): KeyVa
   const out: KeyValue[] = [];
   for (let i = 0; i < list.length; i++) {
     const item = list[i];
-    const fast = isObject(item) && typeof item['key'] === 'string' ? scalarValue(item['value']) : undefined;
+    const key = isObject(item) ? item['key'] : undefined;
+    const fast = typeof key === 'string' ? scalarValue((item as JsonObject)['value']) : undefined;
     if (fast !== undefined) {
-      out.push({ key: item['key'] as string, value: fast });
+      out.push({ key: key as string, value: fast });
       continue;
     }
     const at = `${path}[${i}]`;
