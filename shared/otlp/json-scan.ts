@@ -50,9 +50,6 @@ export class JsonStreamScanner {
   private lastLineStart = 0;
   private readonly stack: Frame[] = [];
   private readonly path: JsonPathPart[] = [];
-  /** buf index where the value being captured starts; -1 when none is. */
-  private captureAt = -1;
-  private captureDepth = 0;
   private roots = 0;
 
   constructor(private readonly handlers: ScanHandlers) {}
@@ -63,14 +60,14 @@ export class JsonStreamScanner {
   }
 
   push(chunk: string): void {
-    this.buf = this.pos === this.buf.length && this.captureAt < 0 ? chunk : this.buf + chunk;
+    this.buf = this.pos === this.buf.length ? chunk : this.buf + chunk;
     this.run(false);
     this.compact();
   }
 
   end(): void {
     this.run(true);
-    if (this.stack.length > 0 || this.captureAt >= 0) throw this.fail('the JSON ends early (unclosed object or array): the file was cut short');
+    if (this.stack.length > 0) throw this.fail('the JSON ends early (unclosed object or array): the file was cut short');
     if (this.roots === 0) throw this.fail('there is no JSON value');
   }
 
@@ -148,16 +145,12 @@ export class JsonStreamScanner {
       if (parent) this.path.push(parent.key);
       interest = this.handlers.interest(this.path, c === 123 ? 'object' : c === 91 ? 'array' : 'scalar');
     }
-    if (c === 123 || c === 91) {
-      if (interest === 'capture') {
-        this.captureAt = i;
-        this.captureDepth = this.stack.length;
-      }
+    if ((c === 123 || c === 91) && interest !== 'capture') {
       // path keeps this value's key while its frame is open (popped in close()).
       this.stack.push({ array: c === 91, skip: inSkip || interest !== 'descend', expect: 'first', key: c === 91 ? 0 : '' });
       return i + 1;
     }
-    const end = this.scalarEnd(i, final);
+    const end = c === 123 || c === 91 ? this.containerEnd(i) : this.scalarEnd(i, final);
     if (end === INCOMPLETE) {
       if (!inSkip && parent) this.path.pop();
       return INCOMPLETE;
@@ -171,10 +164,6 @@ export class JsonStreamScanner {
   private close(i: number): number {
     this.stack.pop();
     const parent = this.stack[this.stack.length - 1];
-    if (this.captureAt >= 0 && this.stack.length === this.captureDepth) {
-      this.handlers.value(this.path, this.buf.slice(this.captureAt, i + 1));
-      this.captureAt = -1;
-    }
     if (!(parent?.skip ?? false) && parent) this.path.pop();
     if (parent) parent.expect = 'next';
     return i + 1;
@@ -201,8 +190,27 @@ export class JsonStreamScanner {
     throw this.fail(`unexpected character ${JSON.stringify(b[i])}`, i);
   }
 
+  /**
+   * The end of the object or array opening at `i`, found by brackets and strings only: a captured
+   * value is checked by the JSON.parse it goes to, so this is the fast way through most of a file.
+   */
+  private containerEnd(i: number): number {
+    const b = this.buf;
+    let depth = 0;
+    for (let j = i; j < b.length; j++) {
+      const c = b.charCodeAt(j);
+      if (c === 34) {
+        const end = this.stringEnd(j, false);
+        if (end === INCOMPLETE) return INCOMPLETE;
+        j = end - 1;
+      } else if (c === 123 || c === 91) depth++;
+      else if ((c === 125 || c === 93) && --depth === 0) return j + 1;
+    }
+    return INCOMPLETE;
+  }
+
   /** The index after the closing quote of the string opening at `i`. */
-  private stringEnd(i: number): number {
+  private stringEnd(i: number, check = true): number {
     const b = this.buf;
     let j = i + 1;
     while (true) {
@@ -212,22 +220,21 @@ export class JsonStreamScanner {
       for (let k = q - 1; k > i && b.charCodeAt(k) === 92; k--) slashes++;
       if (slashes % 2 === 0) {
         // Raw control characters are invalid in JSON strings; a newline here means an unclosed string.
-        for (let k = i + 1; k < q; k++) if (b.charCodeAt(k) < 32) throw this.fail('control character in a string (an unclosed string?)', k);
+        if (check) for (let k = i + 1; k < q; k++) if (b.charCodeAt(k) < 32) throw this.fail('control character in a string (an unclosed string?)', k);
         return q + 1;
       }
       j = q + 1;
     }
   }
 
-  /** Drops consumed text (keeping an unfinished capture), counting its lines for positions. */
+  /** Drops consumed text (an unfinished token or captured value is not consumed), counting its lines for positions. */
   private compact(): void {
-    const keep = this.captureAt >= 0 ? this.captureAt : this.pos;
+    const keep = this.pos;
     if (keep === 0) return;
     this.countLines(keep);
     this.base += keep;
     this.buf = this.buf.slice(keep);
-    this.pos -= keep;
-    if (this.captureAt >= 0) this.captureAt = 0;
+    this.pos = 0;
   }
 
   private countLines(upTo: number): void {
