@@ -49,6 +49,26 @@ describe('JsonStreamScanner', () => {
     expect(scan([...DOC])).toEqual(whole);
   });
 
+  it('skims values by their brackets, whatever the chunk split, and still sees what follows', () => {
+    const skimmed = (chunks: string[]): Array<[string, string]> => {
+      const got: Array<[string, string]> = [];
+      const scanner = new JsonStreamScanner({
+        interest: (path) => (path.length === 0 ? 'descend' : path[0] === 'list' || path[0] === 'a' ? 'skim' : 'capture'),
+        value: (path, text) => got.push([path.join('.'), text]),
+      });
+      for (const c of chunks) scanner.push(c);
+      scanner.end();
+      return got;
+    };
+    const whole = skimmed([DOC]);
+    expect(whole).toEqual([
+      ['bA', '{"c": {"d": "é😀"}, "e": []}'],
+      ['tail', '0'],
+    ]);
+    for (let a = 0; a <= DOC.length; a++) expect(skimmed([DOC.slice(0, a), DOC.slice(a)]), `split at ${a}`).toEqual(whole);
+    expect(() => skimmed(['{"list": [{"x": "]"}, ['])).toThrow(/ends early/);
+  });
+
   it('rejects malformed JSON with its line and column, wherever the chunks are split', () => {
     const cases: Array<[string, number, number, RegExp]> = [
       ['{"a": 1,\n "b" 2}', 2, 6, /expected ":"/],

@@ -5,8 +5,12 @@
 
 export type JsonPathPart = string | number;
 
-/** What to do with the value at a path: cut out its text, walk into it, or check and skip it. */
-export type Interest = 'capture' | 'descend' | 'skip';
+/**
+ * What to do with the value at a path: cut out its text, walk into it, check and skip it, or skim
+ * over it (an object or array is passed by its brackets and strings only, its syntax unchecked:
+ * much faster, for values that a later pass checks).
+ */
+export type Interest = 'capture' | 'descend' | 'skip' | 'skim';
 
 export interface ScanHandlers {
   /** `kind` is what the value is: walking into a scalar is the same as skipping it. */
@@ -38,6 +42,7 @@ interface Frame {
 
 const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 const NUMBER_CHAR = /[0-9.eE+-]/;
+const SKIM_STOP = /["{}[\]]/g;
 const LITERALS = ['true', 'false', 'null'];
 const INCOMPLETE = -1;
 
@@ -51,6 +56,8 @@ export class JsonStreamScanner {
   private readonly stack: Frame[] = [];
   private readonly path: JsonPathPart[] = [];
   private roots = 0;
+  /** > 0 while inside a skimmed value (this many brackets deep). */
+  private skimDepth = 0;
 
   constructor(private readonly handlers: ScanHandlers) {}
 
@@ -73,6 +80,15 @@ export class JsonStreamScanner {
 
   private run(final: boolean): void {
     while (true) {
+      if (this.skimDepth > 0) {
+        const end = this.skim(this.pos);
+        if (end === INCOMPLETE) {
+          if (final) throw this.fail('the JSON ends early (unclosed object or array): the file was cut short');
+          return;
+        }
+        this.pos = end;
+        this.valueDone();
+      }
       const b = this.buf;
       let i = this.pos;
       while (i < b.length) {
@@ -84,7 +100,7 @@ export class JsonStreamScanner {
       if (i >= b.length) return;
       const used = this.step(i, final);
       if (used === INCOMPLETE) {
-        if (final) throw this.fail('the JSON ends inside a value: the file was cut short');
+        if (final) throw this.fail(this.skimDepth > 0 ? 'the JSON ends early (unclosed object or array): the file was cut short' : 'the JSON ends inside a value: the file was cut short');
         return;
       }
       this.pos = used;
@@ -145,10 +161,19 @@ export class JsonStreamScanner {
       if (parent) this.path.push(parent.key);
       interest = this.handlers.interest(this.path, c === 123 ? 'object' : c === 91 ? 'array' : 'scalar');
     }
-    if ((c === 123 || c === 91) && interest !== 'capture') {
+    if ((c === 123 || c === 91) && interest !== 'capture' && interest !== 'skim') {
       // path keeps this value's key while its frame is open (popped in close()).
       this.stack.push({ array: c === 91, skip: inSkip || interest !== 'descend', expect: 'first', key: c === 91 ? 0 : '' });
       return i + 1;
+    }
+    if (c === 123 || c === 91) {
+      if (interest === 'skim') {
+        this.skimDepth = 0;
+        // Unfinished, the skim goes on in the next chunk with this value's path kept (see run()).
+        const skimmed = this.skim(i);
+        if (skimmed !== INCOMPLETE) this.valueDone();
+        return skimmed;
+      }
     }
     const end = c === 123 || c === 91 ? this.containerEnd(i) : this.scalarEnd(i, final);
     if (end === INCOMPLETE) {
@@ -156,9 +181,47 @@ export class JsonStreamScanner {
       return INCOMPLETE;
     }
     if (interest === 'capture') this.handlers.value(this.path, this.buf.slice(i, end));
-    if (!inSkip && parent) this.path.pop();
-    if (parent) parent.expect = 'next';
+    this.valueDone();
     return end;
+  }
+
+  /** A value in the innermost open container (or at the top level) is complete. */
+  private valueDone(): void {
+    const parent = this.stack[this.stack.length - 1];
+    if (parent && !parent.skip) this.path.pop();
+    if (parent) parent.expect = 'next';
+  }
+
+  /**
+   * Passes over a skimmed object or array from `from` by brackets and strings, `skimDepth` deep;
+   * returns its end, or INCOMPLETE having consumed the chunk (an unfinished string is kept).
+   */
+  private skim(from: number): number {
+    const b = this.buf;
+    let depth = this.skimDepth;
+    for (let j = from; j < b.length; j++) {
+      // The next quote or bracket, found by the regex engine (most characters are neither).
+      SKIM_STOP.lastIndex = j;
+      if (SKIM_STOP.exec(b) === null) break;
+      j = SKIM_STOP.lastIndex - 1;
+      const c = b.charCodeAt(j);
+      if (c === 34) {
+        const end = this.stringEnd(j, false);
+        if (end === INCOMPLETE) {
+          this.skimDepth = depth;
+          this.pos = j;
+          return INCOMPLETE;
+        }
+        j = end - 1;
+      } else if (c === 123 || c === 91) depth++;
+      else if ((c === 125 || c === 93) && --depth === 0) {
+        this.skimDepth = 0;
+        return j + 1;
+      }
+    }
+    this.skimDepth = depth;
+    this.pos = b.length;
+    return INCOMPLETE;
   }
 
   private close(i: number): number {
@@ -198,6 +261,9 @@ export class JsonStreamScanner {
     const b = this.buf;
     let depth = 0;
     for (let j = i; j < b.length; j++) {
+      SKIM_STOP.lastIndex = j;
+      if (SKIM_STOP.exec(b) === null) break;
+      j = SKIM_STOP.lastIndex - 1;
       const c = b.charCodeAt(j);
       if (c === 34) {
         const end = this.stringEnd(j, false);

@@ -1,7 +1,8 @@
 // One OTLP JSON request (`{"resourceSpans": …}`) read as a stream, in two passes over the text:
-// the first checks the syntax of everything and keeps each ResourceSpans' and ScopeSpans'
-// envelope (resource, scope, schemaUrl — which encoders often write after the spans), the second
-// decodes the spans one by one with their envelope. Memory holds envelopes and one chunk, never
+// the first checks the document's structure (a file cut short fails here, before anything is
+// stored) and keeps each ResourceSpans' and ScopeSpans' envelope (resource, scope, schemaUrl —
+// which encoders often write after the spans), the second parses and decodes the spans one by one
+// with their envelope (a syntax error inside a span surfaces there). Memory holds envelopes and one chunk, never
 // the document; errors name the JSON path (shape) or line and column (syntax).
 import type { InstrumentationScope, Resource, Span } from '../model';
 import { decodeResource, decodeScope, decodeSpan } from './json-decode';
@@ -113,7 +114,8 @@ export class OtlpJsonStream {
       if (key === 'scope' || key === 'schemaUrl' || key === 'schema_url') return this.pass === 1 ? 'capture' : 'skip';
       if (key !== 'spans') return 'skip';
       if (kind !== 'array') return this.pass === 1 ? 'capture' : 'skip';
-      return this.pass === 1 ? 'skip' : 'descend';
+      // The spans' own syntax is checked when they are parsed, in the second pass.
+      return this.pass === 1 ? 'skim' : 'descend';
     }
     return n === 6 && this.pass === 2 ? 'capture' : 'skip';
   }
