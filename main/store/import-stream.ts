@@ -148,6 +148,7 @@ class ImportSink {
   private duplicates = 0;
   private pending: Span[] = [];
   private readonly inFile = new Set<string>();
+  private readonly storedBefore = new Set<string>();
   private readonly traceIds = new Set<string>();
   private readonly newTraces = new Set<string>();
 
@@ -180,14 +181,15 @@ class ImportSink {
     if (this.pending.length === 0) return;
     const batch = this.pending;
     this.pending = [];
-    const ids = new Set(batch.map((s) => s.traceId));
-    for (const id of ids) this.traceIds.add(id);
-    // Answered after the rows appended before it: the reader waits for the store (backpressure).
-    const known = await this.store.storedSpanKeys([...ids]);
+    // What the store held before this import, asked once per trace (a later batch of the same
+    // trace would otherwise fetch back every span this import stored).
+    const unseen = [...new Set(batch.map((s) => s.traceId))].filter((id) => !this.traceIds.has(id));
+    for (const id of unseen) this.traceIds.add(id);
+    if (unseen.length > 0) for (const key of await this.store.storedSpanKeys(unseen)) this.storedBefore.add(key);
     const fresh: Span[] = [];
     for (const span of batch) {
       const key = `${span.traceId}:${span.spanId}`;
-      if (known.has(key) || this.inFile.has(key)) this.duplicates++;
+      if (this.storedBefore.has(key) || this.inFile.has(key)) this.duplicates++;
       else {
         this.inFile.add(key);
         this.newTraces.add(span.traceId);
@@ -197,5 +199,7 @@ class ImportSink {
     this.store.ingest(fresh);
     this.store.flush();
     this.imported += fresh.length;
+    // A writer thread that falls behind holds the reader back (backpressure).
+    await this.store.writable();
   }
 }
