@@ -48,11 +48,6 @@ export class OtlpJsonStream {
   private out: Span[] = [];
   private scanner = this.newScanner();
 
-  /** Characters of the current pass consumed so far. */
-  get offset(): number {
-    return this.scanner.offset;
-  }
-
   /** First pass: checks and remembers envelopes; returns nothing. */
   scanEnvelopes(chunk: string): void {
     this.scanner.push(chunk);
