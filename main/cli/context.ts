@@ -4,6 +4,12 @@ export interface CliIO {
   out(text: string): void;
   /** Standard error (progress, warnings, errors). */
   err(text: string): void;
+  /**
+   * Standard output as raw text (no newline added), resolving once written: large results are
+   * streamed through it piece by piece so a slow reader holds the command back (backpressure)
+   * instead of the whole output waiting in memory. Without it, commands fall back to `out`.
+   */
+  writeOut?(text: string): Promise<void>;
   readonly cwd: string;
   readonly env: Readonly<Record<string, string | undefined>>;
   /** True when stdout is a terminal (colours, live progress). */
@@ -23,6 +29,7 @@ export function processIO(): CliIO {
   return {
     out: (text) => process.stdout.write(text.endsWith('\n') ? text : text + '\n'),
     err: (text) => process.stderr.write(text.endsWith('\n') ? text : text + '\n'),
+    writeOut: (text) => new Promise((resolve, reject) => process.stdout.write(text, (error) => (error ? reject(error) : resolve()))),
     cwd: process.cwd(),
     env: process.env,
     isTTY: Boolean(process.stdout.isTTY),

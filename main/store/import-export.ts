@@ -1,6 +1,6 @@
 // Trace files in and out of the store: import any format shared/otlp can read (OTLP JSON/JSONL,
 // Jaeger, clnrm NDJSON) skipping spans already stored, and export OTLP JSON that re-imports
-// identically.
+// identically. Large files from disk are streamed by ./import-stream.ts.
 import { readFile } from 'node:fs/promises';
 import type { Problem } from '../../shared/errors';
 import { StudioError } from '../../shared/errors';
@@ -26,7 +26,8 @@ export interface ImportResult {
 export const MAX_IMPORT_BYTES = 512 * 1024 * 1024;
 const BATCH = 5000;
 
-export async function importFile(store: TraceStore, path: string): Promise<ImportResult> {
+/** A file read whole and parsed at once (small files, and formats import-stream.ts does not stream). */
+export async function importSmallFile(store: TraceStore, path: string): Promise<ImportResult> {
   let text: string;
   try {
     const buffer = await readFile(path);

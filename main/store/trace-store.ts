@@ -15,7 +15,8 @@ import type { BaselineRecord } from '../../shared/perf/baseline';
 import type { BaselineQuery } from './baselines';
 import { OriginRegistry } from './origins';
 import type { SpanWire } from '../../shared/otlp';
-import { exportTraces, importFile, importText, type ImportResult } from './import-export';
+import { exportTraces, importText, type ImportResult } from './import-export';
+import { importFile, type ImportOptions } from './import-stream';
 import { Subscriptions, type SpanListener, type SubscribeOptions } from './subscriptions';
 
 export interface StoreOptions {
@@ -253,9 +254,9 @@ export class TraceStore {
     return (await this.ready()).call('traceIdsStartingWith', prefix.toLowerCase(), limit);
   }
 
-  /** Reads a trace file (any supported format) into the store, skipping spans it already has. */
-  importFile(path: string): Promise<ImportResult> {
-    return importFile(this, path);
+  /** Reads a trace file (any supported format) into the store, skipping spans it already has; large files stream. */
+  importFile(path: string, options?: ImportOptions): Promise<ImportResult> {
+    return importFile(this, path, options);
   }
 
   /** The same for a file's text (browser mode sends contents, not paths); `file` names it. */

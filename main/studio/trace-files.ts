@@ -2,22 +2,20 @@
 // dialog; only paths the user chose, see UserPaths) or given as text (browser mode) are parsed with
 // shared/otlp's sniffing reader and stored; exports hand the OTLP JSON back as text (the page saves
 // it as a download): the back end never writes where a page asks it to.
-import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { StudioError, toProblem, type Problem } from '../../shared/errors';
 import type { CallArgs, CallResponse } from '../../shared/ipc/contract';
 import { formatTraceFile } from '../../shared/otlp';
-import type { TraceStore } from '../store';
+import type { ImportResult, TraceStore } from '../store';
 import type { UserPaths } from './user-paths';
 
-/** Largest trace file read from disk or accepted as text (the parser holds it all in memory). */
+/** Largest trace file accepted as text (browser mode: the page sends the contents, parsed whole). */
 export const MAX_TRACE_FILE_BYTES = 512 * 1024 * 1024;
 
 type Imported = CallResponse<'importFiles'>['imported'][number];
 
-/** Deduplicates exactly as `clnrm import` does (the store's importText): spans already stored are counted, not added. */
-async function importText(store: TraceStore, text: string, file: string): Promise<Imported> {
-  const result = await store.importText(text, file);
+/** Deduplicates exactly as `clnrm import` does (the store's importFile / importText): spans already stored are counted, not added. */
+function imported(result: ImportResult, file: string): Imported {
   return { file, format: result.format, spanCount: result.imported, duplicates: result.duplicates, traceIds: result.traceIds, warnings: result.warnings.map(plainProblem) };
 }
 
@@ -32,25 +30,15 @@ export function plainProblem(p: Problem): Problem {
   return out;
 }
 
-async function readTraceFile(path: string): Promise<string> {
-  const info = await stat(path).catch((error: NodeJS.ErrnoException) => {
-    throw new StudioError({ code: 'io.read', message: `cannot read ${path} (${error.code ?? error.message})`, file: path });
-  });
-  if (!info.isFile()) throw new StudioError({ code: 'io.read', message: `${path} is not a file`, file: path });
-  if (info.size > MAX_TRACE_FILE_BYTES) {
-    throw new StudioError({ code: 'io.read', message: `${path} is ${info.size} bytes; trace files over ${MAX_TRACE_FILE_BYTES} bytes are not imported (split it)`, file: path });
-  }
-  return readFile(path, 'utf8');
-}
-
 /** Imports every file; one bad file is a problem in the answer, not a failure of the call. */
 export async function importTraceFiles(store: TraceStore, request: CallArgs<'importFiles'>, paths: UserPaths): Promise<CallResponse<'importFiles'>> {
-  const imported: Imported[] = [];
+  const done: Imported[] = [];
   const problems: Problem[] = [];
   for (const given of request.paths ?? []) {
     const path = paths.resolve(given);
     try {
-      imported.push(await importText(store, await readTraceFile(await paths.check(given, 'The trace file')), path));
+      // Read from disk as a stream (large files never sit in memory whole): see main/store/import-stream.ts.
+      done.push(imported(await store.importFile(await paths.check(given, 'The trace file')), path));
     } catch (error) {
       problems.push(plainProblem({ file: path, ...toProblem(error) }));
     }
@@ -60,12 +48,12 @@ export async function importTraceFiles(store: TraceStore, request: CallArgs<'imp
     const label = basename(name);
     try {
       if (text.length > MAX_TRACE_FILE_BYTES) throw new StudioError({ code: 'io.read', message: `${label} is larger than ${MAX_TRACE_FILE_BYTES} bytes`, file: label });
-      imported.push(await importText(store, text, label));
+      done.push(imported(await store.importText(text, label), label));
     } catch (error) {
       problems.push(plainProblem({ file: label, ...toProblem(error) }));
     }
   }
-  return { imported, problems };
+  return { imported: done, problems };
 }
 
 export async function exportTraces(store: TraceStore, request: CallArgs<'exportTraces'>): Promise<CallResponse<'exportTraces'>> {

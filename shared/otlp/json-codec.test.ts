@@ -165,6 +165,39 @@ describe('decodeOtlpJson', () => {
   });
 });
 
+describe('decodeOtlpJson: fast paths agree with the general decoder', () => {
+  const one = (span: object, attributes: object[]): unknown =>
+    decodeOtlpJson({ resourceSpans: [{ scopeSpans: [{ spans: [{ name: 'op', ...span, attributes }] }] }] }).spans[0];
+
+  it('canonicalises ids and values the fast paths must leave to it', () => {
+    const span = one({ traceId: TRACE, spanId: SPAN, parentSpanId: '0000000000000000' }, [
+      { key: 'lead0', value: { intValue: '007' } },
+      { key: 'big', value: { intValue: '9223372036854775807' } },
+      { key: 'num', value: { intValue: 12 } },
+      { key: 'neg0', value: { intValue: '-0' } },
+      { key: 'snake', value: { stringValue: null, string_value: 's' } },
+      { key: 'nan', value: { doubleValue: 'NaN' } },
+      { key: 'bool', value: { boolValue: false } },
+    ]) as { traceId: string; spanId: string; parentSpanId?: string; attributes: Array<{ key: string; value: object }> };
+    expect([span.traceId, span.spanId, span.parentSpanId]).toEqual([TRACE.toLowerCase(), SPAN.toLowerCase(), undefined]);
+    expect(Object.fromEntries(span.attributes.map((kv) => [kv.key, kv.value]))).toEqual({
+      lead0: { intValue: '7' },
+      big: { intValue: '9223372036854775807' },
+      num: { intValue: '12' },
+      neg0: { intValue: '0' },
+      snake: { stringValue: 's' },
+      nan: { doubleValue: NaN },
+      bool: { boolValue: false },
+    });
+  });
+
+  it('still rejects bad values and all-zero ids in canonical form', () => {
+    expect(() => one({ traceId: TRACE, spanId: SPAN }, [{ key: 'x', value: { intValue: '1.5' } }])).toThrow(/attributes\[0\]\.value\.intValue/);
+    const zero = decodeOtlpJson({ resourceSpans: [{ scopeSpans: [{ spans: [{ name: 'z', traceId: '0'.repeat(32), spanId: 'b7ad6b7169203331' }] }] }] });
+    expect(zero.rejectedSpans).toBe(1);
+  });
+});
+
 describe('exportTraceServiceResponseJson', () => {
   it('is empty when nothing was rejected and carries partialSuccess otherwise', () => {
     expect(exportTraceServiceResponseJson()).toEqual({});

@@ -67,7 +67,7 @@ export function decodeRequestInto(root: JsonObject, path: string, spans: Span[],
   }
 }
 
-function decodeResource(rs: JsonObject, path: string): Resource {
+export function decodeResource(rs: JsonObject, path: string): Resource {
   const obj = readObject(OTLP_JSON, rs['resource'], `${path}.resource`) ?? {};
   const resource: { attributes: KeyValue[]; droppedAttributesCount?: number; schemaUrl?: string } = {
     attributes: decodeAttributes(obj['attributes'], `${path}.resource.attributes`),
@@ -79,7 +79,7 @@ function decodeResource(rs: JsonObject, path: string): Resource {
   return resource;
 }
 
-function decodeScope(ss: JsonObject, path: string): InstrumentationScope {
+export function decodeScope(ss: JsonObject, path: string): InstrumentationScope {
   const obj = readObject(OTLP_JSON, ss['scope'], `${path}.scope`) ?? {};
   const scope: { name: string; version?: string; attributes?: KeyValue[]; droppedAttributesCount?: number; schemaUrl?: string } = {
     name: readString(OTLP_JSON, obj['name'], `${path}.scope.name`),
@@ -116,10 +116,12 @@ function notHexId(raw: unknown, what: string, bytes: number, read: Uint8Array): 
   return `has a ${what} ${shown} that is not hex (${bytes * 2} digits 0-9, a-f) nor base64 of ${bytes} bytes`;
 }
 
-function decodeSpan(value: unknown, path: string, resource: Resource, scope: InstrumentationScope, rejections: Rejections): Span | undefined {
+export function decodeSpan(value: unknown, path: string, resource: Resource, scope: InstrumentationScope, rejections: Rejections): Span | undefined {
   const obj = readObject(OTLP_JSON, value, path) ?? {};
   const name = readString(OTLP_JSON, obj['name'], `${path}.name`);
   const rawIds = [pick(obj, 'traceId', 'trace_id'), pick(obj, 'spanId', 'span_id'), pick(obj, 'parentSpanId', 'parent_span_id')] as const;
+  const ids = canonicalIds(rawIds[0], rawIds[1], rawIds[2]);
+  if (ids !== undefined) return buildDecodedSpan(obj, path, name, ids[0], ids[1], ids[2], resource, scope);
   const traceId = readIdBytes(OTLP_JSON, rawIds[0], `${path}.traceId`);
   const spanId = readIdBytes(OTLP_JSON, rawIds[1], `${path}.spanId`);
   const parent = readIdBytes(OTLP_JSON, rawIds[2], `${path}.parentSpanId`);
@@ -131,11 +133,37 @@ function decodeSpan(value: unknown, path: string, resource: Resource, scope: Ins
     rejections.reject(name, problem ?? 'has invalid ids');
     return undefined;
   }
+  return buildDecodedSpan(obj, path, name, hexOf(traceId), hexOf(spanId), parent.length > 0 && !isZero(parent) ? hexOf(parent) : undefined, resource, scope);
+}
+
+const TRACE_ID = /^[0-9a-f]{32}$/;
+const SPAN_ID = /^[0-9a-f]{16}$/;
+const ZERO_SPAN_ID = '0000000000000000';
+
+/** Ids already in canonical form (lowercase hex, right length, not zero) as they are: no byte round trip. */
+function canonicalIds(trace: unknown, span: unknown, parent: unknown): [string, string, string | undefined] | undefined {
+  if (typeof trace !== 'string' || typeof span !== 'string' || !TRACE_ID.test(trace) || !SPAN_ID.test(span)) return undefined;
+  if (trace === ZERO_SPAN_ID + ZERO_SPAN_ID || span === ZERO_SPAN_ID) return undefined;
+  if (parent === undefined || parent === '') return [trace, span, undefined];
+  if (typeof parent !== 'string' || !SPAN_ID.test(parent)) return undefined;
+  return [trace, span, parent === ZERO_SPAN_ID ? undefined : parent];
+}
+
+function buildDecodedSpan(
+  obj: JsonObject,
+  path: string,
+  name: string,
+  traceId: string,
+  spanId: string,
+  parentSpanId: string | undefined,
+  resource: Resource,
+  scope: InstrumentationScope,
+): Span {
   const flags = readCount(OTLP_JSON, obj['flags'], `${path}.flags`);
   return buildSpan({
-    traceId: hexOf(traceId),
-    spanId: hexOf(spanId),
-    parentSpanId: parent.length > 0 && !isZero(parent) ? hexOf(parent) : undefined,
+    traceId,
+    spanId,
+    parentSpanId,
     traceState: readString(OTLP_JSON, pick(obj, 'traceState', 'trace_state'), `${path}.traceState`),
     flags: flags === 0 ? undefined : flags,
     name,
@@ -211,11 +239,42 @@ export function decodeAttributes(value: unknown, path: string, depth = 0): KeyVa
   const list = readArray(OTLP_JSON, value, path);
   const out: KeyValue[] = [];
   for (let i = 0; i < list.length; i++) {
+    const item = list[i];
+    const key = isObject(item) ? item['key'] : undefined;
+    const fast = typeof key === 'string' ? scalarValue((item as JsonObject)['value']) : undefined;
+    if (fast !== undefined) {
+      out.push({ key: key as string, value: fast });
+      continue;
+    }
     const at = `${path}[${i}]`;
-    const kv = readObject(OTLP_JSON, list[i], at) ?? {};
+    const kv = readObject(OTLP_JSON, item, at) ?? {};
     out.push({ key: readString(OTLP_JSON, kv['key'], `${at}.key`), value: decodeAnyValue(kv['value'], `${at}.value`, depth + 1) });
   }
   return out;
+}
+
+/** An int64 already in canonical decimal form and exact as a double. */
+const CANONICAL_SAFE_INT = /^(?:0|-?[1-9]\d{0,14})$/;
+
+/**
+ * The common well-formed scalar values, decoded without building JSON paths (only needed for
+ * errors): the same result decodeAnyValue gives, tried in its order; undefined sends the value
+ * there. Building paths for every attribute was most of the decoder's time.
+ */
+function scalarValue(value: unknown): AnyValue | undefined {
+  if (!isObject(value)) return undefined;
+  const s = value['stringValue'];
+  if (typeof s === 'string') return { stringValue: s };
+  if (s != null || value['string_value'] != null) return undefined;
+  const b = value['boolValue'];
+  if (typeof b === 'boolean') return { boolValue: b };
+  if (b != null || value['bool_value'] != null) return undefined;
+  const n = value['intValue'];
+  if (typeof n === 'string' && CANONICAL_SAFE_INT.test(n)) return { intValue: n };
+  if (typeof n === 'number' && Number.isSafeInteger(n)) return { intValue: String(n) };
+  if (n != null || value['int_value'] != null) return undefined;
+  const d = value['doubleValue'];
+  return typeof d === 'number' ? { doubleValue: d } : undefined;
 }
 
 function decodeAnyValue(value: unknown, path: string, depth: number): AnyValue {

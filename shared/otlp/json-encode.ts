@@ -1,7 +1,7 @@
 // Spans → OTLP/JSON `ExportTraceServiceRequest` (the JSON mapping of the OTLP spec): ids as
 // lowercase hex, enums as integers, 64-bit integers and nanosecond timestamps as decimal strings so
 // nothing is rounded, non-finite doubles as "NaN" / "Infinity" / "-Infinity".
-import type { AnyValue, KeyValue, Span, SpanEvent, SpanLink } from '../model';
+import type { AnyValue, InstrumentationScope, KeyValue, Resource, Span, SpanEvent, SpanLink } from '../model';
 import { groupSpans } from './group';
 import { kindNumber, statusNumber } from './otlp-enums';
 
@@ -10,29 +10,37 @@ type Json = Record<string, unknown>;
 export function encodeOtlpJson(spans: readonly Span[]): object {
   return {
     resourceSpans: groupSpans(spans).map((group) => {
-      const r = group.resource;
-      const resource: Json = { attributes: encodeAttributes(r.attributes) };
-      if (r.droppedAttributesCount) resource['droppedAttributesCount'] = r.droppedAttributesCount;
       const out: Json = {
-        resource,
+        resource: encodeResource(group.resource),
         scopeSpans: group.scopes.map((sg) => {
-          const s = sg.scope;
-          const scope: Json = { name: s.name };
-          if (s.version) scope['version'] = s.version;
-          if (s.attributes && s.attributes.length) scope['attributes'] = encodeAttributes(s.attributes);
-          if (s.droppedAttributesCount) scope['droppedAttributesCount'] = s.droppedAttributesCount;
-          const scopeOut: Json = { scope, spans: sg.spans.map(encodeSpan) };
-          if (s.schemaUrl) scopeOut['schemaUrl'] = s.schemaUrl;
+          const scopeOut: Json = { scope: encodeScope(sg.scope), spans: sg.spans.map(encodeSpan) };
+          if (sg.scope.schemaUrl) scopeOut['schemaUrl'] = sg.scope.schemaUrl;
           return scopeOut;
         }),
       };
-      if (r.schemaUrl) out['schemaUrl'] = r.schemaUrl;
+      if (group.resource.schemaUrl) out['schemaUrl'] = group.resource.schemaUrl;
       return out;
     }),
   };
 }
 
-function encodeSpan(span: Span): Json {
+/** A ResourceSpans' `resource` (its schemaUrl belongs to the ResourceSpans). */
+export function encodeResource(r: Resource): Json {
+  const resource: Json = { attributes: encodeAttributes(r.attributes) };
+  if (r.droppedAttributesCount) resource['droppedAttributesCount'] = r.droppedAttributesCount;
+  return resource;
+}
+
+/** A ScopeSpans' `scope` (its schemaUrl belongs to the ScopeSpans). */
+export function encodeScope(s: InstrumentationScope): Json {
+  const scope: Json = { name: s.name };
+  if (s.version) scope['version'] = s.version;
+  if (s.attributes && s.attributes.length) scope['attributes'] = encodeAttributes(s.attributes);
+  if (s.droppedAttributesCount) scope['droppedAttributesCount'] = s.droppedAttributesCount;
+  return scope;
+}
+
+export function encodeSpan(span: Span): Json {
   const out: Json = { traceId: span.traceId, spanId: span.spanId };
   if (span.traceState) out['traceState'] = span.traceState;
   if (span.parentSpanId) out['parentSpanId'] = span.parentSpanId;

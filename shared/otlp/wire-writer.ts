@@ -3,6 +3,9 @@
 // longer varint — no second buffer per message.
 import { utf8Encode } from './bytes';
 
+/** Longest string written inline: its length fits a one-byte varint. */
+const ASCII_INLINE = 127;
+
 export class WireWriter {
   buf = new Uint8Array(1024);
   view = new DataView(this.buf.buffer);
@@ -72,7 +75,25 @@ export class WireWriter {
     this.pos += data.length;
   }
 
+  /**
+   * Short ASCII strings (keys, names, most values) are written byte by byte: TextEncoder's
+   * allocation per call was the encoder's largest cost. Anything else goes through TextEncoder.
+   */
   string(text: string): void {
+    const len = text.length;
+    if (len <= ASCII_INLINE) {
+      this.ensure(len + 2);
+      const start = this.pos;
+      this.buf[this.pos++] = len;
+      let i = 0;
+      for (; i < len; i++) {
+        const c = text.charCodeAt(i);
+        if (c >= 0x80) break;
+        this.buf[this.pos++] = c;
+      }
+      if (i === len) return;
+      this.pos = start;
+    }
     this.bytes(utf8Encode(text));
   }
 

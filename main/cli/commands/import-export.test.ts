@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { formatTraceFile } from '../../../shared/otlp';
 import { sampleSpans } from '../../../shared/otlp/fixtures/sample-spans';
+import { realisticBatch } from '../../../bench/ingest-payloads';
 import { runCli } from '../testing';
 
 const dirs: string[] = [];
@@ -46,6 +47,20 @@ describe('clnrm import / export', () => {
     const one = await runCli(['export', '--trace', spans[0]!.traceId, '-o', '-', '--data-dir', 'db'], { cwd: dir });
     expect(one.code).toBe(0);
     expect((JSON.parse(one.stdout) as { resourceSpans: unknown[] }).resourceSpans.length).toBeGreaterThan(0);
+  });
+
+  it('streams a large file, printing progress lines with --verbose', async () => {
+    const dir = tempDir();
+    // ~9 MB of OTLP JSON: over the size from which files are streamed.
+    writeFileSync(join(dir, 'big.json'), formatTraceFile(realisticBatch(5, 4000), 'otlp-json'));
+    const r = await runCli(['import', 'big.json', '--verbose', '--data-dir', 'db'], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/big\.json: 4000 spans in 250 traces imported \(otlp-json\)/);
+    expect(r.stderr).toMatch(/big\.json: checking \d+% \(\d+ of 9 MB\)/);
+    expect(r.stderr).toMatch(/big\.json: importing \d+% \(\d+ of 9 MB, [\d,]+ spans\)/);
+    const quiet = await runCli(['import', 'big.json', '--data-dir', 'db'], { cwd: dir });
+    expect(quiet.stderr).toBe('');
+    expect(quiet.stdout).toMatch(/0 spans in 0 traces imported \(otlp-json\), 4000 already stored/);
   });
 
   it('explains bad files and bad arguments', async () => {

@@ -1,8 +1,8 @@
 // `clnrm trace ID`: one stored trace as an indented tree with durations (iterative walk: traces can
-// be tens of thousands of spans deep), or as JSON spans, or as OTLP/JSON.
+// be tens of thousands of spans deep), or as JSON spans, or as OTLP/JSON (both streamed to stdout).
 import { InvalidArgumentError, type Command } from 'commander';
 import type { Span } from '../../../shared/model';
-import { encodeOtlpJson } from '../../../shared/otlp';
+import { prettyJsonArrayLines, prettyOtlpJsonLines } from '../../../shared/otlp';
 import { setExit, type CliContext } from '../context';
 import { normaliseTraceIdPrefix, withStore } from '../with-store';
 import type { StoreAccess } from '../../host/remote-store';
@@ -50,6 +50,26 @@ export function traceTreeLines(spans: readonly Span[]): string[] {
   return lines;
 }
 
+const CHUNK_CHARS = 64 * 1024;
+
+/**
+ * Writes lines to stdout in pieces of about 64 KiB, each once the previous one is written: a
+ * 100k-span trace never exists as one string. The bytes equal `ctx.out(lines.join('\n'))`.
+ */
+export async function writeLines(ctx: CliContext, lines: Iterable<string>): Promise<void> {
+  // `out` adds the newline that ends each piece.
+  const write = ctx.writeOut ? (piece: string) => ctx.writeOut!(piece) : (piece: string) => ctx.out(piece.slice(0, -1));
+  let piece = '';
+  for (const line of lines) {
+    piece += line + '\n';
+    if (piece.length >= CHUNK_CHARS) {
+      await write(piece);
+      piece = '';
+    }
+  }
+  if (piece !== '') await write(piece);
+}
+
 /** The one stored trace whose id starts with `given`; says why not (none, or several) and sets the exit code. */
 async function resolveTraceId(ctx: CliContext, store: StoreAccess, given: string): Promise<string | undefined> {
   if (given.length === 32) return given;
@@ -92,8 +112,8 @@ export function registerTrace(program: Command, ctx: CliContext): void {
           setExit(ctx, EXIT_FAILED);
           return;
         }
-        if (options.format === 'json') ctx.out(JSON.stringify(spans, null, 2));
-        else if (options.format === 'otlp') ctx.out(JSON.stringify(encodeOtlpJson(spans), null, 2));
+        if (options.format === 'json') await writeLines(ctx, prettyJsonArrayLines(spans));
+        else if (options.format === 'otlp') await writeLines(ctx, prettyOtlpJsonLines(spans));
         else {
           const first = Math.min(...spans.map((s) => s.startUs));
           const last = Math.max(...spans.map((s) => s.startUs + s.durationUs));
