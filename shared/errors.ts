@@ -136,6 +136,9 @@ export type ErrorCode =
   | 'chaos.not-saved'
   /** An undo token that is unknown (used already, or from before the studio restarted) or whose file changed since. */
   | 'chaos.undo-unavailable'
+  // big traces (studio store → UI)
+  /** A binary trace frame that fails its framing or header checks (truncated, wrong version, unknown origin). */
+  | 'ipc.frame'
   | 'internal';
 
 export interface SourceLocation {
