@@ -7,3 +7,4 @@ export type { SpanBatch, SpanListener, SubscribeOptions } from './subscriptions'
 export type { LiveQuery } from './live-index';
 export { defaultDataDir, resolveDataDir } from './data-dir';
 export { MAX_IMPORT_BYTES, type ImportResult } from './import-export';
+export type { TraceChunk, TraceChunkCursor } from './trace-chunks';

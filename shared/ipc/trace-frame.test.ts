@@ -26,7 +26,14 @@ function span(i: number, resource: Resource, parent?: number): Span {
 
 function input(spans: Span[], streamId = 7): TraceFrameInput {
   const wire = encodeSpanMessages(spans);
-  const bodies = spans.map((_, i) => wire.bytes.slice(wire.ranges[2 * i]!, wire.ranges[2 * i + 1]!));
+  const lengths = spans.map((_, i) => wire.ranges[2 * i + 1]! - wire.ranges[2 * i]!);
+  // The encoder's buffer has field tags between messages: pack the messages back to back.
+  const bodies = new Uint8Array(lengths.reduce((a, b) => a + b, 0));
+  let at = 0;
+  spans.forEach((_, i) => {
+    bodies.set(wire.bytes.subarray(wire.ranges[2 * i]!, wire.ranges[2 * i + 1]!), at);
+    at += lengths[i]!;
+  });
   return {
     streamId,
     traceId: TRACE,
@@ -37,6 +44,7 @@ function input(spans: Span[], streamId = 7): TraceFrameInput {
       { id: 4, resource: db, scope },
     ],
     originIds: spans.map((s) => (s.resource === api ? 1 : 4)),
+    lengths,
     bodies,
   };
 }

@@ -13,6 +13,7 @@ import { z } from 'zod';
 import { StudioError } from '../errors';
 import type { InstrumentationScope, Resource, Span } from '../model';
 import { decodeSpanMessage } from '../otlp';
+import { utf8Encode, utf8OfRange } from '../otlp/bytes';
 import { TraceIdSchema } from './span-schema';
 
 const MAGIC = [0x43, 0x4c, 0x54, 0x46];
@@ -51,9 +52,11 @@ export interface TraceFrameInput {
   readonly first: number;
   readonly total: number;
   readonly origins: readonly TraceFrameOrigin[];
-  /** Each span's origin id and stored Span message, in order. */
+  /** Each span's origin id and its stored Span message's length, in order. */
   readonly originIds: ArrayLike<number>;
-  readonly bodies: readonly Uint8Array[];
+  readonly lengths: ArrayLike<number>;
+  /** The Span messages back to back. */
+  readonly bodies: Uint8Array;
 }
 
 export interface TraceFrame {
@@ -70,11 +73,13 @@ function refuse(message: string): StudioError {
 }
 
 export function encodeTraceFrame(input: TraceFrameInput): Uint8Array {
-  const n = input.bodies.length;
-  if (input.originIds.length !== n) throw new StudioError({ code: 'internal', message: `trace frame: ${input.originIds.length} origin ids for ${n} spans` });
-  const header = new TextEncoder().encode(JSON.stringify({ traceId: input.traceId, first: input.first, total: input.total, origins: input.origins }));
+  const n = input.lengths.length;
   let bodyBytes = 0;
-  for (const b of input.bodies) bodyBytes += b.length;
+  for (let i = 0; i < n; i++) bodyBytes += input.lengths[i]!;
+  if (input.originIds.length !== n || bodyBytes !== input.bodies.length) {
+    throw new StudioError({ code: 'internal', message: `trace frame: ${input.originIds.length} origin ids and ${bodyBytes} of ${input.bodies.length} body bytes for ${n} spans` });
+  }
+  const header = utf8Encode(JSON.stringify({ traceId: input.traceId, first: input.first, total: input.total, origins: input.origins }));
   const out = new Uint8Array(FIXED_BYTES + header.length + 8 * n + bodyBytes);
   const view = new DataView(out.buffer);
   out.set(MAGIC, 0);
@@ -86,11 +91,8 @@ export function encodeTraceFrame(input: TraceFrameInput): Uint8Array {
   out.set(header, FIXED_BYTES);
   let at = FIXED_BYTES + header.length;
   for (let i = 0; i < n; i++, at += 4) view.setUint32(at, input.originIds[i]!, true);
-  for (let i = 0; i < n; i++, at += 4) view.setUint32(at, input.bodies[i]!.length, true);
-  for (const b of input.bodies) {
-    out.set(b, at);
-    at += b.length;
-  }
+  for (let i = 0; i < n; i++, at += 4) view.setUint32(at, input.lengths[i]!, true);
+  out.set(input.bodies, at);
   return out;
 }
 
@@ -115,7 +117,7 @@ export function decodeTraceFrame(bytes: Uint8Array): TraceFrame {
   if (expected !== bytes.length) throw refuse(`its head announces ${expected} bytes but it has ${bytes.length} (truncated or padded)`);
   let json: unknown;
   try {
-    json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(FIXED_BYTES, FIXED_BYTES + headerBytes)));
+    json = JSON.parse(utf8OfRange(bytes, FIXED_BYTES, FIXED_BYTES + headerBytes));
   } catch (error) {
     throw refuse(`its header is not JSON (${(error as Error).message})`);
   }
