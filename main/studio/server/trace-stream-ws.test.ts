@@ -61,7 +61,9 @@ describe('a malformed frame', () => {
       return fake;
     });
     const pending = streamOver(transport)({ traceId: hexId(1, 32) }, () => undefined);
-    await vi.waitFor(() => expect(socket?.sent).toHaveLength(1));
+    await vi.waitFor(() => expect(socket).toBeDefined());
+    socket!.onopen!({});
+    await vi.waitFor(() => expect(socket!.sent).toHaveLength(1));
     expect(JSON.parse(socket!.sent[0]!)).toMatchObject({ stream: 'trace', request: { traceId: hexId(1, 32) } });
     socket!.onmessage!({ data: new Uint8Array([1, 2, 3]).buffer });
     await expect(pending).rejects.toMatchObject({ code: 'ipc.frame', message: expect.stringContaining('shorter than the 24-byte frame head') });
