@@ -1,0 +1,125 @@
+// bench:ui's real path: the real `clnrm studio` (spawned as a user runs it, with its own data folder,
+// see e2e/fixtures/studio.ts) in Debian's Chromium. A generated OTLP JSON trace goes in through the
+// Import control (file → listed) — or, for a million spans, through `clnrm import` first — then a
+// click on it (→ first rows painted, → all spans loaded), then scrolling at 120 px/frame. Peak RSS
+// of the studio's processes is sampled throughout each case. Prints figures; asserts nothing.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { ROOT, startStudio } from '../e2e/fixtures/studio';
+import { writeBigTrace } from './big-trace-files';
+import { sampleMemory } from './process-memory';
+
+export interface RealCase {
+  label: string;
+  spans: number;
+  shape: 'wide' | 'deep';
+  /** Import with `clnrm import` before the studio starts (a file too large for the page to hold). */
+  viaCli: boolean;
+  targets: { listedMs?: number; rowsMs: number };
+}
+
+export const REAL_CASES: RealCase[] = [
+  { label: '100,000 spans (wide)', spans: 100_000, shape: 'wide', viaCli: false, targets: { listedMs: 1000, rowsMs: 500 } },
+  { label: '1,000,000 spans (wide)', spans: 1_000_000, shape: 'wide', viaCli: true, targets: { rowsMs: 5000 } },
+  { label: '50,000-deep parent chain', spans: 50_000, shape: 'deep', viaCli: false, targets: { listedMs: 1000, rowsMs: 500 } },
+];
+
+const fmt = (ms: number) => `${ms.toFixed(0).padStart(6)} ms`;
+const target = (ms: number | undefined) => (ms === undefined ? '' : `   target < ${ms} ms`);
+
+/** Before the page's scripts run: note when the user clicks and when rows first paint after it. */
+async function instrument(page: Page, oldPath: boolean): Promise<void> {
+  await page.addInitScript((old: boolean) => {
+    const w = window as unknown as { __bench: { clickAt: number; rowsAt: number } };
+    w.__bench = { clickAt: -1, rowsAt: -1 };
+    window.addEventListener('pointerdown', () => ((w.__bench.clickAt = performance.now()), (w.__bench.rowsAt = -1)), true);
+    window.addEventListener('studio:rows-painted', () => w.__bench.rowsAt < 0 && w.__bench.clickAt >= 0 && (w.__bench.rowsAt = performance.now()));
+    if (!old) return;
+    // The "before" figure: the same build without the stream (getTrace as JSON, as before #15).
+    let api: unknown;
+    Object.defineProperty(window, 'api', {
+      configurable: true,
+      get: () => api,
+      set: (value: Record<string, unknown>) => {
+        delete value.streamTrace;
+        api = value;
+      },
+    });
+  }, oldPath);
+}
+
+async function scrollP95(page: Page, pxPerFrame: number, ms: number): Promise<{ p50: number; p95: number; frames: number }> {
+  return page.evaluate(
+    ([step, duration]) =>
+      new Promise<{ p50: number; p95: number; frames: number }>((resolve) => {
+        const el = document.querySelector<HTMLElement>('.wf-viewport')!;
+        const deltas: number[] = [];
+        let last = -1;
+        const end = performance.now() + duration;
+        const frame = (now: number) => {
+          if (last >= 0) deltas.push(now - last);
+          last = now;
+          if (el.scrollTop + el.clientHeight >= el.scrollHeight - 1) el.scrollTop = 0;
+          else el.scrollTop += step;
+          if (now < end) return requestAnimationFrame(frame);
+          const sorted = deltas.sort((a, b) => a - b);
+          const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] ?? NaN;
+          resolve({ p50: at(0.5), p95: at(0.95), frames: sorted.length });
+        };
+        requestAnimationFrame(frame);
+      }),
+    [pxPerFrame, ms] as const,
+  );
+}
+
+export async function runRealCase(context: BrowserContext, c: RealCase, oldPath: boolean): Promise<void> {
+  const home = mkdtempSync(join(tmpdir(), 'clnrm-bench-ui-real-'));
+  const dataDir = join(home, 'data');
+  try {
+    const trace = writeBigTrace(home, c.shape, c.spans, c.shape, 7);
+    const mb = trace.files.reduce((n, f) => n + statSync(f).size, 0) / 1e6;
+    console.log(`\n${c.label} — real path${oldPath ? ', getTrace JSON (BEFORE: no stream)' : ''}; ${trace.files.length} OTLP JSON file(s), ${mb.toFixed(0)} MB`);
+    if (c.viaCli) {
+      const started = Date.now();
+      const r = spawnSync(process.execPath, ['bin/clnrm.js', 'import', '--data-dir', dataDir, ...trace.files], { cwd: ROOT, encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(`clnrm import failed: ${r.stderr}`);
+      console.log(`  clnrm import (CLI, before start)  ${fmt(Date.now() - started)}`);
+    }
+    const studio = await startStudio({ dataDir, timeoutMs: 120_000 });
+    const memory = sampleMemory();
+    const page = await context.newPage();
+    try {
+      await page.setViewportSize({ width: 1440, height: 900 });
+      await instrument(page, oldPath);
+      await page.goto(await studio.newLink());
+      const row = page.getByRole('grid', { name: 'Traces' }).getByRole('row').filter({ has: page.getByRole('gridcell') }).first();
+      if (!c.viaCli) {
+        await page.getByRole('region', { name: 'Traces' }).waitFor();
+        const started = Date.now();
+        await page.getByLabel('Trace files to import').setInputFiles(trace.files);
+        await row.waitFor({ timeout: 600_000 });
+        console.log(`  file → listed (Import control)   ${fmt(Date.now() - started)}${target(c.targets.listedMs)}`);
+      } else await row.waitFor({ timeout: 120_000 });
+      const clicked = Date.now();
+      await row.click();
+      await page.waitForFunction(() => (window as unknown as { __bench: { rowsAt: number } }).__bench.rowsAt >= 0, undefined, { timeout: 600_000, polling: 50 });
+      const t = await page.evaluate(() => (window as unknown as { __bench: { clickAt: number; rowsAt: number } }).__bench);
+      console.log(`  click → first rows painted       ${fmt(t.rowsAt - t.clickAt)}${target(c.targets.rowsMs)}`);
+      if (!oldPath) await page.getByTestId('trace-progress').filter({ hasText: 'All ' }).waitFor({ timeout: 600_000 });
+      else await page.getByTestId('span-count').filter({ hasText: c.spans.toLocaleString('en-US') }).waitFor({ timeout: 600_000 });
+      console.log(`  click → all ${c.spans.toLocaleString('en-US')} spans loaded ${fmt(Date.now() - clicked)}  (Node clock)`);
+      const s = await scrollP95(page, 120, 4000);
+      console.log(`  scroll 120 px/frame for 4 s:     frame time p50 ${s.p50.toFixed(1)} ms, p95 ${s.p95.toFixed(1)} ms (target < 16) over ${s.frames} frames`);
+    } finally {
+      await page.close();
+      const peak = memory.stop();
+      console.log(`  peak RSS: server ${peak.serverMiB.toFixed(0)} MiB, Chromium (sum of its processes) ${peak.chromiumMiB.toFixed(0)} MiB, together ${peak.totalMiB.toFixed(0)} MiB   target < 2048 MiB`);
+      await studio.stop();
+    }
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
+}
