@@ -51,29 +51,38 @@ async function instrument(page: Page, oldPath: boolean): Promise<void> {
   }, oldPath);
 }
 
+/**
+ * Scrolls the waterfall by `pxPerFrame` each animation frame for `ms`; frame-time percentiles.
+ * Sent as source text: tsx would wrap named inner functions in a helper the page does not have.
+ */
+const SCROLL_SOURCE = `(async ([step, duration]) => new Promise((resolve) => {
+  const el = document.querySelector('.wf-viewport');
+  const deltas = [];
+  let last = -1;
+  const end = performance.now() + duration;
+  function frame(now) {
+    if (last >= 0) deltas.push(now - last);
+    last = now;
+    if (el.scrollTop + el.clientHeight >= el.scrollHeight - 1) el.scrollTop = 0;
+    else el.scrollTop += step;
+    if (now < end) return requestAnimationFrame(frame);
+    deltas.sort((a, b) => a - b);
+    const at = (p) => deltas[Math.min(deltas.length - 1, Math.ceil(p * deltas.length) - 1)];
+    resolve({ p50: at(0.5), p95: at(0.95), frames: deltas.length });
+  }
+  requestAnimationFrame(frame);
+}))`;
+
 async function scrollP95(page: Page, pxPerFrame: number, ms: number): Promise<{ p50: number; p95: number; frames: number }> {
-  return page.evaluate(
-    ([step, duration]) =>
-      new Promise<{ p50: number; p95: number; frames: number }>((resolve) => {
-        const el = document.querySelector<HTMLElement>('.wf-viewport')!;
-        const deltas: number[] = [];
-        let last = -1;
-        const end = performance.now() + duration;
-        const frame = (now: number) => {
-          if (last >= 0) deltas.push(now - last);
-          last = now;
-          if (el.scrollTop + el.clientHeight >= el.scrollHeight - 1) el.scrollTop = 0;
-          else el.scrollTop += step;
-          if (now < end) return requestAnimationFrame(frame);
-          const sorted = deltas.sort((a, b) => a - b);
-          const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] ?? NaN;
-          resolve({ p50: at(0.5), p95: at(0.95), frames: sorted.length });
-        };
-        requestAnimationFrame(frame);
-      }),
-    [pxPerFrame, ms] as const,
-  );
+  return page.evaluate(`${SCROLL_SOURCE}([${pxPerFrame}, ${ms}])`);
 }
+
+/** The first of each mark after the click (page clock), as offsets from the request. */
+const MARKS_SOURCE = `(() => {
+  const request = performance.getEntriesByName('trace:request', 'mark').at(-1)?.startTime ?? NaN;
+  const first = (name) => performance.getEntriesByName(name, 'mark').find((m) => m.startTime >= request)?.startTime - request;
+  return { frame: first('trace:first-frame'), decoded: first('trace:first-decoded'), built: first('trace:build-end'), painted: first('waterfall:rows-painted') };
+})()`;
 
 export async function runRealCase(context: BrowserContext, c: RealCase, oldPath: boolean): Promise<void> {
   const home = mkdtempSync(join(tmpdir(), 'clnrm-bench-ui-real-'));
@@ -108,6 +117,9 @@ export async function runRealCase(context: BrowserContext, c: RealCase, oldPath:
       await page.waitForFunction(() => (window as unknown as { __bench: { rowsAt: number } }).__bench.rowsAt >= 0, undefined, { timeout: 600_000, polling: 50 });
       const t = await page.evaluate(() => (window as unknown as { __bench: { clickAt: number; rowsAt: number } }).__bench);
       console.log(`  click → first rows painted       ${fmt(t.rowsAt - t.clickAt)}${target(c.targets.rowsMs)}`);
+      const m = (await page.evaluate(MARKS_SOURCE)) as Record<string, number>;
+      const ms = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? '—' : `${x.toFixed(0)} ms`);
+      console.log(`    after the request: first frame in ${ms(m.frame)}, decoded ${ms(m.decoded)}, tree built ${ms(m.built)}, painted ${ms(m.painted)}`);
       if (!oldPath) await page.getByTestId('trace-progress').filter({ hasText: 'All ' }).waitFor({ timeout: 600_000 });
       else await page.getByTestId('span-count').filter({ hasText: c.spans.toLocaleString('en-US') }).waitFor({ timeout: 600_000 });
       console.log(`  click → all ${c.spans.toLocaleString('en-US')} spans loaded ${fmt(Date.now() - clicked)}  (Node clock)`);

@@ -22,6 +22,7 @@ export async function loadStreamedTrace(api: TraceStreamApi, traceId: string, ta
   let total = 0;
   const take = (frame: DecodedFrame): void => {
     if (!target.current()) return;
+    if (built === 0) performance.mark('trace:first-decoded');
     for (const span of frame.spans) spans.push(span);
     total = Math.max(frame.total, spans.length);
     // The tree holds the array it was built from: give it a copy, this one keeps growing.
@@ -32,7 +33,10 @@ export async function loadStreamedTrace(api: TraceStreamApi, traceId: string, ta
   };
   // Decoded frames are taken strictly in arrival order (the worker answers in order too).
   let chain: Promise<void> = Promise.resolve();
+  let frames = 0;
   await api.streamTrace({ traceId }, (frame) => {
+    // Where the time to first rows goes (bench:ui reads these marks).
+    if (frames++ === 0) performance.mark('trace:first-frame');
     const decoded = decodeOffThread(frame);
     chain = chain.then(() => decoded).then(take);
     // Handled here so a failure waits for the awaited chain below instead of reporting as unhandled.
@@ -41,5 +45,6 @@ export async function loadStreamedTrace(api: TraceStreamApi, traceId: string, ta
   await chain;
   if (!target.current()) return;
   if (built !== spans.length) target.grow(spans);
+  performance.mark('trace:all-loaded');
   target.progress(spans.length, spans.length, true);
 }
