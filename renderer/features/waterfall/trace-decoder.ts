@@ -42,6 +42,11 @@ function decoder(): Worker {
   return w;
 }
 
+/** Starts the worker now (if it is not running) so its script loads while the studio answers. */
+export function warmDecoder(): void {
+  decoder();
+}
+
 /** Decodes one frame in the worker; `frame`'s bytes move there (it is unusable here afterwards). */
 export function decodeOffThread(frame: Uint8Array): Promise<DecodedFrame> {
   // Transfer needs a buffer of exactly the frame; a view into a larger buffer is copied out first.

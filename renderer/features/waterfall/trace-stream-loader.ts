@@ -4,7 +4,7 @@
 // million spans cost about twice one full build in all.
 import type { Span } from '../../../shared/model';
 import type { TraceStreamApi } from '../../../shared/ipc/trace-stream';
-import { decodeOffThread, type DecodedFrame } from './trace-decoder';
+import { decodeOffThread, warmDecoder, type DecodedFrame } from './trace-decoder';
 
 export interface StreamTarget {
   /** False once the user opened something else: the rest of the stream is dropped. */
@@ -34,6 +34,7 @@ export async function loadStreamedTrace(api: TraceStreamApi, traceId: string, ta
   // Decoded frames are taken strictly in arrival order (the worker answers in order too).
   let chain: Promise<void> = Promise.resolve();
   let frames = 0;
+  warmDecoder();
   await api.streamTrace({ traceId }, (frame) => {
     // Where the time to first rows goes (bench:ui reads these marks).
     if (frames++ === 0) performance.mark('trace:first-frame');
