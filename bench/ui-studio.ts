@@ -123,7 +123,7 @@ export async function runRealCase(context: BrowserContext, c: RealCase, oldPath:
       const m = (await page.evaluate(MARKS_SOURCE)) as Record<string, number>;
       const ms = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? '—' : `${x.toFixed(0)} ms`);
       console.log(`    after the request: first frame in ${ms(m.frame)}, decoded ${ms(m.decoded)}, tree built ${ms(m.built)}, painted ${ms(m.painted)}`);
-      if (!oldPath) await page.getByTestId('trace-progress').filter({ hasText: 'All ' }).waitFor({ timeout: 600_000 });
+      if (!oldPath) await page.locator('[data-testid="trace-progress"][data-done="true"]').waitFor({ timeout: 600_000 });
       else await page.getByTestId('span-count').filter({ hasText: c.spans.toLocaleString('en-US') }).waitFor({ timeout: 600_000 });
       const shown = oldPath ? `${await page.getByTestId('span-count').textContent()} spans shown` : await page.getByTestId('trace-progress').textContent();
       console.log(`  click → all ${c.spans.toLocaleString('en-US')} spans loaded ${fmt(Date.now() - clicked)}  (Node clock; the page says "${shown}")`);
