@@ -30,25 +30,20 @@ export const REAL_CASES: RealCase[] = [
 const fmt = (ms: number) => `${ms.toFixed(0).padStart(6)} ms`;
 const target = (ms: number | undefined) => (ms === undefined ? '' : `   target < ${ms} ms`);
 
-/** Before the page's scripts run: note when the user clicks and when rows first paint after it. */
+/**
+ * Before the page's scripts run: note when the user clicks and when rows first paint after it. With
+ * `old`, the page's API loses `streamTrace`, so the same build opens traces with getTrace as JSON (the
+ * "before" figure). Sent as source text: tsx would wrap inner functions in a helper the page lacks.
+ */
 async function instrument(page: Page, oldPath: boolean): Promise<void> {
-  await page.addInitScript((old: boolean) => {
-    const w = window as unknown as { __bench: { clickAt: number; rowsAt: number } };
-    w.__bench = { clickAt: -1, rowsAt: -1 };
-    window.addEventListener('pointerdown', () => ((w.__bench.clickAt = performance.now()), (w.__bench.rowsAt = -1)), true);
-    window.addEventListener('studio:rows-painted', () => w.__bench.rowsAt < 0 && w.__bench.clickAt >= 0 && (w.__bench.rowsAt = performance.now()));
-    if (!old) return;
-    // The "before" figure: the same build without the stream (getTrace as JSON, as before #15).
-    let api: unknown;
-    Object.defineProperty(window, 'api', {
-      configurable: true,
-      get: () => api,
-      set: (value: Record<string, unknown>) => {
-        delete value.streamTrace;
-        api = value;
-      },
-    });
-  }, oldPath);
+  await page.addInitScript(`(() => {
+    const b = (window.__bench = { clickAt: -1, rowsAt: -1 });
+    window.addEventListener('pointerdown', () => { b.clickAt = performance.now(); b.rowsAt = -1; }, true);
+    window.addEventListener('studio:rows-painted', () => { if (b.rowsAt < 0 && b.clickAt >= 0) b.rowsAt = performance.now(); });
+    if (!${oldPath}) return;
+    let api;
+    Object.defineProperty(window, 'api', { configurable: true, get() { return api; }, set(value) { delete value.streamTrace; api = value; } });
+  })()`);
 }
 
 /**
