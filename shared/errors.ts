@@ -148,6 +148,9 @@ export type ErrorCode =
   | 'runner.engine-address'
   /** An engine of the run's pool stopped answering mid-run: its running tests fail with this, naming it. */
   | 'runner.engine-lost'
+  // big traces (studio store → UI)
+  /** A binary trace frame that fails its framing or header checks (truncated, wrong version, unknown origin). */
+  | 'ipc.frame'
   | 'internal';
 
 export interface SourceLocation {

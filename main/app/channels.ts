@@ -7,3 +7,7 @@ export const CALL_CHANNEL = 'studio:call';
 export const EVENT_CHANNEL = 'studio:event';
 /** main → renderer: menu commands the page acts on (e.g. a folder chosen with File › Open Folder). */
 export const MENU_CHANNEL = 'studio:menu';
+/** renderer → main: `invoke(TRACE_STREAM, id, request)` streams a trace (shared/ipc/trace-stream.ts), then answers an IpcReply. */
+export const TRACE_STREAM_CHANNEL = 'studio:trace-stream';
+/** main → renderer: `send(TRACE_FRAME, id, frame)` — one binary frame (a Uint8Array, copied as bytes) of stream `id`. */
+export const TRACE_FRAME_CHANNEL = 'studio:trace-frame';

@@ -9,7 +9,7 @@
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import { CALL_NAMES, EVENT_NAMES, type CallName, type EventName } from '../../shared/ipc/contract';
 import type { IpcReply } from '../../shared/ipc/validate';
-import { CALL_CHANNEL, EVENT_CHANNEL, MENU_CHANNEL } from './channels';
+import { CALL_CHANNEL, EVENT_CHANNEL, MENU_CHANNEL, TRACE_FRAME_CHANNEL, TRACE_STREAM_CHANNEL } from './channels';
 
 const calls = new Set<string>(CALL_NAMES);
 const events = new Set<string>(EVENT_NAMES);
@@ -30,6 +30,22 @@ function on(event: EventName, listener: (payload: unknown) => void): () => void 
   };
 }
 
+let nextStream = 1;
+
+/** A trace as binary frames: each frame of this stream goes to `onFrame`, then the reply settles it. */
+async function streamTrace(request: unknown, onFrame: (frame: Uint8Array) => void): Promise<IpcReply<unknown>> {
+  const id = nextStream++;
+  const relay = (_e: IpcRendererEvent, streamId: unknown, frame: unknown): void => {
+    if (streamId === id && frame instanceof Uint8Array) onFrame(frame);
+  };
+  ipcRenderer.on(TRACE_FRAME_CHANNEL, relay);
+  try {
+    return (await ipcRenderer.invoke(TRACE_STREAM_CHANNEL, id, request)) as IpcReply<unknown>;
+  } finally {
+    ipcRenderer.removeListener(TRACE_FRAME_CHANNEL, relay);
+  }
+}
+
 const api: Record<string, unknown> = { on };
 for (const name of CALL_NAMES) {
   api[name] = async (request: unknown) => {
@@ -43,6 +59,7 @@ contextBridge.exposeInMainWorld('api', api);
 contextBridge.exposeInMainWorld('studioIpc', {
   invoke,
   on,
+  streamTrace,
   onMenu(listener: (command: string, argument: unknown) => void): () => void {
     const relay = (_e: IpcRendererEvent, command: unknown, argument: unknown): void => {
       if (typeof command === 'string') listener(command, argument);

@@ -8,3 +8,4 @@ export type { LiveQuery } from './live-index';
 export { defaultDataDir, resolveDataDir } from './data-dir';
 export { MAX_IMPORT_BYTES, type ImportResult } from './import-export';
 export type { ImportOptions, ImportProgress } from './import-stream';
+export type { TraceChunk, TraceChunkCursor } from './trace-chunks';

@@ -8,6 +8,7 @@ import { StudioError } from '../../shared/errors';
 import type { Span } from '../../shared/model';
 import { defaultDataDir } from './data-dir';
 import { listTraces, serviceGraph, spanStats } from './queries';
+import { traceChunk, type TraceChunkCursor } from './trace-chunks';
 import { toRowBatch, type RowBatch } from './row-batch';
 import { SpanChunkWriter } from './span-chunk';
 import { OriginRegistry } from './origins';
@@ -187,6 +188,9 @@ export class StoreEngine {
     return spansFromRows(rows as unknown as SpanRow[]);
   }
 
+  /** One run of a trace's stored spans as bytes, in start order after `after` (see ./trace-chunks.ts). */
+  traceChunk = (traceId: string, after: TraceChunkCursor | null, limit: number) => traceChunk(this.reader, traceId, after, limit);
+
   async getSpans(traceIds: readonly string[] | 'all'): Promise<Span[]> {
     const sql =
       traceIds === 'all'
@@ -295,6 +299,7 @@ export const ENGINE_CALLS = [
   'deleteBaseline',
   'getTrace',
   'getSpans',
+  'traceChunk',
   'storedSpanKeys',
   'traceIdsStartingWith',
   'clear',

@@ -14,6 +14,7 @@ import type { RunHistoryEntry } from './history';
 import type { BaselineRecord } from '../../shared/perf/baseline';
 import type { BaselineQuery } from './baselines';
 import { OriginRegistry } from './origins';
+import type { TraceChunk, TraceChunkCursor } from './trace-chunks';
 import type { SpanWire } from '../../shared/otlp';
 import { exportTraces, importText, type ImportResult } from './import-export';
 import { importFile, type ImportOptions } from './import-stream';
@@ -233,6 +234,11 @@ export class TraceStore {
   /** Every stored span of the trace, ordered by start time. */
   async getTrace(traceId: string): Promise<Span[]> {
     return (await this.ready()).call('getTrace', traceId);
+  }
+
+  /** Up to `limit` of the trace's spans after `after`, in start order, as stored bytes (streamed to the UI). */
+  async traceChunk(traceId: string, after: TraceChunkCursor | null, limit: number): Promise<TraceChunk> {
+    return (await this.ready()).call('traceChunk', traceId, after, limit);
   }
 
   /** Spans of many traces (or all), ordered by trace then start; for export. */

@@ -3,6 +3,7 @@
 // the runner, and — with a data folder on disk — the store host that lets CLI commands on that folder
 // use this store (main/host). The Electron shell and `clnrm studio` each own one; `dispose()` stops
 // runs, withdraws the store host, drains the receiver into the store and closes the store, in that order.
+import { streamTrace, type TraceStreamer } from './trace-stream';
 import { StudioError } from '../../shared/errors';
 import type { StudioHandlers } from '../../shared/ipc/contract';
 import { hostStore, type StoreHost } from '../host/store-host';
@@ -70,6 +71,9 @@ export class StudioBackend {
     /** Where CLI commands reach this store (absent in memory, or when it could not be published). */
     readonly storeHost: StoreHost | undefined,
   ) {}
+
+  /** getTrace as binary frames, for the WebSocket and the desktop IPC (./trace-stream.ts). */
+  readonly traceStream: TraceStreamer = (request, streamId, send) => streamTrace(this.store, request, streamId, send);
 
   /** True when the store holds no trace (a first start): the UI offers the demo then. */
   async isEmpty(): Promise<boolean> {

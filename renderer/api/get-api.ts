@@ -4,8 +4,9 @@
 //   because Electron keeps only `message` of a rejected invoke, so `window.api` there loses the code.
 // - `window.api` (browser mode's WebSocket client, or the preload's message-only fallback).
 import { CALL_NAMES, type CallName, type EventName, type StudioApi } from '../../shared/ipc/contract';
-import { createStudioClient, type IpcReply } from '../../shared/ipc/validate';
+import { createStudioClient, fromIpcError, type IpcReply } from '../../shared/ipc/validate';
 import { StudioError, type Problem } from '../../shared/errors';
+import { TraceStreamDoneSchema, type TraceStreamApi, type TraceStreamRequest } from '../../shared/ipc/trace-stream';
 
 /** What main/app/preload.ts exposes as `window.studioIpc`. */
 export interface StudioIpcBridge {
@@ -13,6 +14,13 @@ export interface StudioIpcBridge {
   on(event: EventName, listener: (payload: unknown) => void): () => void;
   /** Application-menu commands (e.g. 'openFolder' with the picked folder). */
   onMenu(listener: (command: string, argument: unknown) => void): () => void;
+  /** A trace as binary frames (shared/ipc/trace-stream.ts); each frame is handed over as it arrives. */
+  streamTrace?(request: TraceStreamRequest, onFrame: (frame: Uint8Array) => void): Promise<IpcReply<unknown>>;
+}
+
+/** True when the API can stream traces as bytes (browser mode and the desktop shell); else getTrace. */
+export function canStream(api: StudioApi): api is StudioApi & TraceStreamApi {
+  return typeof (api as Partial<TraceStreamApi>).streamTrace === 'function';
 }
 
 declare global {
@@ -37,7 +45,16 @@ export function getApi(host: ApiHost = window): StudioApi | StudioError {
   if (hasBridge(host)) {
     const bridge = host.studioIpc;
     // The bridge's functions are bound by contextBridge; call them through the object anyway.
-    return createStudioClient({ invoke: (name, request) => bridge.invoke(name, request), subscribe: (event, listener) => bridge.on(event, listener) });
+    const api = createStudioClient({ invoke: (name, request) => bridge.invoke(name, request), subscribe: (event, listener) => bridge.on(event, listener) });
+    if (typeof bridge.streamTrace !== 'function') return api;
+    const streamTrace: TraceStreamApi['streamTrace'] = async (request, onFrame) => {
+      const reply = await bridge.streamTrace!(request, onFrame);
+      if (!reply.ok) throw fromIpcError(reply.error);
+      const done = TraceStreamDoneSchema.safeParse(reply.value);
+      if (!done.success) throw new StudioError({ code: 'ipc.invalid', message: `trace stream answer is invalid: ${done.error.issues[0]?.message}` });
+      return done.data;
+    };
+    return Object.assign(api, { streamTrace });
   }
   if (host.api) return keepErrorCodes(host.api);
   return new StudioError({
@@ -61,11 +78,12 @@ function foreignProblem(error: unknown): Problem | undefined {
  */
 export function keepErrorCodes(api: StudioApi): StudioApi {
   const wrapped: Record<string, unknown> = { on: api.on.bind(api) };
-  for (const name of CALL_NAMES) {
-    const call = api[name] as (request: unknown) => Promise<unknown>;
+  const calls: string[] = canStream(api) ? [...CALL_NAMES, 'streamTrace'] : CALL_NAMES;
+  for (const name of calls) {
+    const call = (api as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>)[name];
     if (typeof call !== 'function') continue;
-    wrapped[name] = (request: unknown) =>
-      call.call(api, request).catch((error: unknown) => {
+    wrapped[name] = (...args: unknown[]) =>
+      call.apply(api, args).catch((error: unknown) => {
         const problem = foreignProblem(error);
         throw problem ? new StudioError(problem) : error;
       });

@@ -5,8 +5,11 @@
 // WebSocket subprotocol — never in a URL or a cookie (see main/studio/server/security.ts).
 // Calls made before the socket is open wait for it; a dropped socket is reopened with backoff and
 // the calls it was carrying fail with `ipc.unavailable` (the UI can retry them).
+// A trace is streamed (shared/ipc/trace-stream.ts): binary frames routed by their stream id, then a reply.
 import type { CallName, EventName, IpcError, StudioApi } from '../../shared/ipc/contract';
-import { createStudioClient, type ClientTransport, type IpcReply } from '../../shared/ipc/validate';
+import { createStudioClient, fromIpcError, toIpcError, type ClientTransport, type IpcReply } from '../../shared/ipc/validate';
+import { traceFrameStreamId } from '../../shared/ipc/trace-frame';
+import { TraceStreamDoneSchema, TraceStreamRequestSchema, type TraceStreamApi, type TraceStreamDone, type TraceStreamRequest } from '../../shared/ipc/trace-stream';
 import { LAUNCH_CODE_PARAM, SESSION_PATH, SESSION_PROTOCOL_PREFIX, STUDIO_PROTOCOL } from '../../shared/ipc/browser-session';
 // `window.api` is declared there (a global augmentation).
 import type {} from './get-api';
@@ -16,6 +19,7 @@ const MAX_BACKOFF_MS = 5000;
 
 interface SocketLike {
   readonly readyState: number;
+  binaryType: string;
   send(data: string): void;
   close(): void;
   onopen: ((ev: unknown) => void) | null;
@@ -26,6 +30,8 @@ interface SocketLike {
 type SocketFactory = (url: string, protocols: string[]) => SocketLike;
 
 export interface WebSocketTransport extends ClientTransport {
+  /** Asks for a trace stream: each binary frame of it goes to `onFrame`, then the reply settles it. */
+  stream(request: TraceStreamRequest, onFrame: (frame: Uint8Array) => void): Promise<IpcReply<unknown>>;
   /** Stops reconnecting and closes the socket. */
   close(): void;
 }
@@ -52,6 +58,8 @@ export function createWebSocketTransport(
   let closed = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const pending = new Map<number, (reply: IpcReply<unknown>) => void>();
+  /** Open trace streams: where each one's frames go, by request id. */
+  const streams = new Map<number, (frame: Uint8Array) => void>();
   /** Calls waiting for the socket to open: told true when it opens, false when the attempt fails. */
   const waiting: Array<(opened: boolean) => void> = [];
   const listeners = new Map<EventName, Set<(payload: unknown) => void>>();
@@ -61,6 +69,25 @@ export function createWebSocketTransport(
       pending.delete(id);
       resolve(unavailable(why));
     }
+    streams.clear();
+  };
+
+  /** A binary message is a trace frame: routed to its stream, or — unreadable — failing every open stream. */
+  const routeFrame = (data: ArrayBuffer): void => {
+    const frame = new Uint8Array(data);
+    let id: number;
+    try {
+      id = traceFrameStreamId(frame);
+    } catch (error) {
+      for (const streamId of streams.keys()) {
+        streams.delete(streamId);
+        const resolve = pending.get(streamId);
+        pending.delete(streamId);
+        resolve?.({ ok: false, error: toIpcError(error) });
+      }
+      return;
+    }
+    streams.get(id)?.(frame);
   };
 
   const connect = (): void => {
@@ -81,7 +108,9 @@ export function createWebSocketTransport(
       backoff = 250;
       for (const go of waiting.splice(0)) go(true);
     };
+    s.binaryType = 'arraybuffer';
     s.onmessage = (ev) => {
+      if (ev.data instanceof ArrayBuffer) return routeFrame(ev.data);
       if (typeof ev.data !== 'string') return;
       let message: { id?: unknown; reply?: IpcReply<unknown>; event?: EventName; payload?: unknown };
       try {
@@ -92,6 +121,7 @@ export function createWebSocketTransport(
       if (typeof message.id === 'number' && message.reply) {
         const resolve = pending.get(message.id);
         pending.delete(message.id);
+        streams.delete(message.id);
         resolve?.(message.reply);
       } else if (message.event !== undefined) {
         for (const listener of listeners.get(message.event) ?? []) listener(message.payload);
@@ -114,24 +144,30 @@ export function createWebSocketTransport(
     return new Promise((resolve) => waiting.push(resolve));
   };
 
-  return {
-    async invoke(name: CallName, request: unknown) {
-      if (closed) return unavailable('The studio connection is closed.');
-      if (!(await whenOpen())) {
-        if (noSession !== undefined) return unavailable(noSession);
-        return unavailable('Cannot connect to the studio: is `clnrm studio` still running, and was the page opened with the URL it printed?');
+  /** Sends one message that expects a reply (a call, or a stream's request). */
+  const request = async (message: (id: number) => object, onFrame?: (frame: Uint8Array) => void): Promise<IpcReply<unknown>> => {
+    if (closed) return unavailable('The studio connection is closed.');
+    if (!(await whenOpen())) {
+      if (noSession !== undefined) return unavailable(noSession);
+      return unavailable('Cannot connect to the studio: is `clnrm studio` still running, and was the page opened with the URL it printed?');
+    }
+    const id = nextId++;
+    return new Promise<IpcReply<unknown>>((resolve) => {
+      pending.set(id, resolve);
+      if (onFrame) streams.set(id, onFrame);
+      try {
+        socket!.send(JSON.stringify(message(id)));
+      } catch (error) {
+        pending.delete(id);
+        streams.delete(id);
+        resolve(unavailable(`Could not send to the studio: ${(error as Error).message}`));
       }
-      const id = nextId++;
-      return new Promise<IpcReply<unknown>>((resolve) => {
-        pending.set(id, resolve);
-        try {
-          socket!.send(JSON.stringify({ id, call: name, request }));
-        } catch (error) {
-          pending.delete(id);
-          resolve(unavailable(`Could not send to the studio: ${(error as Error).message}`));
-        }
-      });
-    },
+    });
+  };
+
+  return {
+    invoke: (name: CallName, req: unknown) => request((id) => ({ id, call: name, request: req })),
+    stream: (req: TraceStreamRequest, onFrame: (frame: Uint8Array) => void) => request((id) => ({ id, stream: 'trace', request: req }), onFrame),
     subscribe(event: EventName, listener: (payload: unknown) => void) {
       let set = listeners.get(event);
       if (!set) listeners.set(event, (set = new Set()));
@@ -197,7 +233,20 @@ export function installBrowserApi(): StudioApi | undefined {
   const scheme = window.location.protocol === 'https:' ? 'wss' : 'ws';
   const transport = createWebSocketTransport(`${scheme}://${window.location.host}/ws`, session);
   // getTrace answers can hold a million spans: validating each one in the page would freeze it.
-  const api = createStudioClient(transport, { validateResponse: (name) => name !== 'getTrace' });
+  const api: StudioApi & TraceStreamApi = Object.assign(createStudioClient(transport, { validateResponse: (name) => name !== 'getTrace' }), { streamTrace: streamOver(transport) });
   window.api = api;
   return api;
+}
+
+/** `streamTrace` over the socket: the request and the final answer are checked like a call's. */
+export function streamOver(transport: WebSocketTransport): TraceStreamApi['streamTrace'] {
+  return async (request, onFrame) => {
+    const checked = TraceStreamRequestSchema.safeParse(request);
+    if (!checked.success) throw fromIpcError({ code: 'ipc.invalid', message: `trace stream request is invalid: ${checked.error.issues[0]?.message}` });
+    const reply = await transport.stream(checked.data, onFrame);
+    if (!reply.ok) throw fromIpcError(reply.error);
+    const done = TraceStreamDoneSchema.safeParse(reply.value);
+    if (!done.success) throw fromIpcError({ code: 'ipc.invalid', message: `trace stream answer is invalid: ${done.error.issues[0]?.message}` });
+    return done.data satisfies TraceStreamDone;
+  };
 }

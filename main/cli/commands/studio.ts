@@ -101,7 +101,7 @@ export function registerStudio(program: Command, ctx: CliContext): void {
           writerThread: writerThreadEntry(),
           onError: report,
         });
-        server = await startStudioServer({ handlers: backend.handlers, hub: backend.hub, rendererDir: uiDir, ...(clientBuilt ? { clientScript: paths.browserClient } : {}), port: options.port, onError: report });
+        server = await startStudioServer({ handlers: backend.handlers, hub: backend.hub, traceStream: backend.traceStream, rendererDir: uiDir, ...(clientBuilt ? { clientScript: paths.browserClient } : {}), port: options.port, onError: report });
       } catch (error) {
         await server?.close();
         await backend?.dispose();

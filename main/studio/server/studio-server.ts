@@ -11,6 +11,7 @@ import { LAUNCH_CODE_PARAM, SESSION_PATH, STUDIO_PROTOCOL } from '../../../share
 import { checkSite, COMMON_HEADERS, contentSecurityPolicy, isRefusal, StudioKeys, type Refusal } from './security';
 import { StaticFiles } from './static-files';
 import { MAX_MESSAGE_BYTES, serveSocket } from './ws-endpoint';
+import type { TraceStreamer } from '../trace-stream';
 
 export const WS_PATH = '/ws';
 /** A launch-code exchange is a few dozen bytes; anything much longer is not one. */
@@ -26,6 +27,8 @@ export interface StudioServerOptions {
   /** 0 = any free port. */
   port?: number;
   onError?: (error: unknown) => void;
+  /** Streams a stored trace as binary frames (getTrace as bytes, main/studio/trace-stream.ts). */
+  traceStream?: TraceStreamer;
 }
 
 export interface StudioServer {
@@ -140,7 +143,7 @@ export async function startStudioServer(options: StudioServerOptions): Promise<S
     if (url.pathname !== WS_PATH) return refuseUpgrade(socket, 404, `WebSocket is at ${WS_PATH}`);
     const auth = keys.checkProtocols(req.headers['sec-websocket-protocol']);
     if (auth) return refuseUpgrade(socket, auth.status, auth.reason);
-    wss.handleUpgrade(req, socket, head, (ws) => serveSocket(ws, options.handlers, options.hub, onError));
+    wss.handleUpgrade(req, socket, head, (ws) => serveSocket(ws, options.handlers, options.hub, onError, options.traceStream));
   });
 
   port = await listen(server, options.port ?? 0);

@@ -2,12 +2,17 @@
 //   page → studio   { "id": 7, "call": "listTraces", "request": { … } }
 //   studio → page   { "id": 7, "reply": { "ok": true, "value": … } | { "ok": false, "error": { code, message, details } } }
 //                   { "event": "spansAdded", "payload": { … } }
+// and one streamed call, getTrace as bytes (shared/ipc/trace-stream.ts):
+//   page → studio   { "id": 8, "stream": "trace", "request": { "traceId": … } }
+//   studio → page   binary frames whose stream id is 8, then { "id": 8, "reply": { "ok": true, "value": { traceId, spans, frames } } }
 // Only contract calls run (handleCall checks the name and the request); anything else is answered
 // with an `ipc.invalid` error. Events wait for the socket's send buffer to drain (backpressure).
 import type { WebSocket } from 'ws';
 import type { EventName, StudioHandlers } from '../../../shared/ipc/contract';
-import { handleCall, type IpcReply } from '../../../shared/ipc/validate';
+import { handleCall, toIpcError, type IpcReply } from '../../../shared/ipc/validate';
+import { TraceStreamRequestSchema } from '../../../shared/ipc/trace-stream';
 import type { EventClient, EventHub } from '../events';
+import type { TraceStreamer } from '../trace-stream';
 
 /** Largest message a page may send (importFiles carries whole trace files as text). */
 export const MAX_MESSAGE_BYTES = 256 * 1024 * 1024;
@@ -22,7 +27,9 @@ function invalid(message: string): IpcReply<never> {
   return { ok: false, error: { code: 'ipc.invalid', message } };
 }
 
-function parseMessage(data: Buffer, isBinary: boolean): { id: number; call: string; request: unknown } | { id: number | null; error: string } {
+type Message = { id: number; call: string; request: unknown } | { id: number; stream: 'trace'; request: unknown };
+
+function parseMessage(data: Buffer, isBinary: boolean): Message | { id: number | null; error: string } {
   if (isBinary) return { id: null, error: 'messages must be JSON text frames' };
   let message: unknown;
   try {
@@ -34,6 +41,7 @@ function parseMessage(data: Buffer, isBinary: boolean): { id: number; call: stri
   const m = message as Record<string, unknown>;
   const id = typeof m.id === 'number' && Number.isSafeInteger(m.id) ? m.id : null;
   if (id === null) return { id: null, error: 'message needs a whole-number "id"' };
+  if (m.stream !== undefined) return m.stream === 'trace' ? { id, stream: 'trace', request: m.request } : { id, error: 'the only stream is "trace"' };
   if (typeof m.call !== 'string') return { id, error: 'message needs a "call" name' };
   return { id, call: m.call, request: m.request };
 }
@@ -52,8 +60,25 @@ function drained(socket: WebSocket): Promise<void> {
   });
 }
 
+/** Streams one trace as binary frames (after a backpressure wait each), then answers like a call. */
+async function answerStream(socket: WebSocket, request: unknown, id: number, streamer: TraceStreamer | undefined): Promise<IpcReply<unknown>> {
+  if (!streamer) return invalid('this studio does not stream traces; use getTrace');
+  const checked = TraceStreamRequestSchema.safeParse(request);
+  if (!checked.success) return invalid(`trace stream request is invalid: ${checked.error.issues[0]?.path.join('.')}: ${checked.error.issues[0]?.message}`);
+  const sendFrame = async (frame: Uint8Array): Promise<void> => {
+    await drained(socket);
+    if (socket.readyState !== socket.OPEN) throw new Error('the page closed the connection');
+    socket.send(frame, { binary: true });
+  };
+  try {
+    return { ok: true, value: await streamer(checked.data, id, sendFrame) };
+  } catch (error) {
+    return { ok: false, error: toIpcError(error) };
+  }
+}
+
 /** Serves one page's socket until it closes. */
-export function serveSocket(socket: WebSocket, handlers: StudioHandlers, hub: EventHub, onError: (error: unknown) => void): void {
+export function serveSocket(socket: WebSocket, handlers: StudioHandlers, hub: EventHub, onError: (error: unknown) => void, traceStream?: TraceStreamer): void {
   let inFlight = 0;
   const send = (message: unknown): Promise<void> =>
     new Promise((resolve) => {
@@ -84,7 +109,7 @@ export function serveSocket(socket: WebSocket, handlers: StudioHandlers, hub: Ev
       return;
     }
     inFlight++;
-    handleCall(handlers, parsed.call, parsed.request)
+    ('stream' in parsed ? answerStream(socket, parsed.request, parsed.id, traceStream) : handleCall(handlers, parsed.call, parsed.request))
       .then((reply) => send({ id: parsed.id, reply }))
       .catch(onError)
       .finally(() => inFlight--);

@@ -6,7 +6,7 @@ import { useStudio } from '../../app/store';
 import { useApi } from '../../api/api-context';
 import { EmptyState, ErrorState, Loading } from '../../app/States';
 import { getEvidenceMarks, getLoadedTrace } from './trace-holder';
-import type { EvidenceMarks } from './store.waterfall';
+import type { EvidenceMarks, TraceProgress } from './store.waterfall';
 import { Waterfall } from './Waterfall';
 import { TimeRuler } from './TimeRuler';
 import { Minimap } from './Minimap';
@@ -25,6 +25,7 @@ function isTyping(target: EventTarget | null): boolean {
 
 export function TraceView({ theme }: { theme: 'light' | 'dark' }) {
   const traceLoad = useStudio((s) => s.traceLoad);
+  const progress = useStudio((s) => s.traceProgress);
   useStudio((s) => s.traceVersion);
   const criticalPathOn = useStudio((s) => s.criticalPathOn);
   const zoom = useStudio((s) => s.zoom);
@@ -160,6 +161,7 @@ export function TraceView({ theme }: { theme: 'light' | 'dark' }) {
           </button>
         </div>
       </header>
+      {progress && progress.traceId === trace.traceId && <LoadProgress progress={progress} />}
       {arrived && arrived.spanCount !== tree.size && (
         <div className="trace-arrived" role="status">
           This trace now has {arrived.spanCount.toLocaleString()} spans ({(arrived.spanCount - tree.size).toLocaleString()} new).
@@ -255,6 +257,22 @@ function EvidenceBanner({ evidence, onBack, onClear, onNextTrace }: { evidence: 
       <button className="btn btn-small" onClick={onClear}>
         Clear marks
       </button>
+    </div>
+  );
+}
+
+/** How much of a streamed trace is in: "n of N spans" while it fills in, then "all loaded". */
+function LoadProgress({ progress }: { progress: TraceProgress }) {
+  return (
+    <div className="trace-progress" role="status" data-testid="trace-progress" data-done={progress.done}>
+      {progress.done ? (
+        `All ${progress.total.toLocaleString()} spans loaded`
+      ) : (
+        <>
+          <progress max={progress.total} value={progress.loaded} aria-label="Spans loaded" />
+          Loading spans: {progress.loaded.toLocaleString()} of {progress.total.toLocaleString()} — the waterfall, minimap and critical path fill in as they arrive
+        </>
+      )}
     </div>
   );
 }

@@ -5,7 +5,9 @@ import type { EvidenceSpan, StudioApi } from '../../../shared/ipc/contract';
 import { toProblem } from '../../../shared/errors';
 import type { Problem } from '../../../shared/errors';
 import { collapseAll, revealSpan, rowOf } from '../../../shared/trace';
-import { getEvidenceMarks, getFindResult, getLoadedTrace, getRows, setLoadedTrace } from './trace-holder';
+import { getEvidenceMarks, getFindResult, getLoadedTrace, getRows, growLoadedTrace, setLoadedTrace } from './trace-holder';
+import { loadStreamedTrace } from './trace-stream-loader';
+import { canStream } from '../../api/get-api';
 import type { StudioStore } from '../../app/store';
 
 /** Spans a test check pointed at, marked in the open trace (see openEvidence). */
@@ -21,8 +23,17 @@ export interface EvidenceMarks {
 
 export type TraceLoad = { status: 'idle' } | { status: 'loading'; traceId: string } | { status: 'ready'; traceId: string } | { status: 'error'; traceId: string; problem: Problem };
 
+/** How much of a streamed trace is loaded (null when it came whole). */
+export interface TraceProgress {
+  traceId: string;
+  loaded: number;
+  total: number;
+  done: boolean;
+}
+
 export interface WaterfallSlice {
   traceLoad: TraceLoad;
+  traceProgress: TraceProgress | null;
   /** Bumps when a new trace is loaded. */
   traceVersion: number;
   /** Bumps whenever the collapsed flags change. */
@@ -44,6 +55,8 @@ export interface WaterfallSlice {
   openSpan(api: StudioApi, traceId: string, spanId: string): Promise<boolean>;
   /** For callers that already hold the spans (import, harness). */
   showSpans(traceId: string, spans: Parameters<typeof setLoadedTrace>[1]): void;
+  /** More spans of the open trace (a stream filling in): selection, collapse and zoom stay. */
+  growSpans(traceId: string, spans: Parameters<typeof setLoadedTrace>[1]): void;
   toggleCollapsed(span: number, collapsed?: boolean): void;
   expandAll(): void;
   collapseAll(): void;
@@ -68,9 +81,12 @@ export interface WaterfallSlice {
 }
 
 let nonce = 0;
+/** Bumps with every openTrace: an older request's answer (or the rest of its stream) is dropped. */
+let openRequest = 0;
 
 export const createWaterfallSlice: StateCreator<StudioStore, [], [], WaterfallSlice> = (set, get) => ({
   traceLoad: { status: 'idle' },
+  traceProgress: null,
   traceVersion: 0,
   collapseVersion: 0,
   selected: -1,
@@ -83,13 +99,25 @@ export const createWaterfallSlice: StateCreator<StudioStore, [], [], WaterfallSl
   evidence: null,
 
   async openTrace(api, traceId) {
-    set({ traceLoad: { status: 'loading', traceId }, view: 'trace' });
+    const request = ++openRequest;
+    set({ traceLoad: { status: 'loading', traceId }, traceProgress: null, view: 'trace' });
+    // Superseded by a later openTrace, or by spans shown directly (an import) of another trace.
+    const current = (): boolean => request === openRequest && (get().traceLoad as { traceId?: string }).traceId === traceId;
     try {
       performance.mark('trace:request');
+      if (canStream(api)) {
+        await loadStreamedTrace(api, traceId, {
+          current,
+          first: (spans) => get().showSpans(traceId, spans),
+          grow: (spans) => get().growSpans(traceId, spans),
+          progress: (loaded, total, done) => set({ traceProgress: { traceId, loaded, total, done } }),
+        });
+        return;
+      }
       const { spans } = await api.getTrace({ traceId });
-      if (get().traceLoad.status === 'loading' && (get().traceLoad as { traceId: string }).traceId === traceId) get().showSpans(traceId, spans);
+      if (current()) get().showSpans(traceId, spans);
     } catch (error) {
-      set({ traceLoad: { status: 'error', traceId, problem: toProblem(error) } });
+      if (current()) set({ traceLoad: { status: 'error', traceId, problem: toProblem(error) }, traceProgress: null });
     }
   },
 
@@ -121,6 +149,12 @@ export const createWaterfallSlice: StateCreator<StudioStore, [], [], WaterfallSl
       evidence: null,
       view: 'trace',
     }));
+  },
+
+  growSpans(traceId, spans) {
+    if (getLoadedTrace()?.traceId !== traceId) return get().showSpans(traceId, spans);
+    growLoadedTrace(traceId, spans);
+    set((s) => ({ traceVersion: s.traceVersion + 1, collapseVersion: s.collapseVersion + 1 }));
   },
 
   toggleCollapsed(span, collapsed) {

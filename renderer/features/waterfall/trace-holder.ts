@@ -46,6 +46,17 @@ export function setLoadedTrace(traceId: string, spans: readonly Span[]): LoadedT
   return loaded;
 }
 
+/**
+ * The same trace with more spans (a stream filling in): `spans` starts with the ones loaded so far,
+ * in the same order, so their indices and collapsed flags carry over.
+ */
+export function growLoadedTrace(traceId: string, spans: readonly Span[]): LoadedTrace {
+  const before = loaded;
+  const grown = setLoadedTrace(traceId, spans);
+  if (before && before.traceId === traceId) grown.collapsed.set(before.collapsed.subarray(0, Math.min(before.collapsed.length, grown.collapsed.length)));
+  return grown;
+}
+
 export function clearLoadedTrace(): void {
   loaded = null;
   rowsCache = null;
