@@ -129,7 +129,7 @@ test('a foreign page in the browser cannot reach the studio, even with a session
   expect((await exchange(link)).status).toBe(200);
 });
 
-test('window.api is exactly the contract: one function per call, plus on()', async ({ page }) => {
+test('window.api is exactly the contract: one function per call, plus on() and streamTrace()', async ({ page }) => {
   const errors = await openStudio(page, studio);
   // The code left the address bar once the page had it.
   expect(new URL(page.url()).searchParams.has('code')).toBe(false);
@@ -146,7 +146,8 @@ test('window.api is exactly the contract: one function per call, plus on()', asy
       nodeGlobals: ['require', 'process', 'module', 'ipcRenderer', 'electron', 'Buffer'].filter((n) => n in w),
     };
   });
-  expect(exposed.names).toEqual([...CALL_NAMES, 'on'].sort());
+  // streamTrace is the one call outside `calls`: a trace as binary frames (shared/ipc/trace-stream.ts), its request checked the same way.
+  expect(exposed.names).toEqual([...CALL_NAMES, 'on', 'streamTrace'].sort());
   expect(exposed.allFunctions).toBe(true);
   expect(exposed.nodeGlobals).toEqual([]);
   // A call outside the contract cannot be smuggled through the socket either.

@@ -20,8 +20,12 @@ function byLine(validation: Validation | undefined): { lines: Map<number, Marked
 }
 
 /** `version` changes when the studio wrote the file (an accepted suggestion): the text is read again. */
-export function TestSource({ api, path, validation, version = 0 }: { api: StudioApi; path: string; validation: Validation | undefined; version?: number }) {
+export function TestSource({ api, path, validation, version = 0, onShown }: { api: StudioApi; path: string; validation: Validation | undefined; version?: number; onShown?: () => void }) {
   const [source, setSource] = useState<{ text: string } | { problem: Problem } | null>(null);
+  // The source grows the list once read: whoever keeps a selection in view must know.
+  useEffect(() => {
+    if (source !== null) onShown?.();
+  }, [source, onShown]);
   useEffect(() => {
     let current = true;
     api.readTestFile({ path }).then(

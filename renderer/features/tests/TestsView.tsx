@@ -2,7 +2,7 @@
 // file's earlier runs from the store's history.
 // The desktop app picks folders with the system dialog; browser mode (no dialog) types a path,
 // which the studio resolves against the folder it was started in.
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import type { StudioApi } from '../../../shared/ipc/contract';
 import { useApi } from '../../api/api-context';
 import { isDesktop } from '../../api/get-api';
@@ -48,8 +48,10 @@ function ConnectedTestsView({ api }: { api: StudioApi }) {
   const selection = useStudio((s) => s.testSelection);
   const selectTest = useStudio((s) => s.selectTest);
   const sourceOf = selection.file;
-  // A link to a file or a run brings it into view once it is listed.
-  useSelectionInView(selection, files.length, runHistory.length);
+  // A link to a file or a run brings it into view once it is listed, and again once the file's source is shown above its runs.
+  const [sourcesShown, setSourcesShown] = useState(0);
+  const onSourceShown = useCallback(() => setSourcesShown((n) => n + 1), []);
+  useSelectionInView(selection, files.length, runHistory.length, sourcesShown);
   const runAllTestFiles = useStudio((s) => s.runAllTestFiles);
   const hostAccessPending = useStudio((s) => s.hostAccessPending);
   const confirmHostAccess = useStudio((s) => s.confirmHostAccess);
@@ -168,7 +170,7 @@ function ConnectedTestsView({ api }: { api: StudioApi }) {
                   ))}
                 </ul>
               )}
-              {sourceOf === f.path && <TestSource api={api} path={f.path} validation={v} version={writtenVersion} />}
+              {sourceOf === f.path && <TestSource api={api} path={f.path} validation={v} version={writtenVersion} onShown={onSourceShown} />}
               {suggestionsOf === f.path && <SuggestionsPanel api={api} path={f.path} name={f.name} />}
               {latest && (
                 <RunResult
@@ -205,12 +207,12 @@ function ValidationBadge({ validation: v }: { validation: Validation }) {
   return <span className="chip chip-ok">valid</span>;
 }
 
-/** Scrolls the selected run, else the selected file, into view when either changes or first appears. */
-function useSelectionInView(selection: { file: string | null; runId: string | null }, files: number, runs: number): void {
+/** Scrolls the selected run, else the selected file, into view when either changes, first appears, or the source above it is shown. */
+function useSelectionInView(selection: { file: string | null; runId: string | null }, files: number, runs: number, sourcesShown: number): void {
   useEffect(() => {
     const target =
       (selection.runId !== null ? document.querySelector(`[data-run-id="${CSS.escape(selection.runId)}"]`) : null) ??
       (selection.file !== null ? document.querySelector(`[data-test-file="${CSS.escape(selection.file)}"]`) : null);
     target?.scrollIntoView({ block: 'nearest' });
-  }, [selection.file, selection.runId, files, runs]);
+  }, [selection.file, selection.runId, files, runs, sourcesShown]);
 }
