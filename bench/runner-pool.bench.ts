@@ -7,11 +7,11 @@ import { execFileSync } from 'node:child_process';
 import { connectDocker } from '../main/docker/connect';
 import { imageExists } from '../main/docker/images';
 import { startSecondEngine } from '../main/docker/second-engine';
+import { BUSYBOX, sleeperTestFile } from '../main/docker/test-support';
 import { RELAY_IMAGE } from '../main/runner/relay';
 import { runTests } from '../main/runner/runner';
 import { openStore } from '../main/store';
 
-const IMAGE = 'cleanroom/busybox:latest';
 const TESTS = Number(process.env.BENCH_POOL_TESTS ?? 8);
 const JOBS = Number(process.env.BENCH_POOL_JOBS ?? 2);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
@@ -19,22 +19,7 @@ const STEP_SECONDS = 2;
 
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
 
-/** A test whose one step sleeps in its busybox service: a test that mostly waits, as integration tests do. */
-const test = (i: number) => `[meta]
-name = "pool_bench_${i}"
-
-[services.idle]
-image = "${IMAGE}"
-args = ["sh", "-c", "trap 'exit 0' TERM; while true; do sleep 1; done"]
-
-[[scenario]]
-name = "wait"
-
-[[scenario.steps]]
-name = "sleep"
-service = "idle"
-command = ["sleep", "${STEP_SECONDS}"]
-`;
+const test = (i: number): string => sleeperTestFile(`pool_bench_${i}`, STEP_SECONDS);
 
 async function timedRun(engines: string[]): Promise<{ ms: number; byEngine: Map<string, number> }> {
   const store = await openStore({ inMemory: true });
@@ -59,11 +44,11 @@ async function main(): Promise<void> {
     console.error(`bench:runner (pool) needs Docker: ${(error as Error).message}`);
     process.exit(2);
   });
-  if (!(await imageExists(docker, IMAGE))) {
-    console.error(`bench:runner (pool) needs ${IMAGE}: run resources/images/build.sh`);
+  if (!(await imageExists(docker, BUSYBOX))) {
+    console.error(`bench:runner (pool) needs ${BUSYBOX}: run resources/images/build.sh`);
     process.exit(2);
   }
-  const started = await startSecondEngine({ name: 'poolbench', port: 23771, bridgeCidr: '172.29.21.1/24', images: [IMAGE, RELAY_IMAGE], source: docker });
+  const started = await startSecondEngine({ name: 'poolbench', port: 23771, bridgeCidr: '172.29.21.1/24', images: [BUSYBOX, RELAY_IMAGE], source: docker });
   if (!started.engine) {
     console.log(`\nbench:runner (pool) skipped: ${started.reason}`);
     return;

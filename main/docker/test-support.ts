@@ -53,3 +53,25 @@ export async function countLabelled(docker: Docker, executionId?: string): Promi
   ]);
   return { containers: containers.length, networks: networks.length, volumes: (volumes.Volumes ?? []).length };
 }
+
+/**
+ * A test file whose one step sleeps `seconds` in an idle busybox service that stops on SIGTERM: a test that
+ * mostly waits, as integration tests do (crash clean-up, engine pools, the pool bench).
+ */
+export function sleeperTestFile(name: string, seconds: number, scenario = 'wait'): string {
+  return `[meta]
+name = "${name}"
+
+[services.idle]
+image = "${BUSYBOX}"
+args = ["sh", "-c", "trap 'exit 0' TERM; while true; do sleep 1; done"]
+
+[[scenario]]
+name = "${scenario}"
+
+[[scenario.steps]]
+name = "sleep"
+service = "idle"
+command = ["sleep", "${seconds}"]
+`;
+}

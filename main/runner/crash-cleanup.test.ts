@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { reapLeftovers } from '../docker';
-import { announceDockerSkip, eventually, probeDocker } from '../docker/test-support';
+import { announceDockerSkip, eventually, probeDocker, sleeperTestFile } from '../docker/test-support';
 
 const probe = await probeDocker(['cleanroom/busybox:latest']);
 announceDockerSkip('runner crash cleanup', probe);
@@ -20,21 +20,7 @@ describe('Docker availability', () => {
 });
 
 const fixture = fileURLToPath(new URL('./fixtures/run-cli.ts', import.meta.url));
-const SLOW_TEST = `[meta]
-name = "slow"
-
-[services.idle]
-image = "cleanroom/busybox:latest"
-args = ["sh", "-c", "trap 'exit 0' TERM; while true; do sleep 1; done"]
-
-[[scenario]]
-name = "wait_long"
-
-[[scenario.steps]]
-name = "sleep"
-service = "idle"
-command = ["sleep", "300"]
-`;
+const SLOW_TEST = sleeperTestFile('slow', 300, 'wait_long');
 
 describe.skipIf(!probe.docker)('cleanup after a killed clnrm run', () => {
   const docker = probe.docker!;

@@ -12,14 +12,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type Docker from 'dockerode';
 import { dockerOptionsFromEnv } from '../docker';
 import { startSecondEngine, type SecondEngine } from '../docker/second-engine';
-import { announceDockerSkip, countLabelled, eventually, probeDocker } from '../docker/test-support';
+import { announceDockerSkip, BUSYBOX, countLabelled, eventually, probeDocker, sleeperTestFile } from '../docker/test-support';
 import { openStore, type TraceStore } from '../store';
 import { RELAY_IMAGE } from './relay';
 import { runTests } from './runner';
 import type { RunSummary } from './types';
 
 const DEMO = 'cleanroom/demo:latest';
-const BUSYBOX = 'cleanroom/busybox:latest';
 const NODE = 'cleanroom/node:20';
 const probe = await probeDocker([BUSYBOX, DEMO, NODE, RELAY_IMAGE]);
 announceDockerSkip('engine pool', probe);
@@ -28,22 +27,7 @@ const env = { ...process.env };
 const example = (name: string) => fileURLToPath(new URL(`../../examples/${name}.clnrm.toml`, import.meta.url));
 const fixture = fileURLToPath(new URL('./fixtures/run-cli.ts', import.meta.url));
 
-/** A test whose one step runs `seconds` in a busybox service. */
-const sleeper = (name: string, seconds: number) => `[meta]
-name = "${name}"
-
-[services.idle]
-image = "${BUSYBOX}"
-args = ["sh", "-c", "trap 'exit 0' TERM; while true; do sleep 1; done"]
-
-[[scenario]]
-name = "wait"
-
-[[scenario.steps]]
-name = "sleep"
-service = "idle"
-command = ["sleep", "${seconds}"]
-`;
+const sleeper = (name: string, seconds: number): string => sleeperTestFile(name, seconds);
 
 let second: SecondEngine | undefined;
 let reason: string | undefined;
