@@ -5,7 +5,7 @@ import { judgeExperiment, toRequests } from '../../shared/chaos/experiment-judge
 import { planExperiment, proxiedServices, type ExperimentPlan } from '../../shared/chaos/experiment-plan';
 import { canHalt, haltCheck, truncateAt } from '../../shared/chaos/experiment-halt';
 import { asRun, experimentResults } from '../../shared/chaos/experiment-results';
-import { judgeExpectChaos, type FaultWindow } from '../../shared/chaos/expect-chaos';
+import { judgeExpectChaos, needsLeftovers, type FaultWindow } from '../../shared/chaos/expect-chaos';
 import { planScenarioInjection } from '../../shared/chaos/scenario-injection';
 import { planScenarioPhases } from '../../shared/chaos/scenario-phases';
 import { applyUserCatalog } from '../../shared/chaos/user-catalog';
@@ -184,7 +184,8 @@ function faultWindows(chaos: ChaosInExecution | undefined): FaultWindow[] {
 
 /** `[expect.chaos]` judged once the execution's resources are gone (or kept by its cleanup policy). */
 export async function expectChaosResults(docker: Docker, table: Readonly<Record<string, unknown>>, ex: ChaosExecutionEvidence): Promise<ExpectationResult[]> {
-  const leftovers = await listLeftovers(docker, ex.executionId).catch(() => undefined);
+  // One engine listing, and only when a key judges what is left behind.
+  const leftovers = needsLeftovers(table) ? await listLeftovers(docker, ex.executionId).catch(() => undefined) : undefined;
   const containers = ex.containers.map((c) => ({
     service: c.service,
     // Without a stop (the execution failed first), a container not running had ended on its own.

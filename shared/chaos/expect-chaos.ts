@@ -54,6 +54,11 @@ export function checkExpectChaos(table: Readonly<Record<string, unknown>>): { er
   return { errors, unjudged };
 }
 
+/** True when a key of the table is judged from the engine's leftovers (the runner lists them only then). */
+export function needsLeftovers(table: Readonly<Record<string, unknown>>): boolean {
+  return ['no_zombie_processes', 'zombie_processes', 'resource_cleanup'].some((k) => k in table);
+}
+
 function zombieLimit(value: unknown): { op: 'eq' | 'lte'; n: number } | undefined {
   const count = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
   if (count(value)) return { op: 'eq', n: value };
