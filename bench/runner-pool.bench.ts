@@ -48,7 +48,7 @@ async function main(): Promise<void> {
     console.error(`bench:runner (pool) needs ${BUSYBOX}: run resources/images/build.sh`);
     process.exit(2);
   }
-  const started = await startSecondEngine({ name: 'poolbench', port: 23771, bridgeCidr: '172.29.21.1/24', images: [BUSYBOX, RELAY_IMAGE], source: docker });
+  const started = await startSecondEngine({ name: 'poolbench', port: 23771, bridgeCidr: '10.221.255.1/24', images: [BUSYBOX, RELAY_IMAGE], source: docker });
   if (!started.engine) {
     console.log(`\nbench:runner (pool) skipped: ${started.reason}`);
     return;

@@ -3,6 +3,12 @@
 // the runner it is a `tcp://` engine (remote: its containers cannot be assumed to reach our loopback).
 // It needs root, `dockerd` and `ip`; without them `startSecondEngine` says why (the suite skips loudly,
 // or fails under CI=true like every Docker suite). Images are copied from the main engine (no registry).
+// dockerd leaves its networks' NAT rules on the host when it stops or is killed, and its networks take
+// subnets from the same default pools as the main engine's: a stale `-s <subnet> ! -o <bridge> -j
+// MASQUERADE` over a subnet the main engine hands out later rewrites the sources of that run's
+// container-to-container packets (the iptables faults then match nothing). So `stop` removes the
+// networks through the engine and then every host rule naming one of its bridges. (Giving it its own
+// `--default-address-pool` instead makes a restarted engine delete the main engine's docker0.)
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,7 +24,7 @@ export interface SecondEngineOptions {
   readonly name: string;
   /** TCP port on 127.0.0.1 for the engine's API. */
   readonly port: number;
-  /** The bridge's address and prefix, e.g. `172.29.0.1/24` (a subnet no other engine uses). */
+  /** The bridge's address and prefix, e.g. `10.201.255.1/24` (outside Docker's default pools; distinct per suite). */
   readonly bridgeCidr: string;
   /** Images copied from `source` once the engine is up. */
   readonly images?: readonly string[];
@@ -32,7 +38,7 @@ export interface SecondEngine {
   /** SIGKILL the engine (its API disappears mid-run); `restart` brings it back on the same data. */
   kill(): Promise<void>;
   restart(): Promise<void>;
-  /** Stops the engine (its containers with it) and removes its bridge and folders. */
+  /** Stops the engine (its containers and networks with it) and removes its bridge, host rules and folders; once. */
   stop(): Promise<void>;
 }
 
@@ -54,6 +60,7 @@ class LocalEngine implements SecondEngine {
   readonly host: string;
   readonly docker: Docker;
   private process: ChildProcess | undefined;
+  private stopped = false;
 
   constructor(
     private readonly options: SecondEngineOptions,
@@ -121,16 +128,33 @@ class LocalEngine implements SecondEngine {
   }
 
   async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
     if (!this.process) await this.launch().catch(() => undefined);
-    // An engine that stops removes its containers' state; its networks and images go with the folder.
-    await this.docker
-      .listContainers({ all: true })
-      .then((list) => Promise.all(list.map((c) => this.docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined))))
-      .catch(() => undefined);
+    // Removing the containers and then the networks through the engine deletes most of their host rules.
+    const containers = await this.docker.listContainers({ all: true }).catch(() => []);
+    await Promise.all(containers.map((c) => this.docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
+    const networks = (await this.docker.listNetworks().catch(() => [])).filter((n) => !['bridge', 'host', 'none'].includes(n.Name));
+    await Promise.all(networks.map((n) => this.docker.getNetwork(n.Id).remove().catch(() => undefined)));
     await this.signal('SIGTERM');
     await run('ip', ['link', 'delete', this.bridge]).catch(() => undefined);
+    // Every rule dockerd writes for a network names its bridge; the default bridge's outlive dockerd.
+    const bridges = [this.bridge, ...networks.map((n) => n.Options?.['com.docker.network.bridge.name'] ?? `br-${n.Id.slice(0, 12)}`)];
+    await deleteHostRules(bridges).catch(() => undefined);
     await run('sh', ['-c', `grep -o ' ${this.root}/[^ ]*' /proc/mounts | xargs -r -n1 umount -l`]).catch(() => undefined);
     rmSync(this.root, { recursive: true, force: true });
+  }
+}
+
+/** Deletes the host's nat and filter rules that name one of `bridges` as an interface. */
+async function deleteHostRules(bridges: readonly string[]): Promise<void> {
+  for (const table of ['nat', 'filter']) {
+    const { stdout } = await run('iptables', ['-w', '5', '-t', table, '-S']);
+    for (const line of stdout.split('\n')) {
+      const tokens = line.split(' ');
+      if (!line.startsWith('-A ') || !tokens.some((token) => bridges.includes(token))) continue;
+      await run('iptables', ['-w', '5', '-t', table, '-D', ...tokens.slice(1)]).catch(() => undefined);
+    }
   }
 }
 

@@ -35,7 +35,7 @@ const dir = mkdtempSync(join(tmpdir(), 'clnrm-pool-'));
 
 beforeAll(async () => {
   if (!probe.docker) return;
-  const started = await startSecondEngine({ name: 'pool', port: 23770, bridgeCidr: '172.29.20.1/24', images: [DEMO, BUSYBOX, RELAY_IMAGE], source: probe.docker });
+  const started = await startSecondEngine({ name: 'pool', port: 23770, bridgeCidr: '10.220.255.1/24', images: [DEMO, BUSYBOX, RELAY_IMAGE], source: probe.docker });
   second = started.engine;
   reason = started.reason;
 }, 180_000);

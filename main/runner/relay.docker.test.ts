@@ -100,7 +100,7 @@ describe.runIf(probe.docker || process.env.CI === 'true')('span relay', () => {
   describe('on a remote engine', () => {
     let engine: SecondEngine | undefined;
     beforeAll(async () => {
-      const started = await startSecondEngine({ name: 'relay', port: 23760, bridgeCidr: '172.29.10.1/24', images: [BUSYBOX, DEMO, RELAY_IMAGE], source: probe.docker! });
+      const started = await startSecondEngine({ name: 'relay', port: 23760, bridgeCidr: '10.210.255.1/24', images: [BUSYBOX, DEMO, RELAY_IMAGE], source: probe.docker! });
       if (!started.engine) throw new Error(started.reason);
       engine = started.engine;
     }, 180_000);
