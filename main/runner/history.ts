@@ -50,6 +50,7 @@ export function executionOutcome(execution: ScenarioExecution): Partial<Executio
       traceHash: execution.traceHash,
       spanCount: execution.spanCount,
       ...(execution.engine !== undefined ? { engine: execution.engine } : {}),
+      ...(execution.faultWindows ? { faultWindows: execution.faultWindows.map((w) => ({ ...w })) } : {}),
     },
   };
 }

@@ -6,13 +6,14 @@ import { planExperiment, proxiedServices, type ExperimentPlan } from '../../shar
 import { canHalt, haltCheck, truncateAt } from '../../shared/chaos/experiment-halt';
 import { asRun, experimentResults } from '../../shared/chaos/experiment-results';
 import { judgeExpectChaos, needsLeftovers, type FaultWindow } from '../../shared/chaos/expect-chaos';
+import { faultWindowsOf, type FaultWindowRecord, type FaultWindowSource } from '../../shared/chaos/fault-windows';
 import { planScenarioInjection } from '../../shared/chaos/scenario-injection';
 import { planScenarioPhases } from '../../shared/chaos/scenario-phases';
 import { applyUserCatalog } from '../../shared/chaos/user-catalog';
 import { StudioError } from '../../shared/errors';
 import type { ExpectationResult } from '../../shared/expect';
 import type { Span } from '../../shared/model';
-import type { ScenarioSpec, TestFile } from '../../shared/spec';
+import { declaredTopology, type ScenarioSpec, type TestFile } from '../../shared/spec';
 import { ExperimentRun, PROXY_DEAD_MAN_MS, type ExperimentRunOptions } from '../chaos/experiment-run';
 import { FAULT_PROXY_API_PORT, faultProxyId, faultProxyInFront } from '../chaos/proxy/interpose';
 import type { ProxyTarget } from '../chaos/proxy-injector';
@@ -32,6 +33,8 @@ export interface ChaosInExecution {
   readonly summaryPath?: string;
   /** A `chaos_injection` without `duration_ms`: its fault lasts until the steps end. */
   readonly untilStepsEnd: boolean;
+  /** Which form declared it: the file's `[chaos.experiment]`, a `chaos_injection` or `[[scenario.phase]]`. */
+  readonly source: FaultWindowSource;
   /** When the steps ended, in ms from the experiment's start (set by `endWithSteps`). */
   stoppedAtMs?: number;
 }
@@ -44,6 +47,7 @@ interface PlannedChaos {
   readonly catalog: Catalog;
   readonly summaryPath?: string;
   readonly untilStepsEnd?: boolean;
+  readonly source: FaultWindowSource;
 }
 
 /**
@@ -59,19 +63,19 @@ export function planFor(test: TestFile, scenario?: ScenarioSpec): PlannedChaos |
   if (scenario?.phases) {
     const { plan, problems } = planScenarioPhases({ scenario: scenario.name, index, phases: scenario.phases, services, portsOf, catalog });
     if (!plan) throw new StudioError(problems[0]!);
-    return { plan, catalog, summaryPath: `scenario[${index}].phase` };
+    return { plan, catalog, summaryPath: `scenario[${index}].phase`, source: 'phase' };
   }
   if (scenario?.chaosInjection) {
     const input = { scenario: scenario.name, index, table: scenario.chaosInjection, services, portsOf, catalog, ...(scenario.service !== undefined ? { scenarioService: scenario.service } : {}) };
     const { planned, problems } = planScenarioInjection(input);
     if (!planned) throw new StudioError(problems[0]!);
-    return { plan: planned.plan, catalog, untilStepsEnd: planned.untilStepsEnd };
+    return { plan: planned.plan, catalog, untilStepsEnd: planned.untilStepsEnd, source: 'scenario' };
   }
   const experiment = test.chaos?.experiment;
   if (experiment === undefined || typeof experiment === 'string') return undefined;
   const planned = planExperiment({ experiment, resilience: test.expect?.resilience, services, portsOf, catalog });
   if (!planned.plan) throw new StudioError(planned.problems[0]!);
-  return { plan: planned.plan, catalog, summaryPath: 'chaos.experiment' };
+  return { plan: planned.plan, catalog, summaryPath: 'chaos.experiment', source: 'experiment' };
 }
 
 /** The fault proxy in front of every service the experiment's proxy faults name (its dead-man timer armed). */
@@ -115,7 +119,7 @@ export function startChaos(env: RunnerEnvironment, test: TestFile, scenario: Sce
   });
   const untilStepsEnd = planned.untilStepsEnd === true;
   log(`chaos: experiment "${plan.name}" started (${(plan.totalMs / 1000).toFixed(1)} s, ${plan.injections.length} fault${plan.injections.length === 1 ? '' : 's'})`);
-  return { plan, run, untilStepsEnd, ...(planned.summaryPath !== undefined ? { summaryPath: planned.summaryPath } : {}) };
+  return { plan, run, untilStepsEnd, source: planned.source, ...(planned.summaryPath !== undefined ? { summaryPath: planned.summaryPath } : {}) };
 }
 
 /** Ends the experiment where the scenario's steps end: a `chaos_injection` without `duration_ms` stops now, others run their length. */
@@ -180,6 +184,14 @@ function faultWindows(chaos: ChaosInExecution | undefined): FaultWindow[] {
     const ends = !injection.revertible || injection.fault === 'container_stop' || injection.fault === 'container_restart';
     return [{ fault: o.fault, family: injection.family, service: o.service, startUs: at(o.startedMs) ?? 0, ...(endUs !== undefined ? { endUs } : {}), ends, undone: o.endedMs !== undefined && o.revertError === undefined, ...(o.error !== undefined ? { error: o.error } : {}) }];
   });
+}
+
+/** The execution's fault windows as recorded in its evidence (on the spans' clock, services by span name). */
+export function recordedFaultWindows(chaos: ChaosInExecution | undefined, test: TestFile): FaultWindowRecord[] {
+  if (!chaos) return [];
+  const names = new Map(declaredTopology(test).services.map((s) => [s.id, s.name]));
+  const nameOf = (service: string): string => names.get(service) ?? service;
+  return faultWindowsOf({ injections: chaos.plan.injections, outcomes: chaos.run.outcomes(), startedAtMs: chaos.run.startedAtUs / 1000, source: chaos.source, nameOf });
 }
 
 /** `[expect.chaos]` judged once the execution's resources are gone (or kept by its cleanup policy). */

@@ -28,7 +28,7 @@ import { ExecutionTrace } from './execution-trace';
 import type { RunHooks } from './hooks';
 import type { Emit } from './run-events';
 import { runSteps } from './scenario-steps';
-import { chaosResults, endWithSteps, expectChaosResults, startChaos, startsAfterSteps, type ChaosInExecution } from './scenario-chaos';
+import { chaosResults, endWithSteps, expectChaosResults, recordedFaultWindows, startChaos, startsAfterSteps, type ChaosInExecution } from './scenario-chaos';
 import { createServices, startServices } from './scenario-services';
 import type { OpenSpan, SelfTracer } from './self-trace';
 import type { ServiceSetFactory, ServiceSetPort } from './service-port';
@@ -182,6 +182,7 @@ export async function runScenario(env: RunnerEnvironment, req: ScenarioRequest):
   const perf = judgement && wantsPerformanceChecks(test) ? await judgePerformance(env.store, test, scenario.name, system, ex.stats) : undefined;
   expectations.push(...(perf?.results ?? []));
   phase('evaluate', 'end');
+  const faultWindows = recordedFaultWindows(ex.chaos, test);
   feed.close([...system, ...ex.trace.spans]);
   for (const e of expectations) env.emit({ type: 'verdict', test: test.name, executionId, expectation: e.expectation, kind: e.kind, passed: e.passed, message: e.message });
   await env.hooks.call('onExpectationsEvaluated', info, expectations);
@@ -205,6 +206,7 @@ export async function runScenario(env: RunnerEnvironment, req: ScenarioRequest):
     ...(engine?.isolation ? { isolation: engine.isolation } : {}),
     ...(perf && perf.regressions.length > 0 ? { regressions: perf.regressions } : {}),
     ...(env.engine !== undefined ? { engine: env.engine } : {}),
+    ...(faultWindows.length > 0 ? { faultWindows } : {}),
   };
   await finish(env, test.name, execution, info);
   return execution;

@@ -1,6 +1,7 @@
 // What a run produces: per test, per scenario execution (one per determinism iteration), per step —
 // with the evidence (exit codes, container states, OOM flags, log tails, expectation results) that
 // reports, the store's run records and later self-healing read.
+import type { FaultWindowRecord } from '../../shared/chaos/fault-windows';
 import type { Problem } from '../../shared/errors';
 import type { ExpectationResult, TraceDifference } from '../../shared/expect';
 import type { Classification, HealingRecord, QuarantineNote } from '../../shared/healing';
@@ -50,6 +51,8 @@ export interface ScenarioExecution {
   readonly healing?: HealingRecord;
   /** The engine it ran on, when the run had a pool of several (`--engine`, CLNRM_ENGINES). */
   readonly engine?: string;
+  /** When each injected fault was active, for executions with chaos (kept in the evidence). */
+  readonly faultWindows?: FaultWindowRecord[];
 }
 
 export interface DeterminismResult {

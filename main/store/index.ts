@@ -3,6 +3,7 @@ export { openStore, TraceStore, DEFAULT_MAX_BYTES, type StoreOptions, type Store
 export type { ListTracesQuery, TraceFilter, TraceSummary, ServiceEdge, SpanStat, SpanFilter } from './queries';
 export type { RunHistoryEntry } from './history';
 export type { BaselineQuery } from './baselines';
+export type { FaultWindowQuery, StoredFaultWindow } from './fault-windows';
 export type { SpanBatch, SpanListener, SubscribeOptions } from './subscriptions';
 export type { LiveQuery } from './live-index';
 export { defaultDataDir, resolveDataDir } from './data-dir';

@@ -15,6 +15,7 @@ import { OriginRegistry } from './origins';
 import * as history from './history';
 import * as baselines from './baselines';
 import { upgradeToV3 } from './upgrade-v3';
+import { faultWindowsBetween, type FaultWindowQuery } from './fault-windows';
 import { copyV1Database } from './migrate-v1';
 import { CREATE_TABLES, SCHEMA_VERSION, SPAN_ROW_FROM, SPAN_ROW_SELECT, originKey, originTags, spansFromRows, type OriginTags, type SpanRow } from './schema';
 
@@ -182,6 +183,7 @@ export class StoreEngine {
   saveBaseline = (b: Parameters<typeof baselines.saveBaseline>[1]) => baselines.saveBaseline(this.reader, b);
   listBaselines = (q?: Parameters<typeof baselines.listBaselines>[1]) => baselines.listBaselines(this.reader, q);
   deleteBaseline = (id: string) => baselines.deleteBaseline(this.reader, id);
+  faultWindows = (q: FaultWindowQuery) => faultWindowsBetween(this.reader, q);
 
   async getTrace(traceId: string): Promise<Span[]> {
     const rows = (await this.reader.runAndReadAll(`SELECT ${SPAN_ROW_SELECT} FROM ${SPAN_ROW_FROM} WHERE s.trace_id = ? ORDER BY s.start_us, s.seq`, [traceId])).getRowObjectsJS();
@@ -297,6 +299,7 @@ export const ENGINE_CALLS = [
   'saveBaseline',
   'listBaselines',
   'deleteBaseline',
+  'faultWindows',
   'getTrace',
   'getSpans',
   'traceChunk',

@@ -13,6 +13,7 @@ import type { ContainerStatsRow, ExecutionRecord, RunQuery, RunRecord } from '..
 import type { RunHistoryEntry } from './history';
 import type { BaselineRecord } from '../../shared/perf/baseline';
 import type { BaselineQuery } from './baselines';
+import type { FaultWindowQuery, StoredFaultWindow } from './fault-windows';
 import { OriginRegistry } from './origins';
 import type { TraceChunk, TraceChunkCursor } from './trace-chunks';
 import type { SpanWire } from '../../shared/otlp';
@@ -341,6 +342,11 @@ export class TraceStore {
   }
   async deleteBaseline(id: string): Promise<boolean> {
     return (await this.ready()).call('deleteBaseline', id);
+  }
+
+  /** Fault windows (kept in executions' evidence, ./fault-windows.ts) overlapping a time range. */
+  async faultWindows(query: FaultWindowQuery): Promise<{ windows: StoredFaultWindow[]; truncated: boolean }> {
+    return (await this.ready()).call('faultWindows', query);
   }
 
   /** Removes every stored span (runs and executions are kept: they are history). */

@@ -5,6 +5,7 @@
 import { dirname, join } from 'node:path';
 import { StudioError } from '../../shared/errors';
 import type { CallArgs, CallResponse, StudioHandlers } from '../../shared/ipc/contract';
+import { MAX_FAULT_WINDOWS } from '../../shared/ipc/fault-window-schema';
 import { KNOWLEDGE_DIR, KnowledgeStore } from '../healing/knowledge-store';
 import { verifyByRerun } from '../healing/verify';
 import type { TraceStore } from '../store';
@@ -98,5 +99,7 @@ export function createStudioHandlers(deps: HandlerDeps): StudioHandlers {
     chaosPreview: (q) => chaos.preview(q),
     chaosSave: (q) => chaos.save(q),
     chaosUndo: (q) => chaos.undo(q),
+    // fault windows
+    faultWindows: (q) => store.faultWindows({ ...q, limit: MAX_FAULT_WINDOWS }),
   };
 }

@@ -70,6 +70,8 @@ export function createDemoApi(traces: readonly (readonly Span[])[]) {
     chaosPreview: unavailable,
     chaosSave: unavailable,
     chaosUndo: unavailable,
+    // The harness runs nothing, so no fault was ever active.
+    faultWindows: () => ({ windows: [], truncated: false }),
   };
 
   return createStudioClient(

@@ -11,6 +11,7 @@ import { ExecutionRecordSchema, RunIdSchema, RunQuerySchema, RunRecordSchema } f
 import { failuresCalls } from './failures-schema';
 import { perfCalls } from './perf-schema';
 import { chaosCalls } from './chaos-schema';
+import { faultWindowCalls } from './fault-window-schema';
 import { SpanIdSchema, SpanSchema, TraceIdSchema } from './span-schema';
 
 const ErrorCodeSchema = z.custom<ErrorCode>(
@@ -339,6 +340,8 @@ export const calls = {
   },
   // failures view: self-healing's failures, repairs and quarantine (./failures-schema.ts)
   ...failuresCalls,
+  // fault windows: bands on the waterfall, scatter and service map (./fault-window-schema.ts)
+  ...faultWindowCalls,
 } as const;
 
 /** Every event the back end pushes to the UI. */

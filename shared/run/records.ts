@@ -7,6 +7,7 @@
 //   its `executionId` tags its containers and its spans (`clnrm.execution_id`). Executions are the unit of
 //   verdicts, evidence and container stats; `runId` groups them.
 import { z } from 'zod';
+import { FaultWindowRecordSchema } from '../chaos/fault-windows';
 import { ClassificationSchema, HealingRecordSchema } from '../healing/schema';
 
 /** A run or execution id (ours are 12 lowercase hex characters): safe in container and network names. */
@@ -85,6 +86,8 @@ export const ExecutionEvidenceSchema = z.object({
   healing: HealingRecordSchema.optional(),
   /** The engine's address, when the run spread its tests over a pool of several (`clnrm run --engine`). */
   engine: z.string().optional(),
+  /** When each injected fault was active (shared/chaos/fault-windows.ts), for executions with chaos. */
+  faultWindows: z.array(FaultWindowRecordSchema).max(1000).optional(),
 });
 export type ExecutionEvidence = z.infer<typeof ExecutionEvidenceSchema>;
 
