@@ -3,6 +3,7 @@
 // and calls its test file declares are drawn beside the observed ones: a declared service that
 // sent no spans, a declared call never made and an undeclared one each stand out. The map of all
 // services follows the traces list's time range (a lookback chosen here, or a range dragged there).
+// Services with a fault active in that range (or in the run shown) are ringed, and calls through them marked.
 import { memo, useEffect, useMemo, useState } from 'react';
 import { Handle, MarkerType, Position } from '@xyflow/react';
 import type { Node, NodeProps } from '@xyflow/react';
@@ -21,17 +22,19 @@ import { compareWithDeclared, observedOnly, type MapEdge, type MapGraph, type Pr
 import { TimeRangeControl } from './TimeRangeControl';
 import { describeRange } from './time-range';
 import './service-map.css';
+import { faultedServices, isFaultedEdge } from '../fault-bands/fault-bands';
+import { useFaultWindows } from '../fault-bands/use-fault-windows';
 
 const ms = (v: number) => (v >= 100 ? `${v.toFixed(0)} ms` : v >= 10 ? `${v.toFixed(1)} ms` : `${v.toFixed(2)} ms`);
 
-type ServiceNodeData = { name: string; color: string; calls: number; errors: number; presence: Presence; compared: boolean };
+type ServiceNodeData = { name: string; color: string; calls: number; errors: number; presence: Presence; compared: boolean; faults: readonly string[] };
 type ServiceNode = Node<ServiceNodeData, 'service'>;
 
 // Defined outside render and memoized, as React Flow asks.
 const ServiceNodeView = memo(function ServiceNodeView({ data }: NodeProps<ServiceNode>) {
   return (
     <div
-      className={'svc-node' + (data.presence === 'declared' ? ' is-silent' : data.compared && data.presence === 'observed' ? ' is-undeclared' : '')}
+      className={'svc-node' + (data.presence === 'declared' ? ' is-silent' : data.compared && data.presence === 'observed' ? ' is-undeclared' : '') + (data.faults.length > 0 ? ' is-faulted' : '')}
       style={{ borderColor: data.color }}
       title={data.presence === 'declared' ? undefined : `List the traces of ${data.name}`}
     >
@@ -45,6 +48,11 @@ const ServiceNodeView = memo(function ServiceNodeView({ data }: NodeProps<Servic
           {data.compared && data.presence === 'observed' && <span className="svc-flag"> · not declared</span>}
         </div>
       </div>
+      {data.faults.length > 0 && (
+        <span className="svc-fault-badge" role="note" aria-label={`Fault active on ${data.name}: ${data.faults.join(', ')}`} title={`Fault active on ${data.name} in this range: ${data.faults.join(', ')}`}>
+          ⚡ fault: {data.faults.join(', ')}
+        </span>
+      )}
       <Handle type="source" position={Position.Right} />
     </div>
   );
@@ -81,6 +89,8 @@ export function ServiceMapView({ theme }: { theme: 'light' | 'dark' }) {
   const lookback = chosen !== null && chosen.sinceUs === sinceUs && untilUs === undefined ? chosen.id : null;
   // A run's map shows that run whatever the range; the map of all services shows the range.
   const ranged = !mapRun && (sinceUs !== undefined || untilUs !== undefined);
+  // A run's map: its executions' faults; the map of all services: those active in its range (open ends: any time).
+  const faults = useFaultWindows(mapRun ? { fromUs: 0, toUs: Number.MAX_SAFE_INTEGER, executionIds: mapRun.executionIds } : { fromUs: sinceUs ?? 0, toUs: untilUs ?? Number.MAX_SAFE_INTEGER });
   const noServices = graph !== null && graph.services.length === 0;
   // The empty map names the receiver's address, which storeStatus knows.
   useEffect(() => {
@@ -145,6 +155,7 @@ export function ServiceMapView({ theme }: { theme: 'light' | 'dark' }) {
     if (!graph || !layout) return { nodes: [] as ServiceNode[], edges: [] as RoutedEdge[] };
     const compared = graph.differences !== undefined;
     const colors = assignServiceColors(graph.services.map((s) => s.name));
+    const faultsOn = faultedServices(faults);
     const incoming = new Map<string, { calls: number; errors: number }>();
     for (const e of graph.edges) {
       const i = incoming.get(e.to) ?? { calls: 0, errors: 0 };
@@ -156,7 +167,7 @@ export function ServiceMapView({ theme }: { theme: 'light' | 'dark' }) {
         id: name,
         type: 'service',
         position: layout.nodes.get(name) ?? { x: 0, y: 0 },
-        data: { name, presence, compared, color: (theme === 'dark' ? c?.dark : c?.light) ?? '#888', calls: incoming.get(name)?.calls ?? 0, errors: incoming.get(name)?.errors ?? 0 },
+        data: { name, presence, compared, color: (theme === 'dark' ? c?.dark : c?.light) ?? '#888', calls: incoming.get(name)?.calls ?? 0, errors: incoming.get(name)?.errors ?? 0, faults: faultsOn.get(name) ?? [] },
       };
     });
     const edges: RoutedEdge[] = graph.edges.map((e) => ({
@@ -167,10 +178,11 @@ export function ServiceMapView({ theme }: { theme: 'light' | 'dark' }) {
       data: { route: layout.edges.get(edgeKey(e.from, e.to)), text: edgeText(e, compared), summary: edgeSummary(e, compared), errors: e.errors },
       markerEnd: { type: MarkerType.ArrowClosed },
       className:
-        e.presence === 'declared' ? 'svc-edge svc-edge-missing' : compared && e.presence === 'observed' ? 'svc-edge svc-edge-undeclared' : e.errors > 0 ? 'svc-edge-error' : 'svc-edge',
+        (e.presence === 'declared' ? 'svc-edge svc-edge-missing' : compared && e.presence === 'observed' ? 'svc-edge svc-edge-undeclared' : e.errors > 0 ? 'svc-edge-error' : 'svc-edge') +
+        (isFaultedEdge(faults, e.from, e.to) ? ' svc-edge-faulted' : ''),
     }));
     return { nodes, edges };
-  }, [graph, layout, theme]);
+  }, [graph, layout, theme, faults]);
 
   // A service that sent spans opens the traces list filtered to it (a declared-only one has none).
   const showTracesOf = (node: ServiceNode) => {

@@ -1,6 +1,6 @@
 // Duration over time: one dot per listed trace (start across, duration up; red with errors), so
 // slow outliers and bursts stand out. Hover names a trace, a click opens it, and dragging across
-// the plot narrows the list to that time range. The list below stays the keyboard path to every
+// the plot narrows the list to that time range. Faults active in the plotted time are red bands behind the dots. The list below stays the keyboard path to every
 // trace; the plot is a picture with a summary for assistive tech.
 import { useMemo, useState } from 'react';
 import { AxisBottom, AxisLeft } from '@visx/axis';
@@ -9,6 +9,9 @@ import { ParentSize } from '@visx/responsive';
 import type { TraceSummary } from '../../../shared/ipc/contract';
 import { formatClock, formatDuration } from '../waterfall/format';
 import { rangeLabel, scatterScales, tickFormatter } from './scatter-scales';
+import { bandsIn } from '../fault-bands/fault-bands';
+import { ScatterFaultBands } from '../fault-bands/ScatterFaultBands';
+import { useFaultWindows } from '../fault-bands/use-fault-windows';
 
 const HEIGHT = 150;
 const MARGIN = { top: 10, right: 16, bottom: 24, left: 64 };
@@ -48,6 +51,8 @@ function ScatterBody({
   const scales = useMemo(() => scatterScales(traces, plotW, plotH), [traces, plotW, plotH]);
   const [axisFrom, axisTo] = scales.xScale.domain() as [number, number];
   const xTickText = tickFormatter(scales.startSpanUs, axisFrom, axisTo);
+  const faults = useFaultWindows(traces.length > 0 ? { fromUs: axisFrom, toUs: axisTo } : null);
+  const bands = useMemo(() => bandsIn(faults, axisFrom, axisTo), [faults, axisFrom, axisTo]);
   const [hover, setHover] = useState<TraceSummary | null>(null);
   const [drag, setDrag] = useState<{ from: number; to: number } | null>(null);
   const longest = traces.reduce<TraceSummary | undefined>((m, t) => (!m || t.durationUs > m.durationUs ? t : m), undefined);
@@ -56,7 +61,8 @@ function ScatterBody({
     traces.length === 0
       ? 'No traces to plot.'
       : `Duration over time of ${traces.length} trace${traces.length === 1 ? '' : 's'}` +
-        `${errors > 0 ? `, ${errors} with errors` : ''}; the longest is ${longest!.rootName} at ${formatDuration(longest!.durationUs)}.`;
+        `${errors > 0 ? `, ${errors} with errors` : ''}; the longest is ${longest!.rootName} at ${formatDuration(longest!.durationUs)}.` +
+        bands.map((b) => ` Fault window: ${b.description}.`).join('');
   const ranged = range.sinceUs !== undefined || range.untilUs !== undefined;
 
   const local = (e: React.PointerEvent) => e.clientX - (e.currentTarget as Element).getBoundingClientRect().left - MARGIN.left;
@@ -99,6 +105,7 @@ function ScatterBody({
         >
           <Group left={MARGIN.left} top={MARGIN.top}>
             <rect className="scatter-bg" width={plotW} height={plotH} />
+            <ScatterFaultBands bands={bands} width={plotW} height={plotH} />
             {traces.map((t) => (
               <circle
                 key={t.traceId}

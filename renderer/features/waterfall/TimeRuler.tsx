@@ -1,8 +1,11 @@
-// Time ruler above the timeline column: ticks for the zoomed window; drag across it to zoom in.
+// Time ruler above the timeline column: ticks for the zoomed window, the faults active then as bands;
+// drag across it to zoom in.
 import { useEffect, useRef, useState } from 'react';
 import { useStudio } from '../../app/store';
 import { formatDuration, ticks } from './format';
 import { useRangeDrag } from './use-range-drag';
+import type { FaultWindow } from '../../../shared/ipc/fault-window-schema';
+import { FaultBands } from '../fault-bands/FaultBands';
 
 /** Labels need ~70 px each: a narrow timeline (small window, wide name column) gets fewer ticks. */
 const PX_PER_TICK = 70;
@@ -20,7 +23,7 @@ function useWidth<T extends HTMLElement>() {
   return [ref, width] as const;
 }
 
-export function TimeRuler({ totalUs }: { totalUs: number }) {
+export function TimeRuler({ totalUs, startUs, faults }: { totalUs: number; startUs: number; faults: readonly FaultWindow[] }) {
   const [ref, width] = useWidth<HTMLDivElement>();
   const target = width > 0 ? Math.max(2, Math.min(8, Math.floor(width / PX_PER_TICK))) : 6;
   const zoom = useStudio((s) => s.zoom);
@@ -30,6 +33,7 @@ export function TimeRuler({ totalUs }: { totalUs: number }) {
   const drag = useRangeDrag((a, b) => setZoom([zoom[0] + a * (zoom[1] - zoom[0]), zoom[0] + b * (zoom[1] - zoom[0])]));
   return (
     <div className="wf-ruler" ref={ref} {...drag.handlers} title="Drag to zoom into a time range" data-testid="time-ruler">
+      <FaultBands windows={faults} fromUs={startUs + fromUs} toUs={startUs + fromUs + spanUs} labelled />
       {ticks(fromUs, fromUs + spanUs, target).map((t) => {
         const x = ((t - fromUs) / Math.max(spanUs, 1e-9)) * 100;
         // A label needs ~48 px to its right, or it is cut at the edge.

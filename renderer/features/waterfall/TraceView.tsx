@@ -16,6 +16,7 @@ import { ExportButton } from '../../app/ExportButton';
 // The graph brings React Flow and ELK: loaded when first shown, like the service map.
 const TraceGraph = lazy(() => import('./TraceGraph').then((m) => ({ default: m.TraceGraph })));
 import { formatClock, formatDuration } from './format';
+import { useFaultWindows } from '../fault-bands/use-fault-windows';
 import './waterfall.css';
 
 function isTyping(target: EventTarget | null): boolean {
@@ -71,6 +72,10 @@ export function TraceView({ theme }: { theme: 'light' | 'dark' }) {
       resizing.current = false;
     },
   };
+
+  // The faults active while the open trace ran: bands on the ruler and behind the rows.
+  const loaded = traceLoad.status === 'ready' ? getLoadedTrace() : undefined;
+  const faults = useFaultWindows(loaded && loaded.tree.size > 0 ? { fromUs: loaded.tree.traceStartUs, toUs: loaded.tree.traceEndUs } : null);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -222,9 +227,9 @@ export function TraceView({ theme }: { theme: 'light' | 'dark' }) {
                   Service &amp; operation
                   <span className="wf-splitter" role="separator" aria-orientation="vertical" aria-label="Resize the name column" title="Drag to resize; double-click to reset" onDoubleClick={() => setNameWidth(null)} {...onSplitter} />
                 </div>
-                <TimeRuler totalUs={totalUs} />
+                <TimeRuler totalUs={totalUs} startUs={tree.traceStartUs} faults={faults} />
               </div>
-              <Waterfall theme={theme} />
+              <Waterfall theme={theme} faults={faults} />
             </div>
             <SpanDetail theme={theme} />
           </div>

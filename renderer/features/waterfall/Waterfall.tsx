@@ -12,6 +12,8 @@ import { getCriticalPath, getEvidenceMarks, getFindResult, getLoadedTrace, getRo
 import { ROW_H, scrollTopFor, windowFor } from './geometry';
 import { WaterfallRow } from './WaterfallRow';
 import { ticks } from './format';
+import type { FaultWindow } from '../../../shared/ipc/fault-window-schema';
+import { FaultBands } from '../fault-bands/FaultBands';
 
 const OVERSCAN = 5;
 
@@ -23,7 +25,8 @@ function afterPaint(fn: () => void): void {
   });
 }
 
-export function Waterfall({ theme }: { theme: 'light' | 'dark' }) {
+/** `faults`: the windows drawn as bands behind the rows (the ruler above labels them). */
+export function Waterfall({ theme, faults }: { theme: 'light' | 'dark'; faults: readonly FaultWindow[] }) {
   const traceVersion = useStudio((s) => s.traceVersion);
   const collapseVersion = useStudio((s) => s.collapseVersion);
   const selected = useStudio((s) => s.selected);
@@ -242,6 +245,7 @@ export function Waterfall({ theme }: { theme: 'light' | 'dark' }) {
         {gridTicks.map((x, k) => (
           <span key={k} style={{ left: `${x}%` }} />
         ))}
+        <FaultBands windows={faults} fromUs={trace.tree.traceStartUs + zoom[0] * total} toUs={trace.tree.traceStartUs + zoom[1] * total} labelled={false} />
       </div>
       <div className="wf-rows" style={{ height: win.spacer }}>
         {rendered}

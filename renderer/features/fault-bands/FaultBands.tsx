@@ -1,0 +1,35 @@
+// Fault windows drawn as translucent bands over a time axis: a handful of absolutely placed divs (never
+// one per row), each named for assistive tech and titled with its fault, service and exact times.
+import type { FaultWindow } from '../../../shared/ipc/fault-window-schema';
+import { bandsIn } from './fault-bands';
+import './fault-bands.css';
+
+interface Props {
+  readonly windows: readonly FaultWindow[];
+  /** The axis' time window, µs since the epoch. */
+  readonly fromUs: number;
+  readonly toUs: number;
+  /** Labelled bands (the ruler, the scatter); bare ones behind rows are hidden from assistive tech. */
+  readonly labelled: boolean;
+}
+
+export function FaultBands({ windows, fromUs, toUs, labelled }: Props) {
+  const bands = bandsIn(windows, fromUs, toUs);
+  if (bands.length === 0) return null;
+  return (
+    <div className={'fault-bands' + (labelled ? ' is-labelled' : '')} role={labelled ? 'list' : undefined} aria-label={labelled ? 'Fault windows' : undefined} aria-hidden={labelled ? undefined : true}>
+      {bands.map((b) => (
+        <div
+          key={b.key}
+          className="fault-band"
+          role={labelled ? 'listitem' : undefined}
+          aria-label={labelled ? `Fault window: ${b.description}` : undefined}
+          title={labelled ? b.description : undefined}
+          style={{ left: `${b.left * 100}%`, width: `max(2px, ${b.width * 100}%)` }}
+        >
+          {labelled && <span className="fault-band-label">⚡ {b.label}</span>}
+        </div>
+      ))}
+    </div>
+  );
+}
