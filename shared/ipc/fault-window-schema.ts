@@ -10,10 +10,14 @@ export const MAX_FAULT_WINDOWS = 2000;
 /** The store's BIGINT ceiling: nanoseconds past it are not a time. */
 const MAX_UNIX_NANO = 2n ** 63n - 1n;
 
+const DECIMAL = /^\d{1,19}$/;
+/** The value as a bigint, or undefined when it is not a decimal (zod runs refinements after a failed regex). */
+const nanos = (v: string): bigint | undefined => (DECIMAL.test(v) ? BigInt(v) : undefined);
+
 const UnixNano = z
   .string()
-  .regex(/^\d{1,19}$/, 'expected unix nanoseconds as a decimal string')
-  .refine((v) => BigInt(v) <= MAX_UNIX_NANO, 'is past the largest time the store holds (2^63 - 1 ns)');
+  .regex(DECIMAL, 'expected unix nanoseconds as a decimal string')
+  .refine((v) => (nanos(v) ?? 0n) <= MAX_UNIX_NANO, 'is past the largest time the store holds (2^63 - 1 ns)');
 
 export const FaultWindowRangeSchema = z
   .object({
@@ -23,7 +27,7 @@ export const FaultWindowRangeSchema = z
     executionIds: z.array(RunIdSchema).min(1).max(1000).optional(),
   })
   .strict()
-  .refine((r) => BigInt(r.fromUnixNano) <= BigInt(r.toUnixNano), { message: 'fromUnixNano must not be after toUnixNano', path: ['toUnixNano'] });
+  .refine((r) => (nanos(r.fromUnixNano) ?? 0n) <= (nanos(r.toUnixNano) ?? MAX_UNIX_NANO), { message: 'fromUnixNano must not be after toUnixNano', path: ['toUnixNano'] });
 
 export const StoredFaultWindowSchema = FaultWindowRecordSchema.extend({
   executionId: RunIdSchema,
