@@ -1,8 +1,8 @@
 // Fault windows drawn as translucent bands over a time axis: a handful of absolutely placed divs (never
-// one per row), each named for assistive tech and titled with its fault, service and exact times.
+// one per row), each named for assistive tech and titled with its fault, service and exact times. Its styles
+// (./fault-bands.css) are imported by the views that use it, so server-rendered tests need no CSS loader.
 import type { FaultWindow } from '../../../shared/ipc/fault-window-schema';
 import { bandsIn } from './fault-bands';
-import './fault-bands.css';
 
 interface Props {
   readonly windows: readonly FaultWindow[];

@@ -18,6 +18,7 @@ const TraceGraph = lazy(() => import('./TraceGraph').then((m) => ({ default: m.T
 import { formatClock, formatDuration } from './format';
 import { useFaultWindows } from '../fault-bands/use-fault-windows';
 import './waterfall.css';
+import '../fault-bands/fault-bands.css';
 
 function isTyping(target: EventTarget | null): boolean {
   const el = target as HTMLElement | null;
