@@ -1,5 +1,6 @@
 // The fault windows overlapping a view's time range, from the store (the `faultWindows` call). Windows are
-// recorded when an execution ends, so the answer is asked again when a run finishes or the history changes.
+// recorded when an execution ends, so the answer is asked again when one does, when a run finishes, and when the
+// history changes (a `clnrm run` storing through the studio).
 import { useEffect, useState } from 'react';
 import { useApi } from '../../api/api-context';
 import type { FaultWindow } from '../../../shared/ipc/fault-window-schema';
@@ -36,10 +37,12 @@ export function useFaultWindows(range: FaultRange | null): FaultWindow[] {
       );
     };
     load();
+    const offExecution = api.on('runEvent', (e) => e.type === 'execution-finished' && load());
     const offFinished = api.on('runFinished', load);
     const offChanged = api.on('runsChanged', load);
     return () => {
       alive = false;
+      offExecution();
       offFinished();
       offChanged();
     };
