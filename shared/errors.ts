@@ -54,6 +54,8 @@ export type ErrorCode =
   | 'ipc.invalid'
   | 'ipc.unavailable'
   | 'studio.path-denied'
+  /** A trace file upload from a page that cannot go on (unknown or expired id, a chunk out of order, too large, too many at once). */
+  | 'studio.upload'
   // performance
   /** A time-series CSV (`clnrm perf changes`) that is not a header row plus numeric metric columns. */
   | 'perf.csv'
