@@ -32,12 +32,12 @@ describe.runIf(probe.docker || process.env.CI === 'true')('[chaos.patterns] on t
     const result = await runCli(['run', ...FILES, '-j', '2', '--format', 'json', '--data-dir', data]);
     summary = JSON.parse(result.stdout) as RunSummary;
     code = result.code;
-    expect(summary.tests.map((t) => [t.name, t.verdict])).toEqual([
+    expect(Object.fromEntries(summary.tests.map((t) => [t.name, t.verdict]))).toEqual(Object.fromEntries([
       ['chaos_patterns_retry_backoff', 'passed'],
       ['chaos_patterns_circuit_breaker', 'passed'],
       ['chaos_patterns_timeout', 'passed'],
       ['chaos_patterns_no_breaker_fails_on_purpose', 'failed'],
-    ]);
+    ]));
     expect(code).toBe(1);
     for (const t of summary.tests) expect(await countLabelled(probe.docker!, t.executions[0]!.runId)).toEqual({ containers: 0, networks: 0, volumes: 0 });
   });
@@ -47,7 +47,7 @@ describe.runIf(probe.docker || process.env.CI === 'true')('[chaos.patterns] on t
     expect(r[TEST]![1]).toMatch(/^down on db from 0\.\d s to \d+\.\d s, undone$/);
     expect(r.expect_spans).toEqual([true, 'all 3 spans present: retry.attempt_1, retry.attempt_2, retry.attempt_3']);
     expect(r.validate_backoff_timing![0]).toBe(true);
-    expect(r.validate_backoff_timing![1]).toMatch(/^2 wait\(s\) follow the exponential backoff: after attempt 1 waited 1\d\d\.\d ms, expected 100 ms; after attempt 2 waited 2\d\d\.\d ms, expected 200 ms$/);
+    expect(r.validate_backoff_timing![1]).toMatch(/^2 wait\(s\) follow the exponential backoff: after attempt 1 waited \d+\.\d ms, expected 100 ms; after attempt 2 waited \d+\.\d ms, expected 200 ms$/);
   });
 
   it('circuit_breaker: the circuit opens on timeouts and the calls after it never reach cache', () => {

@@ -9,9 +9,9 @@ import type { BackoffStrategy } from '../spec/schema/chaos-patterns';
 import type { PlannedPatternTest } from './patterns-plan';
 
 /**
- * How far a measured retry wait may be from the expected one. Early: a timer never fires before its time,
- * so only clock rounding (spans are stamped in ms fractions by different calls). Late: the service's event
- * loop and a shared CPU delay a timer, more for longer waits.
+ * How far a measured retry wait may be from the expected one. Early: only clock granularity (Node's timers run
+ * on a millisecond loop clock, so a wait can measure ~1 ms short on the spans' finer clock; seen: 99.9 ms for
+ * 100). Late: the service's event loop and a shared CPU delay a timer, more for longer waits.
  */
 export const BACKOFF_TOLERANCE = { earlyMs: 5, lateMs: 50, lateFraction: 0.25 } as const;
 
