@@ -2,7 +2,7 @@
 // demo system (cleanroom/demo with its resilience behaviour), each test's fault injected through the fault
 // proxy while the steps run and undone after, each check judged from the real spans. Skips loudly without
 // Docker (fails under CI=true).
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -69,5 +69,39 @@ describe.runIf(probe.docker || process.env.CI === 'true')('[chaos.patterns] on t
       expect_span: [false, 'no span "circuit.open".'],
       validate_requests_blocked: [false, 'the circuit never opened: no "circuit.open" span'],
     });
+  });
+
+  it('two tests of one file: an execution each, each with its own fault in and out and its own checks', { timeout: 120_000 }, async () => {
+    const path = join(data, 'two-tests.clnrm.toml');
+    const idle = `image = "cleanroom/busybox:latest"\nargs = ["sh", "-c", "trap 'exit 0' TERM; while true; do sleep 1; done"]`;
+    writeFileSync(path, `[meta]\nname = "patterns_two_tests"\n\n[service.victim]\n${idle}\n\n[service.bystander]\n${idle}\n
+[[scenario]]\nname = "s"\nservice = "victim"\nrun = "true"\n
+[chaos.patterns]
+[[chaos.patterns.validation]]
+pattern = "timeout"
+target = "service:bystander"
+[[chaos.patterns.validation.test]]
+inject_fault = "container_pause"
+expect_timeout = false
+[[chaos.patterns.validation.test]]
+inject_fault = "container_stop"
+expect_attrs = { "never.there" = "x" }
+`);
+    const result = await runCli(['run', path, '--format', 'json', '--data-dir', data]);
+    const test = (JSON.parse(result.stdout) as RunSummary).tests[0]!;
+    const verdicts = test.executions.map((e) => e.expectations.filter((x) => x.expectation.startsWith('chaos.patterns')).map((x) => [x.expectation, x.passed, x.message]));
+    expect(verdicts).toEqual([
+      [
+        ['chaos.patterns.validation[0].test[0]', true, expect.stringMatching(/^container_pause on bystander from 0\.\d s to \d+\.\d s, undone$/)],
+        ['chaos.patterns.validation[0].test[0].expect_timeout', true, 'no call timed out'],
+      ],
+      [
+        ['chaos.patterns.validation[0].test[1]', true, expect.stringMatching(/^container_stop on bystander from \d+\.\d s to \d+\.\d s, undone$/)],
+        ['chaos.patterns.validation[0].test[1].expect_attrs', false, 'no span carries never.there = "x"'],
+      ],
+    ]);
+    expect(test.executions.map((e) => e.runId)).toHaveLength(2);
+    expect(result.code).toBe(1);
+    for (const e of test.executions) expect(await countLabelled(probe.docker!, e.runId)).toEqual({ containers: 0, networks: 0, volumes: 0 });
   });
 });
