@@ -153,6 +153,9 @@ export type ErrorCode =
   // big traces (studio store → UI)
   /** A binary trace frame that fails its framing or header checks (truncated, wrong version, unknown origin). */
   | 'ipc.frame'
+  // chaos patterns
+  /** A `[chaos.patterns]` validation that cannot be planned: no target, a check its pattern cannot make, a bad timing table, or beside [chaos.experiment]. */
+  | 'chaos.pattern'
   | 'internal';
 
 export interface SourceLocation {
