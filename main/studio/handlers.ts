@@ -9,6 +9,7 @@ import { KNOWLEDGE_DIR, KnowledgeStore } from '../healing/knowledge-store';
 import { verifyByRerun } from '../healing/verify';
 import type { TraceStore } from '../store';
 import { StudioChaos } from './chaos-experiments';
+import { chaosLiveStats } from './chaos-live';
 import { loadDemo } from './demo';
 import { StudioFailures } from './failures';
 import { compareStoredRuns, runResources, testHistory, traceBottlenecks } from './perf-queries';
@@ -107,5 +108,7 @@ export function createStudioHandlers(deps: HandlerDeps): StudioHandlers {
     chaosPreview: (q) => chaos.preview(q),
     chaosSave: (q) => chaos.save(q),
     chaosUndo: (q) => chaos.undo(q),
+    // chaos live stats
+    chaosLiveStats: (q) => chaosLiveStats(store, q),
   };
 }

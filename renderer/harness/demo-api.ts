@@ -75,6 +75,7 @@ export function createDemoApi(traces: readonly (readonly Span[])[]) {
     chaosPreview: unavailable,
     chaosSave: unavailable,
     chaosUndo: unavailable,
+    chaosLiveStats: unavailable,
   };
 
   return createStudioClient(

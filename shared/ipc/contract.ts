@@ -11,6 +11,7 @@ import { ExecutionRecordSchema, RunIdSchema, RunQuerySchema, RunRecordSchema } f
 import { failuresCalls } from './failures-schema';
 import { perfCalls } from './perf-schema';
 import { chaosCalls } from './chaos-schema';
+import { chaosLiveCalls } from './chaos-live-schema';
 import { SpanIdSchema, SpanSchema, TraceIdSchema } from './span-schema';
 import { uploadCalls } from './upload-schema';
 
@@ -316,6 +317,8 @@ export const calls = {
   ...perfCalls,
   // chaos view
   ...chaosCalls,
+  // chaos live stats
+  ...chaosLiveCalls,
   /** Suggested assertions for a test file, mined from its stored runs, each previewed on every run and on the open trace. */
   suggestionsForFile: {
     request: SuggestionSourceSchema.extend({ traceId: TraceIdSchema.optional() }),
