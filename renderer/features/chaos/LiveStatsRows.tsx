@@ -62,7 +62,7 @@ function StatRow({ title, seconds, faults, width, pxPerS, running, value, top, f
       <div className="chaos-lane-name chaos-stat-name">
         <span className="mono">{title}</span>
         <span className="faint">last {last !== undefined ? format(last) : '–'}</span>
-        {worst !== undefined && <span className="chaos-stat-worst">{`${worstKind} in faults ${format(worst)}`}</span>}
+        {worst !== undefined && <span className="chaos-stat-worst">{`fault ${worstKind === 'lowest' ? 'min' : 'max'} ${format(worst)}`}</span>}
       </div>
       <div className="chaos-track">
         <svg width={width} height={HEIGHT} role="img" aria-label={summary}>
