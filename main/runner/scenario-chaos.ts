@@ -134,6 +134,7 @@ export function startChaos(env: RunnerEnvironment, test: TestFile, scenario: Sce
   });
   const untilStepsEnd = planned.untilStepsEnd === true;
   log(`chaos: experiment "${plan.name}" started (${(plan.totalMs / 1000).toFixed(1)} s, ${plan.injections.length} fault${plan.injections.length === 1 ? '' : 's'})`);
+  env.emit({ type: 'experiment-started', test: test.name, executionId: tags['clnrm.execution_id']!, experiment: plan.name, startedAtMs: run.startedAtUs / 1000, totalMs: plan.totalMs });
   return { plan, run, untilStepsEnd, ...(planned.summaryPath !== undefined ? { summaryPath: planned.summaryPath } : {}) };
 }
 

@@ -53,6 +53,13 @@ describe('a run on the timeline', () => {
     expect(liveRun([fault(10_000, 'failed', 3000, 'no container')], null).windows).toEqual([{ fault: 'container_pause', service: 'db', startMs: 3000, endMs: 3000, failed: 'no container' }]);
   });
 
+  it('takes the time zero from the experiment’s start when the run says it, before any fault', () => {
+    const started: RunEvent = { type: 'experiment-started', at: 5000.4, ...base, experiment: 'e', startedAtMs: 4999.5, totalMs: 9000 };
+    expect(liveRun([started], null)).toEqual({ t0: 4999.5, executionId: base.executionId, windows: [], verdicts: [] });
+    // The fault's own `at` is stamped a little after its offset was measured: the start event's time zero stays.
+    expect(liveRun([started, fault(8000.7, 'injected', 3000)], null).t0).toBe(4999.5);
+  });
+
   it('reads the phase verdicts of a finished run', () => {
     const finished = {
       runId: base.runId,

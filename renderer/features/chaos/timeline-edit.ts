@@ -100,20 +100,24 @@ export interface PhaseVerdict {
 }
 
 export interface LiveRun {
-  /** Epoch ms of the experiment's time zero, once a fault event has told it. */
+  /** Epoch ms of the experiment's time zero, once an event has told it. */
   readonly t0?: number;
-  /** The execution whose fault told it (its spans are the experiment's traffic). */
+  /** The execution whose event told it (its spans are the experiment's traffic). */
   readonly executionId?: string;
   readonly windows: readonly FaultWindow[];
   readonly verdicts: readonly PhaseVerdict[];
 }
 
-/** The run's fault windows (from its `fault` events) and, once it has finished, the experiment's verdicts. */
+/**
+ * The experiment's time zero and execution (from its `experiment-started` event, else its first fault's
+ * offset), the fault windows (from its `fault` events) and, once it has finished, the experiment's verdicts.
+ */
 export function liveRun(events: readonly RunEvent[], finished: EventPayload<'runFinished'> | null): LiveRun {
   let t0: number | undefined;
   let executionId: string | undefined;
   const windows: FaultWindow[] = [];
   for (const e of events) {
+    if (e.type === 'experiment-started' && t0 === undefined) [t0, executionId] = [e.startedAtMs, e.executionId];
     if (e.type !== 'fault' || e.offsetMs === undefined) continue;
     t0 ??= e.at - e.offsetMs;
     executionId ??= e.executionId;
