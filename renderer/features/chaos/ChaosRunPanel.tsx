@@ -141,12 +141,13 @@ function SecondsTable({ series }: { series: LiveSeries }) {
       <summary>
         Traffic per second ({series.seconds.filter((s) => s.requests > 0).length} seconds with requests)
         {series.sampled && <span className="chaos-warn"> — some seconds held more requests than one answer reads: their figures are from the earliest ones</span>}
+        {series.problem && (
+          <span className="chaos-error" role="alert">
+            {' '}
+            — could not read the traffic: {series.problem.message}
+          </span>
+        )}
       </summary>
-      {series.problem && (
-        <p className="chaos-error" role="alert">
-          Could not read the traffic: {series.problem.message}
-        </p>
-      )}
       <table className="mono" aria-label="Traffic per second">
         <thead>
           <tr>
