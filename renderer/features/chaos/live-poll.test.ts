@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_LIVE_SECONDS } from '../../../shared/ipc/chaos-live-schema';
-import { LATE_S, nextRange, resumeAt } from './live-poll';
+import { completeUntil, LATE_S, nextRange, resumeAt } from './live-poll';
 
 describe('the seconds a live poll asks for', () => {
   it('asks for complete seconds only, never past the planned end, at most one answer’s worth', () => {
@@ -10,6 +10,8 @@ describe('the seconds a live poll asks for', () => {
     expect(nextRange(0, 3600_000, 3600_000)).toEqual({ fromSecond: 0, toSecond: MAX_LIVE_SECONDS });
     // A planned end inside a second still shows that second.
     expect(nextRange(8, 60_000, 9500)).toEqual({ fromSecond: 8, toSecond: 10 });
+    expect(completeUntil(60_000, 9500)).toBe(10);
+    expect(completeUntil(4200, 9500)).toBe(4);
   });
 
   it('asks the late seconds again, and goes on where a cut-short answer stopped', () => {

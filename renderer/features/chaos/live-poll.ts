@@ -12,9 +12,14 @@ export interface SecondRange {
   readonly toSecond: number;
 }
 
-/** From `from` up to the last complete second, not past the experiment's planned end; undefined: nothing to ask yet. */
+/** The end (exclusive) of the seconds there is to ask for: the complete ones, not past the experiment's planned end. */
+export function completeUntil(elapsedMs: number, endMs: number): number {
+  return Math.min(Math.floor(elapsedMs / 1000), Math.ceil(endMs / 1000));
+}
+
+/** From `from` up to `completeUntil`, at most one answer's worth; undefined: nothing to ask yet. */
 export function nextRange(from: number, elapsedMs: number, endMs: number): SecondRange | undefined {
-  const toSecond = Math.min(Math.floor(elapsedMs / 1000), Math.ceil(endMs / 1000), from + MAX_LIVE_SECONDS);
+  const toSecond = Math.min(completeUntil(elapsedMs, endMs), from + MAX_LIVE_SECONDS);
   return toSecond > from ? { fromSecond: from, toSecond } : undefined;
 }
 

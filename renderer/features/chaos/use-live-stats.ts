@@ -5,7 +5,7 @@ import { useEffect, useRef, useState } from 'react';
 import { mergeSeconds, type SecondStats } from '../../../shared/chaos/live-stats';
 import { toProblem, type Problem } from '../../../shared/errors';
 import type { StudioApi } from '../../../shared/ipc/contract';
-import { nextRange, POLL_MS, resumeAt } from './live-poll';
+import { completeUntil, nextRange, POLL_MS, resumeAt } from './live-poll';
 import type { LiveRun } from './timeline-edit';
 
 export interface LiveSeries {
@@ -32,21 +32,23 @@ export function useLiveStats(api: StudioApi, live: LiveRun | undefined, running:
     setSeries({ key, seconds: [], sampled: false });
     const poll = async (): Promise<void> => {
       const last = !runningNow.current;
-      const range = nextRange(from, Date.now() - t0, endMs);
-      let cutShort = false;
+      const elapsedMs = Date.now() - t0;
+      const range = nextRange(from, elapsedMs, endMs);
+      // Behind: the answer stopped short of what there is to read (its row or seconds bound): ask again at once.
+      let behind = false;
       try {
         if (range) {
           const answer = await api.chaosLiveStats({ executionId, startUs: t0 * 1000, ...range });
           if (stopped) return;
           from = resumeAt(range, answer.untilSecond);
-          cutShort = answer.untilSecond < range.toSecond;
+          behind = answer.untilSecond < completeUntil(elapsedMs, endMs);
           setSeries((s) => (s?.key === key ? { key, seconds: mergeSeconds(s.seconds, answer.seconds), sampled: s.sampled || answer.sampled } : s));
         }
       } catch (error) {
         if (!stopped) setSeries((s) => (s?.key === key ? { ...s, problem: toProblem(error) } : s));
         return;
       }
-      if (!stopped && (!last || cutShort)) timer = setTimeout(() => void poll(), cutShort ? 0 : POLL_MS);
+      if (!stopped && (!last || behind)) timer = setTimeout(() => void poll(), behind ? 0 : POLL_MS);
     };
     void poll();
     return () => {
