@@ -2,7 +2,8 @@
 // timeline (its four services as lanes, db's pause as a block between the phase bands); a second
 // container_pause is dragged from the palette onto worker's lane and resized with the pointer; Save shows
 // the diff (only the new injection table) and writes exactly that; Run draws both faults' windows as they
-// happen and each phase's verdicts. Skipped loudly without Docker, FAILS under CI=true.
+// happen, the traffic's success rate and p95 per second getting points while it runs, and each phase's
+// verdicts. Skipped loudly without Docker, FAILS under CI=true.
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -117,6 +118,14 @@ test('drag a fault onto a lane, resize it, save only the experiment, run it: fau
   // Run: both faults' windows as they happen, then the verdicts of each phase.
   await view.getByRole('button', { name: 'Run', exact: true }).click();
   const run = view.getByRole('region', { name: 'Chaos run' });
+  // While it runs, the success rate and p95 per second get points under the lanes, second after second.
+  const rate = timeline.getByRole('group', { name: 'Success rate' }).getByRole('img');
+  const liveSeconds = async (): Promise<number> => Number(/\(live\): (\d+) seconds/.exec((await rate.getAttribute('aria-label')) ?? '')?.[1] ?? -1);
+  await expect.poll(liveSeconds, { timeout: 240_000 }).toBeGreaterThan(0);
+  const seen = await liveSeconds();
+  await expect.poll(liveSeconds, { timeout: 15_000 }).toBeGreaterThan(seen);
+  await expect(rate).toHaveAttribute('aria-label', /^Success rate per second \(live\): \d+ seconds with requests, last \d+(\.\d)? %/);
+  await expect(timeline.getByRole('group', { name: 'p95' }).getByRole('img')).toHaveAttribute('aria-label', /^p95 per second \(live\): [1-9]\d* seconds with requests, last [\d.]+ m?s/);
   await expect(timeline.getByRole('img', { name: /^container_pause on worker: in at [\d.]+ s, out at [\d.]+ s$/ })).toBeVisible({ timeout: 240_000 });
   await expect(timeline.getByRole('img', { name: /^container_pause on db: in at [\d.]+ s, out at [\d.]+ s$/ })).toBeVisible({ timeout: 30_000 });
   // Passed on a quiet machine; on a loaded one (shared CI cores) a latency assertion may fail: either
@@ -126,6 +135,11 @@ test('drag a fault onto a lane, resize it, save only the experiment, run it: fau
     await expect(run.getByRole('region', { name: `${phase} verdicts` }).getByRole('listitem').first()).toHaveText(/^[✓✗] chaos\.experiment\.\w+\.assertion\[0\] \S/);
   }
   await expect(run.getByRole('region', { name: 'Experiment verdicts' })).toContainText(/resilience score \d+/);
+  // After the run: the figures of every second of the experiment (20 requests/s for 9 s), as a table too.
+  await expect(rate).toHaveAttribute('aria-label', /^Success rate per second: [6-9] seconds with requests, last [\d.]+ %, lowest while a fault was in [\d.]+ %$/);
+  await run.getByText(/^Traffic per second/).click();
+  const rows = run.getByRole('table', { name: 'Traffic per second' }).getByRole('row');
+  await expect(rows.nth(4)).toHaveText(/^3–4 s\s*\d+\s*\d+\s*[\d.]+ %\s*[\d.]+ m?s$/);
   await page.setViewportSize({ width: 1400, height: 860 });
   await page.screenshot({ path: `${SHOTS}/chaos.png` });
   expect(errors).toEqual([]);

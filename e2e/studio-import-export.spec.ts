@@ -1,7 +1,8 @@
 // Browser mode end to end with files: import the demo system's recorded traces through the Import
 // control, check the service map draws exactly the demo's dependencies, export a trace as a
 // download, and drop the downloaded file on a second, empty studio (it must re-import the same spans).
-import { readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { SHOTS, nav, openStudio, traceRows, tracesGrid, waterfall } from './fixtures/page';
@@ -129,4 +130,50 @@ test('the recorded demo traces import, the service map shows their dependencies,
   }
   await expect(tracesGrid(page).or(waterfall(page))).toBeVisible();
   expect(errors).toEqual([]);
+});
+
+/** One trace of `n` spans as pretty-printed OTLP JSON (as exporters and `clnrm trace --format otlp` write it). */
+function bigTraceFile(n: number): string {
+  const traceId = 'c0ffee00'.repeat(4);
+  const spans = Array.from({ length: n }, (_, i) => ({
+    traceId,
+    spanId: (i + 1).toString(16).padStart(16, '0'),
+    ...(i > 0 ? { parentSpanId: '0000000000000001' } : {}),
+    name: `op-${i % 9}`,
+    kind: 2,
+    startTimeUnixNano: String(1_700_000_000_000_000_000n + BigInt(i) * 1_000_000n),
+    endTimeUnixNano: String(1_700_000_000_000_000_000n + BigInt(i) * 1_000_000n + 500_000n),
+    attributes: [{ key: 'note', value: { stringValue: `größe 😀 ${i}` } }],
+  }));
+  return JSON.stringify({ resourceSpans: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'big' } }] }, scopeSpans: [{ scope: { name: 'e2e' }, spans }] }] }, null, 2);
+}
+
+test('a large file goes up in chunks with progress, imports as a stream and leaves no temporary file', async ({ page }) => {
+  const dir = mkdtempSync(join(tmpdir(), 'clnrm-e2e-upload-'));
+  try {
+    const spans = 40_000;
+    const file = join(dir, 'big.json');
+    writeFileSync(file, bigTraceFile(spans));
+    expect(readFileSync(file).length).toBeGreaterThan(12 * 1024 * 1024); // over the 8 MB upload threshold, several chunks
+    const errors = await openStudio(page, studio);
+    // Every message the banner shows, recorded as it changes (progress is transient).
+    await page.evaluate(() => {
+      const seen: string[] = [];
+      (window as unknown as { statuses: string[] }).statuses = seen;
+      new MutationObserver(() => document.querySelectorAll('[role="status"]').forEach((n) => seen.at(-1) !== n.textContent && seen.push(n.textContent ?? ''))).observe(document.body, { subtree: true, childList: true, characterData: true });
+    });
+    await page.getByLabel('Trace files to import').setInputFiles(file);
+    await expect(page.getByRole('status').filter({ hasText: /^Imported/ })).toHaveText(`Imported ${spans.toLocaleString("en-US")} new, 0 already stored (1 trace)`, { timeout: 60_000 });
+    const statuses = await page.evaluate(() => (window as unknown as { statuses: string[] }).statuses);
+    expect(statuses.filter((m) => /^Uploading big\.json: [\d.]+ of [\d.]+ MB \(\d+ %\)$/.test(m)).length).toBeGreaterThan(1);
+    expect(statuses).toContain(statuses.find((m) => m.endsWith('(100 %)')));
+    const row = traceRows(page).filter({ hasText: 'op-0' });
+    await expect(row).toHaveCount(1);
+    await expect(row.getByRole('gridcell').nth(3)).toHaveText(spans.toLocaleString('en-US'));
+    const leftovers = readdirSync(tmpdir()).filter((n) => n.startsWith('clnrm-uploads-')).flatMap((n) => readdirSync(join(tmpdir(), n)));
+    expect(leftovers).toEqual([]);
+    expect(errors).toEqual([]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

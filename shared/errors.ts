@@ -54,6 +54,8 @@ export type ErrorCode =
   | 'ipc.invalid'
   | 'ipc.unavailable'
   | 'studio.path-denied'
+  /** A trace file upload from a page that cannot go on (unknown or expired id, a chunk out of order, too large, too many at once). */
+  | 'studio.upload'
   // performance
   /** A time-series CSV (`clnrm perf changes`) that is not a header row plus numeric metric columns. */
   | 'perf.csv'
@@ -151,6 +153,9 @@ export type ErrorCode =
   // big traces (studio store → UI)
   /** A binary trace frame that fails its framing or header checks (truncated, wrong version, unknown origin). */
   | 'ipc.frame'
+  // chaos patterns
+  /** A `[chaos.patterns]` validation that cannot be planned: no target, a check its pattern cannot make, a bad timing table, or beside [chaos.experiment]. */
+  | 'chaos.pattern'
   | 'internal';
 
 export interface SourceLocation {

@@ -119,7 +119,9 @@ function readJson(req) {
 
 /**
  * Calls another service inside a CLIENT span named `spanName`; resolves { status, body }.
- * Network errors and 5xx answers mark the span as an error; the caller decides what 4xx means.
+ * Network errors and 5xx answers mark the span as an error with `error.type` (`timeout` with
+ * `timeout.configured_ms` when the call outlived `timeoutMs`, `connection_refused`, the status code…) and reject
+ * with an HttpError 502 carrying `errorType`; the caller decides what 4xx means.
  */
 export function callJson(tracer, spanName, target, { method = 'GET', path, body, attributes = {}, timeoutMs = 5000 }) {
   const url = new URL(path, target);
@@ -139,13 +141,23 @@ export function callJson(tracer, spanName, target, { method = 'GET', path, body,
           headers['content-length'] = Buffer.byteLength(text);
         }
         propagation.inject(context.active(), headers);
-        const req = http.request(url, { method, headers, timeout: timeoutMs }, (res) => {
+        // A deadline for the whole call (connect, request, answer), not only an idle socket.
+        let timedOut = false;
+        const deadline = setTimeout(() => {
+          timedOut = true;
+          req.destroy(new Error(`${method} ${url.href} timed out after ${timeoutMs} ms`));
+        }, timeoutMs);
+        const req = http.request(url, { method, headers }, (res) => {
           const chunks = [];
           res.on('data', (c) => chunks.push(c));
           res.on('end', () => {
+            clearTimeout(deadline);
             const status = res.statusCode ?? 0;
             span.setAttribute('http.response.status_code', status);
-            if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR, message: `HTTP ${status}` });
+            if (status >= 500) {
+              span.setAttribute('error.type', String(status));
+              span.setStatus({ code: SpanStatusCode.ERROR, message: `HTTP ${status}` });
+            }
             span.end(preciseNow());
             let parsed;
             try {
@@ -156,12 +168,17 @@ export function callJson(tracer, spanName, target, { method = 'GET', path, body,
             resolve({ status, body: parsed });
           });
         });
-        req.on('timeout', () => req.destroy(new Error(`${method} ${url.href} timed out after ${timeoutMs} ms`)));
         req.on('error', (error) => {
+          clearTimeout(deadline);
+          const errorType = timedOut ? 'timeout' : error.code === 'ECONNREFUSED' ? 'connection_refused' : (error.code ?? error.name);
+          span.setAttribute('error.type', errorType);
+          if (timedOut) span.setAttribute('timeout.configured_ms', timeoutMs);
           span.recordException(error, preciseNow());
           span.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
           span.end(preciseNow());
-          reject(new HttpError(502, `${spanName}: ${error.message}`));
+          const failure = new HttpError(502, `${spanName}: ${error.message}`);
+          failure.errorType = errorType;
+          reject(failure);
         });
         if (text !== undefined) req.write(text);
         req.end();

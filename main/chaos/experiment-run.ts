@@ -80,7 +80,9 @@ export class ExperimentRun {
     this.load = plan.load && options.loadTarget ? new LoadGenerator({ load: plan.load, target: options.loadTarget, tags: options.tags, sink: options.ingest }) : undefined;
     this.load?.start();
     for (const slot of this.slots) {
-      this.at(slot.injection.startMs, () => void this.inject(slot));
+      // A fault at time zero goes in now, so `faultsAtStart` has its injection to wait for.
+      if (slot.injection.startMs <= 0) void this.inject(slot);
+      else this.at(slot.injection.startMs, () => void this.inject(slot));
       this.at(slot.injection.startMs + slot.injection.durationMs, () => void this.revert(slot));
     }
     this.at(plan.totalMs, () => void this.stop());
@@ -116,6 +118,11 @@ export class ExperimentRun {
     };
     beat();
     this.beating = setInterval(beat, PROXY_DEAD_MAN_MS / 4);
+  }
+
+  /** Resolves once every fault planned at time zero is in, or failed to go in (for steps that must run under it). */
+  async faultsAtStart(): Promise<void> {
+    await Promise.all(this.slots.filter((s) => s.injection.startMs <= 0).map((s) => s.injecting));
   }
 
   /** Resolves when the plan has run its length (or was stopped) and every fault is undone. */

@@ -80,6 +80,7 @@ export function describeEvent(event: RunEvent, verbose: boolean): string | undef
       return `  ${event.source}: ${event.message}`;
     case 'step-started':
     case 'run-finished':
+    case 'experiment-started': // the chaos layer's log line says it
       return undefined;
   }
 }

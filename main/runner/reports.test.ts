@@ -112,6 +112,16 @@ describe('JUnit and JSON reports', () => {
     expect(xml).not.toContain('expect.span[0]');
   });
 
+  it('names the engine a test ran on (a pool of several) as a testcase property', () => {
+    const onPool: TestResult = { ...passing, name: 'pooled', engine: 'tcp://127.0.0.1:2375' };
+    const failedOnPool: TestResult = { ...onPool, name: 'pooled too', verdict: 'failed', problems: [{ code: 'runner.engine-lost', message: 'engine gone' }] };
+    const xml = junitReport({ ...summary, tests: [onPool, failedOnPool], passed: 1, failed: 1 });
+    const property = '\n      <properties>\n        <property name="clnrm.engine" value="tcp://127.0.0.1:2375"/>\n      </properties>';
+    expect(xml).toContain(`name="pooled" time="2.500">${property}\n    </testcase>`);
+    expect(xml).toContain(`name="pooled too" time="2.500">${property}\n      <failure message=`);
+    expect(junitReport(summary)).not.toContain('<properties>');
+  });
+
   it('JSON round-trips the summary', () => {
     const parsed = JSON.parse(jsonReport(summary)) as RunSummary & { format: string };
     expect(parsed.format).toBe('clnrm-studio-report');

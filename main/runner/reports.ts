@@ -116,10 +116,12 @@ function testcase(result: TestResult): string {
   const head = `    <testcase classname="${xml(result.file)}" name="${xml(result.name)}" time="${seconds(result.durationMs)}"`;
   const timeline = chaosTimeline(result);
   const out = timeline.length > 0 ? `\n      <system-out>${xml(timeline.join('\n'))}</system-out>` : '';
-  if (result.verdict === 'passed') return out === '' ? `${head}/>` : `${head}>${out}\n    </testcase>`;
+  // With a pool of engines, where the test ran (a testcase property, as pytest's record_property writes them).
+  const props = result.engine ? `\n      <properties>\n        <property name="clnrm.engine" value="${xml(result.engine)}"/>\n      </properties>` : '';
+  if (result.verdict === 'passed') return props + out === '' ? `${head}/>` : `${head}>${props}${out}\n    </testcase>`;
   const tag = result.verdict === 'skipped' ? 'skipped' : result.verdict === 'error' ? 'error' : 'failure';
   const first = lines[0] ?? result.verdict;
-  return `${head}>\n      <${tag} message="${xml(first.slice(0, 500))}">${xml(lines.join('\n'))}</${tag}>${out}\n    </testcase>`;
+  return `${head}>${props}\n      <${tag} message="${xml(first.slice(0, 500))}">${xml(lines.join('\n'))}</${tag}>${out}\n    </testcase>`;
 }
 
 export function junitReport(summary: RunSummary): string {

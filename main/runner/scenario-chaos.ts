@@ -7,6 +7,8 @@ import { canHalt, haltCheck, truncateAt } from '../../shared/chaos/experiment-ha
 import { asRun, experimentResults } from '../../shared/chaos/experiment-results';
 import { judgeExpectChaos, needsLeftovers, type FaultWindow } from '../../shared/chaos/expect-chaos';
 import { faultWindowsOf, type FaultWindowRecord, type FaultWindowSource } from '../../shared/chaos/fault-windows';
+import { judgePatternTest } from '../../shared/chaos/patterns-judge';
+import { patternProxiedServices, planPatterns, type PlannedPatternTest } from '../../shared/chaos/patterns-plan';
 import { planScenarioInjection } from '../../shared/chaos/scenario-injection';
 import { planScenarioPhases } from '../../shared/chaos/scenario-phases';
 import { applyUserCatalog } from '../../shared/chaos/user-catalog';
@@ -33,7 +35,7 @@ export interface ChaosInExecution {
   readonly summaryPath?: string;
   /** A `chaos_injection` without `duration_ms`: its fault lasts until the steps end. */
   readonly untilStepsEnd: boolean;
-  /** Which form declared it: the file's `[chaos.experiment]`, a `chaos_injection` or `[[scenario.phase]]`. */
+  /** Which form declared it: the file's `[chaos.experiment]`, a `chaos_injection`, `[[scenario.phase]]` or a `[chaos.patterns]` test. */
   readonly source: FaultWindowSource;
   /** When the steps ended, in ms from the experiment's start (set by `endWithSteps`). */
   stoppedAtMs?: number;
@@ -51,12 +53,28 @@ interface PlannedChaos {
 }
 
 /**
- * The scenario's experiment, planned: its own `[[scenario.phase]]` or `chaos_injection` when it has one (a
- * scenario's chaos replaces the file's for that scenario), else the file's `[chaos.experiment]`; undefined when
- * none. Throws what `validate` would have said.
+ * The file's `[chaos.patterns]` tests, planned: each runs the scenarios in executions of its own (test-run.ts).
+ * Empty without patterns; throws what `validate` would have said.
  */
-export function planFor(test: TestFile, scenario?: ScenarioSpec): PlannedChaos | undefined {
+export function patternTestsOf(test: TestFile): PlannedPatternTest[] {
+  const patterns = test.chaos?.patterns;
+  if (!patterns) return [];
   const { catalog } = applyUserCatalog(test.chaos?.catalog);
+  const services = Object.values(test.services).map((s) => s.id);
+  const { tests, problems } = planPatterns({ patterns, services, portsOf: (id) => test.services[id]?.ports ?? [], catalog, hasExperiment: test.chaos?.experiment !== undefined });
+  if (problems.length > 0) throw new StudioError(problems[0]!);
+  return tests;
+}
+
+/**
+ * The scenario's experiment, planned: a `[chaos.patterns]` test's fault when the execution runs one (lasting
+ * until the steps end), else its own `[[scenario.phase]]` or `chaos_injection` when it has one (a scenario's
+ * chaos replaces the file's for that scenario), else the file's `[chaos.experiment]`; undefined when none.
+ * Throws what `validate` would have said.
+ */
+export function planFor(test: TestFile, scenario?: ScenarioSpec, pattern?: PlannedPatternTest): PlannedChaos | undefined {
+  const { catalog } = applyUserCatalog(test.chaos?.catalog);
+  if (pattern) return { plan: pattern.plan, catalog, untilStepsEnd: true, source: 'pattern' };
   const services = Object.values(test.services).map((s) => s.id);
   const portsOf = (id: string): number[] => test.services[id]?.ports ?? [];
   const index = scenario ? Math.max(0, test.scenarios.indexOf(scenario)) : 0;
@@ -78,10 +96,11 @@ export function planFor(test: TestFile, scenario?: ScenarioSpec): PlannedChaos |
   return { plan: planned.plan, catalog, summaryPath: 'chaos.experiment', source: 'experiment' };
 }
 
-/** The fault proxy in front of every service the experiment's proxy faults name (its dead-man timer armed). */
+/** The fault proxy in front of every service the experiment's (or any pattern test's) proxy faults name (its dead-man timer armed). */
 export function chaosInterpose(test: TestFile, scenario?: ScenarioSpec): InterposeRequest[] {
   const planned = planFor(test, scenario);
-  return planned ? proxiedServices(planned.plan).map((service) => faultProxyInFront(service, { deadManMs: PROXY_DEAD_MAN_MS })) : [];
+  const services = new Set([...(planned ? proxiedServices(planned.plan) : []), ...patternProxiedServices(patternTestsOf(test))]);
+  return [...services].map((service) => faultProxyInFront(service, { deadManMs: PROXY_DEAD_MAN_MS }));
 }
 
 /** Where a service's fault proxy API is reachable from here, when the proxy is in front of it. */
@@ -92,8 +111,8 @@ function proxyOf(env: RunnerEnvironment, test: TestFile, set: ServiceSetPort, se
   return { api: `http://${env.hostAddress ?? '127.0.0.1'}:${port}`, service, ports: test.services[service]?.ports ?? [] };
 }
 
-export function startChaos(env: RunnerEnvironment, test: TestFile, scenario: ScenarioSpec, set: ServiceSetPort, tags: Readonly<Record<string, string>>): ChaosInExecution | undefined {
-  const planned = planFor(test, scenario);
+export function startChaos(env: RunnerEnvironment, test: TestFile, scenario: ScenarioSpec, set: ServiceSetPort, tags: Readonly<Record<string, string>>, pattern?: PlannedPatternTest): ChaosInExecution | undefined {
+  const planned = planFor(test, scenario, pattern);
   if (!planned) return undefined;
   const { plan, catalog } = planned;
   // The load goes where the service's name leads on the run network: to its fault proxy when it has one.
@@ -119,6 +138,7 @@ export function startChaos(env: RunnerEnvironment, test: TestFile, scenario: Sce
   });
   const untilStepsEnd = planned.untilStepsEnd === true;
   log(`chaos: experiment "${plan.name}" started (${(plan.totalMs / 1000).toFixed(1)} s, ${plan.injections.length} fault${plan.injections.length === 1 ? '' : 's'})`);
+  env.emit({ type: 'experiment-started', test: test.name, executionId: tags['clnrm.execution_id']!, experiment: plan.name, startedAtMs: run.startedAtUs / 1000, totalMs: plan.totalMs });
   return { plan, run, untilStepsEnd, source: planned.source, ...(planned.summaryPath !== undefined ? { summaryPath: planned.summaryPath } : {}) };
 }
 
@@ -148,6 +168,14 @@ export function chaosResults(chaos: ChaosInExecution, system: readonly Span[], s
   const verdict = judgeExperiment(endMs !== undefined ? truncateAt(ran, endMs) : ran, toRequests(system, chaos.run.startedAtUs));
   const [summary, ...rest] = experimentResults(chaos.plan, outcomes, verdict, halt);
   const results = chaos.summaryPath !== undefined ? [{ ...summary!, expectation: chaos.summaryPath }, ...rest] : rest;
+  const evidence = new Set(results.flatMap((r) => r.spans));
+  for (const s of system) if (evidence.has(s.spanId)) spanNames[s.spanId] = s.name;
+  return results;
+}
+
+/** A `[chaos.patterns]` test judged over its execution's spans; evidence spans get their names in `spanNames`. */
+export function patternResults(pattern: PlannedPatternTest, system: readonly Span[], spanNames: Record<string, string>): ExpectationResult[] {
+  const results = judgePatternTest(pattern, system);
   const evidence = new Set(results.flatMap((r) => r.spans));
   for (const s of system) if (evidence.has(s.spanId)) spanNames[s.spanId] = s.name;
   return results;

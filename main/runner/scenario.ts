@@ -28,7 +28,8 @@ import { ExecutionTrace } from './execution-trace';
 import type { RunHooks } from './hooks';
 import type { Emit } from './run-events';
 import { runSteps } from './scenario-steps';
-import { chaosResults, endWithSteps, expectChaosResults, recordedFaultWindows, startChaos, startsAfterSteps, type ChaosInExecution } from './scenario-chaos';
+import type { PlannedPatternTest } from '../../shared/chaos/patterns-plan';
+import { chaosResults, endWithSteps, expectChaosResults, patternResults, recordedFaultWindows, startChaos, startsAfterSteps, type ChaosInExecution } from './scenario-chaos';
 import { createServices, startServices } from './scenario-services';
 import type { OpenSpan, SelfTracer } from './self-trace';
 import type { ServiceSetFactory, ServiceSetPort } from './service-port';
@@ -82,6 +83,8 @@ export interface ScenarioRequest {
   readonly testSpan: OpenSpan;
   /** Judge the runner's own spans too, named or not (clnrm self-test). */
   readonly includeRunnerSpans?: boolean;
+  /** The `[chaos.patterns]` test this execution runs: its fault during the steps, its checks after. */
+  readonly pattern?: PlannedPatternTest;
 }
 
 /** `OTEL_RESOURCE_ATTRIBUTES` value: the file's own attributes plus our tags (ours win). */
@@ -176,6 +179,7 @@ export async function runScenario(env: RunnerEnvironment, req: ScenarioRequest):
   const failure = judgement ? expectFailureResult(scenario, ex.steps) : undefined;
   if (failure) expectations.push(failure);
   if (judgement && ex.chaos) expectations.push(...chaosResults(ex.chaos, system, judgement.spanNames));
+  if (judgement && req.pattern) expectations.push(...patternResults(req.pattern, system, judgement.spanNames));
   const engine = await engineChecks(env, req, ex, expectations);
   expectations.push(...(engine?.results ?? []));
   if (judgement && test.expect?.chaos) expectations.push(...(await expectChaosResults(env.docker, test.expect.chaos, { ...ex, executionId, system })));
@@ -264,10 +268,12 @@ async function runPhases(env: RunnerEnvironment, req: ScenarioRequest, ex: Execu
     await startServices(env, services, planned);
     phase('services', 'end');
     const chaosAfterSteps = startsAfterSteps(test);
-    if (!chaosAfterSteps) ex.chaos = startChaos(env, test, scenario, ex.set, ex.tags);
+    if (!chaosAfterSteps) ex.chaos = startChaos(env, test, scenario, ex.set, ex.tags, req.pattern);
+    // A pattern test's checks assume every request of the steps met its fault: the steps wait until it is in.
+    if (req.pattern) await ex.chaos?.run.faultsAtStart();
     phase('steps', 'start');
     const outputs = await runSteps(env, { test, scenario, info: ex.info, set: ex.set, tags: ex.tags, trace: ex.trace, into: ex.steps, stats: ex.stats, startedMs: ex.startedMs });
-    if (chaosAfterSteps && !env.signal.aborted) ex.chaos = startChaos(env, test, scenario, ex.set, ex.tags);
+    if (chaosAfterSteps && !env.signal.aborted) ex.chaos = startChaos(env, test, scenario, ex.set, ex.tags, req.pattern);
     // An experiment runs its planned length whatever the steps take (a chaos_injection without duration_ms
     // ends with them); its faults are undone before the stop.
     await endWithSteps(ex.chaos);

@@ -10,6 +10,7 @@ import { withMemory } from '../healing/run-healing';
 import { autoCaptureBaseline } from '../perf/baselines';
 import { loadTestPlugins } from './plugins';
 import { runScenario, type RunnerEnvironment } from './scenario';
+import { patternTestsOf } from './scenario-chaos';
 import { errorStatus, type OpenSpan } from './self-trace';
 import { executionSpans } from './span-wait';
 import type { DeterminismResult, ScenarioExecution, TestResult, Verdict } from './types';
@@ -45,12 +46,17 @@ async function runScenarios(env: RunnerEnvironment, req: TestRequest, testSpan: 
   const executions: ScenarioExecution[] = [];
   const determinism: DeterminismResult[] = [];
   const healing = env.healing?.forTest(test, file);
-  for (const scenario of test.scenarios) {
+  // Each `[chaos.patterns]` test runs every scenario in executions of its own (fresh services: a breaker
+  // opened by one test must not carry into the next); without patterns, one pass with no pattern.
+  const patterns = patternTestsOf(test);
+  const passes = patterns.length > 0 ? patterns : [undefined];
+  for (const [pattern, scenario] of passes.flatMap((p) => test.scenarios.map((s) => [p, s] as const))) {
     const runs: ScenarioExecution[] = [];
     const where = { file, test, scenario: scenario.name };
     for (let iteration = 1; iteration <= iterations && !env.signal.aborted; iteration++) {
       // A retry after an OOM kill runs with more memory (main/healing/run-healing.ts), the file unchanged.
-      const once = (adjust?: MemoryAdjustment) => runScenario(env, { test: withMemory(test, adjust), file, scenario, iteration, iterations, testSpan, includeRunnerSpans: req.includeRunnerSpans });
+      const once = (adjust?: MemoryAdjustment) =>
+        runScenario(env, { test: withMemory(test, adjust), file, scenario, iteration, iterations, testSpan, includeRunnerSpans: req.includeRunnerSpans, ...(pattern ? { pattern } : {}) });
       const execution = healing ? await healing.run(env, where, once) : await once();
       runs.push(execution);
       // An execution that could not run (services did not start) says nothing about determinism.

@@ -26,20 +26,20 @@ export interface ImportResult {
 export const MAX_IMPORT_BYTES = 512 * 1024 * 1024;
 const BATCH = 5000;
 
-/** A file read whole and parsed at once (small files, and formats import-stream.ts does not stream). */
-export async function importSmallFile(store: TraceStore, path: string): Promise<ImportResult> {
+/** A file read whole and parsed at once (small files, and formats import-stream.ts does not stream); `label` names it. */
+export async function importSmallFile(store: TraceStore, path: string, label = path): Promise<ImportResult> {
   let text: string;
   try {
     const buffer = await readFile(path);
     if (buffer.length > MAX_IMPORT_BYTES) {
-      throw new StudioError({ code: 'io.read', message: `${path} is ${buffer.length} bytes; the importer reads at most ${MAX_IMPORT_BYTES}. Split the file.`, file: path });
+      throw new StudioError({ code: 'io.read', message: `${label} is ${buffer.length} bytes; the importer reads at most ${MAX_IMPORT_BYTES}. Split the file.`, file: label });
     }
     text = buffer.toString('utf8');
   } catch (error) {
     if (error instanceof StudioError) throw error;
-    throw new StudioError({ code: 'io.read', message: `Cannot read ${path}: ${(error as Error).message}`, file: path });
+    throw new StudioError({ code: 'io.read', message: `Cannot read ${label}: ${(error as Error).message}`, file: label });
   }
-  return importText(store, text, path);
+  return importText(store, text, label);
 }
 
 /**

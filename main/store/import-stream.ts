@@ -30,6 +30,8 @@ export interface ImportOptions {
   onProgress?: (progress: ImportProgress) => void;
   /** Files at least this large are streamed (tests lower it). */
   streamFromBytes?: number;
+  /** Names the file in results, problems and progress instead of `path` (a studio upload's temporary copy). */
+  label?: string;
 }
 
 /** Below this a file is read whole: one parse is faster than two passes, and memory is no concern. */
@@ -40,12 +42,13 @@ const BATCH = 5000;
 type Mode = 'document' | 'lines';
 
 export async function importFile(store: TraceStore, path: string, options: ImportOptions = {}): Promise<ImportResult> {
-  const size = await fileSize(path);
-  if (size < (options.streamFromBytes ?? STREAM_FROM_BYTES)) return importSmallFile(store, path);
-  const where: FileWhere = { file: path };
-  const sink = new ImportSink(store, path);
+  const label = options.label ?? path;
+  const size = await fileSize(path, label);
+  if (size < (options.streamFromBytes ?? STREAM_FROM_BYTES)) return importSmallFile(store, path, label);
+  const where: FileWhere = { file: label };
+  const sink = new ImportSink(store, label);
   const progress = (phase: ImportProgress['phase'], bytesRead: number): void =>
-    options.onProgress?.({ file: path, phase, bytesRead, totalBytes: size, spans: sink.read });
+    options.onProgress?.({ file: label, phase, bytesRead, totalBytes: size, spans: sink.read });
   try {
     let mode = await sniff(path);
     if (mode === 'document') {
@@ -62,9 +65,9 @@ export async function importFile(store: TraceStore, path: string, options: Impor
       }
       if (mode === 'document' && !stream.isOtlp) {
         if (size > MAX_IMPORT_BYTES) throw fileError('trace.format', `Only OTLP JSON, OTLP JSON Lines and clnrm NDJSON files are read in a stream; this one is ${size} bytes, over the ${MAX_IMPORT_BYTES} read whole. ${ACCEPTED}`, where);
-        return await importSmallFile(store, path);
+        return await importSmallFile(store, path, label);
       }
-      if (mode === 'document') return await sink.finish('otlp-json', await readDocument(path, stream, sink, progress));
+      if (mode === 'document') return await sink.finish('otlp-json', await readDocument(path, where, stream, sink, progress));
     }
     const lines = new TraceLinesStream(where);
     await eachChunk(path, async (chunk, bytes) => {
@@ -79,21 +82,21 @@ export async function importFile(store: TraceStore, path: string, options: Impor
   }
 }
 
-async function readDocument(path: string, stream: OtlpJsonStream, sink: ImportSink, progress: (phase: 'importing', bytes: number) => void) {
+async function readDocument(path: string, where: FileWhere, stream: OtlpJsonStream, sink: ImportSink, progress: (phase: 'importing', bytes: number) => void) {
   await eachChunk(path, async (chunk, bytes) => {
-    await sink.add(convert(() => stream.decodeSpans(chunk), { file: path }));
+    await sink.add(convert(() => stream.decodeSpans(chunk), where));
     progress('importing', bytes);
   });
-  const last = convert(() => stream.end(), { file: path });
+  const last = convert(() => stream.end(), where);
   await sink.add(last.spans);
-  return last.result.errorMessage ? [fileProblem('trace.invalid', last.result.errorMessage, { file: path })] : [];
+  return last.result.errorMessage ? [fileProblem('trace.invalid', last.result.errorMessage, where)] : [];
 }
 
-async function fileSize(path: string): Promise<number> {
+async function fileSize(path: string, label: string): Promise<number> {
   const info = await stat(path).catch((error: NodeJS.ErrnoException) => {
-    throw new StudioError({ code: 'io.read', message: `Cannot read ${path}: ${error.code ?? error.message}`, file: path });
+    throw new StudioError({ code: 'io.read', message: `Cannot read ${label}: ${error.code ?? error.message}`, file: label });
   });
-  if (!info.isFile()) throw new StudioError({ code: 'io.read', message: `Cannot read ${path}: it is not a file`, file: path });
+  if (!info.isFile()) throw new StudioError({ code: 'io.read', message: `Cannot read ${label}: it is not a file`, file: label });
   return info.size;
 }
 

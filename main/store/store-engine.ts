@@ -8,6 +8,7 @@ import { StudioError } from '../../shared/errors';
 import type { Span } from '../../shared/model';
 import { defaultDataDir } from './data-dir';
 import { listTraces, serviceGraph, spanStats } from './queries';
+import { experimentTraffic } from './experiment-traffic';
 import { traceChunk, type TraceChunkCursor } from './trace-chunks';
 import { toRowBatch, type RowBatch } from './row-batch';
 import { SpanChunkWriter } from './span-chunk';
@@ -172,6 +173,7 @@ export class StoreEngine {
   listTraces = (q: Parameters<typeof listTraces>[1]) => listTraces(this.reader, q);
   serviceGraph = (f?: Parameters<typeof serviceGraph>[1]) => serviceGraph(this.reader, f);
   spanStats = (f?: Parameters<typeof spanStats>[1]) => spanStats(this.reader, f);
+  experimentTraffic = (q: Parameters<typeof experimentTraffic>[1]) => experimentTraffic(this.reader, q);
   recordRun = (run: Parameters<typeof history.recordRun>[1]) => history.recordRun(this.reader, run);
   finishRun = (id: string, patch: Parameters<typeof history.finishRun>[2]) => history.finishRun(this.reader, id, patch);
   recordExecution = (e: Parameters<typeof history.recordExecution>[1]) => history.recordExecution(this.reader, e);
@@ -288,6 +290,7 @@ export const ENGINE_CALLS = [
   'listTraces',
   'serviceGraph',
   'spanStats',
+  'experimentTraffic',
   'recordRun',
   'finishRun',
   'recordExecution',

@@ -8,6 +8,7 @@ import { StudioError } from '../../shared/errors';
 import { openDirectBackend, openThreadBackend, type StoreBackend } from './engine-backend';
 import { LiveIndex, type LiveQuery } from './live-index';
 import type { ListTracesQuery, ServiceEdge, SpanFilter, SpanStat, TraceSummary } from './queries';
+import type { TrafficQuery, TrafficRow } from './experiment-traffic';
 import { ownedCopy, toRowBatch } from './row-batch';
 import type { ContainerStatsRow, ExecutionRecord, RunQuery, RunRecord } from '../../shared/run/records';
 import type { RunHistoryEntry } from './history';
@@ -282,6 +283,11 @@ export class TraceStore {
 
   async spanStats(filter?: SpanFilter): Promise<SpanStat[]> {
     return (await this.ready()).call('spanStats', filter);
+  }
+
+  /** One execution's requests (root spans) that started in a range, as columns (./experiment-traffic.ts). */
+  async experimentTraffic(q: TrafficQuery): Promise<{ rows: TrafficRow[]; truncated: boolean }> {
+    return (await this.ready()).call('experimentTraffic', q);
   }
 
   /** Spans in the session's memory index (no disk). */

@@ -12,6 +12,7 @@ import { openStore, type TraceStore } from '../store';
 import { loadDemo, type DemoResult } from './demo';
 import { EventHub, forwardSpans } from './events';
 import { createStudioHandlers, type StudioRunner } from './handlers';
+import { TraceUploads } from './trace-upload';
 import { createStudioRunner } from './studio-runner';
 import type { FolderPicker } from './test-files';
 import { UserPaths } from './user-paths';
@@ -67,6 +68,7 @@ export class StudioBackend {
     readonly paths: UserPaths,
     private readonly runner: StudioRunner,
     private readonly stopForwarding: () => void,
+    private readonly uploads: TraceUploads,
     private readonly demo: StudioBackendOptions['demo'],
     /** Where CLI commands reach this store (absent in memory, or when it could not be published). */
     readonly storeHost: StoreHost | undefined,
@@ -117,9 +119,11 @@ export class StudioBackend {
     const paths = new UserPaths(options.cwd);
     // The bundled examples are the app's own: the first-run screen opens them.
     for (const root of [...(options.roots ?? [options.cwd]), ...(options.demo ? [options.demo.examplesDir] : [])]) await paths.addRoot(root);
+    const uploads = new TraceUploads(store);
     const handlers = createStudioHandlers({
       store,
       paths,
+      uploads,
       env: options.env,
       ...(options.pickFolder ? { pickFolder: options.pickFolder } : {}),
       runner,
@@ -129,7 +133,7 @@ export class StudioBackend {
     const stopForwarding = forwardSpans(store, hub);
     // A folder on disk is served to CLI commands; a studio that cannot host it still runs (and says why).
     const host = options.dataDir !== undefined && !options.inMemory ? await hostStore(store, hub, options.dataDir, onError).catch(onError) : undefined;
-    return new StudioBackend(store, receiver, hub, handlers, paths, runner, stopForwarding, options.demo, host ?? undefined);
+    return new StudioBackend(store, receiver, hub, handlers, paths, runner, stopForwarding, uploads, options.demo, host ?? undefined);
   }
 
   /** Idempotent; every caller awaits the same shutdown. */
@@ -142,6 +146,7 @@ export class StudioBackend {
       } finally {
         await this.receiver?.dispose();
         this.stopForwarding();
+        this.uploads.dispose();
         await this.store.dispose();
       }
     })();

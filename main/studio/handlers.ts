@@ -10,11 +10,13 @@ import { KNOWLEDGE_DIR, KnowledgeStore } from '../healing/knowledge-store';
 import { verifyByRerun } from '../healing/verify';
 import type { TraceStore } from '../store';
 import { StudioChaos } from './chaos-experiments';
+import { chaosLiveStats } from './chaos-live';
 import { loadDemo } from './demo';
 import { StudioFailures } from './failures';
 import { compareStoredRuns, runResources, testHistory, traceBottlenecks } from './perf-queries';
 import { listTestFiles, openFolder, readTestFile, testTopology, validateFile, type FolderPicker } from './test-files';
 import { exportTraces, importTraceFiles } from './trace-files';
+import { TraceUploads } from './trace-upload';
 import { clearAll, getTrace, listRuns, listTraces, serviceGraph } from './trace-queries';
 import { MEMORY_FILE, SuggestionMemory } from './suggestion-memory';
 import { StudioSuggestions } from './suggestions';
@@ -42,6 +44,8 @@ export interface HandlerDeps {
   /** Where the first-start demo's sample traces and the example tests are; absent: loadDemo says so. */
   demo?: { samplesDir: string; examplesDir: string };
   runner: StudioRunner;
+  /** Trace files arriving in chunks; the owner disposes it (a default one is made when absent). */
+  uploads?: TraceUploads;
 }
 
 export function createStudioHandlers(deps: HandlerDeps): StudioHandlers {
@@ -55,11 +59,17 @@ export function createStudioHandlers(deps: HandlerDeps): StudioHandlers {
   const verify = (file: string, text: string, runs: number) => verifyByRerun(file, text, runs, { env, signal: new AbortController().signal });
   const failures = new StudioFailures({ store, paths, knowledge, env, verify });
   const chaos = new StudioChaos({ paths, env });
+  const uploads = deps.uploads ?? new TraceUploads(store);
   return {
     listTraces: (q) => listTraces(store, q),
     getTrace: (q) => getTrace(store, q),
     serviceGraph: (q) => serviceGraph(store, q),
     importFiles: (q) => importTraceFiles(store, q, paths),
+    importUploadStart: (q) => uploads.start(q),
+    importUploadChunk: (q) => uploads.chunk(q),
+    importUploadFinish: (q) => uploads.finish(q),
+    importUploadStatus: (q) => uploads.status(q),
+    importUploadCancel: (q) => uploads.cancel(q),
     exportTraces: (q) => exportTraces(store, q),
     clearAll: () => clearAll(store),
     findTraceIds: async ({ prefix }) => ({ traceIds: await store.tracesWithIdPrefix(prefix, 10) }),
@@ -101,5 +111,7 @@ export function createStudioHandlers(deps: HandlerDeps): StudioHandlers {
     chaosUndo: (q) => chaos.undo(q),
     // fault windows
     faultWindows: (q) => store.faultWindows({ ...q, limit: MAX_FAULT_WINDOWS }),
+    // chaos live stats
+    chaosLiveStats: (q) => chaosLiveStats(store, q),
   };
 }

@@ -38,6 +38,11 @@ export function createDemoApi(traces: readonly (readonly Span[])[]) {
     },
     findTraceIds: ({ prefix }) => ({ traceIds: [...byId.keys()].filter((id) => id.startsWith(prefix.toLowerCase())).slice(0, 10) }),
     importFiles: unavailable,
+    importUploadStart: unavailable,
+    importUploadChunk: unavailable,
+    importUploadFinish: unavailable,
+    importUploadStatus: unavailable,
+    importUploadCancel: unavailable,
     storeStatus: () => ({ empty: summaries.length === 0, traceCount: summaries.length, receiver: {} }),
     loadDemo: unavailable,
     exportTraces: unavailable,
@@ -72,6 +77,7 @@ export function createDemoApi(traces: readonly (readonly Span[])[]) {
     chaosUndo: unavailable,
     // The harness runs nothing, so no fault was ever active.
     faultWindows: () => ({ windows: [], truncated: false }),
+    chaosLiveStats: unavailable,
   };
 
   return createStudioClient(

@@ -2,7 +2,7 @@
 // phase's window, with the measured figures and the spans that decided them, the recovery time, and a
 // resilience score. Requests are the spans an assertion names, or the root spans of the system under
 // test. Pure: the runner hands over the spans and the experiment's start.
-import type { Span } from '../model';
+import type { Span, StatusCode } from '../model';
 import { toText } from '../model/attributes';
 import { percentiles } from '../perf/stats';
 import type { ExperimentPlan, PhaseAssertion, PhaseName, PlannedPhase } from './experiment-plan';
@@ -51,6 +51,9 @@ const MAX_EVIDENCE = 20;
 /** Recovery's bar when the assertion gives none: the success rate a steady system keeps. */
 const DEFAULT_RECOVERED_RATE = 0.99;
 
+/** Whether a span counts as a successful request: only an ERROR status fails one. */
+export const succeeded = (status: StatusCode): boolean => status !== 'error';
+
 /** The spans of a run as requests on the experiment's time axis. */
 export function toRequests(spans: readonly Span[], experimentStartUs: number): Request[] {
   return spans.map((s) => ({
@@ -59,7 +62,7 @@ export function toRequests(spans: readonly Span[], experimentStartUs: number): R
     root: s.parentSpanId === undefined,
     startMs: (s.startUs - experimentStartUs) / 1000,
     durationMs: s.durationUs / 1000,
-    ok: s.status.code !== 'error',
+    ok: succeeded(s.status.code),
     attrs: Object.fromEntries(s.attributes.map((kv) => [kv.key, toText(kv.value)])),
   }));
 }

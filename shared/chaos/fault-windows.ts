@@ -11,7 +11,7 @@ import { millisToUnixNano, nanoToMicros } from '../model/time';
 const UnixNanoSchema = z.string().regex(/^\d{1,20}$/, 'expected unix nanoseconds as a decimal string');
 const name = z.string().min(1).max(200);
 
-export const FAULT_WINDOW_SOURCES = ['experiment', 'scenario', 'phase'] as const;
+export const FAULT_WINDOW_SOURCES = ['experiment', 'scenario', 'phase', 'pattern'] as const;
 export type FaultWindowSource = (typeof FAULT_WINDOW_SOURCES)[number];
 
 export const FaultWindowRecordSchema = z.object({

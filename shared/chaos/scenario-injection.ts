@@ -23,7 +23,7 @@ export const CLNRM_FAULT_TYPES: Readonly<Record<string, string>> = {
 export const DELAY_MS_MEANING = 'delay_ms here is when the fault starts (ms after the scenario\'s steps begin, clnrm\'s meaning), not latency added to traffic (for that: type = "latency" with latency_ms)';
 
 /** A fault with no `duration_ms` lasts until the steps end; the runner stops it then, this only bounds the plan. */
-const UNTIL_STEPS_END_S = 86_400;
+export const UNTIL_STEPS_END_S = 86_400;
 const OWN_KEYS = new Set(['type', 'delay_ms', 'duration_ms', 'target']);
 
 export interface ScenarioInjectionInput {

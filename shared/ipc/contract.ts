@@ -12,7 +12,9 @@ import { failuresCalls } from './failures-schema';
 import { perfCalls } from './perf-schema';
 import { chaosCalls } from './chaos-schema';
 import { faultWindowCalls } from './fault-window-schema';
+import { chaosLiveCalls } from './chaos-live-schema';
 import { SpanIdSchema, SpanSchema, TraceIdSchema } from './span-schema';
+import { uploadCalls } from './upload-schema';
 
 const ErrorCodeSchema = z.custom<ErrorCode>(
   (v) => typeof v === 'string' && (v === 'internal' || /^[a-z]+(\.[a-z][a-z-]*)+$/.test(v)),
@@ -236,6 +238,8 @@ export const calls = {
       .refine((r) => (r.paths?.length ?? 0) + (r.files?.length ?? 0) > 0, { message: 'give at least one path or file' }),
     response: ImportResultSchema,
   },
+  // large trace files from a page, in chunks (./upload-schema.ts)
+  ...uploadCalls(ImportResultSchema),
   /** Stored trace ids starting with a short id (the 8 characters the UI shows): one answer means it is unambiguous. */
   findTraceIds: {
     request: z.object({ prefix: z.string().regex(/^[0-9a-fA-F]{4,32}$/, 'give 4 to 32 hex characters of a trace id') }),
@@ -314,6 +318,8 @@ export const calls = {
   ...perfCalls,
   // chaos view
   ...chaosCalls,
+  // chaos live stats
+  ...chaosLiveCalls,
   /** Suggested assertions for a test file, mined from its stored runs, each previewed on every run and on the open trace. */
   suggestionsForFile: {
     request: SuggestionSourceSchema.extend({ traceId: TraceIdSchema.optional() }),

@@ -53,6 +53,8 @@ export const RunEventSchema = z.discriminatedUnion('type', [
     /** Why it could not run (services did not start, Docker errors), when it could not. */
     problems: z.array(z.string()).default([]),
   }),
+  /** An experiment began: its time zero (epoch ms, the axis of `fault` events' offsets) and planned length. */
+  z.object({ type: z.literal('experiment-started'), ...inExecution, experiment: z.string(), startedAtMs: z.number(), totalMs: z.number().nonnegative() }),
   /** A fault put in or taken out (the chaos layer emits these). */
   z.object({ type: z.literal('fault'), ...inExecution, fault: z.string(), target: z.string(), state: z.enum(['injected', 'reverted', 'failed']), detail: z.string().optional(), offsetMs: z.number().nonnegative().optional() }),
   z.object({ type: z.literal('warning'), ...base, message: z.string() }),

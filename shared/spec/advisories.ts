@@ -87,8 +87,8 @@ function notYet(doc: RawTestFile, warn: Warn): void {
 function chaosNotYet(doc: RawTestFile, warn: Warn, later: (segments: PathSegment[], what: string, layer: string) => void): void {
   const chaos = doc.chaos;
   if (!chaos) return;
-  const ignored = Object.keys(chaos).filter((k) => k !== 'experiment' && k !== 'catalog' && k !== 'enabled');
-  if (ignored.length > 0) later(['chaos', ignored[0]!], `[chaos] ${ignored.join(', ')} (only [chaos.experiment] and [chaos.catalog] are acted on)`, 'later parts of the chaos layer');
+  const ignored = Object.keys(chaos).filter((k) => k !== 'experiment' && k !== 'patterns' && k !== 'catalog' && k !== 'enabled');
+  if (ignored.length > 0) later(['chaos', ignored[0]!], `[chaos] ${ignored.join(', ')} (only [chaos.experiment], [chaos.patterns] and [chaos.catalog] are acted on)`, 'later parts of the chaos layer');
   if (typeof chaos.experiment === 'string') later(['chaos', 'experiment'], `[chaos] experiment = "${chaos.experiment}" (a name without a table)`, 'later parts of the chaos layer');
   const e = typeof chaos.experiment === 'object' ? chaos.experiment : undefined;
   const phases = [['steady_state', e?.steady_state], ['during_chaos', e?.during_chaos], ['recovery', e?.recovery]] as const;

@@ -2,6 +2,7 @@
 // container services, commands that split, and references between sections (`depends_on`, a
 // scenario's or step's `service`, dependency-graph nodes) — with the known names and a did-you-mean.
 import { planExperiment } from '../chaos/experiment-plan';
+import { planPatterns } from '../chaos/patterns-plan';
 import { checkExpectChaos } from '../chaos/expect-chaos';
 import { planScenarioInjection } from '../chaos/scenario-injection';
 import { planScenarioPhases } from '../chaos/scenario-phases';
@@ -130,6 +131,10 @@ export function checkDocument(doc: RawTestFile, locator: Locator, file?: string,
     for (const p of planned.problems) at(p.code, parsePath(p.path ?? 'chaos.experiment'), p.message);
   } else if (doc.expect?.resilience !== undefined && !invalid.has('expect')) {
     at('chaos.experiment', ['expect', 'resilience'], '[expect.resilience] judges a chaos experiment: add [chaos.experiment] with fault and target (e.g. fault = "container_pause", target = "service:db")');
+  }
+  if (doc.chaos?.patterns && !invalid.has('chaos')) {
+    const input = { patterns: doc.chaos.patterns, services: known, portsOf: (id: string) => services.get(id)?.ports ?? [], catalog, hasExperiment: experiment !== undefined };
+    for (const p of planPatterns(input).problems) at(p.code, parsePath(p.path ?? 'chaos.patterns'), p.message);
   }
   if (doc.expect?.chaos && !invalid.has('expect')) {
     for (const p of checkExpectChaos(doc.expect.chaos).errors) at(p.code, parsePath(p.path ?? 'expect.chaos'), p.message);

@@ -180,7 +180,7 @@ learn_patterns = true
     expect(w.map((x) => x.replace(/^\d+:\d+ /, ''))).toEqual([
       expect.stringMatching(/^chaos.delay-meaning delay_ms here is when the fault starts \(ms after the scenario.s steps begin/),
       expect.stringMatching(/^spec.not-yet \[expect.chaos\] cascading_failures_detected: no check of ours gives it a meaning, so it is not judged/),
-      expect.stringMatching(/^spec.not-yet \[chaos\] seed \(only \[chaos.experiment\] and \[chaos.catalog\] are acted on\) arrives with later parts of the chaos layer/),
+      expect.stringMatching(/^spec.not-yet \[chaos\] seed \(only \[chaos.experiment\], \[chaos.patterns\] and \[chaos.catalog\] are acted on\) arrives with later parts of the chaos layer/),
       expect.stringMatching(/^spec.not-yet \[performance\] regression_detection \(only stats sampling, baselines and regression thresholds are acted on\)/),
       expect.stringMatching(/^spec.not-yet \[self_healing\] learn_from_failures \(classification, retries, quarantine and repairs are acted on\)/),
       expect.stringMatching(/^spec.not-yet \[intelligence\]/),

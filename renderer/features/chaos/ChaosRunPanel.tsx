@@ -1,10 +1,13 @@
 // Running the file from the Chaos view, through the Tests view's run path (validation, host-access
-// question, run events in the Tests slice): the fault windows and a now-marker while it runs, then the
-// experiment's verdicts per phase. Stop is the runner's cancel, which reverts every fault at once.
+// question, run events in the Tests slice): the fault windows, a now-marker and the traffic per second
+// (./use-live-stats.ts) while it runs, then the experiment's verdicts per phase. Stop is the runner's
+// cancel, which reverts every fault at once.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { StudioApi } from '../../../shared/ipc/contract';
 import { useStudio } from '../../app/store';
+import { millis, percent } from './LiveStatsRows';
 import { liveRun, type LiveRun, type PhaseVerdict } from './timeline-edit';
+import { useLiveStats, type LiveSeries } from './use-live-stats';
 
 export interface ChaosRun {
   runId: string | null;
@@ -12,6 +15,7 @@ export interface ChaosRun {
   outcome: string | null;
   live: LiveRun | undefined;
   nowMs: number | undefined;
+  series: LiveSeries | undefined;
   start(): void;
   stop(): void;
 }
@@ -27,7 +31,8 @@ function useClock(t0: number | undefined, on: boolean): number | undefined {
   return on && t0 !== undefined ? Math.max(0, now - t0) : undefined;
 }
 
-export function useChaosRun(api: StudioApi, path: string): ChaosRun {
+/** `endMs`: the experiment's planned length, as saved (Run uses the file on disk). */
+export function useChaosRun(api: StudioApi, path: string, endMs: number): ChaosRun {
   const runs = useStudio((s) => s.runs);
   const runTestFile = useStudio((s) => s.runTestFile);
   const cancelTestRun = useStudio((s) => s.cancelTestRun);
@@ -44,6 +49,7 @@ export function useChaosRun(api: StudioApi, path: string): ChaosRun {
   const running = state !== undefined ? state.finished === null : starting;
   const live = useMemo(() => (state ? liveRun(state.events, state.finished) : undefined), [state]);
   const nowMs = useClock(live?.t0, running);
+  const series = useLiveStats(api, live, running, endMs);
   const f = state?.finished;
   const outcome = f ? (f.cancelled ? 'stopped: every fault reverted' : f.passed ? 'passed' : `failed${f.problem ? `: ${f.problem.message}` : ''}`) : null;
   return {
@@ -52,6 +58,7 @@ export function useChaosRun(api: StudioApi, path: string): ChaosRun {
     outcome,
     live,
     nowMs,
+    series,
     start() {
       before.current = new Set(Object.values(useStudio.getState().runs).map((r) => r.runId));
       setStarting(true);
@@ -102,6 +109,7 @@ export function ChaosRunPanel({ run }: { run: ChaosRun }) {
           </li>
         ))}
       </ul>
+      {run.series && <SecondsTable series={run.series} />}
       {verdicts.length > 0 && (
         <div className="chaos-verdicts" aria-label="Phase verdicts">
           {PHASES.map(({ key, label }) => {
@@ -123,5 +131,45 @@ export function ChaosRunPanel({ run }: { run: ChaosRun }) {
         </div>
       )}
     </section>
+  );
+}
+
+/** The charts' figures as a table (for screen readers, and to read exact values). */
+function SecondsTable({ series }: { series: LiveSeries }) {
+  return (
+    <details className="chaos-seconds">
+      <summary>
+        Traffic per second ({series.seconds.filter((s) => s.requests > 0).length} seconds with requests)
+        {series.sampled && <span className="chaos-warn"> — some seconds held more requests than one answer reads: their figures are from the earliest ones</span>}
+        {series.problem && (
+          <span className="chaos-error" role="alert">
+            {' '}
+            — could not read the traffic: {series.problem.message}
+          </span>
+        )}
+      </summary>
+      <table className="mono" aria-label="Traffic per second">
+        <thead>
+          <tr>
+            <th scope="col">Second</th>
+            <th scope="col">Requests</th>
+            <th scope="col">Errors</th>
+            <th scope="col">Success</th>
+            <th scope="col">p95</th>
+          </tr>
+        </thead>
+        <tbody>
+          {series.seconds.map((s) => (
+            <tr key={s.second}>
+              <td>{`${s.second}–${s.second + 1} s`}</td>
+              <td>{s.requests}</td>
+              <td>{s.errors}</td>
+              <td>{s.successRate === null ? '–' : percent(s.successRate)}</td>
+              <td>{s.p95Ms === null ? '–' : millis(s.p95Ms)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </details>
   );
 }

@@ -1,9 +1,12 @@
 // The Chaos timeline: one lane per service of the file, the phase bands across them, the experiment's
 // faults as blocks (pointer: drag to move, the right edge to resize; keyboard: see timeline-edit.ts),
-// palette faults dropped onto a lane, and during a run the fault windows as they happened and a now-marker.
+// palette faults dropped onto a lane, and during a run the fault windows as they happened, a now-marker and,
+// under the lanes, the traffic's success rate and p95 per second (./LiveStatsRows.tsx).
 import { useEffect, useRef, type Dispatch, type DragEvent, type KeyboardEvent, type PointerEvent } from 'react';
 import { phaseBands, timelineEndMs, type TimelineBlock } from '../../../shared/chaos/timeline';
+import { LiveStatsRows } from './LiveStatsRows';
 import { keyAction, type EditAction, type EditState, type LiveRun } from './timeline-edit';
+import type { LiveSeries } from './use-live-stats';
 
 /** Horizontal scale: fixed, so a second is always as wide (a snap step stays easy to hit). */
 export const PX_PER_S = 40;
@@ -20,9 +23,11 @@ interface Props {
   live?: LiveRun;
   /** Ms since the experiment's time zero while a run is going; undefined otherwise. */
   nowMs?: number;
+  /** The run's traffic per second, once the experiment's time zero is known. */
+  series?: LiveSeries;
 }
 
-export function ChaosTimeline({ services, state, dispatch, live, nowMs }: Props) {
+export function ChaosTimeline({ services, state, dispatch, live, nowMs, series }: Props) {
   const { timeline } = state;
   const lastWindow = Math.max(0, ...(live?.windows ?? []).map((w) => w.endMs ?? w.startMs));
   const lengthMs = Math.ceil((Math.max(timelineEndMs(timeline), lastWindow, nowMs ?? 0) + 5000) / 5000) * 5000;
@@ -50,6 +55,7 @@ export function ChaosTimeline({ services, state, dispatch, live, nowMs }: Props)
         {services.map((service) => (
           <Lane key={service} service={service} state={state} dispatch={dispatch} services={services} live={live} />
         ))}
+        {series && <LiveStatsRows seconds={series.seconds} windows={live?.windows ?? []} width={width} pxPerS={PX_PER_S} running={nowMs !== undefined} {...(nowMs !== undefined ? { nowMs } : {})} />}
       </div>
     </div>
   );

@@ -4,7 +4,7 @@
 // path and draws the faults as they go in and out, then each phase's verdicts. Stop cancels the run,
 // which reverts every fault.
 import { useEffect, useReducer, useState } from 'react';
-import { SNAP_STEPS_MS } from '../../../shared/chaos/timeline';
+import { SNAP_STEPS_MS, timelineEndMs } from '../../../shared/chaos/timeline';
 import { toProblem, type Problem } from '../../../shared/errors';
 import type { CallResponse, StudioApi } from '../../../shared/ipc/contract';
 import { useApi } from '../../api/api-context';
@@ -79,7 +79,7 @@ function ChaosEditor({ api, experiment, onSaved }: { api: StudioApi; experiment:
   const [state, dispatch] = useReducer(editReducer, experiment.timeline, (t) => initialEdit(t));
   const [saving, setSaving] = useState<Saving>(() => lastSave.get(experiment.path) ?? { step: 'idle' });
   const [problem, setProblem] = useState<Problem | null>(null);
-  const run = useChaosRun(api, experiment.path);
+  const run = useChaosRun(api, experiment.path, timelineEndMs(state.saved));
   const { path, services, faults } = experiment;
   const specOf = (id: string) => faults.find((f) => f.id === id);
   const selected = state.timeline.blocks.find((b) => b.id === state.selected);
@@ -168,7 +168,7 @@ function ChaosEditor({ api, experiment, onSaved }: { api: StudioApi; experiment:
       )}
       <div className="chaos-main">
         <FaultPalette faults={faults} services={services} state={state} dispatch={dispatch} />
-        <ChaosTimeline services={services} state={state} dispatch={dispatch} live={run.live} nowMs={run.nowMs} />
+        <ChaosTimeline services={services} state={state} dispatch={dispatch} live={run.live} nowMs={run.nowMs} {...(run.series ? { series: run.series } : {})} />
         {selected ? <FaultInspector block={selected} spec={specOf(selected.fault)} services={services} dispatch={dispatch} /> : <aside className="chaos-inspector faint">Select a fault to edit it; drag one from the palette onto a lane to add it.</aside>}
       </div>
       <ChaosRunPanel run={run} />

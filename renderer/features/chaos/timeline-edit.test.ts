@@ -45,12 +45,19 @@ describe('a run on the timeline', () => {
   const base = { runId: 'r0123456789a', test: 't', executionId: 'e0123456789a' } as const;
   const fault = (at: number, state: 'injected' | 'reverted' | 'failed', offsetMs: number, detail?: string): RunEvent => ({ type: 'fault', at, ...base, fault: 'container_pause', target: 'db', state, offsetMs, ...(detail ? { detail } : {}) });
 
-  it('draws fault windows from fault events, with the experiment time zero', () => {
+  it('draws fault windows from fault events, with the experiment time zero and its execution', () => {
     const open = liveRun([fault(10_000, 'injected', 3000)], null);
-    expect(open).toEqual({ t0: 7000, windows: [{ fault: 'container_pause', service: 'db', startMs: 3000 }], verdicts: [] });
+    expect(open).toEqual({ t0: 7000, executionId: base.executionId, windows: [{ fault: 'container_pause', service: 'db', startMs: 3000 }], verdicts: [] });
     const closed = liveRun([fault(10_000, 'injected', 3000), fault(13_100, 'reverted', 6100)], null);
     expect(closed.windows).toEqual([{ fault: 'container_pause', service: 'db', startMs: 3000, endMs: 6100 }]);
     expect(liveRun([fault(10_000, 'failed', 3000, 'no container')], null).windows).toEqual([{ fault: 'container_pause', service: 'db', startMs: 3000, endMs: 3000, failed: 'no container' }]);
+  });
+
+  it('takes the time zero from the experiment’s start when the run says it, before any fault', () => {
+    const started: RunEvent = { type: 'experiment-started', at: 5000.4, ...base, experiment: 'e', startedAtMs: 4999.5, totalMs: 9000 };
+    expect(liveRun([started], null)).toEqual({ t0: 4999.5, executionId: base.executionId, windows: [], verdicts: [] });
+    // The fault's own `at` is stamped a little after its offset was measured: the start event's time zero stays.
+    expect(liveRun([started, fault(8000.7, 'injected', 3000)], null).t0).toBe(4999.5);
   });
 
   it('reads the phase verdicts of a finished run', () => {

@@ -100,19 +100,27 @@ export interface PhaseVerdict {
 }
 
 export interface LiveRun {
-  /** Epoch ms of the experiment's time zero, once a fault event has told it. */
+  /** Epoch ms of the experiment's time zero, once an event has told it. */
   readonly t0?: number;
+  /** The execution whose event told it (its spans are the experiment's traffic). */
+  readonly executionId?: string;
   readonly windows: readonly FaultWindow[];
   readonly verdicts: readonly PhaseVerdict[];
 }
 
-/** The run's fault windows (from its `fault` events) and, once it has finished, the experiment's verdicts. */
+/**
+ * The experiment's time zero and execution (from its `experiment-started` event, else its first fault's
+ * offset), the fault windows (from its `fault` events) and, once it has finished, the experiment's verdicts.
+ */
 export function liveRun(events: readonly RunEvent[], finished: EventPayload<'runFinished'> | null): LiveRun {
   let t0: number | undefined;
+  let executionId: string | undefined;
   const windows: FaultWindow[] = [];
   for (const e of events) {
+    if (e.type === 'experiment-started' && t0 === undefined) [t0, executionId] = [e.startedAtMs, e.executionId];
     if (e.type !== 'fault' || e.offsetMs === undefined) continue;
     t0 ??= e.at - e.offsetMs;
+    executionId ??= e.executionId;
     const open = windows.findIndex((w) => w.fault === e.fault && w.service === e.target && w.endMs === undefined && w.failed === undefined);
     if (e.state === 'injected') windows.push({ fault: e.fault, service: e.target, startMs: e.offsetMs });
     else if (open >= 0) windows[open] = { ...windows[open]!, endMs: e.offsetMs, ...(e.state === 'failed' ? { failed: e.detail ?? 'failed' } : {}) };
@@ -126,5 +134,5 @@ export function liveRun(events: readonly RunEvent[], finished: EventPayload<'run
     const m = /^(steady_state|during_chaos|recovery): (.*)$/s.exec(v.message);
     return [{ phase: m ? (m[1] as PhaseName) : 'experiment', name: path, passed: v.passed, message: m ? m[2]! : v.message }];
   });
-  return { ...(t0 !== undefined ? { t0 } : {}), windows, verdicts };
+  return { ...(t0 !== undefined ? { t0 } : {}), ...(executionId !== undefined ? { executionId } : {}), windows, verdicts };
 }

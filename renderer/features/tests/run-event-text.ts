@@ -30,6 +30,8 @@ export function runEventText(e: RunEvent): string {
       return `${e.passed ? '✓' : '✗'} ${e.expectation}`;
     case 'execution-finished':
       return `scenario ${e.scenario}: ${e.verdict}, ${e.spanCount} spans, ${e.expectations} expectation(s)`;
+    case 'experiment-started':
+      return `experiment ${e.experiment} started (${ms(e.totalMs)})`;
     case 'fault':
       return `fault ${e.fault} on ${e.target}: ${e.state}`;
     case 'warning':

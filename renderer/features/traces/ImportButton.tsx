@@ -1,10 +1,11 @@
-// Import trace files (OTLP JSON / JSON Lines) into the studio: the page reads the files and sends
-// their text with importFiles; the back end parses them (shared/otlp) and stores the spans.
-// Dropping files anywhere on the Traces view does the same.
+// Import trace files (OTLP JSON / JSON Lines) into the studio: the page sends small files' text with
+// importFiles and large ones in chunks with progress (./trace-upload.ts); the back end parses them
+// (shared/otlp) and stores the spans. Dropping files anywhere on the Traces view does the same.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { StudioApi } from '../../../shared/ipc/contract';
 import { toProblem } from '../../../shared/errors';
 import { summariseImport } from './import-summary';
+import { importTraceFiles } from './trace-upload';
 
 export function useTraceImport(api: StudioApi, onImported: () => void) {
   const [status, setStatus] = useState<{ kind: 'idle' | 'busy' | 'done' | 'error'; message: string; details?: string[] }>({ kind: 'idle', message: '' });
@@ -14,8 +15,7 @@ export function useTraceImport(api: StudioApi, onImported: () => void) {
       if (files.length === 0) return;
       setStatus({ kind: 'busy', message: `Importing ${files.length} file${files.length > 1 ? 's' : ''}…` });
       try {
-        const payload = await Promise.all(files.map(async (f) => ({ name: f.name, text: await f.text() })));
-        const result = await api.importFiles({ files: payload });
+        const result = await importTraceFiles(api, files, (message) => setStatus({ kind: 'busy', message }));
         const summary = summariseImport(result);
         setStatus({ kind: summary.failed ? 'error' : 'done', message: summary.message, details: summary.lines });
         onImported();

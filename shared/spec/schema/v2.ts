@@ -8,6 +8,7 @@ import { INDICATOR_TYPES, STATS_METRICS } from '../../healing/patterns';
 import { compileClnrmRegex } from '../regex';
 import { didYouMean } from '../suggest';
 import { experimentSchema } from './chaos-experiment';
+import { chaosPatternsSchema } from './chaos-patterns';
 import { anyMap, bool, int, nonNegInt, num, oneOf, positiveInt, shape, str, strArray } from './common';
 import { intelligenceSchema } from './intelligence';
 
@@ -110,6 +111,7 @@ export const chaosSchema = z
       enabled: bool().optional(),
       catalog: chaosCatalogSchema.optional(),
       experiment: z.union([z.string(), experimentSchema], shape('an experiment name or a table [chaos.experiment]')).optional(),
+      patterns: chaosPatternsSchema.optional(),
       safety_mode: bool().optional(),
       fault: str('a fault name like "container_kill"').optional(),
       target: str('a service name').optional(),

@@ -1,0 +1,121 @@
+// Uploads in chunks: a large file arrives in pieces (characters of any width), is imported as a
+// stream under the page's name with progress, and leaves no temporary file; the protocol refuses
+// what it must (unknown id, chunks out of order, too large, too many at once) and drops idle uploads.
+import { existsSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { buildSpan, type Span } from '../../shared/model';
+import { formatTraceFile } from '../../shared/otlp';
+import { MAX_UPLOAD_CHUNK_CHARS } from '../../shared/ipc/upload-schema';
+import { openStore, type TraceStore } from '../store';
+import { MAX_TRACE_FILE_BYTES } from './trace-files';
+import { TraceUploads } from './trace-upload';
+
+const open: { store: TraceStore; uploads: TraceUploads }[] = [];
+afterEach(async () => {
+  vi.useRealTimers();
+  for (const { store, uploads } of open.splice(0)) {
+    uploads.dispose();
+    await store.dispose();
+  }
+});
+async function fresh(idleMs?: number) {
+  const store = await openStore({ inMemory: true });
+  const uploads = new TraceUploads(store, idleMs);
+  open.push({ store, uploads });
+  return { store, uploads };
+}
+const uploadFolders = () => new Set(readdirSync(tmpdir()).filter((n) => n.startsWith('clnrm-uploads-')));
+
+/** `n` spans of one trace with a non-ASCII attribute, so chunks cut between multi-byte characters. */
+function spans(n: number): Span[] {
+  return Array.from({ length: n }, (_, i) =>
+    buildSpan({
+      traceId: 'ab'.repeat(16),
+      spanId: (i + 1).toString(16).padStart(16, '0'),
+      name: `op-${i % 5}`,
+      startTimeUnixNano: String(1_700_000_000_000_000_000n + BigInt(i) * 1000n),
+      endTimeUnixNano: String(1_700_000_000_000_000_000n + BigInt(i) * 1000n + 500n),
+      attributes: [{ key: 'note', value: { stringValue: `größe ✓ 日本 ${i}` } }],
+      resource: { attributes: [{ key: 'service.name', value: { stringValue: 'upload' } }] },
+      scope: { name: 'test' },
+    }),
+  );
+}
+
+async function send(uploads: TraceUploads, name: string, text: string, chunkChars: number): Promise<string> {
+  const { uploadId } = await uploads.start({ name, size: Buffer.byteLength(text) });
+  for (let seq = 0, at = 0; at < text.length; seq++, at += chunkChars) await uploads.chunk({ uploadId, seq, text: text.slice(at, at + chunkChars) });
+  return uploadId;
+}
+
+describe('trace file uploads in chunks', () => {
+  it('imports a large file sent in pieces as a stream under the page\'s name, with progress, and removes the temporary file', async () => {
+    const { store, uploads } = await fresh();
+    const text = formatTraceFile(spans(14_000), 'otlp-json');
+    expect(Buffer.byteLength(text)).toBeGreaterThan(8 * 1024 * 1024); // over STREAM_FROM_BYTES: the streaming importer
+    const before = uploadFolders();
+    const uploadId = await send(uploads, '../../etc/big trace.json', text, 1_000_003);
+    expect(uploads.status({ uploadId })).toMatchObject({ phase: 'receiving', bytesReceived: Buffer.byteLength(text), totalBytes: Buffer.byteLength(text) });
+    const phases = new Set<string>();
+    const poll = setInterval(() => {
+      try {
+        phases.add(uploads.status({ uploadId }).phase);
+      } catch {
+        phases.add('gone'); // a poll after the import ended: the upload is forgotten
+      }
+    }, 1);
+    const result = await uploads.finish({ uploadId }).finally(() => clearInterval(poll));
+    expect(result.problems).toEqual([]);
+    expect(result.imported).toEqual([expect.objectContaining({ file: 'big trace.json', format: 'otlp-json', spanCount: 14_000, duplicates: 0, traceIds: ['ab'.repeat(16)] })]);
+    expect([...phases].some((p) => p === 'checking' || p === 'importing')).toBe(true);
+    const stored = await store.getSpans(['ab'.repeat(16)]);
+    expect(stored).toHaveLength(14_000);
+    expect(stored.find((s) => s.spanId === (1).toString(16).padStart(16, '0'))!.attributes).toEqual([{ key: 'note', value: { stringValue: 'größe ✓ 日本 0' } }]);
+    const folder = [...uploadFolders()].find((n) => !before.has(n))!;
+    expect(readdirSync(join(tmpdir(), folder))).toEqual([]);
+    expect(() => uploads.status({ uploadId })).toThrow(/no upload/);
+  });
+
+  it('names the page\'s file, not the temporary one, when the file is broken', async () => {
+    const { uploads } = await fresh();
+    const uploadId = await send(uploads, 'cut.json', '{"resourceSpans": [', 5);
+    const result = await uploads.finish({ uploadId });
+    expect(result.imported).toEqual([]);
+    expect(result.problems).toHaveLength(1);
+    expect(result.problems[0]).toMatchObject({ file: 'cut.json' });
+    expect(JSON.stringify(result.problems[0])).not.toContain(tmpdir());
+  });
+
+  it('refuses unknown uploads, chunks out of order, files over the limit and a fifth open upload', async () => {
+    const { uploads } = await fresh();
+    await expect(uploads.chunk({ uploadId: '0'.repeat(32), seq: 0, text: 'x' })).rejects.toMatchObject({ code: 'studio.upload', message: expect.stringContaining('no upload') });
+    await expect(uploads.start({ name: 'huge.json', size: MAX_TRACE_FILE_BYTES + 1 })).rejects.toMatchObject({ code: 'studio.upload', message: expect.stringContaining('clnrm import') });
+    const { uploadId, chunkChars } = await uploads.start({ name: 'a.json', size: 10 });
+    expect(chunkChars).toBe(MAX_UPLOAD_CHUNK_CHARS);
+    await uploads.chunk({ uploadId, seq: 0, text: '{' });
+    await expect(uploads.chunk({ uploadId, seq: 2, text: '}' })).rejects.toMatchObject({ code: 'studio.upload', message: expect.stringContaining('expected chunk 1') });
+    for (const name of ['b.json', 'c.json', 'd.json']) await uploads.start({ name, size: 1 });
+    await expect(uploads.start({ name: 'e.json', size: 1 })).rejects.toMatchObject({ code: 'studio.upload', message: expect.stringContaining('4 uploads are already open') });
+    expect(await uploads.cancel({ uploadId })).toEqual({ cancelled: true });
+    await uploads.start({ name: 'e.json', size: 1 });
+  });
+
+  it('drops an upload that receives nothing for the idle time, with its file', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const { uploads } = await fresh(60_000);
+    const before = uploadFolders();
+    const uploadId = await send(uploads, 'idle.jsonl', '{"resourceSpans": []}\n', 100);
+    const folder = join(tmpdir(), [...uploadFolders()].find((n) => !before.has(n))!);
+    expect(readdirSync(folder)).toEqual([`${uploadId}.jsonl`]);
+    await vi.advanceTimersByTimeAsync(59_000);
+    expect(uploads.status({ uploadId }).phase).toBe('receiving');
+    await vi.advanceTimersByTimeAsync(2_000);
+    vi.useRealTimers();
+    await vi.waitFor(() => expect(readdirSync(folder)).toEqual([]));
+    expect(() => uploads.status({ uploadId })).toThrow(/without a chunk/);
+    uploads.dispose();
+    expect(existsSync(folder)).toBe(false);
+  });
+});

@@ -1,0 +1,146 @@
+// Trace files a page sends in chunks (shared/ipc/upload-schema.ts): each upload is a temporary file
+// that the chunks are appended to in order, then imported as a stream with the store's importer
+// (main/store/import-stream.ts) under the name the page gave, and removed. Uploads are bounded in
+// number, size and idle time, so a page that vanishes mid-upload leaves nothing behind for long.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { open, rm, type FileHandle } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { StudioError, toProblem } from '../../shared/errors';
+import type { CallArgs, CallResponse } from '../../shared/ipc/contract';
+import { MAX_UPLOAD_CHUNK_CHARS, type UploadStatus } from '../../shared/ipc/upload-schema';
+import type { TraceStore } from '../store';
+import { MAX_TRACE_FILE_BYTES, plainProblem } from './trace-files';
+
+/** Uploads open at once (across pages); more are refused until one finishes or is cancelled. */
+const MAX_OPEN_UPLOADS = 4;
+/** An upload that receives nothing for this long is dropped with its file. */
+export const UPLOAD_IDLE_MS = 2 * 60_000;
+
+interface Upload {
+  readonly label: string;
+  readonly path: string;
+  readonly file: FileHandle;
+  nextSeq: number;
+  status: UploadStatus;
+  idle: NodeJS.Timeout | undefined;
+  finishing: boolean;
+}
+
+function refused(message: string): never {
+  throw new StudioError({ code: 'studio.upload', message });
+}
+
+/** The extension the importer sniffs by (JSON Lines vs one document), kept from the page's name. */
+function extensionOf(label: string): string {
+  const ext = /\.(json|jsonl|ndjson)$/i.exec(label)?.[1]?.toLowerCase();
+  return ext ?? 'json';
+}
+
+export class TraceUploads {
+  private readonly uploads = new Map<string, Upload>();
+  private dir: string | undefined;
+
+  constructor(
+    private readonly store: TraceStore,
+    private readonly idleMs = UPLOAD_IDLE_MS,
+  ) {}
+
+  async start({ name, size }: CallArgs<'importUploadStart'>): Promise<CallResponse<'importUploadStart'>> {
+    const label = basename(name);
+    if (size > MAX_TRACE_FILE_BYTES) refused(`${label} is ${size} bytes; the studio imports files up to ${MAX_TRACE_FILE_BYTES} bytes. Import it with \`clnrm import\` instead.`);
+    if (this.uploads.size >= MAX_OPEN_UPLOADS) refused(`${MAX_OPEN_UPLOADS} uploads are already open; wait for one to finish.`);
+    const uploadId = randomBytes(16).toString('hex');
+    const path = join(this.folder(), `${uploadId}.${extensionOf(label)}`);
+    const file = await open(path, 'wx', 0o600);
+    const upload: Upload = { label, path, file, nextSeq: 0, idle: undefined, finishing: false, status: { phase: 'receiving', bytesReceived: 0, totalBytes: size, bytesRead: 0, spans: 0 } };
+    this.uploads.set(uploadId, upload);
+    this.touch(uploadId, upload);
+    return { uploadId, chunkChars: MAX_UPLOAD_CHUNK_CHARS };
+  }
+
+  async chunk({ uploadId, seq, text }: CallArgs<'importUploadChunk'>): Promise<CallResponse<'importUploadChunk'>> {
+    const upload = this.receiving(uploadId);
+    if (seq !== upload.nextSeq) refused(`chunk ${seq} of ${upload.label} arrived out of order: expected chunk ${upload.nextSeq}. Start the upload again.`);
+    const bytes = Buffer.from(text, 'utf8');
+    if (upload.status.bytesReceived + bytes.length > MAX_TRACE_FILE_BYTES) {
+      await this.drop(uploadId);
+      refused(`${upload.label} grew past ${MAX_TRACE_FILE_BYTES} bytes; the upload was dropped. Import it with \`clnrm import\` instead.`);
+    }
+    upload.nextSeq++;
+    await upload.file.write(bytes);
+    upload.status.bytesReceived += bytes.length;
+    this.touch(uploadId, upload);
+    return { bytesReceived: upload.status.bytesReceived };
+  }
+
+  async finish({ uploadId }: CallArgs<'importUploadFinish'>): Promise<CallResponse<'importUploadFinish'>> {
+    const upload = this.receiving(uploadId);
+    upload.finishing = true;
+    clearTimeout(upload.idle);
+    await upload.file.close();
+    try {
+      const result = await this.store.importFile(upload.path, {
+        label: upload.label,
+        onProgress: (p) => Object.assign(upload.status, { phase: p.phase, bytesRead: p.bytesRead, spans: p.spans }),
+      });
+      upload.status.phase = 'done';
+      return { imported: [{ file: upload.label, format: result.format, spanCount: result.imported, duplicates: result.duplicates, traceIds: result.traceIds, warnings: result.warnings.map(plainProblem) }], problems: [] };
+    } catch (error) {
+      upload.status.phase = 'failed';
+      return { imported: [], problems: [plainProblem({ file: upload.label, ...toProblem(error) })] };
+    } finally {
+      this.uploads.delete(uploadId);
+      await rm(upload.path, { force: true });
+    }
+  }
+
+  status({ uploadId }: CallArgs<'importUploadStatus'>): CallResponse<'importUploadStatus'> {
+    return { ...this.known(uploadId).status };
+  }
+
+  async cancel({ uploadId }: CallArgs<'importUploadCancel'>): Promise<CallResponse<'importUploadCancel'>> {
+    const upload = this.uploads.get(uploadId);
+    if (!upload || upload.finishing) return { cancelled: false };
+    await this.drop(uploadId);
+    return { cancelled: true };
+  }
+
+  /** Drops every open upload and the temporary folder (the studio is closing). */
+  dispose(): void {
+    for (const upload of this.uploads.values()) clearTimeout(upload.idle);
+    this.uploads.clear();
+    if (this.dir) rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  private folder(): string {
+    this.dir ??= mkdtempSync(join(tmpdir(), 'clnrm-uploads-'));
+    return this.dir;
+  }
+
+  private known(uploadId: string): Upload {
+    return this.uploads.get(uploadId) ?? refused(`no upload ${uploadId}: it finished, was cancelled, or was dropped after ${Math.round(this.idleMs / 1000)} s without a chunk. Start it again.`);
+  }
+
+  private receiving(uploadId: string): Upload {
+    const upload = this.known(uploadId);
+    if (upload.finishing) refused(`upload ${uploadId} (${upload.label}) is already being imported.`);
+    return upload;
+  }
+
+  private touch(uploadId: string, upload: Upload): void {
+    clearTimeout(upload.idle);
+    upload.idle = setTimeout(() => void this.drop(uploadId), this.idleMs);
+    upload.idle.unref();
+  }
+
+  private async drop(uploadId: string): Promise<void> {
+    const upload = this.uploads.get(uploadId);
+    if (!upload) return;
+    this.uploads.delete(uploadId);
+    clearTimeout(upload.idle);
+    await upload.file.close().catch(() => undefined);
+    await rm(upload.path, { force: true });
+  }
+}

@@ -1,0 +1,77 @@
+// Large trace files leave the page in chunks (shared/ipc/upload-schema.ts): the file is decoded as a
+// stream (never held as one string), sent in pieces of at most `chunkChars` characters, then imported
+// by the studio as a stream while the page polls how far it has got. Small files go whole with
+// importFiles. A failed or abandoned upload is cancelled so the studio drops its temporary file.
+import type { CallResponse, StudioApi } from '../../../shared/ipc/contract';
+import { UPLOAD_FROM_BYTES, type UploadStatus } from '../../../shared/ipc/upload-schema';
+
+type ImportResponse = CallResponse<'importFiles'>;
+type UploadApi = Pick<StudioApi, 'importFiles' | 'importUploadStart' | 'importUploadChunk' | 'importUploadFinish' | 'importUploadStatus' | 'importUploadCancel'>;
+
+const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(bytes < 10 * 1024 * 1024 ? 1 : 0);
+const percent = (done: number, total: number) => (total > 0 ? Math.min(100, Math.floor((100 * done) / total)) : 100);
+
+/** What the Traces view's banner says while a file uploads or imports. */
+export function describeUpload(name: string, s: UploadStatus): string {
+  if (s.phase === 'receiving') return `Uploading ${name}: ${mb(s.bytesReceived)} of ${mb(s.totalBytes)} MB (${percent(s.bytesReceived, s.totalBytes)} %)`;
+  if (s.phase === 'checking') return `Checking ${name}: ${percent(s.bytesRead, s.totalBytes)} %`;
+  return `Storing spans from ${name}: ${percent(s.bytesRead, s.totalBytes)} % (${s.spans.toLocaleString()} spans)`;
+}
+
+/** Where to cut `text` at or before `at` without splitting a surrogate pair (a lone half would arrive as U+FFFD). */
+export function safeCut(text: string, at: number): number {
+  if (at >= text.length || at <= 0) return Math.min(at, text.length);
+  const before = text.charCodeAt(at - 1);
+  return before >= 0xd800 && before <= 0xdbff ? at - 1 : at;
+}
+
+async function sendChunks(api: UploadApi, file: File, uploadId: string, chunkChars: number, onProgress: (message: string) => void): Promise<void> {
+  const reader = file.stream().pipeThrough(new TextDecoderStream()).getReader();
+  let pending = '';
+  let seq = 0;
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (value) pending += value;
+    while (pending.length >= chunkChars || (done && pending.length > 0)) {
+      const cut = safeCut(pending, chunkChars);
+      const { bytesReceived } = await api.importUploadChunk({ uploadId, seq: seq++, text: pending.slice(0, cut) });
+      pending = pending.slice(cut);
+      onProgress(describeUpload(file.name, { phase: 'receiving', bytesReceived, totalBytes: file.size, bytesRead: 0, spans: 0 }));
+    }
+    if (done) return;
+  }
+}
+
+/** One large file: chunks, then the import with progress polled every `pollMs`. */
+export async function uploadFile(api: UploadApi, file: File, onProgress: (message: string) => void, pollMs = 250): Promise<ImportResponse> {
+  const { uploadId, chunkChars } = await api.importUploadStart({ name: file.name, size: file.size });
+  try {
+    await sendChunks(api, file, uploadId, chunkChars, onProgress);
+  } catch (error) {
+    await api.importUploadCancel({ uploadId }).catch(() => undefined);
+    throw error;
+  }
+  let finished = false;
+  const poll = setInterval(() => {
+    void api.importUploadStatus({ uploadId }).then(
+      (s) => finished || onProgress(describeUpload(file.name, s)),
+      () => undefined, // the import ended between two polls: the upload is forgotten
+    );
+  }, pollMs);
+  try {
+    return await api.importUploadFinish({ uploadId });
+  } finally {
+    finished = true;
+    clearInterval(poll);
+  }
+}
+
+/** Imports every file: small ones together in one importFiles call, large ones uploaded one at a time. */
+export async function importTraceFiles(api: UploadApi, files: readonly File[], onProgress: (message: string) => void): Promise<ImportResponse> {
+  const small = files.filter((f) => f.size < UPLOAD_FROM_BYTES);
+  const large = files.filter((f) => f.size >= UPLOAD_FROM_BYTES);
+  const results: ImportResponse[] = [];
+  if (small.length > 0) results.push(await api.importFiles({ files: await Promise.all(small.map(async (f) => ({ name: f.name, text: await f.text() }))) }));
+  for (const file of large) results.push(await uploadFile(api, file, onProgress));
+  return { imported: results.flatMap((r) => r.imported), problems: results.flatMap((r) => r.problems) };
+}
