@@ -88,6 +88,18 @@ describe('trace file uploads in chunks', () => {
     expect(JSON.stringify(result.problems[0])).not.toContain(tmpdir());
   });
 
+  it('keeps chunks in order when the page does not wait for each answer', async () => {
+    const { store, uploads } = await fresh();
+    const text = formatTraceFile(spans(300), 'otlp-jsonl');
+    const { uploadId } = await uploads.start({ name: 'eager.jsonl', size: Buffer.byteLength(text) });
+    const pieces = Array.from({ length: Math.ceil(text.length / 997) }, (_, i) => text.slice(i * 997, (i + 1) * 997));
+    await Promise.all(pieces.map((piece, seq) => uploads.chunk({ uploadId, seq, text: piece })));
+    const result = await uploads.finish({ uploadId });
+    expect(result.problems).toEqual([]);
+    expect(result.imported[0]).toMatchObject({ spanCount: 300 });
+    expect(await store.getSpans(['ab'.repeat(16)])).toHaveLength(300);
+  });
+
   it('refuses unknown uploads, chunks out of order, files over the limit and a fifth open upload', async () => {
     const { uploads } = await fresh();
     await expect(uploads.chunk({ uploadId: '0'.repeat(32), seq: 0, text: 'x' })).rejects.toMatchObject({ code: 'studio.upload', message: expect.stringContaining('no upload') });

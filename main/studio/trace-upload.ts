@@ -23,6 +23,8 @@ interface Upload {
   readonly path: string;
   readonly file: FileHandle;
   nextSeq: number;
+  /** The chunk writes, one after another. */
+  writing: Promise<void>;
   status: UploadStatus;
   idle: NodeJS.Timeout | undefined;
   finishing: boolean;
@@ -54,7 +56,7 @@ export class TraceUploads {
     const uploadId = randomBytes(16).toString('hex');
     const path = join(this.folder(), `${uploadId}.${extensionOf(label)}`);
     const file = await open(path, 'wx', 0o600);
-    const upload: Upload = { label, path, file, nextSeq: 0, idle: undefined, finishing: false, status: { phase: 'receiving', bytesReceived: 0, totalBytes: size, bytesRead: 0, spans: 0 } };
+    const upload: Upload = { label, path, file, nextSeq: 0, writing: Promise.resolve(), idle: undefined, finishing: false, status: { phase: 'receiving', bytesReceived: 0, totalBytes: size, bytesRead: 0, spans: 0 } };
     this.uploads.set(uploadId, upload);
     this.touch(uploadId, upload);
     return { uploadId, chunkChars: MAX_UPLOAD_CHUNK_CHARS };
@@ -68,19 +70,24 @@ export class TraceUploads {
       await this.drop(uploadId);
       refused(`${upload.label} grew past ${MAX_TRACE_FILE_BYTES} bytes; the upload was dropped. Import it with \`clnrm import\` instead.`);
     }
+    // Counted and ordered before the write: a page that sends the next chunk without waiting for this
+    // answer cannot pass the size limit or interleave writes (FileHandle.write must not overlap itself).
     upload.nextSeq++;
-    await upload.file.write(bytes);
     upload.status.bytesReceived += bytes.length;
+    const received = upload.status.bytesReceived;
+    upload.writing = upload.writing.then(() => upload.file.write(bytes).then(() => undefined));
+    await upload.writing;
     this.touch(uploadId, upload);
-    return { bytesReceived: upload.status.bytesReceived };
+    return { bytesReceived: received };
   }
 
   async finish({ uploadId }: CallArgs<'importUploadFinish'>): Promise<CallResponse<'importUploadFinish'>> {
     const upload = this.receiving(uploadId);
     upload.finishing = true;
     clearTimeout(upload.idle);
-    await upload.file.close();
     try {
+      await upload.writing; // a chunk whose write failed fails the import here
+      await upload.file.close();
       const result = await this.store.importFile(upload.path, {
         label: upload.label,
         onProgress: (p) => Object.assign(upload.status, { phase: p.phase, bytesRead: p.bytesRead, spans: p.spans }),
@@ -92,6 +99,7 @@ export class TraceUploads {
       return { imported: [], problems: [plainProblem({ file: upload.label, ...toProblem(error) })] };
     } finally {
       this.uploads.delete(uploadId);
+      await upload.file.close().catch(() => undefined); // closed above unless a write failed
       await rm(upload.path, { force: true });
     }
   }
