@@ -14,16 +14,9 @@ import { WaterfallRow } from './WaterfallRow';
 import { ticks } from './format';
 import type { FaultWindow } from '../../../shared/ipc/fault-window-schema';
 import { FaultBands } from '../fault-bands/FaultBands';
+import { afterPaint } from '../../app/after-paint';
 
 const OVERSCAN = 5;
-
-function afterPaint(fn: () => void): void {
-  requestAnimationFrame(() => {
-    const ch = new MessageChannel();
-    ch.port1.onmessage = () => fn();
-    ch.port2.postMessage(null);
-  });
-}
 
 /** `faults`: the windows drawn as bands behind the rows (the ruler above labels them). */
 export function Waterfall({ theme, faults }: { theme: 'light' | 'dark'; faults: readonly FaultWindow[] }) {
