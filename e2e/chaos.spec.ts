@@ -127,6 +127,10 @@ test('drag a fault onto a lane, resize it, save only the experiment, run it: fau
   await expect(rate).toHaveAttribute('aria-label', /^Success rate per second \(live\): \d+ seconds with requests, last \d+(\.\d)? %/);
   await expect(timeline.getByRole('group', { name: 'p95' }).getByRole('img')).toHaveAttribute('aria-label', /^p95 per second \(live\): [1-9]\d* seconds with requests, last [\d.]+ m?s/);
   await expect(timeline.getByRole('img', { name: /^container_pause on worker: in at [\d.]+ s, out at [\d.]+ s$/ })).toBeVisible({ timeout: 240_000 });
+  // The README's screenshot, while the run goes: the live timeline with its fault bands and the charts so far.
+  await view.getByRole('region', { name: 'Saved diff' }).getByRole('button', { name: 'Close' }).click();
+  await page.setViewportSize({ width: 1400, height: 860 });
+  await page.screenshot({ path: `${SHOTS}/chaos.png` });
   await expect(timeline.getByRole('img', { name: /^container_pause on db: in at [\d.]+ s, out at [\d.]+ s$/ })).toBeVisible({ timeout: 30_000 });
   // Passed on a quiet machine; on a loaded one (shared CI cores) a latency assertion may fail: either
   // way each phase shows its verdicts with what was measured.
@@ -140,7 +144,5 @@ test('drag a fault onto a lane, resize it, save only the experiment, run it: fau
   await run.getByText(/^Traffic per second/).click();
   const rows = run.getByRole('table', { name: 'Traffic per second' }).getByRole('row');
   await expect(rows.nth(4)).toHaveText(/^3–4 s\s*\d+\s*\d+\s*[\d.]+ %\s*[\d.]+ m?s$/);
-  await page.setViewportSize({ width: 1400, height: 860 });
-  await page.screenshot({ path: `${SHOTS}/chaos.png` });
   expect(errors).toEqual([]);
 });
