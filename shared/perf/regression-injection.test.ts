@@ -139,8 +139,8 @@ function realReport(label: string, recording: DemoRecording, all: readonly RealF
 }
 
 // The targets are judged on the quiet recording (load average < 2); the loaded one (5–21) is what a noisy
-// CI machine gives and is printed beside it. The per-run p50 is what meets the targets; p95 of 60 requests
-// is too noisy for a 1 ms step (see the README's Performance layer section).
+// CI machine gives and is printed beside it. The per-run p50 is what meets the targets; the p95 of 60
+// requests varies too much from run to run for 1–3 ms steps (see the README's Performance layer section).
 const QUIET = DemoRecordingSchema.parse(quietRecording);
 const LOADED = DemoRecordingSchema.parse(loadedRecording);
 const MEETING_TARGETS_WHEN_QUIET: readonly DemoMetric[] = ['dbQuery.p50', 'root.p50'];
