@@ -5,7 +5,8 @@
 import { toProblem } from '../../shared/errors';
 import type { ExpectationResult } from '../../shared/expect';
 import type { Span } from '../../shared/model';
-import { evaluatePerformance, type StatsSample, type TimeWindow } from '../../shared/perf/performance-checks';
+import { evaluatePerformance, type StatsSample } from '../../shared/perf/performance-checks';
+import type { TimeWindow } from '../../shared/perf/throughput';
 import { evaluateRegression, type RegressionFinding } from '../../shared/perf/regression';
 import { evaluateThresholds } from '../../shared/perf/regression-thresholds';
 import type { TestFile } from '../../shared/spec';

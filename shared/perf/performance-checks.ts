@@ -7,18 +7,13 @@ import type { Span } from '../model';
 import type { ContainerStatsRow } from '../run/records';
 import type { PerformanceExpectation } from '../spec/schema/performance-expect';
 import { quantileSorted, sortedCopy } from './stats';
+import { spansRate, type TimeWindow } from './throughput';
 
 /** Most evidence span ids a result lists. */
 const MAX_EVIDENCE = 10;
 const MIB = 1024 * 1024;
 
 export type StatsSample = Pick<ContainerStatsRow, 'service' | 'cpuPercent' | 'memoryBytes'>;
-
-/** Microseconds since the epoch, as span times. */
-export interface TimeWindow {
-  readonly startUs: number;
-  readonly endUs: number;
-}
 
 export interface PerformanceInput {
   /** The system's spans of the execution. */
@@ -61,33 +56,21 @@ function latencyBounds(e: PerformanceExpectation, named: readonly Span[]): Verdi
   return { passed: false, message: `${of} too slow: ${text}; the evidence spans took longer than ${fmt(lowest)} ms`, spans: slowest(named, lowest) };
 }
 
-/** From the first span's start to the last one's end (a loop: spreading 100,000s of values overflows the stack). */
-function spansWindow(spans: readonly Span[]): TimeWindow {
-  let startUs = Infinity;
-  let endUs = -Infinity;
-  for (const s of spans) {
-    startUs = Math.min(startUs, s.startUs);
-    endUs = Math.max(endUs, s.startUs + s.durationUs);
-  }
-  return { startUs, endUs };
-}
-
 function throughput(e: PerformanceExpectation, named: readonly Span[], steps: TimeWindow | undefined): Verdict {
   const min = e.min_per_second ?? e.min_steps_per_second!;
   const name = e.span_name!;
   const bySteps = e.window?.toLowerCase() === 'steps';
   if (bySteps && steps === undefined) return { passed: false, message: `no step ran: there is no steps' window to count ${q(name)} spans per second in`, spans: [] };
-  // A span counts in the steps' window when it starts inside it.
-  const counted = bySteps ? named.filter((s) => s.startUs >= steps!.startUs && s.startUs <= steps!.endUs) : named;
   if (!bySteps && named.length < 2) {
     return { passed: false, message: `${spansOf(named.length, name)}: a rate over the spans' own window needs at least 2 (or window = "steps")`, spans: named.map((s) => s.spanId) };
   }
-  const window = bySteps ? steps! : spansWindow(named);
-  const seconds = (window.endUs - window.startUs) / 1e6;
-  if (seconds <= 0) return { passed: false, message: `${spansOf(counted.length, name)} in a window of 0 ms: no rate can be measured`, spans: slowest(counted) };
-  const rate = counted.length / seconds;
+  // A span counts in the steps' window when it starts inside it; the spans' own window is ./throughput.ts's.
+  const counted = bySteps ? named.filter((s) => s.startUs >= steps!.startUs && s.startUs <= steps!.endUs) : named;
+  const windowMs = bySteps ? (steps!.endUs - steps!.startUs) / 1000 : spansRate(named)?.windowMs ?? 0;
+  if (windowMs <= 0) return { passed: false, message: `${spansOf(counted.length, name)} in a window of 0 ms: no rate can be measured`, spans: slowest(counted) };
+  const rate = counted.length / (windowMs / 1000);
   const over = bySteps ? "the steps' window" : 'first start to last end';
-  const facts = `${spansOf(counted.length, name)} in ${fmt(seconds * 1000)} ms (${over}): ${fmt(rate)} per second`;
+  const facts = `${spansOf(counted.length, name)} in ${fmt(windowMs)} ms (${over}): ${fmt(rate)} per second`;
   if (rate >= min) return { passed: true, message: `${facts}, min ${fmt(min)}`, spans: [] };
   return { passed: false, message: `too few per second: ${facts}, under the min ${fmt(min)}; the evidence spans are the slowest of them`, spans: slowest(counted) };
 }
