@@ -66,7 +66,7 @@ function throughput(e: PerformanceExpectation, named: readonly Span[], steps: Ti
   }
   // A span counts in the steps' window when it starts inside it; the spans' own window is ./throughput.ts's.
   const counted = bySteps ? named.filter((s) => s.startUs >= steps!.startUs && s.startUs <= steps!.endUs) : named;
-  const windowMs = bySteps ? (steps!.endUs - steps!.startUs) / 1000 : spansRate(named)?.windowMs ?? 0;
+  const windowMs = bySteps ? (steps!.endUs - steps!.startUs) / 1000 : (spansRate(named)?.windowMs ?? 0);
   if (windowMs <= 0) return { passed: false, message: `${spansOf(counted.length, name)} in a window of 0 ms: no rate can be measured`, spans: slowest(counted) };
   const rate = counted.length / (windowMs / 1000);
   const over = bySteps ? "the steps' window" : 'first start to last end';
