@@ -2,9 +2,11 @@
 // makes READS requests through api that each miss the cache and ask db (one db.query span per request), with
 // the db answering DEMO_DB_DELAY_MS later; per run it keeps only the p50/p95 of db.query and of the request's
 // root span (GET /items/:id), so the fixture stays a few KB. Delays are interleaved round by round (0, d1, 0,
-// d2, …) so a change in the machine's load falls on every delay alike. `--append` adds a session to the runs
-// already in the fixture (its delays are compared with its own delay-0 runs). Needs Docker and the cleanroom/demo image.
-// Run: npx tsx bench/perf-record-demo.ts ROUNDS DELAYS_MS [--append]   (DELAYS_MS comma-separated, like 1,3,10)
+// d2, …) so a change in the machine's load falls on every delay alike. FIXTURE names the file in
+// shared/perf/fixtures (the suite reads demo-runs-quiet.json and demo-runs-loaded.json: which one a recording
+// is depends on the load average it records). `--append` adds a session to the runs already in the fixture
+// (its delays are compared with its own delay-0 runs). Needs Docker and the cleanroom/demo image.
+// Run: npx tsx bench/perf-record-demo.ts ROUNDS DELAYS_MS FIXTURE [--append]   (DELAYS_MS comma-separated, like 1,3,10)
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +16,8 @@ import { percentiles } from '../shared/perf/stats';
 import { runTests } from '../main/runner/runner';
 import { openStore, type TraceStore } from '../main/store';
 
-const FIXTURE = fileURLToPath(new URL('../shared/perf/fixtures/demo-runs.json', import.meta.url));
+const FIXTURES = fileURLToPath(new URL('../shared/perf/fixtures/', import.meta.url));
+const USAGE = 'usage: tsx bench/perf-record-demo.ts ROUNDS DELAYS_MS FIXTURE [--append]   (FIXTURE: a file name like demo-runs-quiet.json)';
 const READS = 60;
 
 function testFile(delayMs: number): string {
@@ -79,8 +82,10 @@ async function recordRun(store: TraceStore, dir: string, session: number, delayM
 async function main(): Promise<void> {
   const rounds = Number(process.argv[2]);
   const delays = (process.argv[3] ?? '').split(',').map(Number);
-  if (!Number.isInteger(rounds) || rounds < 1 || delays.some((d) => !Number.isInteger(d) || d <= 0)) throw new Error('usage: tsx bench/perf-record-demo.ts ROUNDS DELAYS_MS [--append]');
-  const earlier = process.argv[4] === '--append' && existsSync(FIXTURE) ? DemoRecordingSchema.parse(JSON.parse(readFileSync(FIXTURE, 'utf8'))) : undefined;
+  const name = process.argv[4] ?? '';
+  if (!Number.isInteger(rounds) || rounds < 1 || delays.some((d) => !Number.isInteger(d) || d <= 0) || !/^[\w.-]+\.json$/.test(name)) throw new Error(USAGE);
+  const fixture = join(FIXTURES, name);
+  const earlier = process.argv[5] === '--append' && existsSync(fixture) ? DemoRecordingSchema.parse(JSON.parse(readFileSync(fixture, 'utf8'))) : undefined;
   const dir = mkdtempSync(join(tmpdir(), 'clnrm-perf-record-'));
   const runs: DemoRunRecord[] = [...(earlier?.runs ?? [])];
   const session = Math.max(0, ...runs.map((r) => r.session)) + 1;
@@ -98,19 +103,19 @@ async function main(): Promise<void> {
         }
         loads.push(loadavg()[0]!);
         // Written after every run, so a long recording stopped early still leaves what it measured.
-        writeFixture({ recordedAt: new Date().toISOString(), cores: cpus().length, loadAverage: { min: round3(Math.min(...loads)), max: round3(Math.max(...loads)) }, readsPerRun: READS, delaysMs: allDelays, runs });
+        writeFixture(fixture, { recordedAt: new Date().toISOString(), cores: cpus().length, loadAverage: { min: round3(Math.min(...loads)), max: round3(Math.max(...loads)) }, readsPerRun: READS, delaysMs: allDelays, runs });
         const last = runs.at(-1)!;
-        console.log(`round ${r + 1}/${rounds} delay ${delay} ms: db.query p95 ${last.dbQuery.p95} ms, root p95 ${last.root.p95} ms (load ${loads.at(-1)!.toFixed(1)})`);
+        console.log(`round ${r + 1}/${rounds} delay ${delay} ms: db.query p50/p95 ${last.dbQuery.p50}/${last.dbQuery.p95} ms, root p50/p95 ${last.root.p50}/${last.root.p95} ms (load ${loads.at(-1)!.toFixed(1)})`);
       }
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  console.log(`${runs.length} runs in ${FIXTURE}`);
+  console.log(`${runs.length} runs in ${fixture}`);
 }
 
-function writeFixture(recording: DemoRecording): void {
-  writeFileSync(FIXTURE, `${JSON.stringify(recording)}\n`);
+function writeFixture(file: string, recording: DemoRecording): void {
+  writeFileSync(file, `${JSON.stringify(recording)}\n`);
 }
 
 void main();

@@ -1,6 +1,9 @@
 // The stats sampler on the real engine: a container that idles, burns CPU, idles — its CPU series is low,
-// high, low at the known phase times; one that holds a known buffer — memory rises by about its size; the
-// asked interval is kept (and raised to the engine's 1 s tick). Skips loudly without Docker; fails under CI=true.
+// high, low at the known phase times; one that holds a known buffer — memory rises by about its size; one
+// that writes 32 MiB with fsync, and a command exec'd into one — disk bytes rise by about that much and
+// never fall (on an engine whose processes this machine can read; absent otherwise); the asked interval is
+// kept (and raised to the engine's 1 s tick). Skips loudly without Docker; fails under CI=true.
+import { readFileSync } from 'node:fs';
 import type Docker from 'dockerode';
 import { afterEach, describe, expect, it } from 'vitest';
 import { executionLabels, newExecutionIdentity } from './labels';
@@ -31,13 +34,34 @@ describe.skipIf(!probe.docker)('stats sampler (real engine)', () => {
     const container = await docker.createContainer({ Image: BUSYBOX, Cmd: ['sh', '-c', script], Labels: executionLabels(newExecutionIdentity(), 'stats') });
     containers.push(container);
     await container.start();
+    const local = await processesReadableHere(container);
     const samples: ContainerStatsSample[] = [];
     const sampler = startStatsSampler(docker, [{ service: 'probe', containerId: container.id }], intervalMs, (s) => samples.push(s));
     await container.wait();
     await sampler.stop();
     const startedAt = Date.parse(((await container.inspect()).State as { StartedAt: string }).StartedAt);
-    return { samples, startedAt, intervalMs: sampler.intervalMs };
+    return { samples, startedAt, intervalMs: sampler.intervalMs, local };
   };
+  /** Whether the engine's pid of the container is a process of that container on this machine (a local engine). */
+  const processesReadableHere = async (container: Docker.Container): Promise<boolean> => {
+    const info = await container.inspect();
+    try {
+      readFileSync(`/proc/${info.State.Pid}/io`);
+      return readFileSync(`/proc/${info.State.Pid}/cgroup`, 'utf8').includes(info.Id);
+    } catch {
+      return false;
+    }
+  };
+  /** Disk write bytes of the samples that have them, in order; absent everywhere when the engine is not local. */
+  const writes = (samples: ContainerStatsSample[], local: boolean): number[] => {
+    const withDisk = samples.filter((s) => s.diskWriteBytes !== undefined);
+    if (!local) {
+      console.warn('⚠ disk bytes not checked: the engine runs elsewhere (its processes are not readable here), so samples carry none');
+      expect(withDisk).toEqual([]);
+    }
+    return withDisk.map((s) => s.diskWriteBytes!);
+  };
+  const neverFalls = (xs: number[]): void => xs.slice(1).forEach((x, i) => expect(x, JSON.stringify(xs)).toBeGreaterThanOrEqual(xs[i]!));
   /** Each sample with the window it covers, in seconds since the container started. */
   const windows = (samples: ContainerStatsSample[], startedAt: number, intervalMs: number) =>
     samples.map((s, i) => ({ from: ((i > 0 ? samples[i - 1]!.at : s.at - intervalMs) - startedAt) / 1000, to: (s.at - startedAt) / 1000, cpu: s.cpuPercent }));
@@ -71,6 +95,46 @@ describe.skipIf(!probe.docker)('stats sampler (real engine)', () => {
     const ats = samples.map((s) => s.at);
     expect(ats).toEqual([...ats].sort((a, b) => a - b));
     expect(ats[0]!).toBeGreaterThan(startedAt);
+  });
+
+  it('disk: the bytes written rise by about the 32 MiB a process writes with fsync, after it starts writing', async () => {
+    const { samples, startedAt, local } = await sampleRun('sleep 2; dd if=/dev/zero of=/tmp/written bs=1M count=32 conv=fsync 2>/dev/null; sleep 4');
+    const series = writes(samples, local);
+    if (!local) return;
+    expect(series.length, JSON.stringify(samples)).toBe(samples.length);
+    neverFalls(series);
+    const before = samples.filter((s) => s.at - startedAt < 1800).map((s) => s.diskWriteBytes!);
+    expect(before.length).toBeGreaterThanOrEqual(1);
+    const rise = series.at(-1)! - Math.max(...before);
+    console.log(`[disk] dd 32 MiB with fsync: written bytes rose ${(rise / MB).toFixed(2)} MiB; series (MiB) ${JSON.stringify(series.map((x) => +(x / MB).toFixed(2)))}`);
+    expect(rise).toBeGreaterThan(31 * MB);
+    expect(rise).toBeLessThan(40 * MB);
+  });
+
+  it('disk: a command exec\'d into the container counts, and stays counted after it exits', async () => {
+    const container = await docker.createContainer({ Image: BUSYBOX, Cmd: ['sleep', '60'], Labels: executionLabels(newExecutionIdentity(), 'stats') });
+    containers.push(container);
+    await container.start();
+    const local = await processesReadableHere(container);
+    const samples: ContainerStatsSample[] = [];
+    const sampler = startStatsSampler(docker, [{ service: 'box', containerId: container.id }], 1000, (s) => samples.push(s));
+    try {
+      await eventually(() => samples.length >= 2, 15_000, 'two samples before the exec');
+      const exec = await container.exec({ Cmd: ['sh', '-c', 'dd if=/dev/zero of=/tmp/exec-written bs=1M count=16 conv=fsync 2>/dev/null; sleep 2'] });
+      await exec.start({ Detach: true });
+      await eventually(async () => !(await exec.inspect()).Running, 30_000, 'the exec to finish');
+      const ended = samples.length;
+      await eventually(() => samples.length >= ended + 2, 15_000, 'two samples after the exec ended');
+    } finally {
+      await sampler.stop();
+    }
+    const series = writes(samples, local);
+    if (!local) return;
+    neverFalls(series);
+    const rise = series.at(-1)! - series[0]!;
+    console.log(`[disk] exec'd dd 16 MiB with fsync: written bytes rose ${(rise / MB).toFixed(2)} MiB; series (MiB) ${JSON.stringify(series.map((x) => +(x / MB).toFixed(2)))}`);
+    expect(rise, JSON.stringify(series)).toBeGreaterThan(15 * MB);
+    expect(rise, JSON.stringify(series)).toBeLessThan(24 * MB);
   });
 
   it('keeps the asked interval (2 s), and raises 500 ms to the engine tick (1 s)', async () => {

@@ -7,6 +7,7 @@
 import type { Readable } from 'node:stream';
 import type Docker from 'dockerode';
 import { ENGINE_STATS_TICK_MS } from '../../shared/spec/schema/v2';
+import { openDiskCounter } from './disk-io';
 import { statsFromRaw, type ContainerStatsSample, type RawStats } from './stats';
 
 /** When the file asks for no interval: every read the engine makes. */
@@ -34,7 +35,8 @@ export function effectiveInterval(askedMs: number | undefined): number {
 /**
  * Follows every target's stats stream and delivers one sample per interval per container. Each sample's
  * `at` is the engine's read time; its CPU % is averaged over the whole interval since the previous
- * sample (not only the engine's last second). A container that stops or vanishes just ends its stream.
+ * sample (not only the engine's last second); its disk bytes, when this machine can read them
+ * (./disk-io.ts), are read as the frame arrives. A container that stops or vanishes just ends its stream.
  */
 export function startStatsSampler(docker: Docker, targets: readonly StatsTarget[], askedMs: number | undefined, onSample: (sample: ContainerStatsSample) => void): StatsSampler {
   const intervalMs = effectiveInterval(askedMs);
@@ -58,6 +60,7 @@ async function follow(docker: Docker, target: StatsTarget, intervalMs: number, s
   let stream: Readable;
   // dockerode's types omit abortSignal, but docker-modem honours it (and keeps it out of the URL).
   const options = { stream: true as const, abortSignal: signal };
+  const disk = await openDiskCounter(docker, target.containerId);
   try {
     stream = (await docker.getContainer(target.containerId).stats(options)) as unknown as Readable;
   } catch {
@@ -68,9 +71,12 @@ async function follow(docker: Docker, target: StatsTarget, intervalMs: number, s
   let previous: RawStats | undefined;
   const onFrame = (raw: RawStats): boolean => {
     if (raw.read.startsWith('0001-')) return false; // the container stopped
+    // Read at every frame, delivered or not: the fewer the gaps, the less an exiting exec'd command takes with it.
+    const bytes = disk?.read();
     if (!previous) previous = raw; // the first frame only anchors the first interval
     else if (Date.parse(raw.read) - Date.parse(previous.read) >= intervalMs - EARLY_TOLERANCE_MS) {
-      deliver(statsFromRaw(target.service, { ...raw, precpu_stats: previous.cpu_stats ?? {} }));
+      const sample = statsFromRaw(target.service, { ...raw, precpu_stats: previous.cpu_stats ?? {} });
+      deliver(bytes ? { ...sample, diskReadBytes: bytes.readBytes, diskWriteBytes: bytes.writeBytes } : sample);
       previous = raw;
     }
     return true;

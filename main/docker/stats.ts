@@ -1,4 +1,4 @@
-// One resource sample of a running container (CPU, memory, network), for the performance layer's
+// One resource sample of a running container (CPU, memory, network, disk), for the performance layer's
 // per-run figures. A sample of a stopped or vanished container is `undefined`, not an error.
 import type Docker from 'dockerode';
 
@@ -13,6 +13,9 @@ export interface ContainerStatsSample {
   readonly memoryLimitBytes: number;
   readonly networkRxBytes: number;
   readonly networkTxBytes: number;
+  /** Bytes read from and written to storage by the container's processes so far (./disk-io.ts); absent when they cannot be read here. */
+  readonly diskReadBytes?: number;
+  readonly diskWriteBytes?: number;
 }
 
 /** One frame of the engine's stats API (the fields read here). */

@@ -83,6 +83,8 @@ describe('HostMirror baselines', () => {
     const [kept] = await studioStore.listBaselines({ testName: 't' });
     expect(kept).toMatchObject({ name: 'good', scenario: 's', runId: 'r1', mode: 'auto' });
     expect(kept!.spans['db.query']!.count).toBe(3);
+    // Its throughput crosses the host call too (3 spans starting together, the longest 30 ms).
+    expect(kept!.throughput).toEqual({ 'db.query': { count: 3, windowMs: 30, perSecond: 100 } });
     // Commands reading the studio's store (`clnrm perf history`) see it too; a bad query is refused there.
     const client = new HostClient({ version: 1, pid: process.pid, url: server.url, secret: server.secret, dataDir: '/data', startedAt: 0 }, '');
     expect((await new RemoteStore(client).listBaselines({ testName: 't', nameOrId: 'good' })).map((b) => b.id)).toEqual([kept!.id]);

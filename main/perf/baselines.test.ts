@@ -40,6 +40,8 @@ describe('auto capture', () => {
     const head = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: fileURLToPath(new URL('.', import.meta.url)) }).toString().trim();
     expect(b).toMatchObject({ name: 'good', mode: 'auto', testName: 't', scenario: 's', commit: head, environment, executions: ['e00000000001'] });
     expect(b!.spans['db.query']).toMatchObject({ count: 3, p50: 20 });
+    // The three spans start together and the longest lasts 30 ms: 3 in 30 ms.
+    expect(b!.throughput).toEqual({ 'db.query': { count: 3, windowMs: 30, perSecond: 100 } });
     expect(note).toBe(`baseline ${b!.id} captured for t / s (1 span names, commit ${head.slice(0, 10)})`);
   });
 
@@ -82,7 +84,7 @@ describe('[performance.regression.thresholds] in the runner', () => {
   const THRESHOLDS = '[performance]\nbaseline_name = "good"\n[performance.regression.thresholds]\np95_latency_increase_max_percent = 15\nthroughput_decrease_max_percent = 10\n';
   const slower = [1, 2, 3].map((i) => makeSpan({ trace: i, span: i, name: 'db.query', durationMs: 20 * i, resource: resourceFor('api') }));
 
-  it('is not compared before a baseline exists, then fails against it naming metric, percent and baseline', async () => {
+  it('is not compared before a baseline exists, then fails against it naming metrics, percents and baseline', async () => {
     const test = testFile(THRESHOLDS);
     const first = await judgePerformance(store, test, 's', spans, []);
     expect(first.results).toEqual([expect.objectContaining({ expectation: 'performance.regression.thresholds', passed: true, message: expect.stringMatching(/^not compared: no baseline named or with id "good" for test "t", scenario "s"/) })]);
@@ -91,7 +93,8 @@ describe('[performance.regression.thresholds] in the runner', () => {
     const { results, regressions } = await judgePerformance(store, test, 's', slower, []);
     expect(results).toHaveLength(1);
     expect(results[0]!.passed).toBe(false);
-    expect(results[0]!.message).toMatch(new RegExp(`^regression against baseline ${b!.id} \\("good"\\) of commit [0-9a-f]{10}: "db.query" p95 29.0 ms → 58.0 ms \\(\\+100.0 %, limit \\+15 %\\)$`));
+    // 3 spans in 60 ms now against 3 in 30 ms: half the throughput.
+    expect(results[0]!.message).toMatch(new RegExp(`^regression against baseline ${b!.id} \\("good"\\) of commit [0-9a-f]{10}: "db.query" p95 29.0 ms → 58.0 ms \\(\\+100.0 %, limit \\+15 %\\); "db.query" throughput 100/s → 50.0/s \\(-50.0 %, limit -10 %\\)$`));
     // The thresholds table writes no report of its own ([[expect.regression]] report_path does).
     expect(regressions).toEqual([]);
   });

@@ -1,4 +1,4 @@
-// Capturing and finding latency baselines (shared/perf/baseline.ts) in the store: from a passing run's
+// Capturing and finding baselines (shared/perf/baseline.ts: latencies and throughput) in the store: from a passing run's
 // executions, automatically (`[performance.baseline.capture] mode = "auto"`) or by `clnrm perf baseline
 // save`; the commit is the test file's own repository HEAD (the file may live in another repository
 // than the folder `clnrm run` was started in), the environment the run's.
@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { dirname } from 'node:path';
 import { promisify } from 'node:util';
 import type { Span } from '../../shared/model';
-import { summariseSpans, type BaselineRecord } from '../../shared/perf/baseline';
+import { summariseSpans, summariseThroughput, type BaselineRecord } from '../../shared/perf/baseline';
 import type { RunEnvironment } from '../../shared/run/records';
 import type { TestFile } from '../../shared/spec';
 import type { BaselineQuery } from '../store';
@@ -35,9 +35,8 @@ export interface CaptureRequest {
   readonly testFile: string;
   readonly scenario: string;
   readonly runId: string;
-  readonly executionIds: readonly string[];
-  /** The system's spans of those executions. */
-  readonly spans: readonly Span[];
+  /** The executions, each with the system's spans (throughput is measured per execution, then pooled). */
+  readonly executions: ReadonlyArray<{ readonly id: string; readonly spans: readonly Span[] }>;
   readonly environment: RunEnvironment;
   readonly mode: 'auto' | 'manual';
   readonly name?: string;
@@ -47,7 +46,8 @@ export interface CaptureRequest {
 
 /** Saves a baseline of the spans; undefined (nothing saved) when there are none. */
 export async function captureBaseline(store: BaselineStore, req: CaptureRequest): Promise<BaselineRecord | undefined> {
-  if (req.spans.length === 0) return undefined;
+  const spans = req.executions.flatMap((e) => e.spans);
+  if (spans.length === 0) return undefined;
   const commit = req.commit ?? (await fileCommit(req.testFile));
   const baseline: BaselineRecord = {
     id: randomBytes(6).toString('hex'),
@@ -58,10 +58,11 @@ export async function captureBaseline(store: BaselineStore, req: CaptureRequest)
     ...(commit !== undefined ? { commit } : {}),
     environment: req.environment,
     runId: req.runId,
-    executions: [...req.executionIds],
+    executions: req.executions.map((e) => e.id),
     capturedAt: Date.now(),
     mode: req.mode,
-    spans: summariseSpans(req.spans),
+    spans: summariseSpans(spans),
+    throughput: summariseThroughput(req.executions.map((e) => e.spans)),
   };
   await store.saveBaseline(baseline);
   return baseline;
@@ -116,8 +117,7 @@ export async function autoCaptureBaseline(req: AutoCaptureRequest): Promise<stri
     testFile: req.file,
     scenario: req.scenario,
     runId: req.runId,
-    executionIds: req.executions.map((e) => e.id),
-    spans: req.executions.flatMap((e) => e.spans),
+    executions: req.executions,
     environment: recorded.run.environment,
     mode: 'auto',
     ...(req.test.performance?.baseline_name !== undefined ? { name: req.test.performance.baseline_name } : {}),

@@ -3,6 +3,9 @@
 // baseline (not compared) and becomes one; run 2, unchanged, passes against it; run 3, whose db answers
 // DEMO_DB_DELAY_MS = 400 (instead of 20) ms later, fails with a message naming db.query's p95 change and the
 // baseline, writes its JSON regression report, and is not captured (the baseline stays the good one).
+// A throughput bound over the steps' window (≥ 3 requests a second) holds at 20 ms and cannot at 400 ms:
+// 20 sequential requests of ≥ 400 ms each take ≥ 8 s, at most 2.5 a second. The same delay drops db.query's
+// throughput against the baseline's beyond `[performance.regression.thresholds] throughput_decrease_max_percent`.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -58,6 +61,9 @@ baseline_name = "demo-good"
 [performance.baseline.capture]
 mode = "auto"
 
+[performance.regression.thresholds]
+throughput_decrease_max_percent = 75
+
 [[scenario]]
 name = "twenty_reads"
 timeout_ms = 60000
@@ -71,6 +77,12 @@ command = ["sh", "-c", "i=0; while [ $i -lt 20 ]; do wget -qO- http://api:8080/i
 type = "latency_bounds"
 span_name = "db.query"
 p95_max_ms = 5000
+
+[[expect.performance]]
+type = "throughput"
+span_name = "GET /items/:id"
+window = "steps"
+min_per_second = 3
 
 [[expect.regression]]
 span_name = "db.query"
@@ -100,7 +112,9 @@ describe.skipIf(!probe.docker)('[[expect.regression]] on the demo with an inject
     const summary = await runTests({ sources: [{ file }], cwd: dir, env: process.env, store });
     const execution = summary.tests[0]!.executions[0]!;
     const regression = execution.expectations.find((e) => e.expectation === 'expect.regression[0]')!;
-    return { test: summary.tests[0]!, execution, regression };
+    const throughput = execution.expectations.find((e) => e.expectation === 'expect.performance[1]')!;
+    const thresholds = execution.expectations.find((e) => e.expectation === 'performance.regression.thresholds')!;
+    return { test: summary.tests[0]!, execution, regression, throughput, thresholds };
   }
 
   it('passes against its own baseline and fails with a clear message after the delay', { timeout: 300_000 }, async () => {
@@ -114,6 +128,9 @@ describe.skipIf(!probe.docker)('[[expect.regression]] on the demo with an inject
     expect(captured!.spans['db.query']!.count).toBe(20);
     // The db answers ≥ 20 ms later, so every db.query took at least that.
     expect(captured!.spans['db.query']!.samples[0]).toBeGreaterThanOrEqual(20);
+    // 20 sequential db.query spans of ≥ 20 ms each: at most 50 a second over their own window.
+    expect(captured!.throughput!['db.query']).toMatchObject({ count: 20, perSecond: expect.any(Number) });
+    expect(captured!.throughput!['db.query']!.perSecond).toBeLessThanOrEqual(50);
 
     const second = await runWithDelay(20);
     expect(second.regression).toMatchObject({ passed: true, message: expect.stringMatching(new RegExp(`^no regression against baseline ${captured!.id} \\("demo-good"\\)`)) });
@@ -124,6 +141,14 @@ describe.skipIf(!probe.docker)('[[expect.regression]] on the demo with an inject
     const slow = await runWithDelay(400);
     // The figures the README quotes.
     console.log(`[regression on the demo] run 2: ${second.regression.message}\n[regression on the demo] run 3: ${slow.regression.message}`);
+    console.log(`[throughput on the demo] run 2: ${second.throughput.message}\n[throughput on the demo] run 3: ${slow.throughput.message}`);
+    console.log(`[thresholds on the demo] run 2: ${second.thresholds.message}\n[thresholds on the demo] run 3: ${slow.thresholds.message}`);
+    expect(second.thresholds).toMatchObject({ passed: true, message: expect.stringMatching(new RegExp(`^no regression against baseline ${captured!.id} \\("demo-good"\\)`)) });
+    expect(slow.thresholds.passed).toBe(false);
+    expect(slow.thresholds.message).toMatch(new RegExp(`^regression against baseline ${baselines[0]!.id} \\("demo-good"\\): .*"db\\.query" throughput [\\d.]+/s → [\\d.]+/s \\(-\\d+\\.\\d %, limit -75 %\\)`));
+    const requests = /^(?:too few per second: )?20 "GET \/items\/:id" spans in \d+ ms \(the steps' window\): [\d.]+ per second, (?:min|under the min) 3\.00/;
+    expect(second.throughput).toMatchObject({ passed: true, message: expect.stringMatching(requests) });
+    expect(slow.throughput).toMatchObject({ passed: false, message: expect.stringMatching(requests) });
     expect(slow.test.verdict).toBe('failed');
     expect(slow.regression.passed).toBe(false);
     expect(slow.regression.message).toMatch(new RegExp(`^regression against baseline ${baselines[0]!.id} \\("demo-good"\\)`));

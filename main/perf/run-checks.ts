@@ -6,6 +6,7 @@ import { toProblem } from '../../shared/errors';
 import type { ExpectationResult } from '../../shared/expect';
 import type { Span } from '../../shared/model';
 import { evaluatePerformance, type StatsSample } from '../../shared/perf/performance-checks';
+import type { TimeWindow } from '../../shared/perf/throughput';
 import { evaluateRegression, type RegressionFinding } from '../../shared/perf/regression';
 import { evaluateThresholds } from '../../shared/perf/regression-thresholds';
 import type { TestFile } from '../../shared/spec';
@@ -37,8 +38,20 @@ export function wantsResourceSamples(test: TestFile): boolean {
   return (test.expect?.performance ?? []).some((e) => e.type.toLowerCase() === 'resource_limits');
 }
 
-export async function judgePerformance(store: BaselineStore, test: TestFile, scenario: string, spans: readonly Span[], stats: readonly StatsSample[]): Promise<PerformanceJudgement> {
-  const results = evaluatePerformance(test.expect?.performance ?? [], { spans, stats });
+/** From the first step's start to the last step's end, read from the runner's own `clnrm.step:<name>` spans. */
+export function stepsWindow(runnerSpans: readonly Span[]): TimeWindow | undefined {
+  let startUs = Infinity;
+  let endUs = -Infinity;
+  for (const s of runnerSpans) {
+    if (!s.name.startsWith('clnrm.step:')) continue;
+    startUs = Math.min(startUs, s.startUs);
+    endUs = Math.max(endUs, s.startUs + s.durationUs);
+  }
+  return startUs <= endUs ? { startUs, endUs } : undefined;
+}
+
+export async function judgePerformance(store: BaselineStore, test: TestFile, scenario: string, spans: readonly Span[], stats: readonly StatsSample[], steps?: TimeWindow): Promise<PerformanceJudgement> {
+  const results = evaluatePerformance(test.expect?.performance ?? [], { spans, stats, ...(steps ? { steps } : {}) });
   const lookUp = async (compareTo: string | undefined): Promise<Awaited<ReturnType<typeof findBaseline>>> => {
     try {
       return await findBaseline(store, test.name, scenario, compareTo);

@@ -288,8 +288,8 @@ describe.skipIf(!probe.docker)('runner on the real engine', () => {
       '[[scenario.steps]]',
       'name = "work"',
       'service = "box"',
-      // Long enough for a ~1 s engine sample even on a loaded machine.
-      'command = ["sleep", "6"]',
+      // Long enough for a ~1 s engine sample even on a loaded machine; 8 MiB written for the disk bytes.
+      'command = ["sh", "-c", "dd if=/dev/zero of=/tmp/written bs=1M count=8 conv=fsync 2>/dev/null; sleep 6"]',
       '[performance]',
       'track_all_spans = true',
       'sample_stats_ms = 2000',
@@ -306,6 +306,11 @@ describe.skipIf(!probe.docker)('runner on the real engine', () => {
     const rows = await store.containerStats(execution.runId);
     expect(rows.length).toBe(execution.stats!.length);
     expect(rows[0]).toMatchObject({ executionId: execution.runId, service: 'box' });
+    // Disk bytes reach the rows: read on this machine when the engine is local (its socket), absent otherwise.
+    expect(rows.map((r) => r.diskWriteBytes)).toEqual(execution.stats!.map((s) => s.diskWriteBytes));
+    const local = !process.env.DOCKER_HOST || process.env.DOCKER_HOST.startsWith('unix://');
+    if (local) expect(Math.max(...rows.map((r) => r.diskWriteBytes!))).toBeGreaterThanOrEqual(8 * 1024 * 1024);
+    else expect(rows.every((r) => r.diskWriteBytes === undefined)).toBe(true);
   });
 
   it('runs each [matrix] combination as its own test, and --fail-fast starts nothing after a failure', { timeout: 60_000 }, async () => {

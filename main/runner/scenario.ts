@@ -14,7 +14,7 @@ import type { ExecutionPhase } from '../../shared/run';
 import type { ScenarioSpec, TestFile } from '../../shared/spec';
 import { newId, type ContainerEvidence, type ContainerStatsSample, type ServiceEvent } from '../docker';
 import type { RunHealing } from '../healing/run-healing';
-import { judgePerformance, wantsPerformanceChecks } from '../perf/run-checks';
+import { judgePerformance, stepsWindow, wantsPerformanceChecks } from '../perf/run-checks';
 import type { Receiver } from '../receiver';
 import type { TraceStore } from '../store';
 import { cleanupDeferred } from './cleanup-check';
@@ -183,7 +183,7 @@ export async function runScenario(env: RunnerEnvironment, req: ScenarioRequest):
   const engine = await engineChecks(env, req, ex, expectations);
   expectations.push(...(engine?.results ?? []));
   if (judgement && test.expect?.chaos) expectations.push(...(await expectChaosResults(env.docker, test.expect.chaos, { ...ex, executionId, system })));
-  const perf = judgement && wantsPerformanceChecks(test) ? await judgePerformance(env.store, test, scenario.name, system, ex.stats) : undefined;
+  const perf = judgement && wantsPerformanceChecks(test) ? await judgePerformance(env.store, test, scenario.name, system, ex.stats, stepsWindow(ex.trace.spans)) : undefined;
   expectations.push(...(perf?.results ?? []));
   phase('evaluate', 'end');
   const faultWindows = recordedFaultWindows(ex.chaos, test);

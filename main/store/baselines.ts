@@ -1,6 +1,6 @@
-// Latency baselines in DuckDB (schema 4): one `baselines` row per capture of one test's scenario, its
-// span names' summaries as JSON (shared/perf/baseline.ts). Checked on the way in and read back through the
-// same zod schema, like the run history (./history.ts).
+// Baselines in DuckDB (schema 4, throughput since 6): one `baselines` row per capture of one test's scenario,
+// its span names' latency summaries and throughputs as JSON (shared/perf/baseline.ts). Checked on the way in
+// and read back through the same zod schema, like the run history (./history.ts).
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import { StudioError } from '../../shared/errors';
 import { BaselineRecordSchema, type BaselineRecord } from '../../shared/perf/baseline';
@@ -20,9 +20,12 @@ CREATE TABLE IF NOT EXISTS baselines (
   mode VARCHAR NOT NULL,
   spans VARCHAR NOT NULL
 );
+-- Schema 6: throughput per span name, NULL on a baseline captured before it was kept. Added, not created
+-- above, so that an older database gains it the same way.
+ALTER TABLE baselines ADD COLUMN IF NOT EXISTS throughput VARCHAR;
 `;
 
-const COLUMNS = 'id, name, test_name, test_file, scenario, commit_sha, environment, run_id, executions, captured_ms, mode, spans';
+const COLUMNS = 'id, name, test_name, test_file, scenario, commit_sha, environment, run_id, executions, captured_ms, mode, spans, throughput';
 
 /** Which baselines to list: every field narrows; newest first. */
 export interface BaselineQuery {
@@ -51,6 +54,7 @@ function fromRow(r: Record<string, unknown>): BaselineRecord {
     capturedAt: Number(r.captured_ms),
     mode: r.mode,
     spans: JSON.parse(String(r.spans)),
+    ...(r.throughput !== null ? { throughput: JSON.parse(String(r.throughput)) } : {}),
   });
   if (!parsed.success) throw invalid(`stored baseline ${String(r.id)}`, parsed.error.issues[0]!);
   return parsed.data;
@@ -63,6 +67,7 @@ export async function saveBaseline(conn: DuckDBConnection, baseline: BaselineRec
   const values: DuckDBValue[] = [
     b.id, b.name ?? null, b.testName, b.testFile, b.scenario, b.commit ?? null, JSON.stringify(b.environment), b.runId,
     JSON.stringify(b.executions), BigInt(Math.round(b.capturedAt)), b.mode, JSON.stringify(b.spans),
+    b.throughput !== undefined ? JSON.stringify(b.throughput) : null,
   ];
   await conn.run(`INSERT OR REPLACE INTO baselines (${COLUMNS}) VALUES (${COLUMNS.split(',').map(() => '?').join(', ')})`, values);
 }

@@ -1,6 +1,7 @@
 // Run history in a real DuckDB file: runs with their executions and container stats survive closing and
 // reopening the store, every listRuns filter narrows, bad records are refused, spans are found by run and
-// by execution, and a database of schema 2 (where a "run" was an execution) is upgraded in place.
+// by execution, and a database of schema 2 (where a "run" was an execution) is upgraded in place, one of
+// schema 4 gains the disk bytes columns.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ExecutionRecord, RunRecord } from '../../shared/run/records';
 import { openStore, type TraceStore } from './index';
 import { toRowBatch } from './row-batch';
-import { resourceInfo, scopeJson } from './schema';
+import { CREATE_TABLES, resourceInfo, scopeJson } from './schema';
 import { hexId, makeSpan, resourceFor } from './test-spans';
 import { writerThreadEntry } from './writer-thread';
 
@@ -75,7 +76,7 @@ describe.each([
     await store.finishExecution('e1', { endedAt: T0 + 500, verdict: 'passed', evidence });
     await store.finishExecution('e2', { endedAt: T0 + 900, verdict: 'failed', failedExpectations: 2 });
     await store.addContainerStats([
-      { executionId: 'e1', service: 'box', at: T0 + 100.5, cpuPercent: 12.5, memoryBytes: 1e6, memoryLimitBytes: 2e9, networkRxBytes: 10, networkTxBytes: 20 },
+      { executionId: 'e1', service: 'box', at: T0 + 100.5, cpuPercent: 12.5, memoryBytes: 1e6, memoryLimitBytes: 2e9, networkRxBytes: 10, networkTxBytes: 20, diskReadBytes: 4096, diskWriteBytes: 33554432 },
       { executionId: 'e1', service: 'box', at: T0 + 200, cpuPercent: 3, memoryBytes: 2e6, memoryLimitBytes: 2e9, networkRxBytes: 11, networkTxBytes: 21 },
     ]);
     const finished = await store.finishRun('r1', { endedAt: T0 + 1000, verdict: 'failed', passed: 0, failed: 1 });
@@ -91,10 +92,12 @@ describe.each([
     ]);
     expect(entry?.executions[0]?.evidence).toEqual(evidence);
     expect(entry?.executions[1]?.evidence).toBeUndefined();
-    expect((await again.containerStats('e1')).map((r) => [r.at, r.cpuPercent, r.networkTxBytes])).toEqual([
-      [T0 + 100.5, 12.5, 20],
-      [T0 + 200, 3, 21],
+    expect((await again.containerStats('e1')).map((r) => [r.at, r.cpuPercent, r.networkTxBytes, r.diskReadBytes, r.diskWriteBytes])).toEqual([
+      [T0 + 100.5, 12.5, 20, 4096, 33554432],
+      [T0 + 200, 3, 21, undefined, undefined],
     ]);
+    // Absent, not zero: a row without disk bytes reads back without the keys.
+    expect(Object.keys((await again.containerStats('e1'))[1]!)).not.toContain('diskReadBytes');
     expect(await again.getRun('missing')).toBeUndefined();
   });
 
@@ -217,5 +220,29 @@ describe('a database of schema 2', () => {
     expect(again.notice).toBeUndefined();
     expect((await again.listTraces({ executionId: 'e2' })).total).toBe(1);
     expect((await again.listRuns()).map((e) => e.run.id)).toEqual(['3f896034e86a']);
+  });
+});
+
+describe('a database of schema 4', () => {
+  it('gains the disk bytes columns when opened: its samples read back without them, new ones keep them', async () => {
+    const dir = tempDir();
+    const db = await DuckDBInstance.create(join(dir, 'traces.duckdb'));
+    const conn = await db.connect();
+    const v4 = CREATE_TABLES.split('\n').filter((line) => !line.startsWith('ALTER TABLE container_stats')).join('\n');
+    expect(v4).not.toContain('disk_read_bytes');
+    await conn.run(v4);
+    await conn.run(`INSERT INTO meta VALUES ('schema', '4')`);
+    await conn.run(`INSERT INTO container_stats VALUES ('e1', 'box', ${T0}, 5, 3, 4, 1, 2)`);
+    conn.closeSync();
+    db.closeSync();
+
+    const store = await openStore({ dataDir: dir });
+    stores.push(store);
+    expect(store.notice).toBeUndefined();
+    await store.addContainerStats([{ executionId: 'e1', service: 'box', at: T0 + 1000, cpuPercent: 6, memoryBytes: 3, memoryLimitBytes: 4, networkRxBytes: 1, networkTxBytes: 2, diskReadBytes: 0, diskWriteBytes: 512 }]);
+    expect(await store.containerStats('e1')).toEqual([
+      { executionId: 'e1', service: 'box', at: T0, cpuPercent: 5, memoryBytes: 3, memoryLimitBytes: 4, networkRxBytes: 1, networkTxBytes: 2 },
+      { executionId: 'e1', service: 'box', at: T0 + 1000, cpuPercent: 6, memoryBytes: 3, memoryLimitBytes: 4, networkRxBytes: 1, networkTxBytes: 2, diskReadBytes: 0, diskWriteBytes: 512 },
+    ]);
   });
 });

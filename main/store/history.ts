@@ -63,6 +63,10 @@ CREATE TABLE IF NOT EXISTS container_stats (
   network_rx_bytes DOUBLE NOT NULL,
   network_tx_bytes DOUBLE NOT NULL
 );
+-- Schema 5: disk bytes, NULL when they could not be read. Added, not created above, so that a schema-4
+-- database gains them the same way (ALTER appends: the columns' order is the same either way).
+ALTER TABLE container_stats ADD COLUMN IF NOT EXISTS disk_read_bytes DOUBLE;
+ALTER TABLE container_stats ADD COLUMN IF NOT EXISTS disk_write_bytes DOUBLE;
 `;
 
 const RUN_COLUMNS = 'id, origin, started_ms, ended_ms, commit_sha, environment, files, verdict, passed, failed, errors, skipped';
@@ -211,8 +215,8 @@ export async function addContainerStats(conn: DuckDBConnection, rows: readonly C
   if (rows.length === 0) return;
   const valid = rows.map((row, i) => checked(ContainerStatsRowSchema, row, `container stats row ${i}`));
   // One statement per batch: a sampler gives a few rows per second per container.
-  const values = valid.flatMap((s) => [s.executionId, s.service, s.at, s.cpuPercent, s.memoryBytes, s.memoryLimitBytes, s.networkRxBytes, s.networkTxBytes]);
-  await conn.run(`INSERT INTO container_stats VALUES ${valid.map(() => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`, values);
+  const values = valid.flatMap((s) => [s.executionId, s.service, s.at, s.cpuPercent, s.memoryBytes, s.memoryLimitBytes, s.networkRxBytes, s.networkTxBytes, s.diskReadBytes ?? null, s.diskWriteBytes ?? null]);
+  await conn.run(`INSERT INTO container_stats VALUES ${valid.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`, values);
 }
 
 export async function containerStats(conn: DuckDBConnection, executionId: string): Promise<ContainerStatsRow[]> {
@@ -226,6 +230,8 @@ export async function containerStats(conn: DuckDBConnection, executionId: string
     memoryLimitBytes: Number(r.memory_limit_bytes),
     networkRxBytes: Number(r.network_rx_bytes),
     networkTxBytes: Number(r.network_tx_bytes),
+    ...(r.disk_read_bytes !== null ? { diskReadBytes: Number(r.disk_read_bytes) } : {}),
+    ...(r.disk_write_bytes !== null ? { diskWriteBytes: Number(r.disk_write_bytes) } : {}),
   }));
 }
 

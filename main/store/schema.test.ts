@@ -123,8 +123,8 @@ describe('a database written by the earlier schema', () => {
 
     const store = await openStore({ dataDir: dir });
     stores.push(store);
-    expect(store.notice).toMatch(/older version.*moved to .*traces\.before-v4-\d+\.duckdb; its 2 spans and 1 run were copied/);
-    expect(readdirSync(dir).some((f) => /^traces\.before-v4-\d+\.duckdb$/.test(f))).toBe(true);
+    expect(store.notice).toMatch(/older version.*moved to .*traces\.before-v6-\d+\.duckdb; its 2 spans and 1 run were copied/);
+    expect(readdirSync(dir).some((f) => /^traces\.before-v6-\d+\.duckdb$/.test(f))).toBe(true);
     expect(JSON.parse(JSON.stringify(await store.getTrace(hexId(1, 32))))).toEqual(JSON.parse(JSON.stringify(spans)));
     expect((await store.listTraces({ runId: 'run-1' })).total).toBe(1);
     expect((await store.listTraces({ attribute: { key: 'note', value: 'ü "q"' } })).total).toBe(1);

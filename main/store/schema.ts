@@ -15,8 +15,12 @@ import { HISTORY_TABLES } from './history';
  * Version 3: `runs` are runs (one `clnrm run`), `executions` and `container_stats` hold what a run did,
  * spans carry `execution_id` beside `run_id` (see ./upgrade-v3.ts).
  * Version 4: `baselines` (./baselines.ts), a new table: opening a schema-3 database creates it.
+ * Version 5: `container_stats` gains `disk_read_bytes`, `disk_write_bytes` (NULL when not read): opening an older
+ * database adds them (./history.ts).
+ * Version 6: `baselines` gains `throughput` (NULL on a baseline captured before): opening an older database adds
+ * it (./baselines.ts).
  */
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 6;
 
 // `execution_id` is last: schema 3 added it to existing tables with ALTER TABLE, which appends, and the
 // span appender writes columns in table order.

@@ -1,12 +1,14 @@
-// Latency baselines: what one test's scenario looked like when it was good, per span name, so a later
-// run can be compared with it (`[[expect.regression]]`). A summary keeps count, percentiles, mean and
-// standard deviation (enough for Welch's t-test exactly) and a bounded sample for the rank test: at most
-// MAX_BASELINE_SAMPLES evenly spaced order statistics of the sorted durations (the whole sample when it
-// is smaller), so a baseline of 100,000 spans stays a few kilobytes and keeps its distribution's shape.
+// Baselines: what one test's scenario looked like when it was good, per span name, so a later run can be
+// compared with it (`[[expect.regression]]`, `[performance.regression.thresholds]`). A latency summary keeps
+// count, percentiles, mean and standard deviation (enough for Welch's t-test exactly) and a bounded sample
+// for the rank test: at most MAX_BASELINE_SAMPLES evenly spaced order statistics of the sorted durations (the
+// whole sample when it is smaller), so a baseline of 100,000 spans stays a few kilobytes and keeps its
+// distribution's shape. Beside it, the span name's throughput (./throughput.ts).
 import { z } from 'zod';
 import type { Span } from '../model';
 import { RunEnvironmentSchema, RunIdSchema } from '../run/records';
 import { mean, quantileSorted, sortedCopy, variance } from './stats';
+import { pooledRate, ratesByName, type SpanRate } from './throughput';
 
 export const MAX_BASELINE_SAMPLES = 200;
 
@@ -23,6 +25,13 @@ export const LatencySummarySchema = z.object({
 });
 /** Milliseconds throughout. */
 export type LatencySummary = z.infer<typeof LatencySummarySchema>;
+
+/** Spans of one name per second over their own window (./throughput.ts), executions pooled. */
+export const ThroughputSummarySchema = z.object({
+  count: z.number().int().min(2),
+  windowMs: z.number().positive(),
+  perSecond: z.number().positive(),
+});
 
 export const BaselineModeSchema = z.enum(['auto', 'manual']);
 
@@ -43,6 +52,11 @@ export const BaselineRecordSchema = z.object({
   mode: BaselineModeSchema,
   /** Span name → its latency summary. */
   spans: z.record(z.string(), LatencySummarySchema),
+  /**
+   * Span name → its throughput; a name is missing when no execution had 2 of its spans over more than 0 ms.
+   * Absent on a baseline captured before baselines kept throughput (store schema 5 and older).
+   */
+  throughput: z.record(z.string(), ThroughputSummarySchema).optional(),
 });
 export type BaselineRecord = z.infer<typeof BaselineRecordSchema>;
 
@@ -81,5 +95,19 @@ export function latenciesByName(spans: readonly Span[]): Map<string, number[]> {
 export function summariseSpans(spans: readonly Span[]): Record<string, LatencySummary> {
   const out: Record<string, LatencySummary> = {};
   for (const [name, durations] of latenciesByName(spans)) out[name] = summariseLatencies(durations)!;
+  return out;
+}
+
+/**
+ * The throughput per span name of these executions' spans (each a list of one execution's spans): each
+ * execution's rate over its own window, pooled across executions (counts and windows added).
+ */
+export function summariseThroughput(executions: ReadonlyArray<readonly Span[]>): Record<string, SpanRate> {
+  const rates = new Map<string, SpanRate[]>();
+  for (const spans of executions) {
+    for (const [name, rate] of ratesByName(spans)) rates.set(name, [...(rates.get(name) ?? []), rate]);
+  }
+  const out: Record<string, SpanRate> = {};
+  for (const [name, list] of [...rates].sort(([a], [b]) => a.localeCompare(b))) out[name] = pooledRate(list)!;
   return out;
 }

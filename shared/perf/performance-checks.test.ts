@@ -21,17 +21,51 @@ describe('[[expect.performance]]', () => {
     expect(bad!.spans).toEqual([20, 19, 18, 17].map((i) => i.toString(16).padStart(16, '0')));
   });
 
-  it('throughput: spans per second from the first start to the last end', () => {
+  it('throughput: spans per second from the first start to the last end (the default window)', () => {
     const [fast, slow] = evaluatePerformance(
       [
         { type: 'throughput', span_name: 'db.query', min_per_second: 20 },
-        { type: 'throughput', span_name: 'db.query', min_steps_per_second: 25 },
+        { type: 'throughput', span_name: 'db.query', min_steps_per_second: 25, window: 'spans' },
       ],
       { spans: db, stats: [] },
     );
     // 20 spans in 979 ms: 20.4 per second.
-    expect(fast).toMatchObject({ passed: true, message: '20 "db.query" spans in 979 ms: 20.4 per second (min 20.0)' });
-    expect(slow).toMatchObject({ passed: false, message: 'too slow: 20 "db.query" spans in 979 ms: 20.4 per second (min 25.0)' });
+    expect(fast).toMatchObject({ passed: true, message: '20 "db.query" spans in 979 ms (first start to last end): 20.4 per second, min 20.0', spans: [] });
+    expect(slow).toMatchObject({ passed: false, message: 'too few per second: 20 "db.query" spans in 979 ms (first start to last end): 20.4 per second, under the min 25.0; the evidence spans are the slowest of them' });
+    expect(slow!.spans[0]).toBe((20).toString(16).padStart(16, '0'));
+  });
+
+  it('throughput over the steps: spans that start inside the steps\' window, per second of it', () => {
+    // Steps from 100 ms to 2100 ms: spans 3-20 start inside (100, 150, …, 950 ms), 18 in 2 s.
+    const at = (ms: number): number => db[0]!.startUs + ms * 1000;
+    const steps = { startUs: at(100), endUs: at(2100) };
+    const [ok, low] = evaluatePerformance(
+      [
+        { type: 'throughput', span_name: 'db.query', min_per_second: 9, window: 'steps' },
+        { type: 'throughput', span_name: 'db.query', min_per_second: 10, window: 'STEPS' },
+      ],
+      { spans: db, stats: [], steps },
+    );
+    expect(ok).toMatchObject({ passed: true, message: '18 "db.query" spans in 2000 ms (the steps\' window): 9.00 per second, min 9.00' });
+    expect(low).toMatchObject({ passed: false, message: expect.stringMatching(/^too few per second: 18 "db.query" spans in 2000 ms \(the steps' window\): 9\.00 per second, under the min 10\.0/) });
+  });
+
+  it('throughput that cannot be measured fails saying why: one span, no steps, a window of 0 ms', () => {
+    const instant = span(99, undefined, 5_000, 5_000, { name: 'tick' });
+    const [one, noSteps] = evaluatePerformance(
+      [
+        { type: 'throughput', span_name: 'tick', min_per_second: 0 },
+        { type: 'throughput', span_name: 'db.query', min_per_second: 1, window: 'steps' },
+      ],
+      { spans: [...db, instant], stats: [] },
+    );
+    expect(one).toMatchObject({ passed: false, message: '1 "tick" span: a rate over the spans\' own window needs at least 2 (or window = "steps")', spans: [instant.spanId] });
+    expect(noSteps).toMatchObject({ passed: false, message: 'no step ran: there is no steps\' window to count "db.query" spans per second in' });
+    const twoInstants = [instant, span(98, undefined, 5_000, 5_000, { name: 'tick' })];
+    expect(evaluatePerformance([{ type: 'throughput', span_name: 'tick', min_per_second: 0 }], { spans: twoInstants, stats: [] })[0]).toMatchObject({
+      passed: false,
+      message: '2 "tick" spans in a window of 0 ms: no rate can be measured',
+    });
   });
 
   it('resource_limits: CPU average and peak, memory peak, per service', () => {

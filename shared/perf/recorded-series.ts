@@ -1,6 +1,6 @@
 // Histories built from real demo runs for the regression-injection suite: bench/perf-record-demo.ts ran
 // the demo system (cleanroom/demo) with DEMO_DB_DELAY_MS at 0 and at a few delays and kept, per run, the
-// p50/p95 of db.query and of the request's root span (fixtures/demo-runs.json). A flat history draws
+// p50/p95 of db.query and of the request's root span (fixtures/demo-runs-*.json). A flat history draws
 // every point from the delay-0 runs; a shifted one draws delay-0 runs of the same recording sessions up to
 // the shift and delay-N runs after it. Draws are seeded and with replacement: the recording has tens of runs, the suite needs
 // hundreds of histories (so a history keeps the runs' noise, not the order they ran in).
@@ -30,12 +30,13 @@ export const DemoRecordingSchema = z.object({
 });
 export type DemoRecording = z.infer<typeof DemoRecordingSchema>;
 
-/** Which per-run figure a history is made of (milliseconds). */
-export type DemoMetric = 'dbQuery.p95' | 'root.p95';
-export const DEMO_METRICS: readonly DemoMetric[] = ['dbQuery.p95', 'root.p95'];
+/** Which per-run figure a history is made of (milliseconds): the span, then the percentile of its durations. */
+export type DemoMetric = `${'dbQuery' | 'root'}.${'p50' | 'p95'}`;
+export const DEMO_METRICS: readonly DemoMetric[] = ['dbQuery.p50', 'dbQuery.p95', 'root.p50', 'root.p95'];
 
 export function demoFigure(run: DemoRunRecord, metric: DemoMetric): number {
-  return metric === 'dbQuery.p95' ? run.dbQuery.p95 : run.root.p95;
+  const [span, quantile] = metric.split('.') as ['dbQuery' | 'root', 'p50' | 'p95'];
+  return run[span][quantile];
 }
 
 /**

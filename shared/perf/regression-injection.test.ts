@@ -1,11 +1,12 @@
 // The regression-injection suite: seeded synthetic histories with known change points and realistic
 // noise, and histories drawn from real demo runs (./recorded-series.ts), run through the detector as it
 // ships (default options). It prints the confusion figures of both beside Mozilla Perfherder's published
-// baseline and asserts the issue's targets where the data can meet them (see the real-runs test).
+// baseline and asserts the issue's targets where the data meets them (see the real-runs test).
 import { describe, expect, it } from 'vitest';
 import { detectChangePoints, DEFAULT_CHANGE_POINT_OPTIONS } from './change-points';
-import recorded from './fixtures/demo-runs.json';
-import { DEMO_METRICS, DemoRecordingSchema, demoPool, measuredShift, resampledHistory, type DemoMetric } from './recorded-series';
+import loadedRecording from './fixtures/demo-runs-loaded.json';
+import quietRecording from './fixtures/demo-runs-quiet.json';
+import { DEMO_METRICS, DemoRecordingSchema, demoPool, measuredShift, resampledHistory, type DemoMetric, type DemoRecording } from './recorded-series';
 import { mean, quantileSorted, sortedCopy, variance } from './stats';
 import { NOISE_KINDS, syntheticSeries } from './synthetic-series';
 
@@ -73,20 +74,24 @@ describe('regression-injection suite (default detector options)', () => {
   });
 });
 
-// Histories of real demo runs: each point one run's p95, as `clnrm perf history` would show it.
+// Histories of real demo runs: each point one run's p50 or p95, as `clnrm perf history --metric` shows it.
 const REAL_LENGTH = 60;
-const REAL_SERIES = 100;
-/** The issue's target applies to shifts of at least this much. */
+const REAL_SERIES = 300;
+/** The issue's targets: found within TOLERANCE points, of shifts at least MIN_TARGET_SHIFT; flat alerted. */
 const MIN_TARGET_SHIFT = 0.1;
+const TARGET_FOUND = 0.95;
+const TARGET_FLAT_ALERTED = 0.05;
 
 interface RealFigures {
   metric: DemoMetric;
   byDelay: Array<{ delayMs: number; shift: number; found: number; series: number }>;
+  /** Only delays whose measured shift is ≥ MIN_TARGET_SHIFT. */
+  targetFound: number;
+  targetShifts: number;
   flatAlerted: number;
 }
 
-function runRealSuite(metric: DemoMetric): RealFigures {
-  const recording = DemoRecordingSchema.parse(recorded);
+function runRealSuite(recording: DemoRecording, metric: DemoMetric): RealFigures {
   const flatPool = demoPool(recording, 0, metric);
   let seed = 10_000;
   const byDelay = recording.delaysMs.map((delayMs) => {
@@ -101,33 +106,62 @@ function runRealSuite(metric: DemoMetric): RealFigures {
     }
     return { delayMs, shift: measuredShift(recording, delayMs, metric), found, series: REAL_SERIES };
   });
+  const counted = byDelay.filter((d) => d.shift >= MIN_TARGET_SHIFT);
   let flatAlerted = 0;
   for (let k = 0; k < REAL_SERIES; k++) if (detectChangePoints(resampledHistory(flatPool, undefined, REAL_LENGTH, 0, ++seed)).length > 0) flatAlerted++;
-  return { metric, byDelay, flatAlerted };
+  return { metric, byDelay, targetFound: counted.reduce((a, d) => a + d.found, 0), targetShifts: counted.reduce((a, d) => a + d.series, 0), flatAlerted };
 }
 
-describe('regression-injection suite on real demo runs (DEMO_DB_DELAY_MS, fixtures/demo-runs.json)', () => {
-  it('prints shifts found and flat histories alerted, and alerts on ≤ 5 % of flat histories', () => {
-    const recording = DemoRecordingSchema.parse(recorded);
-    const lines = [`real demo runs: ${recording.runs.length} recorded ${recording.recordedAt.slice(0, 10)} on ${recording.cores} cores (load average ${recording.loadAverage.min}–${recording.loadAverage.max}), ${recording.readsPerRun} requests a run; ${REAL_SERIES} resampled ${REAL_LENGTH}-run histories per case`];
-    const all = DEMO_METRICS.map(runRealSuite);
-    let targetShifts = 0;
-    let targetFound = 0;
-    for (const f of all) {
-      for (const d of f.byDelay) {
-        const counts = d.shift >= MIN_TARGET_SHIFT;
-        if (counts) {
-          targetShifts += d.series;
-          targetFound += d.found;
-        }
-        lines.push(`  ${f.metric} +${d.delayMs} ms (measured shift ${(100 * d.shift).toFixed(1)} %${counts ? '' : ', under 10 %: not counted'}): found within ${TOLERANCE} points ${d.found}/${d.series} (${pct(d.found, d.series)})`);
-      }
-      const flat = demoPool(recording, 0, f.metric);
-      lines.push(`  ${f.metric} delay-0 runs: ${flat.length}, median ${quantileSorted(sortedCopy(flat), 0.5).toFixed(1)} ms, run-to-run variation ${pct(Math.sqrt(variance(flat)), mean(flat))} (sd / mean)`);
-      lines.push(`  ${f.metric} flat histories alerted: ${f.flatAlerted}/${REAL_SERIES} (${pct(f.flatAlerted, REAL_SERIES)})  [Perfherder: 12.5 % false alert groups]`);
+const meets = (f: RealFigures): boolean => f.targetShifts > 0 && f.targetFound / f.targetShifts >= TARGET_FOUND && f.flatAlerted / REAL_SERIES <= TARGET_FLAT_ALERTED;
+
+/** The figures of one recording, every metric, as printed lines. */
+function realReport(label: string, recording: DemoRecording, all: readonly RealFigures[]): string {
+  const lines = [
+    `real demo runs, ${label} recording: ${recording.runs.length} runs recorded ${recording.recordedAt.slice(0, 10)} on ${recording.cores} cores (load average ${recording.loadAverage.min}–${recording.loadAverage.max}), ${recording.readsPerRun} requests a run; ${REAL_SERIES} resampled ${REAL_LENGTH}-run histories per case`,
+  ];
+  for (const f of all) {
+    const flat = demoPool(recording, 0, f.metric);
+    lines.push(`  ${f.metric}: delay-0 runs ${flat.length}, median ${quantileSorted(sortedCopy(flat), 0.5).toFixed(2)} ms, run-to-run variation ${pct(Math.sqrt(variance(flat)), mean(flat))} (sd / mean)`);
+    for (const d of f.byDelay) {
+      const note = d.shift >= MIN_TARGET_SHIFT ? '' : ', under 10 %: not counted';
+      lines.push(`    +${d.delayMs} ms (measured shift ${(100 * d.shift).toFixed(1)} %${note}): found within ${TOLERANCE} points ${d.found}/${d.series} (${pct(d.found, d.series)})`);
     }
-    if (targetShifts > 0) lines.push(`  shifts ≥ 10 % found within ${TOLERANCE} points: ${targetFound}/${targetShifts} (${pct(targetFound, targetShifts)}), missed ${pct(targetShifts - targetFound, targetShifts)}  [target ≥ 95 %; Perfherder: 6.8 % missed]`);
-    console.log(lines.join('\n'));
-    for (const f of all) expect(f.flatAlerted / REAL_SERIES).toBeLessThanOrEqual(0.05);
+    const found = f.targetShifts > 0 ? `${f.targetFound}/${f.targetShifts} (${pct(f.targetFound, f.targetShifts)}), missed ${pct(f.targetShifts - f.targetFound, f.targetShifts)}` : 'none measured';
+    lines.push(`    shifts ≥ 10 % found within ${TOLERANCE} points: ${found}; flat histories alerted ${f.flatAlerted}/${REAL_SERIES} (${pct(f.flatAlerted, REAL_SERIES)}) — targets ${meets(f) ? 'met' : 'NOT met'}`);
+  }
+  const shifts = all.reduce((a, f) => a + f.targetShifts, 0);
+  const found = all.reduce((a, f) => a + f.targetFound, 0);
+  const flat = all.reduce((a, f) => a + f.flatAlerted, 0);
+  lines.push(
+    `  every metric together: shifts ≥ 10 % found ${found}/${shifts} (${pct(found, shifts)}), missed ${pct(shifts - found, shifts)}  [target ≥ 95 %; Perfherder: 6.8 % missed]; flat alerted ${flat}/${REAL_SERIES * all.length} (${pct(flat, REAL_SERIES * all.length)})  [target ≤ 5 %; Perfherder: 12.5 % false alert groups]`,
+  );
+  return lines.join('\n');
+}
+
+// The targets are judged on the quiet recording (load average < 2); the loaded one (5–21) is what a noisy
+// CI machine gives and is printed beside it. The per-run p50 is what meets the targets; the p95 of 60
+// requests varies too much from run to run for 1–3 ms steps (see the README's Performance layer section).
+const QUIET = DemoRecordingSchema.parse(quietRecording);
+const LOADED = DemoRecordingSchema.parse(loadedRecording);
+const MEETING_TARGETS_WHEN_QUIET: readonly DemoMetric[] = ['dbQuery.p50', 'root.p50'];
+
+describe('regression-injection suite on real demo runs (DEMO_DB_DELAY_MS, fixtures/demo-runs-*.json)', () => {
+  const quiet = DEMO_METRICS.map((m) => runRealSuite(QUIET, m));
+  const loaded = DEMO_METRICS.map((m) => runRealSuite(LOADED, m));
+
+  it('prints the figures of both recordings', () => {
+    console.log(`${realReport('quiet', QUIET, quiet)}\n${realReport('loaded', LOADED, loaded)}`);
+    expect(QUIET.loadAverage.max).toBeLessThan(2);
+  });
+
+  it('quiet machine: the p50 histories find ≥ 95 % of shifts ≥ 10 % and alert on ≤ 5 % of flat ones', () => {
+    for (const f of quiet.filter((x) => MEETING_TARGETS_WHEN_QUIET.includes(x.metric))) {
+      expect(f.targetShifts, f.metric).toBeGreaterThan(0);
+      expect(f.targetFound / f.targetShifts, f.metric).toBeGreaterThanOrEqual(TARGET_FOUND);
+    }
+  });
+
+  it('alerts on ≤ 5 % of flat histories of every metric, quiet or loaded', () => {
+    for (const f of [...quiet, ...loaded]) expect(f.flatAlerted / REAL_SERIES, f.metric).toBeLessThanOrEqual(TARGET_FLAT_ALERTED);
   });
 });

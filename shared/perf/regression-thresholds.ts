@@ -1,11 +1,12 @@
 // The seed's `[performance.regression.thresholds]` table (clnrm's book: `p95_latency_increase_max_percent =
 // 15`, `fail_on_regression = true`), acted on as the threshold method: every span name of the execution
 // against the scenario's baseline (`[performance] baseline_name`, or the newest), one percent limit per
-// latency metric. The judging is `[[expect.regression]]`'s own (./regression.ts), so both say the same thing.
+// latency metric (an increase) and one for throughput (a decrease, ./regression-throughput.ts). The judging
+// is `[[expect.regression]]`'s own (./regression.ts), so both say the same thing.
 import type { Span } from '../model';
 import { didYouMean } from '../spec/suggest';
 import type { BaselineRecord } from './baseline';
-import { compareWithBaseline, type RegressionMetric, type RegressionOutcome } from './regression';
+import { compareWithBaseline, type RegressionLimit, type RegressionMetric, type RegressionOutcome } from './regression';
 
 export type ThresholdsTable = Readonly<Record<string, number | boolean>>;
 
@@ -17,28 +18,26 @@ const METRIC_KEYS: ReadonlyArray<readonly [string, RegressionMetric]> = [
   ['p95_latency_increase_max_percent', 'p95'],
   ['p99_latency_increase_max_percent', 'p99'],
   ['mean_latency_increase_max_percent', 'mean'],
+  ['throughput_decrease_max_percent', 'throughput'],
 ];
-/** The seed's throughput limit: a baseline keeps no run length, so there is nothing to compare it with. */
-const NOT_ACTED_ON = ['throughput_decrease_max_percent'];
 export const THRESHOLD_KEYS: readonly string[] = [...METRIC_KEYS.map(([k]) => k), 'fail_on_regression'];
 
 export interface ThresholdRules {
-  readonly limits: ReadonlyArray<readonly [RegressionMetric, number]>;
+  readonly limits: readonly RegressionLimit[];
   readonly failOnRegression: boolean;
-  /** Keys present but not acted on, each with why (for a validation warning); `known`: one of the seed's. */
-  readonly ignored: ReadonlyArray<{ readonly key: string; readonly known: boolean; readonly why: string }>;
+  /** Keys present that are not thresholds, each with why (for a validation warning). */
+  readonly ignored: ReadonlyArray<{ readonly key: string; readonly why: string }>;
 }
 
 /** What the table asks for; `ignored` names keys that are not limits this layer can check. */
 export function thresholdRules(table: ThresholdsTable): ThresholdRules {
-  const limits: Array<readonly [RegressionMetric, number]> = [];
-  const ignored: Array<{ key: string; known: boolean; why: string }> = [];
+  const limits: RegressionLimit[] = [];
+  const ignored: Array<{ key: string; why: string }> = [];
   for (const [key, value] of Object.entries(table)) {
     const metric = METRIC_KEYS.find(([k]) => k === key)?.[1];
     // Values are checked by the schema (shared/spec/schema/v2.ts): a percent ≥ 0, or true/false.
     if (metric && typeof value === 'number') limits.push([metric, value]);
-    else if (NOT_ACTED_ON.includes(key)) ignored.push({ key, known: true, why: 'baselines keep latencies only, no throughput: not compared' });
-    else if (key !== 'fail_on_regression') ignored.push({ key, known: false, why: `is not a threshold${didYouMean(key, THRESHOLD_KEYS)} (known: ${THRESHOLD_KEYS.join(', ')})` });
+    else if (key !== 'fail_on_regression') ignored.push({ key, why: `is not a threshold${didYouMean(key, THRESHOLD_KEYS)} (known: ${THRESHOLD_KEYS.join(', ')})` });
   }
   return { limits, failOnRegression: table.fail_on_regression !== false, ignored };
 }

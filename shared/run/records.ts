@@ -103,6 +103,9 @@ export const ContainerStatsRowSchema = z.object({
   memoryLimitBytes: z.number(),
   networkRxBytes: z.number(),
   networkTxBytes: z.number(),
+  /** Storage bytes of the container's processes so far; absent when the engine's processes could not be read (a remote engine). */
+  diskReadBytes: z.number().nonnegative().optional(),
+  diskWriteBytes: z.number().nonnegative().optional(),
 });
 export type ContainerStatsRow = z.infer<typeof ContainerStatsRowSchema>;
 

@@ -110,8 +110,8 @@ function sampleIntervalAdvice(doc: RawTestFile, warn: Warn): void {
 function thresholdsAdvice(doc: RawTestFile, warn: Warn): void {
   const table = doc.performance?.regression?.thresholds;
   if (!table) return;
-  for (const { key, known, why } of thresholdRules(table).ignored) {
-    warn(known ? 'spec.not-yet' : 'toml.unknown-key', ['performance', 'regression', 'thresholds', key], `[performance.regression.thresholds] ${key} ${why}`);
+  for (const { key, why } of thresholdRules(table).ignored) {
+    warn('toml.unknown-key', ['performance', 'regression', 'thresholds', key], `[performance.regression.thresholds] ${key} ${why}`);
   }
 }
 

@@ -42,11 +42,13 @@ describe('clnrm perf baseline', () => {
     expect(b).toMatchObject({ name: 'v1', testName: 'shop', scenario: 'buy', runId: 'a1a1a1a1a1a1', mode: 'manual', commit: 'c0ffee'.repeat(6) + 'abcd', executions: ['a1a1a1a1a101', 'a1a1a1a1a102'] });
     // Both executions' spans: 2 × 10, 11, 12, 13, 14 ms.
     expect(b!.spans['db.query']).toMatchObject({ count: 10, p50: 12, mean: 12, samples: [10, 10, 11, 11, 12, 12, 13, 13, 14, 14] });
+    // Each execution: 5 spans starting together, the longest 14 ms; pooled, 10 in 28 ms (not 10 in 14).
+    expect(b!.throughput!['db.query']).toMatchObject({ count: 10, windowMs: expect.closeTo(28, 6), perSecond: expect.closeTo(357.14, 1) });
 
     const list = await cli('list');
     expect(list.stdout).toMatch(new RegExp(`^${b!.id}  \\d{4}-\\d\\d-\\d\\dT[\\d:]+Z  manual  shop / buy  "v1"  commit c0ffeec0ff  1 span names\\n$`));
     const show = await cli('show', 'v1');
-    expect(show.stdout).toContain('  db.query: n 10, p50 12.0 ms, p95 14.0 ms, p99 14.0 ms, mean 12.0 ms, sd 1.49 ms');
+    expect(show.stdout).toContain('  db.query: n 10, p50 12.0 ms, p95 14.0 ms, p99 14.0 ms, mean 12.0 ms, sd 1.49 ms, throughput 357/s (10 in 28.0 ms)\n');
     const deleted = await cli('delete', b!.id.slice(0, 6));
     expect(deleted.stdout).toMatch(/^deleted /);
     expect((await cli('list', 'shop')).stdout).toBe('No baselines of test "shop" in ' + join(dir, 'db', 'traces.duckdb') + '.\n');
@@ -63,5 +65,19 @@ describe('clnrm perf baseline', () => {
     const never = await cli('save', 'other');
     expect(never.stderr).toMatch(/no stored run in which test "other" passed/);
     expect((await cli('save', 'shop', '--run', 'NOT AN ID')).code).toBe(2);
+  });
+
+  it('says which baselines were captured before throughput was kept', async () => {
+    const store = await openStore({ dataDir: join(dir, 'db') });
+    await store.saveBaseline({
+      id: 'c3c3c3c3c3c3', name: 'legacy', testName: 'old', testFile: '/t/old.clnrm.toml', scenario: 'buy', environment, runId: 'a1a1a1a1a1a1',
+      executions: ['a1a1a1a1a101'], capturedAt: T0, mode: 'manual', spans: { 'db.query': { count: 1, p50: 5, p95: 5, p99: 5, mean: 5, sd: 0, samples: [5] } },
+    });
+    await store.dispose();
+    expect((await cli('list', 'old')).stdout).toMatch(/  1 span names, no throughput \(captured before baselines kept it\)\n$/);
+    const show = await cli('show', 'legacy');
+    expect(show.stdout).toContain('\n  db.query: n 1, p50 5.00 ms, p95 5.00 ms, p99 5.00 ms, mean 5.00 ms, sd 0.00 ms\n');
+    const listed = JSON.parse((await cli('list', 'old', '--format', 'json')).stdout) as Array<Record<string, unknown>>;
+    expect(listed).toEqual([expect.objectContaining({ id: 'c3c3c3c3c3c3', spanNames: ['db.query'], throughputKept: false })]);
   });
 });

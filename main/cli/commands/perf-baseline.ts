@@ -1,4 +1,4 @@
-// `clnrm perf baseline save|list|show|delete`: latency baselines in the store (main/perf/baselines.ts).
+// `clnrm perf baseline save|list|show|delete`: baselines (latencies, throughput) in the store (main/perf/baselines.ts).
 // `save TEST` takes the newest stored run in which every execution of the test passed (or `--run`), and
 // saves one baseline per scenario from the system's spans of those executions.
 import { InvalidArgumentError, type Command } from 'commander';
@@ -72,8 +72,9 @@ async function save(store: TraceStore, test: string, o: { run?: string; name?: s
       continue;
     }
     const spans = await executionSpans(store, of.map((x) => x.id));
+    const perExecution = of.map((x) => ({ id: x.id, spans: spans.filter((s) => executionIdOf(s) === x.id) }));
     const baseline = await captureBaseline(store, {
-      testName: test, testFile: of[0]!.testFile, scenario, runId: entry.run.id, executionIds: of.map((x) => x.id), spans,
+      testName: test, testFile: of[0]!.testFile, scenario, runId: entry.run.id, executions: perExecution,
       environment: entry.run.environment, mode: 'manual', ...(o.name !== undefined ? { name: o.name } : {}), ...(entry.run.commit !== undefined ? { commit: entry.run.commit } : {}),
     });
     if (baseline) saved.push(baseline);
@@ -82,22 +83,31 @@ async function save(store: TraceStore, test: string, o: { run?: string; name?: s
   return { saved, skipped };
 }
 
-const ms = (v: number): string => `${v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2)} ms`;
+const fmt = (v: number): string => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
+const ms = (v: number): string => `${fmt(v)} ms`;
+const NO_THROUGHPUT = 'no throughput (captured before baselines kept it)';
+
+/** One span name's throughput as `show` prints it. */
+function throughputText(b: BaselineRecord, name: string): string {
+  if (!b.throughput) return '';
+  const t = b.throughput[name];
+  return t ? `, throughput ${fmt(t.perSecond)}/s (${t.count} in ${ms(t.windowMs)})` : ', throughput not measured (fewer than 2 spans or 0 ms)';
+}
 
 function line(b: BaselineRecord): string {
   const when = new Date(b.capturedAt).toISOString().replace(/\.\d+Z$/, 'Z');
-  return `${b.id}  ${when}  ${b.mode.padEnd(6)}  ${b.testName} / ${b.scenario}${b.name ? `  "${b.name}"` : ''}  commit ${b.commit?.slice(0, 10) ?? '-'}  ${Object.keys(b.spans).length} span names`;
+  return `${b.id}  ${when}  ${b.mode.padEnd(6)}  ${b.testName} / ${b.scenario}${b.name ? `  "${b.name}"` : ''}  commit ${b.commit?.slice(0, 10) ?? '-'}  ${Object.keys(b.spans).length} span names${b.throughput ? '' : `, ${NO_THROUGHPUT}`}`;
 }
 
 function detail(b: BaselineRecord): string[] {
   const rows = Object.entries(b.spans)
     .sort(([a], [c]) => a.localeCompare(c))
-    .map(([name, s]) => `  ${name}: n ${s.count}, p50 ${ms(s.p50)}, p95 ${ms(s.p95)}, p99 ${ms(s.p99)}, mean ${ms(s.mean)}, sd ${ms(s.sd)}`);
+    .map(([name, s]) => `  ${name}: n ${s.count}, p50 ${ms(s.p50)}, p95 ${ms(s.p95)}, p99 ${ms(s.p99)}, mean ${ms(s.mean)}, sd ${ms(s.sd)}${throughputText(b, name)}`);
   return [line(b), `  file ${b.testFile}, run ${b.runId} (${b.executions.length} execution(s)), host ${b.environment.host}, engine ${b.environment.engine}`, ...rows];
 }
 
 export function registerPerfBaseline(perf: Command, ctx: CliContext): void {
-  const group = perf.command('baseline').description('Latency baselines per test and scenario: save from a passing run, list, show, delete');
+  const group = perf.command('baseline').description('Baselines (latencies, throughput) per test and scenario: save from a passing run, list, show, delete');
   const common = (c: Command) => c.option('--data-dir <dir>', 'folder of the trace database (default: the app-data folder)').option('--format <format>', 'human or json', format, 'human');
   const withLocal = (o: { dataDir?: string }, work: (store: TraceStore) => Promise<void>) =>
     withStore(ctx, 'perf baseline', o.dataDir, async (access) => {
@@ -127,7 +137,7 @@ export function registerPerfBaseline(perf: Command, ctx: CliContext): void {
     .action((test: string | undefined, o: { dataDir?: string; format: Format }) =>
       withLocal(o, async (store) => {
         const all = await store.listBaselines(test !== undefined ? { testName: test } : {});
-        if (o.format === 'json') ctx.out(JSON.stringify(all.map(({ spans, ...rest }) => ({ ...rest, spanNames: Object.keys(spans) })), null, 2));
+        if (o.format === 'json') ctx.out(JSON.stringify(all.map(({ spans, throughput, ...rest }) => ({ ...rest, spanNames: Object.keys(spans), throughputKept: throughput !== undefined })), null, 2));
         else if (all.length === 0) ctx.out(`No baselines${test !== undefined ? ` of test ${JSON.stringify(test)}` : ''} in ${store.path || 'this store'}.`);
         else for (const b of all) ctx.out(line(b));
       }),
@@ -139,7 +149,7 @@ export function registerPerfBaseline(perf: Command, ctx: CliContext): void {
     throw new StudioError({ code: 'perf.baseline-not-found', message: b ? `${JSON.stringify(id)} names more than one baseline: give more of the id (see \`clnrm perf baseline list\`)` : `no baseline ${JSON.stringify(id)} (see \`clnrm perf baseline list\`)` });
   };
 
-  common(group.command('show').description('One baseline: per span name count, p50/p95/p99, mean, sd').argument('<id>', 'its id (or the start of it) or name'))
+  common(group.command('show').description('One baseline: per span name count, p50/p95/p99, mean, sd, throughput').argument('<id>', 'its id (or the start of it) or name'))
     .action((id: string, o: { dataDir?: string; format: Format }) =>
       withLocal(o, async (store) => {
         const b = await one(store, id);

@@ -48,6 +48,9 @@ report_path = "reports/regression.json"
     expect(errorsOf(`${HEAD}[[expect.performance]]\ntype = "latency_bounds"\nspan_name = "a"\n`)).toEqual([expect.stringMatching(/latency_bounds needs p50_max_ms, p95_max_ms or p99_max_ms/)]);
     expect(errorsOf(`${HEAD}[[expect.performance]]\ntype = "throughput"\n`).join('\n')).toMatch(/throughput needs span_name/);
     expect(errorsOf(`${HEAD}[[expect.performance]]\ntype = "speed"\n`).join('\n')).toMatch(/must be one of "latency_bounds", "throughput", "resource_limits"/);
+    expect(errorsOf(`${HEAD}[[expect.performance]]\ntype = "throughput"\nspan_name = "a"\nmin_per_second = 1\nwindow = "steps"\n`)).toEqual([]);
+    expect(errorsOf(`${HEAD}[[expect.performance]]\ntype = "throughput"\nspan_name = "a"\nmin_per_second = 1\nwindow = "run"\n`).join('\n')).toMatch(/window` must be one of "spans", "steps"/);
+    expect(errorsOf(`${HEAD}[[expect.performance]]\ntype = "latency_bounds"\nspan_name = "a"\np95_max_ms = 1\nwindow = "steps"\n`).join('\n')).toMatch(/window is a throughput key \(latency_bounds has none\)/);
     expect(errorsOf(`${HEAD}[[expect.regression]]\nconfidence_level = 95\n`)).toEqual([expect.stringMatching(/^\d+:20 toml.shape `expect.regression\[0\].confidence_level` must be between 0 and 1, like 0.95/)]);
     expect(warningsOf(`${HEAD}[[expect.regression]]\nmax_p95_increase_pct = 15\n`).join('\n')).toMatch(/max_p95_increase_pct.*did you mean `max_p95_increase_percent`/);
   });

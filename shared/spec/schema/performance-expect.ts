@@ -10,6 +10,8 @@ const ms = (what: string) => num(`${what} in milliseconds, like 150`).min(0, sha
 const percent = (what: string) => num(`${what} in percent, like 15`).min(0, shape(`${what} in percent, at least 0`));
 
 export const PERFORMANCE_EXPECTATION_TYPES = ['latency_bounds', 'throughput', 'resource_limits'] as const;
+/** throughput's window: from the first such span's start to the last one's end, or the execution's steps. */
+export const THROUGHPUT_WINDOWS = ['spans', 'steps'] as const;
 
 /** `[[expect.performance]]`: bounds on this execution's own spans and container stats. */
 export const performanceExpectationSchema = z
@@ -21,10 +23,12 @@ export const performanceExpectationSchema = z
       p50_max_ms: ms('the largest median').optional(),
       p95_max_ms: ms('the largest 95th percentile').optional(),
       p99_max_ms: ms('the largest 99th percentile').optional(),
-      /** throughput: spans named `span_name` per second of the execution's trace (first start to last end). */
+      /** throughput: spans named `span_name` per second of the window. */
       min_per_second: num('spans per second, like 10').min(0, shape('spans per second, at least 0')).optional(),
       /** clnrm's spelling of min_per_second (its example measures steps). */
       min_steps_per_second: num('spans per second, like 10').min(0, shape('spans per second, at least 0')).optional(),
+      /** throughput: "spans" (default) or "steps". */
+      window: oneOf(THROUGHPUT_WINDOWS, 'the time the rate is measured over').optional(),
       /** resource_limits: one service's samples, or every service's when absent. */
       service: str('a service name').optional(),
       cpu_avg_max_percent: percent('the largest average CPU').optional(),
@@ -48,6 +52,7 @@ export const performanceExpectationSchema = z
     } else {
       need([e.cpu_avg_max_percent, e.cpu_max_percent, e.memory_peak_max_mb].some((v) => v !== undefined), 'resource_limits needs cpu_avg_max_percent, cpu_max_percent or memory_peak_max_mb');
     }
+    need(type === 'throughput' || e.window === undefined, `window is a throughput key (${type} has none)`);
   });
 
 export const REGRESSION_METHODS = ['threshold', 'statistical'] as const;
