@@ -54,7 +54,8 @@ export function ChaosTimeline({ services, state, dispatch, live, nowMs, series }
               <div key={b.name} className={`chaos-phase chaos-phase-${b.name}`} style={{ left: px(b.startMs), width: px(b.endMs - b.startMs) }} aria-label={`${PHASE_LABELS[b.name]} ${sec(b.startMs)} to ${sec(b.endMs)}${said}`}>
                 <span className="chaos-phase-label">
                   {PHASE_LABELS[b.name]}
-                  {verdict && <span className={verdict.passed ? 'chaos-phase-verdict-pass' : 'chaos-phase-verdict-fail'}>{` ${verdict.passed ? '✓' : '✗'}${verdict.provisional ? ' provisional' : ''}`}</span>}
+                  {/* A narrow band has no room for words: provisional is drawn faint (the list and the label say it). */}
+                  {verdict && <span className={`${verdict.passed ? 'chaos-phase-verdict-pass' : 'chaos-phase-verdict-fail'}${verdict.provisional ? ' chaos-phase-verdict-provisional' : ''}`}>{` ${verdict.passed ? '✓' : '✗'}`}</span>}
                 </span>
               </div>
             );
