@@ -56,7 +56,8 @@ interface LoadLine {
 
 export async function runLoad(plan: LoadPlan): Promise<LoadOutcome> {
   const dir = mkdtempSync(join(tmpdir(), 'clnrm-ingest-'));
-  const store = await openStore({ dataDir: dir, maxLiveSpans: 200_000, ...(plan.writerThread ? { writerThread: writerThreadEntry() } : {}) });
+  // No retention cap: a long run (INGEST_REQUESTS) would otherwise prune its oldest traces and read as loss.
+  const store = await openStore({ dataDir: dir, maxLiveSpans: 200_000, maxBytes: Number.MAX_SAFE_INTEGER, ...(plan.writerThread ? { writerThread: writerThreadEntry() } : {}) });
   let counted = 0;
   const receiver = await createReceiver({
     sink: plan.store === false ? (spans) => void (counted += spans.length) : store.receive,

@@ -133,6 +133,10 @@ test('drag a fault onto a lane, resize it, save only the experiment, run it: fau
   await expect(steadyVerdict).toContainText(/^[✓✗] chaos\.experiment\.steady_state\.assertion\[0\] .* — provisional: decided at \d+\.\d s, judged again when the run ends$/, { timeout: 60_000 });
   await expect(timeline.getByLabel(/^steady state 0 s to 3 s: (passed|failed)/)).toBeAttached();
   await expect(timeline.getByRole('img', { name: /^container_pause on worker: in at [\d.]+ s, out at [\d.]+ s$/ })).toBeVisible({ timeout: 240_000 });
+  // The README's screenshot, while the run goes: the live timeline with its fault bands and the charts so far.
+  await view.getByRole('region', { name: 'Saved diff' }).getByRole('button', { name: 'Close' }).click();
+  await page.setViewportSize({ width: 1400, height: 860 });
+  await page.screenshot({ path: `${SHOTS}/chaos.png` });
   await expect(timeline.getByRole('img', { name: /^container_pause on db: in at [\d.]+ s, out at [\d.]+ s$/ })).toBeVisible({ timeout: 30_000 });
   // Passed on a quiet machine; on a loaded one (shared CI cores) a latency assertion may fail: either
   // way each phase shows its verdicts with what was measured.
@@ -149,7 +153,5 @@ test('drag a fault onto a lane, resize it, save only the experiment, run it: fau
   await run.getByText(/^Traffic per second/).click();
   const rows = run.getByRole('table', { name: 'Traffic per second' }).getByRole('row');
   await expect(rows.nth(4)).toHaveText(/^3–4 s\s*\d+\s*\d+\s*[\d.]+ %\s*[\d.]+ m?s$/);
-  await page.setViewportSize({ width: 1400, height: 860 });
-  await page.screenshot({ path: `${SHOTS}/chaos.png` });
   expect(errors).toEqual([]);
 });

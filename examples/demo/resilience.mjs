@@ -85,10 +85,12 @@ export async function withRetries(tracer, retry, fn) {
 /**
  * A circuit breaker: closed → open after `threshold` consecutive failures (a `circuit.open` span with
  * circuit.state, circuit.reason = timeout_threshold when they were all timeouts, else error_threshold, and
- * circuit.cooldown_ms) → half-open after the cool-down (one trial call; success closes it, failure opens it
- * again with reason half_open_failure). While open, calls are not made: `call` answers `{ shortCircuited: true }`
- * and records the call that was not made as a span of its name with circuit.short_circuited = true (so a
- * check can see requests blocked, and that none reached the service meanwhile).
+ * circuit.cooldown_ms) → half-open after the cool-down (one trial call; success closes it — a `circuit.close`
+ * span with circuit.state = closed, circuit.reason = half_open_success and circuit.open_ms, how long it was
+ * open since it last left closed — failure opens it again with reason half_open_failure). While open, calls are
+ * not made: `call` answers `{ shortCircuited: true }` and records the call that was not made as a span of its
+ * name with circuit.short_circuited = true (so a check can see requests blocked, and that none reached the
+ * service meanwhile).
  */
 export class CircuitBreaker {
   constructor(tracer, name, { threshold, cooldownMs }) {
@@ -99,6 +101,8 @@ export class CircuitBreaker {
     this.state = 'closed';
     this.failures = [];
     this.openedAt = 0;
+    /** When it last left closed (a failed trial opens it again without moving this). */
+    this.leftClosedAt = 0;
     this.trialRunning = false;
   }
 
@@ -116,7 +120,8 @@ export class CircuitBreaker {
     if (trial) this.trialRunning = false;
     if (!failed(outcome)) {
       this.failures = [];
-      this.state = 'closed';
+      // Calls go through only while closed, or as the trial: only a trial's success changes the state.
+      if (trial) this.close();
       return outcome;
     }
     this.failures.push(errorTypeOf(outcome));
@@ -126,10 +131,17 @@ export class CircuitBreaker {
   }
 
   open(reason) {
+    if (this.state === 'closed') this.leftClosedAt = performance.now();
     this.state = 'open';
     this.openedAt = performance.now();
     const attributes = { 'circuit.name': this.name, 'circuit.state': 'open', 'circuit.reason': reason, 'circuit.failures': this.failures.length, 'circuit.cooldown_ms': this.cooldownMs };
     this.tracer.startActiveSpan('circuit.open', { startTime: preciseNow(), attributes }, (span) => span.end(preciseNow()));
     this.failures = [];
+  }
+
+  close() {
+    this.state = 'closed';
+    const attributes = { 'circuit.name': this.name, 'circuit.state': 'closed', 'circuit.reason': 'half_open_success', 'circuit.open_ms': Math.round(performance.now() - this.leftClosedAt) };
+    this.tracer.startActiveSpan('circuit.close', { startTime: preciseNow(), attributes }, (span) => span.end(preciseNow()));
   }
 }

@@ -1,7 +1,8 @@
 // `[chaos.patterns]` through `clnrm run` on the real engine: the four pattern examples of examples/chaos on the
 // demo system (cleanroom/demo with its resilience behaviour), each test's fault injected through the fault
-// proxy while the steps run and undone after, each check judged from the real spans. Skips loudly without
-// Docker (fails under CI=true).
+// proxy while the steps run and undone after, each check judged from the real spans; and the demo's breaker
+// closing again (circuit.close) once a fault undone mid-steps is gone. Skips loudly without Docker (fails
+// under CI=true).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -69,6 +70,38 @@ describe.runIf(probe.docker || process.env.CI === 'true')('[chaos.patterns] on t
       expect_span: [false, 'no span "circuit.open".'],
       validate_requests_blocked: [false, 'the circuit never opened: no "circuit.open" span'],
     });
+  });
+
+  it('the demo breaker closes again once its fault is gone: circuit.close from the real image', { timeout: 120_000 }, async () => {
+    // cache blackholed for 2 s (a scenario's chaos_injection, undone mid-steps); api's breaker opens on its
+    // timeouts, its half-open trials fail while the fault is in, and the first one after it succeeds.
+    const path = join(data, 'breaker-closes.clnrm.toml');
+    const demo = (name: string, port: number, env = '') =>
+      `[services.${name}]\nimage = "cleanroom/demo:latest"\nargs = ["${name}"]\nports = [${port}]\nenv = { OTEL_SERVICE_NAME = "${name}"${env} }\nhealth_check = { cmd = ["wget", "-qO-", "http://127.0.0.1:${port}/health"], interval = 1, retries = 30 }\n`;
+    writeFileSync(path, `[meta]\nname = "breaker_closes"\n\n${demo('db', 7002)}\n${demo('cache', 7001)}\n${demo('api', 8080, ', DEMO_CACHE_TIMEOUT_MS = "200", DEMO_CACHE_BREAKER_THRESHOLD = "3", DEMO_CACHE_BREAKER_COOLDOWN_MS = "1000"')}depends_on = ["cache", "db"]
+[[scenario]]
+name = "reads"
+service = "api"
+run = "sh -c 'for i in $(seq 1 30); do wget -qO- http://api:8080/items/1 || exit 1; echo; sleep 0.2; done'"
+chaos_injection = { type = "timeout", target = "cache", timeout = 0, delay_ms = 300, duration_ms = 2000 }
+
+[[expect.span]]
+name = "circuit.open"
+attrs.all = { "circuit.reason" = "timeout_threshold" }
+
+[[expect.span]]
+name = "circuit.close"
+attrs.all = { "circuit.state" = "closed", "circuit.reason" = "half_open_success" }
+`);
+    const result = await runCli(['run', path, '--format', 'json', '--data-dir', data]);
+    const test = (JSON.parse(result.stdout) as RunSummary).tests[0]!;
+    const spans = test.executions[0]!.expectations.filter((e) => e.expectation.startsWith('expect.span')).map((e) => [e.passed, e.message]);
+    expect(spans, result.stderr).toEqual([
+      [true, expect.stringContaining('circuit.open')],
+      [true, expect.stringContaining('circuit.close')],
+    ]);
+    expect(test.verdict).toBe('passed');
+    expect(await countLabelled(probe.docker!, test.executions[0]!.runId)).toEqual({ containers: 0, networks: 0, volumes: 0 });
   });
 
   it('two tests of one file: an execution each, each with its own fault in and out and its own checks', { timeout: 120_000 }, async () => {

@@ -101,6 +101,32 @@ describe('demo resilience: circuit breaker', () => {
     await coolDown();
     expect(await breaker.call('cache.get', {}, ok)).toEqual({ result: { status: 200 } });
     expect(breaker.state).toBe('closed');
-    expect(finished().map(([, a]) => a['circuit.reason'])).toEqual(['timeout_threshold', 'half_open_failure']);
+    expect(finished().map(([name, a]) => [name, a['circuit.reason']])).toEqual([
+      ['circuit.open', 'timeout_threshold'],
+      ['circuit.open', 'half_open_failure'],
+      ['circuit.close', 'half_open_success'],
+    ]);
+  });
+
+  it('a successful trial closes it with a circuit.close span saying how long it was open since it left closed', async () => {
+    const breaker = new CircuitBreaker(tracer, 'cache', { threshold: 1, cooldownMs: 20 });
+    const leftClosed = performance.now();
+    await breaker.call('cache.get', {}, timeout);
+    const coolDown = () => new Promise((resolve) => setTimeout(resolve, 25));
+    await coolDown();
+    await breaker.call('cache.get', {}, timeout);
+    await coolDown();
+    await breaker.call('cache.get', {}, ok);
+    const openFor = performance.now() - leftClosed;
+    const [, , close] = finished();
+    expect(close).toEqual(['circuit.close', { 'circuit.name': 'cache', 'circuit.state': 'closed', 'circuit.reason': 'half_open_success', 'circuit.open_ms': expect.any(Number) }]);
+    // Both cool-downs (the failed trial did not restart the count) and no more than the time the calls took.
+    const openMs = close![1]['circuit.open_ms'] as number;
+    expect(openMs).toBeGreaterThanOrEqual(40);
+    expect(openMs).toBeLessThanOrEqual(Math.ceil(openFor));
+    // Closed again: calls go through with no breaker span, and nothing closes twice.
+    exporter.reset();
+    expect(await breaker.call('cache.get', {}, ok)).toEqual({ result: { status: 200 } });
+    expect(finished()).toEqual([]);
   });
 });

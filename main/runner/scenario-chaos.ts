@@ -7,7 +7,7 @@ import { canHalt, haltCheck, truncateAt } from '../../shared/chaos/experiment-ha
 import type { DecidedPhase } from '../../shared/chaos/experiment-live';
 import { asRun, experimentResults } from '../../shared/chaos/experiment-results';
 import { judgeExpectChaos, needsLeftovers, type FaultWindow } from '../../shared/chaos/expect-chaos';
-import { faultWindowsOf, type FaultWindowRecord, type FaultWindowSource } from '../../shared/chaos/fault-windows';
+import { faultIdentityOf, faultWindowsOf, type FaultWindowRecord, type FaultWindowSource } from '../../shared/chaos/fault-windows';
 import { judgePatternTest } from '../../shared/chaos/patterns-judge';
 import { patternProxiedServices, planPatterns, type PlannedPatternTest } from '../../shared/chaos/patterns-plan';
 import { planScenarioInjection } from '../../shared/chaos/scenario-injection';
@@ -124,6 +124,7 @@ export function startChaos(env: RunnerEnvironment, test: TestFile, scenario: Sce
   const front = plan.load && proxiedServices(plan).includes(plan.load.service) ? faultProxyId(plan.load.service) : plan.load?.service;
   const published = plan.load && front ? set.service(front).ports.get(plan.load.port) : undefined;
   const log = (message: string): void => env.emit({ type: 'log', source: test.name, message });
+  const nameOf = spanNameOf(test);
   if (plan.load && published === undefined) log(`chaos: port ${plan.load.port} of ${plan.load.service} is not published: no load is sent`);
   const run = new ExperimentRun({
     docker: env.docker,
@@ -139,7 +140,7 @@ export function startChaos(env: RunnerEnvironment, test: TestFile, scenario: Sce
     log,
     ...haltWatch(env, plan, tags['clnrm.execution_id']),
     onFault: (injection, state, offsetMs, detail) =>
-      env.emit({ type: 'fault', test: test.name, executionId: tags['clnrm.execution_id']!, fault: injection.fault, target: injection.service, state, offsetMs, ...(detail !== undefined ? { detail } : {}) }),
+      env.emit({ type: 'fault', test: test.name, executionId: tags['clnrm.execution_id']!, fault: injection.fault, target: injection.service, state, offsetMs, ...(detail !== undefined ? { detail } : {}), ...faultIdentityOf(injection, planned.source, nameOf) }),
   });
   const untilStepsEnd = planned.untilStepsEnd === true;
   log(`chaos: experiment "${plan.name}" started (${(plan.totalMs / 1000).toFixed(1)} s, ${plan.injections.length} fault${plan.injections.length === 1 ? '' : 's'})`);
@@ -233,12 +234,16 @@ function faultWindows(chaos: ChaosInExecution | undefined): FaultWindow[] {
   });
 }
 
+/** A service id → the `service.name` its spans carry (OTEL_SERVICE_NAME, else the id). */
+function spanNameOf(test: TestFile): (service: string) => string {
+  const names = new Map(declaredTopology(test).services.map((s) => [s.id, s.name]));
+  return (service) => names.get(service) ?? service;
+}
+
 /** The execution's fault windows as recorded in its evidence (on the spans' clock, services by span name). */
 export function recordedFaultWindows(chaos: ChaosInExecution | undefined, test: TestFile): FaultWindowRecord[] {
   if (!chaos) return [];
-  const names = new Map(declaredTopology(test).services.map((s) => [s.id, s.name]));
-  const nameOf = (service: string): string => names.get(service) ?? service;
-  return faultWindowsOf({ injections: chaos.plan.injections, outcomes: chaos.run.outcomes(), startedAtMs: chaos.run.startedAtUs / 1000, source: chaos.source, nameOf });
+  return faultWindowsOf({ injections: chaos.plan.injections, outcomes: chaos.run.outcomes(), startedAtMs: chaos.run.startedAtUs / 1000, source: chaos.source, nameOf: spanNameOf(test) });
 }
 
 /** `[expect.chaos]` judged once the execution's resources are gone (or kept by its cleanup policy). */

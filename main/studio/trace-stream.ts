@@ -9,7 +9,7 @@ import type { TraceStreamDone, TraceStreamRequest } from '../../shared/ipc/trace
 import type { TraceChunkCursor, TraceStore } from '../store';
 
 /** Spans in the first frame (a screenful and more), then each frame doubles up to LAST_RUN. */
-export const FIRST_RUN = 2000;
+export const FIRST_RUN = 200;
 export const LAST_RUN = 50_000;
 
 export type FrameSink = (frame: Uint8Array) => Promise<void>;

@@ -35,6 +35,13 @@ export const FaultWindowRecordSchema = z.object({
 });
 export type FaultWindowRecord = z.infer<typeof FaultWindowRecordSchema>;
 
+/**
+ * What a window says about its fault besides its times: carried by each `fault` run event too
+ * (shared/run/events.ts), so a view can draw the window while its execution still runs.
+ */
+export const FaultIdentitySchema = FaultWindowRecordSchema.pick({ serviceName: true, peer: true, peerName: true, params: true, path: true, source: true });
+export type FaultIdentity = z.infer<typeof FaultIdentitySchema>;
+
 /** What the windows of one execution's chaos are computed from. */
 export interface FaultWindowInput {
   readonly injections: readonly PlannedInjection[];
@@ -54,22 +61,29 @@ export function paramsSummary(params: FaultParams): string {
     .slice(0, 1000);
 }
 
+/** An injection's identity: its service and peer under the names their spans carry, its parameters and where it was declared. */
+export function faultIdentityOf(injection: PlannedInjection, source: FaultWindowSource, nameOf: (service: string) => string): FaultIdentity {
+  const peer = typeof injection.params.peer === 'string' ? injection.params.peer : undefined;
+  return {
+    serviceName: nameOf(injection.service),
+    ...(peer !== undefined ? { peer, peerName: nameOf(peer) } : {}),
+    params: paramsSummary(injection.params),
+    path: injection.path,
+    source,
+  };
+}
+
 /** One window per fault that was injected; faults that failed to go in or never started have none. */
 export function faultWindowsOf(input: FaultWindowInput): FaultWindowRecord[] {
   const at = (ms: number): string => millisToUnixNano(input.startedAtMs + ms);
   return input.outcomes.flatMap((o, i): FaultWindowRecord[] => {
     const injection = input.injections[i];
     if (!injection || o.startedMs === undefined || o.error !== undefined) return [];
-    const peer = typeof injection.params.peer === 'string' ? injection.params.peer : undefined;
     return [
       {
         fault: o.fault,
         service: o.service,
-        serviceName: input.nameOf(o.service),
-        ...(peer !== undefined ? { peer, peerName: input.nameOf(peer) } : {}),
-        params: paramsSummary(injection.params),
-        path: injection.path,
-        source: input.source,
+        ...faultIdentityOf(injection, input.source, input.nameOf),
         startUnixNano: at(o.startedMs),
         ...(o.endedMs !== undefined ? { endUnixNano: at(Math.max(o.startedMs, o.endedMs)) } : {}),
         ...(o.irreversible ? { irreversible: true } : {}),

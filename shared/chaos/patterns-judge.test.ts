@@ -88,6 +88,17 @@ describe('circuit_breaker: the circuit opens and blocks requests', () => {
     ]);
   });
 
+  it('says after how long the breaker closed again, counted from its first opening since it was last closed', () => {
+    const reopen: SpanSpec = { ...open('half_open_failure'), id: 'reopen', startMs: 6000 };
+    const close: SpanSpec = { id: 'close', name: 'circuit.close', parent: 'req9', service: 'api', startMs: 11_250, attrs: { 'circuit.state': 'closed', 'circuit.reason': 'half_open_success' } };
+    const [, blocked] = judgePatternTest(test, spans([...before, open(), shortCircuited, reopen, close]));
+    expect(blocked).toMatchObject({ passed: true, message: '1 call(s) short-circuited while the circuit was open (10000 ms), none reached cache; the breaker closed again after 10250 ms open' });
+    expect(blocked!.spans).toContain(sid('close'));
+    // A close with no opening before it says nothing.
+    const [, early] = judgePatternTest(test, spans([...before, { ...close, startMs: 500 }, open(), shortCircuited]));
+    expect(early!.message).toBe('1 call(s) short-circuited while the circuit was open (5000 ms), none reached cache');
+  });
+
   it('fails an attribute mismatch, saying what the span has', () => {
     const [span] = judgePatternTest(test, spans([...before, open('error_threshold'), shortCircuited]));
     expect(span).toMatchObject({ passed: false, message: '1 "circuit.open" span(s), none with circuit.state = "open", circuit.reason = "timeout_threshold" (the first has circuit.reason = "error_threshold")', spans: [sid('open')] });

@@ -82,9 +82,28 @@ function timeouts(spans: readonly Span[], expected: boolean, attrs: Attrs | unde
 }
 
 /**
+ * How long the circuit stayed open before each `circuit.close` span (a half-open trial that succeeded): from
+ * the first `circuit.open` since it last closed, so a failed trial's reopening does not restart it.
+ */
+function openSpells(opens: readonly Span[], closes: readonly Span[]): number[] {
+  const marks = [...opens.map((s) => ({ us: s.startUs, opens: true })), ...closes.map((s) => ({ us: s.startUs, opens: false }))].sort((a, b) => a.us - b.us);
+  const spells: number[] = [];
+  let since: number | undefined;
+  for (const m of marks) {
+    if (m.opens) since ??= m.us;
+    else if (since !== undefined) {
+      spells.push((m.us - since) / 1000);
+      since = undefined;
+    }
+  }
+  return spells;
+}
+
+/**
  * While the circuit was open (from each `circuit.open` span for its circuit.cooldown_ms, or to the last span
  * without it), no call reached the faulted service — no span of it whose parent, in another service, started
- * in the window — and at least one call was short-circuited (circuit.short_circuited = true) there.
+ * in the window — and at least one call was short-circuited (circuit.short_circuited = true) there. When the
+ * breaker closed again (`circuit.close` spans), the message says after how long.
  */
 function blocked(spans: readonly Span[], service: string): Verdict {
   const opens = spans.filter((s) => s.name === 'circuit.open');
@@ -102,9 +121,12 @@ function blocked(spans: readonly Span[], service: string): Verdict {
   });
   const shortCircuited = spans.filter((s) => attr(s, 'circuit.short_circuited') === 'true' && inWindow(s.startUs));
   const openMs = windows.reduce((sum, w) => sum + (w.toUs - w.fromUs) / 1000, 0);
-  if (reached.length > 0) return [false, `${reached.length} call(s) reached ${service} while the circuit was open (${openMs.toFixed(0)} ms open), expected none`, reached];
-  if (shortCircuited.length === 0) return [false, `no call was short-circuited while the circuit was open (${openMs.toFixed(0)} ms): nothing shows requests blocked`, opens];
-  return [true, `${shortCircuited.length} call(s) short-circuited while the circuit was open (${openMs.toFixed(0)} ms), none reached ${service}`, [...opens, ...shortCircuited]];
+  const closes = spans.filter((s) => s.name === 'circuit.close');
+  const spells = openSpells(opens, closes);
+  const closed = spells.length === 0 ? '' : `; the breaker closed again after ${spells.slice(0, 3).map((ms) => `${ms.toFixed(0)} ms`).join(', ')} open${spells.length > 3 ? ` (${spells.length} times)` : ''}`;
+  if (reached.length > 0) return [false, `${reached.length} call(s) reached ${service} while the circuit was open (${openMs.toFixed(0)} ms open), expected none${closed}`, reached];
+  if (shortCircuited.length === 0) return [false, `no call was short-circuited while the circuit was open (${openMs.toFixed(0)} ms): nothing shows requests blocked${closed}`, opens];
+  return [true, `${shortCircuited.length} call(s) short-circuited while the circuit was open (${openMs.toFixed(0)} ms), none reached ${service}${closed}`, [...opens, ...shortCircuited, ...closes]];
 }
 
 interface Backoff {

@@ -3,6 +3,7 @@
 // the IPC contract as the `runEvent` event. Every event has `at` (epoch ms, sub-ms precision) and the
 // run's id; events about one execution carry its `executionId`.
 import { z } from 'zod';
+import { FaultIdentitySchema } from '../chaos/fault-windows';
 import { RunIdSchema, StepRecordSchema, VerdictValueSchema } from './records';
 
 const base = { at: z.number(), runId: RunIdSchema };
@@ -55,8 +56,11 @@ export const RunEventSchema = z.discriminatedUnion('type', [
   }),
   /** An experiment began: its time zero (epoch ms, the axis of `fault` events' offsets) and planned length. */
   z.object({ type: z.literal('experiment-started'), ...inExecution, experiment: z.string(), startedAtMs: z.number(), totalMs: z.number().nonnegative() }),
-  /** A fault put in or taken out (the chaos layer emits these). */
-  z.object({ type: z.literal('fault'), ...inExecution, fault: z.string(), target: z.string(), state: z.enum(['injected', 'reverted', 'failed']), detail: z.string().optional(), offsetMs: z.number().nonnegative().optional() }),
+  /**
+   * A fault put in or taken out (the chaos layer emits these), with its injection's identity (`path` tells the
+   * injections of one execution apart) so the views draw its window while the execution runs.
+   */
+  z.object({ type: z.literal('fault'), ...inExecution, fault: z.string(), target: z.string(), state: z.enum(['injected', 'reverted', 'failed']), detail: z.string().optional(), offsetMs: z.number().nonnegative().optional(), ...FaultIdentitySchema.shape }),
   /**
    * An experiment's phase judged while the run goes on: once its window was final and its spans had time to
    * arrive. Provisional: the judgement when the execution ends is the authority (late spans can change it).

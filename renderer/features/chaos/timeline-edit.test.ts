@@ -43,7 +43,7 @@ describe('editing the timeline', () => {
 
 describe('a run on the timeline', () => {
   const base = { runId: 'r0123456789a', test: 't', executionId: 'e0123456789a' } as const;
-  const fault = (at: number, state: 'injected' | 'reverted' | 'failed', offsetMs: number, detail?: string): RunEvent => ({ type: 'fault', at, ...base, fault: 'container_pause', target: 'db', state, offsetMs, ...(detail ? { detail } : {}) });
+  const fault = (at: number, state: 'injected' | 'reverted' | 'failed', offsetMs: number, detail?: string): RunEvent => ({ type: 'fault', at, ...base, fault: 'container_pause', target: 'db', state, offsetMs, ...(detail ? { detail } : {}), serviceName: 'db', params: '', path: 'chaos.experiment.injection[0]', source: 'experiment' });
 
   it('draws fault windows from fault events, with the experiment time zero and its execution', () => {
     const open = liveRun([fault(10_000, 'injected', 3000)], null);

@@ -24,4 +24,11 @@ describe('FaultBands', () => {
     expect(behind).not.toContain('title=');
     expect(renderToStaticMarkup(<FaultBands windows={[pause]} fromUs={S + 5_000_000} toUs={S + 6_000_000} labelled />)).toBe('');
   });
+  it('marks a live fault still in as ongoing, running to the axis end', () => {
+    const { endUnixNano: _, ...open } = pause;
+    const html = renderToStaticMarkup(<FaultBands windows={[{ ...open, live: true }]} fromUs={S} toUs={S + 4_000_000} labelled />);
+    expect(html).toContain('class="fault-band is-ongoing"');
+    expect(html).toContain('left:25%;width:max(2px, 75%)');
+    expect(html).toMatch(/aria-label="Fault window: container_pause on db, from .+ on, ongoing; scenario fault at p \(live\)"/);
+  });
 });

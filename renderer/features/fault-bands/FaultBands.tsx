@@ -1,11 +1,12 @@
 // Fault windows drawn as translucent bands over a time axis: a handful of absolutely placed divs (never
-// one per row), each named for assistive tech and titled with its fault, service and exact times. Its styles
+// one per row), each named for assistive tech and titled with its fault, service and exact times; a fault
+// still in runs on to the axis' end with an open (fading) right edge. Its styles
 // (./fault-bands.css) are imported by the views that use it, so server-rendered tests need no CSS loader.
-import type { FaultWindow } from '../../../shared/ipc/fault-window-schema';
 import { bandsIn } from './fault-bands';
+import type { ShownFaultWindow } from './live-fault-windows';
 
 interface Props {
-  readonly windows: readonly FaultWindow[];
+  readonly windows: readonly ShownFaultWindow[];
   /** The axis' time window, µs since the epoch. */
   readonly fromUs: number;
   readonly toUs: number;
@@ -21,7 +22,7 @@ export function FaultBands({ windows, fromUs, toUs, labelled }: Props) {
       {bands.map((b) => (
         <div
           key={b.key}
-          className="fault-band"
+          className={'fault-band' + (b.ongoing ? ' is-ongoing' : '')}
           role={labelled ? 'listitem' : undefined}
           aria-label={labelled ? `Fault window: ${b.description}` : undefined}
           title={labelled ? b.description : undefined}

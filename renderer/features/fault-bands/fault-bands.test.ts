@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FaultWindow } from '../../../shared/ipc/fault-window-schema';
-import { bandsIn, faultDescription, faultedServices, isFaultedEdge, nanoRange } from './fault-bands';
+import { bandsIn, faultDescription, faultedServices, isFaultedEdge, nanoRange, windowsOnMap } from './fault-bands';
 
 const S = 1_765_130_400_000_000; // µs since the epoch
 const ns = (us: number): string => (BigInt(us) * 1000n).toString();
@@ -40,6 +40,16 @@ describe('bandsIn', () => {
     expect(faultDescription(window({ endUnixNano: undefined, irreversible: true }), S)).toContain('irreversible');
     expect(faultDescription(window({ endUnixNano: undefined, revertError: 'gone' }), S)).toContain('never undone: gone');
   });
+  it('draws a live fault still in as ongoing up to the view end, and names live windows', () => {
+    const { executionEndUnixNano: _, ...running } = window({ endUnixNano: undefined });
+    const [band] = bandsIn([{ ...running, live: true }], S, S + 4_000_000);
+    expect(band).toMatchObject({ left: 0.25, width: 0.75, ongoing: true });
+    expect(band!.description).toMatch(/^container_pause on db, from .+ on, ongoing; scenario fault at scenario\[0\]\.chaos_injection \(live\)$/);
+    const [reverted] = bandsIn([{ ...window({}), live: true }], S, S + 4_000_000);
+    expect(reverted).toMatchObject({ width: 0.5, ongoing: false });
+    expect(reverted!.description).toMatch(/undone; scenario fault at scenario\[0\]\.chaos_injection \(live\)$/);
+    expect(bandsIn([window({})], S, S + 4_000_000)[0]!.ongoing).toBe(false);
+  });
 });
 
 describe('nanoRange', () => {
@@ -51,6 +61,13 @@ describe('nanoRange', () => {
 
 describe('service map marking', () => {
   const pause = window({});
+  it('marks, on a live map, only the faults in right now; on a range or a run, every fault in it', () => {
+    const { executionEndUnixNano: _, ...running } = window({ endUnixNano: undefined, path: 'in' });
+    const inNow = { ...running, live: true as const };
+    const revertedLive = { ...window({ path: 'out' }), live: true as const };
+    expect(windowsOnMap([pause, inNow, revertedLive], true).map((w) => w.path)).toEqual(['in']);
+    expect(windowsOnMap([pause, inNow, revertedLive], false)).toHaveLength(3);
+  });
   const partition = window({ fault: 'network_partition', service: 'api', serviceName: 'demo-api', peer: 'cache', peerName: 'demo-cache' });
   it('lists each faulted service once per fault', () => {
     expect([...faultedServices([pause, pause, partition])]).toEqual([

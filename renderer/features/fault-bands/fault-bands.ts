@@ -5,6 +5,7 @@ import { windowMicros } from '../../../shared/chaos/fault-windows';
 import type { FaultWindow } from '../../../shared/ipc/fault-window-schema';
 import { nanoToMicros } from '../../../shared/model/time';
 import { formatClock, formatDuration } from '../waterfall/format';
+import { isActiveNow, type ShownFaultWindow } from './live-fault-windows';
 
 export interface FaultBand {
   readonly key: string;
@@ -14,6 +15,8 @@ export interface FaultBand {
   /** The fault's short name on the band, and everything about it for its tooltip and accessible name. */
   readonly label: string;
   readonly description: string;
+  /** The fault is still in (a live window): its band runs on to the view's end. */
+  readonly ongoing: boolean;
 }
 
 /** µs since the epoch → the range form the fault-window call takes (unix ns, widened to whole µs). */
@@ -32,8 +35,11 @@ export function faultLabel(w: FaultWindow): string {
   return `${w.fault} on ${w.serviceName}${w.peerName !== undefined ? ` ↔ ${w.peerName}` : ''}`;
 }
 
-/** e.g. "container_pause on db, 18:00:01.000 to 18:00:03.000 (2.00 s), undone; scenario fault at scenario[0].chaos_injection". */
-export function faultDescription(w: FaultWindow, viewEndUs: number): string {
+/**
+ * e.g. "container_pause on db, 18:00:01.000 to 18:00:03.000 (2.00 s), undone; scenario fault at scenario[0].chaos_injection";
+ * a window read from a running execution's events ends "(live)", and says "on, ongoing" while the fault is in.
+ */
+export function faultDescription(w: ShownFaultWindow, viewEndUs: number): string {
   const { startUs, endUs } = spanOf(w, viewEndUs);
   const params = w.params !== '' ? ` (${w.params})` : '';
   const ending =
@@ -41,12 +47,14 @@ export function faultDescription(w: FaultWindow, viewEndUs: number): string {
       ? `to ${formatClock(endUs)} (${formatDuration(endUs - startUs)}), undone`
       : w.irreversible
         ? 'on, irreversible (a kill: nothing to undo)'
-        : `on, never undone${w.revertError !== undefined ? `: ${w.revertError}` : ''}`;
-  return `${faultLabel(w)}${params}, from ${formatClock(startUs)} ${ending}; ${w.source} fault at ${w.path}`;
+        : w.revertError === undefined && isActiveNow(w)
+          ? 'on, ongoing'
+          : `on, never undone${w.revertError !== undefined ? `: ${w.revertError}` : ''}`;
+  return `${faultLabel(w)}${params}, from ${formatClock(startUs)} ${ending}; ${w.source} fault at ${w.path}${w.live ? ' (live)' : ''}`;
 }
 
 /** Bands for the windows overlapping [fromUs, toUs], clipped to it; a zero-width view or window gets none. */
-export function bandsIn(windows: readonly FaultWindow[], fromUs: number, toUs: number): FaultBand[] {
+export function bandsIn(windows: readonly ShownFaultWindow[], fromUs: number, toUs: number): FaultBand[] {
   const span = toUs - fromUs;
   if (!(span > 0)) return [];
   return windows.flatMap((w, i): FaultBand[] => {
@@ -54,8 +62,16 @@ export function bandsIn(windows: readonly FaultWindow[], fromUs: number, toUs: n
     const a = Math.max(startUs, fromUs);
     const b = Math.min(endUs, toUs);
     if (b < a) return [];
-    return [{ key: `${w.executionId}:${w.path}:${i}`, left: (a - fromUs) / span, width: (b - a) / span, label: w.fault, description: faultDescription(w, toUs) }];
+    return [{ key: `${w.executionId}:${w.path}:${i}`, left: (a - fromUs) / span, width: (b - a) / span, label: w.fault, description: faultDescription(w, toUs), ongoing: isActiveNow(w) }];
   });
+}
+
+/**
+ * The windows the service map marks: a live map (its time is now) marks only the faults in right now, so a
+ * mark clears when its fault is reverted; a map of a time range or of a run marks every fault in it.
+ */
+export function windowsOnMap(windows: readonly ShownFaultWindow[], atNow: boolean): readonly ShownFaultWindow[] {
+  return atNow ? windows.filter(isActiveNow) : windows;
 }
 
 /** Each service (by the name its spans carry) with the faults on it. */

@@ -1,10 +1,14 @@
-// The fault windows overlapping a view's time range, from the store (the `faultWindows` call). Windows are
-// recorded when an execution ends, so the answer is asked again when one does, when a run finishes, and when the
-// history changes (a `clnrm run` storing through the studio).
-import { useEffect, useState } from 'react';
+// The fault windows overlapping a view's time range: the stored ones (the `faultWindows` call) and, for the
+// executions of runs started here that have not stored theirs yet, the live ones read from their `fault` run
+// events (./live-fault-windows.ts). Windows are stored when an execution ends, so the answer is asked again when
+// one does, when a run finishes, and when the history changes (a `clnrm run` storing through the studio).
+import { useEffect, useMemo, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import { useApi } from '../../api/api-context';
+import { useStudio } from '../../app/store';
 import type { FaultWindow } from '../../../shared/ipc/fault-window-schema';
 import { nanoRange } from './fault-bands';
+import { isFaultWindowEvent, liveFaultWindows, liveWindowsIn, mergeFaultWindows, type ShownFaultWindow } from './live-fault-windows';
 
 export interface FaultRange {
   /** µs since the epoch. */
@@ -15,8 +19,8 @@ export interface FaultRange {
 
 const NONE: FaultWindow[] = [];
 
-/** Windows for `range` (none while it is null or the call fails; a failure is logged, the view still draws). */
-export function useFaultWindows(range: FaultRange | null): FaultWindow[] {
+/** Windows for `range` (none while it is null; stored ones none while the call fails: logged, the view still draws). */
+export function useFaultWindows(range: FaultRange | null): readonly ShownFaultWindow[] {
   const api = useApi();
   const [windows, setWindows] = useState<FaultWindow[]>(NONE);
   const { fromUnixNano, toUnixNano } = range ? nanoRange(range.fromUs, range.toUs) : { fromUnixNano: '', toUnixNano: '' };
@@ -47,5 +51,11 @@ export function useFaultWindows(range: FaultRange | null): FaultWindow[] {
       offChanged();
     };
   }, [api, fromUnixNano, toUnixNano, ids, byRun]);
-  return windows;
+  // The events are kept objects: the shallow compare leaves the list as it was until a fault event arrives.
+  const events = useStudio(useShallow((s) => Object.values(s.runs).flatMap((r) => r.events.filter(isFaultWindowEvent))));
+  const live = useMemo(() => liveFaultWindows(events), [events]);
+  return useMemo(() => {
+    if (fromUnixNano === '' || (byRun && ids === '')) return windows;
+    return mergeFaultWindows(windows, liveWindowsIn(live, { fromUnixNano, toUnixNano, ...(byRun ? { executionIds: ids.split(',') } : {}) }));
+  }, [windows, live, fromUnixNano, toUnixNano, ids, byRun]);
 }

@@ -3,7 +3,8 @@
 // and calls its test file declares are drawn beside the observed ones: a declared service that
 // sent no spans, a declared call never made and an undeclared one each stand out. The map of all
 // services follows the traces list's time range (a lookback chosen here, or a range dragged there).
-// Services with a fault active in that range (or in the run shown) are ringed, and calls through them marked.
+// Services with a fault active in that range (or in the run shown) are ringed, and calls through them marked;
+// with a range open to now (or none), only while the fault is in (live from a running execution's events).
 import { memo, useEffect, useMemo, useState } from 'react';
 import { Handle, MarkerType, Position } from '@xyflow/react';
 import type { Node, NodeProps } from '@xyflow/react';
@@ -22,12 +23,12 @@ import { compareWithDeclared, observedOnly, type MapEdge, type MapGraph, type Pr
 import { TimeRangeControl } from './TimeRangeControl';
 import { describeRange } from './time-range';
 import './service-map.css';
-import { faultedServices, isFaultedEdge } from '../fault-bands/fault-bands';
+import { faultedServices, isFaultedEdge, windowsOnMap } from '../fault-bands/fault-bands';
 import { useFaultWindows } from '../fault-bands/use-fault-windows';
 
 const ms = (v: number) => (v >= 100 ? `${v.toFixed(0)} ms` : v >= 10 ? `${v.toFixed(1)} ms` : `${v.toFixed(2)} ms`);
 
-type ServiceNodeData = { name: string; color: string; calls: number; errors: number; presence: Presence; compared: boolean; faults: readonly string[] };
+type ServiceNodeData = { name: string; color: string; calls: number; errors: number; presence: Presence; compared: boolean; faults: readonly string[]; faultsWhen: string };
 type ServiceNode = Node<ServiceNodeData, 'service'>;
 
 // Defined outside render and memoized, as React Flow asks.
@@ -49,7 +50,7 @@ const ServiceNodeView = memo(function ServiceNodeView({ data }: NodeProps<Servic
         </div>
       </div>
       {data.faults.length > 0 && (
-        <span className="svc-fault-badge" role="note" aria-label={`Fault active on ${data.name}: ${data.faults.join(', ')}`} title={`Fault active on ${data.name} in this range: ${data.faults.join(', ')}`}>
+        <span className="svc-fault-badge" role="note" aria-label={`Fault active on ${data.name}: ${data.faults.join(', ')}`} title={`Fault active on ${data.name} ${data.faultsWhen}: ${data.faults.join(', ')}`}>
           ⚡ fault: {data.faults.join(', ')}
         </span>
       )}
@@ -89,8 +90,11 @@ export function ServiceMapView({ theme }: { theme: 'light' | 'dark' }) {
   const lookback = chosen !== null && chosen.sinceUs === sinceUs && untilUs === undefined ? chosen.id : null;
   // A run's map shows that run whatever the range; the map of all services shows the range.
   const ranged = !mapRun && (sinceUs !== undefined || untilUs !== undefined);
-  // A run's map: its executions' faults; the map of all services: those active in its range (open ends: any time).
-  const faults = useFaultWindows(mapRun ? { fromUs: 0, toUs: Number.MAX_SAFE_INTEGER, executionIds: mapRun.executionIds } : { fromUs: sinceUs ?? 0, toUs: untilUs ?? Number.MAX_SAFE_INTEGER });
+  // A run's map: its executions' faults; the map of all services: those active in its range, or now when it runs to now.
+  const atNow = !mapRun && untilUs === undefined;
+  const faultsWhen = mapRun ? 'in this run' : atNow ? 'now' : 'in this range';
+  const windows = useFaultWindows(mapRun ? { fromUs: 0, toUs: Number.MAX_SAFE_INTEGER, executionIds: mapRun.executionIds } : { fromUs: sinceUs ?? 0, toUs: untilUs ?? Number.MAX_SAFE_INTEGER });
+  const faults = useMemo(() => windowsOnMap(windows, atNow), [windows, atNow]);
   const noServices = graph !== null && graph.services.length === 0;
   // The empty map names the receiver's address, which storeStatus knows.
   useEffect(() => {
@@ -167,7 +171,7 @@ export function ServiceMapView({ theme }: { theme: 'light' | 'dark' }) {
         id: name,
         type: 'service',
         position: layout.nodes.get(name) ?? { x: 0, y: 0 },
-        data: { name, presence, compared, color: (theme === 'dark' ? c?.dark : c?.light) ?? '#888', calls: incoming.get(name)?.calls ?? 0, errors: incoming.get(name)?.errors ?? 0, faults: faultsOn.get(name) ?? [] },
+        data: { name, presence, compared, color: (theme === 'dark' ? c?.dark : c?.light) ?? '#888', calls: incoming.get(name)?.calls ?? 0, errors: incoming.get(name)?.errors ?? 0, faults: faultsOn.get(name) ?? [], faultsWhen },
       };
     });
     const edges: RoutedEdge[] = graph.edges.map((e) => ({
@@ -182,7 +186,7 @@ export function ServiceMapView({ theme }: { theme: 'light' | 'dark' }) {
         (isFaultedEdge(faults, e.from, e.to) ? ' svc-edge-faulted' : ''),
     }));
     return { nodes, edges };
-  }, [graph, layout, theme, faults]);
+  }, [graph, layout, theme, faults, faultsWhen]);
 
   // A service that sent spans opens the traces list filtered to it (a declared-only one has none).
   const showTracesOf = (node: ServiceNode) => {

@@ -4,7 +4,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useStudio } from '../../app/store';
 import { formatDuration, ticks } from './format';
 import { useRangeDrag } from './use-range-drag';
-import type { FaultWindow } from '../../../shared/ipc/fault-window-schema';
+import type { ShownFaultWindow } from '../fault-bands/live-fault-windows';
 import { FaultBands } from '../fault-bands/FaultBands';
 
 /** Labels need ~70 px each: a narrow timeline (small window, wide name column) gets fewer ticks. */
@@ -23,7 +23,7 @@ function useWidth<T extends HTMLElement>() {
   return [ref, width] as const;
 }
 
-export function TimeRuler({ totalUs, startUs, faults }: { totalUs: number; startUs: number; faults: readonly FaultWindow[] }) {
+export function TimeRuler({ totalUs, startUs, faults }: { totalUs: number; startUs: number; faults: readonly ShownFaultWindow[] }) {
   const [ref, width] = useWidth<HTMLDivElement>();
   const target = width > 0 ? Math.max(2, Math.min(8, Math.floor(width / PX_PER_TICK))) : 6;
   const zoom = useStudio((s) => s.zoom);

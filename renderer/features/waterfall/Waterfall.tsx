@@ -12,21 +12,14 @@ import { getCriticalPath, getEvidenceMarks, getFindResult, getLoadedTrace, getRo
 import { ROW_H, scrollTopFor, windowFor } from './geometry';
 import { WaterfallRow } from './WaterfallRow';
 import { ticks } from './format';
-import type { FaultWindow } from '../../../shared/ipc/fault-window-schema';
+import type { ShownFaultWindow } from '../fault-bands/live-fault-windows';
 import { FaultBands } from '../fault-bands/FaultBands';
+import { afterPaint } from '../../app/after-paint';
 
 const OVERSCAN = 5;
 
-function afterPaint(fn: () => void): void {
-  requestAnimationFrame(() => {
-    const ch = new MessageChannel();
-    ch.port1.onmessage = () => fn();
-    ch.port2.postMessage(null);
-  });
-}
-
 /** `faults`: the windows drawn as bands behind the rows (the ruler above labels them). */
-export function Waterfall({ theme, faults }: { theme: 'light' | 'dark'; faults: readonly FaultWindow[] }) {
+export function Waterfall({ theme, faults }: { theme: 'light' | 'dark'; faults: readonly ShownFaultWindow[] }) {
   const traceVersion = useStudio((s) => s.traceVersion);
   const collapseVersion = useStudio((s) => s.collapseVersion);
   const selected = useStudio((s) => s.selected);

@@ -8,6 +8,7 @@ import { collapseAll, revealSpan, rowOf } from '../../../shared/trace';
 import { getEvidenceMarks, getFindResult, getLoadedTrace, getRows, growLoadedTrace, setLoadedTrace } from './trace-holder';
 import { loadStreamedTrace } from './trace-stream-loader';
 import { canStream } from '../../api/get-api';
+import { nextPaint } from '../../app/after-paint';
 import type { StudioStore } from '../../app/store';
 
 /** Spans a test check pointed at, marked in the open trace (see openEvidence). */
@@ -111,6 +112,7 @@ export const createWaterfallSlice: StateCreator<StudioStore, [], [], WaterfallSl
           first: (spans) => get().showSpans(traceId, spans),
           grow: (spans) => get().growSpans(traceId, spans),
           progress: (loaded, total, done) => set({ traceProgress: { traceId, loaded, total, done } }),
+          painted: () => nextPaint(),
         });
         return;
       }
