@@ -3,7 +3,8 @@
 // container_pause is dragged from the palette onto worker's lane and resized with the pointer; Save shows
 // the diff (only the new injection table) and writes exactly that; Run draws both faults' windows as they
 // happen, the traffic's success rate and p95 per second getting points while it runs, and each phase's
-// verdicts. Skipped loudly without Docker, FAILS under CI=true.
+// verdicts as they are decided (provisional while it runs, final after). Skipped loudly without Docker,
+// FAILS under CI=true.
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -126,6 +127,11 @@ test('drag a fault onto a lane, resize it, save only the experiment, run it: fau
   await expect.poll(liveSeconds, { timeout: 15_000 }).toBeGreaterThan(seen);
   await expect(rate).toHaveAttribute('aria-label', /^Success rate per second \(live\): \d+ seconds with requests, last \d+(\.\d)? %/);
   await expect(timeline.getByRole('group', { name: 'p95' }).getByRole('img')).toHaveAttribute('aria-label', /^p95 per second \(live\): [1-9]\d* seconds with requests, last [\d.]+ m?s/);
+  // The steady state's verdicts appear as soon as it is decided, while the run goes on: "provisional" is
+  // only said before the run has finished. Its band on the timeline shows the verdict too.
+  const steadyVerdict = run.getByRole('region', { name: 'Steady state verdicts' }).getByRole('listitem').first();
+  await expect(steadyVerdict).toContainText(/^[✓✗] chaos\.experiment\.steady_state\.assertion\[0\] .* — provisional: decided at \d+\.\d s, judged again when the run ends$/, { timeout: 60_000 });
+  await expect(timeline.getByLabel(/^steady state 0 s to 3 s: (passed|failed)/)).toBeAttached();
   await expect(timeline.getByRole('img', { name: /^container_pause on worker: in at [\d.]+ s, out at [\d.]+ s$/ })).toBeVisible({ timeout: 240_000 });
   // The README's screenshot, while the run goes: the live timeline with its fault bands and the charts so far.
   await view.getByRole('region', { name: 'Saved diff' }).getByRole('button', { name: 'Close' }).click();
@@ -139,6 +145,9 @@ test('drag a fault onto a lane, resize it, save only the experiment, run it: fau
     await expect(run.getByRole('region', { name: `${phase} verdicts` }).getByRole('listitem').first()).toHaveText(/^[✓✗] chaos\.experiment\.\w+\.assertion\[0\] \S/);
   }
   await expect(run.getByRole('region', { name: 'Experiment verdicts' })).toContainText(/resilience score \d+/);
+  // After the run every verdict is the end's: none is provisional any more.
+  await expect(run.getByText(/provisional/)).toHaveCount(0);
+  await expect(timeline.getByLabel(/^steady state 0 s to 3 s: (passed|failed)$/)).toBeAttached();
   // After the run: the figures of every second of the experiment (20 requests/s for 9 s), as a table too.
   await expect(rate).toHaveAttribute('aria-label', /^Success rate per second: [6-9] seconds with requests, last [\d.]+ %, lowest while a fault was in [\d.]+ %$/);
   await run.getByText(/^Traffic per second/).click();

@@ -7,6 +7,7 @@ import type Docker from 'dockerode';
 import type { FaultCatalog } from '../../shared/chaos/catalog';
 import type { ExperimentPlan, PlannedInjection } from '../../shared/chaos/experiment-plan';
 import type { Halt } from '../../shared/chaos/experiment-halt';
+import type { ExperimentNow } from '../../shared/chaos/experiment-live';
 import type { InjectionOutcome } from '../../shared/chaos/experiment-results';
 import type { Span } from '../../shared/model';
 import { proxiedServices } from '../../shared/chaos/experiment-plan';
@@ -70,6 +71,8 @@ export class ExperimentRun {
   private beating: NodeJS.Timeout | undefined;
   private watching: NodeJS.Timeout | undefined;
   private halt: Halt | undefined;
+  /** When it began to stop, in ms from the start (its planned end when it ran its length). */
+  private stoppingAtMs: number | undefined;
 
   constructor(private readonly options: ExperimentRunOptions) {
     this.t0 = nowMs();
@@ -85,7 +88,11 @@ export class ExperimentRun {
       else this.at(slot.injection.startMs, () => void this.inject(slot));
       this.at(slot.injection.startMs + slot.injection.durationMs, () => void this.revert(slot));
     }
-    this.at(plan.totalMs, () => void this.stop());
+    this.at(plan.totalMs, () => {
+      // The timer may fire a hair early on the finer clock: the experiment ran its planned length.
+      this.stoppingAtMs ??= plan.totalMs;
+      void this.stop();
+    });
     this.heartbeat();
     this.watch();
   }
@@ -99,6 +106,7 @@ export class ExperimentRun {
       const halt = check({ elapsedMs: nowMs() - this.t0, startedAtUs: this.startedAtUs, outcomes: this.outcomes() });
       if (!halt) return;
       this.halt = halt;
+      this.stoppingAtMs ??= halt.atMs;
       this.options.log(`chaos: experiment halted at ${(halt.atMs / 1000).toFixed(1)} s: ${halt.verdict.path} failed in ${halt.phase}: ${halt.verdict.message}; undoing every fault`);
       void this.stop();
     }, HALT_CHECK_MS);
@@ -134,8 +142,17 @@ export class ExperimentRun {
     return this.slots.map((s) => ({ ...s.outcome }));
   }
 
+  /** Where the experiment is now, for judging its phases as they are decided (shared/chaos/experiment-live.ts). */
+  now(): ExperimentNow {
+    const elapsedMs = nowMs() - this.t0;
+    const oldestOut = this.load?.oldestOutMs();
+    const completeBeforeMs = oldestOut !== undefined ? oldestOut - this.t0 : elapsedMs;
+    return { elapsedMs, outcomes: this.outcomes(), completeBeforeMs, ...(this.stoppingAtMs !== undefined ? { stoppingAtMs: this.stoppingAtMs } : {}) };
+  }
+
   /** Undoes every fault now and stops the load; safe to call more than once. */
   stop(): Promise<void> {
+    this.stoppingAtMs ??= nowMs() - this.t0;
     this.stopping ??= (async () => {
       for (const t of this.timers) clearTimeout(t);
       this.timers.clear();

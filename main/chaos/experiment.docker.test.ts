@@ -1,6 +1,7 @@
 // Chaos experiments through `clnrm run` on the real engine with the demo system (examples/chaos): the
-// load generator's requests judged per phase, the fault injected at its time and undone, the failing
-// example failing for exactly its documented reasons. Skips loudly without Docker (fails under CI=true).
+// load generator's requests judged per phase (each phase decided while the experiment still runs, as the
+// end decides it), the fault injected at its time and undone, the failing example failing for exactly its
+// documented reasons. Skips loudly without Docker (fails under CI=true).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,17 +29,37 @@ describe.skipIf(!probe.docker)('chaos experiments in clnrm run (real engine, dem
     const result = await runCli(['run', file.includes('/') ? file : example(file), '--format', 'json', '--data-dir', data]);
     const execution = (JSON.parse(result.stdout) as RunSummary).tests[0]!.executions[0]!;
     const chaos = execution.expectations.filter((e) => e.kind === 'chaos');
-    return { code: result.code, chaos, executionId: execution.runId, byPath: new Map(chaos.map((e) => [e.expectation, e])) };
+    return { code: result.code, stderr: result.stderr, chaos, executionId: execution.runId, byPath: new Map(chaos.map((e) => [e.expectation, e])) };
   };
 
-  it('db paused: api keeps serving from the cache; every phase holds and the pause is undone', { timeout: 120_000 }, async () => {
-    const { code, chaos, byPath, executionId } = await chaosResults('db-paused-cache-serves');
+  it('db paused: api keeps serving from the cache; every phase holds, decided while running, and the pause is undone', { timeout: 120_000 }, async () => {
+    const { code, chaos, byPath, executionId, stderr } = await chaosResults('db-paused-cache-serves');
     expect(chaos.filter((e) => !e.passed).map((e) => `${e.expectation}: ${e.message}`)).toEqual([]);
     expect(code).toBe(0);
     expect(byPath.get('chaos.experiment.injection[0]')!.message).toMatch(/^container_pause on db from 3\.\d s to 6\.\d s, undone$/);
     expect(byPath.get('chaos.experiment')!.message).toMatch(/resilience score 100; 5 of 5 assertions held/);
     // The load's requests were counted in each phase (20/s: about 60 in each 3 s window).
     expect(byPath.get('chaos.experiment.during_chaos.assertion[0]')!.message).toMatch(/^during_chaos: ([4-7]\d) requests \(root spans\): success 100\.0 %/);
+    // The progress lines (the CLI's rendering of the run events, in their order): the steady state's
+    // `phase-verdict` came while the experiment still ran (before its planned end at 9 s), so before the
+    // execution finished, and said what the end says: both its assertions held, and no verdict changed.
+    const lines = stderr.split('\n');
+    const finished = lines.findIndex((l) => / scenario warm_the_cache: \d+ spans/.test(l));
+    const decided = (phase: string) => {
+      const line = lines.findIndex((l) => l.includes(`: chaos: ${phase} `));
+      const m = / (passed|failed) \((\d+\/\d+)\) at (\d+\.\d)s/.exec(lines[line] ?? '');
+      return { line, said: m ? `${m[1]} ${m[2]}` : `no line in:\n${stderr}`, atS: Number(m?.[3]) };
+    };
+    const steady = decided('steady_state');
+    expect(steady.said).toBe('passed 2/2');
+    expect(steady.atS).toBeGreaterThan(3);
+    expect(steady.atS).toBeLessThan(9);
+    expect(steady.line).toBeGreaterThan(-1);
+    expect(steady.line).toBeLessThan(finished);
+    const during = decided('during_chaos');
+    expect(during.said).toBe('passed 2/2');
+    expect(during.line).toBeLessThan(finished);
+    expect(stderr).not.toMatch(/at the end, not (passed|failed) as decided/);
     expect(await countLabelled(probe.docker!, executionId)).toEqual({ containers: 0, networks: 0, volumes: 0 });
   });
 

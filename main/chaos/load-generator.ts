@@ -24,7 +24,8 @@ const nowMs = (): number => performance.timeOrigin + performance.now();
 
 export class LoadGenerator {
   private timer: NodeJS.Timeout | undefined;
-  private readonly inFlight = new Set<Promise<void>>();
+  /** Each request still out, with when it left (epoch ms), oldest first. */
+  private readonly inFlight = new Map<Promise<void>, number>();
   private readonly resource;
   private sent = 0;
 
@@ -41,8 +42,9 @@ export class LoadGenerator {
       const due = Math.floor((nowMs() - begin) / interval) + 1;
       while (this.sent < due) {
         this.sent++;
+        const leftAt = nowMs();
         const p = this.request().finally(() => this.inFlight.delete(p));
-        this.inFlight.add(p);
+        this.inFlight.set(p, leftAt);
       }
       this.timer = setTimeout(tick, Math.max(1, begin + this.sent * interval - nowMs()));
     };
@@ -53,7 +55,12 @@ export class LoadGenerator {
   async stop(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
-    await Promise.all([...this.inFlight]);
+    await Promise.all([...this.inFlight.keys()]);
+  }
+
+  /** When the oldest request still out left (epoch ms): every one that left before has its span in the sink. */
+  oldestOutMs(): number | undefined {
+    return this.inFlight.values().next().value;
   }
 
   private async request(): Promise<void> {

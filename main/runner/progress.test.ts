@@ -42,6 +42,35 @@ describe('createProgress', () => {
   });
 });
 
+describe('an experiment’s phases decided while it runs', () => {
+  const inExecution = { ...at, test: 'chaos_db', executionId: 'e1' };
+  const verdict = (path: string, passed: boolean, message: string) => ({ path, type: 'success_rate', passed, message, measured: { requests: 60 }, evidence: [] });
+  const decided = (phase: 'steady_state' | 'during_chaos', verdicts: ReturnType<typeof verdict>[], decidedAtMs: number) =>
+    ({ type: 'phase-verdict', ...inExecution, experiment: 'db_paused', phase, startMs: 0, endMs: 3000, decidedAtMs, verdicts }) as const;
+
+  it('prints one line per decided phase, with what failed', () => {
+    const lines: string[] = [];
+    const progress = createProgress((l) => lines.push(l), false);
+    progress.onEvent(decided('steady_state', [verdict('a[0]', true, '60 requests'), verdict('a[1]', true, 'p95 3 ms')], 4260));
+    progress.onEvent(decided('during_chaos', [verdict('b[0]', true, 'ok'), verdict('b[1]', false, 'longest time without a successful request: 900 ms (limit 500 ms)')], 7300));
+    expect(lines).toEqual([
+      '  chaos_db: chaos: steady_state passed (2/2) at 4.3s',
+      '  chaos_db: chaos: during_chaos failed (1/2) at 7.3s — b[1]: longest time without a successful request: 900 ms (limit 500 ms)',
+    ]);
+  });
+
+  it('says when the end’s verdict differs from the one decided while running', () => {
+    const lines: string[] = [];
+    const progress = createProgress((l) => lines.push(l), false);
+    progress.onEvent(decided('steady_state', [verdict('a[0]', true, '60 requests'), verdict('a[1]', true, 'p95 3 ms')], 4260));
+    const end = (expectation: string, passed: boolean) => ({ type: 'verdict', ...inExecution, expectation, kind: 'chaos', passed, message: 'steady_state: …' }) as const;
+    progress.onEvent(end('a[0]', true));
+    progress.onEvent(end('a[1]', false));
+    progress.onEvent({ ...end('a[1]', false), executionId: 'e2' });
+    expect(lines.slice(1)).toEqual(['  chaos_db: chaos: a[1] failed at the end, not passed as decided at 4.3s (spans that arrived later changed it)']);
+  });
+});
+
 describe('summaryLines', () => {
   it('counts verdicts and lists each failure with its reasons', () => {
     const failed: TestResult = { ...result, name: 'broken', verdict: 'error', problems: [{ code: 'docker.image-missing', message: 'image "x" is missing' }] };

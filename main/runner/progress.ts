@@ -19,6 +19,7 @@ export interface Progress {
 
 export function createProgress(write: (line: string) => void, tty: boolean, verbose = false): Progress {
   const running = new Map<string, string>();
+  const decided = decidedWhileRunning();
   let statusShown = false;
   const print = (line: string) => {
     // Cursor up one line and clear it: the status line is replaced by the event line.
@@ -32,10 +33,12 @@ export function createProgress(write: (line: string) => void, tty: boolean, verb
   };
   const onEvent = (event: RunEvent): void => {
     const line = describeEvent(event, verbose);
+    const changed = decided(event);
     if (event.type === 'test-started') running.set(event.test, 'starting');
     if (event.type === 'execution-started') running.set(event.test, `${event.scenario}${event.iterations > 1 ? ` ${event.iteration}/${event.iterations}` : ''}`);
     if (event.type === 'test-finished') running.delete(event.test);
     if (line !== undefined) print(line);
+    if (changed !== undefined) print(changed);
     status();
   };
   return {
@@ -74,6 +77,11 @@ export function describeEvent(event: RunEvent, verbose: boolean): string | undef
       return `${MARK[event.verdict]} ${event.test} ${event.verdict} in ${secs(event.durationMs)}${event.engine !== undefined ? ` on ${event.engine}` : ''}`;
     case 'fault':
       return `  ${event.test}: fault ${event.fault} on ${event.target} ${event.state}${event.detail ? ` (${event.detail})` : ''}`;
+    case 'phase-verdict': {
+      const failed = event.verdicts.filter((v) => !v.passed);
+      const why = failed.map((v) => `${v.path}: ${v.message}`).join('; ');
+      return `  ${event.test}: chaos: ${event.phase} ${failed.length === 0 ? 'passed' : 'failed'} (${event.verdicts.length - failed.length}/${event.verdicts.length}) at ${secs(event.decidedAtMs)}${why ? ` — ${why}` : ''}`;
+    }
     case 'warning':
       return `warning: ${event.message}`;
     case 'log':
@@ -83,6 +91,22 @@ export function describeEvent(event: RunEvent, verbose: boolean): string | undef
     case 'experiment-started': // the chaos layer's log line says it
       return undefined;
   }
+}
+
+/**
+ * Remembers each phase assertion decided while the experiment ran; when the end's verdict of one differs
+ * (spans that arrived late), the line that says so.
+ */
+function decidedWhileRunning(): (event: RunEvent) => string | undefined {
+  const early = new Map<string, { passed: boolean; atMs: number }>();
+  return (event) => {
+    if (event.type === 'phase-verdict') for (const v of event.verdicts) early.set(`${event.executionId} ${v.path}`, { passed: v.passed, atMs: event.decidedAtMs });
+    if (event.type !== 'verdict') return undefined;
+    const was = early.get(`${event.executionId} ${event.expectation}`);
+    if (was === undefined || was.passed === event.passed) return undefined;
+    const word = (passed: boolean): string => (passed ? 'passed' : 'failed');
+    return `  ${event.test}: chaos: ${event.expectation} ${word(event.passed)} at the end, not ${word(was.passed)} as decided at ${secs(was.atMs)} (spans that arrived later changed it)`;
+  };
 }
 
 export function summaryLines(summary: RunSummary): string[] {

@@ -4,6 +4,7 @@
 import { judgeExperiment, toRequests } from '../../shared/chaos/experiment-judge';
 import { planExperiment, proxiedServices, type ExperimentPlan } from '../../shared/chaos/experiment-plan';
 import { canHalt, haltCheck, truncateAt } from '../../shared/chaos/experiment-halt';
+import type { DecidedPhase } from '../../shared/chaos/experiment-live';
 import { asRun, experimentResults } from '../../shared/chaos/experiment-results';
 import { judgeExpectChaos, needsLeftovers, type FaultWindow } from '../../shared/chaos/expect-chaos';
 import { faultIdentityOf, faultWindowsOf, type FaultWindowRecord, type FaultWindowSource } from '../../shared/chaos/fault-windows';
@@ -17,6 +18,7 @@ import type { ExpectationResult } from '../../shared/expect';
 import type { Span } from '../../shared/model';
 import { declaredTopology, type ScenarioSpec, type TestFile } from '../../shared/spec';
 import { ExperimentRun, PROXY_DEAD_MAN_MS, type ExperimentRunOptions } from '../chaos/experiment-run';
+import { PhaseWatch } from '../chaos/phase-watch';
 import { FAULT_PROXY_API_PORT, faultProxyId, faultProxyInFront } from '../chaos/proxy/interpose';
 import type { ProxyTarget } from '../chaos/proxy-injector';
 import type Docker from 'dockerode';
@@ -24,6 +26,7 @@ import type { ContainerEvidence } from '../docker';
 import { listLeftovers } from './cleanup-check';
 import type { InterposeRequest } from './interpose';
 import type { StepResult } from './types';
+import type { RunEventInput } from './run-events';
 import type { RunnerEnvironment } from './scenario';
 import type { ServiceSetPort } from './service-port';
 import { executionSpans } from './span-wait';
@@ -31,6 +34,8 @@ import { executionSpans } from './span-wait';
 export interface ChaosInExecution {
   readonly plan: ExperimentPlan;
   readonly run: ExperimentRun;
+  /** Each phase judged as soon as it is decided (`phase-verdict` events); closed when the end judges them all. */
+  readonly phases: PhaseWatch;
   /** Where the experiment's summary result goes; none for a `chaos_injection` (its fault's result says it all). */
   readonly summaryPath?: string;
   /** A `chaos_injection` without `duration_ms`: its fault lasts until the steps end. */
@@ -139,8 +144,22 @@ export function startChaos(env: RunnerEnvironment, test: TestFile, scenario: Sce
   });
   const untilStepsEnd = planned.untilStepsEnd === true;
   log(`chaos: experiment "${plan.name}" started (${(plan.totalMs / 1000).toFixed(1)} s, ${plan.injections.length} fault${plan.injections.length === 1 ? '' : 's'})`);
-  env.emit({ type: 'experiment-started', test: test.name, executionId: tags['clnrm.execution_id']!, experiment: plan.name, startedAtMs: run.startedAtUs / 1000, totalMs: plan.totalMs });
-  return { plan, run, untilStepsEnd, source: planned.source, ...(planned.summaryPath !== undefined ? { summaryPath: planned.summaryPath } : {}) };
+  const executionId = tags['clnrm.execution_id']!;
+  env.emit({ type: 'experiment-started', test: test.name, executionId, experiment: plan.name, startedAtMs: run.startedAtUs / 1000, totalMs: plan.totalMs });
+  const phases = new PhaseWatch({
+    plan,
+    now: () => run.now(),
+    requests: () => toRequests(executionSpans(env.store, executionId), run.startedAtUs),
+    onDecided: (decided) => env.emit(phaseVerdictEvent(test.name, executionId, plan.name, decided)),
+    log,
+  });
+  return { plan, run, phases, untilStepsEnd, source: planned.source, ...(planned.summaryPath !== undefined ? { summaryPath: planned.summaryPath } : {}) };
+}
+
+/** A phase decided while the experiment runs, as the run event the CLI and the studio show. */
+export function phaseVerdictEvent(test: string, executionId: string, experiment: string, d: DecidedPhase): RunEventInput {
+  const verdicts = d.verdicts.map((v) => ({ path: v.path, type: v.type, passed: v.passed, message: v.message, measured: { ...v.measured }, evidence: [...v.evidence] }));
+  return { type: 'phase-verdict', test, executionId, experiment, phase: d.phase, startMs: d.startMs, endMs: d.endMs, decidedAtMs: d.decidedAtMs, verdicts };
 }
 
 /** Ends the experiment where the scenario's steps end: a `chaos_injection` without `duration_ms` stops now, others run their length. */

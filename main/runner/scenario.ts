@@ -171,6 +171,8 @@ export async function runScenario(env: RunnerEnvironment, req: ScenarioRequest):
   };
   const phase = phaser(env, test.name, executionId);
   await runPhases(env, req, ex, onServiceEvent, phase);
+  // The end judges every phase now: no verdict decided while running comes after it.
+  ex.chaos?.phases.close();
   const system = executionSpans(env.store, executionId);
   const failedSoFar = ex.problems.length > 0 || ex.steps.some((s) => s.verdict !== 'passed');
   phase('evaluate', 'start');

@@ -61,6 +61,32 @@ export const RunEventSchema = z.discriminatedUnion('type', [
    * injections of one execution apart) so the views draw its window while the execution runs.
    */
   z.object({ type: z.literal('fault'), ...inExecution, fault: z.string(), target: z.string(), state: z.enum(['injected', 'reverted', 'failed']), detail: z.string().optional(), offsetMs: z.number().nonnegative().optional(), ...FaultIdentitySchema.shape }),
+  /**
+   * An experiment's phase judged while the run goes on: once its window was final and its spans had time to
+   * arrive. Provisional: the judgement when the execution ends is the authority (late spans can change it).
+   */
+  z.object({
+    type: z.literal('phase-verdict'),
+    ...inExecution,
+    experiment: z.string(),
+    phase: z.enum(['steady_state', 'during_chaos', 'recovery']),
+    /** The window judged and when it was decided, in ms from the experiment's start. */
+    startMs: z.number(),
+    endMs: z.number(),
+    decidedAtMs: z.number().nonnegative(),
+    verdicts: z.array(
+      z.object({
+        path: z.string(),
+        /** The assertion's type: success_rate, latency, max_downtime, … */
+        type: z.string(),
+        passed: z.boolean(),
+        message: z.string(),
+        measured: z.record(z.string(), z.number()),
+        /** The spans that decided it (at most 20). */
+        evidence: z.array(z.string()),
+      }),
+    ),
+  }),
   z.object({ type: z.literal('warning'), ...base, message: z.string() }),
   z.object({ type: z.literal('log'), ...base, source: z.string(), message: z.string() }),
 ]);

@@ -1,12 +1,13 @@
 // Running the file from the Chaos view, through the Tests view's run path (validation, host-access
 // question, run events in the Tests slice): the fault windows, a now-marker and the traffic per second
-// (./use-live-stats.ts) while it runs, then the experiment's verdicts per phase. Stop is the runner's
-// cancel, which reverts every fault at once.
+// (./use-live-stats.ts) while it runs, each phase's verdicts as they are decided (provisional until the run
+// ends, then final: ./phase-verdicts.ts). Stop is the runner's cancel, which reverts every fault at once.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { StudioApi } from '../../../shared/ipc/contract';
 import { useStudio } from '../../app/store';
 import { millis, percent } from './LiveStatsRows';
-import { liveRun, type LiveRun, type PhaseVerdict } from './timeline-edit';
+import type { PhaseVerdict } from './phase-verdicts';
+import { liveRun, type LiveRun } from './timeline-edit';
 import { useLiveStats, type LiveSeries } from './use-live-stats';
 
 export interface ChaosRun {
@@ -120,9 +121,7 @@ export function ChaosRunPanel({ run }: { run: ChaosRun }) {
                 <h3>{label}</h3>
                 <ul>
                   {mine.map((v) => (
-                    <li key={v.name} className={v.passed ? 'chaos-pass' : 'chaos-fail'}>
-                      <span aria-label={v.passed ? 'passed' : 'failed'}>{v.passed ? '✓' : '✗'}</span> <span className="mono faint">{v.name}</span> {v.message}
-                    </li>
+                    <VerdictItem key={v.name} verdict={v} />
                   ))}
                 </ul>
               </section>
@@ -131,6 +130,24 @@ export function ChaosRunPanel({ run }: { run: ChaosRun }) {
         </div>
       )}
     </section>
+  );
+}
+
+const secs = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
+
+function VerdictItem({ verdict: v }: { verdict: PhaseVerdict }) {
+  return (
+    <li className={v.passed ? 'chaos-pass' : 'chaos-fail'} data-state={v.state}>
+      <span aria-label={v.passed ? 'passed' : 'failed'}>{v.passed ? '✓' : '✗'}</span> <span className="mono faint">{v.name}</span> {v.message}
+      {v.state === 'provisional' && <span className="chaos-provisional"> — provisional: decided at {secs(v.decidedAtMs ?? 0)}, judged again when the run ends</span>}
+      {v.state === 'unconfirmed' && <span className="chaos-provisional"> — decided at {secs(v.decidedAtMs ?? 0)}; the run ended without judging it again</span>}
+      {v.changed && (
+        <span className="chaos-changed">
+          {' '}
+          — changed at the end: {v.changed.passed ? 'passed' : 'failed'} when decided at {secs(v.changed.decidedAtMs)}, spans that arrived later changed it
+        </span>
+      )}
+    </li>
   );
 }
 

@@ -1,10 +1,13 @@
 // The Chaos timeline: one lane per service of the file, the phase bands across them, the experiment's
 // faults as blocks (pointer: drag to move, the right edge to resize; keyboard: see timeline-edit.ts),
-// palette faults dropped onto a lane, and during a run the fault windows as they happened, a now-marker and,
-// under the lanes, the traffic's success rate and p95 per second (./LiveStatsRows.tsx).
+// palette faults dropped onto a lane, and during a run the fault windows as they happened, a now-marker, each
+// phase's verdict on its band as it is decided and, under the lanes, the traffic's success rate and p95 per
+// second (./LiveStatsRows.tsx).
 import { useEffect, useRef, type Dispatch, type DragEvent, type KeyboardEvent, type PointerEvent } from 'react';
 import { phaseBands, timelineEndMs, type TimelineBlock } from '../../../shared/chaos/timeline';
+import type { PhaseName } from '../../../shared/chaos/experiment-plan';
 import { LiveStatsRows } from './LiveStatsRows';
+import type { PhaseVerdict } from './phase-verdicts';
 import { keyAction, type EditAction, type EditState, type LiveRun } from './timeline-edit';
 import type { LiveSeries } from './use-live-stats';
 
@@ -44,11 +47,19 @@ export function ChaosTimeline({ services, state, dispatch, live, nowMs, series }
           ))}
         </div>
         <div className="chaos-phases" style={{ left: 120 }}>
-          {bands.map((b) => (
-            <div key={b.name} className={`chaos-phase chaos-phase-${b.name}`} style={{ left: px(b.startMs), width: px(b.endMs - b.startMs) }} aria-label={`${PHASE_LABELS[b.name]} ${sec(b.startMs)} to ${sec(b.endMs)}`}>
-              <span className="chaos-phase-label">{PHASE_LABELS[b.name]}</span>
-            </div>
-          ))}
+          {bands.map((b) => {
+            const verdict = bandVerdict(live?.verdicts, b.name);
+            const said = verdict ? `: ${verdict.passed ? 'passed' : 'failed'}${verdict.provisional ? ' (provisional)' : ''}` : '';
+            return (
+              <div key={b.name} className={`chaos-phase chaos-phase-${b.name}`} style={{ left: px(b.startMs), width: px(b.endMs - b.startMs) }} aria-label={`${PHASE_LABELS[b.name]} ${sec(b.startMs)} to ${sec(b.endMs)}${said}`}>
+                <span className="chaos-phase-label">
+                  {PHASE_LABELS[b.name]}
+                  {/* A narrow band has no room for words: provisional is drawn faint (the list and the label say it). */}
+                  {verdict && <span className={`${verdict.passed ? 'chaos-phase-verdict-pass' : 'chaos-phase-verdict-fail'}${verdict.provisional ? ' chaos-phase-verdict-provisional' : ''}`}>{` ${verdict.passed ? '✓' : '✗'}`}</span>}
+                </span>
+              </div>
+            );
+          })}
           {bands[1] && <div className="chaos-inject" style={{ left: px(bands[1].startMs) }} title="inject" aria-hidden="true" />}
           {nowMs !== undefined && <div className="chaos-now" style={{ left: px(nowMs) }} role="img" aria-label={`now: ${sec(nowMs)}`} />}
         </div>
@@ -59,6 +70,13 @@ export function ChaosTimeline({ services, state, dispatch, live, nowMs, series }
       </div>
     </div>
   );
+}
+
+/** A band's verdict: whether every assertion of its phase held, and whether the run's end has judged them yet. */
+function bandVerdict(verdicts: readonly PhaseVerdict[] | undefined, phase: PhaseName): { passed: boolean; provisional: boolean } | undefined {
+  const mine = (verdicts ?? []).filter((v) => v.phase === phase);
+  if (mine.length === 0) return undefined;
+  return { passed: mine.every((v) => v.passed), provisional: mine.some((v) => v.state !== 'final') };
 }
 
 function Lane({ service, state, dispatch, services, live }: { service: string; state: EditState; dispatch: Dispatch<EditAction>; services: readonly string[]; live?: LiveRun }) {

@@ -1,8 +1,8 @@
 // The Chaos view: a test file's experiment on a timeline (lanes per service, phase bands, fault blocks),
 // edited with the palette, pointer and keyboard and the inspector; Save shows the diff first and writes
 // only the experiment's injection tables (undoable); Run starts the file through the Tests view's run
-// path and draws the faults as they go in and out, then each phase's verdicts. Stop cancels the run,
-// which reverts every fault.
+// path and draws the faults as they go in and out and each phase's verdicts as they are decided (final when
+// the run ends). Stop cancels the run, which reverts every fault.
 import { useEffect, useReducer, useState } from 'react';
 import { SNAP_STEPS_MS, timelineEndMs } from '../../../shared/chaos/timeline';
 import { toProblem, type Problem } from '../../../shared/errors';

@@ -76,8 +76,8 @@ describe('a run on the timeline', () => {
       ],
     };
     expect(liveRun([], finished).verdicts).toEqual([
-      { phase: 'experiment', name: 'chaos.experiment', passed: false, message: 'experiment "e": resilience score 50' },
-      { phase: 'steady_state', name: 'chaos.experiment.steady_state.assertion[0]', passed: true, message: '60 requests, 100% ok' },
+      { phase: 'experiment', name: 'chaos.experiment', passed: false, message: 'experiment "e": resilience score 50', state: 'final' },
+      { phase: 'steady_state', name: 'chaos.experiment.steady_state.assertion[0]', passed: true, message: '60 requests, 100% ok', state: 'final' },
     ]);
   });
 });

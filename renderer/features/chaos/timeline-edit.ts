@@ -1,11 +1,11 @@
 // The Chaos view's editing state and what a run shows on it, as pure functions the view calls: the
 // reducer behind drag, keyboard and inspector edits (on shared/chaos/timeline.ts's snapped arithmetic),
-// the key bindings, and a run's fault windows and phase verdicts read from its typed events.
+// the key bindings, and a run's fault windows and phase verdicts read from its typed events (./phase-verdicts.ts).
 import { moveBlock, newBlock, resizeBlock, type Timeline, type TimelineBlock } from '../../../shared/chaos/timeline';
 import type { ParameterValue } from '../../../shared/chaos/fault-spec';
-import type { PhaseName } from '../../../shared/chaos/experiment-plan';
 import type { EventPayload } from '../../../shared/ipc/contract';
 import type { RunEvent } from '../../../shared/run/events';
+import { phaseVerdicts, type PhaseVerdict } from './phase-verdicts';
 
 export interface EditState {
   /** As the file says it (Save is on when `timeline` differs). */
@@ -92,13 +92,6 @@ export interface FaultWindow {
   readonly failed?: string;
 }
 
-export interface PhaseVerdict {
-  readonly phase: PhaseName | 'experiment';
-  readonly name: string;
-  readonly passed: boolean;
-  readonly message: string;
-}
-
 export interface LiveRun {
   /** Epoch ms of the experiment's time zero, once an event has told it. */
   readonly t0?: number;
@@ -110,7 +103,7 @@ export interface LiveRun {
 
 /**
  * The experiment's time zero and execution (from its `experiment-started` event, else its first fault's
- * offset), the fault windows (from its `fault` events) and, once it has finished, the experiment's verdicts.
+ * offset), the fault windows (from its `fault` events) and each phase's verdicts as they are decided, then final.
  */
 export function liveRun(events: readonly RunEvent[], finished: EventPayload<'runFinished'> | null): LiveRun {
   let t0: number | undefined;
@@ -126,13 +119,6 @@ export function liveRun(events: readonly RunEvent[], finished: EventPayload<'run
     else if (open >= 0) windows[open] = { ...windows[open]!, endMs: e.offsetMs, ...(e.state === 'failed' ? { failed: e.detail ?? 'failed' } : {}) };
     else if (e.state === 'failed') windows.push({ fault: e.fault, service: e.target, startMs: e.offsetMs, endMs: e.offsetMs, failed: e.detail ?? 'failed' });
   }
-  const verdicts = (finished?.verdicts ?? []).flatMap((v): PhaseVerdict[] => {
-    // Expectation verdicts are named `<scenario> › <expectation path>` (main/studio/runner-adapter.ts).
-    const at = v.name.lastIndexOf(' › ');
-    const path = at < 0 ? v.name : v.name.slice(at + ' › '.length);
-    if (v.kind !== 'expectation' || (!path.startsWith('chaos.experiment') && !path.startsWith('expect.resilience'))) return [];
-    const m = /^(steady_state|during_chaos|recovery): (.*)$/s.exec(v.message);
-    return [{ phase: m ? (m[1] as PhaseName) : 'experiment', name: path, passed: v.passed, message: m ? m[2]! : v.message }];
-  });
+  const verdicts = phaseVerdicts(events, finished, executionId);
   return { ...(t0 !== undefined ? { t0 } : {}), ...(executionId !== undefined ? { executionId } : {}), windows, verdicts };
 }

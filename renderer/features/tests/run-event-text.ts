@@ -34,6 +34,8 @@ export function runEventText(e: RunEvent): string {
       return `experiment ${e.experiment} started (${ms(e.totalMs)})`;
     case 'fault':
       return `fault ${e.fault} on ${e.target}: ${e.state}`;
+    case 'phase-verdict':
+      return `${e.phase}: ${e.verdicts.filter((v) => v.passed).length}/${e.verdicts.length} held (provisional)`;
     case 'warning':
       return `warning: ${e.message}`;
     case 'log':
