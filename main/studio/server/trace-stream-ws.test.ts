@@ -9,6 +9,7 @@ import { decodeTraceFrame, spansOfTraceFrame } from '../../../shared/ipc/trace-f
 import { createWebSocketTransport, streamOver, type WebSocketTransport } from '../../../renderer/api/ws-transport';
 import { hexId, makeSpan, resourceFor } from '../../store/test-spans';
 import { StudioBackend } from '../backend';
+import { FIRST_RUN } from '../trace-stream';
 import { startStudioServer, type StudioServer } from './studio-server';
 
 let dir: string;
@@ -44,7 +45,11 @@ describe('trace stream over the WebSocket', () => {
     transport = createWebSocketTransport(`ws://127.0.0.1:${server.port}/ws`, sessionKey, (url, protocols) => new WebSocket(url, protocols, { headers: { origin: server.origin } }) as never);
     const frames: Uint8Array[] = [];
     const done = await streamOver(transport)({ traceId: hexId(3, 32) }, (f) => frames.push(f));
-    expect(done).toEqual({ traceId: hexId(3, 32), spans: 9000, frames: 3 });
+    // Runs double from FIRST_RUN: as many frames as it takes to reach 9000 spans.
+    let expected = 0;
+    for (let run = FIRST_RUN, sent = 0; sent < 9000; run *= 2, expected++) sent += run;
+    expect(done).toEqual({ traceId: hexId(3, 32), spans: 9000, frames: expected });
+    expect(frames.length).toBe(expected);
     const got = frames.flatMap((f) => spansOfTraceFrame(decodeTraceFrame(f)));
     expect(got.map((s) => s.spanId)).toEqual(spans.map((s) => s.spanId));
     await expect(streamOver(transport)({ traceId: hexId(4, 32) }, () => undefined)).rejects.toMatchObject({ code: 'trace.not-found' });
