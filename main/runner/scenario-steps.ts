@@ -2,12 +2,13 @@
 // `{ service, command }`, started all at once — then `[[scenario.steps]]`, in order (or all at once with
 // `concurrent = true`), within the scenario's time bound (and `[limits] max_duration_seconds`); a failed
 // step or parallel group skips the rest. Each step is announced to the plugins and as events before and after it runs.
-// Container stats are sampled meanwhile, at `[performance] sample_stats_ms`, for tests with `[performance]` or a
+// Container stats are sampled meanwhile, at `[performance] sample_stats_ms` (or the seed's `metrics.resources.sample_interval_ms`), for tests with `[performance]` or a
 // `resource_limits` bound (or when the run asks).
 import type { ExecutionInfo, StepInfo } from '../../shared/plugins';
 import type { ScenarioSpec, StepSpec, TestFile } from '../../shared/spec';
 import { startStatsSampler, type ContainerStatsSample, type StatsSampler } from '../docker';
 import { wantsResourceSamples } from '../perf/run-checks';
+import { statsIntervalMs } from '../../shared/spec/schema/v2';
 import type { ExecutionTrace } from './execution-trace';
 import type { RunnerEnvironment } from './scenario';
 import { fileOtelEnv, otelEnvironment } from './scenario-services';
@@ -36,7 +37,7 @@ export interface StepsRequest {
 /** Every service's stats at the file's interval until stopped (main/docker/stats-sampler.ts). */
 function sampleWhileRunning(env: RunnerEnvironment, set: ServiceSetPort, test: TestFile, into: ContainerStatsSample[]): StatsSampler {
   const targets = set.services().map((s) => ({ service: s.id, containerId: s.containerId }));
-  return startStatsSampler(env.docker, targets, test.performance?.sample_stats_ms, (sample) => into.push(sample));
+  return startStatsSampler(env.docker, targets, statsIntervalMs(test.performance), (sample) => into.push(sample));
 }
 
 function skipped(step: StepSpec, scenario: ScenarioSpec, after: string): StepResult {

@@ -13,12 +13,12 @@ import type { Locator } from './locate';
 import { formatPath, type PathSegment } from './path';
 import type { RawTestFile } from './schema/root';
 import { UNJUDGED_PHASE_KEYS } from './schema/scenario-phase';
-import { ENGINE_STATS_TICK_MS } from './schema/v2';
+import { ENGINE_STATS_TICK_MS, RESOURCE_TOGGLES, statsIntervalMs } from './schema/v2';
 import { CLNRM_SERVICE_TYPES, type ServiceSection } from './schema/services';
 import { didYouMean } from './suggest';
 
 /** `[performance]` keys the runner acts on (stats sampling, baselines, regression thresholds); the rest wait for the performance layer. */
-const PERFORMANCE_ACTED_ON = new Set(['sample_stats_ms', 'baseline', 'baseline_name', 'regression']);
+const PERFORMANCE_ACTED_ON = new Set(['sample_stats_ms', 'baseline', 'baseline_name', 'regression', 'metrics']);
 
 /**
  * A wait that can only time out: spans named `clnrm.*` come from a clnrm process, and unless the
@@ -39,6 +39,7 @@ export function adviseDocument(doc: RawTestFile, locator: Locator, file?: string
   };
   notYet(doc, warn);
   sampleIntervalAdvice(doc, warn);
+  metricsAdvice(doc, warn);
   thresholdsAdvice(doc, warn);
   for (const table of ['service', 'services'] as const) {
     for (const [id, svc] of Object.entries(doc[table] ?? {})) serviceAdvice(svc, [table, id], id, warn);
@@ -101,9 +102,24 @@ function chaosNotYet(doc: RawTestFile, warn: Warn, later: (segments: PathSegment
 }
 
 function sampleIntervalAdvice(doc: RawTestFile, warn: Warn): void {
-  const asked = doc.performance?.sample_stats_ms;
+  const asked = statsIntervalMs(doc.performance);
   if (asked === undefined || asked >= ENGINE_STATS_TICK_MS) return;
-  warn('perf.sample-interval', ['performance', 'sample_stats_ms'], `sample_stats_ms = ${asked} is finer than the engine measures (it reads a container's counters once a second): samples come every ${ENGINE_STATS_TICK_MS} ms`);
+  const [path, key] = doc.performance?.sample_stats_ms !== undefined ? [['performance', 'sample_stats_ms'], 'sample_stats_ms'] : [['performance', 'metrics', 'resources', 'sample_interval_ms'], 'sample_interval_ms'];
+  warn('perf.sample-interval', path, `${key} = ${asked} is finer than the engine measures (it reads a container's counters once a second): samples come every ${ENGINE_STATS_TICK_MS} ms`);
+}
+
+/** `[performance.metrics]` keys that change nothing: every run's metrics carry those figures, and every resource is sampled. */
+function metricsAdvice(doc: RawTestFile, warn: Warn): void {
+  const metrics = doc.performance?.metrics;
+  if (!metrics) return;
+  const inert = Object.keys(metrics).filter((k) => k !== 'resources');
+  if (inert.length > 0) {
+    warn('spec.not-yet', ['performance', 'metrics', inert[0]!], `[performance.metrics] ${inert.join(', ')}: latency percentiles and histograms, throughput, counts and error rates per span name are computed for every run (clnrm perf history|compare, the Performance view), so ${inert.length === 1 ? 'this key changes' : 'these keys change'} nothing`);
+  }
+  const toggles = RESOURCE_TOGGLES.filter((k) => metrics.resources?.[k] !== undefined);
+  if (toggles.length > 0) {
+    warn('spec.not-yet', ['performance', 'metrics', 'resources', toggles[0]!], `[performance.metrics.resources] ${toggles.join(', ')}: CPU, memory, network and disk (local engine) are always sampled together, so ${toggles.length === 1 ? 'this key changes' : 'these keys change'} nothing`);
+  }
 }
 
 /** `[performance.regression.thresholds]` keys that set no limit the runner checks. */

@@ -2,6 +2,7 @@
 // position, and (when not acted on yet) warned about — never ignored.
 import { describe, expect, it } from 'vitest';
 import { parseTestFile } from './parse';
+import { statsIntervalMs } from './schema/v2';
 import { HEAD, errorsOf, warningsOf } from './test-helpers';
 
 const parse = (source: string) => parseTestFile(source, { file: 't.clnrm.toml' });
@@ -213,5 +214,33 @@ describe('[performance] sample_stats_ms (the container stats interval)', () => {
   it('warns that an interval under the engine\'s 1 s tick is sampled every 1000 ms instead', () => {
     expect(warningsOf(`${HEAD}[performance]\nsample_stats_ms = 250\n`)).toEqual([expect.stringMatching(/^\d+:1 perf.sample-interval sample_stats_ms = 250 is finer than the engine measures .* samples come every 1000 ms/)]);
     expect(warningsOf(`${HEAD}[performance]\nsample_stats_ms = 1000\n`)).toEqual([]);
+  });
+});
+
+describe("the seed's [performance.metrics] and [performance.metrics.resources]", () => {
+  const SEED = `${HEAD}[performance.metrics]\nlatency_percentiles = [50, 95, 99]\nhistogram = true\n\n[performance.metrics.resources]\ncpu = true\nmemory = true\nsample_interval_ms = 2000\n`;
+
+  it('validates the seed form, and its interval is the stats interval', () => {
+    expect(errorsOf(SEED)).toEqual([]);
+    expect(statsIntervalMs(parse(SEED).tests[0]!.performance)).toBe(2000);
+    // A table of numbers, the form before, is still valid.
+    expect(errorsOf(`${HEAD}[performance]\nmetrics = { p95_latency_ms = 100 }\n`)).toEqual([]);
+  });
+
+  it('says which keys change nothing, and that a fine interval is sampled at the engine tick', () => {
+    expect(warningsOf(SEED)).toEqual([
+      expect.stringMatching(/spec.not-yet \[performance.metrics\] latency_percentiles, histogram: .* computed for every run/),
+      expect.stringMatching(/spec.not-yet \[performance.metrics.resources\] cpu, memory: .* always sampled together/),
+    ]);
+    expect(warningsOf(`${HEAD}[performance.metrics.resources]\nsample_interval_ms = 100\n`)).toEqual([expect.stringMatching(/perf.sample-interval sample_interval_ms = 100 is finer than the engine measures/)]);
+  });
+
+  it('refuses a bad interval, a bad value and two intervals that disagree, at their place', () => {
+    expect(errorsOf(`${HEAD}[performance.metrics.resources]\nsample_interval_ms = 0\n`)).toEqual([expect.stringMatching(/^\d+:\d+ toml.shape `performance.metrics.resources.sample_interval_ms` must be an integer interval in milliseconds/)]);
+    expect(errorsOf(`${HEAD}[performance.metrics.resources]\ncpu = "yes"\n`)).toEqual([expect.stringMatching(/`performance.metrics.resources.cpu`/)]);
+    expect(errorsOf(`${HEAD}[performance]\nsample_stats_ms = 1000\n\n[performance.metrics.resources]\nsample_interval_ms = 2000\n`)).toEqual([
+      expect.stringMatching(/disagrees with sample_stats_ms = 1000: .* \(at `performance.metrics.resources.sample_interval_ms`\)/),
+    ]);
+    expect(errorsOf(`${HEAD}[performance]\nsample_stats_ms = 2000\n\n[performance.metrics.resources]\nsample_interval_ms = 2000\n`)).toEqual([]);
   });
 });

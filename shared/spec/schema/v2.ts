@@ -126,13 +126,36 @@ export const chaosSchema = z
 const SAMPLE_INTERVAL_TEXT = `an integer interval in milliseconds from 1 to ${MAX_SAMPLE_INTERVAL_MS}, like 1000`;
 const sampleInterval = int(SAMPLE_INTERVAL_TEXT).min(1, shape(SAMPLE_INTERVAL_TEXT)).max(MAX_SAMPLE_INTERVAL_MS, shape(SAMPLE_INTERVAL_TEXT));
 
+const METRIC_VALUE_TEXT = 'a number, true/false, a string or an array like [50, 95, 99]';
+const metricValue = z.union([z.number(), z.boolean(), z.string(), z.array(z.union([z.number(), z.string()]))], shape(METRIC_VALUE_TEXT));
+
+/** The seed's `[performance.metrics.resources]`: the container resources sampled while the steps run, and how often. */
+export const RESOURCE_TOGGLES = ['cpu', 'memory', 'network', 'disk'] as const;
+const resourcesSchema = z.object(
+  { sample_interval_ms: sampleInterval.optional(), cpu: bool().optional(), memory: bool().optional(), network: bool().optional(), disk: bool().optional() },
+  shape('a table [performance.metrics.resources] like { sample_interval_ms = 1000 }'),
+);
+
+/**
+ * The seed's `[performance.metrics]`: `resources` sets the sampling; its other keys (percentiles, histograms,
+ * throughput windows …) describe figures every run's metrics already carry. Numbers stay valid, as before.
+ */
+const metricsSchema = z
+  .object({ resources: resourcesSchema.optional() }, shape('a table [performance.metrics]'))
+  .catchall(z.union([metricValue, z.record(z.string(), metricValue, shape(`a table whose values are each ${METRIC_VALUE_TEXT}`))], shape(`${METRIC_VALUE_TEXT}, or a table of those`)));
+
+/** The interval container stats are sampled at: `sample_stats_ms`, else the seed's `metrics.resources.sample_interval_ms`. */
+export function statsIntervalMs(performance: { sample_stats_ms?: number; metrics?: { resources?: { sample_interval_ms?: number } } } | undefined): number | undefined {
+  return performance?.sample_stats_ms ?? performance?.metrics?.resources?.sample_interval_ms;
+}
+
 export const performanceSchema = z.object(
   {
     baseline_name: str().optional(),
     baseline_db: str().optional(),
     regression_detection: bool().optional(),
     track_all_spans: bool().optional(),
-    metrics: z.record(z.string(), z.number(), shape('a table of numbers like { p95_latency_ms = 100 }')).optional(),
+    metrics: metricsSchema.optional(),
     regression: z
       .object(
         {
@@ -172,7 +195,12 @@ export const performanceSchema = z.object(
       .optional(),
   },
   shape('a table [performance]'),
-);
+).superRefine((perf, ctx) => {
+  const seed = perf.metrics?.resources?.sample_interval_ms;
+  if (perf.sample_stats_ms !== undefined && seed !== undefined && seed !== perf.sample_stats_ms) {
+    ctx.addIssue({ code: 'custom', path: ['metrics', 'resources', 'sample_interval_ms'], message: `disagrees with sample_stats_ms = ${perf.sample_stats_ms}: both set the container stats interval; keep one` });
+  }
+});
 
 // --- self-healing: the seed's `[self_healing]` with `.patterns`, `.retry` (docs/architecture in clnrm)
 const failureClass = (what: string) =>
