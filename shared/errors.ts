@@ -118,8 +118,6 @@ export type ErrorCode =
   // perf: baselines (`clnrm perf baseline`)
   /** No stored baseline with that id, or no stored run of the test to save one from. */
   | 'perf.baseline-not-found'
-  /** `clnrm perf baseline` needs the data folder itself: a running studio lends baselines to runs and history only. */
-  | 'perf.baseline-unavailable'
   // intelligence: test generation and live collection windows
   /** `clnrm generate` would overwrite an existing file (without --force). */
   | 'generate.exists'

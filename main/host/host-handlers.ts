@@ -58,5 +58,6 @@ export function createHostHandlers(store: TraceStore, hub: EventHub, dataDir: st
       return {};
     },
     listBaselines: async (query) => ({ baselines: await store.listBaselines(query) }),
+    deleteBaseline: async ({ id }) => ({ deleted: await store.deleteBaseline(id) }),
   };
 }

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore } from '../store';
+import { makeSpan, resourceFor } from '../store/test-spans';
 import { HOST_FILE } from './host-file';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -93,6 +94,18 @@ async function seedRun(dataDir: string): Promise<void> {
   await store.dispose();
 }
 
+/** A run in which test "shop" passed, with five db.query spans (what `clnrm perf baseline save` takes). */
+async function seedPassingRun(dataDir: string): Promise<void> {
+  const store = await openStore({ dataDir });
+  const environment = { host: 'h', platform: 'linux', engine: 'none', clnrmVersion: '0.1.0', ci: false };
+  const t0 = Date.now() - 60_000;
+  await store.recordRun({ id: 'shoprun00001', origin: 'cli', startedAt: t0, endedAt: t0 + 1000, verdict: 'passed', environment, files: ['/t/shop.clnrm.toml'], passed: 1, failed: 0, errors: 0, skipped: 0 });
+  await store.recordExecution({ id: 'shoprun00001', runId: 'shoprun00001', testFile: '/t/shop.clnrm.toml', testFileHash: '', testName: 'shop', scenario: 'buy', iteration: 1, startedAt: t0, endedAt: t0 + 1000, verdict: 'passed', failedExpectations: 0, failedSteps: 0 });
+  const api = resourceFor('api', { 'clnrm.run_id': 'shoprun00001', 'clnrm.execution_id': 'shoprun00001' });
+  for (let t = 0; t < 5; t++) store.ingest([makeSpan({ trace: 900 + t, span: 900 + t, name: 'db.query', resource: api, startMs: t0, durationMs: 10 + t })]);
+  await store.dispose();
+}
+
 describe('one store, many processes (real clnrm studio and CLI processes)', () => {
   it('CLI commands on a folder the studio holds use its store and see its data; without it they open the folder', async () => {
     const home = tempHome();
@@ -140,6 +153,30 @@ describe('one store, many processes (real clnrm studio and CLI processes)', () =
     expect(alone, alone.stderr).toMatchObject({ code: 0 });
     expect(alone.stderr).not.toContain('using the running studio');
     expect((JSON.parse(alone.stdout) as { total: number }).total).toBe(1);
+  }, 300_000);
+
+  it('`clnrm perf baseline` saves, lists, shows and deletes through the studio that holds the folder', async () => {
+    const home = tempHome();
+    const dataDir = join(home, 'data');
+    await seedPassingRun(dataDir);
+    const studio = await startStudio(home, dataDir);
+    const baseline = (...args: string[]) => clnrm(['perf', 'baseline', ...args, '--data-dir', dataDir]);
+    const saved = await baseline('save', 'shop', '--name', 'v1', '--format', 'json');
+    expect(saved, saved.stderr).toMatchObject({ code: 0 });
+    expect(saved.stderr).toContain("clnrm perf baseline: using the running studio's store");
+    const { saved: [b] } = JSON.parse(saved.stdout) as { saved: Array<{ id: string; spans: Record<string, { count: number }> }> };
+    expect(b!.spans['db.query']!.count).toBe(5);
+    expect((await baseline('list')).stdout).toContain(`${b!.id}  `);
+    expect((await baseline('show', 'v1')).stdout).toContain('  db.query: n 5, p50 12.0 ms');
+    const deleted = await baseline('delete', 'v1');
+    expect(deleted, deleted.stderr).toMatchObject({ code: 0 });
+    expect(deleted.stdout).toMatch(/^deleted /);
+    // Deleted in the studio's store: the folder, opened alone after the studio stops, has none.
+    studio.child.kill('SIGTERM');
+    expect(await studio.exited).toBe(0);
+    const alone = await baseline('list');
+    expect(alone.stderr).not.toContain('using the running studio');
+    expect(alone.stdout).toMatch(/^No baselines in /);
   }, 300_000);
 
   it('a studio killed without cleaning up leaves a stale host file that commands ignore', async () => {

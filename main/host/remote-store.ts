@@ -12,7 +12,8 @@ import type { HostClient } from './host-client';
 
 export type StoreAccess = Pick<
   TraceStore,
-  'path' | 'listTraces' | 'getTrace' | 'getSpans' | 'tracesWithIdPrefix' | 'listRuns' | 'getRun' | 'importFile' | 'exportTraces' | 'listBaselines' | 'dispose'
+  | 'path' | 'listTraces' | 'getTrace' | 'getSpans' | 'tracesWithIdPrefix' | 'listRuns' | 'getRun' | 'importFile' | 'exportTraces'
+  | 'saveBaseline' | 'listBaselines' | 'deleteBaseline' | 'dispose'
 >;
 
 /** A Date becomes ISO text on the wire (the store reads both). */
@@ -63,6 +64,14 @@ export class RemoteStore implements StoreAccess {
   /** Newest first, from the studio's store (`clnrm perf history`'s baseline band). */
   async listBaselines(query: BaselineQuery = {}): Promise<BaselineRecord[]> {
     return (await this.client.call('listBaselines', query)).baselines;
+  }
+
+  saveBaseline(baseline: BaselineRecord): Promise<void> {
+    return this.client.call('saveBaseline', baseline).then(() => undefined);
+  }
+
+  async deleteBaseline(id: string): Promise<boolean> {
+    return (await this.client.call('deleteBaseline', { id })).deleted;
   }
 
   /** The studio reads the file: the path is made absolute here, where it was given. */

@@ -103,9 +103,11 @@ export const hostCalls = {
   recordExecution: { request: ExecutionRecordSchema.strict(), response: empty },
   finishExecution: { request: z.object({ id: RunIdSchema, patch: ExecutionRecordSchema.partial().strict() }).strict(), response: ExecutionRecordSchema },
   addContainerStats: { request: z.object({ rows: z.array(ContainerStatsRowSchema).max(100_000) }).strict(), response: empty },
-  // perf: latency baselines kept in the studio's store (a run's `[[expect.regression]]`, auto capture)
+  // perf: baselines kept in the studio's store (a run's `[[expect.regression]]`, auto capture, `clnrm perf baseline`)
   saveBaseline: { request: BaselineRecordSchema.strict(), response: empty },
   listBaselines: { request: BaselineQuerySchema, response: z.object({ baselines: z.array(BaselineRecordSchema) }) },
+  /** `clnrm perf baseline delete` on a folder the studio holds: the whole id, as `listBaselines` gave it. */
+  deleteBaseline: { request: z.object({ id: BaselineRecordSchema.shape.id }).strict(), response: z.object({ deleted: z.boolean() }) },
 } as const;
 
 export type HostCallName = keyof typeof hostCalls;

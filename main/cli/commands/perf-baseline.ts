@@ -9,10 +9,10 @@ import { RunIdSchema } from '../../../shared/run/records';
 import type { StoreAccess } from '../../host/remote-store';
 import { captureBaseline } from '../../perf/baselines';
 import { RUNNER_SCOPE } from '../../runner/self-trace';
-import type { RunHistoryEntry, TraceStore } from '../../store';
+import type { RunHistoryEntry } from '../../store';
 import { executionIdOf } from '../../store/schema';
 import { setExit, type CliContext } from '../context';
-import { EXIT_FAILED, EXIT_USAGE } from '../exit';
+import { EXIT_FAILED } from '../exit';
 import { withStore } from '../with-store';
 
 type Format = 'human' | 'json';
@@ -33,15 +33,8 @@ function fail(ctx: CliContext, problem: Problem, exit = EXIT_FAILED): void {
   setExit(ctx, exit);
 }
 
-/** `save|list|show|delete` need the local TraceStore (a running studio lends baselines to runs and history only). */
-function localStore(ctx: CliContext, store: StoreAccess): TraceStore | undefined {
-  if ('saveBaseline' in store) return store as TraceStore;
-  fail(ctx, { code: 'perf.baseline-unavailable', message: `the running studio holds ${store.path}: \`clnrm perf baseline\` needs the folder itself (a \`clnrm run\` through the studio does save and compare baselines there): close the studio, or pass another --data-dir` }, EXIT_USAGE);
-  return undefined;
-}
-
 /** The run to save from: `--run`, else the newest run in which every execution of the test passed. */
-async function pickRun(store: TraceStore, test: string, run: string | undefined): Promise<RunHistoryEntry> {
+async function pickRun(store: StoreAccess, test: string, run: string | undefined): Promise<RunHistoryEntry> {
   const mine = (e: RunHistoryEntry) => e.executions.filter((x) => x.testName === test);
   if (run !== undefined) {
     const entry = await store.getRun(run);
@@ -54,13 +47,13 @@ async function pickRun(store: TraceStore, test: string, run: string | undefined)
 }
 
 /** The system's spans of these executions (not the runner's own). */
-async function executionSpans(store: TraceStore, ids: readonly string[]): Promise<Span[]> {
+async function executionSpans(store: StoreAccess, ids: readonly string[]): Promise<Span[]> {
   const { traces } = await store.listTraces({ executionIds: ids, limit: MAX_TRACES });
   const wanted = new Set(ids);
   return (await store.getSpans(traces.map((t) => t.traceId))).filter((s) => wanted.has(executionIdOf(s) ?? '') && s.scope.name !== RUNNER_SCOPE);
 }
 
-async function save(store: TraceStore, test: string, o: { run?: string; name?: string }): Promise<{ saved: BaselineRecord[]; skipped: string[] }> {
+async function save(store: StoreAccess, test: string, o: { run?: string; name?: string }): Promise<{ saved: BaselineRecord[]; skipped: string[] }> {
   const entry = await pickRun(store, test, o.run);
   const executions = entry.executions.filter((x) => x.testName === test);
   const saved: BaselineRecord[] = [];
@@ -109,10 +102,9 @@ function detail(b: BaselineRecord): string[] {
 export function registerPerfBaseline(perf: Command, ctx: CliContext): void {
   const group = perf.command('baseline').description('Baselines (latencies, throughput) per test and scenario: save from a passing run, list, show, delete');
   const common = (c: Command) => c.option('--data-dir <dir>', 'folder of the trace database (default: the app-data folder)').option('--format <format>', 'human or json', format, 'human');
-  const withLocal = (o: { dataDir?: string }, work: (store: TraceStore) => Promise<void>) =>
-    withStore(ctx, 'perf baseline', o.dataDir, async (access) => {
-      const store = localStore(ctx, access);
-      if (!store) return;
+  // On the folder itself, or through the studio that holds it (the same calls over its store host).
+  const withBaselines = (o: { dataDir?: string }, work: (store: StoreAccess) => Promise<void>) =>
+    withStore(ctx, 'perf baseline', o.dataDir, async (store) => {
       try {
         await work(store);
       } catch (error) {
@@ -125,7 +117,7 @@ export function registerPerfBaseline(perf: Command, ctx: CliContext): void {
     .option('--run <id>', 'save from this run instead', runId)
     .option('--name <label>', 'a name `compare_to_baseline` can use')
     .action((test: string, o: { dataDir?: string; format: Format; run?: string; name?: string }) =>
-      withLocal(o, async (store) => {
+      withBaselines(o, async (store) => {
         const { saved, skipped } = await save(store, test, o);
         if (o.format === 'json') ctx.out(JSON.stringify({ saved, skipped }, null, 2));
         else for (const text of [...saved.map((b) => `saved ${line(b)}`), ...skipped.map((s) => `skipped ${s}`)]) ctx.out(text);
@@ -135,7 +127,7 @@ export function registerPerfBaseline(perf: Command, ctx: CliContext): void {
 
   common(group.command('list').description('Stored baselines, newest first').argument('[test]', 'only this test'))
     .action((test: string | undefined, o: { dataDir?: string; format: Format }) =>
-      withLocal(o, async (store) => {
+      withBaselines(o, async (store) => {
         const all = await store.listBaselines(test !== undefined ? { testName: test } : {});
         if (o.format === 'json') ctx.out(JSON.stringify(all.map(({ spans, throughput, ...rest }) => ({ ...rest, spanNames: Object.keys(spans), throughputKept: throughput !== undefined })), null, 2));
         else if (all.length === 0) ctx.out(`No baselines${test !== undefined ? ` of test ${JSON.stringify(test)}` : ''} in ${store.path || 'this store'}.`);
@@ -143,7 +135,7 @@ export function registerPerfBaseline(perf: Command, ctx: CliContext): void {
       }),
     );
 
-  const one = async (store: TraceStore, id: string): Promise<BaselineRecord> => {
+  const one = async (store: StoreAccess, id: string): Promise<BaselineRecord> => {
     const [b, other] = await store.listBaselines({ nameOrId: id, limit: 2 });
     if (b && !other) return b;
     throw new StudioError({ code: 'perf.baseline-not-found', message: b ? `${JSON.stringify(id)} names more than one baseline: give more of the id (see \`clnrm perf baseline list\`)` : `no baseline ${JSON.stringify(id)} (see \`clnrm perf baseline list\`)` });
@@ -151,7 +143,7 @@ export function registerPerfBaseline(perf: Command, ctx: CliContext): void {
 
   common(group.command('show').description('One baseline: per span name count, p50/p95/p99, mean, sd, throughput').argument('<id>', 'its id (or the start of it) or name'))
     .action((id: string, o: { dataDir?: string; format: Format }) =>
-      withLocal(o, async (store) => {
+      withBaselines(o, async (store) => {
         const b = await one(store, id);
         if (o.format === 'json') ctx.out(JSON.stringify(b, null, 2));
         else for (const text of detail(b)) ctx.out(text);
@@ -160,7 +152,7 @@ export function registerPerfBaseline(perf: Command, ctx: CliContext): void {
 
   common(group.command('delete').description('Delete one baseline').argument('<id>', 'its id (or the start of it) or name'))
     .action((id: string, o: { dataDir?: string; format: Format }) =>
-      withLocal(o, async (store) => {
+      withBaselines(o, async (store) => {
         const b = await one(store, id);
         await store.deleteBaseline(b.id);
         ctx.out(o.format === 'json' ? JSON.stringify({ deleted: b.id }) : `deleted ${line(b)}`);
