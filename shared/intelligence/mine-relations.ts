@@ -1,5 +1,6 @@
 // Invariants between spans and about whole runs: ordering (must_precede, or its conditional forms
-// when the later or the earlier span is optional), containment windows, run totals and overall status, and the
+// when the later or the earlier span is optional, and among siblings when the earlier one also happens
+// elsewhere), containment windows, run totals and overall status, and the
 // service topology (edges seen in every run; edges never seen are forbidden, judged from the caller's
 // side as a closed world and from the callee's as a constant set of callers).
 import { pairKey, type Digest, type NameStats } from './digest';
@@ -113,6 +114,36 @@ export function mineOrder(digest: Digest): Invariant[] {
       conditional,
       edit: { type: 'pair', table: 'expect.order', key: conditional ? 'must_precede_when_present' : 'must_precede', pair: [p.a.name, p.b.name] },
     });
+  }
+  return out;
+}
+
+/**
+ * "Under the same parent, an `a` ended before every `b` started", where the plain order is weaker: `a`
+ * occurs more than once per run or under more than one parent (the select of an earlier request
+ * precedes every insert, whatever the order inside the insert's own call). `b` is in every run; a link
+ * through a sibling every run has (a < m < b) is left out: a swap of a and b breaks one of its links.
+ */
+export function mineSiblingOrder(digest: Digest): Invariant[] {
+  const held = (x: NameStats, y: NameStats) => digest.siblingPairs.get(pairKey(x.name, y.name))?.held === y.runs;
+  const out: Invariant[] = [];
+  for (const b of digest.names) {
+    if (b.runs !== digest.runs || b.name.includes('*')) continue;
+    for (const a of digest.names) {
+      if (a === b || a.name.includes('*') || !held(a, b)) continue;
+      if (a.parents.size < 2 && a.counts.every((n) => n <= 1)) continue;
+      if (digest.names.some((m) => m !== a && m !== b && m.runs === digest.runs && held(a, m) && held(m, b))) continue;
+      out.push({
+        kind: 'order',
+        subject: `${a.name} < ${b.name} (siblings)`,
+        summary: `under the same parent, a ${q(a.name)} comes before every ${q(b.name)}`,
+        support: b.runs,
+        confidence: structural(b.runs),
+        evidence: digest.siblingPairs.get(pairKey(a.name, b.name))!.evidence,
+        conditional: false,
+        edit: { type: 'pair', table: 'expect.order', key: 'must_precede_sibling', pair: [a.name, b.name] },
+      });
+    }
   }
   return out;
 }

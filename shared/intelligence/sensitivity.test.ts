@@ -88,6 +88,36 @@ describe('order when both are present', () => {
   });
 });
 
+describe('order among siblings', () => {
+  /** A read (one select) then an order (select, then insert), or with the order's two calls swapped. */
+  const readThenOrder = (k: number, swap = false): SpanSpec[] => {
+    const j = (k % 3) * 0.1;
+    const [sel, ins] = swap ? [23, 21] : [21, 23];
+    return [
+      { id: 'r', name: 'read', startMs: 0, endMs: 10 },
+      { id: 's1', name: 'select', parent: 'r', startMs: 1, endMs: 2 + j },
+      { id: 'o', name: 'order', startMs: 20, endMs: 30 },
+      { id: 's2', name: 'select', parent: 'o', startMs: sel, endMs: sel + 1 + j },
+      { id: 'i', name: 'insert', parent: 'o', startMs: ins, endMs: ins + 1 },
+    ];
+  };
+  const runs = runsOf(16, (k) => readThenOrder(k));
+  it('is mined when the first name also happens elsewhere, and catches a swap the plain order misses', () => {
+    const [sibling] = of(mineInvariants(runs).invariants, 'order', 'select < insert (siblings)');
+    expect(sibling).toMatchObject({ support: 16, confidence: structural(16), edit: { key: 'must_precede_sibling', pair: ['select', 'insert'] } });
+    expect(sibling!.evidence).toHaveLength(4);
+    const report = suggestAssertions(runs);
+    const swapped = runsOf(1, () => readThenOrder(0, true));
+    const caughtBy = [...failuresOn(configOf(report.suggestions), swapped).keys()];
+    expect(caughtBy).toEqual([report.suggestions.find((s) => s.subject === 'select < insert (siblings)')!.id]);
+    expect(failing(report.suggestions, runsOf(6, (k) => readThenOrder(k + 40))).size).toBe(0);
+  });
+  it('is left out where the plain order says the same (a first name once per run, under one parent)', () => {
+    const single = runsOf(16, (k) => readThenOrder(k).filter((s) => s.id !== 's1'));
+    expect(of(mineInvariants(single).invariants, 'order', 'select < insert (siblings)')).toEqual([]);
+  });
+});
+
 describe('forbidden edges from the callee\'s side', () => {
   const call = (k: number, extraCaller: boolean): SpanSpec[] => [
     { id: 'f', name: 'GET /', service: 'frontend', startMs: 0, endMs: 10 },
