@@ -37,6 +37,8 @@ export interface NameStats {
   selfTimes: number[];
   /** Some span of this name had a child (else self time is the duration). */
   hasChildren: boolean;
+  /** Services (resource service.name) with spans of this name. */
+  services: Map<string, number>;
   attrs: Map<string, AttributeStats>;
   /** Event name → spans of this name that have it. */
   events: Map<string, number>;
@@ -93,6 +95,7 @@ function newStats(name: string, runCount: number): NameStats {
     durations: [],
     selfTimes: [],
     hasChildren: false,
+    services: new Map(),
     attrs: new Map(),
     events: new Map(),
     withinParent: 0,
@@ -168,6 +171,7 @@ export function digestRuns(runs: readonly MiningRun[]): Digest {
       st.durations.push(s.durationUs);
       st.selfTimes.push(selfTimeUs(s.startUs, s.startUs + s.durationUs, kids[i] ?? []));
       if (kids[i]) st.hasChildren = true;
+      bump(st.services, s.serviceName);
       recordAttributes(st, s, keep);
       const seen = new Set<string>();
       for (const e of s.events) {
