@@ -39,6 +39,8 @@ export interface NameStats {
   hasChildren: boolean;
   /** Services (resource service.name) with spans of this name. */
   services: Map<string, number>;
+  /** Spans of this name whose parent is in another service (a call's server side, closed on its own time). */
+  remoteChildren: number;
   attrs: Map<string, AttributeStats>;
   /** Event name → spans of this name that have it. */
   events: Map<string, number>;
@@ -96,6 +98,7 @@ function newStats(name: string, runCount: number): NameStats {
     selfTimes: [],
     hasChildren: false,
     services: new Map(),
+    remoteChildren: 0,
     attrs: new Map(),
     events: new Map(),
     withinParent: 0,
@@ -182,7 +185,10 @@ export function digestRuns(runs: readonly MiningRun[]): Digest {
       if (p >= 0) {
         const ps = spans[p]!;
         if (compareNano(ps.startTimeUnixNano, s.startTimeUnixNano) <= 0 && compareNano(s.endTimeUnixNano, ps.endTimeUnixNano) <= 0) st.withinParent++;
-        if (ps.serviceName !== s.serviceName) edgesHere.add(`${ps.serviceName}\u0000${s.serviceName}`);
+        if (ps.serviceName !== s.serviceName) {
+          edgesHere.add(`${ps.serviceName}\u0000${s.serviceName}`);
+          st.remoteChildren++;
+        }
       }
       bump(serviceSpans, s.serviceName);
       if (st.evidence.length < EVIDENCE) st.evidence.push(s.spanId);

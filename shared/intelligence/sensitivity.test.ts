@@ -118,6 +118,21 @@ describe('order among siblings', () => {
   });
 });
 
+describe('orders by time on one side of a call', () => {
+  it('the server side of a call from another service is never the first of a time order: it closes on its own time', () => {
+    // cache's server span ends after api's cache.get has (it answered first), but before api goes on.
+    const runs = runsOf(16, (k) => [
+      { id: 'r', name: 'GET /items', service: 'api', startMs: 0, endMs: 20 },
+      { id: 'c', name: 'cache.get', service: 'api', parent: 'r', startMs: 1, endMs: 5 },
+      { id: 's', name: 'GET /cache', service: 'cache', parent: 'c', startMs: 2, endMs: 5.5 + (k % 3) * 0.1 },
+      { id: 'q', name: 'db.query', service: 'api', parent: 'r', startMs: 6, endMs: 10 },
+    ]);
+    const orders = mineInvariants(runs).invariants.filter((i) => i.kind === 'order').map((i) => i.subject);
+    expect(orders).toContain('cache.get < db.query');
+    expect(orders.filter((o) => o.startsWith('GET /cache <'))).toEqual([]);
+  });
+});
+
 describe('forbidden edges from the callee\'s side', () => {
   const call = (k: number, extraCaller: boolean): SpanSpec[] => [
     { id: 'f', name: 'GET /', service: 'frontend', startMs: 0, endMs: 10 },
