@@ -81,13 +81,13 @@ function status(c: Context): Invariant | undefined {
 }
 
 /**
- * Per service, the stalls seen: how far a span of each leaf name (never a child, one service) ran over
+ * Per service, the stalls seen: how far a span of each leaf name (never a parent, one service) ran over
  * its name's median. A loaded host stops a process now and then for a scheduler slice or more, whatever
  * the span does: a 0.1 ms insert was seen taking 4.6 ms in a correct demo run, after a select of the same
  * service had taken 4.6 ms in a learned one. Leaves measure the stall best (a span with children adds
  * their waits).
  */
-export function stallsByService(digest: Digest): Map<string, Map<string, number>> {
+function stallsByService(digest: Digest): Map<string, Map<string, number>> {
   const stalls = new Map<string, Map<string, number>>();
   for (const st of digest.names) {
     if (st.hasChildren || st.services.size !== 1) continue;
@@ -157,8 +157,8 @@ function selfTime(c: Context, durationHi: number): Invariant[] {
   if (!c.st.hasChildren) return [];
   const b = bufferedBounds(c.st.selfTimes.map((us) => us / 1000), c.buffer, c.stall);
   const hi = roundOut(b.hi, 'up');
-  const room = stallNote(c, b);
   if (hi <= 0 || hi >= durationHi) return [];
+  const room = stallNote(c, b);
   const subject = `${c.st.name} self`;
   if (!c.single) {
     return [
