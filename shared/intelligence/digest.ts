@@ -40,7 +40,7 @@ export interface NameStats {
   /** Services (resource service.name) with spans of this name. */
   services: Map<string, number>;
   /** Spans of this name whose parent is in another service (a call's server side, closed on its own time). */
-  remoteChildren: number;
+  calledFromOtherService: number;
   attrs: Map<string, AttributeStats>;
   /** Event name → spans of this name that have it. */
   events: Map<string, number>;
@@ -98,7 +98,7 @@ function newStats(name: string, runCount: number): NameStats {
     selfTimes: [],
     hasChildren: false,
     services: new Map(),
-    remoteChildren: 0,
+    calledFromOtherService: 0,
     attrs: new Map(),
     events: new Map(),
     withinParent: 0,
@@ -187,7 +187,7 @@ export function digestRuns(runs: readonly MiningRun[]): Digest {
         if (compareNano(ps.startTimeUnixNano, s.startTimeUnixNano) <= 0 && compareNano(s.endTimeUnixNano, ps.endTimeUnixNano) <= 0) st.withinParent++;
         if (ps.serviceName !== s.serviceName) {
           edgesHere.add(`${ps.serviceName}\u0000${s.serviceName}`);
-          st.remoteChildren++;
+          st.calledFromOtherService++;
         }
       }
       bump(serviceSpans, s.serviceName);

@@ -21,7 +21,7 @@ interface HeldPair {
  * side of a call from another service. It closes on its own time after answering, so the caller may go
  * on before it ends (a cache's GET ended 1.9 ms after the api's next call had started, in a correct run).
  */
-const timeOrderable = (a: NameStats) => a.remoteChildren === 0;
+const timeOrderable = (a: NameStats) => a.calledFromOtherService === 0;
 
 /** Pairs where every `b` of every run with a `b` was preceded by an `a`, at least once by time. */
 function heldPairs(digest: Digest): HeldPair[] {
