@@ -1,7 +1,7 @@
 // Quality and speed of suggested assertions (shared/intelligence) on the seeded synthetic system
-// (shared/intelligence/synthetic.ts) and on recorded runs of the demo system (bench/fixtures/
-// suggest-demo, real Docker runs recorded once by bench/suggest-record-demo.ts): learn from N correct
-// runs, accept every suggestion, then count false alarms on fresh correct runs, the catch rate per
+// (shared/intelligence/synthetic.ts) and on recorded runs of the demo system (real Docker runs recorded
+// once: bench/fixtures/suggest-demo, two reads and an order per run, by bench/suggest-record-demo.ts; and
+// the earlier bench/fixtures/suggest-demo-read-through): learn from N correct runs, accept every suggestion, then count false alarms on fresh correct runs, the catch rate per
 // mutant kind, and precision (share of accepted suggestions that hold on fresh correct runs, beside
 // AGORA's 81.2 % for REST API invariants, Alonso et al., ISSTA 2023); then the time to mine 1,000 runs
 // of ~50 spans.
@@ -9,16 +9,20 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { configOf, failuresOn, mineInvariants, suggestAssertions, type Invariant, type MiningRun } from '../shared/intelligence';
 import { compose } from '../shared/intelligence/compose';
-import { knowledgeOf, mutateRun, MUTANT_KINDS, NO_PLACE, type Mutant, type MutantKind } from '../shared/intelligence/mutate';
+import { knowledgeOf, measurableSlowdowns, mutateRun, MUTANT_KINDS, NO_PLACE, type Mutant, type MutantKind } from '../shared/intelligence/mutate';
 import { syntheticRuns } from '../shared/intelligence/synthetic';
 import { parseTraceFile } from '../shared/otlp';
 import { mulberry32 } from '../shared/random';
 
-const DEMO_FIXTURES = fileURLToPath(new URL('fixtures/suggest-demo', import.meta.url));
-const DEMO_TRAINING = 30;
+/** Real runs of the demo system, oldest first: where, how many fresh ones to judge (the last), and the learning sizes. */
+const DEMO_RECORDINGS = [
+  { folder: 'fixtures/suggest-demo', what: 'two reads and an order per run', fresh: 30, learn: [30, 60] },
+  { folder: 'fixtures/suggest-demo-read-through', what: 'examples/demo-read-through, the earlier recording under heavier load', fresh: 21, learn: [30] },
+] as const;
 
 const FRESH = 20;
 const PRECISION_POOL = 300;
@@ -64,7 +68,10 @@ function judgeLearning(label: string, training: readonly MiningRun[], fresh: rea
     `  precision: ${((100 * (report.suggestions.length - wrong.length)) / report.suggestions.length).toFixed(1)} % ` +
       `(${wrong.length} of ${report.suggestions.length} fail on some of ${pool.length} fresh correct runs${wrong.length ? `: ${wrong.map((s) => s.id).join(', ')}` : ''}); AGORA: 81.2 %`,
   );
-  const known = knowledgeOf(training);
+  // A slowdown is measurable beyond every correct run at hand: the learned ones and the fresh ones.
+  const known = knowledgeOf(training, [...fresh, ...pool]);
+  const learnedOnly = knowledgeOf(training);
+  const withinFresh = fresh.filter((r) => measurableSlowdowns(r.spans, known).length === 0 && measurableSlowdowns(r.spans, learnedOnly).length > 0).length;
   const mined = mineInvariants(training).invariants;
   const random = mulberry32(7);
   let caughtAll = 0;
@@ -77,7 +84,8 @@ function judgeLearning(label: string, training: readonly MiningRun[], fresh: rea
     total += mutants.length;
     // A run with no place for this fault is not a mutant; said so, with why, rather than "0 of 0".
     const none = fresh.length - mutants.length;
-    const na = none === 0 ? '' : `${mutants.length ? ';' : ''} n/a in ${none} run(s): ${NO_PLACE[kind]}`;
+    const fresher = kind === 'slower-3x' && withinFresh ? ` — in ${withinFresh} of them, only a fresh correct run lasted as long` : '';
+    const na = none === 0 ? '' : `${mutants.length ? ';' : ''} n/a in ${none} run(s): ${NO_PLACE[kind]}${fresher}`;
     console.log(`  ${kind.padEnd(18)} ${mutants.length ? `caught ${String(caught).padStart(2)} of ${mutants.length}` : ''}${na}`);
     for (const m of mutants.filter((x) => !failed.has(x.id))) console.log(`    missed ${m.id}: ${m.fault}; ${nearest(kind, m, mined)}`);
   }
@@ -88,17 +96,30 @@ function syntheticQuality(trainingRuns: number): void {
   judgeLearning('synthetic system', syntheticRuns(trainingRuns, 1), syntheticRuns(FRESH, 2), syntheticRuns(PRECISION_POOL, 3));
 }
 
-/** The demo system's recorded runs: learn from the first 30, judge the rest and their mutants. */
-function demoQuality(): void {
-  if (!existsSync(DEMO_FIXTURES)) {
-    console.log(`\ndemo system: no recorded runs in ${DEMO_FIXTURES} (see bench/suggest-record-demo.ts)`);
+/** When and under what load a recording was made (its recording.json, written by bench/suggest-record-demo.ts). */
+function recordedHow(folder: string): string {
+  const file = join(folder, 'recording.json');
+  if (!existsSync(file)) return 'recorded before recording.json was kept (see its README.md)';
+  const r = JSON.parse(readFileSync(file, 'utf8')) as { startedAt: string; endedAt: string; cores: number; loadAverageAfterEachRun: number[] };
+  const loads = r.loadAverageAfterEachRun;
+  return `recorded ${r.startedAt} – ${r.endedAt} on ${r.cores} cores, load average ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)} after each run`;
+}
+
+/** A recording of the demo system's runs: learn from the first N, judge the last ones and their mutants. */
+function demoQuality(recording: (typeof DEMO_RECORDINGS)[number]): void {
+  const folder = fileURLToPath(new URL(recording.folder, import.meta.url));
+  if (!existsSync(folder)) {
+    console.log(`\ndemo system: no recorded runs in ${folder} (see bench/suggest-record-demo.ts)`);
     return;
   }
-  const files = readdirSync(DEMO_FIXTURES).filter((f) => f.endsWith('.jsonl')).sort();
-  const runs: MiningRun[] = files.map((f) => ({ id: f, spans: parseTraceFile(readFileSync(join(DEMO_FIXTURES, f), 'utf8'), f).spans }));
+  const files = readdirSync(folder).filter((f) => f.endsWith('.jsonl.gz')).sort();
+  const runs: MiningRun[] = files.map((f) => ({ id: f, spans: parseTraceFile(gunzipSync(readFileSync(join(folder, f))).toString('utf8'), f).spans }));
   const spans = runs.reduce((n, r) => n + r.spans.length, 0);
-  const fresh = runs.slice(DEMO_TRAINING);
-  judgeLearning(`demo system (examples/demo-read-through, real runs, ${(spans / runs.length).toFixed(1)} spans each)`, runs.slice(0, DEMO_TRAINING), fresh, fresh);
+  const fresh = runs.slice(-recording.fresh);
+  console.log(`\n${recording.folder}: ${recordedHow(folder)}`);
+  for (const training of recording.learn.filter((n) => n <= runs.length - recording.fresh)) {
+    judgeLearning(`demo system (${recording.what}; ${runs.length} real runs, ${(spans / runs.length).toFixed(1)} spans each), runs 1–${training}`, runs.slice(0, training), fresh, fresh);
+  }
 }
 
 function speed(): void {
@@ -121,5 +142,5 @@ function speed(): void {
 console.log(`bench:suggest  load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}  (node ${process.version})`);
 syntheticQuality(30);
 syntheticQuality(60);
-demoQuality();
+for (const recording of DEMO_RECORDINGS) demoQuality(recording);
 speed();

@@ -33,6 +33,30 @@ describe('expect.order', () => {
     expect(r.map((x) => x.passed)).toEqual([true, false]);
   });
 
+  it('must_precede_sibling: the first name must precede under the second one\'s own parent, wherever else it happens', () => {
+    // An earlier request's select precedes the insert in time, but inside the insert's own call it comes after.
+    const swapped = spans([
+      { id: 'r1', name: 'read', startMs: 0, endMs: 10 },
+      { id: 's1', name: 'select', parent: 'r1', startMs: 1, endMs: 2 },
+      { id: 'r2', name: 'order', startMs: 20, endMs: 30 },
+      { id: 'i', name: 'insert', parent: 'r2', startMs: 21, endMs: 22 },
+      { id: 's2', name: 'select', parent: 'r2', startMs: 23, endMs: 24 },
+    ]);
+    const pair = { expect: { order: { must_precede: [['select', 'insert']] as [string, string][], must_precede_sibling: [['select', 'insert']] as [string, string][] } } };
+    const [plain, sibling] = evaluateExpectations(swapped, pair);
+    expect(plain!.passed).toBe(true);
+    expect(sibling).toMatchObject({ expectation: 'expect.order.must_precede_sibling[0]', passed: false, spans: [sid('i')] });
+    expect(sibling!.message).toContain('no "select" under the same parent');
+    const inOrder = spans([
+      { id: 'r2', name: 'order', startMs: 20, endMs: 30 },
+      { id: 's2', name: 'select', parent: 'r2', startMs: 21, endMs: 22 },
+      { id: 'i', name: 'insert', parent: 'r2', startMs: 22, endMs: 24 },
+    ]);
+    expect(evaluateExpectations(inOrder, pair)[1]).toMatchObject({ passed: true, spans: [sid('s2'), sid('i')] });
+    const noInsert = spans([{ id: 'r', name: 'order', startMs: 0, endMs: 1 }]);
+    expect(evaluateExpectations(noInsert, pair)[1]!.passed).toBe(false);
+  });
+
   it('every second span must be preceded (a late repeat fails)', () => {
     const s = spans([
       { id: 'a', name: 'a', startMs: 10, endMs: 20 },

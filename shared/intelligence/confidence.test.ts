@@ -34,6 +34,14 @@ describe('bufferedBounds', () => {
     expect(b.confidence).toBeGreaterThan(0.999);
     expect(b.confidence).toBeLessThanOrEqual(structural(50));
   });
+  it('keeps at least `slack` above the largest value seen, and says when that decided the bound', () => {
+    expect(b.bySlack).toBe(false);
+    const slack = bufferedBounds(values, 1.5, 10);
+    expect(slack.hi).toBe(14.5 + 10);
+    expect(slack.bySlack).toBe(true);
+    expect(slack.upperConfidence).toBeGreaterThanOrEqual(b.upperConfidence);
+    expect(bufferedBounds(values, 1.5, 0.1)).toEqual(b);
+  });
   it('is unsure of a wide spread from few samples', () => {
     expect(bufferedBounds([1, 50, 3, 200], 1.5).confidence).toBeLessThan(0.99);
   });

@@ -39,19 +39,23 @@ export interface Bounds {
   readonly lowerConfidence: number;
   /** …and within both. */
   readonly confidence: number;
+  /** `hi` is the largest value plus the slack (the other two rules gave less). */
+  readonly bySlack: boolean;
 }
 
 /**
  * Bounds for positive values, the buffer applied both ways: below, the smallest value seen divided by
  * `buffer` (recorded demo runs got faster as the machine's load fell, and the 5th percentile over a
  * buffer cut them); above, the 95th percentile times `buffer`, never inside the largest value seen
- * times √buffer, so every value seen passes with room to spare.
+ * times √buffer, nor inside the largest value seen plus `slack` (for durations: the longest stall seen
+ * on the service, see mine-spans.ts), so every value seen passes with room to spare.
  */
-export function bufferedBounds(values: readonly number[], buffer: number): Bounds {
+export function bufferedBounds(values: readonly number[], buffer: number, slack = 0): Bounds {
   const sorted = [...values].sort((a, b) => a - b);
   const n = sorted.length;
   const lo = sorted[0]! / buffer;
-  const hi = Math.max(quantile(sorted, 0.95) * buffer, sorted[n - 1]! * Math.sqrt(buffer));
+  const buffered = Math.max(quantile(sorted, 0.95) * buffer, sorted[n - 1]! * Math.sqrt(buffer));
+  const hi = Math.max(buffered, sorted[n - 1]! + slack);
   const logs = sorted.map((v) => Math.log(Math.max(v, 1e-9)));
   const mu = quantile(logs, 0.5);
   const mad = quantile(
@@ -62,7 +66,7 @@ export function bufferedBounds(values: readonly number[], buffer: number): Bound
   const below = sigma === 0 ? 0 : normalCdf((Math.log(Math.max(lo, 1e-9)) - mu) / sigma, 0, 1);
   const above = sigma === 0 ? 0 : 1 - normalCdf((Math.log(hi) - mu) / sigma, 0, 1);
   const cap = structural(n);
-  return { lo, hi, upperConfidence: Math.min(1 - above, cap), lowerConfidence: Math.min(1 - below, cap), confidence: Math.min(1 - below - above, cap) };
+  return { lo, hi, upperConfidence: Math.min(1 - above, cap), lowerConfidence: Math.min(1 - below, cap), confidence: Math.min(1 - below - above, cap), bySlack: hi > buffered };
 }
 
 /** Rounds a bound outward to 3 significant digits, so written numbers stay readable. */

@@ -37,6 +37,10 @@ export interface NameStats {
   selfTimes: number[];
   /** Some span of this name had a child (else self time is the duration). */
   hasChildren: boolean;
+  /** Services (resource service.name) with spans of this name. */
+  services: Map<string, number>;
+  /** Spans of this name whose parent is in another service (a call's server side, closed on its own time). */
+  calledFromOtherService: number;
   attrs: Map<string, AttributeStats>;
   /** Event name → spans of this name that have it. */
   events: Map<string, number>;
@@ -55,12 +59,20 @@ export interface PairStats {
   evidence: string[];
 }
 
+export interface SiblingPairStats {
+  held: number;
+  /** A first span and the second span it preceded, from the first runs. */
+  evidence: string[];
+}
+
 export interface Digest {
   readonly runs: number;
   readonly names: NameStats[];
   readonly byName: Map<string, NameStats>;
   /** pairKey(first, second) → how "first precedes every second" held. */
   readonly pairs: Map<string, PairStats>;
+  /** pairKey(first, second) → runs where every second span had a first sibling (same parent) ended before it. */
+  readonly siblingPairs: Map<string, SiblingPairStats>;
   /** Per run: total spans, ERROR spans, and whether every span had status OK. */
   readonly totals: { spans: number; errors: number; allOk: boolean }[];
   /** Caller service → callee service → runs in which the edge was seen. */
@@ -85,6 +97,8 @@ function newStats(name: string, runCount: number): NameStats {
     durations: [],
     selfTimes: [],
     hasChildren: false,
+    services: new Map(),
+    calledFromOtherService: 0,
     attrs: new Map(),
     events: new Map(),
     withinParent: 0,
@@ -122,6 +136,7 @@ export function digestRuns(runs: readonly MiningRun[]): Digest {
   const byName = new Map<string, NameStats>();
   const names: NameStats[] = [];
   const pairs = new Map<string, PairStats>();
+  const siblingPairs = new Map<string, SiblingPairStats>();
   const totals: Digest['totals'] = [];
   const serviceEdges = new Map<string, Map<string, number>>();
   const serviceSpans = new Map<string, number>();
@@ -159,6 +174,7 @@ export function digestRuns(runs: readonly MiningRun[]): Digest {
       st.durations.push(s.durationUs);
       st.selfTimes.push(selfTimeUs(s.startUs, s.startUs + s.durationUs, kids[i] ?? []));
       if (kids[i]) st.hasChildren = true;
+      bump(st.services, s.serviceName);
       recordAttributes(st, s, keep);
       const seen = new Set<string>();
       for (const e of s.events) {
@@ -169,7 +185,10 @@ export function digestRuns(runs: readonly MiningRun[]): Digest {
       if (p >= 0) {
         const ps = spans[p]!;
         if (compareNano(ps.startTimeUnixNano, s.startTimeUnixNano) <= 0 && compareNano(s.endTimeUnixNano, ps.endTimeUnixNano) <= 0) st.withinParent++;
-        if (ps.serviceName !== s.serviceName) edgesHere.add(`${ps.serviceName}\u0000${s.serviceName}`);
+        if (ps.serviceName !== s.serviceName) {
+          edgesHere.add(`${ps.serviceName}\u0000${s.serviceName}`);
+          st.calledFromOtherService++;
+        }
       }
       bump(serviceSpans, s.serviceName);
       if (st.evidence.length < EVIDENCE) st.evidence.push(s.spanId);
@@ -184,10 +203,11 @@ export function digestRuns(runs: readonly MiningRun[]): Digest {
     for (const to of enteredHere) bump(serviceEntered, to);
     totals.push({ spans: spans.length, errors, allOk });
     recordPrecedence(spans, parent, statsOf, pairs);
+    recordSiblingPrecedence(spans, parent, statsOf, siblingPairs);
   });
   // By name, so the order runs come in does not change what is suggested or in which order.
   names.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  return { runs: runs.length, names, byName, pairs, totals, serviceEdges, serviceSpans, serviceEntered };
+  return { runs: runs.length, names, byName, pairs, siblingPairs, totals, serviceEdges, serviceSpans, serviceEntered };
 }
 
 /** Per span index, its children's [start, end] in µs (undefined for a leaf). */
@@ -244,6 +264,36 @@ function recordPrecedence(spans: readonly Span[], parent: readonly number[], sta
       if (how === 'ancestor') p.viaAncestor = true;
       else p.viaTime = true;
       if (p.evidence.length < 4) p.evidence.push(spans[earliest.get(a)!]!.spanId, spans[earliest.get(b)!]!.spanId);
+    }
+  }
+}
+
+/** Per name B in the run, the names A such that every B span has an A sibling that ended no later than it started. */
+function recordSiblingPrecedence(spans: readonly Span[], parent: readonly number[], statsOf: readonly NameStats[], siblingPairs: Map<string, SiblingPairStats>): void {
+  const children = new Map<number, number[]>();
+  parent.forEach((p, i) => {
+    if (p >= 0) (children.get(p) ?? children.set(p, []).get(p)!).push(i);
+  });
+  for (const kids of children.values()) kids.sort((x, y) => compareNano(endNano(spans[x]!), endNano(spans[y]!)));
+  // Per second name: first name → [a first span, the second span it preceded] while it has held for every span so far.
+  const holding = new Map<NameStats, Map<NameStats, [number, number]>>();
+  spans.forEach((s, i) => {
+    const here = new Map<NameStats, [number, number]>();
+    for (const k of parent[i]! >= 0 ? children.get(parent[i]!)! : []) {
+      if (compareNano(endNano(spans[k]!), s.startTimeUnixNano) > 0) break;
+      if (statsOf[k] !== statsOf[i] && !here.has(statsOf[k]!)) here.set(statsOf[k]!, [k, i]);
+    }
+    const before = holding.get(statsOf[i]!);
+    if (!before) holding.set(statsOf[i]!, here);
+    else for (const a of before.keys()) if (!here.has(a)) before.delete(a);
+  });
+  for (const [b, firsts] of holding) {
+    for (const [a, [k, i]] of firsts) {
+      const key = pairKey(a.name, b.name);
+      let p = siblingPairs.get(key);
+      if (!p) siblingPairs.set(key, (p = { held: 0, evidence: [] }));
+      p.held++;
+      if (p.evidence.length < 4) p.evidence.push(spans[k]!.spanId, spans[i]!.spanId);
     }
   }
 }

@@ -1,5 +1,6 @@
 // Invariants between spans and about whole runs: ordering (must_precede, or its conditional forms
-// when the later or the earlier span is optional), containment windows, run totals and overall status, and the
+// when the later or the earlier span is optional, and among siblings when the earlier one also happens
+// elsewhere), containment windows, run totals and overall status, and the
 // service topology (edges seen in every run; edges never seen are forbidden, judged from the caller's
 // side as a closed world and from the callee's as a constant set of callers).
 import { pairKey, type Digest, type NameStats } from './digest';
@@ -15,13 +16,20 @@ interface HeldPair {
   readonly evidence: readonly string[];
 }
 
+/**
+ * Whether `a` ending before something else starts can be learned by time: not when `a` is the server
+ * side of a call from another service. It closes on its own time after answering, so the caller may go
+ * on before it ends (a cache's GET ended 1.9 ms after the api's next call had started, in a correct run).
+ */
+const timeOrderable = (a: NameStats) => a.calledFromOtherService === 0;
+
 /** Pairs where every `b` of every run with a `b` was preceded by an `a`, at least once by time. */
 function heldPairs(digest: Digest): HeldPair[] {
   const out: HeldPair[] = [];
   for (const b of digest.names) {
     if (b.name.includes('*')) continue;
     for (const a of digest.names) {
-      if (a === b || a.name.includes('*')) continue;
+      if (a === b || a.name.includes('*') || !timeOrderable(a)) continue;
       const p = digest.pairs.get(pairKey(a.name, b.name));
       // Held only through ancestry: containment (parent, window) already says it.
       if (!p || p.held !== b.runs || !p.viaTime) continue;
@@ -68,7 +76,7 @@ function bothPresentPairs(digest: Digest, timed: ReadonlySet<string>): HeldPair[
   for (const b of digest.names) {
     if (b.name.includes('*')) continue;
     for (const a of digest.names) {
-      if (a === b || a.runs === digest.runs || a.name.includes('*')) continue;
+      if (a === b || a.runs === digest.runs || a.name.includes('*') || !timeOrderable(a)) continue;
       const p = digest.pairs.get(pairKey(a.name, b.name));
       if (!p || p.held === b.runs || !p.viaTime || p.held !== together(a, b)) continue;
       candidates.push({ a, b, timeOnly: !p.viaAncestor, evidence: p.evidence });
@@ -113,6 +121,36 @@ export function mineOrder(digest: Digest): Invariant[] {
       conditional,
       edit: { type: 'pair', table: 'expect.order', key: conditional ? 'must_precede_when_present' : 'must_precede', pair: [p.a.name, p.b.name] },
     });
+  }
+  return out;
+}
+
+/**
+ * "Under the same parent, an `a` ended before every `b` started", where the plain order is weaker: `a`
+ * occurs more than once per run or under more than one parent (the select of an earlier request
+ * precedes every insert, whatever the order inside the insert's own call). `b` is in every run; a link
+ * through a sibling every run has (a < m < b) is left out: a swap of a and b breaks one of its links.
+ */
+export function mineSiblingOrder(digest: Digest): Invariant[] {
+  const held = (x: NameStats, y: NameStats) => digest.siblingPairs.get(pairKey(x.name, y.name))?.held === y.runs;
+  const out: Invariant[] = [];
+  for (const b of digest.names) {
+    if (b.runs !== digest.runs || b.name.includes('*')) continue;
+    for (const a of digest.names) {
+      if (a === b || a.name.includes('*') || !timeOrderable(a) || !held(a, b)) continue;
+      if (a.parents.size < 2 && a.counts.every((n) => n <= 1)) continue;
+      if (digest.names.some((m) => m !== a && m !== b && m.runs === digest.runs && held(a, m) && held(m, b))) continue;
+      out.push({
+        kind: 'order',
+        subject: `${a.name} < ${b.name} (siblings)`,
+        summary: `under the same parent, a ${q(a.name)} comes before every ${q(b.name)}`,
+        support: b.runs,
+        confidence: structural(b.runs),
+        evidence: digest.siblingPairs.get(pairKey(a.name, b.name))!.evidence,
+        conditional: false,
+        edit: { type: 'pair', table: 'expect.order', key: 'must_precede_sibling', pair: [a.name, b.name] },
+      });
+    }
   }
   return out;
 }

@@ -17,7 +17,7 @@ export interface Knowledge {
   readonly constants: readonly (readonly [string, string, string])[];
   /** [caller, callee] service pairs never seen. */
   readonly unseenEdges: readonly (readonly [string, string])[];
-  /** Per required name, the longest it lasted in a correct run (µs): a slowdown within it is not measurable. */
+  /** Per required name, the longest it lasted in any correct run known (µs): a slowdown within it is not measurable. */
   readonly longestUs: ReadonlyMap<string, number>;
 }
 
@@ -25,14 +25,19 @@ export interface Knowledge {
 export const NO_PLACE: Record<MutantKind, string> = {
   'dropped-span': 'no span below the root is in every correct run',
   'swapped-calls': 'no two sibling calls run one after the other',
-  'slower-3x': 'no span, 3× slower, would last longer than it ever did in a correct run (not measurable in one run)',
+  'slower-3x': 'no span, 3× slower, would last longer than it ever did in a correct run, learned or fresh (not measurable in one run)',
   'error-status': 'no span',
   'changed-attribute': 'no attribute is constant in the correct runs',
   'forbidden-edge': 'no pair of services here was never seen calling each other',
   'missing-event': 'no span records an event',
 };
 
-export function knowledgeOf(runs: readonly MiningRun[]): Knowledge {
+/**
+ * What faults need to know, from the correct runs learned from; `otherCorrect` (in the benchmark, the
+ * fresh correct runs judged) widens only what a correct run can last: a span tripled that a fresh
+ * correct run also reaches is no fault that one run can show.
+ */
+export function knowledgeOf(runs: readonly MiningRun[], otherCorrect: readonly MiningRun[] = []): Knowledge {
   const d = digestRuns(runs);
   const required = d.names.filter((n) => n.runs === d.runs && n.counts.every((c) => c === 1)).map((n) => n.name);
   const constants = d.names.flatMap((n) =>
@@ -40,7 +45,8 @@ export function knowledgeOf(runs: readonly MiningRun[]): Knowledge {
   );
   const services = [...d.serviceSpans.keys()];
   const unseenEdges = services.flatMap((a) => services.filter((b) => b !== a && !d.serviceEdges.get(a)?.has(b)).map((b) => [a, b] as const));
-  const longestUs = new Map(required.map((n) => [n, Math.max(...d.byName.get(n)!.durations)]));
+  const others = otherCorrect.length ? digestRuns(otherCorrect) : undefined;
+  const longestUs = new Map(required.map((n) => [n, Math.max(...d.byName.get(n)!.durations, ...(others?.byName.get(n)?.durations ?? []))]));
   return { required, constants, unseenEdges, longestUs };
 }
 
@@ -115,10 +121,16 @@ function swapCalls(spans: readonly Span[], _known: Knowledge, random: () => numb
   return { spans: out, fault: `swapped ${a.name} and ${b.name}`, names: [a.name, b.name] };
 }
 
+/**
+ * The required names whose span here, tripled, would last longer than any correct run known had it:
+ * within that range a slower span is one correct runs also show, which no judge of one run can call a fault.
+ */
+export function measurableSlowdowns(spans: readonly Span[], known: Knowledge): string[] {
+  return known.required.filter((n) => 3 * (spans[indexOf(spans, n)]?.durationUs ?? 0) > (known.longestUs.get(n) ?? Infinity));
+}
+
 function slowDown(spans: readonly Span[], known: Knowledge, random: () => number): Faulty | undefined {
-  // Measurable: tripled, the span lasts longer than any correct run had it; within that range a
-  // slower span is one correct runs also show, which no judge of one run can call a fault.
-  const i = indexOf(spans, pick(random, known.required.filter((n) => 3 * (spans[indexOf(spans, n)]?.durationUs ?? 0) > (known.longestUs.get(n) ?? Infinity))) ?? '');
+  const i = indexOf(spans, pick(random, measurableSlowdowns(spans, known)) ?? '');
   if (i < 0) return undefined;
   const s = spans[i]!;
   const start = BigInt(s.startTimeUnixNano);

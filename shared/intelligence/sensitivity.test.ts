@@ -6,7 +6,7 @@ import { mulberry32 } from '../random';
 import { againstFile } from './filter';
 import { configOf, failuresOn } from './verify';
 import { mineInvariants, suggestAssertions } from './suggest';
-import { knowledgeOf, mutateRun } from './mutate';
+import { knowledgeOf, measurableSlowdowns, mutateRun } from './mutate';
 import { structural } from './confidence';
 import { runsOf } from './test-runs';
 import type { Invariant, MiningRun, Suggestion } from './types';
@@ -46,7 +46,7 @@ describe('self time', () => {
     expect(self!.confidence).toBeGreaterThanOrEqual(0.99);
     expect(selfRule().snippet).toMatch(/^\[\[expect\.span\]\]\nname = "api"\nself_ms = \{ max = [\d.]+ \}$/);
   });
-  it('is left out for leaves (self time is the duration) and where it is not clearly tighter than the duration', () => {
+  it('is left out for leaves (self time is the duration) and where it is not tighter than the duration', () => {
     expect(of(invariants, 'duration', 'cache.get self')).toEqual([]);
     const thinChild = runsOf(16, (k) => [
       { id: 'p', name: 'p', startMs: 0, endMs: 10 + (k % 4) },
@@ -88,6 +88,51 @@ describe('order when both are present', () => {
   });
 });
 
+describe('order among siblings', () => {
+  /** A read (one select) then an order (select, then insert), or with the order's two calls swapped. */
+  const readThenOrder = (k: number, swap = false): SpanSpec[] => {
+    const j = (k % 3) * 0.1;
+    const [sel, ins] = swap ? [23, 21] : [21, 23];
+    return [
+      { id: 'r', name: 'read', startMs: 0, endMs: 10 },
+      { id: 's1', name: 'select', parent: 'r', startMs: 1, endMs: 2 + j },
+      { id: 'o', name: 'order', startMs: 20, endMs: 30 },
+      { id: 's2', name: 'select', parent: 'o', startMs: sel, endMs: sel + 1 + j },
+      { id: 'i', name: 'insert', parent: 'o', startMs: ins, endMs: ins + 1 },
+    ];
+  };
+  const runs = runsOf(16, (k) => readThenOrder(k));
+  it('is mined when the first name also happens elsewhere, and catches a swap the plain order misses', () => {
+    const [sibling] = of(mineInvariants(runs).invariants, 'order', 'select < insert (siblings)');
+    expect(sibling).toMatchObject({ support: 16, confidence: structural(16), edit: { key: 'must_precede_sibling', pair: ['select', 'insert'] } });
+    expect(sibling!.evidence).toHaveLength(4);
+    const report = suggestAssertions(runs);
+    const swapped = runsOf(1, () => readThenOrder(0, true));
+    const caughtBy = [...failuresOn(configOf(report.suggestions), swapped).keys()];
+    expect(caughtBy).toEqual([report.suggestions.find((s) => s.subject === 'select < insert (siblings)')!.id]);
+    expect(failing(report.suggestions, runsOf(6, (k) => readThenOrder(k + 40))).size).toBe(0);
+  });
+  it('is left out where the plain order says the same (a first name once per run, under one parent)', () => {
+    const single = runsOf(16, (k) => readThenOrder(k).filter((s) => s.id !== 's1'));
+    expect(of(mineInvariants(single).invariants, 'order', 'select < insert (siblings)')).toEqual([]);
+  });
+});
+
+describe('orders by time on one side of a call', () => {
+  it('the server side of a call from another service is never the first of a time order: it closes on its own time', () => {
+    // cache's server span ends after api's cache.get has (it answered first), but before api goes on.
+    const runs = runsOf(16, (k) => [
+      { id: 'r', name: 'GET /items', service: 'api', startMs: 0, endMs: 20 },
+      { id: 'c', name: 'cache.get', service: 'api', parent: 'r', startMs: 1, endMs: 5 },
+      { id: 's', name: 'GET /cache', service: 'cache', parent: 'c', startMs: 2, endMs: 5.5 + (k % 3) * 0.1 },
+      { id: 'q', name: 'db.query', service: 'api', parent: 'r', startMs: 6, endMs: 10 },
+    ]);
+    const orders = mineInvariants(runs).invariants.filter((i) => i.kind === 'order').map((i) => i.subject);
+    expect(orders).toContain('cache.get < db.query');
+    expect(orders.filter((o) => o.startsWith('GET /cache <'))).toEqual([]);
+  });
+});
+
 describe('forbidden edges from the callee\'s side', () => {
   const call = (k: number, extraCaller: boolean): SpanSpec[] => [
     { id: 'f', name: 'GET /', service: 'frontend', startMs: 0, endMs: 10 },
@@ -106,6 +151,36 @@ describe('forbidden edges from the callee\'s side', () => {
   });
 });
 
+describe('stalls', () => {
+  /** A db service: a quick insert (0.1 ms), a select that stalled once for 4 ms, and their request. */
+  const db = (k: number, insertMs = 0.1 + (k % 4) * 0.01): SpanSpec[] => [
+    { id: 'r', name: 'POST /orders', service: 'db', startMs: 0, endMs: 10 },
+    { id: 's', name: 'select', service: 'db', parent: 'r', startMs: 1, endMs: 1.2 + (k === 3 ? 4 : (k % 3) * 0.01) },
+    { id: 'i', name: 'insert', service: 'db', parent: 'r', startMs: 5.5, endMs: 5.5 + insertMs },
+  ];
+  const maxMs = (inv: Invariant | undefined) => (inv?.edit.type === 'entry' ? (inv.edit.entries.duration_ms as { max: number }).max : NaN);
+  const runs = runsOf(40, (k) => db(k));
+  const [insert] = of(mineInvariants(runs).invariants, 'duration', 'insert');
+  const max = maxMs(insert);
+  it('an upper bound keeps room for the longest stall seen on another leaf of the same service', () => {
+    // The longest insert (0.13 ms) + the select's stall (4.2 ms over its median of 0.21 ms).
+    expect(max).toBeGreaterThanOrEqual(0.13 + 3.99);
+    expect(insert!.summary).toContain('+ a stall of 3.99 ms seen on another span of its service');
+    // A correct insert that stalled as the select did passes.
+    expect(failing(suggestAssertions(runs).suggestions, runsOf(1, (k) => db(k, 4.1))).size).toBe(0);
+  });
+  it('a name\'s own stall is in its values already: the select\'s bound is its buffer alone', () => {
+    const [select] = of(mineInvariants(runs).invariants, 'duration', 'select');
+    expect(select!.summary).not.toContain('stall');
+    expect(maxMs(select)).toBeLessThan(5.2 * 1.3);
+  });
+  it('another service\'s stalls leave a bound alone', () => {
+    const apart = runsOf(40, (k) => db(k).map((s) => (s.name === 'select' ? { ...s, service: 'other' } : s)));
+    const [alone] = of(mineInvariants(apart).invariants, 'duration', 'insert');
+    expect(maxMs(alone)).toBeLessThan(0.2);
+  });
+});
+
 describe('a measurable slowdown', () => {
   it('slows only a span that, tripled, outlasts every correct run; else the run has no place for it', () => {
     const runs = runsOf(10, (k) => [
@@ -121,5 +196,18 @@ describe('a measurable slowdown', () => {
     expect(mutant.spans.find((s) => s.name === 'b')!.durationUs).toBe(6000);
     const onlyA = { ...known, required: ['a'] };
     expect(mutateRun(runs[0]!, 'slower-3x', onlyA, mulberry32(1))).toBeUndefined();
+  });
+  it('is measured against every correct run at hand: a slowdown a fresh correct run also reaches is none', () => {
+    const runs = runsOf(10, (k) => [
+      { id: 'r', name: 'root', startMs: 0, endMs: 40 },
+      { id: 'a', name: 'a', parent: 'r', startMs: 1, endMs: 3 + (k % 2) },
+    ]);
+    const slowFresh = runsOf(1, () => [
+      { id: 'r', name: 'root', startMs: 0, endMs: 40 },
+      { id: 'a', name: 'a', parent: 'r', startMs: 1, endMs: 13 },
+    ]);
+    expect(measurableSlowdowns(runs[0]!.spans, knowledgeOf(runs))).toContain('a');
+    expect(knowledgeOf(runs, slowFresh).longestUs.get('a')).toBe(12_000);
+    expect(measurableSlowdowns(runs[0]!.spans, knowledgeOf(runs, slowFresh))).not.toContain('a');
   });
 });

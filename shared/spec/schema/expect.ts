@@ -150,9 +150,11 @@ export const orderExpectationSchema = z.object(
     must_precede_when_present: pairList('must_precede_when_present').optional(),
     /** Our extension: like must_precede, but a pair passes when no span matches either name. */
     must_precede_when_both_present: pairList('must_precede_when_both_present').optional(),
+    /** Our extension: every span matching the second name has a sibling matching the first that ended before it started. */
+    must_precede_sibling: pairList('must_precede_sibling').optional(),
     description: z.string().optional(),
   },
-  { error: '[expect.order] must be a table with must_precede / must_follow / must_precede_when_present / must_precede_when_both_present lists of pairs' },
+  { error: '[expect.order] must be a table with must_precede / must_follow / must_precede_when_present / must_precede_when_both_present / must_precede_sibling lists of pairs' },
 );
 
 export const statusExpectationSchema = z.object(
