@@ -39,7 +39,8 @@ const SOURCES = '[intelligence.trace_analysis]\nsources = [{ type = "file", path
 /** Per span name, the upper duration bound suggested. */
 const durationMax = (r: Report) =>
   new Map(r.suggestions.flatMap((s) => {
-    const m = /name = "([^"]+)"\n.*max = ([\d.]+)/s.exec(s.snippet);
+    // The duration bound itself: a merged snippet may add a self_ms bound after it (the stall room can decide that one).
+    const m = /name = "([^"]+)"\n(?:.*\n)*?duration_ms = \{[^}]*max = ([\d.]+)/.exec(s.snippet);
     return s.kind === 'duration' && m ? [[m[1]!, Number(m[2])] as const] : [];
   }));
 
