@@ -42,7 +42,7 @@ function decoder(): Worker {
   return w;
 }
 
-/** Starts the worker now (if it is not running) so its script loads while the studio answers. */
+/** Starts the worker now (if it is not running): the page does at start, so its script has loaded by the first click on a trace. */
 export function warmDecoder(): void {
   decoder();
 }

@@ -6,7 +6,7 @@
 // rebuild the tree before the screen ever shows the first rows.
 import type { Span } from '../../../shared/model';
 import type { TraceStreamApi } from '../../../shared/ipc/trace-stream';
-import { decodeOffThread, warmDecoder, type DecodedFrame } from './trace-decoder';
+import { decodeOffThread, type DecodedFrame } from './trace-decoder';
 
 export interface StreamTarget {
   /** False once the user opened something else: the rest of the stream is dropped. */
@@ -41,7 +41,6 @@ export async function loadStreamedTrace(api: TraceStreamApi, traceId: string, ta
   // Decoded frames are taken strictly in arrival order (the worker answers in order too).
   let chain: Promise<void> = Promise.resolve();
   let frames = 0;
-  if (decode === decodeOffThread) warmDecoder();
   await api.streamTrace({ traceId }, (frame) => {
     // Where the time to first rows goes (bench:ui reads these marks).
     if (frames++ === 0) performance.mark('trace:first-frame');
