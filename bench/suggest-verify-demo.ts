@@ -2,18 +2,21 @@
 // bench/fixtures/suggest-demo, writes every suggestion (not already in the file) into a copy of
 // bench/fixtures/suggest-demo.clnrm.toml through the same writer as `clnrm suggest --write`, then runs that
 // copy RUNS times on Docker and prints each run's verdict and the expectations that failed.
-// Needs Docker and the cleanroom/demo image. Run: npx tsx bench/suggest-verify-demo.ts RUNS
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// With KEEP_DIR, each new run's system spans are kept there as gzipped OTLP JSON Lines (as the recorder writes
+// them), to study a failure offline. Needs Docker and the cleanroom/demo image.
+// Run: npx tsx bench/suggest-verify-demo.ts RUNS [KEEP_DIR]
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gunzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { applySuggestions, suggestAssertions, type MiningRun } from '../shared/intelligence';
 import { parseTestFile } from '../shared/spec';
 import { parseToml } from '../shared/spec/toml-parse';
-import { parseTraceFile } from '../shared/otlp';
+import { formatTraceFile, parseTraceFile } from '../shared/otlp';
 import { openStore } from '../main/store';
 import { runTests } from '../main/runner/runner';
+import { executionSpans } from '../main/intelligence/sources';
 
 const DEMO_TEST = fileURLToPath(new URL('fixtures/suggest-demo.clnrm.toml', import.meta.url));
 const DEMO_FIXTURES = fileURLToPath(new URL('fixtures/suggest-demo', import.meta.url));
@@ -37,7 +40,9 @@ function learnedFile(): { text: string; written: number } {
 
 async function main(): Promise<void> {
   const count = Number(process.argv[2]);
-  if (!Number.isInteger(count) || count < 1 || count > 100) throw new Error('usage: tsx bench/suggest-verify-demo.ts RUNS   (1‥100)');
+  const keep = process.argv[3];
+  if (!Number.isInteger(count) || count < 1 || count > 100) throw new Error('usage: tsx bench/suggest-verify-demo.ts RUNS [KEEP_DIR]   (RUNS 1‥100)');
+  if (keep) mkdirSync(keep, { recursive: true });
   const { text, written } = learnedFile();
   const dir = mkdtempSync(join(tmpdir(), 'clnrm-suggest-verify-'));
   const file = join(dir, 'learned.clnrm.toml');
@@ -52,6 +57,7 @@ async function main(): Promise<void> {
         const execution = test?.executions[0];
         if (!test || !execution) throw new Error(`run ${k + 1} did not execute: ${JSON.stringify(test?.problems)}`);
         const failed = execution.expectations.filter((e) => !e.passed);
+        if (keep) writeFileSync(join(keep, `${String(k).padStart(2, '0')}-${execution.runId}.jsonl.gz`), gzipSync(formatTraceFile(await executionSpans(store, execution.runId), 'otlp-jsonl')));
         if (test.verdict === 'passed') passed++;
         console.log(`run ${k + 1}: ${test.verdict}, ${execution.expectations.length - failed.length} of ${execution.expectations.length} expectations passed (load ${loadavg()[0]!.toFixed(1)})`);
         for (const f of failed) console.log(`  ${f.expectation}: ${f.message}`);
