@@ -18,6 +18,7 @@ const ID_PREFIX: Record<SuggestionKind, string> = {
   order: 'order',
   window: 'window',
   topology: 'topo',
+  propagation: 'prop',
 };
 
 /** JSON with object keys sorted: the same content always gives the same text. */

@@ -2,10 +2,11 @@
 // a correct run with one fault of its kind, or undefined when the run offers no place for it. What a
 // fault needs to know about correct runs (names every run has, constant attributes, edges never seen)
 // comes from the runs learned from, so a mutant is never just another correct run — a slowdown too: a
-// span is slowed only where 3× its duration lies beyond what the correct runs showed.
+// span is slowed only where 3× its duration lies beyond what the correct runs showed, stalls included.
 import { buildSpan, type Span } from '../model';
 import type { MiningRun } from './types';
 import { digestRuns } from './digest';
+import { stallRoom } from './mine-spans';
 
 export type MutantKind = 'dropped-span' | 'swapped-calls' | 'slower-3x' | 'error-status' | 'changed-attribute' | 'forbidden-edge' | 'missing-event';
 export const MUTANT_KINDS: readonly MutantKind[] = ['dropped-span', 'swapped-calls', 'slower-3x', 'error-status', 'changed-attribute', 'forbidden-edge', 'missing-event'];
@@ -19,13 +20,18 @@ export interface Knowledge {
   readonly unseenEdges: readonly (readonly [string, string])[];
   /** Per required name, the longest it lasted in any correct run known (µs): a slowdown within it is not measurable. */
   readonly longestUs: ReadonlyMap<string, number>;
+  /**
+   * Per required name, the longest stall (µs) seen in a correct run known on another span of its service
+   * (mine-spans.ts): a span that much longer than its longest is still what a correct run on a loaded host shows.
+   */
+  readonly stallUs: ReadonlyMap<string, number>;
 }
 
 /** Why a run offers no place for a fault of a kind (the benchmark prints it as n/a). */
 export const NO_PLACE: Record<MutantKind, string> = {
   'dropped-span': 'no span below the root is in every correct run',
   'swapped-calls': 'no two sibling calls run one after the other',
-  'slower-3x': 'no span, 3× slower, would last longer than it ever did in a correct run, learned or fresh (not measurable in one run)',
+  'slower-3x': 'no span, 3× slower, would last longer than it ever did in a correct run plus the longest stall seen on its service, learned or fresh (not measurable in one run)',
   'error-status': 'no span',
   'changed-attribute': 'no attribute is constant in the correct runs',
   'forbidden-edge': 'no pair of services here was never seen calling each other',
@@ -47,7 +53,9 @@ export function knowledgeOf(runs: readonly MiningRun[], otherCorrect: readonly M
   const unseenEdges = services.flatMap((a) => services.filter((b) => b !== a && !d.serviceEdges.get(a)?.has(b)).map((b) => [a, b] as const));
   const others = otherCorrect.length ? digestRuns(otherCorrect) : undefined;
   const longestUs = new Map(required.map((n) => [n, Math.max(...d.byName.get(n)!.durations, ...(others?.byName.get(n)?.durations ?? []))]));
-  return { required, constants, unseenEdges, longestUs };
+  const stalls = [stallRoom(d), ...(others ? [stallRoom(others)] : [])];
+  const stallUs = new Map(required.map((n) => [n, 1000 * Math.max(...stalls.map((s) => s.get(n) ?? 0))]));
+  return { required, constants, unseenEdges, longestUs, stallUs };
 }
 
 const shift = (nano: string, deltaNs: bigint) => (BigInt(nano) + deltaNs).toString();
@@ -122,11 +130,12 @@ function swapCalls(spans: readonly Span[], _known: Knowledge, random: () => numb
 }
 
 /**
- * The required names whose span here, tripled, would last longer than any correct run known had it:
- * within that range a slower span is one correct runs also show, which no judge of one run can call a fault.
+ * The required names whose span here, tripled, would last longer than any correct run known had it, plus
+ * the longest stall seen on its service: within that a slower span is one correct runs also show (or a
+ * stall they showed), which no judge of one run can call a fault.
  */
 export function measurableSlowdowns(spans: readonly Span[], known: Knowledge): string[] {
-  return known.required.filter((n) => 3 * (spans[indexOf(spans, n)]?.durationUs ?? 0) > (known.longestUs.get(n) ?? Infinity));
+  return known.required.filter((n) => 3 * (spans[indexOf(spans, n)]?.durationUs ?? 0) > (known.longestUs.get(n) ?? Infinity) + (known.stallUs.get(n) ?? 0));
 }
 
 function slowDown(spans: readonly Span[], known: Knowledge, random: () => number): Faulty | undefined {
@@ -144,7 +153,8 @@ function slowDown(spans: readonly Span[], known: Knowledge, random: () => number
     return x;
   });
   const longest = known.longestUs.get(s.name)!;
-  return { spans: out, fault: `${s.name} ${msOf(s.durationUs)} → ${msOf(3 * s.durationUs)} (longest correct: ${msOf(longest)})`, names: [s.name] };
+  const stall = known.stallUs.get(s.name) ?? 0;
+  return { spans: out, fault: `${s.name} ${msOf(s.durationUs)} → ${msOf(3 * s.durationUs)} (longest correct: ${msOf(longest)}; longest stall on its service: ${msOf(stall)})`, names: [s.name] };
 }
 
 function errorStatus(spans: readonly Span[], _known: Knowledge, random: () => number): Faulty | undefined {

@@ -174,6 +174,12 @@ describe('stalls', () => {
     expect(select!.summary).not.toContain('stall');
     expect(maxMs(select)).toBeLessThan(5.2 * 1.3);
   });
+  it('a parent counts by its own time (children excluded): a request that stalled on its own gives room too', () => {
+    const parentStall = runsOf(40, (k) => db(k).map((s) => (s.name === 'select' ? { ...s, endMs: 1.2 } : s.name === 'POST /orders' && k === 5 ? { ...s, endMs: 16 } : s)));
+    const [room] = of(mineInvariants(parentStall).invariants, 'duration', 'insert');
+    expect(maxMs(room)).toBeGreaterThanOrEqual(0.13 + 6);
+    expect(room!.summary).toMatch(/\+ a stall of 6(\.\d+)? ms seen on another span of its service/);
+  });
   it('another service\'s stalls leave a bound alone', () => {
     const apart = runsOf(40, (k) => db(k).map((s) => (s.name === 'select' ? { ...s, service: 'other' } : s)));
     const [alone] = of(mineInvariants(apart).invariants, 'duration', 'insert');
@@ -184,13 +190,14 @@ describe('stalls', () => {
 describe('a measurable slowdown', () => {
   it('slows only a span that, tripled, outlasts every correct run; else the run has no place for it', () => {
     const runs = runsOf(10, (k) => [
-      { id: 'r', name: 'root', startMs: 0, endMs: 40 },
+      { id: 'r', name: 'root', startMs: 0, endMs: 40, service: 'front' },
       // k = 9 lasts 30 ms: a 3× slower k = 0..8 (3–11 ms) would look like it.
-      { id: 'a', name: 'a', parent: 'r', startMs: 1, endMs: 2 + (k === 9 ? 29 : k) },
-      { id: 'b', name: 'b', parent: 'r', startMs: 32, endMs: 34 },
+      { id: 'a', name: 'a', parent: 'r', startMs: 1, endMs: 2 + (k === 9 ? 29 : k), service: 'svc-a' },
+      { id: 'b', name: 'b', parent: 'r', startMs: 32, endMs: 34, service: 'svc-b' },
     ]);
     const known = knowledgeOf(runs);
     expect(known.longestUs.get('a')).toBe(30_000);
+    expect(known.stallUs.get('b')).toBe(0);
     const aOrB = { ...known, required: ['a', 'b'] };
     const mutant = mutateRun(runs[0]!, 'slower-3x', aOrB, mulberry32(1))!;
     expect(mutant.spans.find((s) => s.name === 'b')!.durationUs).toBe(6000);
@@ -209,5 +216,21 @@ describe('a measurable slowdown', () => {
     expect(measurableSlowdowns(runs[0]!.spans, knowledgeOf(runs))).toContain('a');
     expect(knowledgeOf(runs, slowFresh).longestUs.get('a')).toBe(12_000);
     expect(measurableSlowdowns(runs[0]!.spans, knowledgeOf(runs, slowFresh))).not.toContain('a');
+  });
+  it('leaves room for the longest stall seen on another span of its service: a slowdown within it is none', () => {
+    // b lasts 2 ms, tripled 6 ms; in one run a sibling of its service spent 10 ms over its median on its own.
+    const runsWith = (aService: string) =>
+      runsOf(10, (k) => [
+        { id: 'r', name: 'root', startMs: 0, endMs: 40, service: 'front' },
+        { id: 'a', name: 'a', parent: 'r', startMs: 1, endMs: 2 + (k === 9 ? 10 : 0), service: aService },
+        { id: 'b', name: 'b', parent: 'r', startMs: 32, endMs: 34, service: 'db' },
+      ]);
+    const known = knowledgeOf(runsWith('db'));
+    expect(known.stallUs.get('b')).toBe(10_000);
+    expect(measurableSlowdowns(runsWith('db')[0]!.spans, known)).not.toContain('b');
+    // The stall was on another service's span: b's own service never stalled.
+    const apart = knowledgeOf(runsWith('cache'));
+    expect(apart.stallUs.get('b')).toBe(0);
+    expect(measurableSlowdowns(runsWith('cache')[0]!.spans, apart)).toContain('b');
   });
 });

@@ -5,6 +5,7 @@ import { digestRuns } from './digest';
 import { errorPatterns, groupByStructure, type ErrorPattern, type StructureGroup } from './grouping';
 import { mineSpans } from './mine-spans';
 import { mineOrder, mineSiblingOrder, mineTopology, mineTotals, mineWindows } from './mine-relations';
+import { mineTracing } from './mine-tracing';
 import { againstExisting, passesThresholds, withoutRedundant } from './filter';
 import { compose } from './compose';
 import { configOf, failuresOn } from './verify';
@@ -42,7 +43,7 @@ export interface ExistingTest {
 /** Every invariant the runs support, before thresholds. */
 export function mineInvariants(runs: readonly MiningRun[], bufferFactor = DEFAULT_BUFFER_FACTOR): { invariants: Invariant[]; names: string[] } {
   const digest = digestRuns(runs);
-  const invariants = [...mineSpans(digest, bufferFactor), ...mineOrder(digest), ...mineSiblingOrder(digest), ...mineWindows(digest), ...mineTotals(digest), ...mineTopology(digest)];
+  const invariants = [...mineSpans(digest, bufferFactor), ...mineOrder(digest), ...mineSiblingOrder(digest), ...mineWindows(digest), ...mineTotals(digest), ...mineTopology(digest), ...mineTracing(runs, bufferFactor)];
   return { invariants, names: digest.names.map((n) => n.name) };
 }
 

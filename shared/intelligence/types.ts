@@ -17,12 +17,13 @@ export type SuggestionKind =
   | 'status'
   | 'order'
   | 'window'
-  | 'topology';
+  | 'topology'
+  | 'propagation';
 
-export const SUGGESTION_KINDS: readonly SuggestionKind[] = ['span', 'count', 'attribute', 'event', 'duration', 'status', 'order', 'window', 'topology'];
+export const SUGGESTION_KINDS: readonly SuggestionKind[] = ['span', 'count', 'attribute', 'event', 'duration', 'status', 'order', 'window', 'topology', 'propagation'];
 
 /** Tables written as one more `[[…]]` entry. */
-export type ArrayTable = 'expect.span' | 'expect.window' | 'orchestration.distributed_tracing.assertion';
+export type ArrayTable = 'expect.span' | 'expect.window' | 'orchestration.distributed_tracing.assertion' | 'orchestration.temporal.constraint';
 
 /**
  * How a suggestion goes into a file: one more array-of-tables entry; one key of a table (a count
