@@ -2,11 +2,12 @@
 // bench/fixtures/suggest-demo, writes every suggestion (not already in the file) into a copy of
 // bench/fixtures/suggest-demo.clnrm.toml through the same writer as `clnrm suggest --write`, then runs that
 // copy RUNS times on Docker and prints each run's verdict and the expectations that failed.
-// With KEEP_DIR, each new run's system spans are kept there as gzipped OTLP JSON Lines (as the recorder writes
-// them), to study a failure offline. Needs Docker and the cleanroom/demo image.
+// With KEEP_DIR, each new run's system spans are kept there as gzipped OTLP JSON Lines, with a recording.json
+// (when, on how many cores, the load average after each run) as the recorder writes them:
+// bench:suggest judges the runs kept in bench/fixtures/suggest-demo-new this way. Needs Docker and the cleanroom/demo image.
 // Run: npx tsx bench/suggest-verify-demo.ts RUNS [KEEP_DIR]
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -43,6 +44,8 @@ async function main(): Promise<void> {
   const keep = process.argv[3];
   if (!Number.isInteger(count) || count < 1 || count > 100) throw new Error('usage: tsx bench/suggest-verify-demo.ts RUNS [KEEP_DIR]   (RUNS 1‥100)');
   if (keep) mkdirSync(keep, { recursive: true });
+  const startedAt = new Date().toISOString();
+  const loads: number[] = [];
   const { text, written } = learnedFile();
   const dir = mkdtempSync(join(tmpdir(), 'clnrm-suggest-verify-'));
   const file = join(dir, 'learned.clnrm.toml');
@@ -57,6 +60,8 @@ async function main(): Promise<void> {
         const execution = test?.executions[0];
         if (!test || !execution) throw new Error(`run ${k + 1} did not execute: ${JSON.stringify(test?.problems)}`);
         const failed = execution.expectations.filter((e) => !e.passed);
+        loads.push(Math.round(loadavg()[0]! * 100) / 100);
+        if (keep) writeFileSync(join(keep, 'recording.json'), `${JSON.stringify({ test: 'bench/fixtures/suggest-demo.clnrm.toml', learnedFrom: LEARN, startedAt, endedAt: new Date().toISOString(), cores: cpus().length, loadAverageAfterEachRun: loads })}\n`);
         if (keep) writeFileSync(join(keep, `${String(k).padStart(2, '0')}-${execution.runId}.jsonl.gz`), gzipSync(formatTraceFile(await executionSpans(store, execution.runId), 'otlp-jsonl')));
         if (test.verdict === 'passed') passed++;
         console.log(`run ${k + 1}: ${test.verdict}, ${execution.expectations.length - failed.length} of ${execution.expectations.length} expectations passed (load ${loadavg()[0]!.toFixed(1)})`);

@@ -18,10 +18,14 @@ import { syntheticRuns } from '../shared/intelligence/synthetic';
 import { parseTraceFile } from '../shared/otlp';
 import { mulberry32 } from '../shared/random';
 
-/** Real runs of the demo system, oldest first: where, how many fresh ones to judge (the last), and the learning sizes. */
+/**
+ * Real runs of the demo system, oldest first: where, how many fresh ones to judge (the last), the learning
+ * sizes, and folders of new real runs of the same test recorded later (bench/suggest-verify-demo.ts KEEP_DIR),
+ * judged for false alarms too.
+ */
 const DEMO_RECORDINGS = [
-  { folder: 'fixtures/suggest-demo', what: 'two reads and an order per run', fresh: 30, learn: [30, 60] },
-  { folder: 'fixtures/suggest-demo-read-through', what: 'examples/demo-read-through, the earlier recording under heavier load', fresh: 21, learn: [30] },
+  { folder: 'fixtures/suggest-demo', what: 'two reads and an order per run', fresh: 30, learn: [30, 60], later: ['fixtures/suggest-demo-new/1', 'fixtures/suggest-demo-new/2', 'fixtures/suggest-demo-new/3'] },
+  { folder: 'fixtures/suggest-demo-read-through', what: 'examples/demo-read-through, the earlier recording under heavier load', fresh: 21, learn: [30], later: [] },
 ] as const;
 
 const FRESH = 20;
@@ -55,8 +59,14 @@ function nearest(kind: MutantKind, mutant: Mutant, mined: readonly Invariant[]):
   return `nothing mined about ${mutant.names.join(', ')} fails it${judged ? `; it passes ${why(judged)}` : ''}`;
 }
 
-/** Learn from `training`, accept everything, judge `fresh`, a precision pool and mutants of `fresh`. */
-function judgeLearning(label: string, training: readonly MiningRun[], fresh: readonly MiningRun[], pool: readonly MiningRun[]): void {
+/** Runs recorded later than the ones learned from, with how they were recorded. */
+interface LaterRuns {
+  readonly how: string;
+  readonly runs: readonly MiningRun[];
+}
+
+/** Learn from `training`, accept everything, judge `fresh`, a precision pool, mutants of `fresh`, and runs recorded later. */
+function judgeLearning(label: string, training: readonly MiningRun[], fresh: readonly MiningRun[], pool: readonly MiningRun[], later: readonly LaterRuns[] = []): void {
   const report = suggestAssertions(training);
   const learned = configOf(report.suggestions);
   const failingRuns = (runs: readonly MiningRun[]) => new Set([...failuresOn(learned, runs).values()].flat()).size;
@@ -64,12 +74,13 @@ function judgeLearning(label: string, training: readonly MiningRun[], fresh: rea
   const wrong = report.suggestions.filter((s) => inPool.has(s.id));
   console.log(`\n${label}: learned from ${training.length} correct runs, ${report.suggestions.length} suggestions accepted (${report.belowThreshold} mined below 0.99)`);
   console.log(`  false alarms: ${failingRuns(fresh)} of ${fresh.length} fresh correct runs fail (target 0)`);
+  for (const l of later) console.log(`    and ${failingRuns(l.runs)} of ${l.runs.length} new real runs fail (${l.how})`);
   console.log(
     `  precision: ${((100 * (report.suggestions.length - wrong.length)) / report.suggestions.length).toFixed(1)} % ` +
       `(${wrong.length} of ${report.suggestions.length} fail on some of ${pool.length} fresh correct runs${wrong.length ? `: ${wrong.map((s) => s.id).join(', ')}` : ''}); AGORA: 81.2 %`,
   );
-  // A slowdown is measurable beyond every correct run at hand: the learned ones and the fresh ones.
-  const known = knowledgeOf(training, [...fresh, ...pool]);
+  // A slowdown is measurable beyond every correct run at hand: the learned ones, the fresh ones and the later ones.
+  const known = knowledgeOf(training, [...fresh, ...pool, ...later.flatMap((l) => l.runs)]);
   const learnedOnly = knowledgeOf(training);
   const withinFresh = fresh.filter((r) => measurableSlowdowns(r.spans, known).length === 0 && measurableSlowdowns(r.spans, learnedOnly).length > 0).length;
   const mined = mineInvariants(training).invariants;
@@ -112,14 +123,23 @@ function demoQuality(recording: (typeof DEMO_RECORDINGS)[number]): void {
     console.log(`\ndemo system: no recorded runs in ${folder} (see bench/suggest-record-demo.ts)`);
     return;
   }
-  const files = readdirSync(folder).filter((f) => f.endsWith('.jsonl.gz')).sort();
-  const runs: MiningRun[] = files.map((f) => ({ id: f, spans: parseTraceFile(gunzipSync(readFileSync(join(folder, f))).toString('utf8'), f).spans }));
+  const runs = recordedRuns(folder);
   const spans = runs.reduce((n, r) => n + r.spans.length, 0);
   const fresh = runs.slice(-recording.fresh);
   console.log(`\n${recording.folder}: ${recordedHow(folder)}`);
+  const later = recording.later.flatMap((f) => {
+    const dir = fileURLToPath(new URL(f, import.meta.url));
+    return existsSync(dir) ? [{ how: `${f}: ${recordedHow(dir)}`, runs: recordedRuns(dir) }] : [];
+  });
   for (const training of recording.learn.filter((n) => n <= runs.length - recording.fresh)) {
-    judgeLearning(`demo system (${recording.what}; ${runs.length} real runs, ${(spans / runs.length).toFixed(1)} spans each), runs 1–${training}`, runs.slice(0, training), fresh, fresh);
+    judgeLearning(`demo system (${recording.what}; ${runs.length} real runs, ${(spans / runs.length).toFixed(1)} spans each), runs 1–${training}`, runs.slice(0, training), fresh, fresh, later);
   }
+}
+
+/** The runs of a recording folder, oldest first (one gzipped OTLP JSON Lines file each). */
+function recordedRuns(folder: string): MiningRun[] {
+  const files = readdirSync(folder).filter((f) => f.endsWith('.jsonl.gz')).sort();
+  return files.map((f) => ({ id: f, spans: parseTraceFile(gunzipSync(readFileSync(join(folder, f))).toString('utf8'), f).spans }));
 }
 
 function speed(): void {
