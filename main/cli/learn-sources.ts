@@ -1,6 +1,6 @@
 // Where `clnrm suggest` and `clnrm generate` get the runs they learn from, as one list of sources:
 // trace files (one run each), a Jaeger or Tempo query API (one run per trace), the passed executions of
-// a test file's stored runs, a live collection window (the receiver on loopback), or a test file's
+// a test file's stored runs, the store's traces in a time range, a live collection window (the receiver on loopback), or a test file's
 // `[intelligence.trace_analysis] sources` (file paths and globs relative to that file). Each source's
 // runs are loaded in turn and put together.
 import { dirname, isAbsolute, resolve } from 'node:path';
@@ -9,7 +9,7 @@ import { glob } from 'tinyglobby';
 import { formatProblem, StudioError, toProblem } from '../../shared/errors';
 import type { TraceSourceSetting } from '../../shared/intelligence/settings';
 import { parseRemoteSource, runsFromRemote, type RemoteSource } from '../intelligence/remote-sources';
-import { runsFromFiles, runsFromStore, type LoadedRuns } from '../intelligence/sources';
+import { runsFromFiles, runsFromStore, runsFromStoredTraces, type LoadedRuns, type StoredRange } from '../intelligence/sources';
 import { collectLive, type LiveWindow } from '../intelligence/live-window';
 import { DEFAULT_GRPC_PORT, DEFAULT_HTTP_PORT } from '../receiver';
 import type { CliContext } from './context';
@@ -18,11 +18,15 @@ import { withStore } from './with-store';
 
 export type LearnSource =
   | { readonly kind: 'files'; readonly files: readonly { path: string; shown: string }[] }
-  | { readonly kind: 'remote'; readonly remote: RemoteSource; readonly service: string; readonly limit: number }
+  | { readonly kind: 'remote'; readonly remote: RemoteSource; readonly service: string; readonly limit: number; readonly sinceUs?: number; readonly untilUs?: number }
   | { readonly kind: 'store'; readonly testFile: string; readonly runs: number; readonly dataDir?: string }
+  | ({ readonly kind: 'range'; readonly dataDir?: string } & StoredRange)
   | ({ readonly kind: 'live' } & LiveWindow);
 
 export const DEFAULT_REMOTE_LIMIT = 20;
+/** Traces read from the store for a time range when --limit is not given. */
+export const DEFAULT_RANGE_LIMIT = 100;
+const MAX_RANGE_LIMIT = 10_000;
 const MAX_LIVE_SECONDS = 3600;
 
 export interface LiveOptions {
@@ -40,6 +44,37 @@ function seconds(value: string): number {
 function port(value: string): number {
   if (!/^\d+$/.test(value) || Number(value) > 65535) throw new InvalidArgumentError('a port is a whole number from 0 to 65535 (0 = any free port).');
   return Number(value);
+}
+
+const AGO: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
+
+/**
+ * `--since` / `--until`: a date-time (ISO 8601, e.g. 2026-12-07T14:00:00Z; without a zone, local time) or a
+ * time ago (`90s`, `30m`, `2h`, `7d`), as µs since the epoch. `now` is injectable for tests.
+ */
+export function timeArg(value: string, now = Date.now()): number {
+  const ago = /^(\d+)([smhd])$/.exec(value.trim());
+  if (ago) return (now - Number(ago[1]) * AGO[ago[2]!]! * 1000) * 1000;
+  const at = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/.test(value.trim()) ? Date.parse(value.trim()) : NaN;
+  if (Number.isNaN(at)) throw new InvalidArgumentError('give a date-time like 2026-12-07T14:00:00Z, or a time ago like 90s, 30m, 2h or 7d.');
+  return at * 1000;
+}
+
+/** `--since/--until`: `to` not before `from`, else a usage problem. */
+export function rangeUsageProblem(options: { since?: number; until?: number }): string | undefined {
+  if (options.since !== undefined && options.until !== undefined && options.until < options.since) return '--until is before --since; give the start first, then a later end';
+  return undefined;
+}
+
+export function rangeSource(options: { since?: number; until?: number; service?: string; limit?: number; dataDir?: string }): LearnSource {
+  return {
+    kind: 'range',
+    ...(options.since !== undefined ? { sinceUs: options.since } : {}),
+    ...(options.until !== undefined ? { untilUs: options.until } : {}),
+    ...(options.service !== undefined ? { service: options.service } : {}),
+    limit: Math.min(options.limit ?? DEFAULT_RANGE_LIMIT, MAX_RANGE_LIMIT),
+    ...(options.dataDir !== undefined ? { dataDir: options.dataDir } : {}),
+  };
 }
 
 /** `--live SECONDS [--http-port P] [--grpc-port Q]`, the same on suggest and generate. */
@@ -106,7 +141,10 @@ export async function loadLearnSources(ctx: CliContext, command: string, sources
   for (const source of sources) {
     let loaded: LoadedRuns | undefined;
     if (source.kind === 'files') loaded = await runsFromFiles(source.files);
-    else if (source.kind === 'remote') loaded = await runsFromRemote(source.remote, { service: source.service, limit: source.limit });
+    else if (source.kind === 'remote') {
+      const range = { ...(source.sinceUs !== undefined ? { sinceUs: source.sinceUs } : {}), ...(source.untilUs !== undefined ? { untilUs: source.untilUs } : {}) };
+      loaded = await runsFromRemote(source.remote, { service: source.service, limit: source.limit, ...range });
+    }
     else if (source.kind === 'live') {
       loaded = await collectLive(source, {
         onListening: (http, grpc) => ctx.err(`clnrm ${command}: collecting spans for ${source.seconds} s: OTLP/HTTP ${http}, OTLP/gRPC ${grpc} (Ctrl-C ends the window early)`),
@@ -115,7 +153,7 @@ export async function loadLearnSources(ctx: CliContext, command: string, sources
       });
     } else {
       await withStore(ctx, command, source.dataDir, async (store) => {
-        loaded = await runsFromStore(store, source.testFile, source.runs);
+        loaded = source.kind === 'store' ? await runsFromStore(store, source.testFile, source.runs) : await runsFromStoredTraces(store, source);
       });
       if (!loaded) return undefined;
     }

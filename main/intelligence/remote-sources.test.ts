@@ -53,6 +53,12 @@ describe('Jaeger query API', () => {
     expect(loaded.warnings).toEqual([]);
   });
 
+  it('asks for a time range as start/end in microseconds', async () => {
+    const s = await serve(() => ({ body: jaegerAnswer(traces) }));
+    await runsFromRemote(parseRemoteSource(`jaeger:${s.base}`), { ...query, sinceUs: 1_700_000_000_123_456, untilUs: 1_700_000_360_000_000.5 });
+    expect(s.requests).toEqual(['/api/traces?service=api&limit=5&start=1700000000123456&end=1700000360000001']);
+  });
+
   it("keeps the traces and warns with Jaeger's own errors; an answer of errors only fails", async () => {
     const s = await serve((url) =>
       url.searchParams.get('service') === 'api'
@@ -92,6 +98,12 @@ describe('Grafana Tempo API', () => {
     expect(s.requests.slice(1).sort()).toEqual(traces.map((t) => `/api/traces/${t[0]!.traceId}`).sort());
     expect(loaded.runs.map((r) => r.id)).toEqual(traces.map((t) => `tempo:${t[0]!.traceId}`));
     for (const [i, run] of loaded.runs.entries()) expect(essence(run.spans)).toEqual(essence(traces[i]!));
+  });
+
+  it('asks for a time range as start/end in whole seconds, widened to cover it', async () => {
+    const s = await serve((url) => (url.pathname === '/api/search' ? { body: tempoSearchAnswer([]) } : { status: 404, body: '' }));
+    await runsFromRemote(parseRemoteSource(`tempo:${s.base}`), { ...query, sinceUs: 1_700_000_000_900_000, untilUs: 1_700_000_360_000_001 });
+    expect(s.requests).toEqual(['/api/search?tags=service.name%3Dapi&limit=5&start=1700000000&end=1700000361']);
   });
 
   it('reads resourceSpans and the older instrumentationLibrarySpans form too', async () => {

@@ -22,6 +22,9 @@ export interface RemoteQuery {
   readonly service: string;
   /** Most traces to fetch. */
   readonly limit: number;
+  /** Only traces from this time on / up to this time (µs since the epoch): Jaeger `start`/`end` (µs), Tempo `start`/`end` (s). */
+  readonly sinceUs?: number;
+  readonly untilUs?: number;
   /** Per request, headers and body. */
   readonly timeoutMs?: number;
   /** Per response body. */
@@ -70,7 +73,11 @@ export async function runsFromRemote(source: RemoteSource, query: RemoteQuery): 
 }
 
 async function runsFromJaeger(base: URL, query: RemoteQuery): Promise<LoadedRuns> {
-  const url = endpoint(base, '/api/traces', { service: query.service, limit: String(query.limit) });
+  const range = {
+    ...(query.sinceUs !== undefined ? { start: String(Math.floor(query.sinceUs)) } : {}),
+    ...(query.untilUs !== undefined ? { end: String(Math.ceil(query.untilUs)) } : {}),
+  };
+  const url = endpoint(base, '/api/traces', { service: query.service, limit: String(query.limit), ...range });
   const root = await getJson(url, query);
   const shown = shownUrl(url);
   if (!isObject(root)) throw fail(`${shown} did not answer a Jaeger query result: expected an object with "data", found ${describe(root)}`);
@@ -111,7 +118,12 @@ function logfmtValue(value: string): string {
 }
 
 async function runsFromTempo(base: URL, query: RemoteQuery): Promise<LoadedRuns> {
-  const searchUrl = endpoint(base, '/api/search', { tags: `service.name=${logfmtValue(query.service)}`, limit: String(query.limit) });
+  // Tempo's search takes whole seconds; without a range it searches its recent data only.
+  const range = {
+    ...(query.sinceUs !== undefined ? { start: String(Math.floor(query.sinceUs / 1e6)) } : {}),
+    ...(query.untilUs !== undefined ? { end: String(Math.ceil(query.untilUs / 1e6)) } : {}),
+  };
+  const searchUrl = endpoint(base, '/api/search', { tags: `service.name=${logfmtValue(query.service)}`, limit: String(query.limit), ...range });
   const ids = tempoTraceIds(await getJson(searchUrl, query), shownUrl(searchUrl)).slice(0, query.limit);
   const results: { id: string; spans: MiningRun['spans']; warning?: Problem }[] = new Array(ids.length);
   let next = 0;

@@ -8,6 +8,7 @@ import type { Problem } from '../../shared/errors';
 import type { Span } from '../../shared/model';
 import type { MiningRun } from '../../shared/intelligence';
 import type { StoreAccess } from '../host/remote-store';
+import type { ListTracesQuery } from '../store/queries';
 import { RUNNER_SCOPE } from '../runner/self-trace';
 
 export interface LoadedRuns {
@@ -73,5 +74,74 @@ export async function runsFromStore(store: StoreAccess, testFile: string, count:
     }
   }
   if (failed) notes.push(`${failed} execution(s) that did not pass were left out (they would teach the failure)`);
+  return { runs, warnings: [], notes };
+}
+
+export interface StoredRange {
+  /** Traces that started from this time on / up to this time (µs since the epoch). */
+  readonly sinceUs?: number;
+  readonly untilUs?: number;
+  /** Only traces with a span of this service. */
+  readonly service?: string;
+  /** Most traces to read, newest first. */
+  readonly limit: number;
+}
+
+const TRACE_PAGE = 1000;
+
+function runTag(span: Span): string | undefined {
+  for (const a of span.resource.attributes) if (a.key === 'clnrm.run_id' && 'stringValue' in a.value) return a.value.stringValue;
+  return undefined;
+}
+
+/** The newest `limit` traces of the range, their spans (the runner's own left out). */
+async function spansInRange(store: StoreAccess, range: StoredRange): Promise<{ traces: number; spans: Span[] }> {
+  const ids: string[] = [];
+  for (let offset = 0; ids.length < range.limit; offset += TRACE_PAGE) {
+    const query: ListTracesQuery = {
+      ...(range.sinceUs !== undefined ? { since: range.sinceUs / 1000 } : {}),
+      ...(range.untilUs !== undefined ? { until: range.untilUs / 1000 } : {}),
+      ...(range.service !== undefined ? { service: range.service } : {}),
+      exceptScope: RUNNER_SCOPE,
+      sort: 'start',
+      order: 'desc',
+      limit: Math.min(TRACE_PAGE, range.limit - ids.length),
+      offset,
+    };
+    const { traces } = await store.listTraces(query);
+    ids.push(...traces.map((t) => t.traceId));
+    if (traces.length < query.limit!) break;
+  }
+  return { traces: ids.length, spans: (await store.getSpans(ids)).filter((s) => s.scope.name !== RUNNER_SCOPE) };
+}
+
+/**
+ * The store's traces in a time range: a test execution's spans make one run — the whole execution (also
+ * its traces outside the range), passed ones only, as `--runs` takes them — and any other trace is a run
+ * of its own.
+ */
+export async function runsFromStoredTraces(store: StoreAccess, range: StoredRange): Promise<LoadedRuns> {
+  const { traces, spans } = await spansInRange(store, range);
+  const executions = new Map<string, string | undefined>();
+  const untagged = new Map<string, Span[]>();
+  for (const s of spans) {
+    const execution = executionTag(s);
+    if (execution !== undefined) executions.set(execution, runTag(s));
+    else (untagged.get(s.traceId) ?? untagged.set(s.traceId, []).get(s.traceId)!).push(s);
+  }
+  const runs: MiningRun[] = [];
+  const notes: string[] = [];
+  let failed = 0;
+  for (const [id, runId] of [...executions.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+    const record = runId === undefined ? undefined : (await store.getRun(runId))?.executions.find((e) => e.id === id);
+    if (record?.verdict !== 'passed') {
+      failed++;
+      continue;
+    }
+    runs.push({ id, spans: await executionSpans(store, id) });
+  }
+  for (const [traceId, list] of [...untagged.entries()].sort(([a], [b]) => a.localeCompare(b))) runs.push({ id: `trace:${traceId}`, spans: list });
+  notes.push(`${traces} stored trace(s) in the range: ${executions.size - failed} passed test execution(s) and ${untagged.size} other trace(s), one run each`);
+  if (failed) notes.push(`${failed} test execution(s) that did not pass (or are still running) were left out (they would teach the failure)`);
   return { runs, warnings: [], notes };
 }

@@ -51,6 +51,16 @@ async function files(write: (spans: readonly Span[]) => string): Promise<string[
 }
 
 describe('clnrm suggest --from', () => {
+  it('--since/--until bound what Jaeger and Tempo are asked for', async () => {
+    server = await serveFake((url) => (url.pathname === '/api/search' ? { body: tempoSearchAnswer([]) } : { body: jaegerAnswer(traces) }));
+    await suggestJson('--from', `jaeger:${server.base}`, '--since', '2026-12-07T14:00:00Z', '--until', '2026-12-07T15:00:00.5Z');
+    const at = Date.UTC(2026, 11, 7, 14);
+    expect(server.requests).toEqual([`/api/traces?service=api&limit=20&start=${at * 1000}&end=${(at + 3_600_500) * 1000}`]);
+    const r = await runCli(['suggest', 'orders.clnrm.toml', '--service', 'api', '--from', `tempo:${server.base}`, '--since', '2026-12-07T14:00:00Z'], { cwd: dir });
+    expect(server.requests.at(-1)).toBe(`/api/search?tags=service.name%3Dapi&limit=20&start=${at / 1000}`);
+    expect(r.code).toBe(2); // the search found nothing: no runs
+  });
+
   it('jaeger:URL learns what --traces learns from the same traces as Jaeger JSON files', async () => {
     server = await serveFake(() => ({ body: jaegerAnswer(traces) }));
     const remote = await suggestJson('--from', `jaeger:${server.base}`, '--limit', String(RUNS));
@@ -88,7 +98,7 @@ describe('clnrm suggest --from', () => {
       [['--from', 'jaeger:http://127.0.0.1:9'], /--from jaeger:URL needs --service S/],
       [['--from', 'jaeger:http://127.0.0.1:9', '--service', 'api', '--traces', 'x.json'], /one source: --traces FILE/],
       [['--from', 'jaeger:http://127.0.0.1:9', '--service', 'api', '--runs', '3'], /one source: --traces FILE/],
-      [['--traces', 'x.json', '--limit', '3'], /--limit \(how many traces to fetch\) goes with --from/],
+      [['--traces', 'x.json', '--limit', '3'], /--limit \(how many traces to read\) goes with --from or --since\/--until/],
       [['--from', 'zipkin:http://127.0.0.1:9', '--service', 'api'], /give jaeger:URL \(a Jaeger query service\) or tempo:URL/],
       [['--from', 'tempo:ftp://127.0.0.1:9', '--service', 'api'], /must be http or https, not ftp/],
       [['--from', 'tempo:http://127.0.0.1:9', '--service', 'api', '--limit', '0'], /whole number from 1 to 10000/],

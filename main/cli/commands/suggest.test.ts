@@ -184,3 +184,53 @@ describe('clnrm suggest --runs', () => {
     expect(report.suggestions.some((s) => s.snippet.includes('"cache.get"'))).toBe(true);
   });
 });
+
+describe('clnrm suggest --since/--until', () => {
+  const environment = { host: 'h', platform: 'linux', engine: 'unix:///var/run/docker.sock', clnrmVersion: '0.1.0', ci: false };
+  const tagged = (spans: readonly Span[], tags: Record<string, string>): Span[] =>
+    spans.map((s) => ({ ...s, resource: { attributes: [...s.resource.attributes, ...Object.entries(tags).map(([key, v]) => ({ key, value: { stringValue: v } }))] } }));
+
+  it('learns from the stored traces of a time range: a test execution is one run (passed ones only), any other trace is one', async () => {
+    const store = await openStore({ dataDir: join(dir, 'db') });
+    const file = join(dir, 'orders.clnrm.toml');
+    // Synthetic run k starts k seconds after 1,750,000,000 s; 0–9 are test executions (9 failed), 10 and 11 imported traces.
+    for (const [k, run] of syntheticRuns(12, 41).entries()) {
+      if (k >= 10) {
+        store.ingest(run.spans);
+        continue;
+      }
+      const runId = `r${k.toString().padStart(11, '0')}`;
+      const execId = `e${k.toString().padStart(11, '0')}`;
+      await store.recordRun({ id: runId, origin: 'cli', startedAt: 1_000 + k, endedAt: 2_000 + k, environment, files: [file], passed: 1, failed: 0, errors: 0, skipped: 0 });
+      const exec: ExecutionRecord = { id: execId, runId, testFile: file, testFileHash: '', testName: 'orders', scenario: 'read', iteration: 1, startedAt: 1_000 + k, verdict: k === 9 ? 'failed' : 'passed', failedExpectations: 0, failedSteps: 0 };
+      await store.recordExecution(exec);
+      store.ingest(tagged(run.spans, { 'clnrm.run_id': runId, 'clnrm.execution_id': execId }));
+    }
+    await store.dispose();
+    const at = (seconds: number) => new Date((1_750_000_000 + seconds) * 1000).toISOString();
+    const r = await runCli(['suggest', 'orders.clnrm.toml', '--since', at(3), '--until', at(11.5), '--data-dir', 'db', '--format', 'json'], { cwd: dir });
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout) as { runs: number; suggestions: JsonSuggestion[] };
+    // Executions 3–8 (9 failed) and the two imported traces.
+    expect(report.runs).toBe(8);
+    expect(r.stderr).toContain('9 stored trace(s) in the range: 6 passed test execution(s) and 2 other trace(s), one run each');
+    expect(r.stderr).toContain('1 test execution(s) that did not pass');
+    expect(report.suggestions.some((s) => s.snippet.includes('"cache.get"'))).toBe(true);
+    const limited = await runCli(['suggest', 'orders.clnrm.toml', '--since', at(3), '--limit', '2', '--data-dir', 'db', '--format', 'json'], { cwd: dir });
+    expect(limited.stderr).toContain('2 stored trace(s) in the range: 0 passed test execution(s) and 2 other trace(s)');
+  });
+
+  it('refuses a second source, an end before the start and a time it cannot read', async () => {
+    const both = await runCli(['suggest', 'orders.clnrm.toml', '--since', '2h', '--runs', '3'], { cwd: dir });
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('one source');
+    const backwards = await runCli(['suggest', 'orders.clnrm.toml', '--since', '2026-12-02', '--until', '2026-12-01'], { cwd: dir });
+    expect(backwards.code).toBe(2);
+    expect(backwards.stderr).toContain('--until is before --since');
+    const unreadable = await runCli(['suggest', 'orders.clnrm.toml', '--since', 'yesterday'], { cwd: dir });
+    expect(unreadable.code).toBe(2);
+    expect(unreadable.stderr).toContain('give a date-time like 2026-12-07T14:00:00Z, or a time ago like 90s, 30m, 2h or 7d');
+    const limit = await runCli(['suggest', 'orders.clnrm.toml', '--traces', ...traces, '--limit', '3'], { cwd: dir });
+    expect(limit.stderr).toContain('--limit (how many traces to read) goes with --from or --since/--until');
+  });
+});

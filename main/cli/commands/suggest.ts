@@ -1,4 +1,4 @@
-// `clnrm suggest TEST (--traces FILE... | --runs N | --from jaeger:URL|tempo:URL --service S)`: mines the runs for invariants and prints them as
+// `clnrm suggest TEST (--traces FILE... | --runs N | --since T [--until T] | --from jaeger:URL|tempo:URL --service S | --live SECONDS)`: mines the runs for invariants and prints them as
 // suggested assertions grouped by kind, each with its id, support, confidence, evidence span ids and
 // TOML snippet. Without a source flag the file's `[intelligence.trace_analysis] sources` are read; its
 // `[intelligence]` thresholds and buffer factor apply unless a flag overrides them. `--write` inserts every listed suggestion, `--accept ID...` the named ones, through the
@@ -18,12 +18,28 @@ import { loadTestFile, type LoadedTestFile } from '../../spec';
 import { displayPath } from '../display-path';
 import { setExit, type CliContext } from '../context';
 import { EXIT_FAILED, EXIT_USAGE } from '../exit';
-import { addLiveOptions, configuredSources, DEFAULT_REMOTE_LIMIT, fileSource, liveSource, liveUsageProblem, loadLearnSources, type LearnSource, type LiveOptions } from '../learn-sources';
+import {
+  addLiveOptions,
+  configuredSources,
+  DEFAULT_RANGE_LIMIT,
+  DEFAULT_REMOTE_LIMIT,
+  fileSource,
+  liveSource,
+  liveUsageProblem,
+  loadLearnSources,
+  rangeSource,
+  rangeUsageProblem,
+  timeArg,
+  type LearnSource,
+  type LiveOptions,
+} from '../learn-sources';
 
 interface SuggestOptions extends LiveOptions {
   traces?: string[];
   runs?: number;
   from?: RemoteSource;
+  since?: number;
+  until?: number;
   limit?: number;
   dataDir?: string;
   service?: string;
@@ -33,6 +49,13 @@ interface SuggestOptions extends LiveOptions {
   format: 'human' | 'json' | 'toml';
   write?: boolean;
   accept?: string[];
+}
+
+const SOURCES =
+  '--traces FILE... (one run per file), --runs N (stored runs of this test file), --since T [--until T] (the stored traces of that time: one run per test execution, else per trace), --from jaeger:URL|tempo:URL --service S (one run per trace) or --live SECONDS';
+
+function time(value: string): number {
+  return timeArg(value);
 }
 
 function probability(value: string): number {
@@ -62,9 +85,11 @@ function remoteSource(value: string): RemoteSource {
 /** The flag's source, else the file's configured ones. */
 async function learnSources(ctx: CliContext, options: SuggestOptions, testPath: string, settings: IntelligenceSettings): Promise<LearnSource[]> {
   if (options.traces) return [fileSource(ctx, options.traces)];
-  if (options.from) return [{ kind: 'remote', remote: options.from, service: options.service!, limit: options.limit ?? DEFAULT_REMOTE_LIMIT }];
+  const range = { ...(options.since !== undefined ? { sinceUs: options.since } : {}), ...(options.until !== undefined ? { untilUs: options.until } : {}) };
+  if (options.from) return [{ kind: 'remote', remote: options.from, service: options.service!, limit: options.limit ?? DEFAULT_REMOTE_LIMIT, ...range }];
   if (options.live !== undefined) return [liveSource(options)];
   if (options.runs !== undefined) return [{ kind: 'store', testFile: testPath, runs: options.runs, ...(options.dataDir ? { dataDir: options.dataDir } : {}) }];
+  if (options.since !== undefined || options.until !== undefined) return [rangeSource(options)];
   return configuredSources(ctx, settings.sources, testPath, options.service, options.dataDir);
 }
 
@@ -105,10 +130,14 @@ async function suggest(ctx: CliContext, testArg: string, options: SuggestOptions
     ctx.err(`clnrm suggest: ${formatProblem({ code, message })}`);
     setExit(ctx, EXIT_USAGE);
   };
-  const sources = [options.traces, options.runs, options.from, options.live].filter((s) => s !== undefined).length;
-  if (sources > 1) return usage('give the runs to learn from, one source: --traces FILE... (one run per file), --runs N (stored runs of this test file), --from jaeger:URL|tempo:URL --service S (one run per trace) or --live SECONDS');
+  const ranged = options.since !== undefined || options.until !== undefined;
+  // --since/--until are a source of their own (the store's traces), or bound what --from fetches.
+  const sources = [options.traces, options.runs, options.from ?? (ranged ? true : undefined), options.live].filter((s) => s !== undefined).length;
+  if (sources > 1) return usage(`give the runs to learn from, one source: ${SOURCES}`);
   if (options.from && !options.service) return usage(`--from ${options.from.kind}:URL needs --service S: the service whose traces to fetch (and whose spans to learn from)`);
-  if (options.limit !== undefined && !options.from) return usage('--limit (how many traces to fetch) goes with --from');
+  if (options.limit !== undefined && !options.from && !ranged) return usage('--limit (how many traces to read) goes with --from or --since/--until');
+  const range = rangeUsageProblem(options);
+  if (range) return usage(range);
   const live = liveUsageProblem(options);
   if (live) return usage(live);
   if (options.write && options.accept) return usage('--write (every suggestion) and --accept ID... (the named ones) exclude each other');
@@ -124,7 +153,7 @@ async function suggest(ctx: CliContext, testArg: string, options: SuggestOptions
   const test = loaded.tests[0]!;
   const settings = intelligenceSettings(test.intelligence);
   if (sources === 0 && settings.sources.length === 0) {
-    return usage(`give the runs to learn from: --traces FILE... (one run per file), --runs N (stored runs of this test file), --from jaeger:URL|tempo:URL --service S (one run per trace), or sources in ${shown}'s [intelligence.trace_analysis]`);
+    return usage(`give the runs to learn from: ${SOURCES}; or sources in ${shown}'s [intelligence.trace_analysis]`);
   }
   let runs: LoadedRuns | undefined;
   let fromStore = false;
@@ -177,8 +206,10 @@ export function registerSuggest(program: Command, ctx: CliContext): void {
     .option('--traces <files...>', 'trace files to learn from, one run each: OTLP JSON/JSONL, Jaeger JSON or clnrm NDJSON')
     .option('--runs <n>', "learn from the passed executions of this test file's last N stored runs", positive)
     .option('--from <source>', 'learn from the traces of a Jaeger query service or Grafana Tempo: jaeger:URL or tempo:URL, with --service (one run per trace)', remoteSource)
-    .option('--limit <n>', `with --from: most traces to fetch (default ${DEFAULT_REMOTE_LIMIT})`, positive)
-    .option('--data-dir <dir>', 'folder of the trace database, with --runs (default: the app-data folder)')
+    .option('--since <time>', 'learn from the stored traces that started from then on (a date-time like 2026-12-07T14:00:00Z, or 90s, 30m, 2h, 7d ago); with --from, only traces from then on', time)
+    .option('--until <time>', 'with --since (or alone): traces that started up to then; with --from, up to then', time)
+    .option('--limit <n>', `with --from: most traces to fetch (default ${DEFAULT_REMOTE_LIMIT}); with --since/--until: most stored traces, newest first (default ${DEFAULT_RANGE_LIMIT})`, positive)
+    .option('--data-dir <dir>', 'folder of the trace database, with --runs or --since/--until (default: the app-data folder)')
     .option('--service <name>', 'only spans of this service (resource service.name); with --from, also the service whose traces are fetched')
     .option('--group <id>', 'only runs of this structure group (its id as listed; mines one path)', groupId)
     .option('--min-confidence <c>', `confidence threshold, 0 to 1 (default: the file's [intelligence.assertions] confidence_threshold, else ${DEFAULT_MIN_CONFIDENCE})`, probability)
