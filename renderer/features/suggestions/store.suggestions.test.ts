@@ -13,6 +13,7 @@ const valid = { ok: true, problems: [], warnings: [], hostAccess: [], contentHas
 function data(ids: string[], extra: Partial<SuggestionsData> = {}): SuggestionsData {
   return {
     path: FILE,
+    learnedFromSource: { kind: 'runs', description: 'the passed runs of the last 20 stored', evidenceInStore: true },
     runs: [],
     learnedFrom: 3,
     belowThreshold: 0,
