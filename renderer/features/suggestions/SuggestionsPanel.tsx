@@ -109,7 +109,8 @@ function learnedLine(data: SuggestionsData | null): string {
   if (!data) return 'mining…';
   const runs = `${data.learnedFrom} run${data.learnedFrom === 1 ? '' : 's'}`;
   if (data.learnedFromSource.kind === 'runs') return `from ${data.learnedFrom} passed run${data.learnedFrom === 1 ? '' : 's'} of ${data.runs.length} stored`;
-  return `from ${runs}: ${data.learnedFromSource.description}; previewed on ${data.runs.length} stored run${data.runs.length === 1 ? '' : 's'}`;
+  const preview = data.runs.length === 0 ? 'no stored run of this file to preview on' : `previewed on ${data.runs.length} stored run${data.runs.length === 1 ? '' : 's'}`;
+  return `from ${runs}: ${data.learnedFromSource.description}; ${preview}`;
 }
 
 function Notes({ data }: { data: SuggestionsData }) {
