@@ -33,7 +33,7 @@ describe('learning from traces in the store', () => {
     const r = await api.ok('suggestionsForFile', { path: fixture.file, minConfidence: 0.8, source });
 
     expect(r.learnedFrom).toBe(3);
-    expect(r.learnedFromSource).toEqual({ kind: 'traces', description: '3 traces from the store', evidenceInStore: true });
+    expect(r.learnedFromSource).toEqual({ kind: 'traces', description: '3 traces from the store (00000000, 00000000, 00000000)', evidenceInStore: true });
     // Previewed on every stored execution, the fourth (not learned from) included.
     expect(r.runs).toHaveLength(4);
     const span = r.suggestions.find((s) => s.kind === 'span' && s.summary.includes('"SELECT items"'))!;
@@ -61,6 +61,18 @@ describe('learning from traces in the store', () => {
     const one = await api.ok('suggestionsForFile', { path: fixture.file, minConfidence: 0.5, minSupport: 1, source, traceId: traceOf(0) });
     expect(one.suggestions.length).toBeGreaterThan(0);
     expect(one.suggestions.every((s) => s.support === 1 && s.onOpenTrace === true)).toBe(true);
+  });
+
+  it('counts two traces of one execution once', async () => {
+    const api = await openPanel(fixture);
+    const execution = await storeExecution(fixture, 0);
+    fixture.store!.ingest(itemsTrace(30, false, { 'clnrm.execution_id': execution }));
+    await fixture.store!.commit();
+    const r = await api.ok('suggestionsForFile', { path: fixture.file, minConfidence: 0.5, minSupport: 1, source: { kind: 'traces', traceIds: [traceOf(0), traceOf(30)] } });
+    expect(r.learnedFrom).toBe(1);
+    expect(r.notes).toContain(`Trace ${traceOf(30).slice(0, 8)} is of the same execution as ${traceOf(0).slice(0, 8)} (one run); counted once.`);
+    // The one run is the whole execution: both traces' GET /items.
+    expect(r.suggestions.find((s) => s.kind === 'count' && s.snippet.includes('"GET /items" = { eq = 2 }'))).toBeDefined();
   });
 
   it('takes a trace without an execution as its own spans, and refuses a trace the store does not hold', async () => {

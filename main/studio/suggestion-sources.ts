@@ -58,6 +58,9 @@ export async function storedTraceRun(store: StoreAccess, traceId: string, known:
   return { executionId, spans: stored ?? (await executionSpans(store, executionId)) };
 }
 
+/** Trace ids named (by their first 8 characters, as the UI shows them) in what the panel learned from. */
+const SHOWN_TRACE_IDS = 3;
+
 async function fromTraces(store: StoreAccess, traceIds: readonly string[], known: readonly StoredExecution[]): Promise<LearnedRuns> {
   const runs: MiningRun[] = [];
   const notes: string[] = [];
@@ -73,7 +76,8 @@ async function fromTraces(store: StoreAccess, traceIds: readonly string[], known
       runs.push({ id, spans });
     }
   }
-  const description = `${traceIds.length} trace${traceIds.length === 1 ? '' : 's'} from the store`;
+  const shown = traceIds.slice(0, SHOWN_TRACE_IDS).map((id) => id.slice(0, 8));
+  const description = `${traceIds.length} trace${traceIds.length === 1 ? '' : 's'} from the store (${shown.join(', ')}${traceIds.length > SHOWN_TRACE_IDS ? ', …' : ''})`;
   return { runs, notes, description, evidenceInStore: true };
 }
 

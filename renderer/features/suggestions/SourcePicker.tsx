@@ -17,7 +17,14 @@ interface Props {
   onLearn(source: SuggestionLearnSource): void;
 }
 
-const DEFAULT_REMOTE: Remote = { kind: 'remote', system: 'jaeger', url: 'http://localhost:16686', service: '', limit: 20 };
+/** Each query API's usual local address: the URL to start from. */
+const LOCAL_URL: Record<Remote['system'], string> = { jaeger: 'http://localhost:16686', tempo: 'http://localhost:3200' };
+const DEFAULT_REMOTE: Remote = { kind: 'remote', system: 'jaeger', url: LOCAL_URL.jaeger, service: '', limit: 20 };
+
+/** Another system: its usual address replaces the other's, a URL the user typed stays. */
+function withSystem(remote: Remote, system: Remote['system']): Remote {
+  return { ...remote, system, url: remote.url === LOCAL_URL[remote.system] ? LOCAL_URL[system] : remote.url };
+}
 
 export function SourcePicker({ source, openTraceId, onLearn }: Props) {
   const [kind, setKind] = useState<Kind>(source.kind);
@@ -54,11 +61,11 @@ export function SourcePicker({ source, openTraceId, onLearn }: Props) {
       )}
       {kind === 'remote' && (
         <div className="suggest-source-fields">
-          <select aria-label="Query API" value={remote.system} onChange={(e) => setRemote({ ...remote, system: e.target.value as Remote['system'] })}>
+          <select aria-label="Query API" value={remote.system} onChange={(e) => setRemote(withSystem(remote, e.target.value as Remote['system']))}>
             <option value="jaeger">Jaeger</option>
             <option value="tempo">Tempo</option>
           </select>
-          <input className="mono suggest-source-url" aria-label="Query API URL" placeholder="http://localhost:16686" value={remote.url} onChange={(e) => setRemote({ ...remote, url: e.target.value })} />
+          <input className="mono suggest-source-url" aria-label="Query API URL" placeholder={LOCAL_URL[remote.system]} value={remote.url} onChange={(e) => setRemote({ ...remote, url: e.target.value })} />
           <input aria-label="Service" placeholder="service" value={remote.service} onChange={(e) => setRemote({ ...remote, service: e.target.value })} />
           <label>
             limit <input type="number" aria-label="Most traces" min={1} max={200} value={remote.limit} onChange={(e) => setRemote({ ...remote, limit: Number(e.target.value) })} />
