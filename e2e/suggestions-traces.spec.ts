@@ -13,9 +13,10 @@ import { ROOT, startStudio, type Studio } from './fixtures/studio';
 import { parseTraceFile } from '../shared/otlp';
 import { byTrace, jaegerAnswer, serveFake } from '../main/intelligence/remote-test-support';
 
-const TEST = `# A test file to learn assertions for.
+/** A test file to learn assertions for; each test has its own (accepted ones are remembered per file). */
+const testFile = (name: string) => `# A test file to learn assertions for.
 [meta]
-name = "learn-here"
+name = "${name}"
 
 [services.api]
 image = "cleanroom/busybox"
@@ -26,6 +27,7 @@ service = "api"
 run = "true"
 `;
 
+const TEST = testFile('learn-here');
 let studio: Studio;
 let folder: string;
 let file: string;
@@ -99,14 +101,14 @@ test('suggestions learned from the open trace: evidence in the waterfall, accept
 
 test('suggestions learned from a Jaeger query API: evidence as span ids, not opened', async ({ page }) => {
   test.setTimeout(120_000);
-  writeFileSync(file, TEST);
+  writeFileSync(join(folder, 'from-jaeger.clnrm.toml'), testFile('from-jaeger'));
   const traces = byTrace(parseTraceFile(readFileSync(join(ROOT, 'resources', 'samples', 'demo-orders.otlp.json'), 'utf8')).spans);
   const jaeger = await serveFake(() => ({ body: jaegerAnswer(traces) }));
   try {
     const errors = await openStudio(page, studio);
-    const item = (await openTestFolder(page, folder)).getByRole('listitem', { name: 'learn-here', exact: true });
+    const item = (await openTestFolder(page, folder)).getByRole('listitem', { name: 'from-jaeger', exact: true });
     await item.getByRole('button', { name: 'Suggestions' }).click();
-    const panel = item.getByRole('region', { name: 'Suggestions for learn-here' });
+    const panel = item.getByRole('region', { name: 'Suggestions for from-jaeger' });
     const learnFrom = panel.getByRole('group', { name: 'Learn from' });
     await learnFrom.getByRole('radio', { name: 'Jaeger or Tempo' }).check();
     await learnFrom.getByRole('textbox', { name: 'Query API URL' }).fill(jaeger.base);
