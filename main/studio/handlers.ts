@@ -46,13 +46,15 @@ export interface HandlerDeps {
   runner: StudioRunner;
   /** Trace files arriving in chunks; the owner disposes it (a default one is made when absent). */
   uploads?: TraceUploads;
+  /** Per Jaeger/Tempo request of the Suggestions panel (default: remote-sources' 15 s). */
+  remoteTimeoutMs?: number;
 }
 
 export function createStudioHandlers(deps: HandlerDeps): StudioHandlers {
   const { store, paths, env } = deps;
   // Rejected and accepted suggestions live beside the trace database (in memory with a store in memory).
   const memory = new SuggestionMemory(store.path === ':memory:' ? undefined : join(dirname(store.path), MEMORY_FILE));
-  const suggestions = new StudioSuggestions({ store, paths, env, memory });
+  const suggestions = new StudioSuggestions({ store, paths, env, memory, ...(deps.remoteTimeoutMs !== undefined ? { remoteTimeoutMs: deps.remoteTimeoutMs } : {}) });
   // The knowledge store `clnrm heal --data-dir` uses for this data folder (the studio's folder in memory).
   const knowledge = new KnowledgeStore(join(store.path === ':memory:' ? paths.resolve('.') : dirname(store.path), KNOWLEDGE_DIR));
   // Verification reruns are not cancellable from the page; the studio's quit waits for none of them.

@@ -3,84 +3,26 @@
 // preview on every stored execution and on the open trace, a failed execution's catchers, accepting
 // (plain and edited) with the file's other bytes kept, undo, rejections surviving a restart, and
 // every refusal with its code.
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { handleCall } from '../../shared/ipc/validate';
-import type { CallResponse } from '../../shared/ipc/contract';
 import { parseTestFile } from '../../shared/spec';
-import { openStore, type TraceStore } from '../store';
-import { hexId, makeSpan, resourceFor } from '../store/test-spans';
-import { createStudioHandlers, type StudioRunner } from './handlers';
-import { UserPaths } from './user-paths';
+import { hexId } from '../store/test-spans';
+import { TEST, openPanel, panelFolder, storeExecution as storeExecutionOf } from './suggestions-test-support';
 
-const TEST = `# Items: api reads one item from db.
-[meta]
-name = "items"
-
-[services.api]
-image = "cleanroom/busybox"
-
-[[scenario]]
-name = "read"
-service = "api"
-run = "true"  # keep this comment
-`;
 const PASSED = 5;
-const stillRunner: StudioRunner = { start: async () => ({ runId: '0123456789ab' }), cancel: async () => false, dispose: async () => undefined };
-const environment = { host: 'h', platform: 'p', engine: 'e', clnrmVersion: '0.1.0', ci: false };
 
+let fixture: ReturnType<typeof panelFolder>;
 let dir: string;
 let file: string;
-let store: TraceStore;
+const open = () => openPanel(fixture);
+const storeExecution = (k: number, failed = false) => storeExecutionOf(fixture, k, failed);
 
-async function open() {
-  store = await openStore({ dataDir: join(dir, 'data') });
-  const paths = new UserPaths(dir);
-  await paths.addRoot(join(dir, 'tests'));
-  const handlers = createStudioHandlers({ store, paths, env: {}, runner: stillRunner });
-  const call = (name: string, payload: unknown) => handleCall(handlers, name, JSON.parse(JSON.stringify(payload)));
-  return {
-    call,
-    async ok<N extends 'suggestionsForFile' | 'acceptSuggestions' | 'undoAccept' | 'rejectSuggestion'>(name: N, payload: unknown): Promise<CallResponse<N>> {
-      const reply = await call(name, payload);
-      if (!reply.ok) throw new Error(`${name} failed: ${reply.error.code} ${reply.error.message}`);
-      return reply.value as CallResponse<N>;
-    },
-    async code(name: string, payload: unknown): Promise<string> {
-      const reply = await call(name, payload);
-      return reply.ok ? 'ok' : reply.error.code;
-    },
-  };
-}
-
-/** Execution k of `file`: one trace, api's GET /items calling db's SELECT items (an ERROR when `failed`). */
-async function storeExecution(k: number, failed = false): Promise<string> {
-  const runId = `run${String(k).padStart(9, '0')}`;
-  const executionId = `exe${String(k).padStart(9, '0')}`;
-  const at = 1_700_000_000_000 + k * 60_000;
-  await store.recordRun({ id: runId, origin: 'studio', startedAt: at, environment, files: [file], verdict: failed ? 'failed' : 'passed', passed: failed ? 0 : 1, failed: failed ? 1 : 0, errors: 0, skipped: 0 });
-  await store.recordExecution({ id: executionId, runId, testFile: file, testFileHash: '', testName: 'items', scenario: 'read', iteration: 1, startedAt: at, verdict: failed ? 'failed' : 'passed', failedExpectations: failed ? 1 : 0, failedSteps: 0 });
-  const tag = { 'clnrm.execution_id': executionId };
-  store.ingest([
-    makeSpan({ trace: 100 + k, span: k * 10 + 1, name: 'GET /items', kind: 'server', resource: resourceFor('api', tag), startMs: at, durationMs: 30 + k, attrs: { 'http.route': '/items' } }),
-    makeSpan({ trace: 100 + k, span: k * 10 + 2, parent: k * 10 + 1, name: 'SELECT items', kind: 'client', resource: resourceFor('db', tag), startMs: at + 5, durationMs: 10 + k, status: failed ? 'error' : 'unset', attrs: { 'db.system': 'memdb' } }),
-  ]);
-  await store.commit();
-  return executionId;
-}
-
-beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'clnrm-suggest-panel-'));
-  mkdirSync(join(dir, 'tests'));
-  file = join(dir, 'tests', 'items.clnrm.toml');
-  writeFileSync(file, TEST);
+beforeEach(() => {
+  fixture = panelFolder();
+  ({ dir, file } = fixture);
 });
-afterEach(async () => {
-  await store?.dispose();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterEach(() => fixture.dispose());
 
 describe('the Suggestions panel calls', () => {
   it('mines the passed executions, previews every execution and the open trace, and names what would catch a failure', async () => {
@@ -174,7 +116,7 @@ describe('the Suggestions panel calls', () => {
     expect((await api.ok('rejectSuggestion', { path: file, id: gone })).rejected).toEqual([gone]);
     expect((await api.ok('suggestionsForFile', { path: file, minConfidence: 0.9 })).suggestions.map((s) => s.id)).not.toContain(gone);
 
-    await store.dispose();
+    await fixture.store?.dispose();
     api = await open();
     const again = await api.ok('suggestionsForFile', { path: file, minConfidence: 0.9 });
     expect(again.rejected).toEqual([gone]);

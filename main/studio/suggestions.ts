@@ -1,5 +1,6 @@
 // The Suggestions panel's back end: mines a test file's stored runs (its passed executions, as
-// `clnrm suggest --runs` does), previews every suggestion on every stored execution and on the open
+// `clnrm suggest --runs` does), chosen traces in the store or a Jaeger/Tempo query API
+// (./suggestion-sources.ts), previews every suggestion on every stored execution and on the open
 // trace, says which suggestions caught or would have caught each failed execution, and writes the
 // accepted ones through the same writer as the CLI (main/intelligence/file-suggestions.ts), with undo.
 // Rejections and acceptances are remembered per file in the data folder (./suggestion-memory.ts).
@@ -9,14 +10,12 @@ import { StudioError, formatLocation, type Problem } from '../../shared/errors';
 import type { CallArgs, CallResponse, EvidenceSpan, SuggestionView } from '../../shared/ipc/contract';
 import { MAX_EVIDENCE_PER_VERDICT } from '../../shared/ipc/contract';
 import { configOf, editedSuggestion, failuresOn, suggestAssertions, type MiningRun, type Suggestion } from '../../shared/intelligence';
-import type { Span } from '../../shared/model';
 import { unifiedDiff } from '../../shared/spec/writer';
 import type { StoreAccess } from '../host/remote-store';
 import { existingOf, writeSuggestions } from '../intelligence/file-suggestions';
-import { executionSpans, executionTag } from '../intelligence/sources';
-import { RUNNER_SCOPE } from '../runner/self-trace';
 import { writeFileAtomic } from '../spec';
 import type { SuggestionMemory } from './suggestion-memory';
+import { PREVIEW_RUNS, learnFrom, storedExecutions, storedTraceRun, type LearnedRuns, type StoredExecution } from './suggestion-sources';
 import { loadOpenedTestFile } from './test-files';
 import type { UserPaths } from './user-paths';
 
@@ -25,40 +24,39 @@ export interface SuggestionsDeps {
   paths: UserPaths;
   env: Record<string, string | undefined>;
   memory: SuggestionMemory;
-}
-
-interface StoredExecution {
-  executionId: string;
-  runId: string;
-  verdict: string;
-  startedAt: number;
-  spans: Span[];
+  /** Per Jaeger/Tempo request (default: remote-sources' 15 s). */
+  remoteTimeoutMs?: number;
 }
 
 /** Undo tokens kept (the newest); an older one answers `suggest.undo-unavailable`. */
 const MAX_UNDOS = 100;
+/** Jaeger/Tempo fetches kept so Accept writes what the panel showed (the newest). */
+const MAX_FETCHES = 8;
 const OPEN_TRACE_RUN = 'open-trace';
 
-/** Finished executions of `file` in its last `count` stored runs, newest first, with the system's spans. */
-async function storedExecutions(store: StoreAccess, file: string, count: number): Promise<StoredExecution[]> {
-  const out: StoredExecution[] = [];
-  for (const { executions } of await store.listRuns({ testFile: file, limit: count })) {
-    for (const e of executions) {
-      // Still running: its spans are not all in yet.
-      if (e.testFile !== file || e.verdict === undefined) continue;
-      out.push({ executionId: e.id, runId: e.runId, verdict: e.verdict, startedAt: e.startedAt, spans: await executionSpans(store, e.id) });
-    }
-  }
-  return out;
+type MineRequest = CallArgs<'suggestionsForFile'> | CallArgs<'acceptSuggestions'>;
+type Fetches = Map<string, LearnedRuns>;
+
+/** The runs of a Jaeger/Tempo source: fetched afresh to show, the shown fetch reused to accept. */
+async function remoteRuns(deps: SuggestionsDeps, fetches: Fetches, source: MineRequest['source'], reuse: boolean, executions: readonly StoredExecution[]): Promise<LearnedRuns> {
+  const key = JSON.stringify(source);
+  const kept = fetches.get(key);
+  if (reuse && kept) return kept;
+  const learned = await learnFrom(deps.store, source, executions, deps.remoteTimeoutMs);
+  fetches.delete(key);
+  fetches.set(key, learned);
+  for (const old of [...fetches.keys()].slice(0, Math.max(0, fetches.size - MAX_FETCHES))) fetches.delete(old);
+  return learned;
 }
 
-async function mine(deps: SuggestionsDeps, request: { path: string; minConfidence: number; runs: number }) {
+async function mine(deps: SuggestionsDeps, fetches: Fetches, request: MineRequest, reuse: boolean) {
   const { file, loaded, test } = await loadOpenedTestFile(deps.paths, deps.env, request.path);
-  const executions = await storedExecutions(deps.store, file, request.runs);
-  // A failed execution shows what the test is against: learning from it would teach the failure.
-  const learned: MiningRun[] = executions.filter((e) => e.verdict === 'passed' && e.spans.length > 0).map((e) => ({ id: e.executionId, spans: e.spans }));
+  const { source } = request;
+  const executions = await storedExecutions(deps.store, file, source.kind === 'runs' ? source.runs : PREVIEW_RUNS);
+  const learned = source.kind === 'remote' ? await remoteRuns(deps, fetches, source, reuse, executions) : await learnFrom(deps.store, source, executions);
   const memory = await deps.memory.of(file);
-  const report = learned.length > 0 ? suggestAssertions(learned, { minConfidence: request.minConfidence }, existingOf(loaded, test)) : undefined;
+  const options = { minConfidence: request.minConfidence, minSupport: request.minSupport, ...(learned.service !== undefined ? { service: learned.service } : {}) };
+  const report = learned.runs.length > 0 ? suggestAssertions(learned.runs, options, existingOf(loaded, test)) : undefined;
   // Rejected ones are not offered again; accepted ones are listed as such (an edited one would otherwise
   // come back as a conflict with its own edit).
   const hidden = new Set([...memory.rejected, ...memory.accepted.map((a) => a.id)]);
@@ -66,14 +64,18 @@ async function mine(deps: SuggestionsDeps, request: { path: string; minConfidenc
   return { file, loaded, executions, learned, report, suggestions, memory };
 }
 
-function notesOf(executions: readonly StoredExecution[], learned: number, runs: number): string[] {
-  const notes: string[] = [];
-  if (executions.length === 0) notes.push(`No finished run of this file in its last ${runs} stored runs: run it a few times (Run), then look again.`);
+function notesOf(request: MineRequest, executions: readonly StoredExecution[], learned: LearnedRuns): string[] {
+  const { source } = request;
+  const notes: string[] = [...learned.notes];
+  if (source.kind === 'runs' && executions.length === 0) notes.push(`No finished run of this file in its last ${source.runs} stored runs: run it a few times (Run), then look again.`);
+  if (source.kind !== 'runs' && learned.runs.length === 0) notes.push(`Nothing to learn from in ${learned.description}.`);
   const failed = executions.filter((e) => e.verdict !== 'passed').length;
   if (failed > 0) notes.push(`${failed} execution(s) that did not pass are previewed but not learned from (they would teach the failure).`);
   const empty = executions.filter((e) => e.verdict === 'passed' && e.spans.length === 0).length;
-  if (empty > 0) notes.push(`${empty} passed execution(s) have no stored spans of the system; left out.`);
-  if (learned === 1) notes.push('One run to learn from: a suggestion needs support in at least 2.');
+  if (source.kind === 'runs' && empty > 0) notes.push(`${empty} passed execution(s) have no stored spans of the system; left out.`);
+  if (learned.runs.length > 0 && learned.runs.length < request.minSupport) {
+    notes.push(`${learned.runs.length} run(s) to learn from: a suggestion needs support in at least ${request.minSupport} (lower the minimum support to see what ${learned.runs.length === 1 ? 'it says' : 'they say'}).`);
+  }
   return notes;
 }
 
@@ -86,26 +88,23 @@ function evidenceOf(runs: readonly MiningRun[]): (ids: readonly string[]) => Evi
 
 /** The open trace's execution (all its traces) when it carries one, else the trace's own system spans. */
 async function openTraceRun(store: StoreAccess, traceId: string, known: readonly StoredExecution[]) {
-  const spans = await store.getTrace(traceId);
-  if (spans.length === 0) throw new StudioError({ code: 'trace.not-found', message: `No trace ${traceId} in the store (it may have been cleared); open another trace.`, details: { traceId } });
-  const executionId = spans.map(executionTag).find((id) => id !== undefined);
-  const stored = known.find((e) => e.executionId === executionId)?.spans;
-  const system = stored ?? (executionId !== undefined ? await executionSpans(store, executionId) : spans.filter((s) => s.scope.name !== RUNNER_SCOPE));
-  return { run: { id: OPEN_TRACE_RUN, spans: system }, view: { traceId, ...(executionId !== undefined ? { executionId } : {}), spanCount: system.length } };
+  const { executionId, spans } = await storedTraceRun(store, traceId, known);
+  return { run: { id: OPEN_TRACE_RUN, spans }, view: { traceId, ...(executionId !== undefined ? { executionId } : {}), spanCount: spans.length } };
 }
 
 export class StudioSuggestions {
   private readonly undos = new Map<string, { file: string; before: string; after: string }>();
+  private readonly fetches: Fetches = new Map();
 
   constructor(private readonly deps: SuggestionsDeps) {}
 
   async forFile(request: CallArgs<'suggestionsForFile'>): Promise<CallResponse<'suggestionsForFile'>> {
-    const m = await mine(this.deps, request);
+    const m = await mine(this.deps, this.fetches, request, false);
     const open = request.traceId !== undefined ? await openTraceRun(this.deps.store, request.traceId, m.executions) : undefined;
     const stored: MiningRun[] = m.executions.map((e) => ({ id: e.executionId, spans: e.spans }));
     const judged = open && open.run.spans.length > 0 ? [...stored, open.run] : stored;
     const fails = failuresOn(configOf(m.suggestions), judged);
-    const evidence = evidenceOf(m.learned);
+    const evidence = evidenceOf(m.learned.runs);
     const acceptedFails = failuresOn(configOf(m.memory.accepted.map((a) => a.suggestion)), stored);
     const suggestions: SuggestionView[] = m.suggestions.map((s) => {
       const failed = fails.get(s.id) ?? [];
@@ -125,10 +124,11 @@ export class StudioSuggestions {
     });
     return {
       path: m.file,
+      learnedFromSource: { kind: request.source.kind, description: m.learned.description, evidenceInStore: m.learned.evidenceInStore },
       runs: m.executions.map((e) => ({ executionId: e.executionId, runId: e.runId, verdict: e.verdict, startedAt: e.startedAt, spanCount: e.spans.length })),
-      learnedFrom: m.learned.length,
+      learnedFrom: m.learned.runs.length,
       belowThreshold: m.report?.belowThreshold ?? 0,
-      notes: notesOf(m.executions, m.learned.length, request.runs),
+      notes: notesOf(request, m.executions, m.learned),
       suggestions,
       rejected: m.memory.rejected,
       accepted: m.memory.accepted.map((a) => ({ id: a.id, kind: a.suggestion.kind, summary: a.suggestion.summary, snippet: a.suggestion.snippet, acceptedAt: a.acceptedAt, failsOn: acceptedFails.get(a.id) ?? [] })),
@@ -157,7 +157,7 @@ export class StudioSuggestions {
   }
 
   async accept(request: CallArgs<'acceptSuggestions'>): Promise<CallResponse<'acceptSuggestions'>> {
-    const m = await mine(this.deps, request);
+    const m = await mine(this.deps, this.fetches, request, true);
     const byId = new Map(m.suggestions.map((s) => [s.id, s]));
     const unknown = [...request.ids, ...Object.keys(request.edited)].filter((id) => !byId.has(id) || !request.ids.includes(id));
     if (unknown.length > 0) {

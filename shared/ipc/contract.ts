@@ -5,7 +5,6 @@
 // `message` of a thrown Error.
 import { z } from 'zod';
 import type { ErrorCode } from '../errors';
-import { SUGGESTION_KINDS, type SuggestionKind } from '../intelligence/types';
 import { RunEventSchema } from '../run/events';
 import { ExecutionRecordSchema, RunIdSchema, RunQuerySchema, RunRecordSchema } from '../run/records';
 import { failuresCalls } from './failures-schema';
@@ -13,7 +12,11 @@ import { perfCalls } from './perf-schema';
 import { chaosCalls } from './chaos-schema';
 import { faultWindowCalls } from './fault-window-schema';
 import { chaosLiveCalls } from './chaos-live-schema';
-import { SpanIdSchema, SpanSchema, TraceIdSchema } from './span-schema';
+import { EvidenceSpanSchema, MAX_EVIDENCE_PER_VERDICT, SpanSchema, TraceIdSchema } from './span-schema';
+import { suggestionCalls } from './suggestions-schema';
+
+export { EvidenceSpanSchema, MAX_EVIDENCE_PER_VERDICT, type EvidenceSpan } from './span-schema';
+export { MAX_SUGGESTION_RUNS, MAX_SUGGESTION_TRACES, MAX_REMOTE_LIMIT, type SuggestionView, type SuggestionLearnSource } from './suggestions-schema';
 import { uploadCalls } from './upload-schema';
 
 const ErrorCodeSchema = z.custom<ErrorCode>(
@@ -109,8 +112,6 @@ export const TestFileSchema = z.object({
   modifiedMs: z.number(),
 });
 
-/** Most evidence spans one verdict carries (the runner's reports show the first few too). */
-export const MAX_EVIDENCE_PER_VERDICT = 100;
 /** Most trace ids one finished run lists. */
 export const MAX_RUN_TRACES = 200;
 /** Most scenario executions one run reports (matrix × scenarios × iterations beyond this are left out of the list). */
@@ -118,9 +119,6 @@ export const MAX_RUN_EXECUTIONS = 100;
 /** Most runs one `listRuns` answer holds. */
 export const MAX_LISTED_RUNS = 200;
 
-/** A span an expectation looked at: where it is, so the UI can open its trace with it selected. */
-export const EvidenceSpanSchema = z.object({ traceId: TraceIdSchema, spanId: SpanIdSchema, name: z.string() });
-export type EvidenceSpan = z.infer<typeof EvidenceSpanSchema>;
 
 export const VerdictSchema = z.object({
   name: z.string(),
@@ -148,55 +146,6 @@ const ImportResultSchema = z.object({
     }),
   ),
   problems: z.array(ProblemSchema),
-});
-
-/** Most stored runs the Suggestions panel learns from (each of their executions is one run to mine). */
-export const MAX_SUGGESTION_RUNS = 100;
-/** A suggestion id as `clnrm suggest` lists it: kind prefix and 8 hex digits of its content's hash. */
-const SuggestionIdSchema = z.string().regex(/^[a-z]+-[0-9a-f]{8}$/, 'expected a suggestion id such as "order-580a2dea"');
-/** The thresholds and runs a suggestion's id belongs to: accepting re-mines with the same ones. */
-const SuggestionSourceSchema = z.object({
-  path: z.string().min(1),
-  minConfidence: z.number().min(0).max(1).default(0.99),
-  runs: z.number().int().min(1).max(MAX_SUGGESTION_RUNS).default(20),
-});
-
-export const SuggestionViewSchema = z.object({
-  id: SuggestionIdSchema,
-  kind: z.enum(SUGGESTION_KINDS as [SuggestionKind, ...SuggestionKind[]]),
-  summary: z.string(),
-  snippet: z.string(),
-  /** Runs it applies to (and holds in); confidence 0..1 (see shared/intelligence/confidence.ts). */
-  support: z.number().int().nonnegative(),
-  confidence: z.number().min(0).max(1),
-  conditional: z.boolean(),
-  /** Set when the file already says something else here: never written. */
-  conflict: z.string().optional(),
-  evidence: z.array(EvidenceSpanSchema).max(MAX_EVIDENCE_PER_VERDICT),
-  /** Executions (of `runs`) it fails on; it passes on every other one. */
-  failsOn: z.array(RunIdSchema),
-  /** Its verdict on the open trace's execution (absent: no trace given). */
-  onOpenTrace: z.boolean().optional(),
-});
-export type SuggestionView = z.infer<typeof SuggestionViewSchema>;
-
-const SuggestionsResponseSchema = z.object({
-  path: z.string(),
-  /** Stored executions of the file, newest first: the passed ones were learned from; all are previewed. */
-  runs: z.array(z.object({ executionId: RunIdSchema, runId: RunIdSchema, verdict: z.string(), startedAt: z.number(), spanCount: z.number().int().nonnegative() })),
-  learnedFrom: z.number().int().nonnegative(),
-  /** Mined but under the threshold or the minimum support (lower the threshold to see them). */
-  belowThreshold: z.number().int().nonnegative(),
-  notes: z.array(z.string()),
-  suggestions: z.array(SuggestionViewSchema),
-  /** Ids rejected for this file (remembered in the data folder; not offered again). */
-  rejected: z.array(z.string()),
-  /** Suggestions accepted into this file through the panel, newest last. */
-  accepted: z.array(z.object({ id: z.string(), kind: z.string(), summary: z.string(), snippet: z.string(), acceptedAt: z.number(), failsOn: z.array(RunIdSchema) })),
-  /** Each failed execution: the accepted suggestions that caught it and the available ones that would have. */
-  failures: z.array(z.object({ executionId: RunIdSchema, runId: RunIdSchema, caughtBy: z.array(z.string()), wouldCatch: z.array(z.string()) })),
-  /** The open trace the preview judged (its whole execution when it carries one). */
-  openTrace: z.object({ traceId: TraceIdSchema, executionId: RunIdSchema.optional(), spanCount: z.number().int().nonnegative() }).optional(),
 });
 
 /** Every request/response pair. Requests are objects so fields can be added compatibly. */
@@ -320,30 +269,8 @@ export const calls = {
   ...chaosCalls,
   // chaos live stats
   ...chaosLiveCalls,
-  /** Suggested assertions for a test file, mined from its stored runs, each previewed on every run and on the open trace. */
-  suggestionsForFile: {
-    request: SuggestionSourceSchema.extend({ traceId: TraceIdSchema.optional() }),
-    response: SuggestionsResponseSchema,
-  },
-  /** Writes suggestions (some with an edited snippet) into the file: atomic, re-validated, undoable. */
-  acceptSuggestions: {
-    request: SuggestionSourceSchema.extend({
-      ids: z.array(SuggestionIdSchema).min(1).max(1000),
-      /** Suggestion id → its snippet as the user edited it (same table, same shape). */
-      edited: z.record(SuggestionIdSchema, z.string().max(64 * 1024)).default({}),
-    }),
-    response: z.object({ path: z.string(), diff: z.string(), written: z.array(z.string()), skipped: z.array(z.string()), undoToken: z.string() }),
-  },
-  /** Puts the file back as it was before that accept (refused when it changed since). Tokens last while the studio runs. */
-  undoAccept: {
-    request: z.object({ token: z.string().regex(/^[0-9a-f]{32}$/, 'expected an undo token (32 hex digits)') }),
-    response: z.object({ path: z.string(), diff: z.string() }),
-  },
-  /** Never offer this suggestion for this file again (remembered in the data folder). */
-  rejectSuggestion: {
-    request: z.object({ path: z.string().min(1), id: SuggestionIdSchema }),
-    response: z.object({ rejected: z.array(z.string()) }),
-  },
+  // suggested assertions (./suggestions-schema.ts)
+  ...suggestionCalls,
   // failures view: self-healing's failures, repairs and quarantine (./failures-schema.ts)
   ...failuresCalls,
   // fault windows: bands on the waterfall, scatter and service map (./fault-window-schema.ts)

@@ -9,6 +9,12 @@ const unixNano = z.string().regex(/^\d{1,20}$/, 'expected nanoseconds since the 
 export const TraceIdSchema = hex(32);
 export const SpanIdSchema = hex(16);
 
+/** Most evidence spans one verdict carries (the runner's reports show the first few too). */
+export const MAX_EVIDENCE_PER_VERDICT = 100;
+/** A span an expectation looked at: where it is, so the UI can open its trace with it selected. */
+export const EvidenceSpanSchema = z.object({ traceId: TraceIdSchema, spanId: SpanIdSchema, name: z.string() });
+export type EvidenceSpan = z.infer<typeof EvidenceSpanSchema>;
+
 export const AnyValueSchema: z.ZodType<AnyValue> = z.lazy(() =>
   z.union([
     z.object({ stringValue: z.string() }).strict(),

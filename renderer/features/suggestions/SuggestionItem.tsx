@@ -1,5 +1,5 @@
 // One suggested assertion: what it says, its confidence and support, its evidence (a button that opens
-// the spans marked in the waterfall), its verdict on each stored run and on the open trace, its TOML
+// the spans marked in the waterfall; span ids only when they came from Jaeger/Tempo, not the store), its verdict on each stored run and on the open trace, its TOML
 // snippet, and Accept / Edit (an editable snippet, then "Accept edited") / Reject.
 import { useState } from 'react';
 import type { EvidenceSpan, SuggestionView } from '../../../shared/ipc/contract';
@@ -11,6 +11,8 @@ interface Props {
   suggestion: SuggestionView;
   runs: SuggestionsData['runs'];
   learnedFrom: number;
+  /** False: the evidence spans are not in the store (Jaeger/Tempo), so they are listed, not opened. */
+  evidenceInStore: boolean;
   onAccept(edited?: string): void;
   onReject(): void;
   onEvidence(label: string, evidence: readonly EvidenceSpan[]): void;
@@ -35,7 +37,25 @@ export function RunPreview({ failsOn, runs }: { failsOn: readonly string[]; runs
   );
 }
 
-export function SuggestionItem({ suggestion: s, runs, learnedFrom, onAccept, onReject, onEvidence }: Props) {
+/** Evidence from traces the store does not hold: their ids, to look up where they came from. */
+function EvidenceIds({ evidence }: { evidence: readonly EvidenceSpan[] }) {
+  return (
+    <details className="suggest-evidence-ids">
+      <summary>
+        <strong>evidence</strong> {evidence.length} span id{evidence.length === 1 ? '' : 's'} (not in the store)
+      </summary>
+      <ul className="mono">
+        {evidence.map((e) => (
+          <li key={`${e.traceId}/${e.spanId}`}>
+            trace {e.traceId} span {e.spanId} {e.name}
+          </li>
+        ))}
+      </ul>
+    </details>
+  );
+}
+
+export function SuggestionItem({ suggestion: s, runs, learnedFrom, evidenceInStore, onAccept, onReject, onEvidence }: Props) {
   const [editing, setEditing] = useState<string | null>(null);
   const n = s.evidence.length;
   return (
@@ -52,7 +72,8 @@ export function SuggestionItem({ suggestion: s, runs, learnedFrom, onAccept, onR
         <span>
           support {s.support}/{learnedFrom} runs
         </span>
-        {n > 0 && (
+        {n > 0 && !evidenceInStore && <EvidenceIds evidence={s.evidence} />}
+        {n > 0 && evidenceInStore && (
           <button className="tests-check" onClick={() => onEvidence(`suggestion ${s.id}`, s.evidence)} title="Open the spans that justify it, marked in the waterfall">
             <strong>evidence</strong>
             <span className="chip tests-evidence-count">

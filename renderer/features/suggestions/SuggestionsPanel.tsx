@@ -1,5 +1,5 @@
-// The Suggestions panel of one test file in the Tests view: assertions mined from the file's stored
-// runs, grouped by kind, each with its confidence, support, evidence and verdict on every run; a
+// The Suggestions panel of one test file in the Tests view: assertions mined from what it learns from
+// (the file's stored runs, traces in the store, or Jaeger/Tempo: ./SourcePicker.tsx), grouped by kind, each with its confidence, support, evidence and verdict on every run; a
 // threshold slider with "Accept all above"; the diff of the last accept with Undo; what accepted or
 // available suggestions say about each failed run; what was accepted here before.
 import { useEffect } from 'react';
@@ -7,6 +7,7 @@ import { formatProblem } from '../../../shared/errors';
 import { SUGGESTION_KINDS } from '../../../shared/intelligence/types';
 import type { StudioApi } from '../../../shared/ipc/contract';
 import { useStudio } from '../../app/store';
+import { SourcePicker } from './SourcePicker';
 import { RunPreview, SuggestionItem } from './SuggestionItem';
 import type { SuggestionsData } from './store.suggestions';
 import './suggestions.css';
@@ -16,10 +17,15 @@ export function SuggestionsPanel({ api, path, name }: { api: StudioApi; path: st
   const loading = useStudio((s) => s.suggestionsLoading);
   const problem = useStudio((s) => s.suggestionsProblem);
   const threshold = useStudio((s) => s.suggestionThreshold);
+  const minSupport = useStudio((s) => s.suggestionMinSupport);
+  const source = useStudio((s) => s.suggestionSource);
+  const openTraceId = useStudio((s) => (s.traceLoad.status === 'ready' ? s.traceLoad.traceId : undefined));
   const lastAccept = useStudio((s) => s.lastAccept);
   const lastUndo = useStudio((s) => s.lastUndo);
   const open = useStudio((s) => s.openSuggestions);
   const setThreshold = useStudio((s) => s.setSuggestionThreshold);
+  const setMinSupport = useStudio((s) => s.setSuggestionMinSupport);
+  const setSource = useStudio((s) => s.setSuggestionSource);
   const accept = useStudio((s) => s.acceptSuggestions);
   const undo = useStudio((s) => s.undoLastAccept);
   const reject = useStudio((s) => s.rejectSuggestion);
@@ -33,15 +39,19 @@ export function SuggestionsPanel({ api, path, name }: { api: StudioApi; path: st
     <section className="suggest-panel" aria-label={`Suggestions for ${name}`} aria-busy={loading}>
       <header className="suggest-head">
         <h3 className="suggest-title">Suggested assertions</h3>
-        <span className="muted">{data ? `from ${data.learnedFrom} passed run${data.learnedFrom === 1 ? '' : 's'} of ${data.runs.length} stored` : 'mining the stored runs…'}</span>
+        <span className="muted">{learnedLine(data)}</span>
         <label className="suggest-threshold">
           <span>confidence ≥ {threshold.toFixed(2)}</span>
           <input type="range" min={0.5} max={1} step={0.01} value={threshold} aria-label="Confidence threshold" onChange={(e) => void setThreshold(api, Number(e.target.value))} />
+        </label>
+        <label title="Runs a suggestion must hold in (2 = clnrm suggest's default; 1 learns from one trace alone)">
+          support ≥ <input className="suggest-support" type="number" min={1} max={1000} value={minSupport} aria-label="Minimum support" onChange={(e) => void setMinSupport(api, Number(e.target.value))} />
         </label>
         <button className="btn btn-small" disabled={acceptable.length === 0} onClick={() => void accept(api, acceptable.map((s) => s.id))}>
           Accept all above {threshold.toFixed(2)} ({acceptable.length})
         </button>
       </header>
+      <SourcePicker key={JSON.stringify(source)} source={source} openTraceId={openTraceId} onLearn={(next) => void setSource(api, next)} />
       {problem && <p className="tests-run-problem mono" role="alert">{formatProblem(problem)}</p>}
       {lastAccept && (
         <div className="suggest-written" role="region" aria-label="Accepted suggestions diff">
@@ -80,6 +90,7 @@ export function SuggestionsPanel({ api, path, name }: { api: StudioApi; path: st
                     suggestion={s}
                     runs={data.runs}
                     learnedFrom={data.learnedFrom}
+                    evidenceInStore={data.learnedFromSource.evidenceInStore}
                     onAccept={(edited) => void accept(api, [s.id], edited === undefined ? {} : { [s.id]: edited })}
                     onReject={() => void reject(api, s.id)}
                     onEvidence={(label, evidence) => void openEvidence(api, label, evidence)}
@@ -92,6 +103,14 @@ export function SuggestionsPanel({ api, path, name }: { api: StudioApi; path: st
       {data && data.accepted.length > 0 && <Accepted data={data} />}
     </section>
   );
+}
+
+function learnedLine(data: SuggestionsData | null): string {
+  if (!data) return 'mining…';
+  const runs = `${data.learnedFrom} run${data.learnedFrom === 1 ? '' : 's'}`;
+  if (data.learnedFromSource.kind === 'runs') return `from ${data.learnedFrom} passed run${data.learnedFrom === 1 ? '' : 's'} of ${data.runs.length} stored`;
+  const preview = data.runs.length === 0 ? 'no stored run of this file to preview on' : `previewed on ${data.runs.length} stored run${data.runs.length === 1 ? '' : 's'}`;
+  return `from ${runs}: ${data.learnedFromSource.description}; ${preview}`;
 }
 
 function Notes({ data }: { data: SuggestionsData }) {

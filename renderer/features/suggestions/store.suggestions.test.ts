@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { StudioError } from '../../../shared/errors';
 import { useStudio } from '../../app/store';
 import { fakeApi, resetStudioBeforeEach } from '../../app/store-testing';
-import { DEFAULT_THRESHOLD, type SuggestionsData } from './store.suggestions';
+import { DEFAULT_MIN_SUPPORT, DEFAULT_SOURCE, DEFAULT_THRESHOLD, type SuggestionsData } from './store.suggestions';
 
 resetStudioBeforeEach();
 const FILE = '/t/items.clnrm.toml';
@@ -13,6 +13,7 @@ const valid = { ok: true, problems: [], warnings: [], hostAccess: [], contentHas
 function data(ids: string[], extra: Partial<SuggestionsData> = {}): SuggestionsData {
   return {
     path: FILE,
+    learnedFromSource: { kind: 'runs', description: 'the passed runs of the last 20 stored', evidenceInStore: true },
     runs: [],
     learnedFrom: 3,
     belowThreshold: 0,
@@ -31,7 +32,7 @@ describe('suggestions slice', () => {
     const api = fakeApi({ suggestionsForFile: async (q: unknown) => (asked.push(q), data(['span-00000001'])) });
     useStudio.setState({ traceLoad: { status: 'ready', traceId: 'ab'.repeat(16) } });
     await useStudio.getState().openSuggestions(api, FILE);
-    expect(asked).toEqual([{ path: FILE, minConfidence: DEFAULT_THRESHOLD, traceId: 'ab'.repeat(16) }]);
+    expect(asked).toEqual([{ path: FILE, minConfidence: DEFAULT_THRESHOLD, minSupport: DEFAULT_MIN_SUPPORT, source: DEFAULT_SOURCE, traceId: 'ab'.repeat(16) }]);
     expect(useStudio.getState()).toMatchObject({ suggestionsFile: FILE, suggestionsLoading: false, suggestionsData: { suggestions: [{ id: 'span-00000001' }] } });
     await useStudio.getState().setSuggestionThreshold(api, 0.8);
     expect(asked[1]).toMatchObject({ minConfidence: 0.8 });
@@ -74,6 +75,28 @@ describe('suggestions slice', () => {
     await useStudio.getState().undoLastAccept(api);
     expect(calls.slice(3)).toEqual(['undo ff', 'suggestions', 'validate']);
     expect(useStudio.getState()).toMatchObject({ lastAccept: null, lastUndo: { diff: '-x' }, writtenVersion: version + 2 });
+  });
+
+  it('learns from the chosen source and minimum support, and accepts with the same ones', async () => {
+    const asked: unknown[] = [];
+    const api = fakeApi({
+      suggestionsForFile: async (q: unknown) => (asked.push(q), data(['span-00000001'])),
+      validateFile: async () => valid,
+      acceptSuggestions: async (q: unknown) => (asked.push(q), { path: FILE, diff: '+x', written: ['span-00000001'], skipped: [], undoToken: 'f'.repeat(32) }),
+    });
+    const source = { kind: 'traces' as const, traceIds: ['ab'.repeat(16)] };
+    useStudio.getState().showSuggestions(FILE);
+    await useStudio.getState().setSuggestionSource(api, source);
+    await useStudio.getState().setSuggestionMinSupport(api, 1);
+    expect(asked).toEqual([
+      { path: FILE, minConfidence: DEFAULT_THRESHOLD, minSupport: DEFAULT_MIN_SUPPORT, source },
+      { path: FILE, minConfidence: DEFAULT_THRESHOLD, minSupport: 1, source },
+    ]);
+    await useStudio.getState().acceptSuggestions(api, ['span-00000001']);
+    expect(asked[2]).toEqual({ path: FILE, ids: ['span-00000001'], edited: {}, minConfidence: DEFAULT_THRESHOLD, minSupport: 1, source });
+    // Another file's panel keeps learning from the same source.
+    useStudio.getState().showSuggestions('/t/other.clnrm.toml');
+    expect(useStudio.getState().suggestionSource).toBe(source);
   });
 
   it('shows a refused accept as the panel problem and writes nothing', async () => {
