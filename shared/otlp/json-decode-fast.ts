@@ -124,9 +124,10 @@ export function scalarAttributes(value: unknown): KeyValue[] | undefined {
   if (value == null) return [];
   if (!Array.isArray(value)) return UNUSUAL;
   const out: KeyValue[] = [];
-  for (const item of value as unknown[]) {
+  for (let i = 0; i < value.length; i++) {
+    const item: unknown = value[i];
     const key = isObj(item) ? item['key'] : undefined;
-    const kv = typeof key === 'string' ? scalarKeyValue(key, (item as JsonObject)['value']) : UNUSUAL;
+    const kv = typeof key === 'string' ? scalarKeyValue(key, (item as JsonObject)['value'], i) : UNUSUAL;
     if (kv === UNUSUAL) return UNUSUAL;
     out.push(kv);
   }
@@ -137,21 +138,21 @@ export function scalarAttributes(value: unknown): KeyValue[] | undefined {
 const CANONICAL_SAFE_INT = /^(?:0|-?[1-9]\d{0,14})$/;
 
 /**
- * A well-formed scalar attribute, shared when it repeats: the value decodeAnyValue gives, tried in
- * its order (string, bool, int, double).
+ * A well-formed scalar attribute (the one at `position` of its list), shared when it repeats: the
+ * value decodeAnyValue gives, tried in its order (string, bool, int, double).
  */
-export function scalarKeyValue(key: string, value: unknown): KeyValue | undefined {
+export function scalarKeyValue(key: string, value: unknown, position: number): KeyValue | undefined {
   if (!isObj(value)) return UNUSUAL;
   const s = value['stringValue'];
-  if (typeof s === 'string') return stringKv(key, s);
+  if (typeof s === 'string') return stringKv(key, s, position);
   if (s != null || value['string_value'] != null) return UNUSUAL;
   const b = value['boolValue'];
-  if (typeof b === 'boolean') return boolKv(key, b);
+  if (typeof b === 'boolean') return boolKv(key, b, position);
   if (b != null || value['bool_value'] != null) return UNUSUAL;
   const n = value['intValue'];
-  if (typeof n === 'string' && CANONICAL_SAFE_INT.test(n)) return intKv(key, n);
-  if (typeof n === 'number' && Number.isSafeInteger(n)) return intKv(key, String(n));
+  if (typeof n === 'string' && CANONICAL_SAFE_INT.test(n)) return intKv(key, n, position);
+  if (typeof n === 'number' && Number.isSafeInteger(n)) return intKv(key, String(n), position);
   if (n != null || value['int_value'] != null) return UNUSUAL;
   const d = value['doubleValue'];
-  return typeof d === 'number' ? doubleKv(key, d) : UNUSUAL;
+  return typeof d === 'number' ? doubleKv(key, d, position) : UNUSUAL;
 }

@@ -290,7 +290,7 @@ export function decodeAttributes(value: unknown, path: string, depth = 0): KeyVa
   for (let i = 0; i < list.length; i++) {
     const item = list[i];
     const key = isObject(item) ? item['key'] : undefined;
-    const fast = typeof key === 'string' ? scalarKeyValue(key, (item as JsonObject)['value']) : undefined;
+    const fast = typeof key === 'string' ? scalarKeyValue(key, (item as JsonObject)['value'], i) : undefined;
     if (fast !== undefined) {
       out.push(fast);
       continue;

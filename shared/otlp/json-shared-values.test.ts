@@ -36,4 +36,22 @@ describe('shared attributes of OTLP/JSON spans', () => {
       expect(span.attributes[4]).toEqual({ key: 'url', value: { stringValue: `/orders/${i}` } });
     }
   });
+
+  it('gives each span its own attribute when the one at the same place changes key, type or value', () => {
+    const spans = spansWith(
+      (i) => [
+        { key: i % 2 ? 'a' : 'b', value: { stringValue: 'x' } },
+        { key: 'n', value: i % 3 ? { intValue: String(i % 3) } : { stringValue: '1' } },
+        { key: 'f', value: { boolValue: i % 2 === 0 } },
+      ],
+      12,
+    );
+    for (const [i, span] of spans.entries()) {
+      expect(span.attributes).toEqual([
+        { key: i % 2 ? 'a' : 'b', value: { stringValue: 'x' } },
+        { key: 'n', value: i % 3 ? { intValue: String(i % 3) } : { stringValue: '1' } },
+        { key: 'f', value: { boolValue: i % 2 === 0 } },
+      ]);
+    }
+  });
 });
