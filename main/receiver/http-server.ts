@@ -140,7 +140,7 @@ export function createHttpReceiver(queue: IngestQueue, stats: ReceiverStats, opt
       return send(res, 200, format, format === 'json' ? '{}' : new Uint8Array(0));
     }
 
-    let decoded: OtlpDecodeResult;
+    let decoded: OtlpDecodeResult | undefined;
     try {
       decoded = format === 'json' ? decodeOtlpJson(body.toString('utf8')) : decodeOtlpProtobuf(body);
     } catch (error) {
@@ -158,15 +158,19 @@ export function createHttpReceiver(queue: IngestQueue, stats: ReceiverStats, opt
       stats.throttled++;
       return sendStatus(res, 429, format, RpcCode.UNAVAILABLE, 'The receiver is saturated (ingest queue full); retry later.', retryLater);
     }
+    // Only counts wait for the commit: the spans themselves can be collected once the store took them.
+    const { rejectedSpans, errorMessage } = decoded;
+    const accepted = decoded.spans.length;
+    decoded = undefined;
     try {
       await stored;
     } catch (error) {
       return sendStatus(res, 503, format, RpcCode.UNAVAILABLE, `The spans could not be stored (${(error as Error).message}); retry later.`, retryLater);
     }
-    stats.spansAccepted += decoded.spans.length;
-    stats.spansRejected += decoded.rejectedSpans;
+    stats.spansAccepted += accepted;
+    stats.spansRejected += rejectedSpans;
     stats.traceRequests++;
-    const partial = decoded.rejectedSpans > 0 ? { rejectedSpans: decoded.rejectedSpans, ...(decoded.errorMessage ? { errorMessage: decoded.errorMessage } : {}) } : undefined;
+    const partial = rejectedSpans > 0 ? { rejectedSpans, ...(errorMessage ? { errorMessage } : {}) } : undefined;
     if (format === 'json') send(res, 200, 'json', JSON.stringify(exportTraceServiceResponseJson(partial)));
     else send(res, 200, 'protobuf', encodeExportTraceServiceResponse(partial));
   }

@@ -37,6 +37,12 @@ interface Batch {
   stored: { resolve: () => void; reject: (error: unknown) => void };
 }
 
+/** A batch handed over, awaiting its commit: only its count, so its spans and bytes can be collected meanwhile. */
+interface HandedOver {
+  count: number;
+  stored: Batch['stored'];
+}
+
 export class IngestQueue {
   private batches: Batch[] = [];
   private queued = 0;
@@ -44,7 +50,7 @@ export class IngestQueue {
   private draining = false;
   private scheduled = false;
   /** Handed over, waiting for the next commit. */
-  private uncommitted: Batch[] = [];
+  private uncommitted: HandedOver[] = [];
   private committing = false;
   private idleWaiters: Array<() => void> = [];
   delivered = 0;
@@ -153,7 +159,7 @@ export class IngestQueue {
         const batch = this.batches.shift()!;
         if (!(await this.handOver(batch))) this.queued -= batch.spans.length;
         else if (this.options.commit) {
-          this.uncommitted.push(batch);
+          this.uncommitted.push({ count: batch.spans.length, stored: batch.stored });
           this.commitNext();
         } else this.queued -= batch.spans.length;
       }
@@ -169,7 +175,7 @@ export class IngestQueue {
     this.committing = true;
     const group = this.uncommitted.splice(0);
     void this.commitGroup(group).finally(() => {
-      for (const b of group) this.queued -= b.spans.length;
+      for (const b of group) this.queued -= b.count;
       this.committing = false;
       this.commitNext();
       this.wakeIdle();
@@ -190,13 +196,13 @@ export class IngestQueue {
     }
   }
 
-  private async commitGroup(batches: Batch[]): Promise<void> {
+  private async commitGroup(batches: HandedOver[]): Promise<void> {
     try {
       await this.options.commit!();
       for (const b of batches) b.stored.resolve();
     } catch (error) {
       this.fail(
-        batches.reduce((n, b) => n + b.spans.length, 0),
+        batches.reduce((n, b) => n + b.count, 0),
         error,
       );
       for (const b of batches) b.stored.reject(error);

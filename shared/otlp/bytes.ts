@@ -33,7 +33,8 @@ export function isZeroRange(buf: Uint8Array, start: number, end: number): boolea
   return true;
 }
 
-const HEX_VALUE = new Int8Array(128).fill(-1);
+/** The value of each ASCII hex digit (either case); -1 for any other character. */
+export const HEX_VALUE = new Int8Array(128).fill(-1);
 for (let i = 0; i < 10; i++) HEX_VALUE[48 + i] = i;
 for (let i = 0; i < 6; i++) {
   HEX_VALUE[65 + i] = 10 + i;

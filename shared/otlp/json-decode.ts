@@ -6,6 +6,7 @@ import type { AnyValue, InstrumentationScope, KeyValue, Resource, Span, SpanEven
 import { buildSpan } from '../model';
 import { HEX_PAIRS, normaliseBase64, utf8OfRange } from './bytes';
 import { kindFromName, kindFromNumber, statusFromName, statusFromNumber } from './otlp-enums';
+import { scalarKeyValue, wellFormedSpan } from './json-decode-fast';
 import { MAX_VALUE_DEPTH } from './protobuf-values';
 import { Rejections, parentIdProblem, spanIdProblem, traceIdProblem, type OtlpDecodeResult } from './result';
 import {
@@ -29,16 +30,55 @@ const OTLP_JSON = new JsonReadContext('otlp.decode', 'Invalid OTLP/JSON trace re
 
 /** Decodes an OTLP/JSON request given as text, UTF-8 bytes, or an already parsed value. */
 export function decodeOtlpJson(input: string | unknown): OtlpDecodeResult {
-  let root: unknown = input;
-  const text = input instanceof Uint8Array ? utf8OfRange(input, 0, input.length) : input;
-  if (typeof text === 'string') {
+  const raw = input instanceof Uint8Array ? utf8OfRange(input, 0, input.length) : input;
+  if (typeof raw !== 'string') return decodeRoot(raw);
+  // A byte-order mark may open a JSON document (RFC 8259 §8.1 lets parsers ignore it).
+  const text = raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
+  const plain = parsePlainly(text);
+  if (plain !== NOT_PLAIN) {
+    refuseLongNumbers = true;
     try {
-      // A byte-order mark may open a JSON document (RFC 8259 §8.1 lets parsers ignore it).
-      root = parseJsonExact(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+      return decodeRoot(plain);
     } catch (error) {
-      throw OTLP_JSON.fail('', `the body is not JSON (${(error as Error).message})`);
+      if (error !== LONG_NUMBER) throw error;
+    } finally {
+      refuseLongNumbers = false;
     }
   }
+  let root: unknown;
+  try {
+    root = parseJsonExact(text);
+  } catch (error) {
+    throw OTLP_JSON.fail('', `the body is not JSON (${(error as Error).message})`);
+  }
+  return decodeRoot(root);
+}
+
+// Senders write int64s as strings (the OTLP JSON mapping says so), so most bodies need none of
+// parseJsonExact's pass over the whole text, which quotes long bare integers: the text is parsed
+// plainly first, and decoded while `refuseLongNumbers` is set — the decoder then throws
+// LONG_NUMBER at a timestamp or int64 given as a number of 16 digits or more (one the quoting pass
+// would have turned into a string, or rounded), and the text is parsed again exactly. A text the
+// plain parse refuses goes the exact way too (its quoting can make it JSON, and its error is the one to report).
+const NOT_PLAIN = Symbol('not plain JSON');
+const LONG_NUMBER = Symbol('a long bare integer');
+let refuseLongNumbers = false;
+
+function parsePlainly(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return NOT_PLAIN;
+  }
+}
+
+/** `value`, unless it is a number the exact parse could have read differently (see refuseLongNumbers). */
+function exactNumber(value: unknown): unknown {
+  if (refuseLongNumbers && typeof value === 'number' && Math.abs(value) >= 1e15) throw LONG_NUMBER;
+  return value;
+}
+
+function decodeRoot(root: unknown): OtlpDecodeResult {
   if (!isObject(root)) throw OTLP_JSON.fail('', `expected an object with "resourceSpans", found ${describe(root)}`);
   const spans: Span[] = [];
   const rejections = new Rejections();
@@ -60,7 +100,8 @@ export function decodeRequestInto(root: JsonObject, path: string, spans: Span[],
       const scope = decodeScope(ss, ssPath);
       const list = readArray(OTLP_JSON, ss['spans'], `${ssPath}.spans`);
       for (let k = 0; k < list.length; k++) {
-        const span = decodeSpan(list[k], `${ssPath}.spans[${k}]`, resource, scope, rejections);
+        // The path is built only for a span the quick reading leaves to the checked one.
+        const span = quickSpan(list[k], resource, scope) ?? decodeSpan(list[k], `${ssPath}.spans[${k}]`, resource, scope, rejections);
         if (span) spans.push(span);
       }
     }
@@ -121,7 +162,7 @@ export function decodeSpan(value: unknown, path: string, resource: Resource, sco
   const name = readString(OTLP_JSON, obj['name'], `${path}.name`);
   const rawIds = [pick(obj, 'traceId', 'trace_id'), pick(obj, 'spanId', 'span_id'), pick(obj, 'parentSpanId', 'parent_span_id')] as const;
   const ids = canonicalIds(rawIds[0], rawIds[1], rawIds[2]);
-  if (ids !== undefined) return buildDecodedSpan(obj, path, name, ids[0], ids[1], ids[2], resource, scope);
+  if (ids !== undefined) return wellFormedSpan(obj, ids[0], ids[1], ids[2], resource, scope) ?? buildDecodedSpan(obj, path, name, ids[0], ids[1], ids[2], resource, scope);
   const traceId = readIdBytes(OTLP_JSON, rawIds[0], `${path}.traceId`);
   const spanId = readIdBytes(OTLP_JSON, rawIds[1], `${path}.spanId`);
   const parent = readIdBytes(OTLP_JSON, rawIds[2], `${path}.parentSpanId`);
@@ -134,6 +175,13 @@ export function decodeSpan(value: unknown, path: string, resource: Resource, sco
     return undefined;
   }
   return buildDecodedSpan(obj, path, name, hexOf(traceId), hexOf(spanId), parent.length > 0 && !isZero(parent) ? hexOf(parent) : undefined, resource, scope);
+}
+
+/** A span in the common well-formed shape, with canonical ids; undefined for the checked readers to decode. */
+function quickSpan(value: unknown, resource: Resource, scope: InstrumentationScope): Span | undefined {
+  if (!isObject(value)) return undefined;
+  const ids = canonicalIds(pick(value, 'traceId', 'trace_id'), pick(value, 'spanId', 'span_id'), pick(value, 'parentSpanId', 'parent_span_id'));
+  return ids === undefined ? undefined : wellFormedSpan(value, ids[0], ids[1], ids[2], resource, scope);
 }
 
 const TRACE_ID = /^[0-9a-f]{32}$/;
@@ -149,7 +197,8 @@ function canonicalIds(trace: unknown, span: unknown, parent: unknown): [string, 
   return [trace, span, parent === ZERO_SPAN_ID ? undefined : parent];
 }
 
-function buildDecodedSpan(
+/** The checked reading of a span with canonical ids (the reference json-decode-fast is tested against). */
+export function buildDecodedSpan(
   obj: JsonObject,
   path: string,
   name: string,
@@ -168,8 +217,8 @@ function buildDecodedSpan(
     flags: flags === 0 ? undefined : flags,
     name,
     kind: decodeKind(obj['kind'], `${path}.kind`),
-    startTimeUnixNano: readUnixNano(OTLP_JSON, pick(obj, 'startTimeUnixNano', 'start_time_unix_nano'), `${path}.startTimeUnixNano`),
-    endTimeUnixNano: readUnixNano(OTLP_JSON, pick(obj, 'endTimeUnixNano', 'end_time_unix_nano'), `${path}.endTimeUnixNano`),
+    startTimeUnixNano: readUnixNano(OTLP_JSON, exactNumber(pick(obj, 'startTimeUnixNano', 'start_time_unix_nano')), `${path}.startTimeUnixNano`),
+    endTimeUnixNano: readUnixNano(OTLP_JSON, exactNumber(pick(obj, 'endTimeUnixNano', 'end_time_unix_nano')), `${path}.endTimeUnixNano`),
     attributes: decodeAttributes(obj['attributes'], `${path}.attributes`),
     droppedAttributesCount: readCount(OTLP_JSON, pick(obj, 'droppedAttributesCount', 'dropped_attributes_count'), `${path}.droppedAttributesCount`),
     events: readArray(OTLP_JSON, obj['events'], `${path}.events`).map((e, i) => decodeEvent(e, `${path}.events[${i}]`)),
@@ -207,7 +256,7 @@ function decodeEvent(value: unknown, path: string): SpanEvent {
   const obj = readObject(OTLP_JSON, value, path) ?? {};
   const event: { name: string; timeUnixNano: string; attributes: KeyValue[]; droppedAttributesCount?: number } = {
     name: readString(OTLP_JSON, obj['name'], `${path}.name`),
-    timeUnixNano: readUnixNano(OTLP_JSON, pick(obj, 'timeUnixNano', 'time_unix_nano'), `${path}.timeUnixNano`),
+    timeUnixNano: readUnixNano(OTLP_JSON, exactNumber(pick(obj, 'timeUnixNano', 'time_unix_nano')), `${path}.timeUnixNano`),
     attributes: decodeAttributes(obj['attributes'], `${path}.attributes`),
   };
   const dropped = readCount(OTLP_JSON, pick(obj, 'droppedAttributesCount', 'dropped_attributes_count'), `${path}.droppedAttributesCount`);
@@ -241,9 +290,9 @@ export function decodeAttributes(value: unknown, path: string, depth = 0): KeyVa
   for (let i = 0; i < list.length; i++) {
     const item = list[i];
     const key = isObject(item) ? item['key'] : undefined;
-    const fast = typeof key === 'string' ? scalarValue((item as JsonObject)['value']) : undefined;
+    const fast = typeof key === 'string' ? scalarKeyValue(key, (item as JsonObject)['value'], i) : undefined;
     if (fast !== undefined) {
-      out.push({ key: key as string, value: fast });
+      out.push(fast);
       continue;
     }
     const at = `${path}[${i}]`;
@@ -251,30 +300,6 @@ export function decodeAttributes(value: unknown, path: string, depth = 0): KeyVa
     out.push({ key: readString(OTLP_JSON, kv['key'], `${at}.key`), value: decodeAnyValue(kv['value'], `${at}.value`, depth + 1) });
   }
   return out;
-}
-
-/** An int64 already in canonical decimal form and exact as a double. */
-const CANONICAL_SAFE_INT = /^(?:0|-?[1-9]\d{0,14})$/;
-
-/**
- * The common well-formed scalar values, decoded without building JSON paths (only needed for
- * errors): the same result decodeAnyValue gives, tried in its order; undefined sends the value
- * there. Building paths for every attribute was most of the decoder's time.
- */
-function scalarValue(value: unknown): AnyValue | undefined {
-  if (!isObject(value)) return undefined;
-  const s = value['stringValue'];
-  if (typeof s === 'string') return { stringValue: s };
-  if (s != null || value['string_value'] != null) return undefined;
-  const b = value['boolValue'];
-  if (typeof b === 'boolean') return { boolValue: b };
-  if (b != null || value['bool_value'] != null) return undefined;
-  const n = value['intValue'];
-  if (typeof n === 'string' && CANONICAL_SAFE_INT.test(n)) return { intValue: n };
-  if (typeof n === 'number' && Number.isSafeInteger(n)) return { intValue: String(n) };
-  if (n != null || value['int_value'] != null) return undefined;
-  const d = value['doubleValue'];
-  return typeof d === 'number' ? { doubleValue: d } : undefined;
 }
 
 function decodeAnyValue(value: unknown, path: string, depth: number): AnyValue {
@@ -287,7 +312,7 @@ function decodeAnyValue(value: unknown, path: string, depth: number): AnyValue {
     if (typeof v !== 'boolean') throw OTLP_JSON.fail(`${path}.boolValue`, `expected true or false, found ${describe(v)}`);
     return { boolValue: v };
   }
-  if ((v = pick(obj, 'intValue', 'int_value')) !== undefined) return { intValue: readInt64(OTLP_JSON, v, `${path}.intValue`) };
+  if ((v = pick(obj, 'intValue', 'int_value')) !== undefined) return { intValue: readInt64(OTLP_JSON, exactNumber(v), `${path}.intValue`) };
   if ((v = pick(obj, 'doubleValue', 'double_value')) !== undefined) return { doubleValue: readDouble(OTLP_JSON, v, `${path}.doubleValue`) };
   if ((v = pick(obj, 'bytesValue', 'bytes_value')) !== undefined) {
     const b64 = normaliseBase64(readString(OTLP_JSON, v, `${path}.bytesValue`));

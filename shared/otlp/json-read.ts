@@ -57,9 +57,21 @@ export function readCount(ctx: JsonReadContext, value: unknown, path: string): n
 
 const UINT64_MAX = 18446744073709551615n;
 
+/** Up to 19 decimal digits without a leading zero (or "0"): a uint64 already in canonical form. */
+export function isCanonicalUint(text: string): boolean {
+  const len = text.length;
+  if (len === 0 || len > 19 || (len > 1 && text.charCodeAt(0) === 48)) return false;
+  for (let i = 0; i < len; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
 /** A uint64 nanosecond timestamp (decimal string or number) as its canonical decimal string. */
 export function readUnixNano(ctx: JsonReadContext, value: unknown, path: string): string {
   if (value === undefined || value === null) return '0';
+  if (typeof value === 'string' && isCanonicalUint(value)) return value;
   if (typeof value === 'string' && /^\d{1,20}$/.test(value)) {
     const canonical = value.replace(/^0+(?=\d)/, '');
     if (canonical.length < 20 || BigInt(canonical) <= UINT64_MAX) return canonical;

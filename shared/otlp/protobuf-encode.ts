@@ -3,7 +3,7 @@
 // round-trips with decodeOtlpProtobuf.
 import { StudioError } from '../errors';
 import type { AnyValue, KeyValue, Span } from '../model';
-import { base64ToBytes, hexToBytes } from './bytes';
+import { base64ToBytes } from './bytes';
 import { groupSpans } from './group';
 import { kindNumber, statusNumber } from './otlp-enums';
 import { WIRE_I32, WIRE_I64, WIRE_LEN, WIRE_VARINT } from './wire-reader';
@@ -142,12 +142,11 @@ function writeString(w: WireWriter, field: number, value: string | undefined): v
 
 function writeHex(w: WireWriter, field: number, hex: string): void {
   if (hex === '') return;
-  const bytes = hexToBytes(hex);
-  if (bytes === undefined) {
-    throw new StudioError({ code: 'trace.invalid', message: `Cannot encode span id ${JSON.stringify(hex)}: ids must be hex.`, details: { field } });
-  }
+  const at = w.pos;
   w.tag(field, WIRE_LEN);
-  w.bytes(bytes);
+  if (w.hex(hex)) return;
+  w.pos = at;
+  throw new StudioError({ code: 'trace.invalid', message: `Cannot encode span id ${JSON.stringify(hex)}: ids must be hex.`, details: { field } });
 }
 
 function writeCount(w: WireWriter, field: number, value: number | undefined): void {
@@ -163,11 +162,27 @@ function writeTime(w: WireWriter, field: number, nano: string): void {
   w.fixed64(lo, hi);
 }
 
+// The encoded body (length + KeyValue) of each shared attribute: the decoders hand out one frozen
+// KeyValue per repeated attribute, and frozen scalars cannot change, so their bytes can be kept.
+const encodedKeyValues = new WeakMap<KeyValue, Uint8Array>();
+
 function writeAttributes(w: WireWriter, field: number, attributes: readonly KeyValue[]): void {
   for (const kv of attributes) {
     w.tag(field, WIRE_LEN);
+    const known = encodedKeyValues.get(kv);
+    if (known !== undefined) {
+      w.raw(known);
+      continue;
+    }
+    const start = w.pos;
     writeKeyValueBody(w, kv);
+    if (isFrozenScalar(kv)) encodedKeyValues.set(kv, w.buf.slice(start, w.pos));
   }
+}
+
+function isFrozenScalar(kv: KeyValue): boolean {
+  const value = kv.value;
+  return Object.isFrozen(kv) && Object.isFrozen(value) && !('arrayValue' in value) && !('kvlistValue' in value);
 }
 
 function writeKeyValueBody(w: WireWriter, kv: KeyValue): void {

@@ -1,7 +1,10 @@
 // Protobuf wire-format writer for our OTLP encoder. Nested messages are written in place: a one-byte
 // length slot is reserved, the body written, and the body shifted right when its length needs a
 // longer varint — no second buffer per message.
-import { utf8Encode } from './bytes';
+import { HEX_VALUE, utf8Encode } from './bytes';
+
+// A local binding: module exports read in the hot loop cost a getter call under tsx and vitest.
+const hexValue = HEX_VALUE;
 
 /** Longest string written inline: its length fits a one-byte varint. */
 const ASCII_INLINE = 127;
@@ -68,11 +71,42 @@ export class WireWriter {
     this.pos += 8;
   }
 
+  /** Bytes already encoded, as they are. */
+  raw(data: Uint8Array): void {
+    this.ensure(data.length);
+    this.buf.set(data, this.pos);
+    this.pos += data.length;
+  }
+
   bytes(data: Uint8Array): void {
     this.varint(data.length);
     this.ensure(data.length);
     this.buf.set(data, this.pos);
     this.pos += data.length;
+  }
+
+  /**
+   * The bytes a hex string spells (either case), length first, written straight from its
+   * characters; false, with nothing written, when it is not hex of whole bytes.
+   */
+  hex(text: string): boolean {
+    if (text.length % 2 !== 0) return false;
+    const n = text.length / 2;
+    this.ensure(n + 10);
+    const start = this.pos;
+    this.varint(n);
+    for (let i = 0; i < text.length; i += 2) {
+      const hi = text.charCodeAt(i);
+      const lo = text.charCodeAt(i + 1);
+      const h = hi < 128 ? hexValue[hi]! : -1;
+      const l = lo < 128 ? hexValue[lo]! : -1;
+      if (h < 0 || l < 0) {
+        this.pos = start;
+        return false;
+      }
+      this.buf[this.pos++] = (h << 4) | l;
+    }
+    return true;
   }
 
   /**
@@ -129,8 +163,33 @@ export class WireWriter {
   }
 }
 
-/** Splits a decimal uint64/int64 string into two's complement 32-bit halves. */
+const TWO_32 = 0x100000000;
+
+/**
+ * Splits a decimal uint64/int64 string into two's complement 32-bit halves (modulo 2^64, as
+ * BigInt.asUintN(64) would). Plain digits are multiplied in by halves — every step exact in a
+ * double, no BigInt per timestamp; anything else (signs, spaces) goes through BigInt.
+ */
 export function splitInt64(decimal: string): { lo: number; hi: number } {
+  const len = decimal.length;
+  const negative = decimal.charCodeAt(0) === 45; // '-'
+  let i = negative ? 1 : 0;
+  if (i === len) return splitBigInt(decimal);
+  let lo = 0;
+  let hi = 0;
+  for (; i < len; i++) {
+    const digit = decimal.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return splitBigInt(decimal);
+    // Below 2^36: exact, and >>> 0 takes it modulo 2^32.
+    const low = lo * 10 + digit;
+    hi = (hi * 10 + ((low / TWO_32) | 0)) >>> 0;
+    lo = low >>> 0;
+  }
+  if (!negative) return { lo, hi };
+  return lo === 0 ? { lo: 0, hi: (TWO_32 - hi) % TWO_32 } : { lo: TWO_32 - lo, hi: TWO_32 - 1 - hi };
+}
+
+function splitBigInt(decimal: string): { lo: number; hi: number } {
   const n = BigInt.asUintN(64, BigInt(decimal));
   return { lo: Number(n & 0xffffffffn), hi: Number(n >> 32n) };
 }
