@@ -1,13 +1,19 @@
 // Peak resident memory of this process's descendants (the studio's server process and Chromium's
-// processes), sampled from /proc while a benchmark case runs. RSS counts shared pages once per
-// process, so the sum over Chromium's processes over-states what they use together.
+// processes), sampled from /proc while a benchmark case runs, two ways: RSS counts shared pages once
+// per process, so its sum over Chromium's processes over-states what they use together; PSS (from
+// smaps_rollup) shares each shared page among the processes that map it, so PSS sums to the memory
+// the processes hold together.
 import { readFileSync, readdirSync } from 'node:fs';
 
 export interface MemoryPeak {
-  /** Largest sum seen, in MiB, per group and over all. */
+  /** Largest RSS sum seen, in MiB, per group and over all. */
   serverMiB: number;
   chromiumMiB: number;
   totalMiB: number;
+  /** Largest PSS sum seen, in MiB, per group and over all. */
+  serverPssMiB: number;
+  chromiumPssMiB: number;
+  totalPssMiB: number;
 }
 
 function descendants(root: number): Array<{ pid: number; name: string }> {
@@ -47,19 +53,33 @@ function rssMiB(pid: number): number {
   }
 }
 
+function pssMiB(pid: number): number {
+  try {
+    const m = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
 /** Samples every `everyMs` until stopped; `stop()` answers the peaks. */
 export function sampleMemory(everyMs = 200): { stop(): MemoryPeak } {
-  const peak: MemoryPeak = { serverMiB: 0, chromiumMiB: 0, totalMiB: 0 };
+  const peak: MemoryPeak = { serverMiB: 0, chromiumMiB: 0, totalMiB: 0, serverPssMiB: 0, chromiumPssMiB: 0, totalPssMiB: 0 };
   const sample = (): void => {
-    let server = 0;
-    let chromium = 0;
+    const rss = { server: 0, chromium: 0 };
+    const pss = { server: 0, chromium: 0 };
     for (const p of descendants(process.pid)) {
-      if (/chrom/i.test(p.name)) chromium += rssMiB(p.pid);
-      else if (p.name === 'node' || p.name.startsWith('node')) server += rssMiB(p.pid);
+      const group = /chrom/i.test(p.name) ? 'chromium' : p.name === 'node' || p.name.startsWith('node') ? 'server' : undefined;
+      if (group === undefined) continue;
+      rss[group] += rssMiB(p.pid);
+      pss[group] += pssMiB(p.pid);
     }
-    peak.serverMiB = Math.max(peak.serverMiB, server);
-    peak.chromiumMiB = Math.max(peak.chromiumMiB, chromium);
-    peak.totalMiB = Math.max(peak.totalMiB, server + chromium);
+    peak.serverMiB = Math.max(peak.serverMiB, rss.server);
+    peak.chromiumMiB = Math.max(peak.chromiumMiB, rss.chromium);
+    peak.totalMiB = Math.max(peak.totalMiB, rss.server + rss.chromium);
+    peak.serverPssMiB = Math.max(peak.serverPssMiB, pss.server);
+    peak.chromiumPssMiB = Math.max(peak.chromiumPssMiB, pss.chromium);
+    peak.totalPssMiB = Math.max(peak.totalPssMiB, pss.server + pss.chromium);
   };
   sample();
   const timer = setInterval(sample, everyMs);

@@ -127,7 +127,8 @@ export async function runRealCase(context: BrowserContext, c: RealCase, oldPath:
     } finally {
       await page.close();
       const peak = memory.stop();
-      console.log(`  peak RSS: server ${peak.serverMiB.toFixed(0)} MiB, Chromium (sum of its processes) ${peak.chromiumMiB.toFixed(0)} MiB, together ${peak.totalMiB.toFixed(0)} MiB   target < 2048 MiB`);
+      console.log(`  peak PSS (shared pages divided among the processes that map them): server ${peak.serverPssMiB.toFixed(0)} MiB, Chromium ${peak.chromiumPssMiB.toFixed(0)} MiB, together ${peak.totalPssMiB.toFixed(0)} MiB   target < 2048 MiB`);
+      console.log(`  peak RSS (shared pages counted in every process): server ${peak.serverMiB.toFixed(0)} MiB, Chromium (sum of its processes) ${peak.chromiumMiB.toFixed(0)} MiB, together ${peak.totalMiB.toFixed(0)} MiB`);
       await studio.stop();
     }
   } finally {
