@@ -88,6 +88,38 @@ describe('trace file uploads in chunks', () => {
     expect(JSON.stringify(result.problems[0])).not.toContain(tmpdir());
   });
 
+  it('checks a document while its chunks arrive, so the import stores without a checking pass of its own', async () => {
+    const { store, uploads } = await fresh();
+    const text = formatTraceFile(spans(14_000), 'otlp-json');
+    const importFile = vi.spyOn(store, 'importFile');
+    const phases = new Set<string>();
+    const uploadId = await send(uploads, 'checked.json', text, 1_000_003);
+    const poll = setInterval(() => {
+      try {
+        phases.add(uploads.status({ uploadId }).phase);
+      } catch {
+        // the import ended between two polls
+      }
+    }, 1);
+    const result = await uploads.finish({ uploadId }).finally(() => clearInterval(poll));
+    expect(result.problems).toEqual([]);
+    expect(result.imported[0]).toMatchObject({ spanCount: 14_000 });
+    expect(importFile.mock.calls[0]![1]!.checked).toBeDefined();
+    expect(phases.has('checking')).toBe(false);
+  });
+
+  it('leaves a document cut short to the import\'s own check, which stores nothing and says where', async () => {
+    const { store, uploads } = await fresh();
+    const whole = formatTraceFile(spans(14_000), 'otlp-json');
+    const importFile = vi.spyOn(store, 'importFile');
+    const uploadId = await send(uploads, 'cut-big.json', whole.slice(0, whole.length - 1000), 1_000_003);
+    const result = await uploads.finish({ uploadId });
+    expect(importFile.mock.calls[0]![1]!.checked).toBeUndefined();
+    expect(result.imported).toEqual([]);
+    expect(result.problems[0]).toMatchObject({ file: 'cut-big.json', code: 'trace.invalid' });
+    expect(await store.getSpans(['ab'.repeat(16)])).toEqual([]);
+  });
+
   it('keeps chunks in order when the page does not wait for each answer', async () => {
     const { store, uploads } = await fresh();
     const text = formatTraceFile(spans(300), 'otlp-jsonl');

@@ -1,6 +1,8 @@
 // Trace files a page sends in chunks (shared/ipc/upload-schema.ts): each upload is a temporary file
 // that the chunks are appended to in order, then imported as a stream with the store's importer
-// (main/store/import-stream.ts) under the name the page gave, and removed. Uploads are bounded in
+// (main/store/import-stream.ts) under the name the page gave, and removed. The import's syntax check
+// (its first pass) runs on each chunk after the chunk is written and answered, while the page sends
+// the next one, so finishing an upload goes straight to storing spans. Uploads are bounded in
 // number, size and idle time, so a page that vanishes mid-upload leaves nothing behind for long.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -11,6 +13,7 @@ import { StudioError, toProblem } from '../../shared/errors';
 import type { CallArgs, CallResponse } from '../../shared/ipc/contract';
 import { MAX_UPLOAD_CHUNK_CHARS, type UploadStatus } from '../../shared/ipc/upload-schema';
 import type { TraceStore } from '../store';
+import { ImportPrecheck } from '../store/import-precheck';
 import { MAX_TRACE_FILE_BYTES, plainProblem } from './trace-files';
 
 /** Uploads open at once (across pages); more are refused until one finishes or is cancelled. */
@@ -25,6 +28,9 @@ interface Upload {
   nextSeq: number;
   /** The chunk writes, one after another. */
   writing: Promise<void>;
+  /** The first pass over the chunks written so far, one after another, behind the writes. */
+  checking: Promise<void>;
+  readonly precheck: ImportPrecheck;
   status: UploadStatus;
   idle: NodeJS.Timeout | undefined;
   finishing: boolean;
@@ -56,7 +62,7 @@ export class TraceUploads {
     const uploadId = randomBytes(16).toString('hex');
     const path = join(this.folder(), `${uploadId}.${extensionOf(label)}`);
     const file = await open(path, 'wx', 0o600);
-    const upload: Upload = { label, path, file, nextSeq: 0, writing: Promise.resolve(), idle: undefined, finishing: false, status: { phase: 'receiving', bytesReceived: 0, totalBytes: size, bytesRead: 0, spans: 0 } };
+    const upload: Upload = { label, path, file, nextSeq: 0, writing: Promise.resolve(), checking: Promise.resolve(), precheck: new ImportPrecheck(), idle: undefined, finishing: false, status: { phase: 'receiving', bytesReceived: 0, totalBytes: size, bytesRead: 0, spans: 0 } };
     this.uploads.set(uploadId, upload);
     this.touch(uploadId, upload);
     return { uploadId, chunkChars: MAX_UPLOAD_CHUNK_CHARS };
@@ -76,7 +82,13 @@ export class TraceUploads {
     upload.status.bytesReceived += bytes.length;
     const received = upload.status.bytesReceived;
     upload.writing = upload.writing.then(() => upload.file.write(bytes).then(() => undefined));
-    await upload.writing;
+    const written = upload.writing;
+    // Checked on a later turn of the event loop, so this chunk's answer leaves first.
+    upload.checking = Promise.all([upload.checking, written]).then(() => new Promise((go) => setImmediate(go))).then(
+      () => upload.precheck.push(text),
+      () => undefined, // a failed write fails the import in finish
+    );
+    await written;
     this.touch(uploadId, upload);
     return { bytesReceived: received };
   }
@@ -88,8 +100,10 @@ export class TraceUploads {
     try {
       await upload.writing; // a chunk whose write failed fails the import here
       await upload.file.close();
+      await upload.checking;
       const result = await this.store.importFile(upload.path, {
         label: upload.label,
+        checked: upload.precheck.end(),
         onProgress: (p) => Object.assign(upload.status, { phase: p.phase, bytesRead: p.bytesRead, spans: p.spans }),
       });
       upload.status.phase = 'done';

@@ -61,6 +61,28 @@ describe('chunked trace uploads from the page', () => {
     expect(result.imported.map((f) => f.spanCount)).toEqual([9]);
   });
 
+  it('sends the next chunk before the last one is answered, never more than two at once', async () => {
+    const { file, text } = bigFile();
+    const { api, chunks } = recordingApi(100_001);
+    const record = api.importUploadChunk;
+    const unanswered: Array<() => void> = [];
+    let sentBytes = 0;
+    let mostAtOnce = 0;
+    // A chunk is answered only once the next one has been sent (the last one: once all bytes are out).
+    api.importUploadChunk = (q) => {
+      sentBytes += new TextEncoder().encode(q.text).length;
+      const answer = new Promise<void>((go) => unanswered.push(go)).then(() => record(q));
+      mostAtOnce = Math.max(mostAtOnce, unanswered.length);
+      if (unanswered.length > 1 || sentBytes === file.size) unanswered.shift()!();
+      if (sentBytes === file.size) for (const go of unanswered.splice(0)) go();
+      return answer;
+    };
+    await importTraceFiles(api, [file], () => undefined);
+    expect(mostAtOnce).toBe(2);
+    expect(chunks.map((c) => c.seq)).toEqual(chunks.map((_, i) => i));
+    expect(chunks.map((c) => c.text).join('')).toBe(text);
+  });
+
   it('sends small files together with importFiles and merges both answers', async () => {
     const { file } = bigFile();
     const { api, calls } = recordingApi(1_000_000);

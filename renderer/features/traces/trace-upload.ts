@@ -1,5 +1,6 @@
 // Large trace files leave the page in chunks (shared/ipc/upload-schema.ts): the file is decoded as a
-// stream (never held as one string), sent in pieces of at most `chunkChars` characters, then imported
+// stream (never held as one string), sent in pieces of at most `chunkChars` characters (the next one
+// leaves before the last is answered, so reading, sending and the studio's work overlap), then imported
 // by the studio as a stream while the page polls how far it has got. Small files go whole with
 // importFiles. A failed or abandoned upload is cancelled so the studio drops its temporary file.
 import type { CallResponse, StudioApi } from '../../../shared/ipc/contract';
@@ -25,20 +26,34 @@ export function safeCut(text: string, at: number): number {
   return before >= 0xd800 && before <= 0xdbff ? at - 1 : at;
 }
 
+/** Chunks sent before the first of them is answered: the page reads the next piece while the studio stores and checks one. */
+const CHUNKS_IN_FLIGHT = 2;
+
 async function sendChunks(api: UploadApi, file: File, uploadId: string, chunkChars: number, onProgress: (message: string) => void): Promise<void> {
   const reader = file.stream().pipeThrough(new TextDecoderStream()).getReader();
+  const inFlight: Promise<CallResponse<'importUploadChunk'>>[] = [];
+  const settleOldest = async () => {
+    const { bytesReceived } = await inFlight.shift()!;
+    onProgress(describeUpload(file.name, { phase: 'receiving', bytesReceived, totalBytes: file.size, bytesRead: 0, spans: 0 }));
+  };
   let pending = '';
   let seq = 0;
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (value) pending += value;
-    while (pending.length >= chunkChars || (done && pending.length > 0)) {
-      const cut = safeCut(pending, chunkChars);
-      const { bytesReceived } = await api.importUploadChunk({ uploadId, seq: seq++, text: pending.slice(0, cut) });
-      pending = pending.slice(cut);
-      onProgress(describeUpload(file.name, { phase: 'receiving', bytesReceived, totalBytes: file.size, bytesRead: 0, spans: 0 }));
+  try {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (value) pending += value;
+      while (pending.length >= chunkChars || (done && pending.length > 0)) {
+        const cut = safeCut(pending, chunkChars);
+        if (inFlight.length >= CHUNKS_IN_FLIGHT) await settleOldest();
+        inFlight.push(api.importUploadChunk({ uploadId, seq: seq++, text: pending.slice(0, cut) }));
+        pending = pending.slice(cut);
+      }
+      if (done) break;
     }
-    if (done) return;
+    while (inFlight.length > 0) await settleOldest();
+  } finally {
+    // After a failure, the chunks still under way are answered (or fail) without anyone waiting.
+    for (const sent of inFlight) sent.catch(() => undefined);
   }
 }
 
