@@ -25,6 +25,8 @@ export interface ImportProgress {
   totalBytes: number;
   /** Spans read so far (stored or already there). */
   spans: number;
+  /** The traces this import has stored spans of so far (a live view: it grows as batches land). */
+  traceIds: ReadonlySet<string>;
 }
 
 export interface ImportOptions {
@@ -54,7 +56,7 @@ export async function importFile(store: TraceStore, path: string, options: Impor
   const where: FileWhere = { file: label };
   const sink = new ImportSink(store, label);
   const progress = (phase: ImportProgress['phase'], bytesRead: number): void =>
-    options.onProgress?.({ file: label, phase, bytesRead, totalBytes: size, spans: sink.read });
+    options.onProgress?.({ file: label, phase, bytesRead, totalBytes: size, spans: sink.read, traceIds: sink.traceIds });
   try {
     let mode = await sniff(path);
     if (mode === 'document' && options.checked) return await sink.finish('otlp-json', await readDocument(path, where, options.checked, sink, progress));
@@ -159,7 +161,7 @@ class ImportSink {
   private pending: Span[] = [];
   private readonly inFile = new Set<string>();
   private readonly storedBefore = new Set<string>();
-  private readonly traceIds = new Set<string>();
+  readonly traceIds = new Set<string>();
   private readonly newTraces = new Set<string>();
 
   constructor(

@@ -120,6 +120,41 @@ describe('trace file uploads in chunks', () => {
     expect(await store.getSpans(['ab'.repeat(16)])).toEqual([]);
   });
 
+  it('marks a trace in the list as importing while its spans are being stored, and not once the import is done', async () => {
+    const { uploads } = await fresh();
+    const text = formatTraceFile(spans(14_000), 'otlp-json');
+    const uploadId = await send(uploads, 'growing.json', text, 1_000_003);
+    const list = () => uploads.markImporting(async () => ({ traces: [{ traceId: 'ab'.repeat(16) }, { traceId: 'cd'.repeat(16) }] as Array<{ traceId: string; importing?: { file: string; percent: number } }> }));
+    let done = false;
+    const finished = uploads.finish({ uploadId }).finally(() => (done = true));
+    let whileImporting: Awaited<ReturnType<typeof list>> | undefined;
+    while (!done && !whileImporting) {
+      const answer = await list();
+      if (answer.traces[0]!.importing) whileImporting = answer;
+      else await new Promise((go) => setImmediate(go));
+    }
+    expect((await finished).problems).toEqual([]);
+    expect(whileImporting?.traces[0]!.importing).toEqual({ file: 'growing.json', percent: expect.any(Number) });
+    expect(whileImporting!.traces[0]!.importing!.percent).toBeLessThan(100);
+    expect(whileImporting!.traces[1]!.importing).toBeUndefined();
+    expect((await list()).traces[0]!.importing).toBeUndefined();
+  });
+
+  it('marks a trace whose import ends while the list is being queried (the answer may predate its last batch)', async () => {
+    const { uploads } = await fresh();
+    const text = formatTraceFile(spans(14_000), 'otlp-json');
+    const uploadId = await send(uploads, 'racing.json', text, 1_000_003);
+    let finished: Promise<unknown> | undefined;
+    const answer = await uploads.markImporting(async () => {
+      const started = uploads.finish({ uploadId });
+      finished = started;
+      await started; // the import ends while this query is "running"
+      return { traces: [{ traceId: 'ab'.repeat(16) }] as Array<{ traceId: string; importing?: { file: string; percent: number } }> };
+    });
+    await finished;
+    expect(answer.traces[0]!.importing).toMatchObject({ file: 'racing.json' });
+  });
+
   it('keeps chunks in order when the page does not wait for each answer', async () => {
     const { store, uploads } = await fresh();
     const text = formatTraceFile(spans(300), 'otlp-jsonl');

@@ -10,7 +10,7 @@ import { open, rm, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { StudioError, toProblem } from '../../shared/errors';
-import type { CallArgs, CallResponse } from '../../shared/ipc/contract';
+import type { CallArgs, CallResponse, TraceSummary } from '../../shared/ipc/contract';
 import { MAX_UPLOAD_CHUNK_CHARS, type UploadStatus } from '../../shared/ipc/upload-schema';
 import type { TraceStore } from '../store';
 import { ImportPrecheck } from '../store/import-precheck';
@@ -20,6 +20,8 @@ import { MAX_TRACE_FILE_BYTES, plainProblem } from './trace-files';
 const MAX_OPEN_UPLOADS = 4;
 /** An upload that receives nothing for this long is dropped with its file. */
 export const UPLOAD_IDLE_MS = 2 * 60_000;
+
+type TraceImporting = NonNullable<TraceSummary['importing']>;
 
 interface Upload {
   readonly label: string;
@@ -32,6 +34,8 @@ interface Upload {
   checking: Promise<void>;
   readonly precheck: ImportPrecheck;
   status: UploadStatus;
+  /** The traces the import has stored spans of so far (set once it stores). */
+  traceIds: ReadonlySet<string>;
   idle: NodeJS.Timeout | undefined;
   finishing: boolean;
 }
@@ -62,7 +66,7 @@ export class TraceUploads {
     const uploadId = randomBytes(16).toString('hex');
     const path = join(this.folder(), `${uploadId}.${extensionOf(label)}`);
     const file = await open(path, 'wx', 0o600);
-    const upload: Upload = { label, path, file, nextSeq: 0, writing: Promise.resolve(), checking: Promise.resolve(), precheck: new ImportPrecheck(), idle: undefined, finishing: false, status: { phase: 'receiving', bytesReceived: 0, totalBytes: size, bytesRead: 0, spans: 0 } };
+    const upload: Upload = { label, path, file, nextSeq: 0, writing: Promise.resolve(), checking: Promise.resolve(), precheck: new ImportPrecheck(), traceIds: new Set(), idle: undefined, finishing: false, status: { phase: 'receiving', bytesReceived: 0, totalBytes: size, bytesRead: 0, spans: 0 } };
     this.uploads.set(uploadId, upload);
     this.touch(uploadId, upload);
     return { uploadId, chunkChars: MAX_UPLOAD_CHUNK_CHARS };
@@ -104,7 +108,10 @@ export class TraceUploads {
       const result = await this.store.importFile(upload.path, {
         label: upload.label,
         checked: upload.precheck.end(),
-        onProgress: (p) => Object.assign(upload.status, { phase: p.phase, bytesRead: p.bytesRead, spans: p.spans }),
+        onProgress: (p) => {
+          Object.assign(upload.status, { phase: p.phase, bytesRead: p.bytesRead, spans: p.spans });
+          upload.traceIds = p.traceIds;
+        },
       });
       upload.status.phase = 'done';
       return { imported: [{ file: upload.label, format: result.format, spanCount: result.imported, duplicates: result.duplicates, traceIds: result.traceIds, warnings: result.warnings.map(plainProblem) }], problems: [] };
@@ -127,6 +134,23 @@ export class TraceUploads {
     if (!upload || upload.finishing) return { cancelled: false };
     await this.drop(uploadId);
     return { cancelled: true };
+  }
+
+  /**
+   * Answers `list()` with the summaries of traces an import is still storing marked `importing` (the
+   * list shows them as importing, never as complete). An import running when the query started
+   * counts even if it ends before the answer: the answer may predate its last batch.
+   */
+  async markImporting<T extends { traces: Array<{ traceId: string; importing?: TraceImporting }> }>(list: () => Promise<T>): Promise<T> {
+    const running = new Set(this.uploads.values());
+    const answer = await list();
+    for (const upload of this.uploads.values()) running.add(upload);
+    for (const upload of running) {
+      if (upload.traceIds.size === 0) continue;
+      const importing = { file: upload.label, percent: Math.min(100, Math.floor((100 * upload.status.bytesRead) / Math.max(1, upload.status.totalBytes))) };
+      for (const trace of answer.traces) if (upload.traceIds.has(trace.traceId)) trace.importing = importing;
+    }
+    return answer;
   }
 
   /** Drops every open upload and the temporary folder (the studio is closing). */
