@@ -27,21 +27,22 @@ function tempFile(name: string, text: string): string {
   writeFileSync(join(d, name), text);
   return join(d, name);
 }
-/** Runs the precheck over `text` in pieces of `size` characters, as an upload's chunks. */
+/** Runs the precheck over `text` as UTF-8 in pieces of `size` bytes (cut inside characters too), as an upload's chunks. */
 function prechecked(text: string, size: number) {
+  const bytes = Buffer.from(text, 'utf8');
   const precheck = new ImportPrecheck();
-  for (let at = 0; at < text.length; at += size) precheck.push(text.slice(at, at + size));
+  for (let at = 0; at < bytes.length; at += size) precheck.push(bytes.subarray(at, at + size));
   return precheck.end();
 }
 const STREAM = { streamFromBytes: 0 };
 
 describe('import precheck', () => {
   it('lets the import store at once, with the same spans as an import that checks the file itself', async () => {
-    const text = '\ufeff' + formatTraceFile(sampleSpans(), 'otlp-json');
+    const text = '\ufeff' + formatTraceFile(sampleSpans().map((s) => ({ ...s, name: `${s.name} größe 日本 😀` })), 'otlp-json');
     const path = tempFile('sample.json', text);
     const phases: ImportProgress['phase'][] = [];
     const checkedStore = await memory();
-    const checked = prechecked(text, 97);
+    const checked = prechecked(text, 1); // a byte at a time: the BOM and every character arrive cut
     expect(checked).toBeDefined();
     const viaPrecheck = await checkedStore.importFile(path, { ...STREAM, checked, onProgress: (p) => phases.push(p.phase) });
     const plainStore = await memory();

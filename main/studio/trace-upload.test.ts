@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { buildSpan, type Span } from '../../shared/model';
 import { formatTraceFile } from '../../shared/otlp';
-import { MAX_UPLOAD_CHUNK_CHARS } from '../../shared/ipc/upload-schema';
+import { MAX_UPLOAD_CHUNK_BYTES } from '../../shared/ipc/upload-schema';
 import { openStore, type TraceStore } from '../store';
 import { MAX_TRACE_FILE_BYTES } from './trace-files';
 import { TraceUploads } from './trace-upload';
@@ -44,11 +44,14 @@ function spans(n: number): Span[] {
   );
 }
 
-async function send(uploads: TraceUploads, name: string, text: string, chunkChars: number): Promise<string> {
-  const { uploadId } = await uploads.start({ name, size: Buffer.byteLength(text) });
-  for (let seq = 0, at = 0; at < text.length; seq++, at += chunkChars) await uploads.chunk({ uploadId, seq, text: text.slice(at, at + chunkChars) });
+/** Sends `text` as UTF-8 in pieces of `chunkBytes` bytes, cut anywhere (inside characters too). */
+async function send(uploads: TraceUploads, name: string, text: string, chunkBytes: number): Promise<string> {
+  const bytes = Buffer.from(text, 'utf8');
+  const { uploadId } = await uploads.start({ name, size: bytes.length });
+  for (let seq = 0, at = 0; at < bytes.length; seq++, at += chunkBytes) await uploads.chunk({ uploadId, seq, bytes: bytes.subarray(at, at + chunkBytes) });
   return uploadId;
 }
+const utf8 = (text: string) => Buffer.from(text, 'utf8');
 
 describe('trace file uploads in chunks', () => {
   it('imports a large file sent in pieces as a stream under the page\'s name, with progress, and removes the temporary file', async () => {
@@ -159,8 +162,9 @@ describe('trace file uploads in chunks', () => {
     const { store, uploads } = await fresh();
     const text = formatTraceFile(spans(300), 'otlp-jsonl');
     const { uploadId } = await uploads.start({ name: 'eager.jsonl', size: Buffer.byteLength(text) });
-    const pieces = Array.from({ length: Math.ceil(text.length / 997) }, (_, i) => text.slice(i * 997, (i + 1) * 997));
-    await Promise.all(pieces.map((piece, seq) => uploads.chunk({ uploadId, seq, text: piece })));
+    const bytes = utf8(text);
+    const pieces = Array.from({ length: Math.ceil(bytes.length / 997) }, (_, i) => bytes.subarray(i * 997, (i + 1) * 997));
+    await Promise.all(pieces.map((piece, seq) => uploads.chunk({ uploadId, seq, bytes: piece })));
     const result = await uploads.finish({ uploadId });
     expect(result.problems).toEqual([]);
     expect(result.imported[0]).toMatchObject({ spanCount: 300 });
@@ -169,12 +173,12 @@ describe('trace file uploads in chunks', () => {
 
   it('refuses unknown uploads, chunks out of order, files over the limit and a fifth open upload', async () => {
     const { uploads } = await fresh();
-    await expect(uploads.chunk({ uploadId: '0'.repeat(32), seq: 0, text: 'x' })).rejects.toMatchObject({ code: 'studio.upload', message: expect.stringContaining('no upload') });
+    await expect(uploads.chunk({ uploadId: '0'.repeat(32), seq: 0, bytes: utf8('x') })).rejects.toMatchObject({ code: 'studio.upload', message: expect.stringContaining('no upload') });
     await expect(uploads.start({ name: 'huge.json', size: MAX_TRACE_FILE_BYTES + 1 })).rejects.toMatchObject({ code: 'studio.upload', message: expect.stringContaining('clnrm import') });
-    const { uploadId, chunkChars } = await uploads.start({ name: 'a.json', size: 10 });
-    expect(chunkChars).toBe(MAX_UPLOAD_CHUNK_CHARS);
-    await uploads.chunk({ uploadId, seq: 0, text: '{' });
-    await expect(uploads.chunk({ uploadId, seq: 2, text: '}' })).rejects.toMatchObject({ code: 'studio.upload', message: expect.stringContaining('expected chunk 1') });
+    const { uploadId, chunkBytes } = await uploads.start({ name: 'a.json', size: 10 });
+    expect(chunkBytes).toBe(MAX_UPLOAD_CHUNK_BYTES);
+    await uploads.chunk({ uploadId, seq: 0, bytes: utf8('{') });
+    await expect(uploads.chunk({ uploadId, seq: 2, bytes: utf8('}') })).rejects.toMatchObject({ code: 'studio.upload', message: expect.stringContaining('expected chunk 1') });
     for (const name of ['b.json', 'c.json', 'd.json']) await uploads.start({ name, size: 1 });
     await expect(uploads.start({ name: 'e.json', size: 1 })).rejects.toMatchObject({ code: 'studio.upload', message: expect.stringContaining('4 uploads are already open') });
     expect(await uploads.cancel({ uploadId })).toEqual({ cancelled: true });

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { StudioError, toProblem } from '../../shared/errors';
 import type { CallArgs, CallResponse, TraceSummary } from '../../shared/ipc/contract';
-import { MAX_UPLOAD_CHUNK_CHARS, type UploadStatus } from '../../shared/ipc/upload-schema';
+import { MAX_UPLOAD_CHUNK_BYTES, type UploadStatus } from '../../shared/ipc/upload-schema';
 import type { TraceStore } from '../store';
 import { ImportPrecheck } from '../store/import-precheck';
 import { MAX_TRACE_FILE_BYTES, plainProblem } from './trace-files';
@@ -69,13 +69,12 @@ export class TraceUploads {
     const upload: Upload = { label, path, file, nextSeq: 0, writing: Promise.resolve(), checking: Promise.resolve(), precheck: new ImportPrecheck(), traceIds: new Set(), idle: undefined, finishing: false, status: { phase: 'receiving', bytesReceived: 0, totalBytes: size, bytesRead: 0, spans: 0 } };
     this.uploads.set(uploadId, upload);
     this.touch(uploadId, upload);
-    return { uploadId, chunkChars: MAX_UPLOAD_CHUNK_CHARS };
+    return { uploadId, chunkBytes: MAX_UPLOAD_CHUNK_BYTES };
   }
 
-  async chunk({ uploadId, seq, text }: CallArgs<'importUploadChunk'>): Promise<CallResponse<'importUploadChunk'>> {
+  async chunk({ uploadId, seq, bytes }: CallArgs<'importUploadChunk'>): Promise<CallResponse<'importUploadChunk'>> {
     const upload = this.receiving(uploadId);
     if (seq !== upload.nextSeq) refused(`chunk ${seq} of ${upload.label} arrived out of order: expected chunk ${upload.nextSeq}. Start the upload again.`);
-    const bytes = Buffer.from(text, 'utf8');
     if (upload.status.bytesReceived + bytes.length > MAX_TRACE_FILE_BYTES) {
       await this.drop(uploadId);
       refused(`${upload.label} grew past ${MAX_TRACE_FILE_BYTES} bytes; the upload was dropped. Import it with \`clnrm import\` instead.`);
@@ -89,7 +88,7 @@ export class TraceUploads {
     const written = upload.writing;
     // Checked on a later turn of the event loop, so this chunk's answer leaves first.
     upload.checking = Promise.all([upload.checking, written]).then(() => new Promise((go) => setImmediate(go))).then(
-      () => upload.precheck.push(text),
+      () => upload.precheck.push(bytes),
       () => undefined, // a failed write fails the import in finish
     );
     await written;
