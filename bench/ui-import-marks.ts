@@ -56,9 +56,11 @@ const MILESTONES: Array<[key: string, label: string]> = [
   ['finishAnswered', 'import finished'],
 ];
 
-export async function printImportMarks(page: Page): Promise<void> {
+/** `handedAt`: the page's clock just before the bench gave Playwright the file (setInputFiles). */
+export async function printImportMarks(page: Page, handedAt: number): Promise<void> {
   const m = (await page.evaluate('window.__benchImport')) as Record<string, number | undefined>;
   if (!(m.chosen !== undefined && m.chosen >= 0)) return;
+  console.log(`    setInputFiles → the page's change event: ${(m.chosen - handedAt).toFixed(0)} ms (the bench handing over the file; counted in the headline)`);
   console.log('    breakdown (page clock, from the file chosen):');
   let previous = 0;
   for (const [key, label] of MILESTONES) {

@@ -108,6 +108,7 @@ export async function runRealCase(context: BrowserContext, c: RealCase, oldPath:
       const row = page.getByRole('grid', { name: 'Traces' }).getByRole('row').filter({ has: page.getByRole('gridcell') }).first();
       if (!c.viaCli) {
         await page.getByRole('region', { name: 'Traces' }).waitFor();
+        const handedAt = (await page.evaluate('performance.now()')) as number;
         const started = Date.now();
         await page.getByLabel('Trace files to import').setInputFiles(trace.files);
         await row.waitFor({ timeout: 600_000 });
@@ -115,7 +116,7 @@ export async function runRealCase(context: BrowserContext, c: RealCase, oldPath:
         // The click is timed on a quiet studio: the import has finished, not just listed the trace.
         await page.getByRole('status').filter({ hasText: /^Imported/ }).waitFor({ timeout: 600_000 });
         console.log(`  file → import finished           ${fmt(Date.now() - started)}`);
-        await printImportMarks(page);
+        await printImportMarks(page, handedAt);
       } else await row.waitFor({ timeout: 120_000 });
       const clicked = Date.now();
       await row.click();
