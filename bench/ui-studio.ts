@@ -5,11 +5,12 @@
 // of the studio's processes is sampled throughout each case. Prints figures; asserts nothing.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { ROOT, startStudio } from '../e2e/fixtures/studio';
 import { writeBigTrace } from './big-trace-files';
+import { IMPORT_MARKS_INIT, printImportMarks } from './ui-import-marks';
 import { sampleMemory } from './process-memory';
 
 export interface RealCase {
@@ -31,18 +32,23 @@ const fmt = (ms: number) => `${ms.toFixed(0).padStart(6)} ms`;
 const target = (ms: number | undefined) => (ms === undefined ? '' : `   target < ${ms} ms`);
 
 /**
- * Before the page's scripts run: note when the user clicks and when rows first paint after it. With
+ * Before the page's scripts run: note when the user clicks and when rows first paint after it, and
+ * the import's milestones (./ui-import-marks.ts). With
  * `old`, the page's API loses `streamTrace`, so the same build opens traces with getTrace as JSON (the
  * "before" figure). Sent as source text: tsx would wrap inner functions in a helper the page lacks.
  */
 async function instrument(page: Page, oldPath: boolean): Promise<void> {
+  await page.addInitScript(IMPORT_MARKS_INIT);
   await page.addInitScript(`(() => {
     const b = (window.__bench = { clickAt: -1, rowsAt: -1 });
     window.addEventListener('pointerdown', () => { b.clickAt = performance.now(); b.rowsAt = -1; }, true);
     window.addEventListener('studio:rows-painted', () => { if (b.rowsAt < 0 && b.clickAt >= 0) b.rowsAt = performance.now(); });
-    if (!${oldPath}) return;
     let api;
-    Object.defineProperty(window, 'api', { configurable: true, get() { return api; }, set(value) { delete value.streamTrace; api = value; } });
+    Object.defineProperty(window, 'api', { configurable: true, get() { return api; }, set(value) {
+      if (${oldPath}) delete value.streamTrace;
+      window.__benchWrapImport(value);
+      api = value;
+    } });
   })()`);
 }
 
@@ -102,13 +108,15 @@ export async function runRealCase(context: BrowserContext, c: RealCase, oldPath:
       const row = page.getByRole('grid', { name: 'Traces' }).getByRole('row').filter({ has: page.getByRole('gridcell') }).first();
       if (!c.viaCli) {
         await page.getByRole('region', { name: 'Traces' }).waitFor();
+        const handedAt = (await page.evaluate('performance.now()')) as number;
         const started = Date.now();
         await page.getByLabel('Trace files to import').setInputFiles(trace.files);
         await row.waitFor({ timeout: 600_000 });
-        console.log(`  file → listed (Import control)   ${fmt(Date.now() - started)}${target(c.targets.listedMs)}`);
+        console.log(`  file → listed (Import control)   ${fmt(Date.now() - started)}${target(c.targets.listedMs)}   (load average ${loadavg()[0]!.toFixed(1)})`);
         // The click is timed on a quiet studio: the import has finished, not just listed the trace.
         await page.getByRole('status').filter({ hasText: /^Imported/ }).waitFor({ timeout: 600_000 });
         console.log(`  file → import finished           ${fmt(Date.now() - started)}`);
+        await printImportMarks(page, handedAt);
       } else await row.waitFor({ timeout: 120_000 });
       const clicked = Date.now();
       await row.click();

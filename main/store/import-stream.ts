@@ -2,7 +2,8 @@
 // and clnrm NDJSON are read in 1 MiB chunks and stored in batches, so memory holds a chunk and a
 // batch rather than the file, its text and its parse tree. One OTLP request is read twice: the
 // first pass checks all of its syntax (nothing is stored from a file cut short) and finds the
-// envelopes, the second stores the spans. Small files, and formats without a streaming reader
+// envelopes, the second stores the spans. A studio upload runs the first pass on the chunks as they
+// arrive (./import-precheck.ts), so its import reads the file once. Small files, and formats without a streaming reader
 // (Jaeger JSON), are read whole as before.
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
@@ -24,6 +25,8 @@ export interface ImportProgress {
   totalBytes: number;
   /** Spans read so far (stored or already there). */
   spans: number;
+  /** The traces this import has stored spans of so far (a live view: it grows as batches land). */
+  traceIds: ReadonlySet<string>;
 }
 
 export interface ImportOptions {
@@ -32,6 +35,11 @@ export interface ImportOptions {
   streamFromBytes?: number;
   /** Names the file in results, problems and progress instead of `path` (a studio upload's temporary copy). */
   label?: string;
+  /**
+   * The first pass already run on this file's text as it arrived (./import-precheck.ts): a document
+   * goes straight to storing. Undefined: the import checks the file itself.
+   */
+  checked?: OtlpJsonStream;
 }
 
 /** Below this a file is read whole: one parse is faster than two passes, and memory is no concern. */
@@ -48,9 +56,10 @@ export async function importFile(store: TraceStore, path: string, options: Impor
   const where: FileWhere = { file: label };
   const sink = new ImportSink(store, label);
   const progress = (phase: ImportProgress['phase'], bytesRead: number): void =>
-    options.onProgress?.({ file: label, phase, bytesRead, totalBytes: size, spans: sink.read });
+    options.onProgress?.({ file: label, phase, bytesRead, totalBytes: size, spans: sink.read, traceIds: sink.traceIds });
   try {
     let mode = await sniff(path);
+    if (mode === 'document' && options.checked) return await sink.finish('otlp-json', await readDocument(path, where, options.checked, sink, progress));
     if (mode === 'document') {
       const stream = new OtlpJsonStream();
       try {
@@ -152,7 +161,7 @@ class ImportSink {
   private pending: Span[] = [];
   private readonly inFile = new Set<string>();
   private readonly storedBefore = new Set<string>();
-  private readonly traceIds = new Set<string>();
+  readonly traceIds = new Set<string>();
   private readonly newTraces = new Set<string>();
 
   constructor(

@@ -63,7 +63,7 @@ export function createStudioHandlers(deps: HandlerDeps): StudioHandlers {
   const chaos = new StudioChaos({ paths, env });
   const uploads = deps.uploads ?? new TraceUploads(store);
   return {
-    listTraces: (q) => listTraces(store, q),
+    listTraces: (q) => uploads.markImporting(() => listTraces(store, q)),
     getTrace: (q) => getTrace(store, q),
     serviceGraph: (q) => serviceGraph(store, q),
     importFiles: (q) => importTraceFiles(store, q, paths),

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { buildSpan, type Span } from '../../shared/model';
 import { formatTraceFile } from '../../shared/otlp';
-import { MAX_UPLOAD_CHUNK_CHARS } from '../../shared/ipc/upload-schema';
+import { MAX_UPLOAD_CHUNK_BYTES } from '../../shared/ipc/upload-schema';
 import { openStore, type TraceStore } from '../store';
 import { MAX_TRACE_FILE_BYTES } from './trace-files';
 import { TraceUploads } from './trace-upload';
@@ -44,11 +44,14 @@ function spans(n: number): Span[] {
   );
 }
 
-async function send(uploads: TraceUploads, name: string, text: string, chunkChars: number): Promise<string> {
-  const { uploadId } = await uploads.start({ name, size: Buffer.byteLength(text) });
-  for (let seq = 0, at = 0; at < text.length; seq++, at += chunkChars) await uploads.chunk({ uploadId, seq, text: text.slice(at, at + chunkChars) });
+/** Sends `text` as UTF-8 in pieces of `chunkBytes` bytes, cut anywhere (inside characters too). */
+async function send(uploads: TraceUploads, name: string, text: string, chunkBytes: number): Promise<string> {
+  const bytes = Buffer.from(text, 'utf8');
+  const { uploadId } = await uploads.start({ name, size: bytes.length });
+  for (let seq = 0, at = 0; at < bytes.length; seq++, at += chunkBytes) await uploads.chunk({ uploadId, seq, bytes: bytes.subarray(at, at + chunkBytes) });
   return uploadId;
 }
+const utf8 = (text: string) => Buffer.from(text, 'utf8');
 
 describe('trace file uploads in chunks', () => {
   it('imports a large file sent in pieces as a stream under the page\'s name, with progress, and removes the temporary file', async () => {
@@ -88,12 +91,80 @@ describe('trace file uploads in chunks', () => {
     expect(JSON.stringify(result.problems[0])).not.toContain(tmpdir());
   });
 
+  it('checks a document while its chunks arrive, so the import stores without a checking pass of its own', async () => {
+    const { store, uploads } = await fresh();
+    const text = formatTraceFile(spans(14_000), 'otlp-json');
+    const importFile = vi.spyOn(store, 'importFile');
+    const phases = new Set<string>();
+    const uploadId = await send(uploads, 'checked.json', text, 1_000_003);
+    const poll = setInterval(() => {
+      try {
+        phases.add(uploads.status({ uploadId }).phase);
+      } catch {
+        // the import ended between two polls
+      }
+    }, 1);
+    const result = await uploads.finish({ uploadId }).finally(() => clearInterval(poll));
+    expect(result.problems).toEqual([]);
+    expect(result.imported[0]).toMatchObject({ spanCount: 14_000 });
+    expect(importFile.mock.calls[0]![1]!.checked).toBeDefined();
+    expect(phases.has('checking')).toBe(false);
+  });
+
+  it('leaves a document cut short to the import\'s own check, which stores nothing and says where', async () => {
+    const { store, uploads } = await fresh();
+    const whole = formatTraceFile(spans(14_000), 'otlp-json');
+    const importFile = vi.spyOn(store, 'importFile');
+    const uploadId = await send(uploads, 'cut-big.json', whole.slice(0, whole.length - 1000), 1_000_003);
+    const result = await uploads.finish({ uploadId });
+    expect(importFile.mock.calls[0]![1]!.checked).toBeUndefined();
+    expect(result.imported).toEqual([]);
+    expect(result.problems[0]).toMatchObject({ file: 'cut-big.json', code: 'trace.invalid' });
+    expect(await store.getSpans(['ab'.repeat(16)])).toEqual([]);
+  });
+
+  it('marks a trace in the list as importing while its spans are being stored, and not once the import is done', async () => {
+    const { uploads } = await fresh();
+    const text = formatTraceFile(spans(14_000), 'otlp-json');
+    const uploadId = await send(uploads, 'growing.json', text, 1_000_003);
+    const list = () => uploads.markImporting(async () => ({ traces: [{ traceId: 'ab'.repeat(16) }, { traceId: 'cd'.repeat(16) }] as Array<{ traceId: string; importing?: { file: string; percent: number } }> }));
+    let done = false;
+    const finished = uploads.finish({ uploadId }).finally(() => (done = true));
+    let whileImporting: Awaited<ReturnType<typeof list>> | undefined;
+    while (!done && !whileImporting) {
+      const answer = await list();
+      if (answer.traces[0]!.importing) whileImporting = answer;
+      else await new Promise((go) => setImmediate(go));
+    }
+    expect((await finished).problems).toEqual([]);
+    expect(whileImporting?.traces[0]!.importing).toEqual({ file: 'growing.json', percent: expect.any(Number) });
+    expect(whileImporting!.traces[0]!.importing!.percent).toBeLessThan(100);
+    expect(whileImporting!.traces[1]!.importing).toBeUndefined();
+    expect((await list()).traces[0]!.importing).toBeUndefined();
+  });
+
+  it('marks a trace whose import ends while the list is being queried (the answer may predate its last batch)', async () => {
+    const { uploads } = await fresh();
+    const text = formatTraceFile(spans(14_000), 'otlp-json');
+    const uploadId = await send(uploads, 'racing.json', text, 1_000_003);
+    let finished: Promise<unknown> | undefined;
+    const answer = await uploads.markImporting(async () => {
+      const started = uploads.finish({ uploadId });
+      finished = started;
+      await started; // the import ends while this query is "running"
+      return { traces: [{ traceId: 'ab'.repeat(16) }] as Array<{ traceId: string; importing?: { file: string; percent: number } }> };
+    });
+    await finished;
+    expect(answer.traces[0]!.importing).toMatchObject({ file: 'racing.json' });
+  });
+
   it('keeps chunks in order when the page does not wait for each answer', async () => {
     const { store, uploads } = await fresh();
     const text = formatTraceFile(spans(300), 'otlp-jsonl');
     const { uploadId } = await uploads.start({ name: 'eager.jsonl', size: Buffer.byteLength(text) });
-    const pieces = Array.from({ length: Math.ceil(text.length / 997) }, (_, i) => text.slice(i * 997, (i + 1) * 997));
-    await Promise.all(pieces.map((piece, seq) => uploads.chunk({ uploadId, seq, text: piece })));
+    const bytes = utf8(text);
+    const pieces = Array.from({ length: Math.ceil(bytes.length / 997) }, (_, i) => bytes.subarray(i * 997, (i + 1) * 997));
+    await Promise.all(pieces.map((piece, seq) => uploads.chunk({ uploadId, seq, bytes: piece })));
     const result = await uploads.finish({ uploadId });
     expect(result.problems).toEqual([]);
     expect(result.imported[0]).toMatchObject({ spanCount: 300 });
@@ -102,12 +173,12 @@ describe('trace file uploads in chunks', () => {
 
   it('refuses unknown uploads, chunks out of order, files over the limit and a fifth open upload', async () => {
     const { uploads } = await fresh();
-    await expect(uploads.chunk({ uploadId: '0'.repeat(32), seq: 0, text: 'x' })).rejects.toMatchObject({ code: 'studio.upload', message: expect.stringContaining('no upload') });
+    await expect(uploads.chunk({ uploadId: '0'.repeat(32), seq: 0, bytes: utf8('x') })).rejects.toMatchObject({ code: 'studio.upload', message: expect.stringContaining('no upload') });
     await expect(uploads.start({ name: 'huge.json', size: MAX_TRACE_FILE_BYTES + 1 })).rejects.toMatchObject({ code: 'studio.upload', message: expect.stringContaining('clnrm import') });
-    const { uploadId, chunkChars } = await uploads.start({ name: 'a.json', size: 10 });
-    expect(chunkChars).toBe(MAX_UPLOAD_CHUNK_CHARS);
-    await uploads.chunk({ uploadId, seq: 0, text: '{' });
-    await expect(uploads.chunk({ uploadId, seq: 2, text: '}' })).rejects.toMatchObject({ code: 'studio.upload', message: expect.stringContaining('expected chunk 1') });
+    const { uploadId, chunkBytes } = await uploads.start({ name: 'a.json', size: 10 });
+    expect(chunkBytes).toBe(MAX_UPLOAD_CHUNK_BYTES);
+    await uploads.chunk({ uploadId, seq: 0, bytes: utf8('{') });
+    await expect(uploads.chunk({ uploadId, seq: 2, bytes: utf8('}') })).rejects.toMatchObject({ code: 'studio.upload', message: expect.stringContaining('expected chunk 1') });
     for (const name of ['b.json', 'c.json', 'd.json']) await uploads.start({ name, size: 1 });
     await expect(uploads.start({ name: 'e.json', size: 1 })).rejects.toMatchObject({ code: 'studio.upload', message: expect.stringContaining('4 uploads are already open') });
     expect(await uploads.cancel({ uploadId })).toEqual({ cancelled: true });

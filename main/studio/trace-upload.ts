@@ -1,6 +1,8 @@
 // Trace files a page sends in chunks (shared/ipc/upload-schema.ts): each upload is a temporary file
 // that the chunks are appended to in order, then imported as a stream with the store's importer
-// (main/store/import-stream.ts) under the name the page gave, and removed. Uploads are bounded in
+// (main/store/import-stream.ts) under the name the page gave, and removed. The import's syntax check
+// (its first pass) runs on each chunk after the chunk is written and answered, while the page sends
+// the next one, so finishing an upload goes straight to storing spans. Uploads are bounded in
 // number, size and idle time, so a page that vanishes mid-upload leaves nothing behind for long.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -8,15 +10,18 @@ import { open, rm, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { StudioError, toProblem } from '../../shared/errors';
-import type { CallArgs, CallResponse } from '../../shared/ipc/contract';
-import { MAX_UPLOAD_CHUNK_CHARS, type UploadStatus } from '../../shared/ipc/upload-schema';
+import type { CallArgs, CallResponse, TraceSummary } from '../../shared/ipc/contract';
+import { MAX_UPLOAD_CHUNK_BYTES, type UploadStatus } from '../../shared/ipc/upload-schema';
 import type { TraceStore } from '../store';
+import { ImportPrecheck } from '../store/import-precheck';
 import { MAX_TRACE_FILE_BYTES, plainProblem } from './trace-files';
 
 /** Uploads open at once (across pages); more are refused until one finishes or is cancelled. */
 const MAX_OPEN_UPLOADS = 4;
 /** An upload that receives nothing for this long is dropped with its file. */
 export const UPLOAD_IDLE_MS = 2 * 60_000;
+
+type TraceImporting = NonNullable<TraceSummary['importing']>;
 
 interface Upload {
   readonly label: string;
@@ -25,7 +30,12 @@ interface Upload {
   nextSeq: number;
   /** The chunk writes, one after another. */
   writing: Promise<void>;
+  /** The first pass over the chunks written so far, one after another, behind the writes. */
+  checking: Promise<void>;
+  readonly precheck: ImportPrecheck;
   status: UploadStatus;
+  /** The traces the import has stored spans of so far (set once it stores). */
+  traceIds: ReadonlySet<string>;
   idle: NodeJS.Timeout | undefined;
   finishing: boolean;
 }
@@ -56,16 +66,15 @@ export class TraceUploads {
     const uploadId = randomBytes(16).toString('hex');
     const path = join(this.folder(), `${uploadId}.${extensionOf(label)}`);
     const file = await open(path, 'wx', 0o600);
-    const upload: Upload = { label, path, file, nextSeq: 0, writing: Promise.resolve(), idle: undefined, finishing: false, status: { phase: 'receiving', bytesReceived: 0, totalBytes: size, bytesRead: 0, spans: 0 } };
+    const upload: Upload = { label, path, file, nextSeq: 0, writing: Promise.resolve(), checking: Promise.resolve(), precheck: new ImportPrecheck(), traceIds: new Set(), idle: undefined, finishing: false, status: { phase: 'receiving', bytesReceived: 0, totalBytes: size, bytesRead: 0, spans: 0 } };
     this.uploads.set(uploadId, upload);
     this.touch(uploadId, upload);
-    return { uploadId, chunkChars: MAX_UPLOAD_CHUNK_CHARS };
+    return { uploadId, chunkBytes: MAX_UPLOAD_CHUNK_BYTES };
   }
 
-  async chunk({ uploadId, seq, text }: CallArgs<'importUploadChunk'>): Promise<CallResponse<'importUploadChunk'>> {
+  async chunk({ uploadId, seq, bytes }: CallArgs<'importUploadChunk'>): Promise<CallResponse<'importUploadChunk'>> {
     const upload = this.receiving(uploadId);
     if (seq !== upload.nextSeq) refused(`chunk ${seq} of ${upload.label} arrived out of order: expected chunk ${upload.nextSeq}. Start the upload again.`);
-    const bytes = Buffer.from(text, 'utf8');
     if (upload.status.bytesReceived + bytes.length > MAX_TRACE_FILE_BYTES) {
       await this.drop(uploadId);
       refused(`${upload.label} grew past ${MAX_TRACE_FILE_BYTES} bytes; the upload was dropped. Import it with \`clnrm import\` instead.`);
@@ -76,7 +85,13 @@ export class TraceUploads {
     upload.status.bytesReceived += bytes.length;
     const received = upload.status.bytesReceived;
     upload.writing = upload.writing.then(() => upload.file.write(bytes).then(() => undefined));
-    await upload.writing;
+    const written = upload.writing;
+    // Checked on a later turn of the event loop, so this chunk's answer leaves first.
+    upload.checking = Promise.all([upload.checking, written]).then(() => new Promise((go) => setImmediate(go))).then(
+      () => upload.precheck.push(bytes),
+      () => undefined, // a failed write fails the import in finish
+    );
+    await written;
     this.touch(uploadId, upload);
     return { bytesReceived: received };
   }
@@ -88,9 +103,14 @@ export class TraceUploads {
     try {
       await upload.writing; // a chunk whose write failed fails the import here
       await upload.file.close();
+      await upload.checking;
       const result = await this.store.importFile(upload.path, {
         label: upload.label,
-        onProgress: (p) => Object.assign(upload.status, { phase: p.phase, bytesRead: p.bytesRead, spans: p.spans }),
+        checked: upload.precheck.end(),
+        onProgress: (p) => {
+          Object.assign(upload.status, { phase: p.phase, bytesRead: p.bytesRead, spans: p.spans });
+          upload.traceIds = p.traceIds;
+        },
       });
       upload.status.phase = 'done';
       return { imported: [{ file: upload.label, format: result.format, spanCount: result.imported, duplicates: result.duplicates, traceIds: result.traceIds, warnings: result.warnings.map(plainProblem) }], problems: [] };
@@ -113,6 +133,23 @@ export class TraceUploads {
     if (!upload || upload.finishing) return { cancelled: false };
     await this.drop(uploadId);
     return { cancelled: true };
+  }
+
+  /**
+   * Answers `list()` with the summaries of traces an import is still storing marked `importing` (the
+   * list shows them as importing, never as complete). An import running when the query started
+   * counts even if it ends before the answer: the answer may predate its last batch.
+   */
+  async markImporting<T extends { traces: Array<{ traceId: string; importing?: TraceImporting }> }>(list: () => Promise<T>): Promise<T> {
+    const running = new Set(this.uploads.values());
+    const answer = await list();
+    for (const upload of this.uploads.values()) running.add(upload);
+    for (const upload of running) {
+      if (upload.traceIds.size === 0) continue;
+      const importing = { file: upload.label, percent: Math.min(100, Math.floor((100 * upload.status.bytesRead) / Math.max(1, upload.status.totalBytes))) };
+      for (const trace of answer.traces) if (upload.traceIds.has(trace.traceId)) trace.importing = importing;
+    }
+    return answer;
   }
 
   /** Drops every open upload and the temporary folder (the studio is closing). */

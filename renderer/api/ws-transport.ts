@@ -6,9 +6,11 @@
 // Calls made before the socket is open wait for it; a dropped socket is reopened with backoff and
 // the calls it was carrying fail with `ipc.unavailable` (the UI can retry them).
 // A trace is streamed (shared/ipc/trace-stream.ts): binary frames routed by their stream id, then a reply.
+// A call with bytes (an upload's chunk) leaves as one binary message (shared/ipc/bytes-call.ts).
 import type { CallName, EventName, IpcError, StudioApi } from '../../shared/ipc/contract';
 import { createStudioClient, fromIpcError, toIpcError, type ClientTransport, type IpcReply } from '../../shared/ipc/validate';
 import { traceFrameStreamId } from '../../shared/ipc/trace-frame';
+import { encodeBytesCall, hasBytes } from '../../shared/ipc/bytes-call';
 import { TraceStreamDoneSchema, TraceStreamRequestSchema, type TraceStreamApi, type TraceStreamDone, type TraceStreamRequest } from '../../shared/ipc/trace-stream';
 import { LAUNCH_CODE_PARAM, SESSION_PATH, SESSION_PROTOCOL_PREFIX, STUDIO_PROTOCOL } from '../../shared/ipc/browser-session';
 // `window.api` is declared there (a global augmentation).
@@ -20,7 +22,7 @@ const MAX_BACKOFF_MS = 5000;
 interface SocketLike {
   readonly readyState: number;
   binaryType: string;
-  send(data: string): void;
+  send(data: string | Uint8Array): void;
   close(): void;
   onopen: ((ev: unknown) => void) | null;
   onclose: ((ev: unknown) => void) | null;
@@ -144,8 +146,8 @@ export function createWebSocketTransport(
     return new Promise((resolve) => waiting.push(resolve));
   };
 
-  /** Sends one message that expects a reply (a call, or a stream's request). */
-  const request = async (message: (id: number) => object, onFrame?: (frame: Uint8Array) => void): Promise<IpcReply<unknown>> => {
+  /** Sends one message that expects a reply (a call, a call with bytes as a binary message, or a stream's request). */
+  const request = async (message: (id: number) => object | Uint8Array, onFrame?: (frame: Uint8Array) => void): Promise<IpcReply<unknown>> => {
     if (closed) return unavailable('The studio connection is closed.');
     if (!(await whenOpen())) {
       if (noSession !== undefined) return unavailable(noSession);
@@ -156,7 +158,8 @@ export function createWebSocketTransport(
       pending.set(id, resolve);
       if (onFrame) streams.set(id, onFrame);
       try {
-        socket!.send(JSON.stringify(message(id)));
+        const m = message(id);
+        socket!.send(m instanceof Uint8Array ? m : JSON.stringify(m));
       } catch (error) {
         pending.delete(id);
         streams.delete(id);
@@ -166,7 +169,7 @@ export function createWebSocketTransport(
   };
 
   return {
-    invoke: (name: CallName, req: unknown) => request((id) => ({ id, call: name, request: req })),
+    invoke: (name: CallName, req: unknown) => request((id) => (hasBytes(req) ? encodeBytesCall(id, name, req) : { id, call: name, request: req })),
     stream: (req: TraceStreamRequest, onFrame: (frame: Uint8Array) => void) => request((id) => ({ id, stream: 'trace', request: req }), onFrame),
     subscribe(event: EventName, listener: (payload: unknown) => void) {
       let set = listeners.get(event);

@@ -54,6 +54,11 @@ export const TraceSummarySchema = z.object({
   spanCount: z.number().int().nonnegative(),
   errorCount: z.number().int().nonnegative(),
   services: z.array(z.string()),
+  /**
+   * Set while a file that holds this trace is still being imported (a studio upload): the summary
+   * covers only the spans stored so far. `percent` is how much of the file has been read.
+   */
+  importing: z.object({ file: z.string(), percent: z.number().int().min(0).max(100) }).optional(),
 });
 export type TraceSummary = z.infer<typeof TraceSummarySchema>;
 

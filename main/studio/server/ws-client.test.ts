@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { StudioError } from '../../../shared/errors';
 import { createStudioClient } from '../../../shared/ipc/validate';
+import { formatTraceFile } from '../../../shared/otlp';
 import type { EventPayload } from '../../../shared/ipc/contract';
 import { createWebSocketTransport, type WebSocketTransport } from '../../../renderer/api/ws-transport';
 import { makeTraces, resourceFor, hexId } from '../../store/test-spans';
@@ -45,6 +46,20 @@ function connect(session: () => Promise<string>): WebSocketTransport {
 }
 
 describe('browser transport round trip', () => {
+  it('uploads a file\'s bytes as binary messages, cut inside characters, and imports them', async () => {
+    const api = createStudioClient(connect(sessionKey));
+    const spans = makeTraces(3, 5, resourceFor('größe-日本'));
+    const bytes = new TextEncoder().encode(formatTraceFile(spans, 'otlp-json'));
+    const { uploadId } = await api.importUploadStart({ name: 'bytes.json', size: bytes.length });
+    let seq = 0;
+    for (let at = 0; at < bytes.length; at += 1001) await api.importUploadChunk({ uploadId, seq: seq++, bytes: bytes.subarray(at, at + 1001) });
+    const result = await api.importUploadFinish({ uploadId });
+    expect(result.problems).toEqual([]);
+    expect(result.imported[0]).toMatchObject({ file: 'bytes.json', spanCount: 15 });
+    const { traces } = await api.listTraces({});
+    expect(traces.map((t) => t.rootService)).toEqual(['größe-日本', 'größe-日本', 'größe-日本']);
+  });
+
   it('calls the studio and receives live spansAdded events', async () => {
     const api = createStudioClient(connect(sessionKey));
     expect(await api.listTraces({})).toEqual({ traces: [], total: 0 });

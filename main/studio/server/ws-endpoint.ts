@@ -2,6 +2,8 @@
 //   page → studio   { "id": 7, "call": "listTraces", "request": { … } }
 //   studio → page   { "id": 7, "reply": { "ok": true, "value": … } | { "ok": false, "error": { code, message, details } } }
 //                   { "event": "spansAdded", "payload": { … } }
+// a call with bytes (an upload's chunk) as one binary frame (shared/ipc/bytes-call.ts):
+//   page → studio   "CLBC" · header length · { "id": 9, "call": "importUploadChunk", "request": { … } } · the bytes
 // and one streamed call, getTrace as bytes (shared/ipc/trace-stream.ts):
 //   page → studio   { "id": 8, "stream": "trace", "request": { "traceId": … } }
 //   studio → page   binary frames whose stream id is 8, then { "id": 8, "reply": { "ok": true, "value": { traceId, spans, frames } } }
@@ -11,6 +13,7 @@ import type { WebSocket } from 'ws';
 import type { EventName, StudioHandlers } from '../../../shared/ipc/contract';
 import { handleCall, toIpcError, type IpcReply } from '../../../shared/ipc/validate';
 import { TraceStreamRequestSchema } from '../../../shared/ipc/trace-stream';
+import { decodeBytesCall } from '../../../shared/ipc/bytes-call';
 import type { EventClient, EventHub } from '../events';
 import type { TraceStreamer } from '../trace-stream';
 
@@ -30,7 +33,7 @@ function invalid(message: string): IpcReply<never> {
 type Message = { id: number; call: string; request: unknown } | { id: number; stream: 'trace'; request: unknown };
 
 function parseMessage(data: Buffer, isBinary: boolean): Message | { id: number | null; error: string } {
-  if (isBinary) return { id: null, error: 'messages must be JSON text frames' };
+  if (isBinary) return decodeBytesCall(data);
   let message: unknown;
   try {
     message = JSON.parse(data.toString('utf8'));

@@ -186,6 +186,7 @@ function ConnectedTracesView({ api, theme }: { api: StudioApi; theme: 'light' | 
                 key={t.traceId}
                 role="row"
                 aria-selected={k === cursor}
+                aria-busy={t.importing ? true : undefined}
                 className={'traces-row' + (k === cursor ? ' is-cursor' : '')}
                 onClick={() => {
                   setCursor(k);
@@ -207,7 +208,14 @@ function ConnectedTracesView({ api, theme }: { api: StudioApi; theme: 'light' | 
                   </span>
                   <span>{formatDuration(t.durationUs)}</span>
                 </span>
-                <span role="gridcell">{t.spanCount.toLocaleString()}</span>
+                <span role="gridcell">
+                  {t.spanCount.toLocaleString()}
+                  {t.importing && (
+                    <span className="chip" data-testid="trace-importing" title={`Still importing ${t.importing.file}: the counts and the duration grow as its spans are stored`}>
+                      importing {t.importing.percent} %
+                    </span>
+                  )}
+                </span>
                 <span role="gridcell" className="traces-services">
                   {t.services.slice(0, 4).map((s) => (
                     <span key={s} className="chip">

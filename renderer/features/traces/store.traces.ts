@@ -18,6 +18,8 @@ export interface TracesSlice {
 }
 
 let requestSeq = 0;
+/** The request whose answer the list shows (or whose problem it reports). */
+let shownSeq = 0;
 
 export const createTracesSlice: StateCreator<StudioStore, [], [], TracesSlice> = (set, get) => ({
   tracesQuery: { sort: 'newest', limit: 200 },
@@ -28,13 +30,23 @@ export const createTracesSlice: StateCreator<StudioStore, [], [], TracesSlice> =
   setTracesQuery: (patch) => set((s) => ({ tracesQuery: { ...s.tracesQuery, ...patch } })),
   async loadTraces(api) {
     const seq = ++requestSeq;
+    const query = get().tracesQuery;
     set({ tracesStatus: 'loading' });
+    // A slower earlier answer must not overwrite a newer one. But while spans keep arriving (a large
+    // import asks again with every batch) an answer to the same query is shown even if a newer request
+    // is still out: otherwise every answer could be overtaken and the list would wait for a quiet moment.
+    const showable = () => seq > shownSeq && (seq === requestSeq || query === get().tracesQuery);
     try {
-      const { traces, total } = await api.listTraces(get().tracesQuery);
-      // A slower earlier answer must not overwrite a newer one.
-      if (seq === requestSeq) set({ traces, tracesTotal: total, tracesStatus: 'ready', tracesProblem: null });
+      const { traces, total } = await api.listTraces(query);
+      if (showable()) {
+        shownSeq = seq;
+        set({ traces, tracesTotal: total, tracesStatus: seq === requestSeq ? 'ready' : 'loading', tracesProblem: null });
+      }
     } catch (error) {
-      if (seq === requestSeq) set({ tracesStatus: 'error', tracesProblem: toProblem(error) });
+      if (showable()) {
+        shownSeq = seq;
+        set({ tracesStatus: 'error', tracesProblem: toProblem(error) });
+      }
     }
   },
 });

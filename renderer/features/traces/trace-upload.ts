@@ -1,7 +1,8 @@
-// Large trace files leave the page in chunks (shared/ipc/upload-schema.ts): the file is decoded as a
-// stream (never held as one string), sent in pieces of at most `chunkChars` characters, then imported
-// by the studio as a stream while the page polls how far it has got. Small files go whole with
-// importFiles. A failed or abandoned upload is cancelled so the studio drops its temporary file.
+// Large trace files leave the page in chunks (shared/ipc/upload-schema.ts): the file's bytes are read
+// a piece of at most `chunkBytes` at a time (never held whole, never decoded as text) and sent as they
+// are (the next piece leaves before the last is answered, so reading, sending and the studio's work
+// overlap), then imported by the studio as a stream while the page polls how far it has got. Small
+// files go whole with importFiles. A failed or abandoned upload is cancelled so the studio drops its temporary file.
 import type { CallResponse, StudioApi } from '../../../shared/ipc/contract';
 import { UPLOAD_FROM_BYTES, type UploadStatus } from '../../../shared/ipc/upload-schema';
 
@@ -18,35 +19,33 @@ export function describeUpload(name: string, s: UploadStatus): string {
   return `Storing spans from ${name}: ${percent(s.bytesRead, s.totalBytes)} % (${s.spans.toLocaleString()} spans)`;
 }
 
-/** Where to cut `text` at or before `at` without splitting a surrogate pair (a lone half would arrive as U+FFFD). */
-export function safeCut(text: string, at: number): number {
-  if (at >= text.length || at <= 0) return Math.min(at, text.length);
-  const before = text.charCodeAt(at - 1);
-  return before >= 0xd800 && before <= 0xdbff ? at - 1 : at;
-}
+/** Chunks sent before the first of them is answered: the page reads the next piece while the studio stores and checks one. */
+const CHUNKS_IN_FLIGHT = 2;
 
-async function sendChunks(api: UploadApi, file: File, uploadId: string, chunkChars: number, onProgress: (message: string) => void): Promise<void> {
-  const reader = file.stream().pipeThrough(new TextDecoderStream()).getReader();
-  let pending = '';
-  let seq = 0;
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (value) pending += value;
-    while (pending.length >= chunkChars || (done && pending.length > 0)) {
-      const cut = safeCut(pending, chunkChars);
-      const { bytesReceived } = await api.importUploadChunk({ uploadId, seq: seq++, text: pending.slice(0, cut) });
-      pending = pending.slice(cut);
-      onProgress(describeUpload(file.name, { phase: 'receiving', bytesReceived, totalBytes: file.size, bytesRead: 0, spans: 0 }));
+async function sendChunks(api: UploadApi, file: File, uploadId: string, chunkBytes: number, onProgress: (message: string) => void): Promise<void> {
+  const inFlight: Promise<CallResponse<'importUploadChunk'>>[] = [];
+  const settleOldest = async () => {
+    const { bytesReceived } = await inFlight.shift()!;
+    onProgress(describeUpload(file.name, { phase: 'receiving', bytesReceived, totalBytes: file.size, bytesRead: 0, spans: 0 }));
+  };
+  try {
+    for (let seq = 0, at = 0; at < file.size; seq++, at += chunkBytes) {
+      const bytes = new Uint8Array(await file.slice(at, at + chunkBytes).arrayBuffer());
+      if (inFlight.length >= CHUNKS_IN_FLIGHT) await settleOldest();
+      inFlight.push(api.importUploadChunk({ uploadId, seq, bytes }));
     }
-    if (done) return;
+    while (inFlight.length > 0) await settleOldest();
+  } finally {
+    // After a failure, the chunks still under way are answered (or fail) without anyone waiting.
+    for (const sent of inFlight) sent.catch(() => undefined);
   }
 }
 
 /** One large file: chunks, then the import with progress polled every `pollMs`. */
 export async function uploadFile(api: UploadApi, file: File, onProgress: (message: string) => void, pollMs = 250): Promise<ImportResponse> {
-  const { uploadId, chunkChars } = await api.importUploadStart({ name: file.name, size: file.size });
+  const { uploadId, chunkBytes } = await api.importUploadStart({ name: file.name, size: file.size });
   try {
-    await sendChunks(api, file, uploadId, chunkChars, onProgress);
+    await sendChunks(api, file, uploadId, chunkBytes, onProgress);
   } catch (error) {
     await api.importUploadCancel({ uploadId }).catch(() => undefined);
     throw error;

@@ -13,6 +13,7 @@ import { Minimap } from './Minimap';
 import { FindBar } from './FindBar';
 import { SpanDetail } from './SpanDetail';
 import { ExportButton } from '../../app/ExportButton';
+import { ImportingNote } from './ImportingNote';
 // The graph brings React Flow and ELK: loaded when first shown, like the service map.
 const TraceGraph = lazy(() => import('./TraceGraph').then((m) => ({ default: m.TraceGraph })));
 import { formatClock, formatDuration } from './format';
@@ -158,6 +159,7 @@ export function TraceView({ theme }: { theme: 'light' | 'dark' }) {
         <span className="trace-id mono faint" title="Trace id">
           {trace.traceId}
         </span>
+        <ImportingNote key={trace.traceId} traceId={trace.traceId} />
         <div className="trace-modes" role="tablist" aria-label="Show the trace as">
           <button role="tab" className="btn btn-small" aria-selected={traceMode === 'waterfall'} onClick={() => setTraceMode('waterfall')}>
             Waterfall
