@@ -57,10 +57,14 @@ const MILESTONES: Array<[key: string, label: string]> = [
 ];
 
 /** `handedAt`: the page's clock just before the bench gave Playwright the file (setInputFiles). */
-export async function printImportMarks(page: Page, handedAt: number): Promise<void> {
+/** The page's marks, from the file chosen (its change event); undefined when the page noted none. */
+export async function importMarks(page: Page): Promise<Record<string, number | undefined> | undefined> {
   const m = (await page.evaluate('window.__benchImport')) as Record<string, number | undefined>;
-  if (!(m.chosen !== undefined && m.chosen >= 0)) return;
-  console.log(`    setInputFiles → the page's change event: ${(m.chosen - handedAt).toFixed(0)} ms (the bench handing over the file; counted in the headline)`);
+  return m.chosen !== undefined && m.chosen >= 0 ? m : undefined;
+}
+
+export function printImportMarks(m: Record<string, number | undefined>, handedAt: number): void {
+  console.log(`    setInputFiles → the page's change event: ${(m.chosen! - handedAt).toFixed(0)} ms (the bench handing over the file; in the Node-clock figure only)`);
   console.log('    breakdown (page clock, from the file chosen):');
   let previous = 0;
   for (const [key, label] of MILESTONES) {
