@@ -1,26 +1,12 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sampleSpans } from '../../shared/otlp/fixtures/sample-spans';
-import { openStore, type TraceStore } from './index';
+import { importScratch } from './import-scratch';
 
-const stores: TraceStore[] = [];
-const dirs: string[] = [];
-afterEach(async () => {
-  for (const s of stores.splice(0)) await s.dispose();
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-async function memory(): Promise<TraceStore> {
-  const s = await openStore({ inMemory: true });
-  stores.push(s);
-  return s;
-}
-function tempDir(): string {
-  const d = mkdtempSync(join(tmpdir(), 'clnrm-io-'));
-  dirs.push(d);
-  return d;
-}
+const scratch = importScratch('clnrm-io-');
+const memory = () => scratch.memory();
+const tempDir = scratch.tempDir;
 const plain = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
 const FIXTURES = join(import.meta.dirname, '../../shared/otlp/fixtures');
 

@@ -1,32 +1,16 @@
 // The first pass run on a file's text as it arrives: the import then stores without a checking
 // pass of its own and stores exactly what a self-checked import stores; text that is not one clean
 // OTLP request (cut short, JSON Lines) leaves the check to the import, which reports it as before.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { formatTraceFile } from '../../shared/otlp';
 import { sampleSpans } from '../../shared/otlp/fixtures/sample-spans';
 import { ImportPrecheck } from './import-precheck';
-import { openStore, type ImportProgress, type TraceStore } from './index';
+import { type ImportProgress } from './index';
+import { importScratch } from './import-scratch';
 
-const stores: TraceStore[] = [];
-const dirs: string[] = [];
-afterEach(async () => {
-  for (const s of stores.splice(0)) await s.dispose();
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-async function memory(): Promise<TraceStore> {
-  const s = await openStore({ inMemory: true });
-  stores.push(s);
-  return s;
-}
-function tempFile(name: string, text: string): string {
-  const d = mkdtempSync(join(tmpdir(), 'clnrm-import-precheck-'));
-  dirs.push(d);
-  writeFileSync(join(d, name), text);
-  return join(d, name);
-}
+const scratch = importScratch('clnrm-import-precheck-');
+const memory = () => scratch.memory();
+const tempFile = scratch.tempFile;
 /** Runs the precheck over `text` as UTF-8 in pieces of `size` bytes (cut inside characters too), as an upload's chunks. */
 function prechecked(text: string, size: number) {
   const bytes = Buffer.from(text, 'utf8');

@@ -1,35 +1,21 @@
 // Streamed import (forced on small files with streamFromBytes: 0) gives what the whole-file
 // import gives; large files report progress and stay within a bounded heap; bad files name the
 // place and say what became of the spans before it.
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { StudioError } from '../../shared/errors';
 import { buildSpan, type Span } from '../../shared/model';
 import { formatTraceFile } from '../../shared/otlp';
 import { sampleSpans } from '../../shared/otlp/fixtures/sample-spans';
-import { openStore, type ImportProgress, type TraceStore } from './index';
+import { type ImportProgress } from './index';
+import { importScratch } from './import-scratch';
 
-const stores: TraceStore[] = [];
-const dirs: string[] = [];
-afterEach(async () => {
-  for (const s of stores.splice(0)) await s.dispose();
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-async function memory(): Promise<TraceStore> {
-  const s = await openStore({ inMemory: true, maxLiveSpans: 1000 });
-  stores.push(s);
-  return s;
-}
-function tempFile(name: string, text: string): string {
-  const d = mkdtempSync(join(tmpdir(), 'clnrm-import-stream-'));
-  dirs.push(d);
-  writeFileSync(join(d, name), text);
-  return join(d, name);
-}
+const scratch = importScratch('clnrm-import-stream-');
+const memory = (options = {}) => scratch.memory({ maxLiveSpans: 1000, ...options });
+const tempFile = scratch.tempFile;
 const FIXTURES = join(import.meta.dirname, '../../shared/otlp/fixtures');
 const STREAM = { streamFromBytes: 0 };
 
