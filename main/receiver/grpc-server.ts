@@ -42,7 +42,7 @@ export function createGrpcReceiver(queue: IngestQueue, stats: ReceiverStats, opt
     callback({ code: status.UNAVAILABLE, details });
   };
   const exportSpans = async (bytes: Buffer, callback: sendUnaryData<Partial>): Promise<void> => {
-    let decoded: OtlpDecodeResult;
+    let decoded: OtlpDecodeResult | undefined;
     try {
       decoded = decodeOtlpProtobuf(bytes);
     } catch (error) {
@@ -53,17 +53,20 @@ export function createGrpcReceiver(queue: IngestQueue, stats: ReceiverStats, opt
       callback({ code: status.INVALID_ARGUMENT, details: message.startsWith(UNDECODABLE) ? message : `${UNDECODABLE} ${message}` });
       return;
     }
-    const { spans, rejectedSpans, errorMessage, wire } = decoded;
     if (queue.failing) return unavailable(callback, 'The trace store is not accepting spans right now; retry later.');
-    const stored = queue.offer(spans, wire);
+    const stored = queue.offer(decoded.spans, decoded.wire);
     if (!stored) return unavailable(callback, 'The receiver is saturated (ingest queue full); retry later.');
+    // Only counts wait for the commit (as in the HTTP receiver): the spans can be collected once the store took them.
+    const { rejectedSpans, errorMessage } = decoded;
+    const accepted = decoded.spans.length;
+    decoded = undefined;
     try {
       await stored;
     } catch (error) {
       callback({ code: status.UNAVAILABLE, details: `The spans could not be stored (${(error as Error).message}); retry later.` });
       return;
     }
-    stats.spansAccepted += spans.length;
+    stats.spansAccepted += accepted;
     stats.spansRejected += rejectedSpans;
     stats.traceRequests++;
     callback(null, rejectedSpans > 0 ? { rejectedSpans, ...(errorMessage ? { errorMessage } : {}) } : undefined);
