@@ -6,7 +6,7 @@ import { StudioError } from '../../shared/errors';
 import type { MiningRun } from '../../shared/intelligence';
 import type { Span } from '../../shared/model';
 import { createReceiver, type Receiver } from '../receiver';
-import type { LoadedRuns } from './sources';
+import { runTag, type LoadedRuns } from './sources';
 
 export interface LiveWindow {
   readonly seconds: number;
@@ -22,18 +22,11 @@ export interface LiveHooks {
   onError(error: unknown): void;
 }
 
-export const RUN_ID_ATTRIBUTE = 'clnrm.run_id';
-
-function runIdOf(span: Span): string | undefined {
-  for (const a of span.resource.attributes) if (a.key === RUN_ID_ATTRIBUTE && 'stringValue' in a.value) return a.value.stringValue;
-  return undefined;
-}
-
 /** One run per clnrm.run_id, else per trace; runs ordered by id (deterministic). */
 export function runsOfSpans(spans: readonly Span[]): MiningRun[] {
   const runs = new Map<string, Span[]>();
   for (const s of spans) {
-    const tag = runIdOf(s);
+    const tag = runTag(s);
     const id = tag === undefined ? `trace:${s.traceId}` : `run:${tag}`;
     const list = runs.get(id);
     if (list) list.push(s);

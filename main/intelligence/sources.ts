@@ -43,10 +43,14 @@ export async function runsFromFiles(files: readonly { path: string; shown: strin
 
 const MAX_TRACES_PER_EXECUTION = 10_000;
 
-export function executionTag(span: Span): string | undefined {
-  for (const a of span.resource.attributes) if (a.key === 'clnrm.execution_id' && 'stringValue' in a.value) return a.value.stringValue;
+/** A text tag the runner puts on every span's resource (`clnrm.run_id`, `clnrm.execution_id`). */
+function resourceTag(span: Span, key: string): string | undefined {
+  for (const a of span.resource.attributes) if (a.key === key && 'stringValue' in a.value) return a.value.stringValue;
   return undefined;
 }
+
+export const executionTag = (span: Span): string | undefined => resourceTag(span, 'clnrm.execution_id');
+export const runTag = (span: Span): string | undefined => resourceTag(span, 'clnrm.run_id');
 
 /** The system's spans of one stored execution (the runner's own left out). */
 export async function executionSpans(store: StoreAccess, executionId: string): Promise<Span[]> {
@@ -89,11 +93,6 @@ export interface StoredRange {
 
 const TRACE_PAGE = 1000;
 
-function runTag(span: Span): string | undefined {
-  for (const a of span.resource.attributes) if (a.key === 'clnrm.run_id' && 'stringValue' in a.value) return a.value.stringValue;
-  return undefined;
-}
-
 /** The newest `limit` traces of the range, their spans (the runner's own left out). */
 async function spansInRange(store: StoreAccess, range: StoredRange): Promise<{ traces: number; spans: Span[] }> {
   const ids: string[] = [];
@@ -132,8 +131,11 @@ export async function runsFromStoredTraces(store: StoreAccess, range: StoredRang
   const runs: MiningRun[] = [];
   const notes: string[] = [];
   let failed = 0;
+  const history = new Map<string, Awaited<ReturnType<StoreAccess['getRun']>>>();
   for (const [id, runId] of [...executions.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-    const record = runId === undefined ? undefined : (await store.getRun(runId))?.executions.find((e) => e.id === id);
+    // One run record per run, however many of its executions the range holds.
+    if (runId !== undefined && !history.has(runId)) history.set(runId, await store.getRun(runId));
+    const record = runId === undefined ? undefined : history.get(runId)?.executions.find((e) => e.id === id);
     if (record?.verdict !== 'passed') {
       failed++;
       continue;
