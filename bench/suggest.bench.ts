@@ -20,12 +20,12 @@ import { mulberry32 } from '../shared/random';
 
 /**
  * Real runs of the demo system, oldest first: where, how many fresh ones to judge (the last), the learning
- * sizes, and folders of new real runs of the same test recorded later (bench/suggest-verify-demo.ts KEEP_DIR),
- * judged for false alarms too.
+ * sizes, and a folder whose subfolders each hold new real runs of the same test recorded later
+ * (bench/suggest-verify-demo.ts KEEP_DIR), judged for false alarms too.
  */
 const DEMO_RECORDINGS = [
-  { folder: 'fixtures/suggest-demo', what: 'two reads and an order per run', fresh: 30, learn: [30, 60], later: ['fixtures/suggest-demo-new/1', 'fixtures/suggest-demo-new/2', 'fixtures/suggest-demo-new/3'] },
-  { folder: 'fixtures/suggest-demo-read-through', what: 'examples/demo-read-through, the earlier recording under heavier load', fresh: 21, learn: [30], later: [] },
+  { folder: 'fixtures/suggest-demo', what: 'two reads and an order per run', fresh: 30, learn: [30, 60], later: 'fixtures/suggest-demo-new' },
+  { folder: 'fixtures/suggest-demo-read-through', what: 'examples/demo-read-through, the earlier recording under heavier load', fresh: 21, learn: [30], later: undefined },
 ] as const;
 
 const FRESH = 20;
@@ -127,10 +127,9 @@ function demoQuality(recording: (typeof DEMO_RECORDINGS)[number]): void {
   const spans = runs.reduce((n, r) => n + r.spans.length, 0);
   const fresh = runs.slice(-recording.fresh);
   console.log(`\n${recording.folder}: ${recordedHow(folder)}`);
-  const later = recording.later.flatMap((f) => {
-    const dir = fileURLToPath(new URL(f, import.meta.url));
-    return existsSync(dir) ? [{ how: `${f}: ${recordedHow(dir)}`, runs: recordedRuns(dir) }] : [];
-  });
+  const laterFolder = recording.later === undefined ? undefined : fileURLToPath(new URL(recording.later, import.meta.url));
+  const sets = laterFolder && existsSync(laterFolder) ? readdirSync(laterFolder, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort() : [];
+  const later = sets.map((name) => ({ how: `${recording.later}/${name}: ${recordedHow(join(laterFolder!, name))}`, runs: recordedRuns(join(laterFolder!, name)) }));
   for (const training of recording.learn.filter((n) => n <= runs.length - recording.fresh)) {
     judgeLearning(`demo system (${recording.what}; ${runs.length} real runs, ${(spans / runs.length).toFixed(1)} spans each), runs 1–${training}`, runs.slice(0, training), fresh, fresh, later);
   }

@@ -70,8 +70,8 @@ export function minePercentiles(runs: readonly MiningRun[], bufferFactor: number
   if (runs.length === 0) return [];
   const perRun = runs.map((r) => spansByName(r.spans));
   const out: Invariant[] = [];
-  for (const [name, first] of perRun[0]!) {
-    const fewest = Math.min(first.length, ...perRun.map((m) => m.get(name)?.length ?? 0));
+  for (const name of perRun[0]!.keys()) {
+    const fewest = Math.min(...perRun.map((m) => m.get(name)?.length ?? 0));
     if (fewest < MIN_PERCENTILE_SAMPLES) continue;
     const entries: Record<string, unknown> = { type: 'latency_percentiles', span: name };
     const said: string[] = [];

@@ -54,6 +54,7 @@ interface SuggestOptions extends LiveOptions {
 const SOURCES =
   '--traces FILE... (one run per file), --runs N (stored runs of this test file), --since T [--until T] (the stored traces of that time: one run per test execution, else per trace), --from jaeger:URL|tempo:URL --service S (one run per trace) or --live SECONDS';
 
+/** Commander calls a parser with (value, previous): `timeArg`'s second parameter is the clock, so wrap it. */
 function time(value: string): number {
   return timeArg(value);
 }
@@ -130,9 +131,9 @@ async function suggest(ctx: CliContext, testArg: string, options: SuggestOptions
     ctx.err(`clnrm suggest: ${formatProblem({ code, message })}`);
     setExit(ctx, EXIT_USAGE);
   };
-  const ranged = options.since !== undefined || options.until !== undefined;
   // --since/--until are a source of their own (the store's traces), or bound what --from fetches.
-  const sources = [options.traces, options.runs, options.from ?? (ranged ? true : undefined), options.live].filter((s) => s !== undefined).length;
+  const ranged = options.since !== undefined || options.until !== undefined;
+  const sources = [options.traces, options.runs, options.from, options.live].filter((s) => s !== undefined).length + (ranged && !options.from ? 1 : 0);
   if (sources > 1) return usage(`give the runs to learn from, one source: ${SOURCES}`);
   if (options.from && !options.service) return usage(`--from ${options.from.kind}:URL needs --service S: the service whose traces to fetch (and whose spans to learn from)`);
   if (options.limit !== undefined && !options.from && !ranged) return usage('--limit (how many traces to read) goes with --from or --since/--until');
