@@ -40,6 +40,16 @@ interface Upload {
   finishing: boolean;
 }
 
+/** What the precheck scans between two turns of the event loop (a few milliseconds). */
+const CHECK_SLICE_BYTES = 1024 * 1024;
+
+async function checkInSlices(precheck: ImportPrecheck, bytes: Uint8Array): Promise<void> {
+  for (let at = 0; at < bytes.length; at += CHECK_SLICE_BYTES) {
+    await new Promise((go) => setImmediate(go));
+    precheck.push(bytes.subarray(at, at + CHECK_SLICE_BYTES));
+  }
+}
+
 function refused(message: string): never {
   throw new StudioError({ code: 'studio.upload', message });
 }
@@ -86,9 +96,10 @@ export class TraceUploads {
     const received = upload.status.bytesReceived;
     upload.writing = upload.writing.then(() => upload.file.write(bytes).then(() => undefined));
     const written = upload.writing;
-    // Checked on a later turn of the event loop, so this chunk's answer leaves first.
-    upload.checking = Promise.all([upload.checking, written]).then(() => new Promise((go) => setImmediate(go))).then(
-      () => upload.precheck.push(bytes),
+    // Checked on later turns of the event loop, so this chunk's answer leaves first, a slice at a time, so
+    // the thread that also serves the receiver and the page is never held for a whole chunk.
+    upload.checking = Promise.all([upload.checking, written]).then(
+      () => checkInSlices(upload.precheck, bytes),
       () => undefined, // a failed write fails the import in finish
     );
     await written;
