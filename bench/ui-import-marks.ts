@@ -1,8 +1,8 @@
 // bench:ui's breakdown of "file → listed" (the real path's headline stays file chosen → row painted):
 // page-clock milestones of one import through the Import control, taken by wrapping the page's
-// `window.api` calls and events before the page's scripts run. While the import is being finished,
-// the bench asks the studio for the upload's status every 20 ms itself (the page polls every 250 ms),
-// so the end of the syntax check is known to about 20 ms. Sent as source text (see ui-studio.ts).
+// `window.api` calls and events before the page's scripts run, printed in the order they happened
+// (the studio stores a large file's first spans while its chunks still arrive, so the trace is
+// usually listed before the upload ends). Sent as source text (see ui-studio.ts).
 import type { Page } from 'playwright-core';
 
 /** Defines `window.__benchImport` and `window.__benchWrapImport(api)`; the caller's setter calls the latter. */
@@ -29,30 +29,21 @@ export const IMPORT_MARKS_INIT = `(() => {
     };
     wrap('importUploadStart', () => once('uploadStarted'));
     wrap('importUploadChunk', undefined, () => { m.lastChunkAnswered = now() - m.chosen; });
-    wrap('importUploadFinish', (request) => {
-      once('finishCalled');
-      const status = api.importUploadStatus;
-      const poll = setInterval(() => void status(request).then((s) => {
-        if (s.phase === 'importing') once('checked');
-        if (s.spans > 0) once('firstSpansRead');
-      }, () => clearInterval(poll)), 20);
-      m.stopPoll = () => clearInterval(poll);
-    }, () => { m.stopPoll?.(); once('finishAnswered'); });
+    wrap('importUploadFinish', () => once('finishCalled'), () => once('finishAnswered'));
     wrap('listTraces', undefined, (answer) => { if (answer.traces.length > 0) once('listAnswered'); });
     const on = api.on;
     api.on = (event, listener) => { if (event === 'spansAdded') on(event, () => once('firstSpansAdded')); return on(event, listener); };
   };
 })()`;
 
-/** Milestones in order, with what each one means; a branch that skips one shows a dash. */
+/** The milestones, with what each one means; a branch that skips one shows a dash. */
 const MILESTONES: Array<[key: string, label: string]> = [
   ['uploadStarted', 'upload opened'],
-  ['lastChunkAnswered', 'last chunk stored by the studio'],
-  ['finishCalled', 'import asked for'],
-  ['checked', 'syntax check done (phase "importing")'],
-  ['firstSpansAdded', 'first batch stored (spansAdded)'],
+  ['firstSpansAdded', 'first spans stored (spansAdded)'],
   ['listAnswered', 'list answered with the trace'],
   ['rowPainted', 'row painted'],
+  ['lastChunkAnswered', 'last chunk written by the studio'],
+  ['finishCalled', 'import finish asked for'],
   ['finishAnswered', 'import finished'],
 ];
 
@@ -67,13 +58,11 @@ export function printImportMarks(m: Record<string, number | undefined>, handedAt
   console.log(`    setInputFiles → the page's change event: ${(m.chosen! - handedAt).toFixed(0)} ms (the bench handing over the file; in the Node-clock figure only)`);
   console.log('    breakdown (page clock, from the file chosen):');
   let previous = 0;
-  for (const [key, label] of MILESTONES) {
-    const at = m[key];
-    if (at === undefined) {
-      console.log(`      ${label.padEnd(40)}      —`);
-      continue;
-    }
+  const seen = MILESTONES.filter(([key]) => m[key] !== undefined).sort(([a], [b]) => m[a]! - m[b]!);
+  for (const [key, label] of seen) {
+    const at = m[key]!;
     console.log(`      ${label.padEnd(40)} +${at.toFixed(0).padStart(5)} ms  (step ${(at - previous).toFixed(0)} ms)`);
     previous = at;
   }
+  for (const [key, label] of MILESTONES) if (m[key] === undefined) console.log(`      ${label.padEnd(40)}      —`);
 }

@@ -28,8 +28,10 @@ async function fresh(idleMs?: number) {
 }
 const uploadFolders = () => new Set(readdirSync(tmpdir()).filter((n) => n.startsWith('clnrm-uploads-')));
 
-/** `n` spans of one trace with a non-ASCII attribute, so chunks cut between multi-byte characters. */
-function spans(n: number): Span[] {
+/** `n` spans of one trace with a non-ASCII attribute, so chunks cut between multi-byte characters; one resource, or `services` in turn. */
+function spans(n: number, services = 1): Span[] {
+  const resources = Array.from({ length: services }, (_, k) => ({ attributes: [{ key: 'service.name', value: { stringValue: `upload-${k}` } }] }));
+  const scope = { name: 'test' };
   return Array.from({ length: n }, (_, i) =>
     buildSpan({
       traceId: 'ab'.repeat(16),
@@ -38,8 +40,8 @@ function spans(n: number): Span[] {
       startTimeUnixNano: String(1_700_000_000_000_000_000n + BigInt(i) * 1000n),
       endTimeUnixNano: String(1_700_000_000_000_000_000n + BigInt(i) * 1000n + 500n),
       attributes: [{ key: 'note', value: { stringValue: `größe ✓ 日本 ${i}` } }],
-      resource: { attributes: [{ key: 'service.name', value: { stringValue: 'upload' } }] },
-      scope: { name: 'test' },
+      resource: resources[Math.floor((i * services) / n)]!,
+      scope,
     }),
   );
 }
@@ -56,7 +58,7 @@ const utf8 = (text: string) => Buffer.from(text, 'utf8');
 describe('trace file uploads in chunks', () => {
   it('imports a large file sent in pieces as a stream under the page\'s name, with progress, and removes the temporary file', async () => {
     const { store, uploads } = await fresh();
-    const text = formatTraceFile(spans(14_000), 'otlp-json');
+    const text = formatTraceFile(spans(16_000), 'otlp-json');
     expect(Buffer.byteLength(text)).toBeGreaterThan(8 * 1024 * 1024); // over STREAM_FROM_BYTES: the streaming importer
     const before = uploadFolders();
     const uploadId = await send(uploads, '../../etc/big trace.json', text, 1_000_003);
@@ -71,10 +73,10 @@ describe('trace file uploads in chunks', () => {
     }, 1);
     const result = await uploads.finish({ uploadId }).finally(() => clearInterval(poll));
     expect(result.problems).toEqual([]);
-    expect(result.imported).toEqual([expect.objectContaining({ file: 'big trace.json', format: 'otlp-json', spanCount: 14_000, duplicates: 0, traceIds: ['ab'.repeat(16)] })]);
+    expect(result.imported).toEqual([expect.objectContaining({ file: 'big trace.json', format: 'otlp-json', spanCount: 16_000, duplicates: 0, traceIds: ['ab'.repeat(16)] })]);
     expect([...phases].some((p) => p === 'checking' || p === 'importing')).toBe(true);
     const stored = await store.getSpans(['ab'.repeat(16)]);
-    expect(stored).toHaveLength(14_000);
+    expect(stored).toHaveLength(16_000);
     expect(stored.find((s) => s.spanId === (1).toString(16).padStart(16, '0'))!.attributes).toEqual([{ key: 'note', value: { stringValue: 'größe ✓ 日本 0' } }]);
     const folder = [...uploadFolders()].find((n) => !before.has(n))!;
     expect(readdirSync(join(tmpdir(), folder))).toEqual([]);
@@ -91,41 +93,52 @@ describe('trace file uploads in chunks', () => {
     expect(JSON.stringify(result.problems[0])).not.toContain(tmpdir());
   });
 
-  it('checks a document while its chunks arrive, so the import stores without a checking pass of its own', async () => {
+  it('stores a document\'s first resources while its chunks still arrive, and marks the trace importing in the list', async () => {
     const { store, uploads } = await fresh();
-    const text = formatTraceFile(spans(14_000), 'otlp-json');
-    const importFile = vi.spyOn(store, 'importFile');
-    const phases = new Set<string>();
-    const uploadId = await send(uploads, 'checked.json', text, 1_000_003);
-    const poll = setInterval(() => {
-      try {
-        phases.add(uploads.status({ uploadId }).phase);
-      } catch {
-        // the import ended between two polls
-      }
-    }, 1);
-    const result = await uploads.finish({ uploadId }).finally(() => clearInterval(poll));
-    expect(result.problems).toEqual([]);
-    expect(result.imported[0]).toMatchObject({ spanCount: 14_000 });
-    expect(importFile.mock.calls[0]![1]!.checked).toBeDefined();
-    expect(phases.has('checking')).toBe(false);
+    const bytes = utf8(formatTraceFile(spans(16_000, 7), 'otlp-json'));
+    const half = Math.floor(bytes.length / 2);
+    const { uploadId } = await uploads.start({ name: 'early.json', size: bytes.length });
+    await uploads.chunk({ uploadId, seq: 0, bytes: bytes.subarray(0, half) });
+    // Only half the file is here; its first resources are stored once the importer has read them.
+    await vi.waitFor(async () => expect((await store.listTraces({})).total).toBe(1), { timeout: 10_000 });
+    const early = (await store.getSpans(['ab'.repeat(16)])).length;
+    expect(early).toBeGreaterThanOrEqual(2000);
+    expect(uploads.status({ uploadId })).toMatchObject({ phase: 'receiving', bytesReceived: half });
+    type Row = { traceId: string; importing?: { file: string; percent: number } };
+    const listed = await uploads.markImporting(async () => ({ traces: (await store.listTraces({})).traces.map((t): Row => ({ traceId: t.traceId })) }));
+    expect(listed.traces[0]!.importing).toMatchObject({ file: 'early.json' });
+    await uploads.chunk({ uploadId, seq: 1, bytes: bytes.subarray(half) });
+    const result = await uploads.finish({ uploadId });
+    expect(result.imported[0]).toMatchObject({ spanCount: 16_000, duplicates: 0 });
+    expect(await store.getSpans(['ab'.repeat(16)])).toHaveLength(16_000);
   });
 
-  it('leaves a document cut short to the import\'s own check, which stores nothing and says where', async () => {
+  it('stores nothing from a one-resource document cut short, and says where', async () => {
     const { store, uploads } = await fresh();
-    const whole = formatTraceFile(spans(14_000), 'otlp-json');
-    const importFile = vi.spyOn(store, 'importFile');
+    const whole = formatTraceFile(spans(16_000), 'otlp-json');
     const uploadId = await send(uploads, 'cut-big.json', whole.slice(0, whole.length - 1000), 1_000_003);
     const result = await uploads.finish({ uploadId });
-    expect(importFile.mock.calls[0]![1]!.checked).toBeUndefined();
     expect(result.imported).toEqual([]);
     expect(result.problems[0]).toMatchObject({ file: 'cut-big.json', code: 'trace.invalid' });
     expect(await store.getSpans(['ab'.repeat(16)])).toEqual([]);
   });
 
+  it('keeps what it stored when the page cancels, and stops reading', async () => {
+    const { store, uploads } = await fresh();
+    const bytes = utf8(formatTraceFile(spans(16_000, 7), 'otlp-json'));
+    const { uploadId } = await uploads.start({ name: 'cancelled.json', size: bytes.length });
+    await uploads.chunk({ uploadId, seq: 0, bytes: bytes.subarray(0, Math.floor(bytes.length / 2)) });
+    await vi.waitFor(async () => expect((await store.listTraces({})).total).toBe(1), { timeout: 10_000 });
+    expect(await uploads.cancel({ uploadId })).toEqual({ cancelled: true });
+    const kept = (await store.getSpans(['ab'.repeat(16)])).length;
+    expect(kept).toBeGreaterThan(0);
+    expect(kept).toBeLessThan(16_000);
+    expect(() => uploads.status({ uploadId })).toThrow(/no upload/);
+  });
+
   it('marks a trace in the list as importing while its spans are being stored, and not once the import is done', async () => {
     const { uploads } = await fresh();
-    const text = formatTraceFile(spans(14_000), 'otlp-json');
+    const text = formatTraceFile(spans(16_000), 'otlp-json');
     const uploadId = await send(uploads, 'growing.json', text, 1_000_003);
     const list = () => uploads.markImporting(async () => ({ traces: [{ traceId: 'ab'.repeat(16) }, { traceId: 'cd'.repeat(16) }] as Array<{ traceId: string; importing?: { file: string; percent: number } }> }));
     let done = false;
@@ -145,7 +158,7 @@ describe('trace file uploads in chunks', () => {
 
   it('marks a trace whose import ends while the list is being queried (the answer may predate its last batch)', async () => {
     const { uploads } = await fresh();
-    const text = formatTraceFile(spans(14_000), 'otlp-json');
+    const text = formatTraceFile(spans(16_000), 'otlp-json');
     const uploadId = await send(uploads, 'racing.json', text, 1_000_003);
     let finished: Promise<unknown> | undefined;
     const answer = await uploads.markImporting(async () => {

@@ -1,9 +1,10 @@
 // Trace files a page sends in chunks (shared/ipc/upload-schema.ts): each upload is a temporary file
-// that the chunks are appended to in order, then imported as a stream with the store's importer
-// (main/store/import-stream.ts) under the name the page gave, and removed. The import's syntax check
-// (its first pass) runs on each chunk after the chunk is written and answered, while the page sends
-// the next one, so finishing an upload goes straight to storing spans. Uploads are bounded in
-// number, size and idle time, so a page that vanishes mid-upload leaves nothing behind for long.
+// that the chunks are appended to in order. A large one is imported as a stream while it arrives
+// (main/store/import-run.ts): each chunk, once written and answered, is read by the importer while
+// the page sends the next, so the first spans are stored (and the trace listed, marked importing)
+// long before the last chunk. Finishing the upload stores the rest and removes the file; cancelling
+// it stops the reading, and what was stored stays, as after an error in the file. Uploads are
+// bounded in number, size and idle time, so a page that vanishes mid-upload leaves nothing behind for long.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { open, rm, type FileHandle } from 'node:fs/promises';
@@ -12,8 +13,9 @@ import { basename, join } from 'node:path';
 import { StudioError, toProblem } from '../../shared/errors';
 import type { CallArgs, CallResponse, TraceSummary } from '../../shared/ipc/contract';
 import { MAX_UPLOAD_CHUNK_BYTES, type UploadStatus } from '../../shared/ipc/upload-schema';
-import type { TraceStore } from '../store';
-import { ImportPrecheck } from '../store/import-precheck';
+import type { ImportProgress, TraceStore } from '../store';
+import { StreamedImport } from '../store/import-run';
+import { STREAM_FROM_BYTES } from '../store/import-stream';
 import { MAX_TRACE_FILE_BYTES, plainProblem } from './trace-files';
 
 /** Uploads open at once (across pages); more are refused until one finishes or is cancelled. */
@@ -30,23 +32,25 @@ interface Upload {
   nextSeq: number;
   /** The chunk writes, one after another. */
   writing: Promise<void>;
-  /** The first pass over the chunks written so far, one after another, behind the writes. */
-  checking: Promise<void>;
-  readonly precheck: ImportPrecheck;
+  /** The import reading the chunks written so far, one after another, behind the writes (large files only). */
+  reading: Promise<void>;
+  run: StreamedImport | undefined;
   status: UploadStatus;
   /** The traces the import has stored spans of so far (set once it stores). */
   traceIds: ReadonlySet<string>;
   idle: NodeJS.Timeout | undefined;
   finishing: boolean;
+  /** Cancelled or idle too long: the import stops reading (what it stored stays, as after an error). */
+  dropped: boolean;
 }
 
-/** What the precheck scans between two turns of the event loop (a few milliseconds). */
-const CHECK_SLICE_BYTES = 1024 * 1024;
+/** What the import reads between two turns of the event loop (a few tens of milliseconds). */
+const READ_SLICE_BYTES = 512 * 1024;
 
-async function checkInSlices(precheck: ImportPrecheck, bytes: Uint8Array): Promise<void> {
-  for (let at = 0; at < bytes.length; at += CHECK_SLICE_BYTES) {
+async function readInSlices(upload: Upload, run: StreamedImport, bytes: Uint8Array): Promise<void> {
+  for (let at = 0; at < bytes.length && !upload.dropped; at += READ_SLICE_BYTES) {
     await new Promise((go) => setImmediate(go));
-    precheck.push(bytes.subarray(at, at + CHECK_SLICE_BYTES));
+    await run.push(bytes.subarray(at, at + READ_SLICE_BYTES));
   }
 }
 
@@ -76,7 +80,9 @@ export class TraceUploads {
     const uploadId = randomBytes(16).toString('hex');
     const path = join(this.folder(), `${uploadId}.${extensionOf(label)}`);
     const file = await open(path, 'wx', 0o600);
-    const upload: Upload = { label, path, file, nextSeq: 0, writing: Promise.resolve(), checking: Promise.resolve(), precheck: new ImportPrecheck(), traceIds: new Set(), idle: undefined, finishing: false, status: { phase: 'receiving', bytesReceived: 0, totalBytes: size, bytesRead: 0, spans: 0 } };
+    const status: UploadStatus = { phase: 'receiving', bytesReceived: 0, totalBytes: size, bytesRead: 0, spans: 0 };
+    const upload: Upload = { label, path, file, nextSeq: 0, writing: Promise.resolve(), reading: Promise.resolve(), run: undefined, traceIds: new Set(), idle: undefined, finishing: false, dropped: false, status };
+    if (size >= STREAM_FROM_BYTES) upload.run = new StreamedImport(this.store, { path, label, totalBytes: size, onProgress: this.progressOf(upload) });
     this.uploads.set(uploadId, upload);
     this.touch(uploadId, upload);
     return { uploadId, chunkBytes: MAX_UPLOAD_CHUNK_BYTES };
@@ -96,12 +102,15 @@ export class TraceUploads {
     const received = upload.status.bytesReceived;
     upload.writing = upload.writing.then(() => upload.file.write(bytes).then(() => undefined));
     const written = upload.writing;
-    // Checked on later turns of the event loop, so this chunk's answer leaves first, a slice at a time, so
+    // Read on later turns of the event loop, so this chunk's answer leaves first, a slice at a time, so
     // the thread that also serves the receiver and the page is never held for a whole chunk.
-    upload.checking = Promise.all([upload.checking, written]).then(
-      () => checkInSlices(upload.precheck, bytes),
-      () => undefined, // a failed write fails the import in finish
-    );
+    const run = upload.run;
+    if (run) {
+      upload.reading = Promise.all([upload.reading, written]).then(
+        () => readInSlices(upload, run, bytes),
+        () => undefined, // a failed write fails the import in finish
+      );
+    }
     await written;
     this.touch(uploadId, upload);
     return { bytesReceived: received };
@@ -114,15 +123,8 @@ export class TraceUploads {
     try {
       await upload.writing; // a chunk whose write failed fails the import here
       await upload.file.close();
-      await upload.checking;
-      const result = await this.store.importFile(upload.path, {
-        label: upload.label,
-        checked: upload.precheck.end(),
-        onProgress: (p) => {
-          Object.assign(upload.status, { phase: p.phase, bytesRead: p.bytesRead, spans: p.spans });
-          upload.traceIds = p.traceIds;
-        },
-      });
+      await upload.reading;
+      const result = upload.run ? await upload.run.end() : await this.store.importFile(upload.path, { label: upload.label, onProgress: this.progressOf(upload) });
       upload.status.phase = 'done';
       return { imported: [{ file: upload.label, format: result.format, spanCount: result.imported, duplicates: result.duplicates, traceIds: result.traceIds, warnings: result.warnings.map(plainProblem) }], problems: [] };
     } catch (error) {
@@ -163,6 +165,15 @@ export class TraceUploads {
     return answer;
   }
 
+  private progressOf(upload: Upload): (p: ImportProgress) => void {
+    return (p) => {
+      // While chunks still arrive the phase stays 'receiving' (the page shows the upload's bytes).
+      if (upload.finishing) upload.status.phase = p.phase;
+      Object.assign(upload.status, { bytesRead: p.bytesRead, spans: p.spans });
+      upload.traceIds = p.traceIds;
+    };
+  }
+
   /** Drops every open upload and the temporary folder (the studio is closing). */
   dispose(): void {
     for (const upload of this.uploads.values()) clearTimeout(upload.idle);
@@ -195,6 +206,7 @@ export class TraceUploads {
     const upload = this.uploads.get(uploadId);
     if (!upload) return;
     this.uploads.delete(uploadId);
+    upload.dropped = true;
     clearTimeout(upload.idle);
     await upload.file.close().catch(() => undefined);
     await rm(upload.path, { force: true });

@@ -89,21 +89,23 @@ function decodeRoot(root: unknown): OtlpDecodeResult {
 /** Decodes one parsed request object, appending to `spans` (also used line by line for JSONL). */
 export function decodeRequestInto(root: JsonObject, path: string, spans: Span[], rejections: Rejections): void {
   const resourceSpans = readArray(OTLP_JSON, pick(root, 'resourceSpans', 'resource_spans'), `${path}resourceSpans`);
-  for (let i = 0; i < resourceSpans.length; i++) {
-    const rsPath = `${path}resourceSpans[${i}]`;
-    const rs = readObject(OTLP_JSON, resourceSpans[i], rsPath) ?? {};
-    const resource = decodeResource(rs, rsPath);
-    const scopeSpans = readArray(OTLP_JSON, pick(rs, 'scopeSpans', 'scope_spans'), `${rsPath}.scopeSpans`);
-    for (let j = 0; j < scopeSpans.length; j++) {
-      const ssPath = `${rsPath}.scopeSpans[${j}]`;
-      const ss = readObject(OTLP_JSON, scopeSpans[j], ssPath) ?? {};
-      const scope = decodeScope(ss, ssPath);
-      const list = readArray(OTLP_JSON, ss['spans'], `${ssPath}.spans`);
-      for (let k = 0; k < list.length; k++) {
-        // The path is built only for a span the quick reading leaves to the checked one.
-        const span = quickSpan(list[k], resource, scope) ?? decodeSpan(list[k], `${ssPath}.spans[${k}]`, resource, scope, rejections);
-        if (span) spans.push(span);
-      }
+  for (let i = 0; i < resourceSpans.length; i++) decodeResourceSpansInto(resourceSpans[i], `${path}resourceSpans[${i}]`, spans, rejections);
+}
+
+/** One ResourceSpans (at `rsPath` of its request): its spans, with their resource and scope. */
+export function decodeResourceSpansInto(value: unknown, rsPath: string, spans: Span[], rejections: Rejections): void {
+  const rs = readObject(OTLP_JSON, value, rsPath) ?? {};
+  const resource = decodeResource(rs, rsPath);
+  const scopeSpans = readArray(OTLP_JSON, pick(rs, 'scopeSpans', 'scope_spans'), `${rsPath}.scopeSpans`);
+  for (let j = 0; j < scopeSpans.length; j++) {
+    const ssPath = `${rsPath}.scopeSpans[${j}]`;
+    const ss = readObject(OTLP_JSON, scopeSpans[j], ssPath) ?? {};
+    const scope = decodeScope(ss, ssPath);
+    const list = readArray(OTLP_JSON, ss['spans'], `${ssPath}.spans`);
+    for (let k = 0; k < list.length; k++) {
+      // The path is built only for a span the quick reading leaves to the checked one.
+      const span = quickSpan(list[k], resource, scope) ?? decodeSpan(list[k], `${ssPath}.spans[${k}]`, resource, scope, rejections);
+      if (span) spans.push(span);
     }
   }
 }

@@ -19,15 +19,21 @@ export interface ScanHandlers {
   value(path: readonly JsonPathPart[], text: string): void;
   /** A top-level value starts (the first is 0): a caller may refuse a second. */
   root?(index: number): void;
+  /** An object or array is walked into ('descend'); `offset` is the stream offset of its bracket. */
+  opened?(path: readonly JsonPathPart[], offset: number): void;
+  /** An object or array walked into has closed; `offset` is the stream offset just after it. */
+  closed?(path: readonly JsonPathPart[], offset: number): void;
 }
 
 export class JsonScanError extends Error {
   constructor(
-    message: string,
+    readonly reason: string,
     readonly line: number,
     readonly column: number,
+    /** Offset in the stream of the character at fault. */
+    readonly offset: number,
   ) {
-    super(`${message} at line ${line} column ${column}`);
+    super(`${reason} at line ${line} column ${column}`);
   }
 }
 
@@ -163,7 +169,9 @@ export class JsonStreamScanner {
     }
     if ((c === 123 || c === 91) && interest !== 'capture' && interest !== 'skim') {
       // path keeps this value's key while its frame is open (popped in close()).
-      this.stack.push({ array: c === 91, skip: inSkip || interest !== 'descend', expect: 'first', key: c === 91 ? 0 : '' });
+      const skip = inSkip || interest !== 'descend';
+      this.stack.push({ array: c === 91, skip, expect: 'first', key: c === 91 ? 0 : '' });
+      if (!skip) this.handlers.opened?.(this.path, this.base + i);
       return i + 1;
     }
     if (c === 123 || c === 91) {
@@ -180,9 +188,28 @@ export class JsonStreamScanner {
       if (!inSkip && parent) this.path.pop();
       return INCOMPLETE;
     }
-    if (interest === 'capture') this.handlers.value(this.path, this.buf.slice(i, end));
+    if (interest === 'capture') this.capture(i, end);
     this.valueDone();
     return end;
+  }
+
+  /** Hands a captured value's text over; its syntax error (from the handler's parse) is reported where it is in the stream. */
+  private capture(i: number, end: number): void {
+    const text = this.buf.slice(i, end);
+    try {
+      this.handlers.value(this.path, text);
+    } catch (error) {
+      if (!(error instanceof SyntaxError)) throw error;
+      // Checked again by a scanner of its own, which says what is wrong and where.
+      const checker = new JsonStreamScanner({ interest: () => 'skip', value: () => undefined });
+      try {
+        checker.push(text);
+        checker.end();
+      } catch (problem) {
+        if (problem instanceof JsonScanError) throw this.fail(problem.reason, i + problem.offset);
+      }
+      throw this.fail(error.message, i);
+    }
   }
 
   /** A value in the innermost open container (or at the top level) is complete. */
@@ -225,7 +252,8 @@ export class JsonStreamScanner {
   }
 
   private close(i: number): number {
-    this.stack.pop();
+    const frame = this.stack.pop()!;
+    if (!frame.skip) this.handlers.closed?.(this.path, this.base + i + 1);
     const parent = this.stack[this.stack.length - 1];
     if (!(parent?.skip ?? false) && parent) this.path.pop();
     if (parent) parent.expect = 'next';
@@ -319,6 +347,6 @@ export class JsonStreamScanner {
       line++;
       lineStart = this.base + n + 1;
     }
-    return new JsonScanError(message, line, this.base + at - lineStart + 1);
+    return new JsonScanError(message, line, this.base + at - lineStart + 1, this.base + at);
   }
 }

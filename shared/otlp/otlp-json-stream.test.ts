@@ -70,4 +70,31 @@ describe('OtlpJsonStream', () => {
     expect(streamDecode(JSON.stringify({ data: [{ traceID: 'x', spans: [] }] }), 8).isOtlp).toBe(false);
     expect(() => streamDecode('{"resourceSpans": []}\n{"resourceSpans": []}', 8)).toThrow(SecondDocument);
   });
+
+  it('hands out each ResourceSpans read whole, to be decoded from its text, and leaves the rest to the second pass', () => {
+    const doc = {
+      resourceSpans: ['a', 'b', 'c'].map((service, i) => ({
+        scopeSpans: [{ spans: [{ traceId: TRACE, spanId: `b7ad6b716920333${i}`, name: service }], scope: { name: 'late' }, schemaUrl: `scope-${i}` }],
+        resource: { attributes: [{ key: 'service.name', value: { stringValue: service } }] },
+        schemaUrl: `resource-${i}`,
+      })),
+    };
+    const text = JSON.stringify(doc);
+    const expected = decodeOtlpJson(text).spans;
+    const stream = new OtlpJsonStream();
+    const early = [];
+    for (let at = 0; at < text.length; at += 16) {
+      stream.scanEnvelopes(text.slice(at, at + 16));
+      // The first two are decoded as soon as they are read whole; the third is left to the second pass.
+      for (const { index, start, end } of stream.takeResourcesRead()) {
+        expect(text.slice(start, end)).toBe(JSON.stringify(doc.resourceSpans[index]));
+        if (index < 2) early.push(...stream.decodeResourceText(index, text.slice(start, end)));
+      }
+    }
+    expect(early).toEqual(expected.slice(0, 2)); // complete: their late scope and schemaUrl included
+    expect(stream.allDecoded).toBe(false);
+    stream.endEnvelopes();
+    const rest = [...stream.decodeSpans(text), ...stream.end().spans];
+    expect(rest).toEqual(expected.slice(2));
+  });
 });

@@ -1,11 +1,14 @@
 // One OTLP JSON request (`{"resourceSpans": …}`) read as a stream, in two passes over the text:
-// the first checks the document's structure (a file cut short fails here, before anything is
-// stored) and keeps each ResourceSpans' and ScopeSpans' envelope (resource, scope, schemaUrl —
-// which encoders often write after the spans), the second parses and decodes the spans one by one
-// with their envelope (a syntax error inside a span surfaces there). Memory holds envelopes and one chunk, never
-// the document; errors name the JSON path (shape) or line and column (syntax).
+// the first checks the document's structure and keeps each ResourceSpans' and ScopeSpans' envelope
+// (resource, scope, schemaUrl — which encoders often write after the spans), the second parses and
+// decodes the spans one by one with their envelope (a syntax error inside a span surfaces there).
+// A reader that keeps the text may instead decode each ResourceSpans as soon as the first pass has
+// read it whole (`takeResourcesRead`, `decodeResourceText`: one JSON.parse, every envelope known),
+// so a file yields spans while it is still arriving; the second pass then decodes only the
+// ResourceSpans it was not given. Memory holds envelopes and one chunk, never the document; errors
+// name the JSON path (shape) or line and column (syntax).
 import type { InstrumentationScope, Resource, Span } from '../model';
-import { decodeResource, decodeScope, decodeSpan } from './json-decode';
+import { decodeResource, decodeResourceSpansInto, decodeScope, decodeSpan } from './json-decode';
 import { JsonReadContext, parseJsonExact, readArray, readObject, type JsonObject } from './json-read';
 import { JsonStreamScanner, type Interest, type JsonPathPart } from './json-scan';
 import { Rejections, type OtlpDecodeResult } from './result';
@@ -27,6 +30,13 @@ interface ResourceEnvelope {
   scopes: Map<number, ScopeEnvelope>;
 }
 
+/** Where the first pass read one whole ResourceSpans: its index, and the offsets of its text (end exclusive). */
+export interface ResourceRead {
+  index: number;
+  start: number;
+  end: number;
+}
+
 /** Thrown by the first pass when a second top-level value starts: the file is JSON Lines, not one document. */
 export class SecondDocument extends Error {}
 
@@ -41,39 +51,65 @@ function ssPath(i: number, j: number): string {
 export class OtlpJsonStream {
   /** False once the first pass found the top level is not an OTLP request (another format). */
   isOtlp = false;
-  private pass: 1 | 2 = 1;
   private readonly rootKey: ListKey = { camel: 'resourceSpans', snake: 'resource_spans' };
   private readonly resources = new Map<number, ResourceEnvelope>();
   private readonly rejections = new Rejections();
   private out: Span[] = [];
-  private scanner = this.newScanner();
+  /** ResourceSpans the first pass has read whole and nobody has taken yet. */
+  private resourcesRead: ResourceRead[] = [];
+  private openedAt = 0;
+  /** ResourceSpans whose spans were handed out by decodeResourceText: the second pass passes over them. */
+  private readonly decodedResources = new Set<number>();
+  private readonly envelopeScanner = this.newScanner(1);
+  private readonly spanScanner = this.newScanner(2);
+  private envelopesEnded = false;
 
   /** First pass: checks and remembers envelopes; returns nothing. */
   scanEnvelopes(chunk: string): void {
-    this.scanner.push(chunk);
+    this.envelopeScanner.push(chunk);
   }
 
-  /** Ends the first pass; the text must then be given again to decodeSpans. */
+  /** Ends the first pass: every envelope's shape is checked. */
   endEnvelopes(): void {
-    this.scanner.end();
-    // Envelope shape errors surface here, before a single span is handed out.
+    this.envelopeScanner.end();
+    // Envelope shape errors surface here (before any span when the passes do not overlap).
     for (const [i, rs] of this.resources) {
-      rs.decoded = decodeResource(rs.fields, rsPath(i));
-      for (const [j, ss] of rs.scopes) ss.decoded = decodeScope(ss.fields, ssPath(i, j));
+      rs.decoded ??= decodeResource(rs.fields, rsPath(i));
+      for (const [j, ss] of rs.scopes) ss.decoded ??= decodeScope(ss.fields, ssPath(i, j));
     }
-    this.pass = 2;
-    this.scanner = this.newScanner();
+    this.envelopesEnded = true;
   }
 
-  /** Second pass: the spans completed by this chunk. */
+  /** The ResourceSpans the first pass has read whole since the last call, in order. */
+  takeResourcesRead(): ResourceRead[] {
+    const read = this.resourcesRead;
+    this.resourcesRead = [];
+    return read;
+  }
+
+  /** The spans of ResourceSpans `index`, from its whole text (`start` to `end` of what takeResourcesRead gave). */
+  decodeResourceText(index: number, text: string): Span[] {
+    const spans: Span[] = [];
+    decodeResourceSpansInto(parseJsonExact(text), rsPath(index), spans, this.rejections);
+    this.decodedResources.add(index);
+    return spans;
+  }
+
+  /** Every ResourceSpans the first pass found was decoded from its text: no second pass is needed. */
+  get allDecoded(): boolean {
+    return this.decodedResources.size === this.resources.size;
+  }
+
+  /** Second pass: the spans completed by this chunk (of the ResourceSpans not decoded from their text). */
   decodeSpans(chunk: string): Span[] {
-    this.scanner.push(chunk);
+    this.spanScanner.push(chunk);
     return this.take();
   }
 
   /** Ends the second pass: the last spans, and the partial-success summary of the whole request. */
   end(): { spans: Span[]; result: OtlpDecodeResult } {
-    this.scanner.end();
+    if (!this.envelopesEnded) throw new Error('OtlpJsonStream.end before endEnvelopes');
+    if (!this.allDecoded) this.spanScanner.end(); // a second pass was needed, and ran
     return { spans: this.take(), result: this.rejections.finish([]) };
   }
 
@@ -83,42 +119,49 @@ export class OtlpJsonStream {
     return spans;
   }
 
-  private newScanner(): JsonStreamScanner {
+  private newScanner(pass: 1 | 2): JsonStreamScanner {
     return new JsonStreamScanner({
-      interest: (path, kind) => this.interest(path, kind),
+      interest: (path, kind) => this.interest(pass, path, kind),
       value: (path, text) => this.value(path, text),
       root: (index) => {
         if (index > 0) throw new SecondDocument('more than one JSON document');
       },
+      opened: (path, offset) => {
+        if (pass === 1 && path.length === 2) this.openedAt = offset;
+      },
+      closed: (path, offset) => {
+        if (pass === 1 && path.length === 2) this.resourcesRead.push({ index: path[1] as number, start: this.openedAt, end: offset });
+      },
     });
   }
 
-  private interest(path: readonly JsonPathPart[], kind: 'object' | 'array' | 'scalar'): Interest {
+  private interest(pass: 1 | 2, path: readonly JsonPathPart[], kind: 'object' | 'array' | 'scalar'): Interest {
     const n = path.length;
     if (n === 0) return kind === 'object' ? 'descend' : 'skip';
     const key = path[n - 1];
-    if (n === 1) return this.listInterest(this.rootKey, key as string, kind);
+    if (n === 1) return this.listInterest(pass, this.rootKey, key as string, kind);
+    if (n === 2 && pass === 2 && this.decodedResources.has(key as number)) return kind === 'scalar' ? 'skip' : 'skim';
     const rs = this.resourceEnvelope(path[1] as number);
     if (n === 2) return kind === 'object' ? 'descend' : 'capture';
     if (n === 3) {
-      if (key === 'resource' || key === 'schemaUrl' || key === 'schema_url') return this.pass === 1 ? 'capture' : 'skip';
-      return this.listInterest(rs.scopeKey, key as string, kind);
+      if (key === 'resource' || key === 'schemaUrl' || key === 'schema_url') return pass === 1 ? 'capture' : 'skip';
+      return this.listInterest(pass, rs.scopeKey, key as string, kind);
     }
     if (n === 4) return kind === 'object' ? 'descend' : 'capture';
     if (n === 5) {
-      if (key === 'scope' || key === 'schemaUrl' || key === 'schema_url') return this.pass === 1 ? 'capture' : 'skip';
+      if (key === 'scope' || key === 'schemaUrl' || key === 'schema_url') return pass === 1 ? 'capture' : 'skip';
       if (key !== 'spans') return 'skip';
-      if (kind !== 'array') return this.pass === 1 ? 'capture' : 'skip';
+      if (kind !== 'array') return pass === 1 ? 'capture' : 'skip';
       // The spans' own syntax is checked when they are parsed, in the second pass.
-      return this.pass === 1 ? 'skim' : 'descend';
+      return pass === 1 ? 'skim' : 'descend';
     }
-    return n === 6 && this.pass === 2 ? 'capture' : 'skip';
+    return n === 6 && pass === 2 ? 'capture' : 'skip';
   }
 
   /** resourceSpans / scopeSpans: walked into when an array (pass 1 picks the spelling), checked by the reader otherwise. */
-  private listInterest(list: ListKey, key: string, kind: 'object' | 'array' | 'scalar'): Interest {
+  private listInterest(pass: 1 | 2, list: ListKey, key: string, kind: 'object' | 'array' | 'scalar'): Interest {
     if (key !== list.camel && key !== list.snake) return 'skip';
-    if (this.pass === 2) return key === list.chosen ? 'descend' : 'skip';
+    if (pass === 2) return key === list.chosen ? 'descend' : 'skip';
     if (kind !== 'array') return 'capture';
     this.isOtlp ||= list === this.rootKey;
     if (list.chosen !== list.camel) list.chosen = key;
