@@ -50,6 +50,8 @@ const SNIFF_CHARS = 1024 * 1024;
 /** Default bound on the text of one ResourceSpans kept to parse it whole. */
 const MAX_KEPT_CHARS = 16 * 1024 * 1024;
 const CHUNK_BYTES = 1024 * 1024;
+/** Spans decoded between two turns of the event loop. */
+const DECODE_PIECE_SPANS = 2000;
 
 export class StreamedImport {
   private readonly sink: ImportSink;
@@ -145,9 +147,10 @@ export class StreamedImport {
   }
 
   /**
-   * Parses and stores each ResourceSpans the first pass has read whole, one per turn of the event
-   * loop (the studio's thread answers the page meanwhile). One that was let go, or whose text does
-   * not parse, is left to the second pass (which reports a syntax error with its line and column).
+   * Parses and stores each ResourceSpans the first pass has read whole, its spans decoded a piece
+   * at a time with a turn of the event loop between (the studio's thread answers the page
+   * meanwhile). One that was let go, or whose text does not parse, is left to the second pass
+   * (which reports a syntax error with its line and column).
    */
   private async decodeResourcesRead(): Promise<void> {
     for (const { index, start, end } of this.document.takeResourcesRead()) {
@@ -155,17 +158,19 @@ export class StreamedImport {
       const text = this.kept.slice(start - this.keptFrom, end - this.keptFrom);
       this.kept = this.kept.slice(end - this.keptFrom);
       this.keptFrom = end;
-      const spans = this.parsed(index, text);
-      if (spans === undefined) continue;
-      await this.sink.add(spans);
-      await this.sink.storeFirstSpans();
-      await new Promise((go) => setImmediate(go));
+      const pieces = this.parsed(index, text);
+      if (pieces === undefined) continue;
+      for (const spans of convertEach(pieces, this.where)) {
+        await this.sink.add(spans);
+        await this.sink.storeFirstSpans();
+        await new Promise((go) => setImmediate(go));
+      }
     }
   }
 
-  private parsed(index: number, text: string): Span[] | undefined {
+  private parsed(index: number, text: string): Iterable<Span[]> | undefined {
     try {
-      return convert(() => this.document.decodeResourceText(index, text), this.where);
+      return this.document.decodeResourceText(index, text, DECODE_PIECE_SPANS);
     } catch (error) {
       if (error instanceof SyntaxError) return undefined;
       throw error;
@@ -255,4 +260,14 @@ function asFileError(error: unknown, where: FileWhere): unknown {
     });
   }
   return error;
+}
+
+/** The pieces, with a shape error re-labelled as the file's (see convert). */
+function* convertEach(pieces: Iterable<Span[]>, where: FileWhere): Generator<Span[]> {
+  const iterator = pieces[Symbol.iterator]();
+  while (true) {
+    const next = convert(() => iterator.next(), where);
+    if (next.done) return;
+    yield next.value;
+  }
 }

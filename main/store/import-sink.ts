@@ -45,9 +45,10 @@ export class ImportSink {
     this.read = 0;
   }
 
+  /** Stores the last batch and resolves once every span is durable and visible to queries. */
   async finish(format: ImportResult['format'], warnings: ImportResult['warnings']): Promise<ImportResult> {
     await this.store_();
-    this.store.flush();
+    await this.store.commit();
     return { file: this.file, format, imported: this.imported, duplicates: this.duplicates, traces: this.newTraces.size, traceIds: [...this.traceIds], warnings };
   }
 

@@ -94,6 +94,14 @@ export function decodeRequestInto(root: JsonObject, path: string, spans: Span[],
 
 /** One ResourceSpans (at `rsPath` of its request): its spans, with their resource and scope. */
 export function decodeResourceSpansInto(value: unknown, rsPath: string, spans: Span[], rejections: Rejections): void {
+  for (const piece of resourceSpansPieces(value, rsPath, rejections, Number.POSITIVE_INFINITY)) for (const span of piece) spans.push(span);
+}
+
+/**
+ * One ResourceSpans' spans in pieces of at most `size` (the last of each scope may be smaller), so a
+ * caller can let other work run between them; a shape error is thrown when its piece is reached.
+ */
+export function* resourceSpansPieces(value: unknown, rsPath: string, rejections: Rejections, size: number): Generator<Span[]> {
   const rs = readObject(OTLP_JSON, value, rsPath) ?? {};
   const resource = decodeResource(rs, rsPath);
   const scopeSpans = readArray(OTLP_JSON, pick(rs, 'scopeSpans', 'scope_spans'), `${rsPath}.scopeSpans`);
@@ -102,11 +110,17 @@ export function decodeResourceSpansInto(value: unknown, rsPath: string, spans: S
     const ss = readObject(OTLP_JSON, scopeSpans[j], ssPath) ?? {};
     const scope = decodeScope(ss, ssPath);
     const list = readArray(OTLP_JSON, ss['spans'], `${ssPath}.spans`);
+    let piece: Span[] = [];
     for (let k = 0; k < list.length; k++) {
       // The path is built only for a span the quick reading leaves to the checked one.
       const span = quickSpan(list[k], resource, scope) ?? decodeSpan(list[k], `${ssPath}.spans[${k}]`, resource, scope, rejections);
-      if (span) spans.push(span);
+      if (span) piece.push(span);
+      if (piece.length >= size) {
+        yield piece;
+        piece = [];
+      }
     }
+    if (piece.length > 0) yield piece;
   }
 }
 

@@ -88,7 +88,7 @@ describe('OtlpJsonStream', () => {
       // The first two are decoded as soon as they are read whole; the third is left to the second pass.
       for (const { index, start, end } of stream.takeResourcesRead()) {
         expect(text.slice(start, end)).toBe(JSON.stringify(doc.resourceSpans[index]));
-        if (index < 2) early.push(...stream.decodeResourceText(index, text.slice(start, end)));
+        if (index < 2) for (const piece of stream.decodeResourceText(index, text.slice(start, end))) early.push(...piece);
       }
     }
     expect(early).toEqual(expected.slice(0, 2)); // complete: their late scope and schemaUrl included

@@ -8,7 +8,7 @@
 // ResourceSpans it was not given. Memory holds envelopes and one chunk, never the document; errors
 // name the JSON path (shape) or line and column (syntax).
 import type { InstrumentationScope, Resource, Span } from '../model';
-import { decodeResource, decodeResourceSpansInto, decodeScope, decodeSpan } from './json-decode';
+import { decodeResource, decodeScope, decodeSpan, resourceSpansPieces } from './json-decode';
 import { JsonReadContext, parseJsonExact, readArray, readObject, type JsonObject } from './json-read';
 import { JsonStreamScanner, type Interest, type JsonPathPart } from './json-scan';
 import { Rejections, type OtlpDecodeResult } from './result';
@@ -87,12 +87,15 @@ export class OtlpJsonStream {
     return read;
   }
 
-  /** The spans of ResourceSpans `index`, from its whole text (`start` to `end` of what takeResourcesRead gave). */
-  decodeResourceText(index: number, text: string): Span[] {
-    const spans: Span[] = [];
-    decodeResourceSpansInto(parseJsonExact(text), rsPath(index), spans, this.rejections);
+  /**
+   * The spans of ResourceSpans `index` from its whole text (`start` to `end` of what takeResourcesRead
+   * gave), in pieces of at most `size`: the text is parsed at once (a SyntaxError is thrown here),
+   * the spans decoded as the pieces are taken. Take them all.
+   */
+  decodeResourceText(index: number, text: string, size = Number.POSITIVE_INFINITY): Iterable<Span[]> {
+    const value = parseJsonExact(text);
     this.decodedResources.add(index);
-    return spans;
+    return resourceSpansPieces(value, rsPath(index), this.rejections, size);
   }
 
   /** Every ResourceSpans the first pass found was decoded from its text: no second pass is needed. */
