@@ -7,7 +7,7 @@ import { createWriteStream, mkdtempSync, openSync, closeSync, rmSync, statSync }
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
-import { prettyOtlpJsonLines } from '../shared/otlp';
+import { prettyOtlpJsonLines, spanGroups } from '../shared/otlp';
 import type { Span } from '../shared/model';
 import { realisticBatch } from './ingest-payloads';
 
@@ -28,7 +28,7 @@ function oneTrace(): Span[] {
 
 async function writeFile(path: string, spans: readonly Span[]): Promise<void> {
   const out = createWriteStream(path);
-  for (const line of prettyOtlpJsonLines(spans)) if (!out.write(line + '\n')) await once(out, 'drain');
+  for await (const line of prettyOtlpJsonLines(spanGroups(spans))) if (!out.write(line + '\n')) await once(out, 'drain');
   out.end();
   await once(out, 'finish');
 }

@@ -9,7 +9,7 @@ import type { Span } from '../../shared/model';
 import { defaultDataDir } from './data-dir';
 import { listTraces, serviceGraph, spanStats } from './queries';
 import { experimentTraffic } from './experiment-traffic';
-import { traceChunk, type TraceChunkCursor } from './trace-chunks';
+import { traceChunk, traceOrigins, type TraceChunkCursor } from './trace-chunks';
 import { toRowBatch, type RowBatch } from './row-batch';
 import { SpanChunkWriter } from './span-chunk';
 import { OriginRegistry } from './origins';
@@ -193,7 +193,8 @@ export class StoreEngine {
   }
 
   /** One run of a trace's stored spans as bytes, in start order after `after` (see ./trace-chunks.ts). */
-  traceChunk = (traceId: string, after: TraceChunkCursor | null, limit: number) => traceChunk(this.reader, traceId, after, limit);
+  traceChunk = (traceId: string, after: TraceChunkCursor | null, limit: number, originId?: number) => traceChunk(this.reader, traceId, after, limit, originId);
+  traceOrigins = (traceId: string) => traceOrigins(this.reader, traceId);
 
   async getSpans(traceIds: readonly string[] | 'all'): Promise<Span[]> {
     const sql =
@@ -306,6 +307,7 @@ export const ENGINE_CALLS = [
   'getTrace',
   'getSpans',
   'traceChunk',
+  'traceOrigins',
   'storedSpanKeys',
   'traceIdsStartingWith',
   'clear',

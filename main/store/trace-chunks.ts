@@ -21,11 +21,22 @@ export interface TraceChunk {
 
 const FROM = 'spans s JOIN origins o ON o.id = s.origin_id';
 
-export async function traceChunk(conn: DuckDBConnection, traceId: string, after: TraceChunkCursor | null, limit: number): Promise<TraceChunk> {
-  const total = after === null ? Number((await conn.runAndReadAll(`SELECT count(*)::INTEGER AS n FROM ${FROM} WHERE s.trace_id = ?`, [traceId])).getRowObjectsJS()[0]!.n) : null;
-  const sql = `SELECT s.start_us, s.seq::DOUBLE, s.origin_id, s.body FROM ${FROM} WHERE s.trace_id = ?
+/** A trace's resource + scope pairs (stored JSON), in the order their first spans appear (start order). */
+export async function traceOrigins(conn: DuckDBConnection, traceId: string): Promise<Array<{ id: number; resource: string; scope: string }>> {
+  const sql = `SELECT o.id, o.resource, o.scope FROM (SELECT origin_id, min(struct_pack(a := start_us, b := seq)) AS first FROM spans WHERE trace_id = ? GROUP BY origin_id) f
+    JOIN origins o ON o.id = f.origin_id ORDER BY f.first`;
+  const rows = (await conn.runAndReadAll(sql, [traceId])).getRowObjectsJS() as Array<{ id: number; resource: string; scope: string }>;
+  return rows.map((r) => ({ id: Number(r.id), resource: String(r.resource), scope: String(r.scope) }));
+}
+
+/** Up to `limit` of the trace's spans after `after` (only those of origin `originId`, when given). */
+export async function traceChunk(conn: DuckDBConnection, traceId: string, after: TraceChunkCursor | null, limit: number, originId?: number): Promise<TraceChunk> {
+  const ofOrigin = originId === undefined ? '' : 'AND s.origin_id = ?';
+  const origin = originId === undefined ? [] : [originId];
+  const total = after === null ? Number((await conn.runAndReadAll(`SELECT count(*)::INTEGER AS n FROM ${FROM} WHERE s.trace_id = ? ${ofOrigin}`, [traceId, ...origin])).getRowObjectsJS()[0]!.n) : null;
+  const sql = `SELECT s.start_us, s.seq::DOUBLE, s.origin_id, s.body FROM ${FROM} WHERE s.trace_id = ? ${ofOrigin}
     ${after ? 'AND (s.start_us > ? OR (s.start_us = ? AND s.seq > ?))' : ''} ORDER BY s.start_us, s.seq LIMIT ?`;
-  const values = after ? [traceId, after[0], after[0], after[1], limit] : [traceId, limit];
+  const values = after ? [traceId, ...origin, after[0], after[0], after[1], limit] : [traceId, ...origin, limit];
   const [starts, seqs, origins, bodies] = (await conn.runAndReadAll(sql, values)).getColumnsJS() as [number[], number[], number[], Uint8Array[]];
   const n = starts?.length ?? 0;
   const originIds = new Int32Array(n);

@@ -239,8 +239,13 @@ export class TraceStore {
   }
 
   /** Up to `limit` of the trace's spans after `after`, in start order, as stored bytes (streamed to the UI). */
-  async traceChunk(traceId: string, after: TraceChunkCursor | null, limit: number): Promise<TraceChunk> {
-    return (await this.ready()).call('traceChunk', traceId, after, limit);
+  async traceChunk(traceId: string, after: TraceChunkCursor | null, limit: number, originId?: number): Promise<TraceChunk> {
+    return (await this.ready()).call('traceChunk', traceId, after, limit, originId);
+  }
+
+  /** The trace's resource + scope pairs, in the order their first spans appear (see ./trace-pages.ts). */
+  async traceOrigins(traceId: string): Promise<Array<{ id: number; resource: string; scope: string }>> {
+    return (await this.ready()).call('traceOrigins', traceId);
   }
 
   /** Spans of many traces (or all), ordered by trace then start; for export. */

@@ -6,5 +6,5 @@ export { encodeOtlpProtobuf, encodeSpanMessages, encodeSpanAttributeField, encod
 export { SpanScanner } from './protobuf-span-scan';
 export { decodeOtlpJson } from './json-decode';
 export { encodeOtlpJson } from './json-encode';
-export { prettyJsonArrayLines, prettyOtlpJsonLines } from './json-text-stream';
+export { prettyJsonArrayLines, prettyOtlpJsonLines, spanGroups, type SpanGroup } from './json-text-stream';
 export { parseTraceFile, formatTraceFile, type TraceFormat, type TraceFile } from './trace-file';

@@ -1,7 +1,8 @@
 // Large JSON documents as a sequence of text pieces instead of one string: the same bytes as
-// JSON.stringify(value, null, 2), produced span by span, so a 100k-span trace can be written out
-// (with backpressure) without holding the whole document.
-import type { Span } from '../model';
+// JSON.stringify(value, null, 2), produced span by span from pages of spans (an array, or pages
+// read from the store as they are needed), so a 100k-span trace can be written out (with
+// backpressure) without holding the whole document, nor all its spans.
+import type { InstrumentationScope, Resource, Span } from '../model';
 import { groupSpans } from './group';
 import { encodeResource, encodeScope, encodeSpan } from './json-encode';
 
@@ -11,20 +12,44 @@ function nested(value: unknown, depth: number): string {
   return JSON.stringify(value, null, 2).replace(/\n/g, '\n' + '  '.repeat(depth));
 }
 
-/** Lines of JSON.stringify(items, null, 2), each without its newline. */
-export function* prettyJsonArrayLines(items: readonly unknown[]): Generator<string> {
-  if (items.length === 0) {
-    yield '[]';
-    return;
-  }
-  yield '[';
-  for (let i = 0; i < items.length; i++) yield `  ${nested(items[i], 1)}${i < items.length - 1 ? ',' : ''}`;
-  yield ']';
+type Pages<T> = AsyncIterable<readonly T[]> | Iterable<readonly T[]>;
+
+/** Spans grouped as in an OTLP request: a resource, its scopes, and each scope's spans in pages. */
+export interface SpanGroup {
+  resource: Resource;
+  scopes: Array<{ scope: InstrumentationScope; pages: Pages<Span> }>;
 }
 
-/** Lines of JSON.stringify(encodeOtlpJson(spans), null, 2), each without its newline. */
-export function* prettyOtlpJsonLines(spans: readonly Span[]): Generator<string> {
-  const groups = groupSpans(spans);
+/** groupSpans' groups, each scope's spans as one page. */
+export function spanGroups(spans: readonly Span[]): SpanGroup[] {
+  return groupSpans(spans).map((g) => ({ resource: g.resource, scopes: g.scopes.map((s) => ({ scope: s.scope, pages: [s.spans] })) }));
+}
+
+/** Each item with whether another follows it (one item read ahead). */
+async function* withLast<T>(pages: Pages<T>): AsyncGenerator<[item: T, last: boolean]> {
+  let held: { item: T } | undefined;
+  for await (const page of pages) {
+    for (const item of page) {
+      if (held) yield [held.item, false];
+      held = { item };
+    }
+  }
+  if (held) yield [held.item, true];
+}
+
+/** Lines of JSON.stringify(items, null, 2) for the items of all pages, each without its newline. */
+export async function* prettyJsonArrayLines(pages: Pages<unknown>): AsyncGenerator<string> {
+  let any = false;
+  for await (const [item, last] of withLast(pages)) {
+    if (!any) yield '[';
+    any = true;
+    yield `  ${nested(item, 1)}${last ? '' : ','}`;
+  }
+  yield any ? ']' : '[]';
+}
+
+/** Lines of JSON.stringify(encodeOtlpJson(spans), null, 2) for the spans of `groups`, each without its newline. */
+export async function* prettyOtlpJsonLines(groups: readonly SpanGroup[]): AsyncGenerator<string> {
   if (groups.length === 0) {
     yield '{\n  "resourceSpans": []\n}';
     return;
@@ -37,11 +62,11 @@ export function* prettyOtlpJsonLines(spans: readonly Span[]): Generator<string> 
     yield `      "resource": ${nested(encodeResource(resource), 3)},`;
     yield '      "scopeSpans": [';
     for (let s = 0; s < scopes.length; s++) {
-      const { scope, spans: list } = scopes[s]!;
+      const { scope, pages } = scopes[s]!;
       yield '        {';
       yield `          "scope": ${nested(encodeScope(scope), 5)},`;
       yield '          "spans": [';
-      for (let i = 0; i < list.length; i++) yield `            ${nested(encodeSpan(list[i]!), 6)}${i < list.length - 1 ? ',' : ''}`;
+      for await (const [span, last] of withLast(pages)) yield `            ${nested(encodeSpan(span), 6)}${last ? '' : ','}`;
       yield `          ]${scope.schemaUrl ? ',' : ''}`;
       if (scope.schemaUrl) yield `          "schemaUrl": ${JSON.stringify(scope.schemaUrl)}`;
       yield `        }${s < scopes.length - 1 ? ',' : ''}`;

@@ -1,8 +1,11 @@
 // `clnrm trace ID`: one stored trace as an indented tree with durations (iterative walk: traces can
-// be tens of thousands of spans deep), or as JSON spans, or as OTLP/JSON (both streamed to stdout).
+// be tens of thousands of spans deep), or as JSON spans, or as OTLP/JSON (both streamed to stdout,
+// the spans read from a local store a page at a time).
 import { InvalidArgumentError, type Command } from 'commander';
 import type { Span } from '../../../shared/model';
-import { prettyJsonArrayLines, prettyOtlpJsonLines } from '../../../shared/otlp';
+import { prettyJsonArrayLines, prettyOtlpJsonLines, spanGroups } from '../../../shared/otlp';
+import { TraceStore } from '../../store';
+import { traceGroups, tracePages } from '../../store/trace-pages';
 import { setExit, type CliContext } from '../context';
 import { normaliseTraceIdPrefix, withStore } from '../with-store';
 import type { StoreAccess } from '../../host/remote-store';
@@ -56,11 +59,11 @@ const CHUNK_CHARS = 64 * 1024;
  * Writes lines to stdout in pieces of about 64 KiB, each once the previous one is written: a
  * 100k-span trace never exists as one string. The bytes equal `ctx.out(lines.join('\n'))`.
  */
-export async function writeLines(ctx: CliContext, lines: Iterable<string>): Promise<void> {
+export async function writeLines(ctx: CliContext, lines: AsyncIterable<string> | Iterable<string>): Promise<void> {
   // `out` adds the newline that ends each piece.
   const write = ctx.writeOut ? (piece: string) => ctx.writeOut!(piece) : (piece: string) => ctx.out(piece.slice(0, -1));
   let piece = '';
-  for (const line of lines) {
+  for await (const line of lines) {
     piece += line + '\n';
     if (piece.length >= CHUNK_CHARS) {
       await write(piece);
@@ -106,14 +109,16 @@ export function registerTrace(program: Command, ctx: CliContext): void {
       await withStore(ctx, 'trace', options.dataDir, async (store) => {
         const id = await resolveTraceId(ctx, store, given);
         if (id === undefined) return;
-        const spans = await store.getTrace(id);
-        if (spans.length === 0) {
+        // A local store is read a page at a time; a running studio's answers with the whole trace.
+        const paged = store instanceof TraceStore && options.format !== 'text';
+        const spans = paged ? [] : await store.getTrace(id);
+        if (paged ? (await store.traceChunk(id, null, 1)).total === 0 : spans.length === 0) {
           ctx.err(`clnrm trace: no trace ${id} in ${store.path}. List ids with \`clnrm traces\`.`);
           setExit(ctx, EXIT_FAILED);
           return;
         }
-        if (options.format === 'json') await writeLines(ctx, prettyJsonArrayLines(spans));
-        else if (options.format === 'otlp') await writeLines(ctx, prettyOtlpJsonLines(spans));
+        if (options.format === 'json') await writeLines(ctx, prettyJsonArrayLines(paged ? tracePages(store, id) : [spans]));
+        else if (options.format === 'otlp') await writeLines(ctx, prettyOtlpJsonLines(paged ? await traceGroups(store, id) : spanGroups(spans)));
         else {
           const first = Math.min(...spans.map((s) => s.startUs));
           const last = Math.max(...spans.map((s) => s.startUs + s.durationUs));
