@@ -176,7 +176,10 @@ export class TraceUploads {
 
   /** Drops every open upload and the temporary folder (the studio is closing). */
   dispose(): void {
-    for (const upload of this.uploads.values()) clearTimeout(upload.idle);
+    for (const upload of this.uploads.values()) {
+      upload.dropped = true;
+      clearTimeout(upload.idle);
+    }
     this.uploads.clear();
     if (this.dir) rmSync(this.dir, { recursive: true, force: true });
   }
