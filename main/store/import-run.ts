@@ -78,6 +78,11 @@ export class StreamedImport {
     this.lines = new TraceLinesStream(this.where);
   }
 
+  /** The traces this import has stored spans of so far: a live view, complete before their spans reach the store. */
+  get traceIds(): ReadonlySet<string> {
+    return this.sink.traceIds;
+  }
+
   /** The next bytes of the file, in order, cut anywhere. An error is kept and thrown by end(). */
   async push(bytes: Uint8Array): Promise<void> {
     if (this.failure !== undefined) return;

@@ -98,14 +98,23 @@ describe('trace file uploads in chunks', () => {
     const bytes = utf8(formatTraceFile(spans(16_000, 7), 'otlp-json'));
     const half = Math.floor(bytes.length / 2);
     const { uploadId } = await uploads.start({ name: 'early.json', size: bytes.length });
+    type Row = { traceId: string; importing?: { file: string; percent: number } };
+    const listRows = async () => ({ traces: (await store.listTraces({})).traces.map((t): Row => ({ traceId: t.traceId })) });
+    // The moment the first spans reach the store, a list that has them already marks their trace as importing.
+    const firstListed = new Promise<Row[]>((resolve) => {
+      const stop = store.subscribe(async (batch) => {
+        stop();
+        resolve((await uploads.markImporting(async () => ({ traces: [{ traceId: batch.spans[0]!.traceId } as Row] }))).traces);
+      });
+    });
     await uploads.chunk({ uploadId, seq: 0, bytes: bytes.subarray(0, half) });
+    expect(await firstListed).toEqual([{ traceId: 'ab'.repeat(16), importing: { file: 'early.json', percent: expect.any(Number) } }]);
     // Only half the file is here; its first resources are stored once the importer has read them.
     await vi.waitFor(async () => expect((await store.listTraces({})).total).toBe(1), { timeout: 10_000 });
     const early = (await store.getSpans(['ab'.repeat(16)])).length;
     expect(early).toBeGreaterThanOrEqual(2000);
     expect(uploads.status({ uploadId })).toMatchObject({ phase: 'receiving', bytesReceived: half });
-    type Row = { traceId: string; importing?: { file: string; percent: number } };
-    const listed = await uploads.markImporting(async () => ({ traces: (await store.listTraces({})).traces.map((t): Row => ({ traceId: t.traceId })) }));
+    const listed = await uploads.markImporting(listRows);
     expect(listed.traces[0]!.importing).toMatchObject({ file: 'early.json' });
     await uploads.chunk({ uploadId, seq: 1, bytes: bytes.subarray(half) });
     const result = await uploads.finish({ uploadId });

@@ -82,7 +82,11 @@ export class TraceUploads {
     const file = await open(path, 'wx', 0o600);
     const status: UploadStatus = { phase: 'receiving', bytesReceived: 0, totalBytes: size, bytesRead: 0, spans: 0 };
     const upload: Upload = { label, path, file, nextSeq: 0, writing: Promise.resolve(), reading: Promise.resolve(), run: undefined, traceIds: new Set(), idle: undefined, finishing: false, dropped: false, status };
-    if (size >= STREAM_FROM_BYTES) upload.run = new StreamedImport(this.store, { path, label, totalBytes: size, onProgress: this.progressOf(upload) });
+    if (size >= STREAM_FROM_BYTES) {
+      upload.run = new StreamedImport(this.store, { path, label, totalBytes: size, onProgress: this.progressOf(upload) });
+      // The list marks a trace as importing from its first stored span on, not from the first progress report.
+      upload.traceIds = upload.run.traceIds;
+    }
     this.uploads.set(uploadId, upload);
     this.touch(uploadId, upload);
     return { uploadId, chunkBytes: MAX_UPLOAD_CHUNK_BYTES };
