@@ -57,7 +57,6 @@ export class ImportSink {
     if (!(error instanceof StudioError)) return error;
     await this.store_().catch(() => undefined); // a store that fails now keeps what it had
     if (this.imported === 0) return error;
-    this.store.flush();
     const kept = ` The ${this.imported} spans read before it were imported and stay in the store; importing the fixed file again adds only the rest.`;
     return new StudioError({ ...error.problem, message: error.problem.message + kept });
   }

@@ -109,16 +109,22 @@ export function registerTrace(program: Command, ctx: CliContext): void {
       await withStore(ctx, 'trace', options.dataDir, async (store) => {
         const id = await resolveTraceId(ctx, store, given);
         if (id === undefined) return;
-        // A local store is read a page at a time; a running studio's answers with the whole trace.
-        const paged = store instanceof TraceStore && options.format !== 'text';
-        const spans = paged ? [] : await store.getTrace(id);
-        if (paged ? (await store.traceChunk(id, null, 1)).total === 0 : spans.length === 0) {
+        const missing = () => {
           ctx.err(`clnrm trace: no trace ${id} in ${store.path}. List ids with \`clnrm traces\`.`);
           setExit(ctx, EXIT_FAILED);
+        };
+        // A local store is read a page at a time (its groups are empty for a trace it does not hold);
+        // a running studio's answers with the whole trace.
+        if (store instanceof TraceStore && options.format !== 'text') {
+          const groups = await traceGroups(store, id);
+          if (groups.length === 0) missing();
+          else await writeLines(ctx, options.format === 'json' ? prettyJsonArrayLines(tracePages(store, id)) : prettyOtlpJsonLines(groups));
           return;
         }
-        if (options.format === 'json') await writeLines(ctx, prettyJsonArrayLines(paged ? tracePages(store, id) : [spans]));
-        else if (options.format === 'otlp') await writeLines(ctx, prettyOtlpJsonLines(paged ? await traceGroups(store, id) : spanGroups(spans)));
+        const spans = await store.getTrace(id);
+        if (spans.length === 0) missing();
+        else if (options.format === 'json') await writeLines(ctx, prettyJsonArrayLines([spans]));
+        else if (options.format === 'otlp') await writeLines(ctx, prettyOtlpJsonLines(spanGroups(spans)));
         else {
           const first = Math.min(...spans.map((s) => s.startUs));
           const last = Math.max(...spans.map((s) => s.startUs + s.durationUs));
